@@ -236,20 +236,33 @@ def _moved_by_the_update(noted: Mapping[str, Any], state: JourneyState) -> bool:
     return any(noted.get(key) != value for key, value in _standing(state).items())
 
 
+def moved_by_an_update(state: JourneyState) -> bool:
+    """Whether the rules were updated since the answers were last given, and the update moved the
+    journey: its answers lead, under the rules now, to another outcome or question next."""
+    noted = rules_updated_since()
+    return noted is not None and _moved_by_the_update(noted, state)
+
+
 def outcome_shown(state: JourneyState) -> None:
     """The outcome page is shown: if the rules were updated since the answers were given and
     they now lead to another outcome than they did, the page says so (once); over the notice that
     no request was sent (a request page asked for), both (found, regression review: the update
     was never named, and the person was told their answers had moved them)."""
     noted = rules_updated_since()
-    if noted is not None and isinstance(noted.get("outcome"), str) and noted["outcome"] != _standing(state)["outcome"]:
+    before = noted.get("outcome") if noted is not None else None
+    # Before the update the answers led to another outcome, or to a question still to answer
+    # ("reached": found, regression review: on "Before you continue", rerouted by an update, the
+    # person was told only that "the answers given lead here, so that question is not asked").
+    if noted is not None and before != _standing(state)["outcome"] and (before is not None or noted.get("next")):
+        said: dict[str, Any] = {} if isinstance(before, str) else {"reached": True}
         pending = session.get(NOTICE_KEY)
-        if pending is None:
-            set_notice(OUTCOME_CHANGED)
-        elif isinstance(pending, dict) and pending.get("kind") == "no_request":
-            session[NOTICE_KEY] = {"kind": OUTCOME_CHANGED, "count": 0, "no_request": True}
-        elif isinstance(pending, dict) and pending.get("kind") == "changed":  # later answers set aside
-            session[NOTICE_KEY] = {**pending, OUTCOME_CHANGED: True}
+        kind = pending.get("kind") if isinstance(pending, dict) else None
+        if pending is None or kind in ("out_of_order", "questions_changed"):  # the update is why
+            session[NOTICE_KEY] = {"kind": OUTCOME_CHANGED, "count": 0, **said}
+        elif kind == "no_request":
+            session[NOTICE_KEY] = {"kind": OUTCOME_CHANGED, "count": 0, "no_request": True, **said}
+        elif kind == "changed":  # later answers set aside
+            session[NOTICE_KEY] = {**pending, OUTCOME_CHANGED: "reached" if said else True}
         # (Not over another notice: that two tabs' answers met says more.)
     _note_rules(state)
 
@@ -297,15 +310,19 @@ def journey_url(state: JourneyState) -> str:
     return url_for("wizard.question", question_id=state.next_question.id)
 
 
-def notice_out_of_order(state: JourneyState) -> None:
+def notice_out_of_order(state: JourneyState, *, no_request: bool = False) -> None:
     """Say why the journey goes back to its next question: "answer the questions in order", or,
     when that question has an answer kept that the rules no longer take (they changed while the
     journey was under way: an option taken out), that the question is asked again. Not over a
     notice that only one tab's answers were kept: that is why the page asked for is not where the
     answers kept lead, and the person whose answer went must be told (a "yes, a child is in danger"
-    gone, the next question shown)."""
+    gone, the next question shown). With ``no_request`` (a request page asked for, Send request
+    pressed in a tab opened before the answers or the rules changed), also that no request was
+    sent (found, regression review: it landed on the question with nothing said of the request)."""
     pending = session.get(NOTICE_KEY)
     if isinstance(pending, dict) and pending.get("kind") == ONE_TAB_KEPT:
+        if no_request:
+            session[NOTICE_KEY] = {**pending, "no_request": True}
         return
     question = state.next_question
     answers = session.get(ANSWERS_KEY)
@@ -318,7 +335,10 @@ def notice_out_of_order(state: JourneyState) -> None:
     noted = rules_updated_since()
     changed = changed or (noted is not None and noted.get("next") != (question.id if question else None))
     set_notice("asked_again" if kept else "questions_changed" if changed else "out_of_order")
-    _note_rules(state)
+    if no_request:
+        session[NOTICE_KEY] = {**session[NOTICE_KEY], "no_request": True}
+    if state.outcome is None:  # (at an outcome, its page notes the rules, seeing first if the update moved it)
+        _note_rules(state)
 
 
 def notice_no_request() -> None:
@@ -387,6 +407,7 @@ __all__ = [
     "journey_token",
     "journey_url",
     "just_submitted",
+    "moved_by_an_update",
     "notice_no_request",
     "notice_out_of_order",
     "outcome_shown",

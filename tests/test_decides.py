@@ -657,8 +657,13 @@ def test_after_the_rules_change_the_same_answers_given_again_and_a_request_page_
     Continue with the same answers noted the new outcome before its page compared, and nothing
     was said; and a request page opened after the update said only that "the answers now lead
     here", never that the rules had changed. Both now say so."""
-    from app.wizard.messages import NOTICE_OUTCOME_CHANGED, NOTICE_OUTCOME_CHANGED_NO_REQUEST
-    from support.submission import ELIGIBLE_PATH, fill_details
+    from app.wizard.messages import (
+        NOTICE_NOT_ASKED,
+        NOTICE_OUTCOME_CHANGED,
+        NOTICE_OUTCOME_CHANGED_NO_REQUEST,
+        NOTICE_OUTCOME_REACHED,
+    )
+    from support.submission import ELIGIBLE_PATH, fill_details, path_before
     from support.walk import Walker, outcome_of, page_text
 
     data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
@@ -686,6 +691,10 @@ def test_after_the_rules_change_the_same_answers_given_again_and_a_request_page_
         response = updated.answer("supervision_discussed", "no")
         page = updated.follow(response.location)
         assert outcome_of(page) == "S" and NOTICE_OUTCOME_CHANGED in page_text(page)
+        # The later answer set aside was the update's doing: no answer to "change back" (found,
+        # second regression review).
+        assert "set aside because they no longer apply" in page_text(page)
+        assert "change your answer back" not in page_text(page)
         # A request page, its details part written.
         walker = Walker(app.test_client())
         walker.walk(ELIGIBLE_PATH)
@@ -696,5 +705,39 @@ def test_after_the_rules_change_the_same_answers_given_again_and_a_request_page_
         assert (
             outcome_of(page) == "S" and NOTICE_OUTCOME_CHANGED in words and NOTICE_OUTCOME_CHANGED_NO_REQUEST in words
         )
+        # A details page sent after the update: not saved, said to be the update's doing (found,
+        # regression review: "changed ... in another tab"), what was typed given back.
+        walker = Walker(app.test_client())
+        walker.walk(ELIGIBLE_PATH)
+        walker.get("/request/about-you")
+        typed = {"name": "Sam Typed", "job_role": "School nurse", "agency": "Health", "email": "sam@nhs.example"}
+        updated = moved_over(walker)
+        sent = updated.client.post("/request/about-you", data={**typed, "csrf_token": walker.token})
+        words = page_text(sent)
+        assert sent.status_code == 400
+        assert "the rules this tool follows were updated after it was shown" in words
+        assert "no request has been sent" in words and "another tab" not in words and "Sam Typed" in words
+        # On a question still to answer ("Before you continue"), the page sent or reloaded (found,
+        # regression review: it said only that "the answers given lead here").
+        for send in (True, False):
+            walker = Walker(app.test_client())
+            walker.walk(path_before("understand"))
+            updated = moved_over(walker)
+            if send:
+                updated.get("/questions/understand")  # (the page as it is shown now: a fresh token)
+                response = updated.answer("understand", "confirmed")
+            else:
+                response = updated.get("/questions/understand")
+            words = page_text(updated.follow(response.location))
+            assert NOTICE_OUTCOME_REACHED in words and NOTICE_NOT_ASKED not in words, send
+            assert NOTICE_OUTCOME_REACHED not in page_text(updated.get("/result"))  # once
+        # Nothing said of the rules when the person's own answer, given after the update, leads to
+        # an outcome (the question was the one to answer next before it and after).
+        walker = Walker(app.test_client())
+        walker.walk(path_before("supervision_discussed"))
+        updated = moved_over(walker)
+        updated.get("/questions/supervision_discussed")
+        page = updated.follow(updated.answer("supervision_discussed", "no").location)
+        assert outcome_of(page) == "S" and "The rules this tool follows" not in page_text(page)
     finally:
         dispose(new)

@@ -103,6 +103,32 @@ def test_a_journey_part_way_is_sent_back_to_its_next_question(client) -> None:
     assert response.location.endswith("/questions/serious_incident")
 
 
+def test_send_request_after_an_update_that_added_a_question_says_no_request_was_sent(client, app) -> None:
+    """Found (second regression review): Send request from a tab opened before the rules were
+    updated to add a question on the way landed on the new question saying only that the questions
+    had changed, and the practitioner could not tell whether their request had gone."""
+    from app.journey import ANSWERS_KEY, RULES_KEY
+
+    walker = to_outcome(client)
+    fill_details(walker)
+    shown = checked_field(walker.get("/request/check-answers"))
+    with client.session_transaction() as session:  # as if the update had added unshared_concern
+        answers = dict(session[ANSWERS_KEY])
+        answers.pop("unshared_concern")
+        session[ANSWERS_KEY] = answers
+        session[RULES_KEY] = {**session[RULES_KEY], "version": "the rules before"}
+    response = client.post("/request/submit", data=shown)
+    assert response.status_code == 302 and response.location.endswith("/questions/unshared_concern")
+    page = text_of(client.get(response.location))
+    assert "The questions have changed since you started." in page
+    assert "No request for a session has been sent." in page
+    assert stored_requests(app) == []
+    # Said once; and a question jumped to by hand, not a request page, says nothing of a request.
+    assert "No request for a session has been sent." not in text_of(client.get("/questions/unshared_concern"))
+    response = client.get("/questions/criteria")
+    assert "No request for a session has been sent." not in text_of(client.get(response.location))
+
+
 def test_the_entry_point_goes_to_the_first_page(client) -> None:
     walker = to_outcome(client)
     response = walker.get("/request")

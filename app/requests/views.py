@@ -75,6 +75,7 @@ from ..journey import (
     journey_token,
     journey_url,
     just_submitted,
+    moved_by_an_update,
     noted_from_answers,
     notice_no_request,
     notice_out_of_order,
@@ -222,7 +223,7 @@ def require_eligible_journey() -> Response | None:
     if state.outcome is not None:
         notice_no_request()
     else:
-        notice_out_of_order(state)
+        notice_out_of_order(state, no_request=True)
     return redirect(journey_url(state))
 
 
@@ -754,6 +755,9 @@ def form_no_longer_fits(state: JourneyState) -> Response:
     page = render_template(
         "requests/form_expired.html",
         journey_url=url,
+        # (found, regression review: a page sent after an update of the rules was said to be out
+        # of date because of another tab)
+        rules_updated=url is not None and moved_by_an_update(state),
         sent=just_submitted() is not None,
         kept=typed_text.typed_text_kept(),
     )

@@ -52,8 +52,15 @@ NOTICE_OUTCOME_CHANGED = (
     "The rules this tool follows have been updated since you answered, and the answers now lead to a different "
     "outcome. Read this page again: what to do may have changed."
 )
+# The same when, before the update, the answers led to a question still to answer.
+NOTICE_OUTCOME_REACHED = (
+    "The rules this tool follows have been updated since you answered, and the answers given now lead here, "
+    "so no more questions are asked. Read this page: it says what to do."
+)
 # With it, when a request page was asked for.
 NOTICE_OUTCOME_CHANGED_NO_REQUEST = "No request for a session has been sent. This page says what to do instead."
+# On a question, when a request page was asked for (``notice_out_of_order``'s ``no_request``).
+NOTICE_NO_REQUEST_YET = "No request for a session has been sent."
 NOTICE_NO_REQUEST = (
     "The answers now lead here, not to a request for a session, so no request has been sent. "
     "This page says what to do instead."

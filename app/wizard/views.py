@@ -310,21 +310,33 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
             "restored": int(notice.get("restored", 0)),
             "asked_again": int(asked_again),
             "asked_again_here": asked_again_here,
-            "outcome_changed": messages.NOTICE_OUTCOME_CHANGED if notice.get(OUTCOME_CHANGED) is True else None,
+            "outcome_changed": messages.NOTICE_OUTCOME_REACHED
+            if notice.get(OUTCOME_CHANGED) == "reached"
+            else messages.NOTICE_OUTCOME_CHANGED
+            if notice.get(OUTCOME_CHANGED) is True
+            else None,
         }
+    # On a question after a request page was asked for: no request was sent.
+    unsent = messages.NOTICE_NO_REQUEST_YET if notice.get("no_request") is True and here else None
     if notice.get("kind") == "out_of_order":
         # On a question, the one to answer next; on the outcome page (no ``here``) there is none.
-        return {"kind": "text", "text": messages.NOTICE_OUT_OF_ORDER if here else messages.NOTICE_NOT_ASKED}
+        return {
+            "kind": "text",
+            "text": messages.NOTICE_OUT_OF_ORDER if here else messages.NOTICE_NOT_ASKED,
+            "more": unsent,
+        }
     if notice.get("kind") == "asked_again":
-        return {"kind": "text", "text": messages.NOTICE_ASKED_AGAIN}
+        return {"kind": "text", "text": messages.NOTICE_ASKED_AGAIN, "more": unsent}
     if notice.get("kind") == "questions_changed":
         # On the outcome page (no ``here``) as for "out of order": no question to answer there.
-        return {"kind": "text", "text": messages.NOTICE_QUESTIONS_CHANGED if here else messages.NOTICE_NOT_ASKED}
+        text = messages.NOTICE_QUESTIONS_CHANGED if here else messages.NOTICE_NOT_ASKED
+        return {"kind": "text", "text": text, "more": unsent}
     if notice.get("kind") == "no_request":
         return {"kind": "text", "text": messages.NOTICE_NO_REQUEST}
     if notice.get("kind") == OUTCOME_CHANGED:
         more = messages.NOTICE_OUTCOME_CHANGED_NO_REQUEST if notice.get("no_request") is True else None
-        return {"kind": "text", "text": messages.NOTICE_OUTCOME_CHANGED, "more": more}
+        text = messages.NOTICE_OUTCOME_REACHED if notice.get("reached") is True else messages.NOTICE_OUTCOME_CHANGED
+        return {"kind": "text", "text": text, "more": more}
     if notice.get("kind") == "one_tab_kept":
         # Then, when a request page was asked for, that no request was sent (``notice_no_request``).
         more = messages.NOTICE_NO_REQUEST if notice.get("no_request") is True else None
