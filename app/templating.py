@@ -372,6 +372,35 @@ def breakable_words(text: Any) -> Markup:
     return Markup("").join(pieces)
 
 
+# A UK phone number in a setting's sentences ("call 0161 496 0000", "+44 161 496 0000"), and an
+# email address ("email facilitators@partnership.example."): the full stop after it is the sentence's.
+_PHONE = re.compile(r"(?<![\d+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[ -]?\d){8,9}(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_CONTACT = re.compile(f"(?P<phone>{_PHONE.pattern})|(?P<email>{_EMAIL.pattern})")
+
+
+def linked_contacts(text: Any) -> Markup:
+    """``text`` escaped, with each phone number in it a ``tel:`` link (kept on one line by the
+    style sheet's rule for them) and each email address a ``mailto:`` link. Found (review): the
+    facilitators' contact details, typed into a setting (``FACILITATOR_CONTACT_TEXT``), were plain
+    text, so a phone number could not be tapped on a phone and broke across two lines."""
+    text = str(text)
+    pieces: list[Markup] = []
+    at = 0
+    for found in _CONTACT.finditer(text):
+        pieces.append(escape(text[at : found.start()]))
+        shown = found.group(0)
+        if found.group("phone"):
+            digits = re.sub(r"\D", "", shown.replace("(0)", ""))
+            href = "tel:+" + digits if shown.startswith("+") else "tel:" + digits
+        else:
+            href = "mailto:" + shown
+        pieces.append(Markup('<a class="govuk-link" href="{}">{}</a>').format(href, shown))  # escaped by format
+        at = found.end()
+    pieces.append(escape(text[at:]))
+    return Markup("").join(pieces)
+
+
 def init_jinja(app: Flask) -> None:
     """Our templates first, then the GOV.UK macro packages under their prefixes; strict undefined."""
     app.jinja_environment = Environment  # before anything makes app.jinja_env
@@ -400,6 +429,7 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.globals["get_flashed_messages"] = flashed_messages
     app.jinja_env.tests["right_to_left"] = right_to_left
     app.jinja_env.filters["breakable_words"] = breakable_words
+    app.jinja_env.filters["linked_contacts"] = linked_contacts
     WTFormsHelpers(app)
     app.context_processor(site_context)
 

@@ -2051,6 +2051,26 @@ def test_the_request_sent_page_gives_the_urgent_contacts_under_its_warning(clien
     assert listed < page.index('id="your-copy"')
 
 
+def test_the_facilitators_phone_and_email_in_the_contact_setting_are_links(client, app) -> None:  # type: ignore[no-untyped-def]
+    """Found (manager's review on a phone): the facilitators' phone number, typed into the contact
+    setting, was plain text: it could not be tapped, and broke across two lines at 320 pixels. Each
+    number and address in it is a link now (kept on one line by the style sheet), the rest escaped."""
+    app.config["FACILITATOR_CONTACT_TEXT"] = (
+        "Email stt<team>@partnership.example or sscp.facilitators@salford.gov.uk. "
+        "Call 0161 603 4500 or +44 (0)7700 900123, Monday to Friday, 9am to 5pm (not 0161 603)."
+    )
+    walker = to_outcome(client)
+    page = walker.get(submitted_request(walker).location).get_data(as_text=True)
+    start = page.index("data-facilitator-contact")
+    said = page[start : page.index("</p>", start)]
+    assert '<a class="govuk-link" href="tel:01616034500">0161 603 4500</a>' in said
+    assert '<a class="govuk-link" href="tel:+447700900123">+44 (0)7700 900123</a>' in said
+    links = '<a class="govuk-link" href="mailto:sscp.facilitators@salford.gov.uk">sscp.facilitators@salford.gov.uk</a>.'
+    assert links in said
+    assert "stt&lt;team&gt;@partnership.example" in said and "<team>" not in said  # escaped, not a link
+    assert "(not 0161 603)" in said and said.count("tel:") == 2
+
+
 def test_the_submitted_page_is_not_shown_once_a_new_journey_has_begun(client, app) -> None:  # type: ignore[no-untyped-def]
     """Found: after sending a request and starting a new check, /request/submitted still showed
     "Request sent" with the earlier reference, as if the new journey had been sent."""
