@@ -457,10 +457,10 @@ def test_every_calendar_file_follows_rfc_5545_and_5546(
     lines of at most 75 octets ending CRLF; commas, semicolons and line breaks in the place
     escaped, and read back as typed. The facilitators' address given with a name, as the setting
     allows, is still the organiser's address alone (found, regression review: "mailto:Space to
-    Think facilitators <facilitators@...>")."""
+    Think facilitators <facilitators@...>"), named by the name given."""
     smtp_server.start()
     monkeypatch.setitem(
-        session_app.config, "FACILITATOR_EMAIL", "Space to Think facilitators <facilitators@partnership.example>"
+        session_app.config, "FACILITATOR_EMAIL", "Salford SSCP facilitators <facilitators@partnership.example>"
     )
     client, _ = signed_in(session_app)
     reference = offered_by(session_app, ALICE)
@@ -512,6 +512,8 @@ def test_every_calendar_file_follows_rfc_5545_and_5546(
         (stamp_line,) = [line for line in content if line.startswith("DTSTAMP")]
         assert stamp_line.endswith("Z")
         assert str(event["ORGANIZER"]) == "mailto:facilitators@partnership.example"
+        # Named as the setting names the facilitators (found, review: always "Space to Think facilitators").
+        assert event["ORGANIZER"].params["CN"] == "Salford SSCP facilitators"
         # Sent from the service's own address for the facilitators, as the email is (MAIL_FROM).
         assert event["ORGANIZER"].params["SENT-BY"] == "mailto:space-to-think@partnership.example"
         assert str(event["ATTENDEE"]).lower() == f"mailto:{ALICE_AGAIN}"

@@ -50,6 +50,7 @@ def session_calendar(
     stamp: dt.datetime,
     also: Sequence[str] = (),
     sent_by: str | None = None,
+    organiser_name: str | None = None,
 ) -> str:
     """The ``.ics`` text for one session: times are stored UTC, written in Europe/London with its
     time zone definition, so a calendar in any zone shows the right moment. ``also``: the
@@ -57,7 +58,8 @@ def session_calendar(
     last file it read names them all). ``sent_by``: the address the email comes from
     (``MAIL_FROM``), when it is not the organiser's: named as sending for the organiser
     (RFC 5545's SENT-BY), as a calendar otherwise sees an invitation, or its update, sent by
-    someone who is not its organiser (found, email review)."""
+    someone who is not its organiser (found, email review). ``organiser_name``: the name the
+    setting gives the facilitators' address, if any (their calendar's name for them)."""
     if method not in (REQUEST, CANCEL):
         raise ValueError(f"unknown calendar method {method!r}")
     calendar = Calendar.new(prodid=PRODUCT_ID, method=method)
@@ -66,7 +68,7 @@ def session_calendar(
     # email review). The same session's files now differ only where the session did.
     calendar.pop("UID", None)
     organizer = vCalAddress(f"mailto:{organiser}")
-    organizer.params["CN"] = "Space to Think facilitators"
+    organizer.params["CN"] = organiser_name or "Space to Think facilitators"
     if sent_by and sent_by.casefold() != organiser.casefold():
         organizer.params["SENT-BY"] = f"mailto:{sent_by}"
     guest = vCalAddress(f"mailto:{attendee}")

@@ -1600,6 +1600,7 @@ def _queue_session_email(
             # Addresses alone: a setting may give a name too, "Facilitators <f@example.org>" (found,
             # regression review: the organiser was written "mailto:Facilitators <f@...>").
             organiser=parseaddr(organiser)[1] or organiser,
+            organiser_name=parseaddr(organiser)[0] or None,
             sent_by=parseaddr(current_app.config.get("MAIL_FROM") or "")[1] or None,
             attendee=recipient,
             reference=named,
