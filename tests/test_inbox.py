@@ -1535,6 +1535,21 @@ def test_notes_are_stored_with_author_and_audited_without_their_text(app: Flask)
     assert len(events(app, "note_added")) == 1
 
 
+def test_a_note_in_a_right_to_left_script_reads_in_its_own_direction(app: Flask) -> None:
+    """Found (untidy-use review): a note in Arabic was laid out left to right, its full stop at the
+    wrong end, on the request page and on the page that asks before deleting it (the practitioner's
+    own text and feedback comments already took their direction from their first letters)."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    note = "اتصلت بالممارس (الثلاثاء 10:00)، قال: نعم."
+    assert post_form(client, page, f"{page}/notes", {"text": note}).status_code == 302
+    shown = text(client.get(page))
+    assert f'<p class="govuk-body govuk-!-margin-bottom-1" dir="auto" data-note-text>{note}</p>' in shown
+    [link] = delete_links(shown)
+    assert f'data-note-to-delete dir="auto">{note}</div>' in text(client.get(link))
+
+
 def test_a_note_form_sent_twice_adds_the_note_once(app: Flask, monkeypatch) -> None:
     """Found (facilitator review): after "Add note", Back showed the request page with the browser
     keeping the note's text in the box; "Add note" again added the same note a second time. Now
