@@ -25,7 +25,7 @@ from app.sessions import JourneySessionRow
 from app.space_sessions.models import FeedbackComment, FeedbackToken
 from app.space_sessions.service import feedback_token_works, token_hash
 from app.stats.models import Count
-from support.pages import checked_field
+from support.pages import checked_field, listed_digest
 from support.submission import (
     ELIGIBLE_PATH,
     SUPERVISION_PATH,
@@ -176,7 +176,9 @@ def test_the_confirmation_comes_back_unconfirmed(client: FlaskClient, mode: str,
     assert session_value(client, "request_confirmed") is None
     assert walker.get("/request/check-answers").location.endswith("/request/check-what-you-wrote")
     # The page shown again carries a working token.
-    confirmed = walker.client.post("/request/check-what-you-wrote", data={"csrf_token": token_from(response)})
+    shown = response.get_data(as_text=True)
+    data = {"csrf_token": token_from(response), "listed": listed_digest(shown)}
+    confirmed = walker.client.post("/request/check-what-you-wrote", data=data)
     assert confirmed.status_code == 302 and confirmed.location.endswith("/request/check-answers")
 
 

@@ -18,6 +18,7 @@ from app.models import AuditEvent, OutboxMessage, StoredRequest, SupervisionReco
 from app.requests.fields import FIELDS, text_length
 from app.sessions import JourneySessionRow
 from support import checked_field, csrf_token
+from support.pages import listed_digest
 from support.submission import (
     ELIGIBLE_PATH,
     PAGE_FIELDS,
@@ -879,6 +880,36 @@ def test_identifying_data_is_named_with_its_reason_and_can_be_confirmed(client, 
     assert stored.details["identifying_check"] == {"found": ["date", "phone", "postcode"], "confirmed": True}
 
 
+def test_a_warning_left_open_while_the_text_changed_elsewhere_confirms_nothing(client, app) -> None:
+    """Found (untidy-use review): the warning open in one tab listed only a postcode; in another tab
+    the text was changed to give a phone number and an NHS number, and not confirmed there. The
+    first tab's "Continue" confirmed the new findings, never shown on its page, and the request
+    went saying they had been confirmed. The confirmation is kept only for what the page listed:
+    otherwise the page comes back listing what the text gives now, saying why (409)."""
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "reflection": "We met the family near M5 4WT to talk about the plan."})
+    old_page = walker.get("/request/check-what-you-wrote").get_data(as_text=True)
+    assert "M5 4WT" in old_page and "07700 900982" not in old_page
+    other_tab = Walker(client)
+    other_tab.get("/request/reflection?change=1")
+    changed = "Mum's mobile is 07700 900982 and the NHS number 943 476 5919, talk about the plan."
+    other_tab.post("/request/reflection?change=1", {"reflection": changed})
+    refused = walker.post("/request/check-what-you-wrote", {})  # the first tab, as it was shown
+    words = text_of(refused)
+    assert refused.status_code == 409
+    assert "Your confirmation was not saved: what was written changed after this page was shown" in words
+    assert "07700 900982" in words and "943 476 5919" in words  # the page as the text stands now
+    assert listed_digest(refused.get_data(as_text=True)) not in (None, listed_digest(old_page))  # its form, now
+    assert walker.get("/request/check-answers").location.endswith("/request/check-what-you-wrote")
+    # Confirmed from the page as it is now, it is kept, and the request records what was confirmed.
+    assert "943 476 5919" in text_of(walker.follow("/request/check-answers"))
+    assert walker.post("/request/check-what-you-wrote", {}).location.endswith("/request/check-answers")
+    submit(walker)
+    [stored] = stored_requests(app)
+    assert stored.details["reflection"] == changed
+    assert stored.details["identifying_check"] == {"found": ["nhs_number", "phone"], "confirmed": True}
+
+
 def test_a_name_written_several_times_is_listed_once_with_how_many_times(client) -> None:
     # Found (review): "Jayden" three times in a reflection was three identical lines on the warning.
     walker = to_outcome(client)
@@ -1414,7 +1445,8 @@ def test_the_submitted_page_without_a_request_explains_instead_of_page_not_found
     assert "can only be shown in the browser that sent the request, soon after it was sent" in text
     assert "If you sent a request, the Space to Think facilitators have it." in text
     assert ("an email with the request's reference" in text) is acknowledged
-    assert "Email spacetothink@partnership.example." in text
+    assert "Email spacetothink@partnership.example" in text
+    assert 'href="mailto:spacetothink@partnership.example">' in response.get_data(as_text=True)
     assert '<a class="govuk-link" href="/">Start a new check</a>' in response.get_data(as_text=True)
 
 

@@ -160,7 +160,11 @@ def page_inputs(form: DetailsForm, page: Page, mode: str) -> list[tuple[Field, d
 
 
 class ConfirmForm(FlaskForm):
-    """The identifying-data warning's "Continue: it does not identify anyone" button (CSRF only)."""
+    """The identifying-data warning's "Continue: it does not identify anyone" button, with what
+    the warning listed (``listed``: a keyed digest, ``app.requests.views.listed_digest``), so that
+    only what the page showed is confirmed."""
+
+    listed = HiddenField()
 
 
 class SubmitForm(FlaskForm):

@@ -46,6 +46,7 @@ import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -401,12 +402,26 @@ def identifying(not_saved: bool = False) -> Response | str:
     if not findings:
         return redirect(url_for("requests.check"))
     form = ConfirmForm()
-    if request.method == "POST" and not not_saved and form.validate():
+    listed = listed_digest(findings)
+    # Only what the page listed is confirmed. Found (review): a warning left open in one tab while
+    # the text was changed in another (a phone number and an NHS number added) confirmed the new
+    # findings, never shown on the page confirmed, and the request went with them "confirmed".
+    out_of_date = (
+        request.method == "POST"
+        and not not_saved
+        and not hmac.compare_digest((form.listed.data or "").encode(), listed.encode())
+    )
+    if request.method == "POST" and not not_saved and not out_of_date and form.validate():
         check = guard_record(details, debrief, findings=findings)
         session[CONFIRMED_KEY] = check["text"]
         session[GUARD_KEY] = check
         return redirect(url_for("requests.check"))
-    errors = [{"text": CONFIRMATION_NOT_SAVED.for_mode(mode), "href": "#confirm"}] if not_saved else []
+    form.listed.data = listed
+    errors = []
+    if not_saved:
+        errors = [{"text": CONFIRMATION_NOT_SAVED.for_mode(mode), "href": "#confirm"}]
+    elif out_of_date:
+        errors = [{"text": CONFIRMATION_OUT_OF_DATE.for_mode(mode), "href": "#confirm"}]
     found = [
         {
             "field": name,
@@ -419,7 +434,7 @@ def identifying(not_saved: bool = False) -> Response | str:
         }
         for name, items in findings.items()
     ]
-    return render_template(
+    page = render_template(
         "requests/identifying.html",
         found=found,
         form=form,
@@ -427,6 +442,16 @@ def identifying(not_saved: bool = False) -> Response | str:
         has_errors=bool(errors),
         back_url=warning_back_url(applicable_pages(state)),
     )
+    return make_response(page, 409) if out_of_date else page
+
+
+def listed_digest(findings: Mapping[str, Sequence[Finding]]) -> str:
+    """What the identifying-data warning lists (each field's findings, as shown), keyed with the
+    app's secret and the journey's token: its form carries it, and the confirmation is kept only
+    if the text still gives what the page listed."""
+    listed = [journey_token(), [[name, [item.text for item in items]] for name, items in findings.items()]]
+    text = json.dumps(listed, ensure_ascii=True)
+    return hmac.new(str(current_app.secret_key).encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
 def warning_back_url(pages: tuple[Page, ...]) -> str:
@@ -629,6 +654,11 @@ PAGE_NOT_SAVED = Words(
     "Check the practitioner's answers and select Continue",
 )
 # The confirmation is given by whoever is at the keyboard, in either mode (the page says "you").
+# The warning confirmed was listing other findings than the text now gives (changed in another tab).
+CONFIRMATION_OUT_OF_DATE = Words(
+    "Your confirmation was not saved: what was written changed after this page was shown, for example in "
+    "another tab. Check what is listed now, and select Continue again if it does not identify anyone"
+)
 CONFIRMATION_NOT_SAVED = Words(
     f"Your confirmation was not saved {_WHY}. "
     "Check what you wrote, and select Continue again if it does not identify anyone"

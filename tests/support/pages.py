@@ -46,6 +46,13 @@ def shown_digest(html: str) -> str | None:
     return (match.group(1) or match.group(2)) if match else None
 
 
+def listed_digest(html: str) -> str | None:
+    """What the identifying-data warning's form says the page listed (its hidden ``listed``
+    field), or None."""
+    match = re.search(r'name="listed"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="listed"', html)
+    return (match.group(1) or match.group(2)) if match else None
+
+
 def checked_field(page: TestResponse) -> dict[str, str]:
     """Check your answers' form fields, as the browser sends them: its token and what the page
     showed (``checked``; Send request sends nothing without it)."""

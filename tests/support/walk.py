@@ -18,9 +18,12 @@ from urllib.parse import urlsplit
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from support.pages import csrf_token, session_cookie, shown_digest
+from support.pages import csrf_token, listed_digest, session_cookie, shown_digest
 
 Answer = str | Sequence[str]
+# The identifying-data warning: its form sends what it listed (``listed``), as check your answers'
+# sends what it showed.
+WARNING_URL = "/request/check-what-you-wrote"
 
 
 def same_address(location: str | None, url: str) -> bool:
@@ -57,6 +60,7 @@ class Walker:
         self.urls: list[str] = []
         self.token: str | None = None
         self.checked: str | None = None  # what the last check your answers page seen showed
+        self.listed: str | None = None  # what the last identifying-data warning seen listed
 
     @property
     def shown(self) -> dict[str, str]:
@@ -78,6 +82,8 @@ class Walker:
             self.token = csrf_token(page)
         if 'name="checked"' in page:
             self.checked = shown_digest(page)
+        if 'name="listed"' in page:
+            self.listed = listed_digest(page)
         return response
 
     def follow(self, url: str) -> TestResponse:
@@ -100,6 +106,8 @@ class Walker:
     def post(self, url: str, data: dict[str, object], with_token: bool = True) -> TestResponse:
         """POST a form (with the last CSRF token seen, unless told not to)."""
         form = dict(data)
+        if url == WARNING_URL and self.listed is not None:
+            form.setdefault("listed", self.listed)  # the warning's hidden field, as a browser sends it
         if with_token:
             if self.token is None:
                 self.follow("/start")
