@@ -42,6 +42,7 @@ from app.inbox.models import TriageNote
 from app.space_sessions.models import FeedbackComment
 from support import csrf_token
 from support.cut_proxy import CutProxy
+from support.pages import listed_digest
 from support.sessions import session_form, session_has_started
 from support.submission import ELIGIBLE_PATH, PAGE_FIELDS, VALID_DETAILS, fill_details, path_before, post_page
 from support.walk import Walker
@@ -112,7 +113,8 @@ def identifying(app: Flask) -> Sent:
         assert response.location.endswith("/request/check-what-you-wrote"), response.location
 
     client = walked(app, "check what you wrote", walk)
-    return Sent(client, "/request/check-what-you-wrote", "/request/check-what-you-wrote", {})
+    listed = listed_digest(client.get("/request/check-what-you-wrote").get_data(as_text=True))  # what it listed
+    return Sent(client, "/request/check-what-you-wrote", "/request/check-what-you-wrote", {"listed": listed})
 
 
 def submit(app: Flask) -> Sent:
