@@ -161,12 +161,17 @@ def test_scripts_run_prints_the_address_flask_is_told_to_serve(
     """`scripts/run --port N` says the address it really serves, not always port 5000. The script
     runs in a copy of the project whose setup, flask and Redis are stand-ins that record what they
     are asked (the real ones take a minute here; the script's own logic is what is tested)."""
-    # The worker serves until stopped, as the real one does (one that ends of itself stops them all).
+    # The worker serves until stopped, as the real one does (one that ends of itself stops them all);
+    # the web server listens on the address, for a while: the script says it runs once it answers
+    # (found, new-user review: said before it did, and the address opened at once was refused).
+    host, port = address.removeprefix("http://").rstrip("/").rsplit(":", 1)
+    bind = f"s.bind(({host!r}, {port}))"
+    listen = f"import socket, time; s = socket.socket(); {bind}; time.sleep(1); s.listen(); time.sleep(5)"
     script = (
-        f'#!/bin/sh\necho "$*" >> {tmp_path / "flask-calls"}\ncase "$*" in *"outbox worker"*) exec sleep 5;; esac\n'
+        f'#!/bin/sh\necho "$*" >> {tmp_path / "flask-calls"}\n'
+        f'case "$*" in *"outbox worker"*) exec sleep 5;; *" run "*) exec {sys.executable} -c "{listen}";; esac\n'
     )
     env = scripts_run_copy(tmp_path, script)
-    host, port = address.removeprefix("http://").rstrip("/").rsplit(":", 1)
     with socket.socket() as probe:
         busy = probe.connect_ex((host, int(port))) == 0
     result = run_scripts_run(tmp_path, env, *args)
@@ -250,7 +255,11 @@ def test_scripts_run_stops_everything_when_its_worker_is_stopped(tmp_path: Path)
     assert result.returncode == 0 and time.monotonic() - started < 20, result.stderr
     assert "not started again" not in result.stderr
     # Said (operator review: the worker alone stopped, everything ended without a word).
-    assert "Space to Think has stopped, with its outbox worker. Start it again with scripts/run." in result.stderr
+    # How to start it again, as it was started (found, new-user review: the port given was lost).
+    assert (
+        "Space to Think has stopped, with its outbox worker. Start it again with scripts/run --port 0." in result.stderr
+    )
+    assert "is running at" not in result.stdout  # the server never answered
 
 
 def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) -> None:
