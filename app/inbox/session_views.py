@@ -303,9 +303,13 @@ def arranged_meanwhile(stored: Any, form: SessionForm, chosen: str) -> str:
     )
 
 
+INVITATION_STILL_WAITING = (
+    "The invitation has not been sent again: the one already queued has not gone yet, and the service will send "
+    "it, trying again if the mail server does not take it. Reload the page to see when it has been sent"
+)
 INVITED_MEANWHILE = (
     "The invitation had already been sent while this page was open (from another tab, or by another facilitator), "
-    "so it was not sent again. To send it again, select Send the invitation again"
+    "so it was not sent twice. Once it has gone, you can send it again from this page if the practitioner needs it"
 )
 
 
@@ -345,6 +349,18 @@ def send_invitation(reference: str) -> Response | str:
             return refused_on_page(stored, session_problem=changed_meanwhile(space_session, place, [], True))
         if changed is None or changed:
             return refused_on_page(stored, session_problem=changed_meanwhile(space_session, place, changed))
+    if (
+        request.form.get("invited") == "yes"
+        and place is not None
+        and space_session is not None
+        and not space_session.has_started  # (refused below, saying it is too late)
+        and sessions.invitation_state(stored, space_session, place).state in (sessions.WAITING, sessions.RETRYING)
+    ):
+        # "Send the invitation again" while the one queued has not gone yet (found, facilitators'
+        # review: the button was offered at once, beside "waiting to be sent"): the practitioner
+        # would get both. The service sends the one waiting, and tries again until it goes.
+        flash(INVITATION_STILL_WAITING, IMPORTANT)
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
     try:
         sessions.send_invitation(stored, current_facilitator().actor, first=request.form.get("invited") == "no")
     except sessions.InvitedMeanwhile:
