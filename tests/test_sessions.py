@@ -3451,6 +3451,14 @@ def test_a_request_closed_as_a_repeat_of_one_beside_it_in_the_session_leaves_the
     told, invitation = smtp_server.mailbox.messages[-2:]
     assert [part.get_content_type() for part in told.iter_attachments()] == []  # the invitation updates it
     assert first in body_of(told) and second in body_of(told) and "stays in your calendar" in body_of(told)
+    # The two emails agree (found, facilitators' review: the invitation said it "adds" the session
+    # to her calendar, a second after she was told it "stays" there).
+    assert f"A separate email gives you the invitation for {second}: its calendar file updates the entry" in body_of(
+        told
+    )
+    words = body_of(invitation)
+    assert f"has a place in the Space to Think session you were invited to for your request {first}" in words
+    assert "The calendar file attached updates that entry in your calendar" in words and "adds it" not in words
     calendar = calendar_of(invitation)
     assert calendar["METHOD"] == "REQUEST" and str(calendar.events[0]["UID"]) == uid
     assert second in invitation["Subject"] and invitation["To"] == ALICE

@@ -1207,7 +1207,10 @@ def _leave_beside_another_place(
         _queue_session_email(
             request, session, CANCELLATION, another_date=another_date, still_in=still_in, still_invited=still_invited
         )
-        invited_now = not still_invited and _queue_session_email(first, session, INVITATION) is not None
+        invited_now = (
+            not still_invited
+            and _queue_session_email(first, session, INVITATION, in_place_of=request.reference) is not None
+        )
     if still_invited:
         said.append(f"The session in their calendar is updated to give only {references_in_words(still_invited)}.")
     if invited_now:
@@ -1516,6 +1519,7 @@ def _queue_session_email(
     also: Sequence[str] = (),
     still_invited: Sequence[str] = (),
     in_hand: bool = False,
+    in_place_of: str | None = None,
 ) -> OutboxMessage | None:
     """Queue an invitation (or update), cancellation or reminder, its text and calendar file made now
     (``another_date``: a cancellation says the facilitators will offer another date; not when the
@@ -1527,7 +1531,10 @@ def _queue_session_email(
     the references of the practitioner's other requests in the session (one email for the
     person, naming them all). ``in_hand``: for a cancellation, the request's invitation not sent
     yet may be the one the outbox worker is sending: it is left to the worker (its reminder is
-    dropped).
+    dropped). ``in_place_of``: for an invitation, the reference of the practitioner's request
+    whose invitation put the session in their calendar, which has left it: the invitation says it
+    updates that entry (found, facilitators' review: it said it "adds" the session, a second
+    after the email saying it "stays in your calendar").
 
     An invitation is sent only before the session starts, and a reminder ("your session is
     tomorrow") only before the session's day begins (``send_before``): the worker gives up on
@@ -1625,6 +1632,7 @@ def _queue_session_email(
         also_invited_words=references_in_words(also_invited),
         references=references_in_words([request.reference, *also]),
         several=bool(also),
+        in_place_of=in_place_of,
     )
     subject = "update" if update else "still_in" if kind == CANCELLATION and still_in else kind
     message = OutboxMessage(
