@@ -1550,6 +1550,26 @@ def test_a_note_in_a_right_to_left_script_reads_in_its_own_direction(app: Flask)
     assert f'data-note-to-delete dir="auto">{note}</div>' in text(client.get(link))
 
 
+def test_a_note_naming_the_practitioner_is_not_taken_for_naming_a_child(app: Flask) -> None:
+    """Found (facilitators' review): "Alex asked to join the Thursday group instead", on the request
+    of the practitioner Alex Practitioner, was refused as naming a person. Facilitators name the
+    practitioner all the time, and a warning given every time is clicked past when it matters.
+    Their own name (the request's) is no finding; anyone else's is, and so is theirs when the
+    text says it is someone's ("Alex (7)"), and the audit line says no warning was confirmed."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)  # the practitioner: VALID_DETAILS' "Alex Practitioner"
+    page = f"/inbox/requests/{reference}"
+    for note in ("Alex asked to join the Thursday group instead.", "Spoke to alex practitioner; she will call back."):
+        assert post_form(client, page, f"{page}/notes", {"text": note}).status_code == 302, note
+    assert [event.detail for event in events(app, "note_added")] == [
+        f"note {number}" for number in (1, 2)
+    ]  # no warning confirmed
+    for note in ("Kayden asked to join the Thursday group.", "Alex (7) was upset at school."):
+        refused = post_form(client, page, f"{page}/notes", {"text": note})
+        assert refused.status_code == 200 and "govuk-error-summary" in text(refused), note
+    assert len(events(app, "note_added")) == 2
+
+
 def test_a_note_form_sent_twice_adds_the_note_once(app: Flask, monkeypatch) -> None:
     """Found (facilitator review): after "Add note", Back showed the request page with the browser
     keeping the note's text in the box; "Add note" again added the same note a second time. Now

@@ -41,7 +41,7 @@ from ..mail import (
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_contacts, current_pack, current_partnership
 from ..requests import fields
-from ..requests.guard import KINDS, NAMES, Finding, Kind, scan_with_cued_names
+from ..requests.guard import KINDS, NAMES, Finding, Kind, names_with_a_cue, scan_with_cued_names
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import (
     InvalidRequest,
@@ -1376,11 +1376,40 @@ def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> Non
 PLACE_KINDS: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind not in ("gp_practice", "person_name", "street"))
 
 
-def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS) -> list[Finding]:
+def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: str | None = None) -> list[Finding]:
     """What looks like identifying data in a note or reason (the request pages' guard). Where
     names are not looked for (a session's place), a name the text says is someone's still is
-    ("Zoë is 7", "Amara (mum)": ``guard.scan_with_cued_names``)."""
-    return scan_with_cued_names(text, kinds, current_partnership().places)
+    ("Zoë is 7", "Amara (mum)": ``guard.scan_with_cued_names``).
+
+    ``requester``: the name the request's practitioner gave for themselves. A name in the text
+    made only of its words is theirs, not a child's or a family's, and is not a finding, unless
+    the text says it is someone's ("Alex (7)"). Found (facilitators' review): "Alex asked to join
+    the Thursday group" was refused as naming a person, and facilitators name the practitioner
+    all the time: a warning that comes every time is clicked past when it matters."""
+    places = current_partnership().places
+    found = scan_with_cued_names(text, kinds, places)
+    own = set(_name_words(requester or ""))
+    if not own or "person_name" not in kinds:
+        return found
+    cued = [(finding.start, finding.end) for finding in names_with_a_cue(text, places)]
+
+    def theirs(finding: Finding) -> bool:
+        words = set(_name_words(finding.text))
+        said_to_be_someones = any(start < finding.end and finding.start < end for start, end in cued)
+        return finding.kind == "person_name" and bool(words) and words <= own and not said_to_be_someones
+
+    return [finding for finding in found if not theirs(finding)]
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a name, in small letters ("O'Neil-Brown, Jo" → o'neil-brown, jo)."""
+    return [word.casefold() for word in re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", name)]
+
+
+def requester_name(request: StoredRequest) -> str | None:
+    """The name the practitioner gave for themselves in the request (None if there is none)."""
+    name = (request.details or {}).get("name")
+    return name if isinstance(name, str) else None
 
 
 def text_fingerprint(text: str) -> str:
@@ -1388,15 +1417,18 @@ def text_fingerprint(text: str) -> str:
     return hashlib.sha256(text.strip().encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def needs_confirmation(text: str, confirmed: str | None, kinds: Sequence[Kind] = KINDS) -> list[Finding]:
-    """The findings a facilitator has still to confirm for ``text`` (empty: store it)."""
-    findings = identifying_findings(text.strip(), kinds)
+def needs_confirmation(
+    text: str, confirmed: str | None, kinds: Sequence[Kind] = KINDS, requester: str | None = None
+) -> list[Finding]:
+    """The findings a facilitator has still to confirm for ``text`` (empty: store it);
+    ``requester``, the practitioner's own name (``identifying_findings``)."""
+    findings = identifying_findings(text.strip(), kinds, requester)
     return findings if findings and confirmed != text_fingerprint(text) else []
 
 
-def _kinds(text: str) -> str:
+def _kinds(text: str, requester: str | None = None) -> str:
     """The kinds of identifying-looking data in ``text``, for the audit log (never the text)."""
-    kinds = sorted({finding.kind.replace("_", " ") for finding in identifying_findings(text)})
+    kinds = sorted({finding.kind.replace("_", " ") for finding in identifying_findings(text, requester=requester)})
     return f"; identifying-data warning confirmed ({', '.join(kinds)})" if kinds else ""
 
 
@@ -1507,7 +1539,7 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     extra = check_move(request, move, outcomes)
     detail = f"{request.status} to {move.status}"
     if "redirected_to" in extra:
-        detail += f"; to {outcomes[extra['redirected_to']]}{_kinds(extra['redirect_reason'])}"
+        detail += f"; to {outcomes[extra['redirected_to']]}{_kinds(extra['redirect_reason'], requester_name(request))}"
     if "duplicate_of" in extra:
         detail += f"; of {extra['duplicate_of']}"
     held = move.status == SESSION_HELD_STATUS and request.status != SESSION_HELD_STATUS
@@ -1717,7 +1749,9 @@ def _add_note(request: StoredRequest, text: str, facilitator: Facilitator) -> Tr
     note = TriageNote(request_id=request.id, author_id=facilitator.id, created_at=utcnow(), text=text)
     db.session.add(note)
     db.session.flush()
-    audit.add_event("note_added", request.reference, facilitator.actor, f"note {note.id}{_kinds(text)}")
+    audit.add_event(
+        "note_added", request.reference, facilitator.actor, f"note {note.id}{_kinds(text, requester_name(request))}"
+    )
     return note
 
 

@@ -1514,7 +1514,7 @@ def change_status(reference: str) -> Response | str:
         # The reason is checked for identifying data now too, not only once the route is put right
         # (found: a second refusal, for the reason, after the route was chosen).
         findings = (
-            service.needs_confirmation(move.reason, form.confirmed.data)
+            service.needs_confirmation(move.reason, form.confirmed.data, requester=service.requester_name(stored))
             if move.status == "redirected" and refused.field != "reason" and move.reason.strip()
             else None
         )
@@ -1522,7 +1522,9 @@ def change_status(reference: str) -> Response | str:
             form.reason.errors = [REASON_NOT_SAVED]
         return refused_on_page(stored, status_form=form, reason_findings=findings or None)
     if move.status == "redirected":
-        findings = service.needs_confirmation(move.reason, form.confirmed.data)
+        findings = service.needs_confirmation(
+            move.reason, form.confirmed.data, requester=service.requester_name(stored)
+        )
         if findings:
             form.reason.errors = [REASON_NOT_SAVED]
             return refused_on_page(stored, status_form=form, reason_findings=findings)
@@ -1615,7 +1617,9 @@ def add_note(reference: str) -> Response | str:
     form = NoteForm()
     if not form.validate():
         return refused_on_page(stored, note_form=form)
-    findings = service.needs_confirmation(form.text.data or "", form.confirmed.data)
+    findings = service.needs_confirmation(
+        form.text.data or "", form.confirmed.data, requester=service.requester_name(stored)
+    )
     if findings:
         form.text.errors = [NOTE_NOT_ADDED]
         return refused_on_page(stored, note_form=form, note_findings=findings)
