@@ -930,6 +930,16 @@ def test_the_audit_trail_gives_each_session_at_the_time_it_had_then(session_app:
     held = f"{held_on:%A} {held_on.day} {held_on:%B %Y}"
     assert f"session arranged: a new session on {held} at 2:00pm, recorded after it started" in trail
     assert not re.search(r"session \d", trail)
+    # Marked not held, and closed out of its session: the trail names the session each time (found,
+    # facilitators' review: "session not held" alone; a close said nothing of the session left).
+    assert outcome(client, recorded, "not_held").status_code == 302
+    trail = trail_text(text(client.get(request_url(recorded))))
+    assert f"session arranged to session offered: the session on {held} at 2:00pm was not held" in trail
+    closed = post_form(client, request_url(reference), request_url(reference, "status"), {"status": "closed"})
+    assert closed.status_code == 302
+    trail = trail_text(text(client.get(request_url(reference))))
+    assert f"Status changed from session arranged to closed: left the session on {on} at 3:00pm" in trail
+    assert not re.search(r"session \d", trail)
 
 
 def test_refusals_about_sessions_read_plainly_and_are_not_called_a_success(app: Flask) -> None:

@@ -55,7 +55,14 @@ from ..rules import JourneyState, evaluate
 from ..sessions import end_sessions_holding, when_expired
 from ..space_sessions.calendar import references_in_words
 from ..space_sessions.models import SpaceSession
-from ..space_sessions.service import ARRANGED, after_status_change, not_held_yet, session_place, starts_in_words
+from ..space_sessions.service import (
+    ARRANGED,
+    after_status_change,
+    in_trail,
+    not_held_yet,
+    session_place,
+    starts_in_words,
+)
 from ..stats.service import SESSION_HELD, add_count
 from ..uk_time import uk_date, uk_day, uk_time
 from .listing import FINISHED_STATUSES, retry_words
@@ -1034,6 +1041,8 @@ JOINED_PATTERN = re.compile(
     rf"(?P<how>joined|new) {SESSION_NAMED}(?P<after>, recorded after it (?:started|took place))?"
 )
 CANCELLED_PATTERN = re.compile(rf"{SESSION_NAMED} cancelled")
+# The session a request left by a status change, or was marked not held in.
+LEFT_PATTERN = re.compile(rf"(?P<how>left|not held:) {SESSION_NAMED}")
 FOUND_PATTERN = re.compile(r"(?:^|; )the identifying-data check found: (.+)$")
 CREATED_PATTERN = re.compile(r"outcome (?P<outcome>[^;]+); rule pack (?P<version>[^;]+); mode (?P<mode>\w+)")
 ATTEMPT_PATTERN = re.compile(r"(?:(?P<kind>\w+), )?attempt (?P<attempt>\d+)(?:: (?P<problem>.*))?", re.S)
@@ -1206,6 +1215,9 @@ def _status_words(words: str, detail: str, session_names: dict[str, str]) -> tup
             note += found["after"] or ""
         elif found := CANCELLED_PATTERN.fullmatch(note):
             note = f"{_session_name(found, session_names, 'the session')} was cancelled"
+        elif found := LEFT_PATTERN.fullmatch(note):
+            name = _session_name(found, session_names, "its session")
+            note = f"left {name}" if found["how"] == "left" else f"{name} was not held"
         notes.append(note)
     return f"{words} from {STATUS_LABELS[old].lower()} to {STATUS_LABELS[new].lower()}", "; ".join(notes)
 
@@ -1551,6 +1563,12 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     request.redirected_to = extra.get("redirected_to")
     request.redirect_reason = extra.get("redirect_reason")
     request.duplicate_of = extra.get("duplicate_of")
+    # The session it leaves, named in the trail (found, facilitators' review: closing a request
+    # said nothing there of the session it was taken out of).
+    leaving = old == ARRANGED and move.status not in (ARRANGED, SESSION_HELD_STATUS)
+    place = session_place(request) if leaving else None
+    if place is not None and (left := db.session.get(SpaceSession, place.session_id)) is not None:
+        detail += f"; left {in_trail(left)}"
     audit.add_event("status_changed", request.reference, facilitator.actor, detail)
     if kept is not None:
         _add_note(request, kept, facilitator)

@@ -1319,8 +1319,12 @@ def mark_not_held(request: StoredRequest, actor: str) -> list[str]:
         raise _changed_meanwhile(request)
     if too_soon := not_held_too_soon(request):
         raise SessionRefused("session", too_soon)
+    place = session_place(request)
+    session = db.session.get(SpaceSession, place.session_id) if place is not None else None
     said = leave_session(request)
-    _move(request, OFFERED, actor, "session not held")
+    # The trail names the session (found, facilitators' review: "session not held" alone, and the
+    # session's page no longer lists the request).
+    _move(request, OFFERED, actor, f"not held: {in_trail(session)}" if session is not None else "session not held")
     db.session.commit()
     return said
 
