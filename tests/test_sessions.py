@@ -763,12 +763,12 @@ def test_a_session_removed_after_it_was_cancelled_says_so_and_gives_back_what_wa
         gone = client.get(url)
         assert gone.status_code == 404
         said = text(gone)
-        assert "This session is no longer in the inbox" in said and "Page not found" not in said
+        assert "This session is not in the inbox" in said and "Page not found" not in said
         assert "once no request is in it" in said and "audit trail" in said
     typed = "Room 4, Civic Centre: ask at the front desk for the Space to Think session"
     changed = client.post(page_url, data={"csrf_token": token, **session_form(place=typed)})
     assert changed.status_code == 404
-    assert "This session is no longer in the inbox" in text(changed)
+    assert "This session is not in the inbox" in text(changed)
     assert typed in changed.get_data(as_text=True)  # to copy, read-only
     assert client.get("/inbox/sessions/999999").status_code == 404  # one that never was: the same page
 
@@ -817,7 +817,7 @@ def test_forms_open_on_a_removed_session_do_not_act_on_a_new_one_given_its_numbe
         data={"csrf_token": csrf_token(cancel_page), **CONFIRMED, "session_seen": hidden(cancel_page, "session_seen")},
     )
     said = text(cancelled)
-    assert cancelled.status_code == 409 and "This session is no longer in the inbox" in said
+    assert cancelled.status_code == 409 and "This session is not in the inbox" in said
     assert "Nothing was cancelled" in said and "at 2:00pm, which was not cancelled" in said
     typed = "Room 9, Civic Centre: ask at the front desk"
     changed = client.post(
