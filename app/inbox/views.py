@@ -1323,13 +1323,14 @@ def render_request_page(
         note_form=note_form,
         errors=errors,
         has_errors=bool(errors),
-        # "Session held" only once the session has started (refused before: not offered either).
+        # "Session held" not offered here while the request has its session: "After the session",
+        # under Session, says whether it was held, once it has started (found, new-user review:
+        # two ways to say the same thing, and which sent the feedback link was not said).
         next_statuses=[
             status
             for status in workflow.next_statuses(stored.status)
             if status != "session_held"
             or space_session is None
-            or space_session.has_started
             or status_form.status.data == status  # chosen, and refused: shown again with its error
         ],
         outcomes=outcomes,
