@@ -401,6 +401,22 @@ def linked_contacts(text: Any) -> Markup:
     return Markup("").join(pieces)
 
 
+_WEB_ADDRESS_START = re.compile(r"^(?:https?://)?[^/\s]+/?")
+
+
+def web_address(address: Any) -> Markup:
+    """A web address to print, escaped, its start (the scheme and the site's name) in a
+    ``<span class="web-address-start">`` kept on one line (print.css): a printed address breaks
+    after a "/" of its path, not after "https://". Found (new-user review): the supervision
+    record's pathway guidance address read "https://" at the end of one line, the rest below."""
+    text = str(address)
+    found = _WEB_ADDRESS_START.match(text)
+    if found is None:
+        return escape(text)
+    start, rest = text[: found.end()], text[found.end() :]
+    return Markup('<span class="web-address-start">{}</span>{}').format(start, rest)  # escaped by format
+
+
 def init_jinja(app: Flask) -> None:
     """Our templates first, then the GOV.UK macro packages under their prefixes; strict undefined."""
     app.jinja_environment = Environment  # before anything makes app.jinja_env
@@ -430,6 +446,7 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.tests["right_to_left"] = right_to_left
     app.jinja_env.filters["breakable_words"] = breakable_words
     app.jinja_env.filters["linked_contacts"] = linked_contacts
+    app.jinja_env.filters["web_address"] = web_address
     WTFormsHelpers(app)
     app.context_processor(site_context)
 

@@ -44,6 +44,7 @@ from support.submission import (
     supervision_record,
     to_outcome,
 )
+from support.walk import Walker
 
 # Everything here renders with WeasyPrint; the rest of the suite uses support.pdf.fake_render_pdf.
 pytestmark = pytest.mark.real_pdf
@@ -422,6 +423,23 @@ def test_supervision_record_has_no_case_details(client) -> None:
     text = pdf_text(supervision_record(client).get_data())
     for value in ("Alex Practitioner", "alex.practitioner@nhs.example", VALID_DETAILS["reflection"][:30]):
         assert value not in text
+
+
+def test_a_printed_web_address_never_breaks_after_https(client) -> None:  # type: ignore[no-untyped-def]
+    """Found (new-user review): the supervision record printed the pathway guidance's address as
+    "https://" at the end of one line and the rest on the next. It breaks in its path now."""
+    from app.templating import web_address
+
+    assert (
+        str(web_address("https://a.example/<b>"))
+        == '<span class="web-address-start">https://a.example/</span>&lt;b&gt;'
+    )
+    walker = Walker(client)
+    walker.walk([("mode", "supervision"), ("immediate_danger", "yes")])  # U1: children's social care's pages
+    reader = pdf_reader(supervision_record(client).get_data())
+    lines = [line.strip() for page in reader.pages for line in (page.extract_text() or "").splitlines()]
+    assert any("safeguardingchildren.salford.gov.uk" in line for line in lines)
+    assert not [line for line in lines if line.endswith(("https://", "https:", "http://"))], lines
 
 
 def test_only_a_long_word_is_marked_to_break_anywhere_and_what_was_typed_stays_text() -> None:
