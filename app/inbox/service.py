@@ -1565,9 +1565,14 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     request.duplicate_of = extra.get("duplicate_of")
     # The session it leaves, named in the trail (found, facilitators' review: closing a request
     # said nothing there of the session it was taken out of).
+    # (Read without writing the status first: ``leave_session`` holds the session before the
+    # request's change is written, as a colleague cancelling the session does; a flush here would
+    # take them in the other order, and the two could wait for each other.)
     leaving = old == ARRANGED and move.status not in (ARRANGED, SESSION_HELD_STATUS)
-    place = session_place(request) if leaving else None
-    if place is not None and (left := db.session.get(SpaceSession, place.session_id)) is not None:
+    with db.session.no_autoflush:
+        place = session_place(request) if leaving else None
+        left = db.session.get(SpaceSession, place.session_id) if place is not None else None
+    if left is not None:
         detail += f"; left {in_trail(left)}"
     audit.add_event("status_changed", request.reference, facilitator.actor, detail)
     if kept is not None:
