@@ -267,7 +267,7 @@ def outcome_shown(state: JourneyState) -> None:
     _note_rules(state)
 
 
-def save_change(change: Change) -> None:
+def save_change(change: Change, question_id: str | None = None) -> None:
     """Store a changed answer's result: the live answers, the set-aside ones, and what to tell the user.
     After an update of the rules that moved the journey (the answers as they stood lead, under the
     new rules, to another outcome or question than was noted), what was noted before it is kept
@@ -275,9 +275,18 @@ def save_change(change: Change) -> None:
     answers noted the new outcome first, and the page said nothing of the change). An update that
     did not move it is noted with the answer: what the answer changes is the person's own doing,
     not the rules' (found, second regression review: a change of answer after an update of words
-    alone was said to be the rules')."""
+    alone was said to be the rules'). Only the same answer given again (``question_id``'s, as it
+    was) is the update's doing: another answer is the person's own, whatever the update did (found,
+    regression review: "Yes, a child is in danger" given after an update was said to be the
+    rules', and "if you change your answer back" was left out)."""
     noted = rules_updated_since()
-    if noted is None or not _moved_by_the_update(noted, current_state()):
+    answers = current_answers()
+    given_again = (
+        question_id is not None
+        and question_id in answers
+        and (_plain({question_id: answers[question_id]}) == _plain({question_id: change.answers.get(question_id, "")}))
+    )
+    if noted is None or not given_again or not _moved_by_the_update(noted, current_state()):
         _note_rules(change.state)
     session[ANSWERS_KEY] = _plain(change.answers)
     if change.set_aside:

@@ -731,6 +731,17 @@ def test_after_the_rules_change_the_same_answers_given_again_and_a_request_page_
             words = page_text(updated.follow(response.location))
             assert NOTICE_OUTCOME_REACHED in words and NOTICE_NOT_ASKED not in words, send
             assert NOTICE_OUTCOME_REACHED not in page_text(updated.get("/result"))  # once
+        # A different answer given after the update that moved the journey is the person's own: not
+        # put down to the rules, and the answers it set aside can come back (found, regression
+        # review: "Yes" to immediate danger was said to be the update's doing).
+        walker = Walker(app.test_client())
+        walker.walk(path_before("understand"))
+        updated = moved_over(walker)
+        updated.get("/questions/immediate_danger")
+        page = updated.follow(updated.answer("immediate_danger", "yes").location)
+        words = page_text(page)
+        assert outcome_of(page) == "U1" and "The rules this tool follows" not in words
+        assert "If you change your answer back, they will come back." in words
         # Nothing said of the rules when the person's own answer, given after the update, leads to
         # an outcome (the question was the one to answer next before it and after).
         walker = Walker(app.test_client())

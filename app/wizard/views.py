@@ -155,7 +155,7 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
     except InvalidAnswer:
         getattr(form, FIELD_NAME).errors = [messages.error_message(asked, values, state.mode)]
         return _show_refused(asked, form)
-    save_change(change)  # later answers that no longer apply are set aside, and come back if they apply again
+    save_change(change, asked.id)  # later answers that no longer apply are set aside, and come back if they apply again
     if asked.id == current_pack().start:
         record_start(change.state)  # anonymous count, once per journey; never fails the page
     outcome = change.state.outcome
