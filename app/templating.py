@@ -374,8 +374,16 @@ def breakable_words(text: Any) -> Markup:
 
 # A UK phone number in a setting's sentences ("call 0161 496 0000", "+44 161 496 0000"), and an
 # email address ("email facilitators@partnership.example."): the full stop after it is the sentence's.
-_PHONE = re.compile(r"(?<![\d+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[ -]?\d){8,9}(?!\d)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# "+44 (0)161 …", "0044 161 …", "(0161) 496 0000" too; never digits inside a word or an address
+# ("ref01614960000", "…?tel=0161…"). Found (regression review): "0044 161 496 0000" was linked cut
+# short, "tel:0044161496", a wrong number to tap.
+_PHONE = re.compile(
+    r"(?<![\w+=/.:-])"
+    r"(?:(?:\+44|0044)\s?(?:\(0\)\s?)?\d(?:[ -]?\d){8,9}|\(0\d{2,4}\)\s?\d{3,4}[ -]?\d{3,4}|0\d(?:[ -]?\d){8,9})"
+    r"(?!\w)"
+)
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"  # a part of an address's domain: no hyphen at either end
+_EMAIL = re.compile(rf"[\w.+-]+@{_LABEL}(?:\.{_LABEL})+")
 _CONTACT = re.compile(f"(?P<phone>{_PHONE.pattern})|(?P<email>{_EMAIL.pattern})")
 
 
@@ -392,7 +400,11 @@ def linked_contacts(text: Any) -> Markup:
         shown = found.group(0)
         if found.group("phone"):
             digits = re.sub(r"\D", "", shown.replace("(0)", ""))
-            href = "tel:+" + digits if shown.startswith("+") else "tel:" + digits
+            if shown.startswith("+"):
+                digits = "+" + digits
+            elif digits.startswith("0044"):
+                digits = "+" + digits[2:]
+            href = "tel:" + digits
         else:
             href = "mailto:" + shown
         pieces.append(Markup('<a class="govuk-link" href="{}">{}</a>').format(href, shown))  # escaped by format

@@ -130,6 +130,31 @@ def test_send_request_after_an_update_that_added_a_question_says_no_request_was_
     assert "No request for a session has been sent." not in text_of(client.get(response.location))
 
 
+def test_a_details_page_sent_after_an_update_that_added_a_question_says_to_answer_it(client) -> None:
+    """Found (second regression review): a details page sent after an update that added a question
+    on the way said the answers "now lead somewhere else, not to a request for a session", and a
+    practitioner could give up a session they can still ask for; the question it led to said
+    nothing of the change."""
+    from app.journey import ANSWERS_KEY, RULES_KEY
+
+    walker = to_outcome(client)
+    walker.get("/request/about-you")
+    with client.session_transaction() as session:  # as if the update had added unshared_concern
+        answers = dict(session[ANSWERS_KEY])
+        answers.pop("unshared_concern")
+        session[ANSWERS_KEY] = answers
+        session[RULES_KEY] = {**session[RULES_KEY], "version": "the rules before"}
+    typed = {"name": "Sam Typed", "job_role": "School nurse", "agency": "Health", "email": "sam@nhs.example"}
+    sent = walker.post("/request/about-you", typed)
+    words = text_of(sent)
+    assert sent.status_code == 400
+    assert "there is now a question to answer before the request for a session" in words
+    assert "not to a request for a session" not in words and "Sam Typed" in words
+    page = text_of(walker.follow("/questions/unshared_concern"))
+    assert "The questions have changed since you started." in page
+    assert "No request for a session has been sent." in page
+
+
 def test_the_entry_point_goes_to_the_first_page(client) -> None:
     walker = to_outcome(client)
     response = walker.get("/request")
@@ -2101,6 +2126,20 @@ def test_the_facilitators_phone_and_email_in_the_contact_setting_are_links(clien
     assert links in said
     assert "stt&lt;team&gt;@partnership.example" in said and "<team>" not in said  # escaped, not a link
     assert "(not 0161 603)" in said and said.count("tel:") == 2
+    # Other ways of writing a number, and what is not one (found, regression review: "0044 …" cut
+    # short, digits inside a word linked, a hyphen after an address taken into it).
+    from app.templating import linked_contacts
+
+    linked = str(
+        linked_contacts(
+            "Call 0044 161 496 0000 or (0161) 496 0001. Ref ABC01614960000X, "
+            "see https://a.example/?tel=01614960002 or write to team@a.example-."
+        )
+    )
+    assert '<a class="govuk-link" href="tel:+441614960000">0044 161 496 0000</a>' in linked
+    assert '<a class="govuk-link" href="tel:01614960001">(0161) 496 0001</a>' in linked
+    assert linked.count("tel:") == 2
+    assert '<a class="govuk-link" href="mailto:team@a.example">team@a.example</a>-.' in linked
 
 
 def test_the_submitted_page_is_not_shown_once_a_new_journey_has_begun(client, app) -> None:  # type: ignore[no-untyped-def]

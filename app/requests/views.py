@@ -782,12 +782,18 @@ def form_no_longer_fits(state: JourneyState) -> Response:
     was sent, or the answers changed or were cleared, in another tab): nothing saved, and the free
     text it carried given back to copy (400)."""
     url = journey_url(state) if has_journey() else None
+    # (found, regression review: a page sent after an update of the rules was said to be out of
+    # date because of another tab)
+    rules_updated = url is not None and moved_by_an_update(state)
+    if rules_updated and state.outcome is None:
+        # A question added on the way: the page the link leads to says so (found, second
+        # regression review: it said nothing there), and that no request has been sent.
+        notice_out_of_order(state, no_request=True)
     page = render_template(
         "requests/form_expired.html",
         journey_url=url,
-        # (found, regression review: a page sent after an update of the rules was said to be out
-        # of date because of another tab)
-        rules_updated=url is not None and moved_by_an_update(state),
+        rules_updated=rules_updated,
+        question_added=rules_updated and state.outcome is None,
         sent=just_submitted() is not None,
         kept=typed_text.typed_text_kept(),
     )
