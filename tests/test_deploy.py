@@ -196,6 +196,15 @@ def test_scripts_run_prints_the_address_flask_is_told_to_serve(
     assert address == f"http://{told['host']}:{told['port']}/", call
 
 
+@pytest.mark.parametrize("option", ["--port", "-p", "--host"])
+def test_scripts_run_given_an_option_without_its_value_says_so_and_starts_nothing(tmp_path: Path, option: str) -> None:
+    """Found (regression review): `scripts/run --port` with no number served on 5000 without a word."""
+    env = scripts_run_copy(tmp_path, f'#!/bin/sh\necho "$*" >> {tmp_path / "flask-calls"}\n')
+    result = run_scripts_run(tmp_path, env, option)
+    assert result.returncode == 2 and f"scripts/run: {option} needs" in result.stderr
+    assert not (tmp_path / "flask-calls").exists()
+
+
 def test_scripts_run_on_a_port_in_use_says_so_and_starts_nothing(tmp_path: Path) -> None:
     """Found (operator review): on a port another program held, `scripts/run --port N` said
     "Space to Think is running at ..." and then flask failed "Address already in use". It now
@@ -271,8 +280,14 @@ def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) 
         tmp_path, f'#!/bin/sh\ncase "$*" in *"db upgrade"*) exit 0 ;; esac\necho $$ >> {pids}\nexec sleep 60\n'
     )
     # A free port: the script refuses one another program (a developer's server) holds.
+    port = free_port()
     script = subprocess.Popen(
-        ["bash", "scripts/run", "--port", str(free_port())], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL
+        ["bash", "scripts/run", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 30
@@ -282,6 +297,10 @@ def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) 
         assert len(started) == 2  # the worker and the web server
         script.send_signal(signal.SIGTERM)
         assert script.wait(timeout=10) == 143
+        # How to start it again, as it was started (found, regression review: said only when the
+        # worker alone stopped).
+        assert script.stderr is not None
+        assert f"Space to Think has stopped. Start it again with scripts/run --port {port}." in script.stderr.read()
         deadline = time.monotonic() + 10
         while any(map(_running, started)) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -289,6 +308,8 @@ def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) 
     finally:
         if script.poll() is None:
             script.kill()
+        if script.stderr is not None:
+            script.stderr.close()
 
 
 def test_scripts_run_keeps_the_database_readable_by_its_user_only(tmp_path: Path) -> None:
