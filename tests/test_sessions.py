@@ -1642,6 +1642,21 @@ def test_send_invitation_on_a_page_opened_before_it_was_sent_does_not_send_it_tw
     assert len(events(session_app, "invitation_queued")) == 2
 
 
+def test_an_expired_invitation_form_says_what_to_do_as_the_page_now_stands(session_app: Flask) -> None:
+    """Found (regression review): an expired form's "Send the invitation again" said to select that
+    button while the invitation queued was waiting, when the page no longer offers it."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    expired = {"csrf_token": "stale", "invited": "no"}
+    page = text(client.post(request_url(reference, "invitation"), data=expired))
+    assert "The invitation has not been sent because the form had expired. Select Send invitation to try again" in page
+    assert invite(client, reference).status_code == 302  # queued, not sent yet
+    page = text(client.post(request_url(reference, "invitation"), data={**expired, "invited": "yes"}))
+    assert "the one already queued has not gone yet" in page and "Select Send the invitation again" not in page
+    assert outbox_kinds(session_app).count("invitation") == 1
+
+
 @both_databases
 def test_send_invitation_twice_at_the_same_moment_sends_it_once(session_app: Flask) -> None:
     """Found (review): three "Send invitation" posts from one page at the same moment were each

@@ -931,6 +931,15 @@ def invitation_not_checked(reference: str) -> str:
     stored = stored_request(reference)
     place = sessions.session_place(stored)
     invited = place is not None and place.invited_sequence is not None
+    space_session = sessions.session_of(stored)
+    if (
+        invited
+        and place is not None
+        and space_session is not None
+        and sessions.invitation_state(stored, space_session, place).state in (sessions.WAITING, sessions.RETRYING)
+    ):
+        # No button to select then (found, regression review: "Select Send the invitation again").
+        return render_request_page(stored, session_problem=INVITATION_STILL_WAITING)
     button = "Send the invitation again" if invited else "Send invitation"
     return render_request_page(stored, session_problem=INVITATION_NOT_CHECKED.format(button=button))
 
