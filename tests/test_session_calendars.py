@@ -562,6 +562,17 @@ def test_the_organiser_is_the_facilitators_sent_by_the_services_address(sent_by:
     assert event["ORGANIZER"].params["CN"] == "Space to Think facilitators"
 
 
+def test_the_organisers_name_is_the_settings_name_in_words() -> None:
+    """Found (regression review): a name given as an email header writes it, "=?utf-8?q?Zo=C3=AB?=",
+    went into the calendar file as that code."""
+    from app.space_sessions.service import display_name
+
+    assert display_name("=?utf-8?q?Zo=C3=AB_facilitators?= <f@partnership.example>") == "Zoë facilitators"
+    assert display_name('"Salford, SSCP" <f@partnership.example>') == "Salford, SSCP"
+    assert display_name("f@partnership.example") is None
+    assert display_name("=?nonsense?q?x?= <f@partnership.example>") == "=?nonsense?q?x?="
+
+
 def test_the_uk_time_zone_is_two_yearly_rules_that_match_the_clocks_and_every_file_carries_it_whole() -> None:
     """Found (email review): the Europe/London definition (VTIMEZONE) was icalendar's, each change
     from 1970 to 2038 listed one by one after 1970's British Standard Time (+01:00 all year), with
