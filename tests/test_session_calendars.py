@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy import text as text_sql
 
 from app.extensions import db
-from app.models import OutboxMessage, StoredRequest, utcnow
+from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.space_sessions import service
 from app.space_sessions.models import SpaceSession
 from app.uk_time import day_in_words
@@ -269,7 +269,9 @@ def test_a_request_closed_while_a_colleague_cancels_its_session_waits_for_it(
     """A colleague cancelling the session holds it, then moves its requests; a request closed
     meanwhile waits for the session before its own change is written, so neither waits for the
     other for ever (PostgreSQL would end one of them, and the facilitator would get the "problem
-    with the service" page)."""
+    with the service" page). Then it reads the request afresh: moved meanwhile, the close is
+    refused, saying so (found, review: both went through, each from "session arranged", and the
+    trail's last line said other than the status)."""
     smtp_server.start()
     client, _ = signed_in(session_app)
     first = offered_by(session_app, ALICE)
@@ -278,11 +280,12 @@ def test_a_request_closed_while_a_colleague_cancels_its_session_waits_for_it(
     group = session_id_of(session_app, first)
     assert invite(client, first).status_code == 302
     statuses: list[int] = []
+    pages: list[str] = []
 
     def close_it() -> None:  # the facilitator on the request's page
-        statuses.append(
-            post_form(client, request_url(first), request_url(first, "status"), {"status": "closed"}).status_code
-        )
+        response = post_form(client, request_url(first), request_url(first, "status"), {"status": "closed"})
+        statuses.append(response.status_code)
+        pages.append(response.get_data(as_text=True))
 
     with session_app.app_context(), db.engine.connect() as colleague:
         colleague.execute(select(SpaceSession.id).where(SpaceSession.id == group).with_for_update())
@@ -297,7 +300,16 @@ def test_a_request_closed_while_a_colleague_cancels_its_session_waits_for_it(
         )
         colleague.commit()
         closer.join(15)
-    assert statuses == [302]
+    assert statuses == [200]
+    assert "The status has not been changed: it changed to session offered while this page was open" in pages[0]
+    with session_app.app_context():
+        assert db.session.scalar(select(StoredRequest.status).where(StoredRequest.reference == first)) == (
+            "session_offered"
+        )
+        moves = db.session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.reference == first, AuditEvent.action == "status_changed")
+        ).all()
+        assert not any(move.startswith("session_arranged to closed") for move in moves)
 
 
 @pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)

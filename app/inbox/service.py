@@ -59,6 +59,7 @@ from ..space_sessions.service import (
     ARRANGED,
     after_status_change,
     in_trail,
+    lock_session,
     not_held_yet,
     session_place,
     starts_in_words,
@@ -1447,6 +1448,31 @@ def _kinds(text: str, requester: str | None = None) -> str:
 # --- moving a request on ----------------------------------------------------------------------
 
 
+class MovedMeanwhile(Exception):
+    """A colleague moved the request (cancelling its session, say) while this move waited."""
+
+
+def _hold_the_session_first(request: StoredRequest) -> None:
+    """For a request in a session: hold the session, as a colleague cancelling or changing it
+    does, then read the request afresh (``MovedMeanwhile`` if its status changed). Found (review,
+    PostgreSQL): "Closed" posted as a colleague cancelled the session both went through, each from
+    "session arranged", and the trail's last line ("… to session offered: the session was
+    cancelled") said other than the status (closed). Holding the session first, then the request,
+    is the order cancelling takes: neither waits for the other the other way round."""
+    if request.status != ARRANGED:
+        return
+    with db.session.no_autoflush:
+        place = session_place(request)
+        session = db.session.get(SpaceSession, place.session_id) if place is not None else None
+    if session is None:
+        return
+    was = request.status
+    lock_session(session)
+    db.session.refresh(request)
+    if request.status != was:
+        raise MovedMeanwhile(request.status)
+
+
 class MoveRefused(Exception):
     """A status change that cannot be made: ``field`` is the form field to mark, ``str()`` says why."""
 
@@ -1547,7 +1573,9 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     """Change the request's status if the workflow allows it (else ``MoveRefused``), with one
     audit event: the move, and where to or of which request (never the reason's text). Returns
     what the move did besides, in sentences for the facilitator (leaving a session: see
-    ``app.space_sessions.service.leave_session``)."""
+    ``app.space_sessions.service.leave_session``). ``MovedMeanwhile`` if a colleague moved the
+    request while this move waited for its session."""
+    _hold_the_session_first(request)
     extra = check_move(request, move, outcomes)
     detail = f"{request.status} to {move.status}"
     if "redirected_to" in extra:

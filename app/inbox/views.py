@@ -1529,7 +1529,16 @@ def change_status(reference: str) -> Response | str:
         if findings:
             form.reason.errors = [REASON_NOT_SAVED]
             return refused_on_page(stored, status_form=form, reason_findings=findings)
-    also = service.move_request(stored, move, current_facilitator(), redirect_outcomes())
+    try:
+        also = service.move_request(stored, move, current_facilitator(), redirect_outcomes())
+    except service.MovedMeanwhile:
+        db.session.rollback()
+        form.status.errors = [
+            MOVED_MEANWHILE.format(
+                status=workflow.STATUS_LABELS[stored.status].lower(), by=moved_by(stored, current_facilitator())
+            )
+        ]
+        return refused_on_page(stored, status_form=form)
     if move.status == sessions.HELD and (why_not := sessions.feedback_link_unavailable()):
         also = [*also, f"No link to give feedback was sent: {why_not}."]
     elif move.status == sessions.HELD:
