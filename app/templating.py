@@ -377,13 +377,18 @@ def breakable_words(text: Any) -> Markup:
 # "+44 (0)161 …", "0044 161 …", "(0161) 496 0000" too; never digits inside a word or an address
 # ("ref01614960000", "…?tel=0161…"). Found (regression review): "0044 161 496 0000" was linked cut
 # short, "tel:0044161496", a wrong number to tap.
+# (And "00 44 …", "Tel:0161 …"; not the start of an address, "0161…@sms.example".)
 _PHONE = re.compile(
-    r"(?<![\w+=/.:-])"
-    r"(?:(?:\+44|0044)\s?(?:\(0\)\s?)?\d(?:[ -]?\d){8,9}|\(0\d{2,4}\)\s?\d{3,4}[ -]?\d{3,4}|0\d(?:[ -]?\d){8,9})"
-    r"(?!\w)"
+    r"(?<![\w+=/.-])"
+    r"(?:(?:\+44|00\s?44)\s?(?:\(0\)\s?)?[1-9](?:[ -]?\d){8,9}"
+    r"|\(0\d{2,4}\)\s?\d{3,4}[ -]?\d{3,4}"
+    r"|0[1-9](?:[ -]?\d){8,9})"
+    r"(?![\w@])"
 )
 _LABEL = r"[^\W_](?:[\w-]*[^\W_])?"  # a part of an address's domain: no hyphen at either end
-_EMAIL = re.compile(rf"[\w.+-]+@{_LABEL}(?:\.{_LABEL})+")
+# An address's own part may hold an apostrophe (o'brien@…: found, regression review, it was cut
+# to brien@…), but does not start with one (a quotation mark).
+_EMAIL = re.compile(rf"[^\W_][\w.+'’-]*@{_LABEL}(?:\.{_LABEL})+")
 _CONTACT = re.compile(f"(?P<phone>{_PHONE.pattern})|(?P<email>{_EMAIL.pattern})")
 
 

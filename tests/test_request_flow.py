@@ -2140,6 +2140,13 @@ def test_the_facilitators_phone_and_email_in_the_contact_setting_are_links(clien
     assert '<a class="govuk-link" href="tel:01614960001">(0161) 496 0001</a>' in linked
     assert linked.count("tel:") == 2
     assert '<a class="govuk-link" href="mailto:team@a.example">team@a.example</a>-.' in linked
+    linked = str(
+        linked_contacts("Tel:0161 496 0003, 00 44 161 496 0004; o'brien@a.example or 01614960005@sms.a.example.")
+    )
+    assert '<a class="govuk-link" href="tel:01614960003">0161 496 0003</a>' in linked
+    assert '<a class="govuk-link" href="tel:+441614960004">00 44 161 496 0004</a>' in linked
+    assert '<a class="govuk-link" href="mailto:o&#39;brien@a.example">o&#39;brien@a.example</a>' in linked
+    assert '<a class="govuk-link" href="mailto:01614960005@sms.a.example">' in linked and linked.count("tel:") == 2
 
 
 def test_the_submitted_page_is_not_shown_once_a_new_journey_has_begun(client, app) -> None:  # type: ignore[no-untyped-def]
