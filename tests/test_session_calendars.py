@@ -28,7 +28,7 @@ from app.space_sessions.models import SpaceSession
 from app.uk_time import day_in_words
 from support import both_databases
 from support.mail import SmtpServer, calendar_part
-from support.sessions import ROOM, UK, uk_today
+from support.sessions import ROOM, UK, session_has_started, uk_today
 from support.submission import VALID_DETAILS, run_outbox
 from test_inbox import post_form, signed_in, text
 from test_sessions import (
@@ -310,6 +310,90 @@ def test_a_request_closed_while_a_colleague_cancels_its_session_waits_for_it(
             select(AuditEvent.detail).where(AuditEvent.reference == first, AuditEvent.action == "status_changed")
         ).all()
         assert not any(move.startswith("session_arranged to closed") for move in moves)
+
+
+def test_on_sqlite_a_close_waits_for_a_colleagues_cancel_and_is_refused(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (review, SQLite, which ``scripts/run`` uses): "Closed" and a colleague's cancelling of
+    the session both went through, each from "session arranged", as SQLite's reads take no lock.
+    A move from a session now takes the write lock first, then reads the request afresh."""
+    from app.space_sessions.models import SessionPlace
+
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered_by(session_app, ALICE)
+    flush(session_app, smtp_server)
+    assert arrange(client, reference).status_code == 302
+    pages: list[str] = []
+
+    def close_it() -> None:
+        response = post_form(client, request_url(reference), request_url(reference, "status"), {"status": "closed"})
+        pages.append(response.get_data(as_text=True))
+
+    with session_app.app_context(), db.engine.connect() as colleague:
+        colleague.exec_driver_sql("BEGIN IMMEDIATE")  # the colleague's cancel, holding the write lock
+        colleague.execute(
+            update(StoredRequest).where(StoredRequest.reference == reference).values(status="session_offered")
+        )
+        request_id = select(StoredRequest.id).where(StoredRequest.reference == reference).scalar_subquery()
+        colleague.execute(SessionPlace.__table__.delete().where(SessionPlace.request_id == request_id))
+        closer = threading.Thread(target=close_it)
+        closer.start()
+        time.sleep(1)  # (the close reads, then waits for the lock)
+        colleague.commit()
+        closer.join(15)
+    assert (
+        pages and "The status has not been changed: it changed to session offered while this page was open" in pages[0]
+    )
+    with session_app.app_context():
+        assert db.session.scalar(select(StoredRequest.status).where(StoredRequest.reference == reference)) == (
+            "session_offered"
+        )
+
+
+@pytest.mark.parametrize("said", ["held", "not_held"])
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_held_or_not_held_said_as_a_colleague_closes_the_request_is_refused(
+    session_app: Flask, smtp_server: SmtpServer, said: str
+) -> None:
+    """Found (review, PostgreSQL): "held" (or "not held") and a colleague's "Closed" at the same
+    moment both went through, each from "session arranged": a closed request's practitioner was
+    emailed a feedback link, the session counted as held, or the request reopened without a word.
+    Now each holds the session, then the request, and reads it afresh: the later is refused."""
+    from app.space_sessions.models import SessionPlace
+
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered_by(session_app, ALICE)
+    flush(session_app, smtp_server)
+    assert arrange(client, reference).status_code == 302
+    group = session_id_of(session_app, reference)
+    session_has_started(session_app, reference)
+    pages: list[str] = []
+
+    def say_it() -> None:  # the facilitator on the request's page, "After the session"
+        pages.append(text(outcome(client, reference, said)))
+
+    with session_app.app_context(), db.engine.connect() as colleague:  # the colleague's close, not yet committed
+        colleague.execute(select(SpaceSession.id).where(SpaceSession.id == group).with_for_update())
+        colleague.execute(update(StoredRequest).where(StoredRequest.reference == reference).values(status="closed"))
+        colleague.execute(
+            SessionPlace.__table__.delete().where(
+                SessionPlace.request_id
+                == select(StoredRequest.id).where(StoredRequest.reference == reference).scalar_subquery()
+            )
+        )
+        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
+        sayer = threading.Thread(target=say_it)
+        sayer.start()
+        wait_until_blocked_by(pid, sayer)
+        colleague.commit()
+        sayer.join(15)
+    assert pages and "Nothing has been changed: this request" in pages[0] and "closed" in pages[0]
+    with session_app.app_context():
+        assert db.session.scalar(select(StoredRequest.status).where(StoredRequest.reference == reference)) == "closed"
+        assert not db.session.scalars(select(OutboxMessage.kind).where(OutboxMessage.kind == "feedback")).all()
 
 
 @pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)

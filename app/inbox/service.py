@@ -58,8 +58,9 @@ from ..space_sessions.models import SpaceSession
 from ..space_sessions.service import (
     ARRANGED,
     after_status_change,
+    hold_request,
+    hold_sqlite_for_writing,
     in_trail,
-    lock_session,
     not_held_yet,
     session_place,
     starts_in_words,
@@ -364,10 +365,7 @@ def lock_active_facilitators() -> set[int]:
     and then counts what the first left. Found: on SQLite, a second command that began while the
     first was writing counted the accounts before the first committed, then waited to write, and
     the two left no facilitator."""
-    if db.engine.dialect.name == "sqlite":
-        connection = db.session.connection()
-        if not connection.connection.driver_connection.in_transaction:  # type: ignore[union-attr]  # sqlite3's connection
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    hold_sqlite_for_writing()
     query = (
         select(Facilitator.id)
         .where(Facilitator.active.is_(True), Facilitator.role == FACILITATOR)
@@ -1453,23 +1451,12 @@ class MovedMeanwhile(Exception):
 
 
 def _hold_the_session_first(request: StoredRequest) -> None:
-    """For a request in a session: hold the session, as a colleague cancelling or changing it
-    does, then read the request afresh (``MovedMeanwhile`` if its status changed). Found (review,
-    PostgreSQL): "Closed" posted as a colleague cancelled the session both went through, each from
-    "session arranged", and the trail's last line ("… to session offered: the session was
-    cancelled") said other than the status (closed). Holding the session first, then the request,
-    is the order cancelling takes: neither waits for the other the other way round."""
-    if request.status != ARRANGED:
-        return
-    with db.session.no_autoflush:
-        place = session_place(request)
-        session = db.session.get(SpaceSession, place.session_id) if place is not None else None
-    if session is None:
-        return
-    was = request.status
-    lock_session(session)
-    db.session.refresh(request)
-    if request.status != was:
+    """Hold the request (its session first, if it is in one: ``hold_request``) and read it
+    afresh: ``MovedMeanwhile`` if its status changed. Found (review, PostgreSQL): "Closed" posted
+    as a colleague cancelled the session both went through, each from "session arranged", and the
+    trail's last line ("… to session offered: the session was cancelled") said other than the
+    status (closed)."""
+    if hold_request(request) != request.status:
         raise MovedMeanwhile(request.status)
 
 

@@ -1533,6 +1533,17 @@ def change_status(reference: str) -> Response | str:
         also = service.move_request(stored, move, current_facilitator(), redirect_outcomes())
     except service.MovedMeanwhile:
         db.session.rollback()
+        if stored.status == move.status and stored.status not in ("redirected", "duplicate"):
+            # The same move, made a moment before (a double click, or a colleague): where this
+            # facilitator wanted it, said as a colleague's move found before is (regression review).
+            flash(
+                ALREADY_MOVED.format(
+                    status=workflow.STATUS_LABELS[stored.status].lower(), by=moved_by(stored, current_facilitator())
+                ),
+                IMPORTANT,
+            )
+            session.pop(ACTED_KEY, None)
+            return redirect(url_for("inbox.request_page", reference=stored.reference))
         form.status.errors = [
             MOVED_MEANWHILE.format(
                 status=workflow.STATUS_LABELS[stored.status].lower(), by=moved_by(stored, current_facilitator())

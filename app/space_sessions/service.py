@@ -764,8 +764,42 @@ def lock_session(session: SpaceSession) -> None:
     whichever came first), and one commit wrote the SEQUENCE back over the other's. On PostgreSQL
     the second now waits for the first (a row lock); SQLite writes one at a time anyway. A request
     joining it waits too, so it does not join a session a colleague is cancelling. Call it
-    before reading anything of the session's; pending changes to it are lost (there are none)."""
+    before reading anything of the session's; pending changes to it are lost (there are none).
+    On SQLite, whose reads take no lock, the transaction takes the write lock first (``BEGIN
+    IMMEDIATE``), so what is read next is what the last writer left (found, review: a close and a
+    colleague's cancel both went through on SQLite, each from "session arranged")."""
+    hold_sqlite_for_writing()
     db.session.refresh(session, with_for_update=True)
+
+
+def hold_sqlite_for_writing() -> None:
+    """On SQLite, begin the transaction by taking the write lock (``BEGIN IMMEDIATE``), unless it
+    has begun: a second writer waits here, then reads what the first left. (PostgreSQL holds the
+    rows read ``FOR UPDATE`` instead.)"""
+    if db.engine.dialect.name != "sqlite":
+        return
+    connection = db.session.connection()
+    if not connection.connection.driver_connection.in_transaction:  # type: ignore[union-attr]  # sqlite3's connection
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def hold_request(request: StoredRequest) -> str:
+    """Hold the request for this transaction, its session first if it is in one (the order a
+    colleague cancelling or changing the session takes, so neither waits for the other the other
+    way round), and read it afresh; returns its status as it was read before. Found (review,
+    PostgreSQL and SQLite): a close and a colleague's "held", "not held" or cancelling at the same
+    moment both went through, each from "session arranged": a closed request sent a feedback link,
+    or reopened without a word, and the trail said other than the status."""
+    was = request.status
+    with db.session.no_autoflush:
+        place = session_place(request)
+        session = db.session.get(SpaceSession, place.session_id) if place is not None else None
+    if session is not None:
+        lock_session(session)
+    else:
+        hold_sqlite_for_writing()
+    db.session.refresh(request, with_for_update=True)
+    return was
 
 
 def change_session(session: SpaceSession, details: SessionDetails, actor: str) -> int:
@@ -1302,6 +1336,7 @@ def _changed_meanwhile(request: StoredRequest) -> SessionRefused:
 
 def mark_held(request: StoredRequest, actor: str) -> None:
     """The session took place: "session held" (counted), and the feedback link is sent."""
+    hold_request(request)
     if request.status not in (ARRANGED, HELD):
         # Found (facilitator review): "held" from a page opened before a colleague said "not
         # held" read "A request that has been offered a session cannot be moved to session held",
@@ -1317,6 +1352,7 @@ def mark_not_held(request: StoredRequest, actor: str) -> list[str]:
     session, so another can be arranged. Returns what leaving the session did, in sentences for
     the facilitator (``leave_session``: found, the page said only "Status changed to session
     offered", while the session, left with no one in it, was cancelled without a word)."""
+    hold_request(request)
     if not workflow.can_move(request.status, OFFERED) or request.status != ARRANGED:
         raise _changed_meanwhile(request)
     if too_soon := not_held_too_soon(request):
@@ -1955,6 +1991,8 @@ __all__ = [
     "feedback_comments",
     "find_comment",
     "held_members",
+    "hold_request",
+    "hold_sqlite_for_writing",
     "in_trail",
     "invitation_state",
     "joinable_until",
