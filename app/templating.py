@@ -383,12 +383,12 @@ _PHONE = re.compile(
     r"(?:(?:\+44|00\s?44)\s?(?:\(0\)\s?)?[1-9](?:[ -]?\d){8,9}"
     r"|\(0\d{2,4}\)\s?\d{3,4}[ -]?\d{3,4}"
     r"|0[1-9](?:[ -]?\d){8,9})"
-    r"(?![\w@])"
+    r"(?![\w@]|[ -]?\d)"  # (not the first digits of a longer run: "07700 900 123 456")
 )
 _LABEL = r"[^\W_](?:[\w-]*[^\W_])?"  # a part of an address's domain: no hyphen at either end
 # An address's own part may hold an apostrophe (o'brien@…: found, regression review, it was cut
 # to brien@…), but does not start with one (a quotation mark).
-_EMAIL = re.compile(rf"[^\W_][\w.+'’-]*@{_LABEL}(?:\.{_LABEL})+")
+_EMAIL = re.compile(rf"(?<![\w.+-])\w[\w.+'’-]*@{_LABEL}(?:\.{_LABEL})+")
 _CONTACT = re.compile(f"(?P<phone>{_PHONE.pattern})|(?P<email>{_EMAIL.pattern})")
 
 

@@ -2147,6 +2147,11 @@ def test_the_facilitators_phone_and_email_in_the_contact_setting_are_links(clien
     assert '<a class="govuk-link" href="tel:+441614960004">00 44 161 496 0004</a>' in linked
     assert '<a class="govuk-link" href="mailto:o&#39;brien@a.example">o&#39;brien@a.example</a>' in linked
     assert '<a class="govuk-link" href="mailto:01614960005@sms.a.example">' in linked and linked.count("tel:") == 2
+    # Never part of an address or of a longer run of digits (found, third regression review:
+    # _stt@ linked as stt@, "07700 900 123 456" as 07700 900 123).
+    linked = str(linked_contacts("Write to _stt@a.example or -x@a.example; ref 07700 900 123 456."))
+    assert '<a class="govuk-link" href="mailto:_stt@a.example">_stt@a.example</a>' in linked
+    assert "mailto:x@" not in linked and "tel:" not in linked
 
 
 def test_the_submitted_page_is_not_shown_once_a_new_journey_has_begun(client, app) -> None:  # type: ignore[no-untyped-def]
