@@ -352,6 +352,36 @@ def test_on_sqlite_a_close_waits_for_a_colleagues_cancel_and_is_refused(
         )
 
 
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_a_session_arranged_as_a_colleague_closes_the_request_is_refused(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (review, PostgreSQL and SQLite): "Closed" and a colleague's "Arrange the session" at
+    the same moment both went through: a closed request sat in a session, to be invited. Arranging
+    now holds the request and reads it afresh."""
+    client, _ = signed_in(session_app)
+    reference = offered_by(session_app, ALICE)
+    pages: list[str] = []
+
+    def arrange_it() -> None:
+        pages.append(text(arrange(client, reference)))
+
+    with session_app.app_context(), db.engine.connect() as colleague:  # the colleague's close, not yet committed
+        colleague.execute(select(StoredRequest.id).where(StoredRequest.reference == reference).with_for_update())
+        colleague.execute(update(StoredRequest).where(StoredRequest.reference == reference).values(status="closed"))
+        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
+        arranger = threading.Thread(target=arrange_it)
+        arranger.start()
+        wait_until_blocked_by(pid, arranger)
+        colleague.commit()
+        arranger.join(15)
+    assert (
+        pages
+        and "Nothing has been arranged: this request is now closed (it changed while this page was open" in (pages[0])
+    )
+    assert session_id_of(session_app, reference) is None
+
+
 @pytest.mark.parametrize("said", ["held", "not_held"])
 @pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 def test_held_or_not_held_said_as_a_colleague_closes_the_request_is_refused(
