@@ -382,6 +382,52 @@ def test_a_session_arranged_as_a_colleague_closes_the_request_is_refused(
     assert session_id_of(session_app, reference) is None
 
 
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_held_said_as_a_colleague_says_it_is_told_it_was_already_said(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): "held" from two pages at the same moment: the later was told
+    "The request has already had its session", as a failure. It is told the status was already
+    session held, and by whom."""
+    from test_inbox import add_colleague
+
+    client, _ = signed_in(session_app)
+    colleague_id = add_colleague(session_app)
+    reference = offered_by(session_app, ALICE)
+    assert arrange(client, reference).status_code == 302
+    group = session_id_of(session_app, reference)
+    session_has_started(session_app, reference)
+    responses: list[Any] = []
+
+    def say_it() -> None:
+        responses.append(outcome(client, reference, "held"))
+
+    with session_app.app_context(), db.engine.connect() as colleague:  # the colleague's "held", not yet committed
+        colleague.execute(select(SpaceSession.id).where(SpaceSession.id == group).with_for_update())
+        colleague.execute(
+            update(StoredRequest).where(StoredRequest.reference == reference).values(status="session_held")
+        )
+        colleague.execute(
+            AuditEvent.__table__.insert().values(
+                at=utcnow(),
+                actor=f"facilitator:{colleague_id}",
+                action="status_changed",
+                reference=reference,
+                detail="session_arranged to session_held",
+            )
+        )
+        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
+        sayer = threading.Thread(target=say_it)
+        sayer.start()
+        wait_until_blocked_by(pid, sayer)
+        colleague.commit()
+        sayer.join(15)
+    assert responses and responses[0].status_code == 302
+    page = text(client.get(responses[0].location))
+    assert "The status was already session held: it changed while this page was open." in page
+    assert "has already had its session" not in page
+
+
 @pytest.mark.parametrize("said", ["held", "not_held"])
 @pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 def test_held_or_not_held_said_as_a_colleague_closes_the_request_is_refused(

@@ -38,6 +38,7 @@ from ..web import refused_form, show_refused_form
 from . import bp
 from . import service as inbox_service
 from .views import (
+    ALREADY_MOVED,
     FEEDBACK_LINK_SENT,
     IMPORTANT,
     SUCCESS,
@@ -442,6 +443,16 @@ def session_outcome(reference: str) -> Response | str:
             return refused_on_page(stored, session_problem="Select whether the session was held")
     except SessionRefused as refused:  # too soon, or not in a session: the answer is kept
         db.session.rollback()
+        if target is not None and stored.status == target:
+            # The same answer given a moment before, by this facilitator (a true double click, both
+            # in flight) or a colleague: said as done, not as a failure (found, regression review:
+            # "The request has already had its session").
+            if inbox_service.is_move_resent(stored, sessions.ARRANGED, target, current_facilitator()):
+                flash(OUTCOME_RESENT[outcome or ""], IMPORTANT)
+            else:
+                status = workflow.STATUS_LABELS[stored.status].lower()
+                flash(ALREADY_MOVED.format(status=status, by=moved_by(stored, current_facilitator())), IMPORTANT)
+            return redirect(url_for("inbox.request_page", reference=stored.reference))
         problem = str(refused)
         if isinstance(refused, sessions.ChangedMeanwhile):
             problem = f"{problem}{moved_by(stored, current_facilitator())} Check the request, then choose again"
