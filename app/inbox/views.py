@@ -1485,23 +1485,7 @@ def change_status(reference: str) -> Response | str:
             flash(STATUS_RESENT.format(status=workflow.STATUS_LABELS[stored.status].lower()), IMPORTANT)
             session.pop(ACTED_KEY, None)
             return redirect(url_for("inbox.request_page", reference=stored.reference))
-        if form.status.data == stored.status and stored.status not in ("redirected", "duplicate"):
-            # A colleague made the same move meanwhile: it is where this facilitator wanted it.
-            # Found (facilitator review): "has not been changed ... choose again" read as a failure.
-            flash(
-                ALREADY_MOVED.format(
-                    status=workflow.STATUS_LABELS[stored.status].lower(), by=moved_by(stored, current_facilitator())
-                ),
-                IMPORTANT,
-            )
-            session.pop(ACTED_KEY, None)
-            return redirect(url_for("inbox.request_page", reference=stored.reference))
-        form.status.errors = [
-            MOVED_MEANWHILE.format(
-                status=workflow.STATUS_LABELS[stored.status].lower(), by=moved_by(stored, current_facilitator())
-            )
-        ]
-        return refused_on_page(stored, status_form=form)
+        return moved_meanwhile(stored, form)
     move = service.Move(
         status=form.status.data,
         redirected_to=form.redirected_to.data or "",
@@ -1531,25 +1515,9 @@ def change_status(reference: str) -> Response | str:
             return refused_on_page(stored, status_form=form, reason_findings=findings)
     try:
         also = service.move_request(stored, move, current_facilitator(), redirect_outcomes())
-    except service.MovedMeanwhile:
+    except service.MovedMeanwhile:  # while the move waited for the request (a colleague's, a moment before)
         db.session.rollback()
-        if stored.status == move.status and stored.status not in ("redirected", "duplicate"):
-            # The same move, made a moment before (a double click, or a colleague): where this
-            # facilitator wanted it, said as a colleague's move found before is (regression review).
-            flash(
-                ALREADY_MOVED.format(
-                    status=workflow.STATUS_LABELS[stored.status].lower(), by=moved_by(stored, current_facilitator())
-                ),
-                IMPORTANT,
-            )
-            session.pop(ACTED_KEY, None)
-            return redirect(url_for("inbox.request_page", reference=stored.reference))
-        form.status.errors = [
-            MOVED_MEANWHILE.format(
-                status=workflow.STATUS_LABELS[stored.status].lower(), by=moved_by(stored, current_facilitator())
-            )
-        ]
-        return refused_on_page(stored, status_form=form)
+        return moved_meanwhile(stored, form)
     if move.status == sessions.HELD and (why_not := sessions.feedback_link_unavailable()):
         also = [*also, f"No link to give feedback was sent: {why_not}."]
     elif move.status == sessions.HELD:
@@ -1559,6 +1527,22 @@ def change_status(reference: str) -> Response | str:
     # done() adds the full stop after the message.
     done(" ".join([f"{changed}.", *also]).removesuffix(".") if also else changed, "change-status", "the status")
     return acted_on(stored)
+
+
+def moved_meanwhile(stored: Any, form: StatusForm) -> Response | str:
+    """The status form, sent when the request had moved since its page was shown (or while the
+    move waited for it): the same move, made by a colleague (or a double click with both posts in
+    flight), is where this facilitator wanted it, and said so (found, facilitator review: "has not
+    been changed ... choose again" read as a failure); another is refused, naming the status now
+    and who moved it."""
+    status = workflow.STATUS_LABELS[stored.status].lower()
+    by = moved_by(stored, current_facilitator())
+    if form.status.data == stored.status and stored.status not in ("redirected", "duplicate"):
+        flash(ALREADY_MOVED.format(status=status, by=by), IMPORTANT)
+        session.pop(ACTED_KEY, None)
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
+    form.status.errors = [MOVED_MEANWHILE.format(status=status, by=by)]
+    return refused_on_page(stored, status_form=form)
 
 
 def moved_by(stored: Any, me: Facilitator) -> str:
