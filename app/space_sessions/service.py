@@ -636,12 +636,11 @@ def arrange(
         raise SessionRefused("session", workflow.refusal(request.status, ARRANGED))
     if session_place(request) is not None:
         raise SessionRefused("session", "This request is already in a session")
-    was = request.status
     if session_id is not None:
         session = find_session(session_id)
         if session is not None:
             lock_session(session)  # not joined as a colleague cancels it (``upcoming_sessions`` asks afresh)
-        _hold_for_arranging(request, was)
+        _hold_for_arranging(request)
         if session is None or session not in sessions_to_join(request):
             raise SessionRefused("session", "Select a session from the list, or A new session")
         if too_late := deleted_before([request], session.starts_at):
@@ -650,7 +649,7 @@ def arrange(
         if session.has_started:  # the audit trail says it was entered afterwards
             note += ", recorded after it took place"
     else:
-        _hold_for_arranging(request, was)
+        _hold_for_arranging(request)
         if details is None:
             raise SessionRefused("session", "Select a session, or A new session")
         if too_late := deleted_before([request], details.starts_at):
@@ -679,14 +678,12 @@ def arrange(
     return session
 
 
-def _hold_for_arranging(request: StoredRequest, was: str) -> None:
-    """Hold the request (after the session joined, if any: the order cancelling takes) and read
-    it afresh: ``SessionRefused`` if a colleague moved it meanwhile. Found (review, PostgreSQL and
+def _hold_for_arranging(request: StoredRequest) -> None:
+    """Hold the request (``hold_request``, after the session joined, if any: the order cancelling
+    takes): ``SessionRefused`` if a colleague moved it meanwhile. Found (review, PostgreSQL and
     SQLite): "Closed" and a colleague's "Arrange the session" at the same moment both went
     through: a closed request sat in a session, to be invited."""
-    hold_sqlite_for_writing()
-    db.session.refresh(request, with_for_update=True)
-    if request.status != was:
+    if hold_request(request) != request.status:
         raise _changed_meanwhile(request)
 
 
