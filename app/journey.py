@@ -50,6 +50,9 @@ OUTCOME_CHANGED = "outcome_changed"
 DETAILS_KEY = "request_details"
 DONE_KEY = "request_pages_done"
 DETAILS_MODE_KEY = "request_details_mode"  # the mode the details were typed in
+# Pages about the person whose answers were given in the other mode (who is using this changed
+# since): kept, but asked again before the request can go (``Page.checked_again``).
+CHECK_AGAIN_KEY = "request_check_again"
 # The reference of the request this session sent last: its page and PDF are shown from it
 # until a new journey begins (``just_submitted``).
 SUBMITTED_KEY = "submitted_reference"
@@ -70,7 +73,7 @@ SENT_WITHOUT_CHANGE = "sent_without_change"
 SENT_WITHOUT_DETAILS = "sent_without_details"
 # The notice for the next journey page: two tabs saved different answers at once, one tab's kept.
 ONE_TAB_KEPT = "one_tab_kept"
-DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CONFIRMED_KEY, GUARD_KEY)
+DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CHECK_AGAIN_KEY, CONFIRMED_KEY, GUARD_KEY)
 
 
 def _say_details_were_not_saved(merged: dict[str, Any]) -> None:
@@ -393,6 +396,7 @@ def start_afresh() -> str:
 
 __all__ = [
     "ANSWERS_KEY",
+    "CHECK_AGAIN_KEY",
     "CONFIRMED_KEY",
     "DETAILS_KEY",
     "DETAILS_MODE_KEY",

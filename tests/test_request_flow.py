@@ -784,10 +784,16 @@ def test_changing_who_is_using_this_asks_again_what_meant_something_else_in_the_
     assert "We understand that Space to Think complements" in html.unescape(page.get_data(as_text=True))
     assert "checked" not in page.get_data(as_text=True).split('name="answer"')[1].split(">")[0]
     assert walker.answer("understand", "confirmed").status_code == 302
-    # The request goes back to the one page whose question means something else now, from the
-    # outcome page's "Continue to the request" as from check your answers.
-    assert walker.get("/request").location == "/request/manager?change=1"
+    # The request goes back to the details given as the practitioner's own, to be checked as the
+    # practitioner's (``test_details_given_as_your_own_are_checked_again_when_who_is_using_this_changes``),
+    # then the one page whose question means something else now, from the outcome page's
+    # "Continue to the request" as from check your answers.
+    assert walker.get("/request").location == "/request/about-you?change=1"
+    assert walker.get("/request/check-answers").location == "/request/about-you?change=1"
+    assert post_page(walker, "about-you", VALID_DETAILS, change=True).location == "/request/check-answers"
     assert walker.get("/request/check-answers").location == "/request/manager?change=1"
+    assert post_page(walker, "preferences", VALID_DETAILS, change=True).location == "/request/check-answers"
+    assert walker.get("/request").location == "/request/manager?change=1"
     page = walker.get("/request/manager")
     assert "Does the practitioner&#39;s safeguarding lead know about this request?" in page.get_data(as_text=True)
     assert 'value="yes" checked' not in page.get_data(as_text=True)
@@ -815,9 +821,69 @@ def test_who_is_using_this_changed_from_check_your_answers_asks_the_confirmation
     page = walker.get(response.location).get_data(as_text=True)
     assert 'href="/request/check-answers" class="govuk-back-link"' in page
     confirmed = walker.post("/questions/understand?return_to=check-answers", {"answer": "confirmed"})
-    # Back towards check your answers: first the one page whose question now means something else.
+    # Back towards check your answers: first the pages to check or answer again, in order.
     assert confirmed.status_code == 302 and confirmed.location == "/request/check-answers"
-    assert walker.get("/request/check-answers").location == "/request/manager?change=1"
+    assert walker.get("/request/check-answers").location == "/request/about-you?change=1"
+
+
+def test_details_given_as_your_own_are_checked_again_when_who_is_using_this_changes(client, app) -> None:
+    """Found (untidy-use review): a manager who first answered "who is using this" as a
+    practitioner, typed their own details, then changed it to a manager in supervision, saw
+    their own name and email kept as the practitioner's, and could send them so. The pages
+    about the person (about you, preferences) are kept, filled in, but asked again saying why,
+    before check your answers or Send request; the other pages are not asked again."""
+    walker = to_outcome(client)  # as a practitioner
+    fill_details(walker, {**VALID_DETAILS, "access_needs": "Captions, please"})
+    shown_before = walker.get("/request/check-answers")
+    assert shown_before.status_code == 200
+    stale_send = dict(walker.shown)  # Send request, from this page, in a tab left open
+    walker.get("/questions/mode?return_to=check-answers")
+    walker.post("/questions/mode?return_to=check-answers", {"answer": "supervision"})
+    walker.post("/questions/understand?return_to=check-answers", {"answer": "confirmed"})
+    walker.get("/questions/mode?return_to=check-answers")  # and back again: still to check
+    walker.post("/questions/mode?return_to=check-answers", {"answer": "practitioner"})
+    walker.post("/questions/understand?return_to=check-answers", {"answer": "confirmed"})
+    walker.get("/questions/mode?return_to=check-answers")
+    walker.post("/questions/mode?return_to=check-answers", {"answer": "supervision"})
+    walker.post("/questions/understand?return_to=check-answers", {"answer": "confirmed"})
+    # Send request from the page shown before: nothing goes, and the details are asked for.
+    refused = walker.post("/request/submit", stale_send)
+    assert refused.status_code == 302 and not stored_requests(app)
+    assert walker.get("/request/check-answers").location == "/request/about-you?change=1"
+    shown = walker.get("/request/about-you?change=1")
+    page, said = shown.get_data(as_text=True), text_of(shown)
+    assert (
+        "You changed who is using this tool after these details were given, as your own. Check they are the "
+        "practitioner's own work details, and change any that are not." in said
+    )
+    assert 'value="Alex Practitioner"' in page and 'value="alex.practitioner@nhs.example"' in page  # kept
+    saved = post_page(walker, "about-you", {**VALID_DETAILS, "name": "Sam Practitioner"}, change=True)
+    assert saved.location == "/request/check-answers"
+    assert walker.get(saved.location).location == "/request/manager?change=1"
+    post_page(walker, "manager", {"manager_knows": "yes"}, change=True)
+    assert walker.get("/request/check-answers").location == "/request/preferences?change=1"
+    shown = walker.get("/request/preferences?change=1")
+    page = shown.get_data(as_text=True)
+    assert "You changed who is using this tool after these preferences were given, as your own." in text_of(shown)
+    assert "Captions, please" in page
+    # Continue as it stands: it was checked. The notice is not shown again.
+    post_page(walker, "preferences", {**VALID_DETAILS, "access_needs": "Captions, please"}, change=True)
+    assert "You changed who is using this tool" not in text_of(walker.get("/request/about-you?change=1"))
+    assert submit(walker).location.endswith("/request/submitted")
+    [stored] = stored_requests(app)
+    assert stored.mode == "supervision" and stored.details["name"] == "Sam Practitioner"
+    assert stored.details["access_needs"] == "Captions, please"
+
+
+def test_a_mode_change_before_the_details_asks_nothing_again(client) -> None:
+    """Who is using this changed before any details were given: the pages are asked as usual,
+    saying nothing of a change."""
+    walker = to_outcome(client)
+    walker.get("/questions/mode?return_to=check-answers")
+    walker.post("/questions/mode?return_to=check-answers", {"answer": "supervision"})
+    walker.post("/questions/understand?return_to=check-answers", {"answer": "confirmed"})
+    assert walker.get("/request").location == "/request/about-you"
+    assert "You changed who is using this tool" not in text_of(walker.get("/request/about-you"))
 
 
 def test_a_page_a_change_adds_is_asked_and_then_it_is_back_to_check_your_answers(client) -> None:
@@ -1827,7 +1893,7 @@ def test_changing_a_journey_answer_from_check_answers_goes_back_there(client) ->
 
 @pytest.mark.parametrize(
     "question, answer, page",
-    [("mode", "supervision", "manager"), ("criteria", ["needs", "debrief"], "significant-event")],
+    [("mode", "supervision", "about-you"), ("criteria", ["needs", "debrief"], "significant-event")],
 )
 def test_continue_to_the_request_after_a_change_asks_only_the_page_it_needs(
     client, question: str, answer: object, page: str
@@ -1837,7 +1903,8 @@ def test_continue_to_the_request_after_a_change_asks_only_the_page_it_needs(
     more (the debrief ticked, going back through the questions), the outcome page's "Continue to
     the request" opened that page as the first of the request, and each page after it again,
     already filled in, before check your answers. Now it is asked as a change, as check your
-    answers asks it, and leads back there."""
+    answers asks it, and leads back there (who is using this: the details about the person first,
+    ``test_details_given_as_your_own_are_checked_again_when_who_is_using_this_changes``)."""
     walker = to_outcome(client, with_answers(ELIGIBLE_PATH, criteria=["needs"]))
     fill_details(walker)
     assert walker.get("/request/check-answers").status_code == 200
@@ -1847,7 +1914,7 @@ def test_continue_to_the_request_after_a_change_asks_only_the_page_it_needs(
         walker.follow(walker.answer("understand", "confirmed").location)
     assert walker.get("/result").status_code == 200
     assert walker.get("/request").location == f"/request/{page}?change=1"
-    values = {"manager_knows": "yes", "event_month": "3", "event_year": "2025"}
+    values = {**VALID_DETAILS, "manager_knows": "yes", "event_month": "3", "event_year": "2025"}
     fields_of = dict(PAGE_FIELDS)[page]
     saved = post_page(walker, page, {name: values[name] for name in fields_of}, change=True)
     assert saved.location == "/request/check-answers"

@@ -59,6 +59,7 @@ from ..audit import REQUESTER, record_event
 from ..errors import render_error
 from ..extensions import limiter
 from ..journey import (
+    CHECK_AGAIN_KEY,
     CONFIRMED_KEY,
     DETAILS_KEY,
     DETAILS_MODE_KEY,
@@ -150,12 +151,16 @@ def save_page(page: Page, values: dict[str, str], valid: bool) -> None:
     session[DETAILS_KEY] = details
     done = [slug for slug in session.get(DONE_KEY, []) if slug != page.slug]
     session[DONE_KEY] = [*done, page.slug] if valid else done
+    again = session.get(CHECK_AGAIN_KEY) or []
+    if valid and page.slug in again:
+        session[CHECK_AGAIN_KEY] = [slug for slug in again if slug != page.slug]
 
 
 def forget_answers_of_another_mode(mode: str) -> None:
     """If the journey's mode has changed since the details were typed (who is using this, changed
     from check your answers), forget the answers whose question meant something else in the
-    other mode (``Field.mode_bound``), and their pages, so they are asked again."""
+    other mode (``Field.mode_bound``), and their pages, so they are asked again; the pages about
+    the person (``Page.checked_again``) given answers are kept, to be checked again."""
     was = session.get(DETAILS_MODE_KEY)
     if was == mode:
         return
@@ -167,8 +172,23 @@ def forget_answers_of_another_mode(mode: str) -> None:
     for entry in bound:
         details.pop(entry.name, None)
     session[DETAILS_KEY] = details
-    pages = {entry.page for entry in bound}
-    session[DONE_KEY] = [slug for slug in session.get(DONE_KEY, []) if slug not in pages]
+    done = session.get(DONE_KEY, [])
+    again = set(session.get(CHECK_AGAIN_KEY) or []) | {
+        page.slug
+        for page in PAGES
+        if page.checked_again is not None and page.slug in done and any(details.get(name) for name in page.fields)
+    }
+    if again:
+        session[CHECK_AGAIN_KEY] = [page.slug for page in PAGES if page.slug in again]
+    pages = {entry.page for entry in bound} | again
+    session[DONE_KEY] = [slug for slug in done if slug not in pages]
+
+
+def to_check_again(state: JourneyState) -> list[str]:
+    """The pages of this journey to be asked again because who is using this changed after
+    they were answered (``forget_answers_of_another_mode``), in order."""
+    again = session.get(CHECK_AGAIN_KEY) or []
+    return [page.slug for page in applicable_pages(state) if page.slug in again]
 
 
 def needs_confirmation(details: dict[str, Any]) -> bool:
@@ -241,10 +261,15 @@ def details() -> Response:
     state = current_state()
     done = session.get(DONE_KEY, [])
     problems = fields.check_details(stored_details(), state.debrief, uk_today())
+    again = to_check_again(state)
     pages = applicable_pages(state)
     for page in pages:
         if page.slug not in done or page.slug in problems:
-            others_done = all(other.slug in done for other in pages if other.slug not in problems and other != page)
+            others_done = all(
+                other.slug in done
+                for other in pages
+                if other.slug not in problems and other.slug not in again and other != page
+            )
             return redirect(url_for(page.endpoint, change="1") if others_done and done else url_for(page.endpoint))
     return redirect(after_details(stored_details()))
 
@@ -348,6 +373,7 @@ def render_page(
         page=page,
         supervision=state.mode == "supervision",
         contacts_list=current_contacts(),
+        check_again=page.checked_again is not None and page.slug in to_check_again(state),
     )
 
 
@@ -489,6 +515,7 @@ def shown_digest(state: JourneyState, details: dict[str, Any]) -> str:
         state.pack.version,
         state.answers,
         fields.clean_details(details, state.debrief),
+        *([to_check_again(state)] if session.get(CHECK_AGAIN_KEY) else []),  # (never shown, so never sent)
     ]
     text = json.dumps(shown, sort_keys=True, ensure_ascii=True, default=str)
     keyed = hmac.new(str(current_app.secret_key).encode(), text.encode(), hashlib.sha256).hexdigest()
@@ -520,10 +547,15 @@ def check(
         # Send request refused as the answers changed since the page was shown (``submit``).
         changed, out_of_date = bool(kept.get("changed")), bool(kept.get("out_of_date"))
     problems = fields.check_details(details, state.debrief, uk_today())
-    if problems:
-        first = PAGES_BY_SLUG[next(iter(problems))]
+    again = to_check_again(state)  # (who is using this changed since they were answered)
+    if problems or again:
+        first = next(page for page in applicable_pages(state) if page.slug in problems or page.slug in again)
         done = set(session.get(DONE_KEY, []))
-        if all(page.slug in done for page in applicable_pages(state) if page.slug not in problems):
+        if all(
+            page.slug in done
+            for page in applicable_pages(state)
+            if page.slug not in problems and page.slug not in again
+        ):
             # Every other page is done (a change of answers now asks one more, say when the
             # significant event was): that page, then straight back here, Back leading here too.
             return redirect(url_for(first.endpoint, change="1"))
