@@ -3285,6 +3285,34 @@ def test_a_session_cancelled_when_its_last_request_left_does_not_say_they_went_b
     assert "Status changed from session arranged to closed" in trail  # as the page says
 
 
+def test_cancelling_a_session_a_colleague_emptied_says_how_it_was_cancelled(session_app: Flask) -> None:
+    """Found (regression review): a facilitator cancelling a session as a colleague closed its
+    only request (which cancels the session, no one being left in it) was told only "This
+    session is already cancelled, so nothing more was done", with no word of how or by whom.
+    It now says which request left it, to what, and who moved it; a change of the session the
+    same."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    session_id = session_id_of(session_app, reference)
+    page_url = f"/inbox/sessions/{session_id}"
+    colleague, _ = signed_in_as_colleague(session_app)
+    cancel_page = text(colleague.get(f"{page_url}/cancel"))
+    change_page = text(colleague.get(page_url))
+    closed = post_form(client, request_url(reference), request_url(reference, "status"), {"status": "closed"})
+    assert closed.status_code == 302 and status_of(session_app, reference) == "closed"
+    emptied = f", as its last request, {reference}, was moved to closed by Sam Facilitator, leaving no one in it, "
+    cancelled = colleague.post(f"{page_url}/cancel", data={"csrf_token": csrf_token(cancel_page), **CONFIRMED})
+    said = " ".join(text(colleague.get(cancelled.location)).split())
+    assert re.search(r"This session is already cancelled \(on [^)]+\)" + re.escape(emptied + "so nothing more"), said)
+    changed = colleague.post(page_url, data={"csrf_token": csrf_token(change_page), **session_form(place="Room 2")})
+    said = " ".join(text(colleague.get(changed.location)).split())
+    assert emptied + "so the changes were not saved" in said, said
+    # As the facilitator who closed it sees it:
+    mine = client.post(f"{page_url}/cancel", data={"csrf_token": csrf_token(text(client.get(page_url))), **CONFIRMED})
+    assert "was moved to closed by you, leaving no one in it" in text(client.get(mine.location))
+
+
 # --- one practitioner with two places in one session -------------------------------------------------
 
 ALICE, ALICE_AGAIN, BOB = "Alice@Example.org", "alice@example.org", "bob@example.org"

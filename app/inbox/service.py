@@ -1871,6 +1871,22 @@ def who_cancelled(session_named: str) -> str | None:
     )
 
 
+def who_emptied(session_named: str) -> tuple[str, str, str] | None:
+    """The last request whose status change took it out of the session ``session_named`` names
+    (``in_trail``), which cancels a session no one is left in: (its reference, the actor, the
+    status it moved to), or None."""
+    found = db.session.execute(
+        select(AuditEvent.reference, AuditEvent.actor, AuditEvent.detail)
+        .where(AuditEvent.action == "status_changed", AuditEvent.detail.endswith(f"; left {session_named}"))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if found is None or found.reference is None:
+        return None
+    new = found.detail.partition(";")[0].partition(" to ")[2]
+    return (found.reference, found.actor, new) if new in STATUS_LABELS else None
+
+
 def facilitator_acting(actor: str) -> Facilitator | None:
     """The facilitator an audit event's actor ("facilitator:<id>") names, or None (the service, a command)."""
     found = ACTOR_PATTERN.fullmatch(actor)

@@ -82,16 +82,33 @@ CANCELLATIONS_SENT = "Everyone who was invited to it is emailed a cancellation"
 
 
 def cancelled_by(space_session: SpaceSession) -> str:
-    """ " by <name>" (or " by you") for who cancelled the session, as the audit log has it; ""
-    when it does not say. Found (facilitator review): a colleague's cancelling was not named, as a
-    colleague's status change is, so the facilitator did not know whom to ask."""
-    actor = inbox_service.who_cancelled(sessions.in_trail(space_session))
-    if actor is None:
+    """ " by <name>" (or " by you") for who cancelled the session, as the audit log has it; or,
+    for a session cancelled as its last request was moved out of it, which request, to what and
+    by whom; "" when it does not say. Found (facilitator review): a colleague's cancelling was not
+    named, as a colleague's status change is, so the facilitator did not know whom to ask; and
+    (regression review) a session a colleague emptied, closing its one request as the facilitator
+    cancelled it, was said "already cancelled" with no word of how."""
+    named = sessions.in_trail(space_session)
+    actor = inbox_service.who_cancelled(named)
+    if actor is not None:
+        return f" by {acting(actor)}" if acting(actor) else ""
+    emptied = inbox_service.who_emptied(named)
+    if emptied is None:
         return ""
+    reference, actor, status = emptied
+    by = f" by {acting(actor)}" if acting(actor) else ""
+    return (
+        f", as its last request, {reference}, was moved to {inbox_service.STATUS_LABELS[status].lower()}{by}, "
+        "leaving no one in it"
+    )
+
+
+def acting(actor: str) -> str:
+    """ "you", or the colleague's name, for an audit event's actor; "" for anyone else."""
     if actor == current_facilitator().actor:
-        return " by you"
+        return "you"
     colleague = inbox_service.facilitator_acting(actor)
-    return f" by {colleague.display_name}" if colleague is not None else ""
+    return colleague.display_name if colleague is not None else ""
 
 
 # Put on the place field when its text looks identifying: nothing was saved, and the page says so.
