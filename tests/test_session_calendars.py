@@ -312,6 +312,48 @@ def test_a_request_closed_while_a_colleague_cancels_its_session_waits_for_it(
         assert not any(move.startswith("session_arranged to closed") for move in moves)
 
 
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_an_invitation_sent_as_a_colleague_closes_the_request_says_it_was_closed(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): "Send invitation" at the moment a colleague closed the request
+    (which takes it out of its session, and cancels a session no one is left in) waited for the
+    colleague, then said "Arrange a session before sending an invitation" to a facilitator looking
+    at one. It now says the request changed while the page was open, to what, and who moved it;
+    nothing is queued."""
+    from app.space_sessions.models import SessionPlace
+
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered_by(session_app, ALICE)
+    flush(session_app, smtp_server)
+    assert arrange(client, reference).status_code == 302
+    group = session_id_of(session_app, reference)
+    pages: list[str] = []
+
+    def send_it() -> None:  # the facilitator on the request's page
+        pages.append(invite(client, reference).get_data(as_text=True))
+
+    with session_app.app_context(), db.engine.connect() as colleague:
+        # The colleague's close, holding the session then the request, as it does.
+        colleague.execute(select(SpaceSession.id).where(SpaceSession.id == group).with_for_update())
+        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
+        sender = threading.Thread(target=send_it)
+        sender.start()
+        wait_until_blocked_by(pid, sender)
+        colleague.execute(update(StoredRequest).where(StoredRequest.reference == reference).values(status="closed"))
+        request_id = select(StoredRequest.id).where(StoredRequest.reference == reference).scalar_subquery()
+        colleague.execute(SessionPlace.__table__.delete().where(SessionPlace.request_id == request_id))
+        colleague.execute(update(SpaceSession).where(SpaceSession.id == group).values(cancelled_at=utcnow()))
+        colleague.commit()
+        sender.join(15)
+    said = " ".join(re.sub(r"<[^>]+>", " ", pages[0]).split()) if pages else ""
+    assert "The invitation has not been sent: this request is now closed (it changed while this page was open" in said
+    assert "Arrange a session before sending" not in said
+    with session_app.app_context():
+        assert not db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "invitation")).all()
+
+
 def test_on_sqlite_a_close_waits_for_a_colleagues_cancel_and_is_refused(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:

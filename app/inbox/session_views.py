@@ -387,7 +387,10 @@ def send_invitation(reference: str) -> Response | str:
         return redirect(url_for("inbox.request_page", reference=stored.reference))
     except SessionRefused as refused:
         db.session.rollback()
-        return refused_on_page(stored, session_problem=str(refused))
+        problem = str(refused)
+        if isinstance(refused, sessions.ChangedMeanwhile):
+            problem = f"{problem}{moved_by(stored, current_facilitator())} Check the request and its audit trail"
+        return refused_on_page(stored, session_problem=problem)
     done(
         "Invitation queued: it will be emailed to the practitioner in the next minute", "session-section", "the session"
     )

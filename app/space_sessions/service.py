@@ -1280,11 +1280,14 @@ class InvitedMeanwhile(SessionRefused):
 def send_invitation(request: StoredRequest, actor: str, first: bool = False) -> SpaceSession:
     """Queue the invitation (with its calendar file) to the practitioner's work email. ``first``:
     the page showed none sent; if one has been meanwhile, ``InvitedMeanwhile`` is raised and
-    nothing is queued."""
+    nothing is queued. ``ChangedMeanwhile`` if the request left "session arranged" while this waited
+    for it (a colleague's close at the same moment, say: found, regression review, it was told
+    "Arrange a session before sending an invitation", looking at one)."""
+    was = hold_request(request)
     session = session_of(request)
-    if session is not None:
-        lock_session(session)
     place = session_place(request)
+    if was == ARRANGED and request.status != ARRANGED:
+        raise _changed_meanwhile(request, "The invitation has not been sent")
     if session is None or place is None or session.cancelled_at is not None:
         raise SessionRefused("invitation", "Arrange a session before sending an invitation")
     if request.status != ARRANGED:
@@ -1331,16 +1334,17 @@ def _claim_first_invitation(place: SessionPlace, session: SpaceSession) -> bool:
 
 
 class ChangedMeanwhile(SessionRefused):
-    """ "Held" or "not held" refused because the request moved on while the page was open: the
-    view adds who moved it (found, facilitator review: the assignment's message named them)."""
+    """ "Held", "not held" or an invitation refused because the request moved on while the page
+    was open: the view adds who moved it (found, facilitator review: the assignment's message
+    named them)."""
 
 
-def _changed_meanwhile(request: StoredRequest) -> SessionRefused:
-    """Why "held" or "not held" did nothing to a request no longer in "session arranged": most
-    often the page was stale, a colleague (or another tab) having said meanwhile."""
+def _changed_meanwhile(request: StoredRequest, nothing: str = "Nothing has been changed") -> SessionRefused:
+    """Why "held", "not held" or an invitation did nothing to a request no longer in "session
+    arranged": most often the page was stale, a colleague (or another tab) having said meanwhile."""
     return ChangedMeanwhile(
         "session",
-        f"Nothing has been changed: this request {workflow.now_in_words(request.status)} (it changed while this "
+        f"{nothing}: this request {workflow.now_in_words(request.status)} (it changed while this "
         "page was open, in another tab or by another facilitator).",
     )
 
