@@ -2102,7 +2102,7 @@ def search_not_checked() -> str:
 @bp.get("/guide")
 def guide() -> str:
     """The guide for facilitators (docs/FACILITATORS.md)."""
-    title, body = guide_html()
+    title, body = guide_html(idle_minutes=int(current_app.config["SESSION_IDLE_MINUTES"]))
     # Our own docs/FACILITATORS.md turned into HTML (app.inbox.guide), not anyone's input.
     return render_template("inbox/guide.html", title=title, body=Markup(body))  # noqa: S704
 
