@@ -71,9 +71,11 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     # somewhere (no dead end is blamed on it) and is otherwise left out of the graph.
     if _check_graph(pack, add):
         _check_safeguarding(pack, add)  # only on an acyclic graph: it counts routes
+        _check_risk_outcomes(pack, add)
         _check_confirmation(pack, add)
     if contacts is not None:
         _check_ways_to_act(pack, contacts, add)
+        _check_emergency_questions(pack, contacts, add)
         # Every page's footer is for an emergency: each contact there is rung (operator review:
         # children's social care without its number passed every check and started).
         problems.extend(
@@ -1016,6 +1018,85 @@ def _check_safeguarding(pack: RulePack, add: _Report) -> None:
                 "every risk question must be asked on every route to a request",
                 question.line,
             )
+
+
+def _risk_answers(pack: RulePack) -> Iterator[tuple[Question, Option, str]]:
+    """(question, option, target) for every answer to a risk question that does not rule the
+    risk out (not marked safe: the risk is there, or may be) and routes somewhere."""
+    for question in pack.questions:
+        if question.risk:
+            for option in question.options:
+                target = question.route_for(option)
+                if not option.safe and target is not None:
+                    yield question, option, target
+
+
+def _check_risk_outcomes(pack: RulePack, add: _Report) -> None:
+    """A risk that is there (or may be) never leads to an outcome that a journey with no risk
+    reaches too: found (rules maintainer's review), "Yes" to "Is a child in immediate danger"
+    routed to S ("Supervision or another route may suit this better") passed `rules check` and
+    started, since S is not the request. An outcome for a risk is one that only risk answers
+    lead to (999, children's social care, the LADO...); which one is the partnership's to say
+    (`rules diff` shows a change), but never one of the outcomes for everyone else."""
+    start = _start(pack)
+    if start is None or pack.node(start) is None:
+        return
+    risky = {(question.id, option.value) for question, option, _ in _risk_answers(pack)}
+    ordinary: set[str] = set()  # reached on a route that takes no risk answer
+    stack = [start]
+    while stack:
+        node_id = stack.pop()
+        node = pack.node(node_id)
+        if node is None or node_id in ordinary:
+            continue
+        ordinary.add(node_id)
+        if isinstance(node, Question):
+            stack.extend(target for value, target in successors(pack, node) if (node.id, value) not in risky)
+    for question, option, target in _risk_answers(pack):
+        shared = sorted(
+            found.id
+            for node_id in reachable_from(pack, target) & ordinary
+            if isinstance(found := pack.node(node_id), Outcome) and not found.request  # (the request: above)
+        )
+        if shared:
+            add(
+                f"question {question.id} option {option.value}",
+                "next",
+                f"is a risk answer (not marked safe) but leads to the outcome {', '.join(shared)}, which journeys "
+                "with no risk reach too: send a risk that is there, or may be, to an outcome that says where to go "
+                "instead (999, children's social care, the LADO) and that only such answers lead to",
+                option.line,
+            )
+
+
+def _check_emergency_questions(pack: RulePack, contacts: ContactBook, add: _Report) -> None:
+    """A question with an answer that leads straight to an outcome putting 999 first (as what to
+    do at once) asks about a risk: it must be marked ``risk: true``, so that its other answers
+    are checked as safety answers are. Found (rules maintainer's review): ``risk: true`` taken off
+    "Is a child in immediate danger" passed `rules check` and started."""
+    emergency = {c.id for c in contacts.contacts if (c.phone or "").replace(" ", "") in {"999", "112"}}
+    for question in pack.questions:
+        if question.risk:
+            continue
+        for value, target in successors(pack, question):
+            outcome = pack.node(target)
+            if (
+                isinstance(outcome, Outcome)
+                and outcome.contacts[:1]
+                and outcome.contacts[0] in emergency
+                and outcome.contact_note(outcome.contacts[0]) is None
+            ):
+                rung = contacts.get(outcome.contacts[0])
+                add(
+                    f"question {question.id}",
+                    "risk",
+                    f"its answer {value!r} leads to {outcome.id}, which says to ring "
+                    f"{rung.name if rung is not None else outcome.contacts[0]} ({rung.phone if rung else '999'}) at "
+                    "once: a question that can send someone to ring 999 asks about a risk, so mark it risk: true "
+                    "(its answers are then checked as safety answers are)",
+                    question.line,
+                )
+                break
 
 
 def _check_confirmation(pack: RulePack, add: _Report) -> None:

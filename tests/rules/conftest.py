@@ -96,7 +96,8 @@ TINY_PACK: dict[str, Any] = {
             "summary": {"both": "Go elsewhere."},
             "actions": [{"both": "Go"}],
             "cites": ["g2"],
-            "contacts": ["police_emergency"],
+            # (Not the police: an outcome that says to ring 999 first is for a risk answer alone.)
+            "contacts": ["procedures"],
         },
         {
             "id": "session",
@@ -104,7 +105,7 @@ TINY_PACK: dict[str, Any] = {
             "summary": {"both": "Ask."},
             "actions": [{"both": "Ask"}],
             "cites": ["g2"],
-            "contacts": ["police_emergency"],
+            "contacts": ["procedures"],
             "request": True,
         },
     ],

@@ -686,6 +686,61 @@ def test_a_quoted_safe_is_one_problem_not_also_a_risk_answer_to_send_elsewhere(t
 U1_CONTACTS = "    contacts: [police_emergency, childrens_social_care, out_of_hours]\n"
 
 
+@pytest.mark.parametrize(
+    "question, was, now, refused",
+    [
+        # "Yes, a child is in immediate danger" sent where people with no risk go: supervision, or on.
+        ("immediate_danger", "U1", "S", [("question immediate_danger option yes", "next")]),
+        ("allegation", "L", "S", [("question allegation option yes", "next")]),
+        # A risk answer sent to another risk's outcome (a more cautious one) is the partnership's call.
+        ("immediate_danger", "U2", "U1", []),
+    ],
+)
+def test_a_risk_answer_sent_where_journeys_with_no_risk_go_is_refused(
+    tmp_path: Path, question: str, was: str, now: str, refused: list[tuple[str, str]]
+) -> None:
+    """Found (rules maintainer's review): "Yes" to "Is a child or young person in immediate
+    danger" routed to S ("Supervision or another route may suit this better") passed `rules
+    check` with no warning, and the app started with it: only a request outcome was refused
+    there. A risk that is there, or may be, never leads to an outcome that journeys with no risk
+    reach too."""
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    start = text.index(f"  - id: {question}\n")
+    at = text.index(f"        next: {was}\n", start)
+    path = tmp_path / "pack.yaml"
+    path.write_text(text[:at] + f"        next: {now}\n" + text[at + len(f"        next: {was}\n") :], encoding="utf-8")
+    report = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
+    found = [(p.node, p.field) for p in report.problems if "journeys with no risk reach too" in p.message]
+    assert found == refused, [str(p) for p in report.problems]
+    if refused:
+        assert any(
+            f"leads to the outcome {now}, which journeys with no risk reach too" in p.message for p in report.problems
+        )
+
+
+def test_a_question_that_sends_someone_to_ring_999_must_be_a_risk_question(tmp_path: Path) -> None:
+    """Found (rules maintainer's review): ``risk: true`` taken off "Is a child or young person in
+    immediate danger" passed `rules check` and started: its answers were no longer checked as
+    safety answers. A question whose answer leads to an outcome that says to ring 999 at once is
+    one."""
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    start = text.index("  - id: immediate_danger\n")
+    at = text.index("    risk: true\n", start)
+    path = tmp_path / "pack.yaml"
+    path.write_text(text[:at] + text[at + len("    risk: true\n") :], encoding="utf-8")
+    report = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
+    [problem] = [p for p in report.problems if p.node == "question immediate_danger"]
+    assert problem.field == "risk" and problem.line == text[:start].count("\n") + 1
+    assert problem.message.startswith(
+        "its answer 'yes' leads to U1, which says to ring Police emergency (999) at once: a question that can send "
+        "someone to ring 999 asks about a risk, so mark it risk: true"
+    ), problem.message
+
+
 @pytest.mark.parametrize("change", ["rerouted to U2", "rerouted to S", "U1 without 999", "U2 without 999 too"])
 def test_no_outcome_saying_to_call_999_first_is_a_warning(tmp_path: Path, change: str) -> None:
     """Found (maintainer review): with "Yes" to "Is a child or young person in immediate danger"
@@ -714,6 +769,11 @@ def test_no_outcome_saying_to_call_999_first_is_a_warning(tmp_path: Path, change
     path = tmp_path / "pack.yaml"
     path.write_text(changed, encoding="utf-8")
     report = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
+    if change == "rerouted to S":
+        # Refused now, not only warned of: S is where journeys with no risk go
+        # (``test_a_risk_answer_sent_where_journeys_with_no_risk_go_is_refused``).
+        assert [(p.node, p.field) for p in report.problems] == [("question immediate_danger option yes", "next")]
+        return
     assert report.problems == (), [str(p) for p in report.problems]
     [warning] = [w for w in report.warnings if w.node == "(outcomes)"]
     assert 'puts the emergency contact (police_emergency, 999) first in its contacts, with no "when"' in warning.message

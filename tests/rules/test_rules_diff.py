@@ -282,17 +282,17 @@ def test_option_added_lists_its_new_routes_and_exits_1(
 ) -> None:
     question(new, "criteria")["options"].insert(
         5,
-        {"value": "other", "label": {"both": "Something else"}, "exclusive": True, "next": "D", "cites": ["decisions"]},
+        {"value": "other", "label": {"both": "Something else"}, "exclusive": True, "next": "S", "cites": ["decisions"]},
     )
     compared = compare(old, new)
     assert compared.result.exit_code == 1
     [added] = compared.diff.section("options")
-    assert added.kind == "added" and "(other)" in added.subject and added.note == "leads to D"
+    assert added.kind == "added" and "(other)" in added.subject and added.note == "leads to S"
     routes = compared.diff.routes
     assert len(routes) == paths_through(compared.diff.new, "criteria", "other") > 0
-    assert all(r.old_outcome is None and r.new_outcome == "D" for r in routes)
+    assert all(r.old_outcome is None and r.new_outcome == "S" for r in routes)
     assert routes[0].sentence() == (
-        'Something else at "What a reflective space would help with" now leads to D, was: not a possible route'
+        'Something else at "What a reflective space would help with" now leads to S, was: not a possible route'
     )
     assert "Outcomes change:" in compared.result.output
     assert_routes_are_real(compared)
@@ -712,7 +712,9 @@ def test_markdown_for_a_change_request(
 
 
 def _risk_dropped(d: dict[str, Any]) -> None:
-    del question(d, "immediate_danger")["risk"]
+    # (Not from "Is a child in immediate danger": a question whose answer says to ring 999 is
+    # refused without it, test_rules_check_all.)
+    del question(d, "allegation")["risk"]
 
 
 def _yes_marked_safe(d: dict[str, Any]) -> None:
@@ -774,7 +776,7 @@ ADVICE_DROPPED = (
 SAFEGUARDING_WEAKENED = {
     "risk dropped": (
         _risk_dropped,
-        'Question "Is a child or young person in immediate danger, or at risk…" (immediate_danger) is no '
+        'Question "Is your worry about how an adult who works or volunteers…" (allegation) is no '
         "longer a safety question (risk: yes → no): its answers no longer have to be marked safe to lead on "
         "towards a request.",
     ),
@@ -883,7 +885,7 @@ def test_a_route_from_an_answer_showing_a_risk_moved_is_listed_first(
 ) -> None:
     option(new, "allegation", "yes")["next"] = "U2"
     new["outcomes"] = [o for o in new["outcomes"] if o["id"] != "L"]
-    option(new, "criteria", "none")["next"] = "D"  # after safe answers only: not listed
+    option(new, "multi_agency", "not_sure")["next"] = "S"  # after safe answers only: not listed
     compared = compare(old, new)
     assert compared.result.exit_code == 1
     # The outcome removed is said here too, and the outcomes are named by their titles, the
@@ -1343,7 +1345,10 @@ def _swap_routes(d: dict[str, Any]) -> None:
 # Changes to the tiny test pack (conftest.TINY_PACK), each applied to make the new version.
 VARIANTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "same": lambda d: None,
-    "retarget": lambda d: option(d, "danger", "unsure").update(next="elsewhere"),
+    "retarget": lambda d: (
+        d["outcomes"].insert(1, {**copy.deepcopy(d["outcomes"][0]), "id": "check"}),
+        option(d, "danger", "unsure").update(next="check"),
+    ),
     "option removed": lambda d: question(d, "danger")["options"].pop(1),
     "option added": lambda d: question(d, "danger")["options"].append(
         {"value": "other", "label": {"both": "Other"}, "safe": True, "next": "sure"}
