@@ -134,7 +134,9 @@ def test_a_details_page_sent_after_an_update_that_added_a_question_says_to_answe
     """Found (second regression review): a details page sent after an update that added a question
     on the way said the answers "now lead somewhere else, not to a request for a session", and a
     practitioner could give up a session they can still ask for; the question it led to said
-    nothing of the change."""
+    nothing of the change. And (rules maintainer's review): under "This form has expired", what
+    was typed was given back only to copy, "not kept anywhere else". It is kept, and the question
+    is next, saying so; once it is answered, the page shows what was typed."""
     from app.journey import ANSWERS_KEY, RULES_KEY
 
     walker = to_outcome(client)
@@ -146,13 +148,37 @@ def test_a_details_page_sent_after_an_update_that_added_a_question_says_to_answe
         session[RULES_KEY] = {**session[RULES_KEY], "version": "the rules before"}
     typed = {"name": "Sam Typed", "job_role": "School nurse", "agency": "Health", "email": "sam@nhs.example"}
     sent = walker.post("/request/about-you", typed)
-    words = text_of(sent)
-    assert sent.status_code == 400
-    assert "there is now a question to answer before the request for a session" in words
-    assert "not to a request for a session" not in words and "Sam Typed" in words
+    assert sent.status_code == 303 and sent.location.endswith("/questions/unshared_concern")
     page = text_of(walker.follow("/questions/unshared_concern"))
     assert "The questions have changed since you started." in page
-    assert "No request for a session has been sent." in page
+    assert (
+        "No request for a session has been sent yet. What was typed for the request is kept: once this question is "
+        "answered, it is there to check and carry on from." in page
+    )
+    assert walker.answer("unshared_concern", "no_concern").status_code == 302
+    assert walker.get("/request").location == "/request/about-you"
+    shown = walker.get("/request/about-you").get_data(as_text=True)
+    assert 'value="Sam Typed"' in shown and 'value="sam@nhs.example"' in shown
+
+
+def test_a_details_page_sent_after_an_update_that_moved_the_journey_says_the_rules_changed(client) -> None:
+    """Found (rules maintainer's review): the page was headed "This form has expired" when the
+    rules had been updated: it says so now, in its title and heading."""
+    from app.journey import ANSWERS_KEY, RULES_KEY
+
+    walker = to_outcome(client)
+    walker.get("/request/reflection")
+    with client.session_transaction() as session:  # as if the update now sent "Yes" here to S
+        session[ANSWERS_KEY] = {**session[ANSWERS_KEY], "multi_agency": "no"}
+        session[RULES_KEY] = {**session[RULES_KEY], "version": "the rules before"}
+    sent = walker.post("/request/reflection", {"reflection": "What I would like to think about"})
+    page = sent.get_data(as_text=True)
+    assert sent.status_code == 400
+    assert "<title>The rules this tool follows have been updated" in page
+    assert '<h1 class="govuk-heading-l">The rules this tool follows have been updated</h1>' in page
+    assert "This form has expired" not in page
+    assert "the answers given now lead somewhere else, not to a request for a session" in text_of(sent)
+    assert "What I would like to think about" in text_of(sent)  # to copy
 
 
 def test_the_entry_point_goes_to_the_first_page(client) -> None:

@@ -233,7 +233,7 @@ def require_eligible_journey() -> Response | None:
         forget_answers_of_another_mode(state.mode)
         return None
     if request.method == "POST" and typed_text.typed_text_kept():
-        return form_no_longer_fits(state)  # (what was typed would be lost on the way)
+        return form_no_longer_fits(state, checked=True)  # (what was typed would be lost on the way)
     if just_submitted():
         # Back, reload or a second tab after submitting: the journey has been cleared.
         return redirect(url_for("requests.submitted"))
@@ -809,10 +809,12 @@ def form_not_checked(error: CSRFError) -> Response | tuple[str, int]:
     return page, 400
 
 
-def form_no_longer_fits(state: JourneyState) -> Response:
+def form_no_longer_fits(state: JourneyState, checked: bool = False) -> Response:
     """A request page's form sent when the journey is no longer asking for a session (the request
     was sent, or the answers changed or were cleared, in another tab): nothing saved, and the free
-    text it carried given back to copy (400)."""
+    text it carried given back to copy (400). But a details page sent after an update of the rules
+    added a question before the request (its security token ``checked``): what it carried is kept
+    (not yet done), and the question is next, saying so."""
     url = journey_url(state) if has_journey() else None
     # (found, regression review: a page sent after an update of the rules was said to be out of
     # date because of another tab)
@@ -821,6 +823,14 @@ def form_no_longer_fits(state: JourneyState) -> Response:
         # A question added on the way: the page the link leads to says so (found, second
         # regression review: it said nothing there), and that no request has been sent.
         notice_out_of_order(state, no_request=True)
+        slug = (request.view_args or {}).get("slug")
+        if checked and url is not None and isinstance(slug, str) and slug in PAGES_BY_SLUG:
+            # Found (rules maintainer's review): what was typed was given back only to copy, "it
+            # is not kept anywhere else", under "This form has expired"; the details pages saved
+            # before were kept. It is kept with them, and shown again after the question.
+            save_page(PAGES_BY_SLUG[slug], FORMS[slug](mode=state.mode).values(), valid=False)
+            session[NOTICE_KEY] = {**session.get(NOTICE_KEY, {}), "details_kept": True}
+            return redirect(url, 303)
     page = render_template(
         "requests/form_expired.html",
         journey_url=url,

@@ -61,6 +61,11 @@ NOTICE_OUTCOME_REACHED = (
 NOTICE_OUTCOME_CHANGED_NO_REQUEST = "No request for a session has been sent. This page says what to do instead."
 # On a question, when a request page was asked for (``notice_out_of_order``'s ``no_request``).
 NOTICE_NO_REQUEST_YET = "No request for a session has been sent."
+# The same, when a details page was sent as the update came: what it carried was kept.
+NOTICE_DETAILS_KEPT = (
+    "No request for a session has been sent yet. What was typed for the request is kept: once this question is "
+    "answered, it is there to check and carry on from."
+)
 NOTICE_NO_REQUEST = (
     "The answers now lead here, not to a request for a session, so no request has been sent. "
     "This page says what to do instead."

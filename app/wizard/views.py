@@ -317,7 +317,11 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
             else None,
         }
     # On a question after a request page was asked for: no request was sent.
-    unsent = messages.NOTICE_NO_REQUEST_YET if notice.get("no_request") is True and here else None
+    unsent = (
+        (messages.NOTICE_DETAILS_KEPT if notice.get("details_kept") is True else messages.NOTICE_NO_REQUEST_YET)
+        if notice.get("no_request") is True and here
+        else None
+    )
     if notice.get("kind") == "out_of_order":
         # On a question, the one to answer next; on the outcome page (no ``here``) there is none.
         return {
