@@ -75,11 +75,21 @@ def load_rules(app: Flask) -> None:
             )
             return
         raise StartupError(refused)
-    for warning in report.warnings:
-        app.logger.warning("Rule data: %s", warning)
+    if command_loading()[:1] != ["rules"]:  # (the rules commands say them, once: rules maintainer's review)
+        for warning in report.warnings:
+            app.logger.warning("Rule data: %s", warning)
     app.extensions[CONTACTS_KEY] = report.contacts
     app.extensions[PACK_KEY] = report.pack
     app.extensions[PARTNERSHIP_KEY] = report.partnership
+    if command_loading()[:1] == ["run"] and report.pack is not None:
+        # What `scripts/run` serves, as `rules check` names it (found, rules maintainer's review:
+        # nothing said which rules a restart had started with, but /how-it-decides).
+        pack = report.pack
+        click.echo(
+            f"Rules: {pack.name}, version {pack.version}, review by {pack.review_date}, from "
+            f"{files['RULE_PACK_PATH']}; contacts from {files['CONTACTS_PATH']}.",
+            err=True,
+        )
 
 
 def refusal(

@@ -105,6 +105,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.stash[UNTAGGED] = True
 
 
+# The tests that hold what the partnership agreed: the routing and wording of CONTENT.md, and the
+# faults its reviews found in the words. A change to the rule pack fails them on purpose; the note
+# says so to whoever changed it (found, rules maintainer's review: a bare "At index 10 diff:
+# 'family_aware' != 'supervision_discussed'" said nothing of why, or what to do).
+AGREED_CONTENT = frozenset(
+    {
+        "test_rules_pack.py",
+        "test_content_routing.py",
+        "test_content_labels.py",
+        "test_content_walk.py",
+        "test_content_review.py",
+    }
+)
+AGREED_CONTENT_NOTE = (
+    "This test holds what the partnership agreed (the routing and words of CONTENT.md, and what its "
+    "reviews found), so a change to the rule pack, contacts or partnership file that differs from it "
+    'fails here on purpose. If the partnership has agreed the change (docs/RULES.md, "Changing the rules '
+    'safely"), a developer updates this test to the agreed version; if not, it is the change that is wrong.'
+)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """A failed test of ``AGREED_CONTENT`` says what it holds, under its failure."""
+    report: pytest.TestReport = yield
+    if report.failed and report.when == "call" and item.path.name in AGREED_CONTENT:
+        report.sections.append(("What this test holds", AGREED_CONTENT_NOTE))
+    return report
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Fail, saying why, a test of an ``xdist_group`` that pytest-xdist did not tag."""
     if item.stash.get(UNTAGGED, False):

@@ -259,3 +259,56 @@ def test_the_outbox_status_runs_while_a_file_on_disk_would_stop_a_restart(
     monkeypatch.undo()
     told = flask_in_this_process(monkeypatch, env, "--app", "wsgi", "outbox", "send", "--help")  # reads nothing
     assert told.returncode == 0 and "Usage:" in told.stdout, told.stderr
+
+
+def test_rules_check_says_each_warning_once(tmp_path: Path) -> None:
+    """Found (rules maintainer's review): `rules check` on a pack whose review date had passed
+    said the warning twice, first as the app's start-up log line ("WARNING in pack: Rule data:
+    ..."), before "valid", then as "Warning: ...". The rules commands say it, once."""
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    review = next(line for line in text.splitlines() if line.strip().startswith("review_date:"))
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(text.replace(review, review.split(":")[0] + ": 2020-01-31"), encoding="utf-8")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "APP_ENV": "development",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RULE_PACK_PATH": str(pack),
+    }
+    # A process of its own: the start-up log line goes where a terminal shows it (under pytest the
+    # app's logger has pytest's handler instead).
+    run = project_python(["-m", "flask", "--app", "wsgi", "rules", "check"], env, timeout=60)
+    said = run.stdout + run.stderr
+    assert run.returncode == 0, said
+    assert said.count("the review date has passed") == 1, said
+    assert said.index(f"{pack}: valid.") < said.index("Warning: ")
+
+
+def test_flask_run_names_the_rules_it_serves(tmp_path: Path) -> None:
+    """Found (rules maintainer's review): nothing `scripts/run` printed said which rules a restart
+    had started with, so a change could not be seen to have been picked up (only /how-it-decides
+    said). `flask run` (which `scripts/run` starts) names them as `rules check` does. (Told to
+    serve on an address this machine does not have, it stops after loading the app.)"""
+    from app.rules import check_rules
+    from app.uk_time import uk_today
+
+    pack = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, uk_today(), partnership_path=DEFAULT_PARTNERSHIP).pack
+    assert pack is not None
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "APP_ENV": "development",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    run = project_python(
+        ["-m", "flask", "--app", "wsgi", "run", "--host", "192.0.2.1", "--port", "5999"], env, timeout=60
+    )
+    assert (
+        f"Rules: {pack.name}, version {pack.version}, review by {pack.review_date}, from {DEFAULT_PACK}; "
+        f"contacts from {DEFAULT_CONTACTS}." in run.stderr
+    ), run.stderr
