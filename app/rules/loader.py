@@ -319,12 +319,49 @@ def _not_utf8(file: str, err: UnicodeDecodeError) -> Problem:
     )
 
 
+# Spaces that look like spaces but are not ones to YAML, nor to a phone link: a non-breaking space
+# (Word, emails and web pages put them in text copied from them), the other Unicode spaces, and the
+# zero-width ones. (Not the byte order mark a file may start with, which YAML reads.)
+_HIDDEN_SPACE = re.compile("[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000]")
+
+
+def _hidden_space_named(found: str) -> str:
+    """The hidden space ``found`` in words a person can act on."""
+    what = "a non-breaking space" if found in "\u00a0\u202f" else "a space that is not an ordinary one"
+    return (
+        f"{what} (code U+{ord(found):04X}), which looks like a space but is not one: it comes with text pasted "
+        "from Word, an email or a web page"
+    )
+
+
+def _hidden_space_indent(text: str, before: int) -> tuple[int, str] | None:
+    """The first line, up to line ``before``, indented (wholly or partly) with a hidden space:
+    its number and the space."""
+    for number, line in enumerate(text.splitlines()[:before], start=1):
+        indent = re.match(f"[ \t{_HIDDEN_SPACE.pattern[1:-1]}]*", line)
+        if indent is not None and line[indent.end() :].strip() and (found := _HIDDEN_SPACE.search(indent.group())):
+            return number, found.group()
+    return None
+
+
 def _yaml_problem(file: str, err: yaml.YAMLError, text: str = "") -> Problem:
     """A YAML syntax error as one plain sentence, at the line PyYAML gives (``problem_mark``),
-    naming what it was reading (``context_mark``) when PyYAML says."""
+    naming what it was reading (``context_mark``) when PyYAML says; or, when a line before it is
+    indented with a hidden space (``_HIDDEN_SPACE``), that line and that space."""
     problem = getattr(err, "problem", None) or str(err)
     mark = getattr(err, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
+    if line is not None and (hidden := _hidden_space_indent(text, line)) is not None:
+        # Found (rules maintainer's review): non-breaking spaces as a line's indent were said to be
+        # the next line "not indented like the lines around it", the space never named.
+        return Problem(
+            file,
+            "",
+            "",
+            f"cannot be read: this line is indented with {_hidden_space_named(hidden[1])}. Delete the spaces at "
+            "the start of the line and type them again",
+            hidden[0],
+        )
     plain = next((meaning for start, meaning in _YAML_PROBLEMS if problem.startswith(start)), None)
     if line is not None and _indented_with_a_tab(text, line):
         # libyaml (the parser used when PyYAML has it) says "found character that cannot start
@@ -872,6 +909,10 @@ def _phone_not_digits(phone: str) -> str:
     4500). Found (maintainer review): "must be digits and spaces only" left someone who had
     written +44, dashes or brackets, as numbers are often printed, to work out what would do."""
     said = "must be digits and spaces only, as it becomes a tel: link"
+    if hidden := _HIDDEN_SPACE.search(phone):
+        # Found (rules maintainer's review): a non-breaking space in the number, pasted from a web
+        # page, was told "write it as 0161 603 4501", which looked the same as what was there.
+        return f"{said}, and it has {_hidden_space_named(hidden.group())}: delete the spaces in it and type them again"
     if re.search(r"[^\d\s+()./-]", phone):  # words: an extension, an option to choose, a letter O
         return (
             f"{said}, like 0161 496 0000: put words (an extension, which option to choose) in the contact's "

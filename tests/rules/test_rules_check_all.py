@@ -819,3 +819,40 @@ def test_your_in_words_for_both_modes_is_a_warning(
     assert "give a practitioner: and a supervision: wording" in warned[0].message
     installed = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
     assert not [w for w in installed.warnings if "in the same words for both modes" in w.message]
+
+
+def test_a_line_indented_with_non_breaking_spaces_is_named_with_them(tmp_path: Path) -> None:
+    """Found (rules maintainer's review): a line whose indent was non-breaking spaces (pasted from
+    Word, an email or a web page) was refused at the next line, "not indented like the lines
+    around it", and the space, which looks like any other, was never named."""
+    from app.rules import DEFAULT_PACK
+
+    lines = DEFAULT_PACK.read_text(encoding="utf-8").split("\n")
+    number = next(n for n, line in enumerate(lines) if line == "        next: unshared_concern")
+    lines[number] = "\u00a0" * 8 + "next: unshared_concern"
+    path = tmp_path / "pack.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    report = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
+    [problem] = report.problems
+    assert problem.line == number + 1
+    assert problem.message == (
+        "cannot be read: this line is indented with a non-breaking space (code U+00A0), which looks like a space "
+        "but is not one: it comes with text pasted from Word, an email or a web page. Delete the spaces at the "
+        "start of the line and type them again"
+    )
+
+
+def test_a_phone_number_with_a_non_breaking_space_says_so(tmp_path: Path) -> None:
+    """Found (rules maintainer's review): a phone number with a non-breaking space in it was told
+    "write it as 0161 603 4501", which looked the same as what was written."""
+    from app.rules import DEFAULT_PACK
+
+    text = SHIPPED_CONTACTS
+    [phone] = re.findall(r"phone: \"?(0161 603 4500)\"?", text)[:1]
+    path = tmp_path / "contacts.yaml"
+    path.write_text(text.replace(phone, phone.replace(" ", "\u00a0"), 1), encoding="utf-8")
+    report = check_rules(DEFAULT_PACK, path, TODAY, DEFAULT_PARTNERSHIP)
+    [problem] = [p for p in report.problems if p.field == "phone"]
+    assert "it has a non-breaking space (code U+00A0), which looks like a space but is not one" in problem.message
+    assert "delete the spaces in it and type them again" in problem.message
+    assert "write it as" not in problem.message
