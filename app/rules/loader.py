@@ -344,6 +344,21 @@ def _hidden_space_indent(text: str, before: int) -> tuple[int, str] | None:
     return None
 
 
+_APOSTROPHE = (
+    "this line has text in single quotes ('...') with an apostrophe in it, which YAML reads as the closing "
+    "quote: put the text in double quotes instead (\"Yes, I don't\"), or write the apostrophe twice ('don''t')"
+)
+# Text in single quotes ended by an apostrophe inside a word: 'Yes, I don't' (the quote closes at
+# "don'", and "t" follows).
+_QUOTE_CLOSED_IN_A_WORD = re.compile(r"(?:^|[\s{\[,:])'(?:[^'\n]|'')*?[A-Za-z]'[A-Za-z]")
+
+
+def _apostrophe_in_single_quotes(text: str, line: int) -> bool:
+    """Whether line ``line`` of ``text`` has single-quoted text that an apostrophe closes early."""
+    lines = text.splitlines()
+    return 0 < line <= len(lines) and _QUOTE_CLOSED_IN_A_WORD.search(lines[line - 1]) is not None
+
+
 def _yaml_problem(file: str, err: yaml.YAMLError, text: str = "") -> Problem:
     """A YAML syntax error as one plain sentence, at the line PyYAML gives (``problem_mark``),
     naming what it was reading (``context_mark``) when PyYAML says; or, when a line before it is
@@ -363,6 +378,10 @@ def _yaml_problem(file: str, err: yaml.YAMLError, text: str = "") -> Problem:
             hidden[0],
         )
     plain = next((meaning for start, meaning in _YAML_PROBLEMS if problem.startswith(start)), None)
+    if line is not None and _apostrophe_in_single_quotes(text, line):
+        # Found (rules maintainer's review): 'Yes, I don't' was "a mapping in braces { } opened here
+        # is not closed, or lacks a comma", which said nothing of the apostrophe.
+        plain = _APOSTROPHE
     if line is not None and _indented_with_a_tab(text, line):
         # libyaml (the parser used when PyYAML has it) says "found character that cannot start
         # any token" or "did not find expected key" without naming the tab: the line is looked at.
@@ -1434,7 +1453,14 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             )
         links = _links(reader, item, node)
         name = reader.string(item, "name", node, meaning=_CONTACT_MEANINGS["name"]) or ""
-        if phone is None and not links and email is None:
+        # (One given but refused is said so, not also as none given: found, rules maintainer's review,
+        # a link written "www…" was told it gave "no way to act", beside why the link was refused.)
+        if (
+            phone is None
+            and not links
+            and email is None
+            and not any(item.get(way) for way in ("phone", "links", "email"))
+        ):
             reader.problem(
                 node, "(ways to act)", "gives no way to act: add a phone, a link to a page, or an email", item.line
             )

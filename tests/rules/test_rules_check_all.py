@@ -856,3 +856,40 @@ def test_a_phone_number_with_a_non_breaking_space_says_so(tmp_path: Path) -> Non
     assert "it has a non-breaking space (code U+00A0), which looks like a space but is not one" in problem.message
     assert "delete the spaces in it and type them again" in problem.message
     assert "write it as" not in problem.message
+
+
+def test_a_contacts_only_link_refused_is_not_also_said_to_give_no_way_to_act(tmp_path: Path) -> None:
+    """Found (rules maintainer's review): the LADO's one link written "www…" (no https://) was
+    two problems, the first that the contact "gives no way to act: add a phone, a link…", though a
+    link was there: only why the link is refused is said."""
+    from app.rules import DEFAULT_PACK
+
+    start = SHIPPED_CONTACTS.index("  - id: lado\n")
+    at = SHIPPED_CONTACTS.index("url: https://", start)
+    path = tmp_path / "contacts.yaml"
+    path.write_text(
+        SHIPPED_CONTACTS[:at] + "url: www." + SHIPPED_CONTACTS[at + len("url: https://") :], encoding="utf-8"
+    )
+    report = check_rules(DEFAULT_PACK, path, TODAY, DEFAULT_PARTNERSHIP)
+    assert [(p.node, p.field, p.message) for p in report.problems] == [
+        ("contact lado links[1]", "url", "must start with https://")
+    ]
+
+
+def test_an_apostrophe_in_single_quoted_text_is_named(tmp_path: Path) -> None:
+    """Found (rules maintainer's review): an answer written {both: 'Yes, I don't'} was refused as
+    "a mapping in braces { } opened here is not closed, or lacks a comma": the apostrophe, which
+    closes the quotes, was never named."""
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    written = 'label: {both: "Yes"}'
+    at = text.index(written)
+    path = tmp_path / "pack.yaml"
+    path.write_text(text[:at] + "label: {both: 'Yes, I don't'}" + text[at + len(written) :], encoding="utf-8")
+    [problem] = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP).problems
+    assert problem.line == text[:at].count("\n") + 1
+    assert problem.message.startswith(
+        "this line has text in single quotes ('...') with an apostrophe in it, which YAML reads as the closing "
+        "quote: put the text in double quotes instead (\"Yes, I don't\"), or write the apostrophe twice ('don''t')"
+    ), problem.message
