@@ -901,6 +901,35 @@ def test_details_given_as_your_own_are_checked_again_when_who_is_using_this_chan
     assert stored.details["access_needs"] == "Captions, please"
 
 
+def test_details_sent_from_a_tab_shown_before_who_is_using_this_changed_are_checked_again(client, app) -> None:
+    """The about-you page open in one tab, as a practitioner's; who is using this changed to
+    supervision in another; the first tab's page sent: what it carried is kept, but it was not
+    checked as the practitioner's (it never said it was to be), so it is shown again, saying so."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    old_tab = walker.get("/request/about-you?change=1").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', old_tab)
+    assert token is not None and 'name="asked_in"' in old_tab
+    walker.get("/questions/mode?return_to=check-answers")
+    walker.post("/questions/mode?return_to=check-answers", {"answer": "supervision"})
+    walker.post("/questions/understand?return_to=check-answers", {"answer": "confirmed"})
+    fields_of = dict(PAGE_FIELDS)["about-you"]
+    sent = client.post(
+        "/request/about-you?change=1",
+        data={
+            "csrf_token": token.group(1),
+            "asked_in": "practitioner",
+            **{name: VALID_DETAILS[name] for name in fields_of},
+            "name": "Still Me",
+        },
+    )
+    assert sent.status_code == 302 and sent.location == "/request/about-you?change=1"
+    page = walker.get(sent.location)
+    assert "You changed who is using this tool after these details were given, as your own." in text_of(page)
+    assert 'value="Still Me"' in page.get_data(as_text=True)
+    assert walker.get("/request/check-answers").location == "/request/about-you?change=1"
+
+
 def test_a_mode_change_before_the_details_asks_nothing_again(client) -> None:
     """Who is using this changed before any details were given: the pages are asked as usual,
     saying nothing of a change."""

@@ -143,15 +143,20 @@ def kept(name: str, value: str) -> str:
     return value[: entry.limit * KEEP_OVER_LIMIT]
 
 
-def save_page(page: Page, values: dict[str, str], valid: bool) -> None:
+def save_page(page: Page, values: dict[str, str], valid: bool, shown_in: str | None = None) -> None:
     """Keep what was posted for a page (even when it failed validation: nothing typed is lost,
-    short of ``KEEP_OVER_LIMIT`` times a field's limit)."""
+    short of ``KEEP_OVER_LIMIT`` times a field's limit). A page to be checked again as who is
+    using this changed (``forget_answers_of_another_mode``) is checked only when sent from the
+    page in the journey's mode now (``shown_in``, the mode it was shown in, if it says): one shown
+    before the change, in another tab, never asked."""
     details = stored_details()
     details.update({name: kept(name, value) for name, value in values.items()})
     session[DETAILS_KEY] = details
+    again = session.get(CHECK_AGAIN_KEY) or []
+    if page.slug in again and shown_in and shown_in != session.get(DETAILS_MODE_KEY):
+        valid = False  # (kept, still to check: the page is asked again, saying why)
     done = [slug for slug in session.get(DONE_KEY, []) if slug != page.slug]
     session[DONE_KEY] = [*done, page.slug] if valid else done
-    again = session.get(CHECK_AGAIN_KEY) or []
     if valid and page.slug in again:
         session[CHECK_AGAIN_KEY] = [slug for slug in again if slug != page.slug]
 
@@ -296,7 +301,11 @@ def page_view(slug: str) -> Response | str:
             # only back to it, so it could not be given up.
             shortened = {name: kept(name, value) for name, value in form.values().items()}  # (as save_page does)
             return show_refused_form({"asked_again": asked_again, "typed": shortened})
-        save_page(page, form.values(), valid)
+        save_page(page, form.values(), valid, shown_in=form.asked_in.data)
+        if valid and page.slug in (session.get(CHECK_AGAIN_KEY) or []):
+            # Sent from the page as shown before who is using this changed (another tab): kept,
+            # and shown again as it now reads, saying why, to be checked.
+            return redirect(url_for(page.endpoint, change="1"))
         if valid:
             forget_refused_form()  # (a change refused before, kept to show again: done with)
             following = pages[pages.index(page) + 1 :]
