@@ -2025,7 +2025,8 @@ def test_refusals_are_important_and_successes_are_success_never_joined(app: Flas
     waiting = text(client.get(f"{page}/request.pdf", follow_redirects=True))
     [banner] = banners(waiting)
     assert "has not been made yet" in banner and ">\n      Important\n" in banner
-    assert "govuk-notification-banner--success" not in banner and 'role="region"' in banner
+    # (An alert: it is about what was just asked for, said at once: accessibility review.)
+    assert "govuk-notification-banner--success" not in banner and 'role="alert"' in banner
     changed = text(post_form(client, page, f"{page}/status", {"status": "in_triage"}, follow_redirects=True))
     [banner] = banners(changed)
     assert "Status changed to in triage" in banner and "govuk-notification-banner--success" in banner
@@ -3030,3 +3031,43 @@ def test_a_request_deleted_before_its_time_says_so_not_that_its_time_was_up(app:
     page = text(client.get(f"/inbox/requests/{reference}"))
     assert f"Request {reference} has been deleted" in page
     assert "before the end of the time requests are kept" in page and "days)" not in page
+
+
+def test_forms_a_skip_link_leaves_a_fragment_on_are_sent_to_their_own_address(app: Flask) -> None:
+    """Found (accessibility review, WCAG 3.3.1, 2.4.3): the sign-in and import forms had no
+    action, so after the skip link (the address then ends #main-content) a refused form came back
+    at #main-content, where a browser does not move focus to the error summary, and a signed-in
+    page opened there with focus nowhere. Each is sent to its own address, its query kept."""
+    client = app.test_client()
+    page = client.get("/inbox/sign-in?next=/inbox/requests/STT-AAAA-BBBB").get_data(as_text=True)
+    assert '<form method="post" action="/inbox/sign-in?next=/inbox/requests/STT-AAAA-BBBB"' in page
+    signed, _ = signed_in(app)
+    assert '<form method="post" action="/inbox/import"' in text(signed.get("/inbox/import"))
+
+
+def test_the_request_page_moves_focus_where_its_banners_lead_and_announces_refusals(app: Flask) -> None:
+    """Found (accessibility review): a success banner's "View the notes" (or the session, the
+    status, the assignment) led to a part of the page that could not take focus, so focus stayed
+    where it was (WCAG 2.4.3); a refusal in the Important banner ("You had already changed the
+    status ..., so it was not changed again", an import already in the inbox) was a region, never
+    said (WCAG 4.1.3): it is an alert, as a success is. Text typed in Arabic or Hebrew reads right
+    to left in the note and the redirect's reason (WCAG 1.3.2)."""
+    from support import session_csrf_token
+    from test_workflow import new_request
+
+    client, _ = signed_in(app)
+    reference = new_request(app, status="in_triage")
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    for target in ('id="notes"', 'id="change-status"', 'id="assignment"'):
+        assert re.search(rf'{target} tabindex="-1"', page), target
+    assert re.search(r'<textarea[^>]*id="text"[^>]*dir="auto"|<textarea[^>]*dir="auto"[^>]*id="text"', page)
+    assert re.search(r'<textarea[^>]*id="reason"[^>]*dir="auto"|<textarea[^>]*dir="auto"[^>]*id="reason"', page)
+    move = {"csrf_token": session_csrf_token(client), "from_status": "in_triage", "status": "session_offered"}
+    client.post(f"/inbox/requests/{reference}/status", data=move)
+    again = client.post(f"/inbox/requests/{reference}/status", data=move)
+    shown = text(client.get(again.location))
+    banner = shown.split('aria-labelledby="important-banner-title"', 1)[0].rsplit("<div", 1)[1]
+    assert 'role="alert"' in banner
+    assert "so it was not changed again" in shown.split('aria-labelledby="important-banner-title"', 1)[1]
+    # Nothing just done: the sign-in's end alone is not an alert (tests/test_inbox_sign_in_ends.py).
+    assert 'role="alert" aria-labelledby="important-banner-title"' not in text(client.get("/inbox"))

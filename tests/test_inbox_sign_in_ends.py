@@ -436,7 +436,9 @@ def test_a_note_sent_after_the_end_is_saved_once_the_password_is_confirmed(app: 
     assert "Confirm your password to save your changes" in said
     assert "What you sent has not been saved yet. Confirm your password and we will save it." in said
     # What was typed is shown too, to copy if the password cannot be confirmed now.
-    assert re.search(r'<textarea class="govuk-textarea" id="kept-1" rows="6" readonly>' + re.escape(note), page)
+    assert re.search(
+        r'<textarea class="govuk-textarea" id="kept-1" rows="6" dir="auto" readonly>' + re.escape(note), page
+    )
     action, fields = carried_form(page)
     assert ("then", f"/inbox/requests/{reference}/notes") in fields and ("text", note) in fields
     assert [name for name, _ in fields].count("csrf_token") == 1

@@ -3634,3 +3634,21 @@ def test_a_practitioner_with_two_places_in_a_held_session_is_asked_for_feedback_
     with session_app.app_context():
         counted = db.session.scalar(select(func.sum(Count.count)).where(Count.kind == "session_held"))
     assert counted == 3  # each request still counts as a session held
+
+
+def test_after_the_session_sent_with_nothing_chosen_says_so_on_its_radios(app: Flask) -> None:
+    """Found (accessibility review, WCAG 3.3.1 and 2.4.3): "Save" under "After the session" with
+    nothing chosen gave an error summary whose link led to the section (which cannot take focus),
+    and nothing on the radios said what was wrong. The link leads to the first radio, and the
+    radios carry the error."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    arrange(client, reference)
+    session_has_started(app, reference)
+    refused = outcome(client, reference, "")
+    page = client.get(refused.location).get_data(as_text=True) if refused.status_code in (302, 303) else text(refused)
+    summary = page.split('class="govuk-error-summary', 1)[1].split("</div>", 2)[0]
+    assert '<a href="#outcome">Select whether the session was held</a>' in summary
+    fieldset = page.split('id="outcome"', 1)[0].rsplit('<div class="govuk-form-group', 1)[1]
+    assert "govuk-form-group--error" in fieldset
+    assert 'id="outcome-error"' in fieldset and "Select whether the session was held" in fieldset

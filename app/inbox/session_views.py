@@ -460,7 +460,9 @@ def session_outcome(reference: str) -> Response | str:
         elif outcome == "not_held":
             also = sessions.mark_not_held(stored, current_facilitator().actor)
         else:
-            return refused_on_page(stored, session_problem="Select whether the session was held")
+            # On the radios when the page shows them again (the request still in its session).
+            shown_on = "outcome_problem" if stored.status == sessions.ARRANGED and now_in else "session_problem"
+            return refused_on_page(stored, **{shown_on: "Select whether the session was held"})
     except SessionRefused as refused:  # too soon, or not in a session: the answer is kept
         db.session.rollback()
         if target is not None and stored.status == target:

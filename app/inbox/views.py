@@ -1190,7 +1190,7 @@ PAGE_FORMS: dict[str, type[Any]] = {
 }
 # The identifying-looking data found in a form's text, to confirm or change, by the same names.
 PAGE_FINDINGS = ("note_findings", "reason_findings", "place_findings")
-PAGE_WORDS = ("session_problem", "outcome_chosen")
+PAGE_WORDS = ("session_problem", "outcome_chosen", "outcome_problem")
 
 
 def refused_on_page(stored: Any, **shown: Any) -> Response:
@@ -1277,6 +1277,7 @@ def render_request_page(
     place_findings: list[Any] | None = None,
     session_problem: str = "",
     outcome_chosen: str = "",
+    outcome_problem: str = "",
     audit_view: bool = True,
 ) -> str:
     """The request first, then its workflow: session, status, assignment, notes and audit trail.
@@ -1284,7 +1285,9 @@ def render_request_page(
     Showing it is audited as a view, unless ``audit_view`` is False: only for the page shown
     straight after an action, whose audit entry is the action (``acted_on``). A page shown again
     by a form that was refused shows the request too, so it is audited. ``outcome_chosen`` is the
-    "after the session" answer posted, shown chosen again."""
+    "after the session" answer posted, shown chosen again; ``outcome_problem``, why it was refused
+    when nothing was chosen, shown on its radios (found, accessibility review: the error summary's
+    link led to the section, which cannot take focus, and the radios said nothing)."""
     if request.method != "HEAD":  # (a HEAD shows nothing: the next page is still the action's)
         session.pop(ACTED_KEY, None)  # an action's page is shown (or passed over): a later one is a view
     if audit_view:
@@ -1302,6 +1305,8 @@ def render_request_page(
     errors = session_form.error_list() + error_summary(field for form in forms for field in form)
     if session_problem:
         errors.insert(0, {"text": session_problem, "href": "#session-section"})
+    if outcome_problem:
+        errors.insert(0, {"text": outcome_problem, "href": "#outcome"})
     # The place first, and kept: its session is then found without asking for the place again.
     place = sessions.session_place(stored)
     space_session = sessions.session_of(stored) if place is not None else None
@@ -1354,6 +1359,7 @@ def render_request_page(
         place_findings=place_findings or [],
         session_problem=session_problem,
         outcome_chosen=outcome_chosen,
+        outcome_problem=outcome_problem,
         space_session=space_session,
         session_place=place,
         invitation=sessions.invitation_state(stored, space_session, place)

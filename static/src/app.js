@@ -504,7 +504,12 @@ function startSignInEndsWarning (dialog, idle) {
       const done = document.createElement('p')
       done.className = 'govuk-notification-banner__heading'
       done.textContent = answer.message
+      // Its "Stay signed in" had the focus: it goes to what replaces it, not to nowhere
+      // (accessibility review, WCAG 2.4.3: it fell to the page's body).
+      const focusWasHere = lastFocus && banner.contains(lastFocus)
+      if (focusWasHere) done.setAttribute('tabindex', '-1')
       banner.replaceChildren(done)
+      if (focusWasHere) lastFocus = done
     }
     countFrom(Number(answer.seconds_left))
     close()
@@ -663,6 +668,13 @@ function awaitPdf (waiting) {
     waiting.textContent = waiting.dataset.failedText + ' '
     waiting.append(link, '.')
     waiting.removeAttribute('data-pdf')
+    showInstead()
+    retitle(waiting.dataset.failedHeading)
+    if (hadFocus) link.focus()
+    if (announce) announce.textContent = waiting.dataset.failedHeading + '.'
+  }
+  // The page to print instead, under the paragraph, as the server's page gives it.
+  function showInstead () {
     if (waiting.dataset.insteadUrl) {
       const instead = document.createElement('p')
       instead.className = 'govuk-body'
@@ -677,14 +689,26 @@ function awaitPdf (waiting) {
       if (old) old.remove()
       waiting.after(instead)
     }
-    retitle(waiting.dataset.failedHeading)
-    if (hadFocus) link.focus()
-    if (announce) announce.textContent = waiting.dataset.failedHeading + '.'
   }
-  // Ask again in 3 seconds, or once 2 minutes have gone, say it is taking longer than usual.
+  // Taking longer than usual: said in the live region, and shown as the server's page shows it
+  // (its words, and the page to print instead), not only said (accessibility review: the page
+  // still read "usually takes less than a minute", with nothing to use meanwhile).
+  let slowShown = false
+  function slow () {
+    if (slowShown) return
+    slowShown = true
+    if (announce && waiting.dataset.slowAnnounce) announce.textContent = waiting.dataset.slowAnnounce
+    const first = waiting.firstChild
+    if (waiting.dataset.slowText && first && first.nodeType === Node.TEXT_NODE) first.textContent = waiting.dataset.slowText + ' '
+    if (!document.querySelector('[data-pdf-instead]')) showInstead()
+  }
+  // Ask again in 3 seconds; once 2 minutes have gone, say it is taking longer than usual, and go
+  // on asking, less often, for 10 minutes in all (found, accessibility review: it stopped, and a
+  // PDF made a minute later was never shown without "Check again").
   function later () {
-    if (Date.now() - started < 120000) window.setTimeout(ask, 3000)
-    else if (announce && waiting.dataset.slowAnnounce) announce.textContent = waiting.dataset.slowAnnounce
+    const waited = Date.now() - started
+    if (waited >= 120000) slow()
+    if (waited < 600000) window.setTimeout(ask, waited < 120000 ? 3000 : 15000)
   }
   function ask () {
     fetch(waiting.dataset.statusUrl, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
@@ -747,8 +771,10 @@ function typedIn (form) {
   })
   return any ? { text: text, chosen: chosen } : null
 }
+let keptSentences = 0
 function giveBack (form, typed, said) {
   let changed = false
+  const filled = [] // the fields given back their text: each is described by the sentence too
   Object.keys(typed.chosen || {}).forEach(function (name) {
     form.querySelectorAll('input[type="radio"]').forEach(function (radio) {
       if (radio.name === name && radio.value === typed.chosen[name] && !radio.checked) {
@@ -770,13 +796,21 @@ function giveBack (form, typed, said) {
       field.value = typed.text[name]
       field.dispatchEvent(new Event('input', { bubbles: true })) // a character count
       changed = true
+      filled.push(field)
     }
   })
   if (!changed) return
   const sentence = document.createElement('p')
   sentence.className = 'govuk-body govuk-!-font-weight-bold'
   sentence.setAttribute('data-typed-kept', '')
+  sentence.id = 'typed-kept-' + (++keptSentences)
   sentence.textContent = said
+  // Said when the field is reached too, not only seen under it (accessibility review, WCAG 1.3.1:
+  // a note given back read as any note, with nothing to say it was not added).
+  filled.forEach(function (field) {
+    const described = (field.getAttribute('aria-describedby') || '').split(' ').filter(Boolean)
+    field.setAttribute('aria-describedby', described.concat(sentence.id).join(' '))
+  })
   const button = form.querySelector('.govuk-button')
   if (button) button.parentNode.insertBefore(sentence, button)
   else form.appendChild(sentence)

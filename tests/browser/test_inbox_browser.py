@@ -375,6 +375,8 @@ def test_a_half_written_note_is_kept_while_the_status_changes_and_forgotten_once
     expect(page.locator("[data-typed-kept]")).to_have_text(
         "Your note has not been added yet: select Add note to add it."
     )
+    # Said when the field is reached too (accessibility review, WCAG 1.3.1).
+    expect(note).to_have_accessible_description(re.compile(r"Your note has not been added yet"))
     expect(page.locator(".govuk-character-count__status")).to_have_text(  # the character count counts it
         f"You have {1000 - len(NOTE)} characters remaining"
     )

@@ -93,7 +93,7 @@ def test_doing_nothing_signs_out_and_the_sign_in_page_says_why(page: Page, refer
     page.clock.fast_forward("02:05")
     page.wait_for_url(f"**/inbox/sign-in?next=/inbox/requests/{reference}")
     expect(page.get_by_role("heading", level=1, name="Sign in to the facilitators' inbox")).to_be_visible()
-    expect(page.get_by_role("region", name="Important")).to_contain_text(TIMED_OUT)
+    expect(page.get_by_role("alert", name="Important")).to_contain_text(TIMED_OUT)
     assert_no_axe_violations(page, "the sign-in page after the time limit")
 
 
@@ -272,6 +272,33 @@ def test_stay_signed_in_confirms_the_password_in_the_warning_and_keeps_the_page(
     page.get_by_role("button", name="Add note").click()
     expect(page.get_by_text(NOTE).first).to_be_visible()
     expect(page.get_by_role("heading", level=1, name=re.compile("Confirm your password"))).to_have_count(0)
+
+
+def test_stay_signed_in_from_the_banner_leaves_the_focus_on_what_replaces_it(
+    page: Page,
+    reference: str,
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (accessibility review, WCAG 2.4.3): "Stay signed in" in the banner every page shows in
+    the sign-in's last 20 minutes opened the password box; confirmed, the banner's words were
+    replaced, the link with them, and the focus fell to the page's body. It goes to the words that
+    replace it, which say the sign-in's new end."""
+    _signed_in_with_a_fake_clock(
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=45)
+    )
+    stay = page.locator("a[data-sign-in-stay]")
+    expect(stay).to_be_visible()
+    stay.focus()
+    page.keyboard.press("Enter")
+    warning = _sign_in_ends_warning(page)
+    expect(warning).to_be_visible()
+    warning.get_by_role("textbox", name="Password").fill(PASSWORD)
+    with page.expect_response(lambda r: r.url.endswith("/inbox/confirm-sign-in")):
+        warning.get_by_role("button", name="Stay signed in").click()
+    expect(warning).to_be_hidden()
+    banner = page.locator("[data-sign-in-ending]")
+    expect(banner).to_contain_text("You are signed in for another 24 hours")
+    expect(banner.locator("p")).to_be_focused()
 
 
 def test_the_new_end_is_no_longer_said_once_the_warning_opens_again(

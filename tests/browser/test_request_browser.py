@@ -309,6 +309,35 @@ def test_a_pdf_still_not_made_after_two_minutes_is_said_in_the_live_region(page:
     expect(page.get_by_role("link", name="Check again for your PDF")).to_be_visible()
 
 
+def test_a_supervision_record_taking_long_shows_what_to_do_and_is_still_offered_once_made(
+    page: Page, live_server
+) -> None:  # type: ignore[no-untyped-def]
+    """Found (accessibility review): with JavaScript, after 2 minutes only the live region (visually
+    hidden) said the record was taking longer; the page still read "usually takes less than a
+    minute", with no page to print instead (the page without JavaScript has one), and the script
+    stopped asking, so a record made a minute later was never offered without "Check again"."""
+    from support.submission import SUPERVISION_PATH, run_outbox
+
+    outbox_left_empty(live_server)
+    page.clock.install()
+    forms = FormPoster(page.context)
+    page.goto(
+        forms.journey(
+            [(question, [value] if isinstance(value, str) else list(value)) for question, value in SUPERVISION_PATH]
+        )
+    )
+    page.get_by_role("link", name=re.compile("Download a supervision record")).click()
+    heading(page, "Your supervision record is being made")
+    page.clock.fast_forward("02:05")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("it is taking longer than usual")
+    expect(main).not_to_contain_text("This usually takes less than a minute")
+    expect(page.locator("[data-pdf-instead]").get_by_role("link", name="the outcome page")).to_be_visible()
+    run_outbox(live_server.app)  # the worker catches up
+    page.clock.fast_forward("00:16")
+    expect(page.get_by_role("link", name="Download the supervision record (PDF)")).to_be_visible()
+
+
 def send_from_check_answers_for(page: Page, name: str, how_soon: str) -> None:
     heading(page, re.compile(r"^Check your answers", re.I))
     main = page.get_by_role("main")
