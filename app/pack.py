@@ -75,7 +75,7 @@ def load_rules(app: Flask) -> None:
             )
             return
         raise StartupError(refused)
-    if command_loading()[:1] != ["rules"]:  # (the rules commands say them, once: rules maintainer's review)
+    if command_loading()[:2] != ["rules", "check"]:  # (it says them, once: rules maintainer's review)
         for warning in report.warnings:
             app.logger.warning("Rule data: %s", warning)
     app.extensions[CONTACTS_KEY] = report.contacts
@@ -87,7 +87,8 @@ def load_rules(app: Flask) -> None:
         pack = report.pack
         click.echo(
             f"Rules: {pack.name}, version {pack.version}, review by {pack.review_date}, from "
-            f"{files['RULE_PACK_PATH']}; contacts from {files['CONTACTS_PATH']}.",
+            f"{files['RULE_PACK_PATH']}; contacts from {files['CONTACTS_PATH']}; partnership from "
+            f"{files['PARTNERSHIP_PATH']}.",
             err=True,
         )
 

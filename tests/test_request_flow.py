@@ -930,6 +930,45 @@ def test_details_sent_from_a_tab_shown_before_who_is_using_this_changed_are_chec
     assert walker.get("/request/check-answers").location == "/request/about-you?change=1"
 
 
+def switch_to(walker: Walker, mode: str) -> None:
+    """Change who is using this from check your answers (the confirmation is asked again)."""
+    walker.get("/questions/mode?return_to=check-answers")
+    walker.post("/questions/mode?return_to=check-answers", {"answer": mode})
+    walker.post("/questions/understand?return_to=check-answers", {"answer": "confirmed"})
+
+
+def test_switching_there_and_back_asks_nothing_of_details_given_in_that_mode(client) -> None:
+    """Found (regression review): details typed as a practitioner, who is using this changed to
+    supervision and back again without checking them, were then said to have been "given as the
+    practitioner's", to be checked as one's own. They were given as one's own: nothing is asked."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    switch_to(walker, "supervision")
+    assert walker.get("/request/check-answers").location == "/request/about-you?change=1"
+    switch_to(walker, "practitioner")
+    # Only the question that means something else in each mode is asked again, as it always is.
+    assert walker.get("/request/check-answers").location == "/request/manager?change=1"
+    post_page(walker, "manager", {"manager_knows": "yes"}, change=True)
+    check = walker.get("/request/check-answers")
+    assert check.status_code == 200, check.location
+    assert "You changed who is using this tool" not in text_of(walker.get("/request/about-you"))
+
+
+def test_details_refused_before_who_is_using_this_changed_are_checked_again_too(client) -> None:
+    """Found (regression review): an about-you page refused (an email not valid), its answers kept,
+    then who is using this changed: the page came back with one's own name as the practitioner's
+    and no word of the change. Any page about the person with answers is checked again."""
+    walker = to_outcome(client)
+    post_page(walker, "about-you", {**VALID_DETAILS, "name": "Pat Own", "email": "not-an-email"})
+    walker.get("/questions/mode")
+    walker.answer("mode", "supervision")
+    walker.answer("understand", "confirmed")
+    assert walker.get("/request").location.startswith("/request/about-you")
+    page = walker.get("/request/about-you")
+    assert "You changed who is using this tool after these details were given, as your own." in text_of(page)
+    assert 'value="Pat Own"' in page.get_data(as_text=True)
+
+
 def test_a_mode_change_before_the_details_asks_nothing_again(client) -> None:
     """Who is using this changed before any details were given: the pages are asked as usual,
     saying nothing of a change."""

@@ -779,9 +779,11 @@ def cannot_change(space_session: SpaceSession) -> Response | None:
         # Who cancelled it and when, and that the changes sent went nowhere (found, facilitator
         # review: a colleague's cancelling meanwhile dropped the changes with no who or when).
         when = f" on {uk_time(space_session.cancelled_at)}"
-        refused = (
-            f"This session was cancelled{when}{cancelled_by(space_session)}, so the changes were not saved: {NEW_ONE}"
-        )
+        how = cancelled_by(space_session)
+        # (Emptied by a request leaving it, there may be no one to arrange a new one for: found,
+        # regression review, "arrange a new one" after its one request was closed.)
+        then = "" if how.startswith(", as its last request") else f": {NEW_ONE}"
+        refused = f"This session was cancelled{when}{how}, so the changes were not saved{then}"
     flash(refused, IMPORTANT)
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
 

@@ -152,13 +152,14 @@ def save_page(page: Page, values: dict[str, str], valid: bool, shown_in: str | N
     details = stored_details()
     details.update({name: kept(name, value) for name, value in values.items()})
     session[DETAILS_KEY] = details
-    again = session.get(CHECK_AGAIN_KEY) or []
+    again = checking_again()
     if page.slug in again and shown_in and shown_in != session.get(DETAILS_MODE_KEY):
         valid = False  # (kept, still to check: the page is asked again, saying why)
     done = [slug for slug in session.get(DONE_KEY, []) if slug != page.slug]
     session[DONE_KEY] = [*done, page.slug] if valid else done
     if valid and page.slug in again:
-        session[CHECK_AGAIN_KEY] = [slug for slug in again if slug != page.slug]
+        del again[page.slug]
+        session[CHECK_AGAIN_KEY] = again
 
 
 def forget_answers_of_another_mode(mode: str) -> None:
@@ -177,22 +178,38 @@ def forget_answers_of_another_mode(mode: str) -> None:
     for entry in bound:
         details.pop(entry.name, None)
     session[DETAILS_KEY] = details
-    done = session.get(DONE_KEY, [])
-    again = set(session.get(CHECK_AGAIN_KEY) or []) | {
-        page.slug
-        for page in PAGES
-        if page.checked_again is not None and page.slug in done and any(details.get(name) for name in page.fields)
-    }
-    if again:
-        session[CHECK_AGAIN_KEY] = [page.slug for page in PAGES if page.slug in again]
-    pages = {entry.page for entry in bound} | again
+    done = list(session.get(DONE_KEY, []))
+    again = checking_again()
+    for page in PAGES:
+        # Any page about the person with answers, done or not (found, regression review: one
+        # refused before the change, its answers kept, was shown again with no word of it).
+        if page.checked_again is None or not any(details.get(name) for name in page.fields):
+            continue
+        given_in = again.get(page.slug, was)
+        if given_in != mode:
+            again[page.slug] = given_in
+            continue
+        # Back in the mode they were given in, unchecked (found, regression review: "given as the
+        # practitioner's" was said of one's own details after switching there and back): as given.
+        del again[page.slug]
+        if page.slug not in done and not page.check(details, uk_today(), mode):
+            done.append(page.slug)
+    session[CHECK_AGAIN_KEY] = again
+    pages = {entry.page for entry in bound} | set(again)
     session[DONE_KEY] = [slug for slug in done if slug not in pages]
+
+
+def checking_again() -> dict[str, str]:
+    """The pages about the person to be checked again (``Page.checked_again``), each with the mode
+    its answers were given in (a copy)."""
+    held = session.get(CHECK_AGAIN_KEY)
+    return {str(slug): str(given) for slug, given in held.items()} if isinstance(held, dict) else {}
 
 
 def to_check_again(state: JourneyState) -> list[str]:
     """The pages of this journey to be asked again because who is using this changed after
     they were answered (``forget_answers_of_another_mode``), in order."""
-    again = session.get(CHECK_AGAIN_KEY) or []
+    again = checking_again()
     return [page.slug for page in applicable_pages(state) if page.slug in again]
 
 
@@ -302,7 +319,7 @@ def page_view(slug: str) -> Response | str:
             shortened = {name: kept(name, value) for name, value in form.values().items()}  # (as save_page does)
             return show_refused_form({"asked_again": asked_again, "typed": shortened})
         save_page(page, form.values(), valid, shown_in=form.asked_in.data)
-        if valid and page.slug in (session.get(CHECK_AGAIN_KEY) or []):
+        if valid and page.slug in checking_again():
             # Sent from the page as shown before who is using this changed (another tab): kept,
             # and shown again as it now reads, saying why, to be checked.
             return redirect(url_for(page.endpoint, change="1"))
@@ -524,7 +541,7 @@ def shown_digest(state: JourneyState, details: dict[str, Any]) -> str:
         state.pack.version,
         state.answers,
         fields.clean_details(details, state.debrief),
-        *([to_check_again(state)] if session.get(CHECK_AGAIN_KEY) else []),  # (never shown, so never sent)
+        *([to_check_again(state)] if checking_again() else []),  # (never shown, so never sent)
     ]
     text = json.dumps(shown, sort_keys=True, ensure_ascii=True, default=str)
     keyed = hmac.new(str(current_app.secret_key).encode(), text.encode(), hashlib.sha256).hexdigest()

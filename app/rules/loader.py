@@ -335,9 +335,12 @@ def _hidden_space_named(found: str) -> str:
 
 
 def _hidden_space_indent(text: str, before: int) -> tuple[int, str] | None:
-    """The first line, up to line ``before``, indented (wholly or partly) with a hidden space:
-    its number and the space."""
-    for number, line in enumerate(text.splitlines()[:before], start=1):
+    """The first of the lines YAML stopped at (``before``) and the two before it indented
+    (wholly or partly) with a hidden space: its number and the space. (Not further back: a line
+    of text that starts with one is read, and blaming it for a mistake further on misleads:
+    found, regression review.)"""
+    first = max(1, before - 2)
+    for number, line in enumerate(text.splitlines()[first - 1 : before], start=first):
         indent = re.match(f"[ \t{_HIDDEN_SPACE.pattern[1:-1]}]*", line)
         if indent is not None and line[indent.end() :].strip() and (found := _HIDDEN_SPACE.search(indent.group())):
             return number, found.group()
@@ -348,9 +351,10 @@ _APOSTROPHE = (
     "this line has text in single quotes ('...') with an apostrophe in it, which YAML reads as the closing "
     "quote: put the text in double quotes instead (\"Yes, I don't\"), or write the apostrophe twice ('don''t')"
 )
-# Text in single quotes ended by an apostrophe inside a word: 'Yes, I don't' (the quote closes at
-# "don'", and "t" follows).
-_QUOTE_CLOSED_IN_A_WORD = re.compile(r"(?:^|[\s{\[,:])'(?:[^'\n]|'')*?[A-Za-z]'[A-Za-z]")
+# Text in single quotes ended early by an apostrophe: inside a word, 'Yes, I don't' (the quote
+# closes at "don'", and "t" follows), or after one, 'the workers' concern' (found, regression
+# review): the quotes close, and more text follows where YAML expects the end of the value.
+_QUOTE_CLOSED_IN_A_WORD = re.compile(r"(?:^|[\s{\[,:])'(?:[^'\n]|'')*?[A-Za-z]'(?:[A-Za-z]|\s+[^\s,}\]#])")
 
 
 def _apostrophe_in_single_quotes(text: str, line: int) -> bool:
@@ -931,7 +935,7 @@ def _phone_not_digits(phone: str) -> str:
     if hidden := _HIDDEN_SPACE.search(phone):
         # Found (rules maintainer's review): a non-breaking space in the number, pasted from a web
         # page, was told "write it as 0161 603 4501", which looked the same as what was there.
-        return f"{said}, and it has {_hidden_space_named(hidden.group())}: delete the spaces in it and type them again"
+        return f"{said}, and it has {_hidden_space_named(hidden.group())}. Delete the spaces in it and type them again"
     if re.search(r"[^\d\s+()./-]", phone):  # words: an extension, an option to choose, a letter O
         return (
             f"{said}, like 0161 496 0000: put words (an extension, which option to choose) in the contact's "

@@ -69,13 +69,14 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     # The graph checks run even when some ids or routes are broken (those are reported
     # above), so one run reports every problem: a route to a missing node counts as leading
     # somewhere (no dead end is blamed on it) and is otherwise left out of the graph.
+    unmarked = _check_emergency_questions(pack, contacts, add) if contacts is not None else False
     if _check_graph(pack, add):
         _check_safeguarding(pack, add)  # only on an acyclic graph: it counts routes
-        _check_risk_outcomes(pack, add)
+        if not unmarked:  # (a question not marked risk makes its outcomes look shared: one mistake)
+            _check_risk_outcomes(pack, add)
         _check_confirmation(pack, add)
     if contacts is not None:
         _check_ways_to_act(pack, contacts, add)
-        _check_emergency_questions(pack, contacts, add)
         # Every page's footer is for an emergency: each contact there is rung (operator review:
         # children's social care without its number passed every check and started).
         problems.extend(
@@ -1069,12 +1070,15 @@ def _check_risk_outcomes(pack: RulePack, add: _Report) -> None:
             )
 
 
-def _check_emergency_questions(pack: RulePack, contacts: ContactBook, add: _Report) -> None:
+def _check_emergency_questions(pack: RulePack, contacts: ContactBook, add: _Report) -> bool:
     """A question with an answer that leads straight to an outcome putting 999 first (as what to
     do at once) asks about a risk: it must be marked ``risk: true``, so that its other answers
     are checked as safety answers are. Found (rules maintainer's review): ``risk: true`` taken off
-    "Is a child in immediate danger" passed `rules check` and started."""
+    "Is a child in immediate danger" passed `rules check` and started. Returns whether one was
+    found (then the outcomes of risk answers are not checked: found, regression review, the
+    unmarked question made U2 look shared, and the "Yes" of another question was blamed)."""
     emergency = {c.id for c in contacts.contacts if (c.phone or "").replace(" ", "") in {"999", "112"}}
+    found = False
     for question in pack.questions:
         if question.risk:
             continue
@@ -1096,7 +1100,9 @@ def _check_emergency_questions(pack: RulePack, contacts: ContactBook, add: _Repo
                     "(its answers are then checked as safety answers are)",
                     question.line,
                 )
+                found = True
                 break
+    return found
 
 
 def _check_confirmation(pack: RulePack, add: _Report) -> None:

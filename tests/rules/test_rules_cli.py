@@ -310,5 +310,5 @@ def test_flask_run_names_the_rules_it_serves(tmp_path: Path) -> None:
     )
     assert (
         f"Rules: {pack.name}, version {pack.version}, review by {pack.review_date}, from {DEFAULT_PACK}; "
-        f"contacts from {DEFAULT_CONTACTS}." in run.stderr
+        f"contacts from {DEFAULT_CONTACTS}; partnership from {DEFAULT_PARTNERSHIP}." in run.stderr
     ), run.stderr
