@@ -1065,7 +1065,9 @@ def _check_risk_outcomes(pack: RulePack, add: _Report) -> None:
                 "next",
                 f"is a risk answer (not marked safe) but leads to the outcome {', '.join(shared)}, which journeys "
                 "with no risk reach too: send a risk that is there, or may be, to an outcome that says where to go "
-                "instead (999, children's social care, the LADO) and that only such answers lead to",
+                "instead (999, children's social care, the LADO) and that only such answers lead to (if the "
+                "partnership means the same advice for both, give this answer a copy of the outcome with an id "
+                "of its own)",
                 option.line,
             )
 
