@@ -872,9 +872,14 @@ def test_details_given_as_your_own_are_checked_again_when_who_is_using_this_chan
     walker.get("/questions/mode?return_to=check-answers")
     walker.post("/questions/mode?return_to=check-answers", {"answer": "supervision"})
     walker.post("/questions/understand?return_to=check-answers", {"answer": "confirmed"})
-    # Send request from the page shown before: nothing goes, and the details are asked for.
+    # Send request from the page shown before: nothing goes, and the details are asked for,
+    # saying so (regression review).
     refused = walker.post("/request/submit", stale_send)
-    assert refused.status_code == 302 and not stored_requests(app)
+    assert refused.status_code in (302, 303) and not stored_requests(app)
+    assert refused.location == "/request/about-you?change=1"
+    assert "The practitioner's request has not been sent: this page needs answering or checking first" in text_of(
+        walker.get(refused.location)
+    )
     assert walker.get("/request/check-answers").location == "/request/about-you?change=1"
     shown = walker.get("/request/about-you?change=1")
     page, said = shown.get_data(as_text=True), text_of(shown)
@@ -1490,7 +1495,10 @@ def test_submit_with_details_missing_goes_to_the_page_to_finish(client, app) -> 
     walker = to_outcome(client)
     walker.get("/request/about-you")
     response = walker.post("/request/submit", walker.shown)
-    assert response.status_code == 302 and response.location.endswith("/request/about-you")
+    assert response.status_code == 303 and response.location.endswith("/request/about-you")
+    assert "Your request has not been sent: this page needs answering or checking first" in text_of(
+        walker.get(response.location)
+    )
     assert stored_requests(app) == []
 
 
@@ -1500,7 +1508,7 @@ def test_tampered_details_are_refused_with_a_page_not_a_500(client, app) -> None
     post_page(walker, "how-soon", {"how_soon": "now!"})  # refused on the page, but kept
     response = walker.post("/request/submit", walker.shown)
     # (To finish it, then back to check your answers, as check your answers itself leads.)
-    assert response.status_code == 302 and response.location.endswith("/request/how-soon?change=1")
+    assert response.status_code == 303 and response.location.endswith("/request/how-soon?change=1")
     page = walker.get("/request/how-soon")
     assert "Select how soon a session is needed" in text_of(page)
     assert stored_requests(app) == []

@@ -346,7 +346,8 @@ def page_view(slug: str) -> Response | str:
     for name in refused.get("asked_again", []) if refused is not None else []:
         if isinstance(name, str) and name in page.fields:
             form[name].errors = [ASKED_IN_OTHER_WORDS]
-    return render_page(page, form, state, pages, changing)
+    not_sent = bool(refused is not None and refused.get("not_sent"))
+    return render_page(page, form, state, pages, changing, not_sent=not_sent)
 
 
 def asked_in_other_words(page: Page, form: DetailsForm, mode: str) -> list[str]:
@@ -368,13 +369,19 @@ def render_page(
     pages: tuple[Page, ...],
     changing: bool,
     not_saved: bool = False,
+    not_sent: bool = False,
 ) -> str:
     """A details page with its error summary, back link and wording for the journey's mode;
-    ``not_saved``: the post's security token failed, so the summary says nothing was saved."""
+    ``not_saved``: the post's security token failed, so the summary says nothing was saved;
+    ``not_sent``: Send request was pressed on a page shown before this page had to be answered or
+    checked again, so nothing was sent."""
     errors = error_summary(form)
     if not_saved:
         first = form[page.fields[0]]
         errors.insert(0, {"text": PAGE_NOT_SAVED.for_mode(state.mode), "href": f"#{first.id}"})
+    if not_sent:
+        first = form[page.fields[0]]
+        errors.insert(0, {"text": NOT_SENT_ANSWER_FIRST.for_mode(state.mode), "href": f"#{first.id}"})
     index = pages.index(page)
     if changing and page.slug in session.get(DONE_KEY, []):
         back_url = url_for("requests.check")
@@ -677,6 +684,12 @@ def submit() -> Response | tuple[str, int]:
         out_of_date = made_before_now(shown, state)
         page = check(changed=not out_of_date, out_of_date=out_of_date)
         if isinstance(page, Response):  # details to finish, or to confirm, first: there (nothing is sent)
+            going_to = (page.location or "").split("?", 1)[0]
+            if going_to in {url_for(other.endpoint) for other in PAGES}:
+                # A details page to answer or check first says the request was not sent (found,
+                # regression review: after who is using this changed in another tab, Send request
+                # led to "About you", saying only to check the details).
+                return show_refused_form({"not_sent": True}, page.location)
             return page
         return show_refused_form({"changed": not out_of_date, "out_of_date": out_of_date}, url_for("requests.check"))
     try:
@@ -737,6 +750,11 @@ PAGE_OUT_OF_DATE = Words(
     "Check your answers again and select Send request",
     "The practitioner's request has not been sent: this page was out of date, as the service was updated "
     "after it was shown. Check the answers again and select Send request",
+)
+NOT_SENT_ANSWER_FIRST = Words(
+    "Your request has not been sent: this page needs answering or checking first. Check it and select Continue",
+    "The practitioner's request has not been sent: this page needs answering or checking first. Check it and "
+    "select Continue",
 )
 REQUEST_NOT_SENT = Words(
     f"Your request has not been sent {_WHY}. Check your answers and select Send request",
