@@ -974,6 +974,55 @@ def test_details_refused_before_who_is_using_this_changed_are_checked_again_too(
     assert 'value="Pat Own"' in page.get_data(as_text=True)
 
 
+def about_you_from_a_tab_shown_in(client, mode: str, page: str, **changed: str):  # type: ignore[no-untyped-def]
+    """Post the about-you page as a tab showing ``page`` (its HTML) in ``mode`` sends it."""
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token is not None
+    fields_of = dict(PAGE_FIELDS)["about-you"]
+    data = {"csrf_token": token.group(1), "asked_in": mode, **{name: VALID_DETAILS[name] for name in fields_of}}
+    return client.post("/request/about-you?change=1", data={**data, **changed})
+
+
+@pytest.mark.parametrize("first", ["empty", "switched back"])
+def test_about_you_given_in_another_mode_from_another_tab_is_always_checked_again(client, first: str) -> None:
+    """Found (second regression review): "About you" shown in one mode and sent after another tab
+    changed who is using this was taken as checked when the page had been empty at the change
+    (nothing to check again then), or when the other tab had switched back meanwhile. What a page
+    sent is noted as given in the mode it was shown in: given in another, it is checked again."""
+    walker = to_outcome(client)
+    if first == "empty":
+        old_tab = walker.get("/request/about-you").get_data(as_text=True)  # as a practitioner, nothing typed
+        switch_to(walker, "supervision")
+        sent = about_you_from_a_tab_shown_in(client, "practitioner", old_tab, name="Manager Own Name")
+        said = "after these details were given, as your own."
+    else:
+        fill_details(walker)
+        switch_to(walker, "supervision")
+        old_tab = walker.get("/request/about-you?change=1").get_data(as_text=True)  # the notice, in supervision
+        switch_to(walker, "practitioner")
+        sent = about_you_from_a_tab_shown_in(client, "supervision", old_tab, name="Pat Practitioner")
+        said = "after these details were given, as the practitioner's."
+    assert sent.location == "/request/about-you?change=1"
+    page = walker.get(sent.location)
+    assert f"You changed who is using this tool {said}" in text_of(page)
+    assert walker.get("/request/check-answers").location.startswith("/request/about-you")  # (no other way on)
+
+
+def test_about_you_refused_in_the_other_mode_is_checked_again_after_switching_back(client) -> None:
+    """Found (second regression review): details typed as the practitioner's (the page asked again
+    in supervision), refused for an email not valid, then who is using this switched back: the
+    page showed the practitioner's name as one's own, with no notice. What a page sent is given in
+    the mode it was sent in, refused or not."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    switch_to(walker, "supervision")
+    post_page(walker, "about-you", {**VALID_DETAILS, "name": "Pat Practitioner", "email": "not-an-email"}, change=True)
+    switch_to(walker, "practitioner")
+    page = walker.get("/request/about-you?change=1")
+    assert "You changed who is using this tool after these details were given, as the practitioner's." in text_of(page)
+    assert 'value="Pat Practitioner"' in page.get_data(as_text=True)
+
+
 def test_a_mode_change_before_the_details_asks_nothing_again(client) -> None:
     """Who is using this changed before any details were given: the pages are asked as usual,
     saying nothing of a change."""

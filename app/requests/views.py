@@ -89,6 +89,7 @@ from ..models import utcnow
 from ..pack import current_contacts, current_pack
 from ..rate_limits import WAITS, SiteWideLimitExceeded, limit_hit, limit_period, wait_words
 from ..rules import JourneyState, evaluate
+from ..rules.model import MODES
 from ..sessions import not_the_persons_activity, session_expired
 from ..supervision_record import ask_for_record, digest_of, drop_record, forget_record, this_browsers_record
 from ..uk_time import uk_today
@@ -145,21 +146,28 @@ def kept(name: str, value: str) -> str:
 
 def save_page(page: Page, values: dict[str, str], valid: bool, shown_in: str | None = None) -> None:
     """Keep what was posted for a page (even when it failed validation: nothing typed is lost,
-    short of ``KEEP_OVER_LIMIT`` times a field's limit). A page to be checked again as who is
-    using this changed (``forget_answers_of_another_mode``) is checked only when sent from the
-    page in the journey's mode now (``shown_in``, the mode it was shown in, if it says): one shown
-    before the change, in another tab, never asked."""
+    short of ``KEEP_OVER_LIMIT`` times a field's limit). A page about the person
+    (``Page.checked_again``) notes the mode its answers were given in: the mode it was shown in
+    (``shown_in``, if it says), else the journey's now. Given in another mode than the journey's
+    now (a page shown before who is using this changed, in another tab), they are kept but to be
+    checked again (``forget_answers_of_another_mode``); given in it, they are as given. Found
+    (regression reviews): a page shown before the change, empty then, or sent after another tab
+    had switched back, was taken as checked."""
     details = stored_details()
     details.update({name: kept(name, value) for name, value in values.items()})
     session[DETAILS_KEY] = details
-    again = checking_again()
-    if page.slug in again and shown_in and shown_in != session.get(DETAILS_MODE_KEY):
-        valid = False  # (kept, still to check: the page is asked again, saying why)
+    mode = session.get(DETAILS_MODE_KEY)
+    if page.checked_again is not None and mode:
+        again = checking_again()
+        given_in = shown_in if shown_in in MODES else mode
+        if given_in != mode:
+            again[page.slug] = given_in
+            valid = False  # (kept, still to check: the page is asked again, saying why)
+        else:
+            again.pop(page.slug, None)
+        session[CHECK_AGAIN_KEY] = again
     done = [slug for slug in session.get(DONE_KEY, []) if slug != page.slug]
     session[DONE_KEY] = [*done, page.slug] if valid else done
-    if valid and page.slug in again:
-        del again[page.slug]
-        session[CHECK_AGAIN_KEY] = again
 
 
 def forget_answers_of_another_mode(mode: str) -> None:

@@ -363,6 +363,23 @@ def _apostrophe_in_single_quotes(text: str, line: int) -> bool:
     return 0 < line <= len(lines) and _QUOTE_CLOSED_IN_A_WORD.search(lines[line - 1]) is not None
 
 
+def _the_cause(text: str, hidden_on: int, stopped_on: int) -> bool:
+    """Whether the hidden spaces indenting line ``hidden_on`` are why YAML stopped on line
+    ``stopped_on``: with them made ordinary spaces, it reads on past it. Found (regression review):
+    a line of text starting with one, which YAML reads, was named for a mistake on the next line."""
+    lines = text.split("\n")
+    indent = re.match(f"[ \t{_HIDDEN_SPACE.pattern[1:-1]}]*", lines[hidden_on - 1])
+    if indent is None:
+        return False
+    lines[hidden_on - 1] = _HIDDEN_SPACE.sub(" ", indent.group()) + lines[hidden_on - 1][indent.end() :]
+    try:
+        yaml.load("\n".join(lines), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 — a safe loader
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        return mark is None or mark.line + 1 != stopped_on
+    return True
+
+
 def _yaml_problem(file: str, err: yaml.YAMLError, text: str = "") -> Problem:
     """A YAML syntax error as one plain sentence, at the line PyYAML gives (``problem_mark``),
     naming what it was reading (``context_mark``) when PyYAML says; or, when a line before it is
@@ -370,7 +387,11 @@ def _yaml_problem(file: str, err: yaml.YAMLError, text: str = "") -> Problem:
     problem = getattr(err, "problem", None) or str(err)
     mark = getattr(err, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
-    if line is not None and (hidden := _hidden_space_indent(text, line)) is not None:
+    if (
+        line is not None
+        and (hidden := _hidden_space_indent(text, line)) is not None
+        and _the_cause(text, hidden[0], line)
+    ):
         # Found (rules maintainer's review): non-breaking spaces as a line's indent were said to be
         # the next line "not indented like the lines around it", the space never named.
         return Problem(

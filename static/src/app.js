@@ -651,6 +651,9 @@ function awaitPdf (waiting) {
     } else {
       waiting.remove()
     }
+    // Made after all: the page to print instead is no longer needed (as the server's page, made).
+    const instead = document.querySelector('[data-pdf-instead]')
+    if (instead) instead.remove()
     retitle(waiting.dataset.readyHeading)
     if (hadFocus) link.focus()
     if (announce) announce.textContent = waiting.dataset.readyAnnounce

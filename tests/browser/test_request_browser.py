@@ -336,6 +336,7 @@ def test_a_supervision_record_taking_long_shows_what_to_do_and_is_still_offered_
     run_outbox(live_server.app)  # the worker catches up
     page.clock.fast_forward("00:16")
     expect(page.get_by_role("link", name="Download the supervision record (PDF)")).to_be_visible()
+    expect(page.locator("[data-pdf-instead]")).to_have_count(0)  # (regression review: it stayed)
 
 
 def send_from_check_answers_for(page: Page, name: str, how_soon: str) -> None:

@@ -844,19 +844,35 @@ def test_a_line_indented_with_non_breaking_spaces_is_named_with_them(tmp_path: P
     )
 
 
+@pytest.mark.parametrize("further", ["the next line", "20 lines on"])
 def test_a_mistake_further_on_is_not_blamed_on_a_line_of_text_starting_with_a_non_breaking_space(
-    tmp_path: Path,
+    tmp_path: Path, further: str
 ) -> None:
-    """Found (regression review): a line of folded text starting with a non-breaking space (which
-    YAML reads as text) was named as the fault of an unrelated mistake 30 lines further on."""
+    """Found (regression reviews): a line of folded text starting with a non-breaking space (which
+    YAML reads as text) was named as the fault of an unrelated mistake 30 lines further on, and
+    then of one on the next line."""
     from app.rules import DEFAULT_PACK
 
     lines = DEFAULT_PACK.read_text(encoding="utf-8").split("\n")
     folded = next(n for n, line in enumerate(lines) if line.rstrip().endswith(">-") and lines[n + 1].startswith(" "))
     lines[folded + 1] = lines[folded + 1] + " and"  # (still text)
     lines.insert(folded + 2, " " * (len(lines[folded + 1]) - len(lines[folded + 1].lstrip())) + "\u00a0more words")
-    broken = next(n for n in range(folded + 20, len(lines)) if lines[n].startswith("        next: "))
-    lines[broken] = lines[broken][1:]  # a slip of the indent, 20 lines and more on
+    if further == "the next line":  # (the text's last line starts with the space; a bracket too many under it)
+
+        def indent(line: str) -> int:
+            return len(line) - len(line.lstrip())
+
+        cites = next(
+            n
+            for n, line in enumerate(lines)
+            if line.strip().startswith("cites: [") and n > 1 and indent(lines[n - 1]) > indent(line) + 2
+        )
+        last = lines[cites - 1]
+        lines[cites - 1] = last[: len(last) - len(last.lstrip())] + "\u00a0" + last.lstrip()
+        lines[cites] = lines[cites] + "]"
+    else:
+        broken = next(n for n in range(folded + 20, len(lines)) if lines[n].startswith("        next: "))
+        lines[broken] = lines[broken][1:]  # a slip of the indent, 20 lines and more on
     path = tmp_path / "pack.yaml"
     path.write_text("\n".join(lines), encoding="utf-8")
     problems = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP).problems
