@@ -35,6 +35,16 @@ READ_ONLY_SQLSTATE = "25006"
 # PostgreSQL's SQLSTATE for a statement it cancelled: one that ran or waited (for a lock another
 # session holds: a migration, a transaction left open in psql) past the statement_timeout.
 QUERY_CANCELED_SQLSTATE = "57014"
+# PostgreSQL's SQLSTATEs for a table or a column the code uses that the database does not have:
+# the database is not at the version this code needs (`flask db upgrade` not run after a new
+# release). Found (operator review): Send request then gave the bare "Try again later" page (500)
+# with nothing of the request, and the log named no cause; it is answered as the database being
+# unavailable (503: the request not sent, the answers kept), and the log says what to run.
+SCHEMA_BEHIND_SQLSTATES = frozenset({"42703", "42P01"})  # undefined_column, undefined_table
+SCHEMA_BEHIND_WORDS = (
+    "the database is not at the version this code needs (a table or column it uses is missing): run "
+    "flask --app wsgi db upgrade (after a backup)"
+)
 # What libpq and psycopg say of a host name not found (only matched, never logged).
 _HOST_NOT_FOUND = re.compile(
     r"failed to resolve host|could not translate host name|Name or service not known|nodename nor servname"
@@ -73,7 +83,8 @@ def is_database_outage(error: BaseException | None) -> bool:
     503, try again later): not a bug in a query."""
     if isinstance(error, OUTAGE_ERRORS):
         return True
-    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) == READ_ONLY_SQLSTATE
+    sqlstate = getattr(error.orig, "sqlstate", None) if isinstance(error, DBAPIError) else None
+    return sqlstate == READ_ONLY_SQLSTATE or sqlstate in SCHEMA_BEHIND_SQLSTATES
 
 
 def outage_in_words(error: BaseException) -> str:
@@ -91,6 +102,8 @@ def outage_in_words(error: BaseException) -> str:
         )
     elif sqlstate == READ_ONLY_SQLSTATE:
         words = "the database takes no writes now (a standby, or set read-only)"
+    elif sqlstate in SCHEMA_BEHIND_SQLSTATES:
+        words = SCHEMA_BEHIND_WORDS
     elif sqlstate in INSUFFICIENT_RESOURCES:
         # Found (operator review): a full disk was logged as "the database is not answering".
         words = INSUFFICIENT_RESOURCES[sqlstate]

@@ -1023,6 +1023,49 @@ def test_about_you_refused_in_the_other_mode_is_checked_again_after_switching_ba
     assert 'value="Pat Practitioner"' in page.get_data(as_text=True)
 
 
+def test_a_change_refused_from_a_tab_shown_in_the_other_mode_is_shown_with_the_notice(client, app) -> None:
+    """Found (third regression review): "About you" open in a tab as one's own details; who is
+    using this changed in another tab, and the page checked there; the first tab's change sent
+    with an email not valid came back with its error only, headed as the practitioner's, and once
+    the email was put right the manager's own name went as the practitioner's."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    old_tab = walker.get("/request/about-you?change=1").get_data(as_text=True)
+    switch_to(walker, "supervision")
+    post_page(walker, "about-you", {**VALID_DETAILS, "name": "Pat Practitioner"}, change=True)  # checked
+    refused = about_you_from_a_tab_shown_in(
+        client, "practitioner", old_tab, name="Manager Own Name", email="manager.own@"
+    )
+    assert refused.location == "/request/about-you?change=1"
+    page = walker.get(refused.location)
+    assert "You changed who is using this tool after these details were given, as your own." in text_of(page)
+    assert 'value="Manager Own Name"' in page.get_data(as_text=True)
+    assert walker.get("/request/check-answers").location == "/request/about-you?change=1"
+
+
+def test_about_you_sent_from_two_tabs_at_once_keeps_the_check_with_the_details_kept(client, app) -> None:
+    """Found (third regression review): the old tab's "About you" (shown as one's own details) and
+    the new tab's (shown with the notice, as the practitioner's) sent at the same moment kept the
+    old tab's details with the new tab's "checked": the manager's own name went as the
+    practitioner's. The note of what is to be checked is kept whole with the later tab's details."""
+    from support.tabs import another_tab, at_the_same_moment
+
+    walker = to_outcome(client)
+    fill_details(walker)
+    old_tab = walker.get("/request/about-you?change=1").get_data(as_text=True)
+    switch_to(walker, "supervision")
+    new_tab_page = walker.get("/request/about-you?change=1").get_data(as_text=True)
+    new_tab = another_tab(app, client)
+    with at_the_same_moment(
+        app, lambda: about_you_from_a_tab_shown_in(new_tab, "supervision", new_tab_page, name="Pat Practitioner")
+    ):
+        about_you_from_a_tab_shown_in(client, "practitioner", old_tab, name="Manager Own Name")
+    assert walker.get("/request/check-answers").location == "/request/about-you?change=1"
+    page = walker.get("/request/about-you?change=1")
+    assert "You changed who is using this tool after these details were given, as your own." in text_of(page)
+    assert 'value="Manager Own Name"' in page.get_data(as_text=True)
+
+
 def test_a_mode_change_before_the_details_asks_nothing_again(client) -> None:
     """Who is using this changed before any details were given: the pages are asked as usual,
     saying nothing of a change."""

@@ -46,6 +46,7 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -165,7 +166,7 @@ def save_page(page: Page, values: dict[str, str], valid: bool, shown_in: str | N
             valid = False  # (kept, still to check: the page is asked again, saying why)
         else:
             again.pop(page.slug, None)
-        session[CHECK_AGAIN_KEY] = again
+        note_checking_again(again)
     done = [slug for slug in session.get(DONE_KEY, []) if slug != page.slug]
     session[DONE_KEY] = [*done, page.slug] if valid else done
 
@@ -202,7 +203,7 @@ def forget_answers_of_another_mode(mode: str) -> None:
         del again[page.slug]
         if page.slug not in done and not page.check(details, uk_today(), mode):
             done.append(page.slug)
-    session[CHECK_AGAIN_KEY] = again
+    note_checking_again(again)
     pages = {entry.page for entry in bound} | set(again)
     session[DONE_KEY] = [slug for slug in done if slug not in pages]
 
@@ -211,7 +212,20 @@ def checking_again() -> dict[str, str]:
     """The pages about the person to be checked again (``Page.checked_again``), each with the mode
     its answers were given in (a copy)."""
     held = session.get(CHECK_AGAIN_KEY)
-    return {str(slug): str(given) for slug, given in held.items()} if isinstance(held, dict) else {}
+    if not isinstance(held, dict):
+        return {}
+    return {str(slug): str(noted.get("given_in")) for slug, noted in held.items() if isinstance(noted, dict)}
+
+
+def note_checking_again(again: dict[str, str]) -> None:
+    """Keep ``again`` (``checking_again``), each page noted afresh: two tabs saving at the same
+    moment then keep one tab's note whole, the tab whose details are kept (app.sessions merges
+    the details field by field, the later request's over the other's). Found (regression review):
+    a page sent from a tab shown before who is using this changed, at the moment another tab
+    checked it, kept the first tab's details with the second's "checked"."""
+    session[CHECK_AGAIN_KEY] = {
+        slug: {"given_in": given, "noted": secrets.token_hex(4)} for slug, given in again.items()
+    }
 
 
 def to_check_again(state: JourneyState) -> list[str]:
@@ -325,6 +339,11 @@ def page_view(slug: str) -> Response | str:
             # (manager's review): the refused change replaced them, and check your answers led
             # only back to it, so it could not be given up.
             shortened = {name: kept(name, value) for name, value in form.values().items()}  # (as save_page does)
+            if page.checked_again is not None and form.asked_in.data in MODES and form.asked_in.data != state.mode:
+                # Typed on the page as shown in the other mode (a tab from before who is using this
+                # changed): the page is shown again with the notice (found, regression review: with
+                # its error only, then taken as checked once the error was put right).
+                note_checking_again({**checking_again(), page.slug: form.asked_in.data})
             return show_refused_form({"asked_again": asked_again, "typed": shortened})
         save_page(page, form.values(), valid, shown_in=form.asked_in.data)
         if valid and page.slug in checking_again():
@@ -880,7 +899,8 @@ def form_no_longer_fits(state: JourneyState, checked: bool = False) -> Response:
             # Found (rules maintainer's review): what was typed was given back only to copy, "it
             # is not kept anywhere else", under "This form has expired"; the details pages saved
             # before were kept. It is kept with them, and shown again after the question.
-            save_page(PAGES_BY_SLUG[slug], FORMS[slug](mode=state.mode).values(), valid=False)
+            sent = FORMS[slug](mode=state.mode)
+            save_page(PAGES_BY_SLUG[slug], sent.values(), valid=False, shown_in=sent.asked_in.data)
             session[NOTICE_KEY] = {**session.get(NOTICE_KEY, {}), "details_kept": True}
             return redirect(url, 303)
     page = render_template(
