@@ -948,10 +948,13 @@ def _schema_out_of_step() -> str | None:
     cannot be read now)."""
     db.session.rollback()
     try:
-        return schema_problem(db.session.connection())
+        said = schema_problem(db.session.connection())
     except SQLAlchemyError:
         db.session.rollback()
         return None
+    # The worker carries on by itself once the database is upgraded (found, operator review: "then
+    # start it again", beside "trying again every 5s", sent operators into restarts not needed).
+    return said.replace(", then start it again.", ": the worker carries on by itself then") if said else None
 
 
 class OutageLog:

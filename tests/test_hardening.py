@@ -1483,3 +1483,37 @@ def test_a_database_fault_in_a_command_is_reported_without_the_rows_values(app: 
     assert "Database error in the outbox worker (trying again in 0.05s): IntegrityError" in logged, logged
     assert "UPDATE requests" in logged and "in make_pdf" in logged, logged
     assert "the database is not answering" not in logged, logged  # it answered: it refused the change
+
+
+@pytest.mark.postgres
+def test_send_request_to_a_database_not_upgraded_says_it_was_not_sent_and_the_log_says_what_to_run(
+    request, tmp_path, monkeypatch, caplog
+) -> None:
+    """Found (operator review): with `flask db upgrade` not run after a release (a column the code
+    writes missing), Send request gave "Sorry, there is a problem with the service. Try again
+    later" (500), with nothing of the request, and the log named no cause. It is the database
+    being unavailable to this code (503): the request not sent, the answers kept for as long as
+    they are, and the log line says what to run; once upgraded, it goes."""
+    with app_with_a_short_statement_timeout(request, tmp_path, monkeypatch) as (app, other):
+        client = app.test_client()
+        walker = to_outcome(client)
+        fill_details(walker)
+        assert walker.get("/request/check-answers").status_code == 200
+        with other.begin() as changing:  # as a database left at the release before
+            changing.exec_driver_sql("ALTER TABLE requests RENAME COLUMN due_on TO due_on_later")
+        caplog.set_level(logging.WARNING)
+        refused = walker.post("/request/submit", walker.shown)
+        page = text(refused)
+        assert refused.status_code == 503 and has_chrome(page), (refused.status_code, refused.location)
+        assert "Your request has not been sent." in page
+        assert (
+            "Your answers and what you typed for the request are kept, for 30 minutes after you last saved a page"
+            in page
+        )
+        said = [
+            record.getMessage() for record in caplog.records if "Database error on a request" in record.getMessage()
+        ]
+        assert said and "not at the version this code needs" in said[0] and "db upgrade" in said[0], said
+        with other.begin() as changing:  # upgraded
+            changing.exec_driver_sql("ALTER TABLE requests RENAME COLUMN due_on_later TO due_on")
+        assert submit(walker).location.endswith("/request/submitted")

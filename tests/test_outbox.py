@@ -1467,6 +1467,8 @@ def test_a_database_downgraded_under_the_worker_is_said_with_what_to_run_not_fra
     assert len(said) == 2, said  # said once, not each of six passes, and when it is over
     assert said[0].startswith("Outbox worker: The database is at migration 0018, and this version of the code needs")
     assert "db upgrade` (after a backup)" in said[0] and said[0].endswith("trying again every 0.01s")
+    # It carries on by itself (operator review: "then start it again" sent operators into restarts).
+    assert "start it again" not in said[0] and "the worker carries on by itself then" in said[0]
     assert said[1].startswith("Outbox worker: the database is at the version this code needs again, after ")
     assert not [record for record in caplog.records if 'File "' in record.getMessage()]
 
