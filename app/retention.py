@@ -108,6 +108,18 @@ def delete_request(reference: str, actor: str = audit.CLI, without_cancellation:
     return emails
 
 
+def deletion_refused(reference: str, without_cancellation: bool = False) -> str | None:
+    """Why ``delete_request`` would refuse ``reference`` as things stand (no such request, or its
+    practitioner would be left untold about a session), read without holding anything; else None."""
+    found = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+    try:
+        if found is None:
+            return f"There is no stored request {reference}."
+        return None if without_cancellation else practitioner_left_untold(found)
+    finally:
+        db.session.rollback()
+
+
 # PostgreSQL's SQLSTATE for a statement it cancelled (statement_timeout: app/config.py).
 QUERY_CANCELED = "57014"
 
@@ -201,6 +213,15 @@ def delete_command(reference: str, yes: bool, without_cancellation: bool) -> Non
     except DeletionRefused as refused:
         raise click.ClickException(str(refused)) from None
     if not yes:
+        # What would refuse it is said before the question (found, operator review: asked, then
+        # refused once "y" was typed). The deletion checks again, holding the request.
+        try:
+            refused_now = deletion_refused(reference, without_cancellation)
+        except OperationalError:
+            db.session.rollback()
+            refused_now = None  # (the deletion says why, after the question)
+        if refused_now is not None:
+            raise click.ClickException(refused_now)
         click.confirm(f"Delete request {reference} and everything tied to it now?", abort=True)
     try:
         outbox = delete_request(reference, without_cancellation=without_cancellation)

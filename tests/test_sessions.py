@@ -3142,6 +3142,10 @@ def test_deleting_a_request_by_command_never_leaves_an_invited_practitioner_unto
     assert f"Request {reference} is in the session on " in said and "its practitioner was invited" in said
     assert "change its status, to closed say" in said and "add --without-cancellation" in said
     assert status_of(session_app, reference) == "session_arranged"  # nothing deleted
+    # Without --yes it is refused before the question (operator review: asked, then refused).
+    asked = runner.invoke(args=["requests", "delete", reference], input="y\n")
+    assert asked.exit_code == 1 and "everything tied to it now?" not in asked.output, asked.output
+    assert " ".join(asked.output.split()).count(f"Request {reference} is in the session on ") == 1
     response = post_form(client, request_url(reference), request_url(reference, "status"), {"status": "closed"})
     assert response.status_code == 302
     waiting = runner.invoke(args=["requests", "delete", reference, "--yes"])
