@@ -1361,7 +1361,8 @@ def send_command() -> None:
             "(`flask outbox status` says what to do for each)."
         )
     if missing:
-        click.echo(f"{_plural(missing, 'request')} still without a PDF.")
+        # Why, by the same words as `flask outbox status` (found, operator review: said bare).
+        click.echo(f"{_plural(missing, 'request')} still without a PDF (`flask outbox status` says why for each).")
     if unsent or missing:
         raise SystemExit(1)
 
@@ -1388,6 +1389,25 @@ EMAIL_NAMES = {
 def _time(at: dt.datetime, now: dt.datetime) -> str:
     """A stored time (UTC) for `flask outbox status`: "14:05 UTC" today, with the date before."""
     return f"{at:%H:%M} UTC" if at.date() == now.date() else f"{at:%Y-%m-%d %H:%M} UTC"
+
+
+def _request_pdf_state(request: StoredRequest, now: dt.datetime) -> str:
+    """What `flask outbox status` says of a request's PDF not made: being made now (and since
+    when), begun by a worker that stopped (and when it is tried again), or waiting for its next
+    try. Found (operator review): a worker killed while making one left "PDF not made" alone."""
+    if request.pdf_failed_at:
+        return "PDF not made (the facilitators' email goes without it; tried once a day)"
+    began = request.pdf_render_began_at
+    if began is not None:
+        again = began + render_may_last()
+        if again > now:
+            return (
+                f"PDF being made since {_time(began, now)} (if the worker stops, tried again from {_time(again, now)})"
+            )
+        return f"PDF not made: a worker began it at {_time(began, now)} and did not finish (it is tried again)"
+    if request.pdf_next_attempt_at is not None and request.pdf_next_attempt_at > now:
+        return f"PDF not made (tried again at {_time(request.pdf_next_attempt_at, now)})"
+    return "PDF not made"
 
 
 def _record_state(job: SupervisionRecord, now: dt.datetime) -> tuple[str, int]:
@@ -1424,11 +1444,7 @@ def status_command() -> None:
     if not waiting and not messages and not refused and not records and not questions:
         click.echo("Every PDF is made and every email sent.")
     for request in waiting:
-        state = (
-            "PDF not made (the facilitators' email goes without it; tried once a day)"
-            if request.pdf_failed_at
-            else "PDF not made"
-        )
+        state = _request_pdf_state(request, now)
         click.echo(f"{request.reference}\t{state}\tattempts {request.pdf_attempts}\t{request.pdf_error or '-'}")
     for message in messages:
         stuck = (

@@ -1508,3 +1508,36 @@ def test_a_database_outage_is_said_when_it_starts_once_a_minute_and_when_it_ends
     assert 1 <= len(said) - 2 <= 4, said  # about 0.6 s of outage: a line each 0.25 s, not one a pass (12)
     assert all(", for " in line and "still trying every 0.05s" in line for line in said[1:-1]), said
     assert said[-1].startswith("Outbox worker: the database is answering again, after "), said
+
+
+def test_outbox_status_says_a_request_pdf_is_being_made_or_was_left_by_a_worker_that_stopped(app: Flask) -> None:
+    """Found (operator review): a worker killed while making a request's PDF left `flask outbox
+    status` saying only "PDF not made" (and `flask outbox send` "1 request still without a PDF"),
+    nothing of it being made, or of when it is tried again. Each is said now."""
+    runner = app.test_cli_runner()
+    with app.app_context():
+        making = make_request().request.reference
+        left = make_request().request.reference
+        later = make_request().request.reference
+        now = utcnow()
+        db.session.execute(
+            StoredRequest.__table__.update()
+            .where(StoredRequest.reference == making)
+            .values(pdf_render_began_at=now - dt.timedelta(seconds=5), pdf_attempts=1)
+        )
+        db.session.execute(
+            StoredRequest.__table__.update()
+            .where(StoredRequest.reference == left)
+            .values(pdf_render_began_at=now - dt.timedelta(hours=1), pdf_attempts=1)
+        )
+        db.session.execute(
+            StoredRequest.__table__.update()
+            .where(StoredRequest.reference == later)
+            .values(pdf_next_attempt_at=now + dt.timedelta(minutes=5), pdf_attempts=1)
+        )
+        db.session.commit()
+    said = runner.invoke(args=["outbox", "status"]).output
+    lines = {line.split("\t")[0]: line.split("\t")[1] for line in said.splitlines() if "\t" in line}
+    assert lines[making].startswith("PDF being made since ") and "tried again from" in lines[making], said
+    assert lines[left].startswith("PDF not made: a worker began it at ") and "did not finish" in lines[left], said
+    assert lines[later].startswith("PDF not made (tried again at "), said
