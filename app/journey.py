@@ -50,9 +50,10 @@ OUTCOME_CHANGED = "outcome_changed"
 DETAILS_KEY = "request_details"
 DONE_KEY = "request_pages_done"
 DETAILS_MODE_KEY = "request_details_mode"  # the mode the details were typed in
-# Pages about the person whose answers were given in the other mode (who is using this changed
-# since): kept, but asked again before the request can go (``Page.checked_again``).
-CHECK_AGAIN_KEY = "request_check_again"
+# For each page about the person, the mode its answers were given in and a digest of them as saved
+# (app.requests.views ``note_given``): given in the other mode (who is using this changed since), or
+# not as saved, they are asked again before the request can go (``Page.checked_again``).
+GIVEN_KEY = "request_given"
 # The reference of the request this session sent last: its page and PDF are shown from it
 # until a new journey begins (``just_submitted``).
 SUBMITTED_KEY = "submitted_reference"
@@ -73,7 +74,7 @@ SENT_WITHOUT_CHANGE = "sent_without_change"
 SENT_WITHOUT_DETAILS = "sent_without_details"
 # The notice for the next journey page: two tabs saved different answers at once, one tab's kept.
 ONE_TAB_KEPT = "one_tab_kept"
-DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, CHECK_AGAIN_KEY, CONFIRMED_KEY, GUARD_KEY)
+DRAFT_REQUEST_KEYS = (DETAILS_KEY, DONE_KEY, DETAILS_MODE_KEY, GIVEN_KEY, CONFIRMED_KEY, GUARD_KEY)
 
 
 def _say_details_were_not_saved(merged: dict[str, Any]) -> None:
@@ -90,6 +91,9 @@ def _say_details_were_not_saved(merged: dict[str, Any]) -> None:
 # not saved.
 merge_item_by_item(DETAILS_KEY, cleared=_say_details_were_not_saved)
 merge_item_by_item(DONE_KEY)
+# Page by page, as the details are (a page's note from one tab, its answers from another, are then
+# found not to match, and the page is asked again: app.requests.views ``given_elsewhere``).
+merge_item_by_item(GIVEN_KEY)
 
 
 def _say_one_tabs_answers_were_kept(merged: dict[str, Any]) -> None:
@@ -396,12 +400,12 @@ def start_afresh() -> str:
 
 __all__ = [
     "ANSWERS_KEY",
-    "CHECK_AGAIN_KEY",
     "CONFIRMED_KEY",
     "DETAILS_KEY",
     "DETAILS_MODE_KEY",
     "DONE_KEY",
     "DRAFT_REQUEST_KEYS",
+    "GIVEN_KEY",
     "GUARD_KEY",
     "MODE_LABELS",
     "NOTICE_KEY",

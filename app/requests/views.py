@@ -46,7 +46,6 @@ import hashlib
 import hmac
 import json
 import logging
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,12 +59,12 @@ from ..audit import REQUESTER, record_event
 from ..errors import render_error
 from ..extensions import limiter
 from ..journey import (
-    CHECK_AGAIN_KEY,
     CONFIRMED_KEY,
     DETAILS_KEY,
     DETAILS_MODE_KEY,
     DONE_KEY,
     DRAFT_REQUEST_KEYS,
+    GIVEN_KEY,
     GUARD_KEY,
     NOTICE_KEY,
     SENT_WITHOUT_CHANGE,
@@ -148,25 +147,19 @@ def kept(name: str, value: str) -> str:
 def save_page(page: Page, values: dict[str, str], valid: bool, shown_in: str | None = None) -> None:
     """Keep what was posted for a page (even when it failed validation: nothing typed is lost,
     short of ``KEEP_OVER_LIMIT`` times a field's limit). A page about the person
-    (``Page.checked_again``) notes the mode its answers were given in: the mode it was shown in
-    (``shown_in``, if it says), else the journey's now. Given in another mode than the journey's
-    now (a page shown before who is using this changed, in another tab), they are kept but to be
-    checked again (``forget_answers_of_another_mode``); given in it, they are as given. Found
-    (regression reviews): a page shown before the change, empty then, or sent after another tab
-    had switched back, was taken as checked."""
+    (``Page.checked_again``) notes the mode its answers were given in (``note_given``): the mode
+    it was shown in (``shown_in``, if it says), else the journey's now. Given in another mode than
+    the journey's now (a page shown before who is using this changed, in another tab), they are
+    kept, not done: the page is asked again, saying why (``to_check_again``)."""
     details = stored_details()
     details.update({name: kept(name, value) for name, value in values.items()})
     session[DETAILS_KEY] = details
     mode = session.get(DETAILS_MODE_KEY)
-    if page.checked_again is not None and mode:
-        again = checking_again()
+    if page.checked_again is not None and isinstance(mode, str):
         given_in = shown_in if shown_in in MODES else mode
+        note_given(page, details, given_in)
         if given_in != mode:
-            again[page.slug] = given_in
-            valid = False  # (kept, still to check: the page is asked again, saying why)
-        else:
-            again.pop(page.slug, None)
-        note_checking_again(again)
+            valid = False
     done = [slug for slug in session.get(DONE_KEY, []) if slug != page.slug]
     session[DONE_KEY] = [*done, page.slug] if valid else done
 
@@ -174,8 +167,9 @@ def save_page(page: Page, values: dict[str, str], valid: bool, shown_in: str | N
 def forget_answers_of_another_mode(mode: str) -> None:
     """If the journey's mode has changed since the details were typed (who is using this, changed
     from check your answers), forget the answers whose question meant something else in the
-    other mode (``Field.mode_bound``), and their pages, so they are asked again; the pages about
-    the person (``Page.checked_again``) given answers are kept, to be checked again."""
+    other mode (``Field.mode_bound``), and their pages, so they are asked again. (The pages about
+    the person are kept: ``to_check_again`` asks them again, as their answers were given in the
+    other mode.)"""
     was = session.get(DETAILS_MODE_KEY)
     if was == mode:
         return
@@ -187,52 +181,65 @@ def forget_answers_of_another_mode(mode: str) -> None:
     for entry in bound:
         details.pop(entry.name, None)
     session[DETAILS_KEY] = details
-    done = list(session.get(DONE_KEY, []))
-    again = checking_again()
+    pages = {entry.page for entry in bound}
+    done = [slug for slug in session.get(DONE_KEY, []) if slug not in pages]
     for page in PAGES:
-        # Any page about the person with answers, done or not (found, regression review: one
-        # refused before the change, its answers kept, was shown again with no word of it).
+        # A page to ask again is not done (so what it sends is saved, as a page's first answers
+        # are); one back in the mode its answers were given in is done again, if they stand.
         if page.checked_again is None or not any(details.get(name) for name in page.fields):
             continue
-        given_in = again.get(page.slug, was)
-        if given_in != mode:
-            again[page.slug] = given_in
-            continue
-        # Back in the mode they were given in, unchecked (found, regression review: "given as the
-        # practitioner's" was said of one's own details after switching there and back): as given.
-        del again[page.slug]
-        if page.slug not in done and not page.check(details, uk_today(), mode):
+        if given_elsewhere(page, details, mode):
+            done = [slug for slug in done if slug != page.slug]
+        elif page.slug not in done and not page.check(details, uk_today(), mode):
             done.append(page.slug)
-    note_checking_again(again)
-    pages = {entry.page for entry in bound} | set(again)
-    session[DONE_KEY] = [slug for slug in done if slug not in pages]
+    session[DONE_KEY] = done
 
 
-def checking_again() -> dict[str, str]:
-    """The pages about the person to be checked again (``Page.checked_again``), each with the mode
-    its answers were given in (a copy)."""
-    held = session.get(CHECK_AGAIN_KEY)
-    if not isinstance(held, dict):
-        return {}
-    return {str(slug): str(noted.get("given_in")) for slug, noted in held.items() if isinstance(noted, dict)}
+# Who is using this changed after the pages about the person were answered: their answers are the
+# person's own in one mode and the practitioner's in the other, so they are kept and asked again,
+# saying so, before the request can go (``Page.checked_again``). Found (untidy-use review): a
+# manager who first answered as a practitioner sent their own details as the practitioner's; and
+# (three regression reviews) pages sent from a tab shown before the change, refused or not, empty
+# then, or after switching back, and two tabs saving at the same moment, each passed unasked. So
+# each save notes, for its page, the mode its answers were given in with a digest of them as
+# saved (``note_given``), merged page by page as the details are merged field by field
+# (app.journey); a page is asked again when its answers are not those noted, or were noted in the
+# other mode. However two tabs' saves are merged, the answers kept are asked again unless they are
+# exactly what was given in the journey's mode.
 
 
-def note_checking_again(again: dict[str, str]) -> None:
-    """Keep ``again`` (``checking_again``), each page noted afresh: two tabs saving at the same
-    moment then keep one tab's note whole, the tab whose details are kept (app.sessions merges
-    the details field by field, the later request's over the other's). Found (regression review):
-    a page sent from a tab shown before who is using this changed, at the moment another tab
-    checked it, kept the first tab's details with the second's "checked"."""
-    session[CHECK_AGAIN_KEY] = {
-        slug: {"given_in": given, "noted": secrets.token_hex(4)} for slug, given in again.items()
-    }
+def page_digest(page: Page, details: Mapping[str, Any]) -> str:
+    """A digest of the page's answers as ``details`` hold them."""
+    values = [details.get(name, "") for name in page.fields]
+    return hashlib.sha256(json.dumps(values, ensure_ascii=True, default=str).encode()).hexdigest()[:20]
+
+
+def note_given(page: Page, details: Mapping[str, Any], mode: str) -> None:
+    """Note that ``page``'s answers, as ``details`` hold them now, were given in ``mode``."""
+    noted = session.get(GIVEN_KEY)
+    given = dict(noted) if isinstance(noted, dict) else {}
+    given[page.slug] = {"mode": mode, "digest": page_digest(page, details)}
+    session[GIVEN_KEY] = given
+
+
+def given_elsewhere(page: Page, details: Mapping[str, Any], mode: str) -> bool:
+    """Whether the page about the person is to be asked again in ``mode``: it has answers, and
+    they are not those noted as given in ``mode``. (Answers noted by no save, from a session
+    before these notes, are as given.)"""
+    if page.checked_again is None or not any(details.get(name) for name in page.fields):
+        return False
+    noted = session.get(GIVEN_KEY)
+    given = noted.get(page.slug) if isinstance(noted, dict) else None
+    if not isinstance(given, dict):
+        return False
+    return given.get("mode") != mode or given.get("digest") != page_digest(page, details)
 
 
 def to_check_again(state: JourneyState) -> list[str]:
-    """The pages of this journey to be asked again because who is using this changed after
-    they were answered (``forget_answers_of_another_mode``), in order."""
-    again = checking_again()
-    return [page.slug for page in applicable_pages(state) if page.slug in again]
+    """The pages of this journey to be asked again because their answers were given in the other
+    mode (who is using this changed since) or are not those given, in order."""
+    details = stored_details()
+    return [page.slug for page in applicable_pages(state) if given_elsewhere(page, details, state.mode)]
 
 
 def needs_confirmation(details: dict[str, Any]) -> bool:
@@ -308,7 +315,7 @@ def details() -> Response:
     again = to_check_again(state)
     pages = applicable_pages(state)
     for page in pages:
-        if page.slug not in done or page.slug in problems:
+        if page.slug not in done or page.slug in problems or page.slug in again:
             others_done = all(
                 other.slug in done
                 for other in pages
@@ -343,10 +350,10 @@ def page_view(slug: str) -> Response | str:
                 # Typed on the page as shown in the other mode (a tab from before who is using this
                 # changed): the page is shown again with the notice (found, regression review: with
                 # its error only, then taken as checked once the error was put right).
-                note_checking_again({**checking_again(), page.slug: form.asked_in.data})
+                note_given(page, stored_details(), form.asked_in.data)
             return show_refused_form({"asked_again": asked_again, "typed": shortened})
         save_page(page, form.values(), valid, shown_in=form.asked_in.data)
-        if valid and page.slug in checking_again():
+        if valid and page.slug in to_check_again(state):
             # Sent from the page as shown before who is using this changed (another tab): kept,
             # and shown again as it now reads, saying why, to be checked.
             return redirect(url_for(page.endpoint, change="1"))
@@ -410,10 +417,11 @@ def render_page(
         first = form[page.fields[0]]
         errors.insert(0, {"text": NOT_SENT_ANSWER_FIRST.for_mode(state.mode), "href": f"#{first.id}"})
     index = pages.index(page)
-    if changing and page.slug in session.get(DONE_KEY, []):
+    again = to_check_again(state)
+    if changing and page.slug in session.get(DONE_KEY, []) and page.slug not in again:
         back_url = url_for("requests.check")
-    # (A page a change added, not done yet: check your answers would only send the person back
-    # here, so Back goes where it would in the journey.)
+    # (A page a change added, not done yet, or one to check again: check your answers would only
+    # send the person back here, so Back goes where it would in the journey.)
     elif index > 0:
         back_url = url_for(pages[index - 1].endpoint)
     else:
@@ -433,7 +441,7 @@ def render_page(
         page=page,
         supervision=state.mode == "supervision",
         contacts_list=current_contacts(),
-        check_again=page.checked_again is not None and page.slug in to_check_again(state),
+        check_again=page.slug in again,
     )
 
 
@@ -575,7 +583,7 @@ def shown_digest(state: JourneyState, details: dict[str, Any]) -> str:
         state.pack.version,
         state.answers,
         fields.clean_details(details, state.debrief),
-        *([to_check_again(state)] if checking_again() else []),  # (never shown, so never sent)
+        *([again] if (again := to_check_again(state)) else []),  # (never shown, so never sent)
     ]
     text = json.dumps(shown, sort_keys=True, ensure_ascii=True, default=str)
     keyed = hmac.new(str(current_app.secret_key).encode(), text.encode(), hashlib.sha256).hexdigest()
