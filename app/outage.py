@@ -152,10 +152,19 @@ def log_database_error(error: SQLAlchemyError, during: str = "on a request") -> 
             _outage_said["since"] += 1
             return
         more, _outage_said["at"], _outage_said["since"] = _outage_said["since"], now, 0
-        log.warning(
-            "Database error on a request: %s; the service problem page was shown%s",
+        original = error.orig if isinstance(error, DBAPIError) else None
+        behind = getattr(original, "sqlstate", None) in SCHEMA_BEHIND_SQLSTATES
+        # A database not upgraded is the operator's to mend, not weather to wait out: an error, with
+        # the statement that met it (found, regression review: a warning, with no statement, which
+        # an alert on errors never saw).
+        log.log(
+            logging.ERROR if behind else logging.WARNING,
+            "Database error on a request: %s; the service problem page was shown%s%s",
             outage_in_words(error),
             f" (and to {more} more request{'s' if more != 1 else ''} since the last line)" if more else "",
+            "; statement: " + " ".join(str(getattr(error, "statement", "") or "").split())[:STATEMENT_LOG_LIMIT]
+            if behind
+            else "",
         )
         return
     original = error.orig if isinstance(error, DBAPIError) else None
@@ -215,6 +224,13 @@ def said_in_one_line(command: click.Command) -> None:
                 # past its few seconds, were told the database did not answer, to check it was running.
                 raise click.ClickException(SQLITE_BUSY_WORDS) from None
             original = error.orig if isinstance(error, DBAPIError) else error
+            if getattr(original, "sqlstate", None) in SCHEMA_BEHIND_SQLSTATES:
+                # Found (regression review): a column missing (the database not upgraded) was "did
+                # not answer ... check that it is running", sending the operator to the wrong place.
+                log_database_error(error, during="in a command")
+                raise click.ClickException(
+                    f"{SCHEMA_BEHIND_WORDS[0].upper()}{SCHEMA_BEHIND_WORDS[1:]}, so the command did not finish."
+                ) from None
             if getattr(original, "sqlstate", None) == QUERY_CANCELED_SQLSTATE:
                 # Found (dependency review): a command held up by a lock (a migration, a
                 # transaction left open in psql) said the database did not answer, and to check it

@@ -92,8 +92,8 @@ def _session_still_to_come(request: StoredRequest) -> str | None:
     return (
         "its practitioner is invited to a session still to come, or a cancellation to them is not sent yet: "
         "kept until the session has passed, or the cancellation has gone (take the request out of the "
-        "session in the inbox to cancel it, or delete it now, without telling the practitioner, with `flask --app "
-        f"wsgi requests delete {request.reference} --without-cancellation`)"
+        "session in the inbox to cancel it, or delete it now, without telling the practitioner, with `.venv/bin/flask "
+        f"--app wsgi requests delete {request.reference} --without-cancellation`)"
     )
 
 

@@ -3047,7 +3047,9 @@ def test_the_purge_keeps_a_request_whose_practitioner_is_invited_to_a_session_st
     dry = runner.invoke(args=["requests", "purge", "--dry-run"])
     assert f"Kept {reference}, older than the retention period: its practitioner is invited" in dry.output
     # The command to delete it anyway, whole, to paste (operator review: it lacked the reference).
-    assert f"`flask --app wsgi requests delete {reference} --without-cancellation`" in " ".join(dry.output.split())
+    assert f"`.venv/bin/flask --app wsgi requests delete {reference} --without-cancellation`" in " ".join(
+        dry.output.split()
+    )
     result = runner.invoke(args=["requests", "purge"])
     assert result.exit_code == 0 and "Deleted 0 requests" in result.output, result.output
     assert f"Kept {reference}" in result.output and session_id_of(session_app, reference) is not None
