@@ -1094,6 +1094,36 @@ def test_two_tabs_saving_at_once_never_let_details_given_as_your_own_go_unasked(
         assert name in ("Pat Practitioner", VALID_DETAILS["name"])
 
 
+def test_a_change_refused_from_an_old_tab_as_another_tab_checks_the_page_is_given_back_with_the_notice(
+    client, app
+) -> None:
+    """Found (fourth regression review): the old tab's change (one's own name, an email not valid)
+    refused at the moment the new tab checked the page in supervision: the new tab's note of the
+    page stood, and the old tab's typed name came back with its error only; put right, it went as
+    the practitioner's. What was typed on the page as shown in the other mode comes back with the
+    notice."""
+    from support.tabs import another_tab, at_the_same_moment
+
+    walker = to_outcome(client)
+    fill_details(walker)
+    old_tab = walker.get("/request/about-you?change=1").get_data(as_text=True)
+    switch_to(walker, "supervision")
+    new_tab = another_tab(app, client)
+    shown = new_tab.get("/request/about-you?change=1").get_data(as_text=True)
+    about_you_from_a_tab_shown_in(new_tab, "supervision", shown)  # checked once (so a change, refused, is kept apart)
+    shown = new_tab.get("/request/about-you?change=1").get_data(as_text=True)
+    with at_the_same_moment(
+        app,
+        lambda: about_you_from_a_tab_shown_in(
+            client, "practitioner", old_tab, name="Manager Own Name", email="manager.own@"
+        ),
+    ):
+        about_you_from_a_tab_shown_in(new_tab, "supervision", shown, phone="0161 496 0999")  # saved last
+    page = walker.get("/request/about-you?change=1")
+    assert 'value="Manager Own Name"' in page.get_data(as_text=True), text_of(page)
+    assert "You changed who is using this tool after these details were given, as your own." in text_of(page)
+
+
 def test_a_mode_change_before_the_details_asks_nothing_again(client) -> None:
     """Who is using this changed before any details were given: the pages are asked as usual,
     saying nothing of a change."""

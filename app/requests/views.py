@@ -351,7 +351,8 @@ def page_view(slug: str) -> Response | str:
                 # changed): the page is shown again with the notice (found, regression review: with
                 # its error only, then taken as checked once the error was put right).
                 note_given(page, stored_details(), form.asked_in.data)
-            return show_refused_form({"asked_again": asked_again, "typed": shortened})
+            shown_in = form.asked_in.data if form.asked_in.data in MODES else state.mode
+            return show_refused_form({"asked_again": asked_again, "typed": shortened, "shown_in": shown_in})
         save_page(page, form.values(), valid, shown_in=form.asked_in.data)
         if valid and page.slug in to_check_again(state):
             # Sent from the page as shown before who is using this changed (another tab): kept,
@@ -381,7 +382,12 @@ def page_view(slug: str) -> Response | str:
         if isinstance(name, str) and name in page.fields:
             form[name].errors = [ASKED_IN_OTHER_WORDS]
     not_sent = bool(refused is not None and refused.get("not_sent"))
-    return render_page(page, form, state, pages, changing, not_sent=not_sent)
+    # What was typed, given back, was typed on the page as shown in the other mode: said so, as the
+    # note of it may have gone (another tab saving the page at the same moment: regression review).
+    typed_elsewhere = (
+        isinstance(typed, dict) and refused is not None and refused.get("shown_in") not in (None, state.mode)
+    )
+    return render_page(page, form, state, pages, changing, not_sent=not_sent, typed_elsewhere=typed_elsewhere)
 
 
 def asked_in_other_words(page: Page, form: DetailsForm, mode: str) -> list[str]:
@@ -404,6 +410,7 @@ def render_page(
     changing: bool,
     not_saved: bool = False,
     not_sent: bool = False,
+    typed_elsewhere: bool = False,
 ) -> str:
     """A details page with its error summary, back link and wording for the journey's mode;
     ``not_saved``: the post's security token failed, so the summary says nothing was saved;
@@ -441,7 +448,7 @@ def render_page(
         page=page,
         supervision=state.mode == "supervision",
         contacts_list=current_contacts(),
-        check_again=page.slug in again,
+        check_again=page.checked_again is not None and (page.slug in again or typed_elsewhere),
     )
 
 
