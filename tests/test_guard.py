@@ -3751,3 +3751,33 @@ def test_a_handle_with_a_capital_or_after_as_is_found(text: str, found: str) -> 
 @pytest.mark.parametrize("text, signed", [("Useful. Regards, Kasia", ["Kasia"]), ("Thanks, Tendai", ["Tendai"])])
 def test_a_single_signed_name_in_no_list_is_found(text: str, signed: list[str]) -> None:
     assert [f.text for f in scan(text, signed_name=True, places=SALFORD_PLACES)] == signed
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("the 14 year old girl at St Mary's is fine", "St Mary's"),
+        ("he goes to St Mary's", "St Mary's"),
+        ("she goes to st mary's", "st mary's"),
+        ("she is at St Ambrose's now", "St Ambrose's"),
+        ("both children at St John’s", "St John’s"),
+    ],
+)
+def test_a_school_named_by_its_saint_after_going_or_a_child_there_is_found(text: str, found: str) -> None:
+    """Found (new-user review): "the 14 year old girl at St Mary's", "he goes to St Mary's" and
+    "she is at St Mary's" went unwarned, though the page says the check looks for schools' names
+    ("attends St Mary's" was found)."""
+    assert ("school", found) in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "goes to St Helens every week",  # a town: no possessive
+        "went to St Mary's church on Sunday",
+        "the boy at St John's hospital",
+        "she is at St Ives with her aunt",
+    ],
+)
+def test_a_town_or_a_church_named_by_its_saint_is_not_taken_for_a_school(text: str) -> None:
+    assert [kind for kind, _ in kinds(text) if kind == "school"] == [], kinds(text)

@@ -45,7 +45,9 @@ What counts, and what deliberately does not:
 - named schools and colleges: capitalised words before a school-type word ("St Mary's Primary
   School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College",
   "Oakwood school"), or a saint's name in any case ("st marys primary school"), alone after words
-  saying a child goes there ("attends St Mary's", "pupil at st johns"), or a name in small letters
+  saying a child goes there ("attends St Mary's", "pupil at st johns"; with its possessive, after
+  going there or a child there too: "goes to St Mary's", "the girl at St Mary's", not "goes to St
+  Helens"), or a name in small letters
   there with its type in full ("attends oakwood high school", "attends oakwood Primary School") or
   alone ("attends oakwood primary", "at oakwood primary"; "high" alone only after a word for going to
   school: "attends oakwood high", "goes to oakwood high", and after "went to" a name shaped as a
@@ -1984,6 +1986,15 @@ _SCHOOL_BY_ITS_SAINT = re.compile(
     r"|starts\s{1,3}at|transferred\s{1,3}to|excluded\s{1,3}from|on\s{1,3}roll\s{1,3}at)\s{1,3}"
     r"(?P<name>(?i:st\.?|saint)\s{1,3}[A-Za-z][a-z'\u2019\-]{1,39})(?![\w'\u2019\-])"
 )
+# The same, a saint's name with its possessive ("St Mary's", a school's or a church's, never a
+# town's: "St Helens", "St Ives"), after words for going there or for a child there ("goes to St
+# Mary's", "the 14 year old girl at St Mary's": found, new-user review, they went unwarned).
+_SCHOOL_BY_ITS_SAINTS_POSSESSIVE = re.compile(
+    r"(?<![\w'\u2019])(?i:(?:goes|go|going|went)\s{1,3}to|(?:girl|boy|child|son|daughter|kid|kids|children"
+    r"|pupil|pupils|student|students|teenager|brother|sister|sibling|siblings|twins|is|was|are|were)\s{1,3}at)"
+    r"\s{1,3}"
+    r"(?P<name>(?i:st\.?|saint)\s{1,3}[A-Za-z][a-z\-]{1,39}['\u2019](?i:s))(?![\w'\u2019\-])"
+)
 _NOT_AFTER_A_SAINT = frozenset(
     {
         *("hospital", "infirmary", "church", "cathedral", "chapel", "surgery", "medical", "health", "hospice"),
@@ -2142,10 +2153,16 @@ def _schools(text: str, places: AbstractSet[str] = frozenset()) -> Iterator[Find
     yield from _schools_named_as_places_in_small_letters(text, places)
     # After those, so that a school's whole name is kept ("attends St Mary's Primary School").
     yield from _schools_by_their_faith(text, places)
-    for match in _SCHOOL_BY_ITS_SAINT.finditer(text):
-        following = _NEXT_WORD.match(text, match.end())
-        if following is None or _plain(following[1]) not in _NOT_AFTER_A_SAINT:
-            yield _finding("school", match, "name")
+    for saints, not_after in (
+        (_SCHOOL_BY_ITS_SAINT, _NOT_AFTER_A_SAINT),
+        # (Its church's initials after it are left to ``_schools_by_their_faith``, which finds the
+        # school and not the church: "went to St Peter's RC church", "goes to St Peter's RC primary".)
+        (_SCHOOL_BY_ITS_SAINTS_POSSESSIVE, _NOT_AFTER_A_SAINT | {"rc", "ce", "c"}),
+    ):
+        for match in saints.finditer(text):
+            following = _NEXT_WORD.match(text, match.end())
+            if following is None or _plain(following[1]) not in not_after:
+                yield _finding("school", match, "name")
     yield from _schools_after_a_school_year(text, places)
 
 
