@@ -734,7 +734,7 @@ def test_the_page_speaks_of_checks_as_the_public_pages_do_not_journeys(app: Flas
     # What is hidden, in sentences of a readable length (it was one sentence of 60 words, with
     # "session outcomes" for the outcomes the criteria lead to).
     assert "so that no one can work out a small number by taking the others away from a total" in said
-    assert "hidden in a month where the outcomes it leads to are hidden. Zero is shown as 0." in said
+    assert "hidden in a month where the outcomes it leads to are hidden. Zero is shown as 0, unless it too" in said
     # CSV is explained in the command's help too, as on the page's download link.
     assert "CSV (comma-separated values)" in " ".join(runner.invoke(args=["stats", "csv", "--help"]).output.split())
 

@@ -657,6 +657,17 @@ def test_outcome_page_explains_acronyms_in_quoted_guidance(walker: Walker) -> No
     assert "SSCP means Salford Safeguarding Children Partnership" in page
 
 
+def test_the_guidance_of_each_answer_is_headed_apart_from_the_outcomes_own(walker: Walker) -> None:
+    """Found (new-user review): under "The guidance cited", after "This advice rests on" (the
+    outcome's own), the guidance of every question answered on the way followed with no heading,
+    and read as advice for the case. It has a heading of its own, after the outcome's sources."""
+    response = walker.walk(TO_P)
+    html = response.get_data(as_text=True)
+    rests_on = html.index("This advice rests on:")
+    heading = html.index('<h3 class="govuk-heading-s">The guidance behind each answer and this outcome</h3>')
+    assert rests_on < heading < html.index('class="govuk-list app-guidance-list"')
+
+
 def test_request_and_supervision_record_links_appear_on_the_outcome_page(app: Flask) -> None:
     walker = Walker(app.test_client())
     supervision_to_p = [("mode", "supervision"), *TO_P[1:]]

@@ -28,7 +28,8 @@ SO_FAR = "so far"
 HIDDEN_NOTE = (
     f'A count under {SMALL_NUMBER} is shown as "{HIDDEN}". Some larger counts and totals are hidden too, so that no '
     "one can work out a small count by taking the others away from a total, or from another table. Every hidden "
-    f"count reads the same, so this file does not say which are under {SMALL_NUMBER}. Zero is shown as 0."
+    f"count reads the same, so this file does not say which are under {SMALL_NUMBER}. Zero is shown as 0, unless "
+    "it too could be used to work out a hidden count."
 )
 
 
