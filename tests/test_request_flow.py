@@ -2827,3 +2827,19 @@ def test_typed_text_is_shown_in_its_own_direction_as_it_is_typed_and_on_check_yo
     check = walker.get("/request/check-answers").get_data(as_text=True)
     assert re.search(r'<p class="govuk-body" dir="auto">أخصائي اجتماعي</p>', check)
     assert re.search(r'<p class="govuk-body" dir="auto">Alex Practitioner</p>', check)
+
+
+def test_details_saved_before_the_notes_of_their_mode_are_checked_again_too(client) -> None:
+    """A journey whose details were saved by the version before pages noted the mode their answers
+    were given in (no note in the session), then who is using this changed: they were given in the
+    mode the details were typed in, and are checked again as any others."""
+    from app.journey import GIVEN_KEY
+
+    walker = to_outcome(client)
+    fill_details(walker)
+    with client.session_transaction() as held:
+        held.pop(GIVEN_KEY, None)  # as the version before left it
+    switch_to(walker, "supervision")
+    assert walker.get("/request/check-answers").location == "/request/about-you?change=1"
+    page = walker.get("/request/about-you?change=1")
+    assert "You changed who is using this tool after these details were given, as your own." in text_of(page)

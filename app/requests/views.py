@@ -183,11 +183,14 @@ def forget_answers_of_another_mode(mode: str) -> None:
     session[DETAILS_KEY] = details
     pages = {entry.page for entry in bound}
     done = [slug for slug in session.get(DONE_KEY, []) if slug not in pages]
+    noted = session.get(GIVEN_KEY)
     for page in PAGES:
         # A page to ask again is not done (so what it sends is saved, as a page's first answers
         # are); one back in the mode its answers were given in is done again, if they stand.
         if page.checked_again is None or not any(details.get(name) for name in page.fields):
             continue
+        if not (isinstance(noted, dict) and page.slug in noted):
+            note_given(page, details, was)  # (answers saved before these notes: given in the mode they were)
         if given_elsewhere(page, details, mode):
             done = [slug for slug in done if slug != page.slug]
         elif page.slug not in done and not page.check(details, uk_today(), mode):
