@@ -1519,9 +1519,12 @@ def test_send_request_to_a_database_not_upgraded_says_it_was_not_sent_and_the_lo
         assert "db upgrade" in said[0].getMessage() and "; statement: SELECT requests." in said[0].getMessage()
         assert said[0].levelno == logging.ERROR  # the operator's to mend (regression review: a warning)
         # A command says so too, not that the database did not answer (regression review).
+        caplog.clear()
         status = app.test_cli_runner().invoke(args=["outbox", "status"])
         assert status.exit_code == 1 and "The database is not at the version this code needs" in status.output
         assert "did not answer" not in status.output, status.output
+        [logged] = [record for record in caplog.records if "Database error in a command" in record.getMessage()]
+        assert logged.levelno == logging.ERROR and 'File "' not in logged.getMessage()  # one line, no frames
         with other.begin() as changing:  # upgraded
             changing.exec_driver_sql("ALTER TABLE requests RENAME COLUMN due_on_later TO due_on")
         assert submit(walker).location.endswith("/request/submitted")

@@ -46,8 +46,9 @@ What counts, and what deliberately does not:
   School", "Oakwood High", "Beech Academy", "Elm Infant School", "Salford City College",
   "Oakwood school"), or a saint's name in any case ("st marys primary school"), alone after words
   saying a child goes there ("attends St Mary's", "pupil at st johns"; with its possessive, after
-  going there or a child there too: "goes to St Mary's", "the girl at St Mary's", not "goes to St
-  Helens"), or a name in small letters
+  going there or a child there too: "goes to St Mary's", "the girl at St Mary's", "the 14 year old at
+  St Mary's", not "goes to St Helens", "goes to St Peter's every Sunday", nor after "was at" or "went
+  to", as often a hospital's or a church's), or a name in small letters
   there with its type in full ("attends oakwood high school", "attends oakwood Primary School") or
   alone ("attends oakwood primary", "at oakwood primary"; "high" alone only after a word for going to
   school: "attends oakwood high", "goes to oakwood high", and after "went to" a name shaped as a
@@ -1990,10 +1991,14 @@ _SCHOOL_BY_ITS_SAINT = re.compile(
 # town's: "St Helens", "St Ives"), after words for going there or for a child there ("goes to St
 # Mary's", "the 14 year old girl at St Mary's": found, new-user review, they went unwarned).
 _SCHOOL_BY_ITS_SAINTS_POSSESSIVE = re.compile(
-    r"(?<![\w'\u2019])(?i:(?:goes|go|going|went)\s{1,3}to|(?:girl|boy|child|son|daughter|kid|kids|children"
-    r"|pupil|pupils|student|students|teenager|brother|sister|sibling|siblings|twins|is|was|are|were)\s{1,3}at)"
-    r"\s{1,3}"
-    r"(?P<name>(?i:st\.?|saint)\s{1,3}[A-Za-z][a-z\-]{1,39}['\u2019](?i:s))(?![\w'\u2019\-])"
+    r"(?<![\w'\u2019])(?i:(?:goes|go)\s{1,3}to|(?:girl|boy|child|son|daughter|kid|kids|children"
+    r"|pupil|pupils|student|students|teenager|brother|sister|sibling|siblings|twins|(?:year|years|yr|yrs)"
+    r"\s{1,3}old)\s{1,3}at)\s{1,3}"
+    r"(?P<name>(?i:st\.?|saint)\s{1,3}[A-Za-z][A-Za-z\-]{1,39}['\u2019](?i:s))(?![\w'\u2019\-])"
+)
+# After it, words for worship: a church's, not a school's ("the family goes to St Peter's every Sunday").
+_WORSHIP_AFTER = re.compile(
+    r"\s{1,3}(?i:(?:every|on|for)\s{1,3}(?:sunday|sundays|mass|service|services|worship|prayers))\b"
 )
 _NOT_AFTER_A_SAINT = frozenset(
     {
@@ -2161,8 +2166,11 @@ def _schools(text: str, places: AbstractSet[str] = frozenset()) -> Iterator[Find
     ):
         for match in saints.finditer(text):
             following = _NEXT_WORD.match(text, match.end())
-            if following is None or _plain(following[1]) not in not_after:
-                yield _finding("school", match, "name")
+            if following is not None and _plain(following[1]) in not_after:
+                continue
+            if saints is _SCHOOL_BY_ITS_SAINTS_POSSESSIVE and _WORSHIP_AFTER.match(text, match.end()):
+                continue
+            yield _finding("school", match, "name")
     yield from _schools_after_a_school_year(text, places)
 
 

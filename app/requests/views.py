@@ -238,6 +238,27 @@ def given_elsewhere(page: Page, details: Mapping[str, Any], mode: str) -> bool:
     return given.get("mode") != mode or given.get("digest") != page_digest(page, details)
 
 
+# A page's answers not those noted, though noted in the journey's mode: two tabs saved the page at
+# the same moment, each part of it (found, regression review: "You changed who is using this
+# tool" was said when no one had).
+SAVED_IN_TWO_TABS = Words(
+    "These details were saved in two tabs at the same moment, so some may be from each. Check they are right, "
+    "and change any that are not.",
+    "These details were saved in two tabs at the same moment, so some may be from each. Check they are the "
+    "practitioner's own, and change any that are not.",
+)
+
+
+def why_asked_again(page: Page, state: JourneyState) -> Words | None:
+    """What the page says of being asked again (``to_check_again``): given in the other mode
+    (``Page.checked_again``), or saved in two tabs at once (``SAVED_IN_TWO_TABS``)."""
+    noted = session.get(GIVEN_KEY)
+    given = noted.get(page.slug) if isinstance(noted, dict) else None
+    if isinstance(given, dict) and given.get("mode") == state.mode:
+        return SAVED_IN_TWO_TABS
+    return page.checked_again
+
+
 def to_check_again(state: JourneyState) -> list[str]:
     """The pages of this journey to be asked again because their answers were given in the other
     mode (who is using this changed since) or are not those given, in order."""
@@ -451,7 +472,9 @@ def render_page(
         page=page,
         supervision=state.mode == "supervision",
         contacts_list=current_contacts(),
-        check_again=page.checked_again is not None and (page.slug in again or typed_elsewhere),
+        check_again=(
+            page.checked_again if typed_elsewhere else why_asked_again(page, state) if page.slug in again else None
+        ),
     )
 
 
