@@ -320,14 +320,7 @@ def test_a_supervision_record_taking_long_shows_what_to_do_and_is_still_offered_
 
     outbox_left_empty(live_server)
     page.clock.install()
-    forms = FormPoster(page.context)
-    page.goto(
-        forms.journey(
-            [(question, [value] if isinstance(value, str) else list(value)) for question, value in SUPERVISION_PATH]
-        )
-    )
-    page.get_by_role("link", name=re.compile("Download a supervision record")).click()
-    heading(page, "Your supervision record is being made")
+    ask_for_the_supervision_record(page, SUPERVISION_PATH)
     page.clock.fast_forward("02:05")
     main = page.get_by_role("main")
     expect(main).to_contain_text("it is taking longer than usual")
@@ -337,6 +330,16 @@ def test_a_supervision_record_taking_long_shows_what_to_do_and_is_still_offered_
     page.clock.fast_forward("00:16")
     expect(page.get_by_role("link", name="Download the supervision record (PDF)")).to_be_visible()
     expect(page.locator("[data-pdf-instead]")).to_have_count(0)  # (regression review: it stayed)
+
+
+def ask_for_the_supervision_record(page: Page, path: Sequence[tuple[str, str | Sequence[str]]]) -> None:
+    """Walk ``path`` (a supervision journey) and ask for its record from the outcome page."""
+    forms = FormPoster(page.context)
+    page.goto(
+        forms.journey([(question, [value] if isinstance(value, str) else list(value)) for question, value in path])
+    )
+    page.get_by_role("link", name=re.compile("Download a supervision record")).click()
+    heading(page, "Your supervision record is being made")
 
 
 def send_from_check_answers_for(page: Page, name: str, how_soon: str) -> None:
@@ -469,14 +472,7 @@ def test_the_supervision_record_is_made_by_the_worker_then_downloaded(
     if js:
         page.clock.install()  # the record's page asks about it when told (ask_about_the_pdf_now)
     audit = AxeAudit()
-    forms = FormPoster(page.context)
-    page.goto(
-        forms.journey(
-            [(question, [value] if isinstance(value, str) else list(value)) for question, value in SUPERVISION_PATH]
-        )
-    )
-    page.get_by_role("link", name=re.compile("Download a supervision record")).click()
-    heading(page, "Your supervision record is being made")
+    ask_for_the_supervision_record(page, SUPERVISION_PATH)
     check_page(page, audit, "the supervision record being made")
     if js:
         page.get_by_role("link", name="Check again for the supervision record").focus()

@@ -261,6 +261,20 @@ def test_the_outbox_status_runs_while_a_file_on_disk_would_stop_a_restart(
     assert told.returncode == 0 and "Usage:" in told.stdout, told.stderr
 
 
+def app_environment(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The environment of a `flask` command in a process of its own: development settings, a
+    database in ``tmp_path``, and ``settings``."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "APP_ENV": "development",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        **settings,
+    }
+
+
 def test_rules_check_says_each_warning_once(tmp_path: Path) -> None:
     """Found (rules maintainer's review): `rules check` on a pack whose review date had passed
     said the warning twice, first as the app's start-up log line ("WARNING in pack: Rule data:
@@ -269,15 +283,7 @@ def test_rules_check_says_each_warning_once(tmp_path: Path) -> None:
     review = next(line for line in text.splitlines() if line.strip().startswith("review_date:"))
     pack = tmp_path / "pack.yaml"
     pack.write_text(text.replace(review, review.split(":")[0] + ": 2020-01-31"), encoding="utf-8")
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "APP_ENV": "development",
-        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "RULE_PACK_PATH": str(pack),
-    }
+    env = app_environment(tmp_path, RULE_PACK_PATH=str(pack))
     # A process of its own: the start-up log line goes where a terminal shows it (under pytest the
     # app's logger has pytest's handler instead).
     run = project_python(["-m", "flask", "--app", "wsgi", "rules", "check"], env, timeout=60)
@@ -297,14 +303,7 @@ def test_flask_run_names_the_rules_it_serves(tmp_path: Path) -> None:
 
     pack = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, uk_today(), partnership_path=DEFAULT_PARTNERSHIP).pack
     assert pack is not None
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "APP_ENV": "development",
-        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
-        "RATELIMIT_STORAGE_URI": "memory://",
-    }
+    env = app_environment(tmp_path)
     run = project_python(
         ["-m", "flask", "--app", "wsgi", "run", "--host", "192.0.2.1", "--port", "5999"], env, timeout=60
     )
