@@ -193,15 +193,7 @@ def refused_live_partnership(tmp_path: Path) -> dict[str, str]:
     data.pop("request_options")
     live = tmp_path / "partnership.yaml"
     live.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "APP_ENV": "development",
-        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "PARTNERSHIP_PATH": str(live),
-    }
+    return app_environment(tmp_path, PARTNERSHIP_PATH=str(live))
 
 
 def test_a_copy_is_checked_while_the_live_partnership_file_is_refused(
