@@ -40,7 +40,9 @@ QUERY_CANCELED_SQLSTATE = "57014"
 # release). Found (operator review): Send request then gave the bare "Try again later" page (500)
 # with nothing of the request, and the log named no cause; it is answered as the database being
 # unavailable (503: the request not sent, the answers kept), and the log says what to run.
-SCHEMA_BEHIND_SQLSTATES = frozenset({"42703", "42P01"})  # undefined_column, undefined_table
+# A missing column whose name is also a function's (`requests.mode`: PostgreSQL reads `table.name` as
+# `name(table)`, "WITHIN GROUP is required for ordered-set aggregate mode") is wrong_object_type, 42809.
+SCHEMA_BEHIND_SQLSTATES = frozenset({"42703", "42P01", "42809"})  # undefined_column, undefined_table
 SCHEMA_BEHIND_WORDS = (
     "the database is not at the version this code needs (a table or column it uses is missing): run "
     "flask --app wsgi db upgrade (after a backup)"

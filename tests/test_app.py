@@ -881,6 +881,24 @@ def test_health_check_reports_the_database_its_schema_and_the_rate_limit_store(
     assert behind.get_json()["schema"] == "not the version this code needs: run flask db upgrade"
 
 
+@both_databases
+@pytest.mark.own_schema  # it drops a table
+def test_health_check_names_a_table_or_column_changed_by_hand(client: FlaskClient, app: Flask, monkeypatch) -> None:
+    """Found (operator review): a column renamed by hand, the migration recorded still this code's,
+    and the health check said "ok" while every request sent gave the problem page."""
+    monkeypatch.setattr(main_views, "DATABASE_CHECK_SECONDS", 0.0)
+    with app.app_context():
+        db.session.execute(sa.text("ALTER TABLE triage_notes RENAME COLUMN text TO words"))
+        db.session.execute(sa.text("DROP TABLE feedback_comments"))
+        db.session.commit()
+    changed = client.get("/healthz")
+    assert changed.status_code == 503
+    assert changed.get_json()["schema"] == (
+        "changed by hand: table feedback_comments, column triage_notes.text missing; "
+        "put it back as the migrations leave it"
+    )
+
+
 LATE = dt.timedelta(minutes=11)  # past the 10 minutes the health check gives the outbox worker
 
 

@@ -29,7 +29,7 @@ from ..pack import current_pack
 from ..questions_pdf import stored_pdf
 from ..questions_to_prepare import DEFAULT_PREPARE_MODE, prepare_mode, questions_to_prepare
 from ..rate_limits import rate_limit_store_answers
-from ..schema import schema_is_current, takes_writes
+from ..schema import schema_in_words, takes_writes
 from ..sessions import CLEARED_KEY, expired_session, not_the_persons_activity, refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
 from ..start_page import keep_for_new_visitors
@@ -486,8 +486,8 @@ def database_report() -> dict[str, str]:
             return dict(check.report)
         report = {"database": "ok", "schema": "ok", "outbox": "ok"}
         try:
-            if not schema_is_current():
-                report["schema"] = "not the version this code needs: run flask db upgrade"
+            if (schema := schema_in_words()) != "ok":
+                report["schema"] = schema
             elif not takes_writes():
                 report["database"] = (
                     "read-only: it takes no writes (a standby server, or set read-only)"
