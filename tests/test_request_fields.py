@@ -294,3 +294,21 @@ def test_emoji_count_as_the_character_counter_shows_them(client, text: str, refu
         assert "must be 1,500 characters or less" in words_of(response.get_data(as_text=True))
     entry = fields.FIELDS_BY_NAME["reflection"]
     assert (fields.stored_value_problem(entry, text) is not None) == refused  # the import counts the same way
+
+
+def test_no_field_promises_when_a_session_will_be_arranged() -> None:
+    """CONTENT.md: a response time is stated only where the deployment sets one (the acknowledgement's
+    RESPONSE_TIME_TEXT). Found (content review): the "How soon" hint said the facilitators "will try
+    to arrange a session within the time you choose"."""
+    promising = re.compile(r"\bwill (?:try to )?(?:arrange|contact|offer)", re.IGNORECASE)
+    said = [
+        (entry.name, text)
+        for entry in FIELDS
+        for words in (entry.label, entry.hint)
+        if words is not None
+        for text in (words.for_mode("practitioner"), words.for_mode("supervision"))
+        if promising.search(text)
+    ]
+    assert said == []
+    how_soon = next(entry for entry in FIELDS if entry.name == "how_soon")
+    assert how_soon.hint is not None and "not a promise" in how_soon.hint.for_mode("practitioner")

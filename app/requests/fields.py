@@ -696,8 +696,9 @@ FIELDS: tuple[Field, ...] = (
         "radios",
         Words("How soon would you like a session?", "How soon would the practitioner like a session?"),
         hint=Words(
-            "The facilitators will try to arrange a session within the time you choose.",
-            "The facilitators will try to arrange a session within the time chosen.",
+            # Not a promise (CONTENT.md: a response time is said only where one is set up; found,
+            # content review: "will try to arrange a session within the time you choose").
+            "This helps the facilitators plan. It is not a promise of a date."
         ),
         options={"two_weeks": "Within 2 weeks", "month": "Within a month", "flexible": "Flexible"},
         section="timing",

@@ -217,7 +217,9 @@ OUTCOMES: dict[str, Expected] = {
         words=[r"adult social care", r"come back to Space to Think"],
     ),
     "R": Expected(
-        heading=r"safeguarding lead",
+        # CONTENT.md: "Tell your agency's safeguarding lead: the partnership's practice review procedure
+        # applies" (found, content review: the heading said a review "may be needed").
+        heading=r"safeguarding lead now: the practice review procedure applies",
         cites=[r"practice review policy and procedure"],
         phones=set(),
         pages={"practice_reviews"},
