@@ -296,9 +296,35 @@ EMAIL_CONTEXTS: dict[str, list[dict]] = {
 }
 
 
+SESSION_EMAILS = ("invitation", "cancellation", "reminder")
+
+
 def test_every_email_template_is_checked_for_broken_paragraphs() -> None:
-    found = {str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.txt")}
+    # (A name starting "_" is a part included in emails, checked in each of them.)
+    found = {str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.txt") if not path.name.startswith("_")}
     assert found == set(EMAIL_CONTEXTS)
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["requests/acknowledgement.txt", *(f"sessions/{kind}.txt" for kind in SESSION_EMAILS), "sessions/feedback.txt"],
+)
+def test_every_email_to_a_practitioner_gives_the_numbers_to_call_if_a_child_is_at_risk(
+    app: Flask, template: str
+) -> None:
+    """Found (content review): the session invitations, reminders, cancellations and the feedback
+    email said "contact children's social care now" with no number, where the acknowledgement gave
+    the emergency contacts' numbers and hours, as the outcome pages' footer does."""
+    with app.test_request_context():
+        from app.pack import current_contacts
+
+        emergency = current_contacts().emergency
+        assert emergency
+        for context in EMAIL_CONTEXTS[template]:
+            body = render_template(template, **context)
+            assert "Space to Think is not an urgent route. If a child is at risk of harm" in body
+            for contact in emergency:
+                assert f"- {contact.name}: {contact.phone or contact.detail}" in body, (template, contact.name)
 
 
 @pytest.mark.parametrize("template", sorted(EMAIL_CONTEXTS))
