@@ -630,6 +630,28 @@ def test_a_password_made_only_of_the_partnerships_words_is_refused(app: Flask, w
         assert service.password_problem("Salford river walks daily", "alice@example.org", "Alice") is None
 
 
+@pytest.mark.parametrize(
+    "email, name, weak",
+    [
+        ("jo.li@salford.gov.uk", "Jo Li", "jo.li@salford.gov.uk"),  # the account's own address
+        ("f3@example.org", "F Three", "f3@example.org"),
+        ("al@council.example.org", "Al Doe", "AL@COUNCIL.EXAMPLE.ORG"),
+        ("sam@salford.gov.uk", "Sam Cole", "Sam Salford 2026"),  # a short name and the place
+        ("sam@salford.gov.uk", "Sam Cole", "Sam Cole 2026!!"),
+    ],
+)
+def test_a_password_made_of_the_accounts_own_address_or_short_name_is_refused(
+    app: Flask, email: str, name: str, weak: str
+) -> None:
+    """Found (security review): the account's own email address was accepted as its password
+    when each part of it was under 4 letters, as was "Sam Salford 2026" for Sam Cole."""
+    with app.app_context():
+        problem = service.password_problem(weak, email, name)
+        assert problem is not None and "without your name, your email" in problem, weak
+        # A passphrase of other words is still taken, whatever short words it shares with them.
+        assert service.password_problem("Jolly lilac sandals glow", email, name) is None
+
+
 def test_the_common_password_list_is_the_published_one_read_with_its_look_alikes() -> None:
     text = service.COMMON_PASSWORDS_FILE.read_text(encoding="utf-8")
     header = [line for line in text.splitlines() if line.startswith("# ")]

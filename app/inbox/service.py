@@ -176,14 +176,21 @@ def partnership_words() -> set[str]:
     return {word for word in words if len(word) >= 3}
 
 
-def made_of_partnership_words(lowered: str) -> bool:
+def made_of_partnership_words(lowered: str, personal: AbstractSet[str] = frozenset()) -> bool:
     """Whether the letters of a lower-case password (look-alike digits and symbols read as
     letters: ``password_bases``) are only the partnership's words, one or more, in any order
     ("salford2025", "Salford Safeguarding", "SSCP Salford 2025!": found, security review, the
-    last two were accepted: only one word alone was refused)."""
-    words = partnership_words() | {"space", "to", "think"}
+    last two were accepted: only one word alone was refused), and the ``personal`` words (the
+    account's name and email address: ``personal_words``)."""
+    words = partnership_words() | {"space", "to", "think"} | set(personal)
     candidates = {re.sub(r"[^a-z]", "", lowered)} | {re.sub(r"[^a-z]", "", base) for base in password_bases(lowered)}
     return any(_segments_into(letters, words) for letters in candidates if letters)
+
+
+def personal_words(email: str, name: str) -> set[str]:
+    """The runs of letters of an account's email address (its domain's too) and name, however
+    short: "jo.li@salford.gov.uk", "Jo Li" give jo, li, salford, gov, uk."""
+    return set(re.findall(r"[a-z]+", f"{email} {name}".lower()))
 
 
 def _segments_into(letters: str, words: AbstractSet[str]) -> bool:
@@ -287,7 +294,9 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     if (
         "password" in lowered
         or "spacetothink" in lowered.replace(" ", "")
-        or made_of_partnership_words(lowered)
+        # Found (security review): the account's own address as its password ("jo.li@salford.gov.uk"),
+        # and "Sam Salford 2026" for Sam, were taken: only parts of 4 letters or more were looked for.
+        or made_of_partnership_words(lowered, personal_words(email, name))
         or len(set(lowered)) < 6
         or password.isdigit()
         or any(part in lowered for part in personal)
