@@ -392,6 +392,23 @@ def test_street_addresses(address: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text, address",
+    [
+        # Found (security review): a flat by its block or its estate, and a house by its number
+        # alone, went unwarned.
+        ("Family at flat 4, Block B, Ordsall estate", "flat 4, Block B"),
+        ("They live in flat 12 on the Ordsall estate.", "flat 12 on the Ordsall estate"),
+        ("Apartment 3 block C is damp.", "Apartment 3 block C"),
+        ("Dad and the Smiths at number 22 argue.", "the Smiths at number 22"),
+        ("Mum lives at number 22 with her partner.", "lives at number 22"),
+        ("He is staying at no. 4 for now.", "staying at no. 4"),
+    ],
+)
+def test_a_flat_by_its_block_or_estate_and_a_house_by_its_number(text: str, address: str) -> None:
+    assert kinds(text) == [("address", address)]
+
+
+@pytest.mark.parametrize(
     "text, street",
     [
         # Found: a street named without a house number went unwarned.
@@ -837,6 +854,8 @@ def test_named_schools(school: str) -> None:
         "3 agencies view it differently",
         "a flat 3 floors up",
         "a flat 3 bedroom house",
+        "She is at number 3 on the waiting list.",
+        "The flat 2 floors up on the estate is empty.",
         # A meeting room is where a session is held, not anyone's home.
         "Room 12, Acacia House",
     ],

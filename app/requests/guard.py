@@ -399,6 +399,21 @@ _FLAT = re.compile(
     r"(?P<type>(?i:house|court|ct|tower|towers|lodge|mansions|buildings|building|heights|point|hall|block|"
     rf"apartments|flats|wharf|quay|mill|works|{_STREET_TYPES}))\.?(?![\w'\u2019])"
 )
+# A flat by its number and its block, or its estate by name: "flat 4, Block B", "Flat 12 on the
+# Ordsall estate", "apartment 3, block C". Found (security review): no street and no building's
+# name, so nothing was warned about. ("a flat 3 floors up" has neither after it.)
+_FLAT_IN_A_BLOCK_OR_ESTATE = re.compile(
+    r"(?<![\w'\u2019])(?i:flat|apartment|apt\.?)\s{0,3}\d{1,4}[A-Za-z]?(?:\s{0,3},\s{0,3}|\s{1,3})"
+    r"(?:(?i:block)\s{1,3}[A-Za-z0-9]{1,2}(?![\w'\u2019])"
+    r"|(?:(?i:on|in)\s{1,3}(?i:the)\s{1,3})?[A-Z][a-z'\u2019\-]{1,39}\s{1,3}(?i:estate)(?![\w'\u2019]))"
+)
+# A house by its number alone, where someone lives or a family is ("lives at number 22", "the
+# Smiths at number 22", "staying at no. 4"). Found (security review): not warned about. "at number 3
+# on the waiting list" says neither.
+_AT_NUMBER = re.compile(
+    r"(?:(?i:lives?|lived|living|stays?|stayed|staying|resides?|resided|residing)|(?i:the)\s{1,3}[A-Z][a-z'\u2019\-]{1,39}s)"
+    r"\s{1,3}(?i:at)\s{1,3}(?i:number|no\.?)\s{0,3}\d{1,4}[A-Za-z]?(?![\w'\u2019])"
+)
 # A street named without a house number: one to three capitalised words and a street type written
 # as in a name ("lives on Acacia Avenue", "moved to Mill Lane", "the flat on Station Road"; found,
 # privacy review: only an address with a house number was warned about). Only the street types
@@ -1751,6 +1766,9 @@ def _addresses(text: str) -> Iterator[Finding]:
         if match["type"].lower() in ("court", "ct") and name.split()[-1].lower() in _COURTS:
             continue
         if all(word[0].isupper() for word in name.split()) or not _ordinary_words(name):
+            yield _finding("address", match)
+    for pattern in (_FLAT_IN_A_BLOCK_OR_ESTATE, _AT_NUMBER):
+        for match in pattern.finditer(text):
             yield _finding("address", match)
 
 
