@@ -2354,6 +2354,33 @@ def test_an_update_after_an_unsent_one_lists_only_what_changed_since_what_was_se
     assert changes_listed(smtp_server.mailbox.messages[-1]) == ["- the joining instructions or place"]
 
 
+def test_a_change_undone_before_its_update_went_sends_nothing(session_app: Flask, smtp_server: SmtpServer) -> None:
+    """Found (facilitators' review): a session's start changed, then at once changed back, emailed
+    each practitioner invited a second "Invitation", the same as the one they had, and the page
+    said they "will be emailed the update"."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)
+    day = uk_today() + dt.timedelta(days=14)
+    assert arrange(client, reference, day=day, start_time="12:00", place="Room 4").status_code == 302
+    assert invite(client, reference).status_code == 302
+    assert run_outbox(session_app).sent == 1
+    session_id = session_id_of(session_app, reference)
+    changed = change_session(client, session_id, day=day, start_time="13:00", place="Room 9")
+    assert "will be emailed the update" in text(client.get(changed.location))
+    back = change_session(client, session_id, day=day, start_time="12:00", place="Room 4")
+    assert back.status_code == 302
+    page = " ".join(text(client.get(back.location)).split())
+    assert "No one had been sent an invitation yet" not in page and "will be emailed the update" not in page
+    assert "were last sent these very details (the change before had not been emailed yet), so nothing was" in page
+    assert run_outbox(session_app).sent == 0
+    # A change that stays is sent, as before, and says what changed since what they have.
+    assert change_session(client, session_id, day=day, start_time="12:30", place="Room 4").status_code == 302
+    assert run_outbox(session_app).sent == 1
+    assert changes_listed(smtp_server.mailbox.messages[-1]) == ["- the time (it was midday)"]
+
+
 def session_email_bodies(app: Flask) -> dict[str, str]:
     """The text of each session email queued, by kind (the last of each kind)."""
     with app.app_context():

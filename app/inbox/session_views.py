@@ -710,7 +710,7 @@ def session_page(session_id: str) -> Response | str:
         db.session.rollback()
         flash(str(refused), IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
-    done(changed_words(space_session, updated), "change-session", "the session's details")
+    done(changed_words(space_session, *updated), "change-session", "the session's details")
     if not space_session.has_started:
         warn_if_after_due([stored for stored, _ in sessions.members(space_session)], space_session)
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
@@ -727,10 +727,18 @@ def refused_session_change(form: SessionForm, findings: list[Any] | None = None,
     return show_refused_form(kept_page(session_form=form, place_findings=findings or [], session_problem=problem))
 
 
-def changed_words(space_session: SpaceSession, updated: int) -> str:
+def changed_words(space_session: SpaceSession, updated: int, nothing_new: int = 0) -> str:
     """What saving the change form did, in words: moved to when it took place (nothing emailed),
-    or changed, with the updates sent."""
-    return TOOK_PLACE_SAVED if space_session.has_started else f"Session changed. {update_words(updated)}"
+    or changed, with the updates sent (``nothing_new``: practitioners invited who already have the
+    session as it is now: changed back before their update went)."""
+    if space_session.has_started:
+        return TOOK_PLACE_SAVED
+    if nothing_new and not updated:
+        return (
+            "Session changed. The practitioners invited were last sent these very details (the change before "
+            "had not been emailed yet), so nothing was emailed"
+        )
+    return f"Session changed. {update_words(updated)}"
 
 
 def moved_there_already(space_session: SpaceSession, form: SessionForm) -> bool:

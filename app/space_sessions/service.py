@@ -813,13 +813,15 @@ def hold_request(request: StoredRequest) -> str:
     return was
 
 
-def change_session(session: SpaceSession, details: SessionDetails, actor: str) -> int:
+def change_session(session: SpaceSession, details: SessionDetails, actor: str) -> tuple[int, int]:
     """Change a session still to come: its date, time, length, format or place; every
     practitioner already invited is sent the update (same UID, next SEQUENCE): one for a
     practitioner with several requests invited to it, naming them all. Returns how many
-    practitioners were sent one (``count_practitioners``). Refused (``SessionRefused``) once it
-    has started or been cancelled. Moved to a start already gone (a session held earlier than
-    arranged: confirmed on the form, ``SessionForm.start_to_confirm``), no one is sent anything."""
+    practitioners were sent one (``count_practitioners``), and how many invited were sent none as
+    they already have the session as it is now (changed back before their update went). Refused
+    (``SessionRefused``) once it has started or been cancelled. Moved to a start already gone (a
+    session held earlier than arranged: confirmed on the form, ``SessionForm.start_to_confirm``),
+    no one is sent anything."""
     lock_session(session)
     if (refused := cannot_change(session)) is not None:
         raise SessionRefused("session", refused)
@@ -848,9 +850,18 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
             people.setdefault(practitioner_email(request).lower() or f"request {request.id}", []).append(request)
             place.invited_sequence = session.sequence
             updated.append(request)
+    nothing_new: list[StoredRequest] = []
     for first, *rest in people.values():
         for other in rest:
             _drop_unsent(other)  # its invitation or reminder not sent yet has the session as it was
+        if _nothing_new_for([first, *rest], session):
+            # Changed and changed back before the update went (found, facilitators' review: each
+            # was emailed a second invitation, the same as the one they had): the update waiting
+            # goes, and nothing is sent; their calendar has the session as it is.
+            _drop_unsent(first)
+            updated = [request for request in updated if request not in (first, *rest)]
+            nothing_new.append(first)
+            continue
         _queue_session_email(first, session, INVITATION, before=before, also=[other.reference for other in rest])
     # One event for each request in it; for a session with none (none should be changeable: the
     # last request to leave one cancels it, and one held for a request has started), one event
@@ -870,7 +881,30 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     for reference in references or [None]:
         audit.add_event("session_changed", reference, actor, f"{in_trail(session)}{was}")
     db.session.commit()
-    return count_practitioners(updated)
+    return count_practitioners(updated), count_practitioners(nothing_new)
+
+
+def _nothing_new_for(requests: Sequence[StoredRequest], session: SpaceSession) -> bool:
+    """Whether a practitioner (their ``requests`` invited to the session, the first the one their
+    emails go to) was last sent the session as it is now: the same details in the email and the
+    same entry in its calendar file, with nothing waiting for them but updates of its details (a
+    first invitation, or one naming another place of theirs, waiting is news), and none being
+    sent now (it would leave them with other details)."""
+    first = requests[0]
+    sent, entry = words_last_sent(first, session), entry_last_sent(first, session)
+    if sent is None or entry is None or _invitation_being_sent(requests):
+        return False
+    now = session_words(session)
+    in_their_calendar = (session.starts_at, session.ends_at, session.place or "")
+    if any(sent[key] != now[key] for key in CHANGE_WORDS) or entry != in_their_calendar:
+        return False
+    waiting = [
+        message
+        for request in requests
+        for message in request.outbox
+        if message.kind == INVITATION and message.sent_at is None and message.given_up_at is None
+    ]
+    return all(message.subject.startswith(SUBJECTS["update"].split("(")[0]) for message in waiting)
 
 
 STARTED_NOT_CANCELLED = (
