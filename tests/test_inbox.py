@@ -2227,6 +2227,32 @@ def test_request_data_of_the_right_shape_is_imported(app: Flask) -> None:
     assert [event.reference for event in events(app, "viewed")] == [document["reference"]]
 
 
+def test_a_request_sent_days_ago_and_imported_now_is_not_said_to_be_late_with_its_pdf(app: Flask) -> None:
+    """Found (facilitators' review): a request sent on 20 November, imported from its PDF, opened
+    at once saying its PDF "is still not made, though the request came in at 20 November": tell
+    whoever runs the service, "the part of it that makes PDFs ... may have stopped". It is timed
+    from the import."""
+    import datetime as dt
+
+    from app.models import utcnow
+
+    client, _ = signed_in(app)
+    document = valid_document(app)
+    document["submitted_at"] = (utcnow() - dt.timedelta(days=2)).replace(microsecond=0).isoformat() + "Z"
+    response = upload(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
+    assert response.status_code == 302
+    page = text(client.get(response.location))
+    assert "is still not made, though the request came in" not in page
+    assert "may have stopped" not in page
+    # Imported over a quarter of an hour ago, and still no PDF: said, as for a request sent then.
+    with app.app_context():
+        db.session.execute(
+            update(AuditEvent).where(AuditEvent.action == "imported").values(at=utcnow() - dt.timedelta(minutes=20))
+        )
+        db.session.commit()
+    assert "may have stopped" in text(client.get(response.location))
+
+
 def test_an_upload_that_cannot_be_imported_says_what_to_do_instead(app: Flask) -> None:
     """Found (words review): "it has no request data attached", "damaged or incomplete, so it
     cannot be imported" and "made by a newer version" said what was wrong and stopped there."""

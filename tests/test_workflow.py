@@ -1484,6 +1484,15 @@ def test_the_same_email_advice_to_mark_a_duplicate_goes_once_one_is_marked_a_dup
     listed = same_email(first)
     assert second in listed and third in listed
     assert "Check whether it is about the same situation" in listed  # the third: not yet marked
+    # Found (facilitators' review): a request marked a duplicate of another request (not of this
+    # one) still drew the advice: it has been dealt with. The third is marked a duplicate of a fourth.
+    with app.app_context():
+        fourth = make_request(details={**VALID_DETAILS, "email": "someone.else@example.org"}).request
+        marked = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == third))
+        marked.status, marked.duplicate_of = "duplicate", str(fourth.reference)
+        db.session.commit()
+    listed = same_email(first)
+    assert third in listed and "about the same situation" not in listed
 
 
 def test_a_status_chosen_on_a_page_opened_before_another_move_is_refused_not_applied(app: Flask) -> None:

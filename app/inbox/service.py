@@ -819,6 +819,23 @@ def stayed_signed_in_since(facilitator: Facilitator, since: dt.datetime) -> bool
     return db.session.scalar(found.limit(1)) is not None
 
 
+def pdf_overdue(stored: StoredRequest, after: dt.timedelta) -> bool:
+    """Whether the request's PDF is still not made ``after`` it reached this inbox: when it was
+    sent, or, imported from a request PDF, when it was imported (found, facilitators' review: a
+    request sent weeks before and imported a moment ago said at once that the part of the service
+    that makes PDFs "may have stopped")."""
+    now = utcnow()
+    if stored.pdf_made_at is not None or now - stored.created_at <= after:
+        return False
+    imported = db.session.scalar(
+        select(AuditEvent.at)
+        .where(AuditEvent.reference == stored.reference, AuditEvent.action == "imported")
+        .order_by(AuditEvent.at.desc())
+        .limit(1)
+    )
+    return imported is None or now - imported > after
+
+
 def record_failed_sign_in(email: str, locked: bool, detail: str = "") -> str:
     """Note a sign-in that failed (wrong email or password, or an inactive account) in the audit
     log: which account it was for, by id, or that there is none, with the address's tag; never

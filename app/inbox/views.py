@@ -1345,7 +1345,7 @@ def render_request_page(
         # Its PDF not made long after the request came in, with no failure recorded: the outbox
         # worker has not tried (stopped, say). Found (dependency review): the page said "usually
         # within a minute" however long the worker had been stopped.
-        pdf_overdue=stored.pdf_made_at is None and utcnow() - stored.created_at > listing.RETRY_OVERDUE_AFTER,
+        pdf_overdue=service.pdf_overdue(stored, listing.RETRY_OVERDUE_AFTER),
         overdue=workflow.is_overdue(stored.status, stored.due_on, uk_today()),
         # A session is still to be held (the deletion date says to hold it before then).
         session_to_come=stored.status in (*workflow.AWAITING_SESSION, sessions.ARRANGED),
