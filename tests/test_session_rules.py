@@ -445,7 +445,7 @@ def test_not_held_is_refused_before_the_session_starts_and_says_what_to_do(sessi
     # no one in it, was cancelled without a word. It says what leaving the session did.
     shown = text(client.get(f"/inbox/requests/{reference}"))
     assert "Status changed to session offered. It is no longer in the session on" in shown
-    assert "No one else was in that session, so it is closed." in shown
+    assert "No one else was in that session, so the session itself is ended." in shown
     # Its page says so, not "Cancelled", as if called off beforehand (found, facilitator review).
     session_page = text(client.get(f"/inbox/sessions/{session_id}"))
     assert "data-not-held" in session_page and "data-cancelled" not in session_page

@@ -3137,7 +3137,7 @@ def test_moving_on_with_the_status_form_leaves_the_session_and_tells_the_practit
     banner = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(request_url(closed)))).split())
     assert "Status changed to closed. It is no longer in the session on " in banner
     assert "The practitioner will be emailed a cancellation of their invitation. View the status" in banner
-    assert "so it is cancelled" not in banner  # the other request is still in it
+    assert "so the session itself is cancelled" not in banner  # the other request is still in it
     session_has_started(session_app, held)
     response = post_form(client, request_url(held), status[held], {"status": "session_held"})
     assert response.status_code == 302 and status_of(session_app, held) == "session_held"

@@ -1163,10 +1163,12 @@ def leave_session(request: StoredRequest) -> list[str]:
     if session.cancelled_at is None and not members(session) and not held_members(session):
         session.cancelled_at = utcnow()
         session.sequence += 1
+        # "The session itself": the request's own status is said beside it ("closed" is one of a
+        # request's: found, facilitators' review, "so it is closed" read as the request).
         said.append(
-            "No one else was in that session, so it is closed."
+            "No one else was in that session, so the session itself is ended."
             if session.has_started
-            else "No one else was in that session, so it is cancelled."
+            else "No one else was in that session, so the session itself is cancelled."
         )
     return said
 
