@@ -1612,6 +1612,28 @@ def test_a_note_naming_the_practitioner_is_not_taken_for_naming_a_child(app: Fla
     assert len(events(app, "note_added")) == 2
 
 
+def test_a_note_naming_a_facilitator_is_not_taken_for_naming_a_child(app: Flask) -> None:
+    """Found (facilitators' review): "Anna: practitioner agreed to Tuesday" and "Spoke to Ben about
+    it" were warned about as naming a person: the facilitators' own names, as their accounts give
+    them, are not a child's or a family's. Anyone else's still is, and so is theirs said to be
+    someone's ("Kim (7)"), and a deactivated account's name is no longer exempt."""
+    client, _ = signed_in(app)  # Sam Facilitator
+    kim = add_colleague(app)  # Kim Colleague
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    for note in ("Kim: practitioner agreed to Tuesday.", "Spoke to Sam about it.", "Kim Colleague will call."):
+        assert post_form(client, page, f"{page}/notes", {"text": note}).status_code == 302, note
+    for note in ("Kayden asked to join.", "Kim (7) was upset at school.", "Kim Jones is the child's aunt."):
+        refused = post_form(client, page, f"{page}/notes", {"text": note})
+        assert refused.status_code == 200 and "govuk-error-summary" in text(refused), note
+    with app.app_context():
+        colleague = db.session.get(Facilitator, kim)
+        colleague.active = False
+        db.session.commit()
+    refused = post_form(client, page, f"{page}/notes", {"text": "Kim will call back."})
+    assert refused.status_code == 200 and "govuk-error-summary" in text(refused)
+
+
 def test_a_note_form_sent_twice_adds_the_note_once(app: Flask, monkeypatch) -> None:
     """Found (facilitator review): after "Add note", Back showed the request page with the browser
     keeping the note's text in the box; "Add note" again added the same note a second time. Now

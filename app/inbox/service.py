@@ -1422,10 +1422,14 @@ def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: st
     made only of its words is theirs, not a child's or a family's, and is not a finding, unless
     the text says it is someone's ("Alex (7)"). Found (facilitators' review): "Alex asked to join
     the Thursday group" was refused as naming a person, and facilitators name the practitioner
-    all the time: a warning that comes every time is clicked past when it matters."""
+    all the time: a warning that comes every time is clicked past when it matters. The same holds
+    for the facilitators' own names, as their accounts give them (found, facilitators' review:
+    "Anna: practitioner agreed to Tuesday" and "Spoke to Ben about it" were warned about)."""
     places = current_partnership().places
     found = scan_with_cued_names(text, kinds, places)
-    own = set(_name_words(requester or ""))
+    if not found:
+        return found
+    own = set(_name_words(requester or "")) | (facilitators_name_words() if "person_name" in kinds else set())
     if not own or "person_name" not in kinds:
         return found
     cued = [(finding.start, finding.end) for finding in names_with_a_cue(text, places)]
@@ -1436,6 +1440,14 @@ def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: st
         return finding.kind == "person_name" and bool(words) and words <= own and not said_to_be_someones
 
     return [finding for finding in found if not theirs(finding)]
+
+
+def facilitators_name_words() -> set[str]:
+    """The words of the names of the inbox's facilitators' accounts (active ones), in small letters."""
+    names = db.session.scalars(
+        select(Facilitator.display_name).where(Facilitator.active.is_(True), Facilitator.role == FACILITATOR)
+    )
+    return {word for name in names for word in _name_words(name)}
 
 
 def _name_words(name: str) -> list[str]:
