@@ -2354,6 +2354,31 @@ def test_an_update_after_an_unsent_one_lists_only_what_changed_since_what_was_se
     assert changes_listed(smtp_server.mailbox.messages[-1]) == ["- the joining instructions or place"]
 
 
+def test_send_invitation_warns_when_the_address_was_refused_for_good(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (facilitators' review): the acknowledgement to a work email the mail server refused
+    for good ("550 no such mailbox") was given up, and "Send invitation" was then offered with no
+    word that the invitation would be refused too."""
+    session_app.config["SEND_ACKNOWLEDGEMENTS"] = True
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    right = offered(session_app)
+    flush(session_app, smtp_server)  # its acknowledgement went
+    refused = VALID_DETAILS["email"]
+    smtp_server.mailbox.refuse[refused] = "550 5.1.1 No such mailbox here"
+    wrong = offered(session_app)
+    flush(session_app, smtp_server)  # its acknowledgement is refused for good
+    day = uk_today() + dt.timedelta(days=14)
+    for reference in (wrong, right):
+        assert arrange(client, reference, day=day, start_time="14:30").status_code == 302
+    page = " ".join(text(client.get(request_url(wrong))).split())
+    assert "data-address-refused" in page
+    assert f"The mail server refused {refused} for good when an earlier email about this request was sent" in page
+    assert "Send invitation" in page  # still offered: the facilitator may know better
+    assert "data-address-refused" not in text(client.get(request_url(right)))
+
+
 def test_a_change_undone_before_its_update_went_sends_nothing(session_app: Flask, smtp_server: SmtpServer) -> None:
     """Found (facilitators' review): a session's start changed, then at once changed back, emailed
     each practitioner invited a second "Invitation", the same as the one they had, and the page

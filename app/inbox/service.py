@@ -1108,6 +1108,21 @@ def unsent_tried(request_id: int) -> list[OutboxMessage]:
     )
 
 
+def address_refused_for_good(request: StoredRequest) -> str | None:
+    """The practitioner's work email, if the mail server refused it for good (a 5xx reply to the
+    address: "550 no such mailbox") for an email about this request; else None. Found
+    (facilitators' review): with the acknowledgement refused so, "Send invitation" was offered
+    with no word that the invitation would be refused too."""
+    address = str((request.details or {}).get("email") or "").strip().lower()
+    if not address:
+        return None
+    for message in unsent_tried(request.id):
+        refused = (message.last_error or "").startswith("SMTPRecipientsRefused: 5")
+        if refused and message.given_up_at is not None and message.recipient.strip().lower() == address:
+            return address
+    return None
+
+
 def email_problems(request: StoredRequest) -> list[EmailProblem]:
     """The request's emails that were tried and have not gone out, oldest first, each in a
     sentence for the request page. (Emails not tried yet are simply waiting for the worker.)"""

@@ -1342,6 +1342,7 @@ def render_request_page(
         duplicates=service.duplicates_of(stored),
         same_email=service.same_email_requests(stored),
         email_problems=service.email_problems(stored),
+        address_refused=service.address_refused_for_good(stored),
         # Its PDF not made long after the request came in, with no failure recorded: the outbox
         # worker has not tried (stopped, say). Found (dependency review): the page said "usually
         # within a minute" however long the worker had been stopped.
