@@ -3781,6 +3781,9 @@ def test_a_single_signed_name_in_no_list_is_found(text: str, signed: list[str]) 
         ("both children at St John’s", "St John’s"),
         ("The 14 year old at St Mary's said", "St Mary's"),
         ("he goes to ST MARY'S", "ST MARY'S"),
+        # Found (facilitators' review): after a name and an age in brackets.
+        ("Jayden (7) at St Mary's has said things at school", "St Mary's"),
+        ("the twins (9 yrs) at St Anne's", "St Anne's"),
     ],
 )
 def test_a_school_named_by_its_saint_after_going_or_a_child_there_is_found(text: str, found: str) -> None:

@@ -2011,7 +2011,8 @@ _SCHOOL_BY_ITS_SAINT = re.compile(
 _SCHOOL_BY_ITS_SAINTS_POSSESSIVE = re.compile(
     r"(?<![\w'\u2019])(?i:(?:goes|go)\s{1,3}to|(?:girl|boy|child|son|daughter|kid|kids|children"
     r"|pupil|pupils|student|students|teenager|brother|sister|sibling|siblings|twins|(?:year|years|yr|yrs)"
-    r"\s{1,3}old)\s{1,3}at)\s{1,3}"
+    # An age in brackets after a name: "Jayden (7) at St Mary's" (found, facilitators' review).
+    r"\s{1,3}old|\(\s{0,2}\d{1,2}\s{0,2}(?:y|yo|yrs?|years?)?\s{0,2}\))\s{1,3}at)\s{1,3}"
     r"(?P<name>(?i:st\.?|saint)\s{1,3}[A-Za-z][A-Za-z\-]{1,39}['\u2019](?i:s))(?![\w'\u2019\-])"
 )
 # After it, words for worship: a church's, not a school's ("the family goes to St Peter's every Sunday").
