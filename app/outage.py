@@ -42,11 +42,51 @@ QUERY_CANCELED_SQLSTATE = "57014"
 # unavailable (503: the request not sent, the answers kept), and the log says what to run.
 # A missing column whose name is also a function's (`requests.mode`: PostgreSQL reads `table.name` as
 # `name(table)`, "WITHIN GROUP is required for ordered-set aggregate mode") is wrong_object_type, 42809.
+# Each is told so only when the database does lack something the code uses (``schema_words``): the
+# same SQLSTATEs come from a bug in a query (found, regression review: `nextval('requests')`, a
+# table as a sequence, was told "run db upgrade", with no traceback).
 SCHEMA_BEHIND_SQLSTATES = frozenset({"42703", "42P01", "42809"})  # undefined_column, undefined_table
 SCHEMA_BEHIND_WORDS = (
     "the database is not at the version this code needs (a table or column it uses is missing): run "
     "flask --app wsgi db upgrade (after a backup)"
 )
+# The same, the database at this code's migration: a table or column renamed or dropped by hand.
+SCHEMA_CHANGED_WORDS = (
+    "a table or column this code uses is missing, though the database is at this code's migration: it was "
+    "changed by hand; put it back as the migrations leave it (or restore a backup)"
+)
+
+
+def schema_words(error: BaseException | None) -> str | None:
+    """For an error that says a table or column is missing (PostgreSQL's ``SCHEMA_BEHIND_SQLSTATES``,
+    SQLite's "no such table" or "no such column"): what is wrong with the database, looked at now
+    (in an app context): ``SCHEMA_BEHIND_WORDS`` if it is not at this code's migration (or cannot
+    be looked at), ``SCHEMA_CHANGED_WORDS`` if it is but lacks something; None if it has every
+    table and column the code uses (the error is a bug in a query), or for any other error."""
+    original = error.orig if isinstance(error, DBAPIError) else error
+    missing_on_sqlite = isinstance(original, sqlite3.OperationalError) and str(original).startswith(
+        ("no such table", "no such column")
+    )
+    if getattr(original, "sqlstate", None) not in SCHEMA_BEHIND_SQLSTATES and not missing_on_sqlite:
+        return None
+    from flask import has_app_context
+
+    if not has_app_context():
+        return SCHEMA_BEHIND_WORDS
+    from alembic.runtime.migration import MigrationContext
+
+    from .extensions import db
+    from .schema import expected_heads, missing_from_the_database  # (app.schema imports this module)
+
+    try:
+        with db.engine.connect() as connection:
+            if frozenset(MigrationContext.configure(connection).get_current_heads()) != expected_heads():
+                return SCHEMA_BEHIND_WORDS
+            return SCHEMA_CHANGED_WORDS if missing_from_the_database(connection) else None
+    except SQLAlchemyError:
+        return SCHEMA_BEHIND_WORDS
+
+
 # What libpq and psycopg say of a host name not found (only matched, never logged).
 _HOST_NOT_FOUND = re.compile(
     r"failed to resolve host|could not translate host name|Name or service not known|nodename nor servname"
@@ -86,7 +126,7 @@ def is_database_outage(error: BaseException | None) -> bool:
     if isinstance(error, OUTAGE_ERRORS):
         return True
     sqlstate = getattr(error.orig, "sqlstate", None) if isinstance(error, DBAPIError) else None
-    return sqlstate == READ_ONLY_SQLSTATE or sqlstate in SCHEMA_BEHIND_SQLSTATES
+    return sqlstate == READ_ONLY_SQLSTATE or (sqlstate in SCHEMA_BEHIND_SQLSTATES and schema_words(error) is not None)
 
 
 def outage_in_words(error: BaseException) -> str:
@@ -104,8 +144,8 @@ def outage_in_words(error: BaseException) -> str:
         )
     elif sqlstate == READ_ONLY_SQLSTATE:
         words = "the database takes no writes now (a standby, or set read-only)"
-    elif sqlstate in SCHEMA_BEHIND_SQLSTATES:
-        words = SCHEMA_BEHIND_WORDS
+    elif said := schema_words(error):
+        words = said
     elif sqlstate in INSUFFICIENT_RESOURCES:
         # Found (operator review): a full disk was logged as "the database is not answering".
         words = INSUFFICIENT_RESOURCES[sqlstate]
@@ -154,8 +194,7 @@ def log_database_error(error: SQLAlchemyError, during: str = "on a request") -> 
             _outage_said["since"] += 1
             return
         more, _outage_said["at"], _outage_said["since"] = _outage_said["since"], now, 0
-        original = error.orig if isinstance(error, DBAPIError) else None
-        behind = getattr(original, "sqlstate", None) in SCHEMA_BEHIND_SQLSTATES
+        behind = schema_words(error) is not None
         # A database not upgraded is the operator's to mend, not weather to wait out: an error, with
         # the statement that met it (found, regression review: a warning, with no statement, which
         # an alert on errors never saw).
@@ -172,10 +211,10 @@ def log_database_error(error: SQLAlchemyError, during: str = "on a request") -> 
     original = error.orig if isinstance(error, DBAPIError) else None
     sqlstate = getattr(original, "sqlstate", None) or "unknown"
     statement = " ".join(str(getattr(error, "statement", "") or "").split())[:STATEMENT_LOG_LIMIT]
-    if sqlstate in SCHEMA_BEHIND_SQLSTATES:
+    if words := schema_words(error):
         # The operator's to mend, said in one line, an error, with its statement and no frames
         # (found, regression review: in a command, a warning and fifty lines a cron job would mail).
-        log.error("Database error %s: %s; statement: %s", during, SCHEMA_BEHIND_WORDS, statement or "none")
+        log.error("Database error %s: %s; statement: %s", during, words, statement or "none")
         return
     frames = "".join(traceback.format_tb(error.__traceback__))
     level = logging.WARNING if is_database_outage(error) else logging.ERROR
@@ -231,13 +270,11 @@ def said_in_one_line(command: click.Command) -> None:
                 # past its few seconds, were told the database did not answer, to check it was running.
                 raise click.ClickException(SQLITE_BUSY_WORDS) from None
             original = error.orig if isinstance(error, DBAPIError) else error
-            if getattr(original, "sqlstate", None) in SCHEMA_BEHIND_SQLSTATES:
+            if words := schema_words(error):
                 # Found (regression review): a column missing (the database not upgraded) was "did
                 # not answer ... check that it is running", sending the operator to the wrong place.
                 log_database_error(error, during="in a command")
-                raise click.ClickException(
-                    f"{SCHEMA_BEHIND_WORDS[0].upper()}{SCHEMA_BEHIND_WORDS[1:]}, so the command did not finish."
-                ) from None
+                raise click.ClickException(f"{words[0].upper()}{words[1:]}, so the command did not finish.") from None
             if getattr(original, "sqlstate", None) == QUERY_CANCELED_SQLSTATE:
                 # Found (dependency review): a command held up by a lock (a migration, a
                 # transaction left open in psql) said the database did not answer, and to check it

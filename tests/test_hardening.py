@@ -1485,6 +1485,32 @@ def test_a_database_fault_in_a_command_is_reported_without_the_rows_values(app: 
     assert "the database is not answering" not in logged, logged  # it answered: it refused the change
 
 
+@both_databases
+def test_a_query_naming_what_the_database_never_had_is_a_bug_not_a_database_to_upgrade(app: Flask) -> None:
+    """Found (regression review): the SQLSTATEs of a missing column or table (42703, 42P01, 42809)
+    come from a bug in a query as well (`nextval('requests')`, a table taken for a sequence), which
+    was then answered as the database not upgraded (503, "run db upgrade", no traceback). They are
+    so only when the database lacks a table or column the code uses."""
+    from app.outage import is_database_outage, outage_in_words, schema_words
+
+    postgres = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    statements = (
+        ["SELECT nextval('requests')", "SELECT no_such_column FROM requests", "SELECT 1 FROM no_such_table"]
+        if postgres
+        else ["SELECT no_such_column FROM requests", "SELECT 1 FROM no_such_table"]
+    )
+    with app.app_context():
+        for statement in statements:
+            with pytest.raises(sa.exc.DBAPIError) as raised:
+                db.session.execute(sa.text(statement))
+            db.session.rollback()
+            assert schema_words(raised.value) is None, statement
+            if postgres:  # (on SQLite every OperationalError is still taken for an outage)
+                assert not is_database_outage(raised.value), statement
+            said = outage_in_words(raised.value)
+            assert "db upgrade" not in said and "changed by hand" not in said, statement
+
+
 @pytest.mark.postgres
 # `mode` is also the name of one of PostgreSQL's functions: the column missing is another error
 # (42809, "WITHIN GROUP is required for ordered-set aggregate mode"; found: operator review).
@@ -1502,8 +1528,15 @@ def test_send_request_to_a_database_not_upgraded_says_it_was_not_sent_and_the_lo
         walker = to_outcome(client)
         fill_details(walker)
         assert walker.get("/request/check-answers").status_code == 200
+        from alembic.script import ScriptDirectory
+
+        from app.schema import MIGRATIONS, expected_heads
+
+        [head] = expected_heads()
+        before = ScriptDirectory(str(MIGRATIONS)).get_revision(head).down_revision
         with other.begin() as changing:  # as a database left at the release before
             changing.exec_driver_sql(f"ALTER TABLE requests RENAME COLUMN {column} TO {column}_later")
+            changing.execute(sa.text("UPDATE alembic_version SET version_num = :before"), {"before": before})
         caplog.set_level(logging.WARNING)
         from app import outage
 
@@ -1528,8 +1561,18 @@ def test_send_request_to_a_database_not_upgraded_says_it_was_not_sent_and_the_lo
         assert "did not answer" not in status.output, status.output
         [logged] = [record for record in caplog.records if "Database error in a command" in record.getMessage()]
         assert logged.levelno == logging.ERROR and 'File "' not in logged.getMessage()  # one line, no frames
-        # The health check and a start say so too, naming the column (operator review: "ok", and
-        # started, while every request sent failed), though the migration recorded is this code's.
+
+        # At this code's migration, the column still missing: changed by hand, said so, not "run db
+        # upgrade", which would do nothing (regression review). The health check and a start say so
+        # too, naming the column (operator review: "ok", and started, while every request sent failed).
+        with other.begin() as changing:
+            changing.execute(sa.text("UPDATE alembic_version SET version_num = :head"), {"head": head})
+        caplog.clear()
+        monkeypatch.setattr(outage, "_outage_said", {"at": -outage.OUTAGE_LOG_EVERY_SECONDS, "since": 0})
+        assert walker.post("/request/submit", walker.shown).status_code == 503
+        said = [record for record in caplog.records if "Database error on a request" in record.getMessage()]
+        assert said and "it was changed by hand; put it back as the migrations leave it" in said[0].getMessage()
+        assert "db upgrade" not in said[0].getMessage()
         health = client.get("/healthz")
         assert health.status_code == 503, health.get_json()
         assert health.get_json()["schema"] == (
