@@ -402,6 +402,15 @@ def test_street_addresses(address: str) -> None:
         ("Dad and the Smiths at number 22 argue.", "the Smiths at number 22"),
         ("Mum lives at number 22 with her partner.", "lives at number 22"),
         ("He is staying at no. 4 for now.", "staying at no. 4"),
+        # Regression review: without "the", estates of several words, "in Block B", "Blk", "#22".
+        ("flat 12 on Ordsall estate", "flat 12 on Ordsall estate"),
+        ("flat 9 on the Lower Kersal estate", "flat 9 on the Lower Kersal estate"),
+        ("flat 12 on the St. Mary's estate", "flat 12 on the St. Mary's estate"),
+        ("Flat 4 in Block B", "Flat 4 in Block B"),
+        ("Apt 4, Blk B", "Apt 4, Blk B"),
+        ("They're at number 22", "They're at number 22"),
+        ("the O'Briens at number 22", "the O'Briens at number 22"),
+        ("the Smiths at #22", "the Smiths at #22"),
     ],
 )
 def test_a_flat_by_its_block_or_estate_and_a_house_by_its_number(text: str, address: str) -> None:
@@ -856,6 +865,15 @@ def test_named_schools(school: str) -> None:
         "a flat 3 bedroom house",
         "She is at number 3 on the waiting list.",
         "The flat 2 floors up on the estate is empty.",
+        # Regression review: a place in a list or a queue, a priority, a slot, a centre, a kind of flat.
+        "The family lives at number 3 on the waiting list for rehousing.",
+        "Dad stays at no. 1 priority on the list.",
+        "The Hendersons at no. 2 in the queue for a school place.",
+        "This is the Mondays at number 5 slot.",
+        "Item 4: the Williams at number 2 on the agenda",
+        "Mum stayed at No 5 children's centre for the session.",
+        "She is in a flat 2 Council estate",
+        "Flat 3 Victorian estate houses are common round here.",
         # A meeting room is where a session is held, not anyone's home.
         "Room 12, Acacia House",
     ],

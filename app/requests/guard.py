@@ -403,16 +403,26 @@ _FLAT = re.compile(
 # Ordsall estate", "apartment 3, block C". Found (security review): no street and no building's
 # name, so nothing was warned about. ("a flat 3 floors up" has neither after it.)
 _FLAT_IN_A_BLOCK_OR_ESTATE = re.compile(
-    r"(?<![\w'\u2019])(?i:flat|apartment|apt\.?)\s{0,3}\d{1,4}[A-Za-z]?(?:\s{0,3},\s{0,3}|\s{1,3})"
-    r"(?:(?i:block)\s{1,3}[A-Za-z0-9]{1,2}(?![\w'\u2019])"
-    r"|(?:(?i:on|in)\s{1,3}(?i:the)\s{1,3})?[A-Z][a-z'\u2019\-]{1,39}\s{1,3}(?i:estate)(?![\w'\u2019]))"
+    # Not "a flat 2 ...": a kind of flat (regression review: "in a flat 2 Council estate").
+    r"(?<![\w'\u2019])(?<!\b[Aa]\s)(?i:flat|apartment|apt\.?)\s{0,3}\d{1,4}[A-Za-z]?(?:\s{0,3},\s{0,3}|\s{1,3})"
+    r"(?:(?i:in|on|at)\s{1,3})?"
+    r"(?:(?i:block|blk\.?)\s{1,3}[A-Za-z0-9]{1,3}(?![\w'\u2019])"
+    # One to three capitalised words before "estate" (the Lower Kersal estate, St. Mary's estate),
+    # not an estate's houses or agents ("Flat 3 Victorian estate houses": regression review).
+    r"|(?:(?i:the)\s{1,3})?(?:[A-Z][a-z'\u2019\-.]{0,39}\s{1,3}){0,2}[A-Z][a-z'\u2019\-]{1,39}\s{1,3}(?i:estate)"
+    r"(?![\w'\u2019])(?!\s{1,3}(?i:houses?|homes?|flats?|agents?|agency)(?![\w'\u2019])))"
 )
 # A house by its number alone, where someone lives or a family is ("lives at number 22", "the
-# Smiths at number 22", "staying at no. 4"). Found (security review): not warned about. "at number 3
-# on the waiting list" says neither.
+# Smiths at number 22", "they're at #22", "staying at no. 4"). Found (security review): not warned
+# about. Not a place in a list, a queue or an agenda, nor a priority, a slot or a centre
+# ("at number 3 on the waiting list", "at no. 1 priority": regression review).
 _AT_NUMBER = re.compile(
-    r"(?:(?i:lives?|lived|living|stays?|stayed|staying|resides?|resided|residing)|(?i:the)\s{1,3}[A-Z][a-z'\u2019\-]{1,39}s)"
-    r"\s{1,3}(?i:at)\s{1,3}(?i:number|no\.?)\s{0,3}\d{1,4}[A-Za-z]?(?![\w'\u2019])"
+    r"(?<![\w'\u2019])(?:(?i:lives?|lived|living|stays?|stayed|staying|resides?|resided|residing|are|is|they['\u2019]re)"
+    r"|(?i:the)\s{1,3}(?:O['\u2019])?[A-Z][a-z'\u2019\-]{1,39}s)"
+    r"\s{1,3}(?i:at)\s{1,3}(?:(?i:number|no\.?)\s{0,3}|#\s{0,2})\d{1,4}[A-Za-z]?(?![\w'\u2019])"
+    r"(?!\s{0,3}(?:(?i:on|in|of)\s{1,3}(?:(?i:the|a|an|their|her|his|our)\s{1,3})?(?:(?i:waiting)\s{1,3})?"
+    r"(?i:list|queue|agenda|league|charts?|table|rankings?|order|line)"
+    r"|(?i:priority|slot|children['\u2019]s|centre|center|place|spot|position)(?![\w'\u2019])))"
 )
 # A street named without a house number: one to three capitalised words and a street type written
 # as in a name ("lives on Acacia Avenue", "moved to Mill Lane", "the flat on Station Road"; found,
