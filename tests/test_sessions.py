@@ -2405,6 +2405,18 @@ def test_a_change_undone_before_its_update_went_sends_nothing(session_app: Flask
     assert run_outbox(session_app).sent == 1
     assert changes_listed(smtp_server.mailbox.messages[-1]) == ["- the time (it was midday)"]
 
+    # Found (regression review): a second request of theirs put in the session and invited, its
+    # invitation not sent yet, then a change undone: that invitation was dropped, and never sent.
+    second = offered(session_app)  # the same practitioner (the same work email)
+    flush(session_app, smtp_server)  # the facilitators' email about it
+    assert arrange_with(client, second, {"session": str(session_id)}).status_code == 302
+    assert invite(client, second).status_code == 302
+    assert change_session(client, session_id, day=day, start_time="15:00", place="Room 4").status_code == 302
+    assert change_session(client, session_id, day=day, start_time="12:30", place="Room 4").status_code == 302
+    assert run_outbox(session_app).sent == 1
+    sent = smtp_server.mailbox.messages[-1]
+    assert sent["Subject"].startswith(("Invitation:", "Updated invitation:")) and second in sent["Subject"]
+
 
 def session_email_bodies(app: Flask) -> dict[str, str]:
     """The text of each session email queued, by kind (the last of each kind)."""

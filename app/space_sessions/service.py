@@ -852,16 +852,19 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
             updated.append(request)
     nothing_new: list[StoredRequest] = []
     for first, *rest in people.values():
-        for other in rest:
-            _drop_unsent(other)  # its invitation or reminder not sent yet has the session as it was
+        # Looked at before anything waiting is dropped: a second place's invitation waiting is news
+        # (found, regression review: dropped first, it was never sent).
         if _nothing_new_for([first, *rest], session):
             # Changed and changed back before the update went (found, facilitators' review: each
             # was emailed a second invitation, the same as the one they had): the update waiting
             # goes, and nothing is sent; their calendar has the session as it is.
-            _drop_unsent(first)
+            for request in (first, *rest):
+                _drop_unsent(request)
             updated = [request for request in updated if request not in (first, *rest)]
             nothing_new.append(first)
             continue
+        for other in rest:
+            _drop_unsent(other)  # its invitation or reminder not sent yet has the session as it was
         _queue_session_email(first, session, INVITATION, before=before, also=[other.reference for other in rest])
     # One event for each request in it; for a session with none (none should be changeable: the
     # last request to leave one cancels it, and one held for a request has started), one event
@@ -886,13 +889,18 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
 
 def _nothing_new_for(requests: Sequence[StoredRequest], session: SpaceSession) -> bool:
     """Whether a practitioner (their ``requests`` invited to the session, the first the one their
-    emails go to) was last sent the session as it is now: the same details in the email and the
-    same entry in its calendar file, with nothing waiting for them but updates of its details (a
-    first invitation, or one naming another place of theirs, waiting is news), and none being
-    sent now (it would leave them with other details)."""
-    first = requests[0]
-    sent, entry = words_last_sent(first, session), entry_last_sent(first, session)
-    if sent is None or entry is None or _invitation_being_sent(requests):
+    emails go to) was last sent the session as it is now: the last invitation or update sent to
+    them names every one of these requests (a second place invited since, not named, is news:
+    found, regression review), with the same details in the email and the same entry in its
+    calendar file; nothing waits for them but updates of its details, and none is being sent now
+    (it would leave them with other details)."""
+    last = last_invitation_sent(requests[0], session)
+    if last is None or not all(request.reference in last.subject for request in requests):
+        return False
+    if _invitation_being_sent(requests):
+        return False
+    sent, entry = words_last_sent(requests[0], session), entry_last_sent(requests[0], session)
+    if sent is None or entry is None:
         return False
     now = session_words(session)
     in_their_calendar = (session.starts_at, session.ends_at, session.place or "")
