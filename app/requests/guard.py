@@ -413,11 +413,12 @@ _FLAT_IN_A_BLOCK_OR_ESTATE = re.compile(
     r"(?![\w'\u2019])(?!\s{1,3}(?i:houses?|homes?|flats?|agents?|agency)(?![\w'\u2019])))"
 )
 # A house by its number alone, where someone lives or a family is ("lives at number 22", "the
-# Smiths at number 22", "they're at #22", "staying at no. 4"). Found (security review): not warned
-# about. Not a place in a list, a queue or an agenda, nor a priority, a slot or a centre
-# ("at number 3 on the waiting list", "at no. 1 priority": regression review).
+# Smiths at number 22", "staying at #22"). Found (security review): not warned about. Not a place
+# in a list, a queue or an agenda, nor a priority, a slot or a centre ("at number 3 on the waiting
+# list", "at no. 1 priority"), and not after "is" or "are", which a place in any order follows ("the
+# case is at number 2 on the MASH list", "risk is at number 7": regression reviews).
 _AT_NUMBER = re.compile(
-    r"(?<![\w'\u2019])(?:(?i:lives?|lived|living|stays?|stayed|staying|resides?|resided|residing|are|is|they['\u2019]re)"
+    r"(?<![\w'\u2019])(?:(?i:lives?|lived|living|stays?|stayed|staying|resides?|resided|residing)"
     r"|(?i:the)\s{1,3}(?:O['\u2019])?[A-Z][a-z'\u2019\-]{1,39}s)"
     r"\s{1,3}(?i:at)\s{1,3}(?:(?i:number|no\.?)\s{0,3}|#\s{0,2})\d{1,4}[A-Za-z]?(?![\w'\u2019])"
     r"(?!\s{0,3}(?:(?i:on|in|of)\s{1,3}(?:(?i:the|a|an|their|her|his|our)\s{1,3})?(?:(?i:waiting)\s{1,3})?"
