@@ -71,7 +71,7 @@ from . import supervision_record as record
 from .config import MAXIMUMS, StartupError
 from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
 from .inbox.service import PASSWORD_NOTICE_SENT, remove_departed_accounts
-from .models import OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
+from .models import AuditEvent, OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
 from .outage import is_database_outage, log_database_error, outage_in_words
 from .pack import current_pack
 from .pdf import PdfRenderTimeout
@@ -1171,10 +1171,24 @@ def untried_for_too_long(now: dt.datetime | None = None) -> int:
     record stays, and the person who asked for it was left on "being made" (found, operations
     review: the health check said "ok" all the while)."""
     before = (now or utcnow()) - UNTRIED_AFTER
+    # A request imported from its PDF is due from its import, not from when it was first sent (found,
+    # regression review: one sent days before said at once that the worker might not be running).
+    imported_since = (
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.reference == StoredRequest.reference, AuditEvent.action == "imported", AuditEvent.at >= before
+        )
+        .exists()
+    )
     pdfs = db.session.scalar(
         select(func.count())
         .select_from(StoredRequest)
-        .where(StoredRequest.pdf_made_at.is_(None), StoredRequest.pdf_attempts == 0, StoredRequest.created_at < before)
+        .where(
+            StoredRequest.pdf_made_at.is_(None),
+            StoredRequest.pdf_attempts == 0,
+            StoredRequest.created_at < before,
+            ~imported_since,
+        )
     )
     records = db.session.scalar(
         select(func.count())

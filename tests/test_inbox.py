@@ -2275,6 +2275,11 @@ def test_a_request_sent_days_ago_and_imported_now_is_not_said_to_be_late_with_it
     page = text(client.get(response.location))
     assert "is still not made, though the request came in" not in page
     assert "may have stopped" not in page
+    # Nor does the health check say the worker may not be running (regression review).
+    from app.main import views as main_views
+
+    app.extensions.pop(main_views.HEALTH_CHECK_KEY, None)
+    assert client.get("/healthz").get_json()["outbox"] == "ok"
     # Imported over a quarter of an hour ago, and still no PDF: said, as for a request sent then.
     with app.app_context():
         db.session.execute(
@@ -2282,6 +2287,8 @@ def test_a_request_sent_days_ago_and_imported_now_is_not_said_to_be_late_with_it
         )
         db.session.commit()
     assert "may have stopped" in text(client.get(response.location))
+    app.extensions.pop(main_views.HEALTH_CHECK_KEY, None)
+    assert "not tried for over 10 minutes: is the outbox worker running?" in client.get("/healthz").get_json()["outbox"]
 
 
 def test_an_upload_that_cannot_be_imported_says_what_to_do_instead(app: Flask) -> None:
