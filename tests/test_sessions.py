@@ -2398,7 +2398,7 @@ def test_a_change_undone_before_its_update_went_sends_nothing(session_app: Flask
     assert back.status_code == 302
     page = " ".join(text(client.get(back.location)).split())
     assert "No one had been sent an invitation yet" not in page and "will be emailed the update" not in page
-    assert "were last sent these very details (the change before had not been emailed yet), so nothing was" in page
+    assert "The practitioner invited was last sent these very details (the change before had not been emailed" in page
     assert run_outbox(session_app).sent == 0
     # A change that stays is sent, as before, and says what changed since what they have.
     assert change_session(client, session_id, day=day, start_time="12:30", place="Room 4").status_code == 302
@@ -2416,6 +2416,34 @@ def test_a_change_undone_before_its_update_went_sends_nothing(session_app: Flask
     assert run_outbox(session_app).sent == 1
     sent = smtp_server.mailbox.messages[-1]
     assert sent["Subject"].startswith(("Invitation:", "Updated invitation:")) and second in sent["Subject"]
+
+
+def test_a_change_undone_sends_nothing_with_a_place_over_two_lines_or_two_places_sent_apart(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): joining instructions over two lines (a browser sends CRLF; the
+    calendar file gives LF back) made a change undone send an identical invitation again; and so
+    did a practitioner whose two places' invitations had gone one by one (the last named only the
+    second)."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    first = offered(session_app)
+    flush(session_app, smtp_server)
+    day = uk_today() + dt.timedelta(days=14)
+    place = "Room 4\r\nPartnership offices, first floor"
+    assert arrange(client, first, day=day, start_time="12:00", place=place).status_code == 302
+    assert invite(client, first).status_code == 302
+    assert run_outbox(session_app).sent == 1
+    session_id = session_id_of(session_app, first)
+    second = offered(session_app)  # the same practitioner
+    flush(session_app, smtp_server)
+    assert arrange_with(client, second, {"session": str(session_id)}).status_code == 302
+    assert invite(client, second).status_code == 302
+    assert run_outbox(session_app).sent == 1  # its own invitation, naming the second place
+    assert change_session(client, session_id, day=day, start_time="13:00", place=place).status_code == 302
+    back = change_session(client, session_id, day=day, start_time="12:00", place=place)
+    assert "so nothing was emailed" in " ".join(text(client.get(back.location)).split())
+    assert run_outbox(session_app).sent == 0
 
 
 def session_email_bodies(app: Flask) -> dict[str, str]:

@@ -734,9 +734,10 @@ def changed_words(space_session: SpaceSession, updated: int, nothing_new: int = 
     if space_session.has_started:
         return TOOK_PLACE_SAVED
     if nothing_new and not updated:
+        who = "The practitioner invited was" if nothing_new == 1 else f"The {nothing_new} practitioners invited were"
         return (
-            "Session changed. The practitioners invited were last sent these very details (the change before "
-            "had not been emailed yet), so nothing was emailed"
+            f"Session changed. {who} last sent these very details (the change before had not been emailed yet), "
+            "so nothing was emailed"
         )
     return f"Session changed. {update_words(updated)}"
 

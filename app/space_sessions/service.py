@@ -894,8 +894,9 @@ def _nothing_new_for(requests: Sequence[StoredRequest], session: SpaceSession) -
     found, regression review), with the same details in the email and the same entry in its
     calendar file; nothing waits for them but updates of its details, and none is being sent now
     (it would leave them with other details)."""
-    last = last_invitation_sent(requests[0], session)
-    if last is None or not all(request.reference in last.subject for request in requests):
+    told = _invitations_sent(requests[0], session)
+    # Each place named by an invitation or update sent to them (one naming both, or each its own).
+    if not told or not all(any(request.reference in message.subject for message in told) for request in requests):
         return False
     if _invitation_being_sent(requests):
         return False
@@ -903,8 +904,13 @@ def _nothing_new_for(requests: Sequence[StoredRequest], session: SpaceSession) -
     if sent is None or entry is None:
         return False
     now = session_words(session)
-    in_their_calendar = (session.starts_at, session.ends_at, session.place or "")
-    if any(sent[key] != now[key] for key in CHANGE_WORDS) or entry != in_their_calendar:
+    # Joining instructions over two lines are stored as a browser sends them (CRLF) and read back
+    # from the calendar file with LF (found, regression review: an identical email went again).
+    in_their_calendar = (session.starts_at, session.ends_at, _lines(session.place or ""))
+    if (
+        any(sent[key] != now[key] for key in CHANGE_WORDS)
+        or (entry[0], entry[1], _lines(entry[2])) != in_their_calendar
+    ):
         return False
     waiting = [
         message
@@ -913,6 +919,31 @@ def _nothing_new_for(requests: Sequence[StoredRequest], session: SpaceSession) -
         if message.kind == INVITATION and message.sent_at is None and message.given_up_at is None
     ]
     return all(message.subject.startswith(SUBJECTS["update"].split("(")[0]) for message in waiting)
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _invitations_sent(request: StoredRequest, session: SpaceSession) -> list[OutboxMessage]:
+    """The invitations and updates to the session sent to the request's practitioner since the last
+    cancellation of it sent or queued for them (``last_invitation_sent``: the same messages)."""
+    email = practitioner_email(request).lower()
+    sent: list[OutboxMessage] = []
+    if not email:
+        return sent
+    for message in db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.calendar.contains(f"UID:{session.uid}", autoescape=True))
+        .order_by(OutboxMessage.id)
+    ):
+        if message.recipient.lower() != email:
+            continue
+        if message.calendar is not None and "METHOD:CANCEL" in message.calendar:
+            sent = []
+        elif message.kind == INVITATION and message.sent_at is not None:
+            sent.append(message)
+    return sent
 
 
 STARTED_NOT_CANCELLED = (
