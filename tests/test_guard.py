@@ -409,6 +409,10 @@ def test_street_addresses(address: str) -> None:
         ("Flat 4 in Block B", "Flat 4 in Block B"),
         ("Apt 4, Blk B", "Apt 4, Blk B"),
         ("the O'Briens at number 22", "the O'Briens at number 22"),
+        # "is", "are", "they're" before what says where they are (regression review).
+        ("They're at number 22 now.", "They're at number 22"),
+        ("Mum is at no. 14 with the children.", "is at no. 14"),
+        ("The family are at number 9 on the estate.", "are at number 9"),
         ("the Smiths at #22", "the Smiths at #22"),
     ],
 )
@@ -878,6 +882,10 @@ def test_named_schools(school: str) -> None:
         "We are at number 6 in terms of priority for CAMHS.",
         "Risk is at number 7 out of ten on the scale.",
         "They're at #1 on the housing register.",
+        "lives at number 1 on the housing waiting list",
+        "stays at number 1 in the class rankings",
+        "lived at no. 1 in his year group",
+        "He is at #1 in the CAMHS queue.",
         # A meeting room is where a session is held, not anyone's home.
         "Room 12, Acacia House",
     ],

@@ -1621,7 +1621,14 @@ def test_a_note_naming_a_facilitator_is_not_taken_for_naming_a_child(app: Flask)
     kim = add_colleague(app)  # Kim Colleague
     reference = stored_request(app)
     page = f"/inbox/requests/{reference}"
-    for note in ("Kim: practitioner agreed to Tuesday.", "Spoke to Sam about it.", "Kim Colleague will call."):
+    add_facilitator(app, "siobhan@partnership.example", "Siobhán O’Connor")
+    # Typed without the accent, or with the other apostrophe, it is still her name (regression review).
+    for note in (
+        "Kim: practitioner agreed to Tuesday.",
+        "Spoke to Sam about it.",
+        "Kim Colleague will call.",
+        "Siobhan O'Connor will call.",
+    ):
         assert post_form(client, page, f"{page}/notes", {"text": note}).status_code == 302, note
     # (Regression review: a first name of one and a surname of another, together, are someone else's.)
     for note in (
@@ -1629,6 +1636,7 @@ def test_a_note_naming_a_facilitator_is_not_taken_for_naming_a_child(app: Flask)
         "Kim (7) was upset at school.",
         "Kim Jones is the child's aunt.",
         "Sam Colleague hit him.",
+        "Kim Colleague Jones is the stepdad.",  # a longer name, someone else's (regression review)
     ):
         refused = post_form(client, page, f"{page}/notes", {"text": note})
         assert refused.status_code == 200 and "govuk-error-summary" in text(refused), note

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+import unicodedata
 from collections.abc import Mapping, MutableMapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
@@ -1455,8 +1456,11 @@ def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: st
     def theirs(finding: Finding) -> bool:
         words = set(_name_words(finding.text))
         said_to_be_someones = any(start < finding.end and finding.start < end for start, end in cued)
+        # A name that goes on after the words found is a longer one, someone else's ("Ben Smith
+        # Jones" beside the facilitator Ben Smith: found, regression review).
+        goes_on = _NAME_GOES_ON.match(text, finding.end) is not None
         mine = any(words <= name for name in names)
-        return finding.kind == "person_name" and bool(words) and mine and not said_to_be_someones
+        return finding.kind == "person_name" and bool(words) and mine and not said_to_be_someones and not goes_on
 
     return [finding for finding in found if not theirs(finding)]
 
@@ -1469,9 +1473,16 @@ def facilitators_names() -> list[set[str]]:
     return [set(_name_words(name)) for name in names]
 
 
+# After a name: another capitalised word of it, with no punctuation between ("Ben Smith Jones").
+_NAME_GOES_ON = re.compile(r"[ \t]{1,3}[A-Z][a-z'’\-]")
+
+
 def _name_words(name: str) -> list[str]:
-    """The words of a name, in small letters ("O'Neil-Brown, Jo" → o'neil-brown, jo)."""
-    return [word.casefold() for word in re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", name)]
+    """The words of a name, in small letters, their accents and apostrophes as plain as typed on
+    any keyboard ("O’Neil-Brown, Zoë" → o'neil-brown, zoe: found, regression review: "Sinead"
+    and a curly apostrophe were not taken for "Sinéad O'Connor")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).replace("’", "'")
+    return [word.casefold() for word in re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", plain)]
 
 
 def requester_name(request: StoredRequest) -> str | None:

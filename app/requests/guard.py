@@ -419,10 +419,19 @@ _FLAT_IN_A_BLOCK_OR_ESTATE = re.compile(
 # case is at number 2 on the MASH list", "risk is at number 7": regression reviews).
 _AT_NUMBER = re.compile(
     r"(?<![\w'\u2019])(?:(?i:lives?|lived|living|stays?|stayed|staying|resides?|resided|residing)"
-    r"|(?i:the)\s{1,3}(?:O['\u2019])?[A-Z][a-z'\u2019\-]{1,39}s)"
+    r"|(?i:the)\s{1,3}(?:O['\u2019])?[A-Z][a-z'\u2019\-]{1,39}s"
+    # "is", "are", "they're" only before what says where they are, not a place in an order: "Mum
+    # is at no. 14 with the children", "they're at #22 now" (regression review: missed once "is"
+    # and "are" were left out for "the case is at number 2 on the MASH list").
+    r"|(?P<being>(?i:is|are|they['\u2019]re|we['\u2019]re)))"
     r"\s{1,3}(?i:at)\s{1,3}(?:(?i:number|no\.?)\s{0,3}|#\s{0,2})\d{1,4}[A-Za-z]?(?![\w'\u2019])"
-    r"(?!\s{0,3}(?:(?i:on|in|of)\s{1,3}(?:(?i:the|a|an|their|her|his|our)\s{1,3})?(?:(?i:waiting)\s{1,3})?"
-    r"(?i:list|queue|agenda|league|charts?|table|rankings?|order|line)"
+    r"(?(being)(?=\s{0,3}(?:[.,;:!)]|$|(?i:with|now|since|for\s{1,3}now|at\s{1,3}the\s{1,3}moment|on\s{1,3}the"
+    r"\s{1,3}(?:[A-Za-z'\u2019\-]{1,40}\s{1,3})?estate)(?![\w'\u2019]))))"
+    # Not a place in a list, a queue, a register or a class, up to three words before it ("on the
+    # housing waiting list", "in the class rankings", "in his year group": regression review).
+    r"(?!\s{0,3}(?:(?i:on|in|of)\s{1,3}(?:[A-Za-z'\u2019\-]{1,40}\s{1,3}){0,3}"
+    r"(?i:list|lists|queue|agenda|league|charts?|table|rankings?|order|line|register|band|scale|class|group"
+    r"|rota|programme|program|plan|steps)(?![\w'\u2019])"
     r"|(?i:priority|slot|children['\u2019]s|centre|center|place|spot|position)(?![\w'\u2019])))"
 )
 # A street named without a house number: one to three capitalised words and a street type written
