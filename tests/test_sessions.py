@@ -3526,6 +3526,32 @@ def test_one_of_two_requests_leaving_a_session_does_not_take_it_out_of_the_pract
 
 
 @both_databases
+def test_a_place_leaving_after_a_change_not_yet_emailed_keeps_the_calendar_at_the_new_time(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): a practitioner with two places, both invited; the session moved
+    to 3pm, and before the update went one place left. The update went (3pm), then "No longer in
+    your session" with a calendar file at the time she had been sent, one SEQUENCE higher: her
+    calendar went back to the old time, and she would have come at the wrong one."""
+    smtp_server.start()
+    client, first, _second, _bobs = one_person_twice_and_another(session_app, smtp_server)
+    uid, group = uid_of(session_app, first), session_id_of(session_app, first)
+    smtp_server.mailbox.messages.clear()
+    assert change_session(client, group, start_time="15:00").status_code == 302  # not emailed yet
+    response = post_form(client, request_url(first), request_url(first, "status"), {"status": "closed"})
+    assert response.status_code == 302
+    run_outbox(session_app)
+    hers = [message for message in smtp_server.mailbox.messages if message["To"] in (ALICE, ALICE_AGAIN)]
+    last = max(hers, key=lambda message: int(calendar_of(message).events[0]["SEQUENCE"]))
+    assert first in last["Subject"] and not last["Subject"].startswith("Cancelled")
+    start = calendar_of(last).events[0].decoded("DTSTART")
+    assert start.astimezone(UK).strftime("%H:%M") == "15:00", (start, [m["Subject"] for m in hers])
+    body = " ".join(body_of(last).split())
+    assert "at 3:00pm (UK time). Its details have changed since you were sent them: the time (it was 10:00am)." in body
+    assert str(calendar_of(last).events[0]["UID"]) == uid
+
+
+@both_databases
 def test_a_second_invitation_to_the_same_session_says_so_and_when_the_session_moves_her_one_entry_names_both(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:

@@ -1692,13 +1692,21 @@ def _queue_session_email(
     now = session_words(session)
     # The event as the calendar file gives it: the session as it is, but see below.
     starts_at, ends_at, location = session.starts_at, session.ends_at, session.place
-    if kind == CANCELLATION and (sent := words_last_sent(request, session)) is not None:
+    # For a place that leaves while they keep another in a session still to come, their calendar
+    # entry stays, updated by this email's file: to the session as it is now. Found (regression
+    # review): moved, and the place left before the update went (the update, on the request
+    # leaving, was dropped with it), the file gave the time they had been sent, and their entry
+    # stayed at a time the session no longer had. The text says the session as it is now too.
+    update_goes_first = kind == CANCELLATION and bool(still_in) and not session.has_started
+    if update_goes_first:
+        before = words_last_sent(request, session)  # what changed since, said (as an update says it)
+    if kind == CANCELLATION and not update_goes_first and (sent := words_last_sent(request, session)) is not None:
         # Moved since to when it took place, with no update (``leave_session``), or moved and
         # cancelled before the update went (found, facilitator review: "your session at 11:00am
         # is cancelled" to a practitioner invited for 10:00am): the cancellation names the date and
         # time the practitioner was sent, the entry in their calendar.
         now = {**now, "date": sent["date"], "time": sent["time"]}
-    if kind == CANCELLATION and (entry := entry_last_sent(request, session)) is not None:
+    if kind == CANCELLATION and not update_goes_first and (entry := entry_last_sent(request, session)) is not None:
         # Its calendar file too (found: one of two places of theirs not held after such a move
         # sent an update of their entry at the start it was moved to, days gone, and their
         # calendar moved the entry into the past; and, regression review, a session moved and
