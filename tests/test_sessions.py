@@ -3525,30 +3525,63 @@ def test_one_of_two_requests_leaving_a_session_does_not_take_it_out_of_the_pract
     assert [m["To"] for m in smtp_server.mailbox.messages[sent_before:]] == [ALICE, ALICE_AGAIN]
 
 
+def alices_last(server: SmtpServer) -> Any:
+    """The email to Alice (either way she typed her address) with the highest SEQUENCE: what her calendar keeps."""
+    hers = [message for message in server.mailbox.messages if message["To"] in (ALICE, ALICE_AGAIN)]
+    return max(hers, key=lambda message: int(calendar_of(message).events[0]["SEQUENCE"]))
+
+
+def start_of(message: Any) -> str:
+    return calendar_of(message).events[0].decoded("DTSTART").astimezone(UK).strftime("%H:%M")
+
+
 @both_databases
 def test_a_place_leaving_after_a_change_not_yet_emailed_keeps_the_calendar_at_the_new_time(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:
     """Found (regression review): a practitioner with two places, both invited; the session moved
-    to 3pm, and before the update went one place left. The update went (3pm), then "No longer in
-    your session" with a calendar file at the time she had been sent, one SEQUENCE higher: her
-    calendar went back to the old time, and she would have come at the wrong one."""
+    to 3pm, and before the update went one place left. The update, on the request leaving, went
+    with it; "No longer in your session" gave the time she had been sent, one SEQUENCE higher: her
+    calendar kept 10am, and she would have come at the wrong time. The update goes after it now."""
     smtp_server.start()
-    client, first, _second, _bobs = one_person_twice_and_another(session_app, smtp_server)
+    client, first, second, _bobs = one_person_twice_and_another(session_app, smtp_server)
     uid, group = uid_of(session_app, first), session_id_of(session_app, first)
     smtp_server.mailbox.messages.clear()
     assert change_session(client, group, start_time="15:00").status_code == 302  # not emailed yet
     response = post_form(client, request_url(first), request_url(first, "status"), {"status": "closed"})
-    assert response.status_code == 302
+    assert "so they will be emailed the update" in " ".join(text(client.get(response.location)).split())
     run_outbox(session_app)
-    hers = [message for message in smtp_server.mailbox.messages if message["To"] in (ALICE, ALICE_AGAIN)]
-    last = max(hers, key=lambda message: int(calendar_of(message).events[0]["SEQUENCE"]))
-    assert first in last["Subject"] and not last["Subject"].startswith("Cancelled")
-    start = calendar_of(last).events[0].decoded("DTSTART")
-    assert start.astimezone(UK).strftime("%H:%M") == "15:00", (start, [m["Subject"] for m in hers])
-    body = " ".join(body_of(last).split())
-    assert "at 3:00pm (UK time). Its details have changed since you were sent them: the time (it was 10:00am)." in body
-    assert str(calendar_of(last).events[0]["UID"]) == uid
+    last = alices_last(smtp_server)
+    assert last["Subject"].startswith("Updated invitation") and second in last["Subject"], last["Subject"]
+    assert start_of(last) == "15:00" and str(calendar_of(last).events[0]["UID"]) == uid
+    assert changes_listed(last) == ["- the time (it was 10:00am)"]
+
+    # Found (regression review): moved back to 10am then, she must be told (her calendar has 3pm).
+    assert change_session(client, group, start_time="10:00").status_code == 302
+    run_outbox(session_app)
+    assert start_of(alices_last(smtp_server)) == "10:00"
+
+
+@both_databases
+def test_a_place_that_left_and_came_back_is_announced_though_a_change_is_undone(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): a place of hers left the session ("No longer in your session"),
+    was put back and invited, and the session was changed and changed back before anything went:
+    nothing went, and she was never told the place was back (its invitation before it left counted)."""
+    smtp_server.start()
+    client, first, second, _bobs = one_person_twice_and_another(session_app, smtp_server)
+    group = session_id_of(session_app, first)
+    post_form(client, request_url(second), request_url(second, "status"), {"status": "session_offered"})
+    run_outbox(session_app)
+    smtp_server.mailbox.messages.clear()
+    assert arrange_with(client, second, {"session": str(group)}).status_code == 302
+    assert invite(client, second).status_code == 302
+    assert change_session(client, group, start_time="15:00").status_code == 302
+    assert change_session(client, group, start_time="10:00").status_code == 302
+    run_outbox(session_app)
+    last = alices_last(smtp_server)
+    assert second in last["Subject"] and start_of(last) == "10:00", last["Subject"]
 
 
 @both_databases

@@ -889,28 +889,19 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
 
 def _nothing_new_for(requests: Sequence[StoredRequest], session: SpaceSession) -> bool:
     """Whether a practitioner (their ``requests`` invited to the session, the first the one their
-    emails go to) was last sent the session as it is now: the last invitation or update sent to
-    them names every one of these requests (a second place invited since, not named, is news:
-    found, regression review), with the same details in the email and the same entry in its
-    calendar file; nothing waits for them but updates of its details, and none is being sent now
-    (it would leave them with other details)."""
+    emails go to) was last sent the session as it is now: every one of these requests named by an
+    invitation or update sent to them since anything else about the session was (a second place
+    invited since, not named, is news; after a place left, "No longer in your session", the
+    invitations before it no longer count: found, regression reviews), the same details in the
+    email and the same entry in its calendar file (``_has_the_session_as_it_is``), nothing
+    waiting for them but updates of its details, and none being sent now (it would leave them
+    with other details)."""
     told = _invitations_sent(requests[0], session)
-    # Each place named by an invitation or update sent to them (one naming both, or each its own).
     if not told or not all(any(request.reference in message.subject for message in told) for request in requests):
         return False
     if _invitation_being_sent(requests):
         return False
-    sent, entry = words_last_sent(requests[0], session), entry_last_sent(requests[0], session)
-    if sent is None or entry is None:
-        return False
-    now = session_words(session)
-    # Joining instructions over two lines are stored as a browser sends them (CRLF) and read back
-    # from the calendar file with LF (found, regression review: an identical email went again).
-    in_their_calendar = (session.starts_at, session.ends_at, _lines(session.place or ""))
-    if (
-        any(sent[key] != now[key] for key in CHANGE_WORDS)
-        or (entry[0], entry[1], _lines(entry[2])) != in_their_calendar
-    ):
+    if not _has_the_session_as_it_is(requests[0], session):
         return False
     waiting = [
         message
@@ -921,13 +912,38 @@ def _nothing_new_for(requests: Sequence[StoredRequest], session: SpaceSession) -
     return all(message.subject.startswith(SUBJECTS["update"].split("(")[0]) for message in waiting)
 
 
+def _invitation_waiting_for(request: StoredRequest, session: SpaceSession) -> bool:
+    """Whether the request has an invitation or update to the session queued, not sent nor given up."""
+    return any(
+        message.kind == INVITATION
+        and message.sent_at is None
+        and message.given_up_at is None
+        and f"UID:{session.uid}" in (message.calendar or "")
+        for message in request.outbox
+    )
+
+
+def _has_the_session_as_it_is(request: StoredRequest, session: SpaceSession) -> bool:
+    """Whether the last invitation or update sent to the request's practitioner gave the session as it
+    is now: the same details in the email and the same entry in its calendar file."""
+    sent, entry = words_last_sent(request, session), entry_last_sent(request, session)
+    if sent is None or entry is None:
+        return False
+    now = session_words(session)
+    in_their_calendar = (session.starts_at, session.ends_at, _lines(session.place or ""))
+    return (
+        all(sent[key] == now[key] for key in CHANGE_WORDS)
+        and (entry[0], entry[1], _lines(entry[2])) == in_their_calendar
+    )
+
+
 def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _invitations_sent(request: StoredRequest, session: SpaceSession) -> list[OutboxMessage]:
     """The invitations and updates to the session sent to the request's practitioner since the last
-    cancellation of it sent or queued for them (``last_invitation_sent``: the same messages)."""
+    other email about it sent or queued for them (a cancellation, "no longer in it" for one place)."""
     email = practitioner_email(request).lower()
     sent: list[OutboxMessage] = []
     if not email:
@@ -939,9 +955,9 @@ def _invitations_sent(request: StoredRequest, session: SpaceSession) -> list[Out
     ):
         if message.recipient.lower() != email:
             continue
-        if message.calendar is not None and "METHOD:CANCEL" in message.calendar:
-            sent = []
-        elif message.kind == INVITATION and message.sent_at is not None:
+        if message.kind != INVITATION:
+            sent = []  # a cancellation, or "no longer in it" for one place: what counted before, no more
+        elif message.sent_at is not None:
             sent.append(message)
     return sent
 
@@ -1335,6 +1351,18 @@ def _leave_beside_another_place(
         )
     if still_invited:
         said.append(f"The session in their calendar is updated to give only {references_in_words(still_invited)}.")
+        invited = [other for other, place in others if place.invited_sequence is not None]
+        waiting = any(_invitation_waiting_for(other, session) for other in invited)
+        if not session.has_started and not waiting and not _has_the_session_as_it_is(invited[0], session):
+            # The session changed since they were last sent it, and the update that said so,
+            # on the request leaving, went with it (found, regression review: their calendar
+            # kept a time the session no longer had). The update goes now, after this email.
+            lead, *rest = invited
+            _queue_session_email(lead, session, INVITATION, also=[other.reference for other in rest])
+            for _, place in others:
+                if place.invited_sequence is not None:
+                    place.invited_sequence = session.sequence
+            said.append("The session has changed since they were last sent it, so they will be emailed the update.")
     if invited_now:
         # Their calendar had the session through this request alone (found: a request closed as a
         # repeat of the one put in its session beside it). The other's invitation, the same event,
@@ -1692,21 +1720,13 @@ def _queue_session_email(
     now = session_words(session)
     # The event as the calendar file gives it: the session as it is, but see below.
     starts_at, ends_at, location = session.starts_at, session.ends_at, session.place
-    # For a place that leaves while they keep another in a session still to come, their calendar
-    # entry stays, updated by this email's file: to the session as it is now. Found (regression
-    # review): moved, and the place left before the update went (the update, on the request
-    # leaving, was dropped with it), the file gave the time they had been sent, and their entry
-    # stayed at a time the session no longer had. The text says the session as it is now too.
-    update_goes_first = kind == CANCELLATION and bool(still_in) and not session.has_started
-    if update_goes_first:
-        before = words_last_sent(request, session)  # what changed since, said (as an update says it)
-    if kind == CANCELLATION and not update_goes_first and (sent := words_last_sent(request, session)) is not None:
+    if kind == CANCELLATION and (sent := words_last_sent(request, session)) is not None:
         # Moved since to when it took place, with no update (``leave_session``), or moved and
         # cancelled before the update went (found, facilitator review: "your session at 11:00am
         # is cancelled" to a practitioner invited for 10:00am): the cancellation names the date and
         # time the practitioner was sent, the entry in their calendar.
         now = {**now, "date": sent["date"], "time": sent["time"]}
-    if kind == CANCELLATION and not update_goes_first and (entry := entry_last_sent(request, session)) is not None:
+    if kind == CANCELLATION and (entry := entry_last_sent(request, session)) is not None:
         # Its calendar file too (found: one of two places of theirs not held after such a move
         # sent an update of their entry at the start it was moved to, days gone, and their
         # calendar moved the entry into the past; and, regression review, a session moved and
