@@ -411,8 +411,12 @@ def test_street_addresses(address: str) -> None:
         ("the O'Briens at number 22", "the O'Briens at number 22"),
         # "is", "are", "they're" before what says where they are (regression review).
         ("They're at number 22 now.", "They're at number 22"),
-        ("Mum is at no. 14 with the children.", "is at no. 14"),
-        ("The family are at number 9 on the estate.", "are at number 9"),
+        ("Mum is at no. 14 with the children.", "Mum is at no. 14"),
+        ("The family are at number 9 on the estate.", "family are at number 9"),
+        # Someone at a number, whatever follows (regression review).
+        ("Mum is at number 14 and dad visits.", "Mum is at number 14"),
+        ("Mum is currently at number 14.", "Mum is currently at number 14"),
+        ("She's at number 4 again.", "She's at number 4"),
         ("the Smiths at #22", "the Smiths at #22"),
     ],
 )
@@ -886,6 +890,12 @@ def test_named_schools(school: str) -> None:
         "stays at number 1 in the class rankings",
         "lived at no. 1 in his year group",
         "He is at #1 in the CAMHS queue.",
+        # Not a person at a number: risk, a referral, a worry (regression review).
+        "Risk is at number 7.",
+        "Priority is at #2 now.",
+        "We are at number 6, so not long to wait.",
+        "Our referral is at number 4, which is good.",
+        "Mum's worry is at number 9 at the moment.",
         # A meeting room is where a session is held, not anyone's home.
         "Room 12, Acacia House",
     ],

@@ -1458,7 +1458,7 @@ def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: st
         said_to_be_someones = any(start < finding.end and finding.start < end for start, end in cued)
         # A name that goes on after the words found is a longer one, someone else's ("Ben Smith
         # Jones" beside the facilitator Ben Smith: found, regression review).
-        goes_on = _NAME_GOES_ON.match(text, finding.end) is not None
+        goes_on = _name_goes_on(text, finding.end)
         mine = any(words <= name for name in names)
         return finding.kind == "person_name" and bool(words) and mine and not said_to_be_someones and not goes_on
 
@@ -1473,8 +1473,27 @@ def facilitators_names() -> list[set[str]]:
     return [set(_name_words(name)) for name in names]
 
 
-# After a name: another capitalised word of it, with no punctuation between ("Ben Smith Jones").
-_NAME_GOES_ON = re.compile(r"[ \t]{1,3}[A-Z][a-z'’\-]")
+# After a name: the next word, with no punctuation between ("Ben Smith Jones").
+_NEXT_NAME_WORD = re.compile(r"[ \t]{1,3}([^\W\d_][\w'’\-]*)")
+# Capitalised words that follow a name in a note and are not part of it ("Ben Smith Monday", "To call").
+_NOT_MORE_OF_A_NAME = frozenset(
+    {
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow"),
+        *("january", "february", "march", "april", "may", "june", "july", "august", "september", "october"),
+        *("november", "december", "am", "pm", "re", "to", "and", "or", "will", "is", "has", "said", "says"),
+        *("called", "rang", "emailed", "agreed", "asked", "spoke", "from", "at", "on", "in", "for", "the"),
+    }
+)
+
+
+def _name_goes_on(text: str, end: int) -> bool:
+    """Whether the name found ending at ``end`` goes on with another capitalised word of a name:
+    then it is a longer name, someone else's ("Ben Smith Jones", "Kim Colleague Émile")."""
+    following = _NEXT_NAME_WORD.match(text, end)
+    if following is None:
+        return False
+    word = following.group(1)
+    return word[0].isupper() and word.casefold() not in _NOT_MORE_OF_A_NAME
 
 
 def _name_words(name: str) -> list[str]:

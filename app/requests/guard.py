@@ -417,22 +417,27 @@ _FLAT_IN_A_BLOCK_OR_ESTATE = re.compile(
 # in a list, a queue or an agenda, nor a priority, a slot or a centre ("at number 3 on the waiting
 # list", "at no. 1 priority"), and not after "is" or "are", which a place in any order follows ("the
 # case is at number 2 on the MASH list", "risk is at number 7": regression reviews).
+_PEOPLE_AT = (
+    r"(?:mum|mother|dad|father|nan|nana|gran|granny|grandma|grandmother|grandad|granddad|grandfather|aunt|auntie"
+    r"|uncle|carer|carers|parent|parents|family|child|children|kids|brother|sister|sibling|siblings|stepdad|stepmum"
+    r"|partner|she|he|they)"
+)
 _AT_NUMBER = re.compile(
     r"(?<![\w'\u2019])(?:(?i:lives?|lived|living|stays?|stayed|staying|resides?|resided|residing)"
     r"|(?i:the)\s{1,3}(?:O['\u2019])?[A-Z][a-z'\u2019\-]{1,39}s"
-    # "is", "are", "they're" only before what says where they are, not a place in an order: "Mum
-    # is at no. 14 with the children", "they're at #22 now" (regression review: missed once "is"
-    # and "are" were left out for "the case is at number 2 on the MASH list").
-    r"|(?P<being>(?i:is|are|they['\u2019]re|we['\u2019]re)))"
+    # Someone "is" or "are" at a number ("Mum is at no. 14", "they're at #22 now", "the family are
+    # currently at number 9"): a person, not risk, a referral or a worry (regression reviews: "the
+    # case is at number 2 on the MASH list", "risk is at number 7" were taken for houses, then
+    # "Mum is at number 14 and dad visits" missed).
+    rf"|(?i:{_PEOPLE_AT}\s{{1,3}}(?:is|are|was|were)|{_PEOPLE_AT}['\u2019](?:s|re))"
+    r"(?:\s{1,3}(?i:currently|now|still))?)"
     r"\s{1,3}(?i:at)\s{1,3}(?:(?i:number|no\.?)\s{0,3}|#\s{0,2})\d{1,4}[A-Za-z]?(?![\w'\u2019])"
-    r"(?(being)(?=\s{0,3}(?:[.,;:!)]|$|(?i:with|now|since|for\s{1,3}now|at\s{1,3}the\s{1,3}moment|on\s{1,3}the"
-    r"\s{1,3}(?:[A-Za-z'\u2019\-]{1,40}\s{1,3})?estate)(?![\w'\u2019]))))"
     # Not a place in a list, a queue, a register or a class, up to three words before it ("on the
     # housing waiting list", "in the class rankings", "in his year group": regression review).
     r"(?!\s{0,3}(?:(?i:on|in|of)\s{1,3}(?:[A-Za-z'\u2019\-]{1,40}\s{1,3}){0,3}"
     r"(?i:list|lists|queue|agenda|league|charts?|table|rankings?|order|line|register|band|scale|class|group"
     r"|rota|programme|program|plan|steps)(?![\w'\u2019])"
-    r"|(?i:priority|slot|children['\u2019]s|centre|center|place|spot|position)(?![\w'\u2019])))"
+    r"|(?i:priority|slot|children['\u2019]s|centre|center|place|spot|position|out\s{1,3}of)(?![\w'\u2019])))"
 )
 # A street named without a house number: one to three capitalised words and a street type written
 # as in a name ("lives on Acacia Avenue", "moved to Mill Lane", "the flat on Station Road"; found,
