@@ -3563,6 +3563,44 @@ def test_a_place_leaving_after_a_change_not_yet_emailed_keeps_the_calendar_at_th
 
 
 @both_databases
+def test_a_place_leaving_beside_an_update_waiting_keeps_her_calendar_at_the_new_time(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): the session moved (its update waiting, on her place that stays),
+    then her other place left: the update went (3pm), then "No longer in your session" at the time
+    she had been sent (10am), one SEQUENCE higher, which her calendar kept. And a second place of
+    hers invited after a move (its invitation waiting), her first place then leaving: the same."""
+    smtp_server.start()
+    client, first, second, _bobs = one_person_twice_and_another(session_app, smtp_server)
+    group = session_id_of(session_app, first)
+    smtp_server.mailbox.messages.clear()
+    assert change_session(client, group, start_time="15:00").status_code == 302  # the update waits, on `first`
+    post_form(client, request_url(second), request_url(second, "status"), {"status": "closed"})
+    run_outbox(session_app)
+    assert start_of(alices_last(smtp_server)) == "15:00"
+    # Changed back: she is told (her calendar has 3pm).
+    assert change_session(client, group, start_time="10:00").status_code == 302
+    run_outbox(session_app)
+    assert start_of(alices_last(smtp_server)) == "10:00"
+
+
+@both_databases
+def test_a_change_undone_after_a_place_left_for_good_sends_nothing(session_app: Flask, smtp_server: SmtpServer) -> None:
+    """Found (regression review): once one of her places had left (and stayed out), a change undone
+    sent her an invitation identical to the one she had, as if the place that stayed were news."""
+    smtp_server.start()
+    client, first, _second, _bobs = one_person_twice_and_another(session_app, smtp_server)
+    group = session_id_of(session_app, first)
+    post_form(client, request_url(first), request_url(first, "status"), {"status": "closed"})
+    run_outbox(session_app)
+    smtp_server.mailbox.messages.clear()
+    assert change_session(client, group, start_time="15:00").status_code == 302
+    assert change_session(client, group, start_time="10:00").status_code == 302
+    run_outbox(session_app)
+    assert [m["Subject"] for m in smtp_server.mailbox.messages if m["To"] in (ALICE, ALICE_AGAIN)] == []
+
+
+@both_databases
 def test_a_place_that_left_and_came_back_is_announced_though_a_change_is_undone(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:

@@ -896,8 +896,7 @@ def _nothing_new_for(requests: Sequence[StoredRequest], session: SpaceSession) -
     email and the same entry in its calendar file (``_has_the_session_as_it_is``), nothing
     waiting for them but updates of its details, and none being sent now (it would leave them
     with other details)."""
-    told = _invitations_sent(requests[0], session)
-    if not told or not all(any(request.reference in message.subject for message in told) for request in requests):
+    if not _all_told(requests, session):
         return False
     if _invitation_being_sent(requests):
         return False
@@ -941,13 +940,15 @@ def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _invitations_sent(request: StoredRequest, session: SpaceSession) -> list[OutboxMessage]:
-    """The invitations and updates to the session sent to the request's practitioner since the last
-    other email about it sent or queued for them (a cancellation, "no longer in it" for one place)."""
-    email = practitioner_email(request).lower()
-    sent: list[OutboxMessage] = []
+def _all_told(requests: Sequence[StoredRequest], session: SpaceSession) -> bool:
+    """Whether each of a practitioner's ``requests`` (the first the one their emails go to) is named
+    by an invitation or update to the session sent to them, and not by a "no longer in it" email
+    since (nor any since a cancellation of the session for them): one place that left and came
+    back is news again (found, regression review), one that left and stays out is not."""
+    email = practitioner_email(requests[0]).lower()
+    told = dict.fromkeys((request.reference for request in requests), False)
     if not email:
-        return sent
+        return False
     for message in db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.calendar.contains(f"UID:{session.uid}", autoescape=True))
@@ -955,11 +956,13 @@ def _invitations_sent(request: StoredRequest, session: SpaceSession) -> list[Out
     ):
         if message.recipient.lower() != email:
             continue
-        if message.kind != INVITATION:
-            sent = []  # a cancellation, or "no longer in it" for one place: what counted before, no more
-        elif message.sent_at is not None:
-            sent.append(message)
-    return sent
+        if message.calendar is not None and "METHOD:CANCEL" in message.calendar:
+            told = dict.fromkeys(told, False)
+        elif message.kind == CANCELLATION or (message.kind == INVITATION and message.sent_at is not None):
+            for reference in told:
+                if reference in message.subject:
+                    told[reference] = message.kind == INVITATION
+    return all(told.values())
 
 
 STARTED_NOT_CANCELLED = (
@@ -1338,12 +1341,20 @@ def _leave_beside_another_place(
         "that this request is no longer in it, with no cancellation: the session stays in their calendar."
     ]
     first, first_place = others[0]
+    invited = [other for other, place in others if place.invited_sequence is not None]
+    update_waiting = any(_invitation_waiting_for(other, session) for other in invited)
     # Found: the entry in their calendar went on naming this request as theirs in the session,
     # and an invitation for another of their places went at the SEQUENCE of the one they had, so
     # a calendar that goes by SEQUENCE could keep the old one.
     with _revision(session):
         _queue_session_email(
-            request, session, CANCELLATION, another_date=another_date, still_in=still_in, still_invited=still_invited
+            request,
+            session,
+            CANCELLATION,
+            another_date=another_date,
+            still_in=still_in,
+            still_invited=still_invited,
+            as_it_is=update_waiting and not session.has_started,
         )
         invited_now = (
             not still_invited
@@ -1351,9 +1362,7 @@ def _leave_beside_another_place(
         )
     if still_invited:
         said.append(f"The session in their calendar is updated to give only {references_in_words(still_invited)}.")
-        invited = [other for other, place in others if place.invited_sequence is not None]
-        waiting = any(_invitation_waiting_for(other, session) for other in invited)
-        if not session.has_started and not waiting and not _has_the_session_as_it_is(invited[0], session):
+        if not session.has_started and not update_waiting and not _has_the_session_as_it_is(invited[0], session):
             # The session changed since they were last sent it, and the update that said so,
             # on the request leaving, went with it (found, regression review: their calendar
             # kept a time the session no longer had). The update goes now, after this email.
@@ -1680,6 +1689,7 @@ def _queue_session_email(
     still_invited: Sequence[str] = (),
     in_hand: bool = False,
     in_place_of: str | None = None,
+    as_it_is: bool = False,
 ) -> OutboxMessage | None:
     """Queue an invitation (or update), cancellation or reminder, its text and calendar file made now
     (``another_date``: a cancellation says the facilitators will offer another date; not when the
@@ -1720,13 +1730,16 @@ def _queue_session_email(
     now = session_words(session)
     # The event as the calendar file gives it: the session as it is, but see below.
     starts_at, ends_at, location = session.starts_at, session.ends_at, session.place
-    if kind == CANCELLATION and (sent := words_last_sent(request, session)) is not None:
+    # ``as_it_is``: a "no longer in it" email after an invitation or update of the session waiting
+    # for their other places, which goes first: it gives the session as it is now too (found,
+    # regression review: at the time last sent, one SEQUENCE higher, it moved their entry back).
+    if kind == CANCELLATION and not as_it_is and (sent := words_last_sent(request, session)) is not None:
         # Moved since to when it took place, with no update (``leave_session``), or moved and
         # cancelled before the update went (found, facilitator review: "your session at 11:00am
         # is cancelled" to a practitioner invited for 10:00am): the cancellation names the date and
         # time the practitioner was sent, the entry in their calendar.
         now = {**now, "date": sent["date"], "time": sent["time"]}
-    if kind == CANCELLATION and (entry := entry_last_sent(request, session)) is not None:
+    if kind == CANCELLATION and not as_it_is and (entry := entry_last_sent(request, session)) is not None:
         # Its calendar file too (found: one of two places of theirs not held after such a move
         # sent an update of their entry at the start it was moved to, days gone, and their
         # calendar moved the entry into the past; and, regression review, a session moved and
