@@ -1479,8 +1479,9 @@ _NEXT_NAME_WORD = re.compile(r"[ \t]{1,3}([^\W\d_][\w'’\-]*)")
 _NOT_MORE_OF_A_NAME = frozenset(
     {
         *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow"),
-        *("january", "february", "march", "april", "may", "june", "july", "august", "september", "october"),
-        *("november", "december", "am", "pm", "re", "to", "and", "or", "will", "is", "has", "said", "says"),
+        # (Not May, June, April or August, nor Will or Said: first names or surnames too.)
+        *("january", "february", "march", "july", "september", "october", "november", "december"),
+        *("am", "pm", "re", "to", "and", "or", "is", "has", "says"),
         *("called", "rang", "emailed", "agreed", "asked", "spoke", "from", "at", "on", "in", "for", "the"),
     }
 )
@@ -1493,7 +1494,10 @@ def _name_goes_on(text: str, end: int) -> bool:
     if following is None:
         return False
     word = following.group(1)
-    return word[0].isupper() and word.casefold() not in _NOT_MORE_OF_A_NAME
+    # A capital then small letters, as a name is written: not an acronym, "I" or "OK" (found,
+    # regression review: "Kim Colleague MASH referral discussed" was taken for a longer name).
+    capitalised = len(word) > 1 and word[0].isupper() and word[1].islower()
+    return capitalised and word.casefold() not in _NOT_MORE_OF_A_NAME
 
 
 def _name_words(name: str) -> list[str]:

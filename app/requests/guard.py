@@ -420,7 +420,7 @@ _FLAT_IN_A_BLOCK_OR_ESTATE = re.compile(
 _PEOPLE_AT = (
     r"(?:mum|mother|dad|father|nan|nana|gran|granny|grandma|grandmother|grandad|granddad|grandfather|aunt|auntie"
     r"|uncle|carer|carers|parent|parents|family|child|children|kids|brother|sister|sibling|siblings|stepdad|stepmum"
-    r"|partner|she|he|they)"
+    r"|partner|she|he|they|girls|boys|son|daughter|baby|boyfriend|girlfriend|husband|wife|young\s{1,3}person)"
 )
 _AT_NUMBER = re.compile(
     r"(?<![\w'\u2019])(?:(?i:lives?|lived|living|stays?|stayed|staying|resides?|resided|residing)"
@@ -430,13 +430,15 @@ _AT_NUMBER = re.compile(
     # case is at number 2 on the MASH list", "risk is at number 7" were taken for houses, then
     # "Mum is at number 14 and dad visits" missed).
     rf"|(?i:{_PEOPLE_AT}\s{{1,3}}(?:is|are|was|were)|{_PEOPLE_AT}['\u2019](?:s|re))"
-    r"(?:\s{1,3}(?i:currently|now|still))?)"
+    r"(?:\s{1,3}(?i:currently|now|still|back))?)"
     r"\s{1,3}(?i:at)\s{1,3}(?:(?i:number|no\.?)\s{0,3}|#\s{0,2})\d{1,4}[A-Za-z]?(?![\w'\u2019])"
     # Not a place in a list, a queue, a register or a class, up to three words before it ("on the
     # housing waiting list", "in the class rankings", "in his year group": regression review).
-    r"(?!\s{0,3}(?:(?i:on|in|of)\s{1,3}(?:[A-Za-z'\u2019\-]{1,40}\s{1,3}){0,3}"
+    r"(?!\s{0,3}(?:(?i:on|in|of|for)\s{1,3}(?:[A-Za-z'\u2019\-]{1,40}\s{1,3}){0,3}"
     r"(?i:list|lists|queue|agenda|league|charts?|table|rankings?|order|line|register|band|scale|class|group"
-    r"|rota|programme|program|plan|steps)(?![\w'\u2019])"
+    r"|rota|programme|program|plan|steps|bid|bidding|ladder)(?![\w'\u2019])"
+    # "number 2 of 6": a place in an order (regression review).
+    r"|(?i:of)\s{1,3}\d"
     r"|(?i:priority|slot|children['\u2019]s|centre|center|place|spot|position|out\s{1,3}of)(?![\w'\u2019])))"
 )
 # A street named without a house number: one to three capitalised words and a street type written
