@@ -1643,6 +1643,8 @@ def test_a_note_naming_a_facilitator_is_not_taken_for_naming_a_child(app: Flask)
         "Kim Colleague Jones is the stepdad.",  # a longer name, someone else's (regression review)
         "Kim Colleague Émile is the stepdad.",
         "Kim Colleague May is mum's partner.",  # May is a name too (regression review)
+        "Kim Colleague O'Brien is the stepdad.",
+        "Kim Colleague JONES is the stepdad.",  # a surname in capitals, as records write them
     ):
         refused = post_form(client, page, f"{page}/notes", {"text": note})
         assert refused.status_code == 200 and "govuk-error-summary" in text(refused), note

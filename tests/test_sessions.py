@@ -3585,6 +3585,24 @@ def test_a_place_leaving_beside_an_update_waiting_keeps_her_calendar_at_the_new_
 
 
 @both_databases
+def test_a_change_undone_behind_a_place_leaving_still_reaches_her_calendar(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): moved (the update waiting), her other place left ("No longer in
+    your session", made at the new time), and the move undone, all before the worker ran: the
+    update went as "nothing new", and the "No longer" email left her calendar at 3pm."""
+    smtp_server.start()
+    client, first, second, _bobs = one_person_twice_and_another(session_app, smtp_server)
+    group = session_id_of(session_app, first)
+    smtp_server.mailbox.messages.clear()
+    assert change_session(client, group, start_time="15:00").status_code == 302
+    post_form(client, request_url(second), request_url(second, "status"), {"status": "closed"})
+    assert change_session(client, group, start_time="10:00").status_code == 302
+    run_outbox(session_app)
+    assert start_of(alices_last(smtp_server)) == "10:00"
+
+
+@both_databases
 def test_a_change_undone_after_a_place_left_for_good_sends_nothing(session_app: Flask, smtp_server: SmtpServer) -> None:
     """Found (regression review): once one of her places had left (and stayed out), a change undone
     sent her an invitation identical to the one she had, as if the place that stayed were news."""

@@ -1487,6 +1487,13 @@ _NOT_MORE_OF_A_NAME = frozenset(
 )
 
 
+# Capitals after a name in a note that are not a name: acronyms of the work (more, from the rule
+# pack's glossary, in ``_name_goes_on``).
+_ACRONYMS_IN_NOTES = frozenset(
+    {"OK", "NB", "TBC", "TBA", "ASAP", "FYI", "MASH", "CAMHS", "LADO", "CP", "CIN", "TAF", "EHA", "DSL", "GP", "SW"}
+)
+
+
 def _name_goes_on(text: str, end: int) -> bool:
     """Whether the name found ending at ``end`` goes on with another capitalised word of a name:
     then it is a longer name, someone else's ("Ben Smith Jones", "Kim Colleague Émile")."""
@@ -1494,10 +1501,12 @@ def _name_goes_on(text: str, end: int) -> bool:
     if following is None:
         return False
     word = following.group(1)
-    # A capital then small letters, as a name is written: not an acronym, "I" or "OK" (found,
-    # regression review: "Kim Colleague MASH referral discussed" was taken for a longer name).
-    capitalised = len(word) > 1 and word[0].isupper() and word[1].islower()
-    return capitalised and word.casefold() not in _NOT_MORE_OF_A_NAME
+    # A capital then small letters or an apostrophe ("Jones", "O'Brien"), or a surname in capitals
+    # as records write them ("JONES"); not "I", nor an acronym notes use ("Kim Colleague MASH
+    # referral discussed" was taken for a longer name: regression reviews).
+    if len(word) < 2 or not word[0].isupper() or word.casefold() in _NOT_MORE_OF_A_NAME:
+        return False
+    return word[1].islower() or word[1] in "'’" or (word.isupper() and word.upper() not in _ACRONYMS_IN_NOTES)
 
 
 def _name_words(name: str) -> list[str]:

@@ -434,7 +434,7 @@ _AT_NUMBER = re.compile(
     r"\s{1,3}(?i:at)\s{1,3}(?:(?i:number|no\.?)\s{0,3}|#\s{0,2})\d{1,4}[A-Za-z]?(?![\w'\u2019])"
     # Not a place in a list, a queue, a register or a class, up to three words before it ("on the
     # housing waiting list", "in the class rankings", "in his year group": regression review).
-    r"(?!\s{0,3}(?:(?i:on|in|of|for)\s{1,3}(?:[A-Za-z'\u2019\-]{1,40}\s{1,3}){0,3}"
+    r"(?!\s{0,3}(?:(?i:on|in|of)\s{1,3}(?:[A-Za-z'\u2019\-]{1,40}\s{1,3}){0,3}"
     r"(?i:list|lists|queue|agenda|league|charts?|table|rankings?|order|line|register|band|scale|class|group"
     r"|rota|programme|program|plan|steps|bid|bidding|ladder)(?![\w'\u2019])"
     # "number 2 of 6": a place in an order (regression review).
