@@ -2329,21 +2329,31 @@ def test_an_update_says_what_changed_since_what_the_practitioner_was_sent(
     assert changes_listed(update) == ["- the time (it was midday)"]
 
 
+def invited_and_sent(
+    app: Flask, server: SmtpServer, start_time: str, place: str
+) -> tuple[FlaskClient, str, int, dt.date]:
+    """A request put in a session a fortnight away (at ``start_time``, ``place``), its practitioner
+    invited and the invitation sent; the signed-in client, the reference, the session's id, its day."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    flush(app, server)
+    day = uk_today() + dt.timedelta(days=14)
+    assert arrange(client, reference, day=day, start_time=start_time, place=place).status_code == 302
+    assert invite(client, reference).status_code == 302
+    assert run_outbox(app).sent == 1
+    session_id = session_id_of(app, reference)
+    assert session_id is not None
+    return client, reference, session_id, day
+
+
 def test_an_update_after_an_unsent_one_lists_only_what_changed_since_what_was_sent(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:
     """The update read back from the text last sent: joining instructions over two lines, as a
     browser sends them (CRLF), unchanged, are not listed; a place changed since is."""
     smtp_server.start()
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    flush(session_app, smtp_server)
-    day = uk_today() + dt.timedelta(days=14)
     place = "Room 4\r\nPartnership offices, first floor"
-    assert arrange(client, reference, day=day, start_time="14:30", place=place).status_code == 302
-    assert invite(client, reference).status_code == 302
-    assert run_outbox(session_app).sent == 1
-    session_id = session_id_of(session_app, reference)
+    client, _reference, session_id, day = invited_and_sent(session_app, smtp_server, "14:30", place)
     assert change_session(client, session_id, day=day, start_time="15:00", place=place).status_code == 302
     assert change_session(client, session_id, day=day, start_time="15:30", place=place).status_code == 302
     assert run_outbox(session_app).sent == 1
@@ -2384,14 +2394,7 @@ def test_a_change_undone_before_its_update_went_sends_nothing(session_app: Flask
     each practitioner invited a second "Invitation", the same as the one they had, and the page
     said they "will be emailed the update"."""
     smtp_server.start()
-    client, _ = signed_in(session_app)
-    reference = offered(session_app)
-    flush(session_app, smtp_server)
-    day = uk_today() + dt.timedelta(days=14)
-    assert arrange(client, reference, day=day, start_time="12:00", place="Room 4").status_code == 302
-    assert invite(client, reference).status_code == 302
-    assert run_outbox(session_app).sent == 1
-    session_id = session_id_of(session_app, reference)
+    client, _reference, session_id, day = invited_and_sent(session_app, smtp_server, "12:00", "Room 4")
     changed = change_session(client, session_id, day=day, start_time="13:00", place="Room 9")
     assert "will be emailed the update" in text(client.get(changed.location))
     back = change_session(client, session_id, day=day, start_time="12:00", place="Room 4")
@@ -2426,15 +2429,8 @@ def test_a_change_undone_sends_nothing_with_a_place_over_two_lines_or_two_places
     did a practitioner whose two places' invitations had gone one by one (the last named only the
     second)."""
     smtp_server.start()
-    client, _ = signed_in(session_app)
-    first = offered(session_app)
-    flush(session_app, smtp_server)
-    day = uk_today() + dt.timedelta(days=14)
     place = "Room 4\r\nPartnership offices, first floor"
-    assert arrange(client, first, day=day, start_time="12:00", place=place).status_code == 302
-    assert invite(client, first).status_code == 302
-    assert run_outbox(session_app).sent == 1
-    session_id = session_id_of(session_app, first)
+    client, _first, session_id, day = invited_and_sent(session_app, smtp_server, "12:00", place)
     second = offered(session_app)  # the same practitioner
     flush(session_app, smtp_server)
     assert arrange_with(client, second, {"session": str(session_id)}).status_code == 302
