@@ -61,7 +61,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import func, not_, or_, select, update
+from sqlalchemy import ColumnElement, func, not_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
@@ -1171,23 +1171,14 @@ def untried_for_too_long(now: dt.datetime | None = None) -> int:
     record stays, and the person who asked for it was left on "being made" (found, operations
     review: the health check said "ok" all the while)."""
     before = (now or utcnow()) - UNTRIED_AFTER
-    # A request imported from its PDF is due from its import, not from when it was first sent (found,
-    # regression review: one sent days before said at once that the worker might not be running).
-    imported_since = (
-        select(AuditEvent.id)
-        .where(
-            AuditEvent.reference == StoredRequest.reference, AuditEvent.action == "imported", AuditEvent.at >= before
-        )
-        .exists()
-    )
+    due = pdf_due_since()
     pdfs = db.session.scalar(
         select(func.count())
         .select_from(StoredRequest)
         .where(
             StoredRequest.pdf_made_at.is_(None),
             StoredRequest.pdf_attempts == 0,
-            StoredRequest.created_at < before,
-            ~imported_since,
+            due < before,
         )
     )
     records = db.session.scalar(
@@ -1234,6 +1225,18 @@ FAILING_AFTER = dt.timedelta(minutes=30)
 FAILING_PDFS_SAID_FOR = dt.timedelta(days=2)
 
 
+def pdf_due_since() -> ColumnElement[dt.datetime]:
+    """SQL: since when a request's PDF has been due: when the request came in, or, imported from its
+    PDF, when it was imported (found, regression reviews: a request sent days before and imported a
+    moment ago was said not to be tried for 10 minutes, and its failures were never said)."""
+    imported = (
+        select(func.max(AuditEvent.at))
+        .where(AuditEvent.reference == StoredRequest.reference, AuditEvent.action == "imported")
+        .scalar_subquery()
+    )
+    return func.coalesce(imported, StoredRequest.created_at)
+
+
 def failing_for_too_long(now: dt.datetime | None = None) -> tuple[int, int]:
     """How many emails, and how many requests' PDFs, the worker has tried and failed to send or
     make for more than ``FAILING_AFTER`` since they were due: (emails, PDFs). Not emails given up
@@ -1255,14 +1258,15 @@ def failing_for_too_long(now: dt.datetime | None = None) -> tuple[int, int]:
             ),
         )
     )
+    due = pdf_due_since()
     pdfs = db.session.scalar(
         select(func.count())
         .select_from(StoredRequest)
         .where(
             StoredRequest.pdf_made_at.is_(None),
             StoredRequest.pdf_attempts > 0,
-            StoredRequest.created_at < before,
-            StoredRequest.created_at > now - FAILING_PDFS_SAID_FOR,
+            due < before,
+            due > now - FAILING_PDFS_SAID_FOR,
         )
     )
     return int(emails or 0), int(pdfs or 0)

@@ -901,6 +901,7 @@ def test_named_schools(school: str) -> None:
         "Mum's worry is at number 9 at the moment.",
         "Mum is at number 2 of 6 on the list.",
         "The child is at number 8 on the ladder of need.",
+        "Son is at number 2 in the team.",
         # A meeting room is where a session is held, not anyone's home.
         "Room 12, Acacia House",
     ],

@@ -2305,6 +2305,19 @@ def test_a_request_sent_days_ago_and_imported_now_is_not_said_to_be_late_with_it
     assert "may have stopped" in text(client.get(response.location))
     app.extensions.pop(main_views.HEALTH_CHECK_KEY, None)
     assert "not tried for over 10 minutes: is the outbox worker running?" in client.get("/healthz").get_json()["outbox"]
+    # Tried and failing: said 30 minutes after the import, not at once, nor never for one sent days
+    # before (regression review).
+    from app.outbox import failing_for_too_long
+
+    with app.app_context():
+        db.session.execute(update(StoredRequest).values(pdf_attempts=1))
+        db.session.commit()
+        assert failing_for_too_long() == (0, 0)  # imported 20 minutes ago
+        db.session.execute(
+            update(AuditEvent).where(AuditEvent.action == "imported").values(at=utcnow() - dt.timedelta(minutes=40))
+        )
+        db.session.commit()
+        assert failing_for_too_long() == (0, 1)
 
 
 def test_an_upload_that_cannot_be_imported_says_what_to_do_instead(app: Flask) -> None:

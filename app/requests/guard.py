@@ -436,7 +436,7 @@ _AT_NUMBER = re.compile(
     # housing waiting list", "in the class rankings", "in his year group": regression review).
     r"(?!\s{0,3}(?:(?i:on|in|of)\s{1,3}(?:[A-Za-z'\u2019\-]{1,40}\s{1,3}){0,3}"
     r"(?i:list|lists|queue|agenda|league|charts?|table|rankings?|order|line|register|band|scale|class|group"
-    r"|rota|programme|program|plan|steps|bid|bidding|ladder)(?![\w'\u2019])"
+    r"|rota|programme|program|plan|steps|bid|bidding|ladder|team|squad)(?![\w'\u2019])"
     # "number 2 of 6": a place in an order (regression review).
     r"|(?i:of)\s{1,3}\d"
     r"|(?i:priority|slot|children['\u2019]s|centre|center|place|spot|position|out\s{1,3}of)(?![\w'\u2019])))"
