@@ -69,6 +69,21 @@ def schema_words(error: BaseException | None) -> str | None:
     )
     if getattr(original, "sqlstate", None) not in SCHEMA_BEHIND_SQLSTATES and not missing_on_sqlite:
         return None
+    # Looked at once for each error: the page's handler, its log line and its words all ask.
+    if error is not None and hasattr(error, _SCHEMA_WORDS):
+        said: str | None = getattr(error, _SCHEMA_WORDS)
+        return said
+    said = _schema_words_now()
+    if error is not None:
+        setattr(error, _SCHEMA_WORDS, said)
+    return said
+
+
+_SCHEMA_WORDS = "space_to_think_schema_words"
+
+
+def _schema_words_now() -> str | None:
+    """``schema_words``' look at the database (in an app context, else ``SCHEMA_BEHIND_WORDS``)."""
     from flask import has_app_context
 
     if not has_app_context():
