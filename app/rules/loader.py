@@ -1452,6 +1452,19 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
         contact_id = reader.string(item, "id", f"contact #{n}")
         node = f"contact {contact_id or '#' + str(n)}"
         reader.unknown_keys(item, _CONTACT_KEYS, node)
+        for key in ("phone", "hours", "email", "links"):
+            if key in item and item[key] is None:
+                # Found (rules maintainer's review): "phone:" with its number deleted was read as no
+                # phone, and rules check said the files were valid: the outcomes naming the contact
+                # were served without its number. (A newer check: rules diff reads a live file from
+                # before it as the OLD one.)
+                reader.problem(
+                    node,
+                    key,
+                    f"has nothing after it: write it ({key}: ...), or take the line away",
+                    item.line_of(key),
+                    newer_check=True,
+                )
         if contact_id in seen:
             first = seen[contact_id]
             where = f" (on line {first})" if first is not None else ""

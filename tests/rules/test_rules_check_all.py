@@ -932,3 +932,22 @@ def test_an_apostrophe_in_single_quoted_text_is_named(tmp_path: Path, label: str
         "this line has text in single quotes ('...') with an apostrophe in it, which YAML reads as the closing "
         "quote: put the text in double quotes instead (\"Yes, I don't\"), or write the apostrophe twice ('don''t')"
     ), problem.message
+
+
+@pytest.mark.parametrize("line", ["phone", "hours", "email"])
+def test_a_contacts_line_with_nothing_after_it_is_refused_naming_it(tmp_path: Path, line: str) -> None:
+    """Found (rules maintainer's review): "phone:" with its number deleted was read as no phone and
+    the files as valid, so adult social care's outcome was served with no number to ring."""
+    from app.rules import check_contacts
+
+    lines = SHIPPED_CONTACTS.splitlines()
+    at = next(i for i, text in enumerate(lines) if text.strip().startswith(f"{line}:"))
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+    lines[at] = f"{indent}{line}:"
+    path = tmp_path / "contacts.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    book, problems = check_contacts(path)
+    assert book is None
+    said = [str(p) for p in problems if f"{line}: has nothing after it" in str(p)]
+    assert len(said) == 1 and said[0].startswith(f"{path}:{at + 1}: contact "), problems
+    assert said[0].endswith(f"{line}: has nothing after it: write it ({line}: ...), or take the line away")
