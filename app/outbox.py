@@ -73,7 +73,7 @@ from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
 from .inbox.service import PASSWORD_NOTICE_SENT, remove_departed_accounts
 from .models import AuditEvent, OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
 from .outage import is_database_outage, log_database_error, outage_in_words
-from .pack import current_pack
+from .pack import current_pack, rules_made_with
 from .pdf import PdfRenderTimeout
 from .requests import service
 from .schema import refuse_a_database_out_of_step, schema_problem
@@ -305,6 +305,8 @@ def make_pdf(request: StoredRequest) -> bool:
     request.pdf_next_attempt_at = utcnow() + max(pdf_retry_delay(request), render_may_last())
     request.pdf_render_began_at = utcnow()
     db.session.commit()
+    # Its contacts (the notice's urgent numbers, an outcome's) as the request was made with them.
+    rules_made_with(request.rule_pack_version, f"The PDF for request {request.reference}")
     try:
         with db.session.no_autoflush:  # nothing written (on SQLite: the whole file held) while it renders
             pdf = service.request_pdf(request, current_pack())
@@ -467,6 +469,9 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         # (operations review), an email the mail server refused because FACILITATOR_EMAIL was wrong
         # went on going to the wrong address once the setting was mended, refused for ever.
         message.recipient = address
+    if request is not None and message.kind in (mail.ACKNOWLEDGEMENT, mail.FACILITATORS):
+        # The acknowledgement gives the urgent contacts as the request was made with them.
+        rules_made_with(request.rule_pack_version, email_for(message))
     try:
         # Nothing is written until the attempt is recorded: on SQLite a write holds the whole
         # file, and reading the PDF to attach would otherwise write the attempt first, so every

@@ -8,6 +8,7 @@ return what was loaded, for the app handling the current request or command.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable, Hashable, Mapping
@@ -34,6 +35,10 @@ from .uk_time import uk_today
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
 PARTNERSHIP_KEY = "space_to_think.partnership"
+# The three files as they were when loaded (``_files_now``), and the versions a request was seen
+# made with that they did not give (``rules_made_with``: each said once).
+FILES_KEY = "space_to_think.rule_files"
+SAID_KEY = "space_to_think.rules_said"
 # What is worked out from the pack once per version (``cached``): the decision diagram, the table
 # of routes, the question sheets.
 CACHE_KEY = "space_to_think.decides"
@@ -45,11 +50,8 @@ def load_rules(app: Flask) -> None:
     """Load contacts, the rule pack and the partnership once. A broken file stops start-up listing
     every problem in the three files (file, node and field); what is due (review date, old
     verifications) is logged. Only ``flask rules …`` starts without them: it reads the files itself."""
-    files = {
-        "RULE_PACK_PATH": app.config["RULE_PACK_PATH"],
-        "CONTACTS_PATH": app.config["CONTACTS_PATH"],
-        "PARTNERSHIP_PATH": app.config.get("PARTNERSHIP_PATH") or DEFAULT_PARTNERSHIP,
-    }
+    files = _rule_files(app)
+    read_as = _files_now(files)
     report = check_rules(
         files["RULE_PACK_PATH"], files["CONTACTS_PATH"], uk_today(), partnership_path=files["PARTNERSHIP_PATH"]
     )
@@ -81,6 +83,7 @@ def load_rules(app: Flask) -> None:
     app.extensions[CONTACTS_KEY] = report.contacts
     app.extensions[PACK_KEY] = report.pack
     app.extensions[PARTNERSHIP_KEY] = report.partnership
+    app.extensions[FILES_KEY] = read_as
     if command_loading()[:1] == ["run"] and report.pack is not None:
         # What `scripts/run` serves, as `rules check` names it (found, rules maintainer's review:
         # nothing said which rules a restart had started with, but /how-it-decides).
@@ -91,6 +94,84 @@ def load_rules(app: Flask) -> None:
             f"{files['PARTNERSHIP_PATH']}.",
             err=True,
         )
+
+
+def _rule_files(app: Flask) -> dict[str, str | Path]:
+    """The setting that names each of the three files, and the path it names."""
+    return {
+        "RULE_PACK_PATH": app.config["RULE_PACK_PATH"],
+        "CONTACTS_PATH": app.config["CONTACTS_PATH"],
+        "PARTNERSHIP_PATH": app.config.get("PARTNERSHIP_PATH") or DEFAULT_PARTNERSHIP,
+    }
+
+
+def _files_now(files: Mapping[str, str | Path]) -> tuple[tuple[int, int, int] | None, ...]:
+    """Each file's inode, size and time of change as it is now (None: not there): a file edited
+    or replaced since gives another."""
+    found: list[tuple[int, int, int] | None] = []
+    for path in files.values():
+        try:
+            stat = os.stat(path)
+        except OSError:
+            found.append(None)
+        else:
+            found.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
+def rules_made_with(version: str, what: str) -> bool:
+    """For the outbox worker, about to make ``what`` (a request's PDF or email) from a request made
+    with rules ``version``: whether the rules it has loaded are that version, reading the files
+    again first if they have changed since it read them.
+
+    Found (rules maintainer's review): a contact's number changed, the web app restarted and the
+    worker not, a request made with the new number had the old one in its PDF and its
+    acknowledgement (the urgent contacts), under the new version's stamp. Now the worker takes the
+    files as they are now when a request was made with rules other than its own and the files
+    have changed: as a restart would. Files that would not load are logged (the worker goes on with
+    the rules it has, as a running service does); rules that still differ (a request made before a
+    change, or a worker given other files) are logged once for each version."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app itself, to change
+    had = current_pack().version
+    if version == had:
+        return True
+    files = _rule_files(app)
+    now = _files_now(files)
+    if now != app.extensions.get(FILES_KEY):
+        app.extensions[FILES_KEY] = now
+        report = check_rules(
+            files["RULE_PACK_PATH"], files["CONTACTS_PATH"], uk_today(), partnership_path=files["PARTNERSHIP_PATH"]
+        )
+        refused = refusal(report, files, production=app.config.get("APP_ENV") == "production")
+        if refused is not None:
+            app.logger.error(
+                "The rule files have changed since this process read them, and would not load: it goes on with "
+                "rules version %s. %s",
+                had,
+                refused,
+            )
+        else:
+            app.extensions[CONTACTS_KEY] = report.contacts
+            app.extensions[PACK_KEY] = report.pack
+            app.extensions[PARTNERSHIP_KEY] = report.partnership
+            app.logger.warning(
+                "The rule files have changed since this process read them: it now uses rules version %s (it had %s).",
+                current_pack().version,
+                had,
+            )
+            if current_pack().version == version:
+                return True
+    said: set[tuple[str, str]] = app.extensions.setdefault(SAID_KEY, set())
+    if (version, current_pack().version) not in said:
+        said.add((version, current_pack().version))
+        app.logger.warning(
+            "%s: the request was made with rules version %s; this process has version %s (from the files as they are "
+            "now), and gives its contacts. If the rules have changed, restart every process with the same files.",
+            what,
+            version,
+            current_pack().version,
+        )
+    return False
 
 
 def refusal(

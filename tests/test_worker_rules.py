@@ -1,0 +1,165 @@
+"""The outbox worker and the rule files changed under it: a request's PDF and acknowledgement give
+the contacts the request was made with, not those the worker happened to start with."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from app import create_app
+from app.extensions import db
+from app.models import StoredRequest
+from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP
+from support.database import database_settings, dispose
+from support.mail import FACILITATORS, SmtpServer
+from support.pdf import pdf_text
+from support.submission import make_request, run_outbox
+
+OLD_NUMBER = "0161 603 4500"  # the Bridge Partnership's, in the shipped contacts
+NEW_NUMBER = "0161 603 4777"
+
+
+@pytest.fixture
+def rule_files(tmp_path: Path) -> dict[str, str]:
+    """Copies of the shipped rule files, which a test may change as a maintainer would."""
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    files = {}
+    for setting, source in (
+        ("RULE_PACK_PATH", DEFAULT_PACK),
+        ("CONTACTS_PATH", DEFAULT_CONTACTS),
+        ("PARTNERSHIP_PATH", DEFAULT_PARTNERSHIP),
+    ):
+        files[setting] = str(shutil.copy(source, folder / Path(source).name))
+    assert OLD_NUMBER in Path(files["CONTACTS_PATH"]).read_text(encoding="utf-8")
+    return files
+
+
+@pytest.fixture
+def apps(request: pytest.FixtureRequest, tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Any]:
+    """``make(files)``: an app on one shared database, sending through the test mail server."""
+    made: list[Flask] = []
+    with database_settings(request, "sqlite", tmp_path) as settings:
+
+        def make(files: dict[str, str]) -> Flask:
+            application = create_app(
+                {
+                    "APP_ENV": "test",
+                    **settings,
+                    **files,
+                    "FACILITATOR_EMAIL": FACILITATORS,
+                    "SMTP_HOST": "127.0.0.1",
+                    "SMTP_PORT": smtp_server.port,
+                    "SMTP_TIMEOUT": 5,
+                    "MAIL_FROM": "space-to-think@partnership.example",
+                    "SEND_ACKNOWLEDGEMENTS": True,
+                }
+            )
+            made.append(application)
+            return application
+
+        yield make
+        for application in made:
+            dispose(application)
+
+
+def change_the_number(files: dict[str, str]) -> None:
+    path = Path(files["CONTACTS_PATH"])
+    path.write_text(path.read_text(encoding="utf-8").replace(OLD_NUMBER, NEW_NUMBER), encoding="utf-8")
+
+
+def acknowledgement(smtp_server: SmtpServer) -> str:
+    [body] = [message.get_content() for message in smtp_server.mailbox.messages if message["To"] != FACILITATORS]
+    return str(body)
+
+
+def the_request(application: Flask) -> tuple[str, bytes]:
+    """The one request's rules version and PDF."""
+    with application.app_context():
+        [stored] = db.session.scalars(db.select(StoredRequest)).all()
+        assert stored.pdf is not None
+        return stored.rule_pack_version, stored.pdf
+
+
+@pytest.mark.real_pdf
+def test_a_worker_started_before_a_contact_changed_gives_the_new_number_the_request_was_made_with(
+    apps: Any, rule_files: dict[str, str], smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found (rules maintainer's review): the Bridge's number changed and the web app restarted, the
+    worker not: a request made with the new number had the old one in its PDF and its
+    acknowledgement, stamped with the new rules' version."""
+    worker = apps(rule_files)
+    change_the_number(rule_files)
+    web = apps(rule_files)  # restarted with the files as they are now
+    old_version, new_version = (application.extensions["space_to_think.pack"].version for application in (worker, web))
+    assert old_version != new_version  # the contacts are part of the version
+    with web.app_context():
+        make_request()
+    smtp_server.start()
+    with caplog.at_level(logging.WARNING):
+        result = run_outbox(worker)
+    assert result.pdfs_made == 1 and result.sent == 2, result
+    body = acknowledgement(smtp_server)
+    assert NEW_NUMBER in body and OLD_NUMBER not in body
+    stamped, pdf = the_request(worker)
+    text = pdf_text(pdf)
+    assert NEW_NUMBER in text and OLD_NUMBER not in text
+    assert stamped == new_version and f"Rules version {new_version}" in text
+    assert worker.extensions["space_to_think.pack"].version == new_version  # as a restart would have
+    said = [record.getMessage() for record in caplog.records]
+    assert f"it now uses rules version {new_version} (it had {old_version})" in " ".join(said), said
+
+
+def test_a_worker_whose_files_have_not_changed_says_so_once_and_keeps_its_rules(
+    apps: Any, rule_files: dict[str, str], tmp_path: Path, smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A worker given other files than the web app's (or never given the new ones) cannot take the
+    request's rules from them: it goes on with its own, and the log says to restart every process
+    with the same files, once for each pair of versions (not for every email)."""
+    worker = apps(rule_files)
+    newer = {setting: str(tmp_path / f"new-{Path(path).name}") for setting, path in rule_files.items()}
+    for setting, path in rule_files.items():
+        shutil.copy(path, newer[setting])
+    change_the_number(newer)
+    web = apps(newer)
+    with web.app_context():
+        make_request()
+        make_request()
+    smtp_server.start()
+    with caplog.at_level(logging.WARNING):
+        result = run_outbox(worker)
+    assert result.sent == 4, result
+    assert worker.extensions["space_to_think.pack"].version != web.extensions["space_to_think.pack"].version
+    said = [record.getMessage() for record in caplog.records if "restart every process" in record.getMessage()]
+    assert len(said) == 1, said
+    assert f"made with rules version {web.extensions['space_to_think.pack'].version}" in said[0]
+
+
+def test_rule_files_changed_into_a_broken_state_leave_the_worker_on_its_rules_sending(
+    apps: Any, rule_files: dict[str, str], smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Files half-way through an edit, or broken, are not taken: the worker logs why they would not
+    load (the file and field), goes on with the rules it has, and the request's emails still go."""
+    worker = apps(rule_files)
+    change_the_number(rule_files)
+    web = apps(rule_files)
+    with web.app_context():
+        make_request()
+    contacts = Path(rule_files["CONTACTS_PATH"])
+    contacts.write_text(
+        contacts.read_text(encoding="utf-8").replace(f"phone: {NEW_NUMBER}", "phone:"), encoding="utf-8"
+    )
+    smtp_server.start()
+    with caplog.at_level(logging.WARNING):
+        result = run_outbox(worker)
+    assert result.sent == 2, result
+    errors = [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR]
+    assert len(errors) == 1 and "would not load" in errors[0] and f"{contacts}:" in errors[0], errors
+    assert "phone: has nothing after it" in errors[0]
+    assert OLD_NUMBER in acknowledgement(smtp_server)  # its own rules: a number that was right until today
