@@ -32,7 +32,8 @@ address the mail server refuses for good ("550 no such mailbox"), or the email i
 late, not sent by its ``send_before`` (a session's invitation once the session has started, a
 reminder "your session is tomorrow" once it is no longer the day before).
 An email is at-least-once: if the worker dies after the mail server took the message and
-before the commit, it is sent again.
+before the commit, it is sent again. (The database failing at that commit is not the worker
+dying: it remembers what went, and records it before sending anything else.)
 
 Commands: ``flask outbox worker`` (runs until SIGTERM or Ctrl+C; ``--once`` does what is due
 and exits), ``flask outbox remind`` (only queue the reminders due), ``flask outbox send``
@@ -554,10 +555,70 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             "".join(traceback.format_tb(error.__traceback__)),
         )
         return REFUSED
-    if taken_out_meanwhile(message):
-        return _taken_out(message, sent=True, why="")
-    message.sent_at = utcnow()
-    message.subject = str(email["Subject"])  # as sent: the facilitators' email without its PDF says so
+    sent = SentEmail(message.id, message.kind, message.created_at, message.attempts, utcnow(), str(email["Subject"]))
+    try:
+        if taken_out_meanwhile(message):
+            return _taken_out(message, sent=True, why="")
+        _record_sent(message, request, sent.at, sent.subject)
+    except SQLAlchemyError:
+        # Found (faults review): the database stopped just after the mail server took the email,
+        # so "sent" was never written, and the next pass sent it again: the facilitators had the
+        # request twice. This process remembers it, and writes it before anything else is sent
+        # (``record_sent_not_recorded``); only a worker that ends meanwhile sends it again.
+        _sent_not_recorded().append(sent)
+        raise
+    return SENT
+
+
+@dataclass(frozen=True)
+class SentEmail:
+    """An email the mail server took: its row (id, kind and when it was queued: on SQLite an id can
+    be another email's once its row is deleted), when it went and its subject as sent."""
+
+    id: int
+    kind: str
+    created_at: dt.datetime
+    attempts: int  # with this one
+    at: dt.datetime
+    subject: str
+
+
+def _sent_not_recorded() -> list[SentEmail]:
+    """Emails the mail server took whose "sent" could not be written (the database went away), for
+    this app (its database)."""
+    found: list[SentEmail] = current_app.extensions.setdefault(SENT_NOT_RECORDED_KEY, [])
+    return found
+
+
+SENT_NOT_RECORDED_KEY = "space_to_think.sent_not_recorded"
+
+
+def record_sent_not_recorded() -> None:
+    """Write "sent" for each email this process sent whose record failed (the database stopped as the
+    mail server answered), unless the row is gone, sent or given up meanwhile; commits. A database
+    fault raises (the pass goes no further, so none of them is claimed and sent again)."""
+    waiting = _sent_not_recorded()
+    while waiting:
+        sent = waiting[0]
+        message = db.session.get(OutboxMessage, sent.id, with_for_update=True)
+        if (
+            message is not None
+            and (message.kind, message.created_at) == (sent.kind, sent.created_at)
+            and message.sent_at is None
+            and message.given_up_at is None
+        ):
+            message.attempts = max(message.attempts, sent.attempts)  # (this try was never written)
+            message.last_attempt_at = max(message.last_attempt_at or sent.at, sent.at)
+            _record_sent(message, message.request, sent.at, sent.subject)
+        else:
+            db.session.rollback()
+        waiting.pop(0)
+
+
+def _record_sent(message: OutboxMessage, request: StoredRequest | None, sent_at: dt.datetime, subject: str) -> None:
+    """Record ``message`` as sent (at ``sent_at``, as ``subject``), with its audit event; commits."""
+    message.sent_at = sent_at
+    message.subject = subject  # as sent: the facilitators' email without its PDF says so
     message.last_error = None
     message.next_attempt_at = None
     forget_body_if_done(message)  # the feedback link: once sent, nothing stored can lead from the request to the answer
@@ -578,7 +639,6 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     else:
         audit.add_event(action, request.reference, audit.SYSTEM, f"attempt {message.attempts}")
     db.session.commit()
-    return SENT
 
 
 def _free_to_send_on_sqlite(message: OutboxMessage, started: dt.datetime) -> bool:
@@ -716,6 +776,7 @@ def run_pass(
     ``ignore_schedule`` tries failed work again without waiting for its turn (``flask outbox
     send``); ``now`` stands in for the clock when deciding what is due (tests)."""
     result = PassResult()
+    record_sent_not_recorded()  # before anything is claimed: none of them is sent twice
     try:
         result.reminders_queued = queue_reminders(now)
     except SQLAlchemyError:

@@ -1541,3 +1541,47 @@ def test_outbox_status_says_a_request_pdf_is_being_made_or_was_left_by_a_worker_
     assert lines[making].startswith("PDF being made since ") and "tried again from" in lines[making], said
     assert lines[left].startswith("PDF not made: a worker began it at ") and "did not finish" in lines[left], said
     assert lines[later].startswith("PDF not made (tried again at "), said
+
+
+@postgres_only
+def test_an_email_the_mail_server_took_as_the_database_stopped_is_recorded_not_sent_again(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (faults review): PostgreSQL stopped just after the mail server took the facilitators'
+    email, so "sent" could not be written; once it answered again the worker sent it a second time.
+    Now the worker remembers what went and writes it before sending anything else."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import SQLAlchemyError
+
+    smtp_server.start()
+    with mail_app.app_context():
+        make_request()  # one email: the facilitators' (no acknowledgement in the test settings)
+        engine = db.engine
+        engine.dispose()
+        worker_connections: list[int] = []
+        event.listen(
+            engine, "connect", lambda connection, _record: worker_connections.append(connection.info.backend_pid)
+        )
+        other = create_engine(engine.url.render_as_string(hide_password=False), poolclass=None)
+
+        def database_stops() -> None:  # as the mail server takes the email: every worker connection ends
+            with other.connect() as connection:
+                for pid in worker_connections:
+                    connection.execute(sa_text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+        smtp_server.mailbox.while_receiving = database_stops
+        try:
+            with pytest.raises(SQLAlchemyError):
+                run_pass()
+        finally:
+            other.dispose()
+        db.session.rollback()
+        assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS]
+        after = run_pass(ignore_schedule=True)  # the database answering again
+        assert after.sent == 0 and after.send_failed == 0, after
+        assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS]  # once
+        [message] = db.session.scalars(select(OutboxMessage)).all()
+        assert message.sent_at is not None and message.attempts == 1 and message.last_error is None
+        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("email%"))).all()
+        assert actions == ["emailed"], actions
+        assert run_pass(ignore_schedule=True).sent == 0
