@@ -75,7 +75,7 @@ from .inbox.service import PASSWORD_NOTICE_SENT, remove_departed_accounts
 from .models import AuditEvent, OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
 from .outage import is_database_outage, log_database_error, outage_in_words
 from .pack import current_pack, rules_made_with
-from .pdf import PdfRenderTimeout
+from .pdf import PdfRendererNotStarted, PdfRendererStopped, PdfRenderTimeout
 from .requests import service
 from .schema import refuse_a_database_out_of_step, schema_problem
 from .sessions import purge_expired_sessions
@@ -176,6 +176,10 @@ def pdf_problem(error: BaseException) -> str:
     if isinstance(error, PdfRenderTimeout):
         limit = f"{error.seconds:g} s"
         return f"the PDF took longer than {limit} to render and was stopped (PDF_RENDER_TIMEOUT_SECONDS)"
+    if isinstance(error, (PdfRendererStopped, PdfRendererNotStarted)):
+        # Their words are the service's own, never the document's: found (faults review), a
+        # renderer killed for memory was "the PDF renderer failed (PdfRendererStopped)" to facilitators.
+        return str(error)[:MAX_PDF_ERROR_LENGTH]
     said = _installation_problem(error)
     if said is not None:
         # The renderer cannot run at all (found, operator review: "the PDF renderer failed

@@ -40,6 +40,7 @@ from app.outbox import (
     run_pass,
     untried_for_too_long,
 )
+from app.pdf import PdfRendererNotStarted, PdfRendererStopped
 from app.retention import delete_request
 from app.uk_time import uk_time
 from support import both_databases
@@ -305,6 +306,10 @@ def test_a_renderer_that_cannot_run_says_what_it_is_missing_and_nothing_of_the_r
         "the PDF renderer cannot run (ModuleNotFoundError: no module named 'weasyprint')"
     )
     assert pdf_problem(OSError(f"[Errno 2] {VALID_DETAILS['name']}")) == "the PDF renderer failed (OSError)"
+    # The renderer's own process ending, or not starting, in words (found, faults review: the inbox
+    # said "the PDF renderer failed (PdfRendererStopped)").
+    assert pdf_problem(PdfRendererStopped(-9)) == "the PDF renderer stopped before it finished (exit status -9)"
+    assert pdf_problem(PdfRendererNotStarted(30)) == "the PDF renderer did not start within 30 s"
     # A name the module lacks (another version of it) is not a module missing (regression review).
     lacking = ImportError("cannot import name 'HTML' from 'weasyprint'", name="weasyprint")
     assert pdf_problem(lacking) == (
