@@ -63,6 +63,12 @@ SECTION_TITLES: tuple[tuple[Section, str], ...] = (
 )
 T = TypeVar("T")
 NOT_POSSIBLE = "not a possible route"
+# Found (rules maintainer's review): "704 routes" read as wrong beside `rules check`'s "334 paths".
+ROUTES_MEANING = (
+    "A route is one set of answers a person could give, followed through both packs, so there can be more "
+    "of them than the paths `rules check` counts in one pack. Each line below is told by the answer that "
+    "makes the difference."
+)
 NONE = "(none)"
 
 # One answer on a route: the question's id and the option value(s) chosen, in pack order.
@@ -1080,10 +1086,34 @@ def route_changes(old: RulePack, new: RulePack) -> tuple[RouteChange, ...]:
         answers = tuple(_answered(old, new, step) for step in steps)
         only_one = [a for a in answers if (a.question_id in old_ids) != (a.question_id in new_ids)]
         at = only_one[-1] if only_one else next((a for a in answers if a.question_id == leaf.parting), None)
+        if leaf.old_outcome is None or leaf.new_outcome is None:
+            # A route only one pack allows because an answer was taken out (or added) is told by that
+            # answer: found (rules maintainer's review), with a question added as well, routes that
+            # chose a retired answer were told as 'No at "<the new question>" now: not a possible
+            # route', as if the new question's No were broken.
+            at = next(iter(_answers_in_one_pack_only(old, new, steps)), at)
         changes.append(
             RouteChange(answers, at, leaf.old_outcome, leaf.new_outcome, steps, _old_only(old, new, steps, leaf))
         )
     return tuple(changes)
+
+
+def _answers_in_one_pack_only(old: RulePack, new: RulePack, steps: tuple[Step, ...]) -> list[Answered]:
+    """Each answer on the route that is an option of a question both packs ask, in only one of them
+    (taken out, or added): by its label alone."""
+    found = []
+    for question_id, values in steps:
+        before, after = old.question(question_id), new.question(question_id)
+        if before is None or after is None:
+            continue
+        for value in values:
+            was, now = before.option(value), after.option(value)
+            option = was or now
+            if (was is None) != (now is None) and option is not None:
+                found.append(
+                    Answered(question_id, after.title.practitioner, after.short.practitioner, option.label.practitioner)
+                )
+    return found
 
 
 def _old_only(old: RulePack, new: RulePack, steps: tuple[Step, ...], leaf: _Leaf) -> frozenset[str]:
@@ -1574,7 +1604,7 @@ def to_text(diff: PackDiff, all_routes: bool = False) -> str:
         lines += ["", f"Warnings ({len(diff.warnings)})"]
         lines.extend(f"  - Warning: {warning}" for warning in diff.warnings)
     if diff.routes:
-        lines += ["", f"Routes whose outcome changes ({len(diff.routes)})"]
+        lines += ["", f"Routes whose outcome changes ({len(diff.routes)})", f"  {ROUTES_MEANING}"]
         for sentence, routes in diff.route_groups():
             lines.append(f"  - {sentence}" + (f" ({len(routes)} routes)" if len(routes) > 1 else ""))
             shown = routes if all_routes else routes[:ROUTES_SHOWN]
@@ -1637,6 +1667,8 @@ def to_markdown(diff: PackDiff, all_routes: bool = False) -> str:
         lines += [
             "",
             f"## Routes whose outcome changes ({len(diff.routes)})",
+            "",
+            _md(ROUTES_MEANING),
             "",
             "| Answer | At the question | Was | Now | Routes |",
             "|---|---|---|---|---|",

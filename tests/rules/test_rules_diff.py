@@ -693,7 +693,8 @@ def test_markdown_for_a_change_request(
         "**Safeguarding checks changed, weakened or moved: 2 changes, listed first. Outcomes change: 8 routes now lead"
         in text
     )
-    assert "## Routes whose outcome changes (8)\n\n| Answer | At the question | Was | Now | Routes |\n" in text
+    assert "## Routes whose outcome changes (8)\n\nA route is one set of answers a person could give" in text
+    assert "makes the difference.\n\n| Answer | At the question | Was | Now | Routes |\n" in text
     assert "| I'm not sure | Has a child died or been seriously harmed, where abuse or… | `R` | `U2` | 8 |" in text
     assert '### I\'m not sure at "A child has died or been seriously harmed" now leads to U2, was R\n' in text
     # The first 5 routes of each kind, then a count; --all-routes lists every one.
@@ -1609,3 +1610,41 @@ def test_each_answer_is_classed_and_followed_once_per_comparison(
     monkeypatch.undo()
     assert route_changes(old_pack, new_pack) == routes
     assert {change.steps for change in routes} == {change.steps for change in route_changes(old_pack, new_pack)}
+
+
+def test_routes_an_answer_taken_out_ends_are_told_by_that_answer_beside_a_question_added(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Found (rules maintainer's review): with a question added before the criteria and a criterion
+    taken out, the routes that chose the retired criterion were told as 'No at "<the new question>"
+    now: not a possible route', as if the new question's No were broken; and "704 routes" read as
+    wrong beside `rules check`'s "334 paths"."""
+    at = next(i for i, q in enumerate(new["questions"]) if q["id"] == "criteria")
+    new["questions"].insert(
+        at,
+        {
+            "id": "wellbeing",
+            "kind": "single",
+            "title": {"both": "Is this mainly about your own wellbeing?"},
+            "short": {"both": "Mainly about wellbeing"},
+            "error": {"both": "Select whether this is mainly about your own wellbeing"},
+            "cites": ["decisions"],
+            "options": [
+                {"value": "yes", "label": {"both": "Yes"}, "next": "S"},
+                {"value": "no", "label": {"both": "No"}, "next": "criteria"},
+            ],
+        },
+    )
+    option(new, "decision_needed", "no")["next"] = "wellbeing"
+    question(new, "criteria")["options"] = [
+        o for o in question(new, "criteria")["options"] if o["value"] != "lived_experience"
+    ]
+    compared = compare(old, new)
+    impossible = {route.sentence() for route in compared.diff.routes if route.new_outcome is None}
+    assert impossible == {
+        f'I want to consider the impact of the child\'s current… at "What a reflective space would help with" '
+        f"now: not a possible route, was {outcome}"
+        for outcome in ("P", "S")
+    }
+    assert "Routes whose outcome changes" in compared.result.output
+    assert "A route is one set of answers a person could give, followed through both packs" in compared.result.output
