@@ -307,6 +307,10 @@ def save_change(change: Change, question_id: str | None = None) -> None:
             "set_aside": len(change.dropped),
             "restored": len(change.restored),
             "asked_again": sorted(change.forgotten),  # question ids (never an answer)
+            # A question answered for the first time has no answer to change back to: found (rules
+            # maintainer's review), a question added by an update of the rules, answered, set aside
+            # the answers after a retired one "if you change your answer back".
+            "first_answer": question_id is not None and question_id not in answers,
         }
 
 

@@ -752,3 +752,55 @@ def test_after_the_rules_change_the_same_answers_given_again_and_a_request_page_
         assert outcome_of(page) == "S" and "The rules this tool follows" not in page_text(page)
     finally:
         dispose(new)
+
+
+def test_a_question_added_by_an_update_answered_never_says_to_change_an_answer_back(app: Flask, tmp_path: Path) -> None:
+    """Found (rules maintainer's review): a journey that had chosen an answer the partnership then
+    retired, with a question added before it, answered the new question and was told its later
+    answers were set aside and would "come back if you change your answer back": the person had
+    changed nothing, and had no answer to change back."""
+    from support.submission import ELIGIBLE_PATH, with_answers
+    from support.walk import Walker, page_text
+
+    data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    at = next(i for i, q in enumerate(data["questions"]) if q["id"] == "criteria")
+    data["questions"].insert(
+        at,
+        {
+            "id": "wellbeing",
+            "kind": "single",
+            "title": {"both": "Is this mainly about your own wellbeing?"},
+            "short": {"both": "Mainly about wellbeing"},
+            "error": {"both": "Select whether this is mainly about your own wellbeing"},
+            "cites": ["decisions"],
+            "options": [
+                {"value": "yes", "label": {"both": "Yes"}, "next": "S"},
+                {"value": "no", "label": {"both": "No"}, "safe": True, "next": "criteria"},
+            ],
+        },
+    )
+    decision = next(q for q in data["questions"] if q["id"] == "decision_needed")
+    next(o for o in decision["options"] if o["value"] == "no")["next"] = "wellbeing"
+    criteria = next(q for q in data["questions"] if q["id"] == "criteria")
+    criteria["options"] = [o for o in criteria["options"] if o["value"] != "lived_experience"]
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    settings = {key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS")}
+    new = create_app({"APP_ENV": "test", **settings, "RULE_PACK_PATH": str(changed)})
+    try:
+        walker = Walker(app.test_client())
+        walker.walk(with_answers(ELIGIBLE_PATH, criteria=["lived_experience"]))
+        cookie = app.config["SESSION_COOKIE_NAME"]
+        kept = walker.client.get_cookie(cookie)
+        assert kept is not None
+        updated = Walker(new.test_client())
+        updated.client.set_cookie(cookie, kept.value)
+        asked = updated.get("/result")
+        assert asked.status_code == 302 and asked.location.endswith("/questions/wellbeing"), asked.location
+        assert "The questions have changed since you started" in page_text(updated.get("/questions/wellbeing"))
+        page = updated.follow(updated.answer("wellbeing", "no").location)
+        words = page_text(page)
+        assert "set aside because they no longer apply" in words
+        assert "change your answer back" not in words
+    finally:
+        dispose(new)

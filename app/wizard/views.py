@@ -310,6 +310,7 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
             "restored": int(notice.get("restored", 0)),
             "asked_again": int(asked_again),
             "asked_again_here": asked_again_here,
+            "first_answer": bool(notice.get("first_answer", False)),
             "outcome_changed": messages.NOTICE_OUTCOME_REACHED
             if notice.get(OUTCOME_CHANGED) == "reached"
             else messages.NOTICE_OUTCOME_CHANGED
