@@ -153,3 +153,13 @@ def test_the_notice_says_whose_a_request_made_in_supervision_is(client) -> None:
         "practitioner's: the contact details in it are the practitioner's, typed with them"
     ) in words
     assert "The manager's own name and details are not kept." in words
+
+
+def test_the_notice_says_how_the_counts_are_protected_and_promises_no_more(app: Flask) -> None:
+    """Found (rules maintainer's review): the notice said the counts "cannot be used to identify
+    anyone", which docs/STATISTICS.md does not claim (it lists what hiding small numbers does not
+    protect against). It says what is done: the month only, small numbers hidden."""
+    words = notice(app)
+    assert "cannot be used to identify anyone" not in words
+    assert "the day you used this tool (only the month)" in words
+    assert "Any number from 1 to 4, and any number that could be worked out from the others, is hidden" in words
