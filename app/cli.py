@@ -35,7 +35,7 @@ rules_cli = AppGroup("rules", help="Check, draw and list the rule pack.")
 
 def _file_option(flag: str, dest: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``--flag FILE``: another rule file than the installed one."""
-    return click.option(flag, dest, type=click.Path(dir_okay=False, path_type=Path), default=None, help=help)
+    return click.option(flag, dest, type=click.Path(path_type=Path), default=None, help=help)
 
 
 _pack_option = _file_option("--pack", "pack_path", "Rule pack file (default: the installed pack).")
@@ -123,7 +123,7 @@ def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: 
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Write to this file instead of standard output.",
 )
@@ -172,12 +172,12 @@ def paths(pack_path: Path | None, contacts_path: Path | None, as_json: bool) -> 
 
 
 @rules_cli.command("diff")
-@click.argument("old_path", metavar="OLD", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new_path", metavar="NEW", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("old_path", metavar="OLD", type=click.Path(path_type=Path))
+@click.argument("new_path", metavar="NEW", type=click.Path(path_type=Path))
 @click.option(
     "--old-contacts",
     "old_contacts_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help=(
         "Contacts file for the old pack: a copy of the contacts as they were (default: the "
@@ -187,7 +187,7 @@ def paths(pack_path: Path | None, contacts_path: Path | None, as_json: bool) -> 
 @click.option(
     "--new-contacts",
     "new_contacts_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Contacts file for the new pack (default: the installed contacts).",
 )

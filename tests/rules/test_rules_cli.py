@@ -303,3 +303,25 @@ def test_flask_run_names_the_rules_it_serves(tmp_path: Path) -> None:
         f"Rules: {pack.name}, version {pack.version}, review by {pack.review_date}, from {DEFAULT_PACK}; "
         f"contacts from {DEFAULT_CONTACTS}; partnership from {DEFAULT_PARTNERSHIP}." in run.stderr
     ), run.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rules", "check", "--pack", "{folder}"],
+        ["rules", "check", "--contacts", "{folder}"],
+        ["rules", "diff", "{folder}", "{pack}"],
+        ["rules", "diff", "{pack}", "{pack}", "--new-contacts", "{folder}"],
+    ],
+)
+def test_a_folder_given_for_a_file_is_told_as_start_up_tells_it(
+    runner: FlaskCliRunner, tmp_path: Path, args: list[str]
+) -> None:
+    """Found (rules maintainer's review): `rules check --pack FOLDER` gave the command-line library's
+    own "Error: Invalid value for '--pack': ... is a directory" (exit 2); start-up says it in the
+    house style, "it is a folder, not a file". The commands now say the same."""
+    from app.rules import DEFAULT_PACK
+
+    result = runner.invoke(args=[arg.format(folder=tmp_path, pack=DEFAULT_PACK) for arg in args])
+    assert result.exit_code in (1, 2) and f"{tmp_path} cannot be read: it is a folder, not a file" in result.output
+    assert "Invalid value" not in result.output
