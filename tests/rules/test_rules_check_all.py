@@ -951,3 +951,24 @@ def test_a_contacts_line_with_nothing_after_it_is_refused_naming_it(tmp_path: Pa
     said = [str(p) for p in problems if f"{line}: has nothing after it" in str(p)]
     assert len(said) == 1 and said[0].startswith(f"{path}:{at + 1}: contact "), problems
     assert said[0].endswith(f"{line}: has nothing after it: write it ({line}: ...), or take the line away")
+
+
+def test_guidance_no_longer_cited_is_warned_of_naming_it(tmp_path: Path) -> None:
+    """Found (rules maintainer's review): the criterion "lived experience" taken out, the guidance
+    only it cited (seed_lived) was quoted on no page, and nothing said so."""
+    from app.rules import DEFAULT_PACK
+
+    data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    criteria = question(data, "criteria")
+    criteria["options"] = [o for o in criteria["options"] if o["value"] != "lived_experience"]
+    for item in criteria["options"]:
+        item["cites"] = [g for g in item.get("cites", []) if g != "seed_lived"] or item.get("cites")
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    report = check_rules(pack, DEFAULT_CONTACTS, dt.date(2026, 12, 5), partnership_path=DEFAULT_PARTNERSHIP)
+    assert report.problems == ()
+    said = [str(w) for w in report.warnings if "cited by no question" in str(w)]
+    assert len(said) == 1 and said[0].startswith(f"{pack}:") and "guidance seed_lived: id: is cited by no" in said[0]
+    # The shipped pack cites every piece of its guidance.
+    shipped = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, dt.date(2026, 12, 5), partnership_path=DEFAULT_PARTNERSHIP)
+    assert not [w for w in shipped.warnings if "cited by no question" in str(w)]
