@@ -15,13 +15,14 @@ from flask import Flask
 from app import create_app
 from app.extensions import db
 from app.models import StoredRequest
-from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP
+from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP, load_contacts
 from support.database import database_settings, dispose
 from support.mail import FACILITATORS, SmtpServer
 from support.pdf import pdf_text
 from support.submission import make_request, run_outbox
 
-OLD_NUMBER = "0161 603 4500"  # the Bridge Partnership's, in the shipped contacts
+# Children's social care's number in the shipped contacts (read from them), and one to change it to.
+OLD_NUMBER = next(c.phone for c in load_contacts(DEFAULT_CONTACTS).contacts if c.id == "childrens_social_care")
 NEW_NUMBER = "0161 603 4777"
 
 
