@@ -373,3 +373,39 @@ def test_footer_and_notice_pages_have_no_axe_violations(page: Page, path: str) -
     page.goto(path)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_no_axe_violations(page, f"the page at {path}")
+
+
+@pytest.mark.parametrize("outcome, mode", [("P", "supervision"), ("A", "supervision"), ("E", "supervision")])
+def test_a_printed_outcome_keeps_headings_sources_and_contacts_with_what_follows(
+    page: Page, outcome: str, mode: str
+) -> None:
+    """Found (manager's review): an outcome printed from Chromium to take to supervision ended a page
+    with "Why you are seeing this", or with a quote's source ("Summary of Working Together to
+    Safeguard Children (2023):"), its table or quote on the next; and children's social care's name
+    at the foot of a page, its number on the next. The lowest text on each page but the last is
+    read from the PDF Chromium prints."""
+    from support.pdf import pages_holding, placed_text
+
+    open_outcome(page, outcome, mode)
+    headings = set(page.locator("main h2, main h3, footer h2").all_inner_texts())
+    contacts = page.evaluate(
+        """() => [...document.querySelectorAll('.app-contact, .app-footer__contact')]
+            .filter(item => item.querySelector('a[href^="tel:"]'))
+            .map(item => [
+                item.innerText.split('\\n')[0].trim(), item.querySelector('a[href^="tel:"]').innerText.trim()])"""
+    )
+    assert headings and contacts, (headings, contacts)
+    printed = page.pdf(format="A4", print_background=True)
+    runs = placed_text(printed)
+    last_page = max(run.page for run in runs)
+    assert last_page >= 2, f"outcome {outcome} printed on one page: nothing to check"
+    for number in range(1, last_page):
+        lowest = max(run.y for run in runs if run.page == number)
+        foot = " ".join(run.text for run in runs if run.page == number and run.y > lowest - 2)
+        assert not foot.endswith(":") and not any(foot in heading for heading in headings), (
+            f"page {number} of outcome {outcome} ({mode}) ends with {foot!r}"
+        )
+    for name, phone in contacts:
+        assert set(pages_holding(printed, name)) <= set(pages_holding(printed, phone)), (
+            f"{name} and its number {phone} printed on different pages"
+        )
