@@ -716,8 +716,16 @@ def test_check_answers_lists_journey_and_details_with_change_links(client) -> No
     # A row (and its Change) for each field, those shown with another (``joins``: the job role and
     # agency with the name) apart: counted from the fields table, so a field added is counted too.
     assert len(links) == len([entry for entry in FIELDS if not entry.joins])
+    radios = 0
     for url, anchor, _ in links:
-        assert re.search(f'<(input|textarea)[^>]* id="{anchor}"', walker.get(url).get_data(as_text=True)), (url, anchor)
+        target = re.search(f'<(input|textarea)[^>]* id="{anchor}"[^>]*>', walker.get(url).get_data(as_text=True))
+        assert target, (url, anchor)
+        # For radios, the answer chosen (found, accessibility review: "Change how soon" went to
+        # "Within 2 weeks", the first, where "Within a month" was chosen: an arrow key changed it).
+        if 'type="radio"' in target.group(0):
+            radios += 1
+            assert " checked" in target.group(0), (url, anchor, target.group(0))
+    assert radios >= 5 and ("/request/how-soon?change=1", "how_soon-2", "how soon") in links
     text = text_of(response)
     assert VALID_DETAILS["reflection"] in text and "March 2025" in text and "Within a month" in text
 

@@ -70,7 +70,8 @@ NAMES_WITH_CAPITALS = (SERVICE_NAME,)
 @dataclass(frozen=True)
 class Row:
     """One line of a summary: a key and its value(s). ``change`` is an endpoint (check answers),
-    ``change_anchor`` the id of its first input there (the link goes to the input itself)."""
+    ``change_anchor`` the id of its input there (the link goes to the input itself: for radios, the
+    answer chosen)."""
 
     key: str
     values: tuple[str, ...]
@@ -137,7 +138,7 @@ def detail_rows(
                     any(part.long_text for part in parts),
                     change,
                     entry.change_label,
-                    change_anchor=entry.name if change else "",
+                    change_anchor=entry.input_id(details, mode) if change else "",
                 )
             )
         else:
@@ -148,7 +149,7 @@ def detail_rows(
                     entry.long_text,
                     change,
                     entry.change_label or in_sentence(key),
-                    change_anchor=entry.name if change else "",
+                    change_anchor=entry.input_id(details, mode) if change else "",
                 )
             )
     return {section_id: tuple(found) for section_id, found in rows.items()}

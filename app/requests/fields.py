@@ -228,6 +228,18 @@ class Field:
         """Whether the field applies, given the other answers (see ``only_if``)."""
         return self.only_if is None or details.get(self.only_if[0]) == self.only_if[1]
 
+    def input_id(self, stored: Mapping[str, Any], mode: str = "practitioner") -> str:
+        """The id of the input a Change link goes to: the answer chosen, for radios (GOV.UK Frontend
+        numbers them ``name``, ``name-2``…), else the field's first input. Found (accessibility
+        review): "Change how soon" put focus on "Within 2 weeks" when "Within a month" was chosen,
+        so an arrow key or Space there changed the answer unseen."""
+        value = stored.get(self.name)
+        if self.kind == "radios" and isinstance(value, str):
+            values = list(self.choices(mode))
+            if value in values and (at := values.index(value)) > 0:
+                return f"{self.name}-{at + 1}"
+        return self.name
+
     def shown(self, stored: Mapping[str, Any], mode: str = "practitioner") -> str:
         """A stored value as words: an option's label (for ``mode``), a month as "March 2024", or
         the text ("" if none)."""

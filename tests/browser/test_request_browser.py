@@ -405,7 +405,8 @@ def test_change_on_check_your_answers_shows_the_question_of_the_answer_to_change
     """Found (new-user review): each details row's Change link goes to its input ("#how_soon"),
     which the browser scrolls to the top of the window: for answers in a group (radios) the
     question, the group's legend, was out of sight above them, with JavaScript on and off. The
-    legend is now in view, the first answer focused."""
+    legend is now in view, the answer chosen focused (found, accessibility review: the first was,
+    "Within 2 weeks" where "Within a month" was chosen, and an arrow key changed the answer)."""
     page = any_page
     poster = FormPoster(page.context)
     poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
@@ -414,8 +415,11 @@ def test_change_on_check_your_answers_shows_the_question_of_the_answer_to_change
     page.goto("/request/check-answers")
     page.get_by_role("link", name=re.compile(r"^Change\s+how soon")).click()
     heading(page, "How soon would you like a session?")
-    expect(page.get_by_role("radio").first).to_be_focused()
+    chosen = page.get_by_role("radio", name="Within a month")
+    expect(chosen).to_be_checked()
+    expect(chosen).to_be_focused()
     expect(page.locator("legend")).to_be_in_viewport(ratio=1)
+    expect(chosen).to_be_in_viewport()
 
 
 def test_why_the_family_does_not_know_shows_only_once_not_yet_is_chosen(page: Page) -> None:
