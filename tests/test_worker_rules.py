@@ -114,7 +114,7 @@ def test_a_worker_started_before_a_contact_changed_gives_the_new_number_the_requ
     assert stamped == new_version and f"Rules version {new_version}" in text
     assert worker.extensions["space_to_think.pack"].version == new_version  # as a restart would have
     said = [record.getMessage() for record in caplog.records]
-    assert f"it now uses rules version {new_version} (it had {old_version})" in " ".join(said), said
+    assert f"it now uses them, rules version {new_version} (it had {old_version})" in " ".join(said), said
 
 
 def test_a_worker_whose_files_have_not_changed_says_so_once_and_keeps_its_rules(
@@ -164,3 +164,36 @@ def test_rule_files_changed_into_a_broken_state_leave_the_worker_on_its_rules_se
     assert len(errors) == 1 and "would not load" in errors[0] and f"{contacts}:" in errors[0], errors
     assert "phone: has nothing after it" in errors[0]
     assert OLD_NUMBER in acknowledgement(smtp_server)  # its own rules: a number that was right until today
+
+
+def test_a_worker_takes_a_partnership_file_changed_before_the_request_was_made(
+    apps: Any, rule_files: dict[str, str], smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found (regression review): the rules version covers the pack and the contacts, not the
+    partnership file, so a worker not restarted after it changed kept the old one: the emails' old
+    signature, and an answer the file added "no longer offered" in the PDF. A request made after
+    the files changed has them read again."""
+    worker = apps(rule_files)
+    partnership = Path(rule_files["PARTNERSHIP_PATH"])
+    text = partnership.read_text(encoding="utf-8")
+    assert "email_signature: |\n  Space to Think\n" in text
+    partnership.write_text(
+        text.replace("email_signature: |\n  Space to Think\n", "email_signature: |\n  Space to Think team\n"),
+        encoding="utf-8",
+    )
+    web = apps(rule_files)
+    assert web.extensions["space_to_think.pack"].version == worker.extensions["space_to_think.pack"].version
+    with web.app_context():
+        make_request()
+    smtp_server.start()
+    with caplog.at_level(logging.WARNING):
+        assert run_outbox(worker).sent == 2
+    assert "Space to Think team" in acknowledgement(smtp_server)
+    assert any("it now uses them" in record.getMessage() for record in caplog.records)
+    # Once taken, not read again for each request.
+    caplog.clear()
+    with web.app_context():
+        make_request()
+    with caplog.at_level(logging.WARNING):
+        assert run_outbox(worker).sent == 2
+    assert not [record.getMessage() for record in caplog.records if "rule files" in record.getMessage()]
