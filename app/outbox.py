@@ -559,7 +559,16 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             "".join(traceback.format_tb(error.__traceback__)),
         )
         return REFUSED
-    sent = SentEmail(message.id, message.kind, message.created_at, message.attempts, utcnow(), str(email["Subject"]))
+    sent = SentEmail(
+        message.id,
+        message.kind,
+        message.created_at,
+        message.attempts,
+        utcnow(),
+        str(email["Subject"]),
+        email_for(message),
+        request.reference if request is not None else None,
+    )
     try:
         if taken_out_meanwhile(message):
             return _taken_out(message, sent=True, why="")
@@ -585,6 +594,12 @@ class SentEmail:
     attempts: int  # with this one
     at: dt.datetime
     subject: str
+    what: str  # as the log names it (``email_for``)
+    reference: str | None  # its request's
+
+
+# The audit event of an email the mail server took whose row was taken out before it was recorded.
+SENT_NOT_RECORDED = "sent_not_recorded"
 
 
 def _sent_not_recorded() -> list[SentEmail]:
@@ -614,8 +629,26 @@ def record_sent_not_recorded() -> None:
             message.attempts = max(message.attempts, sent.attempts)  # (this try was never written)
             message.last_attempt_at = max(message.last_attempt_at or sent.at, sent.at)
             _record_sent(message, message.request, sent.at, sent.subject)
+            current_app.logger.warning(
+                "%s: the mail server took it just as the database stopped; recorded as sent now, not sent again",
+                sent.what,
+            )
+        elif message is not None and message.sent_at is not None:
+            db.session.rollback()  # another process recorded it
         else:
+            # Taken out while the database was away (a session cancelled, a request taken out of it
+            # or deleted: found, regression review): nothing now says it went, so nothing follows it
+            # (a cancellation). Said where the facilitators look, and in the log.
             db.session.rollback()
+            if sent.reference is not None:
+                audit.add_event(SENT_NOT_RECORDED, sent.reference, audit.SYSTEM, sent.kind)
+                db.session.commit()
+            current_app.logger.error(
+                "%s: the mail server took it just as the database stopped, and it was taken out before this could "
+                "be recorded (a session cancelled, or the request taken out of it or deleted): the requester may "
+                "have it. Tell them if it no longer applies.",
+                sent.what,
+            )
         waiting.pop(0)
 
 

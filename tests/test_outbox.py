@@ -1549,18 +1549,23 @@ def test_outbox_status_says_a_request_pdf_is_being_made_or_was_left_by_a_worker_
 
 
 @postgres_only
+@pytest.mark.parametrize("taken_out", [False, True], ids=["recorded", "taken-out-meanwhile"])
 def test_an_email_the_mail_server_took_as_the_database_stopped_is_recorded_not_sent_again(
-    mail_app: Flask, smtp_server: SmtpServer
+    mail_app: Flask, smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture, taken_out: bool
 ) -> None:
     """Found (faults review): PostgreSQL stopped just after the mail server took the facilitators'
     email, so "sent" could not be written; once it answered again the worker sent it a second time.
-    Now the worker remembers what went and writes it before sending anything else."""
+    Now the worker remembers what went and writes it before sending anything else, and says so. An
+    email taken out meanwhile (an invitation, its session cancelled: regression review) cannot be
+    recorded: the request's trail and the log say it may have reached the requester."""
+    import logging
+
     from sqlalchemy import create_engine, event
     from sqlalchemy.exc import SQLAlchemyError
 
     smtp_server.start()
     with mail_app.app_context():
-        make_request()  # one email: the facilitators' (no acknowledgement in the test settings)
+        submission = make_request()  # one email: the facilitators' (no acknowledgement in the test settings)
         engine = db.engine
         engine.dispose()
         worker_connections: list[int] = []
@@ -1582,11 +1587,34 @@ def test_an_email_the_mail_server_took_as_the_database_stopped_is_recorded_not_s
             other.dispose()
         db.session.rollback()
         assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS]
-        after = run_pass(ignore_schedule=True)  # the database answering again
+        if taken_out:
+            db.session.execute(sa_delete(OutboxMessage))
+            db.session.commit()
+        with caplog.at_level(logging.WARNING):
+            after = run_pass(ignore_schedule=True)  # the database answering again
         assert after.sent == 0 and after.send_failed == 0, after
         assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS]  # once
-        [message] = db.session.scalars(select(OutboxMessage)).all()
-        assert message.sent_at is not None and message.attempts == 1 and message.last_error is None
-        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("email%"))).all()
-        assert actions == ["emailed"], actions
+        said = [record.getMessage() for record in caplog.records]
+        actions = db.session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.action.like("email%") | (AuditEvent.action == "sent_not_recorded")
+            )
+        ).all()
+        if taken_out:
+            assert actions == ["sent_not_recorded"], actions
+            [event_row] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sent_not_recorded")).all()
+            assert event_row.reference == submission.reference
+            assert any("it was taken out before this could be recorded" in line for line in said), said
+        else:
+            [message] = db.session.scalars(select(OutboxMessage)).all()
+            assert message.sent_at is not None and message.attempts == 1 and message.last_error is None
+            assert actions == ["emailed"], actions
+            assert any(f"request {submission.reference}: the mail server took it just as" in line for line in said), (
+                said
+            )
         assert run_pass(ignore_schedule=True).sent == 0
+    if taken_out:  # on the request's page, in its trail
+        client, _ = signed_in(mail_app)
+        page = html.unescape(client.get(f"/inbox/requests/{submission.reference}").get_data(as_text=True))
+        assert "taken out (its session cancelled, or the request taken out of it) before it could be recorded" in page
+        assert "it may have arrived, so tell the requester" in page and "the request to the facilitators" in page
