@@ -1497,12 +1497,14 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             phone is None
             and not links
             and email is None
-            and not any(item.get(way) for way in ("phone", "links", "email"))
+            and not any(item.get(way) or (way in item and item[way] is None) for way in ("phone", "links", "email"))
         ):
             reader.problem(
                 node, "(ways to act)", "gives no way to act: add a phone, a link to a page, or an email", item.line
             )
-        if phone is None and item.get("hours") is not None:
+        if phone is None and item.get("hours") is not None and "phone" not in item:
+            # (A "phone:" with nothing after it is said so above: regression review, the hours
+            # were reported too, as a second mistake.)
             # Found (partnership review): hours given to a contact with no phone were left out of
             # its card on every outcome page and in the supervision record (they are shown under
             # the number), though the footer showed them: what a person read depended on where.

@@ -949,6 +949,7 @@ def test_a_contacts_line_with_nothing_after_it_is_refused_naming_it(tmp_path: Pa
     book, problems = check_contacts(path)
     assert book is None
     said = [str(p) for p in problems if f"{line}: has nothing after it" in str(p)]
+    assert len(problems) == 1, problems  # the one mistake, once (not the hours "without a phone" too)
     assert len(said) == 1 and said[0].startswith(f"{path}:{at + 1}: contact "), problems
     assert said[0].endswith(f"{line}: has nothing after it: write it ({line}: ...), or take the line away")
 
@@ -972,3 +973,18 @@ def test_guidance_no_longer_cited_is_warned_of_naming_it(tmp_path: Path) -> None
     # The shipped pack cites every piece of its guidance.
     shipped = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, dt.date(2026, 12, 5), partnership_path=DEFAULT_PARTNERSHIP)
     assert not [w for w in shipped.warnings if "cited by no question" in str(w)]
+
+
+def test_a_contact_whose_only_way_to_act_is_an_empty_list_of_links_gives_no_way_to_act(tmp_path: Path) -> None:
+    from app.rules import check_contacts
+
+    data = yaml.safe_load(SHIPPED_CONTACTS)
+    contact = next(item for item in data["contacts"] if item.get("links") and not item.get("phone"))
+    contact["links"] = []
+    path = tmp_path / "contacts.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    book, problems = check_contacts(path)
+    assert book is None
+    assert [p.message for p in problems] == ["gives no way to act: add a phone, a link to a page, or an email"], (
+        problems
+    )
