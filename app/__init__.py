@@ -22,7 +22,7 @@ from .cli import rules_cli
 from .config import PROJECT_ROOT, ConfigError, StartupError, engine_options, load_config
 from .database_answers import init_answer_checks
 from .errors import register_error_handlers
-from .extensions import csrf, db, end_requests_database_work, init_security_headers, limiter, migrate
+from .extensions import csrf, db, init_security_headers, limiter, migrate
 from .inbox import bp as inbox_bp
 from .inbox import facilitators_cli
 from .inbox import models as inbox_models  # noqa: F401
@@ -30,7 +30,7 @@ from .inbox.statistics_views import bp as stats_bp
 from .input_guard import init_input_guard
 from .main import bp as main_bp
 from .main.offline import site_cli
-from .outage import said_in_one_line
+from .outage import end_requests_database_work, said_in_one_line
 from .outbox import outbox_cli
 from .pack import load_rules
 from .rate_limits import init_rate_limit_storage, init_site_wide_limit

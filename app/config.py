@@ -312,8 +312,6 @@ class Config:
                 "SESSION_COOKIE_NAME must be letters, digits and - _ . only (a browser ignores a cookie whose "
                 f"name has spaces or ; = , in it), but it is {name!r}."
             )
-        from .inbox.views import DEVICE_COOKIE
-
         if name.lower().removeprefix("__host-").removeprefix("__secure-") == DEVICE_COOKIE:
             # Found (operator review): one cookie would hold both the session and the inbox's
             # known-device token, each overwriting the other, so no answer and no sign-in kept.
@@ -550,6 +548,8 @@ def one_address(value: str) -> bool:
 
 # A cookie name as browsers keep it (RFC 6265's token, kept to the plainest characters).
 COOKIE_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+# The inbox's known-device cookie (app/inbox/views.py): a session cookie must not take its name.
+DEVICE_COOKIE = "space_to_think_device"
 
 
 def check_ranges(settings: Mapping[str, Any]) -> None:

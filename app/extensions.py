@@ -20,11 +20,10 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFError, CSRFProtect, same_origin
 from sqlalchemy import Engine, MetaData, Table, event
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 
 from . import rate_store  # noqa: F401  (registers the memory:// store that starts no thread per request)
-from .outage import outage_in_words
 from .proxies import visitor_key
 from .static_files import FILE_ENDPOINTS, MADE_FILE_ENDPOINTS
 
@@ -108,36 +107,6 @@ def discard_read_only_sqlite_connection(context: ExceptionContext) -> None:
     original = context.original_exception
     if isinstance(original, sqlite3.OperationalError) and original.sqlite_errorname.startswith("SQLITE_READONLY"):
         context.is_disconnect = True
-
-
-def end_requests_database_work(app: Flask) -> None:
-    """At the end of each request (after ``db.init_app``), end the request's database work as
-    Flask-SQLAlchemy does (``db.session.remove()``: what it did not commit is rolled back), except
-    that a connection the database has dropped meanwhile is not an error.
-
-    Found (outage review): a connection that drops after the request's last statement on it is
-    found dead only by that rollback, after the page was made, and the error left the app: a bare
-    500 with no page. As when the database restarts or the network drops while a form is sent:
-    signing in reads the account on the requests' connection, then notes the session's new id on
-    the sessions' own connection (``sessions.claim_the_new_id``), which finds the database gone
-    and gives the "problem with the service" page; the requests' connection, dropped with it,
-    holds the account's read open. SQLAlchemy has discarded the connection when the rollback
-    fails (and the pool, the connections made before it); the transaction ended with it, and
-    nothing in it was committed, so nothing is lost that the rollback would have kept. Any other
-    error is raised as before."""
-
-    @app.teardown_appcontext  # run before Flask-SQLAlchemy's own (registered first), which then finds nothing to do
-    def end_database_work(_error: BaseException | None) -> None:
-        try:
-            db.session.remove()
-        except DBAPIError as error:
-            if not error.connection_invalidated:
-                raise
-            db.session.registry.clear()  # (``remove`` stopped before forgetting the session)
-            log.warning(
-                "The request's database connection was dropped before its work ended; discarded: %s",
-                outage_in_words(error),
-            )
 
 
 def empty_write_ahead_log() -> bool:

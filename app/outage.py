@@ -15,11 +15,16 @@ import re
 import sqlite3
 import time
 import traceback
+from pathlib import Path
 from typing import Any
 
 import click
+from flask import Flask
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from .extensions import db
+from .schema import expected_heads, missing_from_the_database, settings_that_cannot_connect
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +94,6 @@ def _schema_words_now() -> str | None:
     if not has_app_context():
         return SCHEMA_BEHIND_WORDS
     from alembic.runtime.migration import MigrationContext
-
-    from .extensions import db
-    from .schema import expected_heads, missing_from_the_database  # (app.schema imports this module)
 
     try:
         with db.engine.connect() as connection:
@@ -182,7 +184,6 @@ def outage_in_words(error: BaseException) -> str:
 
 
 def _settings_that_cannot_connect(error: BaseException) -> str | None:
-    from .schema import settings_that_cannot_connect  # (app.schema imports this module)
 
     said = settings_that_cannot_connect(error)
     # Only the server's refusal: the others (an SQLite file that cannot be opened, an option the
@@ -320,3 +321,62 @@ __all__ = [
     "outage_in_words",
     "said_in_one_line",
 ]
+
+
+def end_requests_database_work(app: Flask) -> None:
+    """At the end of each request (after ``db.init_app``), end the request's database work as
+    Flask-SQLAlchemy does (``db.session.remove()``: what it did not commit is rolled back), except
+    that a connection the database has dropped meanwhile is not an error.
+
+    Found (outage review): a connection that drops after the request's last statement on it is
+    found dead only by that rollback, after the page was made, and the error left the app: a bare
+    500 with no page. As when the database restarts or the network drops while a form is sent:
+    signing in reads the account on the requests' connection, then notes the session's new id on
+    the sessions' own connection (``sessions.claim_the_new_id``), which finds the database gone
+    and gives the "problem with the service" page; the requests' connection, dropped with it,
+    holds the account's read open. SQLAlchemy has discarded the connection when the rollback
+    fails (and the pool, the connections made before it); the transaction ended with it, and
+    nothing in it was committed, so nothing is lost that the rollback would have kept. Any other
+    error is raised as before."""
+
+    @app.teardown_appcontext  # run before Flask-SQLAlchemy's own (registered first), which then finds nothing to do
+    def end_database_work(_error: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            db.session.registry.clear()  # (``remove`` stopped before forgetting the session)
+            log.warning(
+                "The request's database connection was dropped before its work ended; discarded: %s",
+                outage_in_words(error),
+            )
+
+
+def migration_failed(error: SQLAlchemyError, dialect: str) -> str:
+    """Log a database error a migration ended in (``log_database_error``: type, SQLSTATE, statement,
+    frames) and return one line for ``flask db upgrade`` or ``downgrade`` (migrations/env.py) naming
+    the migration and what to do; never what the database said.
+
+    Found (privacy review): a migration a stored row broke (a constraint, a column made NOT NULL)
+    ended in the whole traceback, PostgreSQL's DETAIL "Failing row contains (...)" with it: the
+    row's values (a person's name, an email address) in the operator's terminal or a deploy's log."""
+    migration, direction = "", "upgrade"
+    traceback = error.__traceback__
+    while traceback is not None:  # the innermost frame in a file of migrations/versions
+        frame = traceback.tb_frame
+        if "revision" in frame.f_globals and Path(frame.f_code.co_filename).parent.name == "versions":
+            migration = f"migration {frame.f_globals['revision']} ({Path(frame.f_code.co_filename).name})"
+            direction = "downgrade" if frame.f_code.co_name == "downgrade" else "upgrade"
+        traceback = traceback.tb_next
+    log_database_error(error, during=f"in {migration or 'a migration'}")
+    kept = "None of this run's migrations was kept (PostgreSQL runs them in one transaction). "
+    original = error.orig if isinstance(error, DBAPIError) else None
+    sqlstate = getattr(original, "sqlstate", None) or "unknown"
+    return (
+        f"Space to Think cannot {direction} the database: {migration or 'a migration'} failed: the database "
+        f"refused it ({type(error).__name__}, SQLSTATE {sqlstate}). What the database said is not shown, as it "
+        "may quote a stored row; the log line above names the statement and where. "
+        f"{kept if dialect == 'postgresql' else ''}Mend what the migration or the stored rows need, then run the "
+        "command again (`flask --app wsgi db current` shows the migration the database is at)."
+    )

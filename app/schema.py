@@ -25,7 +25,6 @@ import re
 import sqlite3
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import click
@@ -38,7 +37,6 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError, SQLAl
 
 from .config import PROJECT_ROOT, StartupError
 from .extensions import db
-from .outage import log_database_error
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
 UPGRADE = "flask --app wsgi db upgrade"
@@ -222,35 +220,6 @@ def cannot_migrate(app: Flask, error: BaseException) -> str:
             "names it, then run this again"
         )
     return f"Space to Think cannot upgrade the database: {cannot}"
-
-
-def migration_failed(error: SQLAlchemyError, dialect: str) -> str:
-    """Log a database error a migration ended in (``log_database_error``: type, SQLSTATE, statement,
-    frames) and return one line for ``flask db upgrade`` or ``downgrade`` (migrations/env.py) naming
-    the migration and what to do; never what the database said.
-
-    Found (privacy review): a migration a stored row broke (a constraint, a column made NOT NULL)
-    ended in the whole traceback, PostgreSQL's DETAIL "Failing row contains (...)" with it: the
-    row's values (a person's name, an email address) in the operator's terminal or a deploy's log."""
-    migration, direction = "", "upgrade"
-    traceback = error.__traceback__
-    while traceback is not None:  # the innermost frame in a file of migrations/versions
-        frame = traceback.tb_frame
-        if "revision" in frame.f_globals and Path(frame.f_code.co_filename).parent.name == "versions":
-            migration = f"migration {frame.f_globals['revision']} ({Path(frame.f_code.co_filename).name})"
-            direction = "downgrade" if frame.f_code.co_name == "downgrade" else "upgrade"
-        traceback = traceback.tb_next
-    log_database_error(error, during=f"in {migration or 'a migration'}")
-    kept = "None of this run's migrations was kept (PostgreSQL runs them in one transaction). "
-    original = error.orig if isinstance(error, DBAPIError) else None
-    sqlstate = getattr(original, "sqlstate", None) or "unknown"
-    return (
-        f"Space to Think cannot {direction} the database: {migration or 'a migration'} failed: the database "
-        f"refused it ({type(error).__name__}, SQLSTATE {sqlstate}). What the database said is not shown, as it "
-        "may quote a stored row; the log line above names the statement and where. "
-        f"{kept if dialect == 'postgresql' else ''}Mend what the migration or the stored rows need, then run the "
-        "command again (`flask --app wsgi db current` shows the migration the database is at)."
-    )
 
 
 def _secrets(app: Flask) -> tuple[str, ...]:

@@ -116,7 +116,7 @@ def run_migrations_online():
     except SQLAlchemyError as error:
         # Which migration, and the error by type, SQLSTATE, statement and frames: never what the
         # database said, which may quote a stored row (a person's name). Exits with status 1.
-        from app.schema import migration_failed
+        from app.outage import migration_failed
 
         raise SystemExit(migration_failed(error, dialect)) from None
 

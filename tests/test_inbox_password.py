@@ -26,7 +26,7 @@ from test_inbox import EMAIL, PASSWORD, add_facilitator, events, post_form, sign
 from test_inbox_timeout import expire_every_session
 
 PAGE = "/inbox/account/password"
-DEVICE = "space_to_think_device"  # the known-device cookie (app.inbox.views.DEVICE_COOKIE)
+DEVICE = "space_to_think_device"  # the known-device cookie (app.config.DEVICE_COOKIE)
 NEW = "copper kettle meadow thistle"
 CHANGED = (
     "Your password has been changed. You stay signed in here, and have been signed out of the inbox in every other "

@@ -80,6 +80,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from .. import typed_text, workflow
+from ..config import DEVICE_COOKIE
 from ..errors import render_error
 from ..extensions import db, limiter
 from ..input_guard import accepts_files
@@ -599,7 +600,6 @@ def current_lockout() -> SignInLockout:
 # account's password is the one it was given with (found, security review: a browser that signed in
 # while someone else knew the password kept its own guesses after the password was changed); the
 # browser that changes the password is given a new one.
-DEVICE_COOKIE = "space_to_think_device"
 DEVICE_COOKIE_DAYS = 90
 
 
