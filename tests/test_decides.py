@@ -34,6 +34,7 @@ from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, RulePack, enumerate_paths,
 from support import both_databases
 from support.clock import stop_clock
 from support.database import database_settings, dispose
+from support.pack_data import wellbeing_added_and_lived_experience_retired
 from support.pdf import pdf_text, use_fake_renderer
 from support.submission import run_outbox
 
@@ -763,26 +764,7 @@ def test_a_question_added_by_an_update_answered_never_says_to_change_an_answer_b
     from support.walk import Walker, page_text
 
     data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
-    at = next(i for i, q in enumerate(data["questions"]) if q["id"] == "criteria")
-    data["questions"].insert(
-        at,
-        {
-            "id": "wellbeing",
-            "kind": "single",
-            "title": {"both": "Is this mainly about your own wellbeing?"},
-            "short": {"both": "Mainly about wellbeing"},
-            "error": {"both": "Select whether this is mainly about your own wellbeing"},
-            "cites": ["decisions"],
-            "options": [
-                {"value": "yes", "label": {"both": "Yes"}, "next": "S"},
-                {"value": "no", "label": {"both": "No"}, "safe": True, "next": "criteria"},
-            ],
-        },
-    )
-    decision = next(q for q in data["questions"] if q["id"] == "decision_needed")
-    next(o for o in decision["options"] if o["value"] == "no")["next"] = "wellbeing"
-    criteria = next(q for q in data["questions"] if q["id"] == "criteria")
-    criteria["options"] = [o for o in criteria["options"] if o["value"] != "lived_experience"]
+    wellbeing_added_and_lived_experience_retired(data)
     changed = tmp_path / "changed.yaml"
     changed.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     settings = {key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS")}

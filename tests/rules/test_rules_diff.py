@@ -37,7 +37,7 @@ from app.rules import (
     normalise,
 )
 from app.rules.diff import PackDiff, RouteChange, diff_packs, route_changes, to_markdown, to_text
-from support.pack_data import option, question
+from support.pack_data import option, question, wellbeing_added_and_lived_experience_retired
 
 REAL_PACK: dict[str, Any] = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
 REAL_CONTACTS: dict[str, Any] = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
@@ -1619,26 +1619,7 @@ def test_routes_an_answer_taken_out_ends_are_told_by_that_answer_beside_a_questi
     taken out, the routes that chose the retired criterion were told as 'No at "<the new question>"
     now: not a possible route', as if the new question's No were broken; and "704 routes" read as
     wrong beside `rules check`'s "334 paths"."""
-    at = next(i for i, q in enumerate(new["questions"]) if q["id"] == "criteria")
-    new["questions"].insert(
-        at,
-        {
-            "id": "wellbeing",
-            "kind": "single",
-            "title": {"both": "Is this mainly about your own wellbeing?"},
-            "short": {"both": "Mainly about wellbeing"},
-            "error": {"both": "Select whether this is mainly about your own wellbeing"},
-            "cites": ["decisions"],
-            "options": [
-                {"value": "yes", "label": {"both": "Yes"}, "next": "S"},
-                {"value": "no", "label": {"both": "No"}, "next": "criteria"},
-            ],
-        },
-    )
-    option(new, "decision_needed", "no")["next"] = "wellbeing"
-    question(new, "criteria")["options"] = [
-        o for o in question(new, "criteria")["options"] if o["value"] != "lived_experience"
-    ]
+    wellbeing_added_and_lived_experience_retired(new)
     compared = compare(old, new)
     impossible = {route.sentence() for route in compared.diff.routes if route.new_outcome is None}
     assert impossible == {

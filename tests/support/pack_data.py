@@ -13,3 +13,28 @@ def question(data: dict[str, Any], question_id: str) -> dict[str, Any]:
 def option(data: dict[str, Any], question_id: str, value: str) -> dict[str, Any]:
     """The option ``value`` of question ``question_id`` in pack data."""
     return next(o for o in question(data, question_id)["options"] if o["value"] == value)
+
+
+def wellbeing_added_and_lived_experience_retired(data: dict[str, Any]) -> None:
+    """The shipped pack's data changed as a rules maintainer did (rules maintainer's review): a
+    question "Is this mainly about your own wellbeing?" before the criteria (Yes to S, No on to the
+    criteria, after "No" to a decision being needed), and the criterion ``lived_experience`` taken out."""
+    at = next(i for i, q in enumerate(data["questions"]) if q["id"] == "criteria")
+    data["questions"].insert(
+        at,
+        {
+            "id": "wellbeing",
+            "kind": "single",
+            "title": {"both": "Is this mainly about your own wellbeing?"},
+            "short": {"both": "Mainly about wellbeing"},
+            "error": {"both": "Select whether this is mainly about your own wellbeing"},
+            "cites": ["decisions"],
+            "options": [
+                {"value": "yes", "label": {"both": "Yes"}, "next": "S"},
+                {"value": "no", "label": {"both": "No"}, "safe": True, "next": "criteria"},
+            ],
+        },
+    )
+    option(data, "decision_needed", "no")["next"] = "wellbeing"
+    criteria = question(data, "criteria")
+    criteria["options"] = [o for o in criteria["options"] if o["value"] != "lived_experience"]
