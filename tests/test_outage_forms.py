@@ -39,6 +39,7 @@ from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.inbox.models import TriageNote
+from app.requests.fields import FIELDS, TEXT_KINDS
 from app.space_sessions.models import FeedbackComment
 from support import csrf_token
 from support.cut_proxy import CutProxy
@@ -100,8 +101,9 @@ def details_page(app: Flask, slug: str) -> Sent:
     client = walked(app, f"details {slug}", walk)
     names = dict(PAGE_FIELDS)[slug]
     data = {name: VALID_DETAILS.get(name, "") for name in names}
-    typed_names = {"name", "job_role", "agency", "email", "phone", "reflection", "lead_professional"}
-    typed_names |= {"other_agencies", "family_knows_reason", "availability", "access_needs"}
+    # Every free-text field (a field added is given back too: found, new engineer's review, a list
+    # written out here left a new one out).
+    typed_names = {entry.name for entry in FIELDS if entry.kind in TEXT_KINDS}
     typed = tuple(value for name, value in data.items() if name in typed_names and value)
     return Sent(client, f"/request/{slug}", f"/request/{slug}", data, typed)
 
