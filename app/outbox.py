@@ -311,7 +311,7 @@ def make_pdf(request: StoredRequest) -> bool:
     request.pdf_render_began_at = utcnow()
     db.session.commit()
     # Its contacts (the notice's urgent numbers, an outcome's) as the request was made with them.
-    rules_made_with(request.rule_pack_version, request.created_at, f"The PDF for request {request.reference}")
+    rules_made_with(request.rule_pack_version, f"The PDF for request {request.reference}")
     try:
         with db.session.no_autoflush:  # nothing written (on SQLite: the whole file held) while it renders
             pdf = service.request_pdf(request, current_pack())
@@ -476,7 +476,7 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         message.recipient = address
     if request is not None and message.kind in (mail.ACKNOWLEDGEMENT, mail.FACILITATORS):
         # The acknowledgement gives the urgent contacts as the request was made with them.
-        rules_made_with(request.rule_pack_version, request.created_at, email_for(message))
+        rules_made_with(request.rule_pack_version, email_for(message))
     try:
         # Nothing is written until the attempt is recorded: on SQLite a write holds the whole
         # file, and reading the PDF to attach would otherwise write the attempt first, so every

@@ -8,7 +8,6 @@ return what was loaded, for the app handling the current request or command.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 import threading
@@ -120,29 +119,30 @@ def _files_now(files: Mapping[str, str | Path]) -> tuple[tuple[int, int, int] | 
     return tuple(found)
 
 
-def rules_made_with(version: str, made_at: dt.datetime, what: str) -> bool:
+def rules_made_with(version: str, what: str) -> bool:
     """For the outbox worker, about to make ``what`` (a request's PDF or email) from a request made
-    at ``made_at`` (UTC) with rules ``version``: whether the rules it has loaded are that version,
-    reading the files again first if they have changed since it read them and either the request
-    was made with other rules or after the files changed.
+    with rules ``version``: whether the rules it has loaded are that version, reading the files
+    again first if the request was made with other rules and the files have changed since it read
+    them.
 
     Found (rules maintainer's review): a contact's number changed, the web app restarted and the
     worker not, a request made with the new number had the old one in its PDF and its
-    acknowledgement (the urgent contacts), under the new version's stamp. And (regression review)
-    the partnership file, which the version does not cover: an answer it added was "no longer
-    offered" in the PDF, and the emails kept the old signature. Now the worker takes the files as
-    they are now, as a restart would. Files that would not load are logged (the worker goes on with
-    the rules it has, as a running service does); rules that still differ (a request made before a
-    change, or a worker given other files) are logged once for each version."""
+    acknowledgement (the urgent contacts), under the new version's stamp. Now the worker takes the
+    files as they are now, as a restart would. Only then: files put in place but not yet
+    restarted with are not taken (found, operator review: taken as soon as they were installed,
+    a request the web app made with the old number was emailed with the new one, under the old
+    version's stamp), so a change to the partnership file alone, which the version does not cover,
+    is taken when the worker restarts. Files that would not load are logged (the worker goes on
+    with the rules it has, as a running service does); rules that still differ (a request made
+    before a change, or a worker given other files) are logged once for each version."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app itself, to change
     had = current_pack().version
+    if version == had:
+        return True
     files = _rule_files(app)
     now = _files_now(files)
-    changed = now != app.extensions.get(FILES_KEY)
-    if version == had and not (changed and made_at >= _last_changed(now)):
-        return True
     loaded = True
-    if changed:
+    if now != app.extensions.get(FILES_KEY):
         app.extensions[FILES_KEY] = now
         report = check_rules(
             files["RULE_PACK_PATH"], files["CONTACTS_PATH"], uk_today(), partnership_path=files["PARTNERSHIP_PATH"]
@@ -180,13 +180,6 @@ def rules_made_with(version: str, made_at: dt.datetime, what: str) -> bool:
             "the files as they are now" if loaded else "the files it read before, as those now would not load",
         )
     return False
-
-
-def _last_changed(files: tuple[tuple[int, int, int] | None, ...]) -> dt.datetime:
-    """When the last of the files (``_files_now``) was changed, in UTC without its zone, as the
-    database keeps times."""
-    latest = max((found[2] for found in files if found is not None), default=0)
-    return dt.datetime.fromtimestamp(latest / 1e9, dt.UTC).replace(tzinfo=None)
 
 
 def refusal(
