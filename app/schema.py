@@ -279,12 +279,37 @@ class DatabaseCommands(AppGroup):
         return decorator
 
 
+# The health check's words for a database a newer version of the code has upgraded, and which
+# still has everything this code uses: this server still serves, as in a rolling restart after
+# `db upgrade` (``still_serves``).
+SCHEMA_NEWER = "upgraded by a newer version of the code"
+SERVES_UNTIL_RESTARTED = "this server still serves; restart it with the new code"
+
+
+def still_serves(schema: str) -> bool:
+    """Whether the health check's ``schema`` words let this server serve: "ok", or a database a
+    newer version upgraded that still has all this code uses."""
+    return schema == "ok" or (schema.startswith(SCHEMA_NEWER) and schema.endswith(SERVES_UNTIL_RESTARTED))
+
+
 def schema_in_words() -> str:
     """For the health check (in an app context): "ok" if the database is at this code's migration
-    and has every table and column the code uses, else what is wrong, briefly."""
-    versions = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars()
-    if frozenset(versions) != expected_heads():
-        return "not the version this code needs: run flask db upgrade"
+    and has every table and column the code uses, else what is wrong, briefly.
+
+    A database at a migration this code does not have, with everything this code uses, is
+    ``SCHEMA_NEWER``: found (operator review), after the README's `db upgrade` and before each
+    server's restart, the servers still on the old code served requests, and the health check
+    said they were "unavailable ... run flask db upgrade", which had been run (a load balancer
+    going by it takes them all out)."""
+    versions = frozenset(db.session.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    missing = None
+    if versions != expected_heads():
+        if not versions or not versions - known_revisions():
+            return "not the version this code needs: run flask db upgrade"
+        missing = missing_from_the_database(db.session.connection())
+        if missing:
+            return f"{SCHEMA_NEWER}, which took out {_listed(missing)}: restart this server with the new code"
+        return f"{SCHEMA_NEWER} (migration {', '.join(sorted(versions))}): {SERVES_UNTIL_RESTARTED}"
     missing = missing_from_the_database(db.session.connection())
     if missing:
         return f"changed by hand: {_listed(missing)} missing; put it back as the migrations leave it"

@@ -29,7 +29,7 @@ from ..pack import current_pack
 from ..questions_pdf import stored_pdf
 from ..questions_to_prepare import DEFAULT_PREPARE_MODE, prepare_mode, questions_to_prepare
 from ..rate_limits import rate_limit_store_answers
-from ..schema import schema_in_words, takes_writes
+from ..schema import schema_in_words, still_serves, takes_writes
 from ..sessions import CLEARED_KEY, expired_session, not_the_persons_activity, refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
 from ..start_page import keep_for_new_visitors
@@ -486,8 +486,9 @@ def database_report() -> dict[str, str]:
             return dict(check.report)
         report = {"database": "ok", "schema": "ok", "outbox": "ok"}
         try:
-            if (schema := schema_in_words()) != "ok":
-                report["schema"] = schema
+            report["schema"] = schema_in_words()
+            if not still_serves(report["schema"]):
+                pass  # (nothing more is asked of a database this code cannot use)
             elif not takes_writes():
                 report["database"] = (
                     "read-only: it takes no writes (a standby server, or set read-only)"
@@ -511,15 +512,16 @@ def healthz() -> tuple[Response, int]:
     """Health check for load balancers and monitoring (docs: README, "Running it in production").
 
     503 (``"status": "unavailable"``) if the database does not answer, takes no writes (a standby,
-    or set read-only), or its schema is not this code's (``flask db upgrade`` not run: requests
-    sent would fail); 200 otherwise, with
-    ``"status": "degraded"`` while the rate-limit store (Redis) does not answer (pages still
-    work: the counts go on in each process's memory; the store is asked at most every 10 seconds,
-    and the log says when its answer changes), or while PDFs (requests' and supervision records)
-    or emails wait more than 10 minutes untried (the outbox worker is not running: requests reach
-    no one; ``untried_for_too_long``), or the mail server refuses a facilitators' email until
-    something is changed (``refused_until_mended``), or emails or requests' PDFs have been tried
-    and failed for over 30 minutes (the mail server or the PDF renderer: ``failing_for_too_long``).
+    or set read-only), or its schema is not this code's (``flask db upgrade`` not run: requests sent
+    would fail); 200 otherwise, with ``"status": "degraded"`` while a newer version of the code has
+    upgraded the database (this server, not yet restarted with it, still serves:
+    ``schema.still_serves``), while the rate-limit store (Redis) does not answer (pages still work:
+    the counts go on in each process's memory; the store is asked at most every 10 seconds, and the
+    log says when its answer changes), or while PDFs (requests' and supervision records) or emails
+    wait more than 10 minutes untried (the outbox worker is not running: requests reach no one;
+    ``untried_for_too_long``), or the mail server refuses a facilitators' email until something is
+    changed (``refused_until_mended``), or emails or requests' PDFs have been tried and failed for
+    over 30 minutes (the mail server or the PDF renderer: ``failing_for_too_long``).
     The database is asked at
     most every ``DATABASE_CHECK_SECONDS`` in each process (``database_report``). A database
     failure is one log line, never a traceback.
@@ -528,7 +530,7 @@ def healthz() -> tuple[Response, int]:
     report["rate_limit_store"] = "ok"
     if not rate_limit_store_answers(current_app._get_current_object()):  # type: ignore[attr-defined]  # Flask's documented way to get the app behind the proxy
         report["rate_limit_store"] = "unavailable"
-    if report["database"] != "ok" or report["schema"] != "ok":
+    if report["database"] != "ok" or not still_serves(report["schema"]):
         return jsonify(status="unavailable", **report), 503
-    healthy = report["rate_limit_store"] == "ok" and report["outbox"] == "ok"
+    healthy = report["rate_limit_store"] == "ok" and report["outbox"] == "ok" and report["schema"] == "ok"
     return jsonify(status="ok" if healthy else "degraded", **report), 200
