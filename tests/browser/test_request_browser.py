@@ -401,7 +401,8 @@ def test_change_what_i_wrote_puts_the_focus_in_the_text_to_change(any_page: Page
     expect(page.locator("label[for=reflection]")).to_be_in_viewport()
 
 
-def test_change_on_check_your_answers_shows_the_question_of_the_answer_to_change(any_page: Page) -> None:
+@pytest.mark.parametrize("height", [500, 256], ids=["320x500", "400-percent-zoom"])
+def test_change_on_check_your_answers_shows_the_question_of_the_answer_to_change(any_page: Page, height: int) -> None:
     """Found (new-user review): each details row's Change link goes to its input ("#how_soon"),
     which the browser scrolls to the top of the window: for answers in a group (radios) the
     question, the group's legend, was out of sight above them, with JavaScript on and off. The
@@ -411,15 +412,18 @@ def test_change_on_check_your_answers_shows_the_question_of_the_answer_to_change
     poster = FormPoster(page.context)
     poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
     poster.details()
-    page.set_viewport_size({"width": 320, "height": 500})
+    page.set_viewport_size({"width": 320, "height": height})
     page.goto("/request/check-answers")
     page.get_by_role("link", name=re.compile(r"^Change\s+how soon")).click()
     heading(page, "How soon would you like a session?")
     chosen = page.get_by_role("radio", name="Within a month")
     expect(chosen).to_be_checked()
     expect(chosen).to_be_focused()
-    expect(page.locator("legend")).to_be_in_viewport(ratio=1)
-    expect(chosen).to_be_in_viewport()
+    # The answer chosen wholly in view (found, regression review: at 400% zoom, 1280 by 1024 as
+    # 320 by 256, it was focused below the window's foot); where there is room, its question too.
+    expect(chosen).to_be_in_viewport(ratio=1)
+    if height >= 500:
+        expect(page.locator("legend")).to_be_in_viewport(ratio=1)
 
 
 def test_why_the_family_does_not_know_shows_only_once_not_yet_is_chosen(page: Page) -> None:
