@@ -160,12 +160,13 @@ def rules_made_with(version: str, what: str) -> bool:
             app.extensions[CONTACTS_KEY] = report.contacts
             app.extensions[PACK_KEY] = report.pack
             app.extensions[PARTNERSHIP_KEY] = report.partnership
-            app.logger.warning(
-                "The rule files have changed since this process read them: it now uses them, rules version %s "
-                "(it had %s).",
-                current_pack().version,
-                had,
-            )
+            if current_pack().version != had:  # (a file touched, its words the same: nothing to say)
+                app.logger.warning(
+                    "The rule files have changed since this process read them: it now uses them, rules version %s "
+                    "(it had %s).",
+                    current_pack().version,
+                    had,
+                )
     if current_pack().version == version:
         return True
     said: set[tuple[str, str]] = app.extensions.setdefault(SAID_KEY, set())

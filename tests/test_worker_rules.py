@@ -132,6 +132,7 @@ def test_a_worker_whose_files_have_not_changed_says_so_once_and_keeps_its_rules(
     with web.app_context():
         make_request()
         make_request()
+    Path(rule_files["CONTACTS_PATH"]).touch()  # the worker's own files touched, their words the same
     smtp_server.start()
     with caplog.at_level(logging.WARNING):
         result = run_outbox(worker)
@@ -140,6 +141,10 @@ def test_a_worker_whose_files_have_not_changed_says_so_once_and_keeps_its_rules(
     said = [record.getMessage() for record in caplog.records if "restart every process" in record.getMessage()]
     assert len(said) == 1, said
     assert f"made with rules version {web.extensions['space_to_think.pack'].version}" in said[0]
+    assert "(the files as they are now)" in said[0]
+    # Read again, the same: not said to be "now used" (regression review: "it now uses them, rules
+    # version 9b9e904572e1 (it had 9b9e904572e1)").
+    assert not [record.getMessage() for record in caplog.records if "now uses them" in record.getMessage()]
 
 
 def test_rule_files_changed_into_a_broken_state_leave_the_worker_on_its_rules_sending(
