@@ -1616,5 +1616,14 @@ def test_an_email_the_mail_server_took_as_the_database_stopped_is_recorded_not_s
     if taken_out:  # on the request's page, in its trail
         client, _ = signed_in(mail_app)
         page = html.unescape(client.get(f"/inbox/requests/{submission.reference}").get_data(as_text=True))
-        assert "taken out (its session cancelled, or the request taken out of it) before it could be recorded" in page
-        assert "it may have arrived, so tell the requester" in page and "the request to the facilitators" in page
+        assert (
+            "An email was sent, but could not be recorded as sent: the request to the facilitators went as the" in page
+        )
+        assert "(a session changed or cancelled, or the request taken out of it): it may have arrived" in page
+        assert "tell the requester" not in page  # (it was the facilitators' own email)
+        from app.inbox.service import _trail_words  # an invitation's, as the trail words it
+
+        with mail_app.test_request_context():
+            _, detail = _trail_words("sent_not_recorded", "invitation", {})
+        assert detail.startswith("the session invitation went as the service's database stopped")
+        assert detail.endswith("it may have arrived, so tell the requester if it no longer applies")

@@ -1033,11 +1033,7 @@ ACTION_WORDS = {
     "feedback_link_sent": "Feedback link emailed to the requester",
     "feedback_not_sent": "Feedback link not sent",
     "session_changed": "Session changed",
-    "sent_not_recorded": (
-        "An email went just as the database stopped, and was taken out (its session cancelled, or the request "
-        "taken out of it) before it could be recorded as sent: it may have arrived, so tell the requester if "
-        "it no longer applies"
-    ),
+    "sent_not_recorded": "An email was sent, but could not be recorded as sent",
 }
 # An email given up on because the mail server refused the email itself, not its address (``mail.message_was_refused``).
 EMAIL_REFUSED_WORDS = "Email not sent: the mail server refused the email itself (it will not be tried again)"
@@ -1181,7 +1177,14 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
     shape not known here is shown as it is (with facilitators and statuses named)."""
     words = ACTION_WORDS.get(action, action.replace("_", " ").capitalize())
     if action == "sent_not_recorded":
-        return words, EMAIL_WORDS.get(detail, detail)
+        # Which email first, then why it matters (regression review: the email came last, after a
+        # second colon, and "its session cancelled" was said of a session changed).
+        to_them = "" if detail == "facilitators" else ", so tell the requester if it no longer applies"
+        return words, (
+            f"{EMAIL_WORDS.get(detail, detail)} went as the service's database stopped, and was changed or taken "
+            "out before the database was back (a session changed or cancelled, or the request taken out of it): "
+            f"it may have arrived{to_them}"
+        )
     if action == "created" and (found := CREATED_PATTERN.fullmatch(detail)):
         outcome = next((o for o in current_pack().outcomes if o.id == found["outcome"]), None)
         mode = MODE_LABELS.get(found["mode"])
