@@ -644,9 +644,9 @@ def record_sent_not_recorded() -> None:
                 audit.add_event(SENT_NOT_RECORDED, sent.reference, audit.SYSTEM, sent.kind)
                 db.session.commit()
             current_app.logger.error(
-                "%s: the mail server took it just as the database stopped, and it was taken out before this could "
-                "be recorded (a session cancelled, or the request taken out of it or deleted): the requester may "
-                "have it. Tell them if it no longer applies.",
+                "%s: the mail server took it just as the database stopped, and it was changed or taken out before "
+                "this could be recorded (a session changed or cancelled, or the request taken out of it or "
+                "deleted): it may have arrived.",
                 sent.what,
             )
         waiting.pop(0)
