@@ -1430,6 +1430,13 @@ def _outcome_contacts(
     return tuple(ids), tuple(notes)
 
 
+def _left_blank(value: object) -> bool:
+    """A line left with nothing after it, or only quotes or spaces: said as that, once, so the
+    contact's other checks do not say it again (regression review: ``phone: ""`` was also "no way
+    to act", and ``hours: ""`` also "hours without a phone")."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 _CONTACT_KEYS = {"id", "name", "detail", "phone", "hours", "links", "email", "verified"}
 _VERIFIED_KEYS = {"on", "how", "sources"}
 
@@ -1497,12 +1504,12 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             phone is None
             and not links
             and email is None
-            and not any(item.get(way) or (way in item and item[way] is None) for way in ("phone", "links", "email"))
+            and not any(way in item and (item[way] or _left_blank(item[way])) for way in ("phone", "links", "email"))
         ):
             reader.problem(
                 node, "(ways to act)", "gives no way to act: add a phone, a link to a page, or an email", item.line
             )
-        if phone is None and item.get("hours") is not None and "phone" not in item:
+        if phone is None and "phone" not in item and not _left_blank(item.get("hours")):
             # (A "phone:" with nothing after it is said so above: regression review, the hours
             # were reported too, as a second mistake.)
             # Found (partnership review): hours given to a contact with no phone were left out of

@@ -988,3 +988,20 @@ def test_a_contact_whose_only_way_to_act_is_an_empty_list_of_links_gives_no_way_
     assert [p.message for p in problems] == ["gives no way to act: add a phone, a link to a page, or an email"], (
         problems
     )
+
+
+@pytest.mark.parametrize("line", ["phone", "hours", "email"])
+def test_a_contacts_line_emptied_to_quotes_is_one_mistake(tmp_path: Path, line: str) -> None:
+    """Found (regression review): ``phone: ""`` was "must not be empty" and also "gives no way to
+    act"; ``hours: ""`` was three mistakes. Each is said once."""
+    from app.rules import check_contacts
+
+    lines = SHIPPED_CONTACTS.splitlines()
+    at = next(i for i, text in enumerate(lines) if text.strip().startswith(f"{line}:"))
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+    lines[at] = f'{indent}{line}: ""'
+    path = tmp_path / "contacts.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    book, problems = check_contacts(path)
+    assert book is None
+    assert [(p.field, p.message) for p in problems] == [(line, "must not be empty")], problems
