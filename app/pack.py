@@ -71,8 +71,9 @@ def load_rules(app: Flask) -> None:
             # rules it had started with. The status reads only the database: it says why the
             # files would stop a restart, then goes on.
             click.echo(
-                "Warning: the service would not start again with the files as they are now (it goes on with "
-                f"those it started with): {refused}\n",
+                "Warning: the service would not start again with the files as they are now (a web app or worker "
+                "still running goes on with the files it started with; one started now refuses to start: check it "
+                f"is running): {refused}\n",
                 err=True,
             )
             return

@@ -24,6 +24,7 @@ Mail: ``smtp_server`` (a real SMTP server on loopback, ``support/mail.py``) and 
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -251,3 +252,13 @@ def cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         from app.inbox import service
 
         monkeypatch.setattr(service, "generate_password_hash", cheap_password_hash)
+
+
+@pytest.fixture(autouse=True)
+def app_logger_level_kept() -> Iterator[None]:
+    """The app's logger ("app", one per process, whatever the app) at the level it had: the outbox
+    worker's command lets information through (what it purged), which must not reach other tests."""
+    logger = logging.getLogger("app")
+    level = logger.level
+    yield
+    logger.setLevel(level)

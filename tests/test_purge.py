@@ -612,3 +612,17 @@ def test_every_month_a_deployment_keeps_can_be_asked_for(app, runner) -> None:
     assert "Checks started" in shown.output
     refused = runner.invoke(args=["stats", "csv", "--months", "204"])
     assert refused.exit_code != 0 and "COUNTS_RETENTION_MONTHS" in refused.output
+
+
+def test_what_the_worker_deletes_is_in_its_log(app, runner, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Found (operator review): the worker's purges log what they deleted as information, and the
+    app's logger let only warnings through: an hourly purge left nothing in the worker's journal."""
+    import logging
+
+    with app.app_context():
+        make_request(now=utcnow() - dt.timedelta(days=91))
+    app.logger.setLevel(logging.NOTSET)  # as the app starts (conftest puts back the level it had)
+    result = runner.invoke(args=["outbox", "worker", "--once"])
+    assert result.exit_code == 0, result.output
+    said = [record.getMessage() for record in caplog.records if record.levelno == logging.INFO]
+    assert "Deleted 1 request(s) older than 90 days" in said, said
