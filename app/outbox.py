@@ -1385,8 +1385,9 @@ outbox_cli = AppGroup(
 )
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, words: str | None = None) -> str:
+    """``count`` and ``word``, or ``words`` (by default ``word`` and an s) for any other number."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
 
 
 class Seconds(click.FloatRange):
@@ -1610,7 +1611,8 @@ def status_command() -> None:
     emails, pdfs = failing_for_too_long(now)
     if untried or held_back or emails or pdfs:
         needs = [
-            f"{_plural(untried, 'PDF or email')} not tried for over 10 minutes (is the outbox worker running?)"
+            f"{_plural(untried, 'PDF or email', 'PDFs or emails')} not tried for over 10 minutes (is the outbox worker "
+            "running?)"
             if untried
             else "",
             _plural(held_back, "facilitators' email") + " refused until something is changed" if held_back else "",

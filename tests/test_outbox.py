@@ -1627,3 +1627,12 @@ def test_an_email_the_mail_server_took_as_the_database_stopped_is_recorded_not_s
             _, detail = _trail_words("sent_not_recorded", "invitation", {})
         assert detail.startswith("the session invitation went as the service's database stopped")
         assert detail.endswith("it may have arrived, so tell the requester if it no longer applies")
+
+
+def test_outbox_status_says_several_pdfs_or_emails_in_plain_english() -> None:
+    """Found (operator review): "Needs attention: 2 PDF or emails not tried for over 10 minutes"."""
+    from app.outbox import _plural
+
+    assert _plural(2, "PDF or email", "PDFs or emails") == "2 PDFs or emails"
+    assert _plural(1, "PDF or email", "PDFs or emails") == "1 PDF or email"
+    assert _plural(3, "request PDF") == "3 request PDFs"
