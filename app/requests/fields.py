@@ -64,7 +64,12 @@ ERROR_KEYS: dict[FieldKind, tuple[str, ...]] = {
         "future",
     ),
 }
-NOT_AN_OPTION = "Select one of the options"  # an optional radio sent a value it does not offer (a tampered form)
+# An optional radio with a value it does not offer: a tampered form, or an answer saved before the
+# partnership stopped offering it (found, regression review: "Select one of the options" alone did
+# not say why a question left optional was refused).
+NOT_AN_OPTION = (
+    "Select one of the options shown, or none: the answer given is not one of them (it may no longer be offered)"
+)
 
 REFLECTION_MAX = 1500
 SHORT_MAX = 120
