@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from .extensions import db
-from .schema import expected_heads, missing_from_the_database, settings_that_cannot_connect
+from .schema import expected_heads, known_revisions, missing_from_the_database, settings_that_cannot_connect
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,12 @@ SCHEMA_BEHIND_WORDS = (
     "the database is not at the version this code needs (a table or column it uses is missing): run "
     "flask --app wsgi db upgrade (after a backup)"
 )
+# The same, the database upgraded by a newer version of the code that took out something this code
+# uses (found, regression review: told "run db upgrade", which cannot find the newer migration).
+SCHEMA_AHEAD_WORDS = (
+    "the database was upgraded by a newer version of the code, which took out a table or column this code uses: "
+    "restart this server with the new code"
+)
 # The same, the database at this code's migration: a table or column renamed or dropped by hand.
 SCHEMA_CHANGED_WORDS = (
     "a table or column this code uses is missing, though the database is at this code's migration: it was "
@@ -66,7 +72,8 @@ def schema_words(error: BaseException | None) -> str | None:
     """For an error that says a table or column is missing (PostgreSQL's ``SCHEMA_BEHIND_SQLSTATES``,
     SQLite's "no such table" or "no such column"): what is wrong with the database, looked at now
     (in an app context): ``SCHEMA_BEHIND_WORDS`` if it is not at this code's migration (or cannot
-    be looked at), ``SCHEMA_CHANGED_WORDS`` if it is but lacks something; None if it has every
+    be looked at), ``SCHEMA_AHEAD_WORDS`` if a newer version's migration took it out,
+    ``SCHEMA_CHANGED_WORDS`` if it is at this code's but lacks something; None if it has every
     table and column the code uses (the error is a bug in a query), or for any other error."""
     original = error.orig if isinstance(error, DBAPIError) else error
     missing_on_sqlite = isinstance(original, sqlite3.OperationalError) and str(original).startswith(
@@ -97,8 +104,9 @@ def _schema_words_now() -> str | None:
 
     try:
         with db.engine.connect() as connection:
-            if frozenset(MigrationContext.configure(connection).get_current_heads()) != expected_heads():
-                return SCHEMA_BEHIND_WORDS
+            heads = frozenset(MigrationContext.configure(connection).get_current_heads())
+            if heads != expected_heads():
+                return SCHEMA_AHEAD_WORDS if heads - known_revisions() else SCHEMA_BEHIND_WORDS
             return SCHEMA_CHANGED_WORDS if missing_from_the_database(connection) else None
     except SQLAlchemyError:
         return SCHEMA_BEHIND_WORDS

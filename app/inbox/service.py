@@ -1179,12 +1179,8 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
     if action == "sent_not_recorded":
         # Which email first, then why it matters (regression review: the email came last, after a
         # second colon, and "its session cancelled" was said of a session changed).
-        to_them = "" if detail == "facilitators" else ", so tell the requester if it no longer applies"
-        return words, (
-            f"{EMAIL_WORDS.get(detail, detail)} went as the service's database stopped, and was changed or taken "
-            "out before the database was back (a session changed or cancelled, or the request taken out of it): "
-            f"it may have arrived{to_them}"
-        )
+        to_them = "" if detail == "facilitators" else " Check with the requester what they have been sent."
+        return words, f"{EMAIL_WORDS.get(detail, detail)}, as the service's database stopped.{to_them}"
     if action == "created" and (found := CREATED_PATTERN.fullmatch(detail)):
         outcome = next((o for o in current_pack().outcomes if o.id == found["outcome"]), None)
         mode = MODE_LABELS.get(found["mode"])
