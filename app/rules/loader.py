@@ -1434,7 +1434,7 @@ def _left_blank(value: object) -> bool:
     """A line left with nothing after it, or only quotes or spaces: said as that, once, so the
     contact's other checks do not say it again (regression review: ``phone: ""`` was also "no way
     to act", and ``hours: ""`` also "hours without a phone")."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
 
 _CONTACT_KEYS = {"id", "name", "detail", "phone", "hours", "links", "email", "verified"}
@@ -1459,6 +1459,16 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
         contact_id = reader.string(item, "id", f"contact #{n}")
         node = f"contact {contact_id or '#' + str(n)}"
         reader.unknown_keys(item, _CONTACT_KEYS, node)
+        if item.get("links") == []:
+            # (Found, regression review: accepted without a word beside a phone, where "links:" with
+            # nothing after it was refused.)
+            reader.problem(
+                node,
+                "links",
+                "is an empty list: give a link ({text: ..., url: https://...}), or take the line away",
+                item.line_of("links"),
+                newer_check=True,
+            )
         for key in ("phone", "hours", "email", "links"):
             if key in item and item[key] is None:
                 # Found (rules maintainer's review): "phone:" with its number deleted was read as no

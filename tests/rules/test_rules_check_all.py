@@ -975,19 +975,22 @@ def test_guidance_no_longer_cited_is_warned_of_naming_it(tmp_path: Path) -> None
     assert not [w for w in shipped.warnings if "cited by no question" in str(w)]
 
 
-def test_a_contact_whose_only_way_to_act_is_an_empty_list_of_links_gives_no_way_to_act(tmp_path: Path) -> None:
+@pytest.mark.parametrize("alone", [True, False], ids=["its-only-way", "beside-a-phone"])
+def test_an_empty_list_of_links_is_one_mistake_named_on_its_line(tmp_path: Path, alone: bool) -> None:
+    """Found (regression review): "links: []" beside a phone was accepted without a word, where
+    "links:" with nothing after it was refused; as a contact's only way to act it was "no way to act"."""
     from app.rules import check_contacts
 
     data = yaml.safe_load(SHIPPED_CONTACTS)
-    contact = next(item for item in data["contacts"] if item.get("links") and not item.get("phone"))
+    contact = next(item for item in data["contacts"] if item.get("links") and bool(item.get("phone")) is not alone)
     contact["links"] = []
     path = tmp_path / "contacts.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     book, problems = check_contacts(path)
     assert book is None
-    assert [p.message for p in problems] == ["gives no way to act: add a phone, a link to a page, or an email"], (
-        problems
-    )
+    assert [(p.field, p.message) for p in problems] == [
+        ("links", "is an empty list: give a link ({text: ..., url: https://...}), or take the line away")
+    ], problems
 
 
 @pytest.mark.parametrize("line", ["phone", "hours", "email"])
