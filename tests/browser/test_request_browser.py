@@ -422,8 +422,16 @@ def test_change_on_check_your_answers_shows_the_question_of_the_answer_to_change
     # The answer chosen wholly in view (found, regression review: at 400% zoom, 1280 by 1024 as
     # 320 by 256, it was focused below the window's foot); where there is room, its question too.
     expect(chosen).to_be_in_viewport(ratio=1)
+    # Neither under "Exit this page", which sticks to the window's top (regression review: at 400%
+    # zoom the question's first line was under it).
+    bar = page.locator(".govuk-exit-this-page").bounding_box()
+    chosen_box = chosen.bounding_box()
+    assert bar is not None and chosen_box is not None
+    assert chosen_box["y"] >= bar["y"] + bar["height"] - 1, (chosen_box, bar)
     if height >= 500:
         expect(page.locator("legend")).to_be_in_viewport(ratio=1)
+        legend = page.locator("legend").bounding_box()
+        assert legend is not None and legend["y"] >= bar["y"] + bar["height"] - 1, (legend, bar)
 
 
 def test_why_the_family_does_not_know_shows_only_once_not_yet_is_chosen(page: Page) -> None:
