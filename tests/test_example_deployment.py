@@ -563,12 +563,16 @@ def test_the_request_offers_the_example_partnerships_own_levels_of_support(
     # An answer the area does not offer is refused, as a tampered form is.
     walker.walk(ELIGIBLE_PATH)
     walker.get("/request/child-and-family")
-    refused = walker.post("/request/child-and-family", {"support_level": "early_help_team_around_the_family"})
-    assert (
-        refused.status_code == 200
-        and "Select one of the options shown, or none: the answer given is not one of "
-        in (html.unescape(refused.get_data(as_text=True)))
+    refused = walker.post(
+        "/request/child-and-family", {"support_level": "early_help_team_around_the_family", "age_band": "banana"}
     )
+    page = html.unescape(refused.get_data(as_text=True))
+    # Each named, so the error summary's two links differ (regression review: two identical lines).
+    assert refused.status_code == 200 and (
+        "The answer given for current level of support is not one of its answers now (it may no longer be "
+        "offered): select one of those shown, or leave it unanswered" in page
+    )
+    assert "The answer given for child's age band is not one of its answers now" in page
 
 
 def test_the_header_shows_the_example_partnerships_logo_beside_its_name(client: FlaskClient) -> None:

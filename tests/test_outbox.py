@@ -1617,17 +1617,18 @@ def test_an_email_the_mail_server_took_as_the_database_stopped_is_recorded_not_s
         client, _ = signed_in(mail_app)
         page = html.unescape(client.get(f"/inbox/requests/{submission.reference}").get_data(as_text=True))
         assert (
-            "An email was sent, but could not be recorded as sent: the request to the facilitators, as the service's "
-            "database stopped." in " ".join(page.split())
+            "An email was sent, but could not be recorded as sent: The request to the facilitators went just as the "
+            "service's database stopped." in " ".join(page.split())
         )
-        assert "Check with the requester" not in page  # (it was the facilitators' own email)
+        assert "tell the requester" not in page  # (it was the facilitators' own email)
         from app.inbox.service import _trail_words  # an invitation's, as the trail words it
 
         with mail_app.test_request_context():
             _, detail = _trail_words("sent_not_recorded", "invitation", {})
         assert detail == (
-            "the session invitation, as the service's database stopped. Check with the requester what they have "
-            "been sent."
+            "The session invitation went just as the service's database stopped. Before the database was back, the "
+            "session was changed or cancelled, or the request taken out of it, and nothing was sent after it: tell "
+            "the requester what has changed."
         )
 
 

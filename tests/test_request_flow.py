@@ -608,7 +608,11 @@ def test_event_page_is_skipped_without_the_debrief_criterion(client) -> None:
     [
         ("manager", {"manager_knows": "perhaps"}, "Select yes if your manager or safeguarding lead knows"),
         ("how-soon", {"how_soon": "yesterday"}, "Select how soon a session is needed"),
-        ("child-and-family", {"age_band": "<script>"}, "Select one of the options"),
+        (
+            "child-and-family",
+            {"age_band": "<script>"},
+            "The answer given for child's age band is not one of its answers",
+        ),
     ],
 )
 def test_tampered_option_values_get_a_message_not_a_500(client, slug, data, message) -> None:

@@ -1054,6 +1054,8 @@ EMAIL_WORDS = {
     "reminder": "the session reminder",
     "feedback": "the feedback link",
 }
+# The emails about a session, which a change to the session can take out of the outbox unsent.
+SESSION_EMAIL_KINDS = frozenset({"invitation", "cancellation", "reminder"})
 # Why a feedback link was not sent (app.space_sessions.service), in words.
 REASON_WORDS = {"PUBLIC_BASE_URL is not set": "the service's web address is not set up (PUBLIC_BASE_URL)"}
 ACTOR_PATTERN = re.compile(r"facilitator:(\d+)")
@@ -1179,8 +1181,16 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
     if action == "sent_not_recorded":
         # Which email first, then why it matters (regression review: the email came last, after a
         # second colon, and "its session cancelled" was said of a session changed).
-        to_them = "" if detail == "facilitators" else " Check with the requester what they have been sent."
-        return words, f"{EMAIL_WORDS.get(detail, detail)}, as the service's database stopped.{to_them}"
+        what = EMAIL_WORDS.get(detail, "an email")
+        if detail in SESSION_EMAIL_KINDS:
+            # Written only when its row was changed or taken out meanwhile: its session changed or
+            # cancelled, or the request taken out of it; nothing followed it (regression review).
+            return words, (
+                f"{what[:1].upper()}{what[1:]} went just as the service's database stopped. Before the database "
+                "was back, the session was changed or cancelled, or the request taken out of it, and nothing was "
+                "sent after it: tell the requester what has changed."
+            )
+        return words, f"{what[:1].upper()}{what[1:]} went just as the service's database stopped."
     if action == "created" and (found := CREATED_PATTERN.fullmatch(detail)):
         outcome = next((o for o in current_pack().outcomes if o.id == found["outcome"]), None)
         mode = MODE_LABELS.get(found["mode"])

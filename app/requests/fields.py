@@ -65,10 +65,11 @@ ERROR_KEYS: dict[FieldKind, tuple[str, ...]] = {
     ),
 }
 # An optional radio with a value it does not offer: a tampered form, or an answer saved before the
-# partnership stopped offering it (found, regression review: "Select one of the options" alone did
-# not say why a question left optional was refused).
+# partnership stopped offering it (found, regression reviews: "Select one of the options" alone did
+# not say why a question left optional was refused, nor which question, nor that none may be chosen).
 NOT_AN_OPTION = (
-    "Select one of the options shown, or none: the answer given is not one of them (it may no longer be offered)"
+    "The answer given for {what} is not one of its answers now (it may no longer be offered): select one of "
+    "those shown, or leave it unanswered"
 )
 
 REFLECTION_MAX = 1500
@@ -1070,7 +1071,11 @@ def check_field(
             if entry.required:
                 errors[entry.name] = entry.error("missing", mode)
         elif value not in entry.choices(mode):  # a tampered form: ask again rather than store it
-            errors[entry.name] = entry.error("missing", mode) if entry.required else NOT_AN_OPTION
+            if entry.required:
+                errors[entry.name] = entry.error("missing", mode)
+            else:
+                named = entry.row.for_mode(mode) if entry.row is not None else entry.short_name(mode)
+                errors[entry.name] = NOT_AN_OPTION.format(what=named[:1].lower() + named[1:])
         return
     text = field_text(entry, details.get(entry.name))
     if not text:

@@ -1465,7 +1465,8 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             reader.problem(
                 node,
                 "links",
-                "is an empty list: give a link ({text: ..., url: https://...}), or take the line away",
+                "is an empty list: give a link ({text: ..., url: https://...}), or take the line away if the "
+                "contact has a phone or an email",
                 item.line_of("links"),
                 newer_check=True,
             )

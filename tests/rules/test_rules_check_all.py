@@ -989,7 +989,11 @@ def test_an_empty_list_of_links_is_one_mistake_named_on_its_line(tmp_path: Path,
     book, problems = check_contacts(path)
     assert book is None
     assert [(p.field, p.message) for p in problems] == [
-        ("links", "is an empty list: give a link ({text: ..., url: https://...}), or take the line away")
+        (
+            "links",
+            "is an empty list: give a link ({text: ..., url: https://...}), or take the line away if the contact "
+            "has a phone or an email",
+        )
     ], problems
 
 
