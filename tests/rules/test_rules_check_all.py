@@ -934,23 +934,30 @@ def test_an_apostrophe_in_single_quoted_text_is_named(tmp_path: Path, label: str
     ), problem.message
 
 
+def contacts_with_a_line_emptied(tmp_path: Path, line: str, written: str) -> tuple[Path, int]:
+    """The shipped contacts with the first ``line:`` (phone, hours, email) written as ``written``
+    after its name: the file, and the line's number."""
+    lines = SHIPPED_CONTACTS.splitlines()
+    at = next(i for i, text in enumerate(lines) if text.strip().startswith(f"{line}:"))
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+    lines[at] = f"{indent}{line}:{written}"
+    path = tmp_path / "contacts.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, at + 1
+
+
 @pytest.mark.parametrize("line", ["phone", "hours", "email"])
 def test_a_contacts_line_with_nothing_after_it_is_refused_naming_it(tmp_path: Path, line: str) -> None:
     """Found (rules maintainer's review): "phone:" with its number deleted was read as no phone and
     the files as valid, so adult social care's outcome was served with no number to ring."""
     from app.rules import check_contacts
 
-    lines = SHIPPED_CONTACTS.splitlines()
-    at = next(i for i, text in enumerate(lines) if text.strip().startswith(f"{line}:"))
-    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
-    lines[at] = f"{indent}{line}:"
-    path = tmp_path / "contacts.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path, number = contacts_with_a_line_emptied(tmp_path, line, "")
     book, problems = check_contacts(path)
     assert book is None
     said = [str(p) for p in problems if f"{line}: has nothing after it" in str(p)]
     assert len(problems) == 1, problems  # the one mistake, once (not the hours "without a phone" too)
-    assert len(said) == 1 and said[0].startswith(f"{path}:{at + 1}: contact "), problems
+    assert len(said) == 1 and said[0].startswith(f"{path}:{number}: contact "), problems
     assert said[0].endswith(f"{line}: has nothing after it: write it ({line}: ...), or take the line away")
 
 
@@ -1003,12 +1010,7 @@ def test_a_contacts_line_emptied_to_quotes_is_one_mistake(tmp_path: Path, line: 
     act"; ``hours: ""`` was three mistakes. Each is said once."""
     from app.rules import check_contacts
 
-    lines = SHIPPED_CONTACTS.splitlines()
-    at = next(i for i, text in enumerate(lines) if text.strip().startswith(f"{line}:"))
-    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
-    lines[at] = f'{indent}{line}: ""'
-    path = tmp_path / "contacts.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path, _ = contacts_with_a_line_emptied(tmp_path, line, ' ""')
     book, problems = check_contacts(path)
     assert book is None
     assert [(p.field, p.message) for p in problems] == [(line, "must not be empty")], problems
