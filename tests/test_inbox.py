@@ -1913,6 +1913,10 @@ def test_an_identifying_note_is_an_error_that_cannot_be_missed(app: Flask) -> No
         == 2
     )  # and on the field
     assert 'id="text-error"' in shown and "data-identifying-warning" in shown
+    # What was found describes the note, for a screen reader, as the reason's does (found,
+    # facilitator's accessibility review: a Tab from the note went past it to the button unheard).
+    assert re.search(r'<textarea[^>]*id="text"[^>]*aria-describedby="[^"]*note-findings[^"]*"', shown), shown
+    assert 'id="note-findings"' in shown
     assert f'action="{page}/notes" novalidate data-note-form' in shown and 'id="notes"' in shown
     assert f">{note}</textarea>" in shown  # what was typed is kept
     assert "Note added" not in shown
