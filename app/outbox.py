@@ -16,24 +16,27 @@ in its own process:
    straight away.
 
 Each piece of work is claimed with a row lock, ``SELECT … FOR UPDATE SKIP LOCKED`` on
-PostgreSQL, held until the result is committed, so several workers (on one host or many)
-can run at once and never make the same PDF or send the same email twice. (SQLite has no
-row locks: run one worker there.) A failure is recorded (the error's type and the mail
-server's words, never case detail; for a PDF that took longer than ``PDF_RENDER_TIMEOUT_SECONDS``
-to render, that it did: its renderer, a child process, is then stopped), counted, and tried
-again later, waiting ``OUTBOX_RETRY_SECONDS`` and doubling each time up to
-``OUTBOX_RETRY_MAX_SECONDS`` (a PDF whose facilitators' email went without it: once a day,
-``PDF_RETRY_AFTER_FAILING``); after a failed email the pass sends no more (a hung or slow mail
-server costs at most one send's deadline a pass, 3 x ``SMTP_TIMEOUT``: ``mail.smtp_send``),
+PostgreSQL, held until the result is committed, so several workers (on one host or many) can run
+at once and never make the same PDF or send the same email twice. An email's attempt is also
+committed as it starts, and no worker claims one under way (within as long as a send may take),
+so a worker that loses its lock (its connection cut) is not followed by another sending the same
+email. (SQLite has no row locks: run one worker there.) A failure is recorded (the error's type
+and the mail server's words, never case detail; for a PDF that took longer than
+``PDF_RENDER_TIMEOUT_SECONDS`` to render, that it did: its renderer, a child process, is then
+stopped), counted, and tried again later, waiting ``OUTBOX_RETRY_SECONDS`` and doubling each
+time up to ``OUTBOX_RETRY_MAX_SECONDS`` (a PDF whose facilitators' email went without it: once a
+day, ``PDF_RETRY_AFTER_FAILING``); after a failed email the pass sends no more (a hung or slow
+mail server costs at most one send's deadline a pass, 3 x ``SMTP_TIMEOUT``: ``mail.smtp_send``),
 unless the server answered and refused only that email (its address or its content).
 Two exceptions, given up on and shown in the inbox: an email to the person who asked whose
 address the mail server refuses for good ("550 no such mailbox"), or the email itself
-(``mail.MESSAGE_REFUSED_TRIES`` times: "554 5.7.1 rejected as spam"), and an email that is no use
-late, not sent by its ``send_before`` (a session's invitation once the session has started, a
-reminder "your session is tomorrow" once it is no longer the day before).
-An email is at-least-once: if the worker dies after the mail server took the message and
-before the commit, it is sent again. (The database failing at that commit is not the worker
-dying: it remembers what went, and records it before sending anything else.)
+(``mail.MESSAGE_REFUSED_TRIES`` times: "554 5.7.1 rejected as spam"), and an email that is no
+use late, not sent by its ``send_before`` (a session's invitation once the session has started,
+a reminder "your session is tomorrow" once it is no longer the day before).
+An email is at-least-once: if the worker dies after the mail server took the message and before
+the commit, it is sent again, once as long as a send may take has passed. (The database failing
+at that commit is not the worker dying: it remembers what went, and records it before sending
+anything else.)
 
 Commands: ``flask outbox worker`` (runs until SIGTERM or Ctrl+C; ``--once`` does what is due
 and exits), ``flask outbox remind`` (only queue the reminders due), ``flask outbox send``
@@ -254,6 +257,10 @@ def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = Fal
         query = query.where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
     if tried:
         query = query.where(OutboxMessage.id.not_in(tried))
+    # Not one another worker began sending and has not ended (``send_message`` commits the attempt's
+    # start): found (regression review), on PostgreSQL a worker whose connection was cut while the
+    # mail server took an email lost its row lock with it, and a second worker sent the email again.
+    query = query.where(not_(mail.attempt_under_way(now)))
     query = query.order_by(OutboxMessage.id).limit(1).with_for_update(of=OutboxMessage, skip_locked=True)
     return db.session.scalar(query)
 
@@ -400,7 +407,7 @@ SENT = "sent"
 FAILED = "failed"  # to be tried again; the mail server may be down, so the pass sends no more
 REFUSED = "refused"  # to be tried again; the server answered and refused only this email
 GIVEN_UP = "given up"  # the mail server refused the address or the email for good, or it is too late
-BUSY = "busy"  # SQLite: another process is sending it (``_free_to_send_on_sqlite``): left to it
+BUSY = "busy"  # another process is sending it (``_free_to_send_on_sqlite``), or it went meanwhile: left to it
 
 
 def give_up_late(message: OutboxMessage, why: str | None = None) -> None:
@@ -468,6 +475,14 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             return BUSY
         message.last_attempt_at = started
         _claimed_in_the_open(message)  # (only the attempt's start: not yet one more attempt)
+    else:
+        message.last_attempt_at = started
+        _claimed_in_the_open(message)  # its row is let go here, and held again at once:
+        if not _held_again(message):
+            return BUSY
+        if why := cancelled_before_it_went(message):  # (a page may have cancelled it in between)
+            give_up_late(message, why)
+            return GIVEN_UP
     message.last_attempt_at = started
     message.attempts += 1
     if message.kind == mail.FACILITATORS and (address := current_app.config.get("FACILITATOR_EMAIL")):
@@ -700,10 +715,24 @@ def _free_to_send_on_sqlite(message: OutboxMessage, started: dt.datetime) -> boo
     return bool(getattr(claimed, "rowcount", 0) == 1)
 
 
+def _held_again(message: OutboxMessage) -> bool:
+    """PostgreSQL: lock ``message``'s row again once its attempt's start is committed, reading it as
+    it is now (a page may have changed it in between), and whether it is still to be sent. Held
+    while the mail server answers: the pages tell an email being sent by its lock, as before."""
+    again = db.session.get(OutboxMessage, message.id, with_for_update=True, populate_existing=True)
+    if again is None or again.sent_at is not None or again.given_up_at is not None:
+        db.session.rollback()
+        return False
+    return True
+
+
 def _claimed_in_the_open(message: OutboxMessage) -> None:
-    """SQLite: commit the attempt's start (``last_attempt_at``) before the mail server is asked,
-    for a web request to see which email is being sent (``space_sessions.service.
-    _invitation_being_sent``). PostgreSQL tells by the row's lock, held while it is sent; SQLite has
+    """Commit the attempt's start (``last_attempt_at``) before the mail server is asked: no other
+    worker claims an email whose attempt is under way (``claim_message``), even one whose worker
+    lost its row lock (PostgreSQL: its connection cut as the mail server took the email); and, on
+    SQLite, for a web request to see which email is being sent (``space_sessions.service.
+    _invitation_being_sent``). PostgreSQL tells that by the row's lock, held again while it is sent
+    (``_held_again``); SQLite has
     none, and every invitation whose turn had come counted as possibly being sent: a practitioner
     whose invitation had not gone, taken out of the session or the session cancelled, was sent a
     cancellation of it, or an update about a request of theirs "no longer in" it (regression
@@ -1187,7 +1216,8 @@ def unsent_messages(given_up: bool = False) -> list[OutboxMessage]:
 def being_sent(messages: list[OutboxMessage], now: dt.datetime) -> set[int]:
     """The ids of ``messages`` (unsent) that a worker is sending now, for `flask outbox status`.
     PostgreSQL: the worker holds the row while the mail server answers (``claim_message``); the
-    rows are looked at with SKIP LOCKED, on a connection of its own, and let go at once. SQLite: an attempt started (the
+    rows are looked at with SKIP LOCKED, on a connection of its own, and let go at once; or, as
+    on SQLite, one whose attempt is under way (its worker's lock lost). SQLite: an attempt started (the
     worker commits its start, ``_claimed_in_the_open``) within as long as a send may take, and
     not ended. Found (regression review): the list said "unsent" of an email on its way."""
     if not messages:
@@ -1202,7 +1232,11 @@ def being_sent(messages: list[OutboxMessage], now: dt.datetime) -> set[int]:
         free = set(
             looking.scalars(select(OutboxMessage.id).where(OutboxMessage.id.in_(ids)).with_for_update(skip_locked=True))
         )
-    return set(ids) - free
+        # (and one whose worker lost its lock, its attempt not ended: no worker takes it up yet)
+        under_way = set(
+            looking.scalars(select(OutboxMessage.id).where(OutboxMessage.id.in_(ids), mail.attempt_under_way(now)))
+        )
+    return (set(ids) - free) | under_way
 
 
 def requests_without_pdf() -> list[StoredRequest]:

@@ -1632,6 +1632,68 @@ def test_an_email_the_mail_server_took_as_the_database_stopped_is_recorded_not_s
         )
 
 
+@postgres_only
+def test_a_second_worker_does_not_send_an_email_whose_worker_lost_its_connection_as_it_went(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): two workers on PostgreSQL, the first's connection cut while the
+    mail server took the facilitators' email; its row lock went with the connection, and the second
+    worker, knowing nothing of it, sent the email again. The attempt's start is committed before
+    sending, and no worker claims an email whose attempt is under way: the second sends nothing,
+    the first records it as sent. Only once as long as a send may take has passed (the first worker
+    never came back) is it sent again."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.outbox import SENT_NOT_RECORDED_KEY
+
+    smtp_server.start()
+    with mail_app.app_context():
+        make_request()  # one email: the facilitators'
+        engine = db.engine
+        engine.dispose()
+        first_workers: list[int] = []
+        listener = lambda connection, _record: first_workers.append(connection.info.backend_pid)  # noqa: E731
+        event.listen(engine, "connect", listener)
+        other = create_engine(engine.url.render_as_string(hide_password=False), poolclass=None)
+
+        def connection_cut() -> None:  # as the mail server takes the email: the first worker's connection ends
+            event.remove(engine, "connect", listener)
+            with other.connect() as connection:
+                for pid in first_workers:
+                    connection.execute(sa_text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+        smtp_server.mailbox.while_receiving = connection_cut
+        try:
+            with pytest.raises(SQLAlchemyError):
+                run_pass()
+        finally:
+            other.dispose()
+        db.session.rollback()
+        assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS]
+        remembered = mail_app.extensions.pop(SENT_NOT_RECORDED_KEY)  # the second worker: it knows nothing of it
+        status = mail_app.test_cli_runner().invoke(args=["outbox", "status"]).output
+        assert "facilitators' email being sent now" in status, status
+        second = run_pass()
+        assert (second.sent, second.send_failed) == (0, 0), second
+        assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS]  # not again
+        mail_app.extensions[SENT_NOT_RECORDED_KEY] = remembered  # the first, answering again: records it
+        assert run_pass().sent == 0
+        [message] = db.session.scalars(select(OutboxMessage)).all()
+        assert message.sent_at is not None and message.attempts == 1
+        # Had the first worker died instead, its email goes once a send's time has passed, not before.
+        db.session.execute(
+            OutboxMessage.__table__.update().values(sent_at=None, last_attempt_at=utcnow() - dt.timedelta(seconds=40))
+        )
+        db.session.commit()
+        mail_app.config["SMTP_TIMEOUT"] = 5
+        assert run_pass().sent == 0  # 40 s ago: still within 3 x 5 s, twice, + 30 s
+        db.session.execute(OutboxMessage.__table__.update().values(last_attempt_at=utcnow() - dt.timedelta(minutes=2)))
+        db.session.commit()
+        assert run_pass().sent == 1
+    assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS, FACILITATORS]
+
+
 def test_outbox_status_says_several_pdfs_or_emails_in_plain_english() -> None:
     """Found (operator review): "Needs attention: 2 PDF or emails not tried for over 10 minutes"."""
     from app.outbox import _plural

@@ -1228,6 +1228,32 @@ def test_a_session_cancelled_while_its_invitation_is_being_sent_still_sends_a_ca
         assert db.session.scalar(select(OutboxMessage.sent_at).where(invitation)) is not None
 
 
+@pytest.mark.parametrize(
+    "database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)  # (SQLite tells only by the attempt's start: its own tests)
+def test_an_invitation_whose_worker_lost_its_connection_as_it_went_counts_as_being_sent(session_app: Flask) -> None:
+    """An invitation whose attempt a worker began (committed as it starts), its row no longer locked
+    (the worker's connection cut as the mail server took it), may have gone: no worker sends it again
+    until as long as a send may take has passed, so cancelling the session leaves it as being sent,
+    with a cancellation after it, rather than dropping it as "not sent yet"."""
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    session_id = session_id_of(session_app, reference)
+    with session_app.app_context():
+        db.session.execute(
+            update(OutboxMessage).where(OutboxMessage.kind == "invitation").values(last_attempt_at=utcnow())
+        )
+        db.session.commit()
+    page = text(client.get(f"/inbox/sessions/{session_id}/cancel"))
+    assert f"the invitation for {reference} is being emailed now: if it goes, a cancellation will follow it" in page
+    cancelled = post_form(client, f"/inbox/sessions/{session_id}", f"/inbox/sessions/{session_id}/cancel", CONFIRMED)
+    assert cancelled.status_code == 302
+    kinds = outbox_kinds(session_app)
+    assert kinds.count("invitation") == 1 and kinds.count("cancellation") == 1
+
+
 def invitation_queued(session_app: Flask, smtp_server: SmtpServer) -> tuple[FlaskClient, str]:
     """A request in a session, its practitioner's invitation queued, not sent yet; the mail server
     up, and the facilitators' email about the request sent and forgotten. The signed-in client and

@@ -1160,6 +1160,9 @@ def _invitation_being_sent(requests: Sequence[StoredRequest]) -> set[int]:
         return {row.request_id for row in db.session.execute(in_hand) if row.request_id is not None}
     waiting: dict[int, int | None] = {row.id: row.request_id for row in db.session.execute(unsent)}
     free = set(db.session.scalars(unsent.with_only_columns(OutboxMessage.id).with_for_update(skip_locked=True)))
+    # And one whose worker lost its lock (its connection cut as the mail server took it), its
+    # attempt not ended: no worker takes it up again until that time has passed, as on SQLite.
+    free -= set(db.session.scalars(unsent.with_only_columns(OutboxMessage.id).where(attempt_under_way(utcnow()))))
     return {request_id for message_id, request_id in waiting.items() if message_id not in free and request_id}
 
 
