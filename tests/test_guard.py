@@ -2753,6 +2753,11 @@ def test_miss_or_ms_and_words_in_small_letters_that_name_no_one(text: str) -> No
         ("GRACE (4) AND WILL (2) LIVE WITH NAN", ["GRACE", "WILL"]),
         ("HOPE AND JAYDEN ARE TWINS", ["HOPE", "JAYDEN"]),
         ("elsa is 6; TIA (4) lives with nan", ["elsa", "TIA"]),  # acronyms too, but not here
+        # A name that is also a language is a name where the text says a person is meant.
+        ("Shona said she was scared", ["Shona"]),
+        ("I spoke to Shona and confided in shona", ["Shona", "shona"]),
+        ("mum speaks Shona's name at night", ["Shona"]),
+        ("Shona (7) lives with nan; shona is 7", ["Shona", "shona"]),
     ],
 )
 def test_common_given_names_without_a_title(text: str, found: list[str]) -> None:
@@ -2844,6 +2849,11 @@ def test_common_given_names_without_a_title(text: str, found: list[str]) -> None
         "a stanley knife was found",
         # Words with a name in them.
         "the aria-label is set; billy-no-mates",
+        # A name that is also a language, where the language is meant (found, review: "Shona").
+        "The family speak Shona at home and an interpreter is needed.",
+        "Mum speaks Shona and some English; we booked a Shona interpreter.",
+        "dad speaks shona; MUM SPEAKS SHONA; a shona interpreter",
+        "She is learning Shona; the Shona community centre",
     ],
 )
 def test_words_that_are_given_names_but_name_no_one_are_not_flagged(text: str) -> None:

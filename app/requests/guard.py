@@ -138,7 +138,8 @@ What counts, and what deliberately does not:
   names). Not the names that are more often something else ("Summer term", "Amber", "June",
   "Christian", "India"); not a name that is also an ordinary word at the start of a sentence
   ("Will the family engage?", "Grace period"), only inside one ("told Grace"); not a place's,
-  saint's or royal's name ("Victoria Park", "Hope Hospital", "St Mary's", "Queen Elizabeth").
+  saint's or royal's name ("Victoria Park", "Hope Hospital", "St Mary's", "Queen Elizabeth"); not
+  a name that is also a language where the language is meant ("the family speak Shona").
   The same names all in small letters ("jayden is 7", "mum (kelly) says"), less those that are
   also words people write so ("the family will engage", "PE kit", "a grant": listed, with how
   the list was made, in ``given_names_also_words.txt``) unless the text says a person is meant
@@ -4483,6 +4484,8 @@ def _given_names(text: str) -> Iterator[Finding]:
             continue
         if _a_drug_is_meant(text, start, end):
             continue  # "made to sell Charlie and weed" (found, review)
+        if _a_language_is_meant(text, start, match.end("given"), before):
+            continue  # "the family speak Shona"
         if (
             given in _A_GIVEN_NAME_OR_A_WORD
             and not _POSSESSIVE.match(text, end)  # "Grace's mum": a person's, wherever it is
@@ -4661,6 +4664,38 @@ _DRUG_WORDS_BEFORE = re.compile(
 _DRUG_WORDS_AFTER = re.compile(r"\s{1,3}(?i:users?|dealers?|dealing|habit|addiction|pills?|powder)\b")
 
 
+# A given name that is also a language ("Shona", spoken by families from Zimbabwe): after a word for
+# speaking, learning or interpreting it, or before a word for its speakers or interpreters ("the
+# family speak Shona", "a Shona interpreter"), it is the language (found, review: warned about as a
+# child's name). Not with a possessive ("speaks Shona's name"), nor after "to" or "in" ("spoke to
+# Shona", "confided in Shona": a person).
+_ALSO_A_LANGUAGE = frozenset({"shona"})
+_BEFORE_A_LANGUAGE = frozenset(
+    {
+        *("speak", "speaks", "speaking", "spoke", "spoken", "learn", "learns", "learning", "learnt", "fluent"),
+        *("interpret", "interpreting", "interpreted", "translate", "translating", "translated"),
+    }
+)
+_AFTER_A_LANGUAGE = frozenset(
+    {
+        *("interpreter", "interpreters", "interpreting", "interpretation", "translator", "translation"),
+        *("speaker", "speakers", "speaking", "language", "community"),
+    }
+)
+_THE_WORD_AFTER = re.compile(r"\s{1,3}([A-Za-z']{1,40})")
+
+
+def _a_language_is_meant(text: str, start: int, end: int, before: re.Match[str] | None) -> bool:
+    """Whether the given name ``text[start:end]`` (``before``: the word before it) is a language
+    there (``_ALSO_A_LANGUAGE``)."""
+    if _plain(text[start:end]) not in _ALSO_A_LANGUAGE or _POSSESSIVE.match(text, end):
+        return False
+    if before is not None and _plain(before[1]) in _BEFORE_A_LANGUAGE:
+        return True
+    following = _THE_WORD_AFTER.match(text, end)
+    return following is not None and _plain(following[1]) in _AFTER_A_LANGUAGE
+
+
 def _a_drug_is_meant(text: str, start: int, end: int) -> bool:
     """Whether "charlie", "molly" or "mandy" at ``start``-``end`` is a drug's name, by the words
     around it (``_DRUG_WORDS_BEFORE``, ``_DRUG_WORDS_AFTER``)."""
@@ -4728,6 +4763,8 @@ def _names_all_in_one_case(text: str, case: _Case, places: AbstractSet[str] = fr
                     continue
             if _a_drug_is_meant(text, start, end):
                 continue  # "sells charlie and molly" (found, review: warned about as two children)
+            if _a_language_is_meant(text, start, end, before):
+                continue  # "dad speaks shona"
             end = match.end()
             surname = _SURNAME_AFTER_CAPITALS.match(text, end) if case is _CAPITALS else None
             if surname is not None:
