@@ -27,6 +27,8 @@ Answers never go into URLs, logs, flash messages or analytics: read them here, i
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -371,6 +373,31 @@ def notice_no_request() -> None:
         session[NOTICE_KEY] = {**pending, "no_request": True}
         return
     set_notice("no_request")
+
+
+# A question page's form carries this: what the question's answer was as the page was shown.
+ANSWER_SHOWN_FIELD = "answer_shown"
+ANSWER_CHANGED = "answer_changed"
+
+
+def answer_shown(state: JourneyState, question_id: str) -> str:
+    """A digest of ``question_id``'s answer as ``state`` holds it (none, if not answered): its page's
+    form carries it (``ANSWER_SHOWN_FIELD``), and an answer sent from a page shown before that answer
+    changed (in another tab or window) is not saved. Found (safeguarding review): a question page
+    kept open in another tab, sent after "Yes, a child is in danger" was given in the other, put
+    "No" back with nothing said. Not keyed: the page shows the answer it covers."""
+    step = state.step(question_id)
+    shown = json.dumps([question_id, step.value if step is not None else None], sort_keys=True, default=str)
+    return hashlib.sha256(shown.encode()).hexdigest()[:32]
+
+
+def notice_answer_changed() -> None:
+    """Say, on the question's page shown again, that the answer sent was not saved: the question's
+    answer had changed since the page it came from was shown (``answer_shown``). Not over a notice
+    that only one tab's answers were kept (``notice_out_of_order``: that says more)."""
+    pending = session.get(NOTICE_KEY)
+    if not (isinstance(pending, dict) and pending.get("kind") == ONE_TAB_KEPT):
+        set_notice(ANSWER_CHANGED)
 
 
 def set_notice(kind: str, count: int = 0, reference: str = "") -> None:

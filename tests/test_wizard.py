@@ -465,6 +465,51 @@ def test_a_safety_question_cannot_be_skipped_by_replaying_an_old_form(walker: Wa
     assert "criteria" not in stored_answers(walker.client)
 
 
+def answer_shown_on(response) -> str:  # type: ignore[no-untyped-def]
+    """The digest of the question's answer as its page showed it (the form's hidden field)."""
+    found = re.search(r'name="answer_shown" value="([0-9a-f]+)"', page_text(response))
+    assert found, "no answer_shown field on the page"
+    return found[1]
+
+
+@pytest.mark.parametrize(
+    "question, kept, urgent, outcome",
+    [("unshared_concern", "shared", "yes", "U2"), ("immediate_danger", "no", "yes", "U1")],
+    ids=["unshared-concern", "immediate-danger"],
+)
+def test_a_page_kept_open_in_another_tab_cannot_put_back_an_answer_changed_since(
+    walker: Walker, question: str, kept: str, urgent: str, outcome: str
+) -> None:
+    """Found (safeguarding review): a question page left open in one tab, sent after a more urgent
+    answer was given to the same question in another ("Yes, a child is in danger"), put the old
+    answer back with nothing said, and the journey went on to a session request. The page's form
+    carries its answer as shown: the old page's answer is not saved, the question is shown again with
+    the answer as it is now, saying why; sent from that page, an answer is taken as ever."""
+    walker.walk(TO_P)
+    old_page = walker.get(f"/questions/{question}")  # tab A, left open
+    old_shown = answer_shown_on(old_page)
+    assert checked_values(old_page) == [kept]
+    # Tab B: the more urgent answer, from its own page.
+    changed = walker.post(
+        f"/questions/{question}",
+        {"answer": urgent, "answer_shown": answer_shown_on(walker.get(f"/questions/{question}"))},
+    )
+    assert path_of(changed.location) == "/result" and outcome_of(walker.follow("/result")) == outcome
+    # Tab A's Continue: refused, shown again as it is now, saying the answer given was not saved.
+    stale = walker.post(f"/questions/{question}", {"answer": kept, "answer_shown": old_shown})
+    assert stale.status_code == 302 and path_of(stale.location) == f"/questions/{question}"
+    again = walker.get(stale.location)
+    assert checked_values(again) == [urgent]
+    assert "This answer was changed after that page was shown, for example in another tab or window" in " ".join(
+        page_text(again).split()
+    )
+    assert stored_answers(walker.client)[question] == urgent
+    assert outcome_of(walker.follow("/result")) == outcome
+    # From the page as it is now, the person's answer is theirs to give.
+    taken = walker.post(f"/questions/{question}", {"answer": kept, "answer_shown": answer_shown_on(again)})
+    assert taken.status_code == 302 and stored_answers(walker.client)[question] == kept
+
+
 def test_a_fresh_visitor_jumping_in_is_sent_to_the_first_question(walker: Walker) -> None:
     response = walker.get("/questions/criteria")
     assert response.status_code == 302 and path_of(response.location) == f"/questions/{PACK.start}"

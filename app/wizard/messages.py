@@ -31,6 +31,12 @@ NOTICE_NOT_ASKED = (
 NOTICE_ASKED_AGAIN = (
     "This question has changed since you answered it. Answer it again to carry on: your other answers are kept."
 )
+# An answer sent from a question's page shown before that question's answer changed (in another
+# tab or window): not saved, and the page shown again with the answer as it is now.
+NOTICE_ANSWER_CHANGED = (
+    "This answer was changed after that page was shown, for example in another tab or window, so the answer "
+    "you just gave was not saved. The answer as it is now is shown below: check it, then continue."
+)
 # The journey's answers name a question the rules no longer have (renamed or taken out, or one
 # added before the next): the rules changed while the journey was under way.
 NOTICE_QUESTIONS_CHANGED = (

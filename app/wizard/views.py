@@ -7,6 +7,7 @@ every page's address names only a question id, or ``/result``.
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from flask import abort, redirect, render_template, request, session, url_for
@@ -18,15 +19,19 @@ from werkzeug.wrappers import Response
 from ..errors import render_error
 from ..extensions import db
 from ..journey import (
+    ANSWER_CHANGED,
+    ANSWER_SHOWN_FIELD,
     OUTCOME_CHANGED,
     SUBMITTED_KEY,
     SUBMITTED_MODE_KEY,
+    answer_shown,
     current_answers,
     current_state,
     has_journey,
     journey_url,
     just_submitted,
     noted_from_answers,
+    notice_answer_changed,
     notice_out_of_order,
     outcome_shown,
     pop_notice,
@@ -142,6 +147,12 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         if kept is not None:
             return render_question(asked, state, _refused(asked, state, kept))
         return render_question(asked, state)
+    shown = request.form.get(ANSWER_SHOWN_FIELD)
+    if shown is not None and not hmac.compare_digest(shown.encode(), answer_shown(state, asked.id).encode()):
+        # Sent from a page shown before this question's answer changed (another tab or window): the
+        # answer as it is now stands, shown again, and the person is told theirs was not saved.
+        notice_answer_changed()
+        return redirect(url_for("wizard.question", question_id=asked.id, return_to=_return_to()))
     form = _form(asked, state)
     if not form.validate():
         return _show_refused(asked, form)
@@ -281,6 +292,8 @@ def render_question(
             "back_url": back_url,
             "action_url": action_url,
             "notice": notice,
+            "answer_shown_field": ANSWER_SHOWN_FIELD,
+            "answer_shown": answer_shown(state, asked.id),
         }
 
     if form is not None:
@@ -330,6 +343,8 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
             "text": messages.NOTICE_OUT_OF_ORDER if here else messages.NOTICE_NOT_ASKED,
             "more": unsent,
         }
+    if notice.get("kind") == ANSWER_CHANGED:
+        return {"kind": "text", "text": messages.NOTICE_ANSWER_CHANGED}
     if notice.get("kind") == "asked_again":
         return {"kind": "text", "text": messages.NOTICE_ASKED_AGAIN, "more": unsent}
     if notice.get("kind") == "questions_changed":
