@@ -227,9 +227,10 @@ def test_journey_reaches_outcome_page_with_no_axe_violations(browser_page, outco
 def test_a_printed_outcome_shows_the_guidance_cited_and_leaves_out_what_only_works_on_screen(page_no_js: Page) -> None:
     """Found (accessibility review): printed (to take to supervision), an outcome page left out
     the guidance it rests on, folded away under "The guidance cited", and printed Back, its
-    buttons and, beside every answer, "Change" with the question's address."""
+    buttons and, beside every answer, "Change" with the question's address; and (content review)
+    the link to download a supervision record, of no use on paper."""
     page = page_no_js
-    open_outcome(page, "L")
+    open_outcome(page, "L", "supervision")
     guidance = page.locator("#guidance .app-guidance__text").first
     expect(guidance).to_be_hidden()  # folded away on screen
     page.emulate_media(media="print")
@@ -239,6 +240,7 @@ def test_a_printed_outcome_shows_the_guidance_cited_and_leaves_out_what_only_wor
             page.locator(".govuk-summary-list__actions").first,
             page.get_by_role("link", name="Back"),
             page.get_by_role("button", name="Start again"),
+            page.get_by_role("link", name=re.compile(r"^Download a supervision record")),
         ):
             expect(on_screen_only).to_be_hidden()
         # Only another site's address prints beside its link (found, manager's review: this
