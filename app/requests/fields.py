@@ -616,10 +616,10 @@ FIELDS: tuple[Field, ...] = (
         "text",
         Words("Lead professional's agency or role (optional)"),
         hint=Words(
-            "The role and agency only, for example 'social worker, children's services'. Not a name. "
+            "The role and agency only, for example, social worker in children's services. Not a name. "
             f"You can enter up to {SHORT_MAX:,} characters.",
             # The same in supervision: "you" is whoever types it.
-            "The role and agency only, for example 'social worker, children's services'. Not a name. "
+            "The role and agency only, for example, social worker in children's services. Not a name. "
             f"You can enter up to {SHORT_MAX:,} characters.",
         ),
         limit=SHORT_MAX,
