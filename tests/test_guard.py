@@ -2753,11 +2753,24 @@ def test_miss_or_ms_and_words_in_small_letters_that_name_no_one(text: str) -> No
         ("GRACE (4) AND WILL (2) LIVE WITH NAN", ["GRACE", "WILL"]),
         ("HOPE AND JAYDEN ARE TWINS", ["HOPE", "JAYDEN"]),
         ("elsa is 6; TIA (4) lives with nan", ["elsa", "TIA"]),  # acronyms too, but not here
-        # A name that is also a language is a name where the text says a person is meant.
+        # A name that is also a language is a name unless the words before it say a language is
+        # meant (regression review: "Shona speaking to staff", "Shona language delay", "When
+        # interpreting Shona Moyo" were missed).
         ("Shona said she was scared", ["Shona"]),
         ("I spoke to Shona and confided in shona", ["Shona", "shona"]),
         ("mum speaks Shona's name at night", ["Shona"]),
         ("Shona (7) lives with nan; shona is 7", ["Shona", "shona"]),
+        ("Shona speaking to staff she disclosed that dad hits her.", ["Shona"]),
+        ("shona speaking to staff; SHONA SPEAKING TO STAFF", ["shona", "SHONA"]),
+        ("Shona language and communication needs: EHCP in progress", ["Shona"]),
+        ("Shona language is delayed and she is 4", ["Shona"]),
+        ("Shona interpretation of events differs from dad's", ["Shona"]),
+        ("Shona community nurse visited the family", ["Shona"]),
+        ("When interpreting Shona Moyo was upset", ["Shona Moyo"]),
+        ("When interpreting Shona was upset", ["Shona"]),
+        ("mum speaks Shona Moyo's language", ["Shona Moyo"]),
+        ("dad speaks shona moyo", ["shona moyo"]),
+        ("The Shona I met was upset", ["Shona"]),
     ],
 )
 def test_common_given_names_without_a_title(text: str, found: list[str]) -> None:
@@ -2849,11 +2862,15 @@ def test_common_given_names_without_a_title(text: str, found: list[str]) -> None
         "a stanley knife was found",
         # Words with a name in them.
         "the aria-label is set; billy-no-mates",
-        # A name that is also a language, where the language is meant (found, review: "Shona").
+        # A name that is also a language, where the words before it say the language is meant
+        # (found, review: "Shona").
         "The family speak Shona at home and an interpreter is needed.",
         "Mum speaks Shona and some English; we booked a Shona interpreter.",
         "dad speaks shona; MUM SPEAKS SHONA; a shona interpreter",
-        "She is learning Shona; the Shona community centre",
+        "The family's first language is Shona. Languages: Shona, English. Home language: Shona",
+        "Interpreter needed: Shona. We asked for an interpreter for Shona.",
+        "They talk in Shona at home; mum speaks English and Shona, dad speaks a little Shona",
+        "Dad writes in Shona; the child understands Shona but not English; fluent in Shona",
     ],
 )
 def test_words_that_are_given_names_but_name_no_one_are_not_flagged(text: str) -> None:

@@ -4484,7 +4484,10 @@ def _given_names(text: str) -> Iterator[Finding]:
             continue
         if _a_drug_is_meant(text, start, end):
             continue  # "made to sell Charlie and weed" (found, review)
-        if _a_language_is_meant(text, start, match.end("given"), before):
+        surname_after = match["surname"]
+        if surname_after is not None and (_plain(surname_after) in _NOT_A_SURNAME or surname_after == "I"):
+            surname_after = None
+        if _a_language_is_meant(text, start, match.end("given"), surname_after):
             continue  # "the family speak Shona"
         if (
             given in _A_GIVEN_NAME_OR_A_WORD
@@ -4664,36 +4667,41 @@ _DRUG_WORDS_BEFORE = re.compile(
 _DRUG_WORDS_AFTER = re.compile(r"\s{1,3}(?i:users?|dealers?|dealing|habit|addiction|pills?|powder)\b")
 
 
-# A given name that is also a language ("Shona", spoken by families from Zimbabwe): after a word for
-# speaking, learning or interpreting it, or before a word for its speakers or interpreters ("the
-# family speak Shona", "a Shona interpreter"), it is the language (found, review: warned about as a
-# child's name). Not with a possessive ("speaks Shona's name"), nor after "to" or "in" ("spoke to
-# Shona", "confided in Shona": a person).
+# A given name that is also a language ("Shona", spoken by families from Zimbabwe), where the words
+# before it say a language is meant: "the family speak Shona", "mum speaks English and a little
+# Shona", "first language is Shona", "Languages: Shona, English", "an interpreter for Shona", "a
+# Shona interpreter" (found, review: warned about as a child's name). Only so: a name is missed
+# otherwise, so not where a person may be meant ("Shona speaking to staff said", "Shona language
+# delay", "When interpreting Shona was upset", "spoke to Shona", "confided in Shona": regression
+# review), nor with a possessive ("speaks Shona's name") or a surname after it ("speaks Shona Moyo").
 _ALSO_A_LANGUAGE = frozenset({"shona"})
-_BEFORE_A_LANGUAGE = frozenset(
-    {
-        *("speak", "speaks", "speaking", "spoke", "spoken", "learn", "learns", "learning", "learnt", "fluent"),
-        *("interpret", "interpreting", "interpreted", "translate", "translating", "translated"),
-    }
+_A_LANGUAGE_BEFORE = re.compile(
+    r"(?<![\w'\u2019\-])(?:"
+    r"(?:speaks?|spoke|spoken|learns?|learnt|learned|understands?|reads?|writes?|talks?)"
+    r"(?:\s{1,3}(?:in|only|mainly|mostly|some|a\s{1,3}little|fluent|fluently))?"
+    r"|(?:first|home|main|preferred|other)\s{1,3}languages?\s{0,3}(?:is|are|:)"
+    r"|languages?\s{0,3}(?:spoken\s{1,3}(?:at\s{1,3}home\s{1,3})?(?:is|are|:)|:)"
+    r"|(?:interpreter|interpreting|translator|translation)s?\s{1,3}(?:for|in|into|from)"
+    r"|(?:interpreter|translator)s?\s{0,3}(?:needed|required|booked)?\s{0,3}:"
+    r"|fluent\s{1,3}in"
+    r"|(?:a|an|the)"  # only with a word for its speakers after it ("a Shona interpreter"): below
+    r")"
+    r"(?:\s{1,3}(?:english|arabic|french|portuguese|ndebele|swahili)\s{0,3}(?:,|and|or))?\s{1,3}$",
+    re.IGNORECASE,
 )
-_AFTER_A_LANGUAGE = frozenset(
-    {
-        *("interpreter", "interpreters", "interpreting", "interpretation", "translator", "translation"),
-        *("speaker", "speakers", "speaking", "language", "community"),
-    }
-)
-_THE_WORD_AFTER = re.compile(r"\s{1,3}([A-Za-z']{1,40})")
+_SPEAKERS_AFTER = re.compile(r"\s{1,3}(?i:interpreters?|speakers?|translators?)(?![\w\-])")
+_A_DETERMINER_BEFORE = re.compile(r"(?<![\w'\u2019\-])(?i:a|an|the)\s{1,3}$")
 
 
-def _a_language_is_meant(text: str, start: int, end: int, before: re.Match[str] | None) -> bool:
-    """Whether the given name ``text[start:end]`` (``before``: the word before it) is a language
-    there (``_ALSO_A_LANGUAGE``)."""
-    if _plain(text[start:end]) not in _ALSO_A_LANGUAGE or _POSSESSIVE.match(text, end):
+def _a_language_is_meant(text: str, start: int, end: int, surname: str | None) -> bool:
+    """Whether the given name ``text[start:end]`` (``surname``: a capitalised word after it, if any)
+    is a language there (``_ALSO_A_LANGUAGE``)."""
+    if _plain(text[start:end]) not in _ALSO_A_LANGUAGE or _POSSESSIVE.match(text, end) or surname:
         return False
-    if before is not None and _plain(before[1]) in _BEFORE_A_LANGUAGE:
-        return True
-    following = _THE_WORD_AFTER.match(text, end)
-    return following is not None and _plain(following[1]) in _AFTER_A_LANGUAGE
+    before = text[max(0, start - 48) : start]
+    if _A_DETERMINER_BEFORE.search(before):
+        return _SPEAKERS_AFTER.match(text, end) is not None
+    return _A_LANGUAGE_BEFORE.search(before) is not None
 
 
 def _a_drug_is_meant(text: str, start: int, end: int) -> bool:
@@ -4763,8 +4771,6 @@ def _names_all_in_one_case(text: str, case: _Case, places: AbstractSet[str] = fr
                     continue
             if _a_drug_is_meant(text, start, end):
                 continue  # "sells charlie and molly" (found, review: warned about as two children)
-            if _a_language_is_meant(text, start, end, before):
-                continue  # "dad speaks shona"
             end = match.end()
             surname = _SURNAME_AFTER_CAPITALS.match(text, end) if case is _CAPITALS else None
             if surname is not None:
@@ -4775,6 +4781,8 @@ def _names_all_in_one_case(text: str, case: _Case, places: AbstractSet[str] = fr
                 surname = _SURNAME_AFTER_SMALL_LETTERS.match(text, end)
                 if surname is not None and _reads_as_a_surname_in_small_letters(_plain(surname["surname"]), places):
                     end = surname.end()
+            if end == match.end() and _a_language_is_meant(text, start, end, None):
+                continue  # "dad speaks shona" (not "speaks shona moyo")
             yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
 
 
