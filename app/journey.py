@@ -377,7 +377,6 @@ def notice_no_request() -> None:
 
 # A question page's form carries this: what the question's answer was as the page was shown.
 ANSWER_SHOWN_FIELD = "answer_shown"
-ANSWER_CHANGED = "answer_changed"
 
 
 def answer_shown(state: JourneyState, question_id: str) -> str:
@@ -389,15 +388,6 @@ def answer_shown(state: JourneyState, question_id: str) -> str:
     step = state.step(question_id)
     shown = json.dumps([question_id, step.value if step is not None else None], sort_keys=True, default=str)
     return hashlib.sha256(shown.encode()).hexdigest()[:32]
-
-
-def notice_answer_changed() -> None:
-    """Say, on the question's page shown again, that the answer sent was not saved: the question's
-    answer had changed since the page it came from was shown (``answer_shown``). Not over a notice
-    that only one tab's answers were kept (``notice_out_of_order``: that says more)."""
-    pending = session.get(NOTICE_KEY)
-    if not (isinstance(pending, dict) and pending.get("kind") == ONE_TAB_KEPT):
-        set_notice(ANSWER_CHANGED)
 
 
 def set_notice(kind: str, count: int = 0, reference: str = "") -> None:

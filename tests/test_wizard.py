@@ -484,7 +484,8 @@ def test_a_page_kept_open_in_another_tab_cannot_put_back_an_answer_changed_since
     answer was given to the same question in another ("Yes, a child is in danger"), put the old
     answer back with nothing said, and the journey went on to a session request. The page's form
     carries its answer as shown: the old page's answer is not saved, the question is shown again with
-    the answer as it is now, saying why; sent from that page, an answer is taken as ever."""
+    the answer as it is now, and why, as a refused answer's error (so a screen reader hears it:
+    regression review); sent from that page, an answer is taken as ever."""
     walker.walk(TO_P)
     old_page = walker.get(f"/questions/{question}")  # tab A, left open
     old_shown = answer_shown_on(old_page)
@@ -496,18 +497,35 @@ def test_a_page_kept_open_in_another_tab_cannot_put_back_an_answer_changed_since
     )
     assert path_of(changed.location) == "/result" and outcome_of(walker.follow("/result")) == outcome
     # Tab A's Continue: refused, shown again as it is now, saying the answer given was not saved.
-    stale = walker.post(f"/questions/{question}", {"answer": kept, "answer_shown": old_shown})
-    assert stale.status_code == 302 and path_of(stale.location) == f"/questions/{question}"
-    again = walker.get(stale.location)
-    assert checked_values(again) == [urgent]
-    assert "This answer was changed after that page was shown, for example in another tab or window" in " ".join(
-        page_text(again).split()
-    )
+    again = walker.post(f"/questions/{question}", {"answer": kept, "answer_shown": old_shown})  # (303 followed)
+    assert again.status_code == 200 and question_of(again) == question and checked_values(again) == [urgent]
+    assert error_summary(again) == [
+        "Your answer was not saved: the answer to this question was changed in another tab or window after this "
+        "page was shown. Check the answer now selected, then continue"
+    ]
+    assert title_of(again).startswith("Error: ")
     assert stored_answers(walker.client)[question] == urgent
     assert outcome_of(walker.follow("/result")) == outcome
     # From the page as it is now, the person's answer is theirs to give.
     taken = walker.post(f"/questions/{question}", {"answer": kept, "answer_shown": answer_shown_on(again)})
     assert taken.status_code == 302 and stored_answers(walker.client)[question] == kept
+
+
+def test_the_same_answer_sent_twice_or_from_two_tabs_goes_on_as_ever(walker: Walker) -> None:
+    """Found (regression review): a page's form sent twice (a slow connection), or the same answer
+    given in two tabs, was refused as "changed in another tab": the answer held is the one sent."""
+    walker.walk(TO_P[:1])
+    question = TO_P[1][0]
+    page = walker.get(f"/questions/{question}")
+    form = {"answer": TO_P[1][1], "answer_shown": answer_shown_on(page)}
+    first, second = walker.post(f"/questions/{question}", form), walker.post(f"/questions/{question}", form)
+    assert first.status_code == second.status_code == 302 and first.location == second.location
+    assert path_of(second.location) != f"/questions/{question}"
+    # Another answer from the same page is refused: it is not the one held now.
+    other = next(option.value for option in PACK.question(question).options if option.value != TO_P[1][1])
+    refused = walker.post(f"/questions/{question}", {**form, "answer": other})
+    assert question_of(refused) == question and error_summary(refused)[0].startswith("Your answer was not saved")
+    assert stored_answers(walker.client)[question] == TO_P[1][1]
 
 
 def test_a_fresh_visitor_jumping_in_is_sent_to_the_first_question(walker: Walker) -> None:

@@ -32,10 +32,11 @@ NOTICE_ASKED_AGAIN = (
     "This question has changed since you answered it. Answer it again to carry on: your other answers are kept."
 )
 # An answer sent from a question's page shown before that question's answer changed (in another
-# tab or window): not saved, and the page shown again with the answer as it is now.
-NOTICE_ANSWER_CHANGED = (
-    "This answer was changed after that page was shown, for example in another tab or window, so the answer "
-    "you just gave was not saved. The answer as it is now is shown below: check it, then continue."
+# tab or window): not saved, and the page shown again, with this as its error, and the answer as it
+# is now.
+ANSWER_CHANGED_SINCE_SHOWN = (
+    "Your answer was not saved: the answer to this question was changed in another tab or window after "
+    "this page was shown. Check the answer now selected, then continue"
 )
 # The journey's answers name a question the rules no longer have (renamed or taken out, or one
 # added before the next): the rules changed while the journey was under way.

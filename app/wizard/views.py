@@ -19,7 +19,6 @@ from werkzeug.wrappers import Response
 from ..errors import render_error
 from ..extensions import db
 from ..journey import (
-    ANSWER_CHANGED,
     ANSWER_SHOWN_FIELD,
     OUTCOME_CHANGED,
     SUBMITTED_KEY,
@@ -31,7 +30,6 @@ from ..journey import (
     journey_url,
     just_submitted,
     noted_from_answers,
-    notice_answer_changed,
     notice_out_of_order,
     outcome_shown,
     pop_notice,
@@ -148,11 +146,16 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
             return render_question(asked, state, _refused(asked, state, kept))
         return render_question(asked, state)
     shown = request.form.get(ANSWER_SHOWN_FIELD)
-    if shown is not None and not hmac.compare_digest(shown.encode(), answer_shown(state, asked.id).encode()):
+    if (
+        shown is not None
+        and not hmac.compare_digest(shown.encode(), answer_shown(state, asked.id).encode())
+        and not _the_answer_now(asked, state, request.form.getlist(FIELD_NAME))
+    ):
         # Sent from a page shown before this question's answer changed (another tab or window): the
-        # answer as it is now stands, shown again, and the person is told theirs was not saved.
-        notice_answer_changed()
-        return redirect(url_for("wizard.question", question_id=asked.id, return_to=_return_to()))
+        # answer as it is now stands, shown again as a refused answer is (the error summary, which
+        # takes focus, and "Error:" in the title, so it is heard), saying theirs was not saved.
+        # The same answer sent again (a form sent twice) goes on as ever.
+        return _show_changed_since(asked, state)
     form = _form(asked, state)
     if not form.validate():
         return _show_refused(asked, form)
@@ -227,6 +230,24 @@ def _show_refused(asked: Question, form: QuestionForm) -> Response:
             "errors": [str(error) for error in getattr(form, FIELD_NAME).errors],
         }
     )
+
+
+def _values_held(asked: Question, state: JourneyState) -> list[str]:
+    """``asked``'s answer as ``state`` holds it, as its form sends it ([] if not answered)."""
+    step = state.step(asked.id)
+    held = initial_data(asked, step.value if step is not None else None).get(FIELD_NAME)
+    return [] if held is None else [held] if isinstance(held, str) else [str(value) for value in held]
+
+
+def _the_answer_now(asked: Question, state: JourneyState, values: list[str]) -> bool:
+    """Whether ``values``, sent for ``asked``, are its answer as ``state`` holds it."""
+    return state.step(asked.id) is not None and sorted(_values_held(asked, state)) == sorted(values)
+
+
+def _show_changed_since(asked: Question, state: JourneyState) -> Response:
+    """The question's page again, with its answer as it is now and, as its error, that the answer
+    sent was not saved: it came from a page shown before that answer changed (``answer_shown``)."""
+    return show_refused_form({"values": _values_held(asked, state), "errors": [messages.ANSWER_CHANGED_SINCE_SHOWN]})
 
 
 def _refused(asked: Question, state: JourneyState, kept: dict[str, Any]) -> QuestionForm:
@@ -343,8 +364,6 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
             "text": messages.NOTICE_OUT_OF_ORDER if here else messages.NOTICE_NOT_ASKED,
             "more": unsent,
         }
-    if notice.get("kind") == ANSWER_CHANGED:
-        return {"kind": "text", "text": messages.NOTICE_ANSWER_CHANGED}
     if notice.get("kind") == "asked_again":
         return {"kind": "text", "text": messages.NOTICE_ASKED_AGAIN, "more": unsent}
     if notice.get("kind") == "questions_changed":
