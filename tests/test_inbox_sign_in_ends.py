@@ -410,7 +410,8 @@ def test_a_page_asked_for_after_the_end_asks_for_the_password_and_then_shows_it(
     said = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert "Confirm your password to carry on" in said
     assert "You were signed out because you signed in more than 24 hours ago." in said
-    assert f"The account that was signed out is Sam Facilitator ({EMAIL})." in said and "You are signed in" not in said
+    assert f"You were signed in as Sam Facilitator ({EMAIL})." in said and "You are signed in" not in said
+    assert "Leave the inbox" in said and "Sign out" not in said  # (signed out already)
     # Nothing of the inbox: its menu, or the request (its reference only as the page to go on to).
     assert page.count(reference) == 1 and 'aria-label="Inbox"' not in page and "Received" not in page
     action, fields = carried_form(page)
