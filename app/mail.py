@@ -84,13 +84,19 @@ def send_deadline_seconds() -> float:
     return SEND_DEADLINE_FACTOR * float(current_app.config.get("SMTP_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
 
 
+def attempt_may_last() -> dt.timedelta:
+    """How long after an attempt's start it counts as under way (``attempt_under_way``): twice as
+    long as a send may take, and 30 seconds."""
+    return dt.timedelta(seconds=2 * send_deadline_seconds() + 30)
+
+
 def attempt_under_way(now: dt.datetime) -> ColumnElement[bool]:
     """SQL, for SQLite, which has no row locks to tell by: an outbox email whose attempt a worker
     has started (it commits ``last_attempt_at`` first: ``outbox._claimed_in_the_open``) within
     as long as a send may take, and not ended (no time to try again set since it began). The
     outbox's claim (``outbox._free_to_send_on_sqlite``), `flask outbox status` and the sessions'
     cancellations (``space_sessions.service._invitation_being_sent``) all tell it so."""
-    since = now - dt.timedelta(seconds=2 * send_deadline_seconds() + 30)
+    since = now - attempt_may_last()
     return and_(
         OutboxMessage.last_attempt_at.is_not(None),
         OutboxMessage.last_attempt_at >= since,

@@ -93,6 +93,7 @@ from .space_sessions.service import (
 )
 from .stats.service import purge_old_counts, retention_months
 from .templating import refuse_a_template_mistake
+from .uk_time import uk_clock
 
 MAX_PDF_ERROR_LENGTH = 300
 # How an updated invitation's subject begins ("Updated invitation: ").
@@ -1214,29 +1215,32 @@ def unsent_messages(given_up: bool = False) -> list[OutboxMessage]:
 
 
 def being_sent(messages: list[OutboxMessage], now: dt.datetime) -> set[int]:
-    """The ids of ``messages`` (unsent) that a worker is sending now, for `flask outbox status`.
-    PostgreSQL: the worker holds the row while the mail server answers (``claim_message``); the
-    rows are looked at with SKIP LOCKED, on a connection of its own, and let go at once; or, as
-    on SQLite, one whose attempt is under way (its worker's lock lost). SQLite: an attempt started (the
-    worker commits its start, ``_claimed_in_the_open``) within as long as a send may take, and
-    not ended. Found (regression review): the list said "unsent" of an email on its way."""
+    """The ids of ``messages`` (unsent) that a worker is sending now (``sending_now``)."""
+    return set(sending_now(messages, now))
+
+
+def sending_now(messages: list[OutboxMessage], now: dt.datetime) -> dict[int, bool]:
+    """For `flask outbox status`: the ids of ``messages`` (unsent) that a worker is sending now,
+    each with whether a worker is known to hold it. PostgreSQL: the worker holds the row while the
+    mail server answers (``claim_message``); the rows are looked at with SKIP LOCKED, on a
+    connection of its own, and let go at once. And, as on SQLite, one whose attempt is under way
+    (its start committed, within as long as a send may take, not ended) but held by no worker (it
+    stopped, or lost its database connection, as it sent): no worker takes it up until that time
+    has passed. SQLite cannot tell who holds it: False for each. Found (regression review): the
+    list said "unsent" of an email on its way."""
     if not messages:
-        return set()
+        return {}
     ids = [message.id for message in messages]
+    under_way = select(OutboxMessage.id).where(OutboxMessage.id.in_(ids), mail.attempt_under_way(now))
     if db.session.get_bind().dialect.name == "sqlite":
         # (Found, regression review: one that failed a minute ago, its retry due, read as sending.)
-        return set(
-            db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.id.in_(ids), mail.attempt_under_way(now)))
-        )
+        return dict.fromkeys(db.session.scalars(under_way), False)
     with db.engine.connect() as looking:  # its own, ended at once: the locks it takes are let go
         free = set(
             looking.scalars(select(OutboxMessage.id).where(OutboxMessage.id.in_(ids)).with_for_update(skip_locked=True))
         )
-        # (and one whose worker lost its lock, its attempt not ended: no worker takes it up yet)
-        under_way = set(
-            looking.scalars(select(OutboxMessage.id).where(OutboxMessage.id.in_(ids), mail.attempt_under_way(now)))
-        )
-    return (set(ids) - free) | under_way
+        started = set(looking.scalars(under_way))
+    return {**dict.fromkeys(started & free, False), **dict.fromkeys(set(ids) - free, True)}
 
 
 def requests_without_pdf() -> list[StoredRequest]:
@@ -1598,7 +1602,7 @@ def status_command() -> None:
     now = utcnow()
     waiting = requests_without_pdf()
     messages = unsent_messages()
-    sending = being_sent(messages, now)
+    sending = sending_now(messages, now)
     refused = unsent_messages(given_up=True)
     records = records_not_made()
     questions = questions_pdfs_failed()
@@ -1613,7 +1617,14 @@ def status_command() -> None:
             if mail.until_mended(message.last_error)
             else ""
         )
-        state = "being sent now" if message.id in sending else f"unsent{stuck}"
+        state = f"unsent{stuck}"
+        if sending.get(message.id):
+            state = "being sent now"
+        elif message.id in sending and message.last_attempt_at is not None:
+            # Found (regression review): a worker killed as it sent left "being sent now" for a
+            # minute and a half, with no worker running.
+            again = uk_clock(message.last_attempt_at + mail.attempt_may_last())
+            state = f"being sent now, or its worker stopped as it sent it (if so, tried again from {again})"
         click.echo(
             f"{_whose(message)}\t{EMAIL_NAMES.get(message.kind, message.kind)} {state}\t"
             f"attempts {message.attempts}\t{_email_problem(message.last_error)}"

@@ -191,7 +191,14 @@ def test_outbox_status_says_which_email_is_being_sent_now(mail_app, smtp_server:
     with mail_app.app_context():
         assert run_outbox().sent == 1
     assert len(said) == 1, said
-    assert f"{reference}\tfacilitators' email being sent now\tattempts 0" in said[0], said[0]
+    # (SQLite cannot tell a worker sending it from one that stopped as it sent it: it says both.)
+    sqlite = mail_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    now = (
+        "being sent now, or its worker stopped as it sent it (if so, tried again from "
+        if sqlite
+        else "being sent now\t"
+    )
+    assert f"{reference}\tfacilitators' email {now}" in said[0], said[0]
     assert "email unsent" not in said[0]
     assert runner.invoke(args=["outbox", "status"]).output == "Every PDF is made and every email sent.\n"
 

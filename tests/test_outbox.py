@@ -1673,7 +1673,9 @@ def test_a_second_worker_does_not_send_an_email_whose_worker_lost_its_connection
         assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS]
         remembered = mail_app.extensions.pop(SENT_NOT_RECORDED_KEY)  # the second worker: it knows nothing of it
         status = mail_app.test_cli_runner().invoke(args=["outbox", "status"]).output
-        assert "facilitators' email being sent now" in status, status
+        assert "facilitators' email being sent now, or its worker stopped as it sent it (if so, tried again from " in (
+            status
+        ), status
         second = run_pass()
         assert (second.sent, second.send_failed) == (0, 0), second
         assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS]  # not again
