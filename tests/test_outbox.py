@@ -1515,6 +1515,41 @@ def test_a_database_outage_is_said_when_it_starts_once_a_minute_and_when_it_ends
     assert said[-1].startswith("Outbox worker: the database is answering again, after "), said
 
 
+def test_an_outage_is_counted_to_the_pass_that_found_the_database_answering_not_its_end(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found (regression review): 3 seconds of outage, then a pass of ten slow sends (85 seconds),
+    was logged "the database is answering again, after 85 seconds"."""
+    import logging
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from app import outbox
+
+    clock = [1000.0]
+    monkeypatch.setattr(outbox.time, "monotonic", lambda: clock[0])
+    stop = threading.Event()
+    passes: list[int] = []
+
+    def a_pass(**_kwargs: object) -> outbox.PassResult:
+        passes.append(1)
+        clock[0] += 1  # each pass a second
+        if len(passes) <= 3:
+            raise OperationalError("SELECT 1", {}, sqlite3.OperationalError("unable to open database file"))
+        clock[0] += 85  # the database answering: a long pass of slow sends
+        stop.set()
+        return outbox.PassResult()
+
+    monkeypatch.setattr(outbox, "run_pass", a_pass)
+    monkeypatch.setattr(outbox, "purge_due", lambda _purges: (0, 0))
+    with app.app_context(), caplog.at_level(logging.WARNING):
+        outbox.run_worker(stop, 0.01)
+    said = [record.getMessage() for record in caplog.records if record.getMessage().startswith("Outbox worker: ")]
+    # From the first pass that failed (at its end) to the start of the one that did not: 2 seconds.
+    assert said[-1] == "Outbox worker: the database is answering again, after 2 seconds", said
+
+
 def test_outbox_status_says_a_request_pdf_is_being_made_or_was_left_by_a_worker_that_stopped(app: Flask) -> None:
     """Found (operator review): a worker killed while making a request's PDF left `flask outbox
     status` saying only "PDF not made" (and `flask outbox send` "1 request still without a PDF"),
