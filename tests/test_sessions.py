@@ -3683,7 +3683,7 @@ def test_a_second_invitation_to_the_same_session_says_so_and_when_the_session_mo
         said = body_of(invitations[alone])
         assert "already invited" not in said and "same session" not in said and "adds it to your calendar" in said
     body = body_of(invitations[second])
-    already = f"{second} has a place in the Space to Think session you are already invited to for your other request"
+    already = f"{second} has a place in the same Space to Think session as your other request"
     assert f"{already} ({first})" in body and "adds it to your calendar" not in body
     events = {reference: calendar_of(message).events[0] for reference, message in invitations.items()}
     assert str(events[second]["DESCRIPTION"]).endswith(f"Your references: {second} and {first}.")
