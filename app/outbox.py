@@ -84,6 +84,7 @@ from .requests import service
 from .schema import refuse_a_database_out_of_step, schema_problem
 from .sessions import purge_expired_sessions
 from .space_sessions.service import (
+    CANCELLATION,
     INVITATION,
     SENT_ACTIONS,
     SUBJECTS,
@@ -96,8 +97,10 @@ from .templating import refuse_a_template_mistake
 from .uk_time import uk_clock
 
 MAX_PDF_ERROR_LENGTH = 300
-# How an updated invitation's subject begins ("Updated invitation: ").
+# How an updated invitation's subject begins ("Updated invitation: "), and an email that a request is
+# no longer in the session the practitioner keeps a place in ("No longer in your ...").
 UPDATE_SUBJECT_START = SUBJECTS["update"].partition("{")[0]
+STILL_IN_SUBJECT_START = SUBJECTS["still_in"].partition("{")[0]
 # After this many tries without a PDF, the facilitators' email about the request goes without it.
 # Found (robustness review): the email waited for the PDF for ever, so a request whose document
 # made the renderer hang or fail every time was never announced, only tried again every hour.
@@ -677,6 +680,10 @@ def _record_sent(message: OutboxMessage, request: StoredRequest | None, sent_at:
     message.next_attempt_at = None
     forget_body_if_done(message)  # the feedback link: once sent, nothing stored can lead from the request to the answer
     action = SENT_ACTIONS.get(message.kind, "acknowledged" if message.kind == mail.ACKNOWLEDGEMENT else "emailed")
+    if action == SENT_ACTIONS[CANCELLATION] and message.subject.startswith(STILL_IN_SUBJECT_START):
+        # The request out of the session, the practitioner keeping a place in it for another: not a
+        # cancellation (found, faults review: the trail said "Session cancellation emailed").
+        action = "left_session_sent"
     if action == SENT_ACTIONS[INVITATION] and message.subject.startswith(UPDATE_SUBJECT_START):
         # An update after the session changed, not a first invitation (found: the trail said
         # "Session invitation emailed" for both).

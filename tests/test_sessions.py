@@ -3760,6 +3760,10 @@ def test_a_request_closed_as_a_repeat_of_one_beside_it_in_the_session_leaves_the
     assert second in invitation["Subject"] and invitation["To"] == ALICE
     banner = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(request_url(first)))).split())
     assert f"The invitation for {second} had not been sent: it is sent now" in banner
+    # Her first request's trail says what she was told, not a cancellation (found, faults review).
+    trail = trail_text(text(client.get(request_url(first))))
+    assert "Emailed to the requester that this request is no longer in the session (they keep their place" in trail
+    assert "Session cancellation emailed" not in trail
     assert 'data-invitation="sent"' in text(client.get(request_url(second)))
 
     # Moved, then cancelled: her calendar follows.

@@ -1029,6 +1029,10 @@ ACTION_WORDS = {
     "invitation_sent": "Session invitation emailed to the requester",
     "invitation_update_sent": "Updated session invitation emailed to the requester (the session had changed)",
     "cancellation_sent": "Session cancellation emailed to the requester",
+    "left_session_sent": (
+        "Emailed to the requester that this request is no longer in the session (they keep their place in it for "
+        "another request)"
+    ),
     "reminder_sent": "Session reminder emailed to the requester",
     "feedback_link_sent": "Feedback link emailed to the requester",
     "feedback_not_sent": "Feedback link not sent",
