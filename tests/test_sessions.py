@@ -2595,6 +2595,10 @@ def test_the_invitation_is_called_sent_only_once_the_outbox_has_sent_it(
     state, words = invitation_shown(client, reference)
     assert state == "waiting" and words.startswith("Updated invitation waiting to be sent")
     assert "The earlier invitation was sent on " in words and "latest changes" not in words
+    # The session's list says the invitation went and its update is waiting (found, faults review:
+    # "invitation waiting to be sent").
+    listed = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(page_url))).split())
+    assert "invitation sent; its update waiting to be sent" in listed
     assert run_outbox(session_app).sent == 1
     state, words = invitation_shown(client, reference)
     assert state == "sent" and words.startswith("Updated invitation sent on ")

@@ -560,6 +560,9 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
     what = "Updated invitation" if latest.subject.startswith("Updated invitation") else "Invitation"
     earlier = next((m.sent_at for m in reversed(messages[:-1]) if m.sent_at is not None), None)
     before = f" The earlier invitation was sent on {uk_time(earlier)}." if earlier is not None else ""
+    # After "invitation " in the session's list: an update waiting is not the invitation waiting
+    # (found, faults review: "invitation waiting to be sent" where it had gone, and its update had not).
+    pending = ("sent; its update " if earlier is not None else "update ") if what == "Updated invitation" else ""
     if latest.sent_at is not None:
         latest_changes = place.invited_sequence == session.sequence
         if not latest_changes:
@@ -590,13 +593,13 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
         return InvitationState(
             RETRYING,
             f"{what} could not be sent yet (tried {tried}). The service will try again{when}.{problem}{before}",
-            "could not be sent yet, trying again",
+            f"{pending}could not be sent yet, trying again",
         )
     return InvitationState(
         WAITING,
         f"{what} waiting to be sent: queued on {uk_time(latest.created_at)}. "
         f"It usually goes within a minute; reload the page to check.{before}",
-        "waiting to be sent",
+        f"{pending}waiting to be sent",
     )
 
 
