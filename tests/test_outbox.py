@@ -15,6 +15,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pypdf
 import pytest
@@ -1433,13 +1434,33 @@ def test_the_workers_stop_signal_takes_no_lock_and_ends_its_wait(capfd: pytest.C
     assert signal.getsignal(signal.SIGTERM) is not None  # the test run's own handler is back
 
 
+def what_the_worker_says(
+    app: Flask,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    a_pass: Any,
+    stop: threading.Event,
+    poll: float,
+) -> list[str]:
+    """The worker's own lines ("Outbox worker: ..."), warnings and above, as it runs until ``stop``
+    with ``a_pass`` for each pass and no purges."""
+    import logging
+
+    from app import outbox
+
+    monkeypatch.setattr(outbox, "run_pass", a_pass)
+    monkeypatch.setattr(outbox, "purge_due", lambda _purges: (0, 0))
+    with app.app_context(), caplog.at_level(logging.WARNING):
+        outbox.run_worker(stop, poll)
+    return [record.getMessage() for record in caplog.records if record.getMessage().startswith("Outbox worker: ")]
+
+
 def test_a_database_downgraded_under_the_worker_is_said_with_what_to_run_not_frames_each_pass(
     app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Found (operator review): after `flask db downgrade` with the worker running, it logged a
     ProgrammingError (a column missing) and its frames every pass, where the health check said
     to run `flask db upgrade`. It now says that, once a minute, and when the database is upgraded."""
-    import logging
 
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError
@@ -1464,11 +1485,7 @@ def test_a_database_downgraded_under_the_worker_is_said_with_what_to_run_not_fra
         stop.set()
         return outbox.PassResult()
 
-    monkeypatch.setattr(outbox, "run_pass", a_pass)
-    monkeypatch.setattr(outbox, "purge_due", lambda _purges: (0, 0))
-    with app.app_context(), caplog.at_level(logging.WARNING):
-        outbox.run_worker(stop, 0.01)
-    said = [record.getMessage() for record in caplog.records if record.getMessage().startswith("Outbox worker: ")]
+    said = what_the_worker_says(app, monkeypatch, caplog, a_pass, stop, 0.01)
     assert len(said) == 2, said  # said once, not each of six passes, and when it is over
     assert said[0].startswith("Outbox worker: The database is at migration 0018, and this version of the code needs")
     assert "db upgrade` (after a backup)" in said[0] and said[0].endswith("trying again every 0.01s")
@@ -1483,7 +1500,6 @@ def test_a_database_outage_is_said_when_it_starts_once_a_minute_and_when_it_ends
 ) -> None:
     """Found (operator review): the worker logged the outage every pass (12 lines a minute, about
     17,000 a day), as "OperationalError from OperationalError", and nothing when it was over."""
-    import logging
     import sqlite3
 
     from sqlalchemy.exc import OperationalError
@@ -1500,12 +1516,8 @@ def test_a_database_outage_is_said_when_it_starts_once_a_minute_and_when_it_ends
         stop.set()
         return outbox.PassResult()
 
-    monkeypatch.setattr(outbox, "run_pass", a_pass)
-    monkeypatch.setattr(outbox, "purge_due", lambda _purges: (0, 0))
     monkeypatch.setattr(outbox.OutageLog, "REPEAT_SECONDS", 0.25)
-    with app.app_context(), caplog.at_level(logging.WARNING):
-        outbox.run_worker(stop, 0.05)
-    said = [record.getMessage() for record in caplog.records if record.getMessage().startswith("Outbox worker: ")]
+    said = what_the_worker_says(app, monkeypatch, caplog, a_pass, stop, 0.05)
     assert said[0] == (
         "Outbox worker: the database is not answering (OperationalError from sqlite3.OperationalError); "
         "trying again every 0.05s"
@@ -1520,7 +1532,6 @@ def test_an_outage_is_counted_to_the_pass_that_found_the_database_answering_not_
 ) -> None:
     """Found (regression review): 3 seconds of outage, then a pass of ten slow sends (85 seconds),
     was logged "the database is answering again, after 85 seconds"."""
-    import logging
     import sqlite3
 
     from sqlalchemy.exc import OperationalError
@@ -1541,11 +1552,7 @@ def test_an_outage_is_counted_to_the_pass_that_found_the_database_answering_not_
         stop.set()
         return outbox.PassResult()
 
-    monkeypatch.setattr(outbox, "run_pass", a_pass)
-    monkeypatch.setattr(outbox, "purge_due", lambda _purges: (0, 0))
-    with app.app_context(), caplog.at_level(logging.WARNING):
-        outbox.run_worker(stop, 0.01)
-    said = [record.getMessage() for record in caplog.records if record.getMessage().startswith("Outbox worker: ")]
+    said = what_the_worker_says(app, monkeypatch, caplog, a_pass, stop, 0.01)
     # From the first pass that failed (at its end) to the start of the one that did not: 2 seconds.
     assert said[-1] == "Outbox worker: the database is answering again, after 2 seconds", said
 
@@ -1583,6 +1590,39 @@ def test_outbox_status_says_a_request_pdf_is_being_made_or_was_left_by_a_worker_
     assert lines[later].startswith("PDF not made (tried again at "), said
 
 
+def a_pass_whose_database_connection_ends_as_the_mail_server_takes_its_email(smtp_server: SmtpServer) -> None:
+    """In an app context on PostgreSQL: a worker's pass, every connection it has made ended (as a
+    database stopping, or a connection cut, ends them) while the mail server takes the first email;
+    the pass fails, and the mail server has that one email."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = db.engine
+    engine.dispose()
+    connections: list[int] = []
+
+    def made(connection: Any, _record: object) -> None:
+        connections.append(connection.info.backend_pid)
+
+    event.listen(engine, "connect", made)
+    other = create_engine(engine.url.render_as_string(hide_password=False), poolclass=None)
+
+    def connections_end() -> None:
+        event.remove(engine, "connect", made)
+        with other.connect() as connection:
+            for pid in connections:
+                connection.execute(sa_text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+    smtp_server.mailbox.while_receiving = connections_end
+    try:
+        with pytest.raises(SQLAlchemyError):
+            run_pass()
+    finally:
+        other.dispose()
+    db.session.rollback()
+    assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS]
+
+
 @postgres_only
 @pytest.mark.parametrize("taken_out", [False, True], ids=["recorded", "taken-out-meanwhile"])
 def test_an_email_the_mail_server_took_as_the_database_stopped_is_recorded_not_sent_again(
@@ -1595,33 +1635,10 @@ def test_an_email_the_mail_server_took_as_the_database_stopped_is_recorded_not_s
     recorded: the request's trail and the log say it may have reached the requester."""
     import logging
 
-    from sqlalchemy import create_engine, event
-    from sqlalchemy.exc import SQLAlchemyError
-
     smtp_server.start()
     with mail_app.app_context():
         submission = make_request()  # one email: the facilitators' (no acknowledgement in the test settings)
-        engine = db.engine
-        engine.dispose()
-        worker_connections: list[int] = []
-        event.listen(
-            engine, "connect", lambda connection, _record: worker_connections.append(connection.info.backend_pid)
-        )
-        other = create_engine(engine.url.render_as_string(hide_password=False), poolclass=None)
-
-        def database_stops() -> None:  # as the mail server takes the email: every worker connection ends
-            with other.connect() as connection:
-                for pid in worker_connections:
-                    connection.execute(sa_text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-
-        smtp_server.mailbox.while_receiving = database_stops
-        try:
-            with pytest.raises(SQLAlchemyError):
-                run_pass()
-        finally:
-            other.dispose()
-        db.session.rollback()
-        assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS]
+        a_pass_whose_database_connection_ends_as_the_mail_server_takes_its_email(smtp_server)
         if taken_out:
             db.session.execute(sa_delete(OutboxMessage))
             db.session.commit()
@@ -1677,35 +1694,12 @@ def test_a_second_worker_does_not_send_an_email_whose_worker_lost_its_connection
     sending, and no worker claims an email whose attempt is under way: the second sends nothing,
     the first records it as sent. Only once as long as a send may take has passed (the first worker
     never came back) is it sent again."""
-    from sqlalchemy import create_engine, event
-    from sqlalchemy.exc import SQLAlchemyError
-
     from app.outbox import SENT_NOT_RECORDED_KEY
 
     smtp_server.start()
     with mail_app.app_context():
         make_request()  # one email: the facilitators'
-        engine = db.engine
-        engine.dispose()
-        first_workers: list[int] = []
-        listener = lambda connection, _record: first_workers.append(connection.info.backend_pid)  # noqa: E731
-        event.listen(engine, "connect", listener)
-        other = create_engine(engine.url.render_as_string(hide_password=False), poolclass=None)
-
-        def connection_cut() -> None:  # as the mail server takes the email: the first worker's connection ends
-            event.remove(engine, "connect", listener)
-            with other.connect() as connection:
-                for pid in first_workers:
-                    connection.execute(sa_text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-
-        smtp_server.mailbox.while_receiving = connection_cut
-        try:
-            with pytest.raises(SQLAlchemyError):
-                run_pass()
-        finally:
-            other.dispose()
-        db.session.rollback()
-        assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS]
+        a_pass_whose_database_connection_ends_as_the_mail_server_takes_its_email(smtp_server)
         remembered = mail_app.extensions.pop(SENT_NOT_RECORDED_KEY)  # the second worker: it knows nothing of it
         status = mail_app.test_cli_runner().invoke(args=["outbox", "status"]).output
         assert "facilitators' email being sent now, or its worker stopped as it sent it (if so, tried again from " in (
