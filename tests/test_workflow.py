@@ -1547,6 +1547,37 @@ def test_a_redirects_reason_typed_as_a_colleague_closed_the_request_is_given_bac
     assert len(ids) == len(set(ids))
 
 
+@pytest.mark.parametrize("sent_twice", [False, True], ids=["another-route", "the-same-form"])
+def test_a_second_tabs_redirect_elsewhere_is_refused_not_taken_for_the_same_form_sent_twice(
+    app: Flask, sent_twice: bool
+) -> None:
+    """Found (stale pages review): one facilitator, two tabs: redirected to "Supervision or another
+    route" in one, then to "Call 999 ..." from the other (opened before), with a reason typed. The
+    second was called the same form sent twice ("You had already changed the status to redirected")
+    and dropped, route and reason. Only the same route and reason count as sent twice; another is
+    refused as a colleague's change is, with what was typed kept. The same for a duplicate of
+    another request."""
+    client, _ = signed_in(app)
+    reference = new_request(app, status="in_triage")
+    page = f"/inbox/requests/{reference}"
+    token = session_csrf_token(client)
+    first = {"csrf_token": token, "from_status": "in_triage", "status": "redirected", "redirected_to": "S"}
+    first["reason"] = "Supervision would suit better"
+    assert client.post(f"{page}/status", data=first).status_code == 302
+    urgent = {**first, "redirected_to": "U1", "reason": "Practitioner rang back: a child is in danger tonight"}
+    if sent_twice:
+        second = client.post(f"{page}/status", data=first)
+        assert second.status_code == 302
+        assert "You had already changed the status to redirected" in text(client.get(second.location))
+        return
+    shown = " ".join(text(post_shown(client, f"{page}/status", urgent)).split())
+    assert "The status has not been changed: it changed to redirected while this page was open" in shown
+    assert "Practitioner rang back: a child is in danger tonight" in shown  # kept, to choose again
+    assert "You had already changed" not in shown
+    with app.app_context():
+        assert db.session.scalar(select(StoredRequest.redirected_to).where(StoredRequest.reference == reference)) == "S"
+
+
 def test_the_status_or_assignment_form_sent_twice_says_it_was_done_not_that_it_changed_meanwhile(app: Flask) -> None:
     """Found (facilitator review): "Change status" clicked twice (a double click with JavaScript
     off, or a second click on a page slow to answer) moved the request, then showed the second

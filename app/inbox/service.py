@@ -1799,11 +1799,28 @@ def duplicates_of(request: StoredRequest) -> list[str]:
     )
 
 
-def assign(request: StoredRequest, assignee: Facilitator | None, facilitator: Facilitator) -> bool:
-    """Assign the request to ``assignee`` (None: unassign); False if nothing changed."""
-    current = db.session.get(Assignment, request.id)
-    if (current.facilitator_id if current else None) == (assignee.id if assignee else None):
+class AssignedMeanwhile(Exception):
+    """The request's assignment changed (a colleague's, a moment before) while this one waited."""
+
+
+_NOT_SAID = object()
+
+
+def assign(
+    request: StoredRequest, assignee: Facilitator | None, facilitator: Facilitator, read: object = _NOT_SAID
+) -> bool:
+    """Assign the request to ``assignee`` (None: unassign); False if nothing changed. The request
+    is held first, and its assignment read afresh: ``AssignedMeanwhile`` if it is no longer ``read``
+    (the facilitator's id it had when the page's form was checked, or None), so two assigning at
+    once never both insert (no commit then: the caller rolls back)."""
+    hold_request(request)
+    now = db.session.scalar(select(Assignment.facilitator_id).where(Assignment.request_id == request.id))
+    if read is not _NOT_SAID and now != read:
+        raise AssignedMeanwhile(now)
+    if now == (assignee.id if assignee else None):
+        db.session.rollback()  # (the hold let go: on SQLite it is the whole file's write lock)
         return False
+    current = db.session.get(Assignment, request.id, populate_existing=True)
     if current is not None:
         db.session.delete(current)
         db.session.flush()
@@ -1843,11 +1860,16 @@ def newest_assignment_by(request: StoredRequest) -> str | None:
     return newest.actor if newest is not None else None
 
 
-def is_move_resent(request: StoredRequest, from_status: str, to_status: str, facilitator: Facilitator) -> bool:
+def is_move_resent(
+    request: StoredRequest, from_status: str, to_status: str, facilitator: Facilitator, move: Move | None = None
+) -> bool:
     """Whether a status form from a page showing ``from_status`` that moves to ``to_status`` is
     the same form sent twice (a double click with JavaScript off, or a second click on a slow
     page): the request's newest move is this facilitator's, that very move, in the last
-    ``NOTE_RESENT_WITHIN``, and nothing has moved it since."""
+    ``NOTE_RESENT_WITHIN``, and nothing has moved it since; and, given the form's ``move``, it
+    went where the form says (the same route and reason, or the same request repeated). Found
+    (stale pages review): from a second tab, a redirect to "Call 999 ..." after the same person's
+    redirect to another route was called the same form sent twice, and dropped."""
     newest = _newest_event(request, "status_changed")
     return (
         request.status == to_status
@@ -1858,7 +1880,21 @@ def is_move_resent(request: StoredRequest, from_status: str, to_status: str, fac
             or newest.detail.startswith(f"{from_status} to {to_status};")
         )
         and utcnow() - newest.at < NOTE_RESENT_WITHIN
+        and (move is None or _moved_as(request, move))
     )
+
+
+def _moved_as(request: StoredRequest, move: Move) -> bool:
+    """Whether ``request`` stands where ``move`` would have put it: its route and reason, or the
+    request it repeats."""
+    if move.status == "redirected":
+        return (request.redirected_to or "") == move.redirected_to and (request.redirect_reason or "").strip() == (
+            move.reason.strip()
+        )
+    if move.status == "duplicate":
+        typed = move.duplicate_of.strip()
+        return (request.duplicate_of or "") == (normalise_reference(typed) if typed else "")
+    return True
 
 
 def is_assignment_resent(request: StoredRequest, assignee: Facilitator | None, facilitator: Facilitator) -> bool:

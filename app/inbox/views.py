@@ -1483,9 +1483,15 @@ def change_status(reference: str) -> Response | str:
     form = StatusForm()
     if not form.validate():
         return refused_on_page(stored, status_form=form)
+    move = service.Move(
+        status=form.status.data,
+        redirected_to=form.redirected_to.data or "",
+        reason=form.reason.data or "",
+        duplicate_of=form.duplicate_of.data or "",
+    )
     if form.from_status.data and form.from_status.data != stored.status:
         # (A page from before this field was added sends none, and is checked as before.)
-        if service.is_move_resent(stored, form.from_status.data, form.status.data or "", current_facilitator()):
+        if service.is_move_resent(stored, form.from_status.data, move.status or "", current_facilitator(), move):
             # The same form sent twice: the first moved it. Found (facilitator review): the second
             # said "The status has not been changed: it changed ... while this page was open", so
             # the facilitator thought their own change had failed, or that a colleague had made it.
@@ -1493,12 +1499,6 @@ def change_status(reference: str) -> Response | str:
             session.pop(ACTED_KEY, None)
             return redirect(url_for("inbox.request_page", reference=stored.reference))
         return moved_meanwhile(stored, form)
-    move = service.Move(
-        status=form.status.data,
-        redirected_to=form.redirected_to.data or "",
-        reason=form.reason.data or "",
-        duplicate_of=form.duplicate_of.data or "",
-    )
     try:
         service.check_move(stored, move, redirect_outcomes())
     except service.MoveRefused as refused:
@@ -1609,7 +1609,22 @@ def assign(reference: str) -> Response | str:
         assignee: Facilitator | None = current  # kept as it is, even with the account closed since
     else:
         assignee = service.assignable(form.facilitator.data)
-    if service.assign(stored, assignee, current_facilitator()):
+    try:
+        changed = service.assign(stored, assignee, current_facilitator(), current.id if current is not None else None)
+    except service.AssignedMeanwhile:
+        # Found (stale pages review): two facilitators assigning at the same moment both read it
+        # unassigned, and the second's failed in the database (a 500). Told as a page opened before.
+        db.session.rollback()
+        current = service.assigned_facilitator(stored)
+        fresh = AssignForm(formdata=None, data={"facilitator": "" if current is None else str(current.id)})
+        fresh.facilitator.errors = [
+            ASSIGNED_MEANWHILE.format(
+                who=current.display_name if current is not None else "no one",
+                by=assigned_by(stored, current_facilitator()),
+            )
+        ]
+        return refused_on_page(stored, assign_form=fresh)
+    if changed:
         done(
             f"Assigned to {assignee.display_name}" if assignee else "No longer assigned to anyone",
             "assignment",
