@@ -508,3 +508,59 @@ def test_each_password_a_change_sent_again_checks_is_counted_by_the_lockout(app:
         assert "The current password is not correct" in text(client.get(answer.location))
     again = client.post("/inbox/account/password", data=form)
     assert again.status_code == 429 and "too many failed attempts" in text(again)
+
+
+@both_databases
+def test_two_facilitators_assigning_at_the_same_moment_one_is_told_the_other_did(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (stale pages review): two facilitators assigning a request at the same moment both read
+    it unassigned, and the second's assignment failed in the database (a 500). The request is held
+    before its assignment is read: the second reads the first's, and is told who assigned it."""
+    from test_inbox import add_colleague, sign_in
+
+    mine, _ = signed_in(app)
+    colleague_id = add_colleague(app)
+    theirs = app.test_client()
+    assert sign_in(theirs, "kim.colleague@partnership.example").status_code == 302
+    reference = stored_request(app)
+    url = f"/inbox/requests/{reference}/assignment"
+    with app.app_context():
+        my_id = service.find_facilitator(EMAIL).id  # type: ignore[union-attr]  # (the account signed in above)
+    forms = [
+        {"csrf_token": session_csrf_token(mine), "from_assignee": "none", "facilitator": str(my_id)},
+        {"csrf_token": session_csrf_token(theirs), "from_assignee": "none", "facilitator": str(colleague_id)},
+    ]
+    # Each, having read the assignment, waits for the other to have read it too (as two requests at
+    # once do); then each holds the request and reads it again: the second finds the first's.
+    real = service.assigned_facilitator
+    barrier = threading.Barrier(2)
+    waited: set[int] = set()  # (each waits after its first read only: the refused one reads again)
+
+    def read_then_wait(request: object) -> object:
+        found = real(request)  # type: ignore[arg-type]
+        if threading.get_ident() not in waited:
+            waited.add(threading.get_ident())
+            barrier.wait(timeout=10)
+        return found
+
+    monkeypatch.setattr(service, "assigned_facilitator", read_then_wait)
+    answers: dict[int, TestResponse] = {}
+
+    def send(number: int) -> None:
+        answers[number] = (mine, theirs)[number].post(url, data=forms[number])
+
+    threads = [threading.Thread(target=send, args=(number,)) for number in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    monkeypatch.setattr(service, "assigned_facilitator", real)  # (the pages read next do not wait)
+    assert sorted(answer.status_code for answer in answers.values()) == [302, 303], [
+        (answer.status_code, text(answer)[:300]) for answer in answers.values()
+    ]
+    [number] = [number for number, answer in answers.items() if answer.status_code == 303]
+    refused = " ".join(text((mine, theirs)[number].get(answers[number].location)).split())
+    other = "Kim Colleague" if number == 0 else "Sam Facilitator"
+    assert f"The assignment has not been changed: it changed to {other} while this page was open" in refused
+    assert len(events(app, "assigned")) == 1
