@@ -2886,3 +2886,54 @@ def test_about_you_saved_in_two_tabs_at_once_in_one_mode_is_asked_again_saying_s
         walker, "about-you", {**VALID_DETAILS, "name": "Alex Renamed", "email": "alex.new@nhs.example"}, change=True
     )
     assert walker.get("/request/check-answers").status_code == 200  # checked: on to send
+
+
+def details_shown_on(response: TestResponse) -> str:
+    """What a details page's form says of the answers it showed (its hidden ``details_shown``)."""
+    found = re.search(r'name="details_shown" value="([^"]*)"', response.get_data(as_text=True))
+    assert found, "no details_shown field on the page"
+    return found[1]
+
+
+def held_details(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    with client.session_transaction() as held:
+        return dict(held[DETAILS_KEY])
+
+
+@pytest.mark.parametrize(
+    "slug, name, older, newer, said",
+    [
+        ("how-soon", "how_soon", "flexible", "two_weeks", "Not saved yet: this was changed to “Within 2 weeks” in"),
+        (
+            "reflection",
+            "reflection",
+            "An older reflection, from the tab left open.",
+            "A newer reflection, typed in the other tab.",
+            "Not saved yet: this was changed in another tab or window after this page was shown. What you typed",
+        ),
+    ],
+    ids=["how-soon", "reflection"],
+)
+def test_a_details_page_left_open_does_not_silently_replace_what_another_tab_changed_since(
+    client, slug: str, name: str, older: str, newer: str, said: str
+) -> None:
+    """Found (stale pages review): a details page left open in one tab, sent after the same answer
+    was changed in another ("how soon" to "Within 2 weeks", or the reflection rewritten), put the
+    older answer back with nothing said. The page's form carries what it showed: such an answer is
+    not saved over the newer one, and the page comes back with what was sent here (nothing typed is
+    lost), saying what changed; sent again from it, it is saved. The same answer sent twice is not
+    refused."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    url = f"/request/{slug}?change=1"
+    left_open = details_shown_on(walker.get(url))
+    newer_tab = details_shown_on(walker.get(url))
+    assert walker.post(url, {name: newer, "details_shown": newer_tab}).status_code == 302
+    assert walker.post(url, {name: newer, "details_shown": newer_tab}).status_code == 302  # sent twice: fine
+    back = walker.post(url, {name: older, "details_shown": left_open})  # (its 303 to the page, followed)
+    assert back.status_code == 200
+    shown = " ".join(text_of(back).split())
+    assert said in shown and older in back.get_data(as_text=True)  # what was sent here, kept to send again
+    assert held_details(client)[name] == newer
+    again = walker.post(url, {name: older, "details_shown": details_shown_on(back)})
+    assert again.status_code == 302 and held_details(client)[name] == older

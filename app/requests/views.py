@@ -144,6 +144,59 @@ def kept(name: str, value: str) -> str:
     return value[: entry.limit * KEEP_OVER_LIMIT]
 
 
+# A details page's form carries this: a short digest of each of its fields as it was stored when the
+# page was shown (``details_shown``), so that what was changed since in another tab or window is not
+# silently replaced by a page left open (``changed_since_shown``). Found (stale pages review): "how
+# soon" put back to "Flexible" over "Within 2 weeks", and a newer reflection replaced by an older.
+DETAILS_SHOWN_FIELD = "details_shown"
+
+
+def _stored_value(details: Mapping[str, Any], name: str) -> str:
+    value = details.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _short_digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
+
+
+def details_shown(page: Page, details: Mapping[str, Any]) -> str:
+    """Each of ``page``'s fields with a short digest of its stored value: "name:digest,...". Not
+    keyed: the page shows the values it covers."""
+    return ",".join(f"{name}:{_short_digest(_stored_value(details, name))}" for name in page.fields)
+
+
+def changed_since_shown(page: Page, shown: str, details: Mapping[str, Any], sent: Mapping[str, str]) -> list[str]:
+    """The fields of ``page`` whose stored value changed since the page was shown (``shown``, as
+    ``details_shown`` wrote it) to other than what was ``sent`` now: the same value sent twice (a
+    form sent again), or a field not changed since, is no conflict."""
+    was = dict(part.partition(":")[::2] for part in shown.split(",") if ":" in part)
+    return [
+        name
+        for name in page.fields
+        if name in was
+        and was[name] != _short_digest(now := _stored_value(details, name))
+        and kept(name, sent.get(name, "")) != now
+    ]
+
+
+def changed_elsewhere_message(name: str, details: Mapping[str, Any], mode: str) -> str:
+    """What a field changed in another tab since its page was shown says, over what was sent here."""
+    entry = FIELDS_BY_NAME.get(name)
+    now = _stored_value(details, name)
+    if entry is not None and entry.kind in fields.TYPED_KINDS:
+        return (
+            "Not saved yet: this was changed in another tab or window after this page was shown. What you typed "
+            "on this page is below: check it, then continue to save it in place of the other"
+        )
+    label = entry.choices(mode).get(now) if entry is not None and now else None
+    said = f" to “{label}”" if label else ""
+    return (
+        f"Not saved yet: this was changed{said} in another tab or window after this page was shown. Check the "
+        "answer here, then continue to save it"
+    )
+
+
 def save_page(page: Page, values: dict[str, str], valid: bool, shown_in: str | None = None) -> None:
     """Keep what was posted for a page (even when it failed validation: nothing typed is lost,
     short of ``KEEP_OVER_LIMIT`` times a field's limit). A page about the person
@@ -359,6 +412,15 @@ def page_view(slug: str) -> Response | str:
     changing = request.args.get("change") == "1"
     if request.method == "POST":
         form = FORMS[slug](mode=state.mode)
+        shown = request.form.get(DETAILS_SHOWN_FIELD)
+        conflicts = changed_since_shown(page, shown, stored_details(), form.values()) if shown else []
+        if conflicts:
+            # Sent from the page as shown before another tab changed these: not saved over them.
+            # What was sent here is shown again (nothing typed is lost), each such field saying so;
+            # sent from that page, it is saved as ever.
+            sent_here = {name: kept(name, value) for name, value in form.values().items()}
+            shown_in = form.asked_in.data if form.asked_in.data in MODES else state.mode
+            return show_refused_form({"typed": sent_here, "shown_in": shown_in, "changed_elsewhere": conflicts})
         asked_again = asked_in_other_words(page, form, state.mode)
         valid = form.validate() and not asked_again
         for name in asked_again:
@@ -405,6 +467,9 @@ def page_view(slug: str) -> Response | str:
     for name in refused.get("asked_again", []) if refused is not None else []:
         if isinstance(name, str) and name in page.fields:
             form[name].errors = [ASKED_IN_OTHER_WORDS]
+    for name in refused.get("changed_elsewhere", []) if refused is not None else []:
+        if isinstance(name, str) and name in page.fields:
+            form[name].errors = [changed_elsewhere_message(name, stored_details(), state.mode), *form[name].errors]
     not_sent = bool(refused is not None and refused.get("not_sent"))
     # What was typed, given back, was typed on the page as shown in the other mode: said so, as the
     # note of it may have gone (another tab saving the page at the same moment: regression review).
@@ -462,6 +527,8 @@ def render_page(
     form.asked_in.data = state.mode  # (the words it is shown in now, not those a post was sent from)
     return render_template(
         page.template,
+        details_shown_field=DETAILS_SHOWN_FIELD,
+        details_shown=details_shown(page, stored_details()),
         form=form,
         errors=errors,
         has_errors=bool(errors),
