@@ -374,6 +374,25 @@ def test_a_group_session_moved_to_when_it_took_place_can_be_given_the_other_requ
     assert session_id_of(app, later) is None
 
 
+def test_joining_a_session_cancelled_while_the_page_was_open_says_it_was_cancelled(session_app: Flask) -> None:
+    """Found (stale pages review): a session chosen on a request's page, cancelled by a colleague
+    before Arrange the session was pressed, was refused with "Select a session, or A new session",
+    the session gone from the list and nothing said of why."""
+    client, _ = signed_in(session_app)
+    first, second = offered(session_app), offered(session_app)
+    assert arrange(client, first).status_code == 302
+    group = session_id_of(session_app, first)
+    assert re.search(rf'name="session"[^>]*value="{group}"', text(client.get(request_url(second))))
+    assert (
+        post_form(client, f"/inbox/sessions/{group}", f"/inbox/sessions/{group}/cancel", CONFIRMED).status_code == 302
+    )
+    refused = arrange_with(client, second, {"session": str(group)})
+    said = " ".join(text(refused).split())
+    assert refused.status_code == 200
+    assert "The session you chose was cancelled while this page was open: nothing has been arranged" in said
+    assert session_id_of(session_app, second) is None
+
+
 def recorded_page(client: FlaskClient, reference: str, response: TestResponse) -> str:
     assert response.status_code == 302, text(response)
     return text(client.get(request_url(reference)))

@@ -177,6 +177,8 @@ def arrange_session(reference: str) -> Response | str:
     stored = stored_request(reference)
     form = SessionForm()
     if not form.validate(offered=offered_sessions(stored), received_at=stored.created_at):
+        if (gone := no_longer_offered(form.session.data or NEW_SESSION)) is not None:
+            form.session.errors = [gone]
         if not arrange_form_shown(stored):
             # As below: the errors would sit beside fields no longer on the page, and the error
             # summary's links would lead nowhere.
@@ -247,6 +249,22 @@ def session_number(text: str) -> int | None:
     digit to ``isdigit``, not to ``int``), fewer than 10 of them. Found: a longer one, from a changed
     form, was looked up as it was, and SQLite cannot hold it (a 500, not "Nothing has been arranged")."""
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+# A session chosen that the page offered, but that can no longer be joined.
+CHOSEN_CANCELLED = (
+    "The session you chose was cancelled while this page was open: nothing has been arranged. Select another "
+    "session from the list, or A new session"
+)
+
+
+def no_longer_offered(chosen: str) -> str | None:
+    """Why a session chosen on the arrange form (by number) cannot be joined now, if it was
+    cancelled meanwhile (found, stale pages review: "Select a session, or A new session", with the
+    session gone from the list and nothing said of why); else None."""
+    number = session_number(chosen) if chosen != NEW_SESSION else None
+    found = sessions.find_session(number) if number is not None else None
+    return CHOSEN_CANCELLED if found is not None and found.cancelled_at is not None else None
 
 
 def chose_another(chosen: str) -> bool:
