@@ -274,7 +274,7 @@ def test_not_postcodes(text: str) -> None:
 def test_nhs_numbers_with_valid_check_digit(number: str) -> None:
     findings = scan(f"NHS no {number}")
     assert [(f.kind, f.text) for f in findings] == [("nhs_number", number)]
-    assert "check digit" in findings[0].reason
+    assert findings[0].reason.startswith("This looks like an NHS (National Health Service) number: it has 10 digits")
 
 
 @pytest.mark.parametrize(

@@ -214,8 +214,9 @@ REASONS: dict[Kind, str] = {
     "date_of_birth": "This looks like a date of birth. A date of birth can identify a child, "
     "especially with their age band and area.",
     "postcode": "This looks like a postcode. A postcode can point to a family's home or a school.",
-    "nhs_number": "This is a 10-digit number whose last digit is a valid NHS (National Health Service) "
-    "number check digit, so it may be an NHS number. An NHS number identifies one person.",
+    # In plain words (found, content review: "a valid ... check digit" is not what a reader knows).
+    "nhs_number": "This looks like an NHS (National Health Service) number: it has 10 digits, and its last "
+    "digit is the one an NHS number would have. An NHS number identifies one person.",
     "national_insurance_number": "This looks like a National Insurance number. "
     "A National Insurance number identifies one person.",
     "record_number": "This looks like a case, record or pupil number. A record number leads straight "
