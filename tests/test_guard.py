@@ -2771,6 +2771,12 @@ def test_miss_or_ms_and_words_in_small_letters_that_name_no_one(text: str) -> No
         ("mum speaks Shona Moyo's language", ["Shona Moyo"]),
         ("dad speaks shona moyo", ["shona moyo"]),
         ("The Shona I met was upset", ["Shona"]),
+        # ... nor after a verb that takes a person (regression review: "reads Shona a story", "an
+        # interpreter for Shona, who is deaf" were missed).
+        ("Grandmother reads Shona a story; she writes Shona a letter", ["Shona", "Shona"]),
+        ("Mum talks Shona through her day", ["Shona"]),
+        ("We booked an interpreter for Shona, who is deaf", ["Shona"]),
+        ("The teacher understands Shona better than anyone", ["Shona"]),
     ],
 )
 def test_common_given_names_without_a_title(text: str, found: list[str]) -> None:
@@ -2868,9 +2874,13 @@ def test_common_given_names_without_a_title(text: str, found: list[str]) -> None
         "Mum speaks Shona and some English; we booked a Shona interpreter.",
         "dad speaks shona; MUM SPEAKS SHONA; a shona interpreter",
         "The family's first language is Shona. Languages: Shona, English. Home language: Shona",
-        "Interpreter needed: Shona. We asked for an interpreter for Shona.",
+        "Interpreter needed: Shona. We asked for an interpreter in Shona.",
         "They talk in Shona at home; mum speaks English and Shona, dad speaks a little Shona",
-        "Dad writes in Shona; the child understands Shona but not English; fluent in Shona",
+        "Dad writes in Shona; the child speaks some Shona but not English; fluent in Shona",
+        "Shona interpreter needed. Needs Shona interpreter. SHONA INTERPRETER NEEDED. Shona speakers nearby",
+        "The family are from the Shona community. Languages spoken at home: Shona, English.",
+        "The family's language is Shona. Letters translated into Shona. Mum speaks broken Shona.",
+        "Parents speak a mix of Shona and English; grandparents speak Portuguese, English and Shona",
     ],
 )
 def test_words_that_are_given_names_but_name_no_one_are_not_flagged(text: str) -> None:

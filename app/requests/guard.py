@@ -4676,21 +4676,29 @@ _DRUG_WORDS_AFTER = re.compile(r"\s{1,3}(?i:users?|dealers?|dealing|habit|addict
 # delay", "When interpreting Shona was upset", "spoke to Shona", "confided in Shona": regression
 # review), nor with a possessive ("speaks Shona's name") or a surname after it ("speaks Shona Moyo").
 _ALSO_A_LANGUAGE = frozenset({"shona"})
+_OTHER_LANGUAGES = (
+    "english|arabic|french|portuguese|spanish|ndebele|swahili|zulu|xhosa|afrikaans|tswana|sotho|nyanja|chichewa"
+    "|bemba|lingala|somali|amharic|tigrinya"
+)
 _A_LANGUAGE_BEFORE = re.compile(
     r"(?<![\w'\u2019\-])(?:"
-    r"(?:speaks?|spoke|spoken|learns?|learnt|learned|understands?|reads?|writes?|talks?)"
-    r"(?:\s{1,3}(?:in|only|mainly|mostly|some|a\s{1,3}little|fluent|fluently))?"
-    r"|(?:first|home|main|preferred|other)\s{1,3}languages?\s{0,3}(?:is|are|:)"
-    r"|languages?\s{0,3}(?:spoken\s{1,3}(?:at\s{1,3}home\s{1,3})?(?:is|are|:)|:)"
-    r"|(?:interpreter|interpreting|translator|translation)s?\s{1,3}(?:for|in|into|from)"
-    r"|(?:interpreter|translator)s?\s{0,3}(?:needed|required|booked)?\s{0,3}:"
-    r"|fluent\s{1,3}in"
-    r"|(?:a|an|the)"  # only with a word for its speakers after it ("a Shona interpreter"): below
+    # "speaks Shona", "speaks only / a little / a mix of / broken Shona": never "reads Shona a story"
+    r"(?:speaks?|spoke|spoken|learns?|learnt|learned)"
+    r"(?:\s{1,3}(?:only|mainly|mostly|some|a\s{1,3}little|a\s{1,3}mix\s{1,3}of|broken|basic|good|fluent|fluently))?"
+    r"|(?:speaks?|spoke|reads?|writes?|talks?|communicates?|taught|fluent)\s{1,3}in"
+    # "first language is", "home language:", "the family's language is", "Languages spoken at home:"
+    r"|languages?(?:\s{1,3}spoken)?(?:\s{1,3}at\s{1,3}home)?\s{0,3}(?:is|are|:)"
+    # "interpreting into Shona", "translated into Shona": never "an interpreter for Shona, who is deaf"
+    r"|(?:interpret(?:er|ers|ing|ed)?|translat(?:or|ors|ion|ions|ed|ing))\s{1,3}(?:in|into|from)"
+    r"|(?:interpreter|translator)s?(?:\s{1,3}(?:needed|required|booked))?\s{0,3}:"
     r")"
-    r"(?:\s{1,3}(?:english|arabic|french|portuguese|ndebele|swahili)\s{0,3}(?:,|and|or))?\s{1,3}$",
+    rf"(?:\s{{1,3}}(?:{_OTHER_LANGUAGES})\s{{0,3}}(?:,|and|or)){{0,4}}\s{{1,3}}$",  # "Portuguese, English and Shona"
     re.IGNORECASE,
 )
-_SPEAKERS_AFTER = re.compile(r"\s{1,3}(?i:interpreters?|speakers?|translators?)(?![\w\-])")
+# After it, words only a language takes ("Shona interpreter needed", "Shona speakers"); and, after
+# "a", "an" or "the", its community or language ("the Shona community").
+_SPEAKERS_AFTER = re.compile(r"\s{1,3}(?i:interpreters?|translators?|speakers)(?![\w\-])")
+_ITS_PEOPLE_AFTER = re.compile(r"\s{1,3}(?i:interpreters?|translators?|speakers?|community|language|culture)(?![\w\-])")
 _A_DETERMINER_BEFORE = re.compile(r"(?<![\w'\u2019\-])(?i:a|an|the)\s{1,3}$")
 
 
@@ -4699,9 +4707,11 @@ def _a_language_is_meant(text: str, start: int, end: int, surname: str | None) -
     is a language there (``_ALSO_A_LANGUAGE``)."""
     if _plain(text[start:end]) not in _ALSO_A_LANGUAGE or _POSSESSIVE.match(text, end) or surname:
         return False
-    before = text[max(0, start - 48) : start]
+    if _SPEAKERS_AFTER.match(text, end):
+        return True
+    before = text[max(0, start - 64) : start]
     if _A_DETERMINER_BEFORE.search(before):
-        return _SPEAKERS_AFTER.match(text, end) is not None
+        return _ITS_PEOPLE_AFTER.match(text, end) is not None
     return _A_LANGUAGE_BEFORE.search(before) is not None
 
 
