@@ -84,10 +84,18 @@ def send_deadline_seconds() -> float:
     return SEND_DEADLINE_FACTOR * float(current_app.config.get("SMTP_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
 
 
+# At least this long an attempt counts as under way: a worker whose database stopped as the mail
+# server took an email records it once the database is back (``outbox.record_sent_not_recorded``),
+# and another worker must not send it again meanwhile. Found (regression review): with 90 seconds,
+# an outage of two and a half minutes sent it twice. A worker that died as it sent an email is
+# followed by another sending it after this long (at-least-once).
+UNDER_WAY_AT_LEAST = dt.timedelta(minutes=5)
+
+
 def attempt_may_last() -> dt.timedelta:
     """How long after an attempt's start it counts as under way (``attempt_under_way``): twice as
-    long as a send may take, and 30 seconds."""
-    return dt.timedelta(seconds=2 * send_deadline_seconds() + 30)
+    long as a send may take, and 30 seconds, and never less than ``UNDER_WAY_AT_LEAST``."""
+    return max(dt.timedelta(seconds=2 * send_deadline_seconds() + 30), UNDER_WAY_AT_LEAST)
 
 
 def attempt_under_way(now: dt.datetime) -> ColumnElement[bool]:

@@ -618,8 +618,10 @@ class SentEmail:
     reference: str | None  # its request's
 
 
-# The audit event of an email the mail server took whose row was taken out before it was recorded.
+# The audit event of an email the mail server took whose row was taken out before it was recorded,
+# and of one another worker sent again before it could be.
 SENT_NOT_RECORDED = "sent_not_recorded"
+SENT_TWICE = "sent_twice"
 
 
 def _sent_not_recorded() -> list[SentEmail]:
@@ -654,7 +656,19 @@ def record_sent_not_recorded() -> None:
                 sent.what,
             )
         elif message is not None and message.sent_at is not None:
-            db.session.rollback()  # another process recorded it
+            # Another worker sent it again: the database was away for longer than an attempt counts
+            # as under way (``mail.UNDER_WAY_AT_LEAST``). Said in the trail and the log (found,
+            # regression review: nothing anywhere said it had gone twice).
+            db.session.rollback()
+            if sent.reference is not None:
+                audit.add_event(SENT_TWICE, sent.reference, audit.SYSTEM, sent.kind)
+                db.session.commit()
+            current_app.logger.warning(
+                "%s: the mail server took it just as the database stopped, and another worker sent it again before "
+                "the database was back (it was away for longer than %s): it may have arrived twice.",
+                sent.what,
+                _duration(mail.attempt_may_last().total_seconds()),
+            )
         else:
             # Taken out while the database was away (a session cancelled, a request taken out of it
             # or deleted: found, regression review): nothing now says it went, so nothing follows it

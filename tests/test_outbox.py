@@ -1712,17 +1712,56 @@ def test_a_second_worker_does_not_send_an_email_whose_worker_lost_its_connection
         assert run_pass().sent == 0
         [message] = db.session.scalars(select(OutboxMessage)).all()
         assert message.sent_at is not None and message.attempts == 1
-        # Had the first worker died instead, its email goes once a send's time has passed, not before.
+        # Had the first worker died instead, its email goes once an attempt no longer counts as under
+        # way (at least 5 minutes: ``mail.UNDER_WAY_AT_LEAST``), not before.
         db.session.execute(
-            OutboxMessage.__table__.update().values(sent_at=None, last_attempt_at=utcnow() - dt.timedelta(seconds=40))
+            OutboxMessage.__table__.update().values(sent_at=None, last_attempt_at=utcnow() - dt.timedelta(minutes=4))
         )
         db.session.commit()
-        mail_app.config["SMTP_TIMEOUT"] = 5
-        assert run_pass().sent == 0  # 40 s ago: still within 3 x 5 s, twice, + 30 s
-        db.session.execute(OutboxMessage.__table__.update().values(last_attempt_at=utcnow() - dt.timedelta(minutes=2)))
+        assert run_pass().sent == 0
+        db.session.execute(OutboxMessage.__table__.update().values(last_attempt_at=utcnow() - dt.timedelta(minutes=6)))
         db.session.commit()
         assert run_pass().sent == 1
     assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS, FACILITATORS]
+
+
+@postgres_only
+def test_an_email_another_worker_sent_again_after_a_long_outage_is_said_to_have_gone_twice(
+    mail_app: Flask, smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found (regression review): the database away for longer than an attempt counts as under way,
+    a second worker sent the email the first had sent as the database stopped, and nothing anywhere
+    said it had gone twice. The first, recording it, finds it sent: the request's trail and the log
+    say it may have arrived twice."""
+    import logging
+
+    from app.outbox import SENT_NOT_RECORDED_KEY
+
+    smtp_server.start()
+    with mail_app.app_context():
+        submission = make_request()
+        a_pass_whose_database_connection_ends_as_the_mail_server_takes_its_email(smtp_server)
+        remembered = mail_app.extensions.pop(SENT_NOT_RECORDED_KEY)  # the second worker knows nothing of it
+        db.session.execute(  # the database away for 6 minutes
+            OutboxMessage.__table__.update().values(last_attempt_at=utcnow() - dt.timedelta(minutes=6))
+        )
+        db.session.commit()
+        assert run_pass().sent == 1
+        mail_app.extensions[SENT_NOT_RECORDED_KEY] = remembered  # the first, back
+        with caplog.at_level(logging.WARNING):
+            assert run_pass().sent == 0
+        assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS, FACILITATORS]
+        said = [record.getMessage() for record in caplog.records]
+        assert any("another worker sent it again before the database was back" in line for line in said), said
+        assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "sent_twice")).all() == [
+            "sent_twice"
+        ]
+    client, _ = signed_in(mail_app)
+    page = " ".join(html.unescape(client.get(f"/inbox/requests/{submission.reference}").get_data(as_text=True)).split())
+    assert (
+        "An email may have been sent twice: The request to the facilitators went just as the service's database "
+        "stopped, and was sent again while the database was away: it may have arrived twice." in page
+    )
 
 
 def test_outbox_status_says_several_pdfs_or_emails_in_plain_english() -> None:

@@ -1038,6 +1038,7 @@ ACTION_WORDS = {
     "feedback_not_sent": "Feedback link not sent",
     "session_changed": "Session changed",
     "sent_not_recorded": "An email was sent, but could not be recorded as sent",
+    "sent_twice": "An email may have been sent twice",
 }
 # An email given up on because the mail server refused the email itself, not its address (``mail.message_was_refused``).
 EMAIL_REFUSED_WORDS = "Email not sent: the mail server refused the email itself (it will not be tried again)"
@@ -1195,6 +1196,12 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
                 "sent after it: tell the requester what has changed."
             )
         return words, f"{what[:1].upper()}{what[1:]} went just as the service's database stopped."
+    if action == "sent_twice":
+        what = EMAIL_WORDS.get(detail, "an email")
+        return words, (
+            f"{what[:1].upper()}{what[1:]} went just as the service's database stopped, and was sent again while "
+            "the database was away: it may have arrived twice."
+        )
     if action == "created" and (found := CREATED_PATTERN.fullmatch(detail)):
         outcome = next((o for o in current_pack().outcomes if o.id == found["outcome"]), None)
         mode = MODE_LABELS.get(found["mode"])
