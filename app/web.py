@@ -63,6 +63,15 @@ def refused_form(keep: bool = False) -> dict[str, Any] | None:
     return kept if isinstance(kept, dict) else None
 
 
+def refused_form_holds(key: str) -> bool:
+    """Whether what ``show_refused_form`` kept for this address has ``key`` (without taking it)."""
+    stored = session.get(REFUSED_FORM_KEY) if REFUSED_FORM_KEY in session else None
+    if not (isinstance(stored, dict) and stored.get("address") == _this_address()):
+        return False
+    kept = stored.get("kept")
+    return isinstance(kept, dict) and key in kept
+
+
 def forget_refused_form() -> None:
     """Drop what ``show_refused_form`` kept (the form has been sent)."""
     if REFUSED_FORM_KEY in session:

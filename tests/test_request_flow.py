@@ -2937,3 +2937,42 @@ def test_a_details_page_left_open_does_not_silently_replace_what_another_tab_cha
     assert held_details(client)[name] == newer
     again = walker.post(url, {name: older, "details_shown": details_shown_on(back)})
     assert again.status_code == 302 and held_details(client)[name] == older
+
+
+def test_answers_changed_in_another_tab_are_told_once_each_where_they_are_asked_and_kept_on_a_reload(client) -> None:
+    """Found (regression review): in the first pass a reload of the page refused for answers
+    changed in another tab showed the other tab's (what was typed here lost); a follow-up question
+    the answer sent no longer asks ("Does the family know?" now "Yes") was refused, its error hidden;
+    and a month and year had two messages, one calling the typed date a choice."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    # The family page: only the reason changed in the other tab; this tab answers "Yes", which
+    # does not ask for one. Saved.
+    url = "/request/family?change=1"
+    left_open = details_shown_on(walker.get(url))
+    newer = details_shown_on(walker.get(url))
+    reason = {"family_knows": "not_yet", "family_knows_reason": "A newer reason, typed in the other tab."}
+    assert walker.post(url, {**reason, "details_shown": newer}).status_code == 302
+    assert walker.post(url, {"family_knows": "yes", "details_shown": left_open}).status_code == 302
+    assert held_details(client)["family_knows"] == "yes"
+    # The month and year, both changed in the other tab: one message, for a date typed.
+    url = "/request/significant-event?change=1"
+    left_open = details_shown_on(walker.get(url))
+    newer = details_shown_on(walker.get(url))
+    assert walker.post(url, {"event_month": "5", "event_year": "2024", "details_shown": newer}).status_code == 302
+    back = walker.post(url, {"event_month": "7", "event_year": "2023", "details_shown": left_open})
+    said = " ".join(text_of(back).split())
+    assert said.count("Not saved yet: this was changed in another tab or window") == 2  # the summary, and the field
+    assert "What you typed on this page is below" in said and "Check the answer here" not in said
+    # In the first pass, a reload keeps what was sent here until it is sent again.
+    walker = to_outcome(client)
+    fill_details(walker, skip=("how-soon", "preferences"))
+    url = "/request/reflection"
+    left_open = details_shown_on(walker.get(url))
+    newer = details_shown_on(walker.get(url))
+    assert walker.post(url, {"reflection": "Typed in the other tab.", "details_shown": newer}).status_code == 302
+    refused = walker.post(url, {"reflection": "Typed in this tab, left open.", "details_shown": left_open})
+    assert "Typed in this tab, left open." in refused.get_data(as_text=True)
+    reloaded = walker.get(url).get_data(as_text=True)
+    assert "Typed in this tab, left open." in reloaded and "Not saved yet" in reloaded
+    assert held_details(client)["reflection"] == "Typed in the other tab."

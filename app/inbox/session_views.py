@@ -253,8 +253,8 @@ def session_number(text: str) -> int | None:
 
 # A session chosen that the page offered, but that can no longer be joined.
 CHOSEN_CANCELLED = (
-    "The session you chose was cancelled while this page was open: nothing has been arranged. Select another "
-    "session from the list, or A new session"
+    "The session you chose was cancelled while this page was open: nothing has been arranged. Arrange a new "
+    "session, or choose another if one is listed"
 )
 
 

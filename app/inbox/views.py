@@ -192,6 +192,10 @@ ASSIGNED_MEANWHILE = (
     "The assignment has not been changed: it changed to {who} while this page was open (in another tab, or by "
     "another facilitator).{by} Check the request, then choose again"
 )
+UNASSIGNED_MEANWHILE = (
+    "The assignment has not been changed: the request was unassigned while this page was open (in another tab, "
+    "or by another facilitator).{by} Check the request, then choose again"
+)
 # The status or assignment form sent twice (a double click with JavaScript off): the first did it.
 STATUS_RESENT = "You had already changed the status to {status}, so it was not changed again"
 ASSIGNMENT_RESENT = "You had already changed the assignment to {who}, so it was not changed again"
@@ -1597,14 +1601,7 @@ def assign(reference: str) -> Response | str:
         return redirect(url_for("inbox.request_page", reference=stored.reference))
     if showed and showed != now:
         # (A page from before this field was added sends none, and is changed as before.)
-        fresh = AssignForm(formdata=None, data={"facilitator": "" if current is None else now})
-        fresh.facilitator.errors = [
-            ASSIGNED_MEANWHILE.format(
-                who=current.display_name if current is not None else "no one",
-                by=assigned_by(stored, current_facilitator()),
-            )
-        ]
-        return refused_on_page(stored, assign_form=fresh)
+        return assigned_meanwhile(stored, current)
     if current is not None and form.facilitator.data == str(current.id):
         assignee: Facilitator | None = current  # kept as it is, even with the account closed since
     else:
@@ -1615,15 +1612,7 @@ def assign(reference: str) -> Response | str:
         # Found (stale pages review): two facilitators assigning at the same moment both read it
         # unassigned, and the second's failed in the database (a 500). Told as a page opened before.
         db.session.rollback()
-        current = service.assigned_facilitator(stored)
-        fresh = AssignForm(formdata=None, data={"facilitator": "" if current is None else str(current.id)})
-        fresh.facilitator.errors = [
-            ASSIGNED_MEANWHILE.format(
-                who=current.display_name if current is not None else "no one",
-                by=assigned_by(stored, current_facilitator()),
-            )
-        ]
-        return refused_on_page(stored, assign_form=fresh)
+        return assigned_meanwhile(stored, service.assigned_facilitator(stored))
     if changed:
         done(
             f"Assigned to {assignee.display_name}" if assignee else "No longer assigned to anyone",
@@ -1635,6 +1624,18 @@ def assign(reference: str) -> Response | str:
     flash(ASSIGNMENT_UNCHANGED.format(who=assignee.display_name) if assignee else NOT_ASSIGNED_UNCHANGED, IMPORTANT)
     session.pop(ACTED_KEY, None)
     return redirect(url_for("inbox.request_page", reference=stored.reference))
+
+
+def assigned_meanwhile(stored: Any, current: Facilitator | None) -> Response | str:
+    """The assignment form, refused: the assignment changed since its page was shown (to ``current``)."""
+    fresh = AssignForm(formdata=None, data={"facilitator": "" if current is None else str(current.id)})
+    by = assigned_by(stored, current_facilitator())
+    fresh.facilitator.errors = [
+        ASSIGNED_MEANWHILE.format(who=current.display_name, by=by)
+        if current is not None
+        else UNASSIGNED_MEANWHILE.format(by=by)
+    ]
+    return refused_on_page(stored, assign_form=fresh)
 
 
 @bp.post("/requests/<reference>/notes")

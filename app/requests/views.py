@@ -93,7 +93,14 @@ from ..rules.model import MODES
 from ..sessions import not_the_persons_activity, session_expired
 from ..supervision_record import ask_for_record, digest_of, drop_record, forget_record, this_browsers_record
 from ..uk_time import uk_today
-from ..web import error_summary, forget_refused_form, pdf_download, refused_form, show_refused_form
+from ..web import (
+    error_summary,
+    forget_refused_form,
+    pdf_download,
+    refused_form,
+    refused_form_holds,
+    show_refused_form,
+)
 from ..wizard.views import notice_text
 from . import bp, fields
 from .document import detail_rows, in_sentence, request_document, request_sections
@@ -166,17 +173,28 @@ def details_shown(page: Page, details: Mapping[str, Any]) -> str:
     return ",".join(f"{name}:{_short_digest(_stored_value(details, name))}" for name in page.fields)
 
 
-def changed_since_shown(page: Page, shown: str, details: Mapping[str, Any], sent: Mapping[str, str]) -> list[str]:
-    """The fields of ``page`` whose stored value changed since the page was shown (``shown``, as
-    ``details_shown`` wrote it) to other than what was ``sent`` now: the same value sent twice (a
-    form sent again), or a field not changed since, is no conflict."""
+def changed_since_shown(
+    page: Page, shown: str, details: Mapping[str, Any], sent: Mapping[str, str], other_mode: bool = False
+) -> list[str]:
+    """The fields of ``page`` (by name; a month and year as one) whose stored value changed since
+    the page was shown (``shown``, as ``details_shown`` wrote it) to other than what was ``sent``
+    now: the same value sent twice (a form sent again), or a field not changed since, is no
+    conflict; nor one the answers sent do not ask (a follow-up question no longer shown), nor, the
+    page shown in the other mode (``other_mode``), one asked in other words there (it is asked
+    again: ``asked_in_other_words``). Found (regression review: each was refused, to no one's sight)."""
     was = dict(part.partition(":")[::2] for part in shown.split(",") if ":" in part)
+    answers = {**details, **sent}
     return [
-        name
-        for name in page.fields
-        if name in was
-        and was[name] != _short_digest(now := _stored_value(details, name))
-        and kept(name, sent.get(name, "")) != now
+        entry.name
+        for entry in page.entries
+        if entry.asked(answers)
+        and not (other_mode and entry.mode_bound)
+        and any(
+            name in was
+            and was[name] != _short_digest(now := _stored_value(details, name))
+            and kept(name, sent.get(name, "")) != now
+            for name in entry.inputs
+        )
     ]
 
 
@@ -413,7 +431,8 @@ def page_view(slug: str) -> Response | str:
     if request.method == "POST":
         form = FORMS[slug](mode=state.mode)
         shown = request.form.get(DETAILS_SHOWN_FIELD)
-        conflicts = changed_since_shown(page, shown, stored_details(), form.values()) if shown else []
+        other_mode = bool(form.asked_in.data) and form.asked_in.data != state.mode
+        conflicts = changed_since_shown(page, shown, stored_details(), form.values(), other_mode) if shown else []
         if conflicts:
             # Sent from the page as shown before another tab changed these: not saved over them.
             # What was sent here is shown again (nothing typed is lost), each such field saying so;
@@ -455,10 +474,12 @@ def page_view(slug: str) -> Response | str:
         # Refused: what was typed is kept (``save_page``); its errors show on the page's GET.
         return show_refused_form({"asked_again": asked_again})
     values = fields.page_values(stored_details(), page)
-    refused = refused_form(keep=changing)
+    # A page refused for answers changed in another tab keeps what was sent, on a reload too, until
+    # it is saved (found, regression review: in the first pass a reload showed the other tab's).
+    refused = refused_form(keep=changing or refused_form_holds("changed_elsewhere"))
     typed = refused.get("typed") if refused is not None else None
     if isinstance(typed, dict):  # a change refused (above): what was typed, over what stands
-        values = {**values, **{name: value for name, value in typed.items() if name in values}}
+        values = {**values, **{name: value for name, value in typed.items() if name in page.fields}}
     form = FORMS[slug](formdata=None, data=values, mode=state.mode)
     # Why the answers kept need changing: just refused, or stored before (e.g. a refused submit).
     if refused is not None or any(values.values()):

@@ -575,16 +575,16 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
             GIVEN_UP,
             f"{what} was not sent to {latest.recipient}: {mail_problem_words(latest.last_error or '')}. "
             f"It will not be sent now.{before}",
-            "not sent: the session had started",
+            f"{pending}not sent: the session had started",
         )
     if latest.given_up_at is not None:
         return InvitationState(
             GIVEN_UP,
             f"{what} could not be sent to {latest.recipient}: {mail_problem_words(latest.last_error or '')}. "
             f"{given_up_what_to_do(latest.last_error, latest.attempts, latest.refusals)}{before}",
-            "could not be sent: the mail server refused the email"
+            f"{pending}could not be sent: the mail server refused the email"
             if message_was_refused(latest.last_error)
-            else "could not be sent: the address was refused",
+            else f"{pending}could not be sent: the address was refused",
         )
     if latest.attempts:
         tried = "once" if latest.attempts == 1 else f"{latest.attempts} times"
