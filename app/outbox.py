@@ -705,14 +705,17 @@ def _record_sent(message: OutboxMessage, request: StoredRequest | None, sent_at:
     if message.kind == mail.FACILITATORS and request is not None and request.pdf_made_at is None:
         action = "emailed_without_pdf"
     if request is None:  # an account's email: which account, by id (the log holds no address)
-        audit.add_event(
+        event = audit.add_event(
             ACCOUNT_SENT_ACTIONS.get(message.kind, "emailed"),
             None,
             audit.SYSTEM,
             f"facilitator:{message.facilitator_id}; attempt {message.attempts}",
         )
     else:
-        audit.add_event(action, request.reference, audit.SYSTEM, f"attempt {message.attempts}")
+        event = audit.add_event(action, request.reference, audit.SYSTEM, f"attempt {message.attempts}")
+    # When it went, not when that was written: found (regression review), one recorded once the
+    # database was back was shown in the trail minutes after it was sent.
+    event.at = sent_at
     db.session.commit()
 
 

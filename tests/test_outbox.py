@@ -1661,6 +1661,9 @@ def test_an_email_the_mail_server_took_as_the_database_stopped_is_recorded_not_s
             [message] = db.session.scalars(select(OutboxMessage)).all()
             assert message.sent_at is not None and message.attempts == 1 and message.last_error is None
             assert actions == ["emailed"], actions
+            # The trail says when it went, not when that could be written.
+            emailed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "emailed")).one()
+            assert emailed.at == message.sent_at
             assert any(f"request {submission.reference}: the mail server took it just as" in line for line in said), (
                 said
             )
