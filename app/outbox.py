@@ -659,10 +659,7 @@ def record_sent_not_recorded() -> None:
             # Another worker sent it again: the database was away for longer than an attempt counts
             # as under way (``mail.UNDER_WAY_AT_LEAST``). Said in the trail and the log (found,
             # regression review: nothing anywhere said it had gone twice).
-            db.session.rollback()
-            if sent.reference is not None:
-                audit.add_event(SENT_TWICE, sent.reference, audit.SYSTEM, sent.kind)
-                db.session.commit()
+            _said_in_the_trail(sent, SENT_TWICE)
             current_app.logger.warning(
                 "%s: the mail server took it just as the database stopped, and another worker sent it again before "
                 "the database was back (it was away for longer than %s): it may have arrived twice.",
@@ -673,10 +670,7 @@ def record_sent_not_recorded() -> None:
             # Taken out while the database was away (a session cancelled, a request taken out of it
             # or deleted: found, regression review): nothing now says it went, so nothing follows it
             # (a cancellation). Said where the facilitators look, and in the log.
-            db.session.rollback()
-            if sent.reference is not None:
-                audit.add_event(SENT_NOT_RECORDED, sent.reference, audit.SYSTEM, sent.kind)
-                db.session.commit()
+            _said_in_the_trail(sent, SENT_NOT_RECORDED)
             current_app.logger.error(
                 "%s: the mail server took it just as the database stopped, and it was changed or taken out before "
                 "this could be recorded (a session changed or cancelled, or the request taken out of it or "
@@ -684,6 +678,15 @@ def record_sent_not_recorded() -> None:
                 sent.what,
             )
         waiting.pop(0)
+
+
+def _said_in_the_trail(sent: SentEmail, action: str) -> None:
+    """Nothing written to the email's row; ``action`` (with the email's kind) in its request's
+    audit trail, if it has a request. Commits."""
+    db.session.rollback()
+    if sent.reference is not None:
+        audit.add_event(action, sent.reference, audit.SYSTEM, sent.kind)
+        db.session.commit()
 
 
 def _record_sent(message: OutboxMessage, request: StoredRequest | None, sent_at: dt.datetime, subject: str) -> None:
