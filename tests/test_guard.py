@@ -2777,6 +2777,13 @@ def test_miss_or_ms_and_words_in_small_letters_that_name_no_one(text: str) -> No
         ("Mum talks Shona through her day", ["Shona"]),
         ("We booked an interpreter for Shona, who is deaf", ["Shona"]),
         ("The teacher understands Shona better than anyone", ["Shona"]),
+        # ... nor with a verb after it, its subject (regression review: "When mum spoke Shona started
+        # crying", "We learned Shona had been sleeping in the car" were missed).
+        ("When mum spoke Shona started crying and would not say why.", ["Shona"]),
+        ("We learned Shona had been sleeping in the car.", ["Shona"]),
+        ("The foster carer learned Shona likes routine.", ["Shona"]),
+        ("Whenever dad speaks Shona flinches.", ["Shona"]),
+        ("After dad had spoken Shona went very quiet.", ["Shona"]),
     ],
 )
 def test_common_given_names_without_a_title(text: str, found: list[str]) -> None:
@@ -2881,6 +2888,8 @@ def test_common_given_names_without_a_title(text: str, found: list[str]) -> None
         "The family are from the Shona community. Languages spoken at home: Shona, English.",
         "The family's language is Shona. Letters translated into Shona. Mum speaks broken Shona.",
         "Parents speak a mix of Shona and English; grandparents speak Portuguese, English and Shona",
+        "Grandmother speaks Shona and Ndebele. Dad speaks Shona, Ndebele and English. Mum speaks Shona and Zulu",
+        "Mum speaks Shona fluently; they speak Shona to each other, and with the worker",
     ],
 )
 def test_words_that_are_given_names_but_name_no_one_are_not_flagged(text: str) -> None:

@@ -3283,6 +3283,9 @@ _LANGUAGES_AND_FAITHS = frozenset(
         "cantonese",
         "turkish",
         "tigrinya",
+        # Spoken beside Shona (found, regression review: "speaks Shona and Ndebele" was two names).
+        *("ndebele", "zulu", "xhosa", "swahili", "afrikaans", "tswana", "sotho", "nyanja", "chichewa", "bemba"),
+        "lingala",
         "amharic",
         "pashto",
         "dari",
@@ -4702,6 +4705,16 @@ _ITS_PEOPLE_AFTER = re.compile(r"\s{1,3}(?i:interpreters?|translators?|speakers?
 _A_DETERMINER_BEFORE = re.compile(r"(?<![\w'\u2019\-])(?i:a|an|the)\s{1,3}$")
 
 
+# After a language named so, what may come: the sentence or clause ending, another language, or
+# words that do not make it the subject of what follows. Found (regression review): "When mum spoke
+# Shona started crying", "We learned Shona had been sleeping in the car": a verb after it, a child.
+_AFTER_A_LANGUAGE = re.compile(
+    r"\s{0,3}(?:$|[.,;:!?)\]\u2013\u2014/]|-\s"
+    r"|(?i:and|or|but|at|with|to|fluently|well|only|mostly|mainly|too|as|in|from|since|when|because|so|for|by|if"
+    r"|although|while|though|than|not|better|more|less|first|instead|now|here|there|every|each|sometimes)(?![\w\-]))"
+)
+
+
 def _a_language_is_meant(text: str, start: int, end: int, surname: str | None) -> bool:
     """Whether the given name ``text[start:end]`` (``surname``: a capitalised word after it, if any)
     is a language there (``_ALSO_A_LANGUAGE``)."""
@@ -4712,7 +4725,7 @@ def _a_language_is_meant(text: str, start: int, end: int, surname: str | None) -
     before = text[max(0, start - 64) : start]
     if _A_DETERMINER_BEFORE.search(before):
         return _ITS_PEOPLE_AFTER.match(text, end) is not None
-    return _A_LANGUAGE_BEFORE.search(before) is not None
+    return _A_LANGUAGE_BEFORE.search(before) is not None and _AFTER_A_LANGUAGE.match(text, end) is not None
 
 
 def _a_drug_is_meant(text: str, start: int, end: int) -> bool:
