@@ -685,7 +685,8 @@ def _said_in_the_trail(sent: SentEmail, action: str) -> None:
     audit trail, if it has a request. Commits."""
     db.session.rollback()
     if sent.reference is not None:
-        audit.add_event(action, sent.reference, audit.SYSTEM, sent.kind)
+        event = audit.add_event(action, sent.reference, audit.SYSTEM, sent.kind)
+        event.at = sent.at  # when it went (the trail says so: regression review)
         db.session.commit()
 
 

@@ -1762,8 +1762,9 @@ def test_an_email_another_worker_sent_again_after_a_long_outage_is_said_to_have_
     client, _ = signed_in(mail_app)
     page = " ".join(html.unescape(client.get(f"/inbox/requests/{submission.reference}").get_data(as_text=True)).split())
     assert (
-        "An email may have been sent twice: The request to the facilitators went just as the service's database "
-        "stopped, and was sent again while the database was away: it may have arrived twice." in page
+        "An email may have been sent twice: The request to the facilitators went at this time, just as the "
+        "service's database stopped, and was sent again once the database was back, before it could be recorded "
+        "as sent: it may have arrived twice." in page
     )
 
 

@@ -2635,6 +2635,23 @@ def arranged_and_invited(session_app: Flask, smtp_server: SmtpServer) -> tuple[F
     return client, reference
 
 
+def test_an_update_not_sent_yet_is_called_the_update_on_the_request_page(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): the invitation sent, the session changed and the mail server
+    down, the request page's first line said "The session invitation could not be sent yet"."""
+    client, reference = arranged_and_invited(session_app, smtp_server)
+    assert run_outbox(session_app).sent == 1
+    group = session_id_of(session_app, reference)
+    smtp_server.stop()
+    page_url = f"/inbox/sessions/{group}"
+    assert post_form(client, page_url, page_url, session_form(start_time="11:00")).status_code == 302
+    assert run_outbox(session_app).send_failed == 1
+    page = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(request_url(reference)))).split())
+    assert "The updated session invitation could not be sent yet (tried once)" in page
+    assert "The session invitation could not be sent yet" not in page
+
+
 def test_the_invitation_row_speaks_of_this_session_only(session_app: Flask, smtp_server: SmtpServer) -> None:
     """Found (facilitator review): after a session was cancelled and another arranged, the new
     invitation, waiting, was shown with "The earlier invitation was sent on …": that was the

@@ -58,6 +58,7 @@ from ..space_sessions.calendar import references_in_words
 from ..space_sessions.models import SpaceSession
 from ..space_sessions.service import (
     ARRANGED,
+    SUBJECTS,
     after_status_change,
     hold_request,
     hold_sqlite_for_writing,
@@ -1059,6 +1060,24 @@ EMAIL_WORDS = {
     "reminder": "the session reminder",
     "feedback": "the feedback link",
 }
+# Emails of a kind that say something else by their subject: an update of an invitation, and a
+# request no longer in the session its practitioner keeps a place in. Found (regression review): an
+# update not sent yet was "The session invitation could not be sent yet", the invitation having gone.
+EMAIL_WORDS_BY_SUBJECT = {
+    SUBJECTS["update"].partition("{")[0]: "the updated session invitation",
+    SUBJECTS["still_in"].partition("{")[0]: "the email that this request is no longer in the session",
+}
+
+
+def _email_in_words(message: OutboxMessage) -> str:
+    """Which email ``message`` is, in words (``EMAIL_WORDS``, or by its subject)."""
+    subject = message.subject or ""
+    return next(
+        (words for start, words in EMAIL_WORDS_BY_SUBJECT.items() if subject.startswith(start)),
+        EMAIL_WORDS.get(message.kind, "an email"),
+    )
+
+
 # The emails about a session, which a change to the session can take out of the outbox unsent.
 SESSION_EMAIL_KINDS = frozenset({"invitation", "cancellation", "reminder"})
 # Why a feedback link was not sent (app.space_sessions.service), in words.
@@ -1137,7 +1156,7 @@ def email_problems(request: StoredRequest) -> list[EmailProblem]:
     sentence for the request page. (Emails not tried yet are simply waiting for the worker.)"""
     problems = []
     for message in unsent_tried(request.id):
-        what = EMAIL_WORDS.get(message.kind, "an email")
+        what = _email_in_words(message)
         what = what[0].upper() + what[1:]
         why = mail_problem_words(message.last_error or "")
         if message.given_up_at is not None and too_late(message.last_error):
@@ -1199,8 +1218,8 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
     if action == "sent_twice":
         what = EMAIL_WORDS.get(detail, "an email")
         return words, (
-            f"{what[:1].upper()}{what[1:]} went just as the service's database stopped, and was sent again while "
-            "the database was away: it may have arrived twice."
+            f"{what[:1].upper()}{what[1:]} went at this time, just as the service's database stopped, and was sent "
+            "again once the database was back, before it could be recorded as sent: it may have arrived twice."
         )
     if action == "created" and (found := CREATED_PATTERN.fullmatch(detail)):
         outcome = next((o for o in current_pack().outcomes if o.id == found["outcome"]), None)
