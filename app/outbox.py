@@ -661,8 +661,9 @@ def record_sent_not_recorded() -> None:
             # regression review: nothing anywhere said it had gone twice).
             _said_in_the_trail(sent, SENT_TWICE)
             current_app.logger.warning(
-                "%s: the mail server took it just as the database stopped, and another worker sent it again before "
-                "the database was back (it was away for longer than %s): it may have arrived twice.",
+                "%s: the mail server took it just as the database stopped, and another worker sent it again once "
+                "the database was back, before this one could record it (it was away for longer than %s): it may "
+                "have arrived twice.",
                 sent.what,
                 _duration(mail.attempt_may_last().total_seconds()),
             )

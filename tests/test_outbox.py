@@ -1755,7 +1755,7 @@ def test_an_email_another_worker_sent_again_after_a_long_outage_is_said_to_have_
             assert run_pass().sent == 0
         assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS, FACILITATORS]
         said = [record.getMessage() for record in caplog.records]
-        assert any("another worker sent it again before the database was back" in line for line in said), said
+        assert any("another worker sent it again once the database was back" in line for line in said), said
         assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "sent_twice")).all() == [
             "sent_twice"
         ]

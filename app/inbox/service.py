@@ -1065,7 +1065,7 @@ EMAIL_WORDS = {
 # update not sent yet was "The session invitation could not be sent yet", the invitation having gone.
 EMAIL_WORDS_BY_SUBJECT = {
     SUBJECTS["update"].partition("{")[0]: "the updated session invitation",
-    SUBJECTS["still_in"].partition("{")[0]: "the email that this request is no longer in the session",
+    SUBJECTS["still_in"].partition("{")[0]: "the email saying this request is no longer in the session",
 }
 
 
