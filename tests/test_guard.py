@@ -2795,6 +2795,14 @@ def test_miss_or_ms_and_words_in_small_letters_that_name_no_one(text: str) -> No
         ("Speech and language: Shona has a significant delay.", ["Shona"]),
         ("Body language: Shona appeared withdrawn", ["Shona"]),
         ("Interpreter needed: Shona and her mum were seen", ["Shona"]),
+        ("Speech and language: Shona.", ["Shona"]),
+        ("The one with the strongest language is Shona.", ["Shona"]),
+        # ... nor after other languages ("in English and Shona translates": last review), nor as
+        # someone interpreting ("Shona interpreter for mum at school meetings").
+        ("Mum speaks in English and Shona translates for her at appointments.", ["Shona"]),
+        ("The GP spoke in English, Shona translated everything for dad.", ["Shona"]),
+        ("The letter was translated into English and Shona read it to mum.", ["Shona"]),
+        ("Shona interpreter for mum at school meetings since dad left.", ["Shona"]),
         # Other languages' names that are names too are found as names (regression review: "Zulu
         # (15)" was missed once they were taken as languages wherever they stood).
         ("Zulu (15) has been missing since Friday.", ["Zulu"]),
@@ -2905,6 +2913,7 @@ def test_common_given_names_without_a_title(text: str, found: list[str]) -> None
         "Parents speak a mix of Shona and English; grandparents speak Portuguese, English and Shona",
         "Mum speaks Shona fluently; they speak Shona at home. Dad speaks Shona and English.",
         "An interpreter in Shona was booked. Mum's first language is Shona. She speaks it with the children.",
+        "Mother tongue is Shona. Mum speaks in Portuguese, English and Shona. Shona interpreter booked for mum.",
     ],
 )
 def test_words_that_are_given_names_but_name_no_one_are_not_flagged(text: str) -> None:

@@ -4690,12 +4690,17 @@ _A_LANGUAGE_ALWAYS_BEFORE = re.compile(
     rf"(?:\s{{1,3}}(?:{_OTHER_LANGUAGES})\s{{0,3}}(?:,|and|or)){{0,4}}\s{{1,3}}$",  # "Portuguese, English and Shona"
     re.IGNORECASE,
 )
-# Before it, words that name a language next: "first language is", "Home language:", "Languages
-# spoken at home:", "Interpreter needed:"; the language only where nothing may go on to make it
-# someone (``_AFTER_A_LANGUAGE``). Found (last review): "Speech and language: Shona has a delay".
+# Before it, words that name a language next: "first language is", "Home language:", "mother tongue
+# is", "Languages:", "Languages spoken at home:", "Interpreter needed:"; the language only where
+# nothing may go on to make it someone (``_AFTER_A_LANGUAGE``). Not any "language" ("Speech and
+# language: Shona", "body language: Shona", "the one with the strongest language is Shona": a child,
+# found in the last reviews): only a language said to be someone's first, home or main one.
 _A_LANGUAGE_NAMED_BEFORE = re.compile(
     r"(?<![\w'\u2019\-])(?:"
-    r"languages?(?:\s{1,3}spoken)?(?:\s{1,3}at\s{1,3}home)?\s{0,3}(?:is|are|:)"
+    r"(?:first|home|main|preferred|second|native|mother|family'?s?|their|her|his)\s{1,3}(?:languages?|tongue)"
+    r"\s{0,3}(?:is|are|:)"
+    r"|languages?\s{1,3}spoken\s{1,3}at\s{1,3}home\s{0,3}(?:is|are|:)"
+    r"|languages\s{0,3}:"
     r"|(?:interpreter|translator)s?(?:\s{1,3}(?:needed|required|booked))?\s{0,3}:"
     r")"
     rf"(?:\s{{1,3}}(?:{_OTHER_LANGUAGES})\s{{0,3}}(?:,|and|or)){{0,4}}\s{{1,3}}$",
@@ -4720,7 +4725,12 @@ _AFTER_A_LANGUAGE = re.compile(
 )
 # After it, words only a language takes ("Shona interpreter needed", "Shona speakers"); and, after
 # "a", "an" or "the", its community or language ("the Shona community").
-_SPEAKERS_AFTER = re.compile(r"\s{1,3}(?i:interpreters?|translators?|speakers)(?![\w\-])")
+_SPEAKERS_AFTER = re.compile(
+    r"\s{1,3}(?i:speakers(?![\w\-])|(?:interpreters?|translators?)"
+    r"(?=\s{0,3}(?:$|[.;:!?)]|(?:needed|required|booked|requested)(?![\w\-]))))"
+)
+# "in Shona", "into Shona", "from Shona": nothing between (``_A_LANGUAGE_ALWAYS_BEFORE``).
+_RIGHT_AFTER_IN = re.compile(r"(?i:in|into|from)\s{1,3}$")
 _ITS_PEOPLE_AFTER = re.compile(r"\s{1,3}(?i:interpreters?|translators?|speakers?|community|language|culture)(?![\w\-])")
 _A_DETERMINER_BEFORE = re.compile(r"(?<![\w'\u2019\-])(?i:a|an|the)\s{1,3}$")
 
@@ -4736,9 +4746,12 @@ def _a_language_is_meant(text: str, start: int, end: int, surname: str | None) -
     before = text[max(0, start - 64) : start]
     if _A_DETERMINER_BEFORE.search(before):
         return _ITS_PEOPLE_AFTER.match(text, end) is not None
-    if _A_LANGUAGE_ALWAYS_BEFORE.search(before):
+    always = _A_LANGUAGE_ALWAYS_BEFORE.search(before)
+    if always is not None and _RIGHT_AFTER_IN.search(always[0]):
         return True
-    said = _SPOKEN_BEFORE.search(before) or _A_LANGUAGE_NAMED_BEFORE.search(before)
+    # With other languages before it ("in English and Shona"), it may begin what follows: "Mum speaks
+    # in English and Shona translates for her" (found, last review): only as "speaks Shona" is.
+    said = always or _SPOKEN_BEFORE.search(before) or _A_LANGUAGE_NAMED_BEFORE.search(before)
     return said is not None and _AFTER_A_LANGUAGE.match(text, end) is not None
 
 
