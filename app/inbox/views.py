@@ -192,6 +192,7 @@ ASSIGNED_MEANWHILE = (
     "The assignment has not been changed: it changed to {who} while this page was open (in another tab, or by "
     "another facilitator).{by} Check the request, then choose again"
 )
+ALREADY_ASSIGNED = "The request was already {state}: it changed while this page was open.{by} It was not changed again"
 UNASSIGNED_MEANWHILE = (
     "The assignment has not been changed: the request was unassigned while this page was open (in another tab, "
     "or by another facilitator).{by} Check the request, then choose again"
@@ -1601,7 +1602,7 @@ def assign(reference: str) -> Response | str:
         return redirect(url_for("inbox.request_page", reference=stored.reference))
     if showed and showed != now:
         # (A page from before this field was added sends none, and is changed as before.)
-        return assigned_meanwhile(stored, current)
+        return assigned_meanwhile(stored, current, form.facilitator.data or NOT_ASSIGNED)
     if current is not None and form.facilitator.data == str(current.id):
         assignee: Facilitator | None = current  # kept as it is, even with the account closed since
     else:
@@ -1612,7 +1613,7 @@ def assign(reference: str) -> Response | str:
         # Found (stale pages review): two facilitators assigning at the same moment both read it
         # unassigned, and the second's failed in the database (a 500). Told as a page opened before.
         db.session.rollback()
-        return assigned_meanwhile(stored, service.assigned_facilitator(stored))
+        return assigned_meanwhile(stored, service.assigned_facilitator(stored), form.facilitator.data or NOT_ASSIGNED)
     if changed:
         done(
             f"Assigned to {assignee.display_name}" if assignee else "No longer assigned to anyone",
@@ -1626,10 +1627,18 @@ def assign(reference: str) -> Response | str:
     return redirect(url_for("inbox.request_page", reference=stored.reference))
 
 
-def assigned_meanwhile(stored: Any, current: Facilitator | None) -> Response | str:
-    """The assignment form, refused: the assignment changed since its page was shown (to ``current``)."""
-    fresh = AssignForm(formdata=None, data={"facilitator": "" if current is None else str(current.id)})
+def assigned_meanwhile(stored: Any, current: Facilitator | None, wanted: str) -> Response | str:
+    """The assignment form, sent when the assignment had changed since its page was shown (to
+    ``current``): to whom it was ``wanted`` (an id, or ``NOT_ASSIGNED``), where it was wanted, and said so,
+    as for the status (found, regression review: "has not been changed ... choose again" of a colleague
+    assigning the same person at the same moment); else refused."""
     by = assigned_by(stored, current_facilitator())
+    if wanted == (str(current.id) if current is not None else NOT_ASSIGNED):
+        state = f"assigned to {current.display_name}" if current is not None else "unassigned"
+        flash(ALREADY_ASSIGNED.format(state=state, by=by), IMPORTANT)
+        session.pop(ACTED_KEY, None)
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
+    fresh = AssignForm(formdata=None, data={"facilitator": "" if current is None else str(current.id)})
     fresh.facilitator.errors = [
         ASSIGNED_MEANWHILE.format(who=current.display_name, by=by)
         if current is not None
