@@ -3147,10 +3147,12 @@ _AGE_AFTER = re.compile(
     r"(?:aged?\s{1,3})?\d{1,2}\s{0,3}"
     r"(?:y(?:ea)?rs?|y/?o|months?|weeks?|m)?\s{0,3}\)"
     r"|\s{1,3}aged?\s{1,3}\d{1,2}(?!\d)"
-    r"|\s{0,3},\s{0,3}(?:aged?\s{1,3})?\d{1,2}\s{0,3}(?:y(?:ea)?rs?(?:\s{1,3}old)?|y/?o)?\s{0,3}(?:[,;.)]|$)"
+    r"|\s{0,3},\s{0,3}(?:aged?\s{1,3})?\d{1,2}\s{0,3}(?:y(?:ea)?rs?(?:\s{1,3}old)?|y/?o)?"
+    r"[ \t]{0,3}(?:[,;.)\n\r\u2028\u2029]|$)"
     r"|\s{1,3}(?:is|was|aged?|turned)\s{1,3}(?:now\s{1,3}|only\s{1,3}|just\s{1,3})?(?:1?\d|2[01])(?!\d)"
     r"(?:\s{1,3}(?:y(?:ea)?rs?(?:\s{1,3}old)?|months?(?:\s{1,3}old)?)|\s{0,3}y/?o)?"
-    r"(?=\s{0,3}(?:[.,;:!?)]|$)|\s{1,3}(?:and|but|now|so|too|with|who|in|at|on|this|next|last|when)\b)"
+    r"(?=\s{0,3}(?:[.,;:!?)]|$)|[ \t]{0,3}[\n\r\u2028\u2029]"
+    r"|\s{1,3}(?:and|but|now|so|too|with|who|in|at|on|this|next|last|when)\b)"
     r"|\s{1,3}\d{1,2}\s{0,3}(?:y(?:ea)?rs?|y/?o)\b"
 )
 # Of the commonest surnames that are words too, those read as a surname after "baby": not what
@@ -4962,6 +4964,7 @@ def scan(
     )
     for finder in finders:
         found.extend(f for f in finder(prepared) if f.kind in wanted)
+    found = [_on_its_first_line(f) if f.kind == "person_name" else f for f in found]
     if "person_name" in wanted and (known := _well_known_names(prepared)):
         found = [f for f in found if f.kind != "person_name" or not _within(f, known)]
     found.sort(key=lambda f: (KINDS.index(f.kind), f.start))
@@ -4981,6 +4984,22 @@ def scan(
     if prepared is not typed:
         kept = [_as_typed(finding, typed, prepared) for finding in kept if not _foreign_word(finding, typed)]
     return kept
+
+
+_LINE_BREAK = re.compile(r"[\n\r\v\f\x85\u2028\u2029]")
+_TITLE_ALONE = re.compile(r"(?i:mrs|mr|ms|miss|mx|dr|prof|sir|dame|lady|lord|rev|revd)\.?")
+
+
+def _on_its_first_line(finding: Finding) -> Finding:
+    """A name read on across a line break ("…worried about Shona" then "Next steps" on a line of
+    its own) is shown as the words on its first line: the name, not the next heading. Left whole
+    where the first line is only a title ("Mrs" then "Smith"): the surname is on the next."""
+    if not (line_break := _LINE_BREAK.search(finding.text)):
+        return finding
+    first_line = finding.text[: line_break.start()].rstrip()
+    if not re.search(r"[^\W\d_]{2}", first_line) or _TITLE_ALONE.fullmatch(first_line.split()[-1]):
+        return finding
+    return dataclasses.replace(finding, text=first_line, end=finding.start + len(first_line))
 
 
 SAME_NAME_REASON = (
@@ -5259,7 +5278,7 @@ def names_with_a_cue(text: str, places: AbstractSet[str] = frozenset()) -> list[
     found: list[Finding] = []
     for finding in cued:
         if not _within(finding, known) and not (found and found[-1].end > finding.start):
-            found.append(finding)
+            found.append(_on_its_first_line(finding))
     return [_as_typed(finding, typed, prepared) if prepared is not typed else finding for finding in found]
 
 
