@@ -4905,6 +4905,7 @@ _WELL_KNOWN = (
     "feng shui",
     "shen yun",
     "vu lan",
+    "ho chi minh city",  # (before "ho chi minh": "Minh" is a given name, "Minh City" read as one)
     "ho chi minh",
     "emma raducanu",
     "stacey solomon",
