@@ -124,6 +124,55 @@ def empty_write_ahead_log() -> bool:
     return busy is not None and busy[0] == 0
 
 
+# PostgreSQL: how long rewriting a table (``rewrite_tables``) waits for its lock, pages waiting
+# behind it meanwhile; a table busier than that is rewritten at the next purge.
+REWRITE_LOCK_WAIT_MS = 1000
+# PostgreSQL's SQLSTATEs for a lock not had in time (lock_timeout) and a statement cancelled
+# (statement_timeout): a table left for next time, not a fault.
+_LOCK_NOT_AVAILABLE = "55P03"
+_QUERY_CANCELED = "57014"
+
+
+def rewrite_tables() -> list[str]:
+    """PostgreSQL: rewrite each of the app's tables (``VACUUM (FULL)``), so that what was deleted,
+    or replaced by an update, is no longer in their files. PostgreSQL keeps a deleted row's bytes
+    in the table's file (a dead row, then free space) until they happen to be written over, and
+    autovacuum's plain ``VACUUM`` only marks the space free. Found (data-protection review):
+    after the purge a request's words were still in the ``requests`` and ``outbox`` files, and
+    old versions of a journey's answers in ``journey_sessions``'. A rewrite writes the live rows
+    to new files and removes the old ones. Called after the purges (the outbox worker's hourly
+    one, ``flask requests purge`` and ``delete``), as ``empty_write_ahead_log`` is on SQLite.
+
+    Each table's rewrite holds it for itself (pages that use it wait), so it waits at most
+    ``REWRITE_LOCK_WAIT_MS`` for that, and takes at most the database's statement timeout;
+    a table busy for longer is left for the next purge (the log says which). The tables are
+    small (what 90 days keep): a rewrite takes milliseconds. PostgreSQL's write-ahead log and
+    backups are not touched (docs/OPERATING.md says what they keep). Returns the tables
+    rewritten; nothing on SQLite."""
+    if db.engine.dialect.name != "postgresql":
+        return []
+    rewritten: list[str] = []
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f"SET lock_timeout = {REWRITE_LOCK_WAIT_MS}")
+        quote = connection.dialect.identifier_preparer.quote
+        # Every table of the app's database: the journey sessions' too (an engine of their own,
+        # ``sessions.SESSION_BIND``, on the same database: their own metadata).
+        names = sorted({table.name for metadata in db.metadatas.values() for table in metadata.tables.values()})
+        for name in names:
+            try:
+                connection.exec_driver_sql(f"VACUUM (FULL) {quote(name)}")
+            except SQLAlchemyError as error:
+                if getattr(getattr(error, "orig", None), "sqlstate", None) not in (
+                    _LOCK_NOT_AVAILABLE,
+                    _QUERY_CANCELED,
+                ):
+                    raise
+                log.warning("Table %s not rewritten now (it was busy); the next purge tries again", name)
+                continue
+            rewritten.append(name)
+    return rewritten
+
+
 def checkpoint_write_ahead_log() -> None:
     """SQLite: copy what the write-ahead log holds into the database file, without waiting for
     anyone (``wal_checkpoint(PASSIVE)``: what a reader still needs waits for the next time). The

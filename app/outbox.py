@@ -74,7 +74,7 @@ from . import audit, emails, mail, pdf_renderer, questions_pdf
 from . import retention as retention_purge
 from . import supervision_record as record
 from .config import MAXIMUMS, StartupError
-from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log
+from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log, rewrite_tables
 from .inbox.service import PASSWORD_NOTICE_SENT, remove_departed_accounts
 from .models import AuditEvent, OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
 from .outage import is_database_outage, log_database_error, outage_in_words
@@ -1041,6 +1041,12 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
             empty_write_ahead_log()  # what the purges deleted, out of SQLite's log too
         except SQLAlchemyError as error:
             current_app.logger.warning("SQLite's log not emptied (%s); trying again in an hour", type(error).__name__)
+        try:
+            rewrite_tables()  # and out of PostgreSQL's table files (with a journey's earlier answers)
+        except SQLAlchemyError as error:
+            current_app.logger.warning(
+                "PostgreSQL's tables not rewritten (%s); trying again in an hour", type(error).__name__
+            )
     return sessions, requests
 
 

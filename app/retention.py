@@ -17,11 +17,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from . import audit
 from .config import MAXIMUMS
-from .extensions import db, empty_write_ahead_log
+from .extensions import db, empty_write_ahead_log, rewrite_tables
 from .inbox.service import purge_account_emails, remove_departed_accounts
 from .models import StoredRequest
 from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request, reference_typed
@@ -175,6 +175,7 @@ def purge_command(dry_run: bool, days: int | None) -> None:
         click.echo(f"Would delete {months_words}.")
     else:
         empty_write_ahead_log()
+        _rewrite_tables()
         click.echo(
             f"Deleted {count} {noun} created before {cutoff} (retention {retention} days), "
             f"with {result.outbox_messages} outbox message(s)."
@@ -183,6 +184,20 @@ def purge_command(dry_run: bool, days: int | None) -> None:
         click.echo(f"Deleted {entries_words} (AUDIT_RETENTION_DAYS).")
         click.echo(f"Removed {accounts_words}.")
         click.echo(f"Deleted {months_words}.")
+
+
+def _rewrite_tables() -> None:
+    """``rewrite_tables`` after a deletion by hand, saying so when it could not be done (the
+    deletion stands; the worker's next hourly purge rewrites them)."""
+    try:
+        rewrite_tables()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        click.echo(
+            f"PostgreSQL's table files were not rewritten ({type(error).__name__}): what was deleted may stay "
+            "in them until the outbox worker's next hourly purge does it.",
+            err=True,
+        )
 
 
 def _say_kept(result: PurgeResult) -> None:
@@ -235,4 +250,5 @@ def delete_command(reference: str, yes: bool, without_cancellation: bool) -> Non
             f"Request {reference} was not deleted: {why}. Nothing was changed; try again in a minute."
         ) from None
     empty_write_ahead_log()
+    _rewrite_tables()
     click.echo(f"Deleted request {reference}, with {outbox} outbox message(s).")

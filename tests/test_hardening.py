@@ -36,10 +36,9 @@ from app.outbox import run_worker
 from app.sessions import SESSION_BIND, JourneySessionRow
 from support import HEALTHY, add_session_probe, both_databases, csrf_token, session_cookie
 from support.cut_proxy import CutProxy
-from support.database import database_settings, dispose, postgres_url
+from support.database import app_on_a_postgres_of_its_own, database_settings, dispose, postgres_url
 from support.hardening import EMAIL, PASSWORD, pdf_with_json, post_form, signed_in, upload, valid_document
 from support.pages import SESSION_COOKIE
-from support.servers import PostgresServer
 from support.submission import ELIGIBLE_PATH, VALID_DETAILS, fill_details, make_request, submit, to_outcome
 from support.walk import Walker
 
@@ -1168,37 +1167,6 @@ def test_deleting_a_request_something_else_holds_says_so_and_changes_nothing(req
 
 
 # --- a database that stops answering (its processes frozen) ---------------------------------------
-
-
-@contextmanager
-def app_on_a_postgres_of_its_own() -> Iterator[tuple[Flask, PostgresServer]]:
-    """An app on a PostgreSQL server of the test's own (migrated), which the test may freeze:
-    never the one TEST_DATABASE_URL names, which other people's tests share."""
-    from flask_migrate import upgrade
-
-    server = PostgresServer().start()
-    try:
-        # The check after 1 s (the least the setting takes in whole seconds; 2 by default) and a new
-        # connection's limit of 2 s (libpq's least; 5 by default): the test is about the page being
-        # given in seconds, with what was typed, not about the defaults' sizes.
-        app = create_app(
-            {
-                "APP_ENV": "test",
-                "SQLALCHEMY_DATABASE_URI": f"{server.url}?connect_timeout=2",
-                "PROPAGATE_EXCEPTIONS": False,
-                "DATABASE_ANSWER_CHECK_SECONDS": 1,
-            }
-        )
-        with app.app_context():
-            upgrade()
-        try:
-            yield app, server
-        finally:
-            with app.app_context():
-                for engine in db.engines.values():
-                    engine.dispose()
-    finally:
-        server.stop()
 
 
 def answered_within(seconds: float, ask: Callable[[], TestResponse]) -> tuple[TestResponse | None, float]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from support import both_databases
-from support.database import sqlite_file_bytes
+from support.database import app_on_a_postgres_of_its_own, sqlite_file_bytes
 from support.submission import VALID_DETAILS, make_request
 
 
@@ -257,6 +257,65 @@ def test_a_deleted_requests_text_is_left_neither_in_the_sqlite_file_nor_its_log(
         assert marker.encode() in sqlite_file_bytes(app)
         assert purge_due(Purges()) == (0, 1)
     assert marker.encode() not in sqlite_file_bytes(app)
+
+
+def _postgres_files(server) -> bytes:  # type: ignore[no-untyped-def]
+    """Every file of the server's databases, after a checkpoint has written what it holds in memory."""
+    import psycopg
+
+    with psycopg.connect(server.url.replace("+psycopg", ""), autocommit=True) as connection:
+        connection.execute("CHECKPOINT")
+    return b"".join(path.read_bytes() for path in (server.directory / "data" / "base").rglob("*") if path.is_file())
+
+
+def test_a_deleted_requests_text_is_left_in_none_of_postgresqls_table_files() -> None:
+    """Found (data-protection review): on PostgreSQL a purged or deleted request's words stayed in
+    the ``requests`` and ``outbox`` tables' files (dead rows, then free space, until written over:
+    autovacuum only marks them free), and a journey's earlier answers in ``journey_sessions``'.
+    The purges now rewrite every table (``VACUUM (FULL)``): ``flask requests delete`` and
+    ``purge``, and the outbox worker's hourly purge. A server of the test's own, so that its files
+    can be read."""
+    from app.outbox import Purges, purge_due
+
+    marker = "Quokka-in-the-reflection-5531"
+    details = {**VALID_DETAILS, "reflection": f"{VALID_DETAILS['reflection']} {marker}"}
+    with app_on_a_postgres_of_its_own() as (app, server):
+        runner = app.test_cli_runner()
+        with app.app_context():
+            first = make_request(details=details).request.reference
+            make_request(details=details, now=utcnow() - dt.timedelta(days=91))
+        assert marker.encode() in _postgres_files(server)
+        deleted = runner.invoke(args=["requests", "delete", first, "--yes"])
+        assert deleted.exit_code == 0, deleted.output
+        assert runner.invoke(args=["requests", "purge"]).exit_code == 0
+        assert _requests(app) == []
+        assert marker.encode() not in _postgres_files(server)
+
+        with app.app_context():
+            make_request(details=details, now=utcnow() - dt.timedelta(days=91))
+            assert marker.encode() in _postgres_files(server)
+            assert purge_due(Purges()) == (0, 1)
+        assert marker.encode() not in _postgres_files(server)
+
+
+def test_a_table_in_use_is_not_waited_for_but_rewritten_at_the_next_purge(caplog) -> None:  # type: ignore[no-untyped-def]
+    """The rewrite holds each table for itself: one another connection is using is left after a
+    second's wait (pages would wait behind it meanwhile), the others rewritten, and it is said."""
+    import time
+
+    from app.extensions import REWRITE_LOCK_WAIT_MS, rewrite_tables
+
+    with app_on_a_postgres_of_its_own() as (app, _server), app.app_context():
+        with db.engine.connect() as other:
+            other.exec_driver_sql("LOCK TABLE triage_notes IN ACCESS SHARE MODE")
+            started = time.monotonic()
+            rewritten = rewrite_tables()
+            waited = time.monotonic() - started
+            other.rollback()
+        assert "triage_notes" not in rewritten and {"requests", "outbox", "journey_sessions"} <= set(rewritten)
+        assert waited < REWRITE_LOCK_WAIT_MS / 1000 + 5
+        assert "Table triage_notes not rewritten now (it was busy)" in caplog.text
+        assert "triage_notes" in rewrite_tables()
 
 
 # --- the audit log has a retention period of its own -----------------------------------------

@@ -193,6 +193,42 @@ def database_settings(
     yield schema_settings(url, schema.name)
 
 
+@contextmanager
+def app_on_a_postgres_of_its_own() -> Iterator[tuple[Any, Any]]:
+    """An app on a PostgreSQL server of the test's own (migrated), which the test may freeze:
+    never the one TEST_DATABASE_URL names, which other people's tests share."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+
+    from .servers import PostgresServer
+
+    server = PostgresServer().start()
+    try:
+        # The check after 1 s (the least the setting takes in whole seconds; 2 by default) and a new
+        # connection's limit of 2 s (libpq's least; 5 by default): the test is about the page being
+        # given in seconds, with what was typed, not about the defaults' sizes.
+        app = create_app(
+            {
+                "APP_ENV": "test",
+                "SQLALCHEMY_DATABASE_URI": f"{server.url}?connect_timeout=2",
+                "PROPAGATE_EXCEPTIONS": False,
+                "DATABASE_ANSWER_CHECK_SECONDS": 1,
+            }
+        )
+        with app.app_context():
+            upgrade()
+        try:
+            yield app, server
+        finally:
+            with app.app_context():
+                for engine in db.engines.values():
+                    engine.dispose()
+    finally:
+        server.stop()
+
+
 def sqlite_file_bytes(app: Any) -> bytes:
     """The app's SQLite database file and its write-ahead log (``…db-wal``), as they are on disk:
     to check that what was deleted can no longer be read in either."""
