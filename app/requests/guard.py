@@ -294,11 +294,26 @@ _DAY_MONTH_YEAR = re.compile(
 _MONTH_DAY_YEAR = re.compile(rf"(?<![\w]){_MONTH}\s{{1,10}}{_DAY},?\s{{1,10}}{_YEAR}(?![\w])", re.IGNORECASE)
 # "DOB 12/3", "date of birth: March 2019", "born on the 4th of May" (a year alone is not
 # flagged: the child's age band is asked for anyway).
+# A day of the month in words: "twelfth", "twenty-first", "thirty first" (found, identifying-data
+# review: "born on the twelfth of March 2015" went unwarned).
+_DAY_IN_WORDS = (
+    r"(?:(?:twenty|thirty)[\s\-]{1,3})?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
+    r"|twentieth|thirtieth"
+)
 _BIRTH = re.compile(
     # Also run together ("dob 03072011", "dob 3072011") and "birthday on the 4th of May" (found, review).
     r"(?<![\w])(?:d\.?\s?o\.?\s?b\.?|date\s{1,10}of\s{1,10}birth|born(?:\s{1,10}(?:on|in))?"
-    r"|birthday(?:\s{1,10}(?:is|was|on))?)"
-    rf"[\s:\-]{{0,10}}(?:the\s{{1,10}})?(?:[0-3]?\d(?:st|nd|rd|th)?(?:\s{{1,10}}of)?\s{{1,10}}{_ANY_MONTH}|{_ANY_MONTH}(?:\s{{1,10}}\d{{1,4}})?|\d{{1,4}}[/.\-]\d{{1,4}}(?:[/.\-]\d{{1,4}})?"
+    r"|(?:birthday|b['\u2019\-]?day)(?:\s{1,10}(?:is|was|on))?"
+    # "She turns 10 on 12 March" (found, identifying-data review, with "bday 12/03" and "b'day").
+    r"|turn(?:s|ed)?\s{1,3}\d{1,2}\s{1,3}on)"
+    rf"[\s:\-]{{0,10}}(?:the\s{{1,10}})?(?:(?:[0-3]?\d(?:st|nd|rd|th)?|{_DAY_IN_WORDS})(?:\s{{1,10}}of)?\s{{1,10}}{_ANY_MONTH}"
+    # ... with its year, shown whole ("born 12th March 2015", not "born 12th March").
+    r"(?:,?\s{1,10}(?:\d{4}|'\d{2}|\d{2})(?!\d))?"
+    rf"|{_ANY_MONTH}(?:\s{{1,10}}\d{{1,4}})?|\d{{1,4}}[/.\-]\d{{1,4}}(?:[/.\-]\d{{1,4}})?"
+    # With spaces between the parts ("DOB 12 03 2015", "12 / 03 / 2015"): after the word only.
+    r"|[0-3]?\d\s{0,3}[/.\-]\s{0,3}[01]?\d(?:\s{0,3}[/.\-]\s{0,3}\d{2,4})?(?!\d)"
+    r"|[0-3]?\d\s{1,3}[01]?\d\s{1,3}(?:\d{4}|\d{2})(?!\d)"
     r"|[0-3]\d[01]\d(?:19|20)?\d\d(?!\d)|[0-3]?\d[01]?\d(?:19|20)\d\d(?!\d)|(?:19|20)\d\d[01]\d[0-3]\d(?!\d))",
     re.IGNORECASE,
 )
@@ -4980,11 +4995,49 @@ def scan(
         kept.insert(at, finding)
         starts.insert(at, finding.start)
     if "person_name" in wanted:
+        limits = [finding.start for finding in kept[1:]] + [len(prepared)] if kept else []
+        kept = [
+            _with_the_rest_of_the_name(finding, prepared, limit, places) if finding.kind == "person_name" else finding
+            for finding, limit in zip(kept, limits, strict=True)
+        ]
         signed = _with_the_signed_name(prepared, kept, places) if signed_name else _without_the_sign_off(prepared, kept)
         kept = _with_the_same_names_elsewhere(prepared, signed, places)
     if prepared is not typed:
         kept = [_as_typed(finding, typed, prepared) for finding in kept if not _foreign_word(finding, typed)]
     return kept
+
+
+# After a name found, on the same line: the surname's particles ("da", "van der", "bin", "O")
+# and one more word written as a name, in capitals if the name is ("JAYDEN SMITH").
+_REST_OF_A_NAME = re.compile(
+    r"[ \t]{1,3}(?P<particles>(?:(?i:de|da|di|du|dos|das|van|von|der|den|ter|le|la|al|el|bin|ben|ibn|ap|o)"
+    r"[ \t]{1,3}){0,2})"
+    r"(?P<word>[A-Z](?:[a-z'\u2019\-]{1,39}|[A-Z'\u2019\-]{1,39}))(?![\w'\u2019\-])"
+)
+
+
+def _with_the_rest_of_the_name(finding: Finding, text: str, limit: int, places: AbstractSet[str]) -> Finding:
+    """A name found with the rest of it that follows on its line, up to ``limit`` (the next
+    finding): found (identifying-data review), "Ryan De Souza" was listed as "Ryan De", "Maria da
+    Silva" as "Maria", "Jayden Smith Jones" as "Jayden Smith", "JAYDEN SMITH" as "JAYDEN", so
+    deleting what the warning listed left the surname. Only a word that is not an everyday one
+    (or is one of the commonest surnames that are words too: "Smith", "Green"; or follows a
+    particle), nor a place, and in capitals only after a name in capitals."""
+    match = _REST_OF_A_NAME.match(text, finding.end)
+    if match is None or match.end() > limit:
+        return finding
+    word = match["word"]
+    plain = word.lower()
+    in_capitals = finding.text.isupper()
+    if (word.isupper() and len(word) > 1) != in_capitals:
+        return finding
+    # After a surname's particle any word is its surname ("van der Berg"); else not an everyday one.
+    ordinary = not match["particles"] and _is_ordinary_word(plain) and plain not in _COMMON_SURNAMES_THAT_ARE_WORDS
+    if ordinary or plain in places:
+        return finding
+    if plain in _MONTHS or plain in _DAYS_OF_THE_WEEK or word in _NOT_A_GIVEN_NAME:
+        return finding
+    return dataclasses.replace(finding, text=text[finding.start : match.end()], end=match.end())
 
 
 _LINE_BREAK = re.compile(r"[\n\r\v\f\x85\u2028\u2029]")
