@@ -4050,3 +4050,9 @@ def test_the_rest_of_a_name_stops_at_an_everyday_word_or_another_finding(text: s
     assert names == ([found] if found else []), kinds(text)
     if "DOB" in text:
         assert ("date_of_birth", "DOB 12/03/2015") in kinds(text)
+
+
+def test_a_word_of_another_language_in_small_letters_is_not_made_a_name_by_the_word_after_it() -> None:
+    """Found (this session's full run): Romanian "și țară" (read as "tara") followed by a capitalised
+    word of another language was listed as a name with it, once names took the word after them."""
+    assert scan("Știință și țară Ąčęėįšųūž; Āēģīķļņ") == []

@@ -5024,8 +5024,8 @@ def _with_the_rest_of_the_name(finding: Finding, text: str, limit: int, places: 
     (or is one of the commonest surnames that are words too: "Smith", "Green"; or follows a
     particle), nor a place, and in capitals only after a name in capitals."""
     match = _REST_OF_A_NAME.match(text, finding.end)
-    if match is None or match.end() > limit:
-        return finding
+    if match is None or match.end() > limit or not finding.text[:1].isupper():
+        return finding  # (nor after a name in small letters: "și țară Ąčęėį", a word of another language)
     word = match["word"]
     plain = word.lower()
     in_capitals = finding.text.isupper()
