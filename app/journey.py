@@ -36,7 +36,7 @@ from typing import Any
 from flask import session, url_for
 
 from .pack import current_pack
-from .rules import Change, JourneyState, evaluate
+from .rules import Change, JourneyState, Question, evaluate
 from .sessions import merge_item_by_item, merge_taken_once, merge_together
 from .supervision_record import forget_record
 
@@ -379,15 +379,44 @@ def notice_no_request() -> None:
 ANSWER_SHOWN_FIELD = "answer_shown"
 
 
-def answer_shown(state: JourneyState, question_id: str) -> str:
-    """A digest of ``question_id``'s answer as ``state`` holds it (none, if not answered): its page's
-    form carries it (``ANSWER_SHOWN_FIELD``), and an answer sent from a page shown before that answer
-    changed (in another tab or window) is not saved. Found (safeguarding review): a question page
-    kept open in another tab, sent after "Yes, a child is in danger" was given in the other, put
-    "No" back with nothing said. Not keyed: the page shows the answer it covers."""
-    step = state.step(question_id)
-    shown = json.dumps([question_id, step.value if step is not None else None], sort_keys=True, default=str)
-    return hashlib.sha256(shown.encode()).hexdigest()[:32]
+# The length of ``answer_shown``'s first part, the answer's digest; the rest is the words'.
+ANSWER_DIGEST_LENGTH = 32
+
+
+def answer_shown(state: JourneyState, question: Question) -> str:
+    """A digest of ``question``'s answer as ``state`` holds it (none, if not answered), then one of
+    its words (``words_shown``): its page's form carries it (``ANSWER_SHOWN_FIELD``), and an answer
+    sent from a page shown before that answer changed (in another tab or window), or before the
+    question's words did (the rules updated), is not saved. Found (safeguarding review): a question
+    page kept open in another tab, sent after "Yes, a child is in danger" was given in the other,
+    put "No" back with nothing said; and (rules maintainer's review) a page shown before an update
+    that reworded the answer chosen was taken under the new words, which the person never read.
+    Not keyed: the page shows the answer and the words it covers."""
+    step = state.step(question.id)
+    shown = json.dumps([question.id, step.value if step is not None else None], sort_keys=True, default=str)
+    return hashlib.sha256(shown.encode()).hexdigest()[:ANSWER_DIGEST_LENGTH] + words_shown(question)
+
+
+_WORDS_SHOWN: dict[tuple[str, str], str] = {}
+
+
+def words_shown(question: Question) -> str:
+    """A digest of what ``question``'s page says, in both modes: its title and hint, and each
+    option's value, words and hint (not where the answers lead: the page does not say). Kept per
+    rules version and question, as the rules do not change while the app runs."""
+    key = (current_pack().version, question.id)
+    if (digest := _WORDS_SHOWN.get(key)) is None:
+        words = [
+            question.kind,
+            repr(question.title),
+            repr(question.hint),
+            [
+                (option.value, repr(option.label), repr(option.hint), option.mode, option.exclusive)
+                for option in question.options
+            ],
+        ]
+        digest = _WORDS_SHOWN[key] = hashlib.sha256(json.dumps(words, default=str).encode()).hexdigest()[:16]
+    return digest
 
 
 def set_notice(kind: str, count: int = 0, reference: str = "") -> None:

@@ -1046,3 +1046,96 @@ def test_answers_given_in_two_tabs_at_the_same_moment_keep_one_tabs_and_say_so(c
     assert outcome_of(shown) == "P"
     assert "You answered questions in 2 tabs at the same moment" in page_text(shown)
     assert "You answered questions in 2 tabs" not in page_text(walker.get("/result"))  # said once
+
+
+# --- a question page shown before the rules were updated ----------------------------------------
+
+
+def _updated_pack(app: Flask, tmp_path, change) -> None:  # type: ignore[no-untyped-def]
+    """Put a changed copy of the rules in place, as an update and a restart would."""
+    import yaml
+
+    from app.pack import PACK_KEY
+    from app.rules import DEFAULT_PACK
+
+    data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    change({question["id"]: question for question in data["questions"]})
+    path = tmp_path / "updated.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    app.extensions[PACK_KEY] = load_pack(path, load_contacts())
+
+
+def _relabel_shared(questions) -> None:  # type: ignore[no-untyped-def]
+    for option in questions["unshared_concern"]["options"]:
+        if option["value"] == "shared":
+            option["label"] = {"both": "No, but I will share it straight after this check"}
+
+
+def test_an_answer_from_a_page_shown_before_its_words_were_updated_is_not_taken_under_the_new_words(
+    walker: Walker, app: Flask, tmp_path
+) -> None:
+    """Found (rules maintainer's review): "No, it has already been shared" ticked on a page shown
+    before an update reworded that answer ("No, but I will share it straight after this check",
+    the same value), sent after the restart, was saved under the new words, which the person never
+    read, and the journey went on. The page comes back in the words now, with the answer still
+    ticked, saying why; sent from there, it is taken."""
+    walker.walk(TO_P[:2])
+    page = walker.get("/questions/unshared_concern")
+    _updated_pack(app, tmp_path, _relabel_shared)
+    again = walker.post("/questions/unshared_concern", {"answer": "shared", "answer_shown": answer_shown_on(page)})
+    assert again.status_code == 200 and question_of(again) == "unshared_concern"
+    assert error_summary(again) == [
+        "Your answer was not saved: the questions were updated after this page was shown, and this one now "
+        "reads differently. Read it again, check your answer, then continue"
+    ]
+    assert "No, but I will share it straight after this check" in page_text(again)
+    assert checked_values(again) == ["shared"]
+    assert "unshared_concern" not in stored_answers(walker.client)
+    taken = walker.post("/questions/unshared_concern", {"answer": "shared", "answer_shown": answer_shown_on(again)})
+    assert taken.status_code == 302 and stored_answers(walker.client)["unshared_concern"] == "shared"
+
+
+def test_an_answer_taken_out_by_an_update_is_said_to_be_so_not_that_none_was_chosen(
+    walker: Walker, app: Flask, tmp_path
+) -> None:
+    """Found (rules maintainer's review): "It is not clear" ticked on the disagreement page, sent
+    after an update took that answer out, was told "Select whether there is a disagreement", as if
+    nothing had been chosen."""
+    walker.walk(list(path_before("disagreement", tuple(TO_P))))
+    page = walker.get("/questions/disagreement")
+
+    def without_unclear(questions) -> None:  # type: ignore[no-untyped-def]
+        questions["disagreement"]["options"] = [
+            option for option in questions["disagreement"]["options"] if option["value"] != "unclear"
+        ]
+
+    _updated_pack(app, tmp_path, without_unclear)
+    again = walker.post("/questions/disagreement", {"answer": "unclear", "answer_shown": answer_shown_on(page)})
+    assert question_of(again) == "disagreement" and checked_values(again) == []
+    assert error_summary(again)[0].startswith("Your answer was not saved: the questions were updated")
+
+
+def test_a_page_of_a_question_an_update_took_out_sent_leads_to_the_question_to_answer_now(
+    walker: Walker, app: Flask, tmp_path
+) -> None:
+    """Found (rules maintainer's review): the page of a question the update took out, sent, gave
+    "Page not found… If you typed the web address, check it is correct". It leads now to the
+    question to answer, saying the questions changed. (A form to a page no rules had stays not found.)"""
+    walker.walk(TO_P[:2])
+    page = walker.get("/questions/unshared_concern")
+
+    import yaml
+
+    from app.pack import PACK_KEY
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8").replace("unshared_concern", "concern_not_shared")
+    path = tmp_path / "renamed.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert yaml.safe_load(text)
+    app.extensions[PACK_KEY] = load_pack(path, load_contacts())
+    sent = walker.post("/questions/unshared_concern", {"answer": "shared", "answer_shown": answer_shown_on(page)})
+    assert sent.status_code == 302 and path_of(sent.location) == "/questions/concern_not_shared"
+    assert "The questions have changed since you started. Answer this one to carry on" in page_text(
+        walker.follow(sent.location)
+    )

@@ -38,6 +38,12 @@ ANSWER_CHANGED_SINCE_SHOWN = (
     "Your answer was not saved: the answer to this question was changed in another tab or window after "
     "this page was shown. Check the answer now selected, then continue"
 )
+# An answer sent from a question's page shown before the rules changed its words (the partnership
+# updated them): not saved, and the page shown again in the words now, with this as its error.
+WORDS_CHANGED_SINCE_SHOWN = (
+    "Your answer was not saved: the questions were updated after this page was shown, and this one now "
+    "reads differently. Read it again, check your answer, then continue"
+)
 # The journey's answers name a question the rules no longer have (renamed or taken out, or one
 # added before the next): the rules changed while the journey was under way.
 NOTICE_QUESTIONS_CHANGED = (

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from ..errors import render_error
 from ..extensions import db
 from ..journey import (
+    ANSWER_DIGEST_LENGTH,
     ANSWER_SHOWN_FIELD,
     OUTCOME_CHANGED,
     SUBMITTED_KEY,
@@ -35,6 +36,7 @@ from ..journey import (
     pop_notice,
     save_change,
     set_aside_answers,
+    set_notice,
     start_afresh,
     start_journey,
     summary_answers,
@@ -122,6 +124,12 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         return expired_page()
     asked = current_pack().question(question_id)
     if asked is None:
+        if ANSWER_SHOWN_FIELD in request.form and has_journey() and not _sent_request_here():
+            # Sent from the page of a question the rules no longer ask (an update took it out, the
+            # app restarted): the question to answer now, saying the questions changed. Found (rules
+            # maintainer's review): "Page not found… check the web address", which they had not typed.
+            set_notice("questions_changed")
+            return redirect(journey_url(current_state()))
         abort(404)
     if _sent_request_here():
         # Back or a bookmark after sending: the sent request's page, not a new check that
@@ -146,16 +154,28 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
             return render_question(asked, state, _refused(asked, state, kept))
         return render_question(asked, state)
     shown = request.form.get(ANSWER_SHOWN_FIELD)
-    if (
-        shown is not None
-        and not hmac.compare_digest(shown.encode(), answer_shown(state, asked.id).encode())
-        and not _the_answer_now(asked, state, request.form.getlist(FIELD_NAME))
-    ):
-        # Sent from a page shown before this question's answer changed (another tab or window): the
-        # answer as it is now stands, shown again as a refused answer is (the error summary, which
-        # takes focus, and "Error:" in the title, so it is heard), saying theirs was not saved.
-        # The same answer sent again (a form sent twice) goes on as ever.
-        return _show_changed_since(asked, state)
+    now_shown = answer_shown(state, asked)
+    # (A page shown before the words were part of it carries the answer's digest alone.)
+    expected = now_shown if shown is None or len(shown) > ANSWER_DIGEST_LENGTH else now_shown[:ANSWER_DIGEST_LENGTH]
+    if shown is not None and not hmac.compare_digest(shown.encode(), expected.encode()):
+        sent = request.form.getlist(FIELD_NAME)
+        answer_as_shown = hmac.compare_digest(
+            shown[:ANSWER_DIGEST_LENGTH].encode(), now_shown[:ANSWER_DIGEST_LENGTH].encode()
+        )
+        words_changed = len(shown) > ANSWER_DIGEST_LENGTH and not hmac.compare_digest(
+            shown[ANSWER_DIGEST_LENGTH:].encode(), now_shown[ANSWER_DIGEST_LENGTH:].encode()
+        )
+        if words_changed and (answer_as_shown or _the_answer_now(asked, state, sent)):
+            # Shown before the rules changed this question's words (an update, the app restarted):
+            # not taken under words the person never read. Shown again with what they chose, where
+            # it is still an answer, saying why.
+            return _show_words_changed_since(asked, state, sent if answer_as_shown else _values_held(asked, state))
+        if not _the_answer_now(asked, state, sent):
+            # Sent from a page shown before this question's answer changed (another tab or window):
+            # the answer as it is now stands, shown again as a refused answer is (the error summary,
+            # which takes focus, and "Error:" in the title, so it is heard), saying theirs was not
+            # saved. The same answer sent again (a form sent twice) goes on as ever.
+            return _show_changed_since(asked, state)
     form = _form(asked, state)
     if not form.validate():
         return _show_refused(asked, form)
@@ -250,6 +270,16 @@ def _show_changed_since(asked: Question, state: JourneyState) -> Response:
     return show_refused_form({"values": _values_held(asked, state), "errors": [messages.ANSWER_CHANGED_SINCE_SHOWN]})
 
 
+def _show_words_changed_since(asked: Question, state: JourneyState, values: list[str]) -> Response:
+    """The question's page again, in its words now, with ``values`` ticked where they are still
+    its answers and, as its error, that the answer was not saved: the words changed after the page
+    was shown (``answer_shown``)."""
+    known = {option.value for option in asked.options}
+    return show_refused_form(
+        {"values": [value for value in values if value in known], "errors": [messages.WORDS_CHANGED_SINCE_SHOWN]}
+    )
+
+
 def _refused(asked: Question, state: JourneyState, kept: dict[str, Any]) -> QuestionForm:
     """The question's form as it was refused: what was ticked, and why it was refused."""
     values = [value for value in kept.get("values", []) if isinstance(value, str)]
@@ -314,7 +344,7 @@ def render_question(
             "action_url": action_url,
             "notice": notice,
             "answer_shown_field": ANSWER_SHOWN_FIELD,
-            "answer_shown": answer_shown(state, asked.id),
+            "answer_shown": answer_shown(state, asked),
         }
 
     if form is not None:
