@@ -78,7 +78,7 @@ from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log, r
 from .inbox.service import PASSWORD_NOTICE_SENT, remove_departed_accounts
 from .models import AuditEvent, OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
 from .outage import is_database_outage, log_database_error, outage_in_words
-from .pack import current_pack, rules_made_with
+from .pack import OTHER_RULES_WAIT_MINUTES, current_pack, rules_made_with
 from .pdf import PdfRendererNotStarted, PdfRendererStopped, PdfRenderTimeout
 from .requests import service
 from .schema import refuse_a_database_out_of_step, schema_problem
@@ -291,9 +291,28 @@ def note_pdf_failed(request: StoredRequest) -> None:
         request.pdf_failed_at = utcnow()
 
 
-def make_pdf(request: StoredRequest) -> bool:
+# How soon a request left to a worker with its rules (``left_for_its_rules``) is due again.
+OTHER_RULES_RETRY = dt.timedelta(seconds=20)
+
+
+def left_for_its_rules(request: StoredRequest, what: str) -> bool:
+    """Whether this worker leaves ``what`` (a request's PDF or acknowledgement) to a worker that has
+    the rules the request was made with: its rules are not those (``rules_made_with``, which reads
+    the files again first if they changed), and the request is less than
+    ``OTHER_RULES_WAIT_MINUTES`` old. Found (rules maintainer's review): with two servers side by
+    side in a restart, one on the new rules and one on the old, each request's PDF and
+    acknowledgement gave the urgent numbers of whichever worker took it, under the stamp of the
+    rules it was made with. After that wait, a worker with other rules gives its own (the request
+    must not wait for ever for a server that will not come back), as its log says."""
+    if rules_made_with(request.rule_pack_version, what):
+        return False
+    return utcnow() - request.created_at < dt.timedelta(minutes=OTHER_RULES_WAIT_MINUTES)
+
+
+def make_pdf(request: StoredRequest) -> bool | None:
     """Render and store the request's PDF; on failure record why and when to try again. Commits
-    either way. True if the PDF was made.
+    either way. True if the PDF was made; None if it was left to a worker with the rules the
+    request was made with (``left_for_its_rules``), due again shortly.
 
     The attempt, and when to try again should it not finish, are committed before rendering: a
     renderer that takes the worker down with it (killed for memory, a crash in a library) then
@@ -309,6 +328,11 @@ def make_pdf(request: StoredRequest) -> bool:
 
     After ``PDF_TRIES_BEFORE_EMAIL`` tries without a PDF (failed, or ended with the worker), the
     facilitators' email goes without it (``note_pdf_failed``), and the PDF is tried once a day."""
+    # Its contacts (the notice's urgent numbers, an outcome's) as the request was made with them.
+    if left_for_its_rules(request, f"The PDF for request {request.reference}"):
+        request.pdf_next_attempt_at = utcnow() + OTHER_RULES_RETRY
+        db.session.commit()
+        return None
     if (request.pdf_attempts or 0) >= PDF_TRIES_BEFORE_EMAIL and request.pdf_failed_at is None:
         # The earlier tries ended without a PDF or a failure recorded: the worker went down in them.
         request.pdf_error = request.pdf_error or WORKER_STOPPED
@@ -322,8 +346,6 @@ def make_pdf(request: StoredRequest) -> bool:
     request.pdf_next_attempt_at = utcnow() + max(pdf_retry_delay(request), render_may_last())
     request.pdf_render_began_at = utcnow()
     db.session.commit()
-    # Its contacts (the notice's urgent numbers, an outcome's) as the request was made with them.
-    rules_made_with(request.rule_pack_version, f"The PDF for request {request.reference}")
     try:
         with db.session.no_autoflush:  # nothing written (on SQLite: the whole file held) while it renders
             pdf = service.request_pdf(request, current_pack())
@@ -411,7 +433,9 @@ SENT = "sent"
 FAILED = "failed"  # to be tried again; the mail server may be down, so the pass sends no more
 REFUSED = "refused"  # to be tried again; the server answered and refused only this email
 GIVEN_UP = "given up"  # the mail server refused the address or the email for good, or it is too late
-BUSY = "busy"  # another process is sending it (``_free_to_send_on_sqlite``), or it went meanwhile: left to it
+# Another process is sending it (``_free_to_send_on_sqlite``), or it went meanwhile: left to it; or it
+# is left to a worker with the rules its request was made with (``left_for_its_rules``).
+BUSY = "busy"
 
 
 def give_up_late(message: OutboxMessage, why: str | None = None) -> None:
@@ -472,6 +496,15 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         give_up_late(message, why)
         return GIVEN_UP
     request = message.request
+    if (
+        request is not None
+        and message.kind in (mail.ACKNOWLEDGEMENT, mail.FACILITATORS)
+        # The acknowledgement gives the urgent contacts as the request was made with them.
+        and left_for_its_rules(request, email_for(message))
+    ):
+        message.next_attempt_at = utcnow() + OTHER_RULES_RETRY
+        db.session.commit()
+        return BUSY
     started = utcnow()
     if db.session.get_bind().dialect.name == "sqlite":
         if not _free_to_send_on_sqlite(message, started):
@@ -494,9 +527,6 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         # (operations review), an email the mail server refused because FACILITATOR_EMAIL was wrong
         # went on going to the wrong address once the setting was mended, refused for ever.
         message.recipient = address
-    if request is not None and message.kind in (mail.ACKNOWLEDGEMENT, mail.FACILITATORS):
-        # The acknowledgement gives the urgent contacts as the request was made with them.
-        rules_made_with(request.rule_pack_version, email_for(message))
     try:
         # Nothing is written until the attempt is recorded: on SQLite a write holds the whole
         # file, and reading the PDF to attach would otherwise write the attempt first, so every
@@ -822,7 +852,7 @@ def _taken_out(message: OutboxMessage, sent: bool, why: str) -> str:
 
 def _make_each(
     claim: Callable[[set[Any]], StoredRequest | SupervisionRecord | QuestionsPdf | None],
-    make: Callable[[Any], bool],
+    make: Callable[[Any], bool | None],
     result: PassResult,
     stop: threading.Event | StopFlag | None,
     what: str,
@@ -853,7 +883,7 @@ def _make_each(
             continue
         if made:
             result.pdfs_made += 1
-        else:
+        elif made is not None:  # (None: left to another worker, neither made nor failed)
             result.pdfs_failed += 1
         if until is not None and time.monotonic() >= until:
             break  # at least one made; the rest in the next pass, once the emails due have gone

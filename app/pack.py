@@ -38,6 +38,10 @@ PARTNERSHIP_KEY = "space_to_think.partnership"
 # The three files as they were when loaded (``_files_now``), and the versions a request was seen
 # made with that they did not give (``rules_made_with``: each said once).
 FILES_KEY = "space_to_think.rule_files"
+# How long an outbox worker leaves a request made with other rules than its own (its PDF, its
+# acknowledgement) to a worker that has them (``outbox.left_for_its_rules``): a rolling restart,
+# servers on the old rules and the new side by side, takes minutes.
+OTHER_RULES_WAIT_MINUTES = 15
 SAID_KEY = "space_to_think.rules_said"
 # What is worked out from the pack once per version (``cached``): the decision diagram, the table
 # of routes, the question sheets.
@@ -174,12 +178,14 @@ def rules_made_with(version: str, what: str) -> bool:
     if (version, current_pack().version) not in said:
         said.add((version, current_pack().version))
         app.logger.warning(
-            "%s: the request was made with rules version %s; this process has version %s (%s), and gives its "
-            "contacts. If the rules have changed, restart every process with the same files.",
+            "%s: the request was made with rules version %s; this process has version %s (%s). It leaves such "
+            "work to a process with the request's rules for its first %d minutes, then gives its own contacts. "
+            "If the rules have changed, restart every process with the same files.",
             what,
             version,
             current_pack().version,
             "the files as they are now" if loaded else "the files it read before, as those now would not load",
+            OTHER_RULES_WAIT_MINUTES,
         )
     return False
 

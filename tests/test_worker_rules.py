@@ -3,6 +3,7 @@ the contacts the request was made with, not those the worker happened to start w
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 from collections.abc import Iterator
@@ -14,7 +15,8 @@ from flask import Flask
 
 from app import create_app
 from app.extensions import db
-from app.models import StoredRequest
+from app.models import StoredRequest, utcnow
+from app.pack import OTHER_RULES_WAIT_MINUTES
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP, load_contacts
 from support.database import database_settings, dispose
 from support.mail import FACILITATORS, SmtpServer
@@ -22,6 +24,8 @@ from support.pdf import pdf_text
 from support.submission import make_request, run_outbox
 
 # Children's social care's number in the shipped contacts (read from them), and one to change it to.
+# Made longer ago than a worker leaves a request made with other rules to one that has them.
+LEFT_LONG_ENOUGH = dt.timedelta(minutes=OTHER_RULES_WAIT_MINUTES, seconds=30)
 OLD_NUMBER = next(c.phone for c in load_contacts(DEFAULT_CONTACTS).contacts if c.id == "childrens_social_care")
 NEW_NUMBER = "0161 603 4777"
 
@@ -121,8 +125,9 @@ def test_a_worker_whose_files_have_not_changed_says_so_once_and_keeps_its_rules(
     apps: Any, rule_files: dict[str, str], tmp_path: Path, smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A worker given other files than the web app's (or never given the new ones) cannot take the
-    request's rules from them: it goes on with its own, and the log says to restart every process
-    with the same files, once for each pair of versions (not for every email)."""
+    request's rules from them: once no worker with them has taken the request in the time it is left
+    for one, it goes on with its own, and the log says to restart every process with the same files,
+    once for each pair of versions (not for every email)."""
     worker = apps(rule_files)
     newer = {setting: str(tmp_path / f"new-{Path(path).name}") for setting, path in rule_files.items()}
     for setting, path in rule_files.items():
@@ -130,8 +135,8 @@ def test_a_worker_whose_files_have_not_changed_says_so_once_and_keeps_its_rules(
     change_the_number(newer)
     web = apps(newer)
     with web.app_context():
-        make_request()
-        make_request()
+        make_request(now=utcnow() - LEFT_LONG_ENOUGH)
+        make_request(now=utcnow() - LEFT_LONG_ENOUGH)
     Path(rule_files["CONTACTS_PATH"]).touch()  # the worker's own files touched, their words the same
     smtp_server.start()
     with caplog.at_level(logging.WARNING):
@@ -141,7 +146,7 @@ def test_a_worker_whose_files_have_not_changed_says_so_once_and_keeps_its_rules(
     said = [record.getMessage() for record in caplog.records if "restart every process" in record.getMessage()]
     assert len(said) == 1, said
     assert f"made with rules version {web.extensions['space_to_think.pack'].version}" in said[0]
-    assert "(the files as they are now)" in said[0]
+    assert "(the files as they are now)" in said[0] and "for its first 15 minutes" in said[0]
     # Read again, the same: not said to be "now used" (regression review: "it now uses them, rules
     # version 9b9e904572e1 (it had 9b9e904572e1)").
     assert not [record.getMessage() for record in caplog.records if "now uses them" in record.getMessage()]
@@ -156,7 +161,7 @@ def test_rule_files_changed_into_a_broken_state_leave_the_worker_on_its_rules_se
     change_the_number(rule_files)
     web = apps(rule_files)
     with web.app_context():
-        make_request()
+        make_request(now=utcnow() - LEFT_LONG_ENOUGH)
     contacts = Path(rule_files["CONTACTS_PATH"])
     contacts.write_text(
         contacts.read_text(encoding="utf-8").replace(f"phone: {NEW_NUMBER}", "phone:"), encoding="utf-8"
@@ -189,3 +194,34 @@ def test_files_put_in_place_but_not_yet_restarted_with_are_not_taken_by_the_work
     body = acknowledgement(smtp_server)
     assert OLD_NUMBER in body and NEW_NUMBER not in body  # as the page the person saw, and its stamp
     assert not [record.getMessage() for record in caplog.records if "rule files" in record.getMessage()]
+
+
+@pytest.mark.real_pdf
+def test_two_servers_side_by_side_each_send_a_request_with_the_rules_it_was_made_with(
+    apps: Any, rule_files: dict[str, str], tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    """Found (rules maintainer's review): in a server-by-server restart, one server on the new
+    contacts and one still on the old, on one database, each request's PDF and acknowledgement gave
+    the number of whichever worker took it: a request made with the new rules went with the old
+    number, under the new rules' stamp. A worker leaves a request made with other rules to one that
+    has them (for 15 minutes), so each goes with its own."""
+    old_worker = apps(rule_files)
+    newer = {setting: str(tmp_path / f"new-{Path(path).name}") for setting, path in rule_files.items()}
+    for setting, path in rule_files.items():
+        shutil.copy(path, newer[setting])
+    change_the_number(newer)
+    new_server = apps(newer)
+    with new_server.app_context():
+        make_request()
+    smtp_server.start()
+    first = run_outbox(old_worker)  # the old server's worker looks first: it leaves it
+    assert first.pdfs_made == first.pdfs_failed == first.sent == 0, first
+    with old_worker.app_context():
+        [stored] = db.session.scalars(db.select(StoredRequest)).all()
+        assert stored.pdf is None and stored.pdf_attempts == 0
+    later = utcnow() + dt.timedelta(minutes=1)  # both due again, the new server's worker first
+    made = run_outbox(new_server, now=later)
+    assert made.pdfs_made == 1 and made.sent == 2, made
+    assert NEW_NUMBER in acknowledgement(smtp_server) and OLD_NUMBER not in acknowledgement(smtp_server)
+    stamped, pdf = the_request(new_server)
+    assert NEW_NUMBER in pdf_text(pdf) and stamped == new_server.extensions["space_to_think.pack"].version
