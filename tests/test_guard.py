@@ -4056,3 +4056,71 @@ def test_a_word_of_another_language_in_small_letters_is_not_made_a_name_by_the_w
     """Found (this session's full run): Romanian "și țară" (read as "tara") followed by a capitalised
     word of another language was listed as a name with it, once names took the word after them."""
     assert scan("Știință și țară Ąčęėįšųūž; Āēģīķļņ") == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("J Smith has not been in school.", "J Smith"),
+        ("Mr J Smith rang", "J Smith"),
+        ("TJ Smith is 7", "TJ Smith"),
+        ("KM Kowalski was seen", "KM Kowalski"),
+        ("Mark has been hitting the children.", "Mark"),
+        ("Grace said no.", "Grace"),
+        ("Will is 7.", "Will"),
+        ("I spoke to Summer.", "Summer"),
+        ("told Faith and her mum", "Faith"),
+        ("spoke to India about it", "India"),
+    ],
+)
+def test_names_written_with_an_initial_or_that_are_words_too_are_found_where_a_person_is_meant(
+    text: str, found: str
+) -> None:
+    """Found (identifying-data review): an initial and one of the commonest surnames without a
+    full stop ("J Smith"), two initials ("TJ Smith"), a name that is also a word starting a
+    sentence with what only a person does ("Mark has been hitting the children"), and a name
+    taken for a season or a place after "spoke to" ("I spoke to Summer.") went unwarned."""
+    assert ("person_name", found) in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "D Day was the 6th",
+        "GP Green said",
+        "YP Jones said",
+        "CP Plan agreed",
+        "the A Level results",
+        "E Coli",
+        "Will the family engage?",
+        "Grant has been approved.",
+        "Will has been read.",
+        "Hope is that things improve.",
+        "Mark it as done.",
+        "Chase the GP.",
+        "talked to Faith groups",
+        "we spoke about Summer holidays",
+        "spoke to Housing.",
+    ],
+)
+def test_initials_words_and_seasons_that_are_no_ones_name_are_still_not_names(text: str) -> None:
+    assert [kind for kind, _ in kinds(text) if kind == "person_name"] == [], kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("lives at 12 Acacia Green", "12 Acacia Green"),
+        ("lives at 4 Riverside Meadows", "4 Riverside Meadows"),
+        ("moved to 2 Salford Wharf", "2 Salford Wharf"),
+    ],
+)
+def test_streets_named_green_meadows_or_wharf_after_a_house_number_are_addresses(text: str, found: str) -> None:
+    """Found (identifying-data review): unwarned. Not "Green" after a given name: a surname."""
+    assert ("address", found) in kinds(text), kinds(text)
+    assert ("person_name", "Jayden Green") in kinds("Jayden Green is 7")
+
+
+def test_a_number_in_brackets_is_shown_without_its_opening_bracket() -> None:
+    """Found (identifying-data review): "EDT (0161 794 8888)" listed "(0161 794 8888", one bracket."""
+    assert kinds("EDT (0161 794 8888)") == [("phone", "0161 794 8888")]

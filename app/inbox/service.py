@@ -51,6 +51,7 @@ from ..requests.service import (
     journey_record,
     store_request,
     stored_findings,
+    without_the_partnerships_numbers,
 )
 from ..rules import JourneyState, evaluate
 from ..sessions import end_sessions_holding, when_expired
@@ -1488,7 +1489,7 @@ def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: st
     for the facilitators' own names, as their accounts give them (found, facilitators' review:
     "Anna: practitioner agreed to Tuesday" and "Spoke to Ben about it" were warned about)."""
     places = current_partnership().places
-    found = scan_with_cued_names(text, kinds, places)
+    found = without_the_partnerships_numbers({"text": scan_with_cued_names(text, kinds, places)}).get("text", [])
     if not found:
         return found
     # Each name on its own: words of two facilitators' names together are someone else's (found,

@@ -376,10 +376,14 @@ _NOT_AFTER_SOMETHING = r"(?<![\w\u00a3$\u20ac.,:/\-])"
 # After a house number, a space or a comma and a space ("12 Acacia Avenue", "12, acacia avenue":
 # found, review, a comma hid the address).
 _AFTER_A_HOUSE_NUMBER = r"(?:\s{0,3},)?\s{1,3}"
+# Street types that are a street's only after a house number ("12 Acacia Green", "4 Riverside
+# Meadows": found, identifying-data review), as surnames ("Jayden Green") or words elsewhere.
+_STREET_TYPES_AFTER_A_NUMBER = "Green|Meadows|Wharf|Approach|Heights"
 # A house number (12, 3b, 10-12), one to three capitalised words, a street type (any case).
 _ADDRESS = re.compile(
     rf"{_NOT_AFTER_SOMETHING}{_HOUSE_NUMBER}{_AFTER_A_HOUSE_NUMBER}"
-    rf"(?P<name>{_NAME_WORD}(?:\s{{1,3}}{_NAME_WORD}){{0,2}})\s{{1,3}}(?P<type>(?i:{_STREET_TYPES}))\.?(?![\w'\u2019])"
+    rf"(?P<name>{_NAME_WORD}(?:\s{{1,3}}{_NAME_WORD}){{0,2}})\s{{1,3}}"
+    rf"(?P<type>(?i:{_STREET_TYPES}|{_STREET_TYPES_AFTER_A_NUMBER}))\.?(?![\w'\u2019])"
 )
 # The same in lower case ("12 acacia avenue"): only the types above, and not when a word of the
 # "name" is an ordinary word (``_NOT_A_STREET_NAME``: "2 miles down the road"). After a house
@@ -1748,19 +1752,27 @@ def _national_insurance_numbers(text: str) -> Iterator[Finding]:
             yield _finding("national_insurance_number", match)
 
 
+def national_number(raw: str) -> str:
+    """A UK phone number as its national digits: "+44 (0)161 603 4500" and "0161-603 4500" both
+    give "01616034500"."""
+    raw = raw.strip().lstrip("(")
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if raw.startswith(("+", "00")):
+        rest = digits[4:] if digits.startswith("0044") else digits[2:]
+        if "(0)" in raw:
+            rest = rest[1:]
+        return "0" + rest
+    return digits
+
+
 def _phones(text: str) -> Iterator[Finding]:
     for match in _PHONE.finditer(text):
-        raw = match["number"]
-        digits = "".join(ch for ch in raw if ch.isdigit())
-        if raw.startswith(("+", "00")):
-            rest = digits[4:] if digits.startswith("0044") else digits[2:]
-            if "(0)" in raw:
-                rest = rest[1:]
-            national = "0" + rest
-        else:
-            national = digits
+        national = national_number(match["number"])
         if len(national) in (10, 11) and national[0] == "0" and national[1] in "1235789":
-            yield _finding("phone", match, group="number")
+            start = match.start("number")
+            if match["number"].startswith("(") and ")" not in match["number"]:
+                start += 1  # a number in brackets shown without the one bracket ("(0161 794 8888)": found, review)
+            yield Finding("phone", text[start : match.end("number")], REASONS["phone"], start, match.end("number"))
 
 
 def _emails(text: str) -> Iterator[Finding]:
@@ -2933,7 +2945,17 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
             or surname in _DAYS_OF_THE_WEEK
             or (_is_ordinary_word(surname) and surname not in _COMMON_SURNAMES_THAT_ARE_WORDS)
             or (before is not None and _plain(before[1]).rstrip(".,:;") in _LETTERED_THINGS)
-            or (match["stop"] is None and (match["initial"] in "AI" or _is_ordinary_word(surname)))
+            or (
+                match["stop"] is None
+                and (
+                    match["initial"] in "AI"
+                    or (_is_ordinary_word(surname) and surname not in _COMMON_SURNAMES_THAT_ARE_WORDS)
+                    or surname in _NOT_A_SURNAME_AFTER_A_BARE_INITIAL
+                    or match["initial"] in _NOT_INITIALS
+                    or match["initial"] in _ACRONYMS
+                    or match["initial"] in _WORDS_IN_CAPITALS
+                )
+            )
             or surname in _NOT_A_SURNAME_AFTER_AN_INITIAL
         ):
             continue
@@ -2945,6 +2967,7 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     yield from _introduced_names(text)
     yield from _initials(text)
     yield from _given_names(text)
+    yield from _word_names_spoken_to(text)
     yield from _names_the_text_says_are_names(text, places)
     yield from _names_all_in_one_case(text, _SMALL, places)
     yield from _names_all_in_one_case(text, _CAPITALS)
@@ -3110,10 +3133,14 @@ _APP_NEAR_BEFORE = re.compile(rf"(?<![\w'\u2019]){_APP_BEFORE}(?![\w])")
 # Without the full stop ("J Kowalski", "T Hughes": found, review), only a surname that is no word
 # at all, after a letter that is not "A" or "I" ("A Roblox account", "I Think").
 _INITIAL_AND_SURNAME = re.compile(
-    r"(?<![\w.'\u2019\-])(?P<initial>[A-Z])(?:(?P<stop>\.)\s{0,2}|\s{1,2})"
+    # Two initials without a full stop too ("JP Smith": found, identifying-data review), not an
+    # acronym ("GP", "YP", "SW"); and one of the commonest surnames after an initial ("J Smith").
+    r"(?<![\w.'\u2019\-])(?P<initial>[A-Z](?:(?=[A-Z]\s)[A-Z])?)(?:(?P<stop>(?<![A-Z]{2})\.)\s{0,2}|\s{1,2})"
     r"(?P<surname>[A-Z][a-z'\u2019]{1,24}(?:-[A-Z][a-z'\u2019]{1,24})?)"
     r"(?![\w'\u2019\-])"
 )
+# Surnames that are words, after a bare letter, that are seldom a name there ("D Day", "B Long").
+_NOT_A_SURNAME_AFTER_A_BARE_INITIAL = frozenset({"day", "long", "lord", "rose", "price", "rice", "bell", "wall"})
 # Germs written with their initial ("E Coli", "H. Pylori").
 _NOT_A_SURNAME_AFTER_AN_INITIAL = frozenset({"coli", "pylori", "aureus", "difficile", "diff", "strep", "tec"})
 # Initials someone is called by: "He goes by JJ", "Mum calls him AJ" (found, review: "known as
@@ -4511,6 +4538,7 @@ def _given_names(text: str) -> Iterator[Finding]:
             given in _A_GIVEN_NAME_OR_A_WORD
             and not _POSSESSIVE.match(text, end)  # "Grace's mum": a person's, wherever it is
             and not _in_a_list_of_names(text, end)  # "Siblings: Grace, Rose and Will"
+            and not _WHAT_ONLY_A_PERSON_DOES.match(text, end)  # "Mark has been hitting the children"
             and _SENTENCE_START.search(text, max(0, start - 24), start)
         ):
             continue
@@ -4535,6 +4563,39 @@ def _given_names(text: str) -> Iterator[Finding]:
         if surname_first is not None and _reads_as_a_surname_in_capitals(surname_first["surname"]):
             start = surname_first.start()
         yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
+
+
+# After a given name that is also a word, starting a sentence: what only a person does ("Mark
+# has been hitting the children", "Grace said no", "Will is 7"), so the name is meant. Found
+# (identifying-data review): such a name starting a sentence was never warned about.
+_WHAT_ONLY_A_PERSON_DOES = re.compile(
+    r"\s{1,3}(?:(?i:said|says|told|tells|disclosed|discloses|hit|hits|punched|kicked|slapped|pushed|shouted"
+    r"|screamed|cried|cries|lives|lived|stays|stayed|wants|wanted|refused|refuses|admitted|denied|attends"
+    r"|attended|ran\s{1,3}away|went\s{1,3}missing|goes\s{1,3}missing)(?![\w'\u2019])"
+    r"|(?i:has|had)\s{1,3}been\s{1,3}(?i:[a-z]{2,20}ing)(?![\w'\u2019])"
+    r"|(?i:is|was)\s{1,3}(?:\d{1,2}(?!\d)|(?i:scared|frightened|afraid|upset|crying|missing)(?![\w'\u2019])))"
+)
+
+
+# A given name taken for something else when alone ("Summer", "Faith", "River", "India":
+# _NOT_A_GIVEN_NAME), after a word for speaking to or seeing someone, then nothing more of a
+# name or a thing ("I spoke to Summer.", "told Faith and her mum"; not "talked to Faith groups",
+# "saw River Irwell"). Found (identifying-data review): "I spoke to Summer." went unwarned.
+_SPOKEN_TO_A_NAME = re.compile(
+    r"(?<![\w'\u2019])(?i:spoke|speak|speaking|talked|talking)\s{1,3}(?i:to|with)\s{1,3}(?P<name>[A-Z][a-z]{2,24})"
+    r"(?=\s{0,3}(?:[.,;:!?)]|$)|\s{1,3}(?i:and|about|today|yesterday|again|alone|on\s{1,3}her|on\s{1,3}his)"
+    r"(?![\w'\u2019]))"
+    r"|(?<![\w'\u2019])(?i:told|asked|visited|met\s{1,3}with)\s{1,3}(?P<seen>[A-Z][a-z]{2,24})"
+    r"(?=\s{0,3}(?:[.,;:!?)]|$)|\s{1,3}(?i:and|about|today|yesterday|again|alone)(?![\w'\u2019]))"
+)
+
+
+def _word_names_spoken_to(text: str) -> Iterator[Finding]:
+    for match in _SPOKEN_TO_A_NAME.finditer(text):
+        group = "name" if match["name"] is not None else "seen"
+        name = match[group]
+        if name in _NOT_A_GIVEN_NAME and name.lower() not in _MONTHS and name != "Christian":
+            yield Finding("person_name", name, REASONS["person_name"], match.start(group), match.end(group))
 
 
 # A surname in capitals before the given name and a comma, as records list people ("NOWAK,

@@ -105,7 +105,31 @@ def guarded_texts(details: Mapping[str, Any], debrief: bool = False) -> dict[str
 
 def identifying_findings(details: Mapping[str, Any], debrief: bool = False) -> dict[str, list[Any]]:
     """What the guard finds in the request's free text as it will be stored, by field name."""
-    return scan_fields(guarded_texts(details, debrief), fields.GUARDED_TEXT, current_partnership().places)
+    found = scan_fields(guarded_texts(details, debrief), fields.GUARDED_TEXT, current_partnership().places)
+    return without_the_partnerships_numbers(found)
+
+
+def partnership_numbers() -> frozenset[str]:
+    """The phone numbers of the services this tool sends people to (the contacts file), as national
+    digits (``guard.national_number``)."""
+    return frozenset(guard.national_number(contact.phone) for contact in current_contacts().contacts if contact.phone)
+
+
+def without_the_partnerships_numbers(findings: Mapping[str, list[Any]]) -> dict[str, list[Any]]:
+    """``findings`` (by field) less the phone numbers that are a service's this tool sends people to:
+    found (identifying-data review), "I rang the Bridge on 0161 603 4500" and "EDT (0161 794 8888)",
+    the numbers the tool itself gives, were warned about as "a family's phone number": a warning
+    given for nothing is one people learn to click past."""
+    numbers = partnership_numbers()
+    kept = {
+        name: [
+            finding
+            for finding in found
+            if finding.kind != "phone" or guard.national_number(finding.text) not in numbers
+        ]
+        for name, found in findings.items()
+    }
+    return {name: found for name, found in kept.items() if found}
 
 
 def identifying_check(findings: Mapping[str, list[Any]], confirmed: bool) -> dict[str, Any]:
@@ -119,7 +143,7 @@ def identifying_check(findings: Mapping[str, list[Any]], confirmed: bool) -> dic
 def stored_findings(stored: Mapping[str, Any]) -> dict[str, list[Any]]:
     """What the guard finds in stored details' free text (an import's, already in stored form)."""
     texts = {name: str(stored.get(name) or "") for name in fields.GUARDED_TEXT}
-    return scan_fields(texts, fields.GUARDED_TEXT, current_partnership().places)
+    return without_the_partnerships_numbers(scan_fields(texts, fields.GUARDED_TEXT, current_partnership().places))
 
 
 def guarded_fingerprint(details: Mapping[str, Any], debrief: bool = False) -> str:
@@ -157,20 +181,26 @@ GUARD_CODE = _guard_code()
 
 @functools.lru_cache(maxsize=8)
 def _guard_version(
-    places: frozenset[str], boroughs: frozenset[str] = frozenset(), hospitals: frozenset[str] = frozenset()
+    places: frozenset[str],
+    boroughs: frozenset[str] = frozenset(),
+    hospitals: frozenset[str] = frozenset(),
+    numbers: frozenset[str] = frozenset(),
 ) -> str:
     digest = hashlib.sha256(GUARD_CODE)
     digest.update(json.dumps(sorted(places), ensure_ascii=False).encode("utf-8"))
     if boroughs or hospitals:
         digest.update(json.dumps([sorted(boroughs), sorted(hospitals)], ensure_ascii=False).encode("utf-8"))
+    if numbers:
+        digest.update(json.dumps(sorted(numbers)).encode("utf-8"))
     return digest.hexdigest()[:32]
 
 
 def guard_version() -> str:
     """This version of the identifying-data check, with the area's place names, which of them are
-    whole boroughs and the names of its hospitals (``GUARD_FILES``)."""
+    whole boroughs and the names of its hospitals (``GUARD_FILES``), and the services' phone
+    numbers, which it does not warn about (``partnership_numbers``)."""
     places = current_partnership().places
-    return _guard_version(frozenset(places), places.boroughs, places.hospitals)
+    return _guard_version(frozenset(places), places.boroughs, places.hospitals, partnership_numbers())
 
 
 def guard_record(
