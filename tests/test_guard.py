@@ -4124,3 +4124,33 @@ def test_streets_named_green_meadows_or_wharf_after_a_house_number_are_addresses
 def test_a_number_in_brackets_is_shown_without_its_opening_bracket() -> None:
     """Found (identifying-data review): "EDT (0161 794 8888)" listed "(0161 794 8888", one bracket."""
     assert kinds("EDT (0161 794 8888)") == [("phone", "0161 794 8888")]
+
+
+@pytest.mark.parametrize(
+    "text, kind, found",
+    [
+        ("jayden.smith[at]gmail.com", "email", "jayden.smith[at]gmail.com"),
+        ("email jayden.smith @ gmail.com", "email", "jayden.smith @ gmail.com"),
+        ("jo (at) mail (dot) com", "email", "jo (at) mail (dot) com"),
+        ("crime ref CR/012345/25", "record_number", "CR/012345/25"),
+        ("crime number CR123456/25", "record_number", "CR123456/25"),
+        ("child's ID is 1234567", "record_number", "1234567"),
+        ("instagram jaydengirl_07", "person_name", "jaydengirl_07"),
+        ("Instagram: jaydengirl_07", "person_name", "jaydengirl_07"),
+        ("facebook.com/jayden.smith", "person_name", "facebook.com/jayden.smith"),
+        ("https://www.tiktok.com/@kayla_x", "person_name", "https://www.tiktok.com/@kayla_x"),
+    ],
+)
+def test_addresses_references_and_profiles_written_in_more_ways_are_found(text: str, kind: str, found: str) -> None:
+    """Found (identifying-data review): an email address written out ("[at]", " @ "), a crime
+    reference with letters and slashes, "ID is 1234567", a username after "Instagram" (its "insta"
+    was read as the app, leaving "gram" as the username) and a profile's address went unwarned."""
+    assert (kind, found) in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["meet @ 10am at the hub", "she is @ school", "the meeting is at 3pm (at) the hub", "Instagram: CEOP report made"],
+)
+def test_an_at_sign_or_an_app_named_before_ordinary_words_is_not_an_address_or_a_username(text: str) -> None:
+    assert kinds(text) == [], kinds(text)

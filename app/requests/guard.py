@@ -1546,8 +1546,10 @@ def _real_day_month(day: int, month: int) -> bool:
 _RECORD_NUMBER = re.compile(
     r"(?i:\b(?:case|record|client|child|person|patient|hospital|mosaic|lcs|liquidlogic|eclipse|ehm|"
     r"systmone|emis|rio|upn|uln|pupil|ref|reference|id|number|no|mrn|crn|urn|pnc|crime|incident|log)\b\.?)"
-    r"(?:\s{0,3}(?i:id|no|number|ref|reference)\b\.?)?\s{0,3}[:#]?\s{0,3}"
-    r"(?P<number>[A-Z]{0,3}\d{5,20}[A-Z]?|\d{1,4}/\d{4,10}(?:/\d{2,4})?[A-Z]?|\d{5,10}/\d{2,4}"
+    r"(?:\s{0,3}(?i:id|no|number|ref|reference)\b\.?)?(?:\s{1,3}(?i:is|was))?\s{0,3}[:#]?\s{0,3}"
+    # With letters and slashes too ("crime ref CR/012345/25", "CR123456/25": identifying-data review).
+    r"(?P<number>[A-Z]{0,3}\d{5,10}/\d{2,4}|[A-Z]{1,4}/\d{4,10}(?:/\d{2,4})?"
+    r"|[A-Z]{0,3}\d{5,20}[A-Z]?|\d{1,4}/\d{4,10}(?:/\d{2,4})?[A-Z]?|\d{5,10}/\d{2,4}"
     # Joined by a hyphen ("23-45678", "1234-5678"), not two years ("2023-2024": a school year).
     r"|(?!(?:19|20)\d\d-(?:19|20)\d\d(?!\d))\d{1,8}-\d{4,10}"
     # A system's letters first ("CSC-448812", "CP-2024-0117", "GMP-23-112233": identifying-data review).
@@ -1775,7 +1777,20 @@ def _phones(text: str) -> Iterator[Finding]:
             yield Finding("phone", text[start : match.end("number")], REASONS["phone"], start, match.end("number"))
 
 
+# An email address written so that it is not one to a machine ("jayden.smith[at]gmail.com",
+# "jayden.smith @ gmail.com", "jo (at) mail (dot) com"): found, identifying-data review.
+_EMAIL_WRITTEN_OUT = re.compile(
+    r"(?<![\w.+\-])[A-Za-z0-9][\w.+\-]{0,63}"
+    r"(?:\s{0,3}(?:\[\s{0,2}(?i:at)\s{0,2}\]|\(\s{0,2}(?i:at)\s{0,2}\))\s{0,3}|\s{1,3}@\s{0,3}|\s{0,3}@\s{1,3})"
+    r"[A-Za-z0-9][\w\-]{0,62}"
+    r"(?:(?:\s{0,3}(?:\[\s{0,2}(?i:dot)\s{0,2}\]|\(\s{0,2}(?i:dot)\s{0,2}\))\s{0,3}|\.)[A-Za-z0-9][\w\-]{0,62}){1,4}"
+    r"(?![\w\-])"
+)
+
+
 def _emails(text: str) -> Iterator[Finding]:
+    for match in _EMAIL_WRITTEN_OUT.finditer(text):
+        yield Finding("email", match[0], REASONS["email"], match.start(), match.end())
     for match in EMAIL_ADDRESS.finditer(text):
         yield _finding("email", match)
 
@@ -3054,9 +3069,14 @@ _APP_BEFORE = (
 )
 _USERNAME = re.compile(
     r"(?<![\w.@])@(?P<at>[A-Za-z0-9_](?:[A-Za-z0-9_]|\.(?=[A-Za-z0-9_])){1,29})(?![\w@])"
-    rf"|(?<![\w'\u2019])(?P<app>{_APP_BEFORE})\s{{0,3}}(?:(?i:she|he|they)\s{{1,3}})?"
+    # (The app's whole name: "insta" in "Instagram" left "gram" as its username, and the name
+    # after "Instagram:" was never looked at: found, identifying-data review.)
+    rf"|(?<![\w'\u2019])(?P<app>{_APP_BEFORE})(?![A-Za-z])\s{{0,3}}(?:(?i:she|he|they)\s{{1,3}})?"
     r"(?:(?P<naming>(?i:name|username|handle|gamertag|tag|id)\s{0,3})|(?i:account|is|was|are|called|as)\s{0,3}){0,3}"
     r"[:\-\u2013]?\s{0,3}['\"\u2018\u201c]?(?P<named>[A-Za-z_](?:[A-Za-z0-9_]|\.(?=[A-Za-z0-9_])){2,29})(?![\w@])"
+    # A profile's address: "facebook.com/jayden.smith", "instagram.com/jaydengirl_07", "tiktok.com/@kay".
+    r"|(?<![\w.])(?P<profile>(?i:(?:https?://)?(?:www\.|m\.)?(?:facebook|fb|instagram|tiktok|twitter|x|snapchat"
+    r"|youtube|twitch)\.com)/@?[A-Za-z0-9_](?:[A-Za-z0-9_]|\.(?=[A-Za-z0-9_])){1,49})(?![\w@])"
 )
 USERNAME_REASON = (
     "This looks like a social media or gaming username. A username can identify a child or family, "
@@ -3066,7 +3086,9 @@ USERNAME_REASON = (
 
 def _usernames(text: str) -> Iterator[Finding]:
     for match in _USERNAME.finditer(text):
-        if match["at"] is not None:
+        if match["profile"] is not None:
+            yield Finding("person_name", match["profile"], USERNAME_REASON, match.start(), match.end())
+        elif match["at"] is not None:
             name = match["at"]
             before_app = _APP_NEAR_BEFORE.search(text, max(0, match.start() - 40), match.start())
             if name[0].isdigit() or not (any(char in name for char in "0123456789_.") or before_app):
