@@ -3190,3 +3190,34 @@ def test_the_request_page_moves_focus_where_its_banners_lead_and_announces_refus
     assert "so it was not changed again" in shown.split('aria-labelledby="important-banner-title"', 1)[1]
     # Nothing just done: the sign-in's end alone is not an alert (tests/test_inbox_sign_in_ends.py).
     assert 'role="alert" aria-labelledby="important-banner-title"' not in text(client.get("/inbox"))
+
+
+def test_a_requests_page_says_whether_it_was_made_with_the_rules_in_use_now(app: Flask) -> None:
+    """Found (rules maintainer's review): the request's page gave its rules version as a bare code,
+    with nothing to say whether the questions or contacts had changed since it was made."""
+    import dataclasses
+
+    from app.pack import PACK_KEY
+    from support.hardening import signed_in
+
+    with app.app_context():
+        reference = make_request().request.reference
+    client = signed_in(app)
+
+    def rules_shown() -> str:
+        page = client.get(f"/inbox/requests/{reference}").get_data(as_text=True)
+        found = re.search(r"<dd[^>]*data-rules-version>(.*?)</dd>", page, re.S)
+        assert found, "no rules version on the page"
+        return " ".join(found[1].split())
+
+    version = app.extensions[PACK_KEY].version
+    assert rules_shown() == f"{version} (the rules in use now)"
+    pack = app.extensions[PACK_KEY]
+    app.extensions[PACK_KEY] = dataclasses.replace(pack, version="updated00000")
+    try:
+        assert rules_shown() == (
+            f"{version} (earlier rules: the questions, or the contacts they give, have changed since this request "
+            "was made)"
+        )
+    finally:
+        app.extensions[PACK_KEY] = pack

@@ -1324,6 +1324,7 @@ def render_request_page(
         "inbox/request.html",
         stored=stored,
         document=document,
+        rules_now=current_pack().version,
         sections=request_sections(document),
         assigned=assigned,
         notes=service.triage_notes(stored),
