@@ -1139,3 +1139,18 @@ def test_a_page_of_a_question_an_update_took_out_sent_leads_to_the_question_to_a
     assert "The questions have changed since you started. Answer this one to carry on" in page_text(
         walker.follow(sent.location)
     )
+
+
+def test_a_multiple_answer_an_update_took_an_option_out_of_is_asked_again_with_the_rest_ticked(
+    walker: Walker, client: FlaskClient
+) -> None:
+    """Found (rules maintainer's review): criteria "stuck" and one the update took out, asked
+    again after the restart: "stuck" was unticked too, so the person had to remember it."""
+    walker.walk(TO_P)
+    with client.session_transaction() as session:  # as if the pack had taken out one option chosen
+        session[ANSWERS_KEY] = {**session[ANSWERS_KEY], "criteria": ["stuck", "an_option_taken_out"]}
+    response = walker.get("/result")
+    assert path_of(response.location) == "/questions/criteria"
+    page = walker.follow(response.location)
+    assert "This question has changed since you answered it" in page_text(page)
+    assert checked_values(page) == ["stuck"]

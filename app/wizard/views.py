@@ -301,6 +301,14 @@ def _shown_answer(asked: Question, state: JourneyState) -> dict[str, Any]:
     step = state.step(asked.id)
     if step is not None:
         return initial_data(asked, step.value)
+    held = current_answers().get(asked.id)
+    if asked.kind == "multiple" and isinstance(held, list):
+        # An answer the rules no longer take as a whole (an update took out one of its options):
+        # asked again with the options still offered ticked. Found (rules maintainer's review):
+        # "needs" was unticked with "lived experience", which the update took out.
+        kept = [value for value in held if isinstance(value, str) and asked.option(value) is not None]
+        if kept:
+            return initial_data(asked, kept)
     suggested = state.suggested(asked.id)
     value = (list(suggested) if asked.kind == "multiple" else suggested[0]) if suggested else None
     return initial_data(asked, value)
