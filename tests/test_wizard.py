@@ -1154,3 +1154,23 @@ def test_a_multiple_answer_an_update_took_an_option_out_of_is_asked_again_with_t
     page = walker.follow(response.location)
     assert "This question has changed since you answered it" in page_text(page)
     assert checked_values(page) == ["stuck"]
+
+
+def test_a_kept_question_page_carries_each_persons_own_answer_as_shown(client: FlaskClient, app: Flask) -> None:
+    """Found (regression review): the same ticks are shown for an answer given and for one an update
+    took an option out of, and the page kept for one person was given to the other with the first
+    one's answer digest: the second person's answer was refused as "changed in another tab"."""
+    other = Walker(app.test_client())
+    for walker in (Walker(client), other):
+        walker.walk(TO_P)
+    with client.session_transaction() as session:
+        session[ANSWERS_KEY] = {**session[ANSWERS_KEY], "criteria": ["stuck", "an_option_taken_out"]}
+    walker = Walker(client)
+    walker.follow(walker.get("/result").location)  # asked again, saying so
+    first = walker.get("/questions/criteria")  # and again: "stuck" ticked, the page kept
+    other.answer("criteria", ["stuck"])
+    second = other.get("/questions/criteria")
+    assert checked_values(first) == checked_values(second) == ["stuck"]
+    assert answer_shown_on(first) != answer_shown_on(second)
+    sent = other.post("/questions/criteria", {"answer": ["stuck", "debrief"], "answer_shown": answer_shown_on(second)})
+    assert sent.status_code == 302, page_text(sent)

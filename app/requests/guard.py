@@ -378,12 +378,14 @@ _NOT_AFTER_SOMETHING = r"(?<![\w\u00a3$\u20ac.,:/\-])"
 _AFTER_A_HOUSE_NUMBER = r"(?:\s{0,3},)?\s{1,3}"
 # Street types that are a street's only after a house number ("12 Acacia Green", "4 Riverside
 # Meadows": found, identifying-data review), as surnames ("Jayden Green") or words elsewhere.
-_STREET_TYPES_AFTER_A_NUMBER = "Green|Meadows|Wharf|Approach|Heights"
+_STREET_TYPES_AFTER_A_NUMBER = "Green|Meadows|Wharf|Heights"
 # A house number (12, 3b, 10-12), one to three capitalised words, a street type (any case).
 _ADDRESS = re.compile(
     rf"{_NOT_AFTER_SOMETHING}{_HOUSE_NUMBER}{_AFTER_A_HOUSE_NUMBER}"
     rf"(?P<name>{_NAME_WORD}(?:\s{{1,3}}{_NAME_WORD}){{0,2}})\s{{1,3}}"
-    rf"(?P<type>(?i:{_STREET_TYPES}|{_STREET_TYPES_AFTER_A_NUMBER}))\.?(?![\w'\u2019])"
+    rf"(?P<type>(?i:{_STREET_TYPES})|(?i:{_STREET_TYPES_AFTER_A_NUMBER})"
+    # (not a count of things: "2 Village Green meetings": regression review)
+    r"(?!\s{1,3}(?i:meetings?|sessions?|groups?|events?|days?|visits?|clubs?)(?![\w'\u2019])))\.?(?![\w'\u2019])"
 )
 # The same in lower case ("12 acacia avenue"): only the types above, and not when a word of the
 # "name" is an ordinary word (``_NOT_A_STREET_NAME``: "2 miles down the road"). After a house
@@ -1546,9 +1548,10 @@ def _real_day_month(day: int, month: int) -> bool:
 _RECORD_NUMBER = re.compile(
     r"(?i:\b(?:case|record|client|child|person|patient|hospital|mosaic|lcs|liquidlogic|eclipse|ehm|"
     r"systmone|emis|rio|upn|uln|pupil|ref|reference|id|number|no|mrn|crn|urn|pnc|crime|incident|log)\b\.?)"
-    r"(?:\s{0,3}(?i:id|no|number|ref|reference)\b\.?)?(?:\s{1,3}(?i:is|was))?\s{0,3}[:#]?\s{0,3}"
-    # With letters and slashes too ("crime ref CR/012345/25", "CR123456/25": identifying-data review).
-    r"(?P<number>[A-Z]{0,3}\d{5,10}/\d{2,4}|[A-Z]{1,4}/\d{4,10}(?:/\d{2,4})?"
+    r"(?:\s{0,3}(?i:id|no|number|ref|reference)\b\.?)?\s{0,3}[:#]?\s{0,3}"
+    # With letters and slashes too ("crime ref CR/012345/25", "CR123456/25", "GMP/25/123456":
+    # identifying-data review).
+    r"(?P<number>[A-Z]{0,3}\d{5,10}/\d{2,4}|[A-Z]{1,4}/\d{4,10}(?:/\d{2,4})?|[A-Z]{1,4}/\d{2}/\d{4,10}"
     r"|[A-Z]{0,3}\d{5,20}[A-Z]?|\d{1,4}/\d{4,10}(?:/\d{2,4})?[A-Z]?|\d{5,10}/\d{2,4}"
     # Joined by a hyphen ("23-45678", "1234-5678"), not two years ("2023-2024": a school year).
     r"|(?!(?:19|20)\d\d-(?:19|20)\d\d(?!\d))\d{1,8}-\d{4,10}"
@@ -1560,6 +1563,8 @@ _RECORD_NUMBER = re.compile(
     # ("crime ref 06/123456/24", "PNC ID 24/123456X", above), or a hyphen ("Case no: 23-45678": found, review).
     r"|(?<![\w/\-])(?i:mrn|crn|urn|pnc|upn)(?P<joined>\d{5,20}[A-Z]?)(?![\w/\-])"
     r"|(?<![\w/\-])(?i:log)\s{0,3}(?i:no\.?|number)?\s{0,3}(?P<log>\d{3,4})(?=\s{1,3}(?i:of|from|on|dated)\b)"
+    # "ID is 1234567" (found, identifying-data review); not "number is 07700 900982", a phone's.
+    r"|(?<![\w/\-])(?i:id)\s{1,3}(?i:is|was)\s{1,3}(?P<id_is>[A-Z]{0,3}\d{5,20}[A-Z]?)(?![\w/\-])"
 )
 # Numbers that are not a child's or a family's: an online meeting's ("Teams meeting ID:
 # 34567890123") and the practitioner's own staff number ("Staff no. 104522": found, review).
@@ -1590,7 +1595,7 @@ VEHICLE_REASON = (
 
 def _record_numbers(text: str) -> Iterator[Finding]:
     for match in _RECORD_NUMBER.finditer(text):
-        group = next(name for name in ("number", "joined", "log", "upn") if match[name] is not None)
+        group = next(name for name in ("number", "joined", "log", "upn", "id_is") if match[name] is not None)
         number_at = match.start(group)
         if group == "number" and _A_MEETING_BEFORE.search(text, max(0, number_at - 80), number_at):
             continue  # "Teams meeting ID: 34567890123": an online meeting's, not a record's
@@ -1782,8 +1787,12 @@ def _phones(text: str) -> Iterator[Finding]:
 _EMAIL_WRITTEN_OUT = re.compile(
     r"(?<![\w.+\-])[A-Za-z0-9][\w.+\-]{0,63}"
     r"(?:\s{0,3}(?:\[\s{0,2}(?i:at)\s{0,2}\]|\(\s{0,2}(?i:at)\s{0,2}\))\s{0,3}|\s{1,3}@\s{0,3}|\s{0,3}@\s{1,3})"
-    r"[A-Za-z0-9][\w\-]{0,62}"
-    r"(?:(?:\s{0,3}(?:\[\s{0,2}(?i:dot)\s{0,2}\]|\(\s{0,2}(?i:dot)\s{0,2}\))\s{0,3}|\.)[A-Za-z0-9][\w\-]{0,62}){1,4}"
+    r"[A-Za-z][\w\-]{0,62}"
+    r"(?:(?:\s{0,3}(?:\[\s{0,2}(?i:dot)\s{0,2}\]|\(\s{0,2}(?i:dot)\s{0,2}\))\s{0,3}|\.)[A-Za-z][\w\-]{0,62}){0,3}"
+    # Ending in a top-level domain people's addresses have, in small letters: not "Meeting @ 10.30",
+    # "Mum @ home.Dad @ work" or "Session @ St.Marys" (found, regression review).
+    r"(?:\s{0,3}(?:\[\s{0,2}(?i:dot)\s{0,2}\]|\(\s{0,2}(?i:dot)\s{0,2}\))\s{0,3}|\.)"
+    r"(?:com|org|net|uk|io|me|info|biz|edu|gov|ie|eu|us|de|fr|es|it|pl|ro|lt|lv|pk|in|ng|za|au|ca|nz)"
     r"(?![\w\-])"
 )
 
@@ -2964,8 +2973,7 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
                 match["stop"] is None
                 and (
                     match["initial"] in "AI"
-                    or (_is_ordinary_word(surname) and surname not in _COMMON_SURNAMES_THAT_ARE_WORDS)
-                    or surname in _NOT_A_SURNAME_AFTER_A_BARE_INITIAL
+                    or (_is_ordinary_word(surname) and surname not in _SURNAMES_AFTER_A_BARE_INITIAL)
                     or match["initial"] in _NOT_INITIALS
                     or match["initial"] in _ACRONYMS
                     or match["initial"] in _WORDS_IN_CAPITALS
@@ -3074,6 +3082,7 @@ _USERNAME = re.compile(
     rf"|(?<![\w'\u2019])(?P<app>{_APP_BEFORE})(?![A-Za-z])\s{{0,3}}(?:(?i:she|he|they)\s{{1,3}})?"
     r"(?:(?P<naming>(?i:name|username|handle|gamertag|tag|id)\s{0,3})|(?i:account|is|was|are|called|as)\s{0,3}){0,3}"
     r"[:\-\u2013]?\s{0,3}['\"\u2018\u201c]?(?P<named>[A-Za-z_](?:[A-Za-z0-9_]|\.(?=[A-Za-z0-9_])){2,29})(?![\w@])"
+    r"(?![\w.]{0,40}/)"  # (a profile's address, below: "Facebook: facebook.com/kayleigh.smith")
     # A profile's address: "facebook.com/jayden.smith", "instagram.com/jaydengirl_07", "tiktok.com/@kay".
     r"|(?<![\w.])(?P<profile>(?i:(?:https?://)?(?:www\.|m\.)?(?:facebook|fb|instagram|tiktok|twitter|x|snapchat"
     r"|youtube|twitch)\.com)/@?[A-Za-z0-9_](?:[A-Za-z0-9_]|\.(?=[A-Za-z0-9_])){1,49})(?![\w@])"
@@ -3084,9 +3093,17 @@ USERNAME_REASON = (
 )
 
 
+_A_SITES_OWN_PAGE = re.compile(
+    r"\.com/@?(?i:home|watch|shorts|groups|pages|events|hashtag|search|explore|login|share|sharer|help|about|policies"
+    r"|privacy|settings|results|channel|c|user|reel|reels|p|stories|live|feed|messages|notifications)$"
+)
+
+
 def _usernames(text: str) -> Iterator[Finding]:
     for match in _USERNAME.finditer(text):
         if match["profile"] is not None:
+            if _A_SITES_OWN_PAGE.search(match["profile"]):
+                continue  # "youtube.com/watch", "x.com/home": a site's page, not someone's
             yield Finding("person_name", match["profile"], USERNAME_REASON, match.start(), match.end())
         elif match["at"] is not None:
             name = match["at"]
@@ -3161,8 +3178,25 @@ _INITIAL_AND_SURNAME = re.compile(
     r"(?P<surname>[A-Z][a-z'\u2019]{1,24}(?:-[A-Z][a-z'\u2019]{1,24})?)"
     r"(?![\w'\u2019\-])"
 )
-# Surnames that are words, after a bare letter, that are seldom a name there ("D Day", "B Long").
-_NOT_A_SURNAME_AFTER_A_BARE_INITIAL = frozenset({"day", "long", "lord", "rose", "price", "rice", "bell", "wall"})
+# The commonest surnames that are words, and seldom a thing after a bare letter ("J Smith", "K
+# Brown"; not "D Day", "F Ward", "D Hall", "B Long": found, regression review).
+_SURNAMES_AFTER_A_BARE_INITIAL = frozenset(
+    {
+        "smith",
+        "jones",
+        "brown",
+        "taylor",
+        "wright",
+        "walker",
+        "turner",
+        "white",
+        "baker",
+        "cook",
+        "khan",
+        "moore",
+        "shaw",
+    }
+)
 # Germs written with their initial ("E Coli", "H. Pylori").
 _NOT_A_SURNAME_AFTER_AN_INITIAL = frozenset({"coli", "pylori", "aureus", "difficile", "diff", "strep", "tec"})
 # Initials someone is called by: "He goes by JJ", "Mum calls him AJ" (found, review: "known as
@@ -4560,7 +4594,8 @@ def _given_names(text: str) -> Iterator[Finding]:
             given in _A_GIVEN_NAME_OR_A_WORD
             and not _POSSESSIVE.match(text, end)  # "Grace's mum": a person's, wherever it is
             and not _in_a_list_of_names(text, end)  # "Siblings: Grace, Rose and Will"
-            and not _WHAT_ONLY_A_PERSON_DOES.match(text, end)  # "Mark has been hitting the children"
+            # "Mark has been hitting the children" (not "Grant has been helping with the rent")
+            and not (given != "Grant" and _WHAT_ONLY_A_PERSON_DOES.match(text, end))
             and _SENTENCE_START.search(text, max(0, start - 24), start)
         ):
             continue
@@ -4595,7 +4630,8 @@ _WHAT_ONLY_A_PERSON_DOES = re.compile(
     r"|screamed|cried|cries|lives|lived|stays|stayed|wants|wanted|refused|refuses|admitted|denied|attends"
     r"|attended|ran\s{1,3}away|went\s{1,3}missing|goes\s{1,3}missing)(?![\w'\u2019])"
     r"|(?i:has|had)\s{1,3}been\s{1,3}(?i:[a-z]{2,20}ing)(?![\w'\u2019])"
-    r"|(?i:is|was)\s{1,3}(?:\d{1,2}(?!\d)|(?i:scared|frightened|afraid|upset|crying|missing)(?![\w'\u2019])))"
+    r"|(?i:is|was)\s{1,3}(?:\d{1,2}(?!\d)(?=\s{0,3}(?:[.,;:!?)]|$|(?i:and|years?|yrs?|y/?o|now)\b))"
+    r"|(?i:scared|frightened|afraid|upset|crying|missing)(?![\w'\u2019])))"
 )
 
 
@@ -4607,16 +4643,21 @@ _SPOKEN_TO_A_NAME = re.compile(
     r"(?<![\w'\u2019])(?i:spoke|speak|speaking|talked|talking)\s{1,3}(?i:to|with)\s{1,3}(?P<name>[A-Z][a-z]{2,24})"
     r"(?=\s{0,3}(?:[.,;:!?)]|$)|\s{1,3}(?i:and|about|today|yesterday|again|alone|on\s{1,3}her|on\s{1,3}his)"
     r"(?![\w'\u2019]))"
-    r"|(?<![\w'\u2019])(?i:told|asked|visited|met\s{1,3}with)\s{1,3}(?P<seen>[A-Z][a-z]{2,24})"
+    r"|(?<![\w'\u2019])(?i:told|asked|met\s{1,3}with)\s{1,3}(?P<seen>[A-Z][a-z]{2,24})"
     r"(?=\s{0,3}(?:[.,;:!?)]|$)|\s{1,3}(?i:and|about|today|yesterday|again|alone)(?![\w'\u2019]))"
 )
+
+
+# Of those, the ones people are called: not a place ("visited Chester", "spoke to Leigh" about a
+# town), a month or a service ("spoke to Sky about the bill"): found, regression review.
+_SEASONS_AND_VIRTUES_AS_NAMES = frozenset({"Summer", "Autumn", "Winter", "Faith", "River", "Amber"})
 
 
 def _word_names_spoken_to(text: str) -> Iterator[Finding]:
     for match in _SPOKEN_TO_A_NAME.finditer(text):
         group = "name" if match["name"] is not None else "seen"
         name = match[group]
-        if name in _NOT_A_GIVEN_NAME and name.lower() not in _MONTHS and name != "Christian":
+        if name in _SEASONS_AND_VIRTUES_AS_NAMES:
             yield Finding("person_name", name, REASONS["person_name"], match.start(group), match.end(group))
 
 
@@ -5277,7 +5318,10 @@ def _with_the_same_names_elsewhere(text: str, kept: list[Finding], places: Abstr
     for finding in kept:
         if finding.kind != "person_name":
             continue
-        for word in _WORD_AS_A_NAME_IS_WRITTEN.findall(finding.text):
+        # Of a profile's address, its last part: not the site ("facebook.com/kay.smith": "Facebook"
+        # elsewhere was then taken for a name too, regression review).
+        written = finding.text.rsplit("/", 1)[-1] if finding.reason == USERNAME_REASON else finding.text
+        for word in _WORD_AS_A_NAME_IS_WRITTEN.findall(written):
             name = _without_possessive(word)
             for part in (name, *(name.split("-") if "-" in name else ())):
                 how = _how_a_name_is_looked_for(part, places)

@@ -357,7 +357,11 @@ def render_question(
 
     if form is not None:
         return render_template("wizard/question.html", **context()), status
-    key = repr((asked.id, state.mode, _shown_answer(asked, state), suggested, back_url, action_url, notice))
+    # The answer's digest too: the same ticks are shown for an answer given and for one the rules no
+    # longer take whole (``_shown_answer``), whose digests differ (found, regression review: one
+    # person's page, kept, refused the other's answer as "changed in another tab").
+    shown = (_shown_answer(asked, state), answer_shown(state, asked))
+    key = repr((asked.id, state.mode, shown, suggested, back_url, action_url, notice))
     return render_page("wizard/question.html", key, context), status
 
 
