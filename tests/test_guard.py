@@ -4180,3 +4180,20 @@ def test_a_phone_number_after_the_word_number_is_a_phone_not_a_record() -> None:
     once "ID is 1234567" was; a phone number's warning says what it is."""
     assert kinds("Mum's number is 07700 900982.") == [("phone", "07700 900982")]
     assert kinds("Her Facebook is facebook.com/kayleigh.smith.") == [("person_name", "facebook.com/kayleigh.smith")]
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Summer said dad hit her", "Summer"),
+        ("Faith told the teacher", "Faith"),
+        ("Amber is missing since Friday", "Amber"),
+        ("Summer is 7", "Summer"),
+    ],
+)
+def test_a_name_taken_for_a_season_or_a_word_before_what_only_a_person_does_is_found(text: str, found: str) -> None:
+    """Found (regression review): "Summer said dad hit her" went unwarned, the name being read as
+    the season. Not "Summer holidays were hard", "Winter was hard", "The River has been rising"."""
+    assert ("person_name", found) in kinds(text), kinds(text)
+    for ordinary in ("Summer holidays were hard", "Winter was hard", "The River has been rising", "Amber rating given"):
+        assert kinds(ordinary) == [], ordinary

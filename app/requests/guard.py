@@ -4653,7 +4653,17 @@ _SPOKEN_TO_A_NAME = re.compile(
 _SEASONS_AND_VIRTUES_AS_NAMES = frozenset({"Summer", "Autumn", "Winter", "Faith", "River", "Amber"})
 
 
+# One of those before what only a person does ("Summer said dad hit her", "Faith told the teacher":
+# found, regression review).
+_SEASON_OR_VIRTUE_DOING = re.compile(
+    r"(?<![\w'\u2019\-])(?<![Tt]he\s)(?P<name>Summer|Autumn|Winter|Faith|River|Amber)(?=\s)"  # (not "the River")
+)
+
+
 def _word_names_spoken_to(text: str) -> Iterator[Finding]:
+    for match in _SEASON_OR_VIRTUE_DOING.finditer(text):
+        if _WHAT_ONLY_A_PERSON_DOES.match(text, match.end()):
+            yield Finding("person_name", match["name"], REASONS["person_name"], match.start(), match.end())
     for match in _SPOKEN_TO_A_NAME.finditer(text):
         group = "name" if match["name"] is not None else "seen"
         name = match[group]
