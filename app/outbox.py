@@ -291,10 +291,6 @@ def note_pdf_failed(request: StoredRequest) -> None:
         request.pdf_failed_at = utcnow()
 
 
-# How soon a request left to a worker with its rules (``left_for_its_rules``) is due again.
-OTHER_RULES_RETRY = dt.timedelta(seconds=20)
-
-
 def left_for_its_rules(request: StoredRequest, what: str) -> bool:
     """Whether this worker leaves ``what`` (a request's PDF or acknowledgement) to a worker that has
     the rules the request was made with: its rules are not those (``rules_made_with``, which reads
@@ -303,7 +299,12 @@ def left_for_its_rules(request: StoredRequest, what: str) -> bool:
     side in a restart, one on the new rules and one on the old, each request's PDF and
     acknowledgement gave the urgent numbers of whichever worker took it, under the stamp of the
     rules it was made with. After that wait, a worker with other rules gives its own (the request
-    must not wait for ever for a server that will not come back), as its log says."""
+    must not wait for ever for a server that will not come back), as its log says.
+
+    Left as it is, due as it was, its row let go at once: nothing is written, so the other worker
+    takes it at its next pass. (Found, regression review: put back by 20 seconds each time, it was
+    due again just before this worker's next pass, never the other's, and went after 15 minutes
+    with the wrong contacts all the same.)"""
     if rules_made_with(request.rule_pack_version, what):
         return False
     return utcnow() - request.created_at < dt.timedelta(minutes=OTHER_RULES_WAIT_MINUTES)
@@ -312,7 +313,7 @@ def left_for_its_rules(request: StoredRequest, what: str) -> bool:
 def make_pdf(request: StoredRequest) -> bool | None:
     """Render and store the request's PDF; on failure record why and when to try again. Commits
     either way. True if the PDF was made; None if it was left to a worker with the rules the
-    request was made with (``left_for_its_rules``), due again shortly.
+    request was made with (``left_for_its_rules``), nothing written.
 
     The attempt, and when to try again should it not finish, are committed before rendering: a
     renderer that takes the worker down with it (killed for memory, a crash in a library) then
@@ -330,8 +331,7 @@ def make_pdf(request: StoredRequest) -> bool | None:
     facilitators' email goes without it (``note_pdf_failed``), and the PDF is tried once a day."""
     # Its contacts (the notice's urgent numbers, an outcome's) as the request was made with them.
     if left_for_its_rules(request, f"The PDF for request {request.reference}"):
-        request.pdf_next_attempt_at = utcnow() + OTHER_RULES_RETRY
-        db.session.commit()
+        db.session.rollback()
         return None
     if (request.pdf_attempts or 0) >= PDF_TRIES_BEFORE_EMAIL and request.pdf_failed_at is None:
         # The earlier tries ended without a PDF or a failure recorded: the worker went down in them.
@@ -502,8 +502,7 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         # The acknowledgement gives the urgent contacts as the request was made with them.
         and left_for_its_rules(request, email_for(message))
     ):
-        message.next_attempt_at = utcnow() + OTHER_RULES_RETRY
-        db.session.commit()
+        db.session.rollback()
         return BUSY
     started = utcnow()
     if db.session.get_bind().dialect.name == "sqlite":

@@ -4197,3 +4197,18 @@ def test_a_name_taken_for_a_season_or_a_word_before_what_only_a_person_does_is_f
     assert ("person_name", found) in kinds(text), kinds(text)
     for ordinary in ("Summer holidays were hard", "Winter was hard", "The River has been rising", "Amber rating given"):
         assert kinds(ordinary) == [], ordinary
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("worried about Jayden\nSmith, who is in Year 4", "Jayden\nSmith"),
+        ("Amelia\nGreen", "Amelia\nGreen"),
+        ("Mum (Sarah\nWhite)", "Sarah\nWhite"),
+        ("Jayden\nMcAllister", "Jayden\nMcAllister"),
+    ],
+)
+def test_a_surname_on_the_next_line_stays_with_its_name(text: str, found: str) -> None:
+    """Found (regression review): once a name stopped at a line's end (before a heading), a surname
+    on the next line, as pasted text breaks lines, was left out of the warning."""
+    assert ("person_name", found) in kinds(text), kinds(text)

@@ -5187,6 +5187,14 @@ def _on_its_first_line(finding: Finding) -> Finding:
     first_line = finding.text[: line_break.start()].rstrip()
     if not re.search(r"[^\W\d_]{2}", first_line) or _TITLE_ALONE.fullmatch(first_line.split()[-1]):
         return finding
+    # A surname on the next line (a line broken where the text was pasted from: "Jayden" then
+    # "Smith, who is in Year 4") stays with it: only an everyday word is a heading's or the next
+    # sentence's (found, regression review: the surname was left out of the warning).
+    next_word = re.match(r"\s*([^\W\d_][\w'\u2019\-]*)", finding.text[line_break.start() :])
+    if next_word is not None:
+        plain = next_word[1].lower()
+        if not _is_ordinary_word(plain) or plain in _COMMON_SURNAMES_THAT_ARE_WORDS:
+            return finding
     return dataclasses.replace(finding, text=first_line, end=finding.start + len(first_line))
 
 

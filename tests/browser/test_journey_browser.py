@@ -411,3 +411,30 @@ def test_a_printed_outcome_keeps_headings_sources_and_contacts_with_what_follows
         assert set(pages_holding(printed, name)) <= set(pages_holding(printed, phone)), (
             f"{name} and its number {phone} printed on different pages"
         )
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_back_to_a_question_answered_since_in_another_tab_shows_the_answer_held_not_the_one_left(  # type: ignore[no-untyped-def]
+    browser_page, js: bool
+) -> None:
+    """Found (regression review): "No" to the danger question in one tab, then "Yes" in another,
+    which reached "Call 999"; Back in the first tab asked for the question again, the server
+    sent it with "Yes" ticked, and the browser put back the "No" it had left (its own memory of
+    the form), so Continue saved "No", the page's answer digest being "Yes"'s. The form says
+    the browser is not to fill it in itself (``autocomplete="off"``)."""
+    page = browser_page(js=js)
+    open_question(page, (MYSELF,))
+    expect(page.get_by_role("heading", level=1, name=Q_DANGER)).to_be_visible()
+    no, yes = (option(page, radio(Q_DANGER, label), re.compile(f"^{label}$")) for label in ("No", "Yes"))
+    no.check()
+    continue_button(page).click()
+    expect(page.get_by_role("heading", level=1, name=Q_DANGER)).to_have_count(0)
+    other = page.context.new_page()
+    other.goto(page.url.split("/questions/")[0] + "/questions/immediate_danger")
+    option(other, radio(Q_DANGER, "Yes"), re.compile("^Yes$")).check()
+    continue_button(other).click()
+    expect(other).to_have_url(re.compile(r"/result$"))
+    page.go_back()
+    expect(page.get_by_role("heading", level=1, name=Q_DANGER)).to_be_visible()
+    expect(yes).to_be_checked()
+    expect(no).not_to_be_checked()
