@@ -5193,7 +5193,8 @@ def _on_its_first_line(finding: Finding) -> Finding:
     next_word = re.match(r"\s*([^\W\d_][\w'\u2019\-]*)", finding.text[line_break.start() :])
     if next_word is not None:
         plain = next_word[1].lower()
-        if not _is_ordinary_word(plain) or plain in _COMMON_SURNAMES_THAT_ARE_WORDS:
+        same_name_again = plain == first_line.split()[-1].lower()  # "We met Shona" then "Shona is 7"
+        if not same_name_again and (not _is_ordinary_word(plain) or plain in _COMMON_SURNAMES_THAT_ARE_WORDS):
             return finding
     return dataclasses.replace(finding, text=first_line, end=finding.start + len(first_line))
 
