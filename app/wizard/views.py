@@ -165,12 +165,21 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         words_changed = len(shown) > ANSWER_DIGEST_LENGTH and not hmac.compare_digest(
             shown[ANSWER_DIGEST_LENGTH:].encode(), now_shown[ANSWER_DIGEST_LENGTH:].encode()
         )
-        if words_changed and (answer_as_shown or _the_answer_now(asked, state, sent)):
+        told = session.get(WORDS_CHANGED_TOLD_KEY)
+        told_already = isinstance(told, dict) and told.get(asked.id) == shown[ANSWER_DIGEST_LENGTH:]
+        if words_changed and (answer_as_shown or _the_answer_now(asked, state, sent)) and not told_already:
             # Shown before the rules changed this question's words (an update, the app restarted):
             # not taken under words the person never read. Shown again with what they chose, where
-            # it is still an answer, saying why.
+            # it is still an answer, saying why. Said once for the words sent: in a server-by-server
+            # restart the page shown again may come from a server still on the old words, which
+            # the person has now read twice (found, regression review: refused again and again,
+            # "this one now reads differently" under the same words).
+            session[WORDS_CHANGED_TOLD_KEY] = {
+                **(told if isinstance(told, dict) else {}),
+                asked.id: shown[ANSWER_DIGEST_LENGTH:],
+            }
             return _show_words_changed_since(asked, state, sent if answer_as_shown else _values_held(asked, state))
-        if not _the_answer_now(asked, state, sent):
+        if not answer_as_shown and not _the_answer_now(asked, state, sent):
             # Sent from a page shown before this question's answer changed (another tab or window):
             # the answer as it is now stands, shown again as a refused answer is (the error summary,
             # which takes focus, and "Error:" in the title, so it is heard), saying theirs was not
@@ -221,6 +230,10 @@ def _answer_raises_something_new(asked: Question, before: JourneyState, after: J
         for option in step.options
     )
 
+
+# The session's note of the question pages refused because their words changed since they were
+# shown: question id -> the words' digest the page carried (``answer_shown``).
+WORDS_CHANGED_TOLD_KEY = "words_changed_told"
 
 RETURN_TO_CHECK = "check-answers"
 # A question opened from a "Change" link on the outcome page: its Back link goes back to the
