@@ -4212,3 +4212,22 @@ def test_a_surname_on_the_next_line_stays_with_its_name(text: str, found: str) -
     """Found (regression review): once a name stopped at a line's end (before a heading), a surname
     on the next line, as pasted text breaks lines, was left out of the warning."""
     assert ("person_name", found) in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Hui Muslims", []),
+        ("Lakshmi Puja at the temple", []),
+        ("Ming Dynasty vase", []),
+        ("Amit Shah was on the news", []),
+        ("Taras Shevchenko park", []),
+        ("Jayden Barnardos worker", ["Jayden"]),
+        ("Ellie de Montfort University", ["Ellie"]),
+    ],
+)
+def test_words_of_the_areas_communities_and_charities_are_not_names_or_surnames(text: str, names: list[str]) -> None:
+    """Found (regression review): named once the communities' given names were added ("Hui
+    Muslims", "Lakshmi Puja", "Ming Dynasty"), or taken for a surname once a name took the word
+    after it ("Jayden Barnardos", "Ellie de Montfort")."""
+    assert [name for kind, name in kinds(text) if kind == "person_name"] == names, kinds(text)
