@@ -347,6 +347,7 @@ def render_question(
     notice = notice_text(here=asked.id)
 
     suggested = form is None and state.step(asked.id) is None and bool(state.suggested(asked.id))
+    digest_shown = answer_shown(state, asked)
 
     def context() -> dict[str, Any]:
         params = field_params(asked, state.mode)
@@ -365,7 +366,7 @@ def render_question(
             "action_url": action_url,
             "notice": notice,
             "answer_shown_field": ANSWER_SHOWN_FIELD,
-            "answer_shown": answer_shown(state, asked),
+            "answer_shown": digest_shown,
         }
 
     if form is not None:
@@ -373,7 +374,7 @@ def render_question(
     # The answer's digest too: the same ticks are shown for an answer given and for one the rules no
     # longer take whole (``_shown_answer``), whose digests differ (found, regression review: one
     # person's page, kept, refused the other's answer as "changed in another tab").
-    shown = (_shown_answer(asked, state), answer_shown(state, asked))
+    shown = (_shown_answer(asked, state), digest_shown)
     key = repr((asked.id, state.mode, shown, suggested, back_url, action_url, notice))
     return render_page("wizard/question.html", key, context), status
 
