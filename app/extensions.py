@@ -125,7 +125,7 @@ def empty_write_ahead_log() -> bool:
 
 
 # PostgreSQL: how long rewriting a table (``rewrite_tables``) waits for its lock, pages waiting
-# behind it meanwhile; a table busier than that is rewritten at the next purge.
+# behind it meanwhile; a table busier than that is rewritten the next time (an hour later, by the worker).
 REWRITE_LOCK_WAIT_MS = 1000
 # PostgreSQL's SQLSTATEs for a lock not had in time (lock_timeout) and a statement cancelled
 # (statement_timeout): a table left for next time, not a fault.
@@ -147,8 +147,9 @@ def rewrite_tables() -> Rewritten:
     autovacuum's plain ``VACUUM`` only marks the space free. Found (data-protection review):
     after the purge a request's words were still in the ``requests`` and ``outbox`` files, and
     old versions of a journey's answers in ``journey_sessions``'. A rewrite writes the live rows
-    to new files and removes the old ones. Called after the purges (the outbox worker's hourly
-    one, ``flask requests purge`` and ``delete``), as ``empty_write_ahead_log`` is on SQLite.
+    to new files and removes the old ones. Called after the purges: by the outbox worker as it
+    starts and once a day (``outbox.REWRITE_TABLES_EVERY``), and by ``flask requests purge`` and
+    ``delete``; as ``empty_write_ahead_log`` is on SQLite.
 
     Each table's rewrite holds it for itself (pages that use it wait), so it waits at most
     ``REWRITE_LOCK_WAIT_MS`` for that, and takes at most the database's statement timeout;
@@ -176,7 +177,7 @@ def rewrite_tables() -> Rewritten:
                     _QUERY_CANCELED,
                 ):
                     raise
-                log.warning("Table %s not rewritten now (it was busy); the next purge tries again", name)
+                log.warning("Table %s not rewritten now (it was busy); tried again within the hour", name)
                 busy.append(name)
                 continue
             rewritten.append(name)

@@ -1079,11 +1079,14 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
     if done.rewritten is None or now - done.rewritten >= REWRITE_TABLES_EVERY:
         done.rewritten = now
         try:
-            rewrite_tables()  # and out of PostgreSQL's table files (with a journey's earlier answers)
+            busy = rewrite_tables().busy  # and out of PostgreSQL's table files (with a journey's earlier answers)
         except SQLAlchemyError as error:
+            busy = ["all"]
             current_app.logger.warning(
-                "PostgreSQL's tables not rewritten (%s); trying again in a day", type(error).__name__
+                "PostgreSQL's tables not rewritten (%s); trying again in an hour", type(error).__name__
             )
+        if busy:  # tried again at the next hourly purge, not in a day (regression review)
+            done.rewritten = now - REWRITE_TABLES_EVERY + PURGE_REQUESTS_EVERY
     return sessions, requests
 
 

@@ -719,3 +719,25 @@ def test_the_worker_rewrites_the_tables_as_it_starts_and_once_a_day_not_every_ho
             other.rollback()
         assert said.exit_code == 0
         assert "PostgreSQL's table files of triage_notes were not rewritten, as they were in use" in said.output
+
+
+def test_a_table_busy_at_the_workers_daily_rewrite_is_tried_again_within_the_hour() -> None:
+    """Found (regression review): the worker ignored a table left busy, which then waited a day."""
+    from app.outbox import Purges, purge_due
+
+    with app_on_a_postgres_of_its_own() as (app, _server), app.app_context():
+
+        def file_of_notes() -> int:
+            found = int(db.session.execute(sa.text("SELECT pg_relation_filenode('triage_notes')")).scalar_one())
+            db.session.rollback()
+            return found
+
+        done, start = Purges(), utcnow()
+        before = file_of_notes()
+        with db.engine.connect() as other:
+            other.exec_driver_sql("LOCK TABLE triage_notes IN ACCESS SHARE MODE")
+            purge_due(done, now=start)
+            other.rollback()
+        assert file_of_notes() == before
+        purge_due(done, now=start + dt.timedelta(hours=1, minutes=1))
+        assert file_of_notes() != before

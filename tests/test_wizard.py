@@ -1191,3 +1191,23 @@ def test_a_page_in_words_the_person_was_told_have_changed_is_taken_when_sent_aga
     assert error_summary(refused)[0].startswith("Your answer was not saved: the questions were updated")
     taken = walker.post("/questions/unshared_concern", form)
     assert taken.status_code == 302 and stored_answers(walker.client)["unshared_concern"] == "shared"
+
+
+def test_a_page_told_of_is_not_taken_under_words_changed_again_since(walker: Walker, app: Flask, tmp_path) -> None:
+    """Found (regression review): told once that the words had changed, the same old page sent after a
+    second update was taken under words the person had never seen."""
+    walker.walk(TO_P[:2])
+    page = walker.get("/questions/unshared_concern")
+    _updated_pack(app, tmp_path, _relabel_shared)
+    form = {"answer": "shared", "answer_shown": answer_shown_on(page)}
+    assert error_summary(walker.post("/questions/unshared_concern", form))[0].startswith("Your answer was not saved")
+
+    def relabelled_again(questions) -> None:  # type: ignore[no-untyped-def]
+        for option in questions["unshared_concern"]["options"]:
+            if option["value"] == "shared":
+                option["label"] = {"both": "No, it is shared today"}
+
+    _updated_pack(app, tmp_path, relabelled_again)
+    again = walker.post("/questions/unshared_concern", form)
+    assert error_summary(again)[0].startswith("Your answer was not saved: the questions were updated")
+    assert "unshared_concern" not in stored_answers(walker.client)

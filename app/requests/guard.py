@@ -1792,7 +1792,9 @@ _EMAIL_WRITTEN_OUT = re.compile(
     # Ending in a top-level domain people's addresses have, in small letters: not "Meeting @ 10.30",
     # "Mum @ home.Dad @ work" or "Session @ St.Marys" (found, regression review).
     r"(?:\s{0,3}(?:\[\s{0,2}(?i:dot)\s{0,2}\]|\(\s{0,2}(?i:dot)\s{0,2}\))\s{0,3}|\.)"
-    r"(?:com|org|net|uk|io|me|info|biz|edu|gov|ie|eu|us|de|fr|es|it|pl|ro|lt|lv|pk|in|ng|za|au|ca|nz)"
+    r"(?i:com|org|net|uk|io|me|info|biz|edu|gov|ie|eu|us|de|fr|es|it|pl|ro|lt|lv|pk|in|ng|za|au|ca|nz|nl|pt|be"
+    r"|ru|br|tr|se|no|dk|fi|ch|at|cz|sk|hu|gr|bg|hr|si|ua|cn|jp|kr|vn|ph|my|sg|ae|sa|eg|ke|gh|zw|tz|ug|il|mx|ar"
+    r"|cl|co|by|kz|ir|iq|af|so|er|et|sd|bd|lk|np)(?:\.(?i:[a-z]{2}))?"  # ("yahoo.com.br", "yandex.com.tr")
     r"(?![\w\-])"
 )
 
@@ -2973,7 +2975,14 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
                 match["stop"] is None
                 and (
                     match["initial"] in "AI"
-                    or (_is_ordinary_word(surname) and surname not in _SURNAMES_AFTER_A_BARE_INITIAL)
+                    or (_is_ordinary_word(surname) and surname not in _COMMON_SURNAMES_THAT_ARE_WORDS)
+                    or surname in _NOT_A_SURNAME_AFTER_A_BARE_INITIAL
+                    or (
+                        surname not in _SURNAMES_AFTER_A_BARE_INITIAL
+                        and _is_ordinary_word(surname)
+                        and before is not None
+                        and _plain(before[1]).rstrip(".,:;") in _WHERE_BEFORE_A_LETTERED_PLACE
+                    )
                     or match["initial"] in _NOT_INITIALS
                     or match["initial"] in _ACRONYMS
                     or match["initial"] in _WORDS_IN_CAPITALS
@@ -3178,8 +3187,13 @@ _INITIAL_AND_SURNAME = re.compile(
     r"(?P<surname>[A-Z][a-z'\u2019]{1,24}(?:-[A-Z][a-z'\u2019]{1,24})?)"
     r"(?![\w'\u2019\-])"
 )
+# After a bare letter, the commonest surnames that are words are a name ("Mum is K Hill", "Dad is
+# R Ward": regression review), but not these ("D Day", "B Long"), nor, after a word for where,
+# those that are a lettered place ("on F Ward", "in D Hall", "at C Block": regression review).
+_NOT_A_SURNAME_AFTER_A_BARE_INITIAL = frozenset({"day", "long", "lord", "rose", "price", "rice", "bell", "wall"})
+_WHERE_BEFORE_A_LETTERED_PLACE = frozenset({"on", "in", "at", "the", "to", "from", "into", "onto", "near", "a"})
 # The commonest surnames that are words, and seldom a thing after a bare letter ("J Smith", "K
-# Brown"; not "D Day", "F Ward", "D Hall", "B Long": found, regression review).
+# Brown"): a name wherever they are.
 _SURNAMES_AFTER_A_BARE_INITIAL = frozenset(
     {
         "smith",
@@ -4595,7 +4609,9 @@ def _given_names(text: str) -> Iterator[Finding]:
             and not _POSSESSIVE.match(text, end)  # "Grace's mum": a person's, wherever it is
             and not _in_a_list_of_names(text, end)  # "Siblings: Grace, Rose and Will"
             # "Mark has been hitting the children" (not "Grant has been helping with the rent")
-            and not (given != "Grant" and _WHAT_ONLY_A_PERSON_DOES.match(text, end))
+            and not (_WHAT_ONLY_A_PERSON_DOES if given != "Grant" else _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS).match(
+                text, end
+            )
             and _SENTENCE_START.search(text, max(0, start - 24), start)
         ):
             continue
@@ -4625,6 +4641,18 @@ def _given_names(text: str) -> Iterator[Finding]:
 # After a given name that is also a word, starting a sentence: what only a person does ("Mark
 # has been hitting the children", "Grace said no", "Will is 7"), so the name is meant. Found
 # (identifying-data review): such a name starting a sentence was never warned about.
+# Narrower, after a word that is a name less often than a thing (a season, "Faith", "Grant"): what
+# is said of a child and never of the thing ("Summer said dad hit her", "Grant has been hitting
+# his sister"; not "Summer has been challenging", "Faith lives at the heart of this family",
+# "Amber refused to turn green", "Grant has been helping with the rent": regression reviews).
+_WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS = re.compile(
+    r"\s{1,3}(?:(?i:said|says|told|tells|disclosed|discloses|cried|cries|screamed|ran\s{1,3}away"
+    r"|went\s{1,3}missing|goes\s{1,3}missing|hit|hits|punched|kicked)(?![\w'\u2019])"
+    r"|(?i:has|had)\s{1,3}been\s{1,3}(?i:hitting|hurting|crying|self-harming|shouting|missing|hit|hurt|assaulted"
+    r"|abused|bullied|groomed|scared|kicking|punching|threatening)(?![\w'\u2019])"
+    r"|(?i:is|was)\s{1,3}(?:\d{1,2}(?!\d)(?=\s{0,3}(?:[.,;:!?)]|$|(?i:and|years?|yrs?|y/?o|now)\b))"
+    r"|(?i:scared|frightened|afraid|crying|missing)(?![\w'\u2019])))"
+)
 _WHAT_ONLY_A_PERSON_DOES = re.compile(
     r"\s{1,3}(?:(?i:said|says|told|tells|disclosed|discloses|hit|hits|punched|kicked|slapped|pushed|shouted"
     r"|screamed|cried|cries|lives|lived|stays|stayed|wants|wanted|refused|refuses|admitted|denied|attends"
@@ -4662,7 +4690,7 @@ _SEASON_OR_VIRTUE_DOING = re.compile(
 
 def _word_names_spoken_to(text: str) -> Iterator[Finding]:
     for match in _SEASON_OR_VIRTUE_DOING.finditer(text):
-        if _WHAT_ONLY_A_PERSON_DOES.match(text, match.end()):
+        if _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS.match(text, match.end()):
             yield Finding("person_name", match["name"], REASONS["person_name"], match.start(), match.end())
     for match in _SPOKEN_TO_A_NAME.finditer(text):
         group = "name" if match["name"] is not None else "seen"
@@ -5057,6 +5085,8 @@ _WELL_KNOWN = (
     "ho chi minh city",  # (before "ho chi minh": "Minh" is a given name, "Minh City" read as one)
     # (Regression review: named once the area's communities' given names were added.)
     "lakshmi puja",
+    "hui muslims",
+    "hui people",
     "amit shah",
     "taras shevchenko",
     "kofi annan",
@@ -5156,7 +5186,19 @@ _REST_OF_A_NAME = re.compile(
 
 
 _NOT_THE_REST_OF_A_NAME = frozenset(
-    {"barnardos", "barnardo's", "nspcc", "childline", "camhs", "montfort", "leche", "cordon", "gogh", "carers"}
+    {
+        "barnardo",
+        "barnardos",
+        "barnardo's",
+        "nspcc",
+        "childline",
+        "camhs",
+        "montfort",
+        "leche",
+        "cordon",
+        "gogh",
+        "carers",
+    }
 )
 
 
@@ -5206,9 +5248,16 @@ def _on_its_first_line(finding: Finding) -> Finding:
     # sentence's (found, regression review: the surname was left out of the warning).
     next_word = re.match(r"\s*([^\W\d_][\w'\u2019\-]*)", finding.text[line_break.start() :])
     if next_word is not None:
-        plain = next_word[1].lower()
-        same_name_again = plain == first_line.split()[-1].lower()  # "We met Shona" then "Shona is 7"
-        if not same_name_again and (not _is_ordinary_word(plain) or plain in _COMMON_SURNAMES_THAT_ARE_WORDS):
+        word, plain = next_word[1], next_word[1].lower()
+        last = first_line.split()[-1].lower()
+        another_name = (
+            plain.startswith(last)  # "We met Shona" then "Shona is 7", "Ava" then "Ava-Rose"
+            or word in _GIVEN_NAMES  # a list, one a line: "Jayden" then "Mia"
+            or word in _ACRONYMS
+            or word.upper() in _ACRONYMS  # "Mia" then "NSPCC referral made" (regression review)
+            or plain.rstrip("'s\u2019") in _NOT_THE_REST_OF_A_NAME
+        )
+        if not another_name and (not _is_ordinary_word(plain) or plain in _COMMON_SURNAMES_THAT_ARE_WORDS):
             return finding
     return dataclasses.replace(finding, text=first_line, end=finding.start + len(first_line))
 

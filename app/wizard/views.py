@@ -166,7 +166,10 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
             shown[ANSWER_DIGEST_LENGTH:].encode(), now_shown[ANSWER_DIGEST_LENGTH:].encode()
         )
         told = session.get(WORDS_CHANGED_TOLD_KEY)
-        told_already = isinstance(told, dict) and told.get(asked.id) == shown[ANSWER_DIGEST_LENGTH:]
+        # (Told of these words, and the words now the same as then: not an update since, which the
+        # person has not been told of either: found, regression review, with three wordings.)
+        words_then_and_now = [shown[ANSWER_DIGEST_LENGTH:], now_shown[ANSWER_DIGEST_LENGTH:]]
+        told_already = isinstance(told, dict) and told.get(asked.id) == words_then_and_now
         if words_changed and (answer_as_shown or _the_answer_now(asked, state, sent)) and not told_already:
             # Shown before the rules changed this question's words (an update, the app restarted):
             # not taken under words the person never read. Shown again with what they chose, where
@@ -176,7 +179,7 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
             # "this one now reads differently" under the same words).
             session[WORDS_CHANGED_TOLD_KEY] = {
                 **(told if isinstance(told, dict) else {}),
-                asked.id: shown[ANSWER_DIGEST_LENGTH:],
+                asked.id: words_then_and_now,
             }
             return _show_words_changed_since(asked, state, sent if answer_as_shown else _values_held(asked, state))
         if not answer_as_shown and not _the_answer_now(asked, state, sent):
@@ -232,7 +235,7 @@ def _answer_raises_something_new(asked: Question, before: JourneyState, after: J
 
 
 # The session's note of the question pages refused because their words changed since they were
-# shown: question id -> the words' digest the page carried (``answer_shown``).
+# shown: question id -> [the words' digest the page carried, the words' digest then] (``answer_shown``).
 WORDS_CHANGED_TOLD_KEY = "words_changed_told"
 
 RETURN_TO_CHECK = "check-answers"
