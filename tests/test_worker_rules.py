@@ -146,7 +146,7 @@ def test_a_worker_whose_files_have_not_changed_says_so_once_and_keeps_its_rules(
     said = [record.getMessage() for record in caplog.records if "restart every process" in record.getMessage()]
     assert len(said) == 1, said
     assert f"made with rules version {web.extensions['space_to_think.pack'].version}" in said[0]
-    assert "(the files as they are now)" in said[0] and "for its first 15 minutes" in said[0]
+    assert "(the files as they are now)" in said[0] and f"for its first {OTHER_RULES_WAIT_MINUTES} minutes" in said[0]
     # Read again, the same: not said to be "now used" (regression review: "it now uses them, rules
     # version 9b9e904572e1 (it had 9b9e904572e1)").
     assert not [record.getMessage() for record in caplog.records if "now uses them" in record.getMessage()]
@@ -204,7 +204,7 @@ def test_two_servers_side_by_side_each_send_a_request_with_the_rules_it_was_made
     contacts and one still on the old, on one database, each request's PDF and acknowledgement gave
     the number of whichever worker took it: a request made with the new rules went with the old
     number, under the new rules' stamp. A worker leaves a request made with other rules to one that
-    has them (for 15 minutes), so each goes with its own."""
+    has them (for 5 minutes), so each goes with its own."""
     old_worker = apps(rule_files)
     newer = {setting: str(tmp_path / f"new-{Path(path).name}") for setting, path in rule_files.items()}
     for setting, path in rule_files.items():
