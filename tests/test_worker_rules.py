@@ -79,6 +79,15 @@ def change_the_number(files: dict[str, str]) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(OLD_NUMBER, NEW_NUMBER), encoding="utf-8")
 
 
+def copies_with_the_number_changed(files: dict[str, str], folder: Path) -> dict[str, str]:
+    """Copies of ``files`` in ``folder``, the number changed in them: another server's rule files."""
+    newer = {setting: str(folder / f"new-{Path(path).name}") for setting, path in files.items()}
+    for setting, path in files.items():
+        shutil.copy(path, newer[setting])
+    change_the_number(newer)
+    return newer
+
+
 def acknowledgement(smtp_server: SmtpServer) -> str:
     [body] = [message.get_content() for message in smtp_server.mailbox.messages if message["To"] != FACILITATORS]
     return str(body)
@@ -129,10 +138,7 @@ def test_a_worker_whose_files_have_not_changed_says_so_once_and_keeps_its_rules(
     for one, it goes on with its own, and the log says to restart every process with the same files,
     once for each pair of versions (not for every email)."""
     worker = apps(rule_files)
-    newer = {setting: str(tmp_path / f"new-{Path(path).name}") for setting, path in rule_files.items()}
-    for setting, path in rule_files.items():
-        shutil.copy(path, newer[setting])
-    change_the_number(newer)
+    newer = copies_with_the_number_changed(rule_files, tmp_path)
     web = apps(newer)
     with web.app_context():
         make_request(now=utcnow() - LEFT_LONG_ENOUGH)
@@ -206,10 +212,7 @@ def test_two_servers_side_by_side_each_send_a_request_with_the_rules_it_was_made
     number, under the new rules' stamp. A worker leaves a request made with other rules to one that
     has them (for 5 minutes), so each goes with its own."""
     old_worker = apps(rule_files)
-    newer = {setting: str(tmp_path / f"new-{Path(path).name}") for setting, path in rule_files.items()}
-    for setting, path in rule_files.items():
-        shutil.copy(path, newer[setting])
-    change_the_number(newer)
+    newer = copies_with_the_number_changed(rule_files, tmp_path)
     new_server = apps(newer)
     with new_server.app_context():
         make_request()
