@@ -1650,6 +1650,13 @@ def _request_pdf_state(request: StoredRequest, now: dt.datetime) -> str:
         return f"PDF not made: a worker began it at {_time(began, now)} and did not finish (it is tried again)"
     if request.pdf_next_attempt_at is not None and request.pdf_next_attempt_at > now:
         return f"PDF not made (tried again at {_time(request.pdf_next_attempt_at, now)})"
+    left_until = request.created_at + dt.timedelta(minutes=OTHER_RULES_WAIT_MINUTES)
+    if request.rule_pack_version != current_pack().version and left_until > now:
+        # Found (regression review): said nothing of why a request waited (``left_for_its_rules``).
+        return (
+            f"PDF not made: the request was made with rules version {request.rule_pack_version}, not these "
+            f"({current_pack().version}); left to a worker with them until {_time(left_until, now)}"
+        )
     return "PDF not made"
 
 

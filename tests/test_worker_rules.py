@@ -225,6 +225,10 @@ def test_two_servers_side_by_side_each_send_a_request_with_the_rules_it_was_made
         # review: put back 20 seconds each time, it was always due just before this worker's pass).
         assert stored.pdf is None and stored.pdf_attempts == 0 and stored.pdf_next_attempt_at is None
         assert [message.next_attempt_at for message in stored.outbox] == [None, None]
+    status = old_worker.test_cli_runner().invoke(args=["outbox", "status"])
+    new_version = new_server.extensions["space_to_think.pack"].version
+    assert f"the request was made with rules version {new_version}, not these" in status.output, status.output
+    assert "left to a worker with them until" in status.output
     made = run_outbox(new_server)
     assert made.pdfs_made == 1 and made.sent == 2, made
     assert NEW_NUMBER in acknowledgement(smtp_server) and OLD_NUMBER not in acknowledgement(smtp_server)
