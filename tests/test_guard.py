@@ -4280,20 +4280,3 @@ def test_the_next_lines_acronym_charity_or_another_name_is_not_taken_for_a_surna
     """Found (regression review): "Mia" then "NSPCC referral made" was listed as one name, "Mia
     NSPCC", and a list of names one a line as pairs."""
     assert [name for kind, name in kinds(text) if kind == "person_name"] == names, kinds(text)
-
-
-@pytest.mark.parametrize(
-    "text, names",
-    [
-        ("The children (Kofi 7, Zuri 5) are in the home.", ["Kofi", "Zuri"]),
-        ("siblings (Zuri 5, Amani 3)", ["Zuri", "Amani"]),
-        ("(Year 5, Room 4)", []),
-        ("(May 5, June 6)", []),
-        ("(Appendix 3, Section 47)", []),
-        ("(Covid 19)", []),
-    ],
-)
-def test_names_and_ages_listed_in_brackets_are_names(text: str, names: list[str]) -> None:
-    """Found (identifying-data review): "(Kofi 7, Zuri 5)" warned of Kofi (in the lists of given
-    names) and not of Zuri."""
-    assert [name for kind, name in kinds(text) if kind == "person_name"] == names, kinds(text)

@@ -2999,7 +2999,6 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     yield from _introduced_names(text)
     yield from _initials(text)
     yield from _given_names(text)
-    yield from _names_with_ages_in_a_list(text, places)
     yield from _word_names_spoken_to(text)
     yield from _names_the_text_says_are_names(text, places)
     yield from _names_all_in_one_case(text, _SMALL, places)
@@ -4687,29 +4686,6 @@ _SEASONS_AND_VIRTUES_AS_NAMES = frozenset({"Summer", "Autumn", "Winter", "Faith"
 _SEASON_OR_VIRTUE_DOING = re.compile(
     r"(?<![\w'\u2019\-])(?<![Tt]he\s)(?P<name>Summer|Autumn|Winter|Faith|River|Amber)(?=\s)"  # (not "the River")
 )
-
-
-# Names and ages listed in brackets, two or more, as notes list children: "(Kofi 7, Zuri 5)".
-# Found (identifying-data review): a name in neither list of given names went unwarned there.
-_BRACKETS = re.compile(r"\((?P<inside>[^()]{1,200})\)")
-_NAME_AND_AGE = re.compile(r"\s{0,2}(?P<name>[A-Z][a-z]{1,24})\s{1,2}\d{1,2}\s{0,2}")
-
-
-def _names_with_ages_in_a_list(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
-    for brackets in _BRACKETS.finditer(text):
-        at = brackets.start("inside")
-        items: list[re.Match[str]] = []
-        for part in brackets["inside"].split(","):
-            if (item := _NAME_AND_AGE.fullmatch(text, at, at + len(part))) is not None:
-                items.append(item)
-            at += len(part) + 1
-        if len(items) < 2:
-            continue  # one alone is as often something else: "(Covid 19)"
-        for item in items:
-            plain = item["name"].lower()
-            if _is_ordinary_word(plain) or plain in places or plain in _MONTHS or plain in _DAYS_OF_THE_WEEK:
-                continue  # "(Year 5, Room 4)", "(May 5, June 6)", "(Salford 3, Bolton 2)"
-            yield Finding("person_name", item["name"], REASONS["person_name"], item.start("name"), item.end("name"))
 
 
 def _word_names_spoken_to(text: str) -> Iterator[Finding]:
