@@ -78,7 +78,7 @@ from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log, r
 from .inbox.service import PASSWORD_NOTICE_SENT, remove_departed_accounts
 from .models import AuditEvent, OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
 from .outage import is_database_outage, log_database_error, outage_in_words
-from .pack import OTHER_RULES_WAIT_MINUTES, current_pack, rules_made_with
+from .pack import OTHER_RULES_WAIT_MINUTES, PACK_KEY, current_pack, rules_made_with
 from .pdf import PdfRendererNotStarted, PdfRendererStopped, PdfRenderTimeout
 from .requests import service
 from .schema import refuse_a_database_out_of_step, schema_problem
@@ -1651,11 +1651,14 @@ def _request_pdf_state(request: StoredRequest, now: dt.datetime) -> str:
     if request.pdf_next_attempt_at is not None and request.pdf_next_attempt_at > now:
         return f"PDF not made (tried again at {_time(request.pdf_next_attempt_at, now)})"
     left_until = request.created_at + dt.timedelta(minutes=OTHER_RULES_WAIT_MINUTES)
-    if request.rule_pack_version != current_pack().version and left_until > now:
+    # (The rules as this command read them: none when the files would not load, as status still runs then.)
+    loaded = current_app.extensions.get(PACK_KEY)
+    if left_until > now and loaded is not None and request.rule_pack_version != loaded.version:
         # Found (regression review): said nothing of why a request waited (``left_for_its_rules``).
         return (
-            f"PDF not made: the request was made with rules version {request.rule_pack_version}, not these "
-            f"({current_pack().version}); left to a worker with them until {_time(left_until, now)}"
+            f"PDF not made: the request was made with rules version {request.rule_pack_version}, not the rules "
+            f"this command read ({loaded.version}); a worker with other rules leaves it to one with the request's "
+            f"until {_time(left_until, now)}, then makes it with its own"
         )
     return "PDF not made"
 

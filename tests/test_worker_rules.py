@@ -227,10 +227,28 @@ def test_two_servers_side_by_side_each_send_a_request_with_the_rules_it_was_made
         assert [message.next_attempt_at for message in stored.outbox] == [None, None]
     status = old_worker.test_cli_runner().invoke(args=["outbox", "status"])
     new_version = new_server.extensions["space_to_think.pack"].version
-    assert f"the request was made with rules version {new_version}, not these" in status.output, status.output
-    assert "left to a worker with them until" in status.output
+    assert f"the request was made with rules version {new_version}, not the rules this command read" in status.output
+    assert "leaves it to one with the request's until" in status.output, status.output
     made = run_outbox(new_server)
     assert made.pdfs_made == 1 and made.sent == 2, made
     assert NEW_NUMBER in acknowledgement(smtp_server) and OLD_NUMBER not in acknowledgement(smtp_server)
     stamped, pdf = the_request(new_server)
     assert NEW_NUMBER in pdf_text(pdf) and stamped == new_server.extensions["space_to_think.pack"].version
+
+
+def test_outbox_status_with_rule_files_that_would_not_load_still_lists_what_waits(
+    apps: Any, rule_files: dict[str, str]
+) -> None:
+    """Found (regression review): once status said why a PDF waited for a worker with its rules, it
+    read the rules it had loaded for every request waiting for its PDF, and with rule files that
+    would not load (when status runs without them, to show whether mail is stuck) it ended in a
+    KeyError instead of the list."""
+    from app.pack import PACK_KEY
+
+    app = apps(rule_files)
+    with app.app_context():
+        reference = make_request().request.reference
+    del app.extensions[PACK_KEY]  # as `flask outbox status` runs with files that would not load
+    status = app.test_cli_runner().invoke(args=["outbox", "status"])
+    assert status.exit_code == 0 and "Traceback" not in status.output, status.output
+    assert f"{reference}\tPDF not made" in status.output
