@@ -4280,3 +4280,86 @@ def test_the_next_lines_acronym_charity_or_another_name_is_not_taken_for_a_surna
     """Found (regression review): "Mia" then "NSPCC referral made" was listed as one name, "Mia
     NSPCC", and a list of names one a line as pairs."""
     assert [name for kind, name in kinds(text) if kind == "person_name"] == names, kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Dave hit mum in front of the kids.", ["Dave"]),
+        ("Liz and Kev are the grandparents.", ["Liz", "Kev"]),
+        ("I met with Angie and the school.", ["Angie"]),
+        ("Mum's ex, Mick, still comes round.", ["Mick"]),
+    ],
+)
+def test_the_names_adults_go_by_are_names(text: str, names: list[str]) -> None:
+    """Found (December 2026): the baby-name tables have no "Dave", "Liz", "Kev" or "Angie", so a
+    parent's or grandparent's name went unwarned."""
+    assert [name for kind, name in kinds(text) if kind == "person_name"] == names, kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("May said dad hit her", "May"),
+        ("Pat said she was scared.", "Pat"),
+        ("Bill has been shouting at the kids.", "Bill"),
+        ("Sky is 7.", "Sky"),
+        ("I spoke to Sue and her mum.", "Sue"),
+        ("We told Pat about the plan.", "Pat"),
+    ],
+)
+def test_a_name_that_is_a_month_or_a_word_is_found_where_only_a_person_is_meant(text: str, found: str) -> None:
+    """Found (December 2026): "May", "Pat", "Bill", "Sue" and "Sky" are in no list of names, being
+    words, so a child or parent called so went unwarned even doing what only a person does."""
+    assert ("person_name", found) in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The bill has been paid in full.",
+        "In May we met the school again.",
+        "May is a busy month for the team.",
+        "Bill payments have been missed since March.",
+        "Don your coat before the visit.",
+        "We spoke to the Bill about the fight.",
+    ],
+)
+def test_a_month_or_a_word_that_is_a_name_is_not_one_as_a_word(text: str) -> None:
+    assert [kind for kind, _ in kinds(text) if kind == "person_name"] == [], kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("sibs: KM, LM and TM", ["KM", "LM", "TM"]),
+        ("Children: KM (7), LM (5), TM (2)", ["KM", "LM", "TM"]),
+        ("Kids: KM & LM & TM.", ["KM", "LM", "TM"]),
+        ("children KM, LM, CP plan in place", ["KM", "LM"]),
+    ],
+)
+def test_every_initials_in_a_list_of_them_is_found(text: str, found: list[str]) -> None:
+    """Found (December 2026): only the first one or two of a list of initials were warned about."""
+    assert [name for kind, name in kinds(text) if kind == "person_name"] == found, kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Child: Smith J", ["Smith J"]),
+        ("YP: Smith J (14)", ["Smith J"]),
+        ("Mum: Jones, K.", ["Jones, K"]),
+        ("Child - KOWALSKI J", ["KOWALSKI J"]),
+        ("Siblings: Smith K, Smith L and Smith T", ["Smith K", "Smith L", "Smith T"]),
+    ],
+)
+def test_a_surname_and_initial_as_records_list_people_is_found(text: str, found: list[str]) -> None:
+    """Found (December 2026): "Child: Smith J", as records list people, went unwarned."""
+    assert [name for kind, name in kinds(text) if kind == "person_name"] == found, kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Mum: Yes I think so.", "Child: Unknown", "Child: CIN J", "Child: Year 9", "Dad - NFA B", "Mum: Polish A"]
+)
+def test_a_word_and_a_letter_after_a_label_is_not_a_surname_and_initial(text: str) -> None:
+    assert [kind for kind, _ in kinds(text) if kind == "person_name"] == [], kinds(text)

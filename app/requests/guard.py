@@ -2944,7 +2944,51 @@ def _hospitals(text: str) -> Iterator[Finding]:
         yield Finding("gp_practice", text[start : match.end()], HOSPITAL_REASON, start, match.end())
 
 
+# A surname and an initial after a word for who they are, as records list people: "Child: Smith J",
+# "YP - KOWALSKI J (14)", "Mum: Jones, K", "Siblings: Smith K, Smith L" (found, December 2026: none
+# was warned about). Not an everyday word ("Child: Unknown", "Mum: Yes I think so"), nor "I" as
+# the initial before more words ("Dad: Maybe I will").
+_LABELLED_SURNAME_AND_INITIAL = re.compile(
+    r"(?<![\w'\u2019])(?i:child|son|daughter|baby|brother|sister|sibling|siblings|sibs|twins?|mum|mother|dad|father"
+    r"|step-?dad|step-?mum|nan|gran|grandma|grandad|uncle|aunt|auntie|cousin|partner|carer|yp|cyp|young\s{1,3}person"
+    r"|pupil|student|client|children|kids|name|full\s{1,3}name|surname)"
+    r"\s{0,3}[:\-\u2013\u2014]\s{0,3}"
+)
+_SURNAME_AND_INITIAL = re.compile(
+    r"(?P<surname>[A-Z][a-z'\u2019]{1,24}(?:-[A-Z][a-z'\u2019]{1,24})?|[A-Z]{2}[A-Z'\u2019\-]{0,23})"
+    r",?\s{1,3}(?P<initial>[A-Z])\.?(?![\w'\u2019\-])"
+    r"(?P<then>\s{0,3}(?:\(\s{0,3}\d{1,2}[^()\n]{0,12}\))?\s{0,3}(?:,|;|&|\band\b|$))?"
+)
+
+
+def _labelled_surnames_and_initials(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
+    for label in _LABELLED_SURNAME_AND_INITIAL.finditer(text):
+        end = label.end()
+        while (match := _SURNAME_AND_INITIAL.match(text, end)) is not None:
+            surname = match["surname"]
+            if surname.isupper():
+                if not _reads_as_a_surname_in_capitals(surname):
+                    return
+            elif not _reads_as_a_surname(_plain(surname), places):
+                return
+            if match["initial"] == "I" and match["then"] is None:
+                return  # "Mum: Smith I think" (not "Smith I (14)")
+            yield Finding(
+                "person_name",
+                match[0][: match.end("initial") - match.start()],
+                REASONS["person_name"],
+                match.start(),
+                match.end("initial"),
+            )
+            if match["then"] is None:
+                return
+            end = match.end()
+            if (joined := re.match(r"\s{0,3}(?:and|&)?\s{0,3}", text[end:])) is not None:
+                end += joined.end()
+
+
 def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
+    yield from _labelled_surnames_and_initials(text, places)
     for match in _TITLED_NAME.finditer(text):
         surname = (match["surname"] or match["capitals"] or match["small"]).lower().replace("\u2019", "'")
         if surname not in _NOT_A_SURNAME and surname not in _NOT_A_SURNAME_AFTER_A_TITLE:
@@ -3867,12 +3911,19 @@ _PERSON_BY_INITIALS = re.compile(
     r"|stepdad|stepmum|step-dad|step-mum|stepson|stepdaughter|nan|gran|grandma|grandad|grandmother|grandfather"
     r"|uncle|aunt|auntie|niece|nephew|cousin|partner|boyfriend|girlfriend|husband|wife|carer|yp|young\s{1,3}person"
     r"|pupil|student|teenager|toddler|infant|client|children|siblings|twins|sons|daughters|brothers|sisters"
-    r"|initials))"
+    r"|sibs|kids|cyp|initials))"
     # "child KM", "Mum (SB)", "Mum: SB", "Mum - SB", "the child, KM, ..."
     r"(?:\s{1,3}\(?|\s{0,3}\(|\s{0,3}[:\-\u2013\u2014]\s{0,3}|\s{0,3},\s{0,3}(?=[A-Z]{2,3}\s{0,3},))"
     r"(?P<initials>[A-Z]{2,3})(?![\w'\u2019&/\-])"
     # "siblings KM and LM", "twins KM & LM"
     r"(?:\s{1,3}(?:and|&)\s{1,3}(?P<more>[A-Z]{2,3})(?![\w'\u2019&/\-]))?"
+)
+# The rest of a list of initials after those words, each with its age or not: "sibs: KM, LM and TM",
+# "Children: KM (7), LM (5), TM (2)" (found, December 2026: only the first were warned about).
+_MORE_INITIALS = re.compile(
+    r"(?:\s{0,3}\(\s{0,3}\d{1,2}\s{0,3}(?:y(?:ea)?rs?|y/?o|months?|m)?\s{0,3}\))?"
+    r"\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|&\s{0,3})?|\s{1,3}(?:and|&)\s{1,3})"
+    r"(?P<letters>[A-Z]{2,3})(?![\w'\u2019&/\-])"
 )
 # Acronyms that follow those words and are not anyone's initials ("child CP plan", "son ASD",
 # "mum DV", "child CSE concerns").
@@ -3967,6 +4018,15 @@ def _initials(text: str) -> Iterator[Finding]:
                 continue
             start, end = match.span(group)
             yield Finding("person_name", letters, INITIALS_REASON, start, end)
+        end = match.end()
+        while (more := _MORE_INITIALS.match(text, end)) is not None:
+            letters = more["letters"]
+            if letters in _NOT_INITIALS or letters in _NOT_INITIALS_AFTER_A_PERSON or letters in _WORDS_IN_CAPITALS:
+                break  # "siblings KM and LM, CIN plan", "children KM, LM AND adults"
+            if letters in _ACRONYMS and (len(letters) == 3 or _acronym_describes(text, more.end())):
+                break
+            yield Finding("person_name", letters, INITIALS_REASON, more.start("letters"), more.end())
+            end = more.end()
     for match in _BARE_INITIALS.finditer(text):
         letters = match[0]
         if letters in _NOT_INITIALS or letters in _ACRONYMS or letters in _WORDS_IN_CAPITALS:
@@ -4677,14 +4737,23 @@ _SPOKEN_TO_A_NAME = re.compile(
 
 
 # Of those, the ones people are called: not a place ("visited Chester", "spoke to Leigh" about a
-# town), a month or a service ("spoke to Sky about the bill"): found, regression review.
-_SEASONS_AND_VIRTUES_AS_NAMES = frozenset({"Summer", "Autumn", "Winter", "Faith", "River", "Amber"})
+# town), a month or a service ("spoke to Sky about the bill"): found, regression review. With them,
+# the months and the adults' names that are English words too, in no list of names as they are words
+# ("I spoke to Sue and her mum", "told Pat about the plan": found, December 2026).
+_WORDS_PEOPLE_ARE_CALLED = frozenset(
+    {
+        *("Summer", "Autumn", "Winter", "Faith", "River", "Amber"),
+        *("April", "May", "June", "Pat", "Sue", "Bill", "Ray", "Rob", "Don", "Dot", "Norm", "Reg", "Rich"),
+    }
+)
 
 
 # One of those before what only a person does ("Summer said dad hit her", "Faith told the teacher":
-# found, regression review).
+# found, regression review; "May said dad hit her", "Bill has been shouting at the kids", "Sky is
+# 7": found, December 2026).
 _SEASON_OR_VIRTUE_DOING = re.compile(
-    r"(?<![\w'\u2019\-])(?<![Tt]he\s)(?P<name>Summer|Autumn|Winter|Faith|River|Amber)(?=\s)"  # (not "the River")
+    r"(?<![\w'\u2019\-])(?<![Tt]he\s)"  # (not "the River", "the Bill")
+    rf"(?P<name>{'|'.join(sorted(_WORDS_PEOPLE_ARE_CALLED | {'Sky'}))})(?=\s)"
 )
 
 
@@ -4695,7 +4764,7 @@ def _word_names_spoken_to(text: str) -> Iterator[Finding]:
     for match in _SPOKEN_TO_A_NAME.finditer(text):
         group = "name" if match["name"] is not None else "seen"
         name = match[group]
-        if name in _SEASONS_AND_VIRTUES_AS_NAMES:
+        if name in _WORDS_PEOPLE_ARE_CALLED:
             yield Finding("person_name", name, REASONS["person_name"], match.start(group), match.end(group))
 
 
