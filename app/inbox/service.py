@@ -1473,7 +1473,9 @@ def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> Non
 # ("Unity House, Chorley Road"), which says where a building is, as a venue's place does. Record
 # numbers are looked for ("Case ref CP123456": found, facilitator review, the place is emailed to
 # every practitioner in the session), not an online meeting's ("Meeting ID: 81234567890").
-PLACE_KINDS: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind not in ("gp_practice", "person_name", "street"))
+PLACE_KINDS: tuple[Kind, ...] = tuple(
+    kind for kind in KINDS if kind not in ("gp_practice", "hospital", "person_name", "street")
+)
 
 
 def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: str | None = None) -> list[Finding]:

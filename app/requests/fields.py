@@ -409,13 +409,18 @@ _NO_DATES: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind not in ("date
 # identifying there is about a child or family ("Key worker for Jayden Smith, DOB 14/03/2015"):
 # found (privacy review), those two were not checked at all, and the inbox list shows both.
 _OWN_WORK: tuple[Kind, ...] = tuple(
-    kind for kind in KINDS if kind not in ("school", "gp_practice", "street", "phone", "email")
+    kind for kind in KINDS if kind not in ("school", "gp_practice", "hospital", "street", "phone", "email")
 )
 
 # The practitioner's own name is a person's name, and may have a title ("Dr Sarah Jones": not a
 # GP practice); anything else identifying typed there is not theirs ("Jayden Smith DOB
 # 14/03/2015"). Found (practitioner review): the full name was not checked at all.
 _OWN_NAME: tuple[Kind, ...] = tuple(kind for kind in _OWN_WORK if kind not in ("person_name",))
+# The lead professional's and other agencies are agencies, a hospital's among them ("Health visitor
+# (Salford Royal)", as the agency field's hint suggests, "paediatrics at Salford Royal"): found
+# (false-alarm review, December 2026), warned about as a hospital the family was seen at. A GP
+# practice is still looked for there: it is the child's own.
+_AGENCIES: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind != "hospital")
 
 
 def _too_long(what: str, limit: int) -> str:
@@ -623,7 +628,7 @@ FIELDS: tuple[Field, ...] = (
             f"You can enter up to {SHORT_MAX:,} characters.",
         ),
         limit=SHORT_MAX,
-        guard=KINDS,
+        guard=_AGENCIES,
         section="child",
         row=Words("Lead professional's agency or role"),
         short=Words("The lead professional's agency or role"),
@@ -638,7 +643,7 @@ FIELDS: tuple[Field, ...] = (
         Words("Other agencies or roles to invite (optional)"),
         hint=Words("Roles and agencies only, not names."),
         limit=LONG_MAX,
-        guard=KINDS,
+        guard=_AGENCIES,
         section="child",
         row=Words("Other agencies or roles to invite"),
         short=Words("Other agencies or roles to invite"),

@@ -37,6 +37,7 @@ IDENTIFYING_EXAMPLES: dict[str, str] = {
     "national_insurance_number": "NI number QQ 12 34 56 C",
     "record_number": "case ref 1234567",
     "gp_practice": "at Pendleton Medical Centre",
+    "hospital": "at Hope Hospital",
     "person_name": "with Mrs Smith",
     "sex_and_age": "a child (F, 14)",
 }
