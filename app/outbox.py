@@ -1683,6 +1683,43 @@ def _email_problem(problem: str | None) -> str:
     return mail.mail_problem_for_operator(problem) if problem else "-"
 
 
+MARKED_SENT = "marked_sent"  # (the audit trail's words: app.inbox.service.ACTION_WORDS)
+_OUTBOX_MESSAGE_ID = re.compile(r"<?outbox-(?P<id>\d{1,18})\.\d{20}@[^>\s]{1,253}>?")
+
+
+@outbox_cli.command("mark-sent")
+@click.argument("message_ids", nargs=-1, required=True, metavar="MESSAGE-ID...")
+def mark_sent_command(message_ids: tuple[str, ...]) -> None:
+    """Record emails as sent without sending them: after a restore from a backup, for the emails
+    `flask outbox status` lists as waiting that the mail server's log shows went after the backup
+    was taken (each by its Message-ID, as status gives it). Else the worker sends them again."""
+    found: list[OutboxMessage] = []
+    for typed in message_ids:
+        shape = _OUTBOX_MESSAGE_ID.fullmatch(typed.strip())
+        message = db.session.get(OutboxMessage, int(shape["id"])) if shape is not None else None
+        if message is None or emails.message_id(message) != f"<{typed.strip().strip('<>')}>":
+            raise click.ClickException(
+                f"No email of this service's outbox has the Message-ID {typed!r}: give it as `flask outbox status` "
+                "lists it, such as <outbox-12.20261205101500123456@space-to-think.invalid>. Nothing was changed."
+            )
+        if message.sent_at is not None or message.given_up_at is not None:
+            raise click.ClickException(
+                f"The email {emails.message_id(message)} is not waiting to be sent (it was sent or given up on). "
+                "Nothing was changed."
+            )
+        found.append(message)
+    now = utcnow()
+    for message in found:
+        message.sent_at, message.next_attempt_at, message.last_error = now, None, None
+        forget_body_if_done(message)
+        reference = message.request.reference if message.request is not None else None
+        detail = message.kind if reference is not None else f"facilitator:{message.facilitator_id}; {message.kind}"
+        audit.add_event(MARKED_SENT, reference, audit.CLI, detail)
+    db.session.commit()
+    for message in found:
+        click.echo(f"{_whose(message)}\t{EMAIL_NAMES.get(message.kind, message.kind)} recorded as sent, not sent again")
+
+
 @outbox_cli.command("status")
 def status_command() -> None:
     """List what is not made or sent yet: requests without a PDF, unsent emails (reference,
@@ -1715,7 +1752,8 @@ def status_command() -> None:
             state = f"being sent now, or its worker stopped as it sent it (if so, tried again from {again})"
         click.echo(
             f"{_whose(message)}\t{EMAIL_NAMES.get(message.kind, message.kind)} {state}\t"
-            f"attempts {message.attempts}\t{_email_problem(message.last_error)}"
+            f"attempts {message.attempts}\t{_email_problem(message.last_error)}\t"
+            f"Message-ID {emails.message_id(message)}"
         )
     for message in refused:
         if mail.too_late(message.last_error):
@@ -1741,15 +1779,15 @@ def status_command() -> None:
     # Exit 1 when the health check says "degraded" of the outbox, so a scheduled check can alert
     # on it (found, operations review: it exited 0 whatever it listed).
     untried, held_back = untried_for_too_long(now), refused_until_mended()
-    emails, pdfs = failing_for_too_long(now)
-    if untried or held_back or emails or pdfs:
+    failing_emails, pdfs = failing_for_too_long(now)
+    if untried or held_back or failing_emails or pdfs:
         needs = [
             f"{_plural(untried, 'PDF or email', 'PDFs or emails')} not tried for over 10 minutes (is the outbox worker "
             "running?)"
             if untried
             else "",
             _plural(held_back, "facilitators' email") + " refused until something is changed" if held_back else "",
-            f"{_plural(emails, 'email')} failing for over 30 minutes" if emails else "",
+            f"{_plural(failing_emails, 'email')} failing for over 30 minutes" if failing_emails else "",
             f"{_plural(pdfs, 'request PDF')} failing for over 30 minutes" if pdfs else "",
         ]
         click.echo(f"Needs attention: {'; '.join(part for part in needs if part)}.")

@@ -1775,3 +1775,46 @@ def test_outbox_status_says_several_pdfs_or_emails_in_plain_english() -> None:
     assert _plural(2, "PDF or email", "PDFs or emails") == "2 PDFs or emails"
     assert _plural(1, "PDF or email", "PDFs or emails") == "1 PDF or email"
     assert _plural(3, "request PDF") == "3 request PDFs"
+
+
+def test_an_email_that_went_after_the_backup_is_recorded_as_sent_by_its_message_id_and_not_sent_again(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (operator review, restoring a backup): the emails waiting in the backup, which had gone
+    after it was taken, went again when the worker started. `flask outbox status` gives each one's
+    Message-ID, to look for in the mail server's log; `flask outbox mark-sent` records it as sent."""
+    mail_app.config["SEND_ACKNOWLEDGEMENTS"] = True
+    with mail_app.app_context():
+        reference = make_request().reference
+    runner = mail_app.test_cli_runner()
+    status = runner.invoke(args=["outbox", "status"])
+    ids = [line.rpartition("Message-ID ")[2] for line in status.output.splitlines() if "Message-ID <outbox-" in line]
+    with mail_app.app_context():
+        by_kind = {message.kind: message.id for message in db.session.scalars(select(OutboxMessage))}
+    assert len(ids) == 2 and all(ids), status.output
+    acknowledgement = next(each for each in ids if each.startswith(f"<outbox-{by_kind['acknowledgement']}."))
+
+    # What is not this outbox's, or not waiting, changes nothing.
+    for wrong in ("<outbox-99.20261130021455123456@space-to-think.invalid>", "not-an-id", acknowledgement[:-3] + "0>"):
+        refused = runner.invoke(args=["outbox", "mark-sent", acknowledgement, wrong])
+        assert refused.exit_code == 1 and "Nothing was changed" in refused.output, refused.output
+    with mail_app.app_context():
+        assert db.session.scalar(select(func.count()).where(OutboxMessage.sent_at.is_not(None))) == 0
+
+    marked = runner.invoke(args=["outbox", "mark-sent", acknowledgement.strip("<>")])
+    assert marked.exit_code == 0 and f"{reference}\t" in marked.output and "recorded as sent" in marked.output
+    again = runner.invoke(args=["outbox", "mark-sent", acknowledgement])
+    assert again.exit_code == 1 and "is not waiting to be sent" in again.output
+
+    smtp_server.start()
+    with mail_app.app_context():
+        assert run_outbox(now=utcnow() + LATER).sent == 1
+    [message] = smtp_server.mailbox.messages
+    assert message["To"] == FACILITATORS  # the facilitators' email went; the acknowledgement did not go again
+    with mail_app.app_context():
+        [event] = actions("marked_sent")
+        assert (event.reference, event.actor, event.detail) == (reference, "cli", "acknowledgement")
+    client, _ = signed_in(mail_app)
+    trail = html.unescape(client.get(f"/inbox/requests/{reference}").get_data(as_text=True))
+    assert "An email recorded as sent by whoever runs the service, after a restore from a backup" in trail
+    assert "The acknowledgement to the requester was waiting in the backup, but had gone after" in trail

@@ -1041,6 +1041,7 @@ ACTION_WORDS = {
     "session_changed": "Session changed",
     "sent_not_recorded": "An email was sent, but could not be recorded as sent",
     "sent_twice": "An email may have been sent twice",
+    "marked_sent": "An email recorded as sent by whoever runs the service, after a restore from a backup",
 }
 # An email given up on because the mail server refused the email itself, not its address (``mail.message_was_refused``).
 EMAIL_REFUSED_WORDS = "Email not sent: the mail server refused the email itself (it will not be tried again)"
@@ -1216,6 +1217,12 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
                 "sent after it: tell the requester what has changed."
             )
         return words, f"{what[:1].upper()}{what[1:]} went just as the service's database stopped."
+    if action == "marked_sent":
+        what = EMAIL_WORDS.get(detail, "an email")
+        return words, (
+            f"{what[:1].upper()}{what[1:]} was waiting in the backup, but had gone after the backup was taken "
+            "(the mail server's log showed it), so it was not sent again."
+        )
     if action == "sent_twice":
         what = EMAIL_WORDS.get(detail, "an email")
         return words, (
