@@ -44,12 +44,24 @@ def reflow_data(live_server) -> ReflowData:  # type: ignore[no-untyped-def]
         patch.setattr(service, "generate_password_hash", cheap_password_hash)
         if service.find_facilitator(EMAIL) is None:
             service.add_facilitator(EMAIL, NAME, PASSWORD)
-        reference = str(make_request().request.reference)
+        # What to reflect on ends in a word too long for a phone's width (found, accessibility review:
+        # in the inbox it made the request's page scroll sideways at 320 pixels).
+        reflection = VALID_DETAILS["reflection"] + " supercalifragilisticexpialidociousantidisestablishmentarianism"
+        reference = str(make_request(details={**VALID_DETAILS, "reflection": reflection}).request.reference)
         wide = make_request().request
         wide.status, wide.redirected_to, wide.mode = "redirected", "L", "supervision"
         wide.pdf_error, wide.pdf_attempts = "The renderer stopped", 3
         db.session.commit()
     return ReflowData(reference)
+
+
+# How far a 24-pixel circle centred on each line of "Change your password" stays from the top of the
+# "Sign out" button (negative: it reaches it).
+CIRCLE_TO_SIGN_OUT = """() => {
+  const link = [...document.querySelectorAll("a")].find(a => a.textContent.trim() === "Change your password");
+  const button = document.querySelector(".app-sign-out").getBoundingClientRect();
+  return Math.min(...[...link.getClientRects()].map(line => button.top - ((line.top + line.bottom) / 2 + 12)));
+}"""
 
 
 def page_overflow(page: Page) -> int:
@@ -132,6 +144,10 @@ def test_tables_do_not_make_the_page_scroll_sideways(browser_page, reflow_data: 
             overflowing.append(f"{path} at {width} pixels: {overflow} pixels too wide")
         if path == request_page and width == 320:
             assert_audit_trail_reads_on_a_phone(page)
+            # WCAG 2.5.8: a 24-pixel circle on each line of "Change your password" misses the
+            # full-width "Sign out" under it (accessibility review: 2 pixels apart, a near miss signed out).
+            gap = page.evaluate(CIRCLE_TO_SIGN_OUT)
+            assert gap >= 0, f"a tap on 'Change your password' can land on 'Sign out' ({gap} pixels)"
             axe.check(page, "a request at 320 pixels")
         if path == request_page and width == 641:
             expect(page.locator("[data-audit-trail] tbody tr").first).to_have_css("display", "table-row")
