@@ -4434,3 +4434,27 @@ def test_a_hospital_as_an_agency_is_not_warned_about_in_the_agency_fields() -> N
     assert [(f.kind, f.text) for f in found["reflection"]] == [("hospital", "Salford Royal")]
     found = scan_fields({"other_agencies": "GP, Pendleton Medical Centre"}, GUARDED_TEXT)
     assert [(f.kind, f.text) for f in found["other_agencies"]] == [("gp_practice", "Pendleton Medical Centre")]
+
+
+def test_the_areas_busy_public_streets_are_not_a_familys_street() -> None:
+    """Found (false-alarm review, December 2026): "Found in Piccadilly Gardens", "Seen on Market Street",
+    where a young person was found, were warned about as a family's street. The partnership file's
+    ``public_places`` names them; a house number with one is still an address, and other streets are
+    still found."""
+    from app.area_places import Places
+
+    places = Places(["salford"], ["salford"], public=["piccadilly gardens", "market street", "st peter's square"])
+    for text in (
+        "Found in Piccadilly Gardens at 2am.",
+        "Seen on Market Street",
+        "found on market street",
+        "in St Peter's Square",
+    ):
+        assert [(f.kind, f.text) for f in scan(text, places=places)] == [], text
+    assert [(f.kind, f.text) for f in scan("lives at 12 Market Street", places=places)] == [
+        ("address", "12 Market Street")
+    ]
+    assert [(f.kind, f.text) for f in scan("lives on Mill Lane", places=places)] == [("street", "Mill Lane")]
+    assert [(f.kind, f.text) for f in scan("Seen on Market Street")] == [
+        ("street", "Market Street")
+    ]  # without the file's list

@@ -2044,7 +2044,23 @@ def _names_a_place(word: str) -> bool:
     )
 
 
+def _a_public_place(name: str, places: AbstractSet[str]) -> bool:
+    """Whether ``name`` (a street found) is one of the area's busy public streets, squares and
+    stations (the partnership file's ``public_places``): "found in Piccadilly Gardens", "seen on
+    Market Street" say where something happened, as anyone may be there, not where a family
+    lives. Found (false-alarm review, December 2026): police officers' and youth workers' requests
+    were warned about each."""
+    public = places.public if isinstance(places, Places) else frozenset()
+    return bool(public) and " ".join(_plain(name).removeprefix("the ").split()) in public
+
+
 def _streets(text: str, places: AbstractSet[str] = frozenset()) -> Iterator[Finding]:
+    for finding in _streets_anywhere(text, places):
+        if not _a_public_place(finding.text, places):
+            yield finding
+
+
+def _streets_anywhere(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     yield from _lower_case_streets(text, places)
     if _A_STREET_TYPE.search(text) is None:
         return

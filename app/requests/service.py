@@ -185,11 +185,14 @@ def _guard_version(
     boroughs: frozenset[str] = frozenset(),
     hospitals: frozenset[str] = frozenset(),
     numbers: frozenset[str] = frozenset(),
+    public: frozenset[str] = frozenset(),
 ) -> str:
     digest = hashlib.sha256(GUARD_CODE)
     digest.update(json.dumps(sorted(places), ensure_ascii=False).encode("utf-8"))
     if boroughs or hospitals:
         digest.update(json.dumps([sorted(boroughs), sorted(hospitals)], ensure_ascii=False).encode("utf-8"))
+    if public:
+        digest.update(json.dumps(["public", sorted(public)], ensure_ascii=False).encode("utf-8"))
     if numbers:
         digest.update(json.dumps(sorted(numbers)).encode("utf-8"))
     return digest.hexdigest()[:32]
@@ -197,10 +200,10 @@ def _guard_version(
 
 def guard_version() -> str:
     """This version of the identifying-data check, with the area's place names, which of them are
-    whole boroughs and the names of its hospitals (``GUARD_FILES``), and the services' phone
-    numbers, which it does not warn about (``partnership_numbers``)."""
+    whole boroughs, the names of its hospitals and its public places (``GUARD_FILES``), and the
+    services' phone numbers, which it does not warn about (``partnership_numbers``)."""
     places = current_partnership().places
-    return _guard_version(frozenset(places), places.boroughs, places.hospitals, partnership_numbers())
+    return _guard_version(frozenset(places), places.boroughs, places.hospitals, partnership_numbers(), places.public)
 
 
 def guard_record(

@@ -159,9 +159,10 @@ class Partnership:
     request_options: dict[str, tuple[RequestOption, ...]] = field(default_factory=dict)
     # The area's place names, in small letters (``places`` in the file), with which of them are a
     # whole city or borough (``boroughs``) and the names of the area's well-known hospitals
-    # (``hospitals``): the request's check for identifying details (app/requests/guard.py) does not
-    # take "the Salford children" for a family's surname, nor "Year 9 at Salford" for a school,
-    # and warns about "hope hospital".
+    # (``hospitals``) and its busy public streets and squares (``public_places``): the request's check
+    # for identifying details (app/requests/guard.py) does not take "the Salford children" for a
+    # family's surname, nor "Year 9 at Salford" for a school, nor "found in Piccadilly Gardens" for
+    # a family's street, and warns about "hope hospital".
     places: Places = field(default_factory=Places)
     logo: Logo | None = None
     version: str = ""
@@ -209,6 +210,7 @@ _TOP_KEYS = {
     "places",
     "boroughs",
     "hospitals",
+    "public_places",
     "logo",
 }
 _COLOUR_KEYS = {"brand", "tint", "border"}
@@ -352,31 +354,36 @@ _PLACE = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*")
 PLACES_MAX = 500
 
 
-# A hospital's name without "Hospital": one to four such words ("Hope", "Stepping Hill").
+# A hospital's name without "Hospital": one to four such words ("Hope", "Stepping Hill"); a
+# public place's, one to five ("Piccadilly Gardens", "St Peter's Square").
 _HOSPITAL_NAME = re.compile(rf"{_PLACE.pattern}(?: {_PLACE.pattern}){{0,3}}")
+_PUBLIC_PLACE_NAME = re.compile(rf"{_PLACE.pattern}(?: {_PLACE.pattern}){{0,4}}")
 
 
 def _places(reader: _Reader, root: _Mapping) -> Places:
     """The area's place names (optional): the city or borough and its towns and neighbourhoods;
-    which of them (or of the boroughs around) name a whole city or borough; and the names its
-    well-known hospitals are known by."""
+    which of them (or of the boroughs around) name a whole city or borough; the names its
+    well-known hospitals are known by; and its busy public streets, squares and stations."""
     return Places(
         _place_names(reader, root, "places"),
         _place_names(reader, root, "boroughs"),
         _place_names(reader, root, "hospitals"),
+        _place_names(reader, root, "public_places"),
     )
 
 
 def _place_names(reader: _Reader, root: _Mapping, key: str) -> frozenset[str]:
     """The names listed under ``key`` (optional), in small letters: one word each, or for
-    ``hospitals`` up to four words."""
+    ``hospitals`` up to four words, for ``public_places`` up to five."""
     value = root.get(key)
     if value is None:
         return frozenset()
     line = root.line_of(key)
-    example = "[Hope, Stepping Hill]" if key == "hospitals" else "[Northmere, Eastwick]"
+    example = {"hospitals": "[Hope, Stepping Hill]", "public_places": "[Market Street, Piccadilly Gardens]"}.get(
+        key, "[Northmere, Eastwick]"
+    )
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        words = "names" if key == "hospitals" else "place names, one word each"
+        words = "names" if key in ("hospitals", "public_places") else "place names, one word each"
         reader.problem(NODE, key, f"must be a list of {words}, like {example}", line)
         return frozenset()
     if len(value) > PLACES_MAX:
@@ -390,11 +397,14 @@ def _place_names(reader: _Reader, root: _Mapping, key: str) -> frozenset[str]:
             or item.split()[-1].lower() in ("hospital", "infirmary")
         ]
         said = "must name each hospital in one to four words of letters, without the word Hospital"
+    elif key == "public_places":
+        wrong = [item for item in value if not _PUBLIC_PLACE_NAME.fullmatch(" ".join(item.split()))]
+        said = "must name each public place in one to five words of letters"
     else:
         wrong = [item for item in value if not _PLACE.fullmatch(item.strip())]
         said = "must name one place a word, in letters (words may be joined with - or ')"
     if wrong:
-        tail = "" if key == "hospitals" else ": a place of two words is two names"
+        tail = "" if key in ("hospitals", "public_places") else ": a place of two words is two names"
         reader.problem(NODE, key, f"{said}, not {wrong[0]!r}{tail}", line)
         return frozenset()
     return frozenset(" ".join(item.split()).replace("\u2019", "'").lower() for item in value)

@@ -151,17 +151,19 @@ def test_the_areas_place_names_are_read_in_small_letters(
     partnership_data["places"] = ["Northmere", "Stoke-on-Trent", "King\u2019s", " Eastbrook "]
     partnership_data["boroughs"] = ["Northmere", "Westford"]
     partnership_data["hospitals"] = ["Hope", "Stepping  Hill"]
+    partnership_data["public_places"] = ["Market Street", "St Peter\u2019s  Square"]
     partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
     assert problems == [] and partnership is not None
     # A borough is a place too.
     assert partnership.places == {"northmere", "stoke-on-trent", "king's", "eastbrook", "westford"}
     assert partnership.places.boroughs == {"northmere", "westford"}
     assert partnership.places.hospitals == {"hope", "stepping hill"}
-    for key in ("places", "boroughs", "hospitals"):
+    assert partnership.places.public == {"market street", "st peter's square"}
+    for key in ("places", "boroughs", "hospitals", "public_places"):
         del partnership_data[key]
     partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
     assert problems == [] and partnership is not None and partnership.places == frozenset()
-    assert partnership.places.boroughs == partnership.places.hospitals == frozenset()
+    assert partnership.places.boroughs == partnership.places.hospitals == partnership.places.public == frozenset()
 
 
 @pytest.mark.parametrize(
@@ -194,6 +196,13 @@ def test_a_place_name_the_check_cannot_use_is_named(
         ("hospitals", ["Royal Albert Edward Queen Mary"], "one to four words"),
         ("hospitals", [""], "one to four words"),
         ("hospitals", "Hope", "must be a list of names"),
+        (
+            "public_places",
+            ["Market Street", "12 Market Street"],
+            "one to five words of letters, not '12 Market Street'",
+        ),
+        ("public_places", ["The Big Long Shopping Centre Square"], "one to five words"),
+        ("public_places", "Market Street", "must be a list of names"),
     ],
 )
 def test_a_borough_or_hospital_name_the_check_cannot_use_is_named(
