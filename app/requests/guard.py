@@ -4439,6 +4439,11 @@ def _initials_known_as(cue: str, letters: str) -> bool:
     )
 
 
+_A_SMALL_WORD_NEXT = re.compile(
+    r"\s{1,3}(?:school|schools|academy|college|club|clubs|group|groups|class|classes|term|holidays?|camp)\b"
+)
+
+
 def _introduced_names(text: str) -> Iterator[Finding]:
     lowered = text.lower()
     if not any(word in lowered for word in _CUE_WORDS):
@@ -4458,7 +4463,15 @@ def _introduced_names(text: str) -> Iterator[Finding]:
         if plain in _NOT_AN_INTRODUCED_NAME or plain in _NOT_A_SURNAME or plain in _NOT_A_NAME:
             continue
         letters = name.rstrip("'\u2019")
-        if (letters.isupper() and letters in _ACRONYMS) or plain.removesuffix("'s") in _NOT_A_NAME_BEFORE_LOWER_CASE:
+        if letters.isupper() and letters in _ACRONYMS:
+            continue
+        if plain.removesuffix("'s") in _NOT_A_NAME_BEFORE_LOWER_CASE and (
+            # Before a word in small letters ("is called Catholic school"), not alone: what a child
+            # is called ("a boy called Tiny": found, false-alarm review, December 2026, a miss).
+            _A_SMALL_WORD_NEXT.match(text, match.end("name")) is not None
+            or match["surname"] is not None
+            or plain in _DAYS_OF_THE_WEEK  # "a meeting was called Monday"
+        ):
             continue
         if (
             match["called"]
