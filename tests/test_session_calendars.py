@@ -837,3 +837,33 @@ def test_the_uk_time_zone_is_two_yearly_rules_that_match_the_clocks_and_every_fi
         one_way = {(wall + shift).replace(tzinfo=UK).utcoffset() for shift in (-hour, dt.timedelta(0), hour)}
         if len(one_way) == 1:  # not near a change of the clocks
             assert wall.replace(tzinfo=zone_info).utcoffset() == wall.replace(tzinfo=UK).utcoffset(), wall
+
+
+def test_a_session_ending_in_the_hour_the_clocks_go_back_ends_at_the_right_time_in_its_calendar_file() -> None:
+    """Found (dates review): a 2-hour session from 12:30am on 31 October 2027, the night the clocks go
+    back, ended at "1:30am" UK time in its file, which a calendar reads as the first 1:30am (BST): an
+    hour early. That end is written in UTC now; other ends stay in UK time."""
+    from app.space_sessions.calendar import REQUEST, entry_in, session_calendar
+
+    def calendar_for(starts: dt.datetime, minutes: int) -> str:
+        return session_calendar(
+            method=REQUEST,
+            uid="s-1@space-to-think.invalid",
+            sequence=0,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(minutes=minutes),
+            organiser="facilitators@partnership.example",
+            attendee="worker@agency.example",
+            reference="STT-AAAA-BBBB",
+            location=ROOM,
+            stamp=utcnow(),
+        )
+
+    starts = dt.datetime(2027, 10, 30, 23, 30)  # 12:30am BST on 31 October
+    ics = calendar_for(starts, 120)
+    (event,) = Calendar.from_ical(ics).walk("VEVENT")
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == dt.timedelta(hours=2)
+    assert "DTEND:20271031T013000Z" in ics and "DTSTART;TZID=Europe/London:20271031T003000" in ics
+    assert entry_in(ics) == (starts, starts + dt.timedelta(hours=2), ROOM)
+    # An end an hour later is after the clocks went back: UK time again.
+    assert "DTEND;TZID=Europe/London:20271031T023000" in calendar_for(starts, 180)

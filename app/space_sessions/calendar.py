@@ -36,6 +36,18 @@ def to_uk(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC).astimezone(UK_TIME)
 
 
+def _unambiguous(moment: dt.datetime) -> dt.datetime:
+    """A stored UTC time (no tzinfo) as a calendar file writes it: in UK time, unless UK time
+    shows that hour twice (the night the clocks go back), where it is written in UTC. A calendar
+    reads a UK time of that hour as the first of the two (RFC 5545, 3.3.5): found (dates review),
+    a 2-hour session from 12:30am that night ended an hour early in the file. A session cannot
+    start in that hour (``forms.clock_change_problem``), but may end in it."""
+    local = to_uk(moment)
+    if local.replace(fold=1 - local.fold).astimezone(dt.UTC) != local.astimezone(dt.UTC):
+        return moment.replace(tzinfo=dt.UTC)
+    return local
+
+
 def session_calendar(
     *,
     method: str,
@@ -85,7 +97,7 @@ def session_calendar(
         ),
         location=location,
         start=to_uk(starts_at),
-        end=to_uk(ends_at),
+        end=_unambiguous(ends_at),
         stamp=stamp.replace(tzinfo=dt.UTC),
         organizer=organizer,
         attendees=[guest],
