@@ -1684,39 +1684,62 @@ def _email_problem(problem: str | None) -> str:
 
 
 MARKED_SENT = "marked_sent"  # (the audit trail's words: app.inbox.service.ACTION_WORDS)
-_OUTBOX_MESSAGE_ID = re.compile(r"<?outbox-(?P<id>\d{1,18})\.\d{20}@[^>\s]{1,253}>?")
 
 
 @outbox_cli.command("mark-sent")
 @click.argument("message_ids", nargs=-1, required=True, metavar="MESSAGE-ID...")
 def mark_sent_command(message_ids: tuple[str, ...]) -> None:
-    """Record emails as sent without sending them: after a restore from a backup, for the emails
-    `flask outbox status` lists as waiting that the mail server's log shows went after the backup
-    was taken (each by its Message-ID, as status gives it). Else the worker sends them again."""
-    found: list[OutboxMessage] = []
-    for typed in message_ids:
-        shape = _OUTBOX_MESSAGE_ID.fullmatch(typed.strip())
-        message = db.session.get(OutboxMessage, int(shape["id"])) if shape is not None else None
-        if message is None or emails.message_id(message) != f"<{typed.strip().strip('<>')}>":
-            raise click.ClickException(
-                f"No email of this service's outbox has the Message-ID {typed!r}: give it as `flask outbox status` "
-                "lists it, such as <outbox-12.20261205101500123456@space-to-think.invalid>. Nothing was changed."
-            )
-        if message.sent_at is not None or message.given_up_at is not None:
-            raise click.ClickException(
-                f"The email {emails.message_id(message)} is not waiting to be sent (it was sent or given up on). "
-                "Nothing was changed."
-            )
-        found.append(message)
+    """Record emails as sent without sending them: after a restore from a backup, with the worker
+    stopped, for the emails `flask outbox status` lists as waiting that went after the backup was
+    taken (each by its Message-ID, as status gives it). Else the worker sends them again."""
     now = utcnow()
-    for message in found:
-        message.sent_at, message.next_attempt_at, message.last_error = now, None, None
+    waiting = {emails.message_id(message): message for message in unsent_messages()}
+    found: dict[int, OutboxMessage] = {}  # (each once, however often it is given)
+    for typed in message_ids:
+        message = waiting.get(f"<{typed.strip().strip('<>').strip()}>")
+        if message is None:
+            raise click.ClickException(
+                f"No email waiting to be sent has the Message-ID {typed!r}: give it as `flask outbox status` lists "
+                "it, in quotes, such as '<outbox-12.20261205101500123456@space-to-think.invalid>'. Nothing was changed."
+            )
+        found[message.id] = message
+    busy = [message for message in found.values() if message.id in being_sent(list(found.values()), now)]
+    marked = 0
+    if not busy:
+        for message in found.values():
+            # Only if still waiting and no worker is sending it, in one statement: a worker that
+            # began since is not overtaken (found, regression review: marked as it was being sent,
+            # it went, and the trail said both that it was not sent again and that it was emailed).
+            marked += getattr(
+                db.session.execute(
+                    update(OutboxMessage)
+                    .where(
+                        OutboxMessage.id == message.id,
+                        OutboxMessage.sent_at.is_(None),
+                        OutboxMessage.given_up_at.is_(None),
+                        not_(mail.attempt_under_way(now)),
+                    )
+                    .values(sent_at=now, next_attempt_at=None, last_error=None)
+                    .execution_options(synchronize_session=False)
+                ),
+                "rowcount",
+                0,
+            )
+    if busy or marked != len(found):
+        db.session.rollback()
+        raise click.ClickException(
+            "An email given is being sent now, or has just been: stop the outbox worker (systemctl stop "
+            "space-to-think-worker), run `flask outbox status` again and mark only those it still lists. "
+            "Nothing was changed."
+        )
+    for message in found.values():
+        db.session.refresh(message)
         forget_body_if_done(message)
         reference = message.request.reference if message.request is not None else None
         detail = message.kind if reference is not None else f"facilitator:{message.facilitator_id}; {message.kind}"
         audit.add_event(MARKED_SENT, reference, audit.CLI, detail)
     db.session.commit()
-    for message in found:
+    for message in found.values():
         click.echo(f"{_whose(message)}\t{EMAIL_NAMES.get(message.kind, message.kind)} recorded as sent, not sent again")
 
 

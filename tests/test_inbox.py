@@ -3221,3 +3221,19 @@ def test_a_requests_page_says_whether_it_was_made_with_the_rules_in_use_now(app:
         )
     finally:
         app.extensions[PACK_KEY] = pack
+
+
+def test_a_note_naming_a_facilitator_or_the_practitioner_by_a_short_form_is_not_taken_for_a_child(app: Flask) -> None:
+    """Found (regression review): once adults' short names were looked for ("Dave hit mum"), "Dave
+    agreed to facilitate Tuesday" in a note, of the facilitator David Jones, and "Chris rang back" of
+    the practitioner Christopher Smith were warned about. Someone else of that short name still is."""
+    client, _ = signed_in(app)
+    add_facilitator(app, "david@partnership.example", "David Jones")
+    with app.app_context():
+        reference = make_request(details={**VALID_DETAILS, "name": "Christopher Smith"}).request.reference
+    page = f"/inbox/requests/{reference}"
+    for note in ("Dave agreed to facilitate Tuesday.", "Chris rang back, he can do Tuesday."):
+        assert post_form(client, page, f"{page}/notes", {"text": note}).status_code == 302, note
+    for note in ("Liz will take the notes.", "Dave (7) was upset at school."):
+        refused = post_form(client, page, f"{page}/notes", {"text": note})
+        assert refused.status_code == 200 and "govuk-error-summary" in text(refused), note

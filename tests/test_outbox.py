@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy import text as sa_text
 
 import app.requests.service as request_service
+from app import emails
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, QuestionsPdf, StoredRequest, utcnow
 from app.outbox import (
@@ -1798,13 +1799,25 @@ def test_an_email_that_went_after_the_backup_is_recorded_as_sent_by_its_message_
     for wrong in ("<outbox-99.20261130021455123456@space-to-think.invalid>", "not-an-id", acknowledgement[:-3] + "0>"):
         refused = runner.invoke(args=["outbox", "mark-sent", acknowledgement, wrong])
         assert refused.exit_code == 1 and "Nothing was changed" in refused.output, refused.output
+    # Nor one a worker is sending now (regression review: it went, and was recorded as not sent again).
+    with mail_app.app_context():
+        facilitators = db.session.get(OutboxMessage, by_kind["facilitators"])
+        facilitators.last_attempt_at = utcnow()
+        db.session.commit()
+        facilitators_id = emails.message_id(facilitators)
+    refused = runner.invoke(args=["outbox", "mark-sent", acknowledgement, facilitators_id])
+    assert refused.exit_code == 1 and "is being sent now" in refused.output, refused.output
     with mail_app.app_context():
         assert db.session.scalar(select(func.count()).where(OutboxMessage.sent_at.is_not(None))) == 0
+        db.session.get(OutboxMessage, by_kind["facilitators"]).last_attempt_at = None
+        db.session.commit()
 
-    marked = runner.invoke(args=["outbox", "mark-sent", acknowledgement.strip("<>")])
-    assert marked.exit_code == 0 and f"{reference}\t" in marked.output and "recorded as sent" in marked.output
+    # Given twice, recorded once.
+    marked = runner.invoke(args=["outbox", "mark-sent", acknowledgement.strip("<>"), f" {acknowledgement} "])
+    assert marked.exit_code == 0 and marked.output.count("recorded as sent") == 1, marked.output
+    assert f"{reference}\t" in marked.output
     again = runner.invoke(args=["outbox", "mark-sent", acknowledgement])
-    assert again.exit_code == 1 and "is not waiting to be sent" in again.output
+    assert again.exit_code == 1 and "No email waiting to be sent has the Message-ID" in again.output
 
     smtp_server.start()
     with mail_app.app_context():
@@ -1816,5 +1829,5 @@ def test_an_email_that_went_after_the_backup_is_recorded_as_sent_by_its_message_
         assert (event.reference, event.actor, event.detail) == (reference, "cli", "acknowledgement")
     client, _ = signed_in(mail_app)
     trail = html.unescape(client.get(f"/inbox/requests/{reference}").get_data(as_text=True))
-    assert "An email recorded as sent by whoever runs the service, after a restore from a backup" in trail
-    assert "The acknowledgement to the requester was waiting in the backup, but had gone after" in trail
+    assert "Email recorded as sent without sending it, after a restore from a backup" in trail
+    assert "the acknowledgement to the requester, waiting in the backup, had gone after the backup was taken" in trail

@@ -1041,7 +1041,7 @@ ACTION_WORDS = {
     "session_changed": "Session changed",
     "sent_not_recorded": "An email was sent, but could not be recorded as sent",
     "sent_twice": "An email may have been sent twice",
-    "marked_sent": "An email recorded as sent by whoever runs the service, after a restore from a backup",
+    "marked_sent": "Email recorded as sent without sending it, after a restore from a backup",
 }
 # An email given up on because the mail server refused the email itself, not its address (``mail.message_was_refused``).
 EMAIL_REFUSED_WORDS = "Email not sent: the mail server refused the email itself (it will not be tried again)"
@@ -1219,10 +1219,7 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
         return words, f"{what[:1].upper()}{what[1:]} went just as the service's database stopped."
     if action == "marked_sent":
         what = EMAIL_WORDS.get(detail, "an email")
-        return words, (
-            f"{what[:1].upper()}{what[1:]} was waiting in the backup, but had gone after the backup was taken "
-            "(the mail server's log showed it), so it was not sent again."
-        )
+        return words, f"{what}, waiting in the backup, had gone after the backup was taken, so it was not sent again"
     if action == "sent_twice":
         what = EMAIL_WORDS.get(detail, "an email")
         return words, (
@@ -1504,7 +1501,7 @@ def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: st
     # Each name on its own: words of two facilitators' names together are someone else's (found,
     # regression review: "Ben Hall" passed, with facilitators Ben Smith and Anna Hall).
     names = [set(_name_words(requester or ""))] + (facilitators_names() if "person_name" in kinds else [])
-    names = [name for name in names if name]
+    names = [_with_short_forms(name) for name in names if name]
     if not names or "person_name" not in kinds:
         return found
     cued = [(finding.start, finding.end) for finding in names_with_a_cue(text, places)]
@@ -1563,6 +1560,25 @@ def _name_goes_on(text: str, end: int) -> bool:
     if len(word) < 2 or not word[0].isupper() or word.casefold() in _NOT_MORE_OF_A_NAME:
         return False
     return word[1].islower() or word[1] in "'’" or (word.isupper() and word.upper() not in _ACRONYMS_IN_NOTES)
+
+
+@lru_cache(maxsize=1)
+def _short_forms() -> dict[str, frozenset[str]]:
+    """Each full given name's short forms (short_names.txt: "david: dave davy"), in small letters."""
+    forms: dict[str, frozenset[str]] = {}
+    for line in Path(__file__).with_name("short_names.txt").read_text(encoding="utf-8").splitlines():
+        full, colon, short = line.partition("#")[0].partition(":")
+        if colon:
+            forms[full.strip().casefold()] = frozenset(short.casefold().split())
+    return forms
+
+
+def _with_short_forms(words: set[str]) -> set[str]:
+    """A name's words with the short forms of its given names: a note says "Dave" of the
+    facilitator David Jones (found, regression review: warned about, once adults' short names
+    were looked for)."""
+    forms = _short_forms()
+    return words.union(*(forms.get(word, frozenset()) for word in words))
 
 
 def _name_words(name: str) -> list[str]:
