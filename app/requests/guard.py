@@ -94,8 +94,8 @@ What counts, and what deliberately does not:
   ("Hope Hospital", "Manchester Royal Infirmary", "Salford Royal"), as a kind of their own
   ("hospital": not looked for where an agency is asked for, as a hospital is one); not
   "the Children's Hospital", "In Hospital" or "the Princess Royal", nor a hospital's name before
-  an agency's or a department's words ("Salford Royal health visiting", "Hope Hospital safeguarding
-  team", "Salford Royal maternity"). In small
+  an agency's words ("Salford Royal health visiting", "Hope Hospital safeguarding team"); before a
+  department's, it is where someone was ("taken to Salford Royal maternity unit"). In small
   letters, a hospital, health centre or medical practice after a word saying where ("seen at hope
   hospital", "registered at eccles health centre", "at royal oldham hospital", and "taken to salford
   royal" where the word before "royal" is one of the area's ``places``), after "the" ("in the hope
@@ -253,7 +253,8 @@ NAMES: dict[Kind, str] = {
     "address": "a street address",
     "street": "the name of a street",
     "school": "the name of a school",
-    "gp_practice": "the name of a GP (general practitioner) practice or doctor",
+    # (With "hospital": the requests stored before hospitals were a kind of their own found them so.)
+    "gp_practice": "the name of a GP (general practitioner) practice, hospital or doctor",
     "hospital": "the name of a hospital",
     "person_name": "a person's name",
     "sex_and_age": "a child's sex and exact age",
@@ -2929,10 +2930,6 @@ _AGENCY_AFTER_A_HOSPITAL = frozenset(
         *("midwives", "midwifery", "paediatric", "paediatrics", "paediatrician", "paediatricians", "social"),
         *("foundation", "nhs", "trust", "community", "services", "service", "liaison", "camhs", "staff"),
         *("therapy", "therapists", "therapist", "doctors", "consultant", "consultants", "clinic", "clinics"),
-        # A department as the agency ("Salford Royal maternity referred her", "Salford Royal paeds"):
-        # found (false-alarm review, December 2026), where "Salford Royal midwife" was not warned about.
-        *("paeds", "maternity", "emergency", "neonatal", "antenatal", "postnatal", "outpatients", "physio"),
-        *("physiotherapy", "psychiatry", "psychiatric", "psychology", "dietetics", "radiology", "orthopaedics"),
     }
 )
 _NEXT_CAPITALISED = re.compile(r"\s{1,3}([A-Z]\S{0,40})")
@@ -2973,13 +2970,27 @@ def _hospitals(text: str) -> Iterator[Finding]:
 _LABELLED_SURNAME_AND_INITIAL = re.compile(
     r"(?<![\w'\u2019])(?i:child|son|daughter|baby|brother|sister|sibling|siblings|sibs|twins?|mum|mother|dad|father"
     r"|step-?dad|step-?mum|nan|gran|grandma|grandad|uncle|aunt|auntie|cousin|partner|carer|yp|cyp|young\s{1,3}person"
-    r"|pupil|student|client|children|kids|name|full\s{1,3}name|surname)"
+    r"|pupil|student|client|children|kids|name|full\s{1,3}name|surname|boyfriend|girlfriend|husband|wife"
+    r"|ex-?partner|stepfather|stepmother|grandmother|grandfather)"
+    r"(?:\s{1,3}\d{1,2})?"  # "Child 1: Smith J" (regression review)
     r"\s{0,3}[:\-\u2013\u2014]\s{0,3}"
 )
 _SURNAME_AND_INITIAL = re.compile(
-    r"(?P<surname>[A-Z][a-z'\u2019]{1,24}(?:-[A-Z][a-z'\u2019]{1,24})?|[A-Z]{2}[A-Z'\u2019\-]{0,23})"
+    r"(?P<surname>(?:Mc|Mac|O['\u2019]|D['\u2019])?[A-Z][a-z'\u2019]{1,24}(?:-[A-Z][a-z'\u2019]{1,24})?"
+    r"|[A-Z]{2}[A-Z'\u2019\-]{0,23})"
     r",?\s{1,3}(?P<initial>[A-Z])\.?(?![\w'\u2019\-])"
     r"(?P<then>\s{0,3}(?:\(\s{0,3}\d{1,2}[^()\n]{0,12}\))?\s{0,3}(?:,|;|&|\band\b|$))?"
+)
+
+
+# A word and a letter after a label that are not a surname and an initial: a school subject and its
+# grade ("Student: English B, Maths C"), a germ ("Mum: Strep A"). Found, regression review.
+_NOT_A_SURNAME_BEFORE_A_LETTER = frozenset(
+    {
+        *("strep", "hep", "vitamin", "type", "plan", "group", "grade", "level", "tier", "set", "band", "class"),
+        *("english", "maths", "math", "science", "history", "geography", "art", "music", "french", "spanish"),
+        *("german", "reading", "writing", "spelling", "biology", "chemistry", "physics", "drama", "computing"),
+    }
 )
 
 
@@ -2988,6 +2999,8 @@ def _labelled_surnames_and_initials(text: str, places: AbstractSet[str]) -> Iter
         end = label.end()
         while (match := _SURNAME_AND_INITIAL.match(text, end)) is not None:
             surname = match["surname"]
+            if _plain(surname) in _NOT_A_SURNAME_BEFORE_A_LETTER or _plain(surname) in places:
+                return
             if surname.isupper():
                 if not _reads_as_a_surname_in_capitals(surname):
                     return
@@ -3943,9 +3956,11 @@ _PERSON_BY_INITIALS = re.compile(
 # The rest of a list of initials after those words, each with its age or not: "sibs: KM, LM and TM",
 # "Children: KM (7), LM (5), TM (2)" (found, December 2026: only the first were warned about).
 _MORE_INITIALS = re.compile(
-    r"(?:\s{0,3}\(\s{0,3}\d{1,2}\s{0,3}(?:y(?:ea)?rs?|y/?o|months?|m)?\s{0,3}\))?"
-    r"\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|&\s{0,3})?|\s{1,3}(?:and|&)\s{1,3})"
-    r"(?P<letters>[A-Z]{2,3})(?![\w'\u2019&/\-])"
+    # Each one's age, or school year, if given: "KM (7)", "KM (y7)", "KM 7", "KM - 7".
+    r"(?:\s{0,3}\(\s{0,3}[Yy]?\d{1,2}\s{0,3}(?:y(?:ea)?rs?|y/?o|months?|m)?\s{0,3}\)"
+    r"|\s{1,3}(?:-\s{0,3})?\d{1,2}(?:\s{0,3}(?:y(?:ea)?rs?|y/?o))?(?![\w.:/]))?"
+    r"\s{0,3}(?:[,;/]\s{0,3}(?:and\s{1,3}|&\s{0,3})?|\s{1,3}(?:and|&)\s{1,3})"
+    r"(?P<letters>[A-Z]{2,3})(?![\w'\u2019&\-])"
 )
 # Acronyms that follow those words and are not anyone's initials ("child CP plan", "son ASD",
 # "mum DV", "child CSE concerns").
@@ -4005,6 +4020,7 @@ _GOES_ON_ABOUT_A_PERSON = frozenset(
         *("is", "was", "has", "had", "have", "lives", "lived", "living", "stays", "stayed", "moved", "attends"),
         *("attended", "goes", "went", "and", "or", "who", "with", "aged", "age", "says", "said", "told", "tells"),
         *("wants", "wanted", "will", "would", "can", "could", "did", "does", "disclosed", "reported", "needs"),
+        *("are", "were", "both", "all"),
     }
 )
 _WORD_AFTER = re.compile(r"[ \t]{1,3}([a-z][a-z'\u2019\-]{0,39})(?![\w'\u2019\-])")
@@ -4045,8 +4061,8 @@ def _initials(text: str) -> Iterator[Finding]:
             letters = more["letters"]
             if letters in _NOT_INITIALS or letters in _NOT_INITIALS_AFTER_A_PERSON or letters in _WORDS_IN_CAPITALS:
                 break  # "siblings KM and LM, CIN plan", "children KM, LM AND adults"
-            if letters in _ACRONYMS and (len(letters) == 3 or _acronym_describes(text, more.end())):
-                break
+            if (letters in _ACRONYMS and len(letters) == 3) or _acronym_describes(text, more.end()):
+                break  # "children KM, LM, PEP due", "FSW visiting" (regression review)
             yield Finding("person_name", letters, INITIALS_REASON, more.start("letters"), more.end())
             end = more.end()
     for match in _BARE_INITIALS.finditer(text):
@@ -4348,6 +4364,11 @@ _NOT_AN_INTRODUCED_NAME = frozenset(
         *("adult", "adults", "children's", "ambulance", "emergency", "nhs", "citizens", "victim", "rape"),
         *("women's", "mind", "relate", "cruse", "gingerbread", "stepchange", "switchboard", "galop"),
         *("barnardo's", "barnardos", "edt", "911", "111", "999", "101"),
+        # The area's emergency services by their letters ("Her mum called GMP", "a neighbour called
+        # NWAS"): Greater Manchester Police, the North West Ambulance Service, Greater Manchester Fire
+        # and Rescue Service, the British Transport Police. Only here, not among the acronyms: after
+        # "child" three capitals are as often initials ("child CAB (7)": regression review).
+        *("gmp", "nwas", "gmfrs", "btp", "rspca", "pals", "sarc"),
     }
 )
 # Acronyms that are not anyone's name or initials ("known as TAF", "is called CIN", "JS and CP",
@@ -4372,10 +4393,6 @@ _ACRONYMS = frozenset(
         # "infant FTT", "Mum: PND"): did not attend, was not brought, to be confirmed or arranged,
         # not applicable, faltering growth, postnatal depression.
         *("DNA", "WNB", "TBC", "TBA", "NA", "FTT", "PND"),
-        # The area's emergency services, as people call them ("Her mum called GMP", "a neighbour called
-        # NWAS": found, false-alarm review, December 2026): Greater Manchester Police, the North West
-        # Ambulance Service, Greater Manchester Fire and Rescue Service; and the police's "BTP".
-        *("GMP", "NWAS", "GMFRS", "BTP", "RSPCA", "CAB", "PALS", "SARC", "CRC", "NPS"),
     }
 )
 _A_NUMBER_NEXT = re.compile(r"\s{0,3}\d")
@@ -4660,12 +4677,20 @@ _NOT_AFTER_A_GIVEN_NAME = frozenset(
         "hey",  # Abbey Hey, in Manchester
         "lever",  # Darcy Lever, in Bolton
         "knife",  # a Stanley knife
-        # A school's class, a nursery's room or a hospital's ward named after a tree or a flower ("in
-        # Willow class", "Rowan Class", "Hazel room", "Jasmine ward": found, false-alarm review,
-        # December 2026).
-        *("class", "classes", "classroom", "room", "ward", "base"),
     }
 )
+# A school's class, a nursery's room or a hospital's ward named after a tree, a flower or a stone
+# ("in Willow class", "Rowan Class", "Hazel room", "Jasmine ward": found, false-alarm review,
+# December 2026); only these names: "Mia class teacher says", "Jayden room is dirty" and "Olivia
+# Ward" (a surname) are a child's (regression review).
+_NAMES_OF_CLASSES = frozenset(
+    {
+        *("Willow", "Rowan", "Hazel", "Holly", "Poppy", "Daisy", "Ruby", "Jasmine", "Ivy", "Lily", "Jade", "Rose"),
+        *("Iris", "Maple", "Cedar", "Birch", "Aspen", "Juniper", "Heather", "Primrose", "Bluebell", "Violet"),
+        *("Pearl", "Sapphire", "Emerald", "Crystal", "Amber", "Elm", "Ash", "Oak", "Hawthorn", "Blossom", "Laurel"),
+    }
+)
+_A_CLASS_NAMED_SO = re.compile(r"\s{1,3}(?:[Cc]lass(?:es|room)?|[Rr]oom|[Ww]ard|[Bb]ase|[Gg]roup)\b")
 # Before a given name, these make it a place's, a saint's, a prophet's or a royal's: "St Mary's",
 # "Queen Elizabeth", "Holy Trinity", "the Prophet Muhammad", "Christmas Eve".
 _NOT_BEFORE_A_GIVEN_NAME = frozenset(
@@ -4735,6 +4760,8 @@ def _given_names(text: str) -> Iterator[Finding]:
         following = _NEXT_WORD.match(text, end)
         if following is not None and _plain(following[1]) in _NOT_AFTER_A_GIVEN_NAME:
             continue  # "Albert Edward Infirmary"
+        if given in _NAMES_OF_CLASSES and _A_CLASS_NAMED_SO.match(text, match.end("given")):
+            continue  # "in Willow class", "Rowan Class"
         if (possessive := _POSSESSIVE.match(text, end)) is not None:
             # A law, fund or place named after someone, written as a name ("Clare's Law", "Jessie's
             # Fund", "Elizabeth's House"; not "Jayden's house"): found (identifying-data review), the
@@ -4788,29 +4815,37 @@ _SPOKEN_TO_A_NAME = re.compile(
 
 # Of those, the ones people are called: not a place ("visited Chester", "spoke to Leigh" about a
 # town), a month or a service ("spoke to Sky about the bill"): found, regression review. With them,
-# the months and the adults' names that are English words too, in no list of names as they are words
-# ("I spoke to Sue and her mum", "told Pat about the plan": found, December 2026).
-_WORDS_PEOPLE_ARE_CALLED = frozenset(
-    {
-        *("Summer", "Autumn", "Winter", "Faith", "River", "Amber"),
-        *("April", "May", "June", "Pat", "Sue", "Bill", "Ray", "Rob", "Don", "Dot", "Norm", "Reg", "Rich"),
-    }
-)
+# the adults' names that are English words too, in no list of names as they are words ("I spoke to
+# Sue and her mum", "told Pat about the plan": found, December 2026).
+_SEASONS_AND_VIRTUES_AS_NAMES = frozenset({"Summer", "Autumn", "Winter", "Faith", "River", "Amber"})
+_WORDS_AS_ADULTS_NAMES = frozenset({"Pat", "Sue", "Bill", "Ray", "Rob", "Don", "Dot", "Norm", "Reg", "Rich"})
+_WORDS_PEOPLE_ARE_CALLED = _SEASONS_AND_VIRTUES_AS_NAMES | _WORDS_AS_ADULTS_NAMES
+# The months that are names too: only starting a sentence ("May said dad hit her"), as a month
+# is the time of what follows elsewhere ("The review in May said...", "We were told June":
+# regression review), and never after "spoke to" or "told".
+_MONTHS_AS_NAMES = frozenset({"April", "May", "June"})
 
 
 # One of those before what only a person does ("Summer said dad hit her", "Faith told the teacher":
-# found, regression review; "May said dad hit her", "Bill has been shouting at the kids", "Sky is
-# 7": found, December 2026).
+# found, regression review; "May said dad hit her", "Bill has been shouting at the kids": found,
+# December 2026). The newer ones only starting a sentence ("Her phone Bill was 80", "the Old Bill
+# told him": regression review), and "Bill" not before a number ("Bill was 40 and mum could not pay").
 _SEASON_OR_VIRTUE_DOING = re.compile(
     r"(?<![\w'\u2019\-])(?<![Tt]he\s)"  # (not "the River", "the Bill")
-    rf"(?P<name>{'|'.join(sorted(_WORDS_PEOPLE_ARE_CALLED | {'Sky'}))})(?=\s)"
+    rf"(?P<name>{'|'.join(sorted(_WORDS_PEOPLE_ARE_CALLED | _MONTHS_AS_NAMES))})(?=\s)"
 )
+_A_NUMBER_AFTER_IS = re.compile(r"\s{1,3}(?i:is|was)\s{1,3}\d")
 
 
 def _word_names_spoken_to(text: str) -> Iterator[Finding]:
     for match in _SEASON_OR_VIRTUE_DOING.finditer(text):
+        name, start = match["name"], match.start()
+        if name not in _SEASONS_AND_VIRTUES_AS_NAMES and not _SENTENCE_START.search(text, max(0, start - 24), start):
+            continue
+        if name == "Bill" and _A_NUMBER_AFTER_IS.match(text, match.end()):
+            continue
         if _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS.match(text, match.end()):
-            yield Finding("person_name", match["name"], REASONS["person_name"], match.start(), match.end())
+            yield Finding("person_name", name, REASONS["person_name"], start, match.end())
     for match in _SPOKEN_TO_A_NAME.finditer(text):
         group = "name" if match["name"] is not None else "seen"
         name = match[group]
@@ -5248,6 +5283,23 @@ _WELL_KNOWN = (
     "maggie's centre",
     "father christmas",
     "santa claus",
+    # (Regression review: named once adults' names were added.)
+    "stan smith",
+    "stan smiths",
+    "fred perry",
+    "jim beam",
+    "nick jr",
+    "winston churchill",
+    "les miserables",
+    "les mis",
+    "gill sans",
+    "nick of time",
+)
+# Of those, the brands that are a person's whole name too: a person where the text says so ("Jack
+# Wills (14) went missing", "Ted Baker said his dad hit him": found, regression review).
+_BRANDS_THAT_ARE_NAMES = frozenset(
+    {"jack wills", "ted baker", "hugo boss", "calvin klein", "ralph lauren", "tommy hilfiger", "fred perry"}
+    | {"stan smith", "louis vuitton", "dr martens", "frank ocean", "jack daniels", "john lewis"}
 )
 _WELL_KNOWN_NAME = re.compile(
     r"(?<![\w'\u2019\-])(?i:"
@@ -5257,8 +5309,16 @@ _WELL_KNOWN_NAME = re.compile(
 
 
 def _well_known_names(text: str) -> list[tuple[int, int]]:
-    """Where the text names someone well known (``_WELL_KNOWN``), as (start, end)."""
-    return [match.span() for match in _WELL_KNOWN_NAME.finditer(text)]
+    """Where the text names someone well known (``_WELL_KNOWN``), as (start, end): not a brand
+    that is a person's name where the text says a person is meant (``_BRANDS_THAT_ARE_NAMES``)."""
+    return [
+        match.span()
+        for match in _WELL_KNOWN_NAME.finditer(text)
+        if not (
+            " ".join(match[0].lower().split()) in _BRANDS_THAT_ARE_NAMES
+            and (_AGE_AFTER.match(text, match.end()) or _WHAT_ONLY_A_PERSON_DOES.match(text, match.end()))
+        )
+    ]
 
 
 def _within(finding: Finding, spans: list[tuple[int, int]]) -> bool:
