@@ -2195,6 +2195,27 @@ def render_import_page(form: ImportForm) -> str:
     return render_template("inbox/import.html", form=form, errors=errors, has_errors=bool(errors))
 
 
+# How much of a file over the import's limit is read (and thrown away) before the page answers.
+DRAINED_AT_MOST = 4 * MAX_UPLOAD_BYTES
+
+
+def _read_what_was_sent() -> None:
+    """Read the rest of a request body over the limit, up to ``DRAINED_AT_MOST``, so the browser,
+    still sending it, gets the page: answered while it was, it may take the closed connection for a
+    failure and show its own "connection reset" page instead (found, a test's browser under load).
+    A server behind nginx has the whole body read by nginx first; one served directly does not."""
+    length = request.content_length or 0
+    if length > DRAINED_AT_MOST:
+        return
+    stream = request.environ.get("wsgi.input")
+    left = length
+    while stream is not None and left > 0:
+        chunk = stream.read(min(left, 64 * 1024))
+        if not chunk:
+            break
+        left -= len(chunk)
+
+
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
     """A file over the import's limit: the import page again, with the GOV.UK message on the
@@ -2207,6 +2228,7 @@ def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
     if request.endpoint == "inbox.import_request":
         facilitator = signed_in_now()
         if facilitator is not None and not facilitator.reads_statistics_only:
+            _read_what_was_sent()
             g.facilitator = facilitator  # require_facilitator has not run: the form was read first (CSRF)
             form = ImportForm(formdata=None)
             form.pdf.errors = [TOO_LARGE]

@@ -128,6 +128,7 @@ def test_tables_do_not_make_the_page_scroll_sideways(browser_page, reflow_data: 
         (request_page, 641),  # GOV.UK's tablet width: the audit trail a table again
         ("/inbox/guide", 320),
         ("/inbox/find-by-email", 320),
+        ("/inbox", 641),  # GOV.UK's tablet width: the filters side by side (regression review: they overflowed)
         ("/inbox", 700),  # a 1400 pixel screen at 200% zoom: the list as labelled blocks
         ("/inbox", 880),  # the narrowest window with the list as a table
     ]
