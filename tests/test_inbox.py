@@ -3234,6 +3234,9 @@ def test_a_note_naming_a_facilitator_or_the_practitioner_by_a_short_form_is_not_
     page = f"/inbox/requests/{reference}"
     for note in ("Dave agreed to facilitate Tuesday.", "Chris rang back, he can do Tuesday."):
         assert post_form(client, page, f"{page}/notes", {"text": note}).status_code == 302, note
-    for note in ("Liz will take the notes.", "Dave (7) was upset at school."):
+    # A short form that is a child's name too is a child's (regression review: with a facilitator
+    # William, "Liam said dad hit him" went unwarned).
+    add_facilitator(app, "william@partnership.example", "William Brown")
+    for note in ("Liz will take the notes.", "Dave (7) was upset at school.", "Liam said dad hit him."):
         refused = post_form(client, page, f"{page}/notes", {"text": note})
         assert refused.status_code == 200 and "govuk-error-summary" in text(refused), note

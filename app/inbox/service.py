@@ -42,7 +42,15 @@ from ..mail import (
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_contacts, current_pack, current_partnership
 from ..requests import fields
-from ..requests.guard import KINDS, NAMES, Finding, Kind, names_with_a_cue, scan_with_cued_names
+from ..requests.guard import (
+    CHILDRENS_NAMES_IN_SMALL_LETTERS,
+    KINDS,
+    NAMES,
+    Finding,
+    Kind,
+    names_with_a_cue,
+    scan_with_cued_names,
+)
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import (
     InvalidRequest,
@@ -1576,9 +1584,12 @@ def _short_forms() -> dict[str, frozenset[str]]:
 def _with_short_forms(words: set[str]) -> set[str]:
     """A name's words with the short forms of its given names: a note says "Dave" of the
     facilitator David Jones (found, regression review: warned about, once adults' short names
-    were looked for)."""
+    were looked for). Not a short form that is a child's given name too ("Liam", "Beth", "Katie",
+    "Alfie": a note naming such a child went unwarned once a facilitator was William, Elizabeth,
+    Katherine or Alfred: regression review)."""
     forms = _short_forms()
-    return words.union(*(forms.get(word, frozenset()) for word in words))
+    short = set().union(*(forms.get(word, frozenset()) for word in words))
+    return words | (short - CHILDRENS_NAMES_IN_SMALL_LETTERS)
 
 
 def _name_words(name: str) -> list[str]:

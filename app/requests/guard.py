@@ -2045,19 +2045,32 @@ def _names_a_place(word: str) -> bool:
     )
 
 
-def _a_public_place(name: str, places: AbstractSet[str]) -> bool:
-    """Whether ``name`` (a street found) is one of the area's busy public streets, squares and
-    stations (the partnership file's ``public_places``): "found in Piccadilly Gardens", "seen on
-    Market Street" say where something happened, as anyone may be there, not where a family
-    lives. Found (false-alarm review, December 2026): police officers' and youth workers' requests
-    were warned about each."""
+def _a_public_place(text: str, finding: Finding, places: AbstractSet[str]) -> bool:
+    """Whether ``finding`` (a street) is one of the area's busy public streets, squares and
+    stations (the partnership file's ``public_places``) where the text says nothing of anyone
+    living there: "found in Piccadilly Gardens", "seen on Market Street" say where something
+    happened, as anyone may be there. Found (false-alarm review, December 2026): police officers'
+    and youth workers' requests were warned about each; but "the family live on Market Street",
+    "Nan's house is on Regent Road" say where a family lives (regression review)."""
     public = places.public if isinstance(places, Places) else frozenset()
-    return bool(public) and " ".join(_plain(name).removeprefix("the ").split()) in public
+    if not public or " ".join(_plain(finding.text).removeprefix("the ").split()) not in public:
+        return False
+    sentence = text[max(0, finding.start - 80) : finding.start]
+    sentence = re.split(r"[.!?\n]", sentence)[-1]
+    return _WHERE_SOMEONE_LIVES.search(sentence) is None and _WHERE_SOMEONE_LIVES.match(text, finding.end) is None
+
+
+# Words saying someone lives, is housed or has an address somewhere.
+_WHERE_SOMEONE_LIVES = re.compile(
+    r"(?i:\b(?:live|lives|lived|living|home|homes|house|houses|flat|flats|address|addresses|moved|moving|move"
+    r"|evicted|housed|rehoused|resides?|residing|reside|stays?|staying|stayed|tenancy|tenant|property|accommodation"
+    r"|bungalow|maisonette|hostel|b&b|refuge|neighbours?|next\s{1,3}door|rents?|renting)\b)"
+)
 
 
 def _streets(text: str, places: AbstractSet[str] = frozenset()) -> Iterator[Finding]:
     for finding in _streets_anywhere(text, places):
-        if not _a_public_place(finding.text, places):
+        if not _a_public_place(text, finding, places):
             yield finding
 
 
@@ -4020,7 +4033,7 @@ _GOES_ON_ABOUT_A_PERSON = frozenset(
         *("is", "was", "has", "had", "have", "lives", "lived", "living", "stays", "stayed", "moved", "attends"),
         *("attended", "goes", "went", "and", "or", "who", "with", "aged", "age", "says", "said", "told", "tells"),
         *("wants", "wanted", "will", "would", "can", "could", "did", "does", "disclosed", "reported", "needs"),
-        *("are", "were", "both", "all"),
+        *("are", "were", "both", "all", "live", "attend", "stay", "visit", "visited", "go", "went", "visits"),
     }
 )
 _WORD_AFTER = re.compile(r"[ \t]{1,3}([a-z][a-z'\u2019\-]{0,39})(?![\w'\u2019\-])")
@@ -4061,7 +4074,7 @@ def _initials(text: str) -> Iterator[Finding]:
             letters = more["letters"]
             if letters in _NOT_INITIALS or letters in _NOT_INITIALS_AFTER_A_PERSON or letters in _WORDS_IN_CAPITALS:
                 break  # "siblings KM and LM, CIN plan", "children KM, LM AND adults"
-            if (letters in _ACRONYMS and len(letters) == 3) or _acronym_describes(text, more.end()):
+            if len(letters) == 3 and (letters in _ACRONYMS or _acronym_describes(text, more.end())):
                 break  # "children KM, LM, PEP due", "FSW visiting" (regression review)
             yield Finding("person_name", letters, INITIALS_REASON, more.start("letters"), more.end())
             end = more.end()
@@ -4577,9 +4590,9 @@ _A_GIVEN_NAME_OR_A_WORD = frozenset(
 # With them, the adults' names of the area's communities from elsewhere (given_names_more.txt:
 # how it was made), read without their accents as the text is (``plain_letters``).
 _MORE_GIVEN_NAMES = _read_given_names(Path(__file__).with_name("given_names_more.txt"))
-_GIVEN_NAMES = (
-    _read_given_names(Path(__file__).with_name("given_names.txt")) | {plain_letters(name) for name in _MORE_GIVEN_NAMES}
-) - _NOT_A_GIVEN_NAME
+_CHILDRENS_GIVEN_NAMES = _read_given_names(Path(__file__).with_name("given_names.txt"))
+_GIVEN_NAMES = (_CHILDRENS_GIVEN_NAMES | {plain_letters(name) for name in _MORE_GIVEN_NAMES}) - _NOT_A_GIVEN_NAME
+CHILDRENS_NAMES_IN_SMALL_LETTERS = frozenset(name.casefold() for name in _CHILDRENS_GIVEN_NAMES)
 # Every given name in the lists, also those taken for something else when alone ("Summer",
 # "Amber", "India": _NOT_A_GIVEN_NAME), which a cue makes names ("Summer (14)", "Mum India").
 _ANY_GIVEN_NAME = (_GIVEN_NAMES | _NOT_A_GIVEN_NAME) - {"Amber"}  # (a RAG rating: "Amber (2), Red (1)")
@@ -4688,9 +4701,39 @@ _NAMES_OF_CLASSES = frozenset(
         *("Willow", "Rowan", "Hazel", "Holly", "Poppy", "Daisy", "Ruby", "Jasmine", "Ivy", "Lily", "Jade", "Rose"),
         *("Iris", "Maple", "Cedar", "Birch", "Aspen", "Juniper", "Heather", "Primrose", "Bluebell", "Violet"),
         *("Pearl", "Sapphire", "Emerald", "Crystal", "Amber", "Elm", "Ash", "Oak", "Hawthorn", "Blossom", "Laurel"),
+        *("Wren", "Robin", "Kestrel", "Phoenix", "Olive", "Fern", "Saffron", "Hope", "Lark", "Starling"),
     }
 )
 _A_CLASS_NAMED_SO = re.compile(r"\s{1,3}(?:[Cc]lass(?:es|room)?|[Rr]oom|[Ww]ard|[Bb]ase|[Gg]roup)\b")
+
+
+# After a name and "Ward" or "Group", what goes on about a person, not a class ("have a new teacher").
+_A_PERSON_GOES_ON = frozenset(
+    {"is", "was", "has", "had", "said", "says", "told", "tells", "disclosed", "lives", "lived", "stays", "stayed"}
+    | {"aged", "who", "wants", "wanted", "reported", "attends", "attended", "went", "goes", "moved", "ran"}
+)
+
+
+def _a_class_named_so(text: str, given: str, end: int) -> bool:
+    """Whether the given name ending at ``end`` names a class, a room or a ward: one of the names
+    of ``_NAMES_OF_CLASSES``, or one that is a word too ("Robin class", "Wren class", "Phoenix
+    class", "Hope class", "Fern room": regression review, found as names once the list was
+    narrowed), before "class", "room", "ward", "base" or "group"; not when what follows is what
+    only a person does or their age ("Holly Ward disclosed that dad hits her", "Pearl Group is 6").
+    """
+    if not (given in _NAMES_OF_CLASSES or given in _ALSO_A_WORD or _is_ordinary_word(given.lower())):
+        return False
+    named = _A_CLASS_NAMED_SO.match(text, end)
+    if named is None:
+        return False
+    following = _WORD_AFTER.match(text, named.end())
+    return not (
+        (following is not None and following[1] in _A_PERSON_GOES_ON)
+        or _WHAT_ONLY_A_PERSON_DOES.match(text, named.end())
+        or _AGE_AFTER.match(text, named.end())
+    )
+
+
 # Before a given name, these make it a place's, a saint's, a prophet's or a royal's: "St Mary's",
 # "Queen Elizabeth", "Holy Trinity", "the Prophet Muhammad", "Christmas Eve".
 _NOT_BEFORE_A_GIVEN_NAME = frozenset(
@@ -4760,8 +4803,8 @@ def _given_names(text: str) -> Iterator[Finding]:
         following = _NEXT_WORD.match(text, end)
         if following is not None and _plain(following[1]) in _NOT_AFTER_A_GIVEN_NAME:
             continue  # "Albert Edward Infirmary"
-        if given in _NAMES_OF_CLASSES and _A_CLASS_NAMED_SO.match(text, match.end("given")):
-            continue  # "in Willow class", "Rowan Class"
+        if _a_class_named_so(text, given, match.end("given")):
+            continue  # "in Willow class", "Rowan Class", "Robin class"
         if (possessive := _POSSESSIVE.match(text, end)) is not None:
             # A law, fund or place named after someone, written as a name ("Clare's Law", "Jessie's
             # Fund", "Elizabeth's House"; not "Jayden's house"): found (identifying-data review), the
@@ -4784,7 +4827,7 @@ def _given_names(text: str) -> Iterator[Finding]:
 # "Amber refused to turn green", "Grant has been helping with the rent": regression reviews).
 _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS = re.compile(
     r"\s{1,3}(?:(?i:said|says|told|tells|disclosed|discloses|cried|cries|screamed|ran\s{1,3}away"
-    r"|went\s{1,3}missing|goes\s{1,3}missing|hit|hits|punched|kicked)(?![\w'\u2019])"
+    r"|went\s{1,3}missing|goes\s{1,3}missing|ha[sd]\s{1,3}gone\s{1,3}missing|hit|hits|punched|kicked)(?![\w'\u2019])"
     r"|(?i:has|had)\s{1,3}been\s{1,3}(?i:hitting|hurting|crying|self-harming|shouting|missing|hit|hurt|assaulted"
     r"|abused|bullied|groomed|scared|kicking|punching|threatening)(?![\w'\u2019])"
     r"|(?i:is|was)\s{1,3}(?:\d{1,2}(?!\d)(?=\s{0,3}(?:[.,;:!?)]|$|(?i:and|years?|yrs?|y/?o|now)\b))"
@@ -4793,7 +4836,7 @@ _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS = re.compile(
 _WHAT_ONLY_A_PERSON_DOES = re.compile(
     r"\s{1,3}(?:(?i:said|says|told|tells|disclosed|discloses|hit|hits|punched|kicked|slapped|pushed|shouted"
     r"|screamed|cried|cries|lives|lived|stays|stayed|wants|wanted|refused|refuses|admitted|denied|attends"
-    r"|attended|ran\s{1,3}away|went\s{1,3}missing|goes\s{1,3}missing)(?![\w'\u2019])"
+    r"|attended|ran\s{1,3}away|went\s{1,3}missing|goes\s{1,3}missing|ha[sd]\s{1,3}gone\s{1,3}missing)(?![\w'\u2019])"
     r"|(?i:has|had)\s{1,3}been\s{1,3}(?i:[a-z]{2,20}ing)(?![\w'\u2019])"
     r"|(?i:is|was)\s{1,3}(?:\d{1,2}(?!\d)(?=\s{0,3}(?:[.,;:!?)]|$|(?i:and|years?|yrs?|y/?o|now)\b))"
     r"|(?i:scared|frightened|afraid|upset|crying|missing)(?![\w'\u2019])))"
@@ -4820,19 +4863,35 @@ _SPOKEN_TO_A_NAME = re.compile(
 _SEASONS_AND_VIRTUES_AS_NAMES = frozenset({"Summer", "Autumn", "Winter", "Faith", "River", "Amber"})
 _WORDS_AS_ADULTS_NAMES = frozenset({"Pat", "Sue", "Bill", "Ray", "Rob", "Don", "Dot", "Norm", "Reg", "Rich"})
 _WORDS_PEOPLE_ARE_CALLED = _SEASONS_AND_VIRTUES_AS_NAMES | _WORDS_AS_ADULTS_NAMES
-# The months that are names too: only starting a sentence ("May said dad hit her"), as a month
-# is the time of what follows elsewhere ("The review in May said...", "We were told June":
-# regression review), and never after "spoke to" or "told".
+# The months that are names too: not after a word saying when ("The review in May said...":
+# regression review), and never after "spoke to" or "told" ("We were told June").
 _MONTHS_AS_NAMES = frozenset({"April", "May", "June"})
+_WHEN_BEFORE_A_MONTH = frozenset(
+    {"in", "on", "by", "since", "until", "till", "from", "during", "of", "last", "next", "this", "early", "late"}
+    | {"mid", "end", "beginning", "start", "throughout", "before", "after", "through", "every", "each", "between"}
+    | {"and", "or", "to", "around", "about", "for"}
+)
+# Before "Bill" or "Reg", the words that make it a thing ("Her phone Bill was 80", "the Old Bill told
+# him", "car Reg": regression review).
+_BEFORE_A_THING = frozenset(
+    {"the", "a", "an", "his", "her", "their", "my", "our", "your", "this", "that", "its", "phone", "gas"}
+    | {"electric", "electricity", "water", "council", "tax", "energy", "old", "mobile", "broadband", "rent", "tv"}
+    | {"final", "unpaid", "big", "huge", "first", "last", "next", "monthly", "car", "vehicle", "number", "new"}
+)
+# A sentence about the television company, not a child called Sky ("Sky said they would cut off
+# the TV": regression review).
+_ABOUT_SKY_THE_COMPANY = re.compile(
+    r"(?i:\b(?:tv|television|broadband|package|account|bill|contract|subscription|box|channel|sports|engineer"
+    r"|signal|dish|remote|cut\s{1,3}(?:it\s{1,3}|us\s{1,3}|them\s{1,3})?off|payments?|owed?|debt|arrears)\b)"
+)
 
 
 # One of those before what only a person does ("Summer said dad hit her", "Faith told the teacher":
-# found, regression review; "May said dad hit her", "Bill has been shouting at the kids": found,
-# December 2026). The newer ones only starting a sentence ("Her phone Bill was 80", "the Old Bill
-# told him": regression review), and "Bill" not before a number ("Bill was 40 and mum could not pay").
+# found, regression review; "May said dad hit her", "Mum said Bill hit her", "Sky told her teacher
+# dad hit her": found, December 2026); "Bill" not before a number ("Bill was 40 and mum could not pay").
 _SEASON_OR_VIRTUE_DOING = re.compile(
     r"(?<![\w'\u2019\-])(?<![Tt]he\s)"  # (not "the River", "the Bill")
-    rf"(?P<name>{'|'.join(sorted(_WORDS_PEOPLE_ARE_CALLED | _MONTHS_AS_NAMES))})(?=\s)"
+    rf"(?P<name>{'|'.join(sorted(_WORDS_PEOPLE_ARE_CALLED | _MONTHS_AS_NAMES | {'Sky'}))})(?=\s)"
 )
 _A_NUMBER_AFTER_IS = re.compile(r"\s{1,3}(?i:is|was)\s{1,3}\d")
 
@@ -4840,9 +4899,13 @@ _A_NUMBER_AFTER_IS = re.compile(r"\s{1,3}(?i:is|was)\s{1,3}\d")
 def _word_names_spoken_to(text: str) -> Iterator[Finding]:
     for match in _SEASON_OR_VIRTUE_DOING.finditer(text):
         name, start = match["name"], match.start()
-        if name not in _SEASONS_AND_VIRTUES_AS_NAMES and not _SENTENCE_START.search(text, max(0, start - 24), start):
+        before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+        word_before = _plain(before[1]).strip("(\"'\u201c\u2018,") if before is not None else ""
+        if name in _MONTHS_AS_NAMES and word_before in _WHEN_BEFORE_A_MONTH:
             continue
-        if name == "Bill" and _A_NUMBER_AFTER_IS.match(text, match.end()):
+        if name in ("Bill", "Reg") and (word_before in _BEFORE_A_THING or _A_NUMBER_AFTER_IS.match(text, match.end())):
+            continue
+        if name == "Sky" and _ABOUT_SKY_THE_COMPANY.search(re.split(r"[.!?\n]", text[start:])[0]):
             continue
         if _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS.match(text, match.end()):
             yield Finding("person_name", name, REASONS["person_name"], start, match.end())
