@@ -425,13 +425,18 @@ def web_address(address: Any) -> Markup:
     """A web address to print, escaped, its start (the scheme and the site's name) in a
     ``<span class="web-address-start">`` kept on one line (print.css): a printed address breaks
     after a "/" of its path, not after "https://". Found (new-user review): the supervision
-    record's pathway guidance address read "https://" at the end of one line, the rest below."""
+    record's pathway guidance address read "https://" at the end of one line, the rest below.
+    An address with its scheme is a link too, which a PDF reader opens (found, PDF review: the
+    record's addresses were text only)."""
     text = str(address)
     found = _WEB_ADDRESS_START.match(text)
     if found is None:
         return escape(text)
     start, rest = text[: found.end()], text[found.end() :]
-    return Markup('<span class="web-address-start">{}</span>{}').format(start, rest)  # escaped by format
+    shown = Markup('<span class="web-address-start">{}</span>{}').format(start, rest)  # escaped by format
+    if text.startswith(("https://", "http://")):
+        return Markup('<a href="{}">{}</a>').format(text, shown)
+    return shown
 
 
 def init_jinja(app: Flask) -> None:

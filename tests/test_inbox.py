@@ -3240,3 +3240,25 @@ def test_a_note_naming_a_facilitator_or_the_practitioner_by_a_short_form_is_not_
     for note in ("Liz will take the notes.", "Dave (7) was upset at school.", "Liam said dad hit him."):
         refused = post_form(client, page, f"{page}/notes", {"text": note})
         assert refused.status_code == 200 and "govuk-error-summary" in text(refused), note
+
+
+def test_a_pdf_with_two_requests_attached_is_refused(app: Flask) -> None:
+    """Found (PDF review): a PDF with two attachments called request.json, with different requests,
+    imported the first silently; the service attaches one, and which one was meant cannot be told."""
+    import json
+
+    from app.inbox.pdf_import import BAD_DATA, ImportProblem, read_request_pdf
+
+    document = valid_document(app)
+    other = {**document, "details": {**document["details"], "reflection": "Something else entirely."}}
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_attachment("request.json", json.dumps(document).encode())
+    writer.add_attachment("request.json", json.dumps(other).encode())
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(ImportProblem) as refused:
+        read_request_pdf(buffer.getvalue())
+    assert str(refused.value) == BAD_DATA
+    with app.app_context():
+        assert read_request_pdf(pdf_with_attachment("request.json", json.dumps(document).encode())) is not None

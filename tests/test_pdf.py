@@ -440,14 +440,23 @@ def test_a_printed_web_address_never_breaks_after_https(client) -> None:  # type
 
     assert (
         str(web_address("https://a.example/<b>"))
-        == '<span class="web-address-start">https://a.example/</span>&lt;b&gt;'
+        == '<a href="https://a.example/&lt;b&gt;"><span class="web-address-start">https://a.example/</span>&lt;b&gt;</a>'
     )
+    assert str(web_address("a.example/page")) == '<span class="web-address-start">a.example/</span>page'
     walker = Walker(client)
     walker.walk([("mode", "supervision"), ("immediate_danger", "yes")])  # U1: children's social care's pages
     reader = pdf_reader(supervision_record(client).get_data())
     lines = [line.strip() for page in reader.pages for line in (page.extract_text() or "").splitlines()]
     assert any("safeguardingchildren.salford.gov.uk" in line for line in lines)
     assert not [line for line in lines if line.endswith(("https://", "https:", "http://"))], lines
+    # Each is a link a PDF reader opens (PDF review: they were text only).
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if annotation.get_object().get("/Subtype") == "/Link"
+    ]
+    assert any("safeguardingchildren.salford.gov.uk" in str(link) for link in links), links
 
 
 def test_only_a_long_word_is_marked_to_break_anywhere_and_what_was_typed_stays_text() -> None:

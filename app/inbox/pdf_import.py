@@ -167,18 +167,22 @@ def read_request_pdf(data: bytes) -> ImportedRequest:
     # pypdf logs what it repairs in a damaged file ("EOF marker not found") as warnings, lines
     # without a request or a reason (security review); the line below says an upload failed.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
-    # Only the first attachment called request.json is decoded, and no stream may decode to
+    # Only the attachment called request.json is decoded (a file with two is refused), and no stream may decode to
     # more than the JSON's limit: a 5 MB file of compressed attachments could otherwise inflate to
     # gigabytes (pypdf's own limits are 75 MB a stream, and ``attachments`` decodes every copy).
     try:
         limits = pypdf.get_configuration().with_overwrites(**dict.fromkeys(DECODED_LIMITS, MAX_JSON_BYTES + 1))
         with pypdf.apply_configuration(limits):
-            found = next(
-                (entry for entry in pypdf.PdfReader(io.BytesIO(data)).attachment_list if entry.name == ATTACHMENT_NAME),
-                None,
-            )
-            if found is None:
+            named = [
+                entry for entry in pypdf.PdfReader(io.BytesIO(data)).attachment_list if entry.name == ATTACHMENT_NAME
+            ]
+            if not named:
                 raise ImportProblem(NO_ATTACHMENT)
+            if len(named) > 1:
+                # Two requests in one file: the service attaches one, and which would be imported is
+                # not what the PDF shows (found, PDF review: the first was taken, silently).
+                raise ImportProblem(BAD_DATA)
+            found = named[0]
             try:
                 raw = found.content
             except pypdf.errors.LimitReachedError:
