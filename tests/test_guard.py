@@ -4577,3 +4577,41 @@ def test_what_the_second_fixes_of_december_let_through_or_warned_about(text: str
     words ("Robin class"), a surname after a flower's name ("Holly Ward"), names that are words too in
     the middle of a sentence ("Mum said Bill hit her"), Sky, the last of a list of initials."""
     assert [name for kind, name in kinds(text) if kind == "person_name"] == names, kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Rowan Ward was closed to visitors.", []),
+        ("Hazel Ward told us mum is ready for discharge.", []),
+        ("Mum is on Juniper Ward. Juniper Ward is a secure unit.", []),
+        ("Holly Ward also said dad hits her.", ["Holly Ward"]),
+        ("Daisy Ward and her brother are on CP plans.", ["Daisy Ward"]),
+        ("Wren class said goodbye to their teacher.", []),
+        ("Fern group attended the trip.", []),
+        ("The report dated 3 May said the risk had reduced.", []),
+        ("The CP conference on the 14th June said the plan should continue.", []),
+        ("Her EE Bill said she owed £90.", []),
+        ("Mum's Bill hit £300 last month.", []),
+        ("The kids told me Sky said they had to pay more.", []),
+        ("Children KM and LM, SG order granted.", ["KM", "LM"]),
+    ],
+)
+def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str, names: list[str]) -> None:
+    """Found (third regression review of the check's changes, December 2026): hospital wards named
+    after plants, a flower's name before the surname Ward, classes doing things, months after a day's
+    number, a bill's amount, the TV company's prices, a list of initials before an acronym."""
+    assert [name for kind, name in kinds(text) if kind == "person_name"] == names, kinds(text)
+
+
+def test_a_public_street_is_still_not_a_familys_where_the_text_says_someone_was_found_there() -> None:
+    """Found (third regression review): once the words of living somewhere made a public street a
+    family's, "went missing from home and was found on Market Street" was warned about again."""
+    for text in (
+        "He went missing from home and was found on Market Street at 2am.",
+        "She left the house at 9pm and was seen in Piccadilly Gardens.",
+        "He was seen moving drugs on Market Street.",
+    ):
+        assert [f.kind for f in scan(text, places=SALFORD_PLACES)] == [], text
+    for text in ("Dad's address is Oxford Road, Manchester.", "Regent Road is where mum lives now."):
+        assert "street" in [f.kind for f in scan(text, places=SALFORD_PLACES)], text

@@ -3234,10 +3234,19 @@ def test_a_note_naming_a_facilitator_or_the_practitioner_by_a_short_form_is_not_
     page = f"/inbox/requests/{reference}"
     for note in ("Dave agreed to facilitate Tuesday.", "Chris rang back, he can do Tuesday."):
         assert post_form(client, page, f"{page}/notes", {"text": note}).status_code == 302, note
-    # A short form that is a child's name too is a child's (regression review: with a facilitator
-    # William, "Liam said dad hit him" went unwarned).
+    # A short form that is a child's name too is a colleague's only where the sentence speaks of no
+    # child's harm or family (regression reviews: with a facilitator William, "Liam said dad hit him"
+    # went unwarned; with Samantha, "Sam agreed to facilitate Tuesday" was warned about).
     add_facilitator(app, "william@partnership.example", "William Brown")
-    for note in ("Liz will take the notes.", "Dave (7) was upset at school.", "Liam said dad hit him."):
+    add_facilitator(app, "samantha@partnership.example", "Samantha Green")
+    for note in ("Sam agreed to facilitate Tuesday.", "Liam can do Thursday instead."):
+        assert post_form(client, page, f"{page}/notes", {"text": note}).status_code == 302, note
+    for note in (
+        "Liz will take the notes.",
+        "Dave (7) was upset at school.",
+        "Liam said dad hit him.",
+        "Liam is scared.",
+    ):
         refused = post_form(client, page, f"{page}/notes", {"text": note})
         assert refused.status_code == 200 and "govuk-error-summary" in text(refused), note
 

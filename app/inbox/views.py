@@ -2195,8 +2195,11 @@ def render_import_page(form: ImportForm) -> str:
     return render_template("inbox/import.html", form=form, errors=errors, has_errors=bool(errors))
 
 
-# How much of a file over the import's limit is read (and thrown away) before the page answers.
+# How much of a file over the import's limit is read (and thrown away) before the page answers, and
+# for how long at most: a slow sender must not hold a worker (served by gunicorn without nginx, a 6 MB
+# file sent slowly held one for its 30-second timeout, and got its bare error: regression review).
 DRAINED_AT_MOST = 4 * MAX_UPLOAD_BYTES
+DRAINED_FOR_AT_MOST_SECONDS = 2.0
 
 
 def _read_what_was_sent() -> None:
@@ -2209,7 +2212,8 @@ def _read_what_was_sent() -> None:
         return
     stream = request.environ.get("wsgi.input")
     left = length
-    while stream is not None and left > 0:
+    until = time.monotonic() + DRAINED_FOR_AT_MOST_SECONDS
+    while stream is not None and left > 0 and time.monotonic() < until:
         chunk = stream.read(min(left, 64 * 1024))
         if not chunk:
             break
