@@ -3234,14 +3234,11 @@ def test_a_note_naming_a_facilitator_or_the_practitioner_by_a_short_form_is_not_
     page = f"/inbox/requests/{reference}"
     for note in ("Dave agreed to facilitate Tuesday.", "Chris rang back, he can do Tuesday."):
         assert post_form(client, page, f"{page}/notes", {"text": note}).status_code == 302, note
-    # A short form that is a child's name too is a colleague's only where the sentence speaks of no
-    # child's harm or family (regression reviews: with a facilitator William, "Liam said dad hit him"
-    # went unwarned; with Samantha, "Sam agreed to facilitate Tuesday" was warned about).
+    # A short form that is a child's name too is a child's (regression reviews: with a facilitator
+    # William, "Liam said dad hit him" and "Liam told us his uncle touched him" went unwarned).
     add_facilitator(app, "william@partnership.example", "William Brown")
-    add_facilitator(app, "samantha@partnership.example", "Samantha Green")
-    for note in ("Sam agreed to facilitate Tuesday.", "Liam can do Thursday instead."):
-        assert post_form(client, page, f"{page}/notes", {"text": note}).status_code == 302, note
     for note in (
+        "Liam told us his uncle touched him.",
         "Liz will take the notes.",
         "Dave (7) was upset at school.",
         "Liam said dad hit him.",

@@ -1509,12 +1509,8 @@ def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: st
     # Each name on its own: words of two facilitators' names together are someone else's (found,
     # regression review: "Ben Hall" passed, with facilitators Ben Smith and Anna Hall).
     names = [set(_name_words(requester or ""))] + (facilitators_names() if "person_name" in kinds else [])
-    names = [name for name in names if name]
-    # Each name with the short forms of its given names; a short form that is a child's name too
-    # ("Sam", "Tom", "Liam") only where the sentence speaks of no child's harm or family (below).
-    forms = [_with_short_forms(name) for name in names]
-    names = [name | adults for name, (adults, _) in zip(names, forms, strict=True)]
-    childlike = [name | adults | children for name, (adults, children) in zip(names, forms, strict=True)]
+    # Each name with the short forms of its given names, but not those that are a child's name too.
+    names = [_with_short_forms(name) for name in names if name]
     if not names or "person_name" not in kinds:
         return found
     cued = [(finding.start, finding.end) for finding in names_with_a_cue(text, places)]
@@ -1525,9 +1521,7 @@ def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: st
         # A name that goes on after the words found is a longer one, someone else's ("Ben Smith
         # Jones" beside the facilitator Ben Smith: found, regression review).
         goes_on = _name_goes_on(text, finding.end)
-        mine = any(words <= name for name in names) or (
-            any(words <= name for name in childlike) and not _ABOUT_A_CHILD.search(_sentence_of(text, finding))
-        )
+        mine = any(words <= name for name in names)
         return finding.kind == "person_name" and bool(words) and mine and not said_to_be_someones and not goes_on
 
     return [finding for finding in found if not theirs(finding)]
@@ -1588,35 +1582,17 @@ def _short_forms() -> dict[str, frozenset[str]]:
     return forms
 
 
-def _with_short_forms(words: set[str]) -> tuple[set[str], set[str]]:
-    """The short forms of a name's given names: a note says "Dave" of the facilitator David Jones
-    (found, regression review: warned about, once adults' short names were looked for). Two sets:
-    those that are no child's given name ("dave", "chris"), and those that are ("sam", "tom",
-    "liam", "katie"), which a note may use of a colleague ("Sam agreed to facilitate Tuesday") or
-    of a child ("Liam said dad hit him": unwarned once a facilitator was William, regression review)."""
+def _with_short_forms(words: set[str]) -> set[str]:
+    """A name's words with the short forms of its given names: a note says "Dave" of the
+    facilitator David Jones (found, regression review: warned about, once adults' short names
+    were looked for). Not a short form that is a child's given name too ("Liam", "Beth", "Sam",
+    "Katie": a note naming such a child went unwarned once a facilitator was William, Elizabeth,
+    Samantha or Katherine: regression review). Such a colleague's short form is warned about (a
+    warning the facilitator can confirm): a second review let a list of harm words decide, and it
+    let "Liam told us his uncle touched him" through."""
     forms = _short_forms()
     short = set().union(*(forms.get(word, frozenset()) for word in words))
-    return short - CHILDRENS_NAMES_IN_SMALL_LETTERS, short & CHILDRENS_NAMES_IN_SMALL_LETTERS
-
-
-# In a sentence, what speaks of a child, their harm or their family: there a short form that is a
-# child's name too is taken for a child's ("Liam said dad hit him", "Beth has been self-harming",
-# "Jamie was excluded", "Libby and her brother live with nan": regression review), where a note about
-# arranging a session is not ("Sam agreed to facilitate Tuesday", "Tom rang back").
-_ABOUT_A_CHILD = re.compile(
-    r"(?i:\b(?:hit|hits|hitting|hurt|hurts|hurting|abuse[sd]?|abusing|scared|frightened|afraid|missing|disclosed?"
-    r"|disclosure|self-harm\w*|harming|excluded|exclusion|bruis\w*|injur\w*|a&e|assault\w*|neglect\w*|nursery"
-    r"|school|mum|mam|mother|dad|father|nan|gran|grandma|grandad|brother|sister|siblings?|parents?|family|carers?"
-    r"|older\s{1,3}males?|exploit\w*|groom\w*|drugs?|alcohol|overdose\w*|police|arrested|crying|cried|upset"
-    r"|aged?\s{0,3}\d|years?\s{1,3}old|\d{1,2}\s{0,3}(?:yrs?|y/?o)|(?:is|was)\s{1,3}\d{1,2}\b))"
-)
-
-
-def _sentence_of(text: str, finding: Finding) -> str:
-    """The sentence ``finding`` is in (to its full stops, question marks, exclamation marks or line breaks)."""
-    start = max((text.rfind(mark, 0, finding.start) for mark in ".!?\n"), default=-1) + 1
-    ends = [at for at in (text.find(mark, finding.end) for mark in ".!?\n") if at != -1]
-    return text[start : min(ends, default=len(text))]
+    return words | (short - CHILDRENS_NAMES_IN_SMALL_LETTERS)
 
 
 def _name_words(name: str) -> list[str]:

@@ -2060,17 +2060,16 @@ def _a_public_place(text: str, finding: Finding, places: AbstractSet[str]) -> bo
     return _LIVES_THERE_BEFORE.search(before) is None and _LIVES_THERE_AFTER.match(after) is None
 
 
-# Just before a street, words saying someone lives, is housed or has an address on it ("the family
-# live on", "Nan's house is on", "evicted from their home on", "a flat above the shops on"), with at
-# most three words between, none saying someone was found or seen there ("went missing from home and
-# was found on Market Street": regression review).
+# Before a street, in its sentence, words saying someone lives, is housed or has an address on it
+# ("the family live in a flat above the chip shop on", "Mum lives with her new partner on", "evicted
+# from", "moved last month to"), with no words between saying someone was found or seen there ("went
+# missing from home and was found on Market Street": regression reviews).
 _LIVES_THERE_BEFORE = re.compile(
     r"(?i:\b(?:live|lives|lived|living|home|house|flat|housed|rehoused|resides?|residing|tenancy|property"
-    r"|accommodation|bungalow|maisonette)"
-    r"(?:\s{1,3}(?!(?:found|seen|spotted|arrested|stopped|picked|was|were|and|but|then|hanging|hangs|out)\b)"
-    r"[\w'\u2019]{1,20}){0,3}\s{1,3}(?:is\s{1,3})?(?:on|in|at|to|into|off)\s{1,3}(?:the\s{1,3})?"
-    r"|\b(?:moved|moving|move)\s{1,3}(?:house\s{1,3})?(?:to|into)\s{1,3}(?:the\s{1,3})?"
-    r"|\baddress(?:\s{1,3}is)?\s{0,3}:?\s{0,3})$"
+    r"|accommodation|bungalow|maisonette|evicted|(?:stay|stays|stayed|staying)\s{1,3}(?:with|at)"
+    r"|(?:moved|moving|move)\b(?:\s{1,3}[\w'\u2019]{1,20}){0,3}\s{1,3}(?:to|into)|address)\b"
+    r"(?:(?!\b(?:found|seen|spotted|arrested|stopped|picked|hanging|hangs|hung|walking|running|begging)\b)[^.!?\n])"
+    r"{0,80}$)"
 )
 # After it, "where ... live": "Market Street, where the family live", "Regent Road is where mum lives".
 _LIVES_THERE_AFTER = re.compile(
@@ -4728,23 +4727,32 @@ def _a_class_named_so(text: str, given: str, end: int) -> bool:
     named = _A_CLASS_NAMED_SO.match(text, end)
     if named is None or _AGE_AFTER.match(text, named.end()):
         return False
-    if named[0].strip().lower() != "ward":
-        return True  # "Wren class said goodbye", "Fern group attended the trip" (regression review)
-    # "Ward" is a surname as often: a hospital's ward where the text says where ("Mum is on Juniper
-    # Ward") or speaks of a hospital's ward ("Rowan Ward was closed to visitors", "Hazel Ward told us
-    # mum is ready for discharge"), else a surname ("Holly Ward also said dad hits her", "Daisy Ward
-    # and her brother are on CP plans": regression reviews).
-    before = _WORD_BEFORE.search(text, max(0, end - len(given) - 24), end - len(given))
-    if before is not None and _plain(before[1]) in ("on", "in", "to", "from", "onto", "at", "the", "a"):
+    word = named[0].strip()
+    if word.lower() != "ward":
+        # "Wren class said goodbye", "Fern group attended the trip" (regression review); written as a
+        # surname is, before what a child says or suffers, a surname ("Poppy Class said dad hit her").
+        return not (word[0].isupper() and _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS.match(text, named.end()))
+    # "Ward" is a surname as often: a hospital's ward where the words before say so ("Mum is on Juniper
+    # Ward", "admitted to Rowan Ward") or its sentence speaks of a hospital's ward ("Hazel Ward told us
+    # mum is ready for discharge"), else a surname ("Holly Ward also said dad hits her", "Lily Ward said
+    # dad hits her. The school nurse saw bruises.": regression reviews).
+    before = text[max(0, end - len(given) - 40) : end - len(given)]
+    if _A_WARD_BEFORE.search(before):
         return True
-    return _ABOUT_A_HOSPITALS_WARD.search(text) is not None
+    sentence_start = max(text.rfind(mark, 0, end) for mark in ".!?\n") + 1
+    sentence_end = min([at for at in (text.find(mark, end) for mark in ".!?\n") if at != -1] or [len(text)])
+    return _ABOUT_A_HOSPITALS_WARD.search(text, sentence_start, sentence_end) is not None
 
 
-# Words of a hospital's ward, in the text about one.
+# Before a ward's name: "on", "the", or where someone was taken, moved or sent.
+_A_WARD_BEFORE = re.compile(
+    r"(?i:\b(?:on|onto|the|(?:admitted|moved|transferred|taken|sent|discharged|sectioned)\s{1,3}(?:to|from|on|onto)))"
+    r"\s{1,3}$"
+)
+# Words of a hospital's ward, in the sentence about one.
 _ABOUT_A_HOSPITALS_WARD = re.compile(
-    r"(?i:\b(?:sectioned|section\s{1,3}[23]|discharged?|discharging|admitted|admission|visitors?|visits?|visiting"
-    r"|inpatients?|patients?|unit|hospital|nurses?|psychiatrist|consultant|beds?|bay|secure|mental\s{1,3}health"
-    r"|ward\s{1,3}(?:round|staff|manager)|staff\s{1,3}on)\b)"
+    r"(?i:\b(?:sectioned|section\s{1,3}[23]|discharged?|discharging|inpatients?|patients|psychiatric|psychiatrist"
+    r"|ward\s{1,3}(?:round|staff|manager)|visiting\s{1,3}hours|visitors|secure|mental\s{1,3}health\s{1,3}unit)\b)"
 )
 
 
@@ -4910,6 +4918,13 @@ _SEASON_OR_VIRTUE_DOING = re.compile(
 )
 _A_NUMBER_AFTER_IS = re.compile(r"\s{1,3}(?i:is|was)\s{1,3}\d")
 _A_DAY_OF_THE_MONTH = re.compile(r"\d{1,2}(?:st|nd|rd|th)?")
+_A_SCHOOL_YEAR_BEFORE = re.compile(r"(?i:\b(?:year|yr|y)\s{0,3}\d{1,2}\s{1,3})$")
+# What is said of a person and never of a bill or a company, in a sentence about money ("Mum said Bill
+# hit her because she couldn't pay the rent", "Sky said mum had to pay the dealer": regression review).
+_ABOUT_HARM = re.compile(
+    r"(?i:\b(?:hit|hits|hitting|hurt|hurts|kill|threaten\w{0,12}|scared|frightened|abuse\w{0,12}|punch\w{0,12}|kick\w{0,12}|slap\w{0,12}"
+    r"|dealer|drugs|touched|grabbed|push\w{0,12}|shout\w{0,12}|scream\w{0,12}|disclos\w{0,12})\b)"
+)
 _ABOUT_MONEY = re.compile(r"(?i:£|\$|\d|\b(?:owed?|owing|arrears|debt|pay|paid|paying|due|overdue|payment)\b)")
 
 
@@ -4919,14 +4934,20 @@ def _word_names_spoken_to(text: str) -> Iterator[Finding]:
         before = _WORD_BEFORE.search(text, max(0, start - 24), start)
         word_before = _plain(before[1]).strip("(\"'\u201c\u2018,") if before is not None else ""
         if name in _MONTHS_AS_NAMES and (
-            word_before in _WHEN_BEFORE_A_MONTH or _A_DAY_OF_THE_MONTH.fullmatch(word_before)
+            word_before in _WHEN_BEFORE_A_MONTH
+            or (_A_DAY_OF_THE_MONTH.fullmatch(word_before) and not _A_SCHOOL_YEAR_BEFORE.search(text, 0, start))
         ):
-            continue  # "in May said", "dated 3 May said", "the 14th June said" (regression reviews)
+            continue  # "in May said", "dated 3 May said", "the 14th June said"; not "Year 6 April said" (reviews)
         if name in ("Bill", "Reg") and (word_before in _BEFORE_A_THING or _A_NUMBER_AFTER_IS.match(text, match.end())):
             continue
-        if name == "Bill" and _ABOUT_MONEY.search(re.split(r"[.!?\n]", text[start:])[0]):
+        rest_of_sentence = re.split(r"[.!?\n]", text[start:])[0]
+        if name == "Bill" and _ABOUT_MONEY.search(rest_of_sentence) and not _ABOUT_HARM.search(rest_of_sentence):
             continue  # "Her EE Bill said she owed £90", "Mum's Bill hit £300" (regression review)
-        if name == "Sky" and _ABOUT_SKY_THE_COMPANY.search(re.split(r"[.!?\n]", text[start:])[0]):
+        if (
+            name == "Sky"
+            and _ABOUT_SKY_THE_COMPANY.search(rest_of_sentence)
+            and not _ABOUT_HARM.search(rest_of_sentence)
+        ):
             continue
         if _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS.match(text, match.end()):
             yield Finding("person_name", name, REASONS["person_name"], start, match.end())
