@@ -4649,3 +4649,35 @@ def test_a_public_street_where_a_family_lives_is_found_however_far_the_words_bef
         assert "street" in [f.kind for f in scan(text, places=SALFORD_PLACES)], text
     text = "She said she was going to a friend's house but was found on Chapel Street."
     assert [f.kind for f in scan(text, places=SALFORD_PLACES)] == []
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        (
+            "Holly Ward told school dad hits her and she is on the waiting list for a psychiatric assessment.",
+            ["Holly Ward"],
+        ),
+        ("Mum is currently in Rowan Ward at the hospital after an overdose.", []),
+        ("A change in Lily Ward's behaviour was noticed.", ["Lily Ward"]),
+        ("Willow Group said they felt safer after the session on online safety.", []),
+        ("Rowan Class told the head teacher about the broken fence.", []),
+        ("Sky told mum they would push the payment back to next month.", []),
+    ],
+)
+def test_what_the_fifth_fixes_of_december_let_through_or_warned_about(text: str, names: list[str]) -> None:
+    """Found (fifth regression review of the check's changes, December 2026)."""
+    assert [name for kind, name in kinds(text) if kind == "person_name"] == names, kinds(text)
+
+
+def test_a_public_street_is_not_a_familys_where_the_words_of_living_start_another_clause() -> None:
+    """Found (fifth regression review): any word of living earlier in the sentence made a public
+    street a family's ("He lives in Eccles and attends the youth club on Chapel Street")."""
+    for text in (
+        "He lives in Eccles and attends the youth club on Chapel Street.",
+        "After the home visit I met the social worker at the café on Market Street.",
+        "She lives with her mum and was assaulted on Market Street last night.",
+        "The meeting was moved to the library on Market Street.",
+        "She stayed at the McDonald's on Market Street until midnight.",
+    ):
+        assert [f.kind for f in scan(text, places=SALFORD_PLACES)] == [], text

@@ -3268,3 +3268,17 @@ def test_a_pdf_with_two_requests_attached_is_refused(app: Flask) -> None:
     assert str(refused.value) == BAD_DATA
     with app.app_context():
         assert read_request_pdf(pdf_with_attachment("request.json", json.dumps(document).encode())) is not None
+
+
+def test_a_colleagues_short_form_beside_harm_is_someone_elses(app: Flask) -> None:
+    """Found (regression review): with a facilitator William, David or Christopher, "Mum said Bill hit
+    her", "Dave hit her when she was 6" and "Chris told her not to tell anyone or he would hurt her
+    mum" went unwarned in a note, the short form being theirs."""
+    client, _ = signed_in(app)
+    for email, name in (("william@p.example", "William Hart"), ("david@p.example", "David Price")):
+        add_facilitator(app, email, name)
+    page = f"/inbox/requests/{stored_request(app)}"
+    assert post_form(client, page, f"{page}/notes", {"text": "Dave will co-facilitate on Tuesday."}).status_code == 302
+    for note in ("Mum said Bill hit her.", "Dave hit her when she was 6."):
+        refused = post_form(client, page, f"{page}/notes", {"text": note})
+        assert refused.status_code == 200 and "govuk-error-summary" in text(refused), note

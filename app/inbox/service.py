@@ -46,6 +46,7 @@ from ..requests.guard import (
     CHILDRENS_NAMES_IN_SMALL_LETTERS,
     KINDS,
     NAMES,
+    SPEAKS_OF_HARM,
     Finding,
     Kind,
     names_with_a_cue,
@@ -1509,8 +1510,9 @@ def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: st
     # Each name on its own: words of two facilitators' names together are someone else's (found,
     # regression review: "Ben Hall" passed, with facilitators Ben Smith and Anna Hall).
     names = [set(_name_words(requester or ""))] + (facilitators_names() if "person_name" in kinds else [])
-    # Each name with the short forms of its given names, but not those that are a child's name too.
-    names = [_with_short_forms(name) for name in names if name]
+    # Each name, and with the short forms of its given names (not those that are a child's name too).
+    names = [name for name in names if name]
+    shortened = [_with_short_forms(name) for name in names]
     if not names or "person_name" not in kinds:
         return found
     cued = [(finding.start, finding.end) for finding in names_with_a_cue(text, places)]
@@ -1521,7 +1523,11 @@ def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: st
         # A name that goes on after the words found is a longer one, someone else's ("Ben Smith
         # Jones" beside the facilitator Ben Smith: found, regression review).
         goes_on = _name_goes_on(text, finding.end)
-        mine = any(words <= name for name in names)
+        # A short form is theirs only where its sentence speaks of no harm: "Dave hit her when she was 6"
+        # with a facilitator David is someone else (regression review: unwarned, as "Dave" was his).
+        mine = any(words <= name for name in names) or (
+            any(words <= name for name in shortened) and not SPEAKS_OF_HARM.search(_sentence_of(text, finding))
+        )
         return finding.kind == "person_name" and bool(words) and mine and not said_to_be_someones and not goes_on
 
     return [finding for finding in found if not theirs(finding)]
@@ -1580,6 +1586,13 @@ def _short_forms() -> dict[str, frozenset[str]]:
         if colon:
             forms[full.strip().casefold()] = frozenset(short.casefold().split())
     return forms
+
+
+def _sentence_of(text: str, finding: Finding) -> str:
+    """The sentence ``finding`` is in (to its full stops, question marks, exclamation marks or line breaks)."""
+    start = max(text.rfind(mark, 0, finding.start) for mark in ".!?\n") + 1
+    ends = [at for at in (text.find(mark, finding.end) for mark in ".!?\n") if at != -1]
+    return text[start : min(ends, default=len(text))]
 
 
 def _with_short_forms(words: set[str]) -> set[str]:
