@@ -4678,6 +4678,32 @@ def test_a_public_street_is_not_a_familys_where_the_words_of_living_start_anothe
         "After the home visit I met the social worker at the café on Market Street.",
         "She lives with her mum and was assaulted on Market Street last night.",
         "The meeting was moved to the library on Market Street.",
-        "She stayed at the McDonald's on Market Street until midnight.",
     ):
         assert [f.kind for f in scan(text, places=SALFORD_PLACES)] == [], text
+    # (Where words of living come after the last word of what happened, it is warned about: the
+    # safer way round, though here a false alarm.)
+    text = "She stayed at the McDonald's on Market Street until midnight."
+    assert [f.kind for f in scan(text, places=SALFORD_PLACES)] == ["street"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mum lives at the top of King Street.",
+        "Dad lives down Regent Road.",
+        "She is staying at a friend's on Market Street.",
+        "The family's home, on Chapel Street, is cold and damp.",
+        "Living with nan, Chapel Street.",
+        "She sleeps at her boyfriend's on Canal Street most nights.",
+        "He is sofa surfing at a mate's on Oxford Road.",
+        "Mum rents on Regent Road.",
+        "The children sleep at nan's on Cross Street.",
+        "The family have lived for the past six years on King Street.",
+    ],
+)
+def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_happened_there(text: str) -> None:
+    """Found (a review of the whole day's changes against the morning's check): three rules in turn
+    for where a family lives on one of the partnership's public streets each let some through. Now a
+    public street is not warned about only where the words just before it say something happened
+    there ("found", "seen", "works", "attends the youth club"), with no words of living after those."""
+    assert "street" in [f.kind for f in scan(text, places=SALFORD_PLACES)], text
