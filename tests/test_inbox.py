@@ -3279,6 +3279,6 @@ def test_a_colleagues_short_form_beside_harm_is_someone_elses(app: Flask) -> Non
         add_facilitator(app, email, name)
     page = f"/inbox/requests/{stored_request(app)}"
     assert post_form(client, page, f"{page}/notes", {"text": "Dave will co-facilitate on Tuesday."}).status_code == 302
-    for note in ("Mum said Bill hit her.", "Dave hit her when she was 6."):
+    for note in ("Mum said Bill hit her.", "Dave hit her when she was 6.", "Dave raped her when she was 12."):
         refused = post_form(client, page, f"{page}/notes", {"text": note})
         assert refused.status_code == 200 and "govuk-error-summary" in text(refused), note
