@@ -51,6 +51,7 @@ from ..requests.guard import (
     Kind,
     names_with_a_cue,
     scan_with_cued_names,
+    sentence_around,
 )
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import (
@@ -1590,9 +1591,8 @@ def _short_forms() -> dict[str, frozenset[str]]:
 
 def _sentence_of(text: str, finding: Finding) -> str:
     """The sentence ``finding`` is in (to its full stops, question marks, exclamation marks or line breaks)."""
-    start = max(text.rfind(mark, 0, finding.start) for mark in ".!?\n") + 1
-    ends = [at for at in (text.find(mark, finding.end) for mark in ".!?\n") if at != -1]
-    return text[start : min(ends, default=len(text))]
+    start, end = sentence_around(text, finding.start, finding.end)
+    return text[start:end]
 
 
 def _with_short_forms(words: set[str]) -> set[str]:

@@ -2045,6 +2045,14 @@ def _names_a_place(word: str) -> bool:
     )
 
 
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence holding ``text[start:end]`` starts and ends: after the full stop, question
+    mark, exclamation mark or line break before it, to the next after it."""
+    first = max(text.rfind(mark, 0, start) for mark in ".!?\n") + 1
+    ends = [at for at in (text.find(mark, end) for mark in ".!?\n") if at != -1]
+    return first, min(ends, default=len(text))
+
+
 def _a_public_place(text: str, finding: Finding, places: AbstractSet[str]) -> bool:
     """Whether ``finding`` (a street) is one of the area's busy public streets, squares and
     stations (the partnership file's ``public_places``) where one of the eight words just before it
@@ -2059,10 +2067,8 @@ def _a_public_place(text: str, finding: Finding, places: AbstractSet[str]) -> bo
     public = places.public if isinstance(places, Places) else frozenset()
     if not public or " ".join(_plain(finding.text).removeprefix("the ").split()) not in public:
         return False
-    sentence_start = max(text.rfind(mark, 0, finding.start) for mark in ".!?\n") + 1
-    ends = [at for at in (text.find(mark, finding.end) for mark in ".!?\n") if at != -1]
-    sentence = text[sentence_start : min(ends, default=len(text))]
-    if _A_WORD_OF_LIVING.search(sentence):
+    sentence_start, sentence_end = sentence_around(text, finding.start, finding.end)
+    if _A_WORD_OF_LIVING.search(text, sentence_start, sentence_end):
         return False
     words = [_plain(word) for word in re.findall(r"[\w'\u2019]+", text[sentence_start : finding.start])][-8:]
     return any(word in _WHAT_HAPPENS_IN_A_PUBLIC_PLACE for word in words)
@@ -4763,8 +4769,7 @@ def _a_class_named_so(text: str, given: str, end: int) -> bool:
     before = text[max(0, end - len(given) - 40) : end - len(given)]
     if _A_WARD_BEFORE.search(before):
         return True
-    sentence_start = max(text.rfind(mark, 0, end) for mark in ".!?\n") + 1
-    sentence_end = min([at for at in (text.find(mark, end) for mark in ".!?\n") if at != -1] or [len(text)])
+    sentence_start, sentence_end = sentence_around(text, end, end)
     if _ABOUT_A_HOSPITALS_WARD.search(text, sentence_start, sentence_end):
         return True
     # "Mum is in Rowan Ward at Salford Royal", "in Rowan Ward at the hospital" (regression review): "in",
