@@ -4724,6 +4724,8 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("Police were called to the family's on Cross Street.", True),
         ("Mum took the kids back to Cross Street.", True),
         ("Dad works from home on Oxford Street.", True),
+        # A family, or children, found there: a home as likely.
+        ("Police attended and found the children alone on King Street.", True),
         ("He was caught shoplifting on Market Street.", False),
         ("She was approached by older males in Piccadilly Gardens.", False),
         ("The assault took place on Oxford Road.", False),

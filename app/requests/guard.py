@@ -2074,7 +2074,10 @@ def _a_public_place(text: str, finding: Finding, places: AbstractSet[str]) -> bo
     if _A_WORD_OF_LIVING.search(text, sentence_start, sentence_end):
         return False
     words = [_plain(word) for word in re.findall(r"[\w'\u2019]+", text[sentence_start : finding.start])][-8:]
-    return any(word in _WHAT_HAPPENS_IN_A_PUBLIC_PLACE for word in words)
+    happened = [at for at, word in enumerate(words) if word in _WHAT_HAPPENS_IN_A_PUBLIC_PLACE]
+    # Not where a family, or children, are what was found there ("Police attended and found the
+    # children alone on King Street": a home as likely).
+    return bool(happened) and not any(word in _A_FAMILY_FOUND for word in words[happened[-1] :])
 
 
 # In a public street's sentence, words saying someone lives or stays somewhere ("home" not after
@@ -2088,6 +2091,11 @@ _A_WORD_OF_LIVING = re.compile(
     # Someone's: "at nan's on", "the family's on", "to his on" (regression reviews).
     r"|\b[\w\-]{2,20}['\u2019]s?\s{1,3}(?:on|in|at|off)\b|\b(?:his|hers|theirs)\s{1,3}(?:on|in|at|off)\b)"
     r"(?<!missing from home)(?<!ran away from home)(?<!left home)"
+)
+# After what happened, before the street, words of a family or its children.
+_A_FAMILY_FOUND = frozenset(
+    {"children", "child", "kids", "kid", "baby", "babies", "siblings", "family", "mum", "dad", "mother", "father"}
+    | {"parents", "nan", "gran", "toddler", "twins", "alone", "unsupervised", "home"}
 )
 # Of the eight words before it, those saying something happened there.
 _WHAT_HAPPENS_IN_A_PUBLIC_PLACE = frozenset(
