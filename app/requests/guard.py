@@ -4782,15 +4782,9 @@ def _a_class_named_so(text: str, given: str, end: int) -> bool:
     # "at" or "from" before it, where its sentence speaks of a hospital; not "a change in Lily Ward's".
     return (
         _IN_AT_OR_FROM_BEFORE.search(before) is not None
-        and not _POSSESSIVE.match(text, named_end_of(text, end))
+        and not _POSSESSIVE.match(text, named.end())
         and _A_HOSPITAL_IN_THE_SENTENCE.search(text, sentence_start, sentence_end) is not None
     )
-
-
-def named_end_of(text: str, end: int) -> int:
-    """Where " Ward" (or the class's word) after a name ending at ``end`` ends."""
-    named = _A_CLASS_NAMED_SO.match(text, end)
-    return named.end() if named is not None else end
 
 
 _ONE_PERSONS_PRONOUN = re.compile(r"(?i:\b(?:she|he|her|his|him|herself|himself)\b)")
