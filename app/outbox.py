@@ -8,7 +8,7 @@ in its own process:
    supervision record asked for on the site (``app.supervision_record``), stored with it, then the
    questions to prepare for each mode, for the rules loaded, if not made yet
    (``app.questions_pdf``: a failed one waits its turn like a request's PDF);
-2. queues the reminders due (sessions tomorrow, UK time: ``app.space_sessions.service.queue_reminders``,
+2. queues the reminders due (sessions tomorrow, from 8am UK time: ``app.space_sessions.service.queue_reminders``,
    at most one per practitioner per session, whichever worker gets there first);
 3. sends every unsent email: the facilitators' once its request has its PDF (attached), or
    without it once the PDF has failed ``PDF_TRIES_BEFORE_EMAIL`` times (saying so: the request

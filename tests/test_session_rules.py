@@ -464,11 +464,13 @@ def test_no_reminder_straight_after_an_invitation_for_tomorrow(session_app: Flas
     client, _ = signed_in(session_app)
     reference = offered(session_app)
     tomorrow = uk_today() + dt.timedelta(days=1)
+    # The reminders' hours of the day before (from 8am) may be up to 8 hours ahead of the clock.
+    ahead = (the_day_before(tomorrow) - utcnow()) / dt.timedelta(hours=1)
     assert arrange(client, reference, day=tomorrow, start_time="15:00").status_code == 302
     assert invite(client, reference).status_code == 302
     with session_app.app_context():
         assert queue_reminders(now=the_day_before(tomorrow)) == 0  # the invitation has just said when it is
-    queued_earlier(session_app, 11)
+    queued_earlier(session_app, 11 - ahead)
     with session_app.app_context():
         assert queue_reminders(now=the_day_before(tomorrow)) == 0
     queued_earlier(session_app, 2)  # 13 hours ago now
@@ -483,6 +485,33 @@ def test_no_reminder_straight_after_an_invitation_for_tomorrow(session_app: Flas
         assert queue_reminders(now=the_day_before(tomorrow)) == 1
         assert queue_reminders(now=the_day_before(tomorrow)) == 0  # once only
     assert outbox_kinds(session_app)[-2:] == ["invitation", "reminder"]  # the update replaced the unsent invitation
+
+
+@both_databases
+def test_reminders_are_queued_from_8am_on_the_day_before(session_app: Flask) -> None:
+    """Found: a reminder was queued just after midnight on the day before, so it reached the
+    practitioner in the small hours, and for a session late the next evening nearly two days
+    before it. Now from 8am (UK time, GMT or BST) on the day before, once, and never on the day."""
+    from app.space_sessions.service import queue_reminders
+
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    day = uk_today() + dt.timedelta(days=8)
+    assert arrange(client, reference, day=day, start_time="20:00").status_code == 302
+    assert invite(client, reference).status_code == 302
+
+    def at(days_before: int, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
+        local = dt.datetime.combine(day - dt.timedelta(days=days_before), dt.time(hour, minute, second), tzinfo=UK)
+        return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+    with session_app.app_context():
+        assert queue_reminders(now=at(1, 0, 1)) == 0  # just after midnight: not yet
+        assert queue_reminders(now=at(1, 7, 59, 59)) == 0
+        assert queue_reminders(now=at(2, 12)) == 0  # two days before: not yet
+        assert queue_reminders(now=at(1, 8)) == 1
+        assert queue_reminders(now=at(1, 23, 59)) == 0  # once only
+        assert queue_reminders(now=at(0, 9)) == 0  # the session's own day: too late
+    assert outbox_kinds(session_app)[-1] == "reminder"
 
 
 def started_a_minute_ago(app: Flask, client: FlaskClient) -> str:

@@ -9,7 +9,7 @@ event holds case details: the reference, the session's date, time, length, forma
 joining instructions or place only.
 
 Reminders: ``queue_reminders`` runs on every pass of the outbox worker (and as ``flask outbox
-remind``). On the UK day before a session it queues one reminder for each practitioner invited
+remind``). On the UK day before a session, from 8am, it queues one reminder for each practitioner invited
 with a request still "session arranged" (one for a practitioner with several requests in it,
 naming them all), unless an invitation (or update) of theirs was queued less than 12 hours
 before: that has just told the practitioner when the session is. A unique key on the outbox
@@ -1954,9 +1954,15 @@ def queue_feedback_link(request: StoredRequest) -> bool:
 # --- reminders --------------------------------------------------------------------------------------
 
 
-def _uk_midnight(day: dt.date) -> dt.datetime:
-    """The start of a UK day, as stored (UTC, no tzinfo)."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=UK_TIME).astimezone(dt.UTC).replace(tzinfo=None)
+def _uk_midnight(day: dt.date, at: dt.time = dt.time()) -> dt.datetime:
+    """The start of a UK day (or ``at`` that time of it), as stored (UTC, no tzinfo)."""
+    return dt.datetime.combine(day, at, tzinfo=UK_TIME).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+# Reminders are queued from this time (UK) on the day before a session, not in the night: one
+# queued just after midnight reached a practitioner in the small hours, and for a session late
+# the next evening nearly two days before it.
+REMINDERS_FROM = dt.time(8)
 
 
 # No reminder for a practitioner whose invitation (or updated invitation) was queued more
@@ -1966,12 +1972,15 @@ INVITED_RECENTLY = dt.timedelta(hours=12)
 
 def queue_reminders(now: dt.datetime | None = None) -> int:
     """Queue a reminder for each invited practitioner whose session is tomorrow (UK), once only,
-    unless their invitation or its update was queued less than ``INVITED_RECENTLY`` ago.
+    from ``REMINDERS_FROM`` (8am, UK time) on the day before, unless their invitation or its update
+    was queued less than ``INVITED_RECENTLY`` ago.
     A practitioner invited for two requests in one session (the same work email, its case
     aside) is sent one reminder, naming both (found: two, the same day, for the one session).
     Commits; returns how many were queued now."""
     now = now or utcnow()
     tomorrow = uk_day(now) + dt.timedelta(days=1)
+    if now < _uk_midnight(uk_day(now), REMINDERS_FROM):
+        return 0
     # A request is in one session at a time, so its latest invitation is for this session.
     invited_recently = (
         select(OutboxMessage.id)

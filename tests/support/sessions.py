@@ -16,13 +16,17 @@ def uk_today() -> dt.date:
 
 
 def the_day_before(day: dt.date) -> dt.datetime:
-    """Now (naive UTC, as stored), or the last second of the UK day before ``day`` once that day
-    has begun: when a reminder of a session on ``day`` (arranged "tomorrow") is due, even if the
-    test ran on past midnight after arranging it (the reminder would rightly not be queued then)."""
+    """Now (naive UTC, as stored), kept within the hours of the UK day before ``day`` when its
+    reminders are queued (from 8am to its last second): when a reminder of a session on ``day``
+    (arranged "tomorrow") is due, whether the test runs in the small hours (none is queued before
+    8am) or on past midnight after arranging it (none is queued on the session's own day)."""
     from app.models import utcnow
+    from app.space_sessions.service import REMINDERS_FROM
 
     day_starts = dt.datetime.combine(day, dt.time(), tzinfo=UK).astimezone(dt.UTC).replace(tzinfo=None)
-    return min(utcnow(), day_starts - dt.timedelta(seconds=1))
+    before = day - dt.timedelta(days=1)
+    due_from = dt.datetime.combine(before, REMINDERS_FROM, tzinfo=UK).astimezone(dt.UTC).replace(tzinfo=None)
+    return max(due_from, min(utcnow(), day_starts - dt.timedelta(seconds=1)))
 
 
 def session_form(day: dt.date | None = None, **fields: str) -> dict[str, str]:
