@@ -17,6 +17,7 @@ from app.journey import DETAILS_KEY, GUARD_KEY
 from app.models import AuditEvent, OutboxMessage, StoredRequest, SupervisionRecord, utcnow
 from app.requests.fields import FIELDS, text_length
 from app.sessions import JourneySessionRow
+from app.uk_time import uk_today
 from support import checked_field, csrf_token
 from support.pages import listed_digest
 from support.submission import (
@@ -1835,6 +1836,15 @@ def test_long_and_odd_unicode_text_is_kept_exactly(client, app) -> None:
     assert "\u05e9\u05dc\u05d5\u05dd" in page and "👩‍👧‍👦" in page and "e\u0301" in page
 
 
+def made_today(filename: str) -> tuple[str, ...]:
+    """The download's Content-Disposition for a file named with today's UK date (or yesterday's,
+    for a test that ran on past midnight)."""
+    today = uk_today()
+    return tuple(
+        f'attachment; filename="{filename.format(day.isoformat())}"' for day in (today, today - dt.timedelta(days=1))
+    )
+
+
 def test_supervision_record_in_supervision_mode(client, app) -> None:
     """The record is made by the outbox worker, not inside the request: the link asks for it and
     its page says it is being made, with "Check again" (this page: no JavaScript needed); once
@@ -1857,6 +1867,8 @@ def test_supervision_record_in_supervision_mode(client, app) -> None:
     response = client.get("/request/supervision-record.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"
+    # Named by the UK day it was made (all had one name: two could not be told apart).
+    assert response.headers["Content-Disposition"] in made_today("space-to-think-supervision-record-{}.pdf")
     # Still there after the request is submitted (the journey is cleared by then).
     submitted_request(walker, SUPERVISION_PATH)
     page = walker.get("/request/submitted").get_data(as_text=True)
@@ -2035,9 +2047,12 @@ def test_a_supervision_record_made_from_the_stored_request_is_audited(client, ap
     walker = to_outcome(client, SUPERVISION_PATH)
     assert supervision_record(client, app).status_code == 200
     submitted_request(walker, SUPERVISION_PATH)
-    assert supervision_record(client, app).status_code == 200
+    assert (response := supervision_record(client, app)).status_code == 200
     with app.app_context():
         [stored] = stored_requests(app)
+        # Named by the request's reference too, once there is one.
+        named = "space-to-think-supervision-record-" + stored.reference + "-{}.pdf"
+        assert response.headers["Content-Disposition"] in made_today(named)
         events = db.session.execute(select(AuditEvent.action, AuditEvent.reference, AuditEvent.actor)).all()
         assert [event for event in events if event.action == "supervision_record"] == [
             ("supervision_record", stored.reference, "requester session")

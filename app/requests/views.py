@@ -92,7 +92,7 @@ from ..rules import JourneyState, evaluate
 from ..rules.model import MODES
 from ..sessions import not_the_persons_activity, session_expired
 from ..supervision_record import ask_for_record, digest_of, drop_record, forget_record, this_browsers_record
-from ..uk_time import uk_today
+from ..uk_time import uk_day, uk_today
 from ..web import (
     error_summary,
     forget_refused_form,
@@ -1296,4 +1296,11 @@ def supervision_record_download() -> Response | tuple[str, int]:
     if source.from_stored is not None and request.method != "HEAD":  # (a HEAD sends no file)
         # Made from a stored request's answers: audited, like its page and its PDF (privacy review).
         record_event("supervision_record", source.from_stored, REQUESTER)
-    return pdf_download(record.pdf, "space-to-think-supervision-record.pdf")
+    return pdf_download(record.pdf, record_filename(record.made_at, source.from_stored))
+
+
+def record_filename(made_at: dt.datetime, reference: str | None) -> str:
+    """The supervision record's file name: the UK day it was made, and the request's reference once
+    there is one (all were "space-to-think-supervision-record.pdf": a second one saved beside the
+    first could not be told from it, or from a record of another practitioner's)."""
+    return f"space-to-think-supervision-record-{reference + '-' if reference else ''}{uk_day(made_at).isoformat()}.pdf"
