@@ -1443,8 +1443,17 @@ def test_a_database_fault_in_a_command_is_reported_without_the_rows_values(app: 
     # The worker's own loop (`flask outbox worker`, its log in the journal) says the same, each pass.
     stop = threading.Event()
     caplog.clear()
+    wanted = "Database error in the outbox worker (trying again in 0.05s)"
+
+    def stop_once_it_is_logged() -> None:
+        # (Not after a fixed half-second: on a busy machine the first pass had not ended by then.)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(wanted in r.getMessage() for r in list(caplog.records)):
+            time.sleep(0.02)
+        stop.set()
+
     with request_updates_refused(app), app.app_context(), caplog.at_level(logging.DEBUG):
-        threading.Timer(0.5, stop.set).start()
+        threading.Thread(target=stop_once_it_is_logged, daemon=True).start()
         run_worker(stop, 0.05)
     logged = logged_text(caplog)
     assert "Secretname" not in logged and "Failing row" not in logged, logged
