@@ -49,9 +49,9 @@ from ..requests.guard import (
     SPEAKS_OF_HARM,
     Finding,
     Kind,
+    Sentences,
     names_with_a_cue,
     scan_with_cued_names,
-    sentence_around,
 )
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import (
@@ -1517,6 +1517,7 @@ def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: st
     if not names or "person_name" not in kinds:
         return found
     cued = [(finding.start, finding.end) for finding in names_with_a_cue(text, places)]
+    sentences = Sentences(text)
 
     def theirs(finding: Finding) -> bool:
         words = set(_name_words(finding.text))
@@ -1527,7 +1528,8 @@ def identifying_findings(text: str, kinds: Sequence[Kind] = KINDS, requester: st
         # A short form is theirs only where its sentence speaks of no harm: "Dave hit her when she was 6"
         # with a facilitator David is someone else (regression review: unwarned, as "Dave" was his).
         mine = any(words <= name for name in names) or (
-            any(words <= name for name in shortened) and not SPEAKS_OF_HARM.search(_sentence_of(text, finding))
+            any(words <= name for name in shortened)
+            and not sentences.holds(_speaks_of_harm, finding.start, finding.end)
         )
         return finding.kind == "person_name" and bool(words) and mine and not said_to_be_someones and not goes_on
 
@@ -1589,10 +1591,9 @@ def _short_forms() -> dict[str, frozenset[str]]:
     return forms
 
 
-def _sentence_of(text: str, finding: Finding) -> str:
-    """The sentence ``finding`` is in (to its full stops, question marks, exclamation marks or line breaks)."""
-    start, end = sentence_around(text, finding.start, finding.end)
-    return text[start:end]
+def _speaks_of_harm(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a sentence) speaks of harm."""
+    return SPEAKS_OF_HARM.search(text, start, end) is not None
 
 
 def _with_short_forms(words: set[str]) -> set[str]:
