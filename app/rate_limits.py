@@ -26,6 +26,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from functools import lru_cache, partial
 from typing import TypeGuard, cast
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask.globals import request_ctx
@@ -190,7 +191,14 @@ def refuse_a_store_that_turns_us_away(app: Flask) -> None:
     if not uri.startswith(("redis://", "rediss://", "unix://")):
         return  # memory (development, tests), or a Sentinel or cluster set-up: not asked here
     from redis import Redis
-    from redis.exceptions import AuthenticationError, RedisError
+    from redis.exceptions import AuthenticationError, RedisError, ResponseError
+
+    database = urlsplit(uri).path.strip("/") if not uri.startswith("unix://") else ""
+    if database and not database.isdigit():  # (the Redis client would quietly use database 0)
+        raise StartupError(
+            f"RATELIMIT_STORAGE_URI: the database at its end must be a number, not {database[:20]!r}, "
+            "like redis://127.0.0.1:6379/0."
+        )
 
     options = {
         key: value
@@ -210,7 +218,19 @@ def refuse_a_store_that_turns_us_away(app: Flask) -> None:
             f"RATELIMIT_STORAGE_URI: the Redis server turned the connection away ({error}): check the user name "
             "and password in it (redis://:password@host:6379/0)."
         ) from None
-    except (RedisError, OSError, ValueError) as error:
+    # Found (dependency review): a database the server does not have ("DB index is out of range")
+    # or a port that cannot be was warned about as a server not answering yet, for good.
+    except ResponseError as error:
+        raise StartupError(
+            f"RATELIMIT_STORAGE_URI: the Redis server refused it ({str(error)[:120]}): check the database number "
+            "at its end (a Redis server has databases 0 to 15 unless set otherwise: redis://127.0.0.1:6379/0)."
+        ) from None
+    except ValueError as error:
+        raise StartupError(
+            f"RATELIMIT_STORAGE_URI cannot be used: {str(error)[:120]}. Give a Redis address, like "
+            "redis://127.0.0.1:6379/0"
+        ) from None
+    except (RedisError, OSError) as error:
         log.warning(
             "RATELIMIT_STORAGE_URI: the Redis server does not answer yet (%s): rate limits and sign-in lockouts "
             "are counted in each process's memory until it does.",

@@ -556,6 +556,43 @@ def test_a_rate_limit_store_that_refuses_the_password_stops_the_served_app(tmp_p
         server.stop()
 
 
+def test_a_rate_limit_store_address_that_can_never_work_stops_start_up(tmp_path: Path) -> None:
+    """Found (dependency review): a database the Redis server does not have (/99), a port that
+    cannot be (99999) and a database that is not a number (/0x, which the client quietly took as 0)
+    were warned about as a server that does not answer yet, and the app started for good without
+    shared counts. Each stops start-up now, naming the setting; a server not answering still only
+    warns (it may be starting)."""
+    from flask import Flask
+
+    from app.config import StartupError
+    from app.rate_limits import refuse_a_store_that_turns_us_away
+    from support.servers import RedisServer
+
+    def refused(uri: str) -> str:
+        app = Flask(__name__)
+        app.config["RATELIMIT_STORAGE_URI"] = uri
+        with pytest.raises(StartupError) as error:
+            refuse_a_store_that_turns_us_away(app)
+        return str(error.value).removeprefix("Space to Think cannot start: ")
+
+    server = RedisServer(tmp_path / "redis").start()
+    try:
+        said = refused(f"redis+unix://{server.socket}?db=99")
+        assert said.startswith("RATELIMIT_STORAGE_URI: the Redis server refused it (") and "databases 0 to 15" in said
+        app = Flask(__name__)
+        app.config["RATELIMIT_STORAGE_URI"] = f"redis+unix://{server.socket}?db=3"
+        refuse_a_store_that_turns_us_away(app)  # (a database it has: goes on)
+    finally:
+        server.stop()
+    assert refused("redis://127.0.0.1:99999/0").startswith("RATELIMIT_STORAGE_URI cannot be used: Port out of range")
+    assert refused("redis://127.0.0.1:6379/0x").startswith(
+        "RATELIMIT_STORAGE_URI: the database at its end must be a number, not '0x'"
+    )
+    app = Flask(__name__)
+    app.config["RATELIMIT_STORAGE_URI"] = f"redis+unix://{tmp_path / 'no-server-here.sock'}"
+    refuse_a_store_that_turns_us_away(app)  # (not answering: warned about, not refused)
+
+
 def test_a_wrong_database_password_stops_the_served_app_with_one_line_and_no_password(tmp_path: Path) -> None:
     """As gunicorn loads it (``import wsgi``): status 3, one line naming DATABASE_URL."""
     from sqlalchemy.engine import make_url
