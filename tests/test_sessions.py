@@ -1250,6 +1250,32 @@ def test_a_session_cancelled_while_its_invitation_is_being_sent_still_sends_a_ca
 @pytest.mark.parametrize(
     "database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )  # (SQLite tells only by the attempt's start: its own tests)
+def test_the_invitation_queued_says_when_it_will_go_while_the_requests_emails_are_failing(session_app: Flask) -> None:
+    """Found (dependency review): with the mail server down, "Send invitation" said it would be
+    emailed "in the next minute", beside "2 emails about this request have not gone out … the mail
+    server did not answer". It says it goes when the mail server takes them; else the next minute."""
+    client, _ = signed_in(session_app)
+    first, second = offered(session_app), offered(session_app)
+    with session_app.app_context():  # an email of the first tried once, the server not answering
+        tried = db.session.scalars(
+            select(OutboxMessage).join(StoredRequest).where(StoredRequest.reference == first)
+        ).first()
+        assert tried is not None
+        tried.attempts, tried.last_error = (
+            1,
+            "SMTPServerDisconnected: the mail server did not answer",
+        )
+        tried.next_attempt_at = utcnow() + dt.timedelta(minutes=1)
+        db.session.commit()
+    for reference, said in (
+        (first, "Invitation queued: it will be emailed to the practitioner when the mail server takes this request"),
+        (second, "Invitation queued: it will be emailed to the practitioner in the next minute"),
+    ):
+        assert arrange(client, reference).status_code == 302
+        assert invite(client, reference).status_code == 302
+        assert said in " ".join(text(client.get(request_url(reference))).split())
+
+
 def test_an_invitation_whose_worker_lost_its_connection_as_it_went_counts_as_being_sent(session_app: Flask) -> None:
     """An invitation whose attempt a worker began (committed as it starts), its row no longer locked
     (the worker's connection cut as the mail server took it), may have gone: no worker sends it again
