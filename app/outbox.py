@@ -68,6 +68,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import ColumnElement, func, not_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from . import audit, emails, mail, pdf_renderer, questions_pdf
@@ -242,7 +243,8 @@ def claim_pdf_job(now: dt.datetime, tried: set[int], ignore_schedule: bool = Fal
 def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = False) -> OutboxMessage | None:
     """Lock and return one unsent email whose turn has come (or None): the facilitators' once
     the request has its PDF or the PDF has failed too often (``pdf_failed_at``), an
-    acknowledgement straight away (it has no attachment), and so an account's email."""
+    acknowledgement straight away (it has no attachment), and so an account's email; each after
+    any earlier one about the same request to the same address."""
     query = (
         select(OutboxMessage)
         # Outer: an account email (a password changed) belongs to no request.
@@ -265,6 +267,21 @@ def claim_message(now: dt.datetime, tried: set[int], ignore_schedule: bool = Fal
     # start): found (regression review), on PostgreSQL a worker whose connection was cut while the
     # mail server took an email lost its row lock with it, and a second worker sent the email again.
     query = query.where(not_(mail.attempt_under_way(now)))
+    # Not before an earlier email about the same request to the same person that is still to go:
+    # found (dependency review), after a mail outage the invitation, tried fewer times and so
+    # sooner, reached the practitioner before "Your request has been received".
+    earlier = aliased(OutboxMessage)
+    query = query.where(
+        ~select(earlier.id)
+        .where(
+            earlier.request_id == OutboxMessage.request_id,
+            earlier.recipient == OutboxMessage.recipient,
+            earlier.id < OutboxMessage.id,
+            earlier.sent_at.is_(None),
+            earlier.given_up_at.is_(None),
+        )
+        .exists()
+    )
     query = query.order_by(OutboxMessage.id).limit(1).with_for_update(of=OutboxMessage, skip_locked=True)
     return db.session.scalar(query)
 

@@ -1276,6 +1276,28 @@ def test_the_invitation_queued_says_when_it_will_go_while_the_requests_emails_ar
         assert said in " ".join(text(client.get(request_url(reference))).split())
 
 
+@both_databases
+def test_after_a_mail_outage_the_practitioner_is_emailed_in_the_order_the_emails_were_queued(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (dependency review): after a mail outage, the invitation (tried fewer times, so sooner)
+    reached the practitioner before "Your request has been received". An email to them waits for
+    any earlier one about the same request still to go; others (the facilitators') do not."""
+    session_app.config["SEND_ACKNOWLEDGEMENTS"] = True
+    smtp_server.mailbox.refuse[VALID_DETAILS["email"]] = "450 4.2.1 Mailbox busy, try later"
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    first = run_outbox(session_app)  # the facilitators' email goes; the acknowledgement waits to be tried again
+    assert (first.sent, first.send_failed) == (1, 1)
+    assert arrange(client, reference).status_code == 302 and invite(client, reference).status_code == 302
+    smtp_server.mailbox.refuse.clear()  # the mail server takes it now, before the acknowledgement's turn
+    assert run_outbox(session_app).sent == 0  # the invitation waits for it
+    assert run_outbox(session_app, now=utcnow() + dt.timedelta(minutes=10)).sent == 2
+    to_them = [m["Subject"] for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
+    assert [subject.split(":")[0].split(" ")[0] for subject in to_them] == ["Your", "Invitation"], to_them
+
+
 def test_an_invitation_whose_worker_lost_its_connection_as_it_went_counts_as_being_sent(session_app: Flask) -> None:
     """An invitation whose attempt a worker began (committed as it starts), its row no longer locked
     (the worker's connection cut as the mail server took it), may have gone: no worker sends it again
