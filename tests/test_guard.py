@@ -4626,7 +4626,9 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ),
     ],
 )
-def test_bill_and_sky_about_money_are_people_beside_harm_and_ward_a_surname_far_from_a_hospital(text: str, names: list[str]) -> None:
+def test_bill_and_sky_about_money_are_people_beside_harm_and_ward_a_surname_far_from_a_hospital(
+    text: str, names: list[str]
+) -> None:
     """Found (regression review): only a few words of harm kept Bill and Sky people in a sentence
     about money; "Sky said dad beat mum because she owed him money" named no one."""
     assert [f.text for f in scan(text, places=SALFORD_PLACES) if f.kind == "person_name"] == names, text
