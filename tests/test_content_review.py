@@ -480,12 +480,14 @@ def test_the_facilitators_pages_explain_pdf_and_say_what_each_status_link_lists(
 
 
 def test_this_advice_rests_on_names_each_source_once(outcome_pages: dict[tuple[str, str], str]) -> None:
-    """Found (journey review): two guidance entries from one source listed it twice (U2, P)."""
+    """Found (journey review): two guidance entries from one source listed it twice (U2, P); and
+    (acceptance review) a document cited whole and by a section was named twice (S)."""
     for key, page in outcome_pages.items():
         found = re.search(r"This advice rests on:\s*(.*?)\.\s*</p>", html_module.unescape(page), re.S)
         assert found, f"no sources line on {key}"
         sources = [words(source) for source in found.group(1).split(";")]
         assert len(sources) == len(set(sources)), (key, sources)
+        assert not [one for one in sources for other in sources if other.startswith(f"{one},")], (key, sources)
 
 
 def test_the_guidance_writes_numbers_as_numerals(outcome_pages: dict[tuple[str, str], str]) -> None:

@@ -8,6 +8,7 @@ every page's address names only a question id, or ``/result``.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from typing import Any
 
 from flask import abort, redirect, render_template, request, session, url_for
@@ -43,7 +44,7 @@ from ..journey import (
 )
 from ..models import StoredRequest
 from ..pack import current_contacts, current_pack
-from ..rules import InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
+from ..rules import Guidance, InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
 from ..sessions import CLEARED_KEY, reset_session, session_expired
 from ..stats.service import record_outcome, record_start
 from ..supervision_record import forget_record
@@ -468,6 +469,14 @@ def result() -> Response | str:
     )
 
 
+def sources_of(guidance: Sequence[Guidance]) -> list[str]:
+    """Each source ``guidance`` cites, once, in order; a document cited both whole and by a
+    section named once, by its section (found, acceptance review: outcome S said "Space to Think
+    launch text (…, 2025), "Note"; Space to Think launch text (…, 2025)")."""
+    sources = list(dict.fromkeys(item.source for item in guidance))
+    return [source for source in sources if not any(other.startswith(f"{source}, ") for other in sources)]
+
+
 def outcome_context(state: JourneyState) -> dict[str, Any]:
     """What the outcome page shows, worded for the journey's mode."""
     pack, mode, outcome = state.pack, state.mode, state.outcome
@@ -504,6 +513,7 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
         **noted_from_answers(state),
         "reasons": reasons,
         "outcome_guidance": state.outcome_guidance(),
+        "outcome_sources": sources_of(state.outcome_guidance()),
         "guidance_quoted": _unique(
             [g for reason in state.explanation() for g in reason.guidance] + list(state.outcome_guidance())
         ),
