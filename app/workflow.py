@@ -104,6 +104,9 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 # Waiting for the facilitators: a request in one of these is overdue once its due date has passed.
 # (Once a session is arranged, the session's own date is what counts.)
 AWAITING_SESSION: tuple[str, ...] = ("new", "in_triage", "session_offered")
+# Statuses with nothing due: the inbox shows no due date for them (found, acceptance review: a
+# redirected request "Due 15 November 2026", weeks after it was dealt with).
+NOTHING_DUE: tuple[str, ...] = ("session_held", "closed", "redirected", "duplicate")
 # Statuses of the first version of the inbox, and what each became (migration 0006).
 OLD_STATUSES: dict[str, str] = {
     "new": "new",

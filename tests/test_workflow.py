@@ -1064,6 +1064,25 @@ def test_bad_filter_values_give_the_list_with_a_message(app: Flask, query: dict[
     assert ("data-filter-problems" in page or 'id="reference-error"' in page) and reference in listed(page)
 
 
+def test_a_finished_request_shows_nothing_due(app: Flask) -> None:
+    """Found (acceptance review): a redirected, closed or duplicate request still showed "Due 15
+    November 2026" in the list, weeks after it was dealt with. Nothing is due once a request is
+    finished; its page still says when it was due. One waiting, or arranged, shows its date."""
+    client, _ = signed_in(app)
+    due = dt.date(2026, 11, 15)
+    finished = {status: new_request(app, status=status, due_on=due) for status in workflow.NOTHING_DUE}
+    waiting = {status: new_request(app, status=status, due_on=due) for status in ("new", "session_arranged")}
+    listing = text(client.get("/inbox", query_string={"status": ""}))
+    for status, reference in {**finished, **waiting}.items():
+        row = " ".join(listing.split(f'data-reference="{reference}"')[1].split("</tr>")[0].split())
+        if status in finished:
+            assert "Nothing due now" in row and "15 November 2026" not in row, status
+        else:
+            assert "Nothing due now" not in row and "15 November 2026" in row, status
+    page = " ".join(text(client.get(f"/inbox/requests/{finished['closed']}")).split())
+    assert "Nothing due now (it was due 15 November 2026)" in page
+
+
 def test_a_page_past_the_end_shows_the_last_page(app: Flask) -> None:
     client, _ = signed_in(app)
     reference = new_request(app)

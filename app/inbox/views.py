@@ -480,6 +480,7 @@ def inbox_context() -> dict[str, Any]:
         "sign_in_warning_minutes": int(service.SIGN_IN_ENDING_WARNING.total_seconds() // 60),
         "status_labels": workflow.STATUS_LABELS,
         "status_tag_classes": workflow.STATUS_TAG_CLASSES,
+        "nothing_due": workflow.NOTHING_DUE,
         "how_soon_labels": fields.FIELDS_BY_NAME["how_soon"].options,
         "uk_time": uk_time,
         "day_in_words": day_in_words,
