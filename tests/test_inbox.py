@@ -2128,6 +2128,7 @@ def test_an_import_already_in_the_inbox_is_not_called_a_success(app: Flask) -> N
     second = text(client.get(upload(client, pdf).location))
     [banner] = banners(second)
     assert "already in the inbox" in banner and "--success" not in banner
+    assert "The PDF you uploaded matches it" in " ".join(banner.split())
     # Found (privacy review): the upload of a full copy left no trace in the request's trail; and
     # (security review) a PDF giving a stored request's reference with another person's details
     # was told only "already in the inbox".
@@ -2208,6 +2209,8 @@ def test_a_requests_own_pdf_uploaded_again_matches_it(app: Flask) -> None:
         pdf = make_request(pdf=True).request.pdf
     landed = text(client.get(upload(client, pdf).location))
     assert "already in the inbox" in landed and "does not match" not in landed
+    [banner] = banners(landed)
+    assert "was already in the inbox, so nothing was added. The PDF you uploaded matches it" in " ".join(banner.split())
     assert "the copy matches this request" in trail_text(landed)
 
 

@@ -2176,7 +2176,8 @@ def import_request() -> Response | str:
                     f". The PDF you uploaded does not match it (different: {', '.join(differs)}). The request "
                     "below is the one this service received: check where that PDF came from"
                     if differs
-                    else ""
+                    # (Said here too: found, acceptance review, only the audit trail said so.)
+                    else ". The PDF you uploaded matches it"
                 ),
                 IMPORTANT,
             )
