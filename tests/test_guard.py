@@ -4617,12 +4617,30 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ("Her EE Bill said she owed £90.", []),
         ("The EE Bill said she owes £40 and mum is frightened of the bailiffs.", []),
         ("Her Sky Bill said she owed £90 and mum is scared.", []),
+        # Words for a bill before it give way to harm after it (the next review: "nursery", "food").
+        ("She said that at nursery Bill hit her.", ["Bill"]),
+        ("In the car Bill hit her.", ["Bill"]),
+        ("At nursery Reg said she could not go home.", ["Reg"]),
+        # Money far off in a run-on sentence does not make Bill a bill.
+        (
+            "Bill said she could go round whenever she wanted "
+            + "and he would pick her up from the park " * 9
+            + "and she owes him £50.",
+            ["Bill"],
+        ),
         # A girl called Ward, whatever a run-on sentence says of a hospital further on.
         (
             "Holly Ward said dad hits her, she told her teacher at break time that she did not want to go home "
             "after school and that dad shouts at her and her little brother when he has been drinking and that she "
             "hides in her room, and mum was discharged from hospital last week.",
             ["Holly Ward"],
+        ),
+        # A ward, where its sentence spoke of the hospital further back.
+        (
+            "Mum was admitted to Salford Royal on Friday night after police were called by a neighbour who heard "
+            "shouting from the flat and found the children on their own with no food in the cupboards, and she is "
+            "still in Rowan Ward.",
+            [],
         ),
     ],
 )
@@ -4774,6 +4792,11 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("The children were found on King Street at 2am by police.", True),
         ("The family were found on Cross Street late at night.", True),
         ("Her little boy was found on King Street.", True),
+        ("Police found her little brother on King Street.", True),
+        ("He was found at his grandparents on King Street.", True),
+        ("She was seen going to his mates on King Street.", True),
+        ("She was found at her boyfriend's halls on Oxford Road.", True),
+        ("The children are often seen playing out on King Street late at night.", True),
         ("She was found at her aunt Wendy's on King Street.", True),
         ("Police found her son on King Street at 2am.", True),
         ("Police attended and found the two boys on King Street.", True),
@@ -4808,6 +4831,7 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("Outreach workers spoke to her mates in Piccadilly Gardens.", False),
         ("A group of boys were seen on Oxford Road throwing stones at buses.", False),
         ("Her son was seen on Market Street with older males.", False),
+        ("A little later she was found on Market Street begging.", False),
     ],
 )
 def test_a_public_street_is_left_unwarned_only_where_something_happened_there_and_no_one_lives(

@@ -2070,15 +2070,17 @@ class Sentences:
         first = self._marks[before - 1] + 1 if before else 0
         return first, self._marks[after] if after < len(self._marks) else len(self.text)
 
-    def after(self, pattern: re.Pattern[str], start: int, end: int) -> bool:
-        """Whether ``pattern`` is found in the sentence holding ``text[start:end]``, from ``start`` on
-        (where it is found in each sentence worked out once)."""
-        bounds = self.around(start, end)
+    def found(self, pattern: re.Pattern[str], at: int, low: int, high: int | None = None) -> bool:
+        """Whether ``pattern`` is found starting from ``low`` to ``high`` (the sentence's end if not
+        given) in the sentence holding position ``at`` (where it is found in each sentence worked
+        out once)."""
+        bounds = self.around(at, at)
         key = (pattern, *bounds)
         if key not in self._places:
             self._places[key] = [found.start() for found in pattern.finditer(self.text, *bounds)]
         places = self._places[key]
-        return bool(places) and places[-1] >= start
+        first = bisect.bisect_left(places, low)
+        return first < len(places) and (high is None or places[first] <= high)
 
     def holds(self, check: Callable[[str, int, int], bool], start: int, end: int) -> bool:
         """Whether ``check(text, sentence_start, sentence_end)`` is true of the sentence holding
@@ -2157,14 +2159,15 @@ _A_WORD_OF_LIVING = re.compile(
     r"(?i:\b(?:live|lives|lived|living|homes?|house|flat|flats|apartment|bedsit|digs|lodgings?|residence"
     r"|household|doorstep|squat|housed|rehoused|resides?|residing|tenancy|tenant|property|accommodation|bungalow"
     r"|maisonette|caravan|hostel|b&b|refuge|evicted|stay|stays|stayed|staying|sleep|sleeps|sleeping|slept|kips?|sofa"
-    r"|rent|rents|renting|rented|address|placed|placement|front\s{1,3}(?:door|garden))\b"
+    r"|rent|rents|renting|rented|address|placed|placement|front\s{1,3}(?:door|garden)|playing\s{1,3}out)\b"
     r"|\b(?:moved|moving|move)\s{1,3}(?:house\s{1,3}|back\s{1,3}|out\s{1,3})?(?:to|into|in)\b"
     r"|\b(?:his|hers|theirs)\s{1,3}(?:on|in|at|off)\b)"
     r"(?<!missing from home)(?<!away from home)(?<!absconded from home)(?<!left home)"
 )
 _PEOPLE_IN_THE_PLURAL = (
-    r"mates|nans|nanas|nannas|grans|grandmas|grandads|aunties|auntys|aunts|uncles|cousins|friends|mums|dads|bfs|gfs"
-    r"|boyfriends|girlfriends|partners|sisters|brothers|stepdads|stepmums|exs|mans|lads"
+    r"mates|nans|nanas|nannas|nanans|grans|grandmas|grandads|grandparents|aunties|auntys|aunts|uncles|cousins|friends"
+    r"|mums|mams|dads|bfs|gfs|boyfriends|girlfriends|partners|sisters|brothers|bros|stepdads|stepmums|exs|mans|lads"
+    r"|pals|carers"
 )
 # Someone's, where they live or stay: "at nan's on", "the family's on", "at her dad's place on", "in
 # his uncle's car on", "at nan's old place on", and as young people write it, "at his mates on", "at
@@ -2176,10 +2179,12 @@ _SOMEONES = re.compile(
     r"(?i:\b(?P<whose>[\w\-]{2,20}['\u2019]s?)\s{1,3}(?:on|in|at|off)\b"
     r"|\b(?:at|in|into|to|from|round|inside|outside|near|by)\s{1,3}(?:(?:his|her|their|my|your|the|a)\s{1,3})?"
     r"(?P<whose_far>[\w\-]{2,20}['\u2019]s?)(?:\s{1,3}(?:[\w\-]{2,20}['\u2019]s?|old|new|own|other)){0,2}"
-    r"\s{1,3}(?:place|car|van|caravan|tent|garage|shed|garden|room|bedroom|pad|gaff|yard|driveway|bed|sofa|couch)"
+    r"\s{1,3}(?:place|car|van|caravan|tent|garage|shed|garden|room|bedroom|pad|gaff|yard|driveway|bed|sofa|couch"
+    r"|halls|block)"
     r"\s{1,3}(?:on|in|at|off)\b"
-    r"|\b(?:at|from|round)\s{1,3}(?:his|her|their|my|your)\s{1,3}(?P<whose_plain>" + _PEOPLE_IN_THE_PLURAL + r")"
-    r"\s{1,3}(?:on|in|off)\b)"
+    r"|\b(?:at|from|round|(?:go|goes|going|went|gone|walk\w{0,3}|back|ran|run|running|taken|took|came|come|coming"
+    r"|sent|dropped|headed|heading)\s{1,3}to)\s{1,3}(?:his|her|their|my|your)\s{1,3}"
+    r"(?P<whose_plain>" + _PEOPLE_IN_THE_PLURAL + r")\s{1,3}(?:on|in|off)\b)"
 )
 _AT_RISK = re.compile(r"(?i:\s{1,3}at\s{1,3}risk\b)")
 # Not someone's: a shop or restaurant named so ("McDonald's on Market Street"), or a word run on
@@ -2199,12 +2204,13 @@ _CHILDREN_OR_A_FAMILY = frozenset(
     | {"son", "sons", "daughter", "daughters", "brothers", "sisters", "grandchildren", "toddlers", "infant"}
 )
 _A_FAMILY_FOUND = _CHILDREN_OR_A_FAMILY | frozenset(
-    {"mum", "dad", "mother", "father", "parents", "nan", "gran", "alone", "home", "unsupervised"}
+    {"mum", "dad", "mother", "father", "parents", "nan", "gran", "alone", "home", "unsupervised", "boy", "girl"}
+    | {"brother", "sister", "youngest"}
 )
 # ("found", not "seen": "A group of boys were seen on Oxford Road throwing stones", "Her son was seen on
 # Market Street with older males" say no more than that: regression review.)
 _FOUND_THERE = frozenset({"found", "located"})
-_A_CHILD_OR_CHILDREN = _CHILDREN_OR_A_FAMILY | frozenset({"boy", "girl", "brother", "sister", "little", "youngest"})
+_A_CHILD_OR_CHILDREN = _CHILDREN_OR_A_FAMILY | frozenset({"boy", "girl", "brother", "sister", "youngest"})
 # Of the eight words before it, those saying something happened there.
 _WHAT_HAPPENS_IN_A_PUBLIC_PLACE = frozenset(
     {"found", "seen", "spotted", "sighted", "located", "arrested", "stopped", "detained", "picked", "assaulted"}
@@ -4886,16 +4892,17 @@ def _a_class_named_so(text: str, given: str, end: int) -> bool:
         return True
     # (Within 150 characters of it in its sentence: in a run-on sentence, "Holly Ward said dad hits
     # her, ... mum was discharged from hospital last week" is a girl: regression review.)
-    sentence_start, sentence_end = sentences_of(text).around(end, end)
-    near = max(sentence_start, end - 150), min(sentence_end, end + 150)
-    if _ABOUT_A_HOSPITALS_WARD.search(text, *near):
+    sentences = sentences_of(text)
+    if sentences.found(_ABOUT_A_HOSPITALS_WARD, end, end - 150, end + 150):
         return True
     # "Mum is in Rowan Ward at Salford Royal", "in Rowan Ward at the hospital" (regression review): "in",
-    # "at" or "from" before it, where its sentence speaks of a hospital; not "a change in Lily Ward's".
+    # "at" or "from" before it, where its sentence speaks of a hospital (up to 600 characters before it:
+    # "Mum was admitted to Salford Royal on Friday night after ... and she is still in Rowan Ward");
+    # not "a change in Lily Ward's".
     return (
         _IN_AT_OR_FROM_BEFORE.search(before) is not None
         and not _POSSESSIVE.match(text, named.end())
-        and _A_HOSPITAL_IN_THE_SENTENCE.search(text, *near) is not None
+        and sentences.found(_A_HOSPITAL_IN_THE_SENTENCE, end, end - 600, end + 150)
     )
 
 
@@ -5062,8 +5069,8 @@ _BEFORE_A_THING = frozenset(
     | {"electric", "electricity", "water", "council", "tax", "energy", "old", "mobile", "broadband", "rent", "tv"}
     | {"final", "unpaid", "big", "huge", "first", "last", "next", "monthly", "car", "vehicle", "number", "new"}
     # A company's: "The EE Bill said she owes £40", "Her Sky Bill" (regression review).
-    | {"ee", "sky", "bt", "virgin", "o2", "vodafone", "three", "talktalk", "plusnet", "utility", "credit", "card"}
-    | {"catalogue", "loan", "water", "internet", "wifi", "landline", "heating", "fuel", "shopping", "food", "nursery"}
+    | {"ee", "sky", "bt", "virgin", "o2", "vodafone", "talktalk", "plusnet", "utility", "credit", "card"}
+    | {"catalogue", "loan", "wifi", "landline"}
 )
 # A sentence about the television company, not a child called Sky ("Sky said they would cut off
 # the TV": regression review).
@@ -5095,6 +5102,9 @@ _HARM_WORDS = (
     r"|exploit\w{0,8}|vapes?|frightened|scared|afraid|violent|violence|weapon|knife|injur\w{0,6}"
 )
 _ABOUT_HARM = re.compile(rf"(?i:\b(?:{_HARM_WORDS})\b)")
+# Harm done, not only feared: what keeps "Bill" a name after words for a bill ("at nursery Bill hit
+# her"), where "Her Sky Bill said she owed £90 and mum is scared" is a bill (regression reviews).
+_HARM_DONE = re.compile(rf"(?i:\b(?:{_HARM_WORDS.replace('|frightened|scared|afraid', '')})\b)")
 # Broader, for the inbox's notes (app/inbox/service.py): in a sentence with one of these, a
 # colleague's short form is someone else's ("Dave raped her when she was 12", "Dave beat mum", "She
 # is frightened of Dave", "Dave sent her photos": regression reviews). A false alarm here costs a
@@ -5117,22 +5127,20 @@ def _word_names_spoken_to(text: str) -> Iterator[Finding]:
             )
         ):
             continue  # "in May said", "dated 3 May said", "the 14th June said"; not "Year 6 April said" (reviews)
-        if name in ("Bill", "Reg") and (word_before in _BEFORE_A_THING or _A_NUMBER_AFTER_IS.match(text, match.end())):
-            continue
         # (What the rest of its sentence holds, each pattern's places found once a sentence: many Bills in a
-        # run-on sentence, each reading to its end, made 15,000 characters take half a second.)
-        end = match.end()
+        # run-on sentence, each reading to its end, made 15,000 characters take half a second.) Harm anywhere
+        # after it keeps a name ("In the car Bill hit her", "at nursery Bill hit her": regression review);
+        # money or the company only within 300 characters.
+        harm = sentences.found(_ABOUT_HARM, start, start)
         if (
-            name == "Bill"
-            and sentences.after(_ABOUT_MONEY, start, end)
-            and not sentences.after(_ABOUT_HARM, start, end)
+            name in ("Bill", "Reg")
+            and (word_before in _BEFORE_A_THING or _A_NUMBER_AFTER_IS.match(text, match.end()))
+            and not (harm and sentences.found(_HARM_DONE, start, start))
         ):
+            continue
+        if name == "Bill" and not harm and sentences.found(_ABOUT_MONEY, start, start, start + 300):
             continue  # "Her EE Bill said she owed £90", "Mum's Bill hit £300" (regression review)
-        if (
-            name == "Sky"
-            and sentences.after(_ABOUT_SKY_THE_COMPANY, start, end)
-            and not sentences.after(_ABOUT_HARM, start, end)
-        ):
+        if name == "Sky" and not harm and sentences.found(_ABOUT_SKY_THE_COMPANY, start, start, start + 300):
             continue
         if _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS.match(text, match.end()):
             yield Finding("person_name", name, REASONS["person_name"], start, match.end())
