@@ -34,7 +34,8 @@ from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import aliased
 
 from .email_address import EMAIL_ADDRESS
 from .models import OutboxMessage, StoredRequest
@@ -96,6 +97,25 @@ def attempt_may_last() -> dt.timedelta:
     """How long after an attempt's start it counts as under way (``attempt_under_way``): twice as
     long as a send may take, and 30 seconds, and never less than ``UNDER_WAY_AT_LEAST``."""
     return max(dt.timedelta(seconds=2 * send_deadline_seconds() + 30), UNDER_WAY_AT_LEAST)
+
+
+def waits_for_an_earlier_email() -> ColumnElement[bool]:
+    """Of an ``OutboxMessage`` row: there is an earlier email about the same request to the same
+    address still to go (not sent, not given up), which goes first. Found (dependency review): after
+    a mail outage the invitation, tried fewer times and so sooner, reached the practitioner before
+    "Your request has been received"."""
+    earlier = aliased(OutboxMessage)
+    return (
+        select(earlier.id)
+        .where(
+            earlier.request_id == OutboxMessage.request_id,
+            earlier.recipient == OutboxMessage.recipient,
+            earlier.id < OutboxMessage.id,
+            earlier.sent_at.is_(None),
+            earlier.given_up_at.is_(None),
+        )
+        .exists()
+    )
 
 
 def attempt_under_way(now: dt.datetime) -> ColumnElement[bool]:

@@ -221,6 +221,13 @@ def refuse_a_store_that_turns_us_away(app: Flask) -> None:
     # Found (dependency review): a database the server does not have ("DB index is out of range")
     # or a port that cannot be was warned about as a server not answering yet, for good.
     except ResponseError as error:
+        if "DB index" not in str(error):  # (protected mode, an ACL, a replica: mended on the server)
+            log.warning(
+                "RATELIMIT_STORAGE_URI: the Redis server refused the connection (%s): rate limits and sign-in "
+                "lockouts are counted in each process's memory until it takes it.",
+                str(error)[:120],
+            )
+            return
         raise StartupError(
             f"RATELIMIT_STORAGE_URI: the Redis server refused it ({str(error)[:120]}): check the database number "
             "at its end (a Redis server has databases 0 to 15 unless set otherwise: redis://127.0.0.1:6379/0)."

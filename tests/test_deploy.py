@@ -4,6 +4,7 @@ the systemd units run exists."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import logging
 import os
@@ -591,6 +592,28 @@ def test_a_rate_limit_store_address_that_can_never_work_stops_start_up(tmp_path:
     app = Flask(__name__)
     app.config["RATELIMIT_STORAGE_URI"] = f"redis+unix://{tmp_path / 'no-server-here.sock'}"
     refuse_a_store_that_turns_us_away(app)  # (not answering: warned about, not refused)
+    # A refusal mended on the server (protected mode, an ACL) is warned about too, not blamed on
+    # the database number (regression review).
+    import socket
+    import threading
+
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(tmp_path / "denied.sock"))
+    listener.listen(1)
+
+    def deny() -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = listener.accept()
+            with connection:
+                while connection.recv(4096):
+                    connection.sendall(b"-DENIED Redis is running in protected mode\r\n")
+
+    threading.Thread(target=deny, daemon=True).start()
+    app.config["RATELIMIT_STORAGE_URI"] = f"redis+unix://{tmp_path / 'denied.sock'}"
+    try:
+        refuse_a_store_that_turns_us_away(app)
+    finally:
+        listener.close()
 
 
 def test_a_wrong_database_password_stops_the_served_app_with_one_line_and_no_password(tmp_path: Path) -> None:

@@ -464,7 +464,7 @@ def test_no_reminder_straight_after_an_invitation_for_tomorrow(session_app: Flas
     client, _ = signed_in(session_app)
     reference = offered(session_app)
     tomorrow = uk_today() + dt.timedelta(days=1)
-    # The reminders' hours of the day before (from 8am) may be up to 8 hours ahead of the clock.
+    # The reminders' hours of the day before (8am to 9pm) may be up to 8 hours ahead of the clock, or 3 behind.
     ahead = (the_day_before(tomorrow) - utcnow()) / dt.timedelta(hours=1)
     assert arrange(client, reference, day=tomorrow, start_time="15:00").status_code == 302
     assert invite(client, reference).status_code == 302
@@ -480,7 +480,7 @@ def test_no_reminder_straight_after_an_invitation_for_tomorrow(session_app: Flas
     assert post_form(client, page_url, page_url, session_form(day=tomorrow, start_time="16:00")).status_code == 302
     with session_app.app_context():
         assert queue_reminders(now=the_day_before(tomorrow)) == 0
-    queued_earlier(session_app, 13)
+    queued_earlier(session_app, 13 - ahead)
     with session_app.app_context():
         assert queue_reminders(now=the_day_before(tomorrow)) == 1
         assert queue_reminders(now=the_day_before(tomorrow)) == 0  # once only
@@ -488,10 +488,11 @@ def test_no_reminder_straight_after_an_invitation_for_tomorrow(session_app: Flas
 
 
 @both_databases
-def test_reminders_are_queued_from_8am_on_the_day_before(session_app: Flask) -> None:
+def test_reminders_are_queued_from_8am_to_9pm_on_the_day_before(session_app: Flask) -> None:
     """Found: a reminder was queued just after midnight on the day before, so it reached the
     practitioner in the small hours, and for a session late the next evening nearly two days
-    before it. Now from 8am (UK time, GMT or BST) on the day before, once, and never on the day."""
+    before it; and (regression review) at 11pm, 12 hours after an invitation that morning. Now from
+    8am to 9pm (UK time, GMT or BST) on the day before, once, and never on the day."""
     from app.space_sessions.service import queue_reminders
 
     client, _ = signed_in(session_app)
@@ -508,8 +509,10 @@ def test_reminders_are_queued_from_8am_on_the_day_before(session_app: Flask) -> 
         assert queue_reminders(now=at(1, 0, 1)) == 0  # just after midnight: not yet
         assert queue_reminders(now=at(1, 7, 59, 59)) == 0
         assert queue_reminders(now=at(2, 12)) == 0  # two days before: not yet
-        assert queue_reminders(now=at(1, 8)) == 1
-        assert queue_reminders(now=at(1, 23, 59)) == 0  # once only
+        assert queue_reminders(now=at(1, 21)) == 0  # 9pm: not in the night either
+        assert queue_reminders(now=at(1, 23, 59)) == 0
+        assert queue_reminders(now=at(1, 20, 59, 59)) == 1
+        assert queue_reminders(now=at(1, 8)) == 0  # once only
         assert queue_reminders(now=at(0, 9)) == 0  # the session's own day: too late
     assert outbox_kinds(session_app)[-1] == "reminder"
 

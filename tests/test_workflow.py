@@ -1081,6 +1081,10 @@ def test_a_finished_request_shows_nothing_due(app: Flask) -> None:
             assert "Nothing due now" not in row and "15 November 2026" in row, status
     page = " ".join(text(client.get(f"/inbox/requests/{finished['closed']}")).split())
     assert "Nothing due now (it was due 15 November 2026)" in page
+    # Sorted by due date, after those with something due (regression review: listed first).
+    for sort in ("due_soonest", "due_latest"):
+        order = listed(text(client.get("/inbox", query_string={"status": "", "sort": sort})))
+        assert set(order[:2]) == set(waiting.values()) and set(order[2:]) == set(finished.values()), sort
 
 
 def test_a_page_past_the_end_shows_the_last_page(app: Flask) -> None:

@@ -329,7 +329,9 @@ def overdue_condition(today: dt.date) -> ColumnElement[bool]:
 def _order(sort: str) -> list[Any]:
     newest: list[Any] = [StoredRequest.created_at.desc(), StoredRequest.id.desc()]
     oldest: list[Any] = [StoredRequest.created_at, StoredRequest.id]
-    no_due_last = StoredRequest.due_on.is_(None)  # False sorts before True on every database
+    # Those with no due date, and those with nothing due now (finished: "Nothing due now" listed first
+    # when sorted by due date, found in a regression review), last. False sorts before True on every database.
+    no_due_last = or_(StoredRequest.due_on.is_(None), StoredRequest.status.in_(workflow.NOTHING_DUE))
     orders: dict[str, list[Any]] = {
         "received_newest": newest,
         "received_oldest": oldest,

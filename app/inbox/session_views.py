@@ -409,13 +409,15 @@ def send_invitation(reference: str) -> Response | str:
         if isinstance(refused, sessions.ChangedMeanwhile):
             problem = f"{problem}{moved_by(stored, current_facilitator())} Check the request and its audit trail"
         return refused_on_page(stored, session_problem=problem)
-    # Not "in the next minute" while this request's emails are failing to go (found, dependency
-    # review: said beside "2 emails about this request have not gone out … the mail server did not answer").
-    failing = any(message.given_up_at is None for message in inbox_service.unsent_tried(stored.id))
+    # Not "in the next minute" while an earlier email to the practitioner about this request has not
+    # gone, which goes first (found, dependency review: said beside "2 emails about this request have
+    # not gone out … the mail server did not answer"; regression review: said too where only the
+    # facilitators' email was failing, and the invitation went at once).
+    behind = sessions.invitation_waits_behind_an_earlier_email(stored)
     done(
-        "Invitation queued: it will be emailed to the practitioner when the mail server takes this request's emails "
-        "(some have not gone out yet: see below)"
-        if failing
+        "Invitation queued: it will be emailed to the practitioner once an earlier email to them about this "
+        "request has gone (it has not gone yet: see below)"
+        if behind
         else "Invitation queued: it will be emailed to the practitioner in the next minute",
         "session-section",
         "the session",

@@ -9,7 +9,7 @@ event holds case details: the reference, the session's date, time, length, forma
 joining instructions or place only.
 
 Reminders: ``queue_reminders`` runs on every pass of the outbox worker (and as ``flask outbox
-remind``). On the UK day before a session, from 8am, it queues one reminder for each practitioner invited
+remind``). On the UK day before a session, from 8am to 9pm, it queues one reminder for each practitioner invited
 with a request still "session arranged" (one for a practitioner with several requests in it,
 naming them all), unless an invitation (or update) of theirs was queued less than 12 hours
 before: that has just told the practitioner when the session is. A unique key on the outbox
@@ -77,6 +77,7 @@ from ..mail import (
     mail_problem_words,
     message_was_refused,
     too_late,
+    waits_for_an_earlier_email,
 )
 from ..models import OutboxMessage, StoredRequest, utcnow
 from ..stats.models import NO_MODE
@@ -595,12 +596,41 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
             f"{what} could not be sent yet (tried {tried}). The service will try again{when}.{problem}{before}",
             f"{pending}could not be sent yet, trying again",
         )
+    if waits_behind_an_earlier_email(latest):
+        # (Found, regression review: "It usually goes within a minute" while it waited for the
+        # acknowledgement, which the mail server had not taken, to go first.)
+        return InvitationState(
+            WAITING,
+            f"{what} waiting to be sent: queued on {uk_time(latest.created_at)}. It goes once an earlier email "
+            f"about this request to {latest.recipient} has gone (it has not gone yet: this page says why).{before}",
+            f"{pending}waiting to be sent",
+        )
     return InvitationState(
         WAITING,
         f"{what} waiting to be sent: queued on {uk_time(latest.created_at)}. "
         f"It usually goes within a minute; reload the page to check.{before}",
         f"{pending}waiting to be sent",
     )
+
+
+def invitation_waits_behind_an_earlier_email(request: StoredRequest) -> bool:
+    """Whether the request's latest invitation (or update) is unsent and waits for an earlier email
+    to the practitioner about the request (``waits_behind_an_earlier_email``)."""
+    latest = db.session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.request_id == request.id, OutboxMessage.kind == INVITATION)
+        .options(defer(OutboxMessage.body), defer(OutboxMessage.calendar))
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return latest is not None and latest.sent_at is None and waits_behind_an_earlier_email(latest)
+
+
+def waits_behind_an_earlier_email(message: OutboxMessage) -> bool:
+    """Whether ``message`` (unsent) waits for an earlier email about its request to the same
+    address, which the outbox worker sends first (``mail.waits_for_an_earlier_email``)."""
+    found = select(OutboxMessage.id).where(OutboxMessage.id == message.id, waits_for_an_earlier_email())
+    return db.session.scalar(found) is not None
 
 
 # --- moving a request, with its audit event -----------------------------------------------------
@@ -1959,10 +1989,11 @@ def _uk_midnight(day: dt.date, at: dt.time = dt.time()) -> dt.datetime:
     return dt.datetime.combine(day, at, tzinfo=UK_TIME).astimezone(dt.UTC).replace(tzinfo=None)
 
 
-# Reminders are queued from this time (UK) on the day before a session, not in the night: one
-# queued just after midnight reached a practitioner in the small hours, and for a session late
-# the next evening nearly two days before it.
-REMINDERS_FROM = dt.time(8)
+# Reminders are queued from and until these times (UK) on the day before a session, not in the
+# night: one queued just after midnight reached a practitioner in the small hours, and for a
+# session late the next evening nearly two days before it; one whose invitation went that morning
+# was queued 12 hours later, at 11pm (regression review: none now, the invitation was that day).
+REMINDERS_FROM, REMINDERS_UNTIL = dt.time(8), dt.time(21)
 
 
 # No reminder for a practitioner whose invitation (or updated invitation) was queued more
@@ -1972,14 +2003,14 @@ INVITED_RECENTLY = dt.timedelta(hours=12)
 
 def queue_reminders(now: dt.datetime | None = None) -> int:
     """Queue a reminder for each invited practitioner whose session is tomorrow (UK), once only,
-    from ``REMINDERS_FROM`` (8am, UK time) on the day before, unless their invitation or its update
-    was queued less than ``INVITED_RECENTLY`` ago.
+    from ``REMINDERS_FROM`` to ``REMINDERS_UNTIL`` (8am to 9pm, UK time) on the day before, unless
+    their invitation or its update was queued less than ``INVITED_RECENTLY`` ago.
     A practitioner invited for two requests in one session (the same work email, its case
     aside) is sent one reminder, naming both (found: two, the same day, for the one session).
     Commits; returns how many were queued now."""
     now = now or utcnow()
     tomorrow = uk_day(now) + dt.timedelta(days=1)
-    if now < _uk_midnight(uk_day(now), REMINDERS_FROM):
+    if not _uk_midnight(uk_day(now), REMINDERS_FROM) <= now < _uk_midnight(uk_day(now), REMINDERS_UNTIL):
         return 0
     # A request is in one session at a time, so its latest invitation is for this session.
     invited_recently = (
@@ -2159,6 +2190,7 @@ __all__ = [
     "hold_sqlite_for_writing",
     "in_trail",
     "invitation_state",
+    "invitation_waits_behind_an_earlier_email",
     "joinable_until",
     "mark_held",
     "mark_not_held",
@@ -2173,4 +2205,5 @@ __all__ = [
     "starts_in_words",
     "unchanged",
     "upcoming_sessions",
+    "waits_behind_an_earlier_email",
 ]

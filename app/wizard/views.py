@@ -471,10 +471,12 @@ def result() -> Response | str:
 
 def sources_of(guidance: Sequence[Guidance]) -> list[str]:
     """Each source ``guidance`` cites, once, in order; a document cited both whole and by a
-    section named once, by its section (found, acceptance review: outcome S said "Space to Think
-    launch text (…, 2025), "Note"; Space to Think launch text (…, 2025)")."""
+    section named once, whole (found, acceptance review: outcome S said "Space to Think launch text
+    (…, 2025), "Note"; Space to Think launch text (…, 2025)"; named by the section alone, it
+    credited the advice to the "Note", where the passages it rests on are elsewhere in the text)."""
     sources = list(dict.fromkeys(item.source for item in guidance))
-    return [source for source in sources if not any(other.startswith(f"{source}, ") for other in sources)]
+    cited_whole = [source for source in sources if any(other.startswith(f"{source}, ") for other in sources)]
+    return [source for source in sources if not any(source.startswith(f"{whole}, ") for whole in cited_whole)]
 
 
 def outcome_context(state: JourneyState) -> dict[str, Any]:
