@@ -99,23 +99,23 @@ def attempt_may_last() -> dt.timedelta:
     return max(dt.timedelta(seconds=2 * send_deadline_seconds() + 30), UNDER_WAY_AT_LEAST)
 
 
-def waits_for_an_earlier_email() -> ColumnElement[bool]:
+def waits_for_an_earlier_email(failing: bool = False) -> ColumnElement[bool]:
     """Of an ``OutboxMessage`` row: there is an earlier email about the same request to the same
     address still to go (not sent, not given up), which goes first. Found (dependency review): after
     a mail outage the invitation, tried fewer times and so sooner, reached the practitioner before
-    "Your request has been received"."""
+    "Your request has been received". ``failing``: only an earlier one tried and not gone (one not
+    tried yet goes in the same minute, just before it: what the inbox says of it)."""
     earlier = aliased(OutboxMessage)
-    return (
-        select(earlier.id)
-        .where(
-            earlier.request_id == OutboxMessage.request_id,
-            earlier.recipient == OutboxMessage.recipient,
-            earlier.id < OutboxMessage.id,
-            earlier.sent_at.is_(None),
-            earlier.given_up_at.is_(None),
-        )
-        .exists()
-    )
+    conditions = [
+        earlier.request_id == OutboxMessage.request_id,
+        earlier.recipient == OutboxMessage.recipient,
+        earlier.id < OutboxMessage.id,
+        earlier.sent_at.is_(None),
+        earlier.given_up_at.is_(None),
+    ]
+    if failing:
+        conditions.append(earlier.attempts > 0)
+    return select(earlier.id).where(*conditions).exists()
 
 
 def attempt_under_way(now: dt.datetime) -> ColumnElement[bool]:

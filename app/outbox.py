@@ -8,7 +8,7 @@ in its own process:
    supervision record asked for on the site (``app.supervision_record``), stored with it, then the
    questions to prepare for each mode, for the rules loaded, if not made yet
    (``app.questions_pdf``: a failed one waits its turn like a request's PDF);
-2. queues the reminders due (sessions tomorrow, from 8am to 9pm UK time:
+2. queues the reminders due (sessions tomorrow, from 8am UK time:
    ``app.space_sessions.service.queue_reminders``, at most one per practitioner per session, whichever
    worker gets there first);
 3. sends every unsent email: the facilitators' once its request has its PDF (attached), or
@@ -1629,7 +1629,7 @@ def send_command() -> None:
 
 @outbox_cli.command("remind")
 def remind_command() -> None:
-    """Queue the reminders due now (sessions tomorrow, from 8am to 9pm UK time), once each; the worker does
+    """Queue the reminders due now (sessions tomorrow, from 8am UK time), once each; the worker does
     this on every pass."""
     _refuse_a_template_mistake_here()  # (it writes each reminder's text from its template)
     click.echo(f"Queued {_plural(queue_reminders(), 'reminder')}.")

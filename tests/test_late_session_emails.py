@@ -125,7 +125,7 @@ def test_a_reminder_not_sent_before_the_sessions_day_is_given_up(session_app: Fl
     smtp_server.start()
     tomorrow = uk_today() + dt.timedelta(days=1)
     client, reference = invited(session_app, smtp_server, day=tomorrow, start=dt.time(15))
-    queued_earlier(session_app, 16)  # invited yesterday morning: a reminder is due
+    queued_earlier(session_app, 30)  # invited yesterday: a reminder is due
     smtp_server.stop()  # down from now: the invitation and the reminder wait
     first = pass_at(session_app, the_day_before(tomorrow))
     assert first.reminders_queued == 1 and first.sent == 0

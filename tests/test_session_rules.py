@@ -12,13 +12,13 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import AuditEvent, utcnow
+from app.models import AuditEvent, OutboxMessage, utcnow
 from app.space_sessions.models import SpaceSession
 from support import both_databases
-from support.sessions import UK, session_form, session_has_started, the_day_before, uk_today
+from support.sessions import UK, session_form, session_has_started, uk_today
 from test_inbox import events, post_form, signed_in, text
 from test_session_reopen import SESSION_PAGE, held_then_reopened, session_app
 from test_sessions import (
@@ -28,7 +28,6 @@ from test_sessions import (
     offered,
     outbox_kinds,
     outcome,
-    queued_earlier,
     request_url,
     session_id_of,
     signed_in_as_colleague,
@@ -455,44 +454,55 @@ def test_not_held_is_refused_before_the_session_starts_and_says_what_to_do(sessi
 # --- no reminder straight after the invitation -------------------------------------------------------
 
 
+def invitations_queued_at(app: Flask, moment: dt.datetime) -> None:
+    """Every invitation (and update) queued so far was queued at ``moment``."""
+    with app.app_context():
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.kind == "invitation").values(created_at=moment))
+        db.session.commit()
+
+
 @both_databases
 def test_no_reminder_straight_after_an_invitation_for_tomorrow(session_app: Flask) -> None:
     """Found: an invitation sent the day before the session was followed 24 ms later by "your
-    session is tomorrow". Not within 12 hours of the invitation, or of its update; once only."""
+    session is tomorrow". Not within 12 hours of the invitation, or of its update, nor the same
+    day (regression review: invited at 11am, reminded at 11pm); once only."""
     from app.space_sessions.service import queue_reminders
 
     client, _ = signed_in(session_app)
     reference = offered(session_app)
-    tomorrow = uk_today() + dt.timedelta(days=1)
-    # The reminders' hours of the day before (8am to 9pm) may be up to 8 hours ahead of the clock, or 3 behind.
-    ahead = (the_day_before(tomorrow) - utcnow()) / dt.timedelta(hours=1)
-    assert arrange(client, reference, day=tomorrow, start_time="15:00").status_code == 302
+    day = uk_today() + dt.timedelta(days=8)
+    assert arrange(client, reference, day=day, start_time="15:00").status_code == 302
     assert invite(client, reference).status_code == 302
-    with session_app.app_context():
-        assert queue_reminders(now=the_day_before(tomorrow)) == 0  # the invitation has just said when it is
-    queued_earlier(session_app, 11 - ahead)
-    with session_app.app_context():
-        assert queue_reminders(now=the_day_before(tomorrow)) == 0
-    queued_earlier(session_app, 2)  # 13 hours ago now
 
+    def at(days_before: int, hour: int) -> dt.datetime:
+        local = dt.datetime.combine(day - dt.timedelta(days=days_before), dt.time(hour), tzinfo=UK)
+        return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+    invitations_queued_at(session_app, at(1, 11))  # that morning
+    with session_app.app_context():
+        assert queue_reminders(now=at(1, 12)) == 0  # the invitation has just said when it is
+        assert queue_reminders(now=at(1, 23)) == 0  # 12 hours on, but it was that day
+    invitations_queued_at(session_app, at(2, 22))  # 10 hours before 8am
+    with session_app.app_context():
+        assert queue_reminders(now=at(1, 8)) == 0
     # An update queued now counts as the invitation.
     page_url = SESSION_PAGE.format(session_id_of(session_app, reference))
-    assert post_form(client, page_url, page_url, session_form(day=tomorrow, start_time="16:00")).status_code == 302
+    assert post_form(client, page_url, page_url, session_form(day=day, start_time="16:00")).status_code == 302
+    invitations_queued_at(session_app, at(1, 9))
     with session_app.app_context():
-        assert queue_reminders(now=the_day_before(tomorrow)) == 0
-    queued_earlier(session_app, 13 - ahead)
+        assert queue_reminders(now=at(1, 10)) == 0
+    invitations_queued_at(session_app, at(2, 18))
     with session_app.app_context():
-        assert queue_reminders(now=the_day_before(tomorrow)) == 1
-        assert queue_reminders(now=the_day_before(tomorrow)) == 0  # once only
+        assert queue_reminders(now=at(1, 8)) == 1
+        assert queue_reminders(now=at(1, 9)) == 0  # once only
     assert outbox_kinds(session_app)[-2:] == ["invitation", "reminder"]  # the update replaced the unsent invitation
 
 
 @both_databases
-def test_reminders_are_queued_from_8am_to_9pm_on_the_day_before(session_app: Flask) -> None:
+def test_reminders_are_queued_from_8am_on_the_day_before(session_app: Flask) -> None:
     """Found: a reminder was queued just after midnight on the day before, so it reached the
     practitioner in the small hours, and for a session late the next evening nearly two days
-    before it; and (regression review) at 11pm, 12 hours after an invitation that morning. Now from
-    8am to 9pm (UK time, GMT or BST) on the day before, once, and never on the day."""
+    before it. Now from 8am (UK time, GMT or BST) on the day before, once, and never on the day."""
     from app.space_sessions.service import queue_reminders
 
     client, _ = signed_in(session_app)
@@ -505,14 +515,13 @@ def test_reminders_are_queued_from_8am_to_9pm_on_the_day_before(session_app: Fla
         local = dt.datetime.combine(day - dt.timedelta(days=days_before), dt.time(hour, minute, second), tzinfo=UK)
         return local.astimezone(dt.UTC).replace(tzinfo=None)
 
+    invitations_queued_at(session_app, at(3, 12))
     with session_app.app_context():
         assert queue_reminders(now=at(1, 0, 1)) == 0  # just after midnight: not yet
         assert queue_reminders(now=at(1, 7, 59, 59)) == 0
         assert queue_reminders(now=at(2, 12)) == 0  # two days before: not yet
-        assert queue_reminders(now=at(1, 21)) == 0  # 9pm: not in the night either
-        assert queue_reminders(now=at(1, 23, 59)) == 0
-        assert queue_reminders(now=at(1, 20, 59, 59)) == 1
-        assert queue_reminders(now=at(1, 8)) == 0  # once only
+        assert queue_reminders(now=at(1, 8)) == 1
+        assert queue_reminders(now=at(1, 23, 59)) == 0  # once only
         assert queue_reminders(now=at(0, 9)) == 0  # the session's own day: too late
     assert outbox_kinds(session_app)[-1] == "reminder"
 

@@ -241,7 +241,7 @@ def test_unticked_confirmation_asks_to_confirm(walker: Walker) -> None:
 @pytest.mark.parametrize("value", ["maybe", ["yes", "no"], "", "<script>alert(1)</script>"])
 def test_tampered_answers_give_an_error_not_a_500(walker: Walker, value: object) -> None:
     walker.walk(SAFE_TO_CRITERIA[:1])
-    response = walker.answer("immediate_danger", value)  # type: ignore[arg-type]
+    response = walker.answer("immediate_danger", value)
     assert response.status_code == 200
     assert question_of(response) == "immediate_danger"
     assert error_summary(response)
@@ -619,7 +619,7 @@ def back_link(response) -> str:  # type: ignore[no-untyped-def]
 
 def rules_outcome(client: FlaskClient) -> str | None:
     """The outcome the rules give for the answers the server now holds."""
-    outcome = evaluate(PACK, stored_answers(client)).outcome  # type: ignore[arg-type]
+    outcome = evaluate(PACK, stored_answers(client)).outcome
     return outcome.id if outcome is not None else None
 
 
@@ -1211,3 +1211,17 @@ def test_a_page_told_of_is_not_taken_under_words_changed_again_since(walker: Wal
     again = walker.post("/questions/unshared_concern", form)
     assert error_summary(again)[0].startswith("Your answer was not saved: the questions were updated")
     assert "unshared_concern" not in stored_answers(walker.client)
+
+
+def test_this_advice_rests_on_names_a_document_once_where_it_was_first_cited() -> None:
+    """A document cited whole and by a section is named once, whole (acceptance review: named
+    twice; regression reviews: named by the section alone, then moved after the sources cited
+    between)."""
+    from types import SimpleNamespace
+
+    from app.wizard.views import sources_of
+
+    cited = [SimpleNamespace(source=source) for source in ('Doc A (2025), "Note"', "Doc B", "Doc A (2025)", "Doc C")]
+    assert sources_of(cited) == ["Doc A (2025)", "Doc B", "Doc C"]
+    sections = [SimpleNamespace(source=source) for source in ('Doc A, "One"', 'Doc A, "Two"')]
+    assert sources_of(sections) == ['Doc A, "One"', 'Doc A, "Two"']

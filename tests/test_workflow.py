@@ -1081,10 +1081,13 @@ def test_a_finished_request_shows_nothing_due(app: Flask) -> None:
             assert "Nothing due now" not in row and "15 November 2026" in row, status
     page = " ".join(text(client.get(f"/inbox/requests/{finished['closed']}")).split())
     assert "Nothing due now (it was due 15 November 2026)" in page
-    # Sorted by due date, after those with something due (regression review: listed first).
+    # Sorted by due date, after those with something due, even with none (regression reviews: listed
+    # first; then after the finished ones on one database, before them on the other).
+    undated, finished_undated = new_request(app, due_on=None), new_request(app, status="closed", due_on=None)
     for sort in ("due_soonest", "due_latest"):
         order = listed(text(client.get("/inbox", query_string={"status": "", "sort": sort})))
-        assert set(order[:2]) == set(waiting.values()) and set(order[2:]) == set(finished.values()), sort
+        assert set(order[:2]) == set(waiting.values()) and order[2] == undated, sort
+        assert set(order[3:-1]) == set(finished.values()) and order[-1] == finished_undated, sort
 
 
 def test_a_page_past_the_end_shows_the_last_page(app: Flask) -> None:

@@ -329,14 +329,16 @@ def overdue_condition(today: dt.date) -> ColumnElement[bool]:
 def _order(sort: str) -> list[Any]:
     newest: list[Any] = [StoredRequest.created_at.desc(), StoredRequest.id.desc()]
     oldest: list[Any] = [StoredRequest.created_at, StoredRequest.id]
-    # Those with no due date, and those with nothing due now (finished: "Nothing due now" listed first
-    # when sorted by due date, found in a regression review), last. False sorts before True on every database.
-    no_due_last = or_(StoredRequest.due_on.is_(None), StoredRequest.status.in_(workflow.NOTHING_DUE))
+    # Those with nothing due now (finished: "Nothing due now" listed first when sorted by due date,
+    # found in a regression review) last, and before them those with no due date; in each group, the
+    # same order (False sorts before True on every database).
+    no_due_last = StoredRequest.due_on.is_(None)
+    finished_last = StoredRequest.status.in_(workflow.NOTHING_DUE)
     orders: dict[str, list[Any]] = {
         "received_newest": newest,
         "received_oldest": oldest,
-        "due_soonest": [no_due_last, StoredRequest.due_on, *oldest],
-        "due_latest": [no_due_last, StoredRequest.due_on.desc(), *newest],
+        "due_soonest": [finished_last, no_due_last, StoredRequest.due_on, *oldest],
+        "due_latest": [finished_last, no_due_last, StoredRequest.due_on.desc(), *newest],
     }
     return orders[sort]
 

@@ -9,10 +9,10 @@ event holds case details: the reference, the session's date, time, length, forma
 joining instructions or place only.
 
 Reminders: ``queue_reminders`` runs on every pass of the outbox worker (and as ``flask outbox
-remind``). On the UK day before a session, from 8am to 9pm, it queues one reminder for each practitioner invited
+remind``). On the UK day before a session, from 8am, it queues one reminder for each practitioner invited
 with a request still "session arranged" (one for a practitioner with several requests in it,
-naming them all), unless an invitation (or update) of theirs was queued less than 12 hours
-before: that has just told the practitioner when the session is. A unique key on the outbox
+naming them all), unless an invitation (or update) of theirs was queued that day or less than
+12 hours before: that has just told the practitioner when the session is. A unique key on the outbox
 row (session, request and date) means a reminder is never queued twice, by any number of
 workers. Cancelled sessions get none.
 
@@ -628,8 +628,9 @@ def invitation_waits_behind_an_earlier_email(request: StoredRequest) -> bool:
 
 def waits_behind_an_earlier_email(message: OutboxMessage) -> bool:
     """Whether ``message`` (unsent) waits for an earlier email about its request to the same
-    address, which the outbox worker sends first (``mail.waits_for_an_earlier_email``)."""
-    found = select(OutboxMessage.id).where(OutboxMessage.id == message.id, waits_for_an_earlier_email())
+    address that was tried and has not gone, which the outbox worker sends first
+    (``mail.waits_for_an_earlier_email``); one not tried yet goes in the same minute."""
+    found = select(OutboxMessage.id).where(OutboxMessage.id == message.id, waits_for_an_earlier_email(failing=True))
     return db.session.scalar(found) is not None
 
 
@@ -1989,11 +1990,12 @@ def _uk_midnight(day: dt.date, at: dt.time = dt.time()) -> dt.datetime:
     return dt.datetime.combine(day, at, tzinfo=UK_TIME).astimezone(dt.UTC).replace(tzinfo=None)
 
 
-# Reminders are queued from and until these times (UK) on the day before a session, not in the
-# night: one queued just after midnight reached a practitioner in the small hours, and for a
-# session late the next evening nearly two days before it; one whose invitation went that morning
-# was queued 12 hours later, at 11pm (regression review: none now, the invitation was that day).
-REMINDERS_FROM, REMINDERS_UNTIL = dt.time(8), dt.time(21)
+# Reminders are queued from this time (UK) on the day before a session, not in the night: one
+# queued just after midnight reached a practitioner in the small hours, and for a session late
+# the next evening nearly two days before it. (Until midnight: with a cut-off at 9pm, a reminder
+# dropped after it, its request leaving the session, was never queued again naming the places that
+# stand: regression review.)
+REMINDERS_FROM = dt.time(8)
 
 
 # No reminder for a practitioner whose invitation (or updated invitation) was queued more
@@ -2003,14 +2005,15 @@ INVITED_RECENTLY = dt.timedelta(hours=12)
 
 def queue_reminders(now: dt.datetime | None = None) -> int:
     """Queue a reminder for each invited practitioner whose session is tomorrow (UK), once only,
-    from ``REMINDERS_FROM`` to ``REMINDERS_UNTIL`` (8am to 9pm, UK time) on the day before, unless
-    their invitation or its update was queued less than ``INVITED_RECENTLY`` ago.
+    from ``REMINDERS_FROM`` (8am, UK time) on the day before, unless their invitation or its update
+    was queued that day or less than ``INVITED_RECENTLY`` ago: it has just told them (found, regression
+    review: one invited at 11am was reminded at 11pm).
     A practitioner invited for two requests in one session (the same work email, its case
     aside) is sent one reminder, naming both (found: two, the same day, for the one session).
     Commits; returns how many were queued now."""
     now = now or utcnow()
     tomorrow = uk_day(now) + dt.timedelta(days=1)
-    if not _uk_midnight(uk_day(now), REMINDERS_FROM) <= now < _uk_midnight(uk_day(now), REMINDERS_UNTIL):
+    if now < _uk_midnight(uk_day(now), REMINDERS_FROM):
         return 0
     # A request is in one session at a time, so its latest invitation is for this session.
     invited_recently = (
@@ -2018,7 +2021,7 @@ def queue_reminders(now: dt.datetime | None = None) -> int:
         .where(
             OutboxMessage.request_id == StoredRequest.id,
             OutboxMessage.kind == INVITATION,
-            OutboxMessage.created_at > now - INVITED_RECENTLY,
+            OutboxMessage.created_at > min(now - INVITED_RECENTLY, _uk_midnight(uk_day(now))),
         )
         .exists()
     )

@@ -476,7 +476,8 @@ def sources_of(guidance: Sequence[Guidance]) -> list[str]:
     credited the advice to the "Note", where the passages it rests on are elsewhere in the text)."""
     sources = list(dict.fromkeys(item.source for item in guidance))
     cited_whole = [source for source in sources if any(other.startswith(f"{source}, ") for other in sources)]
-    return [source for source in sources if not any(source.startswith(f"{whole}, ") for whole in cited_whole)]
+    named = (next((whole for whole in cited_whole if source.startswith(f"{whole}, ")), source) for source in sources)
+    return list(dict.fromkeys(named))  # (where the document was first cited, whole or by a section)
 
 
 def outcome_context(state: JourneyState) -> dict[str, Any]:

@@ -17,17 +17,18 @@ def uk_today() -> dt.date:
 
 def the_day_before(day: dt.date) -> dt.datetime:
     """Now (naive UTC, as stored), kept within the hours of the UK day before ``day`` when its
-    reminders are queued (8am to 9pm): when a reminder of a session on ``day`` (arranged
-    "tomorrow") is due, whether the test runs in the small hours or late in the evening, or on
-    past midnight after arranging it (none is queued on the session's own day). Up to 8 hours
-    ahead of the clock, or 3 behind: an invitation "yesterday morning" is 16 hours before now."""
+    reminders are queued (from 8am to its last second): when a reminder of a session on ``day``
+    (arranged "tomorrow") is due, whether the test runs in the small hours (none is queued before
+    8am: up to 8 hours ahead of the clock) or on past midnight after arranging it (none is queued
+    on the session's own day). An invitation "yesterday" (none is sent after one that day) is one
+    queued 30 hours before the clock."""
     from app.models import utcnow
-    from app.space_sessions.service import REMINDERS_FROM, REMINDERS_UNTIL
+    from app.space_sessions.service import REMINDERS_FROM
 
+    day_starts = dt.datetime.combine(day, dt.time(), tzinfo=UK).astimezone(dt.UTC).replace(tzinfo=None)
     before = day - dt.timedelta(days=1)
     due_from = dt.datetime.combine(before, REMINDERS_FROM, tzinfo=UK).astimezone(dt.UTC).replace(tzinfo=None)
-    due_until = dt.datetime.combine(before, REMINDERS_UNTIL, tzinfo=UK).astimezone(dt.UTC).replace(tzinfo=None)
-    return max(due_from, min(utcnow(), due_until - dt.timedelta(seconds=1)))
+    return max(due_from, min(utcnow(), day_starts - dt.timedelta(seconds=1)))
 
 
 def session_form(day: dt.date | None = None, **fields: str) -> dict[str, str]:
