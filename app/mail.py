@@ -113,8 +113,8 @@ def waits_for_an_earlier_email(failing: bool = False) -> ColumnElement[bool]:
         earlier.sent_at.is_(None),
         earlier.given_up_at.is_(None),
     ]
-    if failing:
-        conditions.append(earlier.attempts > 0)
+    if failing:  # (tried: an attempt ended, or one began: ``attempts`` counts it only once it ends)
+        conditions.append(or_(earlier.attempts > 0, earlier.last_attempt_at.is_not(None)))
     return select(earlier.id).where(*conditions).exists()
 
 

@@ -130,7 +130,8 @@ def body_of(message: Any) -> str:
 
 def queued_earlier(app: Flask, hours: float) -> None:
     """Time passes: every invitation queued so far was queued ``hours`` earlier (no reminder is
-    queued within 12 hours of an invitation: it has just said when the session is)."""
+    queued within 12 hours of an invitation, nor on the day it was queued: it has just said when
+    the session is)."""
     with app.app_context():
         for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "invitation")):
             message.created_at -= dt.timedelta(hours=hours)
@@ -1265,10 +1266,20 @@ def test_the_invitation_queued_says_when_it_will_go_while_an_earlier_email_to_th
     behind = offered(session_app)
     assert run_outbox(session_app).send_failed == 3
     not_tried_yet = offered(session_app)  # (its acknowledgement goes in the same minute, just before it)
+    being_tried = offered(session_app)  # its acknowledgement's first attempt begun, not ended (regression review)
+    with session_app.app_context():
+        acknowledgement = db.session.scalars(
+            select(OutboxMessage)
+            .join(StoredRequest)
+            .where(StoredRequest.reference == being_tried, OutboxMessage.kind == "acknowledgement")
+        ).one()
+        acknowledgement.last_attempt_at = utcnow()
+        db.session.commit()
     for reference, said in (
         (theirs_only, "Invitation queued: it will be emailed to the practitioner in the next minute"),
         (behind, "Invitation queued: it will be emailed to the practitioner once an earlier email to them"),
         (not_tried_yet, "Invitation queued: it will be emailed to the practitioner in the next minute"),
+        (being_tried, "Invitation queued: it will be emailed to the practitioner once an earlier email to them"),
     ):
         assert arrange(client, reference).status_code == 302
         assert invite(client, reference).status_code == 302
@@ -2557,7 +2568,7 @@ def session_email_bodies(app: Flask) -> dict[str, str]:
 
 
 def invited_and_reminded(session_app: Flask) -> tuple[FlaskClient, str]:
-    """A request in a session tomorrow, its practitioner invited yesterday morning and the
+    """A request in a session tomorrow, its practitioner invited yesterday and the
     day-before reminder queued; the signed-in client and the request's reference."""
     client, _ = signed_in(session_app)
     reference = offered(session_app)

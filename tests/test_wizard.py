@@ -1225,3 +1225,5 @@ def test_this_advice_rests_on_names_a_document_once_where_it_was_first_cited() -
     assert sources_of(cited) == ["Doc A (2025)", "Doc B", "Doc C"]
     sections = [SimpleNamespace(source=source) for source in ('Doc A, "One"', 'Doc A, "Two"')]
     assert sources_of(sections) == ['Doc A, "One"', 'Doc A, "Two"']
+    for order in (('Doc, "S1", para 2', 'Doc, "S1"', "Doc"), ('Doc, "S1"', 'Doc, "S1", para 2', "Doc")):
+        assert sources_of([SimpleNamespace(source=source) for source in order]) == ["Doc"], order

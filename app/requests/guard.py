@@ -2102,11 +2102,6 @@ def sentences_of(text: str) -> Sentences:
     return scanning if scanning is not None and scanning.text is text else Sentences(text)
 
 
-def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """Where the sentence holding ``text[start:end]`` starts and ends."""
-    return sentences_of(text).around(start, end)
-
-
 def _a_public_place(text: str, finding: Finding, places: AbstractSet[str], sentences: Sentences) -> bool:
     """Whether ``finding`` (a street) is one of the area's busy public streets, squares and
     stations (the partnership file's ``public_places``) where one of the eight words just before it

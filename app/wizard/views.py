@@ -475,8 +475,10 @@ def sources_of(guidance: Sequence[Guidance]) -> list[str]:
     (…, 2025), "Note"; Space to Think launch text (…, 2025)"; named by the section alone, it
     credited the advice to the "Note", where the passages it rests on are elsewhere in the text)."""
     sources = list(dict.fromkeys(item.source for item in guidance))
-    cited_whole = [source for source in sources if any(other.startswith(f"{source}, ") for other in sources)]
-    named = (next((whole for whole in cited_whole if source.startswith(f"{whole}, ")), source) for source in sources)
+    # Each by the outermost of it cited (a section's document, or the section of a paragraph cited).
+    named = (
+        min([whole for whole in sources if source.startswith(f"{whole}, ")] + [source], key=len) for source in sources
+    )
     return list(dict.fromkeys(named))  # (where the document was first cited, whole or by a section)
 
 
