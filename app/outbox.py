@@ -92,6 +92,7 @@ from .space_sessions.service import (
     cancelled_before_it_went,
     never_sent_and_taken_out,
     queue_reminders,
+    reminders_begun,
 )
 from .stats.service import purge_old_counts, retention_months
 from .templating import refuse_a_template_mistake
@@ -1632,7 +1633,16 @@ def remind_command() -> None:
     """Queue the reminders due now (sessions tomorrow, from 8am UK time), once each; the worker does
     this on every pass."""
     _refuse_a_template_mistake_here()  # (it writes each reminder's text from its template)
-    click.echo(f"Queued {_plural(queue_reminders(), 'reminder')}.")
+    now = utcnow()
+    queued = queue_reminders(now)
+    # (Found, regression review: before 8am it said only "Queued 0 reminders.", as if none were due.)
+    why = (
+        ""
+        if reminders_begun(now)
+        else " Reminders are queued from 8am (UK time) on the day before a session: the outbox worker queues them "
+        "then, or run this again from 8am."
+    )
+    click.echo(f"Queued {_plural(queued, 'reminder')}.{why}")
 
 
 # Each kind of email by name, for `flask outbox status` (one request can have several unsent).

@@ -526,6 +526,22 @@ def test_reminders_are_queued_from_8am_on_the_day_before(session_app: Flask) -> 
     assert outbox_kinds(session_app)[-1] == "reminder"
 
 
+def test_flask_outbox_remind_before_8am_says_when_reminders_are_queued(
+    session_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (regression review): run before 8am, `flask outbox remind` said only "Queued 0
+    reminders.", as if none were due tomorrow."""
+    from app import outbox
+
+    today = uk_today()
+    for hour, says_why in ((7, True), (9, False)):
+        moment = dt.datetime.combine(today, dt.time(hour), tzinfo=UK).astimezone(dt.UTC).replace(tzinfo=None)
+        monkeypatch.setattr(outbox, "utcnow", lambda moment=moment: moment)
+        said = session_app.test_cli_runner().invoke(args=["outbox", "remind"]).output.strip()
+        why = " Reminders are queued from 8am (UK time) on the day before a session"
+        assert said.startswith("Queued 0 reminders.") and (why in said) is says_why, said
+
+
 def started_a_minute_ago(app: Flask, client: FlaskClient) -> str:
     """A request offered a session, its session arranged by ``client`` and begun a minute ago
     (so it can be marked held or not held): its reference."""

@@ -2003,6 +2003,11 @@ REMINDERS_FROM = dt.time(8)
 INVITED_RECENTLY = dt.timedelta(hours=12)
 
 
+def reminders_begun(now: dt.datetime) -> bool:
+    """Whether ``now`` (naive UTC) is in the hours of a UK day when reminders are queued (from 8am)."""
+    return now >= _uk_midnight(uk_day(now), REMINDERS_FROM)
+
+
 def queue_reminders(now: dt.datetime | None = None) -> int:
     """Queue a reminder for each invited practitioner whose session is tomorrow (UK), once only,
     from ``REMINDERS_FROM`` (8am, UK time) on the day before, unless their invitation or its update
@@ -2013,7 +2018,7 @@ def queue_reminders(now: dt.datetime | None = None) -> int:
     Commits; returns how many were queued now."""
     now = now or utcnow()
     tomorrow = uk_day(now) + dt.timedelta(days=1)
-    if now < _uk_midnight(uk_day(now), REMINDERS_FROM):
+    if not reminders_begun(now):
         return 0
     # A request is in one session at a time, so its latest invitation is for this session.
     invited_recently = (
@@ -2199,6 +2204,7 @@ __all__ = [
     "mark_not_held",
     "past_sessions",
     "queue_reminders",
+    "reminders_begun",
     "same_place",
     "send_invitation",
     "session_version",
