@@ -104,7 +104,8 @@ def waits_for_an_earlier_email(failing: bool = False) -> ColumnElement[bool]:
     address still to go (not sent, not given up), which goes first. Found (dependency review): after
     a mail outage the invitation, tried fewer times and so sooner, reached the practitioner before
     "Your request has been received". ``failing``: only an earlier one tried and not gone (one not
-    tried yet goes in the same minute, just before it: what the inbox says of it)."""
+    tried yet goes in the same minute, just before it: what the inbox says of it). Never behind one
+    that could not be made (``could_not_make``)."""
     earlier = aliased(OutboxMessage)
     conditions = [
         earlier.request_id == OutboxMessage.request_id,
@@ -115,6 +116,9 @@ def waits_for_an_earlier_email(failing: bool = False) -> ColumnElement[bool]:
     ]
     if failing:  # (tried: an attempt ended, or one began: ``attempts`` counts it only once it ends)
         conditions.append(or_(earlier.attempts > 0, earlier.last_attempt_at.is_not(None)))
+    # Not behind one that could not be made (a template with a mistake, tried again for ever): the mail
+    # server is not the fault, and the practitioner's other emails would wait with it (regression review).
+    conditions.append(or_(earlier.last_error.is_(None), ~earlier.last_error.startswith(NOT_MADE, autoescape=True)))
     return select(earlier.id).where(*conditions).exists()
 
 

@@ -1320,6 +1320,28 @@ def test_after_a_mail_outage_the_practitioner_is_emailed_in_the_order_the_emails
     assert [subject.split(":")[0].split(" ")[0] for subject in to_them] == ["Your", "Invitation"], to_them
 
 
+@both_databases
+def test_an_email_that_could_not_be_made_holds_back_none_after_it(session_app: Flask, smtp_server: SmtpServer) -> None:
+    """An email the service could not make (a template with a mistake: it is tried again, and the
+    inbox says so) does not hold back the practitioner's later emails about the request, as one
+    the mail server has not taken does (regression review: they would wait with it for ever)."""
+    from app import mail
+
+    session_app.config["SEND_ACKNOWLEDGEMENTS"] = True
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    with session_app.app_context():
+        acknowledgement = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "acknowledgement")).one()
+        acknowledgement.attempts, acknowledgement.last_error = 1, mail.could_not_make(ValueError("a mistake"))
+        acknowledgement.next_attempt_at = utcnow() + dt.timedelta(hours=1)
+        db.session.commit()
+    assert arrange(client, reference).status_code == 302 and invite(client, reference).status_code == 302
+    run_outbox(session_app)
+    to_them = [m["Subject"] for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
+    assert [subject.split(":")[0] for subject in to_them] == ["Invitation"], to_them
+
+
 @pytest.mark.parametrize(
     "database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )  # (SQLite tells only by the attempt's start: its own tests)
