@@ -4619,6 +4619,10 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ("Her Sky Bill said she owed £90 and mum is scared.", []),
         # Words for a bill before it give way to harm after it (the next review: "nursery", "food").
         ("She said that at nursery Bill hit her.", ["Bill"]),
+        # (Harm done by Bill, just after it: not a sum it hit, nor harm later in the sentence.)
+        ("The electric Bill hit £400 and mum is scared.", []),
+        ("The gas Bill said they owe £600, which mum thinks dad spent on drugs.", []),
+        ("The nursery Bill said mum owes for three weeks of sessions.", []),
         ("In the car Bill hit her.", ["Bill"]),
         ("At nursery Reg said she could not go home.", ["Reg"]),
         # Money far off in a run-on sentence does not make Bill a bill.
@@ -4641,6 +4645,13 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
             "shouting from the flat and found the children on their own with no food in the cupboards, and she is "
             "still in Rowan Ward.",
             [],
+        ),
+        # A girl called Ward, where a school nurse was named far back in a run-on sentence.
+        (
+            "The school nurse has been seeing her weekly since February because of her weight and her attendance, "
+            "and her form tutor, her head of year and the attendance officer have all met mum, and we have seen a "
+            "big change in Holly Ward since Christmas.",
+            ["Holly Ward"],
         ),
     ],
 )
@@ -4794,7 +4805,7 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("Her little boy was found on King Street.", True),
         ("Police found her little brother on King Street.", True),
         ("He was found at his grandparents on King Street.", True),
-        ("She was seen going to his mates on King Street.", True),
+        ("She was seen going to his nans on King Street.", True),
         ("She was found at her boyfriend's halls on Oxford Road.", True),
         ("The children are often seen playing out on King Street late at night.", True),
         ("She was found at her aunt Wendy's on King Street.", True),
@@ -4832,6 +4843,18 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("A group of boys were seen on Oxford Road throwing stones at buses.", False),
         ("Her son was seen on Market Street with older males.", False),
         ("A little later she was found on Market Street begging.", False),
+        # (And the review of those: a boy or girl only where found; going to a relative's, not to
+        # friends; playing out on a street; the little ones found.)
+        ("Outreach workers met a 15 year old girl in Piccadilly Gardens.", False),
+        ("He was seen fighting with another boy on Market Street.", False),
+        ("He was seen going to his friends in Piccadilly Gardens.", False),
+        (
+            "Police stopped him on Market Street after a video he had sent to his friends on WhatsApp showed a knife.",
+            False,
+        ),
+        ("A group of young people were seen playing out in Piccadilly Gardens until 2am.", False),
+        ("The little ones were found on Cross Street by police.", True),
+        ("He was seen going to his mums on King Street.", True),
     ],
 )
 def test_a_public_street_is_left_unwarned_only_where_something_happened_there_and_no_one_lives(

@@ -2126,9 +2126,13 @@ def _a_public_place(text: str, finding: Finding, places: AbstractSet[str], sente
     # Not where a family, or children, are what was found there ("Police attended and found the
     # children alone on King Street", "The children were found on King Street": a home as likely).
     last = happened[-1]
+    # A boy, a girl, a brother or sister, a little one only where they were found ("Police found her
+    # little brother on King Street"), not where something else happened to them or with them
+    # ("Outreach workers met a 15 year old girl in Piccadilly Gardens": regression review).
+    little_ones = {"little " + after for before, after in itertools.pairwise(words) if before == "little"}
     return not (
         any(word in _A_FAMILY_FOUND for word in words[last:])
-        or (words[last] in _FOUND_THERE and any(word in _A_CHILD_OR_CHILDREN for word in words[:last]))
+        or (words[last] in _FOUND_THERE and any(word in _A_CHILD_OR_CHILDREN for word in (*words, *little_ones)))
     )
 
 
@@ -2154,7 +2158,7 @@ _A_WORD_OF_LIVING = re.compile(
     r"(?i:\b(?:live|lives|lived|living|homes?|house|flat|flats|apartment|bedsit|digs|lodgings?|residence"
     r"|household|doorstep|squat|housed|rehoused|resides?|residing|tenancy|tenant|property|accommodation|bungalow"
     r"|maisonette|caravan|hostel|b&b|refuge|evicted|stay|stays|stayed|staying|sleep|sleeps|sleeping|slept|kips?|sofa"
-    r"|rent|rents|renting|rented|address|placed|placement|front\s{1,3}(?:door|garden)|playing\s{1,3}out)\b"
+    r"|rent|rents|renting|rented|address|placed|placement|front\s{1,3}(?:door|garden)|playing\s{1,3}out\s{1,3}on)\b"
     r"|\b(?:moved|moving|move)\s{1,3}(?:house\s{1,3}|back\s{1,3}|out\s{1,3})?(?:to|into|in)\b"
     r"|\b(?:his|hers|theirs)\s{1,3}(?:on|in|at|off)\b)"
     r"(?<!missing from home)(?<!away from home)(?<!absconded from home)(?<!left home)"
@@ -2163,6 +2167,10 @@ _PEOPLE_IN_THE_PLURAL = (
     r"mates|nans|nanas|nannas|nanans|grans|grandmas|grandads|grandparents|aunties|auntys|aunts|uncles|cousins|friends"
     r"|mums|mams|dads|bfs|gfs|boyfriends|girlfriends|partners|sisters|brothers|bros|stepdads|stepmums|exs|mans|lads"
     r"|pals|carers"
+)
+_KIN_IN_THE_PLURAL = (
+    r"nans|nanas|nannas|nanans|grans|grandmas|grandads|grandparents|aunties|auntys|aunts|uncles|cousins|mums|mams"
+    r"|dads|bfs|gfs|boyfriends|girlfriends|partners|sisters|brothers|stepdads|stepmums|carers"
 )
 # Someone's, where they live or stay: "at nan's on", "the family's on", "at her dad's place on", "in
 # his uncle's car on", "at nan's old place on", and as young people write it, "at his mates on", "at
@@ -2177,9 +2185,13 @@ _SOMEONES = re.compile(
     r"\s{1,3}(?:place|car|van|caravan|tent|garage|shed|garden|room|bedroom|pad|gaff|yard|driveway|bed|sofa|couch"
     r"|halls|block)"
     r"\s{1,3}(?:on|in|at|off)\b"
-    r"|\b(?:at|from|round|(?:go|goes|going|went|gone|walk\w{0,3}|back|ran|run|running|taken|took|came|come|coming"
-    r"|sent|dropped|headed|heading)\s{1,3}to)\s{1,3}(?:his|her|their|my|your)\s{1,3}"
-    r"(?P<whose_plain>" + _PEOPLE_IN_THE_PLURAL + r")\s{1,3}(?:on|in|off)\b)"
+    r"|\b(?:at|from|round)\s{1,3}(?:his|her|their|my|your)\s{1,3}"
+    r"(?P<whose_plain>" + _PEOPLE_IN_THE_PLURAL + r")\s{1,3}(?:on|in|off)\b"
+    # Going to a relative's ("walking to his dads on"): not to friends or mates, who may be out there
+    # ("going to his friends in Piccadilly Gardens", "sent to his friends on WhatsApp": regression review).
+    r"|\b(?:go|goes|going|went|gone|walk\w{0,3}|back|ran|run|running|taken|took|came|come|coming|dropped|headed"
+    r"|heading)\s{1,3}to\s{1,3}(?:his|her|their|my|your)\s{1,3}(?P<whose_kin>" + _KIN_IN_THE_PLURAL + r")"
+    r"\s{1,3}(?:on|off)\b)"
 )
 _AT_RISK = re.compile(r"(?i:\s{1,3}at\s{1,3}risk\b)")
 # Not someone's: a shop or restaurant named so ("McDonald's on Market Street"), or a word run on
@@ -2199,13 +2211,16 @@ _CHILDREN_OR_A_FAMILY = frozenset(
     | {"son", "sons", "daughter", "daughters", "brothers", "sisters", "grandchildren", "toddlers", "infant"}
 )
 _A_FAMILY_FOUND = _CHILDREN_OR_A_FAMILY | frozenset(
-    {"mum", "dad", "mother", "father", "parents", "nan", "gran", "alone", "home", "unsupervised", "boy", "girl"}
-    | {"brother", "sister", "youngest"}
+    {"mum", "dad", "mother", "father", "parents", "nan", "gran", "alone", "home", "unsupervised"}
 )
 # ("found", not "seen": "A group of boys were seen on Oxford Road throwing stones", "Her son was seen on
 # Market Street with older males" say no more than that: regression review.)
 _FOUND_THERE = frozenset({"found", "located"})
-_A_CHILD_OR_CHILDREN = _CHILDREN_OR_A_FAMILY | frozenset({"boy", "girl", "brother", "sister", "youngest"})
+_A_CHILD_OR_CHILDREN = (
+    _CHILDREN_OR_A_FAMILY
+    | frozenset({"boy", "girl", "brother", "sister", "youngest"})
+    | {"little " + word for word in ("one", "ones", "lad", "lass", "un", "uns", "man")}
+)
 # Of the eight words before it, those saying something happened there.
 _WHAT_HAPPENS_IN_A_PUBLIC_PLACE = frozenset(
     {"found", "seen", "spotted", "sighted", "located", "arrested", "stopped", "detained", "picked", "assaulted"}
@@ -4891,18 +4906,22 @@ def _a_class_named_so(text: str, given: str, end: int) -> bool:
     if sentences.found(_ABOUT_A_HOSPITALS_WARD, end, end - 150, end + 150):
         return True
     # "Mum is in Rowan Ward at Salford Royal", "in Rowan Ward at the hospital" (regression review): "in",
-    # "at" or "from" before it, where its sentence speaks of a hospital (up to 600 characters before it:
-    # "Mum was admitted to Salford Royal on Friday night after ... and she is still in Rowan Ward");
+    # "at" or "from" before it, where its sentence speaks of a hospital within 150 characters; or "in" or
+    # "at" before it, where a hospital is named up to 600 characters before ("Mum was admitted to Salford
+    # Royal on Friday night after ... and she is still in Rowan Ward"; not a school nurse or an overdose
+    # that far back: "... a big change in Holly Ward since Christmas", the next regression review);
     # not "a change in Lily Ward's".
-    return (
-        _IN_AT_OR_FROM_BEFORE.search(before) is not None
-        and not _POSSESSIVE.match(text, named.end())
-        and sentences.found(_A_HOSPITAL_IN_THE_SENTENCE, end, end - 600, end + 150)
+    if _POSSESSIVE.match(text, named.end()) or _IN_AT_OR_FROM_BEFORE.search(before) is None:
+        return False
+    return sentences.found(_A_HOSPITAL_IN_THE_SENTENCE, end, end - 150, end + 150) or (
+        _IN_OR_AT_BEFORE.search(before) is not None and sentences.found(_A_HOSPITAL_NAMED, end, end - 600, end)
     )
 
 
 _ONE_PERSONS_PRONOUN = re.compile(r"(?i:\b(?:she|he|her|his|him|herself|himself)\b)")
 _IN_AT_OR_FROM_BEFORE = re.compile(r"(?i:\b(?:in|at|from|into)\s{1,3})$")
+_IN_OR_AT_BEFORE = re.compile(r"(?i:\b(?:in|at)\s{1,3}(?:(?:still|now)\s{1,3})?)$")
+_A_HOSPITAL_NAMED = re.compile(r"(?i:\b(?:hospital|royal|infirmary|inpatients?|admitted\s{1,3}to)\b)")
 _A_HOSPITAL_IN_THE_SENTENCE = re.compile(
     r"(?i:\b(?:hospital|royal|infirmary|inpatients?|admitted|admission|unit|nurses?|consultant|overdose|sectioned)\b)"
 )
@@ -5065,7 +5084,13 @@ _BEFORE_A_THING = frozenset(
     | {"final", "unpaid", "big", "huge", "first", "last", "next", "monthly", "car", "vehicle", "number", "new"}
     # A company's: "The EE Bill said she owes £40", "Her Sky Bill" (regression review).
     | {"ee", "sky", "bt", "virgin", "o2", "vodafone", "talktalk", "plusnet", "utility", "credit", "card"}
-    | {"catalogue", "loan", "wifi", "landline"}
+    | {"catalogue", "loan", "wifi", "landline", "internet", "nursery", "food", "shopping"}
+)
+# Before "Reg" where it is a car's registration ("the car Reg", "her private Reg"), not "At nursery
+# Reg said" (regression review).
+_BEFORE_A_REGISTRATION = frozenset(
+    {"the", "a", "an", "his", "her", "their", "my", "our", "your", "this", "that", "its", "car", "vehicle", "number"}
+    | {"new", "old", "private", "personal", "plate", "van", "bike", "motorbike"}
 )
 # A sentence about the television company, not a child called Sky ("Sky said they would cut off
 # the TV": regression review).
@@ -5105,7 +5130,8 @@ _HARM_DONE = re.compile(rf"(?i:\b(?:{_HARM_WORDS.replace('|frightened|scared|afr
 # is frightened of Dave", "Dave sent her photos": regression reviews). A false alarm here costs a
 # confirmation; a miss, a child's abuser unwarned. (Not for Sky: "the engineer sent photos of the dish".)
 SPEAKS_OF_HARM = re.compile(rf"(?i:\b(?:{_HARM_WORDS}|photos?|images?)\b)")
-_ABOUT_MONEY = re.compile(r"(?i:£|\$|\d|\b(?:owed?|owing|arrears|debt|pay|paid|paying|due|overdue|payment)\b)")
+_ABOUT_MONEY = re.compile(r"(?i:£|\$|\d|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|due|overdue|payment)\b)")
+_HIT_A_SUM = re.compile(r"\s{1,3}(?:hit|hits)\s{1,3}(?:£|\$|\d)")
 
 
 def _word_names_spoken_to(text: str) -> Iterator[Finding]:
@@ -5127,10 +5153,17 @@ def _word_names_spoken_to(text: str) -> Iterator[Finding]:
         # after it keeps a name ("In the car Bill hit her", "at nursery Bill hit her": regression review);
         # money or the company only within 300 characters.
         harm = sentences.found(_ABOUT_HARM, start, start)
+        # Harm done by Bill, just after the name ("at nursery Bill hit her"), not a sum it hit ("The
+        # electric Bill hit £400") or harm later in the sentence ("The gas Bill said they owe £600,
+        # which mum thinks dad spent on drugs": regression review).
+        harm_done = sentences.found(_HARM_DONE, start, match.end(), match.end() + 25) and not _HIT_A_SUM.match(
+            text, match.end()
+        )
+        things = _BEFORE_A_THING if name == "Bill" else _BEFORE_A_REGISTRATION
         if (
             name in ("Bill", "Reg")
-            and (word_before in _BEFORE_A_THING or _A_NUMBER_AFTER_IS.match(text, match.end()))
-            and not (harm and sentences.found(_HARM_DONE, start, start))
+            and (word_before in things or _A_NUMBER_AFTER_IS.match(text, match.end()))
+            and not harm_done
         ):
             continue
         if name == "Bill" and not harm and sentences.found(_ABOUT_MONEY, start, start, start + 300):
