@@ -9,6 +9,8 @@ hourly purge and ``flask requests purge``), and records that it did, with the co
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 from typing import Any, cast
 
 from flask import current_app
@@ -20,10 +22,39 @@ from .models import AuditEvent, utcnow
 
 REQUESTER = "requester session"
 SYSTEM = "system"
-CLI = "cli"
+CLI = "cli"  # an action run at the server's command line (``cli_actor`` adds who, where it can tell)
 SIGN_IN_FORM = "sign-in form"  # someone not (yet) signed in: a failed or refused sign-in
 # The entry a purge of the audit log leaves: how many entries went, and how old they were.
 AUDIT_PURGED = "audit_purged"
+
+
+def login_name() -> str | None:
+    """The name the person at the server's command line signed in to it under: the terminal's
+    login (``os.getlogin``: still theirs through ``sudo`` and ``runuser``, as the README's ``stt``
+    runs commands as the service's account), else ``SUDO_USER``; None when neither says (a
+    command run by cron or systemd, with no terminal)."""
+    try:
+        return os.getlogin() or None
+    except OSError:
+        return os.environ.get("SUDO_USER") or None
+
+
+def cli_actor() -> str:
+    """The audit log's actor for an action run at the server's command line: ``cli``, and the
+    login name of the person who ran it where it can be told (``cli:alice``), so that a request
+    deleted early, an account closed or an email recorded as sent says who did it (every such
+    action read "An administrator" before, whoever ran it)."""
+    name = re.sub(r"[^A-Za-z0-9._@-]", "", login_name() or "")[:32]
+    return f"{CLI}:{name}" if name else CLI
+
+
+def actor_in_words(actor: str) -> str | None:
+    """How an actor that is not a facilitator reads in an audit trail (None for a facilitator)."""
+    if actor == CLI:
+        return "An administrator"
+    if actor.startswith(f"{CLI}:"):
+        return f"An administrator (signed in to the server as {actor.removeprefix(CLI + ':')})"
+    return {REQUESTER: "The requester", SYSTEM: "The service"}.get(actor)
 
 
 def add_event(action: str, reference: str | None, actor: str = SYSTEM, detail: str = "") -> AuditEvent:

@@ -1765,7 +1765,7 @@ def mark_sent_command(message_ids: tuple[str, ...]) -> None:
         forget_body_if_done(message)
         reference = message.request.reference if message.request is not None else None
         detail = message.kind if reference is not None else f"facilitator:{message.facilitator_id}; {message.kind}"
-        audit.add_event(MARKED_SENT, reference, audit.CLI, detail)
+        audit.add_event(MARKED_SENT, reference, audit.cli_actor(), detail)
     db.session.commit()
     for message in found.values():
         click.echo(f"{_whose(message)}\t{EMAIL_NAMES.get(message.kind, message.kind)} recorded as sent, not sent again")

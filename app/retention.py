@@ -144,14 +144,15 @@ def purge_command(dry_run: bool, days: int | None) -> None:
     counts of months before the last COUNTS_RETENTION_MONTHS. The outbox worker does this every
     hour."""
     retention = days or int(current_app.config.get("RETENTION_DAYS", 90))
-    result = purge_requests(retention, dry_run=dry_run)
+    actor = audit.cli_actor()
+    result = purge_requests(retention, dry_run=dry_run, actor=actor)
     count = len(result.references)
     noun = "request" if count == 1 else "requests"
     cutoff = f"{result.cutoff:%Y-%m-%d %H:%M} UTC"
     audit_days = audit.retention_days()
-    entries = audit.purge_audit_events(audit_days, dry_run=dry_run, actor=audit.CLI)
+    entries = audit.purge_audit_events(audit_days, dry_run=dry_run, actor=actor)
     entries_words = f"{entries} audit log {'entry' if entries == 1 else 'entries'} older than {audit_days} days"
-    accounts = remove_departed_accounts(audit_days, dry_run=dry_run, actor=audit.CLI)
+    accounts = remove_departed_accounts(audit_days, dry_run=dry_run, actor=actor)
     accounts_words = (
         f"the name, email address and password of {accounts} facilitator account{'' if accounts == 1 else 's'} "
         f"deactivated more than {audit_days} days ago"
@@ -247,7 +248,7 @@ def delete_command(reference: str, yes: bool, without_cancellation: bool) -> Non
             raise click.ClickException(refused_now)
         click.confirm(f"Delete request {reference} and everything tied to it now?", abort=True)
     try:
-        outbox = delete_request(reference, without_cancellation=without_cancellation)
+        outbox = delete_request(reference, actor=audit.cli_actor(), without_cancellation=without_cancellation)
     except DeletionRefused as refused:
         raise click.ClickException(str(refused)) from None
     except OperationalError as error:  # waited too long for a lock (statement_timeout), or the database went

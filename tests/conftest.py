@@ -51,6 +51,20 @@ def pytest_configure(config: pytest.Config) -> None:
     garbage collection at the end of the run (``skip_the_last_collection``)."""
     use_memory_for_temporary_files()
     skip_the_last_collection(config)
+    run_as_no_one_at_a_terminal()
+
+
+def run_as_no_one_at_a_terminal() -> None:
+    """The audit log names the person who ran a command at the server's terminal
+    (``app.audit.login_name``: the terminal's login, else ``SUDO_USER``). Tests run as CI runs them,
+    with neither, wherever they are started from: a command's actor is plain ``cli``. (Tested with
+    a name in tests/test_audit_actor.py.)"""
+
+    def no_terminal() -> str:
+        raise OSError(6, "No such device or address")
+
+    os.getlogin = no_terminal
+    os.environ.pop("SUDO_USER", None)
 
 
 def skip_the_last_collection(config: pytest.Config) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import click
 from flask import current_app
 
-from ..audit import CLI, record_event, retention_days
+from ..audit import cli_actor, record_event, retention_days
 from ..lockout import LOCKOUT_KEY, SignInLockout, StoreUnavailable
 from ..schema import DatabaseCommands
 from .models import FACILITATOR, ROLES, Facilitator
@@ -216,7 +216,7 @@ def unlock_command(email: str) -> None:
             f"Nothing was unlocked: the store that holds the sign-in lockouts (RATELIMIT_STORAGE_URI) did not "
             f"answer ({error}). Start it (Redis), then run this again."
         ) from None
-    record_event("facilitator_unlocked", None, CLI, f"{account.actor}; {failures} failed attempts forgotten")
+    record_event("facilitator_unlocked", None, cli_actor(), f"{account.actor}; {failures} failed attempts forgotten")
     attempts = "attempt" if failures == 1 else "attempts"
     click.echo(f"Unlocked {account.email} ({failures} failed sign-in {attempts} forgotten). {_can_sign_in(account)}")
 

@@ -371,7 +371,7 @@ def add_facilitator(email: str, name: str, password: str, role: str = FACILITATO
     )
     db.session.add(facilitator)
     db.session.flush()
-    audit.add_event("facilitator_added", None, audit.CLI, facilitator.actor)
+    audit.add_event("facilitator_added", None, audit.cli_actor(), facilitator.actor)
     db.session.commit()
     return facilitator
 
@@ -424,7 +424,7 @@ def deactivate_facilitator(email: str) -> Facilitator:
     if facilitator.active or facilitator.deactivated_at is None:
         facilitator.deactivated_at = utcnow()
     facilitator.active = False
-    audit.add_event("facilitator_deactivated", None, audit.CLI, facilitator.actor)
+    audit.add_event("facilitator_deactivated", None, audit.cli_actor(), facilitator.actor)
     db.session.commit()
     # Its sign-ins end now, not at their next inbox page: one kept alive on the other pages (or by
     # "Stay signed in") meanwhile would otherwise be the inbox again once the account was
@@ -448,7 +448,7 @@ def reactivate_facilitator(email: str) -> tuple[Facilitator, bool]:
     refuse_a_removed_account(facilitator)
     facilitator.active = True
     facilitator.deactivated_at = None  # its personal data is no longer due to be removed
-    audit.add_event("facilitator_reactivated", None, audit.CLI, facilitator.actor)
+    audit.add_event("facilitator_reactivated", None, audit.cli_actor(), facilitator.actor)
     db.session.commit()
     return facilitator, True
 
@@ -478,7 +478,7 @@ def change_role(email: str, role: str) -> tuple[Facilitator, str]:
     if role != FACILITATOR:
         refuse_leaving_no_facilitator(facilitator, still_in, f"With the {role} role,")
     facilitator.role = role
-    audit.add_event("facilitator_role_changed", None, audit.CLI, f"{facilitator.actor}; {old} to {role}")
+    audit.add_event("facilitator_role_changed", None, audit.cli_actor(), f"{facilitator.actor}; {old} to {role}")
     db.session.commit()
     return facilitator, old
 
@@ -493,8 +493,9 @@ def reset_password(email: str, password: str) -> Facilitator:
     if problem:
         raise FacilitatorError(problem)
     facilitator.password_hash = generate_password_hash(password)
-    audit.add_event("password_reset", None, audit.CLI, facilitator.actor)
-    queue_password_notice(facilitator, audit.CLI, by_self=False)
+    actor = audit.cli_actor()
+    audit.add_event("password_reset", None, actor, facilitator.actor)
+    queue_password_notice(facilitator, actor, by_self=False)
     db.session.commit()
     return facilitator
 
@@ -1379,7 +1380,6 @@ def audit_trail(reference: str) -> list[TrailEntry]:
     )
     session_ids = {int(found["session"]) for event in events for found in SESSION_PATTERN.finditer(event.detail)}
     session_names = _session_names({found for found in session_ids if found < 2**31})
-    actors = {audit.REQUESTER: "The requester", audit.SYSTEM: "The service", audit.CLI: "An administrator"}
     entries: list[TrailEntry] = []
     previous: Any = None
     shown_in_bulk: dict[str, tuple[int, str]] = {}  # since the last other event: action -> (line, detail)
@@ -1388,7 +1388,7 @@ def audit_trail(reference: str) -> list[TrailEntry]:
             shown_in_bulk.clear()
         elif event.action in shown_in_bulk:
             line, first_detail = shown_in_bulk[event.action]
-            entry, who = entries[line], names.get(event.actor) or actors.get(event.actor, event.actor)
+            entry, who = entries[line], names.get(event.actor) or audit.actor_in_words(event.actor) or event.actor
             new_person = event.actor not in entry.actors
             people = (*entry.people, who) if new_person else entry.people
             entries[line] = replace(
@@ -1416,7 +1416,7 @@ def audit_trail(reference: str) -> list[TrailEntry]:
             continue
         detail = ACTOR_PATTERN.sub(lambda match: names.get(match.group(0), "a facilitator"), event.detail)
         action, detail = _trail_words(event.action, detail, session_names)
-        who = names.get(event.actor) or actors.get(event.actor, event.actor)
+        who = names.get(event.actor) or audit.actor_in_words(event.actor) or event.actor
         entries.append(
             TrailEntry(
                 event.at,
