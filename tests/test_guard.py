@@ -4624,6 +4624,16 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ("The gas Bill said they owe £600, which mum thinks dad spent on drugs.", []),
         ("The nursery Bill said mum owes for three weeks of sessions.", []),
         ("In the car Bill hit her.", ["Bill"]),
+        # (And the review of those: "nursery" is where a child called Bill says things; after "her",
+        # "the new" and the like, harm done anywhere after it, money not just after it.)
+        ("At nursery Bill said his dad locks him in his room.", ["Bill"]),
+        ("At nursery Bill told his key worker that daddy punched mummy and she was crying on the floor.", ["Bill"]),
+        ("Mum said her Bill said that if she left him he would kill her and the kids.", ["Bill"]),
+        ("Her Bill said she was a slag and then punched her.", ["Bill"]),
+        ("The new Bill said that if she told anyone he would kill her.", ["Bill"]),
+        ("Her Bill was £80 and dad spent the money on drugs.", []),
+        ("Her last Bill said she owed nothing but the bailiffs threatened her.", []),
+        ("The council tax Bill said she owes £300 and dad hit her when he saw it.", []),
         ("At nursery Reg said she could not go home.", ["Reg"]),
         # Money far off in a run-on sentence does not make Bill a bill.
         (
@@ -4855,6 +4865,22 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("A group of young people were seen playing out in Piccadilly Gardens until 2am.", False),
         ("The little ones were found on Cross Street by police.", True),
         ("He was seen going to his mums on King Street.", True),
+        # (And the review of those: children playing out in a street however it is said; sent to a
+        # relative's, or going to a relative's in a street; going to friends' or mates' on one.)
+        ("The younger two are often seen playing out at the end of King Street at 11pm.", True),
+        ("The kids are seen playing out till gone midnight on King Street.", True),
+        ("The children are always seen playing out in King Street with no coat on.", True),
+        ("The twins are seen playing out by the shops on King Street at 10pm.", True),
+        ("He was picked up and sent to his nans on King Street.", True),
+        ("She was seen going to her nans in Chapel Street after school.", True),
+        ("Police found him going to his girlfriends in Trinity Way.", True),
+        ("He was seen going to his mates on King Street, dad says he is there most nights.", True),
+        ("He was seen heading to his pals on King Street after the fight.", True),
+        ("He went to his mates on Saturday and was stabbed on Market Street.", False),
+        ("He was assaulted on Market Street while going to his dads on Monday.", False),
+        ("He was sent to his dads in Salford and later found on Market Street.", False),
+        ("She sends pictures to her mates on Snapchat and was seen on Market Street.", False),
+        ("He was stabbed on Market Street on the way back to his mates in Salford.", False),
     ],
 )
 def test_a_public_street_is_left_unwarned_only_where_something_happened_there_and_no_one_lives(

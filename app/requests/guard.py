@@ -2118,6 +2118,11 @@ def _a_public_place(text: str, finding: Finding, places: AbstractSet[str], sente
         return False
     if sentences.holds(_speaks_of_living, finding.start, finding.end):
         return False
+    # Children playing out in a street, as they do near home ("seen playing out at the end of King
+    # Street", "playing out till gone midnight on King Street"), not a square's or a station's ("young
+    # people were seen playing out in Piccadilly Gardens": regression review).
+    if _plain(finding.text).split()[-1] in _A_STREETS_WORD and sentences.found(_PLAYING_OUT, finding.start, 0):
+        return False
     sentence_start = max(sentences.around(finding.start, finding.end)[0], finding.start - 200)
     words = [_plain(word) for word in re.findall(r"[\w'\u2019]+", text[sentence_start : finding.start])][-8:]
     happened = [at for at, word in enumerate(words) if word in _WHAT_HAPPENS_IN_A_PUBLIC_PLACE]
@@ -2158,15 +2163,25 @@ _A_WORD_OF_LIVING = re.compile(
     r"(?i:\b(?:live|lives|lived|living|homes?|house|flat|flats|apartment|bedsit|digs|lodgings?|residence"
     r"|household|doorstep|squat|housed|rehoused|resides?|residing|tenancy|tenant|property|accommodation|bungalow"
     r"|maisonette|caravan|hostel|b&b|refuge|evicted|stay|stays|stayed|staying|sleep|sleeps|sleeping|slept|kips?|sofa"
-    r"|rent|rents|renting|rented|address|placed|placement|front\s{1,3}(?:door|garden)|playing\s{1,3}out\s{1,3}on)\b"
+    r"|rent|rents|renting|rented|address|placed|placement|front\s{1,3}(?:door|garden))\b"
     r"|\b(?:moved|moving|move)\s{1,3}(?:house\s{1,3}|back\s{1,3}|out\s{1,3})?(?:to|into|in)\b"
     r"|\b(?:his|hers|theirs)\s{1,3}(?:on|in|at|off)\b)"
     r"(?<!missing from home)(?<!away from home)(?<!absconded from home)(?<!left home)"
 )
+_PLAYING_OUT = re.compile(r"(?i:\bplaying\s{1,3}out\b)")
+# The last word of a public place's name that makes it a street, where children play out.
+_A_STREETS_WORD = frozenset({"street", "road", "way", "lane", "avenue", "crescent", "terrace", "close", "drive", "row"})
 _PEOPLE_IN_THE_PLURAL = (
     r"mates|nans|nanas|nannas|nanans|grans|grandmas|grandads|grandparents|aunties|auntys|aunts|uncles|cousins|friends"
     r"|mums|mams|dads|bfs|gfs|boyfriends|girlfriends|partners|sisters|brothers|bros|stepdads|stepmums|exs|mans|lads"
     r"|pals|carers"
+)
+# After "on", what is not a street: an app, a phone, a day ("sent to his friends on WhatsApp").
+_NOT_A_PLACE_AFTER_ON = (
+    r"whatsapp|snap\w{0,4}|insta\w{0,4}|tiktok|facebook|fb|messenger|facetime|discord|telegram|signal|twitter"
+    r"|x|xbox|playstation|ps\d|zoom|teams|line|online|the\s{1,3}(?:phone|internet|app|game)|his|her|their|my"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mondays|tuesdays|wednesdays|thursdays|fridays"
+    r"|saturdays|sundays|weekends?|christmas|boxing|new|bonfire|halloween|\d{1,2}\w{0,2}|the\s{1,3}\d{1,2}\w{0,2}"
 )
 _KIN_IN_THE_PLURAL = (
     r"nans|nanas|nannas|nanans|grans|grandmas|grandads|grandparents|aunties|auntys|aunts|uncles|cousins|mums|mams"
@@ -2187,11 +2202,22 @@ _SOMEONES = re.compile(
     r"\s{1,3}(?:on|in|at|off)\b"
     r"|\b(?:at|from|round)\s{1,3}(?:his|her|their|my|your)\s{1,3}"
     r"(?P<whose_plain>" + _PEOPLE_IN_THE_PLURAL + r")\s{1,3}(?:on|in|off)\b"
-    # Going to a relative's ("walking to his dads on"): not to friends or mates, who may be out there
-    # ("going to his friends in Piccadilly Gardens", "sent to his friends on WhatsApp": regression review).
+    # Going or sent to someone's on a street ("walking to his dads on", "sent to his nans on", "going to
+    # his mates on"), not on an app or a day ("sent to his friends on WhatsApp", "went to his dads on
+    # Monday"); a relative's in a street ("going to her nans in Chapel Street"), not in a town or a
+    # square ("sent to his dads in Salford", "going to his friends in Piccadilly Gardens"): reviews.
     r"|\b(?:go|goes|going|went|gone|walk\w{0,3}|back|ran|run|running|taken|took|came|come|coming|dropped|headed"
-    r"|heading)\s{1,3}to\s{1,3}(?:his|her|their|my|your)\s{1,3}(?P<whose_kin>" + _KIN_IN_THE_PLURAL + r")"
-    r"\s{1,3}(?:on|off)\b)"
+    r"|heading|sent|send|sends|sending)\s{1,3}to\s{1,3}(?:his|her|their|my|your)\s{1,3}"
+    r"(?:(?P<whose_kin>"
+    + _KIN_IN_THE_PLURAL
+    + r")\s{1,3}in\s{1,3}(?:[\w'\u2019]{2,20}\s{1,3}){1,2}(?:"
+    + "|".join(sorted(_A_STREETS_WORD))
+    + r")\b"
+    r"|(?P<whose_going>"
+    + _PEOPLE_IN_THE_PLURAL
+    + r")\s{1,3}(?:on|off)\b(?!\s{1,3}(?:"
+    + _NOT_A_PLACE_AFTER_ON
+    + r")\b)))"
 )
 _AT_RISK = re.compile(r"(?i:\s{1,3}at\s{1,3}risk\b)")
 # Not someone's: a shop or restaurant named so ("McDonald's on Market Street"), or a word run on
@@ -5078,14 +5104,23 @@ _WHEN_BEFORE_A_MONTH = frozenset(
 )
 # Before "Bill" or "Reg", the words that make it a thing ("Her phone Bill was 80", "the Old Bill told
 # him", "car Reg": regression review).
-_BEFORE_A_THING = frozenset(
-    {"the", "a", "an", "his", "her", "their", "my", "our", "your", "this", "that", "its", "phone", "gas"}
-    | {"electric", "electricity", "water", "council", "tax", "energy", "old", "mobile", "broadband", "rent", "tv"}
-    | {"final", "unpaid", "big", "huge", "first", "last", "next", "monthly", "car", "vehicle", "number", "new"}
+# A kind of bill ("gas", "Sky", "food"; "old": the Old Bill, the police), where only harm done just
+# after it makes it a name ("In the car Bill hit her"); before the others ("her", "the", "new"), harm
+# done anywhere after it in its sentence does ("Mum said her Bill said that if she left him he would
+# kill her", "The new Bill said that if she told anyone he would kill her": regression review). Not
+# "nursery": "At nursery Bill said his dad locks him in his room" (the same review).
+_KINDS_OF_BILL = (
+    frozenset({"phone", "gas", "electric", "electricity", "water", "council", "tax", "energy", "old", "mobile"})
+    | {"broadband", "rent", "tv", "final", "unpaid", "monthly", "car", "vehicle", "number"}
     # A company's: "The EE Bill said she owes £40", "Her Sky Bill" (regression review).
     | {"ee", "sky", "bt", "virgin", "o2", "vodafone", "talktalk", "plusnet", "utility", "credit", "card"}
-    | {"catalogue", "loan", "wifi", "landline", "internet", "nursery", "food", "shopping"}
+    | {"catalogue", "loan", "wifi", "landline", "internet", "food", "shopping"}
 )
+_BEFORE_A_THING = _KINDS_OF_BILL | frozenset(
+    {"the", "a", "an", "his", "her", "their", "my", "our", "your", "this", "that", "its", "big", "huge", "first"}
+    | {"last", "next", "new"}
+)
+_BEFORE_A_BILL_OR_A_PERSON = _BEFORE_A_THING - _KINDS_OF_BILL
 # Before "Reg" where it is a car's registration ("the car Reg", "her private Reg"), not "At nursery
 # Reg said" (regression review).
 _BEFORE_A_REGISTRATION = frozenset(
@@ -5159,6 +5194,12 @@ def _word_names_spoken_to(text: str) -> Iterator[Finding]:
         harm_done = sentences.found(_HARM_DONE, start, match.end(), match.end() + 25) and not _HIT_A_SUM.match(
             text, match.end()
         )
+        if name == "Bill" and not harm_done and word_before in _BEFORE_A_BILL_OR_A_PERSON:
+            # ("Her Bill said she was a slag and then punched her"; not "Her Bill was £80", "The Bill said
+            # they owe £600, which dad spent on drugs": money just after it.)
+            harm_done = sentences.found(_HARM_DONE, start, match.end()) and not sentences.found(
+                _ABOUT_MONEY, start, match.end(), match.end() + 40
+            )
         things = _BEFORE_A_THING if name == "Bill" else _BEFORE_A_REGISTRATION
         if (
             name in ("Bill", "Reg")
