@@ -2171,6 +2171,8 @@ _A_WORD_OF_LIVING = re.compile(
 _PLAYING_OUT = re.compile(r"(?i:\bplaying\s{1,3}out\b)")
 # The last word of a public place's name that makes it a street, where children play out.
 _A_STREETS_WORD = frozenset({"street", "road", "way", "lane", "avenue", "crescent", "terrace", "close", "drive", "row"})
+# A street's name: a word or two and one of those ("Chapel Street", "St John's Road").
+_A_STREETS_NAME = r"(?:[\w'\u2019]{2,20}\s{1,3}){1,2}(?:" + "|".join(sorted(_A_STREETS_WORD)) + r")\b"
 _PEOPLE_IN_THE_PLURAL = (
     r"mates|nans|nanas|nannas|nanans|grans|grandmas|grandads|grandparents|aunties|auntys|aunts|uncles|cousins|friends"
     r"|mums|mams|dads|bfs|gfs|boyfriends|girlfriends|partners|sisters|brothers|bros|stepdads|stepmums|exs|mans|lads"
@@ -2208,16 +2210,8 @@ _SOMEONES = re.compile(
     # square ("sent to his dads in Salford", "going to his friends in Piccadilly Gardens"): reviews.
     r"|\b(?:go|goes|going|went|gone|walk\w{0,3}|back|ran|run|running|taken|took|came|come|coming|dropped|headed"
     r"|heading|sent|send|sends|sending)\s{1,3}to\s{1,3}(?:his|her|their|my|your)\s{1,3}"
-    r"(?:(?P<whose_kin>"
-    + _KIN_IN_THE_PLURAL
-    + r")\s{1,3}in\s{1,3}(?:[\w'\u2019]{2,20}\s{1,3}){1,2}(?:"
-    + "|".join(sorted(_A_STREETS_WORD))
-    + r")\b"
-    r"|(?P<whose_going>"
-    + _PEOPLE_IN_THE_PLURAL
-    + r")\s{1,3}(?:on|off)\b(?!\s{1,3}(?:"
-    + _NOT_A_PLACE_AFTER_ON
-    + r")\b)))"
+    rf"(?:(?P<whose_kin>{_KIN_IN_THE_PLURAL})\s{{1,3}}in\s{{1,3}}{_A_STREETS_NAME}"
+    rf"|(?P<whose_going>{_PEOPLE_IN_THE_PLURAL})\s{{1,3}}(?:on|off)\b(?!\s{{1,3}}(?:{_NOT_A_PLACE_AFTER_ON})\b)))"
 )
 _AT_RISK = re.compile(r"(?i:\s{1,3}at\s{1,3}risk\b)")
 # Not someone's: a shop or restaurant named so ("McDonald's on Market Street"), or a word run on
