@@ -4691,6 +4691,7 @@ def test_a_public_street_is_still_not_a_familys_where_the_text_says_someone_was_
         ("Lily Ward told her teacher that dad hits her. Mum has been in hospital for two weeks.", ["Lily Ward"]),
         ("Holly Ward said dad hits her. The school nurse saw bruises.", ["Holly Ward"]),
         ("Mum was admitted to Rowan Ward.", []),
+        ("After a week in A&E she has been moved into Rowan Ward.", []),
         ("Rowan Ward was closed to visitors.", []),
         ("Poppy Class said dad hit her.", ["Poppy Class"]),
         ("Mum said Bill hit her because she couldn't pay the rent.", ["Bill"]),

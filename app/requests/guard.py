@@ -4949,7 +4949,7 @@ _A_HOSPITAL_IN_THE_SENTENCE = re.compile(
 
 # Before a ward's name: "on", "the", or where someone was taken, moved or sent.
 _A_WARD_BEFORE = re.compile(
-    r"(?i:\b(?:on|onto|the|(?:admitted|moved|transferred|taken|sent|discharged|sectioned)\s{1,3}(?:to|from|on|onto)))"
+    r"(?i:\b(?:on|onto|the|(?:admitted|moved|transferred|taken|sent|discharged|sectioned)\s{1,3}(?:to|from|on|onto|into)))"
     r"\s{1,3}$"
 )
 # Words of a hospital's ward, in the sentence about one.
