@@ -4634,6 +4634,15 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ("Her Bill was £80 and dad spent the money on drugs.", []),
         ("Her last Bill said she owed nothing but the bailiffs threatened her.", []),
         ("The council tax Bill said she owes £300 and dad hit her when he saw it.", []),
+        # (And the review of those: a time, a date or a number of children is not money; a bill's words
+        # after it make it a bill; "the nursery Bill" is a bill, "at the nursery Bill" a child.)
+        ("Mum said her Bill said at 2am that he would kill her.", ["Bill"]),
+        ("Her Bill told the 2 children that he would kill their mum.", ["Bill"]),
+        ("Her Bill said the supply will be disconnected, and that night he hit her.", []),
+        ("Her new Bill said the tariff has gone up again and dad punched the wall.", []),
+        ("The nursery Bill said mum owes £300 and dad hit her when he saw it.", []),
+        ("Mum said the nursery Bill told her the place would be withdrawn and dad punched the door.", []),
+        ("At the nursery Bill said he was hungry and had not eaten since Friday.", ["Bill"]),
         ("At nursery Reg said she could not go home.", ["Reg"]),
         # Money far off in a run-on sentence does not make Bill a bill.
         (
@@ -4882,6 +4891,23 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("He was sent to his dads in Salford and later found on Market Street.", False),
         ("She sends pictures to her mates on Snapchat and was seen on Market Street.", False),
         ("He was stabbed on Market Street on the way back to his mates in Salford.", False),
+        # (And the review of those: playing out just before the street, not "playing out of" or with
+        # something else between; going to someone's only before a street's name; relatives spelled
+        # as they are.)
+        ("He says he was playing out with his mates when he was stabbed on Market Street.", False),
+        ("Police stopped a group on Market Street; they said they were only playing out.", False),
+        (
+            "A fight broke out with drill music playing out of a speaker, and two boys were seen on Market Street.",
+            False,
+        ),
+        ("Young people were seen playing out at Salford Crescent station late at night.", False),
+        ("He was going to his mates on the tram when he was robbed on Market Street.", False),
+        ("He goes to his dads on a Friday and was seen on Market Street with older males.", False),
+        ("The video was sent to his mates on SC and he was later assaulted on Market Street.", False),
+        ("He was sent to his dads in the usual way and was later found on Market Street.", False),
+        ("He was seen going to his nannys on King Street.", True),
+        ("He was seen going to his step-dads on King Street.", True),
+        ("He was seen going to his grannies in Chapel Street after school.", True),
     ],
 )
 def test_a_public_street_is_left_unwarned_only_where_something_happened_there_and_no_one_lives(
