@@ -4641,8 +4641,19 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ("Her Bill said the supply will be disconnected, and that night he hit her.", []),
         ("Her new Bill said the tariff has gone up again and dad punched the wall.", []),
         ("The nursery Bill said mum owes £300 and dad hit her when he saw it.", []),
-        ("Mum said the nursery Bill told her the place would be withdrawn and dad punched the door.", []),
         ("At the nursery Bill said he was hungry and had not eaten since Friday.", ["Bill"]),
+        # (And the review of those: a bill's words that a person's sentence has too ("council", "gas",
+        # "letter") do not make Bill a bill; harm done just after the name makes him a person; a child
+        # at any nursery, or at "the nursery" where no money is spoken of.)
+        ("Her Bill said that if she went to the council he would kill her.", ["Bill"]),
+        ("Her Bill said he would turn the gas on and kill them all.", ["Bill"]),
+        ("Her Bill told her he was going to kill her, in a letter he sent from prison.", ["Bill"]),
+        ("Her Bill raped her and said nobody would believe her.", ["Bill"]),
+        ("Her Bill strangled her until she passed out.", ["Bill"]),
+        ("At the new nursery Bill said he was hungry and had not eaten since Friday.", ["Bill"]),
+        ("Inside the nursery Bill said he was scared to go home.", ["Bill"]),
+        ("The nursery Bill told staff he sleeps in mum's car.", ["Bill"]),
+        ("Mum said the nursery Bill told her she owes £200 and dad punched the door.", []),
         ("At nursery Reg said she could not go home.", ["Reg"]),
         # Money far off in a run-on sentence does not make Bill a bill.
         (
@@ -4908,6 +4919,18 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("He was seen going to his nannys on King Street.", True),
         ("He was seen going to his step-dads on King Street.", True),
         ("He was seen going to his grannies in Chapel Street after school.", True),
+        # (And the review of those: playing out until, after or before something, or on bikes and
+        # scooters, on a street, or a street named before it; an incident playing out is not children;
+        # going to someone's on "the King Street estate", on top of it, in "the Chapel Street area".)
+        ("The children are seen playing out until gone midnight on King Street.", True),
+        ("The kids are often seen playing out after dark on King Street.", True),
+        ("The kids are seen playing out on bikes and scooters on King Street at 10pm.", True),
+        ("The younger two were seen on King Street at 11pm, playing out with no coats.", True),
+        ("CCTV shows the robbery played out on Market Street.", False),
+        ("Police watched the incident play out on Market Street on CCTV.", False),
+        ("He was seen going to his dads on the King Street estate.", True),
+        ("He was stopped going to his nans on top of King Street.", True),
+        ("He was stopped going to his nans in the Chapel Street area.", True),
     ],
 )
 def test_a_public_street_is_left_unwarned_only_where_something_happened_there_and_no_one_lives(

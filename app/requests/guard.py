@@ -2127,7 +2127,10 @@ def _a_public_place(text: str, finding: Finding, places: AbstractSet[str], sente
     if (
         _plain(finding.text).split()[-1] in _A_STREETS_WORD
         and not _A_STATION_AFTER.match(text, finding.end)
-        and _PLAYING_OUT_BEFORE.search(text[max(0, finding.start - 60) : finding.start])
+        and (
+            _PLAYING_OUT_BEFORE.search(text[max(0, finding.start - 90) : finding.start])
+            or _PLAYING_OUT_AFTER.match(text[finding.end : finding.end + 60])
+        )
     ):
         return False
     sentence_start = max(sentences.around(finding.start, finding.end)[0], finding.start - 200)
@@ -2175,18 +2178,32 @@ _A_WORD_OF_LIVING = re.compile(
     r"|\b(?:his|hers|theirs)\s{1,3}(?:on|in|at|off)\b)"
     r"(?<!missing from home)(?<!away from home)(?<!absconded from home)(?<!left home)"
 )
-# "playing out", then no more than a few words of where, just before a street's name.
+# Children playing out ("play out", "playing out"; not an incident "playing out on CCTV", nor "playing
+# out of a speaker"), then a few words of where or when, none saying something else happened, just
+# before a street's name ("playing out until gone midnight on King Street", "playing out on bikes and
+# scooters on"; not "playing out with his mates when he was stabbed on"): regression reviews.
+_NOT_BETWEEN_PLAYING_OUT_AND_THE_STREET = (
+    r"was|were|is|are|got|been|later|then|he|she|they|seen|found|stopped|arrested|stabbed|assaulted|robbed|attacked"
+    r"|mugged|approached|picked|detained|caught|spotted|threatened|chased|fighting"
+)
 _PLAYING_OUT_BEFORE = re.compile(
-    r"(?i:\bplay(?:ing|s|ed)?\s{1,3}out\b(?!\s{1,3}of\b)"
-    r"(?:\s{1,3}(?!(?:when|while|and|but|then|where|after|before|until|till\s{1,3}(?:he|she|they)|was|were|is|are"
-    r"|got|been)\b)[\w'\u2019]{1,20}){0,6}\s{1,3}$)"
+    r"(?i:(?<!incident\s)(?<!robbery\s)(?<!assault\s)(?<!stabbing\s)(?<!fight\s)(?<!scene\s)(?<!it\s)"
+    r"\bplay(?:ing)?\s{1,3}out\b(?!\s{1,3}of\b)"
+    r"(?:[\s,]{1,3}(?!(?:" + _NOT_BETWEEN_PLAYING_OUT_AND_THE_STREET + r")\b)[\w'\u2019]{1,20}){0,8}\s{1,3}$)"
+)
+# A street's name, then a few words of when, then "playing out" ("seen on King Street at 11pm,
+# playing out with no coats").
+_PLAYING_OUT_AFTER = re.compile(
+    r"(?i:^(?:[\s,]{1,3}(?!(?:" + _NOT_BETWEEN_PLAYING_OUT_AND_THE_STREET + r")\b)[\w'\u2019]{1,20}){0,4}[\s,]{1,3}"
+    r"play(?:ing)?\s{1,3}out\b(?!\s{1,3}of\b))"
 )
 _A_STATION_AFTER = re.compile(r"(?i:\s{1,3}(?:station|interchange|stop|tram\s{1,3}stop)\b)")
 # The last word of a public place's name that makes it a street, where children play out.
 _A_STREETS_WORD = frozenset({"street", "road", "way", "lane", "avenue", "crescent", "terrace", "close", "drive", "row"})
 # A street's name: a word or two and one of those ("Chapel Street", "St John's Road").
-# (Not "the way", "the usual way".)
+# (Not "the way", "the usual way"; "the King Street estate", "top of King Street", "\"King Street\"".)
 _A_STREETS_NAME = (
+    r"(?:(?:the|top\s{1,3}of|the\s{1,3}top\s{1,3}of|the\s{1,3}end\s{1,3}of)\s{1,3}|[\"'\u2018\u201c])?"
     r"(?!(?:the|a|an|his|her|their|my|your|usual|same|other|wrong|right|long|quickest|best)\b)"
     r"(?:[\w'\u2019]{2,20}\s{1,3}){1,2}(?:" + "|".join(sorted(_A_STREETS_WORD)) + r")\b"
 )
@@ -5127,10 +5144,11 @@ _BEFORE_A_THING = _KINDS_OF_BILL | frozenset(
     | {"last", "next", "new"}
 )
 _BEFORE_A_BILL_OR_A_PERSON = _BEFORE_A_THING - _KINDS_OF_BILL
-# ("the nursery Bill", not "At the nursery Bill said": a child there.)
-_A_NURSERY_BILL = re.compile(
-    r"(?i:(?<!\bat\s)(?<!\bin\s)(?<!\bfrom\s)\b(?:the|her|his|their|my|our|your|this|that|last|new|first)"
-    r"\s{1,3}nursery\s{1,3}$)"
+# "the nursery Bill" (a bill where money is spoken of), not "At the new nursery Bill said", "Inside the
+# nursery Bill said" (a child there: regression reviews).
+_A_NURSERY_BILL = re.compile(r"(?i:\b(?:the|her|his|their|my|our|your|this|that|last|new|first)\s{1,3}nursery\s{1,3}$)")
+_AT_NURSERY = re.compile(
+    r"(?i:\b(?:at|in|from|inside|outside|into|to|around|round)\s{1,3}(?:[\w'\u2019]{1,12}\s{1,3}){0,2}nursery\s{1,3}$)"
 )
 # Before "Reg" where it is a car's registration ("the car Reg", "her private Reg"), not "At nursery
 # Reg said" (regression review).
@@ -5178,9 +5196,18 @@ _HARM_DONE = re.compile(rf"(?i:\b(?:{_HARM_WORDS.replace('|frightened|scared|afr
 SPEAKS_OF_HARM = re.compile(rf"(?i:\b(?:{_HARM_WORDS}|photos?|images?)\b)")
 _ABOUT_MONEY = re.compile(r"(?i:£|\$|\d|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|due|overdue|payment)\b)")
 _MONEY_IN_WORDS = re.compile(r"(?i:£|\$|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|due|overdue|payment)\b)")
+# A utility's own words, which no person's sentence has ("the tariff has gone up", "the supply will be
+# disconnected"); not "council", "gas", "account", "letter" ("Her Bill said that if she went to the
+# council he would kill her", "Her Bill said he would turn the gas on and kill them all": review).
 _ABOUT_A_BILL = re.compile(
-    r"(?i:\b(?:tariff|account|supply|disconnect\w{0,4}|cut\s{1,3}off|credit|bailiffs?|collectors?|eviction|meter"
-    r"|electric|electricity|gas|water|council|energy|broadband|direct\s{1,3}debit|statement|reminder|letter)\b)"
+    r"(?i:\b(?:tariff|supply|disconnect\w{0,4}|direct\s{1,3}debit|standing\s{1,3}charge|meter\s{1,3}reading"
+    r"|final\s{1,3}demand)\b)"
+)
+# Harm done by Bill, just after the name ("Her Bill raped her", "Her Bill strangled her": regression review).
+_HARM_DONE_BY_A_PERSON = re.compile(
+    r"\s{1,3}(?i:raped|assaulted|strangled|choked|beat|beats|battered|abused|abuses|slapped|smacked|pushed|shoved"
+    r"|grabbed|touched|hurt|hurts|attacked|stabbed|shouted|shouts|screamed|headbutted|bit|threatened|threatens"
+    r"|groomed|raped|hits|kicks|punches)(?![\w'\u2019])"
 )
 _HIT_A_SUM = re.compile(r"\s{1,3}(?:hit|hits)\s{1,3}(?:£|\$|\d)")
 
@@ -5222,7 +5249,12 @@ def _word_names_spoken_to(text: str) -> Iterator[Finding]:
                 and not sentences.found(_ABOUT_A_BILL, start, match.end(), match.end() + 80)
             )
         things = _BEFORE_A_THING if name == "Bill" else _BEFORE_A_REGISTRATION
-        if name == "Bill" and _A_NURSERY_BILL.search(text, max(0, start - 30), start):
+        if (
+            name == "Bill"
+            and _A_NURSERY_BILL.search(text, max(0, start - 30), start)
+            and not _AT_NURSERY.search(text, max(0, start - 50), start)
+            and sentences.found(_MONEY_IN_WORDS, start, start, start + 300)
+        ):
             things = things | {"nursery"}  # "The nursery Bill said mum owes £300" (not "At nursery Bill said")
         if (
             name in ("Bill", "Reg")
@@ -5234,7 +5266,9 @@ def _word_names_spoken_to(text: str) -> Iterator[Finding]:
             continue  # "Her EE Bill said she owed £90", "Mum's Bill hit £300" (regression review)
         if name == "Sky" and not harm and sentences.found(_ABOUT_SKY_THE_COMPANY, start, start, start + 300):
             continue
-        if _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS.match(text, match.end()):
+        if _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS.match(text, match.end()) or (
+            name == "Bill" and _HARM_DONE_BY_A_PERSON.match(text, match.end())
+        ):
             yield Finding("person_name", name, REASONS["person_name"], start, match.end())
     for match in _SPOKEN_TO_A_NAME.finditer(text):
         group = "name" if match["name"] is not None else "seen"
