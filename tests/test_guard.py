@@ -4654,6 +4654,18 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ("Inside the nursery Bill said he was scared to go home.", ["Bill"]),
         ("The nursery Bill told staff he sleeps in mum's car.", ["Bill"]),
         ("Mum said the nursery Bill told her she owes £200 and dad punched the door.", []),
+        # (And the review of those: harm done to a person after "has" or "just"; not by the Old Bill, the
+        # police, nor by a bill, which may threaten, hurt or beat something but not someone.)
+        ("Her Bill has raped her several times.", ["Bill"]),
+        ("Her Bill just hit her again.", ["Bill"]),
+        ("Her Bill sexually assaulted her daughter.", ["Bill"]),
+        ("He said the Old Bill grabbed him and threw him to the ground.", []),
+        ('"Old Bill beat me up" he said.', []),
+        ("The gas Bill threatened disconnection.", []),
+        ("Her Bill threatened legal action and she panicked.", []),
+        ("Her last Bill hurt her budget.", []),
+        ("The nursery Bill said the fees would go up in September.", []),
+        ("The nursery Bill threatened to withdraw his place.", []),
         ("At nursery Reg said she could not go home.", ["Reg"]),
         # Money far off in a run-on sentence does not make Bill a bill.
         (
@@ -4931,6 +4943,17 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("He was seen going to his dads on the King Street estate.", True),
         ("He was stopped going to his nans on top of King Street.", True),
         ("He was stopped going to his nans in the Chapel Street area.", True),
+        # (And the review of those: "they played out"; a street named before "playing out" only with
+        # words of when between; "while", "but", "not" and what happened stop the words between.)
+        ("The kids were seen as they played out on King Street.", True),
+        ("The youngest is seen most nights as he plays out on King Street till late.", True),
+        ("The kids were spotted on King Street last Tuesday at 11pm, playing out with older kids.", True),
+        ("The assault was seen on CCTV and played out on Market Street.", False),
+        ("He was stabbed on Market Street while playing out with friends.", False),
+        ("She was found on Canal Street at 3am, not playing out as she told mum.", False),
+        ("He said he was playing out but CCTV shows him shoplifting on Market Street.", False),
+        ("Whilst playing out, older boys met him on Market Street and took him to Manchester.", False),
+        ("He was going to his mates on the main road when he was robbed on Market Street.", False),
     ],
 )
 def test_a_public_street_is_left_unwarned_only_where_something_happened_there_and_no_one_lives(
