@@ -398,7 +398,9 @@ function startSignInEndsWarning (dialog, idle) {
     window.clearInterval(tickTimer)
     if (token) useToken(token)
     heading.textContent = dialog.dataset.signedOutHeading
-    text.textContent = why === 'idle' ? dialog.dataset.idleText : dialog.dataset.signedOutText
+    text.textContent = why === 'idle'
+      ? dialog.dataset.idleText
+      : why === 'elsewhere' ? dialog.dataset.elsewhereText : dialog.dataset.signedOutText
     unsaved.textContent = dialog.dataset.signedOutUnsaved
     button.textContent = dialog.dataset.signedOutButton
     dialog.querySelector('[data-timeout-countdown]').textContent = ''
@@ -588,7 +590,26 @@ function startSignInEndsWarning (dialog, idle) {
   }, true)
   countFrom(Number(dialog.dataset.secondsLeft))
   signIn.controller = { signedOut: signedOut }
+  // Signed out in another tab or window (its Sign out): this page shows nothing more of the inbox
+  // either, as when the idle limit passes, keeping only what was typed on it (found, browser
+  // review: a request's details stayed on screen in the other tabs until their own idle limit).
+  if (inboxTabs) {
+    inboxTabs.addEventListener('message', function (event) {
+      if (event.data === SIGNED_OUT && !signedOutMode) signedOut(null, 'elsewhere')
+    })
+  }
 }
+
+// The inbox's tabs and windows in this browser, told when one signs out (a BroadcastChannel:
+// nothing is stored; a browser without one is not told, and each tab's own limits still apply).
+const SIGNED_OUT = 'signed-out'
+const inboxTabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel('space-to-think-inbox') : null
+document.addEventListener('submit', function (event) {
+  const sent = event.target
+  if (inboxTabs && sent instanceof HTMLFormElement && sent.hasAttribute('data-sign-out')) {
+    inboxTabs.postMessage(SIGNED_OUT)
+  }
+}, true)
 
 // (A browser without modal dialogs gets neither warning: the pages say the limits.)
 function canOpen (dialog) {

@@ -686,3 +686,43 @@ def test_a_half_written_note_stays_on_the_page_when_the_idle_limit_signs_out(
     page.get_by_role("button", name="Add note").click()
     expect(page.get_by_role("alert", name="Success")).to_contain_text("Note added")
     assert _what_is_saved(live_server, reference)[1] == [NOTE]
+
+
+def test_signing_out_in_one_tab_hides_the_inbox_in_the_others_and_keeps_what_was_typed(
+    page: Page,
+    reference: str,  # (the facilitator)
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (browser review): after Sign out in one tab, a request open in another tab still
+    showed the requester's name, email and reflection until that tab's own idle limit, half an
+    hour on a shared office computer. The other tabs now hide the inbox as the idle limit does,
+    say why, and keep what was typed there, to sign in again and save."""
+    reference = _a_request(live_server)
+    _signed_in_with_a_fake_clock(page, f"/inbox/requests/{reference}")
+    other = page.context.new_page()
+    other.goto(f"/inbox/requests/{reference}")
+    expect(other.locator("body.govuk-frontend-supported")).to_have_count(1)
+    note = other.get_by_label("Add a note")
+    note.fill(NOTE)
+    request_heading = other.get_by_role("heading", name=re.compile(reference))
+    expect(request_heading).to_be_visible()
+
+    page.locator("button.app-sign-out").click()
+    expect(page).to_have_url(re.compile(r"/inbox/sign-in"))
+    ended = other.get_by_role("dialog", name="You have been signed out")
+    expect(ended).to_be_visible()
+    expect(ended).to_contain_text("You signed out of the inbox in another tab or window of this browser.")
+    expect(ended).to_contain_text("What you typed is still on this page, not saved yet.")
+    expect(request_heading).to_be_hidden()
+    expect(other.get_by_text("Signed in as")).to_be_hidden()
+    assert reference not in other.title()
+    expect(note).to_have_value(NOTE)
+    # The password signs in again there, and the note is saved only when sent.
+    ended.get_by_role("textbox", name="Password").fill(PASSWORD)
+    ended.get_by_role("button", name="Sign in").click()
+    expect(ended).to_be_hidden()
+    expect(request_heading).to_be_visible()
+    assert _what_is_saved(live_server, reference)[1] == []
+    other.get_by_role("button", name="Add note").click()
+    expect(other.get_by_role("alert", name="Success")).to_contain_text("Note added")
+    assert _what_is_saved(live_server, reference)[1] == [NOTE]
