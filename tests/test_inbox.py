@@ -1683,6 +1683,94 @@ def test_a_note_form_sent_twice_adds_the_note_once(app: Flask, monkeypatch) -> N
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 4
 
 
+def colleagues_tab_adding(app: Flask, reference: str, facilitator_id: int, note: str) -> TriageNote:
+    """The note as the other sending adds it: the request's row, then the note (not yet committed)."""
+    return TriageNote(
+        request_id=db.session.scalar(select(StoredRequest.id).where(StoredRequest.reference == reference)),
+        author_id=facilitator_id,
+        created_at=utcnow(),
+        text=note,
+    )
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_a_note_sent_twice_at_the_same_moment_is_added_once_on_postgresql(app: Flask) -> None:
+    """Found (browser review): the same note sent twice at the same moment (two tabs, or a double
+    click on a slow connection) was added twice: each sending looked for it before the other had
+    added it. The second now waits for the first, then finds the note there."""
+    client, facilitator_id = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    note = "Left a voicemail for the practitioner."
+    sent = {"csrf_token": csrf_token(text(client.get(page))), "text": note}
+    answers: list[TestResponse] = []
+    engine = create_engine(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        connect_args=app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"],
+        poolclass=NullPool,
+    )
+    try:
+        with engine.connect() as first, app.app_context():
+            first.execute(select(StoredRequest.id).where(StoredRequest.reference == reference).with_for_update())
+            added = colleagues_tab_adding(app, reference, facilitator_id, note)
+            first.execute(
+                TriageNote.__table__.insert().values(
+                    request_id=added.request_id, author_id=added.author_id, created_at=added.created_at, text=note
+                )
+            )
+            pid = first.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
+            second = threading.Thread(target=lambda: answers.append(client.post(f"{page}/notes", data=sent)))
+            second.start()
+            wait_until_blocked_by(engine, pid, second)
+            first.commit()
+            second.join(15)
+    finally:
+        engine.dispose()
+    assert [answer.status_code for answer in answers] == [302]
+    shown = text(client.get(page))
+    assert "You had already added this note, so it was not added again" in shown
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 1
+
+
+@pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="needs Linux's /proc to see a thread wait")
+def test_a_note_sent_twice_at_the_same_moment_is_added_once_on_sqlite(app: Flask) -> None:
+    """The same on SQLite, whose reads take no lock: the second sending waits for the write lock
+    before it looks for the note (it looked first, then waited to write, and added it again)."""
+    client, facilitator_id = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    note = "Left a voicemail for the practitioner."
+    sent = {"csrf_token": csrf_token(text(client.get(page))), "text": note}
+    with app.app_context():
+        added = colleagues_tab_adding(app, reference, facilitator_id, note)
+    answers: list[TestResponse] = []
+    database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    first = sqlite3.connect(database, isolation_level=None)
+    try:
+        first.execute("BEGIN IMMEDIATE")
+        first.execute(
+            "INSERT INTO triage_notes (request_id, author_id, created_at, text) VALUES (?, ?, ?, ?)",
+            (added.request_id, added.author_id, added.created_at.strftime("%Y-%m-%d %H:%M:%S.%f"), note),
+        )
+        second = threading.Thread(target=lambda: answers.append(client.post(f"{page}/notes", data=sent)))
+        second.start()
+        deadline = time.monotonic() + 30
+        while not (second.native_id and Path(f"/proc/self/task/{second.native_id}/wchan").exists()):
+            time.sleep(0.01)
+        wchan = Path(f"/proc/self/task/{second.native_id}/wchan")
+        while wchan.read_text() != "hrtimer_nanosleep":  # SQLite's busy handler, waiting for the lock
+            assert time.monotonic() < deadline and second.is_alive(), "it did not wait for the lock"
+            time.sleep(0.01)
+        first.execute("COMMIT")
+        second.join(15)
+    finally:
+        first.close()
+    assert [answer.status_code for answer in answers] == [302]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 1
+
+
 def note_by(app: Flask, reference: str, note: str, email: str = EMAIL) -> int:
     """A note added to the request by the facilitator with this email (its warning confirmed, if
     it had one); returns the note's id."""

@@ -2007,6 +2007,18 @@ def is_note_resent(request: StoredRequest, text: str, facilitator: Facilitator) 
     )
 
 
+def add_note_once(request: StoredRequest, text: str, facilitator: Facilitator) -> TriageNote | None:
+    """Add the note (``add_note``), unless it was just added (``is_note_resent``): then nothing, and
+    None. The request is held first (``hold_request``), so the same form sent twice at the same
+    moment (a double click with a slow connection, or two tabs) adds it once: found (browser review),
+    each sending looked before the other had added it, and the note was there twice."""
+    hold_request(request)
+    if is_note_resent(request, text, facilitator):
+        db.session.rollback()
+        return None
+    return add_note(request, text, facilitator)
+
+
 def add_note(request: StoredRequest, text: str, facilitator: Facilitator) -> TriageNote:
     """Add a triage note (the audit event records that a note was added, and whether an
     identifying-data warning was confirmed, never what it says)."""

@@ -1662,11 +1662,10 @@ def add_note(reference: str) -> Response | str:
     if findings:
         form.text.errors = [NOTE_NOT_ADDED]
         return refused_on_page(stored, note_form=form, note_findings=findings)
-    if service.is_note_resent(stored, form.text.data or "", current_facilitator()):
-        # The form sent twice (Back, then Add note again): the note is there once.
+    if service.add_note_once(stored, form.text.data or "", current_facilitator()) is None:
+        # The form sent twice (Back, then Add note again; or at the same moment): the note is there once.
         flash("You had already added this note, so it was not added again", IMPORTANT)
         return redirect(url_for("inbox.request_page", reference=stored.reference))
-    service.add_note(stored, form.text.data or "", current_facilitator())
     done("Note added", "notes", "the notes")
     return acted_on(stored)
 
