@@ -4666,6 +4666,15 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ("Her last Bill hurt her budget.", []),
         ("The nursery Bill said the fees would go up in September.", []),
         ("The nursery Bill threatened to withdraw his place.", []),
+        # (And the review of those: threats, and harm done to someone named or "my daughter", whatever
+        # the sentence says of money; "the nursery Bill" a child where hours or charges are a child's.)
+        ("Her Bill threatened to kill her if she called the police.", ["Bill"]),
+        ("Her Bill has threatened to take the kids.", ["Bill"]),
+        ("Her Bill touched my daughter.", ["Bill"]),
+        ("Bill grabbed Ella by the throat.", ["Bill", "Ella"]),
+        ("Her Bill pushed her down the stairs.", ["Bill"]),
+        ("The nursery Bill told staff he was locked in his room for hours.", ["Bill"]),
+        ("The nursery Bill said daddy is at the police station and has charges.", ["Bill"]),
         ("At nursery Reg said she could not go home.", ["Reg"]),
         # Money far off in a run-on sentence does not make Bill a bill.
         (
@@ -4954,6 +4963,14 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("He said he was playing out but CCTV shows him shoplifting on Market Street.", False),
         ("Whilst playing out, older boys met him on Market Street and took him to Manchester.", False),
         ("He was going to his mates on the main road when he was robbed on Market Street.", False),
+        # (And the review of those: words of when or with whom between the street and "playing out";
+        # an incident "played out" after the street is not children.)
+        ("The younger two were seen on King Street after school, playing out with no coats.", True),
+        ("The twins were spotted on King Street with their older brother, playing out until late.", True),
+        ("Both kids were seen on King Street on their scooters playing out at 10pm.", True),
+        ("He was found on Market Street at 2am after playing out with friends in Eccles.", False),
+        ("Seen begging on Market Street, said playing out.", False),
+        ("He was robbed on Market Street at 3pm, played out in full on CCTV.", False),
     ],
 )
 def test_a_public_street_is_left_unwarned_only_where_something_happened_there_and_no_one_lives(

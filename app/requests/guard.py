@@ -2196,16 +2196,17 @@ _PLAYING_OUT_BEFORE = re.compile(
     r",?\s{1,3}(?:played|plays))\s{1,3}out\b(?!\s{1,3}of\b)"
     r"(?:[\s,]{1,3}(?!(?:" + _NOT_BETWEEN_PLAYING_OUT_AND_THE_STREET + r")\b)[\w'\u2019]{1,20}){0,8}\s{1,3}$)"
 )
-# A street's name, then only words of when, then "playing out" ("seen on King Street at 11pm,
-# playing out with no coats", "on King Street last Tuesday at 11pm, playing out"; not "on Market
-# Street while playing out", "not playing out": regression review).
-_WHEN_WORD = (
-    r"(?:at|around|about|gone|till|until|again|most|every|each|last|late|early|night|nights|evening|evenings|morning"
-    r"|weekend|weekends|midnight|tonight|yesterday|in|the|on|monday|tuesday|wednesday|thursday|friday|saturday"
-    r"|sunday|\d{1,2}(?:[:.]\d{2})?(?:\s{0,3}(?:am|pm))?)\b"
+# A street's name, then a few words of when or with whom, then "playing out" ("seen on King Street at
+# 11pm, playing out with no coats", "on King Street with their older brother, playing out"; not "on
+# Market Street while playing out", "after playing out", "not playing out", "said playing out", nor
+# an incident "played out" there: regression reviews).
+_NOT_BETWEEN_THE_STREET_AND_PLAYING_OUT = (
+    _NOT_BETWEEN_PLAYING_OUT_AND_THE_STREET
+    + r"|said|says|told|claims|claimed|from|by|and|(?:after|before|from|instead\s{1,3}of)\s{1,3}playing"
 )
 _PLAYING_OUT_AFTER = re.compile(
-    r"(?i:^(?:[\s,]{1,3}" + _WHEN_WORD + r"){0,6}[\s,]{1,3}play(?:ing|s|ed)?\s{1,3}out\b(?!\s{1,3}of\b))"
+    r"(?i:^(?:[\s,]{1,3}(?!(?:" + _NOT_BETWEEN_THE_STREET_AND_PLAYING_OUT + r")\b)[\w'\u2019:.]{1,20}){0,8}"
+    r"[\s,]{1,3}playing\s{1,3}out\b(?!\s{1,3}of\b))"
 )
 _A_STATION_AFTER = re.compile(r"(?i:\s{1,3}(?:station|interchange|stop|tram\s{1,3}stop)\b)")
 # The last word of a public place's name that makes it a street, where children play out.
@@ -5207,7 +5208,7 @@ SPEAKS_OF_HARM = re.compile(rf"(?i:\b(?:{_HARM_WORDS}|photos?|images?)\b)")
 _ABOUT_MONEY = re.compile(r"(?i:£|\$|\d|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|due|overdue|payment)\b)")
 _NURSERY_MONEY = re.compile(
     r"(?i:£|\$|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|due|overdue|payment|fees?|funded|funding|invoice"
-    r"|charges?|costs?|prices?|hours|sessions)\b)"
+    r"|prices?)\b)"
 )
 _MONEY_IN_WORDS = re.compile(r"(?i:£|\$|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|due|overdue|payment)\b)")
 # A utility's own words, which no person's sentence has ("the tariff has gone up", "the supply will be
@@ -5226,9 +5227,16 @@ _HARM_DONE_BY_A_PERSON = re.compile(
     r"(?:(?:raped|rapes|assaulted|assaults|strangled|strangles|choked|chokes|battered|abused|abuses|slapped|slaps"
     r"|smacked|smacks|headbutted|stabbed|groomed|punched|punches|kicked|kicks|pinned|dragged|shook|forced|throttled"
     r"|molested|sexually)(?![\w'\u2019])"
+    # "threatened to kill her", not what a bill threatens ("threatened to withdraw his place").
+    r"|(?:threatened|threatens|threatening)\s{1,3}to\s{1,3}(?!(?:withdraw|cancel|cut|disconnect|stop|end|charge"
+    r"|increase|close|suspend|pass|send|refer|take\s{1,3}(?:her|them|mum|dad|us|him)\s{1,3}to\s{1,3}court)\b)[a-z]{2,20}"
+    r"|shouted\s{1,3}abuse"
     r"|(?:beat|beats|beaten|hurt|hurts|threatened|threatens|touched|touches|shouted\s{1,3}at|shouts\s{1,3}at|grabbed"
-    r"|grabs|pushed|pushes|shoved|attacked|attacks|hit|hits|threw|throws)\s{1,3}"
-    r"(?:him|them|me|us|mum|mummy|mam|dad|daddy|nan|the\s{1,3}(?:baby|kids|children|girls|boys|dog)"
+    r"|grabs|pushed|pushes|shoved|attacked|attacks|hit|hits|threw|throws|bit|bites)\s{1,3}"
+    r"(?:him|them|me|us|mum|mummy|mam|dad|daddy|nan|the\s{1,3}(?:baby|kids|children|girls|boys|dog|child)"
+    r"|(?:my|his|her|their)\s{1,3}(?:daughter|son|sister|brother|stepson|stepdaughter|step-son|step-daughter|kids"
+    r"|children|baby|mum|dad|partner|girlfriend|boyfriend|wife|husband|nan|friend)"
+    r"|(?-i:[A-Z][a-z]{1,20})(?![\w'\u2019])"  # a name: "Bill grabbed Ella by the throat"
     r"|her(?!\s{1,3}(?:budget|finances|account|bank|income|money|savings|credit|benefits|pocket|purse))\b)))"
 )
 _HIT_A_SUM = re.compile(r"\s{1,3}(?:hit|hits)\s{1,3}(?:£|\$|\d)")
@@ -5279,6 +5287,16 @@ def _word_names_spoken_to(text: str) -> Iterator[Finding]:
         ):
             things = things | {"nursery"}  # "The nursery Bill said mum owes £300" (not "At nursery Bill said")
         if (
+            # Harm done to a person just after the name (not after a kind of bill: "the Old Bill grabbed him",
+            # "The gas Bill threatened disconnection": regression review), whatever the sentence says of money.
+            name == "Bill"
+            and word_before not in _KINDS_OF_BILL
+            and "nursery" not in things
+            and _HARM_DONE_BY_A_PERSON.match(text, match.end())
+        ):
+            yield Finding("person_name", name, REASONS["person_name"], start, match.end())
+            continue
+        if (
             name in ("Bill", "Reg")
             and (word_before in things or _A_NUMBER_AFTER_IS.match(text, match.end()))
             and not harm_done
@@ -5288,13 +5306,7 @@ def _word_names_spoken_to(text: str) -> Iterator[Finding]:
             continue  # "Her EE Bill said she owed £90", "Mum's Bill hit £300" (regression review)
         if name == "Sky" and not harm and sentences.found(_ABOUT_SKY_THE_COMPANY, start, start, start + 300):
             continue
-        if _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS.match(text, match.end()) or (
-            # (Not after a kind of bill: "the Old Bill grabbed him", "The gas Bill threatened": review.)
-            name == "Bill"
-            and word_before not in _KINDS_OF_BILL
-            and "nursery" not in things
-            and _HARM_DONE_BY_A_PERSON.match(text, match.end())
-        ):
+        if _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS.match(text, match.end()):
             yield Finding("person_name", name, REASONS["person_name"], start, match.end())
     for match in _SPOKEN_TO_A_NAME.finditer(text):
         group = "name" if match["name"] is not None else "seen"
