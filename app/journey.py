@@ -425,6 +425,16 @@ def set_notice(kind: str, count: int = 0, reference: str = "") -> None:
     session[NOTICE_KEY] = {"kind": kind, "count": int(count), **({"reference": reference} if reference else {})}
 
 
+def note_answer_not_saved() -> None:
+    """With "answer the questions in order" (``notice_out_of_order``) after an answer was sent from
+    a question the answers no longer reach: say that the answer was not saved, and why. Found
+    (browser review): with another tab's answer leading to "Call 999", the answer sent from a page
+    opened before landed on that outcome, saying only that the question is not asked."""
+    pending = session.get(NOTICE_KEY)
+    if isinstance(pending, dict) and pending.get("kind") == "out_of_order":
+        session[NOTICE_KEY] = {**pending, "not_saved": True}
+
+
 def pop_notice() -> dict[str, Any] | None:
     """Take the one-off message, if there is one."""
     notice = session.pop(NOTICE_KEY, None)
@@ -475,6 +485,7 @@ __all__ = [
     "journey_url",
     "just_submitted",
     "moved_by_an_update",
+    "note_answer_not_saved",
     "notice_no_request",
     "notice_out_of_order",
     "outcome_shown",

@@ -700,6 +700,33 @@ def test_a_change_from_the_outcome_after_another_tab_changed_an_answer_shows_the
     assert outcome_of(walker.get("/result")) == rules_outcome(walker.client) == "U1"
 
 
+def test_an_answer_sent_from_a_question_another_tab_took_off_the_route_says_it_was_not_saved(
+    app: Flask, walker: Walker
+) -> None:
+    """Found (browser review): tab 1 at the criteria question; tab 2 answers "Yes, a child is in
+    danger now". Tab 1's Continue landed on "Call 999" saying only that the question was not asked:
+    its answer had not been saved, and why, went unsaid. An old page only opened, not sent, says what it
+    said before."""
+    walker.walk(ELIGIBLE_PATH[:8])
+    page = walker.get("/questions/criteria")
+    other = Walker(another_tab(app, walker.client))
+    other.get("/questions/immediate_danger")
+    other.follow(other.post("/questions/immediate_danger", {"answer": "yes"}).location)
+    sent = walker.post("/questions/criteria", {"answer": ["stuck"], "answer_shown": answer_shown_on(page)})
+    assert path_of(sent.location) == "/result"
+    outcome = walker.follow(sent.location)
+    assert outcome_of(outcome) == "U1" and "criteria" not in stored_answers(walker.client)
+    assert (
+        "Your answer was not saved: your answers were changed after that page was shown (in another tab or window, "
+        "or on an earlier page), and they now lead here, so that question is not asked." in page_text(outcome)
+    )
+    # The same old page only opened (not sent) says only that the question is not asked.
+    opened = walker.follow("/questions/criteria")
+    assert outcome_of(opened) == "U1"
+    assert "Your answer was not saved" not in page_text(opened)
+    assert "The answers given lead here, so that question is not asked." in page_text(opened)
+
+
 # --- the outcome page ---------------------------------------------------------------------
 
 

@@ -27,6 +27,18 @@ NOTICE_OUT_OF_ORDER = "Answer the questions in order. This is the question to an
 NOTICE_NOT_ASKED = (
     "The answers given lead here, so that question is not asked. To change an answer, go to Why you are seeing this."
 )
+# The same after an answer was sent from a question the answers no longer reach (changed in another
+# tab, or on an earlier page, after that page was shown): on the question to answer next, and on the
+# outcome page.
+NOTICE_NOT_SAVED = (
+    "Your answer was not saved: your answers were changed after that page was shown (in another tab or window, "
+    "or on an earlier page), so that question is no longer asked. This is the question to answer next."
+)
+NOTICE_NOT_SAVED_NOT_ASKED = (
+    "Your answer was not saved: your answers were changed after that page was shown (in another tab or window, "
+    "or on an earlier page), and they now lead here, so that question is not asked. To change an answer, go to "
+    "Why you are seeing this."
+)
 # The journey's next question had an answer the rules no longer take (they changed meanwhile).
 NOTICE_ASKED_AGAIN = (
     "This question has changed since you answered it. Answer it again to carry on: your other answers are kept."

@@ -31,6 +31,7 @@ from ..journey import (
     has_journey,
     journey_url,
     just_submitted,
+    note_answer_not_saved,
     noted_from_answers,
     notice_out_of_order,
     outcome_shown,
@@ -148,7 +149,10 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
             # the first question, without "answer the questions in order", which spoke of answers
             # this browser no longer has (found, new-user review).
             return redirect(journey_url(state))
-        return back_to_current(state)
+        back = back_to_current(state)
+        if request.method == "POST":
+            note_answer_not_saved()
+        return back
     if request.method == "GET":
         kept = refused_form()
         if kept is not None:
@@ -419,11 +423,11 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
     )
     if notice.get("kind") == "out_of_order":
         # On a question, the one to answer next; on the outcome page (no ``here``) there is none.
-        return {
-            "kind": "text",
-            "text": messages.NOTICE_OUT_OF_ORDER if here else messages.NOTICE_NOT_ASKED,
-            "more": unsent,
-        }
+        if notice.get("not_saved") is True:
+            text = messages.NOTICE_NOT_SAVED if here else messages.NOTICE_NOT_SAVED_NOT_ASKED
+        else:
+            text = messages.NOTICE_OUT_OF_ORDER if here else messages.NOTICE_NOT_ASKED
+        return {"kind": "text", "text": text, "more": unsent}
     if notice.get("kind") == "asked_again":
         return {"kind": "text", "text": messages.NOTICE_ASKED_AGAIN, "more": unsent}
     if notice.get("kind") == "questions_changed":
