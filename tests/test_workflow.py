@@ -1417,6 +1417,15 @@ def test_a_duplicate_must_name_another_request_that_exists(app: Flask) -> None:
     assert copy in text(client.get(f"/inbox/requests/{original}")).split("data-duplicates")[1]
     chained = mark(third, copy)
     assert chained.status_code == 200 and f"Enter {original} instead" in text(chained)
+    # The original marked as a duplicate of its own duplicate (a colleague marked the copy while this
+    # page was open): not "Enter <this request> instead" (found, browser review).
+    back_again = mark(original, copy)
+    assert back_again.status_code == 200
+    assert f"{copy} is marked as a duplicate of this request, so this request cannot be a duplicate of it" in text(
+        back_again
+    )
+    assert f"Enter {original} instead" not in text(back_again)
+    assert status_of(app, original) == "new"
     [change] = events(app, "status_changed")
     assert (change.detail, change.actor) == (f"new to duplicate; of {original}", f"facilitator:{facilitator_id}")
     # Reopening clears it (the audit log keeps it).

@@ -1747,6 +1747,14 @@ def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> 
                     "request that is still kept, or choose another status",
                 )
             raise MoveRefused("duplicate_of", f"There is no request with the reference {reference}")
+        if original.status == "duplicate" and original.duplicate_of == request.reference:
+            # Found (browser review): a colleague had just marked that request as a duplicate of this
+            # one, and this said "Enter <this request> instead".
+            raise MoveRefused(
+                "duplicate_of",
+                f"{reference} is marked as a duplicate of this request, so this request cannot be a duplicate of "
+                f"it. If {reference} is the original, first change its status on its own page",
+            )
         if original.status == "duplicate" and original.duplicate_of:
             raise MoveRefused(
                 "duplicate_of",
