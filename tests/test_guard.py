@@ -4675,6 +4675,15 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ("Her Bill pushed her down the stairs.", ["Bill"]),
         ("The nursery Bill told staff he was locked in his room for hours.", ["Bill"]),
         ("The nursery Bill said daddy is at the police station and has charges.", ["Bill"]),
+        # (And the review of those: what a bill threatens, and more kinds of bill; not a person pushed
+        # into debt, nor "Universal Credit"; the nursery's extra hours and sessions cut are a bill's.)
+        ("Her Bill threatened to take legal action.", []),
+        ("Her OVO Bill threatened to add a £25 late fee.", []),
+        ("Her heating Bill threatened to double over winter.", []),
+        ("Her last Bill pushed Mum further into debt.", []),
+        ("Her last Bill hurt Universal Credit claimants like her.", []),
+        ("The nursery Bill said the cost of the extra hours has gone up.", []),
+        ("The nursery Bill said her sessions were being cut.", []),
         ("At nursery Reg said she could not go home.", ["Reg"]),
         # Money far off in a run-on sentence does not make Bill a bill.
         (
@@ -4971,6 +4980,15 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("He was found on Market Street at 2am after playing out with friends in Eccles.", False),
         ("Seen begging on Market Street, said playing out.", False),
         ("He was robbed on Market Street at 3pm, played out in full on CCTV.", False),
+        # (And the review of those: "play out" after the street too; not across a full stop, into a
+        # quotation, after "stated" or "denied", nor bystanders or an incident playing out.)
+        ("Seen on King Street at 11pm, play out most nights with no adult around.", True),
+        ("He was robbed on Market Street at 3pm. Two children playing out nearby called 999.", False),
+        ("Stopped on Market Street at 1am, 'just playing out innit'.", False),
+        ("Seen begging on Market Street, stated playing out.", False),
+        ("He was stabbed on Market Street near a group of lads playing out.", False),
+        ("He was assaulted on Oxford Road at 10pm, the incident playing out on a bus camera.", False),
+        ("He was stabbed on Market Street after playing out with friends.", False),
     ],
 )
 def test_a_public_street_is_left_unwarned_only_where_something_happened_there_and_no_one_lives(

@@ -2202,11 +2202,15 @@ _PLAYING_OUT_BEFORE = re.compile(
 # an incident "played out" there: regression reviews).
 _NOT_BETWEEN_THE_STREET_AND_PLAYING_OUT = (
     _NOT_BETWEEN_PLAYING_OUT_AND_THE_STREET
-    + r"|said|says|told|claims|claimed|from|by|and|(?:after|before|from|instead\s{1,3}of)\s{1,3}playing"
+    + r"|said|says|told|claims|claimed|claiming|stated|states|reports|reported|denied|denies|insists|insisted|admits"
+    + r"|admitted|explained|explains|maintains|near|nearby|group|lads|incident|camera|cctv|footage|from|by|and"
+    + r"|(?:after|before|from|instead\s{1,3}of)\s{1,3}play\w{0,3}"
 )
+# (Words, and times such as 10.30 or 10:30: not across a full stop, nor into a quotation.)
 _PLAYING_OUT_AFTER = re.compile(
-    r"(?i:^(?:[\s,]{1,3}(?!(?:" + _NOT_BETWEEN_THE_STREET_AND_PLAYING_OUT + r")\b)[\w'\u2019:.]{1,20}){0,8}"
-    r"[\s,]{1,3}playing\s{1,3}out\b(?!\s{1,3}of\b))"
+    r"(?i:^(?:[\s,]{1,3}(?!(?:" + _NOT_BETWEEN_THE_STREET_AND_PLAYING_OUT + r")\b)"
+    r"(?:\d{1,2}[:.]\d{2}(?:am|pm)?|\w[\w'\u2019]{0,19})){0,8}"
+    r"[\s,]{1,3}play(?:ing)?\s{1,3}out\b(?!\s{1,3}of\b))"
 )
 _A_STATION_AFTER = re.compile(r"(?i:\s{1,3}(?:station|interchange|stop|tram\s{1,3}stop)\b)")
 # The last word of a public place's name that makes it a street, where children play out.
@@ -5148,7 +5152,8 @@ _KINDS_OF_BILL = (
     | {"broadband", "rent", "tv", "final", "unpaid", "monthly", "car", "vehicle", "number"}
     # A company's: "The EE Bill said she owes £40", "Her Sky Bill" (regression review).
     | {"ee", "sky", "bt", "virgin", "o2", "vodafone", "talktalk", "plusnet", "utility", "credit", "card"}
-    | {"catalogue", "loan", "wifi", "landline", "internet", "food", "shopping"}
+    | {"catalogue", "loan", "wifi", "landline", "internet", "food", "shopping", "ovo", "three", "latest", "overdue"}
+    | {"outstanding", "heating", "annual", "quarterly", "client's", "clients", "octopus", "eon", "edf"}
 )
 _BEFORE_A_THING = _KINDS_OF_BILL | frozenset(
     {"the", "a", "an", "his", "her", "their", "my", "our", "your", "this", "that", "its", "big", "huge", "first"}
@@ -5208,7 +5213,8 @@ SPEAKS_OF_HARM = re.compile(rf"(?i:\b(?:{_HARM_WORDS}|photos?|images?)\b)")
 _ABOUT_MONEY = re.compile(r"(?i:£|\$|\d|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|due|overdue|payment)\b)")
 _NURSERY_MONEY = re.compile(
     r"(?i:£|\$|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|due|overdue|payment|fees?|funded|funding|invoice"
-    r"|prices?)\b)"
+    r"|prices?|extra\s{1,3}(?:hours|sessions)|(?:the\s{1,3})?costs?\s{1,3}of|charges\s{1,3}for|charged"
+    r"|sessions\s{1,3}(?:were|are|being|will\s{1,3}be)\s{1,3}(?:being\s{1,3})?(?:cut|reduced))\b)"
 )
 _MONEY_IN_WORDS = re.compile(r"(?i:£|\$|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|due|overdue|payment)\b)")
 # A utility's own words, which no person's sentence has ("the tariff has gone up", "the supply will be
@@ -5229,15 +5235,20 @@ _HARM_DONE_BY_A_PERSON = re.compile(
     r"|molested|sexually)(?![\w'\u2019])"
     # "threatened to kill her", not what a bill threatens ("threatened to withdraw his place").
     r"|(?:threatened|threatens|threatening)\s{1,3}to\s{1,3}(?!(?:withdraw|cancel|cut|disconnect|stop|end|charge"
-    r"|increase|close|suspend|pass|send|refer|take\s{1,3}(?:her|them|mum|dad|us|him)\s{1,3}to\s{1,3}court)\b)[a-z]{2,20}"
+    r"|increase|close|suspend|pass|send|refer|add|apply|report|restrict|instruct|involve|double|treble|rise|go|push"
+    r"|take\s{1,3}(?:legal|action|further|enforcement|(?:her|them|mum|dad|us|him)\s{1,3}to\s{1,3}(?:court|the))"
+    r")\b)[a-z]{2,20}"
     r"|shouted\s{1,3}abuse"
     r"|(?:beat|beats|beaten|hurt|hurts|threatened|threatens|touched|touches|shouted\s{1,3}at|shouts\s{1,3}at|grabbed"
     r"|grabs|pushed|pushes|shoved|attacked|attacks|hit|hits|threw|throws|bit|bites)\s{1,3}"
     r"(?:him|them|me|us|mum|mummy|mam|dad|daddy|nan|the\s{1,3}(?:baby|kids|children|girls|boys|dog|child)"
     r"|(?:my|his|her|their)\s{1,3}(?:daughter|son|sister|brother|stepson|stepdaughter|step-son|step-daughter|kids"
     r"|children|baby|mum|dad|partner|girlfriend|boyfriend|wife|husband|nan|friend)"
-    r"|(?-i:[A-Z][a-z]{1,20})(?![\w'\u2019])"  # a name: "Bill grabbed Ella by the throat"
-    r"|her(?!\s{1,3}(?:budget|finances|account|bank|income|money|savings|credit|benefits|pocket|purse))\b)))"
+    # a name ("Bill grabbed Ella by the throat"), not two words ("hurt Universal Credit claimants")
+    r"|(?-i:[A-Z][a-z]{1,20})(?![\w'\u2019])(?!\s{1,3}(?-i:[A-Z]))"
+    r"|her(?!\s{1,3}(?:budget|finances|account|bank|income|money|savings|credit|benefits|pocket|purse))\b)"
+    # (not into debt: "Her last Bill pushed Mum further into debt")
+    r"(?!\s{1,3}(?:further\s{1,3})?into\s{1,3}(?:debt|arrears|(?:her|their|the)\s{1,3}(?:overdraft|red)|poverty|hardship))))"
 )
 _HIT_A_SUM = re.compile(r"\s{1,3}(?:hit|hits)\s{1,3}(?:£|\$|\d)")
 
