@@ -4684,6 +4684,14 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ("Her last Bill hurt Universal Credit claimants like her.", []),
         ("The nursery Bill said the cost of the extra hours has gone up.", []),
         ("The nursery Bill said her sessions were being cut.", []),
+        # (And the whole session's review: what a bill may do too, to "her", is a bill's where money is
+        # spoken of just after, unless a man or a body is.)
+        ("The new Bill hurt her, she cried in the appointment, its £400 more than last quarter.", []),
+        ("Her Bill forced her to pay it all at once.", []),
+        ("Her Bill dragged on for months with no resolution from the supplier.", []),
+        ("Her Bill attacked her confidence.", []),
+        ("Her Bill grabbed her by the hair over the £50.", ["Bill"]),
+        ("The new Bill hurt her last week, mum won't pay the fine he got.", ["Bill"]),
         ("At nursery Reg said she could not go home.", ["Reg"]),
         # Money far off in a run-on sentence does not make Bill a bill.
         (
@@ -4742,6 +4750,7 @@ def test_a_public_street_is_still_not_a_familys_where_the_text_says_someone_was_
         ("Holly Ward said dad hits her. The school nurse saw bruises.", ["Holly Ward"]),
         ("Mum was admitted to Rowan Ward.", []),
         ("After a week in A&E she has been moved into Rowan Ward.", []),
+        ("She moved into Daisy Ward's house with the kids.", ["Daisy Ward"]),
         ("Rowan Ward was closed to visitors.", []),
         ("Poppy Class said dad hit her.", ["Poppy Class"]),
         ("Mum said Bill hit her because she couldn't pay the rent.", ["Bill"]),
@@ -4989,6 +4998,10 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("He was stabbed on Market Street near a group of lads playing out.", False),
         ("He was assaulted on Oxford Road at 10pm, the incident playing out on a bus camera.", False),
         ("He was stabbed on Market Street after playing out with friends.", False),
+        # (And the whole session's review: an incident "playing out" after the street, however named.)
+        ("He was stabbed on Market Street in a fight playing out over drugs money.", False),
+        ("YP was robbed on Oxford Road, the whole thing playing out in seconds.", False),
+        ("Officers stopped him on Market Street as the situation began to play out.", False),
     ],
 )
 def test_a_public_street_is_left_unwarned_only_where_something_happened_there_and_no_one_lives(

@@ -2204,6 +2204,8 @@ _NOT_BETWEEN_THE_STREET_AND_PLAYING_OUT = (
     _NOT_BETWEEN_PLAYING_OUT_AND_THE_STREET
     + r"|said|says|told|claims|claimed|claiming|stated|states|reports|reported|denied|denies|insists|insisted|admits"
     + r"|admitted|explained|explains|maintains|near|nearby|group|lads|incident|camera|cctv|footage|from|by|and"
+    + r"|fight|situation|disorder|thing|things|pattern|story|scene|row|argument|drama|event|events|whole|familiar"
+    + r"|began|begin|begins|started|starting|as|crowd|match|game"
     + r"|(?:after|before|from|instead\s{1,3}of)\s{1,3}play\w{0,3}"
 )
 # (Words, and times such as 10.30 or 10:30: not across a full stop, nor into a quotation.)
@@ -4962,6 +4964,9 @@ def _a_class_named_so(text: str, given: str, end: int) -> bool:
     # mum is ready for discharge"), else a surname ("Holly Ward also said dad hits her", "Lily Ward said
     # dad hits her. The school nurse saw bruises.": regression reviews).
     before = text[max(0, end - len(given) - 40) : end - len(given)]
+    # (Not someone's home: "She moved into Daisy Ward's house with the kids": regression review.)
+    if _POSSESSIVE.match(text, named.end()) and _A_HOME_AFTER.match(text, named.end() + 2):
+        return False
     if _A_WARD_BEFORE.search(before):
         return True
     # (Within 150 characters of it in its sentence: in a run-on sentence, "Holly Ward said dad hits
@@ -5025,6 +5030,10 @@ _NOT_BEFORE_A_GIVEN_NAME = frozenset(
 )
 # After a name: its possessive ("Grace's mum"), which the ordinary word rarely takes.
 _POSSESSIVE = re.compile(r"['\u2019]s(?!\w)")
+_A_HOME_AFTER = re.compile(
+    r"(?i:\s{1,3}(?:(?:old|new|spare|own|front|back|mum's|nan's)\s{1,3})?(?:house|flat|home|room|bedroom|place|sofa"
+    r"|caravan|garden|bungalow|maisonette|address|door)\b)"
+)
 # After a name's "'s": what is named after someone, not theirs ("Clare's Law", "Sarah's Law",
 # "Helen's Law", "Jessie's Fund"), as after a name (``_NOT_AFTER_A_GIVEN_NAME``: "Elizabeth's House").
 _NOT_AFTER_A_POSSESSIVE_NAME = _NOT_AFTER_A_GIVEN_NAME | {"law"}
@@ -5230,25 +5239,37 @@ _ABOUT_A_BILL = re.compile(
 # disconnection", "Her last Bill hurt her budget"), only to a person ("Her Bill hurt the baby").
 _HARM_DONE_BY_A_PERSON = re.compile(
     r"(?i:\s{1,3}(?:(?:has|had|have|just|then|also|again|repeatedly|allegedly|sexually|physically)\s{1,3}){0,2}"
-    r"(?:(?:raped|rapes|assaulted|assaults|strangled|strangles|choked|chokes|battered|abused|abuses|slapped|slaps"
-    r"|smacked|smacks|headbutted|stabbed|groomed|punched|punches|kicked|kicks|pinned|dragged|shook|forced|throttled"
+    r"(?:(?:raped|rapes|assaulted|assaults|strangled|strangles|choked|chokes|abused|abuses|slapped|slaps"
+    r"|smacked|smacks|headbutted|stabbed|groomed|punched|punches|kicked|kicks|pinned|shook|throttled"
     r"|molested|sexually)(?![\w'\u2019])"
     # "threatened to kill her", not what a bill threatens ("threatened to withdraw his place").
     r"|(?:threatened|threatens|threatening)\s{1,3}to\s{1,3}(?!(?:withdraw|cancel|cut|disconnect|stop|end|charge"
     r"|increase|close|suspend|pass|send|refer|add|apply|report|restrict|instruct|involve|double|treble|rise|go|push"
     r"|take\s{1,3}(?:legal|action|further|enforcement|(?:her|them|mum|dad|us|him)\s{1,3}to\s{1,3}(?:court|the))"
     r")\b)[a-z]{2,20}"
-    r"|shouted\s{1,3}abuse"
-    r"|(?:beat|beats|beaten|hurt|hurts|threatened|threatens|touched|touches|shouted\s{1,3}at|shouts\s{1,3}at|grabbed"
-    r"|grabs|pushed|pushes|shoved|attacked|attacks|hit|hits|threw|throws|bit|bites)\s{1,3}"
+    r"|shouted\s{1,3}abuse))"
+)
+# What a bill may do too ("The new Bill hurt her, its £400 more", "Her Bill dragged on for months",
+# "Her Bill forced her to pay it all at once"), only to a person, and where no money is spoken of just
+# after ("Her Bill hurt the baby"): regression reviews.
+_HARM_DONE_TO_SOMEONE = re.compile(
+    r"(?i:\s{1,3}(?:(?:has|had|have|just|then|also|again|repeatedly|allegedly|physically)\s{1,3}){0,2}"
+    r"(?:beat|beats|beaten|hurt|hurts|threatened|threatens|touched|touches|shouted\s{1,3}at|shouts\s{1,3}at|grabbed"
+    r"|grabs|pushed|pushes|shoved|attacked|attacks|hit|hits|threw|throws|bit|bites|dragged|drags|battered|forced"
+    r"|forces)\s{1,3}"
     r"(?:him|them|me|us|mum|mummy|mam|dad|daddy|nan|the\s{1,3}(?:baby|kids|children|girls|boys|dog|child)"
     r"|(?:my|his|her|their)\s{1,3}(?:daughter|son|sister|brother|stepson|stepdaughter|step-son|step-daughter|kids"
     r"|children|baby|mum|dad|partner|girlfriend|boyfriend|wife|husband|nan|friend)"
     # a name ("Bill grabbed Ella by the throat"), not two words ("hurt Universal Credit claimants")
     r"|(?-i:[A-Z][a-z]{1,20})(?![\w'\u2019])(?!\s{1,3}(?-i:[A-Z]))"
-    r"|her(?!\s{1,3}(?:budget|finances|account|bank|income|money|savings|credit|benefits|pocket|purse))\b)"
+    r"|her(?!\s{1,3}(?:budget|finances|account|bank|income|money|savings|credit|benefits|pocket|purse|confidence"
+    r"|mood|sleep|down\s{1,3}financially))\b)"
     # (not into debt: "Her last Bill pushed Mum further into debt")
-    r"(?!\s{1,3}(?:further\s{1,3})?into\s{1,3}(?:debt|arrears|(?:her|their|the)\s{1,3}(?:overdraft|red)|poverty|hardship))))"
+    r"(?!\s{1,3}(?:further\s{1,3})?into\s{1,3}(?:debt|arrears|(?:her|their|the)\s{1,3}(?:overdraft|red)|poverty|hardship)))"
+)
+_A_MAN_OR_A_BODY = re.compile(
+    r"(?i:\b(?:he|him|his|he's|he'd|he'll|himself)\b|\bby\s{1,3}(?:the|her|his|their)\s{1,3}(?:hair|throat|neck|arms?"
+    r"|wrists?|collar|ears?|legs?)\b)"
 )
 _HIT_A_SUM = re.compile(r"\s{1,3}(?:hit|hits)\s{1,3}(?:£|\$|\d)")
 
@@ -5303,7 +5324,18 @@ def _word_names_spoken_to(text: str) -> Iterator[Finding]:
             name == "Bill"
             and word_before not in _KINDS_OF_BILL
             and "nursery" not in things
-            and _HARM_DONE_BY_A_PERSON.match(text, match.end())
+            and (
+                _HARM_DONE_BY_A_PERSON.match(text, match.end())
+                or (
+                    _HARM_DONE_TO_SOMEONE.match(text, match.end())
+                    and (
+                        not sentences.found(_MONEY_IN_WORDS, start, match.end(), match.end() + 80)
+                        # (a man, or a body: "Her Bill grabbed her by the hair over the £50", "The new
+                        # Bill hurt her last week, mum won't pay the fine he got")
+                        or sentences.found(_A_MAN_OR_A_BODY, start, match.end())
+                    )
+                )
+            )
         ):
             yield Finding("person_name", name, REASONS["person_name"], start, match.end())
             continue
