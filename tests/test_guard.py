@@ -4692,6 +4692,13 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ("Her Bill attacked her confidence.", []),
         ("Her Bill grabbed her by the hair over the £50.", ["Bill"]),
         ("The new Bill hurt her last week, mum won't pay the fine he got.", ["Bill"]),
+        # (And the review of that: with no word before the name that a bill may have, harm is a person's
+        # whatever the sentence says of money; after one, harm to anyone but "her" too.)
+        ("Bill forced his way into the flat and smashed the TV.", ["Bill"]),
+        ("Police attended after Bill battered her, she owes rent arrears of £900.", ["Bill"]),
+        ("Her Bill hurt the baby when mum said she couldn't pay the rent.", ["Bill"]),
+        ("Her Bill pushed her and she fell, she was due to see the GP.", ["Bill"]),
+        ("Mum's Bill threatened to disconnect the water.", []),
         ("At nursery Reg said she could not go home.", ["Reg"]),
         # Money far off in a run-on sentence does not make Bill a bill.
         (
@@ -4751,6 +4758,8 @@ def test_a_public_street_is_still_not_a_familys_where_the_text_says_someone_was_
         ("Mum was admitted to Rowan Ward.", []),
         ("After a week in A&E she has been moved into Rowan Ward.", []),
         ("She moved into Daisy Ward's house with the kids.", ["Daisy Ward"]),
+        ("Grandad was moved into Hazel Ward's spare room at the hospital.", []),
+        ("Mum was transferred to Rowan Ward's new room after the fall.", []),
         ("Rowan Ward was closed to visitors.", []),
         ("Poppy Class said dad hit her.", ["Poppy Class"]),
         ("Mum said Bill hit her because she couldn't pay the rent.", ["Bill"]),
@@ -5002,6 +5011,8 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("He was stabbed on Market Street in a fight playing out over drugs money.", False),
         ("YP was robbed on Oxford Road, the whole thing playing out in seconds.", False),
         ("Officers stopped him on Market Street as the situation began to play out.", False),
+        ("The children were seen on King Street as usual, playing out at 10pm with no adult.", True),
+        ("Found on King Street, the whole family playing out in the road after midnight.", True),
     ],
 )
 def test_a_public_street_is_left_unwarned_only_where_something_happened_there_and_no_one_lives(

@@ -2204,8 +2204,8 @@ _NOT_BETWEEN_THE_STREET_AND_PLAYING_OUT = (
     _NOT_BETWEEN_PLAYING_OUT_AND_THE_STREET
     + r"|said|says|told|claims|claimed|claiming|stated|states|reports|reported|denied|denies|insists|insisted|admits"
     + r"|admitted|explained|explains|maintains|near|nearby|group|lads|incident|camera|cctv|footage|from|by|and"
-    + r"|fight|situation|disorder|thing|things|pattern|story|scene|row|argument|drama|event|events|whole|familiar"
-    + r"|began|begin|begins|started|starting|as|crowd|match|game"
+    + r"|fight|situation|disorder|thing|things|pattern|scene|row|argument|drama|event|events|crowd|familiar\s{1,3}story"
+    + r"|(?:began|begin|begins|started|starting)\s{1,3}to|as\s{1,3}(?:the|a)\s{1,3}(?:fight|situation|row|incident)"
     + r"|(?:after|before|from|instead\s{1,3}of)\s{1,3}play\w{0,3}"
 )
 # (Words, and times such as 10.30 or 10:30: not across a full stop, nor into a quotation.)
@@ -4964,8 +4964,15 @@ def _a_class_named_so(text: str, given: str, end: int) -> bool:
     # mum is ready for discharge"), else a surname ("Holly Ward also said dad hits her", "Lily Ward said
     # dad hits her. The school nurse saw bruises.": regression reviews).
     before = text[max(0, end - len(given) - 40) : end - len(given)]
-    # (Not someone's home: "She moved into Daisy Ward's house with the kids": regression review.)
-    if _POSSESSIVE.match(text, named.end()) and _A_HOME_AFTER.match(text, named.end() + 2):
+    # (Not someone's home, where nothing speaks of a hospital: "She moved into Daisy Ward's house with the
+    # kids", not "Grandad was moved into Hazel Ward's spare room at the hospital": regression reviews.)
+    if (
+        _POSSESSIVE.match(text, named.end())
+        and _A_HOME_AFTER.match(text, named.end() + 2)
+        and not _TAKEN_TO_A_WARD_BEFORE.search(before)
+        and not sentences_of(text).found(_A_HOSPITAL_IN_THE_SENTENCE, end, end - 150, end + 150)
+        and not sentences_of(text).found(_ABOUT_A_HOSPITALS_WARD, end, end - 150, end + 150)
+    ):
         return False
     if _A_WARD_BEFORE.search(before):
         return True
@@ -5030,6 +5037,9 @@ _NOT_BEFORE_A_GIVEN_NAME = frozenset(
 )
 # After a name: its possessive ("Grace's mum"), which the ordinary word rarely takes.
 _POSSESSIVE = re.compile(r"['\u2019]s(?!\w)")
+_TAKEN_TO_A_WARD_BEFORE = re.compile(
+    r"(?i:\b(?:admitted|transferred|taken|sent|discharged|sectioned)\s{1,3}(?:to|from|on|onto|into)\s{1,3}$)"
+)
 _A_HOME_AFTER = re.compile(
     r"(?i:\s{1,3}(?:(?:old|new|spare|own|front|back|mum's|nan's)\s{1,3})?(?:house|flat|home|room|bedroom|place|sofa"
     r"|caravan|garden|bungalow|maisonette|address|door)\b)"
@@ -5261,17 +5271,46 @@ _HARM_DONE_TO_SOMEONE = re.compile(
     r"|(?:my|his|her|their)\s{1,3}(?:daughter|son|sister|brother|stepson|stepdaughter|step-son|step-daughter|kids"
     r"|children|baby|mum|dad|partner|girlfriend|boyfriend|wife|husband|nan|friend)"
     # a name ("Bill grabbed Ella by the throat"), not two words ("hurt Universal Credit claimants")
-    r"|(?-i:[A-Z][a-z]{1,20})(?![\w'\u2019])(?!\s{1,3}(?-i:[A-Z]))"
-    r"|her(?!\s{1,3}(?:budget|finances|account|bank|income|money|savings|credit|benefits|pocket|purse|confidence"
-    r"|mood|sleep|down\s{1,3}financially))\b)"
+    r"|(?-i:[A-Z][a-z]{1,20})(?:['\u2019]s)?(?![\w'\u2019])(?!\s{1,3}(?-i:[A-Z]))"
+    r"|(?P<her>her)(?!\s{1,3}(?:budget|finances|account|bank|income|money|savings|credit|benefits|pocket|purse"
+    r"|confidence|mood|sleep|down\s{1,3}financially))\b)"
     # (not into debt: "Her last Bill pushed Mum further into debt")
     r"(?!\s{1,3}(?:further\s{1,3})?into\s{1,3}(?:debt|arrears|(?:her|their|the)\s{1,3}(?:overdraft|red)|poverty|hardship)))"
 )
+# The same verbs, with no word before "Bill" that a bill may have: a person's, whatever follows ("Bill
+# forced his way in"; not hurt or threatened, which need a person: "threatened to withdraw his place").
+_HARM_DONE_BY_SOMEONE = re.compile(
+    r"(?i:\s{1,3}(?:(?:has|had|have|just|then|also|again|repeatedly|allegedly|physically)\s{1,3}){0,2}"
+    r"(?:beat|beats|beaten|touched|touches|shouted|shouts|grabbed|grabs|pushed|pushes|shoved|attacked|attacks|hit"
+    r"|hits|threw|throws|bit|bites|dragged|drags|battered|forced|forces)(?![\w'\u2019]))"
+)
+# Money, for "her Bill … her" (not "due": "she was due to see the GP").
+_MONEY_SPOKEN_OF = re.compile(r"(?i:£|\$|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|payment)\b)")
 _A_MAN_OR_A_BODY = re.compile(
     r"(?i:\b(?:he|him|his|he's|he'd|he'll|himself)\b|\bby\s{1,3}(?:the|her|his|their)\s{1,3}(?:hair|throat|neck|arms?"
     r"|wrists?|collar|ears?|legs?)\b)"
 )
 _HIT_A_SUM = re.compile(r"\s{1,3}(?:hit|hits)\s{1,3}(?:£|\$|\d)")
+
+
+def _harm_done_to_someone(text: str, match: re.Match[str], word_before: str) -> bool:
+    """Whether what Bill does just after the name, which a bill may do too, is done by a person: with no
+    word before the name that a bill may have ("her", "the new"), any of it ("Bill forced his way into
+    the flat", "Mum said Bill battered the door in"); after one, only to a person, and to "her" only
+    where no money is spoken of just after, unless a man or a body is ("The new Bill hurt her, its £400
+    more" is a bill; "Her Bill hurt the baby when mum said she couldn't pay the rent", "Her Bill grabbed
+    her by the hair over the £50" are people: regression reviews)."""
+    done = _HARM_DONE_TO_SOMEONE.match(text, match.end())
+    if not (word_before in _BEFORE_A_BILL_OR_A_PERSON or word_before == "nursery" or _POSSESSIVE.search(word_before)):
+        return done is not None or _HARM_DONE_BY_SOMEONE.match(text, match.end()) is not None
+    if done is None:
+        return False
+    if done["her"] is None:
+        return True
+    sentences = sentences_of(text)
+    return not sentences.found(_MONEY_SPOKEN_OF, match.start(), match.end(), match.end() + 80) or sentences.found(
+        _A_MAN_OR_A_BODY, match.start(), match.end()
+    )
 
 
 def _word_names_spoken_to(text: str) -> Iterator[Finding]:
@@ -5324,18 +5363,7 @@ def _word_names_spoken_to(text: str) -> Iterator[Finding]:
             name == "Bill"
             and word_before not in _KINDS_OF_BILL
             and "nursery" not in things
-            and (
-                _HARM_DONE_BY_A_PERSON.match(text, match.end())
-                or (
-                    _HARM_DONE_TO_SOMEONE.match(text, match.end())
-                    and (
-                        not sentences.found(_MONEY_IN_WORDS, start, match.end(), match.end() + 80)
-                        # (a man, or a body: "Her Bill grabbed her by the hair over the £50", "The new
-                        # Bill hurt her last week, mum won't pay the fine he got")
-                        or sentences.found(_A_MAN_OR_A_BODY, start, match.end())
-                    )
-                )
-            )
+            and (_HARM_DONE_BY_A_PERSON.match(text, match.end()) or _harm_done_to_someone(text, match, word_before))
         ):
             yield Finding("person_name", name, REASONS["person_name"], start, match.end())
             continue
