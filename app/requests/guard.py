@@ -5229,13 +5229,17 @@ _HARM_DONE = re.compile(rf"(?i:\b(?:{_HARM_WORDS.replace('|frightened|scared|afr
 # is frightened of Dave", "Dave sent her photos": regression reviews). A false alarm here costs a
 # confirmation; a miss, a child's abuser unwarned. (Not for Sky: "the engineer sent photos of the dish".)
 SPEAKS_OF_HARM = re.compile(rf"(?i:\b(?:{_HARM_WORDS}|photos?|images?)\b)")
-_ABOUT_MONEY = re.compile(r"(?i:£|\$|\d|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|due|overdue|payment)\b)")
+# Money in words: what is owed or paid, a sum ("£"), and, but for "her Bill … her" (``_MONEY_SPOKEN_OF``:
+# "she was due to see the GP"), what is due.
+_OWED_OR_PAID = r"£|\$|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|payment)\b"
+_DUE = r"\b(?:due|overdue)\b"
+_ABOUT_MONEY = re.compile(rf"(?i:{_OWED_OR_PAID}|{_DUE}|\d)")
 _NURSERY_MONEY = re.compile(
-    r"(?i:£|\$|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|due|overdue|payment|fees?|funded|funding|invoice"
-    r"|prices?|extra\s{1,3}(?:hours|sessions)|(?:the\s{1,3})?costs?\s{1,3}of|charges\s{1,3}for|charged"
+    rf"(?i:{_OWED_OR_PAID}|{_DUE}|\b(?:fees?|funded|funding|invoice|prices?|extra\s{{1,3}}(?:hours|sessions)"
+    r"|(?:the\s{1,3})?costs?\s{1,3}of|charges\s{1,3}for|charged"
     r"|sessions\s{1,3}(?:were|are|being|will\s{1,3}be)\s{1,3}(?:being\s{1,3})?(?:cut|reduced))\b)"
 )
-_MONEY_IN_WORDS = re.compile(r"(?i:£|\$|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|due|overdue|payment)\b)")
+_MONEY_IN_WORDS = re.compile(rf"(?i:{_OWED_OR_PAID}|{_DUE})")
 # A utility's own words, which no person's sentence has ("the tariff has gone up", "the supply will be
 # disconnected"); not "council", "gas", "account", "letter" ("Her Bill said that if she went to the
 # council he would kill her", "Her Bill said he would turn the gas on and kill them all": review).
@@ -5284,8 +5288,7 @@ _HARM_DONE_BY_SOMEONE = re.compile(
     r"(?:beat|beats|beaten|touched|touches|shouted|shouts|grabbed|grabs|pushed|pushes|shoved|attacked|attacks|hit"
     r"|hits|threw|throws|bit|bites|dragged|drags|battered|forced|forces)(?![\w'\u2019]))"
 )
-# Money, for "her Bill … her" (not "due": "she was due to see the GP").
-_MONEY_SPOKEN_OF = re.compile(r"(?i:£|\$|\b(?:owed?|owes|owing|arrears|debt|pay|paid|paying|payment)\b)")
+_MONEY_SPOKEN_OF = re.compile(rf"(?i:{_OWED_OR_PAID})")
 _A_MAN_OR_A_BODY = re.compile(
     r"(?i:\b(?:he|him|his|he's|he'd|he'll|himself)\b|\bby\s{1,3}(?:the|her|his|their)\s{1,3}(?:hair|throat|neck|arms?"
     r"|wrists?|collar|ears?|legs?)\b)"
