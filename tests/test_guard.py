@@ -4699,6 +4699,13 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ("Her Bill hurt the baby when mum said she couldn't pay the rent.", ["Bill"]),
         ("Her Bill pushed her and she fell, she was due to see the GP.", ["Bill"]),
         ("Mum's Bill threatened to disconnect the water.", []),
+        # (And the review of that: only after nothing, or a word no bill has before it, is any harm a
+        # person's; a bill's maker or kind before it leaves it a bill's.)
+        ("Her United Utilities Bill forced her to set up a payment plan of £30 a month.", []),
+        ("Her Klarna Bill pushed her into arrears.", []),
+        ("Client reports that Bill forced entry to the property on 3rd May.", ["Bill"]),
+        ("Her landlord Bill forced his way into the flat, she owes £400 in rent arrears.", ["Bill"]),
+        ("At the youth club Bill attacked another lad over a £20 debt.", ["Bill"]),
         ("At nursery Reg said she could not go home.", ["Reg"]),
         # Money far off in a run-on sentence does not make Bill a bill.
         (
@@ -4760,6 +4767,8 @@ def test_a_public_street_is_still_not_a_familys_where_the_text_says_someone_was_
         ("She moved into Daisy Ward's house with the kids.", ["Daisy Ward"]),
         ("Grandad was moved into Hazel Ward's spare room at the hospital.", []),
         ("Mum was transferred to Rowan Ward's new room after the fall.", []),
+        ("The children were taken to Lily Ward's house by police at 2am.", ["Lily Ward"]),
+        ("Dad is an inpatient, so the kids are staying at Poppy Ward's flat.", ["Poppy Ward"]),
         ("Rowan Ward was closed to visitors.", []),
         ("Poppy Class said dad hit her.", ["Poppy Class"]),
         ("Mum said Bill hit her because she couldn't pay the rent.", ["Bill"]),
@@ -5013,6 +5022,8 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("Officers stopped him on Market Street as the situation began to play out.", False),
         ("The children were seen on King Street as usual, playing out at 10pm with no adult.", True),
         ("Found on King Street, the whole family playing out in the road after midnight.", True),
+        ("He was stabbed on Market Street as gang tensions kept playing out.", False),
+        ("He was assaulted on Oxford Road, the derby match playing out on the screens in the pub.", False),
     ],
 )
 def test_a_public_street_is_left_unwarned_only_where_something_happened_there_and_no_one_lives(

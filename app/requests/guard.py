@@ -2206,6 +2206,7 @@ _NOT_BETWEEN_THE_STREET_AND_PLAYING_OUT = (
     + r"|admitted|explained|explains|maintains|near|nearby|group|lads|incident|camera|cctv|footage|from|by|and"
     + r"|fight|situation|disorder|thing|things|pattern|scene|row|argument|drama|event|events|crowd|familiar\s{1,3}story"
     + r"|(?:began|begin|begins|started|starting)\s{1,3}to|as\s{1,3}(?:the|a)\s{1,3}(?:fight|situation|row|incident)"
+    + r"|derby|story|tensions|feud|rival|online|screens?|snapchat|video|familiar|continued|kept"
     + r"|(?:after|before|from|instead\s{1,3}of)\s{1,3}play\w{0,3}"
 )
 # (Words, and times such as 10.30 or 10:30: not across a full stop, nor into a quotation.)
@@ -4964,16 +4965,19 @@ def _a_class_named_so(text: str, given: str, end: int) -> bool:
     # mum is ready for discharge"), else a surname ("Holly Ward also said dad hits her", "Lily Ward said
     # dad hits her. The school nurse saw bruises.": regression reviews).
     before = text[max(0, end - len(given) - 40) : end - len(given)]
-    # (Not someone's home, where nothing speaks of a hospital: "She moved into Daisy Ward's house with the
-    # kids", not "Grandad was moved into Hazel Ward's spare room at the hospital": regression reviews.)
-    if (
-        _POSSESSIVE.match(text, named.end())
-        and _A_HOME_AFTER.match(text, named.end() + 2)
-        and not _TAKEN_TO_A_WARD_BEFORE.search(before)
-        and not sentences_of(text).found(_A_HOSPITAL_IN_THE_SENTENCE, end, end - 150, end + 150)
-        and not sentences_of(text).found(_ABOUT_A_HOSPITALS_WARD, end, end - 150, end + 150)
-    ):
-        return False
+    # Someone's home: "She moved into Daisy Ward's house with the kids", "the children were taken to Lily
+    # Ward's house" (whatever the sentence says of a hospital); a room or a garden where nothing speaks of
+    # one, not "Grandad was moved into Hazel Ward's spare room at the hospital" (regression reviews).
+    if _POSSESSIVE.match(text, named.end()):
+        if _A_HOME_AFTER.match(text, named.end() + 2):
+            return False
+        if (
+            _A_ROOM_AFTER.match(text, named.end() + 2)
+            and not _TAKEN_TO_A_WARD_BEFORE.search(before)
+            and not sentences_of(text).found(_A_HOSPITAL_IN_THE_SENTENCE, end, end - 150, end + 150)
+            and not sentences_of(text).found(_ABOUT_A_HOSPITALS_WARD, end, end - 150, end + 150)
+        ):
+            return False
     if _A_WARD_BEFORE.search(before):
         return True
     # (Within 150 characters of it in its sentence: in a run-on sentence, "Holly Ward said dad hits
@@ -5041,9 +5045,10 @@ _TAKEN_TO_A_WARD_BEFORE = re.compile(
     r"(?i:\b(?:admitted|transferred|taken|sent|discharged|sectioned)\s{1,3}(?:to|from|on|onto|into)\s{1,3}$)"
 )
 _A_HOME_AFTER = re.compile(
-    r"(?i:\s{1,3}(?:(?:old|new|spare|own|front|back|mum's|nan's)\s{1,3})?(?:house|flat|home|room|bedroom|place|sofa"
-    r"|caravan|garden|bungalow|maisonette|address|door)\b)"
+    r"(?i:\s{1,3}(?:(?:old|new|own|front|back)\s{1,3})?(?:house|flat|home|place|sofa|couch|caravan|bungalow"
+    r"|maisonette|address|door|bedsit)\b)"
 )
+_A_ROOM_AFTER = re.compile(r"(?i:\s{1,3}(?:(?:old|new|spare|own|side)\s{1,3})?(?:room|bedroom|garden)\b)")
 # After a name's "'s": what is named after someone, not theirs ("Clare's Law", "Sarah's Law",
 # "Helen's Law", "Jessie's Fund"), as after a name (``_NOT_AFTER_A_GIVEN_NAME``: "Elizabeth's House").
 _NOT_AFTER_A_POSSESSIVE_NAME = _NOT_AFTER_A_GIVEN_NAME | {"law"}
@@ -5272,6 +5277,7 @@ _HARM_DONE_TO_SOMEONE = re.compile(
     r"|grabs|pushed|pushes|shoved|attacked|attacks|hit|hits|threw|throws|bit|bites|dragged|drags|battered|forced"
     r"|forces)\s{1,3}"
     r"(?:him|them|me|us|mum|mummy|mam|dad|daddy|nan|the\s{1,3}(?:baby|kids|children|girls|boys|dog|child)"
+    r"|(?:another|a|two|three|other)\s{1,3}(?:lad|lads|boy|boys|girl|girls|child|children|kid|kids|pupil|pupils)\b"
     r"|(?:my|his|her|their)\s{1,3}(?:daughter|son|sister|brother|stepson|stepdaughter|step-son|step-daughter|kids"
     r"|children|baby|mum|dad|partner|girlfriend|boyfriend|wife|husband|nan|friend)"
     # a name ("Bill grabbed Ella by the throat"), not two words ("hurt Universal Credit claimants")
@@ -5280,6 +5286,15 @@ _HARM_DONE_TO_SOMEONE = re.compile(
     r"|confidence|mood|sleep|down\s{1,3}financially))\b)"
     # (not into debt: "Her last Bill pushed Mum further into debt")
     r"(?!\s{1,3}(?:further\s{1,3})?into\s{1,3}(?:debt|arrears|(?:her|their|the)\s{1,3}(?:overdraft|red)|poverty|hardship)))"
+)
+# Before "Bill", words no bill has before it: the start, saying, and words that join a clause.
+_BEFORE_A_PERSON_ONLY = frozenset(
+    {"", "said", "says", "told", "tells", "that", "when", "after", "because", "and", "then", "but", "as", "if", "so"}
+    | {"until", "before", "where", "while", "whilst", "reports", "reported", "disclosed", "stated", "states", "claims"}
+    | {"claimed", "alleges", "alleged", "explained", "since", "once", "how", "why", "who", "mum", "dad", "nan", "she"}
+    | {"he", "they", "partner", "boyfriend", "husband", "ex", "stepdad", "uncle", "grandad", "brother", "at", "in"}
+    | {"landlord", "neighbour", "neighbor", "friend", "mate", "cousin", "dealer", "man", "bloke", "fella", "lodger"}
+    | {"club", "carer", "coach"}
 )
 # The same verbs, with no word before "Bill" that a bill may have: a person's, whatever follows ("Bill
 # forced his way in"; not hurt or threatened, which need a person: "threatened to withdraw his place").
@@ -5297,14 +5312,15 @@ _HIT_A_SUM = re.compile(r"\s{1,3}(?:hit|hits)\s{1,3}(?:£|\$|\d)")
 
 
 def _harm_done_to_someone(text: str, match: re.Match[str], word_before: str) -> bool:
-    """Whether what Bill does just after the name, which a bill may do too, is done by a person: with no
-    word before the name that a bill may have ("her", "the new"), any of it ("Bill forced his way into
-    the flat", "Mum said Bill battered the door in"); after one, only to a person, and to "her" only
+    """Whether what Bill does just after the name, which a bill may do too, is done by a person: after
+    nothing, or a word a bill never has before it ("said", "that", "after"), any of it ("Bill forced his
+    way into the flat", "Mum said Bill battered the door in"); after any other ("her", "the new", "Her
+    United Utilities Bill forced her…": regression review), only to a person, and to "her" only
     where no money is spoken of just after, unless a man or a body is ("The new Bill hurt her, its £400
     more" is a bill; "Her Bill hurt the baby when mum said she couldn't pay the rent", "Her Bill grabbed
     her by the hair over the £50" are people: regression reviews)."""
     done = _HARM_DONE_TO_SOMEONE.match(text, match.end())
-    if not (word_before in _BEFORE_A_BILL_OR_A_PERSON or word_before == "nursery" or _POSSESSIVE.search(word_before)):
+    if word_before in _BEFORE_A_PERSON_ONLY:
         return done is not None or _HARM_DONE_BY_SOMEONE.match(text, match.end()) is not None
     if done is None:
         return False
