@@ -4706,6 +4706,12 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ("Client reports that Bill forced entry to the property on 3rd May.", ["Bill"]),
         ("Her landlord Bill forced his way into the flat, she owes £400 in rent arrears.", ["Bill"]),
         ("At the youth club Bill attacked another lad over a £20 debt.", ["Bill"]),
+        # (And the review of that: a time, an adverb or who he is before him is a person's context.)
+        ("Yesterday Bill forced his way into the flat and smashed the TV.", ["Bill"]),
+        ("Allegedly Bill threw a chair at the window.", ["Bill"]),
+        ("The perpetrator Bill forced his way into the property and assaulted mum.", ["Bill"]),
+        ("Her brother-in-law Bill pushed past the worker.", ["Bill"]),
+        ("Named perpetrator: Bill forced entry to the flat.", ["Bill"]),
         ("At nursery Reg said she could not go home.", ["Reg"]),
         # Money far off in a run-on sentence does not make Bill a bill.
         (
@@ -4769,6 +4775,8 @@ def test_a_public_street_is_still_not_a_familys_where_the_text_says_someone_was_
         ("Mum was transferred to Rowan Ward's new room after the fall.", []),
         ("The children were taken to Lily Ward's house by police at 2am.", ["Lily Ward"]),
         ("Dad is an inpatient, so the kids are staying at Poppy Ward's flat.", ["Poppy Ward"]),
+        ("Mum slept on Rowan Ward's sofa bed next to the baby's cot at the hospital.", []),
+        ("Mum has moved onto Daisy Ward's sofa since the hospital discharged her.", ["Daisy Ward"]),
         ("Rowan Ward was closed to visitors.", []),
         ("Poppy Class said dad hit her.", ["Poppy Class"]),
         ("Mum said Bill hit her because she couldn't pay the rent.", ["Bill"]),
@@ -5024,6 +5032,7 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("Found on King Street, the whole family playing out in the road after midnight.", True),
         ("He was stabbed on Market Street as gang tensions kept playing out.", False),
         ("He was assaulted on Oxford Road, the derby match playing out on the screens in the pub.", False),
+        ("The kids were seen on Market Street on video playing out near the traffic at 11pm.", True),
     ],
 )
 def test_a_public_street_is_left_unwarned_only_where_something_happened_there_and_no_one_lives(

@@ -2206,7 +2206,7 @@ _NOT_BETWEEN_THE_STREET_AND_PLAYING_OUT = (
     + r"|admitted|explained|explains|maintains|near|nearby|group|lads|incident|camera|cctv|footage|from|by|and"
     + r"|fight|situation|disorder|thing|things|pattern|scene|row|argument|drama|event|events|crowd|familiar\s{1,3}story"
     + r"|(?:began|begin|begins|started|starting)\s{1,3}to|as\s{1,3}(?:the|a)\s{1,3}(?:fight|situation|row|incident)"
-    + r"|derby|story|tensions|feud|rival|online|screens?|snapchat|video|familiar|continued|kept"
+    + r"|derby|story|tensions|feud|rival|online|screens?|snapchat|familiar|continued|kept"
     + r"|(?:after|before|from|instead\s{1,3}of)\s{1,3}play\w{0,3}"
 )
 # (Words, and times such as 10.30 or 10:30: not across a full stop, nor into a quotation.)
@@ -4971,6 +4971,8 @@ def _a_class_named_so(text: str, given: str, end: int) -> bool:
     if _POSSESSIVE.match(text, named.end()):
         if _A_HOME_AFTER.match(text, named.end() + 2):
             return False
+        if _A_SOFA_AFTER.match(text, named.end() + 2) and _MOVED_ONTO_BEFORE.search(before):
+            return False  # "Mum has moved onto Daisy Ward's sofa since the hospital discharged her"
         if (
             _A_ROOM_AFTER.match(text, named.end() + 2)
             and not _TAKEN_TO_A_WARD_BEFORE.search(before)
@@ -5045,10 +5047,17 @@ _TAKEN_TO_A_WARD_BEFORE = re.compile(
     r"(?i:\b(?:admitted|transferred|taken|sent|discharged|sectioned)\s{1,3}(?:to|from|on|onto|into)\s{1,3}$)"
 )
 _A_HOME_AFTER = re.compile(
-    r"(?i:\s{1,3}(?:(?:old|new|own|front|back)\s{1,3})?(?:house|flat|home|place|sofa|couch|caravan|bungalow"
-    r"|maisonette|address|door|bedsit)\b)"
+    r"(?i:\s{1,3}(?:(?:old|new|own|front|back)\s{1,3})?(?:house|flat|home|caravan|bungalow|maisonette|bedsit)\b)"
 )
-_A_ROOM_AFTER = re.compile(r"(?i:\s{1,3}(?:(?:old|new|spare|own|side)\s{1,3})?(?:room|bedroom|garden)\b)")
+_A_SOFA_AFTER = re.compile(r"(?i:\s{1,3}(?:sofa|couch)\b)")
+_MOVED_ONTO_BEFORE = re.compile(
+    r"(?i:\b(?:moved|moving|move|moves|gone|went|sofa\s{1,3}surfing)\s{1,3}(?:onto|on\s{1,3}to|to)\s{1,3}$)"
+)
+# (A ward has these too: "Mum slept on Rowan Ward's sofa bed at the hospital": regression review.)
+_A_ROOM_AFTER = re.compile(
+    r"(?i:\s{1,3}(?:(?:old|new|spare|own|side|front|back)\s{1,3})?(?:room|bedroom|garden|sofa|couch|place|door"
+    r"|address)\b)"
+)
 # After a name's "'s": what is named after someone, not theirs ("Clare's Law", "Sarah's Law",
 # "Helen's Law", "Jessie's Fund"), as after a name (``_NOT_AFTER_A_GIVEN_NAME``: "Elizabeth's House").
 _NOT_AFTER_A_POSSESSIVE_NAME = _NOT_AFTER_A_GIVEN_NAME | {"law"}
@@ -5294,7 +5303,11 @@ _BEFORE_A_PERSON_ONLY = frozenset(
     | {"claimed", "alleges", "alleged", "explained", "since", "once", "how", "why", "who", "mum", "dad", "nan", "she"}
     | {"he", "they", "partner", "boyfriend", "husband", "ex", "stepdad", "uncle", "grandad", "brother", "at", "in"}
     | {"landlord", "neighbour", "neighbor", "friend", "mate", "cousin", "dealer", "man", "bloke", "fella", "lodger"}
-    | {"club", "carer", "coach"}
+    | {"club", "carer", "coach", "perpetrator", "abuser", "suspect", "offender", "accused", "worker", "granddad"}
+    | {"grandfather", "father", "stepfather", "boyfriend", "officer", "teacher", "manager", "boss", "owner", "lad"}
+    | {"boy", "pupil", "son", "nephew", "stepson", "victim", "yesterday", "today", "tonight", "later", "earlier"}
+    | {"again", "eventually", "then", "now", "morning", "afternoon", "evening", "night", "week", "weekend", "day"}
+    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "named"}
 )
 # The same verbs, with no word before "Bill" that a bill may have: a person's, whatever follows ("Bill
 # forced his way in"; not hurt or threatened, which need a person: "threatened to withdraw his place").
@@ -5311,6 +5324,18 @@ _A_MAN_OR_A_BODY = re.compile(
 _HIT_A_SUM = re.compile(r"\s{1,3}(?:hit|hits)\s{1,3}(?:£|\$|\d)")
 
 
+def _before_a_person_only(word: str) -> bool:
+    """Whether ``word``, just before "Bill", is one no bill has before it: nothing, saying, a word that
+    joins a clause, a time ("Yesterday Bill forced his way in"), an adverb ("Allegedly"), or who he is
+    ("The perpetrator Bill", "Mum's ex-boyfriend Bill", "Granddad Bill": regression review)."""
+    word = word.strip(":;")
+    return (
+        word in _BEFORE_A_PERSON_ONLY
+        or any(part in _BEFORE_A_PERSON_ONLY for part in word.split("-") if part)  # "brother-in-law"
+        or (len(word) > 4 and word.endswith("ly") and word not in _BEFORE_A_THING)
+    )
+
+
 def _harm_done_to_someone(text: str, match: re.Match[str], word_before: str) -> bool:
     """Whether what Bill does just after the name, which a bill may do too, is done by a person: after
     nothing, or a word a bill never has before it ("said", "that", "after"), any of it ("Bill forced his
@@ -5320,7 +5345,7 @@ def _harm_done_to_someone(text: str, match: re.Match[str], word_before: str) -> 
     more" is a bill; "Her Bill hurt the baby when mum said she couldn't pay the rent", "Her Bill grabbed
     her by the hair over the £50" are people: regression reviews)."""
     done = _HARM_DONE_TO_SOMEONE.match(text, match.end())
-    if word_before in _BEFORE_A_PERSON_ONLY:
+    if _before_a_person_only(word_before):
         return done is not None or _HARM_DONE_BY_SOMEONE.match(text, match.end()) is not None
     if done is None:
         return False
