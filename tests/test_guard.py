@@ -4712,6 +4712,13 @@ def test_what_the_third_fixes_of_december_let_through_or_warned_about(text: str,
         ("The perpetrator Bill forced his way into the property and assaulted mum.", ["Bill"]),
         ("Her brother-in-law Bill pushed past the worker.", ["Bill"]),
         ("Named perpetrator: Bill forced entry to the flat.", ["Bill"]),
+        ("This morning Bill grabbed the car keys and drove off drunk.", ["Bill"]),
+        # (And the review of that: not a time or "-ly" word after "her" or "the", which a bill has.)
+        ("Her weekly Bill forced her to pay £40 more than she had.", []),
+        ("Her Monday Bill forced her to pay £30 before Friday.", []),
+        ("Her buy now pay later Bill forced her to pay £80 a month.", []),
+        ("The water supply Bill forced her to pay £60 a month.", []),
+        ("Her end-of-day Bill forced her to pay £20.", []),
         ("At nursery Reg said she could not go home.", ["Reg"]),
         # Money far off in a run-on sentence does not make Bill a bill.
         (
@@ -4776,6 +4783,8 @@ def test_a_public_street_is_still_not_a_familys_where_the_text_says_someone_was_
         ("The children were taken to Lily Ward's house by police at 2am.", ["Lily Ward"]),
         ("Dad is an inpatient, so the kids are staying at Poppy Ward's flat.", ["Poppy Ward"]),
         ("Mum slept on Rowan Ward's sofa bed next to the baby's cot at the hospital.", []),
+        ("Mum has been sleeping on Daisy Ward's sofa since she was discharged from hospital.", ["Daisy Ward"]),
+        ("Dad kicked in Lily Ward's door the day she was discharged from hospital.", ["Lily Ward"]),
         ("Mum has moved onto Daisy Ward's sofa since the hospital discharged her.", ["Daisy Ward"]),
         ("Rowan Ward was closed to visitors.", []),
         ("Poppy Class said dad hit her.", ["Poppy Class"]),
@@ -5033,6 +5042,7 @@ def test_a_public_street_is_a_familys_unless_the_words_before_it_say_something_h
         ("He was stabbed on Market Street as gang tensions kept playing out.", False),
         ("He was assaulted on Oxford Road, the derby match playing out on the screens in the pub.", False),
         ("The kids were seen on Market Street on video playing out near the traffic at 11pm.", True),
+        ("He was seen on Market Street on video playing out his anger at the police.", False),
     ],
 )
 def test_a_public_street_is_left_unwarned_only_where_something_happened_there_and_no_one_lives(

@@ -2213,7 +2213,7 @@ _NOT_BETWEEN_THE_STREET_AND_PLAYING_OUT = (
 _PLAYING_OUT_AFTER = re.compile(
     r"(?i:^(?:[\s,]{1,3}(?!(?:" + _NOT_BETWEEN_THE_STREET_AND_PLAYING_OUT + r")\b)"
     r"(?:\d{1,2}[:.]\d{2}(?:am|pm)?|\w[\w'\u2019]{0,19})){0,8}"
-    r"[\s,]{1,3}play(?:ing)?\s{1,3}out\b(?!\s{1,3}of\b))"
+    r"[\s,]{1,3}play(?:ing)?\s{1,3}out\b(?!\s{1,3}(?:of|his|her|their|its)\b))"
 )
 _A_STATION_AFTER = re.compile(r"(?i:\s{1,3}(?:station|interchange|stop|tram\s{1,3}stop)\b)")
 # The last word of a public place's name that makes it a street, where children play out.
@@ -4971,8 +4971,6 @@ def _a_class_named_so(text: str, given: str, end: int) -> bool:
     if _POSSESSIVE.match(text, named.end()):
         if _A_HOME_AFTER.match(text, named.end() + 2):
             return False
-        if _A_SOFA_AFTER.match(text, named.end() + 2) and _MOVED_ONTO_BEFORE.search(before):
-            return False  # "Mum has moved onto Daisy Ward's sofa since the hospital discharged her"
         if (
             _A_ROOM_AFTER.match(text, named.end() + 2)
             and not _TAKEN_TO_A_WARD_BEFORE.search(before)
@@ -5047,16 +5045,14 @@ _TAKEN_TO_A_WARD_BEFORE = re.compile(
     r"(?i:\b(?:admitted|transferred|taken|sent|discharged|sectioned)\s{1,3}(?:to|from|on|onto|into)\s{1,3}$)"
 )
 _A_HOME_AFTER = re.compile(
-    r"(?i:\s{1,3}(?:(?:old|new|own|front|back)\s{1,3})?(?:house|flat|home|caravan|bungalow|maisonette|bedsit)\b)"
+    r"(?i:\s{1,3}(?:(?:old|new|own|front|back)\s{1,3})?(?:house|flat|home|caravan|bungalow|maisonette|bedsit|place"
+    r"|address|sofa(?!\s{1,3}bed)|couch|door(?!\s{1,3}bell))\b)"
 )
-_A_SOFA_AFTER = re.compile(r"(?i:\s{1,3}(?:sofa|couch)\b)")
-_MOVED_ONTO_BEFORE = re.compile(
-    r"(?i:\b(?:moved|moving|move|moves|gone|went|sofa\s{1,3}surfing)\s{1,3}(?:onto|on\s{1,3}to|to)\s{1,3}$)"
-)
-# (A ward has these too: "Mum slept on Rowan Ward's sofa bed at the hospital": regression review.)
+# (A ward has these too, and a sofa bed and a door bell: "Mum slept on Rowan Ward's sofa bed at the hospital":
+# regression review.)
 _A_ROOM_AFTER = re.compile(
-    r"(?i:\s{1,3}(?:(?:old|new|spare|own|side|front|back)\s{1,3})?(?:room|bedroom|garden|sofa|couch|place|door"
-    r"|address)\b)"
+    r"(?i:\s{1,3}(?:(?:old|new|spare|own|side|front|back)\s{1,3})?(?:room|bedroom|garden|sofa\s{1,3}bed"
+    r"|door\s{1,3}bell)\b)"
 )
 # After a name's "'s": what is named after someone, not theirs ("Clare's Law", "Sarah's Law",
 # "Helen's Law", "Jessie's Fund"), as after a name (``_NOT_AFTER_A_GIVEN_NAME``: "Elizabeth's House").
@@ -5304,10 +5300,25 @@ _BEFORE_A_PERSON_ONLY = frozenset(
     | {"he", "they", "partner", "boyfriend", "husband", "ex", "stepdad", "uncle", "grandad", "brother", "at", "in"}
     | {"landlord", "neighbour", "neighbor", "friend", "mate", "cousin", "dealer", "man", "bloke", "fella", "lodger"}
     | {"club", "carer", "coach", "perpetrator", "abuser", "suspect", "offender", "accused", "worker", "granddad"}
-    | {"grandfather", "father", "stepfather", "boyfriend", "officer", "teacher", "manager", "boss", "owner", "lad"}
-    | {"boy", "pupil", "son", "nephew", "stepson", "victim", "yesterday", "today", "tonight", "later", "earlier"}
-    | {"again", "eventually", "then", "now", "morning", "afternoon", "evening", "night", "week", "weekend", "day"}
-    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "named"}
+    | {"grandfather", "father", "stepfather", "boyfriend", "officer", "teacher", "manager", "boss", "lad", "named"}
+    | {"boy", "pupil", "son", "nephew", "stepson", "victim"}
+)
+# A time before "Bill" ("Yesterday Bill forced his way in", "Last week Bill threw a brick"), or an adverb
+# ("Allegedly"): a person's context, but not after "her" or "the" ("Her weekly Bill", "Her Monday
+# Bill", "buy now pay later Bill": regression review).
+# The two words before a position: the first of them, then the one just before it.
+_WORDS_BEFORE = re.compile(r"([\w'\u2019-]{1,30})[\s,]{1,3}[\w'\u2019:;-]{1,30}\s{1,3}$")
+_A_TIME_BEFORE = frozenset(
+    {"yesterday", "today", "tonight", "later", "earlier", "again", "eventually", "then", "now", "morning"}
+    | {"afternoon", "evening", "night", "week", "weekend", "monday", "tuesday", "wednesday", "thursday", "friday"}
+    | {"saturday", "sunday"}
+)
+_NOT_AN_ADVERB = frozenset(
+    {"supply", "family", "weekly", "fortnightly", "yearly", "nightly", "daily", "costly", "early", "only", "hourly"}
+    | {"friendly", "lovely", "likely", "elderly", "holy", "reply", "apply", "assembly", "ugly", "italy", "july"}
+)
+_A_BILLS_WORD_BEFORE = frozenset(
+    {"her", "his", "their", "my", "our", "your", "the", "a", "an", "its", "pay", "same", "end"}
 )
 # The same verbs, with no word before "Bill" that a bill may have: a person's, whatever follows ("Bill
 # forced his way in"; not hurt or threatened, which need a person: "threatened to withdraw his place").
@@ -5324,16 +5335,18 @@ _A_MAN_OR_A_BODY = re.compile(
 _HIT_A_SUM = re.compile(r"\s{1,3}(?:hit|hits)\s{1,3}(?:£|\$|\d)")
 
 
-def _before_a_person_only(word: str) -> bool:
-    """Whether ``word``, just before "Bill", is one no bill has before it: nothing, saying, a word that
-    joins a clause, a time ("Yesterday Bill forced his way in"), an adverb ("Allegedly"), or who he is
-    ("The perpetrator Bill", "Mum's ex-boyfriend Bill", "Granddad Bill": regression review)."""
+def _before_a_person_only(text: str, start: int, word: str) -> bool:
+    """Whether ``word``, just before "Bill" (at ``start``), is one no bill has before it: nothing, saying,
+    a word that joins a clause, who he is ("The perpetrator Bill", "Mum's ex-boyfriend Bill", "Granddad
+    Bill"), or a time or an adverb not after "her" or "the" ("Yesterday Bill forced his way in",
+    "Allegedly Bill…"; not "Her weekly Bill", "Her Monday Bill": regression reviews)."""
     word = word.strip(":;")
-    return (
-        word in _BEFORE_A_PERSON_ONLY
-        or any(part in _BEFORE_A_PERSON_ONLY for part in word.split("-") if part)  # "brother-in-law"
-        or (len(word) > 4 and word.endswith("ly") and word not in _BEFORE_A_THING)
-    )
+    if word in _BEFORE_A_PERSON_ONLY or any(part in _BEFORE_A_PERSON_ONLY for part in word.split("-") if part):
+        return True
+    if not (word in _A_TIME_BEFORE or (len(word) > 4 and word.endswith("ly") and word not in _NOT_AN_ADVERB)):
+        return False
+    before = _WORDS_BEFORE.search(text, max(0, start - 60), start)
+    return before is None or _plain(before[1]) not in _A_BILLS_WORD_BEFORE
 
 
 def _harm_done_to_someone(text: str, match: re.Match[str], word_before: str) -> bool:
@@ -5345,7 +5358,7 @@ def _harm_done_to_someone(text: str, match: re.Match[str], word_before: str) -> 
     more" is a bill; "Her Bill hurt the baby when mum said she couldn't pay the rent", "Her Bill grabbed
     her by the hair over the £50" are people: regression reviews)."""
     done = _HARM_DONE_TO_SOMEONE.match(text, match.end())
-    if _before_a_person_only(word_before):
+    if _before_a_person_only(text, match.start(), word_before):
         return done is not None or _HARM_DONE_BY_SOMEONE.match(text, match.end()) is not None
     if done is None:
         return False
