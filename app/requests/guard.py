@@ -5257,12 +5257,14 @@ _ABOUT_A_BILL = re.compile(
     r"(?i:\b(?:tariff|supply|disconnect\w{0,4}|direct\s{1,3}debit|standing\s{1,3}charge|meter\s{1,3}reading"
     r"|final\s{1,3}demand)\b)"
 )
+# Between the name and the harm: "has", "just" and the like ("Her Bill has raped her", "Her Bill just hit
+# her again").
+_BEFORE_THE_HARM = r"(?:(?:has|had|have|just|then|also|again|repeatedly|allegedly|physically)\s{1,3}){0,2}"
 # Harm done by Bill, just after the name ("Her Bill raped her", "Her Bill strangled her": regression review).
-# (Perhaps after "has", "just" or the like: "Her Bill has raped her", "Her Bill just hit her again".)
 # What only a person does to someone; and what a bill may do too ("The gas Bill threatened
 # disconnection", "Her last Bill hurt her budget"), only to a person ("Her Bill hurt the baby").
 _HARM_DONE_BY_A_PERSON = re.compile(
-    r"(?i:\s{1,3}(?:(?:has|had|have|just|then|also|again|repeatedly|allegedly|sexually|physically)\s{1,3}){0,2}"
+    rf"(?i:\s{{1,3}}{_BEFORE_THE_HARM}(?:sexually\s{{1,3}})?"
     r"(?:(?:raped|rapes|assaulted|assaults|strangled|strangles|choked|chokes|abused|abuses|slapped|slaps"
     r"|smacked|smacks|headbutted|stabbed|groomed|punched|punches|kicked|kicks|pinned|shook|throttled"
     r"|molested|sexually)(?![\w'\u2019])"
@@ -5277,7 +5279,7 @@ _HARM_DONE_BY_A_PERSON = re.compile(
 # "Her Bill forced her to pay it all at once"), only to a person, and where no money is spoken of just
 # after ("Her Bill hurt the baby"): regression reviews.
 _HARM_DONE_TO_SOMEONE = re.compile(
-    r"(?i:\s{1,3}(?:(?:has|had|have|just|then|also|again|repeatedly|allegedly|physically)\s{1,3}){0,2}"
+    rf"(?i:\s{{1,3}}{_BEFORE_THE_HARM}"
     r"(?:beat|beats|beaten|hurt|hurts|threatened|threatens|touched|touches|shouted\s{1,3}at|shouts\s{1,3}at|grabbed"
     r"|grabs|pushed|pushes|shoved|attacked|attacks|hit|hits|threw|throws|bit|bites|dragged|drags|battered|forced"
     r"|forces)\s{1,3}"
@@ -5323,7 +5325,7 @@ _A_BILLS_WORD_BEFORE = frozenset(
 # The same verbs, with no word before "Bill" that a bill may have: a person's, whatever follows ("Bill
 # forced his way in"; not hurt or threatened, which need a person: "threatened to withdraw his place").
 _HARM_DONE_BY_SOMEONE = re.compile(
-    r"(?i:\s{1,3}(?:(?:has|had|have|just|then|also|again|repeatedly|allegedly|physically)\s{1,3}){0,2}"
+    rf"(?i:\s{{1,3}}{_BEFORE_THE_HARM}"
     r"(?:beat|beats|beaten|touched|touches|shouted|shouts|grabbed|grabs|pushed|pushes|shoved|attacked|attacks|hit"
     r"|hits|threw|throws|bit|bites|dragged|drags|battered|forced|forces)(?![\w'\u2019]))"
 )
