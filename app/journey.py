@@ -425,6 +425,24 @@ def set_notice(kind: str, count: int = 0, reference: str = "") -> None:
     session[NOTICE_KEY] = {"kind": kind, "count": int(count), **({"reference": reference} if reference else {})}
 
 
+# What a browser with no answers asked for (``start_with_no_answers``): an outcome page, a request
+# page, the supervision record, or a question's answer sent.
+NO_ANSWERS_FOR = ("result", "request", "record", "answer")
+
+
+def start_with_no_answers(asked_for: str) -> str:
+    """Start a journey in a browser that has none, saying on its first question that there are no
+    answers here (``asked_for``: one of ``NO_ANSWERS_FOR``). Found (browser review): an outcome
+    page's address opened in a fresh browser (a bookmark, a link a colleague sent, Back after "Exit
+    this page") went to the first question without a word, as if the result had been lost; an answer
+    sent from a page kept open there was dropped without a word too. Returns the question's id."""
+    if asked_for not in NO_ANSWERS_FOR:
+        raise ValueError(f"asked_for must be one of {NO_ANSWERS_FOR}, not {asked_for!r}")
+    start_journey()
+    session[NOTICE_KEY] = {"kind": "no_answers", "count": 0, "asked_for": asked_for}
+    return current_pack().start
+
+
 def note_answer_not_saved() -> None:
     """With "answer the questions in order" (``notice_out_of_order``) after an answer was sent from
     a question the answers no longer reach: say that the answer was not saved, and why. Found

@@ -74,10 +74,13 @@ def text_of(response) -> str:
 @pytest.mark.parametrize(
     "url", ["/request", "/request/about-you", "/request/check-answers", "/request/check-what-you-wrote"]
 )
-def test_without_a_journey_the_request_pages_send_you_to_the_start(client, url) -> None:
+def test_without_a_journey_the_request_pages_send_you_to_the_first_question(client, url) -> None:
     response = client.get(url)
     assert response.status_code == 302
-    assert response.location.endswith("/start")
+    assert response.location.endswith("/questions/mode")
+    assert "There is no request to show because there are no answers in this browser" in text_of(
+        client.get(response.location)
+    )
 
 
 def test_a_journey_at_another_outcome_cannot_ask_for_a_session(client, app) -> None:

@@ -786,6 +786,8 @@ def test_start_again_clears_the_journey(walker: Walker) -> None:
     assert 'data-cleared="journey"' in walker.client.get("/").get_data(as_text=True)
     assert "data-cleared" not in walker.client.get("/").get_data(as_text=True)
     assert path_of(walker.get("/result").location) == f"/questions/{PACK.start}"
+    # The first question says there is no result here (Back to the outcome page after Start again).
+    assert f"There is no result to show {NO_ANSWERS_HERE}" in page_text(walker.follow(f"/questions/{PACK.start}"))
 
 
 def test_exit_clears_the_journey(walker: Walker) -> None:
@@ -807,6 +809,63 @@ def test_back_after_exit_goes_to_the_first_question_without_saying_to_answer_in_
     page = page_text(walker.follow(response.location))
     assert "Answer the questions in order" not in page
     assert stored_answers(walker.client) == {}
+
+
+NO_ANSWERS_HERE = "because there are no answers in this browser"
+
+
+@pytest.mark.parametrize(
+    "url, said",
+    [
+        ("/result", "There is no result to show"),
+        ("/request/check-answers", "There is no request to show"),
+        ("/request", "There is no request to show"),
+        ("/request/supervision-record", "There is no supervision record to show"),
+    ],
+)
+def test_a_page_made_from_answers_opened_in_a_fresh_browser_says_there_are_none_here(
+    client: FlaskClient, url: str, said: str
+) -> None:
+    """Found (browser review): an outcome page's address opened in a fresh browser (a bookmark, a
+    link a colleague sent) went to the first question without a word, as if the result was lost."""
+    response = client.get(url)
+    assert response.status_code == 302 and path_of(response.location) == f"/questions/{PACK.start}"
+    page = page_text(client.get(response.location))
+    assert f"{said} {NO_ANSWERS_HERE}" in page
+    assert "Answers are kept only in the browser they were given in, until they are cleared or not used for 30 " in page
+    assert "Answer the questions to see where to go." in page
+    assert "Answer the questions in order" not in page
+    assert NO_ANSWERS_HERE not in page_text(client.get(f"/questions/{PACK.start}"))  # said once
+
+
+def test_back_after_exit_to_the_outcome_page_says_there_are_no_answers_here(walker: Walker) -> None:
+    walker.walk(TO_P)
+    walker.get("/exit")
+    response = walker.get("/result")
+    assert path_of(response.location) == f"/questions/{PACK.start}"
+    assert f"There is no result to show {NO_ANSWERS_HERE}" in page_text(walker.follow(response.location))
+    assert stored_answers(walker.client) == {}
+
+
+def test_an_answer_sent_after_the_answers_went_says_it_was_not_saved(walker: Walker) -> None:
+    """An answer sent from a question page kept open after the answers went (here the journey
+    cleared on the server, as Exit this page in another tab does, with the form's token still good)
+    was dropped without a word, on the first question."""
+    walker.walk(SAFE_TO_CRITERIA)
+    with walker.client.session_transaction() as stored:
+        stored.pop(TOKEN_KEY)
+        stored.pop(ANSWERS_KEY)
+    response = walker.answer("criteria", ["stuck"])
+    assert response.status_code == 302 and path_of(response.location) == f"/questions/{PACK.start}"
+    page = page_text(walker.follow(response.location))
+    assert f"Your answer was not saved {NO_ANSWERS_HERE}" in page
+    assert stored_answers(walker.client) == {}
+    # The first question's own answer is saved as ever in a browser with no answers.
+    with walker.client.session_transaction() as stored:
+        stored.pop(TOKEN_KEY)
+        stored.pop(ANSWERS_KEY)
+    assert path_of(walker.answer(PACK.start, TO_P[0][1]).location) != f"/questions/{PACK.start}"
+    assert stored_answers(walker.client) == {PACK.start: TO_P[0][1]}
 
 
 def test_an_expired_session_shows_the_answers_were_cleared_page(app: Flask, walker: Walker) -> None:

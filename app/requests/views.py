@@ -82,6 +82,7 @@ from ..journey import (
     notice_no_request,
     notice_out_of_order,
     set_notice,
+    start_with_no_answers,
     summary_answers,
 )
 from ..mail import pdf_filename
@@ -383,8 +384,8 @@ def require_eligible_journey() -> Response | None:
     if just_submitted():
         # Back, reload or a second tab after submitting: the journey has been cleared.
         return redirect(url_for("requests.submitted"))
-    if not has_journey():
-        return redirect(url_for("wizard.start"))
+    if not has_journey():  # a fresh browser (a bookmark, a link sent), or Back after Exit this page
+        return redirect(url_for("wizard.question", question_id=start_with_no_answers("request")))
     # At an outcome that is not a request (the answers changed since, in this tab or another):
     # its page says no request was sent; part way through, the next question says to answer in order.
     if state.outcome is not None:
@@ -1201,7 +1202,7 @@ def record_source() -> RecordSource | Response:
         if session_expired():  # the outcome page's link, after the idle time: say why, as every journey page does
             return redirect(url_for("main.session_expired"))
         if not has_journey():
-            return redirect(url_for("wizard.start"))
+            return redirect(url_for("wizard.question", question_id=start_with_no_answers("record")))
         if state.mode == "supervision":  # a supervision journey that has not reached its outcome
             notice_out_of_order(state)
         # Otherwise the record is not for this journey (it is for journeys done in supervision):

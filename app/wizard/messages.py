@@ -107,6 +107,25 @@ def notice_earlier_request(reference: str) -> str:
     )
 
 
+# A browser with no answers asked for a page made from them, or sent an answer (``notice_no_answers``).
+_NOTHING_TO_SHOW = {
+    "result": "There is no result to show because there are no answers in this browser.",
+    "request": "There is no request to show because there are no answers in this browser.",
+    "record": "There is no supervision record to show because there are no answers in this browser.",
+    "answer": "Your answer was not saved because there are no answers in this browser.",
+}
+
+
+def notice_no_answers(asked_for: str, idle_minutes: int) -> str:
+    """On the first question, in a browser that asked for an outcome page, a request page or the
+    supervision record, or sent an answer, with no answers in it (``journey.start_with_no_answers``):
+    why there is nothing to show, and what to do."""
+    return (
+        f"{_NOTHING_TO_SHOW[asked_for]} Answers are kept only in the browser they were given in, until they are "
+        f"cleared or not used for {idle_minutes} minutes. Answer the questions to see where to go."
+    )
+
+
 def error_message(question: Question, values: Sequence[str], mode: str) -> str:
     """The message for an answer the rule engine refused, from what was actually sent: the
     question's ``exclusive_error`` for an exclusive option ticked with others, else its ``error``."""

@@ -11,7 +11,7 @@ import hmac
 from collections.abc import Sequence
 from typing import Any
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -22,6 +22,7 @@ from ..extensions import db
 from ..journey import (
     ANSWER_DIGEST_LENGTH,
     ANSWER_SHOWN_FIELD,
+    NO_ANSWERS_FOR,
     OUTCOME_CHANGED,
     SUBMITTED_KEY,
     SUBMITTED_MODE_KEY,
@@ -41,6 +42,7 @@ from ..journey import (
     set_notice,
     start_afresh,
     start_journey,
+    start_with_no_answers,
     summary_answers,
 )
 from ..models import StoredRequest
@@ -144,6 +146,10 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         start_journey()
     state = current_state()
     if not state.can_show(asked.id):
+        if begun_here and request.method == "POST":
+            # An answer sent from a page kept open after the answers went (Start again in another
+            # tab, the request sent): not saved, and said so, on the first question.
+            return redirect(url_for("wizard.question", question_id=start_with_no_answers("answer")))
         if begun_here:
             # No check was under way in this browser (Back after Exit this page, an old bookmark):
             # the first question, without "answer the questions in order", which spoke of answers
@@ -436,6 +442,9 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
         return {"kind": "text", "text": text, "more": unsent}
     if notice.get("kind") == "no_request":
         return {"kind": "text", "text": messages.NOTICE_NO_REQUEST}
+    if notice.get("kind") == "no_answers" and notice.get("asked_for") in NO_ANSWERS_FOR:
+        minutes = int(current_app.config["SESSION_IDLE_MINUTES"])
+        return {"kind": "text", "text": messages.notice_no_answers(notice["asked_for"], minutes)}
     if notice.get("kind") == OUTCOME_CHANGED:
         more = messages.NOTICE_OUTCOME_CHANGED_NO_REQUEST if notice.get("no_request") is True else None
         text = messages.NOTICE_OUTCOME_REACHED if notice.get("reached") is True else messages.NOTICE_OUTCOME_CHANGED
@@ -457,8 +466,10 @@ def result() -> Response | str:
     state = current_state()
     if state.outcome is None and _sent_request_here():
         return redirect(url_for("requests.submitted"))  # Back after sending: the request sent
+    if not has_journey():  # a fresh browser (a bookmark, a link sent), or Back after Exit this page
+        return redirect(url_for("wizard.question", question_id=start_with_no_answers("result")))
     if state.outcome is None:
-        if has_journey() and state.steps:
+        if state.steps:
             notice_out_of_order(state)
         return redirect(journey_url(state))
     record_outcome(state)  # anonymous count, once per journey per outcome; never fails the page
