@@ -9,6 +9,7 @@ import datetime as dt
 import html
 import io
 import re
+import threading
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,7 +22,7 @@ from app import mail, workflow
 from app import outbox as app_outbox
 from app.config import ConfigError, load_config
 from app.extensions import db
-from app.inbox import listing
+from app.inbox import listing, service
 from app.inbox.models import TriageNote
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.uk_time import uk_time
@@ -38,7 +39,7 @@ from support.submission import (
     to_outcome,
 )
 from support.walk import post_shown
-from test_inbox import add_facilitator, events, post_form, signed_in, text
+from test_inbox import add_facilitator, events, post_form, signed_in, text, wait_until_blocked_by
 from test_mail import CASE_DETAILS
 
 SUPERVISION_ANSWERS = {
@@ -1432,6 +1433,73 @@ def test_a_duplicate_must_name_another_request_that_exists(app: Flask) -> None:
     assert post_form(client, page, f"{page}/status", {"status": "in_triage"}).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(StoredRequest.duplicate_of).where(StoredRequest.reference == copy)) is None
+
+
+@both_databases
+def test_duplicates_of_a_request_marked_as_a_duplicate_name_its_original_instead(app: Flask) -> None:
+    """Found (regression review): X marked as a duplicate of Y, then Y of Z, left X naming Y (a
+    duplicate, which a facilitator marking X now is told to replace with Z), and Z's page did not
+    list X. X now names Z, its trail says why, and the facilitator is told."""
+    client, facilitator_id = signed_in(app)
+    first, second, original = new_request(app), new_request(app), new_request(app)
+    for copy, of in ((first, second), (second, original)):
+        page = f"/inbox/requests/{copy}"
+        moved = post_form(client, page, f"{page}/status", {"status": "duplicate", "duplicate_of": of})
+        assert moved.status_code == 302
+    shown = text(client.get(f"/inbox/requests/{second}"))
+    assert f"{first}, a duplicate of this request, is now marked as a duplicate of {original} too" in shown
+    with app.app_context():
+        marked = dict(db.session.execute(select(StoredRequest.reference, StoredRequest.duplicate_of)).all())
+    assert marked == {first: original, second: original, original: None}
+    duplicates = text(client.get(f"/inbox/requests/{original}")).split("data-duplicates")[1]
+    assert first in duplicates and second in duplicates
+    [why] = events(app, "duplicate_moved")
+    assert (why.reference, why.actor) == (first, f"facilitator:{facilitator_id}")
+    trail = text(client.get(f"/inbox/requests/{first}")).split("data-audit-trail")[1]
+    assert "Now marked as a duplicate of another request" in trail
+    assert f"{second}, which it was a duplicate of, was marked as a duplicate of {original}" in trail
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_two_requests_marked_as_duplicates_of_each_other_at_the_same_moment_leave_one_original(app: Flask) -> None:
+    """Found (regression review, PostgreSQL): two facilitators marking two requests as duplicates of
+    each other at the same moment: both were saved (neither left as the original), or one met the
+    service problem page. The second now waits for the first, then reads the other request as the
+    first left it, and is told why nothing changed."""
+    client, _ = signed_in(app)
+    first_request, second_request = new_request(app), new_request(app)
+    page = f"/inbox/requests/{first_request}"
+    sent = {"csrf_token": csrf_token(text(client.get(page))), "status": "duplicate", "duplicate_of": second_request}
+    sent["from_status"] = "new"
+    answers: list[Any] = []
+    engine = sa.create_engine(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        connect_args=app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"],
+        poolclass=sa.pool.NullPool,
+    )
+    try:
+        with engine.connect() as colleague:  # marking the second request as a duplicate of the first
+            colleague.execute(sa.select(sa.func.pg_advisory_xact_lock(service.DUPLICATES_LOCK)))
+            colleague.execute(
+                sa.update(StoredRequest)
+                .where(StoredRequest.reference == second_request)
+                .values(status="duplicate", duplicate_of=first_request)
+            )
+            pid = colleague.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+            mine = threading.Thread(target=lambda: answers.append(client.post(f"{page}/status", data=sent)))
+            mine.start()
+            wait_until_blocked_by(engine, pid, mine)
+            colleague.commit()
+            mine.join(15)
+    finally:
+        engine.dispose()
+    [answer] = answers
+    assert answer.status_code == 303 and answer.location == page  # the form refused, shown on its page
+    assert f"{second_request} is marked as a duplicate of this request, so this request cannot be a duplicate" in text(
+        client.get(page)
+    )
+    assert status_of(app, first_request) == "new" and status_of(app, second_request) == "duplicate"
+    assert events(app, "status_changed") == []
 
 
 def test_a_deleted_request_named_as_the_original_is_said_to_be_deleted(app: Flask, runner: Any) -> None:

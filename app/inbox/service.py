@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from flask import current_app, has_app_context, render_template
-from sqlalchemy import CursorResult, delete, or_, select
+from sqlalchemy import CursorResult, delete, or_, select, update
+from sqlalchemy import text as text_sql
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -928,11 +929,14 @@ def email_fingerprint(email: str) -> str:
 # --- the inbox ------------------------------------------------------------------------------
 
 
-def find_request(reference: str, with_pdf: bool = False) -> StoredRequest | None:
-    """The stored request with this reference (its PDF bytes only loaded when asked for)."""
+def find_request(reference: str, with_pdf: bool = False, afresh: bool = False) -> StoredRequest | None:
+    """The stored request with this reference (its PDF bytes only loaded when asked for). With
+    ``afresh``, as the database has it now, even if this transaction read it before."""
     query = select(StoredRequest).where(StoredRequest.reference == reference)
     if not with_pdf:
         query = query.options(defer(StoredRequest.pdf))
+    if afresh:
+        query = query.execution_options(populate_existing=True)
     return db.session.scalar(query)
 
 
@@ -1053,6 +1057,7 @@ ACTION_WORDS = {
     "sent_not_recorded": "An email was sent, but could not be recorded as sent",
     "sent_twice": "An email may have been sent twice",
     "marked_sent": "Email recorded as sent without sending it, after a restore from a backup",
+    "duplicate_moved": "Now marked as a duplicate of another request",
 }
 # An email given up on because the mail server refused the email itself, not its address (``mail.message_was_refused``).
 EMAIL_REFUSED_WORDS = "Email not sent: the mail server refused the email itself (it will not be tried again)"
@@ -1660,6 +1665,22 @@ def _hold_the_session_first(request: StoredRequest) -> None:
         raise MovedMeanwhile(request.status)
 
 
+# The PostgreSQL advisory lock that marking a request as a duplicate holds (``_one_duplicate_at_a_time``).
+DUPLICATES_LOCK = int.from_bytes(b"STT-DUPS", "big") >> 1
+
+
+def _one_duplicate_at_a_time() -> None:
+    """Mark requests as duplicates one at a time, until this transaction ends: the check of the
+    other request (``check_move``) then reads it as a colleague's move left it. Found (regression
+    review, PostgreSQL): two facilitators marking two requests as duplicates of each other at the
+    same moment each held only their own request, each read the other as new, and both were saved
+    (neither left as the original); or one met a service problem page. Taken before any row is
+    held, so no one waits for it while holding what its holder needs. (SQLite writes one at a time
+    anyway: ``hold_request`` begins by taking its write lock.)"""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text_sql("SELECT pg_advisory_xact_lock(:key)"), {"key": DUPLICATES_LOCK})
+
+
 class MoveRefused(Exception):
     """A status change that cannot be made: ``field`` is the form field to mark, ``str()`` says why."""
 
@@ -1735,7 +1756,7 @@ def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> 
             raise MoveRefused(
                 "duplicate_of", "Enter the reference of another request: a request cannot be a duplicate of itself"
             )
-        original = find_request(reference)
+        original = find_request(reference, afresh=True)  # (as a colleague's move just left it)
         if original is None:
             if deleted_on(reference) is not None:
                 # Found (facilitator review): "There is no request with the reference ..." for a
@@ -1770,6 +1791,8 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     what the move did besides, in sentences for the facilitator (leaving a session: see
     ``app.space_sessions.service.leave_session``). ``MovedMeanwhile`` if a colleague moved the
     request while this move waited for its session."""
+    if move.status == "duplicate":
+        _one_duplicate_at_a_time()
     _hold_the_session_first(request)
     extra = check_move(request, move, outcomes)
     detail = f"{request.status} to {move.status}"
@@ -1804,8 +1827,39 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
         add_count(SESSION_HELD, request.mode)  # the anonymous count of sessions held, in the same transaction
     # Leaving "session arranged" takes the request out of its session; "session held" sends the feedback link.
     said = after_status_change(request, old)
+    if "duplicate_of" in extra:
+        said = [*said, *_duplicates_now_of(request, extra["duplicate_of"], facilitator)]
     db.session.commit()
     return [REASON_KEPT, *said] if kept is not None else said
+
+
+def _duplicates_now_of(request: StoredRequest, original: str, facilitator: Facilitator) -> list[str]:
+    """The requests marked as duplicates of ``request``, which is now marked as a duplicate of
+    ``original``, marked as duplicates of ``original`` instead, each with an event in its trail: a
+    duplicate names the original, never another duplicate (as ``check_move`` asks of one marked).
+    Found (regression review): X marked as a duplicate of Y, then Y of Z, left X naming Y, a
+    duplicate, and Z's page did not list X. Returns a sentence for each, for the facilitator."""
+    moved = db.session.scalars(
+        update(StoredRequest)
+        .where(StoredRequest.duplicate_of == request.reference, StoredRequest.status == "duplicate")
+        .values(duplicate_of=original)
+        .returning(StoredRequest.reference)
+        .execution_options(synchronize_session=False)
+    ).all()
+    for reference in moved:
+        audit.add_event(
+            DUPLICATE_MOVED,
+            reference,
+            facilitator.actor,
+            f"{original}: {request.reference}, which it was a duplicate of, was marked as a duplicate of {original}",
+        )
+    return [
+        f"{reference}, a duplicate of this request, is now marked as a duplicate of {original} too."
+        for reference in moved
+    ]
+
+
+DUPLICATE_MOVED = "duplicate_moved"
 
 
 # Said when a redirected request is reopened and its reason kept as a note (``_redirect_kept``).

@@ -1532,6 +1532,10 @@ def change_status(reference: str) -> Response | str:
     except service.MovedMeanwhile:  # while the move waited for the request (a colleague's, a moment before)
         db.session.rollback()
         return moved_meanwhile(stored, form)
+    except service.MoveRefused as refused:  # the other request, as a colleague's move just left it
+        db.session.rollback()
+        getattr(form, refused.field).errors = [str(refused)]
+        return refused_on_page(stored, status_form=form)
     if move.status == sessions.HELD and (why_not := sessions.feedback_link_unavailable()):
         also = [*also, f"No link to give feedback was sent: {why_not}."]
     elif move.status == sessions.HELD:
