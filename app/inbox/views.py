@@ -159,6 +159,9 @@ SIGN_IN_LOCKED = (
 # IMPORTANT (a refusal, a warning, something not done) in the standard "Important" one.
 SUCCESS = "success"
 IMPORTANT = "important"
+# A success that is the sign-out's: the page showing it tells the browser's other inbox tabs, which
+# then hide the inbox (static/src/app.js).
+SIGNED_OUT = "signed-out"
 # Why a signed-in session ended without anyone signing out (service.session_facilitator).
 SIGN_IN_HOURS = int(service.SIGN_IN_MAX_AGE.total_seconds() // 3600)
 SIGNED_OUT_BECAUSE = {
@@ -934,7 +937,10 @@ def sign_out() -> Response:
     service.record_sign_out(facilitator)
     target = request.form.get("next")
     reset_session()
-    flash("You have signed out" if not target else "You have signed out. Sign in again to go back to the page", SUCCESS)
+    flash(
+        "You have signed out" if not target else "You have signed out. Sign in again to go back to the page",
+        SIGNED_OUT,
+    )
     return redirect(sign_in_page(target, facilitator))
 
 

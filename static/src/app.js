@@ -595,21 +595,24 @@ function startSignInEndsWarning (dialog, idle) {
   // review: a request's details stayed on screen in the other tabs until their own idle limit).
   if (inboxTabs) {
     inboxTabs.addEventListener('message', function (event) {
-      if (event.data === SIGNED_OUT && !signedOutMode) signedOut(null, 'elsewhere')
+      if (event.data !== SIGNED_OUT || signedOutMode) return
+      // With something typed, the page stays for it; with nothing typed, it is opened again,
+      // which gives the sign-in page (found, regression review: a tab with nothing typed was told
+      // that what was typed is still on the page, and left blank once the dialog closed).
+      if (typedOnPage()) signedOut(null, 'elsewhere')
+      else window.location.replace(window.location.href)
     })
   }
 }
 
 // The inbox's tabs and windows in this browser, told when one signs out (a BroadcastChannel:
 // nothing is stored; a browser without one is not told, and each tab's own limits still apply).
+// Told by the page signing out leads to (it says "You have signed out"), so only once the
+// sign-out is done (found, regression review: told as the form was sent, the other tabs hid the
+// inbox when the sign-out then failed, still signed in).
 const SIGNED_OUT = 'signed-out'
 const inboxTabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel('space-to-think-inbox') : null
-document.addEventListener('submit', function (event) {
-  const sent = event.target
-  if (inboxTabs && sent instanceof HTMLFormElement && sent.hasAttribute('data-sign-out')) {
-    inboxTabs.postMessage(SIGNED_OUT)
-  }
-}, true)
+if (inboxTabs && document.querySelector('[data-signed-out-here]')) inboxTabs.postMessage(SIGNED_OUT)
 
 // (A browser without modal dialogs gets neither warning: the pages say the limits.)
 function canOpen (dialog) {

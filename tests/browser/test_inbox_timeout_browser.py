@@ -699,16 +699,33 @@ def test_signing_out_in_one_tab_hides_the_inbox_in_the_others_and_keeps_what_was
     say why, and keep what was typed there, to sign in again and save."""
     reference = _a_request(live_server)
     _signed_in_with_a_fake_clock(page, f"/inbox/requests/{reference}")
-    other = page.context.new_page()
+    other, untouched = page.context.new_page(), page.context.new_page()
     other.goto(f"/inbox/requests/{reference}")
-    expect(other.locator("body.govuk-frontend-supported")).to_have_count(1)
+    untouched.goto(f"/inbox/requests/{reference}")
+    for tab in (other, untouched):
+        expect(tab.locator("body.govuk-frontend-supported")).to_have_count(1)
     note = other.get_by_label("Add a note")
     note.fill(NOTE)
     request_heading = other.get_by_role("heading", name=re.compile(reference))
     expect(request_heading).to_be_visible()
 
+    # A sign-out that does not reach the server (the connection dropped) hides nothing: still
+    # signed in (found, regression review: the other tabs were told as the form was sent).
+    page.route("**/inbox/sign-out", lambda route: route.abort())
+    page.locator("button.app-sign-out").click()
+    page.wait_for_timeout(500)
+    page.unroute("**/inbox/sign-out")
+    expect(request_heading).to_be_visible()
+    expect(other.get_by_role("dialog", name="You have been signed out")).to_be_hidden()
+    expect(untouched).to_have_url(re.compile(rf"/inbox/requests/{reference}$"))
+    page.goto(f"/inbox/requests/{reference}")
+
     page.locator("button.app-sign-out").click()
     expect(page).to_have_url(re.compile(r"/inbox/sign-in"))
+    # A tab with nothing typed goes to the sign-in page (found, regression review: it was told that
+    # what was typed is still on the page, and was left blank once the dialog closed).
+    expect(untouched).to_have_url(re.compile(r"/inbox/sign-in"))
+    expect(untouched.get_by_role("heading", name=re.compile(reference))).to_have_count(0)
     ended = other.get_by_role("dialog", name="You have been signed out")
     expect(ended).to_be_visible()
     expect(ended).to_contain_text("You signed out of the inbox in another tab or window of this browser.")
