@@ -1683,6 +1683,43 @@ def test_a_note_form_sent_twice_adds_the_note_once(app: Flask, monkeypatch) -> N
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 4
 
 
+def notes_seen(page: str) -> str:
+    """The note form's record of the newest note its page showed."""
+    found = re.search(r'name="notes_seen" value="(\d+)"', page)
+    assert found, "the note form has no notes_seen field"
+    return found[1]
+
+
+def test_the_same_words_typed_again_on_a_page_showing_them_are_a_new_note(app: Flask) -> None:
+    """Found (regression review): a second voicemail left, noted in the same words from the page
+    showing the first note, was refused as "already added" for 10 minutes; and the same words sent
+    with another note between, from one page, were added twice. The form says which notes its page
+    showed: the same words added since are the form sent again; shown on it, they are a new note."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    opened = text(client.get(page))
+    assert notes_seen(opened) == "0"
+    voicemail = {"csrf_token": csrf_token(opened), "notes_seen": notes_seen(opened), "text": "Left a voicemail."}
+    assert client.post(f"{page}/notes", data=voicemail).status_code == 302
+    again = client.post(f"{page}/notes", data=voicemail, follow_redirects=True)  # Back, and Add note again
+    assert "You had already added this note, so it was not added again" in text(again)
+    # From the page showing it, the same words are a new note (a second voicemail).
+    shown = text(client.get(page))
+    assert client.post(f"{page}/notes", data={**voicemail, "notes_seen": notes_seen(shown)}).status_code == 302
+    # From one page, two notes then the first again: the first again is that form sent twice.
+    shown = text(client.get(page))
+    for note, answer in (("Emailed the manager.", 302), ("Called the school.", 302), ("Emailed the manager.", 302)):
+        assert (
+            client.post(f"{page}/notes", data={**voicemail, "notes_seen": notes_seen(shown), "text": note}).status_code
+            == answer
+        )
+    with app.app_context():
+        added = list(db.session.scalars(select(TriageNote.text).order_by(TriageNote.id)))
+    assert added == ["Left a voicemail.", "Left a voicemail.", "Emailed the manager.", "Called the school."]
+    assert "You had already added this note" in text(client.get(page))
+
+
 def colleagues_tab_adding(app: Flask, reference: str, facilitator_id: int, note: str) -> TriageNote:
     """The note as the other sending adds it: the request's row, then the note (not yet committed)."""
     return TriageNote(

@@ -141,6 +141,9 @@ class NoteForm(FlaskForm):
     text = TextAreaField(widget=GovCharacterCount())
     # The fingerprint of a note whose identifying-data warning was confirmed.
     confirmed = HiddenField()
+    # The newest note the page showed (its id; 0 for none): the same words added since are this
+    # form sent again (``app.inbox.service.is_note_resent``).
+    notes_seen = HiddenField()
 
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF, and a note of at most ``NOTE_MAX`` characters."""

@@ -2052,9 +2052,29 @@ def is_assignment_resent(request: StoredRequest, assignee: Facilitator | None, f
     )
 
 
-def is_note_resent(request: StoredRequest, text: str, facilitator: Facilitator) -> bool:
-    """Whether the request's newest note is this facilitator's, with the same words, added in the
-    last ``NOTE_RESENT_WITHIN``: the same form sent twice, not a new note."""
+def is_note_resent(request: StoredRequest, text: str, facilitator: Facilitator, shown_since: int | None = None) -> bool:
+    """Whether this note is the same form sent twice, not a new note. Given the newest note the
+    form's page showed (``shown_since``, its id; 0 for none): whether this facilitator added the
+    same words after it, so the page was drawn before they were added (Back, then Add note again;
+    a double click; two tabs at once). Found (regression review): the same words typed again on a
+    page that showed them (a second voicemail left) were refused for 10 minutes; and with another
+    note between, sent at the same moment, added twice. From a page drawn before the form said
+    (None): whether the request's newest note is this facilitator's, with the same words, added
+    in the last ``NOTE_RESENT_WITHIN``."""
+    if shown_since is not None:
+        return (
+            db.session.scalar(
+                select(TriageNote.id)
+                .where(
+                    TriageNote.request_id == request.id,
+                    TriageNote.id > shown_since,
+                    TriageNote.author_id == facilitator.id,
+                    TriageNote.text == text.strip(),
+                )
+                .limit(1)
+            )
+            is not None
+        )
     newest = db.session.scalar(
         select(TriageNote)
         .where(TriageNote.request_id == request.id)
@@ -2069,13 +2089,15 @@ def is_note_resent(request: StoredRequest, text: str, facilitator: Facilitator) 
     )
 
 
-def add_note_once(request: StoredRequest, text: str, facilitator: Facilitator) -> TriageNote | None:
+def add_note_once(
+    request: StoredRequest, text: str, facilitator: Facilitator, shown_since: int | None = None
+) -> TriageNote | None:
     """Add the note (``add_note``), unless it was just added (``is_note_resent``): then nothing, and
     None. The request is held first (``hold_request``), so the same form sent twice at the same
     moment (a double click with a slow connection, or two tabs) adds it once: found (browser review),
     each sending looked before the other had added it, and the note was there twice."""
     hold_request(request)
-    if is_note_resent(request, text, facilitator):
+    if is_note_resent(request, text, facilitator, shown_since):
         db.session.rollback()
         return None
     return add_note(request, text, facilitator)

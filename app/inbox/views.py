@@ -1334,7 +1334,8 @@ def render_request_page(
         rules_now=current_pack().version,
         sections=request_sections(document),
         assigned=assigned,
-        notes=service.triage_notes(stored),
+        notes=(notes := service.triage_notes(stored)),
+        notes_seen=max((note.id for note, _ in notes), default=0),  # (the note form's: ``add_note``)
         trail=service.audit_trail(stored.reference),
         status_form=status_form,
         assign_form=assign_form,
@@ -1672,7 +1673,9 @@ def add_note(reference: str) -> Response | str:
     if findings:
         form.text.errors = [NOTE_NOT_ADDED]
         return refused_on_page(stored, note_form=form, note_findings=findings)
-    if service.add_note_once(stored, form.text.data or "", current_facilitator()) is None:
+    seen = form.notes_seen.data or ""
+    shown_since = int(seen) if seen.isdigit() and len(seen) < 12 else None  # (none from a page drawn before it)
+    if service.add_note_once(stored, form.text.data or "", current_facilitator(), shown_since) is None:
         # The form sent twice (Back, then Add note again; or at the same moment): the note is there once.
         flash("You had already added this note, so it was not added again", IMPORTANT)
         return redirect(url_for("inbox.request_page", reference=stored.reference))
