@@ -725,6 +725,11 @@ def test_an_answer_sent_from_a_question_another_tab_took_off_the_route_says_it_w
     assert outcome_of(opened) == "U1"
     assert "Your answer was not saved" not in page_text(opened)
     assert "The answers given lead here, so that question is not asked." in page_text(opened)
+    # Continue with nothing chosen: there was no answer to save (regression review: "Your answer
+    # was not saved").
+    empty = walker.follow(walker.post("/questions/criteria", {"answer_shown": answer_shown_on(page)}).location)
+    assert outcome_of(empty) == "U1" and "Your answer was not saved" not in page_text(empty)
+    assert "The answers given lead here, so that question is not asked." in page_text(empty)
 
 
 # --- the outcome page ---------------------------------------------------------------------

@@ -156,8 +156,8 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
             # this browser no longer has (found, new-user review).
             return redirect(journey_url(state))
         back = back_to_current(state)
-        if request.method == "POST":
-            note_answer_not_saved()
+        if request.method == "POST" and any(value.strip() for value in request.form.getlist(FIELD_NAME)):
+            note_answer_not_saved()  # (with nothing chosen, there was no answer to save)
         return back
     if request.method == "GET":
         kept = refused_form()
