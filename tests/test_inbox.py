@@ -21,13 +21,10 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, delete, func, select, update
-from sqlalchemy import text as text_sql
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
@@ -41,6 +38,7 @@ from app.outage import SQLITE_BUSY_WORDS
 from app.requests.document import request_document
 from support import both_databases, csrf_token, session_cookie, session_csrf_token
 from support.database import sqlite_file_bytes
+from support.locks import own_connections, run_while_held
 from support.pdf import pdf_attachment_json
 from support.servers import project_python
 from support.sessions import session_form, session_has_started, signed_in_ago
@@ -292,20 +290,6 @@ def test_cli_refuses_to_deactivate_the_last_active_facilitator(app: Flask, runne
     assert len(events(app, "facilitator_deactivated")) == 3
 
 
-def wait_until_blocked_by(engine: Engine, pid: int, thread: threading.Thread) -> None:
-    """Until a connection waits for a lock the PostgreSQL connection ``pid`` holds (``thread``'s).
-    Each look in a transaction of its own: within one, PostgreSQL shows the same activity again."""
-    deadline = time.monotonic() + 10
-    while True:
-        with engine.connect() as watcher:
-            if watcher.execute(
-                text_sql("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"), {"pid": pid}
-            ).scalar_one():
-                return
-        assert time.monotonic() < deadline and thread.is_alive(), "it did not wait for the lock"
-        time.sleep(0.02)
-
-
 @pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 @pytest.mark.parametrize(
     "command", [["deactivate", EMAIL], ["set-role", EMAIL, "partnership", "--yes"]], ids=["deactivate", "set-role"]
@@ -316,30 +300,14 @@ def test_two_commands_at_the_same_moment_cannot_leave_no_facilitator(app: Flask,
     second now waits for the first, then counts what it left, and refuses."""
     add_facilitator(app)
     colleague_id = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
-    results: list[Result] = []
     # Connections of their own: each command closes the app's pooled connections as it starts.
-    engine = create_engine(
-        app.config["SQLALCHEMY_DATABASE_URI"],
-        connect_args=app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"],
-        poolclass=NullPool,
-    )
-    try:
-        with engine.connect() as colleague:
-            colleague.execute(  # the first command's change, not yet committed
-                update(Facilitator).where(Facilitator.id == colleague_id).values(active=False)
-            )
-            pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
-            second = threading.Thread(
-                target=lambda: results.append(app.test_cli_runner().invoke(args=["facilitators", *command]))
-            )
-            second.start()
-            wait_until_blocked_by(engine, pid, second)
-            colleague.commit()
-            second.join(15)
-    finally:
-        engine.dispose()
-    assert len(results) == 1 and results[0].exit_code == 1, results and results[0].output
-    assert f"{EMAIL} is the only active facilitator account" in results[0].output
+    with own_connections(app) as engine, engine.connect() as colleague:
+        colleague.execute(  # the first command's change, not yet committed
+            update(Facilitator).where(Facilitator.id == colleague_id).values(active=False)
+        )
+        result = run_while_held(colleague, lambda: app.test_cli_runner().invoke(args=["facilitators", *command]))
+    assert result.exit_code == 1, result.output
+    assert f"{EMAIL} is the only active facilitator account" in result.output
     with app.app_context():
         account = service.find_facilitator(EMAIL)
         assert account.active and account.role == "facilitator"
@@ -1740,30 +1708,15 @@ def test_a_note_sent_twice_at_the_same_moment_is_added_once_on_postgresql(app: F
     page = f"/inbox/requests/{reference}"
     note = "Left a voicemail for the practitioner."
     sent = {"csrf_token": csrf_token(text(client.get(page))), "text": note}
-    answers: list[TestResponse] = []
-    engine = create_engine(
-        app.config["SQLALCHEMY_DATABASE_URI"],
-        connect_args=app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"],
-        poolclass=NullPool,
-    )
-    try:
-        with engine.connect() as first, app.app_context():
-            first.execute(select(StoredRequest.id).where(StoredRequest.reference == reference).with_for_update())
-            added = colleagues_tab_adding(app, reference, facilitator_id, note)
-            first.execute(
-                TriageNote.__table__.insert().values(
-                    request_id=added.request_id, author_id=added.author_id, created_at=added.created_at, text=note
-                )
+    with own_connections(app) as engine, engine.connect() as first, app.app_context():
+        first.execute(select(StoredRequest.id).where(StoredRequest.reference == reference).with_for_update())
+        added = colleagues_tab_adding(app, reference, facilitator_id, note)
+        first.execute(
+            TriageNote.__table__.insert().values(
+                request_id=added.request_id, author_id=added.author_id, created_at=added.created_at, text=note
             )
-            pid = first.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
-            second = threading.Thread(target=lambda: answers.append(client.post(f"{page}/notes", data=sent)))
-            second.start()
-            wait_until_blocked_by(engine, pid, second)
-            first.commit()
-            second.join(15)
-    finally:
-        engine.dispose()
-    assert [answer.status_code for answer in answers] == [302]
+        )
+        assert run_while_held(first, lambda: client.post(f"{page}/notes", data=sent)).status_code == 302
     shown = text(client.get(page))
     assert "You had already added this note, so it was not added again" in shown
     with app.app_context():

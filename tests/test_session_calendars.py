@@ -19,7 +19,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
 from sqlalchemy import select, update
-from sqlalchemy import text as text_sql
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
@@ -27,6 +26,7 @@ from app.space_sessions import service
 from app.space_sessions.models import SpaceSession
 from app.uk_time import day_in_words
 from support import both_databases
+from support.locks import run_while_held
 from support.mail import SmtpServer, calendar_part
 from support.sessions import ROOM, UK, session_has_started, uk_today
 from support.submission import VALID_DETAILS, run_outbox
@@ -196,20 +196,6 @@ def test_the_invitation_for_a_second_place_supersedes_the_first_and_when_one_lea
     assert kept_by_sequence(calendars_to(smtp_server, ALICE), uid)[0] is False
 
 
-def wait_until_blocked_by(pid: int, thread: threading.Thread) -> None:
-    """Until a connection waits for a lock the PostgreSQL connection ``pid`` holds (``thread``'s).
-    Each look in a transaction of its own: within one, PostgreSQL shows the same activity again."""
-    deadline = time.monotonic() + 10
-    while True:
-        with db.engine.connect() as watcher:
-            if watcher.execute(
-                text_sql("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"), {"pid": pid}
-            ).scalar_one():
-                return
-        assert time.monotonic() < deadline and thread.is_alive(), "it did not wait for the lock"
-        time.sleep(0.02)
-
-
 @pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 def test_an_invitation_sent_while_a_colleague_changes_the_session_goes_above_the_change(
     session_app: Flask, smtp_server: SmtpServer
@@ -229,26 +215,15 @@ def test_an_invitation_sent_while_a_colleague_changes_the_session_goes_above_the
     assert invite(client, first).status_code == 302
     with session_app.app_context():
         was = db.session.get(SpaceSession, group).sequence
-    done: list[BaseException | None] = []
 
     def send_second() -> None:  # the other facilitator, on a connection of their own
-        try:
-            with session_app.app_context():
-                service.send_invitation(db.session.scalar(select(StoredRequest).filter_by(reference=second)), "b")
-            done.append(None)
-        except BaseException as error:  # noqa: BLE001 — handed to the test's own thread
-            done.append(error)
+        with session_app.app_context():
+            service.send_invitation(db.session.scalar(select(StoredRequest).filter_by(reference=second)), "b")
 
     with session_app.app_context(), db.engine.connect() as colleague:
         # A colleague's change of the place, not yet committed.
         colleague.execute(update(SpaceSession).where(SpaceSession.id == group).values(sequence=was + 1, place="Room 9"))
-        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
-        sender = threading.Thread(target=send_second)
-        sender.start()
-        wait_until_blocked_by(pid, sender)
-        colleague.commit()
-        sender.join(15)
-    assert done == [None]
+        run_while_held(colleague, send_second)  # (raises what the sending raised)
     with session_app.app_context():
         session = db.session.get(SpaceSession, group)
         message = db.session.scalars(
@@ -289,17 +264,10 @@ def test_a_request_closed_while_a_colleague_cancels_its_session_waits_for_it(
 
     with session_app.app_context(), db.engine.connect() as colleague:
         colleague.execute(select(SpaceSession.id).where(SpaceSession.id == group).with_for_update())
-        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
-        closer = threading.Thread(target=close_it)
-        closer.start()
-        wait_until_blocked_by(pid, closer)
-        # The colleague's cancellation moves the session's requests (the database ends one of
+        # The colleague's cancellation then moves the session's requests (the database ends one of
         # the two here if each waits for the other).
-        colleague.execute(
-            update(StoredRequest).where(StoredRequest.reference == first).values(status="session_offered")
-        )
-        colleague.commit()
-        closer.join(15)
+        moved = update(StoredRequest).where(StoredRequest.reference == first).values(status="session_offered")
+        run_while_held(colleague, close_it, then=lambda: colleague.execute(moved))
     assert statuses == [200]
     assert "The status has not been changed: it changed to session offered while this page was open" in pages[0]
     with session_app.app_context():
@@ -337,16 +305,14 @@ def test_an_invitation_sent_as_a_colleague_closes_the_request_says_it_was_closed
     with session_app.app_context(), db.engine.connect() as colleague:
         # The colleague's close, holding the session then the request, as it does.
         colleague.execute(select(SpaceSession.id).where(SpaceSession.id == group).with_for_update())
-        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
-        sender = threading.Thread(target=send_it)
-        sender.start()
-        wait_until_blocked_by(pid, sender)
-        colleague.execute(update(StoredRequest).where(StoredRequest.reference == reference).values(status="closed"))
-        request_id = select(StoredRequest.id).where(StoredRequest.reference == reference).scalar_subquery()
-        colleague.execute(SessionPlace.__table__.delete().where(SessionPlace.request_id == request_id))
-        colleague.execute(update(SpaceSession).where(SpaceSession.id == group).values(cancelled_at=utcnow()))
-        colleague.commit()
-        sender.join(15)
+
+        def close_it() -> None:  # the rest of the colleague's close, once the sending waits for it
+            colleague.execute(update(StoredRequest).where(StoredRequest.reference == reference).values(status="closed"))
+            request_id = select(StoredRequest.id).where(StoredRequest.reference == reference).scalar_subquery()
+            colleague.execute(SessionPlace.__table__.delete().where(SessionPlace.request_id == request_id))
+            colleague.execute(update(SpaceSession).where(SpaceSession.id == group).values(cancelled_at=utcnow()))
+
+        run_while_held(colleague, send_it, then=close_it)
     said = " ".join(re.sub(r"<[^>]+>", " ", pages[0]).split()) if pages else ""
     assert "The invitation has not been sent: this request is now closed (it changed while this page was open" in said
     assert "Arrange a session before sending" not in said
@@ -411,12 +377,7 @@ def test_a_session_arranged_as_a_colleague_closes_the_request_is_refused(
     with session_app.app_context(), db.engine.connect() as colleague:  # the colleague's close, not yet committed
         colleague.execute(select(StoredRequest.id).where(StoredRequest.reference == reference).with_for_update())
         colleague.execute(update(StoredRequest).where(StoredRequest.reference == reference).values(status="closed"))
-        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
-        arranger = threading.Thread(target=arrange_it)
-        arranger.start()
-        wait_until_blocked_by(pid, arranger)
-        colleague.commit()
-        arranger.join(15)
+        run_while_held(colleague, arrange_it)
     assert (
         pages
         and "Nothing has been arranged: this request is now closed (it changed while this page was open" in (pages[0])
@@ -458,12 +419,7 @@ def test_held_said_as_a_colleague_says_it_is_told_it_was_already_said(
                 detail="session_arranged to session_held",
             )
         )
-        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
-        sayer = threading.Thread(target=say_it)
-        sayer.start()
-        wait_until_blocked_by(pid, sayer)
-        colleague.commit()
-        sayer.join(15)
+        run_while_held(colleague, say_it)
     assert responses and responses[0].status_code == 302
     page = text(client.get(responses[0].location))
     assert "The status was already session held: it changed while this page was open." in page
@@ -502,12 +458,7 @@ def test_held_or_not_held_said_as_a_colleague_closes_the_request_is_refused(
                 == select(StoredRequest.id).where(StoredRequest.reference == reference).scalar_subquery()
             )
         )
-        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
-        sayer = threading.Thread(target=say_it)
-        sayer.start()
-        wait_until_blocked_by(pid, sayer)
-        colleague.commit()
-        sayer.join(15)
+        run_while_held(colleague, say_it)
     assert pages and "Nothing has been changed: this request" in pages[0] and "closed" in pages[0]
     with session_app.app_context():
         assert db.session.scalar(select(StoredRequest.status).where(StoredRequest.reference == reference)) == "closed"
@@ -536,12 +487,7 @@ def test_a_request_put_in_a_session_a_colleague_is_cancelling_is_refused(
         colleague.execute(  # the colleague's cancellation, not yet committed
             update(SpaceSession).where(SpaceSession.id == group).values(cancelled_at=utcnow())
         )
-        pid = colleague.execute(text_sql("SELECT pg_backend_pid()")).scalar_one()
-        joiner = threading.Thread(target=join)
-        joiner.start()
-        wait_until_blocked_by(pid, joiner)
-        colleague.commit()
-        joiner.join(15)
+        run_while_held(colleague, join)
     assert statuses and statuses[0] != 302 and statuses[0] < 500, statuses
     assert session_id_of(session_app, bobs) is None
 

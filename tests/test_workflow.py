@@ -9,7 +9,6 @@ import datetime as dt
 import html
 import io
 import re
-import threading
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -27,6 +26,7 @@ from app.inbox.models import TriageNote
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.uk_time import uk_time
 from support import both_databases, csrf_token, session_csrf_token
+from support.locks import own_connections, run_while_held
 from support.mail import FACILITATORS, SmtpServer
 from support.pages import downloaded_csv
 from support.submission import (
@@ -39,7 +39,7 @@ from support.submission import (
     to_outcome,
 )
 from support.walk import post_shown
-from test_inbox import add_facilitator, events, post_form, signed_in, text, wait_until_blocked_by
+from test_inbox import add_facilitator, events, post_form, signed_in, text
 from test_mail import CASE_DETAILS
 
 SUPERVISION_ANSWERS = {
@@ -1471,29 +1471,15 @@ def test_two_requests_marked_as_duplicates_of_each_other_at_the_same_moment_leav
     page = f"/inbox/requests/{first_request}"
     sent = {"csrf_token": csrf_token(text(client.get(page))), "status": "duplicate", "duplicate_of": second_request}
     sent["from_status"] = "new"
-    answers: list[Any] = []
-    engine = sa.create_engine(
-        app.config["SQLALCHEMY_DATABASE_URI"],
-        connect_args=app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"],
-        poolclass=sa.pool.NullPool,
-    )
-    try:
-        with engine.connect() as colleague:  # marking the second request as a duplicate of the first
-            colleague.execute(sa.select(sa.func.pg_advisory_xact_lock(service.DUPLICATES_LOCK)))
-            colleague.execute(
-                sa.update(StoredRequest)
-                .where(StoredRequest.reference == second_request)
-                .values(status="duplicate", duplicate_of=first_request)
-            )
-            pid = colleague.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
-            mine = threading.Thread(target=lambda: answers.append(client.post(f"{page}/status", data=sent)))
-            mine.start()
-            wait_until_blocked_by(engine, pid, mine)
-            colleague.commit()
-            mine.join(15)
-    finally:
-        engine.dispose()
-    [answer] = answers
+    with own_connections(app) as engine, engine.connect() as colleague:
+        # The colleague marking the second request as a duplicate of the first, not yet committed.
+        colleague.execute(sa.select(sa.func.pg_advisory_xact_lock(service.DUPLICATES_LOCK)))
+        colleague.execute(
+            sa.update(StoredRequest)
+            .where(StoredRequest.reference == second_request)
+            .values(status="duplicate", duplicate_of=first_request)
+        )
+        answer = run_while_held(colleague, lambda: client.post(f"{page}/status", data=sent))
     assert answer.status_code == 303 and answer.location == page  # the form refused, shown on its page
     assert f"{second_request} is marked as a duplicate of this request, so this request cannot be a duplicate" in text(
         client.get(page)
