@@ -33,7 +33,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask import session, url_for
+from flask import request, session, url_for
 
 from .pack import current_pack
 from .rules import Change, JourneyState, Question, evaluate
@@ -438,6 +438,8 @@ def start_with_no_answers(asked_for: str) -> str:
     sent from a page kept open there was dropped without a word too. Returns the question's id."""
     if asked_for not in NO_ANSWERS_FOR:
         raise ValueError(f"asked_for must be one of {NO_ANSWERS_FOR}, not {asked_for!r}")
+    if request.method == "HEAD":  # a link checker or a preview: nothing stored for it
+        return current_pack().start
     start_journey()
     session[NOTICE_KEY] = {"kind": "no_answers", "count": 0, "asked_for": asked_for}
     return current_pack().start

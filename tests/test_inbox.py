@@ -1677,15 +1677,18 @@ def test_the_same_words_typed_again_on_a_page_showing_them_are_a_new_note(app: F
     assert client.post(f"{page}/notes", data={**voicemail, "notes_seen": notes_seen(shown)}).status_code == 302
     # From one page, two notes then the first again: the first again is that form sent twice.
     shown = text(client.get(page))
-    for note, answer in (("Emailed the manager.", 302), ("Called the school.", 302), ("Emailed the manager.", 302)):
-        assert (
-            client.post(f"{page}/notes", data={**voicemail, "notes_seen": notes_seen(shown), "text": note}).status_code
-            == answer
-        )
+    for note in ("Emailed the manager.", "Called the school.", "Emailed the manager."):
+        sent = {**voicemail, "notes_seen": notes_seen(shown), "text": note}
+        assert client.post(f"{page}/notes", data=sent).status_code == 302
+    assert "You had already added this note" in text(client.get(page))
+    # A page's record changed by hand (not ASCII digits, too long) is as a page from before it.
+    for changed in ("²", "١٢", "9" * 30, "-1", "x"):
+        sent = {**voicemail, "notes_seen": changed, "text": f"Note {len(changed)}{changed[0]}."}
+        assert client.post(f"{page}/notes", data=sent).status_code == 302, changed
     with app.app_context():
         added = list(db.session.scalars(select(TriageNote.text).order_by(TriageNote.id)))
-    assert added == ["Left a voicemail.", "Left a voicemail.", "Emailed the manager.", "Called the school."]
-    assert "You had already added this note" in text(client.get(page))
+    assert added[:4] == ["Left a voicemail.", "Left a voicemail.", "Emailed the manager.", "Called the school."]
+    assert len(added) == 9
 
 
 def colleagues_tab_adding(app: Flask, reference: str, facilitator_id: int, note: str) -> TriageNote:

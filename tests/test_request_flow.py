@@ -207,6 +207,17 @@ def test_the_send_address_opened_leads_to_check_answers_or_to_the_request_sent(c
     assert opened.status_code == 302 and opened.location.endswith("/request/submitted")
 
 
+def test_the_supervision_records_address_opened_after_sending_shows_the_request_sent(client) -> None:
+    """Found (regression review): the supervision record's address (a bookmark, a link a manager
+    sent) opened after a practitioner sent their request began a new check, saying there were no
+    answers here, and the sent request's page and PDF went unasked."""
+    walker = to_outcome(client)
+    submitted_request(walker)
+    opened = walker.get("/request/supervision-record")
+    assert opened.status_code == 302 and opened.location.endswith("/request/submitted")
+    assert walker.get("/request/submitted").status_code == 200  # the page and its PDF stay
+
+
 # --- the pages -----------------------------------------------------------------------------
 
 

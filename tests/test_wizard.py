@@ -843,6 +843,21 @@ def test_a_page_made_from_answers_opened_in_a_fresh_browser_says_there_are_none_
     assert NO_ANSWERS_HERE not in page_text(client.get(f"/questions/{PACK.start}"))  # said once
 
 
+def test_a_link_checker_asking_for_the_outcome_page_leaves_nothing_stored(app: Flask, client: FlaskClient) -> None:
+    """A HEAD (a link checker, a chat app's preview) of the outcome page's address starts no check
+    and stores no session (regression review: each one stored a session)."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.sessions import JourneySessionRow
+
+    response = client.head("/result")
+    assert response.status_code == 302 and path_of(response.location) == f"/questions/{PACK.start}"
+    assert "Set-Cookie" not in response.headers
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(JourneySessionRow)) == 0
+
+
 def test_back_after_exit_to_the_outcome_page_says_there_are_no_answers_here(walker: Walker) -> None:
     walker.walk(TO_P)
     walker.get("/exit")
@@ -865,6 +880,14 @@ def test_an_answer_sent_after_the_answers_went_says_it_was_not_saved(walker: Wal
     page = page_text(walker.follow(response.location))
     assert f"Your answer was not saved {NO_ANSWERS_HERE}" in page
     assert stored_answers(walker.client) == {}
+    # Continue with nothing chosen: no answer to save, and nothing said of one (regression review).
+    walker.walk(SAFE_TO_CRITERIA)
+    with walker.client.session_transaction() as stored:
+        stored.pop(TOKEN_KEY)
+        stored.pop(ANSWERS_KEY)
+    response = walker.post("/questions/criteria", {"answer": " "})
+    assert path_of(response.location) == f"/questions/{PACK.start}"
+    assert NO_ANSWERS_HERE not in page_text(walker.follow(response.location))
     # The first question's own answer is saved as ever in a browser with no answers.
     with walker.client.session_transaction() as stored:
         stored.pop(TOKEN_KEY)

@@ -9,6 +9,7 @@ import datetime as dt
 import html
 import io
 import re
+import threading
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -1441,23 +1442,51 @@ def test_duplicates_of_a_request_marked_as_a_duplicate_name_its_original_instead
     duplicate, which a facilitator marking X now is told to replace with Z), and Z's page did not
     list X. X now names Z, its trail says why, and the facilitator is told."""
     client, facilitator_id = signed_in(app)
-    first, second, original = new_request(app), new_request(app), new_request(app)
+    first, second, original, third = new_request(app), new_request(app), new_request(app), new_request(app)
     for copy, of in ((first, second), (second, original)):
         page = f"/inbox/requests/{copy}"
         moved = post_form(client, page, f"{page}/status", {"status": "duplicate", "duplicate_of": of})
         assert moved.status_code == 302
     shown = text(client.get(f"/inbox/requests/{second}"))
-    assert f"{first}, a duplicate of this request, is now marked as a duplicate of {original} too" in shown
+    assert f"{first}, marked as a duplicate of this request, is now a duplicate of {original}" in shown
     with app.app_context():
         marked = dict(db.session.execute(select(StoredRequest.reference, StoredRequest.duplicate_of)).all())
-    assert marked == {first: original, second: original, original: None}
+    assert marked == {first: original, second: original, original: None, third: None}
     duplicates = text(client.get(f"/inbox/requests/{original}")).split("data-duplicates")[1]
     assert first in duplicates and second in duplicates
     [why] = events(app, "duplicate_moved")
     assert (why.reference, why.actor) == (first, f"facilitator:{facilitator_id}")
     trail = text(client.get(f"/inbox/requests/{first}")).split("data-audit-trail")[1]
-    assert "Now marked as a duplicate of another request" in trail
-    assert f"{second}, which it was a duplicate of, was marked as a duplicate of {original}" in trail
+    assert (
+        f"Now a duplicate of another request: {original}, because {second} (which it repeated) was marked as a "
+        "duplicate of it" in trail
+    )
+    trail = text(client.get(f"/inbox/requests/{second}")).split("data-audit-trail")[1]
+    assert f"a duplicate of {original}; {first}, its duplicate, now a duplicate of it too" in trail
+    # Two at once: both named, oldest first.
+    page = f"/inbox/requests/{original}"
+    assert post_form(client, page, f"{page}/status", {"status": "duplicate", "duplicate_of": third}).status_code == 302
+    shown = text(client.get(page))
+    assert f"{first} and {second}, marked as duplicates of this request, are now duplicates of {third}" in shown
+    trail = text(client.get(page)).split("data-audit-trail")[1]
+    assert f"{first} and {second}, its duplicates, now duplicates of it too" in trail
+
+
+@both_databases
+def test_a_duplicate_whose_original_was_deleted_can_be_the_original(app: Flask, runner: Any) -> None:
+    """Found (regression review): Y a duplicate of Z, Z deleted: marking W as a duplicate of Y said
+    "Enter Z instead", and Z "has been deleted, so it cannot be the original"."""
+    client, _ = signed_in(app)
+    kept, deleted, other = new_request(app), new_request(app), new_request(app)
+    page = f"/inbox/requests/{kept}"
+    assert (
+        post_form(client, page, f"{page}/status", {"status": "duplicate", "duplicate_of": deleted}).status_code == 302
+    )
+    result = runner.invoke(args=["requests", "delete", deleted, "--yes"])
+    assert result.exit_code == 0, result.output
+    page = f"/inbox/requests/{other}"
+    assert post_form(client, page, f"{page}/status", {"status": "duplicate", "duplicate_of": kept}).status_code == 302
+    assert status_of(app, other) == "duplicate"
 
 
 @pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
@@ -1473,7 +1502,8 @@ def test_two_requests_marked_as_duplicates_of_each_other_at_the_same_moment_leav
     sent["from_status"] = "new"
     with own_connections(app) as engine, engine.connect() as colleague:
         # The colleague marking the second request as a duplicate of the first, not yet committed.
-        colleague.execute(sa.select(sa.func.pg_advisory_xact_lock(service.DUPLICATES_LOCK)))
+        for reference in sorted((first_request, second_request)):
+            colleague.execute(sa.select(sa.func.pg_advisory_xact_lock(service.duplicates_lock(reference))))
         colleague.execute(
             sa.update(StoredRequest)
             .where(StoredRequest.reference == second_request)
@@ -1486,6 +1516,25 @@ def test_two_requests_marked_as_duplicates_of_each_other_at_the_same_moment_leav
     )
     assert status_of(app, first_request) == "new" and status_of(app, second_request) == "duplicate"
     assert events(app, "status_changed") == []
+    # Marking two other requests does not wait for the colleague (regression review: one lock for
+    # every marking kept it waiting, to the service problem page, behind a slow one).
+    third, fourth = new_request(app), new_request(app)
+    with own_connections(app) as engine, engine.connect() as colleague:
+        for reference in sorted((first_request, second_request)):
+            colleague.execute(sa.select(sa.func.pg_advisory_xact_lock(service.duplicates_lock(reference))))
+        page = f"/inbox/requests/{third}"
+        marked: list[Any] = []
+        marking = threading.Thread(
+            target=lambda: marked.append(
+                post_form(client, page, f"{page}/status", {"status": "duplicate", "duplicate_of": fourth})
+            )
+        )
+        marking.start()
+        marking.join(5)
+        waited = marking.is_alive()
+    marking.join(15)  # (the colleague's transaction is over: it goes on, if it waited)
+    assert not waited and [answer.status_code for answer in marked] == [302]
+    assert status_of(app, third) == "duplicate"
 
 
 def test_a_deleted_request_named_as_the_original_is_said_to_be_deleted(app: Flask, runner: Any) -> None:

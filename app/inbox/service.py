@@ -1057,7 +1057,7 @@ ACTION_WORDS = {
     "sent_not_recorded": "An email was sent, but could not be recorded as sent",
     "sent_twice": "An email may have been sent twice",
     "marked_sent": "Email recorded as sent without sending it, after a restore from a backup",
-    "duplicate_moved": "Now marked as a duplicate of another request",
+    "duplicate_moved": "Now a duplicate of another request",
 }
 # An email given up on because the mail server refused the email itself, not its address (``mail.message_was_refused``).
 EMAIL_REFUSED_WORDS = "Email not sent: the mail server refused the email itself (it will not be tried again)"
@@ -1665,20 +1665,29 @@ def _hold_the_session_first(request: StoredRequest) -> None:
         raise MovedMeanwhile(request.status)
 
 
-# The PostgreSQL advisory lock that marking a request as a duplicate holds (``_one_duplicate_at_a_time``).
-DUPLICATES_LOCK = int.from_bytes(b"STT-DUPS", "big") >> 1
+def duplicates_lock(reference: str) -> int:
+    """The PostgreSQL advisory lock that marking a request as a duplicate, or of it, holds
+    (``_one_duplicate_at_a_time``): a number from the reference."""
+    return int.from_bytes(hashlib.sha256(f"duplicates:{reference}".encode()).digest()[:8], "big", signed=True)
 
 
-def _one_duplicate_at_a_time() -> None:
-    """Mark requests as duplicates one at a time, until this transaction ends: the check of the
-    other request (``check_move``) then reads it as a colleague's move left it. Found (regression
-    review, PostgreSQL): two facilitators marking two requests as duplicates of each other at the
-    same moment each held only their own request, each read the other as new, and both were saved
-    (neither left as the original); or one met a service problem page. Taken before any row is
-    held, so no one waits for it while holding what its holder needs. (SQLite writes one at a time
-    anyway: ``hold_request`` begins by taking its write lock.)"""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text_sql("SELECT pg_advisory_xact_lock(:key)"), {"key": DUPLICATES_LOCK})
+def _one_duplicate_at_a_time(request: StoredRequest, move: Move) -> None:
+    """Mark a request as a duplicate of another only while no one else marks either of them, or
+    of either of them, until this transaction ends: the check of the other request (``check_move``)
+    then reads it as a colleague's move left it. Found (regression review, PostgreSQL): two
+    facilitators marking two requests as duplicates of each other at the same moment each held only
+    their own request, each read the other as new, and both were saved (neither left as the
+    original); or one met a service problem page. A lock for each of the two references, in order,
+    taken before any row is held: no one waits for them while holding what their holder needs, and
+    marking two other requests does not wait (regression review: one lock for every marking kept
+    an unrelated one waiting behind a slow one). (SQLite writes one at a time anyway:
+    ``hold_request`` begins by taking its write lock.)"""
+    if db.engine.dialect.name != "postgresql":
+        return
+    typed = move.duplicate_of.strip()
+    original = normalise_reference(typed) if typed else ""
+    for reference in sorted({request.reference, *([original] if is_reference(original) else [])}):
+        db.session.execute(text_sql("SELECT pg_advisory_xact_lock(:key)"), {"key": duplicates_lock(reference)})
 
 
 class MoveRefused(Exception):
@@ -1776,7 +1785,8 @@ def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> 
                 f"{reference} is marked as a duplicate of this request, so this request cannot be a duplicate of "
                 f"it. If {reference} is the original, first change its status on its own page",
             )
-        if original.status == "duplicate" and original.duplicate_of:
+        if original.status == "duplicate" and original.duplicate_of and find_request(original.duplicate_of):
+            # (Its original deleted, it is the one kept: found, regression review, each named the other.)
             raise MoveRefused(
                 "duplicate_of",
                 f"{reference} is itself a duplicate of {original.duplicate_of}. Enter {original.duplicate_of} instead",
@@ -1792,14 +1802,18 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     ``app.space_sessions.service.leave_session``). ``MovedMeanwhile`` if a colleague moved the
     request while this move waited for its session."""
     if move.status == "duplicate":
-        _one_duplicate_at_a_time()
+        _one_duplicate_at_a_time(request, move)
     _hold_the_session_first(request)
     extra = check_move(request, move, outcomes)
     detail = f"{request.status} to {move.status}"
     if "redirected_to" in extra:
         detail += f"; to {outcomes[extra['redirected_to']]}{_kinds(extra['redirect_reason'], requester_name(request))}"
+    moved = _duplicates_now_of(request, extra["duplicate_of"], facilitator) if "duplicate_of" in extra else []
     if "duplicate_of" in extra:
         detail += f"; of {extra['duplicate_of']}"
+    if moved:
+        its = "its duplicates, now duplicates" if len(moved) > 1 else "its duplicate, now a duplicate"
+        detail += f"; {_and(moved)}, {its} of it too"
     held = move.status == SESSION_HELD_STATUS and request.status != SESSION_HELD_STATUS
     old = request.status
     kept = _redirect_kept(request, outcomes) if old == "redirected" else None
@@ -1827,10 +1841,20 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
         add_count(SESSION_HELD, request.mode)  # the anonymous count of sessions held, in the same transaction
     # Leaving "session arranged" takes the request out of its session; "session held" sends the feedback link.
     said = after_status_change(request, old)
-    if "duplicate_of" in extra:
-        said = [*said, *_duplicates_now_of(request, extra["duplicate_of"], facilitator)]
+    if moved:
+        now = (
+            "marked as duplicates of this request, are now duplicates"
+            if len(moved) > 1
+            else "marked as a duplicate of this request, is now a duplicate"
+        )
+        said = [*said, f"{_and(moved)}, {now} of {extra['duplicate_of']}."]
     db.session.commit()
     return [REASON_KEPT, *said] if kept is not None else said
+
+
+def _and(references: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return references[0] if len(references) == 1 else f"{', '.join(references[:-1])} and {references[-1]}"
 
 
 def _duplicates_now_of(request: StoredRequest, original: str, facilitator: Facilitator) -> list[str]:
@@ -1838,25 +1862,20 @@ def _duplicates_now_of(request: StoredRequest, original: str, facilitator: Facil
     ``original``, marked as duplicates of ``original`` instead, each with an event in its trail: a
     duplicate names the original, never another duplicate (as ``check_move`` asks of one marked).
     Found (regression review): X marked as a duplicate of Y, then Y of Z, left X naming Y, a
-    duplicate, and Z's page did not list X. Returns a sentence for each, for the facilitator."""
-    moved = db.session.scalars(
+    duplicate, and Z's page did not list X. Returns their references, oldest first. (Reopened
+    later, the request does not take them back: each is a duplicate of the original.)"""
+    rows = db.session.execute(
         update(StoredRequest)
         .where(StoredRequest.duplicate_of == request.reference, StoredRequest.status == "duplicate")
         .values(duplicate_of=original)
-        .returning(StoredRequest.reference)
+        .returning(StoredRequest.reference, StoredRequest.created_at, StoredRequest.id)
         .execution_options(synchronize_session=False)
     ).all()
+    moved = [reference for reference, _, _ in sorted(rows, key=lambda row: (row[1], row[2]))]
     for reference in moved:
-        audit.add_event(
-            DUPLICATE_MOVED,
-            reference,
-            facilitator.actor,
-            f"{original}: {request.reference}, which it was a duplicate of, was marked as a duplicate of {original}",
-        )
-    return [
-        f"{reference}, a duplicate of this request, is now marked as a duplicate of {original} too."
-        for reference in moved
-    ]
+        why = f"{original}, because {request.reference} (which it repeated) was marked as a duplicate of it"
+        audit.add_event(DUPLICATE_MOVED, reference, facilitator.actor, why)
+    return moved
 
 
 DUPLICATE_MOVED = "duplicate_moved"

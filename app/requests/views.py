@@ -1201,6 +1201,11 @@ def record_source() -> RecordSource | Response:
     if state.outcome is None or state.mode != "supervision":
         if session_expired():  # the outcome page's link, after the idle time: say why, as every journey page does
             return redirect(url_for("main.session_expired"))
+        if from_stored is not None:
+            # The request sent from this browser, not in supervision: its page, which a new check
+            # would remove (found, regression review: the record's link, opened after sending, began
+            # one, saying there were no answers here).
+            return redirect(url_for("requests.submitted"))
         if not has_journey():
             return redirect(url_for("wizard.question", question_id=start_with_no_answers("record")))
         if state.mode == "supervision":  # a supervision journey that has not reached its outcome

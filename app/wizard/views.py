@@ -146,7 +146,7 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         start_journey()
     state = current_state()
     if not state.can_show(asked.id):
-        if begun_here and request.method == "POST":
+        if begun_here and request.method == "POST" and any(value.strip() for value in request.form.getlist(FIELD_NAME)):
             # An answer sent from a page kept open after the answers went (Start again in another
             # tab, the request sent): not saved, and said so, on the first question.
             return redirect(url_for("wizard.question", question_id=start_with_no_answers("answer")))
