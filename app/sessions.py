@@ -459,8 +459,12 @@ class DatabaseSessionInterface(SessionInterface):
         return loaded if isinstance(loaded, dict) else {}
 
     def save_session(self, app: Flask, session: JourneySession, response: Response) -> None:  # type: ignore[override]  # Flask passes back the session open_session made
-        """Write changes, push the idle expiry on, and set or delete the cookie."""
-        if session.stateless or session.unavailable:
+        """Write changes, push the idle expiry on, and set or delete the cookie. Never for a HEAD
+        request (a link checker, a preview, a proxy's check): it only looks, so it starts, changes,
+        ends and keeps nothing (found, regression review: a HEAD of the outcome page, part way
+        through, left "Answer the questions in order" for the next page; one of a request page, "No
+        request has been sent")."""
+        if session.stateless or session.unavailable or request.method == "HEAD":
             return
         if session.accessed:
             response.vary.add("Cookie")

@@ -858,6 +858,21 @@ def test_a_link_checker_asking_for_the_outcome_page_leaves_nothing_stored(app: F
         assert db.session.scalar(select(func.count()).select_from(JourneySessionRow)) == 0
 
 
+@pytest.mark.parametrize("url", ["/result", "/request/check-answers", "/request/supervision-record"])
+def test_a_link_checker_asking_for_a_page_part_way_through_changes_nothing(walker: Walker, url: str) -> None:
+    """Found (regression review): a HEAD of the outcome page part way through left "Answer the
+    questions in order" for the next page; of check your answers, "No request has been sent". A
+    HEAD never writes the session."""
+    walker.walk(SAFE_TO_CRITERIA)
+    with walker.client.session_transaction() as before:
+        kept = dict(before)
+    assert walker.client.head(url).status_code in (200, 302)
+    with walker.client.session_transaction() as after:
+        assert dict(after) == kept
+    page = page_text(walker.get("/questions/criteria"))
+    assert "Answer the questions in order" not in page and "No request" not in page
+
+
 def test_back_after_exit_to_the_outcome_page_says_there_are_no_answers_here(walker: Walker) -> None:
     walker.walk(TO_P)
     walker.get("/exit")

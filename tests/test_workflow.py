@@ -1458,18 +1458,42 @@ def test_duplicates_of_a_request_marked_as_a_duplicate_name_its_original_instead
     assert (why.reference, why.actor) == (first, f"facilitator:{facilitator_id}")
     trail = text(client.get(f"/inbox/requests/{first}")).split("data-audit-trail")[1]
     assert (
-        f"Now a duplicate of another request: {original}, because {second} (which it repeated) was marked as a "
-        "duplicate of it" in trail
+        f"Now a duplicate of another request: {original}, because {second}, the request this one repeated, was "
+        f"marked as a duplicate of {original}" in trail
     )
     trail = text(client.get(f"/inbox/requests/{second}")).split("data-audit-trail")[1]
-    assert f"a duplicate of {original}; {first}, its duplicate, now a duplicate of it too" in trail
+    assert f"a duplicate of {original}; {first} (its duplicate) is now a duplicate of {original} too" in trail
     # Two at once: both named, oldest first.
     page = f"/inbox/requests/{original}"
     assert post_form(client, page, f"{page}/status", {"status": "duplicate", "duplicate_of": third}).status_code == 302
     shown = text(client.get(page))
     assert f"{first} and {second}, marked as duplicates of this request, are now duplicates of {third}" in shown
     trail = text(client.get(page)).split("data-audit-trail")[1]
-    assert f"{first} and {second}, its duplicates, now duplicates of it too" in trail
+    assert f"{first} and {second} (its duplicates) are now duplicates of {third} too" in trail
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_a_duplicate_reopened_as_a_colleague_marks_another_as_its_duplicate_waits_for_them(app: Flask) -> None:
+    """Found (regression review, PostgreSQL): W marked as a duplicate of Y as Y (a duplicate of Z)
+    was reopened: W's facilitator was told to enter Z instead, Y being an original by then.
+    Reopening a duplicate now waits for a marking of it, as a marking waits for another."""
+    client, _ = signed_in(app)
+    original = new_request(app)
+    reopened = new_request(app, status="duplicate", duplicate_of=original)
+    marked = new_request(app)
+    page = f"/inbox/requests/{reopened}"
+    sent = {"csrf_token": csrf_token(text(client.get(page))), "status": "in_triage", "from_status": "duplicate"}
+    with own_connections(app) as engine, engine.connect() as colleague:
+        for reference in sorted((reopened, marked)):  # the colleague marking the third as a duplicate of it
+            colleague.execute(sa.select(sa.func.pg_advisory_xact_lock(service.duplicates_lock(reference))))
+        colleague.execute(
+            sa.update(StoredRequest)
+            .where(StoredRequest.reference == marked)
+            .values(status="duplicate", duplicate_of=reopened)
+        )
+        answer = run_while_held(colleague, lambda: client.post(f"{page}/status", data=sent))
+    assert answer.status_code == 302
+    assert status_of(app, reopened) == "in_triage" and status_of(app, marked) == "duplicate"
 
 
 @both_databases

@@ -1672,9 +1672,11 @@ def duplicates_lock(reference: str) -> int:
 
 
 def _one_duplicate_at_a_time(request: StoredRequest, move: Move) -> None:
-    """Mark a request as a duplicate of another only while no one else marks either of them, or
-    of either of them, until this transaction ends: the check of the other request (``check_move``)
-    then reads it as a colleague's move left it. Found (regression review, PostgreSQL): two
+    """Mark a request as a duplicate of another (or reopen a duplicate) only while no one else marks
+    either of them, or of either of them, or reopens one, until this transaction ends: the check of
+    the other request (``check_move``) then reads it as a colleague's move left it (regression review:
+    marked as a duplicate of a request being reopened, the facilitator was told to enter the
+    request it had repeated instead). Found (regression review, PostgreSQL): two
     facilitators marking two requests as duplicates of each other at the same moment each held only
     their own request, each read the other as new, and both were saved (neither left as the
     original); or one met a service problem page. A lock for each of the two references, in order,
@@ -1801,7 +1803,7 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     what the move did besides, in sentences for the facilitator (leaving a session: see
     ``app.space_sessions.service.leave_session``). ``MovedMeanwhile`` if a colleague moved the
     request while this move waited for its session."""
-    if move.status == "duplicate":
+    if "duplicate" in (move.status, request.status):  # marked as a duplicate, or reopened from one
         _one_duplicate_at_a_time(request, move)
     _hold_the_session_first(request)
     extra = check_move(request, move, outcomes)
@@ -1812,8 +1814,8 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     if "duplicate_of" in extra:
         detail += f"; of {extra['duplicate_of']}"
     if moved:
-        its = "its duplicates, now duplicates" if len(moved) > 1 else "its duplicate, now a duplicate"
-        detail += f"; {_and(moved)}, {its} of it too"
+        its = "its duplicates) are now duplicates" if len(moved) > 1 else "its duplicate) is now a duplicate"
+        detail += f"; {_and(moved)} ({its} of {extra['duplicate_of']} too"
     held = move.status == SESSION_HELD_STATUS and request.status != SESSION_HELD_STATUS
     old = request.status
     kept = _redirect_kept(request, outcomes) if old == "redirected" else None
@@ -1873,7 +1875,8 @@ def _duplicates_now_of(request: StoredRequest, original: str, facilitator: Facil
     ).all()
     moved = [reference for reference, _, _ in sorted(rows, key=lambda row: (row[1], row[2]))]
     for reference in moved:
-        why = f"{original}, because {request.reference} (which it repeated) was marked as a duplicate of it"
+        why = f"{original}, because {request.reference}, the request this one repeated, was marked as a duplicate of "
+        why += original
         audit.add_event(DUPLICATE_MOVED, reference, facilitator.actor, why)
     return moved
 

@@ -1674,9 +1674,9 @@ def add_note(reference: str) -> Response | str:
         form.text.errors = [NOTE_NOT_ADDED]
         return refused_on_page(stored, note_form=form, note_findings=findings)
     seen = form.notes_seen.data or ""
-    shown_since = (
-        int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 12 else None
-    )  # (none from a page drawn before it)
+    # None from a page drawn before the field, or one changed by hand (up to 9 digits: any id, and
+    # within the database's whole numbers; found, regression review: 10 digits gave a 500).
+    shown_since = int(seen) if seen.isascii() and seen.isdigit() and len(seen) <= 9 else None
     if service.add_note_once(stored, form.text.data or "", current_facilitator(), shown_since) is None:
         # The form sent twice (Back, then Add note again; or at the same moment): the note is there once.
         flash("You had already added this note, so it was not added again", IMPORTANT)
