@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app, session
+from flask import current_app, request, session
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -96,7 +96,10 @@ def ask_for_record(html: str, digest: str) -> tuple[SupervisionRecord, bool]:
 def forget_record(commit: bool = True) -> None:
     """Delete this journey session's record, if it has one (start again, exit, remove my copy).
     With the database not answering, only the session forgets it: the row goes at its time
-    (the worker's purge), and leaving never fails for it."""
+    (the worker's purge), and leaving never fails for it. Not for a HEAD request (a link checker, a
+    preview): it only looks, and its session is not saved (``app.sessions``)."""
+    if request.method == "HEAD":
+        return
     held = session.pop(SESSION_KEY, None)
     if not (isinstance(held, dict) and isinstance(held.get("key"), str)):
         return

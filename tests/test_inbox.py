@@ -932,6 +932,25 @@ def test_exit_this_page_ends_a_sign_in_and_is_in_the_audit_log(app: Flask) -> No
     assert len(events(app, "signed_out")) == 1
 
 
+def test_a_head_request_only_looks_at_exit_and_at_an_ended_sign_in(app: Flask, runner) -> None:
+    """Found (regression review): a HEAD (a link checker, a preview) of Exit this page audited a
+    sign-out and left the sign-in alive (a HEAD's session is not saved); each HEAD of an inbox page
+    after a password reset audited the sign-in as ended again. A HEAD ends and audits nothing; the
+    GET that follows does, once."""
+    client, facilitator_id = signed_in(app)
+    assert client.head("/exit").status_code == 303
+    assert client.get("/inbox").status_code == 200 and events(app, "signed_out") == []
+    reset = runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert reset.exit_code == 0, reset.output
+    for _ in range(3):
+        assert client.head("/inbox").status_code == 302
+    assert events(app, "signed_out") == []
+    assert client.get("/inbox").status_code == 302
+    assert [(e.actor, e.detail) for e in events(app, "signed_out")] == [
+        (f"facilitator:{facilitator_id}", "signed out: the password was changed")
+    ]
+
+
 def test_exit_this_page_still_leaves_when_the_audit_log_cannot_be_written(app: Flask, monkeypatch) -> None:
     client, _ = signed_in(app)
 

@@ -2855,6 +2855,9 @@ def test_a_head_request_to_the_supervision_record_page_asks_for_no_record(client
     assert records() == 0
     assert client.get("/request/supervision-record").status_code == 200
     assert records() == 1
+    # Nor does a HEAD of Exit this page delete it (regression review: it did, keeping the answers).
+    assert client.head("/exit").status_code == 303
+    assert records() == 1 and client.get("/result").status_code == 200
 
 
 def test_typed_text_is_shown_in_its_own_direction_as_it_is_typed_and_on_check_your_answers(client) -> None:

@@ -1814,8 +1814,9 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     if "duplicate_of" in extra:
         detail += f"; of {extra['duplicate_of']}"
     if moved:
-        its = "its duplicates) are now duplicates" if len(moved) > 1 else "its duplicate) is now a duplicate"
-        detail += f"; {_and(moved)} ({its} of {extra['duplicate_of']} too"
+        detail += (
+            f"; {_and(moved)}, {'its duplicates, are now ones' if len(moved) > 1 else 'its duplicate, is now one'} too"
+        )
     held = move.status == SESSION_HELD_STATUS and request.status != SESSION_HELD_STATUS
     old = request.status
     kept = _redirect_kept(request, outcomes) if old == "redirected" else None
@@ -1875,8 +1876,7 @@ def _duplicates_now_of(request: StoredRequest, original: str, facilitator: Facil
     ).all()
     moved = [reference for reference, _, _ in sorted(rows, key=lambda row: (row[1], row[2]))]
     for reference in moved:
-        why = f"{original}, because {request.reference}, the request this one repeated, was marked as a duplicate of "
-        why += original
+        why = f"{original}, as {request.reference} (the request this one repeated) now is"
         audit.add_event(DUPLICATE_MOVED, reference, facilitator.actor, why)
     return moved
 

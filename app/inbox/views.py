@@ -261,7 +261,7 @@ def require_facilitator() -> Response | tuple[str, int] | None:
             # A closed account's form (sent before its sign-ins were ended) gets back only what
             # was typed into it, and nothing of the request it was about (found: a 403, the text lost).
             kept = typed_text.typed_text_kept()
-            if why is not None:
+            if why is not None and request.method != "HEAD":  # (a HEAD ends nothing: the next GET audits it)
                 service.record_sign_in_ended(session.get(FACILITATOR_KEY), service.SIGNED_OUT_BECAUSE[why])
             reset_session()
             if why is not None:
@@ -898,8 +898,10 @@ def sign_in_ended_answer() -> tuple[Response, int]:
 def end_sign_in_meanwhile(why: str) -> None:
     """End a session whose sign-in ended meanwhile (``why``: a reason of
     ``service.session_facilitator``), audited as ended so, as ``require_facilitator`` ends one
-    (found: the password page's form ended it unaudited), and say why on the next page."""
-    service.record_sign_in_ended(session.get(FACILITATOR_KEY), service.SIGNED_OUT_BECAUSE[why])
+    (found: the password page's form ended it unaudited), and say why on the next page. (A HEAD ends
+    nothing, so audits nothing: the GET that follows does, once.)"""
+    if request.method != "HEAD":
+        service.record_sign_in_ended(session.get(FACILITATOR_KEY), service.SIGNED_OUT_BECAUSE[why])
     reset_session()
     flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
 

@@ -75,8 +75,10 @@ def exit() -> Response:  # named like the builtin on purpose: the endpoint is ma
     Reached from another site (a link or a script there), it only leaves: a page elsewhere must
     not be able to sign a facilitator out or wipe someone's answers. The browser says where a
     navigation came from (``Sec-Fetch-Site``; else the ``Referer``, when it names another site);
-    with neither, as from a typed address, everything is forgotten."""
-    if not from_another_site():
+    with neither, as from a typed address, everything is forgotten. A HEAD request (a link checker, a
+    preview) only looks: nothing is forgotten, audited or ended (found, regression review: it deleted
+    the supervision record and audited a sign-out, keeping the sign-in)."""
+    if not from_another_site() and request.method != "HEAD":
         forget_record()  # the supervision record made in this browser, if any
         if FACILITATOR_KEY in session:
             _record_sign_in_ended(inbox_service.SIGNED_OUT_BY_EXIT)
