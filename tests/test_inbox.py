@@ -951,6 +951,39 @@ def test_a_head_request_only_looks_at_exit_and_at_an_ended_sign_in(app: Flask, r
     ]
 
 
+TELLS_TABS = "data-signed-out-here"
+
+
+def test_sign_out_pressed_after_the_sign_in_ended_still_tells_the_other_tabs(app: Flask, runner) -> None:
+    """Found (review): Sign out pressed once the sign-in had ended (the password changed, the
+    account closed, its hours up, its time run out) said why on the sign-in page, but the other
+    inbox tabs of the browser were not told, and still showed the request. The page that says the
+    sign-in ended tells them (static/src/app.js), as the one saying "You have signed out" does."""
+    from test_inbox_timeout import expire_every_session
+
+    client, _ = signed_in(app)
+    assert TELLS_TABS not in text(client.get("/inbox"))  # signed in: nothing to tell
+    token = csrf_token(text(client.get("/inbox")))
+    reset = runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert reset.exit_code == 0, reset.output
+    signed_out = client.post("/inbox/sign-out", data={"csrf_token": token})
+    assert signed_out.status_code == 302
+    page = text(client.get(signed_out.location))
+    assert "the password for this account was changed" in page and TELLS_TABS in page
+    assert TELLS_TABS not in text(client.get("/inbox/sign-in"))  # told once: not on every sign-in page after
+    # Found ended by another page (the other tabs' own next request finds it too).
+    assert sign_in(client).status_code == 302
+    runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{PASSWORD}\n{PASSWORD}\n")
+    found = client.get("/inbox")
+    assert found.status_code == 302 and TELLS_TABS in text(client.get(found.location))
+    # Its time run out on the server: Sign out's form has expired, and the page says so and tells them.
+    assert sign_in(client).status_code == 302
+    token = csrf_token(text(client.get("/inbox")))
+    expire_every_session(app)
+    expired = client.post("/inbox/sign-out", data={"csrf_token": token})
+    assert expired.status_code == 400 and TELLS_TABS in text(expired)
+
+
 def test_exit_this_page_still_leaves_when_the_audit_log_cannot_be_written(app: Flask, monkeypatch) -> None:
     client, _ = signed_in(app)
 

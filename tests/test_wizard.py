@@ -858,6 +858,26 @@ def test_a_link_checker_asking_for_the_outcome_page_leaves_nothing_stored(app: F
         assert db.session.scalar(select(func.count()).select_from(JourneySessionRow)) == 0
 
 
+def test_a_link_checker_asking_for_the_outcome_page_counts_no_outcome(app: Flask, walker: Walker) -> None:
+    """Found (review): a HEAD of the outcome page (a link checker or a preview with the browser's
+    cookie) counted the outcome in the anonymous statistics, though no one saw it; the GET counts."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.stats.models import Count
+
+    def counted() -> int:
+        with app.app_context():
+            return int(db.session.scalar(select(func.count()).select_from(Count).where(Count.kind == "outcome")) or 0)
+
+    walker.walk(TO_P[:-1])
+    walker.answer(*TO_P[-1])
+    assert walker.client.head("/result").status_code == 200
+    assert counted() == 0
+    assert outcome_of(walker.get("/result")) == "P"
+    assert counted() == 1
+
+
 @pytest.mark.parametrize("url", ["/result", "/request/check-answers", "/request/supervision-record"])
 def test_a_link_checker_asking_for_a_page_part_way_through_changes_nothing(walker: Walker, url: str) -> None:
     """Found (regression review): a HEAD of the outcome page part way through left "Answer the

@@ -1458,17 +1458,18 @@ def test_duplicates_of_a_request_marked_as_a_duplicate_name_its_original_instead
     assert (why.reference, why.actor) == (first, f"facilitator:{facilitator_id}")
     trail = text(client.get(f"/inbox/requests/{first}")).split("data-audit-trail")[1]
     assert (
-        f"Now a duplicate of another request: {original}, as {second} (the request this one repeated) now is" in trail
+        f"Now a duplicate of another request: {original}, because {second} (the request this one repeated) was marked "
+        "as a duplicate of it" in trail
     )
     trail = text(client.get(f"/inbox/requests/{second}")).split("data-audit-trail")[1]
-    assert f"a duplicate of {original}; {first}, its duplicate, is now one too" in trail
+    assert f"a duplicate of {original}; {first}, its duplicate, is now a duplicate of {original} too" in trail
     # Two at once: both named, oldest first.
     page = f"/inbox/requests/{original}"
     assert post_form(client, page, f"{page}/status", {"status": "duplicate", "duplicate_of": third}).status_code == 302
     shown = text(client.get(page))
     assert f"{first} and {second}, marked as duplicates of this request, are now duplicates of {third}" in shown
     trail = text(client.get(page)).split("data-audit-trail")[1]
-    assert f"a duplicate of {third}; {first} and {second}, its duplicates, are now ones too" in trail
+    assert f"a duplicate of {third}; {first} and {second}, its duplicates, are now duplicates of {third} too" in trail
 
 
 @pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)

@@ -1814,9 +1814,8 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
     if "duplicate_of" in extra:
         detail += f"; of {extra['duplicate_of']}"
     if moved:
-        detail += (
-            f"; {_and(moved)}, {'its duplicates, are now ones' if len(moved) > 1 else 'its duplicate, is now one'} too"
-        )
+        its = "its duplicates, are now duplicates" if len(moved) > 1 else "its duplicate, is now a duplicate"
+        detail += f"; {_and(moved)}, {its} of {extra['duplicate_of']} too"
     held = move.status == SESSION_HELD_STATUS and request.status != SESSION_HELD_STATUS
     old = request.status
     kept = _redirect_kept(request, outcomes) if old == "redirected" else None
@@ -1876,7 +1875,7 @@ def _duplicates_now_of(request: StoredRequest, original: str, facilitator: Facil
     ).all()
     moved = [reference for reference, _, _ in sorted(rows, key=lambda row: (row[1], row[2]))]
     for reference in moved:
-        why = f"{original}, as {request.reference} (the request this one repeated) now is"
+        why = f"{original}, because {request.reference} (the request this one repeated) was marked as a duplicate of it"
         audit.add_event(DUPLICATE_MOVED, reference, facilitator.actor, why)
     return moved
 

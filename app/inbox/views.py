@@ -160,8 +160,12 @@ SIGN_IN_LOCKED = (
 SUCCESS = "success"
 IMPORTANT = "important"
 # A success that is the sign-out's: the page showing it tells the browser's other inbox tabs, which
-# then hide the inbox (static/src/app.js).
+# then hide the inbox (static/src/app.js). ``TELL_TABS``, a message with no words, does the same where
+# the sign-in had ended already (a password changed, an account closed, its hours up): found (review),
+# Sign out pressed then said why on the sign-in page, and the other tabs still showed the request. A
+# page shown at once says so by ``g.tell_tabs_signed_out`` (templates/layout.html).
 SIGNED_OUT = "signed-out"
+TELL_TABS = "tell-tabs"
 # Why a signed-in session ended without anyone signing out (service.session_facilitator).
 SIGN_IN_HOURS = int(service.SIGN_IN_MAX_AGE.total_seconds() // 3600)
 SIGNED_OUT_BECAUSE = {
@@ -267,9 +271,12 @@ def require_facilitator() -> Response | tuple[str, int] | None:
             if why is not None:
                 flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
                 if request.endpoint == "inbox.sign_out":  # signed out already: the sign-in page says why
+                    flash("", TELL_TABS)
                     return redirect(sign_in_page(request.form.get("next")))
                 if request.method == "POST":  # what was typed is given back, as after the idle limit
+                    g.tell_tabs_signed_out = True
                     return form_sent_signed_out(why, kept)
+                flash("", TELL_TABS)
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("inbox.sign_in", next=page_of_form(request.path)))
         abort(403)
@@ -904,6 +911,7 @@ def end_sign_in_meanwhile(why: str) -> None:
         service.record_sign_in_ended(session.get(FACILITATOR_KEY), service.SIGNED_OUT_BECAUSE[why])
     reset_session()
     flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
+    flash("", TELL_TABS)
 
 
 def form_sent_signed_out(why: str, kept: Any) -> tuple[str, int]:
@@ -1838,6 +1846,8 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
         # come (a second click on a slow page), with the new cookie and the old page's token.
         return go_on_to(safe_next(request.args.get("next"), facilitator), code=303)
     show = NOT_CHECKED_PAGES.get(request.endpoint or "")
+    if request.endpoint == "inbox.sign_out" and facilitator is None:  # signed out already (its time ran out)
+        g.tell_tabs_signed_out = True
     if show is None or facilitator is None or facilitator.reads_statistics_only:
         return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
     g.facilitator = facilitator

@@ -472,7 +472,8 @@ def result() -> Response | str:
         if state.steps:
             notice_out_of_order(state)
         return redirect(journey_url(state))
-    record_outcome(state)  # anonymous count, once per journey per outcome; never fails the page
+    if request.method != "HEAD":  # (a link checker or a preview only looks: it is not a person's outcome)
+        record_outcome(state)  # anonymous count, once per journey per outcome; never fails the page
     outcome_shown(state)  # (after an update of the rules that changed it, says so)
     previous = state.previous(None)  # the last question answered: the Back link (no answers in the URL)
     back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
