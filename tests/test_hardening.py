@@ -1020,13 +1020,25 @@ def test_the_worker_held_up_by_a_lock_says_so_not_that_the_database_is_not_answe
 
     from app.outbox import run_worker
 
+    class StopOnceTheOutboxSays(logging.Handler):  # (not a fixed time: the purges wait first, longer when busy)
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("Outbox worker:"):
+                stop.set()
+
     with app_with_a_short_statement_timeout(request, tmp_path, monkeypatch) as (app, other):
         stop = threading.Event()
+        watcher = StopOnceTheOutboxSays()
+        app.logger.addHandler(watcher)
         with other.connect() as locker, app.app_context(), caplog.at_level(logging.WARNING):
             locker.exec_driver_sql("LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE")
-            threading.Timer(2.5, stop.set).start()
-            run_worker(stop, 0.05)
-            locker.rollback()
+            limit = threading.Timer(20, stop.set)  # (should it never say so)
+            limit.start()
+            try:
+                run_worker(stop, 0.05)
+            finally:
+                limit.cancel()
+                app.logger.removeHandler(watcher)
+                locker.rollback()
         logged = "\n".join(record.getMessage() for record in caplog.records if record.name == app.logger.name)
         assert "Outbox worker: a statement took longer than the database allows (statement_timeout), most " in logged
         assert (
@@ -1034,6 +1046,31 @@ def test_the_worker_held_up_by_a_lock_says_so_not_that_the_database_is_not_answe
             in logged
         )
         assert "not answering" not in logged, logged
+
+
+def test_a_purge_held_up_by_a_lock_says_so_in_the_workers_log(app: Flask, monkeypatch, caplog) -> None:
+    """A purge that met a statement timeout (a table locked from psql) logged only "Old requests
+    not deleted (OperationalError)"; it says what the outbox's own line says of it. Nothing of the
+    error's message (which can hold a row's values)."""
+    from sqlalchemy.exc import OperationalError
+
+    from app import outbox
+
+    class Cancelled(Exception):
+        sqlstate = "57014"
+
+    def held_up(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("DELETE FROM requests", {}, Cancelled("canceling statement: Secretname"))
+
+    monkeypatch.setattr(outbox.retention_purge, "purge_requests", held_up)
+    with app.app_context(), caplog.at_level(logging.WARNING):
+        outbox.purge_due(outbox.Purges())
+    assert (
+        "Old requests not deleted (a statement took longer than the database allows (statement_timeout), most likely "
+        "waiting for a lock another session holds (OperationalError from test_hardening.Cancelled, SQLSTATE 57014)); "
+        "trying again in an hour" in caplog.text
+    )
+    assert "Secretname" not in caplog.text
 
 
 def test_the_workers_outage_line_says_a_read_only_database_takes_no_writes() -> None:

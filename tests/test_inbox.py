@@ -982,6 +982,26 @@ def test_sign_out_pressed_after_the_sign_in_ended_still_tells_the_other_tabs(app
     expire_every_session(app)
     expired = client.post("/inbox/sign-out", data={"csrf_token": token})
     assert expired.status_code == 400 and TELLS_TABS in text(expired)
+    assert sign_in(client).status_code == 302
+    expire_every_session(app)
+    found = client.get("/inbox")  # or any page
+    assert found.status_code == 302 and TELLS_TABS in text(client.get(found.location))
+    # The account closed, which ends its sessions: the next page, or a form sent, tells them too.
+    add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")  # (not the last one)
+    for send in ("page", "form"):
+        assert sign_in(client).status_code == 302
+        token = csrf_token(text(client.get("/inbox")))
+        closed = runner.invoke(args=["facilitators", "deactivate", EMAIL])
+        assert closed.exit_code == 0, closed.output
+        if send == "page":
+            found = client.get("/inbox")
+            assert found.status_code == 302 and TELLS_TABS in text(client.get(found.location))
+        else:
+            reference = stored_request(app)
+            sent = client.post(f"/inbox/requests/{reference}/notes", data={"csrf_token": token, "text": "A note."})
+            assert sent.status_code == 400 and TELLS_TABS in text(sent)
+        assert runner.invoke(args=["facilitators", "reactivate", EMAIL]).exit_code == 0
+    assert TELLS_TABS not in text(client.get("/inbox/sign-in"))
 
 
 def test_exit_this_page_still_leaves_when_the_audit_log_cannot_be_written(app: Flask, monkeypatch) -> None:

@@ -101,6 +101,7 @@ from ..sessions import (
     repeat_of,
     replaced_meanwhile,
     reset_session,
+    session_expired,
 )
 from ..space_sessions import service as sessions
 from ..space_sessions.forms import SessionForm
@@ -277,6 +278,10 @@ def require_facilitator() -> Response | tuple[str, int] | None:
                     g.tell_tabs_signed_out = True
                     return form_sent_signed_out(why, kept)
                 flash("", TELL_TABS)
+        elif session_expired() and request.method != "HEAD":
+            # Its session gone (the account closed, which ends its sessions; its time run out): the
+            # browser's other inbox tabs are told too (found, review: they still showed the request).
+            flash("", TELL_TABS)
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("inbox.sign_in", next=page_of_form(request.path)))
         abort(403)
@@ -1846,8 +1851,8 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
         # come (a second click on a slow page), with the new cookie and the old page's token.
         return go_on_to(safe_next(request.args.get("next"), facilitator), code=303)
     show = NOT_CHECKED_PAGES.get(request.endpoint or "")
-    if request.endpoint == "inbox.sign_out" and facilitator is None:  # signed out already (its time ran out)
-        g.tell_tabs_signed_out = True
+    if facilitator is None and (request.endpoint == "inbox.sign_out" or session_expired()):
+        g.tell_tabs_signed_out = True  # signed out already (its time ran out, the account closed)
     if show is None or facilitator is None or facilitator.reads_statistics_only:
         return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
     g.facilitator = facilitator
