@@ -173,6 +173,9 @@ def outage_in_words(error: BaseException) -> str:
         )
     elif sqlstate == READ_ONLY_SQLSTATE:
         words = "the database takes no writes now (a standby, or set read-only)"
+    elif is_sqlite_busy(error):
+        # Found (review): SQLite's "database is locked" was "not answering", as PostgreSQL's lock was.
+        words = "SQLite was busy: another connection held its write lock for longer than this one waits"
     elif said := schema_words(error):
         words = said
     elif sqlstate in INSUFFICIENT_RESOURCES:

@@ -1032,9 +1032,7 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
         try:
             sessions = purge_expired_sessions(now)
         except SQLAlchemyError as error:
-            current_app.logger.warning(
-                "Expired sessions not deleted (%s); trying again in a minute", type(error).__name__
-            )
+            current_app.logger.warning("Expired sessions not deleted (%s); trying again in a minute", _why_not(error))
         try:
             record.purge_expired_records(now)
         except SQLAlchemyError as error:
@@ -1063,7 +1061,7 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
             db.session.rollback()
             entries = 0
             current_app.logger.warning(
-                "Old audit log entries not deleted (%s); trying again in an hour", type(error).__name__
+                "Old audit log entries not deleted (%s); trying again in an hour", _why_not(error)
             )
         if entries:
             current_app.logger.info("Deleted %d audit log entries older than %d days", entries, audit_days)
@@ -1075,7 +1073,7 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
             accounts = 0
             current_app.logger.warning(
                 "Deactivated accounts' names and emails not removed (%s); trying again in an hour",
-                type(error).__name__,
+                _why_not(error),
             )
         if accounts:
             current_app.logger.info(
@@ -1089,7 +1087,7 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
         except SQLAlchemyError as error:
             db.session.rollback()
             months = 0
-            current_app.logger.warning("Old counts not deleted (%s); trying again in an hour", type(error).__name__)
+            current_app.logger.warning("Old counts not deleted (%s); trying again in an hour", _why_not(error))
         if months:
             current_app.logger.info(
                 "Deleted the counts of %d month(s) before the last %d months", months, counts_months
@@ -1097,7 +1095,7 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
         try:
             empty_write_ahead_log()  # what the purges deleted, out of SQLite's log too
         except SQLAlchemyError as error:
-            current_app.logger.warning("SQLite's log not emptied (%s); trying again in an hour", type(error).__name__)
+            current_app.logger.warning("SQLite's log not emptied (%s); trying again in an hour", _why_not(error))
     if done.rewritten is None or now - done.rewritten >= REWRITE_TABLES_EVERY:
         done.rewritten = now
         try:
@@ -1105,7 +1103,7 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
         except SQLAlchemyError as error:
             busy = ["all"]
             current_app.logger.warning(
-                "PostgreSQL's tables not rewritten (%s); trying again in an hour", type(error).__name__
+                "PostgreSQL's tables not rewritten (%s); trying again in an hour", _why_not(error)
             )
         if busy:  # tried again at the next hourly purge, not in a day (regression review)
             done.rewritten = now - REWRITE_TABLES_EVERY + PURGE_REQUESTS_EVERY

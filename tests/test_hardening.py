@@ -1063,14 +1063,30 @@ def test_a_purge_held_up_by_a_lock_says_so_in_the_workers_log(app: Flask, monkey
         raise OperationalError("DELETE FROM requests", {}, Cancelled("canceling statement: Secretname"))
 
     monkeypatch.setattr(outbox.retention_purge, "purge_requests", held_up)
+    monkeypatch.setattr(outbox, "purge_expired_sessions", held_up)
     with app.app_context(), caplog.at_level(logging.WARNING):
         outbox.purge_due(outbox.Purges())
+    assert "Expired sessions not deleted (a statement took longer than the database allows" in caplog.text
     assert (
         "Old requests not deleted (a statement took longer than the database allows (statement_timeout), most likely "
         "waiting for a lock another session holds (OperationalError from test_hardening.Cancelled, SQLSTATE 57014)); "
         "trying again in an hour" in caplog.text
     )
     assert "Secretname" not in caplog.text
+
+
+def test_the_workers_outage_line_says_sqlite_was_busy_not_that_it_is_not_answering() -> None:
+    """Found (review): SQLite's "database is locked" (a write lock held elsewhere longer than the
+    worker waits) was "the database is not answering" in the worker's log, as PostgreSQL's lock was."""
+    from sqlalchemy.exc import OperationalError
+
+    from app.outage import outage_in_words
+
+    locked = OperationalError("DELETE FROM journey_sessions", {}, sqlite3.OperationalError("database is locked"))
+    assert outage_in_words(locked) == (
+        "SQLite was busy: another connection held its write lock for longer than this one waits "
+        "(OperationalError from sqlite3.OperationalError)"
+    )
 
 
 def test_the_workers_outage_line_says_a_read_only_database_takes_no_writes() -> None:

@@ -699,6 +699,11 @@ def sign_in() -> Response | tuple[str | Response, int]:
     form = SignInForm()
     errors: list[dict[str, str]] = []
     status = 200
+    # No one is signed in to the inbox in this browser (its tabs share the session): a page of the
+    # sign-in form tells its other inbox tabs, which hide the inbox (static/src/app.js). Found
+    # (review): a sign-in found ended by a request that was not an inbox page (a practitioner's page
+    # in the same browser, the idle timer's keep-alive) left them showing the request.
+    g.tell_tabs_signed_out = True
     # The signed-out warning (static/src/app.js) signs in again without leaving the page, where a
     # half-written note is (the idle limit passed): it asks for JSON, and is answered with the new
     # session's security token, for the page's forms, or what was wrong. The password is checked

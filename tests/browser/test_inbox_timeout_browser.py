@@ -728,7 +728,7 @@ def test_signing_out_in_one_tab_hides_the_inbox_in_the_others_and_keeps_what_was
     expect(untouched.get_by_role("heading", name=re.compile(reference))).to_have_count(0)
     ended = other.get_by_role("dialog", name="You have been signed out")
     expect(ended).to_be_visible()
-    expect(ended).to_contain_text("You signed out of the inbox in another tab or window of this browser.")
+    expect(ended).to_contain_text("You were signed out of the inbox in another tab or window of this browser.")
     expect(ended).to_contain_text("What you typed is still on this page, not saved yet.")
     expect(request_heading).to_be_hidden()
     expect(other.get_by_text("Signed in as")).to_be_hidden()
