@@ -1472,6 +1472,18 @@ def test_duplicates_of_a_request_marked_as_a_duplicate_name_its_original_instead
     assert f"a duplicate of {third}; {first} and {second}, its duplicates, are now duplicates of {third} too" in trail
 
 
+def colleague_marks(colleague: sa.Connection, copy: str, original: str) -> None:
+    """A colleague's marking of ``copy`` as a duplicate of ``original``, as the app makes it (the two
+    references' locks, then the change), not yet committed."""
+    for reference in sorted((copy, original)):
+        colleague.execute(sa.select(sa.func.pg_advisory_xact_lock(service.duplicates_lock(reference))))
+    colleague.execute(
+        sa.update(StoredRequest)
+        .where(StoredRequest.reference == copy)
+        .values(status="duplicate", duplicate_of=original)
+    )
+
+
 @pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 def test_a_duplicate_reopened_as_a_colleague_marks_another_as_its_duplicate_waits_for_them(app: Flask) -> None:
     """Found (regression review, PostgreSQL): W marked as a duplicate of Y as Y (a duplicate of Z)
@@ -1484,13 +1496,7 @@ def test_a_duplicate_reopened_as_a_colleague_marks_another_as_its_duplicate_wait
     page = f"/inbox/requests/{reopened}"
     sent = {"csrf_token": csrf_token(text(client.get(page))), "status": "in_triage", "from_status": "duplicate"}
     with own_connections(app) as engine, engine.connect() as colleague:
-        for reference in sorted((reopened, marked)):  # the colleague marking the third as a duplicate of it
-            colleague.execute(sa.select(sa.func.pg_advisory_xact_lock(service.duplicates_lock(reference))))
-        colleague.execute(
-            sa.update(StoredRequest)
-            .where(StoredRequest.reference == marked)
-            .values(status="duplicate", duplicate_of=reopened)
-        )
+        colleague_marks(colleague, marked, reopened)
         answer = run_while_held(colleague, lambda: client.post(f"{page}/status", data=sent))
     assert answer.status_code == 302
     assert status_of(app, reopened) == "in_triage" and status_of(app, marked) == "duplicate"
@@ -1525,14 +1531,7 @@ def test_two_requests_marked_as_duplicates_of_each_other_at_the_same_moment_leav
     sent = {"csrf_token": csrf_token(text(client.get(page))), "status": "duplicate", "duplicate_of": second_request}
     sent["from_status"] = "new"
     with own_connections(app) as engine, engine.connect() as colleague:
-        # The colleague marking the second request as a duplicate of the first, not yet committed.
-        for reference in sorted((first_request, second_request)):
-            colleague.execute(sa.select(sa.func.pg_advisory_xact_lock(service.duplicates_lock(reference))))
-        colleague.execute(
-            sa.update(StoredRequest)
-            .where(StoredRequest.reference == second_request)
-            .values(status="duplicate", duplicate_of=first_request)
-        )
+        colleague_marks(colleague, second_request, first_request)
         answer = run_while_held(colleague, lambda: client.post(f"{page}/status", data=sent))
     assert answer.status_code == 303 and answer.location == page  # the form refused, shown on its page
     assert f"{second_request} is marked as a duplicate of this request, so this request cannot be a duplicate" in text(
@@ -1542,10 +1541,9 @@ def test_two_requests_marked_as_duplicates_of_each_other_at_the_same_moment_leav
     assert events(app, "status_changed") == []
     # Marking two other requests does not wait for the colleague (regression review: one lock for
     # every marking kept it waiting, to the service problem page, behind a slow one).
-    third, fourth = new_request(app), new_request(app)
+    third, fourth, fifth, sixth = (new_request(app) for _ in range(4))
     with own_connections(app) as engine, engine.connect() as colleague:
-        for reference in sorted((first_request, second_request)):
-            colleague.execute(sa.select(sa.func.pg_advisory_xact_lock(service.duplicates_lock(reference))))
+        colleague_marks(colleague, fifth, sixth)
         page = f"/inbox/requests/{third}"
         marked: list[Any] = []
         marking = threading.Thread(
