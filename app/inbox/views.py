@@ -160,13 +160,6 @@ SIGN_IN_LOCKED = (
 # IMPORTANT (a refusal, a warning, something not done) in the standard "Important" one.
 SUCCESS = "success"
 IMPORTANT = "important"
-# A success that is the sign-out's: the page showing it tells the browser's other inbox tabs, which
-# then hide the inbox (static/src/app.js). ``TELL_TABS``, a message with no words, does the same where
-# the sign-in had ended already (a password changed, an account closed, its hours up): found (review),
-# Sign out pressed then said why on the sign-in page, and the other tabs still showed the request. A
-# page shown at once says so by ``g.tell_tabs_signed_out`` (templates/layout.html).
-SIGNED_OUT = "signed-out"
-TELL_TABS = "tell-tabs"
 # Why a signed-in session ended without anyone signing out (service.session_facilitator).
 SIGN_IN_HOURS = int(service.SIGN_IN_MAX_AGE.total_seconds() // 3600)
 SIGNED_OUT_BECAUSE = {
@@ -272,16 +265,9 @@ def require_facilitator() -> Response | tuple[str, int] | None:
             if why is not None:
                 flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
                 if request.endpoint == "inbox.sign_out":  # signed out already: the sign-in page says why
-                    flash("", TELL_TABS)
                     return redirect(sign_in_page(request.form.get("next")))
                 if request.method == "POST":  # what was typed is given back, as after the idle limit
-                    g.tell_tabs_signed_out = True
                     return form_sent_signed_out(why, kept)
-                flash("", TELL_TABS)
-        elif session_expired() and request.method != "HEAD":
-            # Its session gone (the account closed, which ends its sessions; its time run out): the
-            # browser's other inbox tabs are told too (found, review: they still showed the request).
-            flash("", TELL_TABS)
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("inbox.sign_in", next=page_of_form(request.path)))
         abort(403)
@@ -699,11 +685,7 @@ def sign_in() -> Response | tuple[str | Response, int]:
     form = SignInForm()
     errors: list[dict[str, str]] = []
     status = 200
-    # No one is signed in to the inbox in this browser (its tabs share the session): a page of the
-    # sign-in form tells its other inbox tabs, which hide the inbox (static/src/app.js). Found
-    # (review): a sign-in found ended by a request that was not an inbox page (a practitioner's page
-    # in the same browser, the idle timer's keep-alive) left them showing the request.
-    g.tell_tabs_signed_out = True
+    tell_other_tabs()  # (no one is signed in to the inbox in this browser: its tabs share the session)
     # The signed-out warning (static/src/app.js) signs in again without leaving the page, where a
     # half-written note is (the idle limit passed): it asks for JSON, and is answered with the new
     # session's security token, for the page's forms, or what was wrong. The password is checked
@@ -912,6 +894,17 @@ def sign_in_ended_answer() -> tuple[Response, int]:
     return signed_out_answer()
 
 
+def tell_other_tabs() -> None:
+    """This page is shown with no one signed in to the inbox in this browser (the sign-in form; a
+    form sent after the sign-in ended): it tells the browser's other inbox tabs, which share its
+    session, and they hide the inbox as after the idle limit, keeping what was typed (a hidden
+    marker, templates/layout.html, read by static/src/app.js). Found (reviews): the other tabs showed
+    the request after Sign out; after Sign out pressed once the sign-in had ended (a password changed,
+    an account closed, its time run out); and after a practitioner's page in the same browser, or
+    the idle timer's keep-alive, found it ended first."""
+    g.tell_tabs_signed_out = True
+
+
 def end_sign_in_meanwhile(why: str) -> None:
     """End a session whose sign-in ended meanwhile (``why``: a reason of
     ``service.session_facilitator``), audited as ended so, as ``require_facilitator`` ends one
@@ -921,13 +914,14 @@ def end_sign_in_meanwhile(why: str) -> None:
         service.record_sign_in_ended(session.get(FACILITATOR_KEY), service.SIGNED_OUT_BECAUSE[why])
     reset_session()
     flash(SIGNED_OUT_BECAUSE[why], IMPORTANT)
-    flash("", TELL_TABS)
 
 
 def form_sent_signed_out(why: str, kept: Any) -> tuple[str, int]:
     """The "form has expired" page for a form sent once its sign-in had ended (``why``: a reason of
     ``service.session_facilitator``): what was typed (``kept``) given back to copy, nothing of the
-    request, and why; for a closed account, no offer to sign in again."""
+    request, and why; for a closed account, no offer to sign in again. The browser's other inbox
+    tabs are told (``tell_other_tabs``)."""
+    tell_other_tabs()
     return render_error(
         400,
         csrf_failure=True,
@@ -957,10 +951,7 @@ def sign_out() -> Response:
     service.record_sign_out(facilitator)
     target = request.form.get("next")
     reset_session()
-    flash(
-        "You have signed out" if not target else "You have signed out. Sign in again to go back to the page",
-        SIGNED_OUT,
-    )
+    flash("You have signed out" if not target else "You have signed out. Sign in again to go back to the page", SUCCESS)
     return redirect(sign_in_page(target, facilitator))
 
 
@@ -1857,7 +1848,7 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
         return go_on_to(safe_next(request.args.get("next"), facilitator), code=303)
     show = NOT_CHECKED_PAGES.get(request.endpoint or "")
     if facilitator is None and (request.endpoint == "inbox.sign_out" or session_expired()):
-        g.tell_tabs_signed_out = True  # signed out already (its time ran out, the account closed)
+        tell_other_tabs()  # signed out already (its time ran out, the account closed)
     if show is None or facilitator is None or facilitator.reads_statistics_only:
         return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
     g.facilitator = facilitator

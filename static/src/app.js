@@ -607,9 +607,10 @@ function startSignInEndsWarning (dialog, idle) {
 
 // The inbox's tabs and windows in this browser, told when one signs out (a BroadcastChannel:
 // nothing is stored; a browser without one is not told, and each tab's own limits still apply).
-// Told by the page signing out leads to (it says "You have signed out"), so only once the
-// sign-out is done (found, regression review: told as the form was sent, the other tabs hid the
-// inbox when the sign-out then failed, still signed in).
+// Told by a page shown with no one signed in to the inbox in this browser (the sign-in page, which
+// signing out leads to; app.inbox.views tell_other_tabs), so only once the sign-out is done (found,
+// regression review: told as the form was sent, the other tabs hid the inbox when the sign-out then
+// failed, still signed in).
 const SIGNED_OUT = 'signed-out'
 const inboxTabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel('space-to-think-inbox') : null
 if (inboxTabs && document.querySelector('[data-signed-out-here]')) inboxTabs.postMessage(SIGNED_OUT)
