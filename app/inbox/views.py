@@ -685,7 +685,11 @@ def sign_in() -> Response | tuple[str | Response, int]:
     form = SignInForm()
     errors: list[dict[str, str]] = []
     status = 200
-    tell_other_tabs()  # (no one is signed in to the inbox in this browser: its tabs share the session)
+    if signed_in is None and FACILITATOR_KEY not in session:
+        # No one is signed in to the inbox in this browser (its tabs share the session). Not while
+        # signed in (a wrong password sent from a sign-in page left open), nor while a sign-in past
+        # its hours waits for its password (found, review: the other tabs said "signed out").
+        tell_other_tabs()
     # The signed-out warning (static/src/app.js) signs in again without leaving the page, where a
     # half-written note is (the idle limit passed): it asks for JSON, and is answered with the new
     # session's security token, for the page's forms, or what was wrong. The password is checked
