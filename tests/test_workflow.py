@@ -1459,7 +1459,13 @@ def test_duplicates_of_a_request_marked_as_a_duplicate_name_its_original_instead
     trail = text(client.get(f"/inbox/requests/{first}")).split("data-audit-trail")[1]
     assert (
         f"Now a duplicate of another request: {original}, because {second} (the request this one repeated) was marked "
-        "as a duplicate of it" in trail
+        f"as a duplicate of {original}" in trail
+    )
+    # The original's own trail says so too (found, review: only its page listed them).
+    trail = text(client.get(f"/inbox/requests/{original}")).split("data-audit-trail")[1]
+    assert (
+        f"Duplicates of another request moved to this one: {first}, a duplicate of {second}, is now a duplicate of "
+        f"this request, because {second} was marked as a duplicate of it" in trail
     )
     trail = text(client.get(f"/inbox/requests/{second}")).split("data-audit-trail")[1]
     assert f"a duplicate of {original}; {first}, its duplicate, is now a duplicate of {original} too" in trail
@@ -1470,6 +1476,11 @@ def test_duplicates_of_a_request_marked_as_a_duplicate_name_its_original_instead
     assert f"{first} and {second}, marked as duplicates of this request, are now duplicates of {third}" in shown
     trail = text(client.get(page)).split("data-audit-trail")[1]
     assert f"a duplicate of {third}; {first} and {second}, its duplicates, are now duplicates of {third} too" in trail
+    trail = text(client.get(f"/inbox/requests/{third}")).split("data-audit-trail")[1]
+    assert (
+        f"{first} and {second}, duplicates of {original}, are now duplicates of this request, because {original} was "
+        "marked as a duplicate of it" in trail
+    )
 
 
 def colleague_marks(colleague: sa.Connection, copy: str, original: str) -> None:

@@ -1058,6 +1058,7 @@ ACTION_WORDS = {
     "sent_twice": "An email may have been sent twice",
     "marked_sent": "Email recorded as sent without sending it, after a restore from a backup",
     "duplicate_moved": "Now a duplicate of another request",
+    "duplicates_moved_here": "Duplicates of another request moved to this one",
 }
 # An email given up on because the mail server refused the email itself, not its address (``mail.message_was_refused``).
 EMAIL_REFUSED_WORDS = "Email not sent: the mail server refused the email itself (it will not be tried again)"
@@ -1875,12 +1876,26 @@ def _duplicates_now_of(request: StoredRequest, original: str, facilitator: Facil
     ).all()
     moved = [reference for reference, _, _ in sorted(rows, key=lambda row: (row[1], row[2]))]
     for reference in moved:
-        why = f"{original}, because {request.reference} (the request this one repeated) was marked as a duplicate of it"
+        why = (
+            f"{original}, because {request.reference} (the request this one repeated) was marked as a duplicate of "
+            f"{original}"
+        )
         audit.add_event(DUPLICATE_MOVED, reference, facilitator.actor, why)
+    if moved:
+        # The original's own trail names them too (its page lists them; found, last session's review:
+        # its trail said nothing of requests that had become its duplicates).
+        now = (
+            f"{_and(moved)}, duplicates of {request.reference}, are now duplicates"
+            if len(moved) > 1
+            else f"{moved[0]}, a duplicate of {request.reference}, is now a duplicate"
+        )
+        why = f"{now} of this request, because {request.reference} was marked as a duplicate of it"
+        audit.add_event(DUPLICATES_MOVED_HERE, original, facilitator.actor, why)
     return moved
 
 
 DUPLICATE_MOVED = "duplicate_moved"
+DUPLICATES_MOVED_HERE = "duplicates_moved_here"
 
 
 # Said when a redirected request is reopened and its reason kept as a note (``_redirect_kept``).
