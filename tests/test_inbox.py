@@ -1051,7 +1051,7 @@ def test_a_partnership_account_signing_in_from_an_inbox_link_goes_to_the_statist
         (f"/inbox/requests/{reference}", "/inbox/statistics"),
         ("/inbox", "/inbox/statistics"),
         ("/inbox/statistics?months=24", "/inbox/statistics?months=24"),
-        ("/inbox/statistics.csv", "/inbox/statistics.csv"),
+        ("/inbox/statistics.csv", "/inbox/statistics"),  # the page with its link, not the file
     ):
         response = sign_in(app.test_client(), "chair@partnership.example", next_url=asked)
         assert response.location == landed, asked

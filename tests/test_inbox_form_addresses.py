@@ -73,7 +73,29 @@ def test_signed_out_a_forms_address_signs_in_to_the_request_page(app: Flask) -> 
     # A sign-in link that already names a form's address (kept from before) leads to the page too.
     for form in FORMS:
         assert sign_in(app.test_client(), next_url=f"{page}/{form}").location == page, form
-    assert sign_in(app.test_client(), next_url=f"{page}/request.pdf").location == f"{page}/request.pdf"
+
+
+def test_signing_in_to_a_download_goes_to_the_page_with_its_link(app: Flask) -> None:
+    """Found (bad-input review): signing in with a download as ``next=`` (the request's PDF, the
+    list's CSV) started the download and left the tab on the sign-in page, as if signing in had
+    failed; from a link on another site, the file came without the check that refuses it there.
+    Now signing in goes to the page with the download's link (the list with its filters)."""
+    add_facilitator(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    for download, then in (
+        (f"{page}/request.pdf", page),
+        ("/inbox/requests.csv", "/inbox"),
+        ("/inbox/requests.csv?status=new", "/inbox?status=new"),
+    ):
+        signed_in_to = sign_in(app.test_client(), next_url=download)
+        assert signed_in_to.status_code == 302 and signed_in_to.location == then, download
+        assert "Content-Disposition" not in signed_in_to.headers
+    # Opened signed out, the sign-in page goes on to the page, not the file.
+    assert app.test_client().get(f"{page}/request.pdf").location == f"/inbox/sign-in?next={page}"
+    assert app.test_client().get("/inbox/requests.csv").location == "/inbox/sign-in?next=/inbox"
+    with app.test_request_context():
+        assert safe_next("/inbox/statistics.csv?months=6") == "/inbox/statistics?months=6"
 
 
 def test_safe_next_picks_the_page_a_form_is_on(app: Flask) -> None:

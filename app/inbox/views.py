@@ -543,15 +543,28 @@ def sign_in_page(target: str | None, facilitator: Facilitator | None = None) -> 
 def page_of_form(target: str) -> str:
     """``target``, unless it is an address a request page's form posts to (``REQUEST_FORMS``):
     then the request page itself. Such an address is in the address bar after a form error, so
-    it can come back as ``next=`` (a reload or a bookmark while signed out)."""
-    path = target.split("?", 1)[0].split("#", 1)[0]
+    it can come back as ``next=`` (a reload or a bookmark while signed out).
+
+    Nor a download (a request's PDF, the list's CSV, the statistics' CSV): the page with its link
+    instead. Found (bad-input review): a sign-in (or the password asked again after 24 hours) with a
+    download as ``next=`` started the download and left the tab on the sign-in page, as if signing
+    in had failed; and from a link on another site, it put the file on the computer without the
+    check that refuses such a download (``DOWNLOAD_FROM_ANOTHER_SITE``)."""
+    path, _, query = target.split("#", 1)[0].partition("?")
     try:
         endpoint, values = current_app.url_map.bind("localhost").match(path, method="GET")
     except HTTPException:
         return target
-    if endpoint != "inbox.form_address":
-        return target
-    return app_path(url_for("inbox.request_page", reference=values["reference"]))
+    if endpoint in ("inbox.form_address", "inbox.download_pdf"):
+        return app_path(url_for("inbox.request_page", reference=values["reference"]))
+    if endpoint in DOWNLOAD_PAGES:  # (its filters kept)
+        page = app_path(url_for(DOWNLOAD_PAGES[endpoint]))
+        return f"{page}?{query}" if query else page
+    return target
+
+
+# The page whose link each list's download is (``page_of_form``).
+DOWNLOAD_PAGES = {"inbox.export_csv": "inbox.index", "stats.download_csv": "stats.index"}
 
 
 def has_dot_segment(target: str) -> bool:
