@@ -997,6 +997,14 @@ def test_the_filter_form_keeps_an_email_typed_in_the_reference_search_out_of_eve
         assert "Letters alone could be someone's name, so the search was not used" in problems, typed
         assert re.search(rf'id="reference" name="reference" type="text"[^>]*value="{re.escape(typed)}"', page)
         assert typed not in text(client.get(sent.location))
+    # Found (bad-input review): nor a postcode, or a name with a number, made of letters and numbers a
+    # reference may have ("M5 4WT" went into the address, and the next page's Referer, as STT-M54W-T).
+    for typed in ("M5 4WT", "se22 8xz", "B33 8TH", "Kate 3", "Amy7"):
+        sent = client.post("/inbox", data={"csrf_token": token, "reference": typed, "status": "new"})
+        assert sent.status_code == 303 and parse_qs(urlsplit(sent.location).query) == {"status": ["new"]}, typed
+        page = text(client.get(sent.location))
+        assert "could be a name or a postcode, so the search was not used" in reference_error(page), typed
+        assert re.search(rf'id="reference" name="reference" type="text"[^>]*value="{re.escape(typed)}"', page)
     # A reference, whole or in part, goes into the address as before, and a whole one opens its request:
     # its start with STT (letters alone, or with a number), or a part with a number without STT.
     letters = f"STT-{reference[4:8]}".translate(str.maketrans("23456789", "ABCDEFGH"))
@@ -1017,16 +1025,17 @@ def test_a_name_in_the_lists_address_is_not_searched_for_nor_audited_with_a_csv(
     in the audit log: a name in the audit trail. The address is now read as the form is."""
     client, facilitator_id = signed_in(app)
     reference = new_request(app)
-    for typed in ("Kate", "amy ward"):
+    for typed in ("Kate", "amy ward", "M5 4WT", "Kate 3"):
         page = text(client.get("/inbox", query_string={"reference": typed, "status": "new"}))
         problems = reference_error(page)
-        assert "Letters alone could be someone's name, so the search was not used" in problems, typed
+        assert "so the search was not used" in problems and "STT at the start" in problems, typed
         assert reference in listed(page), typed  # the other filters are used
         assert re.search(r'href="/inbox/requests.csv\?status=new" data-export', page), typed  # its link
         exported = client.get("/inbox/requests.csv", query_string={"reference": typed, "status": "new"})
         assert exported.status_code == 200 and reference in exported.get_data(as_text=True)
     exports = [e.detail for e in events(app, "exported") if e.reference is None]
-    assert exports == ["CSV of 1 request; filters: status=new"] * 2
+    assert exports == ["CSV of 1 request; filters: status=new"] * 4
+    assert "M54WT" not in " ".join(e.detail or "" for e in events(app, "exported"))
     assert "KATE" not in " ".join(e.detail or "" for e in events(app, "exported"))
     # With STT, or with a number, it is the start of a reference, searched for and recorded.
     start = reference[:8]

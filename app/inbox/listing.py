@@ -165,27 +165,48 @@ REFERENCE_NOT_VALID = (
 )
 
 
-# Letters alone typed without STT in the reference search (``could_be_a_name``), not used.
+# Letters alone typed without STT in the reference search (``could_be_personal``), not used.
 LETTERS_NOT_REFERENCE = (
     "Enter a reference with STT at the start, like STT-7KQ4. Letters alone could be someone's name, so the "
     "search was not used"
 )
 
 
+# A search with a number, typed without STT, that could be a postcode or a name (``could_be_personal``).
+NAME_OR_POSTCODE_NOT_REFERENCE = (
+    "Enter a reference with STT at the start, like STT-7KQ4. What was typed could be a name or a postcode, so the "
+    "search was not used"
+)
+
+
 # A reference search that could not be used (typed, or in the address): an error on the Reference
 # box, not one of the list's other problems.
-REFERENCE_PROBLEMS = (EMAIL_NOT_REFERENCE, REFERENCE_NOT_VALID, LETTERS_NOT_REFERENCE)
+REFERENCE_PROBLEMS = (EMAIL_NOT_REFERENCE, REFERENCE_NOT_VALID, LETTERS_NOT_REFERENCE, NAME_OR_POSTCODE_NOT_REFERENCE)
+# A whole UK postcode, as compacted ("M5 4WT" → "M54WT", "SE22 8XZ").
+POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
+# A word written as a name is: a capital, then small letters ("Kate 3", "Amy7"). A reference is typed
+# in capitals or in small letters, not so.
+NAME_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Z][a-z]+")
 
 
-def could_be_a_name(typed: str) -> bool:
-    """Whether a reference search, as typed, is letters alone without STT at its start ("Kate",
-    "Amy Ward"): the start of a reference, or a name typed by mistake. Found (review): a name made
-    of letters a reference may have went into the list's address and the browser's history, as
-    a search for a reference starting so. Such a search is kept out of the address
-    (``app.inbox.views.send_list_form``) and not used, nor in an address (``read_filters``: the
-    list and its CSV export); typed with STT, or with a number, it is."""
+def could_be_personal(typed: str) -> str | None:
+    """Why a reference search typed without STT at its start is not used, when it could be about a
+    person, or None: letters alone ("Kate", "Amy Ward": the start of a reference, or a name typed
+    by mistake; ``LETTERS_NOT_REFERENCE``); a whole postcode ("M5 4WT") or a word written as a name
+    with a number ("Kate 3"; ``NAME_OR_POSTCODE_NOT_REFERENCE``). Found (reviews): each, made of
+    letters and numbers a reference may have, went into the list's address, the browser's history
+    and the next page's Referer, as a search for a reference starting so. Such a search is kept out
+    of the address (``app.inbox.views.send_list_form``) and not used, nor in an address
+    (``read_filters``: the list and its CSV export); typed with STT, or as a reference is (a
+    number, in capitals or small letters), it is."""
     compact = SEPARATORS.sub("", typed).upper()
-    return bool(compact) and not compact.startswith(PREFIX) and not any(ch.isdigit() for ch in compact)
+    if not compact or compact.startswith(PREFIX):
+        return None
+    if not any(ch.isdigit() for ch in compact):
+        return LETTERS_NOT_REFERENCE
+    if POSTCODE.fullmatch(compact) or NAME_WORD.search(typed):
+        return NAME_OR_POSTCODE_NOT_REFERENCE
+    return None
 
 
 def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, list[str]]:
@@ -209,10 +230,10 @@ def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, li
     typed = value("reference")
     reference = compact_reference(typed)
     problem = reference_problem(reference)
-    if problem is None and could_be_a_name(typed):
+    if problem is None:
         # As the list's form does: found (review), a name in an address typed or bookmarked
         # ("/inbox?reference=Kate") was searched for, and went into a CSV export's audit entry.
-        problem = LETTERS_NOT_REFERENCE
+        problem = could_be_personal(typed)
     if problem is not None:
         problems.append(problem)
         reference = ""
@@ -650,7 +671,7 @@ __all__ = [
     "all_rows",
     "clean_value",
     "compact_reference",
-    "could_be_a_name",
+    "could_be_personal",
     "csv_text",
     "list_choices",
     "list_page",

@@ -1092,7 +1092,8 @@ def send_list_form() -> Response:
     sign-in's session instead, for the one showing of the list that says where to search by email.
     Found (privacy review): so is any other search that is no reference, such as a practitioner's or
     a child's name typed into the box, which went into the address as the email address had, and
-    letters alone without STT (``listing.could_be_a_name``: "Kate" reads as the start of a reference)."""
+    letters alone without STT, a postcode or a name with a number (``listing.could_be_personal``: "Kate"
+    reads as the start of a reference)."""
     args: dict[str, Any] = {}
     for name in sorted(LIST_ARGS - {"page"}):
         value = listing.clean_value(request.form.get(name))[: listing.MAX_VALUE_LENGTH]
@@ -1104,7 +1105,7 @@ def send_list_form() -> Response:
         if name in args and args[name] not in values:
             del args[name]
     typed = args.get("reference", "")
-    if listing.reference_problem(listing.compact_reference(typed)) is not None or listing.could_be_a_name(typed):
+    if listing.reference_problem(listing.compact_reference(typed)) is not None or listing.could_be_personal(typed):
         session[TYPED_REFERENCE_KEY] = args.pop("reference")
     return redirect(url_for("inbox.index", **args), code=303)
 
@@ -1126,8 +1127,8 @@ def index() -> Response | str:
     search_problem = None
     if search_typed:
         search_problem = listing.reference_problem(listing.compact_reference(search_typed))
-        if search_problem is None and listing.could_be_a_name(search_typed):
-            search_problem = listing.LETTERS_NOT_REFERENCE
+        if search_problem is None:
+            search_problem = listing.could_be_personal(search_typed)
     if search_problem is not None and not filters.reference:
         problems.insert(0, search_problem)
     if len(filters.reference) == 8:
