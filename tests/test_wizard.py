@@ -253,7 +253,11 @@ def test_tampered_criterion_keeps_the_real_ticks(walker: Walker) -> None:
     walker.walk(SAFE_TO_CRITERIA)
     response = walker.answer("criteria", ["stuck", "made_up"])
     assert response.status_code == 200
-    assert error_summary(response)
+    # Found (bad-input review): it said only "Select ..., or select 'None of these'", with a box ticked.
+    assert error_summary(response) == [
+        "An answer sent is not one of this question's answers now (it may no longer be offered). Select what a "
+        "reflective space would help with, or select 'None of these'"
+    ]
     assert checked_values(response) == ["stuck"]
 
 

@@ -126,11 +126,20 @@ def notice_no_answers(asked_for: str, idle_minutes: int) -> str:
     )
 
 
+# Before a question's error, when an answer sent is none of its options (a page from before the rules
+# changed, or a form changed by hand), as the request's pages say it (``app.requests.fields``). Found
+# (bad-input review): two boxes ticked and one not offered gave "Select ..., or select 'None of these'".
+NOT_OFFERED = "An answer sent is not one of this question's answers now (it may no longer be offered)."
+
+
 def error_message(question: Question, values: Sequence[str], mode: str) -> str:
     """The message for an answer the rule engine refused, from what was actually sent: the
-    question's ``exclusive_error`` for an exclusive option ticked with others, else its ``error``."""
+    question's ``exclusive_error`` for an exclusive option ticked with others, else its ``error``
+    (after ``NOT_OFFERED`` when a value sent is none of its options)."""
     chosen = [value for value in values if value]
     known = [question.option(value) for value in chosen]
+    if any(option is None for option in known):
+        return f"{NOT_OFFERED} {question.error.for_mode(mode)}"
     if (
         len(chosen) > 1
         and question.exclusive_error is not None
