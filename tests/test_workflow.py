@@ -40,7 +40,7 @@ from support.submission import (
     to_outcome,
 )
 from support.walk import post_shown
-from test_inbox import add_facilitator, events, post_form, signed_in, text
+from test_inbox import add_facilitator, events, post_form, sign_in, signed_in, text
 from test_mail import CASE_DETAILS
 
 SUPERVISION_ANSWERS = {
@@ -1874,13 +1874,18 @@ def test_reopening_a_redirected_request_keeps_the_reason_it_was_redirected_in_a_
     reason = "About how a teacher behaves towards pupils: the LADO first."
     moved = post_form(client, page, f"{page}/status", {"status": "redirected", "redirected_to": "L", "reason": reason})
     assert moved.status_code == 302 and status_of(app, reference) == "redirected"
-    reopened = post_form(client, page, f"{page}/status", {"status": "in_triage"})
+    # Reopened by a colleague: the note, theirs, names who gave the reason (found, facilitators'
+    # review: it read as the colleague's own).
+    colleague = app.test_client()
+    add_facilitator(app, "ben@example.org", "Ben Helper")
+    assert sign_in(colleague, "ben@example.org").status_code == 302
+    reopened = post_form(colleague, page, f"{page}/status", {"status": "in_triage"})
     assert reopened.status_code == 302 and status_of(app, reference) == "in_triage"
-    shown = text(client.get(reopened.location))
+    shown = text(colleague.get(reopened.location))
     assert "Status changed to in triage. The reason it was redirected is kept in a note" in shown
     kept = (
         "Before it was reopened, this request was redirected to: Consult the Local Authority Designated "
-        f"Officer (LADO). The reason given: {reason}"
+        f"Officer (LADO). The reason Sam Facilitator gave: {reason}"
     )
     assert kept in shown.split('id="notes"', 1)[1]
     with app.app_context():

@@ -1911,7 +1911,28 @@ def _redirect_kept(request: StoredRequest, outcomes: dict[str, str]) -> str | No
     if not reason:
         return None
     route = outcomes.get(request.redirected_to or "", "another route")
-    return f"Before it was reopened, this request was redirected to: {route}. The reason given: {reason}"[:NOTE_MAX]
+    # Who gave it (found, facilitators' review: the note, added by whoever reopened the request,
+    # read as their reason).
+    redirected_by = who_redirected(request.reference)
+    colleague = facilitator_acting(redirected_by) if redirected_by is not None else None
+    given = f"The reason {colleague.display_name} gave" if colleague is not None else "The reason given"
+    return f"Before it was reopened, this request was redirected to: {route}. {given}: {reason}"[:NOTE_MAX]
+
+
+def who_redirected(reference: str) -> str | None:
+    """The actor ("facilitator:<id>") of the request's newest move to "redirected", or None."""
+    for detail, actor in db.session.execute(
+        select(AuditEvent.detail, AuditEvent.actor)
+        .where(
+            AuditEvent.reference == reference,
+            AuditEvent.action == "status_changed",
+            AuditEvent.detail.contains(" to redirected"),
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    ):
+        if (detail or "").partition(";")[0].partition(" to ")[2] == "redirected":
+            return str(actor)
+    return None
 
 
 def same_email_requests(request: StoredRequest) -> list[tuple[str, str, dt.datetime]]:
