@@ -368,6 +368,10 @@ def end_requests_database_work(app: Flask) -> None:
             )
 
 
+# PostgreSQL's "permission denied" (for a schema, a table).
+INSUFFICIENT_PRIVILEGE_SQLSTATE = "42501"
+
+
 def migration_failed(error: SQLAlchemyError, dialect: str) -> str:
     """Log a database error a migration ended in (``log_database_error``: type, SQLSTATE, statement,
     frames) and return one line for ``flask db upgrade`` or ``downgrade`` (migrations/env.py) naming
@@ -384,10 +388,22 @@ def migration_failed(error: SQLAlchemyError, dialect: str) -> str:
             migration = f"migration {frame.f_globals['revision']} ({Path(frame.f_code.co_filename).name})"
             direction = "downgrade" if frame.f_code.co_name == "downgrade" else "upgrade"
         traceback = traceback.tb_next
-    log_database_error(error, during=f"in {migration or 'a migration'}")
     kept = "None of this run's migrations was kept (PostgreSQL runs them in one transaction). "
     original = error.orig if isinstance(error, DBAPIError) else None
     sqlstate = getattr(original, "sqlstate", None) or "unknown"
+    if sqlstate == INSUFFICIENT_PRIVILEGE_SQLSTATE:
+        # Found (administrator review): a database created without ``--owner`` (PostgreSQL 15 lets
+        # only its owner create tables in it) ended in 45 lines of frames and "Mend what the
+        # migration or the stored rows need", the database's own reason hidden. It quotes no row.
+        statement = " ".join(str(getattr(error, "statement", "") or "").split())[:STATEMENT_LOG_LIMIT]
+        log.error("Database error in %s: insufficient privilege; statement: %s", migration or "a migration", statement)
+        return (
+            f"Space to Think cannot {direction} the database: {migration or 'a migration'} failed: the user in "
+            "DATABASE_URL may not create or change tables in that database (SQLSTATE 42501, insufficient "
+            f"privilege). {kept}Make that user the database's owner (as the postgres user: `ALTER DATABASE <name> "
+            "OWNER TO <user>`, or create it with `createdb --owner=<user> <name>`), then run the command again."
+        )
+    log_database_error(error, during=f"in {migration or 'a migration'}")
     return (
         f"Space to Think cannot {direction} the database: {migration or 'a migration'} failed: the database "
         f"refused it ({type(error).__name__}, SQLSTATE {sqlstate}). What the database said is not shown, as it "

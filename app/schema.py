@@ -62,6 +62,8 @@ def schema_problem(connection: Connection) -> str | None:
         return columns_missing(connection)
     if not current:
         return f"The database has no tables yet (no migration has been run): run `{UPGRADE}`."
+    if several := several_markers(current):
+        return several
     if current - known_revisions():
         return (
             f"The database is at migration {', '.join(sorted(current))}, which this version of the code does "
@@ -71,6 +73,22 @@ def schema_problem(connection: Connection) -> str | None:
     return (
         f"The database is at migration {', '.join(sorted(current))}, and this version of the code needs "
         f"{', '.join(sorted(expected))}: run `{UPGRADE}` (after a backup), then start it again."
+    )
+
+
+def several_markers(current: frozenset[str]) -> str | None:
+    """What to do when the database names more migrations than this code's one line of them can
+    leave (``alembic_version`` has a row for each), else None. Found (administrator review): a
+    backup restored into a database that was not empty (one already upgraded, or the same restore
+    run twice) left two rows, 0019 and 0022: start-up said to run `flask db upgrade`, which then
+    failed with Alembic's "Requested revision 0022 overlaps with other requested revisions 0019"."""
+    if len(current) < 2 or len(expected_heads()) != 1:
+        return None
+    return (
+        f"The database names {len(current)} migrations at once ({', '.join(sorted(current))}), where it should "
+        "name one: a backup was probably restored into a database that was not empty (one already upgraded, or "
+        "the same restore run twice). Make the database again, empty, restore the backup into it, and run "
+        f"`{UPGRADE}` (the README's Restore)."
     )
 
 
@@ -303,6 +321,8 @@ def schema_in_words() -> str:
     going by it takes them all out)."""
     versions = frozenset(db.session.execute(text("SELECT version_num FROM alembic_version")).scalars())
     missing = None
+    if several_markers(versions):
+        return "names several migrations at once (restored over a database that was not empty?): see the logs"
     if versions != expected_heads():
         if not versions or not versions - known_revisions():
             return "not the version this code needs: run flask db upgrade"

@@ -110,6 +110,10 @@ def run_migrations_online():
                 connection.exec_driver_sql("SET statement_timeout = 0")
                 connection.commit()
             context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            from app.schema import several_markers
+
+            if several := several_markers(frozenset(context.get_context().get_current_heads())):
+                raise SystemExit(f"Space to Think cannot change the database: {several}")
 
             with context.begin_transaction():
                 context.run_migrations()

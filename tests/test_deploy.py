@@ -657,6 +657,40 @@ def test_a_wrong_database_password_stops_the_served_app_with_one_line_and_no_pas
     assert "Traceback" not in upgrade.stderr and wrong_password not in upgrade.stderr
 
 
+def test_a_database_the_user_may_not_create_tables_in_says_so_in_one_line_when_upgraded() -> None:
+    """Found (administrator review): a database created without ``--owner`` (on PostgreSQL 15 only
+    its owner may create tables in it) ended ``flask db upgrade`` in 45 lines of frames and "Mend
+    what the migration or the stored rows need", the database's reason (permission denied) hidden.
+    Here the tables would go into PostgreSQL's own catalogue (``search_path``), refused as alike."""
+    from sqlalchemy.engine import make_url
+
+    from support.database import postgres_url
+
+    url = make_url(postgres_url()).update_query_dict({"options": "-csearch_path=pg_catalog"})
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
+        "APP_ENV": "development",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": url.render_as_string(hide_password=False),
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    upgrade = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert upgrade.returncode == 1, upgrade.stderr
+    [said] = [line for line in upgrade.stderr.splitlines() if line.startswith("Space to Think cannot upgrade")]
+    assert "the user in DATABASE_URL may not create or change tables in that database (SQLSTATE 42501" in said
+    assert "createdb --owner=<user> <name>" in said and "stored rows" not in said
+    assert "Traceback" not in upgrade.stderr and 'File "' not in upgrade.stderr
+    assert (url.password or "") not in upgrade.stderr
+
+
 def test_connection_values_libpq_refuses_stop_start_up_naming_the_setting() -> None:
     """Found (robustness review 14): a value libpq refuses before sending anything (sslmode=bogus,
     a port over 65535, keepalives=abc) came back as OperationalError, like a database not
@@ -691,6 +725,50 @@ def test_connection_values_libpq_refuses_stop_start_up_naming_the_setting() -> N
         "DATABASE_URL cannot be used: the database server does not support SSL, but SSL was required (its sslmode): "
         "turn SSL on in the database server, or set sslmode to what it offers."
     )
+
+
+def test_a_database_naming_two_migrations_says_to_restore_into_an_empty_one(tmp_path: Path) -> None:
+    """Found (administrator review): a backup restored into a database that was not empty (the
+    README's pg_restore run twice) left two rows in alembic_version; start-up said to run `flask db
+    upgrade`, which failed with Alembic's "Requested revision 0022 overlaps with other requested
+    revisions 0019": advice that went round in a circle."""
+    import sqlite3
+
+    from app.schema import expected_heads
+
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
+        "APP_ENV": "development",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/stt.db",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+    def run(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(ROOT / ".venv" / "bin" / command[0]), *command[1:]],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    assert run("flask", "--app", "wsgi", "db", "upgrade").returncode == 0
+    with contextlib.closing(sqlite3.connect(tmp_path / "stt.db")) as restored_twice:
+        restored_twice.execute("INSERT INTO alembic_version (version_num) VALUES ('0019')")
+        restored_twice.commit()
+    [head] = expected_heads()
+    said = (
+        f"The database names 2 migrations at once ({', '.join(sorted({head, '0019'}))}), where it should name one: "
+        "a backup was probably restored into a database that was not empty"
+    )
+    served = run("python", "-c", "import wsgi")
+    assert served.returncode == 3 and f"Space to Think cannot start: {said}" in served.stderr, served.stderr
+    upgrade = run("flask", "--app", "wsgi", "db", "upgrade")
+    assert upgrade.returncode == 1 and f"Space to Think cannot change the database: {said}" in upgrade.stderr
+    assert "overlaps" not in upgrade.stderr and "Traceback" not in upgrade.stderr
 
 
 def test_a_sqlite_file_that_cannot_be_opened_stops_start_up_and_the_upgrade_naming_the_setting(tmp_path: Path) -> None:
