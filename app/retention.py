@@ -136,15 +136,32 @@ requests_cli = AppGroup("requests", help="Stored requests for a session.")
     default=None,
     help=f"Retention in days, at most {MAXIMUMS['RETENTION_DAYS']} (default: RETENTION_DAYS, 90 unless set).",
 )
-def purge_command(dry_run: bool, days: int | None) -> None:
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation when --days is shorter than RETENTION_DAYS.")
+def purge_command(dry_run: bool, days: int | None, yes: bool) -> None:
     """Delete requests older than the retention period, with everything tied to them (PDFs,
     emails, notes, places in sessions, feedback links); then sessions left empty and feedback
     comments from before that period; then audit log entries older than AUDIT_RETENTION_DAYS, and
     the name, email address and password of accounts deactivated for longer; then the anonymous
     counts of months before the last COUNTS_RETENTION_MONTHS. The outbox worker does this every
-    hour."""
-    retention = days or int(current_app.config.get("RETENTION_DAYS", 90))
+    hour.
+
+    With ``--days`` shorter than RETENTION_DAYS, it asks first, naming how many requests would go
+    (found, administrator review: ``--days 1`` typed for ``--days 100`` deleted at once what only a
+    backup could bring back; ``requests delete`` asks)."""
+    configured = int(current_app.config.get("RETENTION_DAYS", 90))
+    retention = days or configured
     actor = audit.cli_actor()
+    if retention < configured and not dry_run and not yes:
+        going = purge_requests(retention, dry_run=True, actor=actor)
+        many = len(going.references)
+        asked = click.confirm(
+            f"Delete {many} request{'' if many == 1 else 's'} created before {going.cutoff:%Y-%m-%d %H:%M} UTC "
+            f"({_days(retention)}, shorter than RETENTION_DAYS, {_days(configured)}) now, with everything tied to "
+            f"{'it' if many == 1 else 'them'}?"
+        )
+        if not asked:
+            click.echo("Nothing was deleted.")
+            raise SystemExit(1)
     result = purge_requests(retention, dry_run=dry_run, actor=actor)
     count = len(result.references)
     noun = "request" if count == 1 else "requests"
@@ -166,7 +183,7 @@ def purge_command(dry_run: bool, days: int | None) -> None:
     if dry_run:
         click.echo(
             f"Dry run: would delete {count} {noun} created before {cutoff} "
-            f"(retention {retention} days), with {result.outbox_messages} outbox message(s)."
+            f"(retention {_days(retention)}), with {result.outbox_messages} outbox message(s)."
         )
         for reference in result.references:
             click.echo(f"  {reference}")
@@ -178,13 +195,18 @@ def purge_command(dry_run: bool, days: int | None) -> None:
         empty_write_ahead_log()
         _rewrite_tables()
         click.echo(
-            f"Deleted {count} {noun} created before {cutoff} (retention {retention} days), "
+            f"Deleted {count} {noun} created before {cutoff} (retention {_days(retention)}), "
             f"with {result.outbox_messages} outbox message(s)."
         )
         _say_kept(result)
         click.echo(f"Deleted {entries_words} (AUDIT_RETENTION_DAYS).")
         click.echo(f"Removed {accounts_words}.")
         click.echo(f"Deleted {months_words}.")
+
+
+def _days(days: int) -> str:
+    """ "1 day", "90 days"."""
+    return f"{days} day{'' if days == 1 else 's'}"
 
 
 def _rewrite_tables() -> None:
@@ -246,7 +268,10 @@ def delete_command(reference: str, yes: bool, without_cancellation: bool) -> Non
             refused_now = None  # (the deletion says why, after the question)
         if refused_now is not None:
             raise click.ClickException(refused_now)
-        click.confirm(f"Delete request {reference} and everything tied to it now?", abort=True)
+        if not click.confirm(f"Delete request {reference} and everything tied to it now?"):
+            # (Found, administrator review: "Aborted!" alone did not say whether anything had gone.)
+            click.echo(f"Nothing was deleted: request {reference} is kept.")
+            raise SystemExit(1)
     try:
         outbox = delete_request(reference, actor=audit.cli_actor(), without_cancellation=without_cancellation)
     except DeletionRefused as refused:

@@ -72,7 +72,15 @@ def test_retention_comes_from_config_or_option(app, runner) -> None:
     _make_old_and_new(app)
     app.config["RETENTION_DAYS"] = 100
     assert "Deleted 0 requests" in runner.invoke(args=["requests", "purge"]).output
-    assert "Deleted 2 requests" in runner.invoke(args=["requests", "purge", "--days", "30"]).output
+    # Shorter than RETENTION_DAYS, it asks first (found, administrator review: `--days 1` typed for
+    # `--days 100` deleted at once); "n" deletes nothing, and says so.
+    asked = runner.invoke(args=["requests", "purge", "--days", "30"], input="n\n")
+    assert (
+        "Delete 2 requests created before" in asked.output
+        and "(30 days, shorter than RETENTION_DAYS, 100 days)" in (asked.output)
+    )
+    assert asked.exit_code == 1 and "Nothing was deleted." in asked.output and len(_requests(app)) == 2
+    assert "Deleted 2 requests" in runner.invoke(args=["requests", "purge", "--days", "30"], input="y\n").output
     assert _requests(app) == []
     assert _outbox_count(app) == 0
 
@@ -84,6 +92,15 @@ def test_a_retention_no_setting_could_have_is_refused_in_a_sentence(app, runner)
         assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.exception
         assert f"Invalid value for '--days': {days} is not in the range 1<=x<=3650." in result.output, result.output
     assert len(_requests(app)) == 2
+
+
+def test_a_shorter_period_given_with_yes_or_a_longer_one_is_not_asked_about(app, runner) -> None:
+    _make_old_and_new(app)
+    app.config["RETENTION_DAYS"] = 100
+    longer = runner.invoke(args=["requests", "purge", "--days", "200"])
+    assert longer.exit_code == 0 and "Delete " not in longer.output and "(retention 200 days)" in longer.output
+    told = runner.invoke(args=["requests", "purge", "--days", "1", "--yes"])
+    assert told.exit_code == 0 and "Deleted 2 requests" in told.output and "(retention 1 day)" in told.output
 
 
 def test_purge_with_nothing_to_do(app, runner) -> None:
@@ -102,6 +119,7 @@ def test_one_request_can_be_deleted_before_its_retention_period_ends(app, runner
     old, new = _make_old_and_new(app)
     declined = runner.invoke(args=["requests", "delete", new], input="n\n")
     assert declined.exit_code != 0 and _requests(app) == sorted([old, new])
+    assert f"Nothing was deleted: request {new} is kept." in declined.output  # (it said only "Aborted!")
     result = runner.invoke(args=["requests", "delete", f" {new.lower()} ", "--yes"])
     assert result.exit_code == 0, result.output
     assert f"Deleted request {new}, with 1 outbox message(s)." in result.output
