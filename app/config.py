@@ -39,6 +39,9 @@ INSTANCE_PATH = PROJECT_ROOT / "instance"
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 MIN_SECRET_KEY_LENGTH = 32
+# A random key of 32 characters or more has far more different characters than this (48 random bytes
+# as URL-safe text, about 40); one typed by hand ("aaaa...", "abcabc...") fewer.
+MIN_SECRET_KEY_DIFFERENT = 10
 # What deploy/space-to-think.env.example puts where a real value must go: refused in production.
 PLACEHOLDER = "CHANGE-ME"
 # Every engine gets these, even when SQLALCHEMY_ENGINE_OPTIONS is overridden (tests add
@@ -436,6 +439,12 @@ class ProductionConfig(Config):
                     else "."
                 )
             )
+        # Found (administrator review): 46 copies of "a" was taken, long enough but no secret.
+        if len(set(secret_key)) < MIN_SECRET_KEY_DIFFERENT:
+            raise ConfigError(
+                f"SECRET_KEY is not random: it has only {len(set(secret_key))} different characters. Use a long "
+                "random string, from `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             raise ConfigError(
                 "DATABASE_URL must name a PostgreSQL database in production, not SQLite (several workers share it)."
@@ -479,6 +488,14 @@ class ProductionConfig(Config):
             raise ConfigError(
                 "EXIT_URL must start with https:// in production: someone leaving in a hurry must not land on a "
                 "page a network could change or watch, like https://www.bbc.co.uk/weather."
+            )
+        # Found (administrator review): "https://bbc" and "https://localhost" were taken, and "Exit this
+        # page" led to a browser's error page (the contacts' links need a dotted name too).
+        exit_host = (urlsplit(settings.get("EXIT_URL") or "").hostname or "").strip(".")
+        if "." not in exit_host:
+            raise ConfigError(
+                f"EXIT_URL must name a website on the internet in production, like https://www.bbc.co.uk/weather, "
+                f"but its host name {exit_host!r} has no dot in it."
             )
         # Found (operator review): the example settings file says "never in production", and it started.
         if settings.get("TEMPLATES_AUTO_RELOAD"):

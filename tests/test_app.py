@@ -41,7 +41,7 @@ from support.database import dispose
 PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/session-expired", "/feedback/thank-you"]
 PRODUCTION_OK = {
     "APP_ENV": "production",
-    "SECRET_KEY": "x" * 40,
+    "SECRET_KEY": "production-like-test-secret-0123456789",
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
     "RATELIMIT_STORAGE_URI": "redis://redis.example.invalid:6379/0",
     "DATA_CONTROLLER": "Example City Council",
@@ -68,6 +68,7 @@ def stored_session_ids(app: Flask) -> set[str]:
     [
         ({"SECRET_KEY": None}, "SECRET_KEY"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "a" * 46}, "SECRET_KEY is not random: it has only 1 different characters"),  # (review)
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:///prod.db"}, "DATABASE_URL"),
         ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE"),
         ({"RATELIMIT_STORAGE_URI": None}, "RATELIMIT_STORAGE_URI"),
@@ -209,7 +210,11 @@ def test_a_name_taken_as_this_machine_must_lead_to_it(host, monkeypatch) -> None
     ],
 )
 def test_production_refuses_weakened_security_from_the_environment(variable, value) -> None:
-    environ = {"APP_ENV": "production", "SECRET_KEY": "x" * 40, "RATELIMIT_STORAGE_URI": "memory://"}
+    environ = {
+        "APP_ENV": "production",
+        "SECRET_KEY": "production-like-test-secret-0123456789",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
     environ["DATA_CONTROLLER"] = "Example City Council"
     environ["DATABASE_URL"] = PRODUCTION_OK["SQLALCHEMY_DATABASE_URI"]
     assert load_config(environ=environ)["APP_ENV"] == "production"
@@ -224,7 +229,11 @@ def test_production_names_its_session_cookie_so_that_no_other_site_can_plant_one
     cookie is taken by browsers only from this site, over HTTPS, for the whole site."""
     from support.database import migrated_sqlite
 
-    environ = {"APP_ENV": "production", "SECRET_KEY": "x" * 40, "RATELIMIT_STORAGE_URI": "memory://"}
+    environ = {
+        "APP_ENV": "production",
+        "SECRET_KEY": "production-like-test-secret-0123456789",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
     environ |= {"DATA_CONTROLLER": "Example City Council", "DATABASE_URL": PRODUCTION_OK["SQLALCHEMY_DATABASE_URI"]}
     name = load_config(environ=environ)["SESSION_COOKIE_NAME"]
     assert name == "__Host-space_to_think_session"
@@ -260,7 +269,11 @@ def test_production_refuses_a_privacy_notice_without_a_data_controller_in_one_li
         "the data controller, so set it to the name of the organisation responsible for what people enter, "
         'e.g. DATA_CONTROLLER="Example City Council".'
     )
-    environ = {"APP_ENV": "production", "SECRET_KEY": "x" * 40, "RATELIMIT_STORAGE_URI": "memory://"}
+    environ = {
+        "APP_ENV": "production",
+        "SECRET_KEY": "production-like-test-secret-0123456789",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
     environ["DATABASE_URL"] = PRODUCTION_OK["SQLALCHEMY_DATABASE_URI"]
     with pytest.raises(ConfigError, match=r"^DATA_CONTROLLER is not set"):
         load_config(environ=environ)
@@ -270,7 +283,11 @@ def test_production_refuses_a_privacy_notice_without_a_data_controller_in_one_li
 @pytest.mark.parametrize("app_env", ["development", "test"])
 def test_outside_production_no_data_controller_is_needed_and_the_notice_says_so(app_env, tmp_path: Path) -> None:
     app = create_app(
-        {"APP_ENV": app_env, "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"}
+        {
+            "APP_ENV": app_env,
+            "SECRET_KEY": "production-like-test-secret-0123456789",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+        }
     )
     assert app.config["DATA_CONTROLLER"] is None
     html = app.test_client().get("/privacy").get_data(as_text=True)
@@ -1648,6 +1665,10 @@ def test_production_wants_the_exit_page_over_https() -> None:
     https://, but production took http://."""
     with pytest.raises(ConfigError, match="EXIT_URL must start with https:// in production"):
         load_config(PRODUCTION_OK | {"EXIT_URL": "http://www.bbc.co.uk/weather"}, environ={})
+    # Nor a host name of one word (administrator review: "Exit this page" led to a browser's error page).
+    for one_word in ("https://bbc/weather", "https://localhost/", "https://bbc./"):
+        with pytest.raises(ConfigError, match="EXIT_URL must name a website on the internet in production"):
+            load_config(PRODUCTION_OK | {"EXIT_URL": one_word}, environ={})
     assert load_config(PRODUCTION_OK | {"EXIT_URL": "https://www.bbc.co.uk/weather"}, environ={})["EXIT_URL"]
     assert load_config({"APP_ENV": "development", "EXIT_URL": "http://localhost:8001/"}, environ={})["EXIT_URL"]
 

@@ -74,7 +74,7 @@ def test_the_example_environment_is_refused_until_its_placeholders_are_filled_in
         "MAIL_FROM, PUBLIC_BASE_URL, SECRET_KEY, SMTP_HOST, SMTP_PASSWORD still have the example's CHANGE-ME"
     )
     filled = {name: value.replace("CHANGE-ME", "s3cret-Value") for name, value in environment.items()}
-    filled["SECRET_KEY"] = "q" * 48
+    filled["SECRET_KEY"] = "production-like-test-secret-0123456789-q"
     settings = load_config(None, environ=filled)
     assert settings["APP_ENV"] == "production"
     assert settings["RATELIMIT_STORAGE_URI"].startswith("redis://")
@@ -1002,7 +1002,7 @@ SECURITY_HEADERS = (
 )
 PRODUCTION = {
     "APP_ENV": "production",
-    "SECRET_KEY": "x" * 40,
+    "SECRET_KEY": "production-like-test-secret-0123456789",
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
     "RATELIMIT_STORAGE_URI": "memory://",
     "DATA_CONTROLLER": "Example City Council",
@@ -1388,7 +1388,7 @@ def test_a_misspelt_setting_stops_production_and_is_warned_of_elsewhere(caplog) 
     """Found (operator review): RETENTON_DAYS=30 (for RETENTION_DAYS) and SMTP_PROT=587 were
     ignored without a word: requests kept 90 days, not 30, and the port left at its default."""
     filled = {name: value.replace("CHANGE-ME", "s3cret-Value") for name, value in example_environment().items()}
-    filled["SECRET_KEY"] = "q" * 48
+    filled["SECRET_KEY"] = "production-like-test-secret-0123456789-q"
     del filled["RETENTION_DAYS"]
     others = {"LANG": "C.UTF-8", "HOME": "/root", "TEST_DATABASE_URL": "x", "BENCH_DATABASE_URL": "x"}
     misspelt = {**filled, "RETENTON_DAYS": "30", "SMTP_PROT": "587", **others}
@@ -1399,7 +1399,14 @@ def test_a_misspelt_setting_stops_production_and_is_warned_of_elsewhere(caplog) 
         "SMTP_PORT?). Correct the name, or remove the variable."
     )
     with caplog.at_level(logging.WARNING):
-        settings = load_config(None, environ={"APP_ENV": "development", "SMTP_PROT": "587", "SECRET_KEY": "q" * 48})
+        settings = load_config(
+            None,
+            environ={
+                "APP_ENV": "development",
+                "SMTP_PROT": "587",
+                "SECRET_KEY": "production-like-test-secret-0123456789-q",
+            },
+        )
     assert settings["APP_ENV"] == "development"
     assert "SMTP_PROT (did you mean SMTP_PORT?)" in caplog.text
 

@@ -318,7 +318,7 @@ def sqlite_command(app: Flask, *args: str, lock_wait: float | None = None) -> su
     ``lock_wait`` seconds for SQLite's lock, if given, not Python's 5."""
     url = app.config["SQLALCHEMY_DATABASE_URI"] + (f"?timeout={lock_wait}" if lock_wait is not None else "")
     env = {key: value for key, value in os.environ.items() if key != "RATELIMIT_STORAGE_URI"}
-    env.update(APP_ENV="development", SECRET_KEY="x" * 40, DATABASE_URL=url)
+    env.update(APP_ENV="development", SECRET_KEY="production-like-test-secret-0123456789", DATABASE_URL=url)
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "facilitators", *args],
         cwd=PROJECT_ROOT,
@@ -397,7 +397,11 @@ def test_a_command_kept_waiting_for_sqlites_lock_too_long_says_so_in_one_line(ap
 def test_cli_takes_a_piped_password_quietly(app: Flask) -> None:
     """A script can pipe the password in (twice): no warning, nothing echoed, the account works."""
     env = {key: value for key, value in os.environ.items() if key != "RATELIMIT_STORAGE_URI"}
-    env.update(APP_ENV="development", SECRET_KEY="x" * 40, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])
+    env.update(
+        APP_ENV="development",
+        SECRET_KEY="production-like-test-secret-0123456789",
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+    )
     result = project_python(
         ["-m", "flask", "--app", "wsgi", "facilitators", "add", EMAIL, "--name", "Sam Facilitator"],
         env,

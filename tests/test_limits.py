@@ -356,7 +356,7 @@ def test_flask_commands_do_not_warn_about_rate_limit_storage(tmp_path) -> None:
 def test_production_accepts_memory_storage_only_when_asked_for_and_warns(tmp_path, caplog) -> None:
     production = {
         "APP_ENV": "production",
-        "SECRET_KEY": "x" * 40,
+        "SECRET_KEY": "production-like-test-secret-0123456789",
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
         "DATA_CONTROLLER": "Example City Council",
     }

@@ -186,7 +186,7 @@ def test_a_bad_public_address_stops_start_up_naming_the_setting(url: str) -> Non
 def test_production_needs_https_for_the_public_address() -> None:
     settings = {
         "APP_ENV": "production",
-        "SECRET_KEY": "x" * 40,
+        "SECRET_KEY": "production-like-test-secret-0123456789",
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://h/d",
         "RATELIMIT_STORAGE_URI": "memory://",
         "DATA_CONTROLLER": "Example City Council",
