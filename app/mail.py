@@ -136,6 +136,10 @@ def attempt_under_way(now: dt.datetime) -> ColumnElement[bool]:
     )
 
 
+# The error a send without a mail server set ends in (the outbox records it, and tries again).
+SMTP_HOST_NOT_SET = "SMTP_HOST is not set"
+
+
 def smtp_send(email: EmailMessage) -> None:
     """Send through the configured SMTP server (STARTTLS and login when configured).
 
@@ -145,7 +149,7 @@ def smtp_send(email: EmailMessage) -> None:
     config = current_app.config
     host = config.get("SMTP_HOST")
     if not host:
-        raise RuntimeError("SMTP_HOST is not set")
+        raise RuntimeError(SMTP_HOST_NOT_SET)
     timeout = float(config.get("SMTP_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
     deadline = send_deadline_seconds()
     smtp = _DeadlineSMTP(host, timeout, time.monotonic() + deadline)
@@ -263,6 +267,9 @@ MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("Too late: the request was taken out",), "the request was taken out of the session before it could be sent"),
     (("Too late:",), "it could not be sent in time"),
     (("The service could not make the email",), "the service could not make it (a fault in the service)"),
+    # The worker that took it has no mail server set (its settings are not the web app's; found,
+    # administrator review: "the mail server could not take it", blaming a server never asked).
+    ((SMTP_HOST_NOT_SET,), "the service has no mail server set to send it through"),
     # A "try later" (4xx) reply: the address may be right (found, email review: "refused the email
     # address" read as a wrong address while the service was still trying).
     (
@@ -308,6 +315,7 @@ MAIL_SETTINGS_TO_CHECK: tuple[tuple[tuple[str, ...], str], ...] = (
         "check SMTP_HOST and SMTP_PORT, and that the mail server is running",
     ),
     (("SMTPAuthenticationError",), "check SMTP_USERNAME and SMTP_PASSWORD"),
+    ((SMTP_HOST_NOT_SET,), "set SMTP_HOST in the outbox worker's settings, as in the web app's"),
 )
 
 

@@ -1138,6 +1138,23 @@ def test_a_wait_between_looks_for_work_no_clock_can_time_is_refused_in_a_sentenc
     )
 
 
+def test_a_worker_with_no_mail_server_set_says_which_setting_not_that_the_server_refused(mail_app: Flask) -> None:
+    """Found (administrator review): a worker started without the web app's mail settings took the
+    emails, and `flask outbox status` said "the mail server could not take it [RuntimeError: SMTP_HOST
+    is not set]", blaming a mail server that was never asked."""
+    with mail_app.app_context():
+        make_request()
+    mail_app.config["SMTP_HOST"] = None  # the worker's own settings, without the web app's
+    result = mail_app.test_cli_runner().invoke(args=["outbox", "worker", "--once"])
+    assert result.exit_code == 0, result.output
+    status = mail_app.test_cli_runner().invoke(args=["outbox", "status"]).output
+    assert (
+        "the service has no mail server set to send it through (set SMTP_HOST in the outbox worker's settings, as "
+        "in the web app's)" in status
+    ), status
+    assert "the mail server could not take it" not in status
+
+
 def test_worker_once_command(mail_app: Flask, smtp_server: SmtpServer) -> None:
     smtp_server.start()
     with mail_app.app_context():
