@@ -295,19 +295,34 @@ class PackDiff:
                 f"No route leads to a different outcome and no outcome changed. {_count(others, 'other change')} below."
             )
         parts = []
-        if self.routes:
+        # Told apart (found, partnership review: an answer added made "352 routes now lead to a
+        # different outcome" of 96 that did and 256 new ones, burying the one real change).
+        moved = [route for route in self.routes if route.old_outcome and route.new_outcome]
+        new = sum(1 for route in self.routes if not route.old_outcome)
+        ended = sum(1 for route in self.routes if not route.new_outcome)
+        if moved:
             parts.append(
-                f"{_count(len(self.routes), 'route')} now lead{'s' if len(self.routes) == 1 else ''} "
-                f"to a different outcome"
+                f"{_count(len(moved), 'route')} now lead{'s' if len(moved) == 1 else ''} to a different outcome"
             )
+        if new:
+            parts.append(f"{_count(new, 'route')} {'is' if new == 1 else 'are'} new (an answer or question added)")
+        if ended:
+            parts.append(f"{_count(ended, 'route')} {'is' if ended == 1 else 'are'} no longer possible")
         if self.outcomes_changed:
             parts.append(f"{_count(len(self.outcomes_changed), 'outcome')} added, removed or changed")
         # Said outright when so (area review): another area keeping the routing, with its own
         # wording and contacts in every outcome, reads here that every route still ends where it did.
-        same_routes = "" if self.routes else "; no route leads to a different outcome"
+        same_routes = (
+            ""
+            if moved
+            else "; no route possible before leads to a different outcome"
+            if self.routes
+            else ("; no route leads to a different outcome")
+        )
         more = f" ({_count(others, 'other change')} below too)" if others else ""
         return (
-            f"{checks}Outcomes change: {' and '.join(parts)}{same_routes}. "
+            f"{checks}Outcomes change: {', '.join(parts[:-1]) + ' and ' if len(parts) > 1 else ''}{parts[-1]}"
+            f"{same_routes}. "
             f"Ask a second person to review this before it goes live{more}."
         )
 
