@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
-from .engine import evaluate, normalise
+from .engine import enumerate_paths, evaluate, normalise
 from .errors import InvalidAnswer
 from .model import Contact, ContactBook, Flag, Guidance, Option, Outcome, Question, RulePack, Text
 from .validate import review_date_passed
@@ -1437,7 +1437,34 @@ def _flags_weakened(old: RulePack, new: RulePack) -> list[str]:
                 f'The words of flag {flag.id} change from "{flag.label}" to "{now.label}": the facilitators triage '
                 "on them, and the requester reads them on the request."
             )
+    # Still set, but on no route that ends in a request (found, partnership review: "No" to
+    # supervision_discussed sent to S, its flag could never reach the facilitators, and nothing said so).
+    # (Not again for a flag an answer no longer sets, or no longer sets in a mode: said above.)
+    told = " ".join(notes).lower()
+    (reached, _), (reached_now, modes) = flags_reaching_a_request(old), flags_reaching_a_request(new)
+    for flag in old.flags:
+        # (In a mode journeys still take: the mode question taken out ends every supervision route.)
+        lost = sorted(mode for flag_id, mode in reached - reached_now if flag_id == flag.id and mode in modes)
+        if lost and new.flag(flag.id) is not None and _flag_name(old, flag.id).lower() not in told:
+            notes.append(
+                f"{_first_up(_flag_name(old, flag.id))} no longer reaches a request in {' or '.join(lost)} mode: no "
+                "route where an answer sets it now ends in a request for a session, so the facilitators are never "
+                "told it."
+            )
     return notes
+
+
+def flags_reaching_a_request(pack: RulePack) -> tuple[set[tuple[str, str]], set[str]]:
+    """Each (flag, mode) set on some route that ends in a request for a session; and the modes of
+    the pack's routes ending in a request."""
+    reaching: set[tuple[str, str]] = set()
+    modes: set[str] = set()
+    for path in enumerate_paths(pack):
+        outcome = pack.node(path.outcome)
+        if isinstance(outcome, Outcome) and outcome.request:
+            modes.add(path.mode)
+            reaching.update((flag_id, path.mode) for flag_id in path.flags)
+    return reaching, modes
 
 
 # ---------------------------------------------------------------- the whole comparison

@@ -261,6 +261,23 @@ def test_a_safety_questions_error_message_or_an_answers_hint_reworded_is_a_safeg
     assert "changes the hint of its answer" in notes[1] and f"({first['value']})" in notes[1]
 
 
+def test_a_flag_still_set_on_no_route_to_a_request_is_a_safeguarding_change(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Found (partnership review): "No" to supervision_discussed sent to S (not a request) left its
+    flag, not_discussed_in_supervision, set on no route that reaches the facilitators, and the
+    comparison listed only the routes: the flag's loss was not among the safeguarding checks."""
+    option(new, "supervision_discussed", "no")["next"] = "S"
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1 and compared.diff.routes
+    [lost] = [note for note in compared.diff.safeguarding if "no longer reaches a request" in note]
+    assert lost.startswith("Flag not_discussed_in_supervision (")
+    assert "no route where an answer sets it now ends in a request for a session" in lost
+    assert "no longer reaches a request in" in compared.result.output
+    # Sent to a request again, nothing is said of it.
+    assert not [note for note in compare(old, old).diff.safeguarding if "no longer reaches" in note]
+
+
 def test_error_message_and_roles_changed_are_listed_and_exit_0(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
