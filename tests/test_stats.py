@@ -580,6 +580,31 @@ def test_the_csv_says_what_hidden_means_in_words_that_never_change(app: Flask) -
     assert before[-1] == rows[-1] and before[0] == rows[0]  # the same words, counted or not
 
 
+def test_the_csv_says_what_each_table_counts_as_the_page_does(app: Flask) -> None:
+    """Found (partnership review): the page says what each table counts ("a check whose answers were
+    changed ... counts for both"), the CSV did not, so a file passed on showed more outcomes reached
+    than checks finished with nothing to say why. Each table's words follow the tables, as on the page."""
+    client = signed_in(app)
+    store_small_and_totals(app)
+    rows = list(csv.reader(io.StringIO(downloaded_csv(client.get("/inbox/statistics.csv")))))
+    page = html.unescape(client.get("/inbox/statistics").get_data(as_text=True))
+    about = {row[0]: row[1] for row in rows if row[0].startswith("About the table: ")}
+    assert set(about) == {
+        "About the table: Checks and requests",
+        "About the table: Who used the tool",
+        "About the table: Outcomes reached",
+        "About the table: What a reflective space would help with",
+    }
+    assert (
+        "A check whose answers were changed to reach a different outcome counts for both."
+        in about["About the table: Outcomes reached"]
+    )
+    for words in about.values():
+        assert words in page  # the page's own words
+    assert all(all(cell == "" for cell in row[2:]) for row in rows if row[0].startswith("About the table: "))
+    assert rows[-1][0] == "About hidden numbers"
+
+
 def test_the_csv_says_this_month_is_not_over(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
     """Found (review): the page heads this month's column "(so far)", but the CSV headed it with
     the month alone, as if its counts were a whole month's. The heading stays the month (a

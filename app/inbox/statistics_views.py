@@ -13,7 +13,7 @@ from flask import Blueprint, render_template
 from werkzeug.wrappers import Response
 
 from ..stats.charts import bar_chart
-from ..stats.export import csv_filename, statistics_csv
+from ..stats.export import TABLE_DESCRIPTIONS, csv_filename, retired_note, statistics_csv
 from ..stats.service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, statistics
 from ..web import csv_download
 from .views import inbox_context, require_facilitator
@@ -39,6 +39,8 @@ def index() -> str:
         small_number=SMALL_NUMBER,
         hidden_text=HIDDEN,
         this_month=counts.months[-1],  # the window ends with this month, still counting
+        descriptions=TABLE_DESCRIPTIONS,
+        retired_note=retired_note,
     )
 
 

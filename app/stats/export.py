@@ -33,6 +33,48 @@ HIDDEN_NOTE = (
 )
 
 
+# What each table counts: said under its heading on the page, and at the end of the CSV, so a file
+# passed on can be read without the page (found, partnership review: "All outcomes reached" more than
+# "Checks finished", with nothing in the file to say why).
+TABLE_DESCRIPTIONS = {
+    "journeys": (
+        "A check is one person's way through the questions. Checks started (the first question answered), checks "
+        "that reached an outcome, and requests for a session sent to the facilitators. Once a session has been "
+        'held, sessions held too: requests a facilitator marked "session held", counted in the month they did so, '
+        "which may be later than the month the request was sent."
+    ),
+    "mode": (
+        "Checks that reached an outcome, by who answered the first question: a practitioner thinking about their "
+        "own practice, or a manager or supervisor using the tool in supervision with the practitioner. These add up "
+        "to the checks that reached an outcome in the table above."
+    ),
+    "outcome": (
+        "How many checks reached each outcome. A check whose answers were changed to reach a different outcome "
+        "counts for both."
+    ),
+    "criterion": (
+        "What people chose a reflective space would help with, on checks that reached an outcome. People can choose "
+        "more than one, so these are not added up."
+    ),
+    "feedback": (
+        'The answers people gave to "Did the space help?" after a session, from 1 (not at all) to 5 (very much). '
+        "Each answer is counted once and cannot be linked to a person or a request."
+    ),
+}
+# The first cell of the CSV's row saying what a table counts.
+ABOUT_TABLE = "About the table: {title}"
+
+
+def retired_note(table_name: str) -> str:
+    """What a row "no longer in the rules" counts, in a table that has one."""
+    what = "an outcome" if table_name == "outcome" else "an answer"
+    return (
+        f"A row “no longer in the rules” counts {what} that the partnership has since taken out of the rules. Its "
+        "counts are kept, but its wording is not: the counts record only its id, which whoever looks after the rules "
+        "can look up."
+    )
+
+
 def not_over(month: str) -> str:
     """What the CSV and ``flask stats show`` say of this month."""
     return f"{month} is this month: it is not over, and its counts go on growing until it ends."
@@ -56,6 +98,16 @@ def statistics_csv(statistics: Statistics) -> str:
                     for cell in (table.title, row.label, *(shown(cell) for cell in row.cells), shown(row.total))
                 ]
             )
+    blanks = [""] * (len(statistics.months) + 1)
+    for table in statistics.tables:
+        about = " ".join(
+            [
+                TABLE_DESCRIPTIONS.get(table.name, ""),
+                *([retired_note(table.name)] if any(r.retired for r in table.rows) else []),
+            ]
+        ).strip()
+        if about:
+            writer.writerow([safe_cell(ABOUT_TABLE.format(title=table.title)), about, *blanks])
     if (month := statistics.month_not_over) is not None:
         writer.writerow(
             [THIS_MONTH_LABEL, not_over(month), *(SO_FAR if m == month else "" for m in statistics.months), ""]
@@ -70,12 +122,15 @@ def csv_filename(statistics: Statistics) -> str:
 
 
 __all__ = [
+    "ABOUT_TABLE",
     "HIDDEN_NOTE",
     "HIDDEN_NOTE_LABEL",
     "SO_FAR",
+    "TABLE_DESCRIPTIONS",
     "THIS_MONTH_LABEL",
     "csv_filename",
     "not_over",
+    "retired_note",
     "safe_cell",
     "statistics_csv",
 ]
