@@ -288,6 +288,33 @@ def test_a_session_held_earlier_than_arranged_is_moved_to_when_it_took_place_and
     assert status_of(session_app, reference) == "session_held"
 
 
+def test_an_invitation_to_a_session_the_clocks_change_during_says_when_it_ends(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (facilitators' review): a 2-hour session from 12:30am on the night the clocks go forward
+    was emailed as "Time: 12:30am (UK time) / Length: 2 hours", read as ending at 2:30am; it ends at
+    3:30am, as its calendar file said. The email now says so; any other session's says nothing of it."""
+    from test_session_rules import last_sunday
+
+    session_app.config["RETENTION_DAYS"] = 400  # kept past the day the clocks change, up to a year ahead
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    spring, ordinary = offered(session_app), offered(session_app)
+    flush(session_app, smtp_server)
+    night = last_sunday(3)
+    assert arrange(client, spring, day=night, start_time="00:30", unusual_time="00:30", length="120").status_code == 302
+    assert arrange(client, ordinary).status_code == 302
+    for reference in (spring, ordinary):
+        assert invite(client, reference).status_code == 302
+    run_outbox(session_app)
+    bodies = {body_of(message).replace("\r\n", "\n") for message in smtp_server.mailbox.messages}
+    [changes] = [body for body in bodies if "12:30am" in body]
+    assert "The clocks go forward an hour during this session, so it ends at 3:30am (UK time).\n\nDate: " in changes
+    assert "Time: 12:30am (UK time)\nLength: 2 hours" in changes
+    [other] = bodies - {changes}
+    assert "The clocks go" not in other and "\n\nDate: " in other
+
+
 def test_not_held_after_a_move_to_when_it_took_place_cancels_the_invitation_to_the_date_to_come(
     session_app: Flask, smtp_server: SmtpServer, runner
 ) -> None:

@@ -325,7 +325,8 @@ def joinable_until(session: SpaceSession, now: dt.datetime | None = None) -> dt.
 
 
 def session_words(session: SpaceSession) -> dict[str, str]:
-    """A session in words, for pages and emails: date, time, length, format, place."""
+    """A session in words, for pages and emails: date, time, length, format, place; and "clocks",
+    a sentence when the clocks change during it (else empty)."""
     local = to_uk(session.starts_at)
     return {
         "date": f"{local:%A} {day_in_words(local.date())}",
@@ -333,7 +334,20 @@ def session_words(session: SpaceSession) -> dict[str, str]:
         "length": LENGTHS.get(str(session.minutes), f"{session.minutes} minutes"),
         "format": FORMATS.get(session.format, session.format),
         "place": session.place,
+        "clocks": clocks_change_during(session),
     }
+
+
+def clocks_change_during(session: SpaceSession) -> str:
+    """A sentence saying when the session ends, if the clocks go forward or back during it (a
+    session in the night at the end of March or October), else "". Found (facilitators' review):
+    "Time: 12:30am, Length: 2 hours" read as ending at 2:30am; it ends at 3:30am, as the calendar
+    file says."""
+    start, end = to_uk(session.starts_at), to_uk(session.ends_at)
+    if start.utcoffset() == end.utcoffset():
+        return ""
+    way = "forward" if (end.utcoffset() or dt.timedelta()) > (start.utcoffset() or dt.timedelta()) else "back"
+    return f"The clocks go {way} an hour during this session, so it ends at {time_in_words(end.time())} (UK time)."
 
 
 def in_trail(session: SpaceSession) -> str:
