@@ -225,8 +225,26 @@ def accepts_files(endpoint: str) -> None:
 FORM_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _not_a_form_body(asked: Request) -> bool:
+    """Whether a body is sent in a way no browser sends a form: another type (text/plain), a
+    multipart body with no boundary, a compressed body (Content-Encoding), or a form said to be
+    in another character set than UTF-8. Found (bad-input review): each was read as an empty form
+    and refused as a page "open for a long time or used in another tab", which was not why."""
+    if asked.mimetype not in FORM_TYPES:
+        return asked.mimetype != ""  # (a POST with no type and no body: the keep-alive, sign-out)
+    if asked.mimetype == "multipart/form-data" and not asked.mimetype_params.get("boundary"):
+        return True
+    if asked.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity"):
+        return True
+    return asked.mimetype_params.get("charset", "utf-8").strip().lower() not in ("utf-8", "utf8")
+
+
 def refuse_unsafe_input() -> None:
-    """First ``before_request``: 400 for a bad host or address, or a body sent as JSON; clean the form's text.
+    """First ``before_request``: 400 for a bad host or address, a body sent as JSON, or one no browser
+    sends as a form (``_not_a_form_body``); clean the form's text.
 
     The app takes no JSON bodies (its scripts send forms), but Flask-WTF reads a JSON body as
     the form, past this guard: a NUL (on PostgreSQL), a lone surrogate or a JSON array sent to any
@@ -239,6 +257,8 @@ def refuse_unsafe_input() -> None:
         abort(400)
     if "CONTENT_TYPE" not in asked.environ:
         return  # no body said to be a form (every page opened): nothing more to look at
+    if asked.method in FORM_METHODS and _not_a_form_body(asked):
+        abort(400)
     if asked.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         _clean_form()
     if asked.mimetype == "multipart/form-data" and asked.endpoint not in FILE_ENDPOINTS and asked.files:

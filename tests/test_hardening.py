@@ -191,6 +191,33 @@ def test_a_form_sent_as_json_is_refused_never_read_past_the_input_guard(app: Fla
         assert list(db.session.scalars(sa.select(TriageNote.text))) == []
 
 
+@pytest.mark.parametrize(
+    "content_type, headers",
+    [
+        ("text/plain", {}),
+        ("multipart/form-data", {}),  # no boundary
+        ("application/x-www-form-urlencoded", {"Content-Encoding": "gzip"}),
+        ("application/x-www-form-urlencoded; charset=latin1", {}),
+    ],
+)
+def test_a_body_no_browser_sends_as_a_form_gets_the_problem_page_not_the_expired_form(
+    app: Flask, content_type: str, headers: dict[str, str]
+) -> None:
+    """Found (bad-input review): each was read as an empty form, and refused as a page "open for a
+    long time or used in another tab", which was not why. Now the page says something in the page
+    sent was not right (400), as for a body sent as JSON; a form sent as browsers send it is read."""
+    client = app.test_client()
+    to_outcome(client)
+    token = csrf_token(client.get("/request/about-you").get_data(as_text=True))
+    body = f"csrf_token={token}&name=Sam"
+    response = client.post("/request/about-you", data=body, content_type=content_type, headers=headers)
+    said = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Something in the page you sent was not right" in said, content_type
+    assert "open for a long time" not in said
+    sent = client.post("/request/about-you", data=body, content_type="application/x-www-form-urlencoded; charset=UTF-8")
+    assert sent.status_code != 400
+
+
 @both_databases
 @pytest.mark.parametrize(
     "path",
