@@ -616,6 +616,27 @@ def test_a_rate_limit_store_address_that_can_never_work_stops_start_up(tmp_path:
         listener.close()
 
 
+def run_with_database(database_url: str, *command: str) -> subprocess.CompletedProcess[str]:
+    """A command of the checkout's .venv (``python``, ``flask``), run as an operator would, with
+    development settings and ``database_url``: its output and status."""
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
+        "APP_ENV": "development",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": database_url,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    return subprocess.run(
+        [str(ROOT / ".venv" / "bin" / command[0]), *command[1:]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def test_a_wrong_database_password_stops_the_served_app_with_one_line_and_no_password(tmp_path: Path) -> None:
     """As gunicorn loads it (``import wsgi``): status 3, one line naming DATABASE_URL."""
     from sqlalchemy.engine import make_url
@@ -624,24 +645,9 @@ def test_a_wrong_database_password_stops_the_served_app_with_one_line_and_no_pas
 
     url = make_url(postgres_url())
     wrong_password = "not-the-password-9e1d"
-    env = {
-        **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
-        "APP_ENV": "development",
-        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
-        "DATABASE_URL": url.set(password=wrong_password).render_as_string(hide_password=False),
-        "RATELIMIT_STORAGE_URI": "memory://",
-    }
 
     def run(*command: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(ROOT / ".venv" / "bin" / command[0]), *command[1:]],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return run_with_database(url.set(password=wrong_password).render_as_string(hide_password=False), *command)
 
     served = run("python", "-c", "import wsgi")
     assert served.returncode == 3, served.stderr
@@ -667,22 +673,7 @@ def test_a_database_the_user_may_not_create_tables_in_says_so_in_one_line_when_u
     from support.database import postgres_url
 
     url = make_url(postgres_url()).update_query_dict({"options": "-csearch_path=pg_catalog"})
-    env = {
-        **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
-        "APP_ENV": "development",
-        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
-        "DATABASE_URL": url.render_as_string(hide_password=False),
-        "RATELIMIT_STORAGE_URI": "memory://",
-    }
-    upgrade = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    upgrade = run_with_database(url.render_as_string(hide_password=False), "flask", "--app", "wsgi", "db", "upgrade")
     assert upgrade.returncode == 1, upgrade.stderr
     [said] = [line for line in upgrade.stderr.splitlines() if line.startswith("Space to Think cannot upgrade")]
     assert "the user in DATABASE_URL may not create or change tables in that database (SQLSTATE 42501" in said
@@ -736,24 +727,8 @@ def test_a_database_naming_two_migrations_says_to_restore_into_an_empty_one(tmp_
 
     from app.schema import expected_heads
 
-    env = {
-        **{key: value for key, value in os.environ.items() if not key.startswith(("APP_", "FLASK_"))},
-        "APP_ENV": "development",
-        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789",
-        "DATABASE_URL": f"sqlite:///{tmp_path}/stt.db",
-        "RATELIMIT_STORAGE_URI": "memory://",
-    }
-
     def run(*command: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(ROOT / ".venv" / "bin" / command[0]), *command[1:]],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return run_with_database(f"sqlite:///{tmp_path}/stt.db", *command)
 
     assert run("flask", "--app", "wsgi", "db", "upgrade").returncode == 0
     with contextlib.closing(sqlite3.connect(tmp_path / "stt.db")) as restored_twice:
