@@ -1177,10 +1177,25 @@ DOWNLOAD_FROM_ANOTHER_SITE = (
 )
 
 
+# A download of the list whose address had a filter that could not be used (``export_csv``).
+LIST_NOT_DOWNLOADED = (
+    "The list was not downloaded, because a filter in its address could not be used: {problem}. Check the "
+    "filters below, then download the list again"
+)
+
+
 @bp.get("/requests.csv")
 def export_csv() -> Response:
     """The list as CSV (every page, the same filters; no free text), never cached, audited."""
-    filters, _problems = listing.read_filters(request.args, list_choices())
+    filters, problems = listing.read_filters(request.args, list_choices())
+    if problems:
+        # Found (regression review): "?reference=cq68-ug", refused as a search, exported every
+        # request, where one was asked for, and the file said nothing. Nothing is downloaded: the
+        # list, with the filters that could be used, says what was not.
+        if request.method != "HEAD":
+            flash(LIST_NOT_DOWNLOADED.format(problem=problems[0].rstrip(".")), IMPORTANT)
+        usable: dict[str, Any] = filters.args()
+        return redirect(url_for("inbox.index", **usable))
     if from_another_site():
         if request.method != "HEAD":  # (a HEAD is shown nothing: it leaves no message for later)
             flash(DOWNLOAD_FROM_ANOTHER_SITE, IMPORTANT)
