@@ -312,13 +312,9 @@ class PackDiff:
             parts.append(f"{_count(len(self.outcomes_changed), 'outcome')} added, removed or changed")
         # Said outright when so (area review): another area keeping the routing, with its own
         # wording and contacts in every outcome, reads here that every route still ends where it did.
-        same_routes = (
-            ""
-            if moved
-            else "; no route possible before leads to a different outcome"
-            if self.routes
-            else ("; no route leads to a different outcome")
-        )
+        # (Not when routes are new or no longer possible: an answer replaced by one leading elsewhere
+        # is both, and "no route possible before leads elsewhere" read as no change; regression review.)
+        same_routes = "" if self.routes else "; no route leads to a different outcome"
         more = f" ({_count(others, 'other change')} below too)" if others else ""
         return (
             f"{checks}Outcomes change: {', '.join(parts[:-1]) + ' and ' if len(parts) > 1 else ''}{parts[-1]}"
