@@ -400,8 +400,10 @@ def migration_failed(error: SQLAlchemyError, dialect: str) -> str:
         return (
             f"Space to Think cannot {direction} the database: {migration or 'a migration'} failed: the user in "
             "DATABASE_URL may not create or change tables in that database (SQLSTATE 42501, insufficient "
-            f"privilege). {kept}Make that user the database's owner (as the postgres user: `ALTER DATABASE <name> "
-            "OWNER TO <user>`, or create it with `createdb --owner=<user> <name>`), then run the command again."
+            f"privilege). {kept}Make that user the owner of the database and of every table in it (as the postgres "
+            "user: `ALTER DATABASE <name> OWNER TO <user>`, or create it with `createdb --owner=<user> <name>`; "
+            "then, in that database, `REASSIGN OWNED BY <other user> TO <user>` for tables another user owns, as "
+            "after a restore run as another user), then run the command again."
         )
     log_database_error(error, during=f"in {migration or 'a migration'}")
     return (

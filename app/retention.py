@@ -151,16 +151,20 @@ def purge_command(dry_run: bool, days: int | None, yes: bool) -> None:
     configured = int(current_app.config.get("RETENTION_DAYS", 90))
     retention = days or configured
     actor = audit.cli_actor()
-    if retention < configured and not dry_run and not yes:
-        going = purge_requests(retention, dry_run=True, actor=actor)
+    going = purge_requests(retention, dry_run=True, actor=actor) if retention < configured and not dry_run else None
+    if going is not None and going.references and not yes:  # (nothing to ask about when none would go)
         many = len(going.references)
-        asked = click.confirm(
-            f"Delete {many} request{'' if many == 1 else 's'} created before {going.cutoff:%Y-%m-%d %H:%M} UTC "
-            f"({_days(retention)}, shorter than RETENTION_DAYS, {_days(configured)}) now, with everything tied to "
-            f"{'it' if many == 1 else 'them'}?"
-        )
+        try:
+            asked = click.confirm(
+                f"Delete {many} request{'' if many == 1 else 's'} created before {going.cutoff:%Y-%m-%d %H:%M} UTC "
+                f"({_days(retention)}, shorter than RETENTION_DAYS, {_days(configured)}) now, with everything tied to "
+                f"{'it' if many == 1 else 'them'}?"
+            )
+        except click.Abort:  # no answer to read (run from cron, say): found, regression review, "Aborted!"
+            asked = False
+            click.echo("")
         if not asked:
-            click.echo("Nothing was deleted.")
+            click.echo("Nothing was deleted. To delete them without being asked (from cron, say), add --yes.")
             raise SystemExit(1)
     result = purge_requests(retention, dry_run=dry_run, actor=actor)
     count = len(result.references)

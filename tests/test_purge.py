@@ -80,6 +80,11 @@ def test_retention_comes_from_config_or_option(app, runner) -> None:
         and "(30 days, shorter than RETENTION_DAYS, 100 days)" in (asked.output)
     )
     assert asked.exit_code == 1 and "Nothing was deleted." in asked.output and len(_requests(app)) == 2
+    # With no answer to read (from cron, say): nothing deleted, and how to run it unasked.
+    unanswered = runner.invoke(args=["requests", "purge", "--days", "30"], input="")
+    assert unanswered.exit_code == 1 and "Aborted!" not in unanswered.output
+    assert "Nothing was deleted. To delete them without being asked (from cron, say), add --yes." in unanswered.output
+    assert len(_requests(app)) == 2
     assert "Deleted 2 requests" in runner.invoke(args=["requests", "purge", "--days", "30"], input="y\n").output
     assert _requests(app) == []
     assert _outbox_count(app) == 0
@@ -101,6 +106,9 @@ def test_a_shorter_period_given_with_yes_or_a_longer_one_is_not_asked_about(app,
     assert longer.exit_code == 0 and "Delete " not in longer.output and "(retention 200 days)" in longer.output
     told = runner.invoke(args=["requests", "purge", "--days", "1", "--yes"])
     assert told.exit_code == 0 and "Deleted 2 requests" in told.output and "(retention 1 day)" in told.output
+    # Nothing left to go: nothing asked.
+    again = runner.invoke(args=["requests", "purge", "--days", "1"])
+    assert again.exit_code == 0 and "Delete 0" not in again.output and "Deleted 0 requests" in again.output
 
 
 def test_purge_with_nothing_to_do(app, runner) -> None:
