@@ -1499,8 +1499,8 @@ def test_duplicates_of_a_request_marked_as_a_duplicate_name_its_original_instead
     # The original's own trail says so too (found, review: only its page listed them).
     trail = text(client.get(f"/inbox/requests/{original}")).split("data-audit-trail")[1]
     assert (
-        f"Duplicates of another request moved to this one: {first}, a duplicate of {second}, is now a duplicate of "
-        f"this request, because {second} was marked as a duplicate of it" in trail
+        f"Duplicates of another request moved to this one: {second} was marked as a duplicate of this request, so "
+        f"its duplicate {first} is now a duplicate of this request too" in trail
     )
     trail = text(client.get(f"/inbox/requests/{second}")).split("data-audit-trail")[1]
     assert f"a duplicate of {original}; {first}, its duplicate, is now a duplicate of {original} too" in trail
@@ -1513,8 +1513,8 @@ def test_duplicates_of_a_request_marked_as_a_duplicate_name_its_original_instead
     assert f"a duplicate of {third}; {first} and {second}, its duplicates, are now duplicates of {third} too" in trail
     trail = text(client.get(f"/inbox/requests/{third}")).split("data-audit-trail")[1]
     assert (
-        f"{first} and {second}, duplicates of {original}, are now duplicates of this request, because {original} was "
-        "marked as a duplicate of it" in trail
+        f"{original} was marked as a duplicate of this request, so its duplicates are now duplicates of this request "
+        f"too: {first} and {second}" in trail
     )
 
 

@@ -1884,12 +1884,14 @@ def _duplicates_now_of(request: StoredRequest, original: str, facilitator: Facil
     if moved:
         # The original's own trail names them too (its page lists them; found, last session's review:
         # its trail said nothing of requests that had become its duplicates).
-        now = (
-            f"{_and(moved)}, duplicates of {request.reference}, are now duplicates"
+        # The references last: a detail is cut at the audit log's length (regression review: with
+        # many, the reason went).
+        its = (
+            f"its duplicates are now duplicates of this request too: {_and(moved)}"
             if len(moved) > 1
-            else f"{moved[0]}, a duplicate of {request.reference}, is now a duplicate"
+            else (f"its duplicate {moved[0]} is now a duplicate of this request too")
         )
-        why = f"{now} of this request, because {request.reference} was marked as a duplicate of it"
+        why = f"{request.reference} was marked as a duplicate of this request, so {its}"
         audit.add_event(DUPLICATES_MOVED_HERE, original, facilitator.actor, why)
     return moved
 
