@@ -402,8 +402,8 @@ def migration_failed(error: SQLAlchemyError, dialect: str) -> str:
             "DATABASE_URL may not create or change tables in that database (SQLSTATE 42501, insufficient "
             f"privilege). {kept}Make that user the owner of the database and of every table in it (as the postgres "
             "user: `ALTER DATABASE <name> OWNER TO <user>`, or create it with `createdb --owner=<user> <name>`; "
-            "then, in that database, `REASSIGN OWNED BY <other user> TO <user>` for tables another user owns, as "
-            "after a restore run as another user), then run the command again."
+            "then, in that database, `ALTER TABLE <table> OWNER TO <user>` for each table another user owns, as "
+            "after a restore run as the postgres user without --no-owner), then run the command again."
         )
     log_database_error(error, during=f"in {migration or 'a migration'}")
     return (

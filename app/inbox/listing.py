@@ -68,7 +68,10 @@ class Filters:
         """The filters as address parameters (only those in use), with ``changes`` applied."""
         chosen = replace(self, **changes)
         found = {
-            "reference": chosen.reference,
+            # As a reference is written, with STT: the compacted letters alone ("K26S") are read
+            # back as letters without STT, refused as a name (found, regression review: the list's
+            # own CSV link and page links lost a search for "STT-K").
+            "reference": written_reference(chosen.reference) if chosen.reference else "",
             "status": chosen.status or "",
             "assignee": chosen.assignee or "",
             "how_soon": chosen.how_soon or "",
@@ -145,6 +148,12 @@ def clean_value(raw: object) -> str:
     return _UNWANTED.sub("", raw).strip() if isinstance(raw, str) else ""
 
 
+def written_reference(compact: str) -> str:
+    """A reference's letters and digits after "STT" (``compact_reference``), as references are
+    written: "K26S" → "STT-K26S", "K26S2H" → "STT-K26S-2H"."""
+    return f"{PREFIX}-{compact[:4]}" + (f"-{compact[4:]}" if len(compact) > 4 else "")
+
+
 def compact_reference(text: str) -> str:
     """A typed reference ("stt 7kq4-m9", "7KQ4M9XA") as the letters and digits after "STT"."""
     compact = SEPARATORS.sub("", text).upper()
@@ -182,11 +191,12 @@ NAME_OR_POSTCODE_NOT_REFERENCE = (
 # A reference search that could not be used (typed, or in the address): an error on the Reference
 # box, not one of the list's other problems.
 REFERENCE_PROBLEMS = (EMAIL_NOT_REFERENCE, REFERENCE_NOT_VALID, LETTERS_NOT_REFERENCE, NAME_OR_POSTCODE_NOT_REFERENCE)
-# A whole UK postcode as it is written, its outward part of 2 or 3 characters, a space, then its
-# inward part ("M5 4WT", "B33 8TH"). Not without the space, nor with an outward part of 4 ("SE22
-# 8XZ"): a reference's first 5 to 8 characters, or its halves as written ("CQ68 7UG"), can have
-# those shapes (found, regression review: 2 to 5 in 100 partial references refused as postcodes).
-POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?\s+[0-9][A-Z]{2}")
+# A whole UK postcode, as compacted ("M5 4WT" → "M54WT", "SE22 8XZ"). The start of some references
+# has this shape too ("CQ68UG": 2 to 5 in 100 of the starts of 5 to 7 characters): typed without STT,
+# it is not searched for, and the message says to type STT before it, which is always searched for.
+# (Told apart only by a space, as a postcode is written, "SE22 8XZ" and "M54WT" went into the address:
+# regression review.)
+POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
 # A word written as a name is: a capital, then small letters ("Kate 3", "Amy7"). A reference is typed
 # in capitals or in small letters, not so.
 NAME_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Z][a-z]+")
@@ -195,8 +205,8 @@ NAME_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Z][a-z]+")
 def could_be_personal(typed: str) -> str | None:
     """Why a reference search typed without STT at its start is not used, when it could be about a
     person, or None: letters alone ("Kate", "Amy Ward": the start of a reference, or a name typed
-    by mistake; ``LETTERS_NOT_REFERENCE``); a postcode written as one ("M5 4WT", ``POSTCODE``) or a
-    word written as a name with a number ("Kate 3"; ``NAME_OR_POSTCODE_NOT_REFERENCE``). Found (reviews): each, made of
+    by mistake; ``LETTERS_NOT_REFERENCE``); a whole postcode ("M5 4WT", ``POSTCODE``) or a word
+    written as a name with a number ("Kate 3"; ``NAME_OR_POSTCODE_NOT_REFERENCE``). Found (reviews): each, made of
     letters and numbers a reference may have, went into the list's address, the browser's history
     and the next page's Referer, as a search for a reference starting so. Such a search is kept out
     of the address (``app.inbox.views.send_list_form``) and not used, nor in an address
@@ -207,8 +217,7 @@ def could_be_personal(typed: str) -> str | None:
         return None
     if not any(ch.isdigit() for ch in compact):
         return LETTERS_NOT_REFERENCE
-    written = typed.strip().upper()
-    if (POSTCODE.fullmatch(written) and len(written.split()[0]) < 4) or NAME_WORD.search(typed):
+    if POSTCODE.fullmatch(compact) or NAME_WORD.search(typed):
         return NAME_OR_POSTCODE_NOT_REFERENCE
     return None
 
