@@ -152,13 +152,15 @@ def purge_command(dry_run: bool, days: int | None, yes: bool) -> None:
     retention = days or configured
     actor = audit.cli_actor()
     going = purge_requests(retention, dry_run=True, actor=actor) if retention < configured and not dry_run else None
-    if going is not None and going.references and not yes:  # (nothing to ask about when none would go)
+    # (Asked with no request to go as well: feedback comments from before the period go too, kept
+    # apart from requests; regression review.)
+    if going is not None and not yes:
         many = len(going.references)
         try:
             asked = click.confirm(
-                f"Delete {many} request{'' if many == 1 else 's'} created before {going.cutoff:%Y-%m-%d %H:%M} UTC "
-                f"({_days(retention)}, shorter than RETENTION_DAYS, {_days(configured)}) now, with everything tied to "
-                f"{'it' if many == 1 else 'them'}?"
+                f"Delete {many} request{'' if many == 1 else 's'} created before {going.cutoff:%Y-%m-%d %H:%M} UTC, "
+                f"with everything tied to {'it' if many == 1 else 'them'}, and the feedback comments from before "
+                f"then ({_days(retention)}, shorter than RETENTION_DAYS, {_days(configured)}) now?"
             )
         except click.Abort:  # no answer to read (run from cron, say): found, regression review, "Aborted!"
             asked = False

@@ -106,9 +106,12 @@ def test_a_shorter_period_given_with_yes_or_a_longer_one_is_not_asked_about(app,
     assert longer.exit_code == 0 and "Delete " not in longer.output and "(retention 200 days)" in longer.output
     told = runner.invoke(args=["requests", "purge", "--days", "1", "--yes"])
     assert told.exit_code == 0 and "Deleted 2 requests" in told.output and "(retention 1 day)" in told.output
-    # Nothing left to go: nothing asked.
-    again = runner.invoke(args=["requests", "purge", "--days", "1"])
-    assert again.exit_code == 0 and "Delete 0" not in again.output and "Deleted 0 requests" in again.output
+    # No request left to go: still asked, as feedback comments from before then would go too.
+    again = runner.invoke(args=["requests", "purge", "--days", "1"], input="n\n")
+    assert again.exit_code == 1 and "Delete 0 requests created before" in again.output
+    assert "and the feedback comments from before then (1 day, shorter than RETENTION_DAYS, 100 days) now?" in (
+        again.output
+    )
 
 
 def test_purge_with_nothing_to_do(app, runner) -> None:
