@@ -98,6 +98,14 @@ def test_statistics_tables_scroll_in_their_own_region_on_a_narrow_screen(
     assert_no_horizontal_scroll(narrow_page)
     tab_until(narrow_page, region, max_presses=60)  # a keyboard user can reach it, to scroll it
     assert_focus_visible(narrow_page)
+    # Scrolled to its far end, each row still says what it counts (found, review at 400% zoom: only
+    # numbers were left in view).
+    region.evaluate("element => { element.scrollLeft = element.scrollWidth }")
+    assert region.evaluate("element => element.scrollLeft") > 0
+    box = region.bounding_box()
+    label = region.locator("tbody th").first.bounding_box()
+    assert box is not None and label is not None
+    assert abs(label["x"] - box["x"]) <= 2, "the row labels scrolled out of sight with the table"
     assert_no_axe_violations(narrow_page, "the statistics page at 320 CSS pixels")
 
 
