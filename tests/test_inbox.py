@@ -1191,6 +1191,31 @@ def test_inbox_pages_have_the_standing_notice_but_not_exit_this_page(app: Flask)
     assert "govuk-exit-this-page" in app.test_client().get("/privacy").get_data(as_text=True)
 
 
+def test_whoever_manages_accounts_can_list_the_failed_sign_ins(app: Flask) -> None:
+    """Found (facilitators' guide review): the guide says whoever manages inbox accounts can see when
+    failed sign-ins were made and which accounts were tried, and only the database showed them.
+    ``flask facilitators failed-sign-ins`` lists them, newest first; never a password, nor an
+    address that has no account (its tag only, the same for each try of it)."""
+    runner = app.test_cli_runner()
+    assert "No failed sign-ins in the last 7 days." in runner.invoke(args=["facilitators", "failed-sign-ins"]).output
+    add_facilitator(app)
+    for email, password in (
+        (EMAIL, "not the password at all"),
+        ("nobody.here@elsewhere.example", PASSWORD),
+        ("NOBODY.here@elsewhere.example ", "another guess entirely"),
+    ):
+        assert sign_in(app.test_client(), email, password).status_code == 200
+    listed = runner.invoke(args=["facilitators", "failed-sign-ins", "--days", "1"])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert lines[0] == "3 failed sign-ins in the last 1 day, newest first:"
+    assert f"\tSam Facilitator ({EMAIL})" in lines[3]
+    tags = [re.search(r"no account has the address typed \(tag (\w+)\)", line) for line in lines[1:3]]
+    assert all(tags) and tags[0].group(1) == tags[1].group(1)  # type: ignore[union-attr]
+    for secret in ("not the password at all", PASSWORD, "another guess", "nobody.here", "elsewhere"):
+        assert secret.lower() not in listed.output.lower()
+
+
 def test_repeated_failed_sign_ins_are_rate_limited(app: Flask) -> None:
     add_facilitator(app)
     client = app.test_client()
