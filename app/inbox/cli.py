@@ -8,15 +8,20 @@ script): then they are read from standard input, which is not shown anywhere.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 
 import click
 from flask import current_app
+from sqlalchemy import select
 
 from ..audit import cli_actor, record_event, retention_days
+from ..extensions import db
 from ..lockout import LOCKOUT_KEY, SignInLockout, StoreUnavailable
+from ..models import AuditEvent, utcnow
 from ..schema import DatabaseCommands
+from ..uk_time import uk_time
 from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
     PASSWORD_RULES,
@@ -26,6 +31,7 @@ from .service import (
     all_facilitators,
     change_role,
     deactivate_facilitator,
+    facilitator_acting,
     find_facilitator,
     new_account_problem,
     password_problem,
@@ -193,15 +199,6 @@ def failed_sign_ins_command(days: int) -> None:
     No internet address is kept, so none is shown. Found (facilitators' guide review): the guide
     says whoever manages accounts can see when attempts were made and which accounts were tried,
     and nothing but the database could show them."""
-    import datetime as dt
-
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from ..models import AuditEvent, utcnow
-    from ..uk_time import uk_time
-    from .service import facilitator_acting
-
     since = utcnow() - dt.timedelta(days=days)
     events = db.session.execute(
         select(AuditEvent.at, AuditEvent.detail)

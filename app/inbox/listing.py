@@ -205,13 +205,13 @@ NAME_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Z][a-z]+")
 def could_be_personal(typed: str) -> str | None:
     """Why a reference search typed without STT at its start is not used, when it could be about a
     person, or None: letters alone ("Kate", "Amy Ward": the start of a reference, or a name typed
-    by mistake; ``LETTERS_NOT_REFERENCE``); a whole postcode ("M5 4WT", ``POSTCODE``) or a word
-    written as a name with a number ("Kate 3"; ``NAME_OR_POSTCODE_NOT_REFERENCE``). Found (reviews): each, made of
-    letters and numbers a reference may have, went into the list's address, the browser's history
-    and the next page's Referer, as a search for a reference starting so. Such a search is kept out
-    of the address (``app.inbox.views.send_list_form``) and not used, nor in an address
-    (``read_filters``: the list and its CSV export); typed with STT, or as a reference is (a
-    number, in capitals or small letters), it is."""
+    by mistake; ``LETTERS_NOT_REFERENCE``); a whole postcode's shape ("M5 4WT", ``POSTCODE``) or a
+    word written as a name with a number ("Kate 3"; ``NAME_OR_POSTCODE_NOT_REFERENCE``). Found
+    (reviews): each, made of letters and numbers a reference may have, went into the list's
+    address, the browser's history and the next page's Referer, as a search for a reference
+    starting so. Such a search is kept out of the address (``app.inbox.views.send_list_form``) and
+    not used, nor in an address (``read_filters``: the list and its CSV export). Typed with STT,
+    any start of a reference is used."""
     compact = SEPARATORS.sub("", typed).upper()
     if not compact or compact.startswith(PREFIX):
         return None
