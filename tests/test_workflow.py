@@ -2008,6 +2008,19 @@ def test_one_audit_entry_per_action_and_views_only_when_a_page_is_opened(app: Fl
 # --- CSV ---------------------------------------------------------------------------------------
 
 
+def test_the_csv_says_nothing_is_due_where_the_list_does(app: Flask) -> None:
+    """Found (facilitators' guide review): a duplicate's row in the spreadsheet gave the date it
+    would have been due, where the list says "Nothing due now" (as for a held, closed or
+    redirected request)."""
+    client, _ = signed_in(app)
+    original = new_request(app, received=dt.datetime(2026, 1, 5, 9), status="in_triage")
+    copy = new_request(app, received=dt.datetime(2026, 1, 6, 9), status="duplicate", duplicate_of=original)
+    rows = list(csv.reader(io.StringIO(downloaded_csv(client.get("/inbox/requests.csv")))))
+    due = {row[0]: dict(zip(rows[0], row, strict=True))["Due date"] for row in rows[1:]}
+    assert due == {original: "2026-02-05", copy: "Nothing due now"}
+    assert "Nothing due now" in text(client.get("/inbox", query_string={"status": "duplicate"}))
+
+
 @both_databases
 def test_the_csv_has_the_lists_fields_no_free_text_is_formula_safe_and_audited(app: Flask) -> None:
     client, facilitator_id = signed_in(app)

@@ -592,6 +592,10 @@ def safe_cell(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
+# The due date of a request with nothing due (held, closed, redirected, a duplicate), as the list words it.
+NOTHING_DUE_NOW = "Nothing due now"
+
+
 def csv_text(rows: Iterable[ListRow], outcome_titles: Mapping[str, str]) -> str:
     """The rows as CSV: the list's fields, but nothing anyone typed (no role, agency, notes or
     reasons): references, dates, choices and labels from the rule pack, and facilitators' names."""
@@ -606,7 +610,12 @@ def csv_text(rows: Iterable[ListRow], outcome_titles: Mapping[str, str]) -> str:
                     row.reference,
                     uk_day(row.created_at).isoformat(),
                     fields.option_label("how_soon", row.how_soon) or "Not given",
-                    row.due_on.isoformat() if row.due_on else "",
+                    # As the list says it (found, facilitators' guide review: a duplicate's due date).
+                    NOTHING_DUE_NOW
+                    if row.status in workflow.NOTHING_DUE
+                    else row.due_on.isoformat()
+                    if row.due_on
+                    else "",
                     "Yes" if row.overdue else "No",
                     "Yes" if row.emails_stuck else "No",
                     workflow.STATUS_LABELS.get(row.status, row.status),
