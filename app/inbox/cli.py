@@ -205,10 +205,10 @@ def failed_sign_ins_command(days: int) -> None:
         .where(AuditEvent.action == "sign_in_failed", AuditEvent.at >= since)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     ).all()
-    if not events:
-        click.echo(f"No failed sign-ins in the last {days} day{'' if days == 1 else 's'}.")
-        return
     period = f"{days} day{'' if days == 1 else 's'}"
+    if not events:
+        click.echo(f"No failed sign-ins in the last {period}.")
+        return
     click.echo(f"{len(events)} failed sign-in{'' if len(events) == 1 else 's'} in the last {period}, newest first:")
     for at, detail in events:
         target, _, rest = (detail or "").partition("; ")
