@@ -27,7 +27,7 @@ from ..mail import GIVEN_UP_AS_MEANT, UNTIL_MENDED
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack
 from ..requests import fields
-from ..requests.reference import ALPHABET, PREFIX, SEPARATORS
+from ..requests.reference import ALPHABET, GROUP, GROUPS, PREFIX, SEPARATORS
 from ..uk_time import UK_TIME, uk_day, uk_time
 from .models import Assignment, Facilitator
 
@@ -164,11 +164,13 @@ def reference_problem(reference: str) -> str | None:
     """Why a reference search (compacted: ``compact_reference``) cannot be used, or None."""
     if "@" in reference:
         return EMAIL_NOT_REFERENCE
-    if reference and (len(reference) > 8 or any(ch not in ALPHABET for ch in reference)):
+    if reference and (len(reference) > REFERENCE_LENGTH or any(ch not in ALPHABET for ch in reference)):
         return REFERENCE_NOT_VALID
     return None
 
 
+# A whole reference's letters and numbers after STT.
+REFERENCE_LENGTH = GROUP * GROUPS
 REFERENCE_NOT_VALID = (
     "Enter a reference like STT-7KQ4-M9XA: letters and numbers only, without 0, O, 1, I or L. The search was not used"
 )
@@ -188,9 +190,22 @@ NAME_OR_POSTCODE_NOT_REFERENCE = (
 )
 
 
+# Part of a reference (fewer than its 8 letters and numbers), typed without STT (``could_be_personal``).
+PART_WITHOUT_STT = (
+    "Enter the whole reference, or its start with STT before it, like STT-7KQ4. Part of a reference typed without "
+    "STT could be part of a name or a postcode, so the search was not used"
+)
+
+
 # A reference search that could not be used (typed, or in the address): an error on the Reference
 # box, not one of the list's other problems.
-REFERENCE_PROBLEMS = (EMAIL_NOT_REFERENCE, REFERENCE_NOT_VALID, LETTERS_NOT_REFERENCE, NAME_OR_POSTCODE_NOT_REFERENCE)
+REFERENCE_PROBLEMS = (
+    EMAIL_NOT_REFERENCE,
+    REFERENCE_NOT_VALID,
+    LETTERS_NOT_REFERENCE,
+    NAME_OR_POSTCODE_NOT_REFERENCE,
+    PART_WITHOUT_STT,
+)
 # A whole UK postcode, as compacted ("M5 4WT" → "M54WT", "SE22 8XZ"). The start of some references
 # has this shape too ("CQ68UG": 2 to 5 in 100 of the starts of 5 to 7 characters): typed without STT,
 # it is not searched for, and the message says to type STT before it, which is always searched for.
@@ -206,12 +221,15 @@ def could_be_personal(typed: str) -> str | None:
     """Why a reference search typed without STT at its start is not used, when it could be about a
     person, or None: letters alone ("Kate", "Amy Ward": the start of a reference, or a name typed
     by mistake; ``LETTERS_NOT_REFERENCE``); a whole postcode's shape ("M5 4WT", ``POSTCODE``) or a
-    word written as a name with a number ("Kate 3"; ``NAME_OR_POSTCODE_NOT_REFERENCE``). Found
-    (reviews): each, made of letters and numbers a reference may have, went into the list's
-    address, the browser's history and the next page's Referer, as a search for a reference
-    starting so. Such a search is kept out of the address (``app.inbox.views.send_list_form``) and
-    not used, nor in an address (``read_filters``: the list and its CSV export). Typed with STT,
-    any start of a reference is used."""
+    word written as a name with a number ("Kate 3"; ``NAME_OR_POSTCODE_NOT_REFERENCE``); any other
+    part of a reference ("kate 3", "SE22": ``PART_WITHOUT_STT``). Found (reviews): each, made of
+    letters and numbers a reference may have, went into the list's address, the browser's history
+    and the next page's Referer, as a search for a reference starting so; telling a name or a
+    postcode from the start of a reference by its shape let some through each time ("kate 3" in
+    small letters, an outward code alone), so without STT only a whole reference is searched for.
+    Such a search is kept out of the address (``app.inbox.views.send_list_form``) and not used, nor
+    in an address (``read_filters``: the list and its CSV export). Typed with STT, any start of a
+    reference is used."""
     compact = SEPARATORS.sub("", typed).upper()
     if not compact or compact.startswith(PREFIX):
         return None
@@ -219,6 +237,8 @@ def could_be_personal(typed: str) -> str | None:
         return LETTERS_NOT_REFERENCE
     if POSTCODE.fullmatch(compact) or NAME_WORD.search(typed):
         return NAME_OR_POSTCODE_NOT_REFERENCE
+    if len(compact) < REFERENCE_LENGTH:
+        return PART_WITHOUT_STT
     return None
 
 
