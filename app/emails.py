@@ -119,8 +119,12 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
         raise ValueError(f"unknown outbox message kind {message.kind!r}")
     # Without the PDF once it has failed too often (``StoredRequest.pdf_failed_at``): the email
     # says so, in its subject too, and that the whole request is in the inbox. (The subject stored
-    # when it was queued is the usual one: the PDF was not known to fail then.)
-    with_pdf = request.pdf_made_at is not None
+    # when it was queued is the usual one: the PDF was not known to fail then.) Without it too when
+    # the identifying-data check found something the requester confirmed past (``held_back``).
+    check = request.details.get("identifying_check")
+    identifying_found = bool((check or {}).get("found"))
+    held_back = identifying_found and request.pdf_made_at is not None
+    with_pdf = request.pdf_made_at is not None and not held_back
     if not with_pdf:
         email.replace_header("Subject", mail.subject_for(request, mail.FACILITATORS, with_pdf=False))
     email.set_content(
@@ -131,9 +135,10 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
             filename=mail.pdf_filename(request.reference),
             link=inbox_link(request.reference),
             retention_days=int(current_app.config.get("RETENTION_DAYS") or 90),
-            identifying=identifying_check_text(check) if (check := request.details.get("identifying_check")) else None,
-            found=bool((check or {}).get("found")),
+            identifying=identifying_check_text(check) if check else None,
+            found=identifying_found,
             with_pdf=with_pdf,
+            held_back=held_back,
             pdf_attempts=request.pdf_attempts,
         )
     )

@@ -266,12 +266,14 @@ EMAIL_CONTEXTS: dict[str, list[dict]] = {
             if found
             else "Nothing that looked like identifying information was found in the free text.",
             "found": found,
-            "with_pdf": with_pdf,
+            "with_pdf": with_pdf and not held_back,
+            "held_back": held_back,
             "pdf_attempts": 3,
         }
         for link in ("https://spacetothink.example/inbox/requests/ABCD2345", None)
         for found in (True, False)
         for with_pdf in (True, False)
+        for held_back in ((False, True) if found and with_pdf else (False,))
     ],
     **{
         f"sessions/{kind}.txt": [

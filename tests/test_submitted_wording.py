@@ -212,17 +212,31 @@ def test_the_facilitators_email_says_when_the_requester_was_warned_about_identif
     mail_app: Flask, smtp_server: SmtpServer
 ) -> None:
     """Found (new-user review): the facilitators' email said nothing of the warning the requester
-    confirmed past; only the PDF and the inbox did. Kinds only, never the text."""
+    confirmed past; only the PDF and the inbox did. Kinds only, never the text. Found (privacy
+    review): such a request's PDF, a child's name, date of birth and address in it, was attached
+    to the email all the same, a copy in a shared mailbox kept and forwarded out of the service's
+    sight (its retention period, its record of who read the request): it is not attached, and the
+    email says why and where to read it."""
     smtp_server.start()
     sent_with_a_warning(mail_app.test_client(), "practitioner")
     submitted_request(to_outcome(mail_app.test_client()))  # and one with nothing identifying
     assert run_outbox(mail_app).sent == 2
+    warned_email, clear_email = smtp_server.mailbox.messages
     warned, clear = (
-        " ".join(message.get_body(("plain",)).get_content().split()) for message in smtp_server.mailbox.messages
+        " ".join(message.get_body(("plain",)).get_content().split()) for message in (warned_email, clear_email)
     )
     assert (
         f"Identifying information check: The free text seemed to contain {FOUND}. The requester was warned and "
-        "confirmed that it does not identify anyone. Read the PDF before you share or forward it." in warned
+        "confirmed that it does not identify anyone. So the PDF (portable document format) file of this request is "
+        "not attached: a copy in a mailbox can be kept and forwarded out of the service's sight. Read the request "
+        "in the facilitators' inbox, where every view is recorded" in warned
     )
     assert "07700" not in warned and "M6 5FX" not in warned  # what was found, never the text
+    assert not list(warned_email.iter_attachments())
+    assert warned_email["Subject"].endswith(": the PDF is not attached")
+    assert "The text of this email holds no case details: they are in the inbox only." in warned
     assert "Identifying information check" not in clear
+    assert [part.get_filename() for part in clear_email.iter_attachments()] == [
+        f"space-to-think-request-{clear_email['X-Space-To-Think-Reference']}.pdf"
+    ]
+    assert not clear_email["Subject"].endswith("attached")

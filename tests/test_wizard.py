@@ -504,8 +504,8 @@ def test_a_page_kept_open_in_another_tab_cannot_put_back_an_answer_changed_since
     again = walker.post(f"/questions/{question}", {"answer": kept, "answer_shown": old_shown})  # (303 followed)
     assert again.status_code == 200 and question_of(again) == question and checked_values(again) == [urgent]
     assert error_summary(again) == [
-        "Your answer was not saved: the answer to this question was changed in another tab or window after this "
-        "page was shown. Check the answer now selected, then continue"
+        "Your answer was not saved: the answer to this question was changed after this page was shown, in another "
+        "tab or window, or on this page before you went back to it. Check the answer now selected, then continue"
     ]
     assert title_of(again).startswith("Error: ")
     assert stored_answers(walker.client)[question] == urgent

@@ -44,11 +44,13 @@ NOTICE_ASKED_AGAIN = (
     "This question has changed since you answered it. Answer it again to carry on: your other answers are kept."
 )
 # An answer sent from a question's page shown before that question's answer changed (in another
-# tab or window): not saved, and the page shown again, with this as its error, and the answer as it
-# is now.
+# tab or window, or from the same page sent again from the browser's history): not saved, and the
+# page shown again, with this as its error, and the answer as it is now. (Found, routing review: it
+# spoke of another tab alone, where the person had answered on this page and gone back to it.)
 ANSWER_CHANGED_SINCE_SHOWN = (
-    "Your answer was not saved: the answer to this question was changed in another tab or window after "
-    "this page was shown. Check the answer now selected, then continue"
+    "Your answer was not saved: the answer to this question was changed after this page was shown, in "
+    "another tab or window, or on this page before you went back to it. Check the answer now selected, "
+    "then continue"
 )
 # An answer sent from a question's page shown before the rules changed its words (the partnership
 # updated them): not saved, and the page shown again in the words now, with this as its error.
