@@ -1111,6 +1111,15 @@ def test_a_school_year_before_words_that_name_no_school(text: str) -> None:
         ("attended brookfield until Easter", "brookfield"),
         ("attends Harrop Fold", "Harrop Fold"),
         ("on roll at Beechwood", "Beechwood"),
+        # Found (privacy review): names ending as many schools' do, in Salford and elsewhere.
+        ("Year 5 at Moorside", "Moorside"),
+        ("attends Moorside", "Moorside"),
+        ("year 5 at moorside", "moorside"),
+        ("Year 5 at Parkside", "Parkside"),
+        ("Year 5 at Clarendon", "Clarendon"),
+        ("Year 5 at Broadoak", "Broadoak"),
+        ("attends Hillside", "Hillside"),
+        ("attends Westgate", "Westgate"),
     ],
 )
 def test_a_school_named_alone_after_attends(text: str, found: str) -> None:
@@ -1144,6 +1153,11 @@ def test_a_school_named_alone_after_attends(text: str, found: str) -> None:
         "attends Salford Foundation",
         "student at Salford",
         "pupil at risk",
+        "attends alongside her brother",
+        "attends outside agencies' meetings",
+        "went to investigate",
+        "went to the seaside",
+        "goes to outside school club",
     ],
 )
 def test_what_a_child_attends_that_is_no_school(text: str) -> None:

@@ -2415,6 +2415,16 @@ _GOES_TO_A_HIGH = ("attend", "pupil", "student", "start", "transferred", "exclud
 _ENDINGS_OF_A_PLACES_NAME = (
     *("wood", "field", "ford", "ton", "ham", "ley", "bury", "dale", "worth", "croft", "hurst", "holme"),
     *("brook", "bridge", "borough", "thorpe", "combe", "mere", "moor", "stead", "wick"),
+    # Found (privacy review): "Year 5 at Moorside", "attends Broadoak", "attends Light Oaks", "at Clarendon".
+    *("side", "oak", "oaks", "don", "gate", "vale"),
+)
+# Words in small letters with those endings that are not a place's name ("attends alongside her brother").
+_NOT_A_PLACES_NAME = frozenset(
+    {
+        *("alongside", "outside", "inside", "beside", "aside", "seaside", "countryside", "bedside", "roadside"),
+        *("abandon", "pardon", "cloak", "investigate", "mitigate", "navigate", "delegate", "aggregate"),
+        *("segregate", "interrogate", "instigate", "advocate"),
+    }
 )
 
 
@@ -2848,7 +2858,9 @@ def _not_a_schools_name_after_a_year(word: str) -> bool:
 
 def _shaped_as_a_places_name(word: str) -> bool:
     """Whether a word in small letters ends as English places' names do ("oakwood", "brookfield")."""
-    return any(word.endswith(ending) and len(word) >= len(ending) + 3 for ending in _ENDINGS_OF_A_PLACES_NAME)
+    return word not in _NOT_A_PLACES_NAME and any(
+        word.endswith(ending) and len(word) >= len(ending) + 3 for ending in _ENDINGS_OF_A_PLACES_NAME
+    )
 
 
 def _named_schools(text: str) -> Iterator[Finding]:
