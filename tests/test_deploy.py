@@ -119,7 +119,7 @@ def test_the_worker_unit_waits_for_the_pdf_in_hand_before_killing_the_worker() -
 
 def test_the_nginx_site_sends_the_headers_the_app_trusts_and_serves_static_files() -> None:
     site = (DEPLOY / "nginx-space-to-think.conf").read_text()
-    assert "server 127.0.0.1:8000;" in site
+    assert "server 127.0.0.1:8000 max_fails=0;" in site
     for header in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"):
         assert f"proxy_set_header {header}" in site
     assert "ssl_certificate " in site and "return 301 https://" in site
@@ -1101,7 +1101,7 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
     [log_format] = re.findall(r"^(log_format space_to_think .*?;)$", site, flags=re.M)
     app_port, port = free_port(), free_port()
     upstream = nested_block(site, "upstream space_to_think {")
-    upstream = re.sub(r"server 127\.0\.0\.1:8000;", f"server 127.0.0.1:{app_port};", upstream)
+    upstream = upstream.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
     location = nested_block(site, "location / {").replace("proxy_read_timeout 60s;", "proxy_read_timeout 5s;")
     static = tmp_path / "static"
     static.mkdir()
@@ -1186,6 +1186,76 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
     finally:
         stop(nginx)
         app_server.server_close()
+
+
+def test_nginx_sends_a_form_to_an_app_server_restarted_a_moment_ago(tmp_path: Path) -> None:
+    """Found (dependency review, two app servers behind the example site): one server restarted,
+    then the other stopped within 10 seconds, and a note sent meanwhile met the offline page, what
+    was typed lost, though the first was answering again: nginx had counted it out for 10 seconds
+    after one refused connection (its default). The example's servers are never counted out
+    (max_fails=0): a form goes to whichever server answers. The example site's own lines, in a
+    real nginx, with two stand-in servers started and stopped."""
+    import http.server
+    import threading
+
+    site = (DEPLOY / "nginx-space-to-think.conf").read_text()
+    maps = "\n".join(re.findall(r"^map .*?(?:\}$|\}\s*$)", site, flags=re.M | re.S))
+    [server_line] = re.findall(r"^    server 127\.0\.0\.1:8000[^;]*;", site, flags=re.M)
+    first, second, port = free_port(), free_port(), free_port()
+    upstream = nested_block(site, "upstream space_to_think {").replace(
+        server_line, "\n".join(server_line.replace(":8000", f":{each}") for each in (first, second))
+    )
+    location = nested_block(site, "location / {")
+    conf = nginx_conf(
+        tmp_path,
+        f"{maps}\n{upstream}\nserver {{ listen 127.0.0.1:{port}; server_tokens off;\n{location}\n}}\n",
+    )
+    received: list[tuple[int, bytes]] = []
+
+    class App(http.server.BaseHTTPRequestHandler):
+        """Stands in for an app server: takes a form, says which server took it."""
+
+        def do_POST(self) -> None:  # (the name http.server calls)
+            received.append((self.server.server_address[1], self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    def serve(on: int) -> http.server.ThreadingHTTPServer:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", on), App)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+
+    def end(server: http.server.ThreadingHTTPServer) -> None:
+        server.shutdown()
+        server.server_close()
+
+    def send(note: bytes) -> int:
+        form = urllib.request.Request(f"http://127.0.0.1:{port}/inbox/requests/STT-7KQ4-M9XA/notes", data=note)
+        try:
+            with urllib.request.urlopen(form, timeout=10) as answer:  # noqa: S310 - a loopback address built above
+                return int(answer.status)
+        except urllib.error.HTTPError as error:
+            error.close()
+            return error.code
+
+    nginx = start_nginx(need_program("nginx", "nginx"), tmp_path, conf, port)
+    running = serve(first)  # the second server is stopped (restarting)
+    try:
+        # Forms while the second is down: each reaches the first (nginx tries the second, is refused).
+        assert [send(b"note=one"), send(b"note=two")] == [200, 200]
+        restarted = serve(second)  # the second is back, and the first is stopped at once
+        end(running)
+        running = restarted
+        assert [send(b"note=three"), send(b"note=four")] == [200, 200]
+    finally:
+        end(running)
+        stop(nginx)
+    assert received == [(first, b"note=one"), (first, b"note=two"), (second, b"note=three"), (second, b"note=four")]
 
 
 def test_requests_nginx_refuses_itself_get_the_apps_page_with_the_security_headers(tmp_path: Path) -> None:
@@ -1415,6 +1485,18 @@ def test_the_offline_page_is_the_apps_problem_page_with_the_contacts_and_no_inli
     # "Try this page again" opens the page asked for again, not the start page (operator review).
     assert page.count('<a class="govuk-link" href="">Try this page again</a>') >= 1
     assert ">Try this page again</a>" not in page.replace('href="">Try this page again</a>', "")
+    # It cannot tell whether a form was sent, so it says what to do if one was (dependency review: a
+    # note sent as a server restarted met this page, and "Try this page again" opened the form empty).
+    said = " ".join(page.split())
+    assert (
+        "If you had just pressed a button to save or send something, it was not saved. Use your browser's Back "
+        "button: what you typed is usually still there. Save or send it again when the service is back." in said
+    )
+    # The app's own page for a database that is down knows what was sent, and says that instead.
+    with create_app(PRODUCTION).test_request_context("/"):
+        from app.errors import render_error
+
+        assert "If you had just pressed a button" not in render_error(503)[0]
 
 
 def test_commands_that_write_a_file_or_need_the_database_say_why_they_cannot(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-from flask import current_app, render_template, url_for
+from flask import current_app, g, render_template, url_for
 from flask.cli import AppGroup
 from markupsafe import escape
 
@@ -64,7 +64,12 @@ def offline_page(colours_file: str | None = None, icon_file: str | None = None, 
     colour in the static folder, linked in place of the app's ``/favicon.svg``; ``logo_file``:
     the partnership's logo in the static folder, shown in place of the app's ``/logo.svg`` (without
     it the header has the name alone: the app, which serves the logo, is down)."""
-    return _static_page(lambda: render_error(503)[0], colours_file, icon_file, logo_file, app_down=True)
+
+    def render() -> str:
+        g.offline_copy = True  # (the page says what to do about a form it cannot tell was sent)
+        return render_error(503)[0]
+
+    return _static_page(render, colours_file, icon_file, logo_file, app_down=True)
 
 
 def request_error_page(colours_file: str | None = None, icon_file: str | None = None) -> str:
