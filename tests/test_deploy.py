@@ -1767,15 +1767,25 @@ def test_the_readme_names_every_test_that_checks_the_shipped_contacts() -> None:
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     start = readme.index("finds both for the Bridge's number")
     sentence = readme[start : readme.index("change them with `CONTENT.md`", start)]
-    checks, _, examples = sentence.partition("it is only an example number")
+    checks, _, examples = sentence.partition("it is only an example number")[0].partition("; in ")
     named_checks = set(re.findall(r"`(tests/[\w/]+\.py)`", checks))
     named_examples = set(re.findall(r"`(tests/[\w/]+\.py)`", examples))
+    # The Bridge's number as the shipped contacts have it now (found, newcomer's review: with the
+    # number written here, the README's own worked example, changing it, failed this test). Files
+    # that use the old one as an example number need not hold a new one.
+    contacts = (ROOT / "app" / "rules" / "contacts.yaml").read_text(encoding="utf-8")
+    found = re.search(r"- id: childrens_social_care\n(?:    .*\n)*?    phone: \"?([0-9 ]+)", contacts)
+    assert found is not None, "the shipped contacts give children's social care (the Bridge) a phone number"
+    spaced = found.group(1).strip()
     holding = {
         str(path.relative_to(ROOT))
         for path in (ROOT / "tests").rglob("*.py")
-        if "0161 603 4500" in (text := path.read_text(encoding="utf-8")) or "01616034500" in text
+        if spaced in (text := path.read_text(encoding="utf-8")) or spaced.replace(" ", "") in text
     }
-    assert named_checks | named_examples == holding
+    assert not holding - named_checks - named_examples, (
+        f"these tests hold the Bridge's number ({spaced}): name them in the README's \"Change a contact\""
+    )
+    assert not named_checks - holding, f"the README names these as checking the Bridge's number ({spaced})"
     assert "--include='*.py'" in readme[readme.rindex("grep", 0, start) : start]
 
 

@@ -27,9 +27,12 @@ from support.submission import (
     run_outbox,
     submit,
     to_outcome,
+    with_answers,
 )
 
-DEBRIEF_SUPERVISION_PATH = (*SUPERVISION_PATH[:8], ("criteria", ["needs", "debrief"]), *SUPERVISION_PATH[9:])
+# (Made by question, not by place on the path: found, newcomer's review, a question added before
+# criteria gave a path with criteria twice and the new question missing.)
+DEBRIEF_SUPERVISION_PATH = with_answers(SUPERVISION_PATH, criteria=["needs", "debrief"])
 
 
 def words_of(page: str) -> str:

@@ -711,7 +711,7 @@ def test_an_answer_sent_from_a_question_another_tab_took_off_the_route_says_it_w
     danger now". Tab 1's Continue landed on "Call 999" saying only that the question was not asked:
     its answer had not been saved, and why, went unsaid. An old page only opened, not sent, says what it
     said before."""
-    walker.walk(ELIGIBLE_PATH[:8])
+    walker.walk(path_before("criteria"))
     page = walker.get("/questions/criteria")
     other = Walker(another_tab(app, walker.client))
     other.get("/questions/immediate_danger")

@@ -14,7 +14,7 @@ from app.models import StoredRequest
 from support.submission import ELIGIBLE_PATH, SUPERVISION_PATH, fill_details, submit, to_outcome
 from support.walk import Walker, outcome_of, page_text, path_of
 
-LATER = [question_id for question_id, _ in ELIGIBLE_PATH[2:]]  # the ten answers after the safety answer
+LATER = [question_id for question_id, _ in ELIGIBLE_PATH[2:]]  # the answers after the safety answer
 
 
 def stored(client: FlaskClient, key: str) -> dict[str, object]:

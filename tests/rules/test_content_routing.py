@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Iterator
 
 from app.rules import Change, RulePack, answer, evaluate, load_contacts, load_pack
+from support.pack_data import CONTENT_WAYS
 
 PACK: RulePack = load_pack(contacts=load_contacts())
 
@@ -106,8 +107,7 @@ def test_every_way_through_content_reaches_its_outcome_with_its_flags() -> None:
         assert set(state.flags) == flags, where
         assert state.outcome.request == (outcome == "P"), where
         assert state.debrief == ("debrief" in given.get("criteria", ())), where
-    # Per mode: U1, U2, U2, 2 x (L, A, 2 x (R, R, 2 x (E, 2 x (D, S, 31 x (S, 2 x 3 P)))))
-    assert ways == 2 * (3 + 2 * (2 + 2 * (2 + 2 * (1 + 2 * (2 + 31 * 7)))))
+    assert ways == CONTENT_WAYS
 
 
 def test_changing_any_answer_leaves_the_journey_where_content_puts_the_answers_given() -> None:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+# How many ways through CONTENT.md's questions there are, both modes, counted by hand from its
+# routing (each test that walks CONTENT.md checks its own count against it): per mode U1, U2, U2,
+# 2 x (L, A, 2 x (R, R, 2 x (E, 2 x (D, S, 31 x (S, 2 x 3 P))))). Change it with CONTENT.md.
+CONTENT_WAYS = 2 * (3 + 2 * (2 + 2 * (2 + 2 * (1 + 2 * (2 + 31 * 7)))))
+
 
 def question(data: dict[str, Any], question_id: str) -> dict[str, Any]:
     """The question called ``question_id`` in pack data."""
@@ -18,7 +23,9 @@ def option(data: dict[str, Any], question_id: str, value: str) -> dict[str, Any]
 def wellbeing_added_and_lived_experience_retired(data: dict[str, Any]) -> None:
     """The shipped pack's data changed as a rules maintainer did (rules maintainer's review): a
     question "Is this mainly about your own wellbeing?" before the criteria (Yes to S, No on to the
-    criteria, after "No" to a decision being needed), and the criterion ``lived_experience`` taken out."""
+    criteria, wherever the criteria were asked from), and the criterion ``lived_experience`` taken out.
+    (Found, newcomer's review: written as after "No" to a decision being needed, it broke when a
+    question was added between the two.)"""
     at = next(i for i, q in enumerate(data["questions"]) if q["id"] == "criteria")
     data["questions"].insert(
         at,
@@ -35,6 +42,11 @@ def wellbeing_added_and_lived_experience_retired(data: dict[str, Any]) -> None:
             ],
         },
     )
-    option(data, "decision_needed", "no")["next"] = "wellbeing"
+    for asked in data["questions"]:
+        if asked["id"] == "wellbeing":
+            continue
+        for routed in (asked, *asked.get("options", ())):
+            if routed.get("next") == "criteria":
+                routed["next"] = "wellbeing"
     criteria = question(data, "criteria")
     criteria["options"] = [o for o in criteria["options"] if o["value"] != "lived_experience"]
