@@ -1044,6 +1044,10 @@ def _check_risk_outcomes(pack: RulePack, add: _Report) -> None:
         return
     risky = {(question.id, option.value) for question, option, _ in _risk_answers(pack)}
     ordinary: set[str] = set()  # reached on a route that takes no risk answer
+    # The answers not for a risk that lead straight to each outcome, as the message names them: found
+    # (new engineer's review), a question added with "Yes" to D, not marked as a risk, was reported
+    # as a fault of "Yes" to decision_needed, the question before it, with no word of the new one.
+    ordinary_ways: dict[str, list[str]] = {}
     stack = [start]
     while stack:
         node_id = stack.pop()
@@ -1052,7 +1056,15 @@ def _check_risk_outcomes(pack: RulePack, add: _Report) -> None:
             continue
         ordinary.add(node_id)
         if isinstance(node, Question):
-            stack.extend(target for value, target in successors(pack, node) if (node.id, value) not in risky)
+            for value, target in successors(pack, node):
+                if (node.id, value) in risky:
+                    continue
+                stack.append(target)
+                if isinstance(pack.node(target), Outcome):
+                    line = next((o.line for o in node.options if o.value == value), None)
+                    ordinary_ways.setdefault(target, []).append(
+                        f"question {node.id} option {value}" + (f" (line {line})" if line else "")
+                    )
     for question, option, target in _risk_answers(pack):
         shared = sorted(
             found.id
@@ -1060,11 +1072,18 @@ def _check_risk_outcomes(pack: RulePack, add: _Report) -> None:
             if isinstance(found := pack.node(node_id), Outcome) and not found.request  # (the request: above)
         )
         if shared:
+            straight = sorted({way for outcome_id in shared for way in ordinary_ways.get(outcome_id, ())})
             add(
                 f"question {question.id} option {option.value}",
                 "next",
                 f"is a risk answer (not marked safe) but leads to the outcome {', '.join(shared)}, which journeys "
-                "with no risk reach too: send a risk that is there, or may be, to an outcome that says where to go "
+                "with no risk reach too"
+                + (
+                    f" (through {', '.join(straight)}: if that answer is for a risk too, mark its question risk: true)"
+                    if straight
+                    else ""
+                )
+                + ": send a risk that is there, or may be, to an outcome that says where to go "
                 "instead (999, children's social care, the LADO) and that only such answers lead to (if the "
                 "partnership means the same advice for both, give this answer a copy of the outcome with an id "
                 "of its own)",

@@ -720,6 +720,40 @@ def test_a_risk_answer_sent_where_journeys_with_no_risk_go_is_refused(
         )
 
 
+def test_a_new_question_not_marked_risk_leading_to_a_risk_outcome_is_named(tmp_path: Path) -> None:
+    """Found (new engineer's review): a question added after decision_needed, not marked
+    ``risk: true``, with "Yes" to D (a decision needed), was reported only as a fault of "Yes" to
+    decision_needed, the question before it: the message now names the new question's answer too,
+    and what to do if it is a risk."""
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    start = text.index("  - id: decision_needed\n")
+    end = text.index("  - id: ", start + 1)
+    asked = text[start:end]
+    assert asked.count("next: criteria") == 1, "decision_needed's No leads to the criteria"
+    added = (
+        "  - id: court_proceedings\n    kind: single\n"
+        "    title:\n      both: Is a court deciding about this child's care?\n"
+        '    short: {both: "Care proceedings"}\n    error:\n      both: Select whether a court is deciding\n'
+        "    cites: [decisions]\n    options:\n"
+        '      - value: "yes"\n        label: {both: "Yes"}\n        next: D\n'
+        '      - value: "no"\n        label: {both: "No"}\n        next: criteria\n\n'
+    )
+    path = tmp_path / "pack.yaml"
+    path.write_text(
+        text[:start] + asked.replace("next: criteria", "next: court_proceedings") + added + text[end:], encoding="utf-8"
+    )
+    report = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
+    [problem] = [p for p in report.problems if "journeys with no risk reach too" in p.message]
+    assert problem.node == "question decision_needed option yes"
+    assert re.search(
+        r"which journeys with no risk reach too \(through question court_proceedings option yes \(line \d+\): if "
+        r"that answer is for a risk too, mark its question risk: true\)",
+        problem.message,
+    ), problem.message
+
+
 def test_a_question_that_sends_someone_to_ring_999_must_be_a_risk_question(tmp_path: Path) -> None:
     """Found (rules maintainer's review): ``risk: true`` taken off "Is a child or young person in
     immediate danger" passed `rules check` and started: its answers were no longer checked as
