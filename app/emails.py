@@ -126,7 +126,9 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
     held_back = identifying_found and request.pdf_made_at is not None
     with_pdf = request.pdf_made_at is not None and not held_back
     if not with_pdf:
-        email.replace_header("Subject", mail.subject_for(request, mail.FACILITATORS, with_pdf=False))
+        email.replace_header(
+            "Subject", mail.subject_for(request, mail.FACILITATORS, with_pdf=False, held_back=held_back)
+        )
     email.set_content(
         render_template(
             "requests/email.txt",

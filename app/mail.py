@@ -63,13 +63,19 @@ SEND_DEADLINE_FACTOR = 3
 MAX_ERROR_LENGTH = 300
 
 
-def subject_for(request: StoredRequest, kind: str = FACILITATORS, with_pdf: bool = True) -> str:
+def subject_for(
+    request: StoredRequest, kind: str = FACILITATORS, with_pdf: bool = True, held_back: bool = False
+) -> str:
     """The email subject: the service and the reference, nothing about the case. The
     facilitators' email sent without its PDF (``with_pdf`` False: it could not be made) says so
     in its subject: with the usual subject it looked like any other request in the mailbox, and
-    the missing attachment was noticed only once it was opened."""
+    the missing attachment was noticed only once it was opened. One whose PDF is held back
+    (``held_back``: the identifying-data check found something) says to read it in the inbox: with
+    the same subject as a PDF that failed, the two could not be told apart (regression review)."""
     if kind == ACKNOWLEDGEMENT:
         return f"Your Space to Think request {request.reference} has been received"
+    if held_back:
+        return f"Space to Think request {request.reference}: read it in the inbox (the PDF is not attached)"
     if not with_pdf:
         return f"Space to Think request {request.reference}: the PDF is not attached"
     return f"Space to Think request {request.reference}"

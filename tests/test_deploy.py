@@ -1485,12 +1485,15 @@ def test_the_offline_page_is_the_apps_problem_page_with_the_contacts_and_no_inli
     # "Try this page again" opens the page asked for again, not the start page (operator review).
     assert page.count('<a class="govuk-link" href="">Try this page again</a>') >= 1
     assert ">Try this page again</a>" not in page.replace('href="">Try this page again</a>', "")
-    # It cannot tell whether a form was sent, so it says what to do if one was (dependency review: a
+    # It cannot tell whether a form was sent, so it says what to do if one may have been (dependency review: a
     # note sent as a server restarted met this page, and "Try this page again" opened the form empty).
     said = " ".join(page.split())
+    # (Not "it was not saved": nginx shows it for a 504 too, the form taken and answered too late; nor "use
+    # Back": the service's pages are not kept by the browser, so Back brings the form back empty: review.)
     assert (
-        "If you had just pressed a button to save or send something, it was not saved. Use your browser's Back "
-        "button: what you typed is usually still there. Save or send it again when the service is back." in said
+        "If you had just pressed a button to save or send something, it may not have been saved. When the service "
+        "is back, look at the page again to see whether it was before you save or send it again. If what you typed "
+        "is not there, you will need to type it again." in said
     )
     # The app's own page for a database that is down knows what was sent, and says that instead.
     with create_app(PRODUCTION).test_request_context("/"):
@@ -1783,7 +1786,8 @@ def test_the_readme_names_every_test_that_checks_the_shipped_contacts() -> None:
         if spaced in (text := path.read_text(encoding="utf-8")) or spaced.replace(" ", "") in text
     }
     assert not holding - named_checks - named_examples, (
-        f"these tests hold the Bridge's number ({spaced}): name them in the README's \"Change a contact\""
+        f"these tests hold the Bridge's number ({spaced}): name them in the README's \"Change a contact\" (or, "
+        "where they use it only as a made-up number, as 0161 603 4501 is in some, choose another there)"
     )
     assert not named_checks - holding, f"the README names these as checking the Bridge's number ({spaced})"
     assert "--include='*.py'" in readme[readme.rindex("grep", 0, start) : start]

@@ -1111,12 +1111,11 @@ def test_a_school_year_before_words_that_name_no_school(text: str) -> None:
         ("attended brookfield until Easter", "brookfield"),
         ("attends Harrop Fold", "Harrop Fold"),
         ("on roll at Beechwood", "Beechwood"),
-        # Found (privacy review): names ending as many schools' do, in Salford and elsewhere.
+        # Found (privacy review): names ending as many schools' do, in Salford and elsewhere, written
+        # with their capital (in small letters they are as often words: the test below).
         ("Year 5 at Moorside", "Moorside"),
         ("attends Moorside", "Moorside"),
-        ("year 5 at moorside", "moorside"),
         ("Year 5 at Parkside", "Parkside"),
-        ("Year 5 at Clarendon", "Clarendon"),
         ("Year 5 at Broadoak", "Broadoak"),
         ("attends Hillside", "Hillside"),
         ("attends Westgate", "Westgate"),
@@ -1155,9 +1154,18 @@ def test_a_school_named_alone_after_attends(text: str, found: str) -> None:
         "pupil at risk",
         "attends alongside her brother",
         "attends outside agencies' meetings",
+        "attends Outside agencies' meetings",
         "went to investigate",
         "went to the seaside",
         "goes to outside school club",
+        # Found (regression review): words and places with those endings, in small letters or a city.
+        "Mum attended graveside with both children",
+        "He attends ringside at his uncle's boxing club",
+        "Mum attended hillside walks",
+        "Dad attended trackside as a steward",
+        "She attends kerbside, picking up the younger two",
+        "Grandma attends Croydon outpatients",
+        "She attended London appointments",
     ],
 )
 def test_what_a_child_attends_that_is_no_school(text: str) -> None:

@@ -217,6 +217,14 @@ POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
 NAME_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Z][a-z]+")
 
 
+# A whole reference without STT as references are written, its two groups split by a dash: found
+# (regression review), one in 10 references is letters alone ("ABCD-EFGH"), refused as a name.
+WHOLE_AS_WRITTEN = re.compile(
+    rf"[{ALPHABET}{ALPHABET.lower()}]{{{GROUP}}}\s?[\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]\s?"
+    rf"[{ALPHABET}{ALPHABET.lower()}]{{{GROUP}}}"
+)
+
+
 def could_be_personal(typed: str) -> str | None:
     """Why a reference search typed without STT at its start is not used, when it could be about a
     person, or None: letters alone ("Kate", "Amy Ward": the start of a reference, or a name typed
@@ -233,6 +241,8 @@ def could_be_personal(typed: str) -> str | None:
     compact = SEPARATORS.sub("", typed).upper()
     if not compact or compact.startswith(PREFIX):
         return None
+    if WHOLE_AS_WRITTEN.fullmatch(typed.strip()) and not NAME_WORD.search(typed):
+        return None  # a whole reference, as references are written ("abcd-efgh": letters alone, 1 in 10)
     if not any(ch.isdigit() for ch in compact):
         return LETTERS_NOT_REFERENCE
     if POSTCODE.fullmatch(compact) or NAME_WORD.search(typed):

@@ -2415,17 +2415,14 @@ _GOES_TO_A_HIGH = ("attend", "pupil", "student", "start", "transferred", "exclud
 _ENDINGS_OF_A_PLACES_NAME = (
     *("wood", "field", "ford", "ton", "ham", "ley", "bury", "dale", "worth", "croft", "hurst", "holme"),
     *("brook", "bridge", "borough", "thorpe", "combe", "mere", "moor", "stead", "wick"),
-    # Found (privacy review): "Year 5 at Moorside", "attends Broadoak", "attends Light Oaks", "at Clarendon".
-    *("side", "oak", "oaks", "don", "gate", "vale"),
 )
-# Words in small letters with those endings that are not a place's name ("attends alongside her brother").
-_NOT_A_PLACES_NAME = frozenset(
-    {
-        *("alongside", "outside", "inside", "beside", "aside", "seaside", "countryside", "bedside", "roadside"),
-        *("abandon", "pardon", "cloak", "investigate", "mitigate", "navigate", "delegate", "aggregate"),
-        *("segregate", "interrogate", "instigate", "advocate"),
-    }
-)
+# Endings of a school's name alone, written with its capital, after a school year or "attends":
+# found (privacy review), "Year 5 at Moorside", "attends Broadoak", "attends Westgate" went unwarned.
+# Not in small letters, where they are as often words ("attended graveside", "attends ringside",
+# "attended hillside walks": regression review), nor "-don" (London, Croydon, Gordon, Brandon).
+_ENDINGS_OF_A_CAPITALISED_SCHOOLS_NAME = ("side", "oak", "oaks", "gate", "vale")
+# Words with those endings that are not a school's name ("attends Outside agencies' meetings").
+_NOT_A_SCHOOLS_NAME = frozenset({"alongside", "outside", "inside", "beside", "aside", "investigate", "navigate"})
 
 
 def _named_as_a_place(name: str, places: AbstractSet[str]) -> bool:
@@ -2787,6 +2784,8 @@ def _a_schools_name_alone(words: list[str], small: bool, places: AbstractSet[str
         return False  # "Walkden Library", "Oakwood Health Centre"
     if any(word in places for word in words) or _shaped_as_a_places_name(words[0]):
         return True
+    if not small and len(words) == 1 and _shaped_as_a_capitalised_schools_name(words[0]):
+        return True  # "Year 5 at Moorside", "attends Broadoak"
     return (
         not small
         and len(words) > 1
@@ -2858,8 +2857,14 @@ def _not_a_schools_name_after_a_year(word: str) -> bool:
 
 def _shaped_as_a_places_name(word: str) -> bool:
     """Whether a word in small letters ends as English places' names do ("oakwood", "brookfield")."""
-    return word not in _NOT_A_PLACES_NAME and any(
-        word.endswith(ending) and len(word) >= len(ending) + 3 for ending in _ENDINGS_OF_A_PLACES_NAME
+    return any(word.endswith(ending) and len(word) >= len(ending) + 3 for ending in _ENDINGS_OF_A_PLACES_NAME)
+
+
+def _shaped_as_a_capitalised_schools_name(word: str) -> bool:
+    """Whether a word (in small letters, typed with its capital) ends as a school's name often does
+    ("moorside", "broadoak": ``_ENDINGS_OF_A_CAPITALISED_SCHOOLS_NAME``)."""
+    return word not in _NOT_A_SCHOOLS_NAME and any(
+        word.endswith(ending) and len(word) >= len(ending) + 3 for ending in _ENDINGS_OF_A_CAPITALISED_SCHOOLS_NAME
     )
 
 
