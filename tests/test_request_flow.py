@@ -1877,7 +1877,7 @@ def test_supervision_record_in_supervision_mode(client, app) -> None:
     assert client.get("/request/supervision-record/status").get_json() == {"ready": True, "failed": False}
     again = client.get("/request/supervision-record").get_data(as_text=True)
     assert "Your supervision record is ready" in again
-    assert 'href="/request/supervision-record.pdf" download>Download the supervision record (PDF)</a>' in again
+    assert 'href="/request/supervision-record.pdf">Download the supervision record (PDF)</a>' in again
     response = client.get("/request/supervision-record.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"

@@ -651,8 +651,10 @@ function awaitPdf (waiting) {
   function ready () {
     const link = document.createElement('a')
     link.className = 'govuk-link'
+    // (No download attribute: the file comes as an attachment anyway, and with one, a page sent in its
+    // place — the record gone after its time, a sign-in ended — was saved as a file named .html,
+    // the page still saying the PDF was ready: found, supervision review.)
     link.href = waiting.dataset.pdfUrl
-    link.setAttribute('download', '')
     link.textContent = waiting.dataset.readyText
     const item = document.createElement('li')
     item.dataset.pdf = 'made'

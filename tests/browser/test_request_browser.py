@@ -511,6 +511,23 @@ def test_the_supervision_record_is_made_by_the_worker_then_downloaded(
         download.click()
     with open(download_info.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+    # Found (supervision review): once the record had gone (its time up, the page kept open), the link
+    # saved the page sent in its place as a file, "supervision-record.html", the page still saying the
+    # record was ready. The link now opens that page, which asks for the record again.
+    from sqlalchemy import delete
+
+    from app.extensions import db
+    from app.models import SupervisionRecord
+
+    with live_server.app.app_context():
+        db.session.execute(delete(SupervisionRecord))
+        db.session.commit()
+    downloads: list[object] = []
+    page.on("download", lambda started: downloads.append(started))
+    download.click()
+    heading(page, "Your supervision record is being made")
+    expect(page).to_have_url(re.compile(r"/request/supervision-record$"))
+    assert downloads == []
     audit.assert_clean()
 
 
