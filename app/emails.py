@@ -123,8 +123,9 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
     # the identifying-data check found something the requester confirmed past (``held_back``).
     check = request.details.get("identifying_check")
     identifying_found = bool((check or {}).get("found"))
-    held_back = identifying_found and request.pdf_made_at is not None
-    with_pdf = request.pdf_made_at is not None and not held_back
+    made = request.pdf_made_at is not None
+    held_back = made and identifying_found
+    with_pdf = made and not identifying_found
     if not with_pdf:
         email.replace_header(
             "Subject", mail.subject_for(request, mail.FACILITATORS, with_pdf=False, held_back=held_back)

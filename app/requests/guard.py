@@ -2857,15 +2857,18 @@ def _not_a_schools_name_after_a_year(word: str) -> bool:
 
 def _shaped_as_a_places_name(word: str) -> bool:
     """Whether a word in small letters ends as English places' names do ("oakwood", "brookfield")."""
-    return any(word.endswith(ending) and len(word) >= len(ending) + 3 for ending in _ENDINGS_OF_A_PLACES_NAME)
+    return _ends_as_a_name(word, _ENDINGS_OF_A_PLACES_NAME)
 
 
 def _shaped_as_a_capitalised_schools_name(word: str) -> bool:
     """Whether a word (in small letters, typed with its capital) ends as a school's name often does
     ("moorside", "broadoak": ``_ENDINGS_OF_A_CAPITALISED_SCHOOLS_NAME``)."""
-    return word not in _NOT_A_SCHOOLS_NAME and any(
-        word.endswith(ending) and len(word) >= len(ending) + 3 for ending in _ENDINGS_OF_A_CAPITALISED_SCHOOLS_NAME
-    )
+    return word not in _NOT_A_SCHOOLS_NAME and _ends_as_a_name(word, _ENDINGS_OF_A_CAPITALISED_SCHOOLS_NAME)
+
+
+def _ends_as_a_name(word: str, endings: tuple[str, ...]) -> bool:
+    """Whether ``word`` ends with one of ``endings`` after at least three letters of its own."""
+    return any(word.endswith(ending) and len(word) >= len(ending) + 3 for ending in endings)
 
 
 def _named_schools(text: str) -> Iterator[Finding]:
