@@ -1166,6 +1166,8 @@ def test_a_school_named_alone_after_attends(text: str, found: str) -> None:
         "She attends kerbside, picking up the younger two",
         "Grandma attends Croydon outpatients",
         "She attended London appointments",
+        "Mum attended Graveside prayers for her father",
+        "Mum said she attends Seaside",
     ],
 )
 def test_what_a_child_attends_that_is_no_school(text: str) -> None:

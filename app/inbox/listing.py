@@ -217,14 +217,6 @@ POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
 NAME_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Z][a-z]+")
 
 
-# A whole reference without STT as references are written, its two groups split by a dash: found
-# (regression review), one in 10 references is letters alone ("ABCD-EFGH"), refused as a name.
-WHOLE_AS_WRITTEN = re.compile(
-    rf"[{ALPHABET}{ALPHABET.lower()}]{{{GROUP}}}\s?[\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]\s?"
-    rf"[{ALPHABET}{ALPHABET.lower()}]{{{GROUP}}}"
-)
-
-
 def could_be_personal(typed: str) -> str | None:
     """Why a reference search typed without STT at its start is not used, when it could be about a
     person, or None: letters alone ("Kate", "Amy Ward": the start of a reference, or a name typed
@@ -234,15 +226,15 @@ def could_be_personal(typed: str) -> str | None:
     letters and numbers a reference may have, went into the list's address, the browser's history
     and the next page's Referer, as a search for a reference starting so; telling a name or a
     postcode from the start of a reference by its shape let some through each time ("kate 3" in
-    small letters, an outward code alone), so without STT only a whole reference is searched for.
+    small letters, an outward code alone), so without STT only a whole reference is searched for,
+    and not one of letters alone (1 reference in 10), which a name may be ("mary-jane", "KATE-WARD":
+    found, regression review, when one written with its dash was searched for).
     Such a search is kept out of the address (``app.inbox.views.send_list_form``) and not used, nor
     in an address (``read_filters``: the list and its CSV export). Typed with STT, any start of a
     reference is used."""
     compact = SEPARATORS.sub("", typed).upper()
     if not compact or compact.startswith(PREFIX):
         return None
-    if WHOLE_AS_WRITTEN.fullmatch(typed.strip()) and not NAME_WORD.search(typed):
-        return None  # a whole reference, as references are written ("abcd-efgh": letters alone, 1 in 10)
     if not any(ch.isdigit() for ch in compact):
         return LETTERS_NOT_REFERENCE
     if POSTCODE.fullmatch(compact) or NAME_WORD.search(typed):

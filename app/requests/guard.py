@@ -2422,7 +2422,12 @@ _ENDINGS_OF_A_PLACES_NAME = (
 # "attended hillside walks": regression review), nor "-don" (London, Croydon, Gordon, Brandon).
 _ENDINGS_OF_A_CAPITALISED_SCHOOLS_NAME = ("side", "oak", "oaks", "gate", "vale")
 # Words with those endings that are not a school's name ("attends Outside agencies' meetings").
-_NOT_A_SCHOOLS_NAME = frozenset({"alongside", "outside", "inside", "beside", "aside", "investigate", "navigate"})
+_NOT_A_SCHOOLS_NAME = frozenset(
+    {
+        *("alongside", "outside", "inside", "beside", "aside", "investigate", "navigate", "seaside", "graveside"),
+        *("bedside", "roadside", "countryside", "fireside", "ringside", "trackside", "kerbside", "poolside"),
+    }
+)
 
 
 def _named_as_a_place(name: str, places: AbstractSet[str]) -> bool:

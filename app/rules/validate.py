@@ -1047,7 +1047,7 @@ def _check_risk_outcomes(pack: RulePack, add: _Report) -> None:
     # The answers not for a risk that lead straight to each outcome, as the message names them: found
     # (new engineer's review), a question added with "Yes" to D, not marked as a risk, was reported
     # as a fault of "Yes" to decision_needed, the question before it, with no word of the new one.
-    ordinary_ways: dict[str, list[str]] = {}
+    ordinary_ways: dict[str, dict[str, int]] = {}
     stack = [start]
     while stack:
         node_id = stack.pop()
@@ -1061,10 +1061,12 @@ def _check_risk_outcomes(pack: RulePack, add: _Report) -> None:
                     continue
                 stack.append(target)
                 if isinstance(pack.node(target), Outcome):
-                    line = next((o.line for o in node.options if o.value == value), None)
-                    ordinary_ways.setdefault(target, []).append(
-                        f"question {node.id} option {value}" + (f" (line {line})" if line else "")
-                    )
+                    chosen = next((o for o in node.options if o.value == value), None)
+                    if chosen is not None and chosen.next is None:  # routed by the question's own next
+                        way, line = f"question {node.id} (its next)", node.next_line or node.line
+                    else:
+                        way, line = f"question {node.id} option {value}", chosen.line if chosen else None
+                    ordinary_ways.setdefault(target, {})[way + (f", line {line}" if line else "")] = line or 0
     for question, option, target in _risk_answers(pack):
         shared = sorted(
             found.id
@@ -1072,17 +1074,16 @@ def _check_risk_outcomes(pack: RulePack, add: _Report) -> None:
             if isinstance(found := pack.node(node_id), Outcome) and not found.request  # (the request: above)
         )
         if shared:
-            straight = sorted({way for outcome_id in shared for way in ordinary_ways.get(outcome_id, ())})
+            # (Named as they stand, in the file's order: found, regression review, advice to mark them
+            # risk questions pointed the wrong way when the fault was the risk answer's own next.)
+            ways = {way: line for outcome_id in shared for way, line in ordinary_ways.get(outcome_id, {}).items()}
+            straight = sorted(ways, key=lambda way: (ways[way], way))
             add(
                 f"question {question.id} option {option.value}",
                 "next",
                 f"is a risk answer (not marked safe) but leads to the outcome {', '.join(shared)}, which journeys "
                 "with no risk reach too"
-                + (
-                    f" (through {', '.join(straight)}: if that answer is for a risk too, mark its question risk: true)"
-                    if straight
-                    else ""
-                )
+                + (f" (through {'; '.join(straight)})" if straight else "")
                 + ": send a risk that is there, or may be, to an outcome that says where to go "
                 "instead (999, children's social care, the LADO) and that only such answers lead to (if the "
                 "partnership means the same advice for both, give this answer a copy of the outcome with an id "
