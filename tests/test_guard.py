@@ -1168,6 +1168,8 @@ def test_a_school_named_alone_after_attends(text: str, found: str) -> None:
         "She attended London appointments",
         "Mum attended Graveside prayers for her father",
         "Mum said she attends Seaside",
+        "Dad attends Merseyside",
+        "She attended Tyneside",
     ],
 )
 def test_what_a_child_attends_that_is_no_school(text: str) -> None:

@@ -233,7 +233,9 @@ def could_be_personal(typed: str) -> str | None:
     in an address (``read_filters``: the list and its CSV export). Typed with STT, any start of a
     reference is used."""
     compact = SEPARATORS.sub("", typed).upper()
-    if not compact or compact.startswith(PREFIX):
+    # Typed with STT only where the text starts so: "St Theresa" run together does too (found, regression
+    # review: searched for as STT-HERE-SA, a saint's or a school's name put into the address).
+    if not compact or typed.strip().upper().startswith(PREFIX):
         return None
     if not any(ch.isdigit() for ch in compact):
         return LETTERS_NOT_REFERENCE

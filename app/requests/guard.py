@@ -2426,6 +2426,8 @@ _NOT_A_SCHOOLS_NAME = frozenset(
     {
         *("alongside", "outside", "inside", "beside", "aside", "investigate", "navigate", "seaside", "graveside"),
         *("bedside", "roadside", "countryside", "fireside", "ringside", "trackside", "kerbside", "poolside"),
+        # Counties and regions, and a football word (regression review: "Dad attends Merseyside").
+        *("merseyside", "tyneside", "teesside", "humberside", "wearside", "deeside", "tameside", "offside"),
     }
 )
 

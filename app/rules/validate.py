@@ -1083,7 +1083,12 @@ def _check_risk_outcomes(pack: RulePack, add: _Report) -> None:
                 "next",
                 f"is a risk answer (not marked safe) but leads to the outcome {', '.join(shared)}, which journeys "
                 "with no risk reach too"
-                + (f" (through {'; '.join(straight)})" if straight else "")
+                + (
+                    f" (through {'; '.join(straight)}: if one of these questions asks about a risk too, mark it "
+                    "risk: true)"
+                    if straight
+                    else ""
+                )
                 + ": send a risk that is there, or may be, to an outcome that says where to go "
                 "instead (999, children's social care, the LADO) and that only such answers lead to (if the "
                 "partnership means the same advice for both, give this answer a copy of the outcome with an id "

@@ -748,7 +748,8 @@ def test_a_new_question_not_marked_risk_leading_to_a_risk_outcome_is_named(tmp_p
     [problem] = [p for p in report.problems if "journeys with no risk reach too" in p.message]
     assert problem.node == "question decision_needed option yes"
     assert re.search(
-        r"which journeys with no risk reach too \(through question court_proceedings option yes, line \d+\): ",
+        r"which journeys with no risk reach too \(through question court_proceedings option yes, line \d+: if one of "
+        r"these questions asks about a risk too, mark it risk: true\): ",
         problem.message,
     ), problem.message
     # A multiple-choice question routed by its own next is named by that next (regression review: its
@@ -756,7 +757,7 @@ def test_a_new_question_not_marked_risk_leading_to_a_risk_outcome_is_named(tmp_p
     path.write_text(text.replace("    next: multi_agency\n", "    next: D\n", 1), encoding="utf-8")
     report = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
     [problem] = [p for p in report.problems if "journeys with no risk reach too" in p.message]
-    assert re.search(r"\(through question criteria \(its next\), line \d+\)", problem.message), problem.message
+    assert re.search(r"\(through question criteria \(its next\), line \d+: ", problem.message), problem.message
 
 
 def test_a_question_that_sends_someone_to_ring_999_must_be_a_risk_question(tmp_path: Path) -> None:
