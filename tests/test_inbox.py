@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pypdf
 import pytest
@@ -919,6 +920,31 @@ def test_sign_out_ends_the_session(app: Flask) -> None:
     assert "You have signed out" not in text(client.get("/inbox/sign-in"))
     assert client.get("/inbox").status_code == 302
     assert [(e.actor, e.detail) for e in events(app, "signed_out")] == [(f"facilitator:{facilitator_id}", "signed out")]
+
+
+def test_a_download_followed_once_signed_out_says_the_file_was_not_downloaded(app: Flask) -> None:
+    """Found (regression review): a download's link (a request's PDF, the list's or the statistics'
+    CSV) followed after signing out in another tab opened the sign-in page with no word that the
+    file was not downloaded, nor why. Signing in then goes to the page with its link."""
+    client, _ = signed_in(app)
+    reference = stored_request(app, pdf=True)
+    sign_out = post_form(client, "/inbox", "/inbox/sign-out")  # (as from another tab)
+    client.get(sign_out.location)  # its own message, "You have signed out", said there
+    said = "The file was not downloaded, because you are not signed in. Sign in, and you will be taken to the page"
+    for download, page in (
+        (f"/inbox/requests/{reference}/request.pdf", f"/inbox/requests/{reference}"),
+        ("/inbox/requests.csv?status=new", "/inbox"),  # (the address keeps no filter: as for every page)
+        ("/inbox/statistics.csv", "/inbox/statistics"),
+    ):
+        response = client.get(download)
+        assert response.status_code == 302 and response.location.startswith("/inbox/sign-in?next="), download
+        assert parse_qs(urlsplit(response.location).query)["next"] == [page], download
+        sign_in_page = text(client.get(response.location))
+        assert said in sign_in_page, download
+        assert said not in text(client.get(response.location)), download  # said once
+    # Not for a page: the sign-in page as before.
+    assert said not in text(client.get(client.get("/inbox").location))
+    assert sign_in(client, next_url=f"/inbox/requests/{reference}").location.endswith(reference)
 
 
 def test_exit_this_page_ends_a_sign_in_and_is_in_the_audit_log(app: Flask) -> None:

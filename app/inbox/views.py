@@ -269,10 +269,23 @@ def require_facilitator() -> Response | tuple[str, int] | None:
                 if request.method == "POST":  # what was typed is given back, as after the idle limit
                     return form_sent_signed_out(why, kept)
         if request.method in ("GET", "HEAD"):
+            if request.method == "GET" and why is None and request.endpoint in DOWNLOADS:
+                # Found (regression review): a download's link followed once signed out (in another
+                # tab, or the idle time up) opened the sign-in page with no word that the file was not
+                # downloaded, nor why.
+                flash(DOWNLOAD_NEEDS_SIGN_IN, IMPORTANT)
             return redirect(url_for("inbox.sign_in", next=page_of_form(request.path)))
         abort(403)
     admit(facilitator)
     return None
+
+
+# The inbox's downloads: one followed while not signed in says so on the sign-in page.
+DOWNLOADS = frozenset({"inbox.download_pdf", "inbox.export_csv", "stats.download_csv"})
+DOWNLOAD_NEEDS_SIGN_IN = (
+    "The file was not downloaded, because you are not signed in. Sign in, and you will be taken to the page with its "
+    "link"
+)
 
 
 def admit(facilitator: Facilitator) -> None:
