@@ -98,6 +98,28 @@ def test_signing_in_to_a_download_goes_to_the_page_with_its_link(app: Flask) -> 
         assert safe_next("/inbox/statistics.csv?months=6") == "/inbox/statistics?months=6"
 
 
+def test_signed_out_the_lists_filters_are_kept_through_signing_in(app: Flask) -> None:
+    """Found (privacy review): the list's download (or the list) followed once signed out came
+    back, after signing in, to the list with none of its filters. A reference in the address is
+    not carried into the sign-in page's (it could be a name)."""
+    add_facilitator(app)
+    for asked, then in (
+        ("/inbox/requests.csv?status=new&sort=oldest", "/inbox?status=new&sort=oldest"),
+        ("/inbox?status=closed&overdue=yes", "/inbox?status=closed&overdue=yes"),
+        ("/inbox?reference=Kate&status=new", "/inbox?status=new"),
+        ("/inbox?reference=Kate", "/inbox"),
+    ):
+        client = app.test_client()
+        to_sign_in = client.get(asked)
+        assert to_sign_in.status_code == 302, asked
+        assert to_sign_in.location.startswith("/inbox/sign-in?next=") and "Kate" not in to_sign_in.location, asked
+        next_url = to_sign_in.location.split("next=", 1)[1]
+        signed_in_to = sign_in(client, next_url=next_url)
+        assert signed_in_to.status_code == 302 and signed_in_to.location == then, asked
+        listing = client.get(signed_in_to.location)
+        assert listing.status_code == 200, asked
+
+
 def test_safe_next_picks_the_page_a_form_is_on(app: Flask) -> None:
     with app.test_request_context():
         for form in FORMS:

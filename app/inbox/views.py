@@ -58,7 +58,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from flask import (
     abort,
@@ -274,7 +274,7 @@ def require_facilitator() -> Response | tuple[str, int] | None:
                 # tab, or the idle time up) opened the sign-in page with no word that the file was not
                 # downloaded, nor why.
                 flash(DOWNLOAD_NEEDS_SIGN_IN, IMPORTANT)
-            return redirect(url_for("inbox.sign_in", next=page_of_form(request.path)))
+            return redirect(url_for("inbox.sign_in", next=page_of_form(page_asked_for())))
         abort(403)
     admit(facilitator)
     return None
@@ -499,6 +499,23 @@ def inbox_context() -> dict[str, Any]:
         "uk_time": uk_time,
         "day_in_words": day_in_words,
     }
+
+
+# The list whose filters are in its address, and its download: kept through signing in.
+LISTS_WITH_FILTERS = frozenset({"inbox.index", "inbox.export_csv"})
+
+
+def page_asked_for() -> str:
+    """The page asked for while signed out, to go on to once signed in: its path, and for the list
+    of requests (or its download) the list's filters too. Found (privacy review): a list's download followed
+    once signed out came back, after signing in, to the list with none of its filters. Never a
+    reference typed into the address (``reference=``): it could be a name, and would be carried
+    in the sign-in page's own address."""
+    if request.endpoint in LISTS_WITH_FILTERS and request.query_string:
+        kept = [(name, value) for name, value in request.args.items(multi=True) if name != "reference"]
+        if kept:
+            return f"{request.path}?{urlencode(kept)}"
+    return request.path
 
 
 def safe_next(target: str | None, facilitator: Facilitator | None = None) -> str:
