@@ -24,7 +24,7 @@ from app.inbox.views import safe_next
 from app.models import StoredRequest
 from app.requests import fields
 from app.space_sessions.models import SessionPlace, SpaceSession
-from support import csrf_token
+from support import both_databases, csrf_token
 from support.sessions import ROOM, session_form, session_has_started
 from support.submission import VALID_DETAILS
 from support.walk import post_shown
@@ -564,3 +564,40 @@ def test_an_import_with_a_blank_required_detail_or_a_month_the_form_refuses_is_n
     this_month = f"{sent.year:04d}-{sent.month:02d}"
     document = {**valid, "details": {**valid["details"], "event_month": this_month}}
     assert upload(client, pdf_with_attachment("request.json", json.dumps(document).encode())).status_code == 302
+
+
+@both_databases
+@pytest.mark.parametrize("page", ["", "request.pdf"])
+def test_a_request_deleted_while_its_page_or_pdf_is_made_is_never_a_service_problem(
+    app: Flask, monkeypatch, page: str
+) -> None:
+    """Found (two facilitators at once review): a request deleted (``flask requests delete``, the
+    daily purge) while a facilitator's download of its PDF was under way gave the "problem with
+    the service" page, and its trail a download after the deletion with no file sent. The row
+    read, it went when the download's (or the view's) audit entry was committed. Now the PDF read
+    is sent, and a page being made says the request was deleted, as a moment later it would."""
+    from app import audit
+    from app.retention import delete_request
+
+    client, _ = signed_in(app)
+    reference = stored_request(app, pdf=True)
+    recorded = audit.record_event
+
+    def deleted_meanwhile(action: str, about: str | None, *args: Any, **kwargs: Any) -> None:
+        if about == reference and action in ("viewed", "pdf_downloaded"):
+            with app.app_context():  # another database session: as another process's, mid-page
+                delete_request(reference)
+        recorded(action, about, *args, **kwargs)
+
+    monkeypatch.setattr(audit, "record_event", deleted_meanwhile)
+    response = client.get(request_url(reference, page))
+    if page:
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        assert response.get_data().startswith(b"%PDF")
+    else:
+        said = text(response)
+        assert response.status_code == 404, said[:300]
+        assert f"Request {reference} has been deleted" in said and "problem with the service" not in said
+    # The page asked for again says the same, and nothing was left half done.
+    again = client.get(request_url(reference))
+    assert again.status_code == 404 and "has been deleted" in text(again)

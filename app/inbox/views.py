@@ -76,6 +76,7 @@ from flask import (
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
+from sqlalchemy.orm.exc import ObjectDeletedError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
@@ -1249,20 +1250,43 @@ def stored_request(reference: str, with_pdf: bool = False) -> Any:
     reference = normalise_reference(reference)
     found = service.find_request(reference, with_pdf=with_pdf)
     if found is None:
-        deleted = service.deleted_on(reference) if is_reference(reference) else None
-        if deleted is None:
+        page = deleted_request_page(reference)
+        if page is None:
             abort(404)
-        when, days = deleted
-        page = render_template(
-            "inbox/request_deleted.html",
-            reference=reference,
-            deleted_on=uk_time(when),
-            days=days,
-            trail=service.audit_trail(reference),
-            kept=typed_text.typed_text_kept(),  # a form sent from its page, open meanwhile: what was typed, to copy
-        )
-        abort(Response(page, status=404, mimetype="text/html"))
+        abort(page)
     return found
+
+
+def deleted_request_page(reference: str) -> Response | None:
+    """The page saying when the request with this reference was deleted, with its audit trail
+    (kept), or None if no request had it."""
+    deleted = service.deleted_on(reference) if is_reference(reference) else None
+    if deleted is None:
+        return None
+    when, days = deleted
+    page = render_template(
+        "inbox/request_deleted.html",
+        reference=reference,
+        deleted_on=uk_time(when),
+        days=days,
+        trail=service.audit_trail(reference),
+        kept=typed_text.typed_text_kept(),  # a form sent from its page, open meanwhile: what was typed, to copy
+    )
+    return Response(page, status=404, mimetype="text/html")
+
+
+@bp.errorhandler(ObjectDeletedError)
+def deleted_meanwhile(error: ObjectDeletedError) -> Response:
+    """A request deleted (``flask requests delete``, or the daily purge) while its page or its PDF
+    was being made for a facilitator: found (two facilitators at once review), the row read, then
+    gone once the view's audit entry was committed, gave the "problem with the service" page. Now
+    the page saying it was deleted, as a moment later."""
+    db.session.rollback()
+    reference = normalise_reference(str((request.view_args or {}).get("reference") or ""))
+    page = deleted_request_page(reference) if reference else None
+    if page is None:
+        raise error
+    return page
 
 
 # --- a form on a request's page refused: shown by the page's GET --------------------------------
@@ -1559,9 +1583,12 @@ def download_pdf(reference: str) -> Response:
         if request.method != "HEAD":  # (a HEAD is shown nothing: it leaves no message for later)
             flash(PDF_NOT_MADE if stored.pdf_failed_at else PDF_NOT_MADE_YET, IMPORTANT)
         return redirect(url_for("inbox.request_page", reference=stored.reference))
+    # Read before the download is recorded (its commit lets the row go): found (two facilitators at
+    # once review), the request deleted meanwhile, the download was recorded and the file never sent.
+    pdf, filename = stored.pdf, pdf_filename(stored.reference)
     if request.method != "HEAD":  # a HEAD sends no file: nothing is downloaded
         service.record_pdf_download(stored, current_facilitator())
-    return pdf_download(stored.pdf, pdf_filename(stored.reference))
+    return pdf_download(pdf, filename)
 
 
 @bp.post("/requests/<reference>/status")
