@@ -933,7 +933,7 @@ def test_a_download_followed_once_signed_out_says_the_file_was_not_downloaded(ap
     said = "The file was not downloaded, because you are not signed in. Sign in, and you will be taken to the page"
     for download, page in (
         (f"/inbox/requests/{reference}/request.pdf", f"/inbox/requests/{reference}"),
-        ("/inbox/requests.csv?status=new", "/inbox"),  # (the address keeps no filter: as for every page)
+        ("/inbox/requests.csv?status=new", "/inbox?status=new"),  # (the list with the download's filters)
         ("/inbox/statistics.csv", "/inbox/statistics"),
     ):
         response = client.get(download)

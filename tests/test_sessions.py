@@ -4055,3 +4055,49 @@ def test_after_the_session_sent_with_nothing_chosen_says_so_on_its_radios(app: F
     fieldset = page.split('id="outcome"', 1)[0].rsplit('<div class="govuk-form-group', 1)[1]
     assert "govuk-form-group--error" in fieldset
     assert 'id="outcome-error"' in fieldset and "Select whether the session was held" in fieldset
+
+
+@both_databases
+def test_a_request_added_as_the_session_is_cancelled_is_asked_about_again(
+    session_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (two facilitators at once review): what the cancel page had said cancelling would do
+    was compared before the session was held, so a request a colleague added to it in that moment
+    went back to "session offered" with the others ("Its 2 requests are back", the page having
+    named 1), and the colleague was told the session was arranged. Now it is compared once the
+    session is held: the page asks again, naming the request added."""
+    from app.space_sessions import service as sessions
+
+    client, _ = signed_in(session_app)
+    colleague, _ = signed_in_as_colleague(session_app)
+    first, joining = offered(session_app), offered(session_app)
+    assert arrange(client, first).status_code == 302
+    session_id = session_id_of(session_app, first)
+    page_url = f"/inbox/sessions/{session_id}"
+    opened = text(client.get(f"{page_url}/cancel"))
+    assert 'data-cancel-moves="1"' in opened
+    hold = sessions.lock_session
+    added: list[int] = []
+
+    def colleague_adds_first(session: SpaceSession) -> None:
+        if not added:  # the colleague's request joins just before the cancel holds the session
+            added.append(0)  # (the colleague's own arranging holds it too)
+            added[0] = arrange_with(colleague, joining, {"session": str(session_id)}).status_code
+        hold(session)
+
+    monkeypatch.setattr(sessions, "lock_session", colleague_adds_first)
+    form = {"csrf_token": csrf_token(opened), **CONFIRMED, "session_seen": hidden(opened, "session_seen")}
+    stale = client.post(f"{page_url}/cancel", data={**form, "consequences_seen": hidden(opened, "consequences_seen")})
+    asked = text(stale)
+    assert added == [302]
+    assert stale.status_code == 200 and "The session was not cancelled: it changed while this page was open" in asked
+    assert 'data-cancel-moves="2"' in asked and joining in asked
+    with session_app.app_context():
+        assert db.session.get(SpaceSession, session_id).cancelled_at is None
+    assert status_of(session_app, joining) == "session_arranged"
+    monkeypatch.setattr(sessions, "lock_session", hold)
+    confirmed = client.post(
+        f"{page_url}/cancel", data={**form, "consequences_seen": hidden(asked, "consequences_seen")}
+    )
+    assert confirmed.status_code == 302 and confirmed.location.endswith("/inbox/sessions")
+    assert status_of(session_app, first) == status_of(session_app, joining) == "session_offered"

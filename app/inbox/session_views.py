@@ -854,13 +854,18 @@ def cancel_session(session_id: str) -> Response | str:
     if (gone := shown_another_session(space_session, "cancelled")) is not None:
         return gone
     seen = request.form.get("consequences_seen")
-    if seen is not None and seen != cancel_consequences(space_session)["seen"]:
+
+    def as_seen(held: SpaceSession) -> bool:
         # Found (facilitator review): a cancel page opened before a colleague added a request to
         # the session (and invited its practitioner), or moved it, cancelled the session as it is
-        # now, emailing a practitioner the page never named. It is asked again, as it is now.
-        return render_cancel_page(space_session, CHANGED_SINCE_THE_CANCEL_PAGE)
+        # now, emailing a practitioner the page never named. Compared once the session is held.
+        return seen is None or seen == cancel_consequences(held)["seen"]
+
     try:
-        moved = sessions.cancel_session(space_session, current_facilitator().actor)
+        moved = sessions.cancel_session(space_session, current_facilitator().actor, as_confirmed=as_seen)
+    except sessions.ChangedSinceConfirmed:  # it is asked again, as it is now
+        db.session.rollback()
+        return render_cancel_page(space_session, CHANGED_SINCE_THE_CANCEL_PAGE)
     except SessionRefused as refused:  # cancelled a moment ago by a colleague
         db.session.rollback()
         flash(str(refused), IMPORTANT)

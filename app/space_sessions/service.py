@@ -53,7 +53,7 @@ import hashlib
 import re
 import secrets
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.errors import HeaderParseError
@@ -110,6 +110,10 @@ SENT_ACTIONS = {
     REMINDER: "reminder_sent",
     FEEDBACK_LINK: "feedback_link_sent",
 }
+
+
+class ChangedSinceConfirmed(Exception):
+    """What cancelling a session would do is no longer what the facilitator confirmed."""
 
 
 class SessionRefused(Exception):
@@ -1037,17 +1041,27 @@ STARTED_NOT_CANCELLED = (
 )
 
 
-def cancel_session(session: SpaceSession, actor: str) -> int:
+def cancel_session(
+    session: SpaceSession, actor: str, as_confirmed: Callable[[SpaceSession], bool] | None = None
+) -> int:
     """Cancel a session still to come: every practitioner invited is sent a cancellation
     (METHOD CANCEL; one for a practitioner with several requests in it, naming them all), and
     each request goes back to "session offered", out of the session.
     Returns the requests moved. A session that has started is refused: each request is marked
-    held or not held instead, and no one is sent a cancellation of a session that took place."""
+    held or not held instead, and no one is sent a cancellation of a session that took place.
+
+    ``as_confirmed``: whether cancelling it now does what the facilitator confirmed (the cancel
+    page's), asked once the session is held, so no colleague changes it between the question and
+    the cancelling; if not, ``ChangedSinceConfirmed`` and nothing is done. Found (two facilitators
+    at once review): asked before, a request a colleague added in that moment went back to
+    "session offered" with the others, and the page had not named it."""
     lock_session(session)
     if session.cancelled_at is not None:
         raise SessionRefused("session", "This session is already cancelled")
     if session.has_started:
         raise SessionRefused("session", STARTED_NOT_CANCELLED)
+    if as_confirmed is not None and not as_confirmed(session):
+        raise ChangedSinceConfirmed
     session.cancelled_at = utcnow()
     session.sequence += 1
     in_it = members(session)
