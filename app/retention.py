@@ -26,8 +26,16 @@ from .inbox.service import purge_account_emails, remove_departed_accounts
 from .models import StoredRequest
 from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request, reference_typed
 from .sessions import DatabaseSessionInterface, JourneySessionRow
-from .space_sessions.service import practitioner_left_untold, purge_empty_sessions, purge_old_comments
+from .space_sessions.service import (
+    OUTCOME_KEPT_DAYS,
+    outcome_kept_until,
+    outcome_to_record,
+    practitioner_left_untold,
+    purge_empty_sessions,
+    purge_old_comments,
+)
 from .stats.service import purge_old_counts, retention_months
+from .uk_time import day_in_words
 from .web import REFUSED_FORM_KEY
 
 
@@ -86,7 +94,15 @@ def forget_refused_forms_about(references: Sequence[str]) -> None:
 
 def _session_still_to_come(request: StoredRequest) -> str | None:
     """Why the purge keeps ``request`` for now: its practitioner is invited to a session still to
-    come, or a cancellation to them is unsent; else None."""
+    come, or a cancellation to them is unsent; or its session has taken place and whether it was
+    held is not recorded yet (``outcome_to_record``, for a few days at most); else None."""
+    session = outcome_to_record(request)
+    if session is not None:
+        return (
+            "its session has taken place and whether it was held is not recorded yet: kept until a facilitator "
+            "records it on the request's page in the inbox, or until the end of "
+            f"{day_in_words(outcome_kept_until(session))} ({OUTCOME_KEPT_DAYS} days after the session)"
+        )
     if practitioner_left_untold(request) is None:
         return None
     return (

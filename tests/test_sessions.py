@@ -3282,7 +3282,9 @@ def test_a_held_requests_deletion_date_no_longer_asks_for_its_session(session_ap
     assert advice in " ".join(text(client.get(request_url(reference))).split())
     arrange(client, reference)
     session_has_started(session_app, reference)
-    assert advice in " ".join(text(client.get(request_url(reference))).split())
+    taken_place = " ".join(text(client.get(request_url(reference))).split())
+    assert "Its session has taken place: until you record whether it was held" in taken_place
+    assert "so hold this request's session" not in taken_place
     outcome(client, reference, "held")
     page = " ".join(text(client.get(request_url(reference))).split())
     assert "Requests are kept for 90 days." in page
@@ -4101,3 +4103,56 @@ def test_a_request_added_as_the_session_is_cancelled_is_asked_about_again(
     )
     assert confirmed.status_code == 302 and confirmed.location.endswith("/inbox/sessions")
     assert status_of(session_app, first) == status_of(session_app, joining) == "session_offered"
+
+
+def test_a_request_whose_session_has_taken_place_is_kept_until_whether_it_was_held_is_recorded(
+    session_app: Flask, runner
+) -> None:
+    """Found (dates review): a session arranged for the day before its request's deletion took
+    place, and the next morning's purge deleted the request before the facilitator could record
+    it as held: not counted, and no feedback link for the practitioner. The purge now keeps it,
+    saying why, until it is recorded, for at most two weeks after the session's day."""
+    from app.space_sessions.service import OUTCOME_KEPT_DAYS
+
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    session_has_started(session_app, reference)
+    with session_app.app_context():  # its retention period over
+        db.session.execute(
+            update(StoredRequest)
+            .where(StoredRequest.reference == reference)
+            .values(created_at=utcnow() - dt.timedelta(days=91))
+        )
+        db.session.commit()
+    page = " ".join(text(client.get(request_url(reference))).split())
+    kept_until = day_in_words(uk_today() + dt.timedelta(days=OUTCOME_KEPT_DAYS))
+    assert "Its session has taken place: until you record whether it was held (under Session)" in page
+    assert f"to the end of {kept_until} at most" in page
+    result = runner.invoke(args=["requests", "purge"])
+    assert "Deleted 0 requests" in result.output, result.output
+    assert f"Kept {reference}, older than the retention period: its session has taken place" in result.output
+    assert f"until the end of {kept_until} ({OUTCOME_KEPT_DAYS} days after the session)" in " ".join(
+        result.output.split()
+    )
+    # Recorded, it can be marked held, then goes at the next purge.
+    assert outcome(client, reference, "held").status_code == 302
+    assert status_of(session_app, reference) == "session_held"
+    result = runner.invoke(args=["requests", "purge"])
+    assert "Deleted 1 request " in result.output and "Kept" not in result.output, result.output
+    # Not recorded within the two weeks: it goes all the same.
+    late = offered(session_app)
+    assert arrange(client, late).status_code == 302
+    session_has_started(session_app, late, ago=dt.timedelta(days=OUTCOME_KEPT_DAYS + 1))
+    with session_app.app_context():
+        db.session.execute(
+            update(StoredRequest).where(StoredRequest.reference == late).values(created_at=dt.datetime(2020, 1, 1))
+        )
+        db.session.commit()
+    result = runner.invoke(args=["requests", "purge"])
+    assert "Deleted 1 request " in result.output and "Kept" not in result.output, result.output
+
+
+def test_the_privacy_notice_says_how_long_a_request_in_a_session_is_kept(session_app: Flask) -> None:
+    said = " ".join(text(session_app.test_client().get("/privacy")).split())
+    assert "for at most 14 days after the session" in said and "until the session has passed or been cancelled" in said

@@ -1460,8 +1460,12 @@ def render_request_page(
         # within a minute" however long the worker had been stopped.
         pdf_overdue=service.pdf_overdue(stored, listing.RETRY_OVERDUE_AFTER),
         overdue=workflow.is_overdue(stored.status, stored.due_on, uk_today()),
-        # A session is still to be held (the deletion date says to hold it before then).
+        # A session is still to be held (the deletion date says to hold it before then), or has
+        # taken place, whether it was held still to record (kept for it past its day: the purge's).
         session_to_come=stored.status in (*workflow.AWAITING_SESSION, sessions.ARRANGED),
+        outcome_kept_until=(
+            sessions.outcome_kept_until(taken_place) if (taken_place := sessions.outcome_to_record(stored)) else None
+        ),
         deleted_on=sessions.deleted_on(stored),
         retention_days=sessions.retention_days(),
         note_findings=note_findings or [],

@@ -100,6 +100,11 @@ FEEDBACK_DAYS = 60  # how long a feedback link works
 # year, and "session held" is counted in the month it is recorded (app.stats), so a session
 # recorded months late would be counted in the wrong month.
 RECORD_WEEKS = 4
+# A request whose session has taken place, whether it was held not yet recorded, is kept past its
+# retention period until it is, for at most this many days after the session's day
+# (``outcome_to_record``): found (dates review), a session held the day before its request's
+# deletion could never be marked held (not counted, no feedback link for the practitioner).
+OUTCOME_KEPT_DAYS = 14
 INVITATION, CANCELLATION, REMINDER, FEEDBACK_LINK = "invitation", "cancellation", "reminder", "feedback"
 # The session's UID in a calendar file: its event's (``session_calendar``; never folded: under 75
 # characters), not the file's own, which icalendar gives it too.
@@ -1324,6 +1329,24 @@ def _invitation_waiting(request: StoredRequest, naming: str) -> bool:
         and naming in (message.calendar or "")
         for message in request.outbox
     ) and not _invitation_being_sent([request])
+
+
+def outcome_to_record(request: StoredRequest, now: dt.datetime | None = None) -> SpaceSession | None:
+    """The session the request was in, if it has taken place (started, not cancelled) and whether
+    it was held is still to be recorded (the request still "session arranged"), within
+    ``OUTCOME_KEPT_DAYS`` of its day; else None. The purge keeps such a request until then."""
+    if request.status != ARRANGED:
+        return None
+    session = session_of(request)
+    now = now or utcnow()
+    if session is None or session.cancelled_at is not None or session.starts_at > now:
+        return None
+    return session if uk_day(now) <= outcome_kept_until(session) else None
+
+
+def outcome_kept_until(session: SpaceSession) -> dt.date:
+    """The last UK day a request whose session this was is kept for its outcome to be recorded."""
+    return uk_day(session.starts_at) + dt.timedelta(days=OUTCOME_KEPT_DAYS)
 
 
 def told_still_to_come(request: StoredRequest, session: SpaceSession) -> bool:
