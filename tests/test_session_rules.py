@@ -186,7 +186,8 @@ def test_12am_is_asked_about_and_a_time_outside_the_working_day_must_be_confirme
         response = arrange(client, reference, start_time=typed, place="Room 4, the Civic Centre")
         page = text(response)
         assert response.status_code == 200, typed
-        assert page.count(f"{words} is outside the working day") == 2, typed  # the summary and the field
+        # (A sentence's first word with its capital: found, dates review, "midnight is outside...".)
+        assert page.count(f"{words.capitalize()} is outside the working day") == 2, typed  # the summary and the field
         assert f"Yes, the session starts at {words}" in page and 'name="unusual_time"' in page, typed
         assert "Room 4, the Civic Centre" in page  # what was typed is kept
     assert session_id_of(app, reference) is None

@@ -519,12 +519,36 @@ def test_a_session_already_over_is_refused_before_the_request_was_received_or_ov
         ("midnight", dt.time(0)),
         ("12 Midnight", dt.time(0)),
         ("12:00 midnight", dt.time(0)),
+        # Found (dates review): each of these was refused as not a time of day.
+        ("2:30p.m.", dt.time(14, 30)),
+        ("2:30 p.m.", dt.time(14, 30)),
+        ("9 A.M.", dt.time(9)),
+        ("1030", dt.time(10, 30)),
+        ("0930", dt.time(9, 30)),
+        ("1400hrs", dt.time(14)),
+        ("14:00 hours", dt.time(14)),
+        ("10:", dt.time(10)),
     ],
 )
 def test_start_times_are_read_as_people_type_them(typed: str, time: dt.time) -> None:
     from app.space_sessions.forms import parse_time
 
     assert parse_time(typed) == time
+
+
+@pytest.mark.parametrize("typed", ["230", "2:30", "2.", "3 hrs"])
+def test_a_start_time_without_its_colon_or_minutes_is_asked_am_or_pm_as_any_other(typed: str) -> None:
+    from app.space_sessions.forms import needs_am_or_pm
+
+    assert needs_am_or_pm(typed)
+
+
+@pytest.mark.parametrize("typed", ["12:30a.m.", "12 a.m."])
+def test_twelve_am_written_with_full_stops_is_asked_about_as_12am_is(app: Flask, typed: str) -> None:
+    client, _ = signed_in(app)
+    page = " ".join(text(arrange(client, offered(app), start_time=typed)).split())
+    assert "For just after midnight, use the 24-hour clock: 00:30" in page or "For midnight, enter midnight" in page
+    assert "Enter the start time as a time of day" not in page
 
 
 @both_databases

@@ -55,14 +55,36 @@ def twelve_am_message(text: str) -> str:
 WORKING_DAY = (dt.time(7, 0), dt.time(21, 0))
 
 
+# Ways of writing a time the pattern reads once put as it writes them (``as_the_pattern_reads``):
+# "2:30 p.m." and "2:30p.m." (am and pm with full stops), "1400hrs" and "14:00 hours", "1030" and
+# "930" (the 24-hour clock without its colon), "10:" (the minutes left out). Found (dates review):
+# each was refused as "not a time of day".
+_AM_OR_PM_WITH_STOPS = re.compile(r"\s*([ap])\.\s*m\.?$", re.IGNORECASE)
+_HOURS_WORD = re.compile(r"\s*(?:hrs|hours|hr|h)\.?$", re.IGNORECASE)
+_WITHOUT_COLON = re.compile(r"^([0-9]{1,2})([0-9]{2})(\s*(?:am|pm)?)$", re.IGNORECASE)
+_NO_MINUTES = re.compile(r"^([0-9]{1,2})[:.](\s*(?:am|pm)?)$", re.IGNORECASE)
+
+
+def as_the_pattern_reads(text: str) -> str:
+    """The time typed, written as ``TIME_PATTERN`` reads it (``2:30pm``, ``14:00``) where it is
+    another common way of writing one; else as typed (stripped)."""
+    text = text.strip()
+    text = _AM_OR_PM_WITH_STOPS.sub(lambda found: found.group(1) + "m", text)
+    if re.match(r"^[0-9]", text):
+        text = _HOURS_WORD.sub("", text)
+    text = _WITHOUT_COLON.sub(lambda found: f"{found.group(1)}:{found.group(2)}{found.group(3)}", text)
+    return _NO_MINUTES.sub(lambda found: f"{found.group(1)}{found.group(2)}", text)
+
+
 def parse_time(text: str) -> dt.time | None:
-    """ "14:30", "14.30", "2:30pm", "9am", "9", "noon" or "midnight" as a time of day; None if it
-    is not one."""
+    """ "14:30", "14.30", "2:30pm", "9am", "9", "noon" or "midnight" as a time of day (and the
+    other ways ``as_the_pattern_reads`` puts so: "2:30 p.m.", "1400hrs", "1030"); None if it is
+    not one."""
     if NOON.match(text.strip()):
         return dt.time(12, 0)
     if MIDNIGHT.match(text.strip()):
         return dt.time(0, 0)
-    found = TIME_PATTERN.match(text.strip())
+    found = TIME_PATTERN.match(as_the_pattern_reads(text))
     if found is None:
         return None
     hour, minute, half = int(found.group(1)), int(found.group(2) or 0), (found.group(3) or "").lower()
@@ -78,7 +100,7 @@ def parse_time(text: str) -> dt.time | None:
 def needs_am_or_pm(text: str) -> bool:
     """Whether a time as typed could be morning or afternoon: an hour from 1 to 7 without am
     or pm, and without the leading zero of the 24-hour clock ("2.30", "3", "7:15")."""
-    found = TIME_PATTERN.match(text.strip())
+    found = TIME_PATTERN.match(as_the_pattern_reads(text))
     return (
         found is not None
         and not found.group(3)
@@ -196,7 +218,8 @@ class SessionForm(FlaskForm):
             ]
         elif time is not None and self.time_to_confirm() and self.unusual_time.data != time.strftime("%H:%M"):
             self.start_time.errors = [
-                f"{time_in_words(time)} is outside the working day. Check the start time, or if it is right, "
+                f"{time_in_words(time).capitalize()} is outside the working day. Check the start time, or if it "
+                "is right, "
                 f"select that the session starts at {time_in_words(time)}"
             ]
         problems = self.date_errors or self.start_time.errors or self.length.errors or self.format.errors
@@ -308,8 +331,8 @@ class SessionForm(FlaskForm):
         if needs_am_or_pm(text):
             self.start_time.errors = [NEEDS_AM_OR_PM]
             return None
-        if TWELVE_AM.match(text):
-            self.start_time.errors = [twelve_am_message(text)]
+        if TWELVE_AM.match(as_the_pattern_reads(text)):
+            self.start_time.errors = [twelve_am_message(as_the_pattern_reads(text))]
             return None
         found = parse_time(text)
         if found is None:
