@@ -4180,3 +4180,29 @@ def test_a_request_whose_session_has_taken_place_is_kept_until_whether_it_was_he
 def test_the_privacy_notice_says_how_long_a_request_in_a_session_is_kept(session_app: Flask) -> None:
     said = " ".join(text(session_app.test_client().get("/privacy")).split())
     assert "for at most 14 days after the session" in said and "until the session has passed or been cancelled" in said
+
+
+def test_the_inbox_says_when_a_session_across_a_change_of_the_clocks_ends(app: Flask) -> None:
+    """Found (dates review): a 2-hour session from 12:30am the night the clocks change read "12:30am,
+    2 hours" on every inbox page; only the invitation and reminder said when it ends."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    assert arrange(client, reference, day=uk_today() + dt.timedelta(days=10)).status_code == 302
+    session_id = session_id_of(app, reference)
+    with app.app_context():  # 12:30am (GMT) on 28 March 2027, the night the clocks go forward
+        db.session.execute(
+            update(SpaceSession)
+            .where(SpaceSession.id == session_id)
+            .values(starts_at=dt.datetime(2027, 3, 28, 0, 30), minutes=120)
+        )
+        db.session.commit()
+    said = "The clocks go forward an hour during this session, so it ends at 3:30am (UK time)."
+    for page in (request_url(reference), f"/inbox/sessions/{session_id}", "/inbox/sessions"):
+        assert said in " ".join(text(client.get(page)).split()), page
+    with app.app_context():  # not across a change: nothing said
+        db.session.execute(
+            update(SpaceSession).where(SpaceSession.id == session_id).values(starts_at=dt.datetime(2027, 3, 21, 10))
+        )
+        db.session.commit()
+    for page in (request_url(reference), f"/inbox/sessions/{session_id}", "/inbox/sessions"):
+        assert "The clocks go" not in text(client.get(page)), page
