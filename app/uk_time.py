@@ -45,11 +45,13 @@ def _clock(local: dt.datetime) -> str:
 
 
 def time_in_words(time: dt.time) -> str:
-    """A time of day as pages and emails write it: "10:00am", "2:30pm", and (GOV.UK style)
-    "midday" and "midnight", not "12:00pm" and "12:00am", which people read either way."""
+    """A time of day as pages and emails write it, GOV.UK style: "10am", "2:30pm", "midday" and
+    "midnight", not "12:00pm" and "12:00am", which people read either way. (Found, dates review:
+    on the hour it wrote "10:00am", where GOV.UK writes "10am".)"""
     if time.minute == 0 and time.hour in (0, 12):
         return "midday" if time.hour == 12 else "midnight"
-    return f"{time.hour % 12 or 12}:{time:%M}{'am' if time.hour < 12 else 'pm'}"
+    minutes = f":{time:%M}" if time.minute else ""
+    return f"{time.hour % 12 or 12}{minutes}{'am' if time.hour < 12 else 'pm'}"
 
 
 def uk_day(moment: dt.datetime) -> dt.date:

@@ -256,7 +256,7 @@ def test_a_session_moved_while_mail_is_down_sends_only_the_latest_invitation(
     pass_at(session_app, utcnow() + dt.timedelta(hours=2))
     invitations = [s for s in subjects(smtp_server) if "nvitation" in s]
     assert len(invitations) == 1 and invitations[0].startswith("Invitation:")
-    assert "3:00pm" in str(smtp_server.mailbox.messages[-1].get_body(("plain",)).get_content())
+    assert "3pm" in str(smtp_server.mailbox.messages[-1].get_body(("plain",)).get_content())
 
 
 def test_a_late_invitation_needs_attention_only_until_the_session_is_held(

@@ -141,7 +141,7 @@ def test_after_the_request_her_update_went_with_leaves_the_next_update_lists_onl
     update = smtp_server.mailbox.messages[-2:]
     (alices,) = [m for m in update if m["To"].lower() == ALICE_AGAIN]
     assert second in alices["Subject"] and first not in alices["Subject"]
-    assert changes_listed(alices) == ["- the time (it was 2:00pm)"]
+    assert changes_listed(alices) == ["- the time (it was 2pm)"]
 
 
 @both_databases
@@ -537,7 +537,7 @@ def test_one_of_her_two_requests_not_held_after_a_move_to_when_it_took_place_kee
     assert outcome(client, first, "not_held").status_code == 302
     assert run_outbox(session_app).sent == 1
     (told,) = smtp_server.mailbox.messages
-    assert f"{day_in_words(arranged_for)} at 10:00am (UK time)" in body_of(told)
+    assert f"{day_in_words(arranged_for)} at 10am (UK time)" in body_of(told)
     (event,) = calendar_of(told).walk("VEVENT")
     assert calendar_of(told)["METHOD"] == "REQUEST" and str(event["UID"]) == uid
     assert event.decoded("DTSTART") == dt.datetime.combine(arranged_for, dt.time(10, 0), tzinfo=UK)
@@ -569,9 +569,7 @@ def test_her_only_invited_request_not_held_after_a_move_to_when_it_took_place_ca
     assert "The practitioner will be emailed a cancellation of their invitation." in text(client.get(response.location))
     assert run_outbox(session_app).sent == 1
     (told,) = smtp_server.mailbox.messages
-    assert f"session on {arranged_for:%A} {day_in_words(arranged_for)} at 10:00am (UK time) is cancelled" in body_of(
-        told
-    )
+    assert f"session on {arranged_for:%A} {day_in_words(arranged_for)} at 10am (UK time) is cancelled" in body_of(told)
     (event,) = calendar_of(told).walk("VEVENT")
     assert calendar_of(told)["METHOD"] == "CANCEL" and str(event["UID"]) == uid
     assert event.decoded("DTSTART") == dt.datetime.combine(arranged_for, dt.time(10, 0), tzinfo=UK)

@@ -1332,7 +1332,7 @@ def _status_words(words: str, detail: str, session_names: dict[str, str]) -> tup
 
 
 def _session_names(ids: set[int]) -> dict[str, str]:
-    """Sessions by id, in words: "the session on Thursday 5 March 2026 at 10:00am"."""
+    """Sessions by id, in words: "the session on Thursday 5 March 2026 at 10am"."""
     if not ids:
         return {}
     found = db.session.scalars(select(SpaceSession).where(SpaceSession.id.in_(ids)))

@@ -363,13 +363,13 @@ def in_trail(session: SpaceSession) -> str:
     """How the audit log names a session: its number, and when it starts as it stands now (UTC,
     to the minute), which the trail shows in UK time. Found (facilitator review): named by its
     number alone, the session was shown in every line of a trail at its time as it is today, so
-    an invitation sent for 2:30pm, the session moved since to 3:00pm, read "Session invitation
-    queued: the session on ... at 3:00pm", which it never was."""
+    an invitation sent for 2:30pm, the session moved since to 3pm, read "Session invitation
+    queued: the session on ... at 3pm", which it never was."""
     return f"session {session.id} at {session.starts_at:%Y-%m-%dT%H:%M}"
 
 
 def starts_in_words(starts_at: dt.datetime) -> str:
-    """When a session starts (stored UTC), in UK time: "Thursday 5 March 2026 at 10:00am"."""
+    """When a session starts (stored UTC), in UK time: "Thursday 5 March 2026 at 10am"."""
     local = to_uk(starts_at)
     return f"{local:%A} {day_in_words(local.date())} at {time_in_words(local.time())}"
 
@@ -1826,7 +1826,7 @@ def _queue_session_email(
     # An update only for a practitioner who was sent an invitation to this session and has not
     # had the change yet; it lists what changed since what they were last sent. ``before`` is
     # that only when they were sent the session as it was just before this change: an update
-    # replaced before it went leaves them with older details (found: "the time (it was 6:00am)",
+    # replaced before it went leaves them with older details (found: "the time (it was 6am)",
     # a time never sent to them), read back from the last text they were sent (found: no list at
     # all, so a practitioner whose session had moved had to compare the emails themselves).
     last_sent = sequence_last_sent(request, session) if kind == INVITATION else None
@@ -1841,8 +1841,8 @@ def _queue_session_email(
     # regression review: at the time last sent, one SEQUENCE higher, it moved their entry back).
     if kind == CANCELLATION and not as_it_is and (sent := words_last_sent(request, session)) is not None:
         # Moved since to when it took place, with no update (``leave_session``), or moved and
-        # cancelled before the update went (found, facilitator review: "your session at 11:00am
-        # is cancelled" to a practitioner invited for 10:00am): the cancellation names the date and
+        # cancelled before the update went (found, facilitator review: "your session at 11am
+        # is cancelled" to a practitioner invited for 10am): the cancellation names the date and
         # time the practitioner was sent, the entry in their calendar.
         now = {**now, "date": sent["date"], "time": sent["time"]}
     if kind == CANCELLATION and not as_it_is and (entry := entry_last_sent(request, session)) is not None:

@@ -152,7 +152,7 @@ def test_typing_a_note_keeps_the_facilitator_signed_in_and_the_note_can_be_saved
 # --- the end of the sign-in, 24 hours after it began (WCAG 2.2.1) ---------------------------------
 
 # A time as the pages write it: "9:41am", or "midday" and "midnight" (12:00 and 00:00).
-SIGN_IN_ENDS = re.compile(r"You will be signed out at (\d{1,2}:\d\d[ap]m|midday|midnight)")
+SIGN_IN_ENDS = re.compile(r"You will be signed out at (\d{1,2}(?::\d\d)?[ap]m|midday|midnight)")
 
 
 def _sign_in_ends_warning(page: Page) -> Locator:
