@@ -160,7 +160,7 @@ BAD_SESSIONS: tuple[tuple[dict[str, str], str], ...] = (
     ({"date-day": "", "date-month": "", "date-year": ""}, "Enter the date of the session"),
     ({"date-month": ""}, "The date of the session must include a month"),
     ({"date-day": "31", "date-month": "2"}, "The date of the session must be a real date"),
-    ({"date-year": "27"}, "The year must include 4 numbers"),
+    ({"date-year": "27"}, "Year must include 4 numbers"),
     ({"start_time": "25:00"}, "Enter the start time as a time of day, like 14:30 or 2:30pm"),
     ({"start_time": "13pm"}, "Enter the start time as a time of day, like 14:30 or 2:30pm"),
     ({"start_time": "noonish"}, "Enter the start time as a time of day, like 14:30 or 2:30pm"),

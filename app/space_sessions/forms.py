@@ -286,7 +286,7 @@ class SessionForm(FlaskForm):
             if cannot_be
         )
         if bad == ("year",) and not year_digits:
-            refuse("The year must include 4 numbers", bad)
+            refuse("Year must include 4 numbers", bad)
             return None
         if bad or month is None:
             refuse("The date of the session must be a real date", bad)
