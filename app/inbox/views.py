@@ -87,7 +87,7 @@ from ..extensions import db, limiter
 from ..input_guard import accepts_files
 from ..lockout import LOCKOUT_KEY, SignInLockout
 from ..mail import pdf_filename
-from ..models import utcnow
+from ..models import StoredRequest, utcnow
 from ..pack import current_pack
 from ..rate_limits import limit_hit, wait_words
 from ..requests import fields
@@ -504,6 +504,11 @@ def inbox_context() -> dict[str, Any]:
 
 # The list whose filters are in its address, and its download: kept through signing in.
 LISTS_WITH_FILTERS = frozenset({"inbox.index", "inbox.export_csv"})
+# The list's own filters (``listing.Filters.args``) carried: not its reference search, nor anything
+# else put in the address (found, regression review: "name=Jane+Smith" was carried into the
+# sign-in page's address). At most this long: the sign-in page's address stays short.
+FILTERS_CARRIED = ("status", "assignee", "how_soon", "flag", "overdue", "attention", "sort", "page")
+FILTERS_CARRIED_LENGTH = 500
 
 
 def page_asked_for() -> str:
@@ -513,9 +518,9 @@ def page_asked_for() -> str:
     reference typed into the address (``reference=``): it could be a name, and would be carried
     in the sign-in page's own address."""
     if request.endpoint in LISTS_WITH_FILTERS and request.query_string:
-        kept = [(name, value) for name, value in request.args.items(multi=True) if name != "reference"]
-        if kept:
-            return f"{request.path}?{urlencode(kept)}"
+        kept = urlencode([(name, value) for name, value in request.args.items(multi=True) if name in FILTERS_CARRIED])
+        if kept and len(kept) <= FILTERS_CARRIED_LENGTH:
+            return f"{request.path}?{kept}"
     return request.path
 
 
@@ -1257,6 +1262,33 @@ def stored_request(reference: str, with_pdf: bool = False) -> Any:
     return found
 
 
+def deletion_words(stored: StoredRequest) -> dict[str, Any]:
+    """What the request page says of the request's deletion: the day (``deleted_on``); whether its
+    session is still to come (``session_to_come``); the last
+    day it is kept for its session's outcome to be recorded (``outcome_kept_until``), only when
+    that is on or after the deletion day (found, regression review: "kept past that day, to the
+    end of 18 December at most" under a deletion day in March); and whether it is past the time
+    requests are kept (``past_retention``), and goes within the hour (``deleted_within_the_hour``:
+    not kept for its outcome or its practitioner's session; found, regression review, a
+    request kept for its outcome, then marked not held, was told another session could be
+    arranged, and went at the next purge)."""
+    deleted_on = sessions.deleted_on(stored)
+    in_session = sessions.session_of(stored) if stored.status == sessions.ARRANGED else None
+    taken_place = sessions.outcome_to_record(stored)
+    kept_until = sessions.outcome_kept_until(taken_place) if taken_place is not None else None
+    past = utcnow() >= stored.created_at + dt.timedelta(days=sessions.retention_days())
+    return {
+        "deleted_on": deleted_on,
+        "outcome_kept_until": kept_until if kept_until is not None and kept_until >= deleted_on else None,
+        "past_retention": past,
+        "deleted_within_the_hour": past and kept_until is None and sessions.practitioner_left_untold(stored) is None,
+        # A session still to be held (the deletion day says to hold it before then): not one that
+        # has taken place (found, regression review: "so hold this request's session before then").
+        "session_to_come": stored.status in workflow.AWAITING_SESSION
+        or (in_session is not None and not in_session.has_started),
+    }
+
+
 def deleted_request_page(reference: str) -> Response | None:
     """The page saying when the request with this reference was deleted, with its audit trail
     (kept), or None if no request had it."""
@@ -1460,13 +1492,7 @@ def render_request_page(
         # within a minute" however long the worker had been stopped.
         pdf_overdue=service.pdf_overdue(stored, listing.RETRY_OVERDUE_AFTER),
         overdue=workflow.is_overdue(stored.status, stored.due_on, uk_today()),
-        # A session is still to be held (the deletion date says to hold it before then), or has
-        # taken place, whether it was held still to record (kept for it past its day: the purge's).
-        session_to_come=stored.status in (*workflow.AWAITING_SESSION, sessions.ARRANGED),
-        outcome_kept_until=(
-            sessions.outcome_kept_until(taken_place) if (taken_place := sessions.outcome_to_record(stored)) else None
-        ),
-        deleted_on=sessions.deleted_on(stored),
+        **deletion_words(stored),
         retention_days=sessions.retention_days(),
         note_findings=note_findings or [],
         note_max=NOTE_MAX,

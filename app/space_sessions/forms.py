@@ -346,7 +346,7 @@ class SessionForm(FlaskForm):
         time = parse_time(text)
         if time is None or WORKING_DAY[0] <= time < WORKING_DAY[1]:
             return ""
-        if needs_am_or_pm(text) or TWELVE_AM.match(text):
+        if needs_am_or_pm(text) or TWELVE_AM.match(as_the_pattern_reads(text)):
             # Asked about first ("2.30": morning or afternoon?): a tick for "2:30am" would
             # contradict that message, and could not answer it (found in the facilitator review).
             return ""
