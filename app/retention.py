@@ -28,10 +28,12 @@ from .requests.service import DeletionRefused, PurgeResult, delete_old_requests,
 from .sessions import DatabaseSessionInterface, JourneySessionRow
 from .space_sessions.service import (
     OUTCOME_KEPT_DAYS,
+    feedback_link_unsent,
     outcome_kept_until,
     outcome_to_record,
     practitioner_left_untold,
     purge_empty_sessions,
+    purge_expired_feedback_links,
     purge_old_comments,
 )
 from .stats.service import purge_old_counts, retention_months
@@ -40,12 +42,14 @@ from .web import REFUSED_FORM_KEY
 
 
 def purge_session_data(cutoff: dt.datetime) -> None:
-    """With the requests (whose places in sessions and feedback tokens went with them): the
-    sessions no request is in any more, feedback comments from months wholly before the
+    """With the requests (whose places in sessions went with them, their feedback links left
+    working, tied to none): the sessions no request is in any more, feedback links expired,
+    feedback comments from months wholly before the
     cutoff, and the emails about inbox accounts (a password changed) queued before it, which
     belong to no request, so are kept no longer than a request's emails (``purge_account_emails``).
     No commit."""
     purge_empty_sessions()
+    purge_expired_feedback_links()
     purge_old_comments(f"{cutoff:%Y-%m}")
     purge_account_emails(cutoff)
 
@@ -96,6 +100,11 @@ def _session_still_to_come(request: StoredRequest) -> str | None:
     """Why the purge keeps ``request`` for now: its practitioner is invited to a session still to
     come, or a cancellation to them is unsent; or its session has taken place and whether it was
     held is not recorded yet (``outcome_to_record``, for a few days at most); else None."""
+    if feedback_link_unsent(request):
+        return (
+            "the email with its practitioner's feedback link is not sent yet: kept until it has gone "
+            "(`flask outbox status` shows it)"
+        )
     session = outcome_to_record(request)
     if session is not None:
         return (

@@ -631,3 +631,49 @@ def test_0022_never_gives_a_request_or_email_number_again_on_sqlite(app) -> None
         )
         db.session.remove()
         upgrade()
+
+
+@both_databases
+@pytest.mark.own_schema
+def test_0023_keeps_a_feedback_link_working_once_its_request_is_deleted_and_takes_those_away_on_the_way_down(
+    app, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A feedback link sent outlives its request (``request_id`` emptied, not the row deleted):
+    found (regression review), it stopped working with its request, which the purge may delete the
+    hour after the session was marked held. Downgrading deletes the links tied to no request, saying
+    how many (the older code deleted them with their request), and the link is deleted with its
+    request again."""
+    import datetime as dt
+
+    from app.models import utcnow
+    from app.retention import delete_request
+    from app.space_sessions.models import FeedbackToken
+    from support.submission import make_request
+
+    later = utcnow() + dt.timedelta(days=60)
+    with app.app_context():
+        gone, kept = make_request().request, make_request().request
+        for number, request in enumerate((gone, kept)):
+            db.session.add(FeedbackToken(token_hash=f"{number}" * 64, request_id=request.id, expires_at=later))
+        db.session.commit()
+        gone_reference, kept_id = gone.reference, kept.id
+        delete_request(gone_reference)
+        left = dict(db.session.execute(sa.text("SELECT token_hash, request_id FROM feedback_tokens")).all())
+        assert left == {"0" * 64: None, "1" * 64: kept_id}  # the deleted request's link kept, tied to none
+        db.session.remove()
+        capsys.readouterr()
+        downgrade(revision="0022")
+        assert "Going back before migration 0023 deletes 1 feedback link(s) whose request was deleted" in (
+            capsys.readouterr().out
+        )
+        assert db.session.scalar(sa.text("SELECT count(*) FROM feedback_tokens")) == 1
+        columns = {column["name"]: column for column in sa.inspect(db.engine).get_columns("feedback_tokens")}
+        assert columns["request_id"]["nullable"] is False
+        [fk] = sa.inspect(db.engine).get_foreign_keys("feedback_tokens")
+        assert fk["options"].get("ondelete") == "CASCADE"
+        db.session.remove()
+        upgrade()
+        [fk] = sa.inspect(db.engine).get_foreign_keys("feedback_tokens")
+        assert fk["options"].get("ondelete") == "SET NULL"
+        columns = {column["name"]: column for column in sa.inspect(db.engine).get_columns("feedback_tokens")}
+        assert columns["request_id"]["nullable"] is True

@@ -3369,7 +3369,13 @@ def test_the_purge_keeps_a_request_whose_practitioner_is_invited_to_a_session_st
     assert "Deleted 1 request " in result.output and "Kept" not in result.output, result.output
 
 
-def test_the_purge_takes_sessions_and_feedback_tokens_with_their_requests(session_app: Flask, runner) -> None:
+def test_the_purge_takes_sessions_with_their_requests_and_feedback_links_once_expired(
+    session_app: Flask, smtp_server: SmtpServer, runner
+) -> None:
+    """A request's feedback link, sent, outlives the request, tied to nothing, until it is used or
+    expires (found, regression review: it stopped working with its request, which the purge may
+    delete the hour after the session was marked held); the request is kept while the email with
+    the link waits to be sent."""
     client, _ = signed_in(session_app)
     old = offered(session_app)
     kept = offered(session_app)
@@ -3387,10 +3393,25 @@ def test_the_purge_takes_sessions_and_feedback_tokens_with_their_requests(sessio
         db.session.add(FeedbackComment(month=current_month(), text="A recent comment"))
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(FeedbackToken)) == 1
+    # The email with its link not sent yet: the request is kept, said so.
+    result = runner.invoke(args=["requests", "purge"])
+    assert (
+        f"Kept {old}, older than the retention period: the email with its practitioner's feedback link" in result.output
+    )
+    assert session_id_of(session_app, old) is not None
+    smtp_server.start()
+    assert run_outbox(session_app).sent >= 1
+    result = runner.invoke(args=["requests", "purge"])
+    assert result.exit_code == 0 and "Deleted 1 request " in result.output, result.output
+    with session_app.app_context():
+        [link] = db.session.scalars(select(FeedbackToken))
+        assert link.request_id is None  # working, tied to no request
+        link.expires_at = utcnow() - dt.timedelta(seconds=1)
+        db.session.commit()
     result = runner.invoke(args=["requests", "purge"])
     assert result.exit_code == 0, result.output
     with session_app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(FeedbackToken)) == 0
+        assert db.session.scalar(select(func.count()).select_from(FeedbackToken)) == 0  # expired: gone
         assert db.session.scalar(select(func.count()).select_from(SpaceSession)) == 1
         assert db.session.scalar(select(func.count()).select_from(SessionPlace)) == 1
         assert list(db.session.scalars(select(FeedbackComment.text))) == ["A recent comment"]
@@ -4132,7 +4153,7 @@ def test_a_request_added_as_the_session_is_cancelled_is_asked_about_again(
 
 
 def test_a_request_whose_session_has_taken_place_is_kept_until_whether_it_was_held_is_recorded(
-    session_app: Flask, runner
+    session_app: Flask, smtp_server: SmtpServer, runner
 ) -> None:
     """Found (dates review): a session arranged for the day before its request's deletion took
     place, and the next morning's purge deleted the request before the facilitator could record
@@ -4161,11 +4182,20 @@ def test_a_request_whose_session_has_taken_place_is_kept_until_whether_it_was_he
     assert f"until the end of {kept_until} ({OUTCOME_KEPT_DAYS} days after the session)" in " ".join(
         result.output.split()
     )
-    # Recorded, it can be marked held, then goes at the next purge.
+    # Recorded, it can be marked held, then goes at the next purge once its feedback link has gone;
+    # the link still works (regression review: it stopped working with the request).
     assert outcome(client, reference, "held").status_code == 302
     assert status_of(session_app, reference) == "session_held"
+    smtp_server.start()
+    assert run_outbox(session_app).sent >= 1
     result = runner.invoke(args=["requests", "purge"])
     assert "Deleted 1 request " in result.output and "Kept" not in result.output, result.output
+    [message] = [m for m in smtp_server.mailbox.messages if "Did your Space to Think session help?" in m["Subject"]]
+    public = session_app.test_client()
+    link = feedback_link(message)
+    assert public.get(link).status_code == 200
+    answered = post_form(public, link, link, {"score": "4", "comment": ""})
+    assert answered.status_code == 302 and answered.location.endswith("/feedback/thank-you")
     # Not recorded within the two weeks: it goes all the same.
     late = offered(session_app)
     assert arrange(client, late).status_code == 302

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import area_places, audit, email_address, input_guard, mail, months, workflow
@@ -682,10 +682,14 @@ def _delete_requests(ids: Sequence[int]) -> None:
 
     Rows that refer to the requests go first (the outbox, and whatever else points at a
     request, such as the inbox's notes): SQLite enforces ON DELETE CASCADE only when its
-    foreign keys are switched on, so this does not rely on it."""
+    foreign keys are switched on, so this does not rely on it. A row whose reference is ON DELETE
+    SET NULL (a feedback link sent: migration 0023) is kept, tied to no request."""
     for table in dependent_tables():
         for column in table.columns:
-            if any(fk.column.table.name == StoredRequest.__tablename__ for fk in column.foreign_keys):
+            to_requests = [fk for fk in column.foreign_keys if fk.column.table.name == StoredRequest.__tablename__]
+            if any((fk.ondelete or "").upper() == "SET NULL" for fk in to_requests):
+                db.session.execute(update(table).where(column.in_(ids)).values({column.name: None}))
+            elif to_requests:
                 db.session.execute(delete(table).where(column.in_(ids)))
     db.session.execute(delete(StoredRequest).where(StoredRequest.id.in_(ids)))
 

@@ -106,14 +106,19 @@ class HeldPlace(Model):
 class FeedbackToken(Model):
     """A single-use feedback link sent after a session was held: only a hash of the token.
 
-    Tied to the request only so that it goes when the request is purged; answering deletes it,
-    and the answer is counted (``app.stats``) with nothing that leads back to the request.
+    Its request is named only while the request is kept: deleted (the purge, ``flask requests
+    delete``), it leaves the link working, tied to nothing (migration 0023: found, regression
+    review, a link emailed the hour before its request's purge stopped working with it). Answering
+    deletes it, and the answer is counted (``app.stats``) with nothing that leads back to the
+    request; the purge deletes it once expired (``purge_expired_feedback_links``).
     """
 
     __tablename__ = "feedback_tokens"
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requests.id", ondelete="SET NULL"), index=True, nullable=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime())
 

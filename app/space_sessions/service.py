@@ -2213,6 +2213,22 @@ def purge_old_comments(first_kept_month: str) -> int:
     return int(cast("CursorResult[Any]", result).rowcount or 0)
 
 
+def purge_expired_feedback_links(now: dt.datetime | None = None) -> int:
+    """Delete the feedback links past their time, used or not (one whose request was deleted is
+    kept until then: migration 0023); no commit. Returns how many."""
+    result = db.session.execute(delete(FeedbackToken).where(FeedbackToken.expires_at <= (now or utcnow())))
+    return int(cast("CursorResult[Any]", result).rowcount or 0)
+
+
+def feedback_link_unsent(request: StoredRequest) -> bool:
+    """Whether the email with the request's practitioner's feedback link waits to be sent: deleted
+    with the request, it would never go (the link's text is in it only)."""
+    return any(
+        message.kind == FEEDBACK_LINK and message.sent_at is None and message.given_up_at is None
+        for message in request.outbox
+    )
+
+
 def purge_empty_sessions() -> int:
     """Delete sessions no request is in any more, nor in their history (after a purge); no
     commit. Returns how many."""
