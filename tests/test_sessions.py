@@ -4212,6 +4212,7 @@ def test_a_request_whose_session_has_taken_place_is_kept_until_whether_it_was_he
 def test_the_privacy_notice_says_how_long_a_request_in_a_session_is_kept(session_app: Flask) -> None:
     said = " ".join(text(session_app.test_client().get("/privacy")).split())
     assert "for at most 14 days after the session" in said and "until the session has passed or been cancelled" in said
+    assert "The link works once, for 60 days, even if your request is deleted in that time" in said
 
 
 def test_the_inbox_says_when_a_session_across_a_change_of_the_clocks_ends(app: Flask) -> None:

@@ -32,7 +32,7 @@ from ..rate_limits import rate_limit_store_answers
 from ..schema import schema_in_words, still_serves, takes_writes
 from ..sessions import CLEARED_KEY, expired_session, not_the_persons_activity, refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
-from ..space_sessions.service import OUTCOME_KEPT_DAYS
+from ..space_sessions.service import FEEDBACK_DAYS, OUTCOME_KEPT_DAYS
 from ..start_page import keep_for_new_visitors
 from ..supervision_record import forget_record
 from ..templating import SENT_COPIES, kept_for_a_while, render_page
@@ -271,7 +271,13 @@ def accessibility() -> str:
 def privacy() -> str:
     """Privacy notice; controller and contact come from settings, never invented."""
     return render_page(
-        "main/privacy.html", None, lambda: {"counts_kept": counts_kept_words(), "outcome_kept_days": OUTCOME_KEPT_DAYS}
+        "main/privacy.html",
+        None,
+        lambda: {
+            "counts_kept": counts_kept_words(),
+            "outcome_kept_days": OUTCOME_KEPT_DAYS,
+            "feedback_days": FEEDBACK_DAYS,
+        },
     )
 
 
