@@ -16,8 +16,9 @@ from app.models import StoredRequest, utcnow
 from app.space_sessions.models import SessionPlace, SpaceSession
 from app.stats.models import Count
 from support import both_databases
-from support.mail import FACILITATORS
+from support.mail import FACILITATORS, SmtpServer
 from support.sessions import session_has_started, uk_today
+from support.submission import run_outbox
 from test_inbox import post_form, signed_in, text
 from test_sessions import CONFIRMED, arrange, invite, offered, outbox_kinds, outcome, request_url, session_id_of
 from test_workflow import BASE_URL, CONTACT, new_request, status_of
@@ -143,11 +144,17 @@ def test_a_group_session_held_for_a_reopened_request_is_not_cancelled_when_the_o
     assert "data-cancelled" not in page and first in page.split("data-earlier-members")[1]
 
 
-def test_a_reopened_request_that_is_purged_takes_the_held_session_with_it(session_app: Flask, runner) -> None:
+def test_a_reopened_request_that_is_purged_takes_the_held_session_with_it(
+    session_app: Flask, smtp_server: SmtpServer, runner
+) -> None:
     from app.space_sessions.models import HeldPlace
 
     client, _ = signed_in(session_app)
     reference, held = held_then_reopened(session_app, client)
+    # Its feedback link sent (a request is kept while the email with it waits to go).
+    session_app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, SMTP_TIMEOUT=5)
+    smtp_server.start()
+    assert run_outbox(session_app).sent >= 1
     # Only the history now ties the held session to a request: a purge keeps it while the request is kept.
     assert runner.invoke(args=["requests", "purge"]).exit_code == 0
     with session_app.app_context():
@@ -156,7 +163,8 @@ def test_a_reopened_request_that_is_purged_takes_the_held_session_with_it(sessio
         request = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
         request.created_at = dt.datetime(2020, 1, 1, 12)
         db.session.commit()
-    assert runner.invoke(args=["requests", "purge"]).exit_code == 0
+    result = runner.invoke(args=["requests", "purge"])
+    assert result.exit_code == 0 and "Deleted 1 request " in result.output, result.output
     with session_app.app_context():
         assert db.session.get(SpaceSession, held) is None
         assert db.session.scalar(select(func.count()).select_from(HeldPlace)) == 0

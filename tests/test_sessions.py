@@ -1218,6 +1218,17 @@ def test_cancelling_a_session_asks_first_and_says_what_will_happen(session_app: 
     assert "govuk-notification-banner--success" not in text(again)
 
 
+def cancel_page_of_a_new_session(app: Flask, client: FlaskClient) -> tuple[str, str, int, str, str]:
+    """A session arranged for one request, a second request offered one, and the first session's
+    cancel page opened: the two references, the session's id, its page's address and the cancel page."""
+    first, joining = offered(app), offered(app)
+    assert arrange(client, first).status_code == 302
+    session_id = session_id_of(app, first)
+    assert session_id is not None
+    page_url = f"/inbox/sessions/{session_id}"
+    return first, joining, session_id, page_url, text(client.get(f"{page_url}/cancel"))
+
+
 @pytest.mark.parametrize(
     "database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )  # SQLite cannot tell an invitation being sent from one waiting: there, a cancellation follows each
@@ -1230,11 +1241,7 @@ def test_a_cancel_page_out_of_date_asks_again_and_an_invitation_not_sent_is_drop
     session they never heard of. The page now asks again, saying what cancelling will do now; an
     invitation still queued is dropped, with nothing sent in its place."""
     client, _ = signed_in(session_app)
-    first, joining = offered(session_app), offered(session_app)
-    assert arrange(client, first).status_code == 302
-    session_id = session_id_of(session_app, first)
-    page_url = f"/inbox/sessions/{session_id}"
-    opened = text(client.get(f"{page_url}/cancel"))
+    first, joining, session_id, page_url, opened = cancel_page_of_a_new_session(session_app, client)
     assert 'data-cancel-emails="0"' in opened and joining not in opened
     # A colleague adds a request and queues its practitioner's invitation meanwhile.
     assert arrange_with(client, joining, {"session": str(session_id)}).status_code == 302
@@ -4119,11 +4126,7 @@ def test_a_request_added_as_the_session_is_cancelled_is_asked_about_again(
 
     client, _ = signed_in(session_app)
     colleague, _ = signed_in_as_colleague(session_app)
-    first, joining = offered(session_app), offered(session_app)
-    assert arrange(client, first).status_code == 302
-    session_id = session_id_of(session_app, first)
-    page_url = f"/inbox/sessions/{session_id}"
-    opened = text(client.get(f"{page_url}/cancel"))
+    first, joining, session_id, page_url, opened = cancel_page_of_a_new_session(session_app, client)
     assert 'data-cancel-moves="1"' in opened
     hold = sessions.lock_session
     added: list[int] = []
@@ -4152,6 +4155,44 @@ def test_a_request_added_as_the_session_is_cancelled_is_asked_about_again(
     assert status_of(session_app, first) == status_of(session_app, joining) == "session_offered"
 
 
+def past_its_retention(app: Flask, reference: str) -> None:
+    """Time passes: the request was made 91 days ago, past the 90 it is kept."""
+    with app.app_context():
+        db.session.execute(
+            update(StoredRequest)
+            .where(StoredRequest.reference == reference)
+            .values(created_at=utcnow() - dt.timedelta(days=91))
+        )
+        db.session.commit()
+
+
+def test_a_request_is_kept_while_its_feedback_link_waits_to_be_emailed_for_two_weeks_at_most(
+    session_app: Flask, runner
+) -> None:
+    """A request past its time, its session held, is kept while the email with the feedback link
+    waits (deleted with the request, it would never go), but not for ever: a mail server that keeps
+    refusing it keeps the request two weeks at most."""
+    from app.space_sessions.service import OUTCOME_KEPT_DAYS
+
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    session_has_started(session_app, reference)
+    assert outcome(client, reference, "held").status_code == 302
+    past_its_retention(session_app, reference)
+    result = runner.invoke(args=["requests", "purge"])
+    assert f"Kept {reference}" in result.output and "feedback link is not sent yet" in result.output, result.output
+    with session_app.app_context():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.kind == "feedback")
+            .values(created_at=utcnow() - dt.timedelta(days=OUTCOME_KEPT_DAYS, minutes=1))
+        )
+        db.session.commit()
+    result = runner.invoke(args=["requests", "purge"])
+    assert "Deleted 1 request " in result.output and "Kept" not in result.output, result.output
+
+
 def test_a_request_whose_session_has_taken_place_is_kept_until_whether_it_was_held_is_recorded(
     session_app: Flask, smtp_server: SmtpServer, runner
 ) -> None:
@@ -4165,13 +4206,7 @@ def test_a_request_whose_session_has_taken_place_is_kept_until_whether_it_was_he
     reference = offered(session_app)
     assert arrange(client, reference).status_code == 302
     session_has_started(session_app, reference)
-    with session_app.app_context():  # its retention period over
-        db.session.execute(
-            update(StoredRequest)
-            .where(StoredRequest.reference == reference)
-            .values(created_at=utcnow() - dt.timedelta(days=91))
-        )
-        db.session.commit()
+    past_its_retention(session_app, reference)
     page = " ".join(text(client.get(request_url(reference))).split())
     kept_until = day_in_words(uk_today() + dt.timedelta(days=OUTCOME_KEPT_DAYS))
     assert "Its session has taken place: until you record whether it was held (under Session)" in page
@@ -4253,13 +4288,7 @@ def test_the_deletion_day_says_what_the_purge_will_do_once_a_session_has_taken_p
     page = " ".join(text(client.get(request_url(reference))).split())
     assert "Requests are kept for 90 days." in page and "kept past that day" not in page
     assert "deleted within the hour" not in page
-    with session_app.app_context():  # its retention period over: kept for its outcome
-        db.session.execute(
-            update(StoredRequest)
-            .where(StoredRequest.reference == reference)
-            .values(created_at=utcnow() - dt.timedelta(days=91))
-        )
-        db.session.commit()
+    past_its_retention(session_app, reference)  # kept for its outcome
     page = " ".join(text(client.get(request_url(reference))).split())
     assert "the request is kept past that day if need be" in page
     assert (

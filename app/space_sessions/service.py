@@ -2220,11 +2220,17 @@ def purge_expired_feedback_links(now: dt.datetime | None = None) -> int:
     return int(cast("CursorResult[Any]", result).rowcount or 0)
 
 
-def feedback_link_unsent(request: StoredRequest) -> bool:
+def feedback_link_unsent(request: StoredRequest, now: dt.datetime | None = None) -> bool:
     """Whether the email with the request's practitioner's feedback link waits to be sent: deleted
-    with the request, it would never go (the link's text is in it only)."""
+    with the request, it would never go (the link's text is in it only). For ``OUTCOME_KEPT_DAYS``
+    after it was queued at most: a mail server that keeps refusing it does not keep the request for
+    ever."""
+    since = (now or utcnow()) - dt.timedelta(days=OUTCOME_KEPT_DAYS)
     return any(
-        message.kind == FEEDBACK_LINK and message.sent_at is None and message.given_up_at is None
+        message.kind == FEEDBACK_LINK
+        and message.sent_at is None
+        and message.given_up_at is None
+        and message.created_at > since
         for message in request.outbox
     )
 
