@@ -27,6 +27,7 @@ from .models import StoredRequest
 from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request, reference_typed
 from .sessions import DatabaseSessionInterface, JourneySessionRow
 from .space_sessions.service import (
+    DELETE_ANYWAY,
     OUTCOME_KEPT_DAYS,
     feedback_link_unsent,
     outcome_kept_until,
@@ -102,15 +103,15 @@ def _session_still_to_come(request: StoredRequest) -> str | None:
     held is not recorded yet (``outcome_to_record``, for a few days at most); else None."""
     if feedback_link_unsent(request):
         return (
-            "the email with its practitioner's feedback link is not sent yet: kept until it has gone "
-            "(`flask outbox status` shows it)"
+            "the email with its practitioner's feedback link has not been sent yet. It is kept until the email "
+            f"goes (see `flask outbox status`), for {OUTCOME_KEPT_DAYS} days at most"
         )
     session = outcome_to_record(request)
     if session is not None:
         return (
-            "its session has taken place and whether it was held is not recorded yet: kept until a facilitator "
-            "records it on the request's page in the inbox, or until the end of "
-            f"{day_in_words(outcome_kept_until(session))} ({OUTCOME_KEPT_DAYS} days after the session)"
+            "whether its session was held is not recorded yet. It is kept until a facilitator records this on the "
+            f"request's page in the inbox, or until the end of {day_in_words(outcome_kept_until(session))} "
+            f"({OUTCOME_KEPT_DAYS} days after the session)"
         )
     if practitioner_left_untold(request) is None:
         return None
@@ -122,12 +123,28 @@ def _session_still_to_come(request: StoredRequest) -> str | None:
     )
 
 
+def left_untold(request: StoredRequest) -> str | None:
+    """Why deleting the request now would leave its practitioner untold, in sentences for an
+    operator, or None: about their session (``practitioner_left_untold``), or of the feedback
+    link whose email waits to be sent (deleted with the request, it would never go: found,
+    regression review, ``requests delete`` lost it without a word, as the purge no longer does)."""
+    why = practitioner_left_untold(request)
+    if why is None and feedback_link_unsent(request):
+        why = (
+            f"The email with request {request.reference}'s feedback link is waiting to be sent to its practitioner, "
+            "and would be deleted with the request, unsent. Delete the request once `flask outbox status` no "
+            f"longer lists it as unsent (the outbox worker sends it within a minute while the mail server answers). "
+            f"{DELETE_ANYWAY}"
+        )
+    return why
+
+
 def delete_request(reference: str, actor: str = audit.CLI, without_cancellation: bool = False) -> int:
     """Delete one request now, with everything tied to it, and the session it leaves empty
     (``delete_one_request``). Returns how many outbox messages went with it. Refused
-    (``DeletionRefused``) while its practitioner would be left untold about a session
-    (``practitioner_left_untold``), unless ``without_cancellation``."""
-    refuse = None if without_cancellation else practitioner_left_untold
+    (``DeletionRefused``) while its practitioner would be left untold about a session or their
+    feedback link (``left_untold``), unless ``without_cancellation``."""
+    refuse = None if without_cancellation else left_untold
     emails = delete_one_request(reference, purge_empty_sessions, actor=actor, refuse=refuse)
     forget_refused_forms_about([reference])
     return emails
@@ -140,7 +157,7 @@ def deletion_refused(reference: str, without_cancellation: bool = False) -> str 
     try:
         if found is None:
             return f"There is no stored request {reference}."
-        return None if without_cancellation else practitioner_left_untold(found)
+        return None if without_cancellation else left_untold(found)
     finally:
         db.session.rollback()
 
@@ -275,7 +292,7 @@ def _say_kept(result: PurgeResult) -> None:
     "--without-cancellation",
     is_flag=True,
     help="Delete it even while its practitioner is invited to a session still to come, or a cancellation "
-    "to them waits to be sent: they are not told.",
+    "or their feedback link waits to be emailed to them: they are not told.",
 )
 def delete_command(reference: str, yes: bool, without_cancellation: bool) -> None:
     """Delete one request now, before its retention period ends (someone asked for their
@@ -283,8 +300,8 @@ def delete_command(reference: str, yes: bool, without_cancellation: bool) -> Non
     it, as the purge does. Its audit trail is kept, with the reference only. Emails already sent
     (to the facilitators' mailbox, and to the practitioner) are not recalled. Refused while its
     practitioner is invited to a session still to come (take it out of the session in the inbox
-    first, which emails them a cancellation) or a cancellation to them is unsent, unless
-    --without-cancellation."""
+    first, which emails them a cancellation) or a cancellation or feedback link to them is unsent,
+    unless --without-cancellation."""
     try:
         reference = reference_typed(reference)
     except DeletionRefused as refused:

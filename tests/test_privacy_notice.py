@@ -172,8 +172,8 @@ def test_the_notice_says_backups_hold_a_request_after_its_retention_period(app: 
     app.config["RETENTION_DAYS"] = 60
     said = notice(app)
     assert (
-        "We keep a request for 60 days, then delete it. If its session is still to come then" in said
-        and "for at most 14 days after the session. Copies of the service's database kept in case it fails" in said
+        "We keep a request for 60 days, then delete it. We may keep it for longer if:" in said
+        and "Copies of the service's database kept in case it fails" in said
     )
     assert (
         "(backups) may hold it for longer: each copy is kept for a set time, as securely as the service itself" in said

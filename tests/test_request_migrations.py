@@ -580,8 +580,8 @@ def test_0021_lets_an_email_be_about_an_account_not_a_request_and_takes_those_aw
         downgrade(revision="0020")
         # Found (upgrade review): the email not sent went without a word. Whoever goes back is told.
         said = capsys.readouterr().out
-        assert "deletes 1 email(s) about a password changed or reset, not sent yet" in said
-        assert "tell these account holders yourself: sam.facilitator@partnership.example" in said
+        assert "deletes 1 unsent email telling facilitators their password was changed or reset" in said
+        assert "their password was changed: sam.facilitator@partnership.example" in said
         columns = {column["name"]: column for column in sa.inspect(db.engine).get_columns("outbox")}
         assert "facilitator_id" not in columns and columns["request_id"]["nullable"] is False
         assert requests_emails and db.session.scalar(sa.text("SELECT count(*) FROM outbox")) == requests_emails
@@ -663,7 +663,7 @@ def test_0023_keeps_a_feedback_link_working_once_its_request_is_deleted_and_take
         db.session.remove()
         capsys.readouterr()
         downgrade(revision="0022")
-        assert "Going back before migration 0023 deletes 1 feedback link(s) whose request was deleted" in (
+        assert "Going back before migration 0023 deletes 1 feedback link whose requests were already deleted" in (
             capsys.readouterr().out
         )
         assert db.session.scalar(sa.text("SELECT count(*) FROM feedback_tokens")) == 1

@@ -2564,6 +2564,26 @@ def test_an_update_after_an_unsent_one_lists_only_what_changed_since_what_was_se
     assert changes_listed(smtp_server.mailbox.messages[-1]) == ["- the joining instructions or place"]
 
 
+def test_an_update_to_an_invitation_sent_before_times_were_written_10am_lists_only_what_changed(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): an invitation sent before times on the hour were written "2pm"
+    said "Time: 2:00pm"; read back for an update that changed only the place, the time was listed
+    as changed too ("the time (it was 2:00pm)")."""
+    smtp_server.start()
+    client, _reference, session_id, day = invited_and_sent(session_app, smtp_server, "14:00", "Room 4")
+    with session_app.app_context():  # as the code before 6 December wrote it
+        [sent] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "invitation"))
+        assert "Time: 2pm (UK time)" in sent.body
+        sent.body = sent.body.replace("Time: 2pm (UK time)", "Time: 2:00pm (UK time)")
+        db.session.commit()
+    # Moved, then back with another place, before the first update went: read back from what was sent.
+    assert change_session(client, session_id, day=day, start_time="15:00", place="Room 4").status_code == 302
+    assert change_session(client, session_id, day=day, start_time="14:00", place="Room 5").status_code == 302
+    assert run_outbox(session_app).sent == 1
+    assert changes_listed(smtp_server.mailbox.messages[-1]) == ["- the joining instructions or place"]
+
+
 def test_send_invitation_warns_when_the_address_was_refused_for_good(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:
@@ -4181,7 +4201,16 @@ def test_a_request_is_kept_while_its_feedback_link_waits_to_be_emailed_for_two_w
     assert outcome(client, reference, "held").status_code == 302
     past_its_retention(session_app, reference)
     result = runner.invoke(args=["requests", "purge"])
-    assert f"Kept {reference}" in result.output and "feedback link is not sent yet" in result.output, result.output
+    assert f"Kept {reference}" in result.output and "feedback link has not been sent yet" in result.output, (
+        result.output
+    )
+    # The page says so (regression review: "deleted within the hour"), and deleting it by hand is
+    # refused, as the email would go with it (regression review: it went without a word).
+    page = " ".join(text(client.get(request_url(reference))).split())
+    assert "Once its practitioner has been told what they need" in page and "Within the hour" not in page
+    refused = runner.invoke(args=["requests", "delete", reference, "--yes"])
+    assert refused.exit_code != 0 and "feedback link is waiting to be sent" in refused.output, refused.output
+    assert session_id_of(session_app, reference) is not None
     with session_app.app_context():
         db.session.execute(
             update(OutboxMessage)
@@ -4209,11 +4238,12 @@ def test_a_request_whose_session_has_taken_place_is_kept_until_whether_it_was_he
     past_its_retention(session_app, reference)
     page = " ".join(text(client.get(request_url(reference))).split())
     kept_until = day_in_words(uk_today() + dt.timedelta(days=OUTCOME_KEPT_DAYS))
-    assert "Its session has taken place: until you record whether it was held (under Session)" in page
-    assert f"to the end of {kept_until} at most" in page
+    # When it is deleted, not the day gone (content review: "Deleted on 5 December", read on the 6th).
+    assert f"Once you record whether its session was held, or at the end of {kept_until} at the latest" in page
+    assert "Requests are kept for 90 days: this one is past that time. Record whether its session was held" in page
     result = runner.invoke(args=["requests", "purge"])
     assert "Deleted 0 requests" in result.output, result.output
-    assert f"Kept {reference}, older than the retention period: its session has taken place" in result.output
+    assert f"Kept {reference}, older than the retention period: whether its session was held is not" in result.output
     assert f"until the end of {kept_until} ({OUTCOME_KEPT_DAYS} days after the session)" in " ".join(
         result.output.split()
     )
@@ -4246,8 +4276,11 @@ def test_a_request_whose_session_has_taken_place_is_kept_until_whether_it_was_he
 
 def test_the_privacy_notice_says_how_long_a_request_in_a_session_is_kept(session_app: Flask) -> None:
     said = " ".join(text(session_app.test_client().get("/privacy")).split())
-    assert "for at most 14 days after the session" in said and "until the session has passed or been cancelled" in said
-    assert "The link works once, for 60 days, even if your request is deleted in that time" in said
+    assert (
+        "or 14 days after the session at the latest" in said and "once the session has passed or been cancelled" in said
+    )
+    assert "we delete it once the email has gone, or after 14 days at the latest" in said
+    assert "The link works once, for 60 days after we send it. It keeps working if we delete your request" in said
 
 
 def test_the_inbox_says_when_a_session_across_a_change_of_the_clocks_ends(app: Flask) -> None:
@@ -4290,12 +4323,12 @@ def test_the_deletion_day_says_what_the_purge_will_do_once_a_session_has_taken_p
     assert "deleted within the hour" not in page
     past_its_retention(session_app, reference)  # kept for its outcome
     page = " ".join(text(client.get(request_url(reference))).split())
-    assert "the request is kept past that day if need be" in page
+    assert "Once you record whether its session was held" in page
     assert (
-        "Not held: it goes back to session offered, and is then deleted within the hour, as it is past the time "
-        "requests are kept." in page
+        "Not held: it goes back to session offered. This request is past the time requests are kept, so it is "
+        "deleted soon whichever you choose." in page
     )
     assert outcome(client, reference, "not_held").status_code == 302
     page = " ".join(text(client.get(request_url(reference))).split())
-    assert "Requests are kept for 90 days: this one is past that time, and is deleted within the hour." in page
+    assert "Within the hour" in page and "Requests are kept for 90 days: this one is past that time." in page
     assert "so hold this request's session before then" not in page

@@ -504,10 +504,10 @@ def inbox_context() -> dict[str, Any]:
 
 # The list whose filters are in its address, and its download: kept through signing in.
 LISTS_WITH_FILTERS = frozenset({"inbox.index", "inbox.export_csv"})
-# The list's own filters (``listing.Filters.args``) carried: not its reference search, nor anything
-# else put in the address (found, regression review: "name=Jane+Smith" was carried into the
-# sign-in page's address). At most this long: the sign-in page's address stays short.
-FILTERS_CARRIED = ("status", "assignee", "how_soon", "flag", "overdue", "attention", "sort", "page")
+# The list's own filters carried, as the list reads them (``listing.read_filters``): not its
+# reference search, nor anything else put in the address, nor a value no filter offers (found,
+# regression reviews: "name=Jane+Smith", then "status=Jane+Smith", carried into the sign-in page's
+# address). At most this long: the sign-in page's address stays short.
 FILTERS_CARRIED_LENGTH = 500
 
 
@@ -518,7 +518,8 @@ def page_asked_for() -> str:
     reference typed into the address (``reference=``): it could be a name, and would be carried
     in the sign-in page's own address."""
     if request.endpoint in LISTS_WITH_FILTERS and request.query_string:
-        kept = urlencode([(name, value) for name, value in request.args.items(multi=True) if name in FILTERS_CARRIED])
+        filters, _ = listing.read_filters(request.args, list_choices())
+        kept = urlencode(filters.args(reference=""))
         if kept and len(kept) <= FILTERS_CARRIED_LENGTH:
             return f"{request.path}?{kept}"
     return request.path
@@ -1277,11 +1278,17 @@ def deletion_words(stored: StoredRequest) -> dict[str, Any]:
     taken_place = sessions.outcome_to_record(stored)
     kept_until = sessions.outcome_kept_until(taken_place) if taken_place is not None else None
     past = utcnow() >= stored.created_at + dt.timedelta(days=sessions.retention_days())
+    kept_for_practitioner = past and (
+        sessions.practitioner_left_untold(stored) is not None or sessions.feedback_link_unsent(stored)
+    )
     return {
         "deleted_on": deleted_on,
         "outcome_kept_until": kept_until if kept_until is not None and kept_until >= deleted_on else None,
         "past_retention": past,
-        "deleted_within_the_hour": past and kept_until is None and sessions.practitioner_left_untold(stored) is None,
+        "deleted_within_the_hour": past and kept_until is None and not kept_for_practitioner,
+        # Past its time, kept for its practitioner (found, regression review: the page said it went
+        # within the hour, or to hold its session "before" a day gone, while the purge kept it).
+        "kept_for_practitioner": past and kept_until is None and kept_for_practitioner,
         # A session still to be held (the deletion day says to hold it before then): not one that
         # has taken place (found, regression review: "so hold this request's session before then").
         "session_to_come": stored.status in workflow.AWAITING_SESSION

@@ -1739,13 +1739,24 @@ SENT_DETAILS = re.compile(
 )
 
 
+# A time on the hour as emails written before 6 December 2026 gave it ("2:00pm"; now "2pm").
+OLD_TIME_ON_THE_HOUR = re.compile(r"^([0-9]{1,2}):00([ap]m)$")
+
+
 def words_last_sent(request: StoredRequest, session: SpaceSession) -> dict[str, str] | None:
     """The session's details in words (``session_words``' keys but "place" kept as it was), as
     the last invitation (or update) to it sent to the request's practitioner gave them
-    (``last_invitation_sent``); None if there is none, or its text cannot be read."""
+    (``last_invitation_sent``); None if there is none, or its text cannot be read. A time on the
+    hour written as before ("2:00pm") is read as it is written now ("2pm"): found (regression
+    review), an update to an invitation sent before then said "the time (it was 2:00pm)" changed
+    when only the place had."""
     last = last_invitation_sent(request, session)
     found = SENT_DETAILS.search(last.body) if last is not None and last.body else None
-    return found.groupdict() if found is not None else None
+    if found is None:
+        return None
+    words = found.groupdict()
+    words["time"] = OLD_TIME_ON_THE_HOUR.sub(r"\1\2", words["time"])
+    return words
 
 
 def _drop_unsent(

@@ -50,10 +50,11 @@ def downgrade():
     )
     addresses = [row[0] for row in unsent]
     if addresses:
+        emails = "email" if len(addresses) == 1 else "emails"
         print(
-            f"Going back before migration 0021 deletes {len(addresses)} email(s) about a password changed or reset, "
-            f"not sent yet (the earlier version cannot send them): tell these account holders yourself: "
-            + ", ".join(addresses)
+            f"Going back before migration 0021 deletes {len(addresses)} unsent {emails} telling facilitators their "
+            "password was changed or reset. The earlier version cannot send them. Tell these people yourself that "
+            "their password was changed: " + ", ".join(addresses)
         )
     op.execute(sa.text("DELETE FROM outbox WHERE request_id IS NULL"))
     with op.batch_alter_table("outbox", schema=None) as batch_op:

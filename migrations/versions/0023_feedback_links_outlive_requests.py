@@ -37,9 +37,10 @@ def upgrade():
 def downgrade():
     left = op.get_bind().execute(sa.text("SELECT count(*) FROM feedback_tokens WHERE request_id IS NULL")).scalar()
     if left:
+        links = "feedback link" if left == 1 else "feedback links"
         print(
-            f"Going back before migration 0023 deletes {left} feedback link(s) whose request was deleted: "
-            "they stop working (the earlier version deleted them with their request)."
+            f"Going back before migration 0023 deletes {left} {links} whose requests were already deleted. "
+            "Practitioners sent these links can no longer use them."
         )
     op.execute(sa.text("DELETE FROM feedback_tokens WHERE request_id IS NULL"))
     with op.batch_alter_table("feedback_tokens", schema=None) as batch_op:
