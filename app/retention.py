@@ -65,7 +65,7 @@ def purge_requests(
     has passed. Found (operator review): with the retention period shortened, the purge deleted a
     request in a session still to come, and its practitioner came to a session nobody held."""
     result = delete_old_requests(
-        retention_days, purge_session_data, dry_run=dry_run, now=now, actor=actor, keep=_session_still_to_come
+        retention_days, purge_session_data, dry_run=dry_run, now=now, actor=actor, keep=why_kept_past_its_time
     )
     if not dry_run:
         forget_refused_forms_about(result.references)
@@ -97,10 +97,12 @@ def forget_refused_forms_about(references: Sequence[str]) -> None:
     db.session.commit()
 
 
-def _session_still_to_come(request: StoredRequest) -> str | None:
-    """Why the purge keeps ``request`` for now: its practitioner is invited to a session still to
-    come, or a cancellation to them is unsent; or its session has taken place and whether it was
-    held is not recorded yet (``outcome_to_record``, for a few days at most); else None."""
+def why_kept_past_its_time(request: StoredRequest) -> str | None:
+    """Why the purge keeps ``request``, older than the retention period, for now: the email with its
+    practitioner's feedback link is unsent (``feedback_link_unsent``), or its session has taken
+    place and whether it was held is not recorded yet (``outcome_to_record``), each for a few days
+    at most; or its practitioner is invited to a session still to come, or a cancellation to them
+    is unsent (``practitioner_left_untold``). Else None."""
     if feedback_link_unsent(request):
         return (
             "the email with its practitioner's feedback link has not been sent yet. It is kept until the email "

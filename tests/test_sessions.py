@@ -3377,6 +3377,10 @@ def test_the_purge_keeps_a_request_whose_practitioner_is_invited_to_a_session_st
         db.session.commit()
     dry = runner.invoke(args=["requests", "purge", "--dry-run"])
     assert f"Kept {reference}, older than the retention period: its practitioner is invited" in dry.output
+    # Its page says until when, as the purge keeps it (regression review: "once its practitioner has
+    # been told what they need", of a session nothing would tell them about).
+    page = " ".join(text(client.get(request_url(reference))).split())
+    assert re.search(r"After \w+ \d+ \w+ \d{4} at [^,]+, when its practitioner was told the session starts", page)
     # The command to delete it anyway, whole, to paste (operator review: it lacked the reference).
     assert f"`.venv/bin/flask --app wsgi requests delete {reference} --without-cancellation`" in " ".join(
         dry.output.split()
@@ -3390,6 +3394,8 @@ def test_the_purge_keeps_a_request_whose_practitioner_is_invited_to_a_session_st
     form = {"status": "closed", "from_status": "session_arranged"}
     assert post_form(client, request_url(reference), request_url(reference, "status"), form).status_code == 302
     assert f"Kept {reference}" in runner.invoke(args=["requests", "purge"]).output  # the cancellation not sent yet
+    page = " ".join(text(client.get(request_url(reference))).split())
+    assert "Once the cancellation emailed to its practitioner has gone" in page
     assert run_outbox(session_app).sent == 1
     assert [m["Subject"].split(":")[0] for m in smtp_server.mailbox.messages][-1] == "Cancelled"
     result = runner.invoke(args=["requests", "purge"])
@@ -4207,7 +4213,8 @@ def test_a_request_is_kept_while_its_feedback_link_waits_to_be_emailed_for_two_w
     # The page says so (regression review: "deleted within the hour"), and deleting it by hand is
     # refused, as the email would go with it (regression review: it went without a word).
     page = " ".join(text(client.get(request_url(reference))).split())
-    assert "Once its practitioner has been told what they need" in page and "Within the hour" not in page
+    assert "Once the email with its feedback link has gone, or 14 days after the session was recorded as held" in page
+    assert "Within the hour" not in page
     refused = runner.invoke(args=["requests", "delete", reference, "--yes"])
     assert refused.exit_code != 0 and "feedback link is waiting to be sent" in refused.output, refused.output
     assert session_id_of(session_app, reference) is not None
@@ -4276,10 +4283,9 @@ def test_a_request_whose_session_has_taken_place_is_kept_until_whether_it_was_he
 
 def test_the_privacy_notice_says_how_long_a_request_in_a_session_is_kept(session_app: Flask) -> None:
     said = " ".join(text(session_app.test_client().get("/privacy")).split())
-    assert (
-        "or 14 days after the session at the latest" in said and "once the session has passed or been cancelled" in said
-    )
-    assert "we delete it once the email has gone, or after 14 days at the latest" in said
+    assert "or 14 days after the session at the latest" in said
+    assert "we keep it until the session has happened, or until we have emailed you that it is cancelled" in said
+    assert "we delete it once the email has gone, or 14 days after the session was recorded as held" in said
     assert "The link works once, for 60 days after we send it. It keeps working if we delete your request" in said
 
 
@@ -4332,3 +4338,20 @@ def test_the_deletion_day_says_what_the_purge_will_do_once_a_session_has_taken_p
     page = " ".join(text(client.get(request_url(reference))).split())
     assert "Within the hour" in page and "Requests are kept for 90 days: this one is past that time." in page
     assert "so hold this request's session before then" not in page
+
+
+def test_deleting_a_request_whose_session_was_moved_to_when_it_took_place_says_what_to_do(
+    session_app: Flask, smtp_server: SmtpServer, runner
+) -> None:
+    """Found (regression review): a session moved to when it took place (no update is emailed) left
+    its practitioner's calendar at the start they were sent, still to come; `requests delete` said to
+    close the request first, which sends no cancellation for a session that has started, and then
+    refused again, in a loop. It now says to tell them, then delete, or to wait for that start."""
+    _client, reference = invitation_queued(session_app, smtp_server)
+    assert run_outbox(session_app).sent == 1  # the invitation went
+    session_has_started(session_app, reference)  # moved to when it took place: no update emailed
+    refused = runner.invoke(args=["requests", "delete", reference, "--yes"])
+    said = " ".join(refused.output.split())
+    assert refused.exit_code != 0, said
+    assert "was last told its session starts on" in said and "Tell them yourself, then delete the request" in said
+    assert "Ask a facilitator to take it out of the session first" not in said

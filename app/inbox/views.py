@@ -1278,9 +1278,7 @@ def deletion_words(stored: StoredRequest) -> dict[str, Any]:
     taken_place = sessions.outcome_to_record(stored)
     kept_until = sessions.outcome_kept_until(taken_place) if taken_place is not None else None
     past = utcnow() >= stored.created_at + dt.timedelta(days=sessions.retention_days())
-    kept_for_practitioner = past and (
-        sessions.practitioner_left_untold(stored) is not None or sessions.feedback_link_unsent(stored)
-    )
+    kept_for_practitioner = sessions.kept_for_practitioner_until(stored) if past else None
     return {
         "deleted_on": deleted_on,
         "outcome_kept_until": kept_until if kept_until is not None and kept_until >= deleted_on else None,

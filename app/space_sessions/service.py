@@ -1349,6 +1349,33 @@ def outcome_kept_until(session: SpaceSession) -> dt.date:
     return uk_day(session.starts_at) + dt.timedelta(days=OUTCOME_KEPT_DAYS)
 
 
+def kept_for_practitioner_until(request: StoredRequest) -> str | None:
+    """When a request past its retention period, kept for its practitioner's sake (the purge's
+    reasons: ``feedback_link_unsent``, ``practitioner_left_untold``), will go, in words for its
+    page ("Once …", "After …"); None if it is not kept so. Found (regression review): the page said
+    "once its practitioner has been told what they need" of a session moved to when it took place,
+    which nothing would ever tell them, while the purge waited for the start they had been sent."""
+    if feedback_link_unsent(request):
+        return (
+            f"Once the email with its feedback link has gone, or {OUTCOME_KEPT_DAYS} days after the session was "
+            "recorded as held at the latest"
+        )
+    if any(
+        message.kind == CANCELLATION and message.sent_at is None and message.given_up_at is None
+        for message in request.outbox
+    ):
+        return "Once the cancellation emailed to its practitioner has gone"
+    session = session_of(request)
+    place = session_place(request)
+    if session is None or place is None or place.invited_sequence is None or session.cancelled_at is not None:
+        return None
+    if not told_still_to_come(request, session):
+        return None
+    told = start_last_sent(request, session)
+    starts = told if told is not None and told > session.starts_at else session.starts_at
+    return f"After {starts_in_words(starts)}, when its practitioner was told the session starts"
+
+
 def told_still_to_come(request: StoredRequest, session: SpaceSession) -> bool:
     """Whether the session is still to come, or the practitioner was last sent a start still to
     come (``start_last_sent``). Found (review): a session moved to when it took place (no update
@@ -1383,6 +1410,18 @@ def practitioner_left_untold(request: StoredRequest) -> str | None:
         and told_still_to_come(request, session)
     ):
         words = session_words(session)
+        told = start_last_sent(request, session)
+        if session.has_started and told is not None:
+            # Moved to when it took place (no update is emailed for that): taken out of it, no
+            # cancellation is sent either. Found (regression review): the advice below led round in
+            # a loop, the request closed and the deletion refused again.
+            return (
+                f"Request {request.reference}'s practitioner was last told its session starts on "
+                f"{starts_in_words(told)}, still to come: it was moved to when it took place, and no update is "
+                "emailed for that, nor a cancellation now. Deleted now, that session would stay in their calendar. "
+                f"Tell them yourself, then delete the request, or wait until {starts_in_words(told)} has passed. "
+                + DELETE_ANYWAY
+            )
         return (
             f"Request {request.reference} is in the session on {words['date']} at {words['time']}, and its "
             "practitioner was invited: deleted now, the session would stay in their calendar and no one would "
