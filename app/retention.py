@@ -36,6 +36,9 @@ from .space_sessions.service import (
     purge_empty_sessions,
     purge_expired_feedback_links,
     purge_old_comments,
+    session_of,
+    starts_in_words,
+    told_start_to_come_of_a_session_held,
 )
 from .stats.service import purge_old_counts, retention_months
 from .uk_time import day_in_words
@@ -117,6 +120,16 @@ def why_kept_past_its_time(request: StoredRequest) -> str | None:
         )
     if practitioner_left_untold(request) is None:
         return None
+    place_session = session_of(request)
+    told = told_start_to_come_of_a_session_held(request, place_session) if place_session is not None else None
+    if told is not None:
+        # Found (regression review): the advice below (take it out of the session) sends no
+        # cancellation for a session moved to when it took place, and the request stayed kept.
+        return (
+            f"its practitioner was last told its session starts on {starts_in_words(told)} (it was moved to when it "
+            "took place, and no update is emailed for that): kept until then, or tell them yourself and delete it "
+            f"with `.venv/bin/flask --app wsgi requests delete {request.reference} --without-cancellation`"
+        )
     return (
         "its practitioner is invited to a session still to come, or a cancellation to them is not sent yet: "
         "kept until the session has passed, or the cancellation has gone (take the request out of the "

@@ -335,7 +335,7 @@ def test_not_held_after_a_move_to_when_it_took_place_cancels_the_invitation_to_t
     assert moved.status_code == 302, text(moved)
     # Nor may the request be deleted by command, untold (as for a session still to come).
     refused = runner.invoke(args=["requests", "delete", reference, "--yes"])
-    assert refused.exit_code == 1 and "its practitioner was invited" in refused.output, refused.output
+    assert refused.exit_code == 1 and "was last told its session starts on" in refused.output, refused.output
     response = outcome(client, reference, "not_held")
     assert response.status_code == 302
     assert "The practitioner will be emailed a cancellation of their invitation." in text(client.get(response.location))
@@ -4284,7 +4284,8 @@ def test_a_request_whose_session_has_taken_place_is_kept_until_whether_it_was_he
 def test_the_privacy_notice_says_how_long_a_request_in_a_session_is_kept(session_app: Flask) -> None:
     said = " ".join(text(session_app.test_client().get("/privacy")).split())
     assert "or 14 days after the session at the latest" in said
-    assert "we keep it until the session has happened, or until we have emailed you that it is cancelled" in said
+    assert "you have been invited to its session, and the session has not happened yet" in said
+    assert "we keep it until then, or until we have emailed you that it is cancelled" in said
     assert "we delete it once the email has gone, or 14 days after the session was recorded as held" in said
     assert "The link works once, for 60 days after we send it. It keeps working if we delete your request" in said
 
@@ -4353,5 +4354,28 @@ def test_deleting_a_request_whose_session_was_moved_to_when_it_took_place_says_w
     refused = runner.invoke(args=["requests", "delete", reference, "--yes"])
     said = " ".join(refused.output.split())
     assert refused.exit_code != 0, said
-    assert "was last told its session starts on" in said and "Tell them yourself, then delete the request" in said
+    assert "was last told its session starts on" in said
+    assert "Tell them yourself, then delete the request with --without-cancellation" in said
     assert "Ask a facilitator to take it out of the session first" not in said
+
+
+def test_a_request_kept_for_two_reasons_says_both_and_the_purge_advice_works(
+    session_app: Flask, smtp_server: SmtpServer, runner
+) -> None:
+    """Found (regression review): a session moved to when it took place, then marked held with the
+    feedback email unsent: the page named only the feedback email (the earlier of the two), and the
+    purge advised taking the request out of the session, which sends no cancellation then."""
+    client, reference = invitation_queued(session_app, smtp_server)
+    assert run_outbox(session_app).sent == 1  # the invitation went: its start is still to come
+    session_has_started(session_app, reference)  # moved to when it took place
+    smtp_server.stop()
+    assert outcome(client, reference, "held").status_code == 302  # its feedback email waits
+    past_its_retention(session_app, reference)
+    page = " ".join(text(client.get(request_url(reference))).split())
+    assert "Once the email with its feedback link has gone" in page
+    assert re.search(r"; and after \w+ \d+ \w+ \d{4} at [^,]+, when its practitioner was told the session starts", page)
+    smtp_server.start()
+    run_outbox(session_app, now=utcnow() + dt.timedelta(hours=2))  # the feedback email goes
+    dry = " ".join(runner.invoke(args=["requests", "purge", "--dry-run"]).output.split())
+    assert f"Kept {reference}, older than the retention period: its practitioner was last told its session" in dry
+    assert f"requests delete {reference} --without-cancellation" in dry and "take the request out of" not in dry

@@ -1349,31 +1349,46 @@ def outcome_kept_until(session: SpaceSession) -> dt.date:
     return uk_day(session.starts_at) + dt.timedelta(days=OUTCOME_KEPT_DAYS)
 
 
+def told_start_to_come_of_a_session_held(request: StoredRequest, session: SpaceSession) -> dt.datetime | None:
+    """The start the request's practitioner was last sent, if it is still to come though the
+    session has started: it was moved to when it took place, and no update is emailed for that."""
+    told = start_last_sent(request, session)
+    return told if session.has_started and told is not None and told > utcnow() else None
+
+
 def kept_for_practitioner_until(request: StoredRequest) -> str | None:
     """When a request past its retention period, kept for its practitioner's sake (the purge's
     reasons: ``feedback_link_unsent``, ``practitioner_left_untold``), will go, in words for its
-    page ("Once …", "After …"); None if it is not kept so. Found (regression review): the page said
-    "once its practitioner has been told what they need" of a session moved to when it took place,
-    which nothing would ever tell them, while the purge waited for the start they had been sent."""
+    page ("Once …", "After …"), each reason that applies; None if it is not kept so. Found
+    (regression reviews): the page said "once its practitioner has been told what they need" of a
+    session moved to when it took place, which nothing would ever tell them, while the purge waited
+    for the start they had been sent; and named only the first of two reasons, the earlier."""
+    reasons: list[str] = []
     if feedback_link_unsent(request):
-        return (
-            f"Once the email with its feedback link has gone, or {OUTCOME_KEPT_DAYS} days after the session was "
+        reasons.append(
+            f"once the email with its feedback link has gone, or {OUTCOME_KEPT_DAYS} days after the session was "
             "recorded as held at the latest"
         )
     if any(
         message.kind == CANCELLATION and message.sent_at is None and message.given_up_at is None
         for message in request.outbox
     ):
-        return "Once the cancellation emailed to its practitioner has gone"
+        reasons.append("once the cancellation emailed to its practitioner has gone")
     session = session_of(request)
     place = session_place(request)
-    if session is None or place is None or place.invited_sequence is None or session.cancelled_at is not None:
+    if (
+        session is not None
+        and place is not None
+        and place.invited_sequence is not None
+        and session.cancelled_at is None
+        and told_still_to_come(request, session)
+    ):
+        starts = told_start_to_come_of_a_session_held(request, session) or session.starts_at
+        reasons.append(f"after {starts_in_words(starts)}, when its practitioner was told the session starts")
+    if not reasons:
         return None
-    if not told_still_to_come(request, session):
-        return None
-    told = start_last_sent(request, session)
-    starts = told if told is not None and told > session.starts_at else session.starts_at
-    return f"After {starts_in_words(starts)}, when its practitioner was told the session starts"
+    said = "; and ".join(reasons)
+    return said[0].upper() + said[1:]
 
 
 def told_still_to_come(request: StoredRequest, session: SpaceSession) -> bool:
@@ -1410,8 +1425,8 @@ def practitioner_left_untold(request: StoredRequest) -> str | None:
         and told_still_to_come(request, session)
     ):
         words = session_words(session)
-        told = start_last_sent(request, session)
-        if session.has_started and told is not None:
+        told = told_start_to_come_of_a_session_held(request, session)
+        if told is not None:
             # Moved to when it took place (no update is emailed for that): taken out of it, no
             # cancellation is sent either. Found (regression review): the advice below led round in
             # a loop, the request closed and the deletion refused again.
@@ -1419,8 +1434,8 @@ def practitioner_left_untold(request: StoredRequest) -> str | None:
                 f"Request {request.reference}'s practitioner was last told its session starts on "
                 f"{starts_in_words(told)}, still to come: it was moved to when it took place, and no update is "
                 "emailed for that, nor a cancellation now. Deleted now, that session would stay in their calendar. "
-                f"Tell them yourself, then delete the request, or wait until {starts_in_words(told)} has passed. "
-                + DELETE_ANYWAY
+                f"Tell them yourself, then delete the request with --without-cancellation, or wait until "
+                f"{starts_in_words(told)} has passed."
             )
         return (
             f"Request {request.reference} is in the session on {words['date']} at {words['time']}, and its "
