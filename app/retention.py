@@ -331,9 +331,16 @@ def delete_command(reference: str, yes: bool, without_cancellation: bool) -> Non
             refused_now = None  # (the deletion says why, after the question)
         if refused_now is not None:
             raise click.ClickException(refused_now)
-        if not click.confirm(f"Delete request {reference} and everything tied to it now?"):
+        try:
+            asked = click.confirm(f"Delete request {reference} and everything tied to it now?")
+        except click.Abort:  # no answer to read (from a script, say): found, regression review, "Aborted!"
+            asked = False
+            click.echo("")
+        if not asked:
             # (Found, administrator review: "Aborted!" alone did not say whether anything had gone.)
-            click.echo(f"Nothing was deleted: request {reference} is kept.")
+            click.echo(
+                f"Nothing was deleted: request {reference} is kept. To delete it without being asked, add --yes."
+            )
             raise SystemExit(1)
     try:
         outbox = delete_request(reference, actor=audit.cli_actor(), without_cancellation=without_cancellation)

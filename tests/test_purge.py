@@ -131,6 +131,12 @@ def test_one_request_can_be_deleted_before_its_retention_period_ends(app, runner
     declined = runner.invoke(args=["requests", "delete", new], input="n\n")
     assert declined.exit_code != 0 and _requests(app) == sorted([old, new])
     assert f"Nothing was deleted: request {new} is kept." in declined.output  # (it said only "Aborted!")
+    # With no answer to read (regression review: "Aborted!" again), the same, and how to run it unasked.
+    unanswered = runner.invoke(args=["requests", "delete", new], input="")
+    assert unanswered.exit_code == 1 and "Aborted!" not in unanswered.output, unanswered.output
+    assert f"Nothing was deleted: request {new} is kept. To delete it without being asked, add --yes." in (
+        unanswered.output
+    )
     result = runner.invoke(args=["requests", "delete", f" {new.lower()} ", "--yes"])
     assert result.exit_code == 0, result.output
     assert f"Deleted request {new}, with 1 outbox message(s)." in result.output
