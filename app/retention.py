@@ -101,25 +101,33 @@ def forget_refused_forms_about(references: Sequence[str]) -> None:
 
 
 def why_kept_past_its_time(request: StoredRequest) -> str | None:
-    """Why the purge keeps ``request``, older than the retention period, for now: the email with its
-    practitioner's feedback link is unsent (``feedback_link_unsent``), or its session has taken
-    place and whether it was held is not recorded yet (``outcome_to_record``), each for a few days
-    at most; or its practitioner is invited to a session still to come, or a cancellation to them
-    is unsent (``practitioner_left_untold``). Else None."""
+    """Why the purge keeps ``request``, older than the retention period, for now, each reason that
+    applies (found, regression review: the first alone was named, and "kept until the email goes"
+    was untrue when a second reason kept it after): the email with its practitioner's feedback
+    link is unsent (``feedback_link_unsent``), or its session has taken place and whether it was
+    held is not recorded yet (``outcome_to_record``), each for a few days at most; its
+    practitioner is invited to a session still to come, or a cancellation to them is unsent
+    (``practitioner_left_untold``). Else None."""
+    reasons = []
     if feedback_link_unsent(request):
-        return (
-            "the email with its practitioner's feedback link has not been sent yet. It is kept until the email "
-            f"goes (see `flask outbox status`), for {OUTCOME_KEPT_DAYS} days at most"
+        reasons.append(
+            "the email with its practitioner's feedback link has not been sent yet: kept until it goes (see `flask "
+            f"outbox status`), for {OUTCOME_KEPT_DAYS} days at most"
         )
     session = outcome_to_record(request)
     if session is not None:
-        return (
-            "whether its session was held is not recorded yet. It is kept until a facilitator records this on the "
-            f"request's page in the inbox, or until the end of {day_in_words(outcome_kept_until(session))} "
+        reasons.append(
+            "whether its session was held is not recorded yet: kept until a facilitator records this on the request's "
+            f"page in the inbox, or until the end of {day_in_words(outcome_kept_until(session))} "
             f"({OUTCOME_KEPT_DAYS} days after the session)"
         )
-    if practitioner_left_untold(request) is None:
-        return None
+    if practitioner_left_untold(request) is not None:
+        reasons.append(_why_kept_for_the_session(request))
+    return "; and ".join(reasons) or None
+
+
+def _why_kept_for_the_session(request: StoredRequest) -> str:
+    """Why the purge keeps a request whose practitioner would be left untold about its session."""
     place_session = session_of(request)
     told = told_start_to_come_of_a_session_held(request, place_session) if place_session is not None else None
     if told is not None:
@@ -144,8 +152,10 @@ def left_untold(request: StoredRequest) -> str | None:
     link whose email waits to be sent (deleted with the request, it would never go: found,
     regression review, ``requests delete`` lost it without a word, as the purge no longer does)."""
     why = practitioner_left_untold(request)
-    if why is None and feedback_link_unsent(request):
-        why = (
+    if feedback_link_unsent(request):
+        # Both, when both: found (regression review), the session's advice alone led to deleting the
+        # feedback email unsent, without a word.
+        why = (why + "\n" if why is not None else "") + (
             f"The email with request {request.reference}'s feedback link is waiting to be sent to its practitioner, "
             "and would be deleted with the request, unsent. Delete the request once `flask outbox status` no "
             f"longer lists it as unsent (the outbox worker sends it within a minute while the mail server answers). "

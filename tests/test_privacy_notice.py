@@ -172,7 +172,7 @@ def test_the_notice_says_backups_hold_a_request_after_its_retention_period(app: 
     app.config["RETENTION_DAYS"] = 60
     said = notice(app)
     assert (
-        "We keep a request for 60 days, then delete it. We may keep it for longer if:" in said
+        "We keep a request for 60 days, then delete it. We may keep it for longer, while any of these is true:" in said
         and "Copies of the service's database kept in case it fails" in said
     )
     assert (

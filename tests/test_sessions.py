@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.outbox import Purges, purge_due, run_pass
 from app.space_sessions.models import FeedbackComment, FeedbackToken, SessionPlace, SpaceSession
-from app.space_sessions.service import purge_empty_sessions, queue_reminders
+from app.space_sessions.service import purge_empty_sessions, queue_reminders, starts_in_words
 from app.stats.models import Count
 from app.stats.service import current_month, window
 from app.uk_time import day_in_words, uk_day
@@ -4283,10 +4283,12 @@ def test_a_request_whose_session_has_taken_place_is_kept_until_whether_it_was_he
 
 def test_the_privacy_notice_says_how_long_a_request_in_a_session_is_kept(session_app: Flask) -> None:
     said = " ".join(text(session_app.test_client().get("/privacy")).split())
-    assert "or 14 days after the session at the latest" in said
-    assert "you have been invited to its session, and the session has not happened yet" in said
-    assert "we keep it until then, or until we have emailed you that it is cancelled" in said
-    assert "we delete it once the email has gone, or 14 days after the session was recorded as held" in said
+    assert "We may keep it for longer, while any of these is true:" in said
+    assert (
+        "you have been invited to its session, the session has not happened yet (at the time we last told you)" in said
+    )
+    assert "not yet recorded whether it was held: for 14 days after the session at the most" in said
+    assert "feedback link: for 14 days after the session was recorded as held at the most" in said
     assert "The link works once, for 60 days after we send it. It keeps working if we delete your request" in said
 
 
@@ -4355,7 +4357,8 @@ def test_deleting_a_request_whose_session_was_moved_to_when_it_took_place_says_w
     said = " ".join(refused.output.split())
     assert refused.exit_code != 0, said
     assert "was last told its session starts on" in said
-    assert "Tell them yourself, then delete the request with --without-cancellation" in said
+    assert "tell them yourself, then delete the request with --without-cancellation" in said
+    assert "whether it was held (not held emails them a cancellation)" in said  # (still to be recorded)
     assert "Ask a facilitator to take it out of the session first" not in said
 
 
@@ -4374,8 +4377,44 @@ def test_a_request_kept_for_two_reasons_says_both_and_the_purge_advice_works(
     page = " ".join(text(client.get(request_url(reference))).split())
     assert "Once the email with its feedback link has gone" in page
     assert re.search(r"; and after \w+ \d+ \w+ \d{4} at [^,]+, when its practitioner was told the session starts", page)
+    # The purge and the deletion name both too (regression review: each named one).
+    dry = " ".join(runner.invoke(args=["requests", "purge", "--dry-run"]).output.split())
+    assert "feedback link has not been sent yet" in dry and "; and its practitioner was last told its session" in dry
+    refused = " ".join(runner.invoke(args=["requests", "delete", reference, "--yes"]).output.split())
+    assert "was last told its session starts on" in refused and "feedback link is waiting to be sent" in refused
     smtp_server.start()
     run_outbox(session_app, now=utcnow() + dt.timedelta(hours=2))  # the feedback email goes
     dry = " ".join(runner.invoke(args=["requests", "purge", "--dry-run"]).output.split())
     assert f"Kept {reference}, older than the retention period: its practitioner was last told its session" in dry
     assert f"requests delete {reference} --without-cancellation" in dry and "take the request out of" not in dry
+
+
+def test_a_session_moved_earlier_unannounced_keeps_its_request_until_the_start_its_practitioner_was_told(
+    session_app: Flask, smtp_server: SmtpServer, runner
+) -> None:
+    """Found (regression review): a session moved earlier (the update not sent), still to come, and
+    its request past its time: the page said it was kept until the session's new start, while the
+    purge kept it until the start the practitioner had been sent, later."""
+    _client, reference = invitation_queued(session_app, smtp_server)
+    assert run_outbox(session_app).sent == 1  # the invitation went: its start in 10 days or so
+    told = starts_of_the_session_of(session_app, reference)
+    with session_app.app_context():  # moved earlier, still to come; no update sent
+        db.session.execute(
+            update(SpaceSession)
+            .where(SpaceSession.id == session_id_of(session_app, reference))
+            .values(starts_at=utcnow() + dt.timedelta(days=1))
+        )
+        db.session.commit()
+    past_its_retention(session_app, reference)
+    client, _ = signed_in_as_colleague(session_app)
+    page = " ".join(text(client.get(request_url(reference))).split())
+    with session_app.app_context():
+        assert f"After {starts_in_words(told)}, when its practitioner was told the session starts" in page
+    assert f"Kept {reference}" in runner.invoke(args=["requests", "purge", "--dry-run"]).output
+
+
+def starts_of_the_session_of(app: Flask, reference: str) -> dt.datetime:
+    with app.app_context():
+        session = db.session.get(SpaceSession, session_id_of(app, reference))
+        assert session is not None
+        return session.starts_at

@@ -1286,7 +1286,7 @@ def deletion_words(stored: StoredRequest) -> dict[str, Any]:
         "deleted_within_the_hour": past and kept_until is None and not kept_for_practitioner,
         # Past its time, kept for its practitioner (found, regression review: the page said it went
         # within the hour, or to hold its session "before" a day gone, while the purge kept it).
-        "kept_for_practitioner": past and kept_until is None and kept_for_practitioner,
+        "kept_for_practitioner": kept_for_practitioner,
         # A session still to be held (the deletion day says to hold it before then): not one that
         # has taken place (found, regression review: "so hold this request's session before then").
         "session_to_come": stored.status in workflow.AWAITING_SESSION

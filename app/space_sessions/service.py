@@ -1383,7 +1383,8 @@ def kept_for_practitioner_until(request: StoredRequest) -> str | None:
         and session.cancelled_at is None
         and told_still_to_come(request, session)
     ):
-        starts = told_start_to_come_of_a_session_held(request, session) or session.starts_at
+        told = start_last_sent(request, session)  # later than the session's start if it was moved since
+        starts = told if told is not None and told > session.starts_at else session.starts_at
         reasons.append(f"after {starts_in_words(starts)}, when its practitioner was told the session starts")
     if not reasons:
         return None
@@ -1433,8 +1434,14 @@ def practitioner_left_untold(request: StoredRequest) -> str | None:
             return (
                 f"Request {request.reference}'s practitioner was last told its session starts on "
                 f"{starts_in_words(told)}, still to come: it was moved to when it took place, and no update is "
-                "emailed for that, nor a cancellation now. Deleted now, that session would stay in their calendar. "
-                f"Tell them yourself, then delete the request with --without-cancellation, or wait until "
+                "emailed for that. Deleted now, that session would stay in their calendar. "
+                + (
+                    "Record on the request's page in the inbox whether it was held (not held emails them a "
+                    "cancellation), or tell"
+                    if request.status == ARRANGED
+                    else "Tell"
+                )
+                + f" them yourself, then delete the request with --without-cancellation, or wait until "
                 f"{starts_in_words(told)} has passed."
             )
         return (
