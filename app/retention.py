@@ -30,13 +30,13 @@ from .space_sessions.service import (
     DELETE_ANYWAY,
     OUTCOME_KEPT_DAYS,
     feedback_link_unsent,
+    invited_session_to_come,
     outcome_kept_until,
     outcome_to_record,
     practitioner_left_untold,
     purge_empty_sessions,
     purge_expired_feedback_links,
     purge_old_comments,
-    session_of,
     starts_in_words,
     told_start_to_come_of_a_session_held,
 )
@@ -128,8 +128,8 @@ def why_kept_past_its_time(request: StoredRequest) -> str | None:
 
 def _why_kept_for_the_session(request: StoredRequest) -> str:
     """Why the purge keeps a request whose practitioner would be left untold about its session."""
-    place_session = session_of(request)
-    told = told_start_to_come_of_a_session_held(request, place_session) if place_session is not None else None
+    invited_to = invited_session_to_come(request)
+    told = told_start_to_come_of_a_session_held(request, invited_to) if invited_to is not None else None
     if told is not None:
         # Found (regression review): the advice below (take it out of the session) sends no
         # cancellation for a session moved to when it took place, and the request stayed kept.

@@ -1369,20 +1369,10 @@ def kept_for_practitioner_until(request: StoredRequest) -> str | None:
             f"once the email with its feedback link has gone, or {OUTCOME_KEPT_DAYS} days after the session was "
             "recorded as held at the latest"
         )
-    if any(
-        message.kind == CANCELLATION and message.sent_at is None and message.given_up_at is None
-        for message in request.outbox
-    ):
+    if cancellation_unsent(request):
         reasons.append("once the cancellation emailed to its practitioner has gone")
-    session = session_of(request)
-    place = session_place(request)
-    if (
-        session is not None
-        and place is not None
-        and place.invited_sequence is not None
-        and session.cancelled_at is None
-        and told_still_to_come(request, session)
-    ):
+    session = invited_session_to_come(request)
+    if session is not None:
         told = start_last_sent(request, session)  # later than the session's start if it was moved since
         starts = told if told is not None and told > session.starts_at else session.starts_at
         reasons.append(f"after {starts_in_words(starts)}, when its practitioner was told the session starts")
@@ -1390,6 +1380,25 @@ def kept_for_practitioner_until(request: StoredRequest) -> str | None:
         return None
     said = "; and ".join(reasons)
     return said[0].upper() + said[1:]
+
+
+def invited_session_to_come(request: StoredRequest) -> SpaceSession | None:
+    """The session the request's practitioner was invited to, not cancelled, if it is still to come
+    as they were last told it (``told_still_to_come``); else None. (``practitioner_left_untold``
+    and ``kept_for_practitioner_until`` ask it alike.)"""
+    place = session_place(request)
+    session = db.session.get(SpaceSession, place.session_id) if place is not None else None
+    if place is None or session is None or place.invited_sequence is None or session.cancelled_at is not None:
+        return None
+    return session if told_still_to_come(request, session) else None
+
+
+def cancellation_unsent(request: StoredRequest) -> bool:
+    """Whether a cancellation to the request's practitioner waits to be sent."""
+    return any(
+        message.kind == CANCELLATION and message.sent_at is None and message.given_up_at is None
+        for message in request.outbox
+    )
 
 
 def told_still_to_come(request: StoredRequest, session: SpaceSession) -> bool:
@@ -1416,15 +1425,8 @@ def practitioner_left_untold(request: StoredRequest) -> str | None:
     invited to a session still to come, or while a cancellation to them waits to be sent.
     Found: deleting a request in an arranged session left the session in the practitioner's
     calendar, and they came to a session for a request nobody had any more."""
-    place = session_place(request)
-    session = db.session.get(SpaceSession, place.session_id) if place is not None else None
-    if (
-        place is not None
-        and session is not None
-        and place.invited_sequence is not None
-        and session.cancelled_at is None
-        and told_still_to_come(request, session)
-    ):
+    session = invited_session_to_come(request)
+    if session is not None:
         words = session_words(session)
         told = told_start_to_come_of_a_session_held(request, session)
         if told is not None:
@@ -1451,12 +1453,7 @@ def practitioner_left_untold(request: StoredRequest) -> str | None:
             "inbox, change its status, to closed say: the practitioner is then emailed a cancellation). Once "
             "`flask outbox status` no longer lists that cancellation as unsent, delete the request. " + DELETE_ANYWAY
         )
-    waiting = [
-        message
-        for message in request.outbox
-        if message.kind == CANCELLATION and message.sent_at is None and message.given_up_at is None
-    ]
-    if waiting:
+    if cancellation_unsent(request):
         return (
             f"A cancellation of request {request.reference}'s session is waiting to be sent to its practitioner, "
             "and would be deleted with the request, unsent. Delete the request once `flask outbox status` no "
