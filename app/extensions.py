@@ -25,6 +25,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 from . import rate_store  # noqa: F401  (registers the memory:// store that starts no thread per request)
 from .proxies import visitor_key
+from .rate_store import COUNTED_AT_ONCE
 from .static_files import FILE_ENDPOINTS, MADE_FILE_ENDPOINTS
 
 log = logging.getLogger(__name__)
@@ -289,8 +290,12 @@ csrf = OriginCheckingCSRFProtect()
 # peer's, or the visitor's as told by a trusted proxy (app.proxies); an IPv6 one counts by its
 # /64 network, which one visitor can fill with addresses at will. The store is given only a
 # pseudonym of it, made with SECRET_KEY, never the address itself (``visitor_key``).
+# Its strategy is Flask-Limiter's fixed window, with a limit that counts only some requests (a
+# password that failed...) counted as it is checked, so requests sent together cannot all pass
+# (``rate_store.CountedAtOnce``).
 limiter = Limiter(
     key_func=visitor_key,
+    strategy=COUNTED_AT_ONCE,
     application_limits=[lambda: str(current_app.config["RATELIMIT_APPLICATION"])],
     application_limits_exempt_when=lambda: request.endpoint in FILE_ENDPOINTS | {"main.healthz"},
 )

@@ -32,13 +32,13 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from flask.globals import request_ctx
 from flask_limiter import Limiter
 from limits import RateLimitItem, parse_many
-from limits.strategies import RateLimiter
+from limits.strategies import FixedWindowRateLimiter, RateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from .config import StartupError
 from .lockout import LOCKOUT_KEY, STORE_RETRY_MAX_SECONDS, SignInLockout
 from .proxies import visitor_key
-from .rate_store import SweptMemoryStorage
+from .rate_store import CountedAtOnce, SweptMemoryStorage, give_back_unkept
 
 log = logging.getLogger(__name__)
 
@@ -433,8 +433,14 @@ def init_site_wide_limit(app: Flask, limiter: Limiter) -> None:
     apply to every page, is taken out."""
     if not app.config.get("RATELIMIT_ENABLED", True):
         return  # Flask-Limiter does nothing then (not even its check): nor does this
-    # Flask-Limiter's strategy (its fallback in memory is made with the same) on the shared store.
-    strategy = type(limiter.limiter)(limiter.storage)
+    # Flask-Limiter's fixed window (its fallback in memory is made with the same) on the shared
+    # store; only counting, so without CountedAtOnce's places held for single pages' limits.
+    if not isinstance(limiter.limiter, CountedAtOnce):
+        raise StartupError(
+            f"Flask-Limiter counts with {type(limiter.limiter).__name__}, not CountedAtOnce: the limits on signing "
+            "in and sending requests would let requests sent together all through (app.rate_store)."
+        )
+    strategy = FixedWindowRateLimiter(limiter.storage)
     functions = app.before_request_funcs.setdefault(None, [])
     # Flask-Limiter's bound method; if an upgrade renamed it, start-up stops saying so (every test would too).
     check = getattr(limiter, "_check_request_limit", None)
@@ -493,6 +499,7 @@ def skip_limiter_hooks_when_unused(app: Flask, limiter: Limiter) -> None:
 
     def limiter_teardown_request(error: BaseException | None = None) -> None:
         if _limiter_used():
+            give_back_unkept()  # (once Flask-Limiter's after-request hook has kept what counts)
             release_context(error)
 
     after[inject] = limiter_after_request

@@ -11,21 +11,24 @@ import html
 import logging
 import os
 import re
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 from flask import Flask, request
 from flask.testing import FlaskClient
 from limits import parse
-from limits.storage import MemoryStorage, storage_from_string
+from limits.storage import MemoryStorage, RedisStorage, storage_from_string
 
 from app import create_app
 from app.extensions import limiter
 from app.lockout import LOCKOUT_KEY, SignInLockout
 from app.rate_limits import SITE_WIDE_KEY, rate_limit_store_answers
-from app.rate_store import SweptMemoryStorage
+from app.rate_store import SweptMemoryStorage, give_back
 from support import HEALTHY, csrf_token
 from support.database import migrated_sqlite
 from support.servers import RedisServer, project_python
@@ -1123,3 +1126,111 @@ def test_a_form_refused_by_the_site_wide_limit_gives_back_what_was_typed(tmp_pat
     # Nothing typed, nothing to give back: the usual page.
     nothing = client.get("/privacy")
     assert nothing.status_code == 429 and "</textarea>" not in nothing.get_data(as_text=True)
+
+
+# --- limits that count only some requests, with requests sent together ---------------------------
+
+
+def held_together(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, parties: int) -> list[str]:
+    """Make each call of ``owner.name`` wait inside it until ``parties`` calls are there together
+    (or 1.5 seconds have passed), as requests in flight at the same moment are; returns the list
+    each call adds itself to."""
+    entered: list[str] = []
+    barrier = threading.Barrier(parties, timeout=1.5)
+    original = getattr(owner, name)
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        entered.append(name)
+        with suppress(threading.BrokenBarrierError):  # fewer got in: they go on once the time is up
+            barrier.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, held)
+    return entered
+
+
+def all_at_once(sends: list[Callable[[], int]]) -> list[int]:
+    """Each of ``sends`` run in its own thread, all starting together; their answers, sorted."""
+    start = threading.Barrier(len(sends))
+
+    def send(one: Callable[[], int]) -> int:
+        start.wait()
+        return one()
+
+    with ThreadPoolExecutor(len(sends)) as pool:
+        return sorted(pool.map(send, sends))
+
+
+@pytest.mark.parametrize("store", ["memory", "redis"])
+def test_wrong_passwords_sent_together_from_one_address_get_no_more_checks_than_its_limit(
+    tmp_path, monkeypatch, request, store: str
+) -> None:
+    """Found (concurrency review): the address's limit was looked at as each password came in and
+    counted once it had failed, so passwords sent at the same moment all passed the look: sixteen
+    at once from one address, each for another account, were all checked where the limit is 5 a
+    minute. Now each takes its place in the count as it is looked at, in one step of the store."""
+    from app.inbox import service
+
+    uri = request.getfixturevalue("redis_url") if store == "redis" else "memory://"
+    app = make_app(tmp_path, INBOX_SIGN_IN_LIMIT="5 per minute", RATELIMIT_STORAGE_URI=uri)
+    checked = held_together(monkeypatch, service, "password_signs_in", 8)
+
+    def guess(n: int) -> Callable[[], int]:
+        client = app.test_client()
+        token = csrf_token(client.get("/inbox/sign-in").get_data(as_text=True))
+        form = {"csrf_token": token, "email": f"guess.{n}@partnership.example", "password": "not the password"}
+        return lambda: client.post("/inbox/sign-in", data=form).status_code
+
+    assert all_at_once([guess(n) for n in range(8)]) == [200] * 5 + [429] * 3
+    assert len(checked) == 5
+    # The count is the limit exactly: the next is refused, where refused ones were not counted.
+    assert sign_in(app.test_client(), "one.more@partnership.example", "guess").status_code == 429
+
+
+def test_a_right_password_gives_back_its_place_in_the_count_in_redis(tmp_path, redis_url: str) -> None:
+    """Only a password that fails counts towards the address's limit: one that signs in takes a
+    place as it is checked, and gives it back."""
+    app = make_app(tmp_path, INBOX_SIGN_IN_LIMIT="2 per minute", RATELIMIT_STORAGE_URI=redis_url)
+    add_facilitator(app)
+    assert [sign_in(app.test_client()).status_code for _ in range(3)] == [302] * 3
+    assert [sign_in(app.test_client(), EMAIL, "guess").status_code for _ in range(3)] == [200, 200, 429]
+
+
+@pytest.mark.parametrize("store", ["memory", "redis"])
+def test_a_place_given_back_after_its_window_ended_leaves_the_next_window_whole(request, store: str) -> None:
+    """A count whose window ended while its request was being answered is not taken below nothing
+    (that would give the next window one more try than its limit)."""
+    storage = storage_from_string(request.getfixturevalue("redis_url")) if store == "redis" else MemoryStorage()
+    storage.incr("held", 60)
+    give_back(storage, "held", 1)
+    give_back(storage, "held", 1)  # (the window "ended": nothing left to give back)
+    give_back(storage, "never-counted", 1)
+    assert storage.get("held") == storage.get("never-counted") == 0
+    if isinstance(storage, RedisStorage):
+        assert storage.get_connection().ttl(storage.prefixed_key("never-counted")) == -2  # no key made
+
+
+def test_requests_sent_together_from_one_address_store_no_more_than_its_limit(tmp_path, monkeypatch) -> None:
+    """Found (concurrency review): six requests sent at the same moment, with 8 of the address's
+    10 used, stored 4. Now the limit holds for requests in flight together."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import StoredRequest
+    from app.requests import views
+    from support.submission import fill_details, to_outcome
+
+    app = make_app(tmp_path, REQUEST_SUBMIT_LIMIT="2 per hour")
+    stored = held_together(monkeypatch, views, "submit_request", 4)
+
+    def ready(n: int) -> Callable[[], int]:
+        walker = to_outcome(app.test_client())
+        fill_details(walker)
+        assert walker.get("/request/check-answers").status_code == 200
+        form = walker.shown
+        return lambda: walker.post("/request/submit", form).status_code
+
+    assert all_at_once([ready(n) for n in range(4)]) == [302, 302, 429, 429]
+    assert len(stored) == 2
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 2
