@@ -160,6 +160,19 @@ def test_a_facilitators_note_keeps_what_was_typed_without_the_nul(app: Flask) ->
         assert list(db.session.scalars(sa.select(TriageNote.text))) == ["Spoke to the school nurse."]
 
 
+def test_a_note_cannot_be_made_to_show_reversed_to_other_facilitators(app: Flask) -> None:
+    """Found (security review): a note kept the bidirectional overrides the journey's fields never
+    keep, so U+202E made what followed it show backwards to the other facilitators (a reference
+    or a word looking like another). Every form now leaves them out; direction marks stay."""
+    client = signed_in(app)
+    reference = stored_reference(app)
+    page = f"/inbox/requests/{reference}"
+    typed = "Call \u202eevol\u202c back \u2067first\u2069 \u200fשלום\u200f"
+    assert post_form(client, page, f"{page}/notes", {"text": typed}).status_code == 302
+    with app.app_context():
+        assert list(db.session.scalars(sa.select(TriageNote.text))) == ["Call evol back first \u200fשלום\u200f"]
+
+
 @both_databases
 def test_a_form_sent_as_json_is_refused_never_read_past_the_input_guard(app: Flask) -> None:
     """Found (security review): Flask-WTF reads a JSON body as the form, and the input guard

@@ -406,6 +406,18 @@ def test_a_refused_details_page_shows_its_errors_after_a_redirect_to_itself_once
     assert 'value="Alex"' in shown and "Enter your job role" in shown
 
 
+@pytest.mark.parametrize("email", ["alex@-.com", "alex@nhs-.net", "alex@-nhs.net", ".alex@nhs.net", "alex..p@nhs.net"])
+def test_an_email_address_no_mail_could_reach_is_refused(client, email: str) -> None:
+    """Found (security review): a domain whose name starts or ends with a hyphen ("alex@-.com")
+    was taken, and the practitioner told emails were on their way to it."""
+    walker = to_outcome(client)
+    typed = {"name": "Alex", "job_role": "Nurse", "agency": "Team", "email": email, "phone": ""}
+    response = post_page(walker, "about-you", typed)
+    assert response.status_code == 200
+    assert "Enter an email address in the correct format, like name@example.com" in text_of(response)
+    assert f'value="{email}"' in response.get_data(as_text=True)
+
+
 def test_about_you_errors_use_govuk_wording_and_keep_what_was_typed(client) -> None:
     walker = to_outcome(client)
     typed = {"name": "Alex <b>Practitioner</b>", "job_role": "", "agency": "Team", "email": "alex@", "phone": "12"}
