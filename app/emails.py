@@ -63,19 +63,20 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
     # keeps for a time whose zone is unknown.
     email["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     email["Message-ID"] = message_id(message)
+    # RFC 3834: out-of-office and other automatic replies should not answer it (found, email
+    # review: the facilitators' new-request email went without it, to a shared mailbox).
+    email["Auto-Submitted"] = "auto-generated"
     if message.kind in mail.ACCOUNT_KINDS:
         if message.body is None:
             raise ValueError(f"{message.kind} message {message.id} has no text")
         # No Reply-To: the email says whom to contact about a change that was not theirs (the
         # partnership, with its contact details), not the facilitators' shared mailbox.
-        email["Auto-Submitted"] = "auto-generated"
         email.set_content(message.body)
         return email
     if request is None:
         raise ValueError(f"{message.kind} message {message.id} has no request")
     email["X-Space-To-Think-Reference"] = request.reference
     if message.kind == mail.ACKNOWLEDGEMENT:
-        email["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies should not answer it
         if current_app.config.get("FACILITATOR_EMAIL"):
             email["Reply-To"] = current_app.config["FACILITATOR_EMAIL"]  # a reply reaches the facilitators
         email.set_content(
@@ -92,7 +93,6 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
     if message.kind in mail.SESSION_KINDS:
         if message.body is None:
             raise ValueError(f"{message.kind} message {message.id} has no text")
-        email["Auto-Submitted"] = "auto-generated"
         if current_app.config.get("FACILITATOR_EMAIL"):
             email["Reply-To"] = current_app.config["FACILITATOR_EMAIL"]  # "let the facilitators know" by replying
         email.set_content(message.body)
@@ -107,7 +107,10 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
             # for a mail program that shows no invitation to save it from.
             found = mail.CALENDAR_METHOD.search(message.calendar)
             method = found.group(1) if found else ("CANCEL" if message.kind == "cancellation" else "REQUEST")
-            email.add_alternative(message.calendar, subtype="calendar", params={"method": method})
+            # Quoted-printable where it holds more than ASCII (a place "St John’s... Café"): sent as
+            # 8-bit, which the mail server was never asked whether it takes (found, email review).
+            cte = None if message.calendar.isascii() else "quoted-printable"
+            email.add_alternative(message.calendar, subtype="calendar", params={"method": method}, cte=cte)
             email.add_attachment(
                 message.calendar.encode("utf-8"),
                 maintype="application",

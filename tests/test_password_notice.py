@@ -107,6 +107,7 @@ def test_a_password_set_by_the_command_emails_the_account_saying_so(mail_app: Fl
     assert refused.exit_code != 0 and account_emails(mail_app) == []
     reset = runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{NEW}\n{NEW}\n")
     assert reset.exit_code == 0, reset.output
+    assert "They will be emailed that their password was changed." in " ".join(reset.output.split())
     [event] = events(mail_app, service.PASSWORD_NOTICE_QUEUED)
     assert (event.actor, event.detail) == ("cli", f"facilitator:{facilitator_id}; to the account's email address")
     with mail_app.app_context():
@@ -154,6 +155,14 @@ def test_without_mail_set_up_nothing_is_queued(app: Flask) -> None:
     assert change(client, PASSWORD, NEW)[0] == 302
     assert account_emails(app) == []
     assert events(app, service.PASSWORD_NOTICE_QUEUED) == []
+    # Found (email review): the command, run without the service's settings, said nothing of the
+    # email it did not send, as if the owner had been told.
+    reset = app.test_cli_runner().invoke(
+        args=["facilitators", "reset-password", EMAIL], input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
+    said = " ".join(reset.output.split())
+    assert reset.exit_code == 0 and "They were not emailed about it: this command has no FACILITATOR_EMAIL set" in said
+    assert account_emails(app) == []
 
 
 def test_an_unsent_notice_is_shown_by_the_status_command_and_given_up_if_its_address_is_refused(

@@ -61,14 +61,14 @@ __all__ = ["session_app"]  # a fixture: pytest finds it by name here
 def kept_by_sequence(calendars: list[Calendar], uid: str) -> tuple[bool, str]:
     """Whether a calendar that applies a file only when its SEQUENCE is higher than that of the
     copy it holds (the first always) still holds the event ``uid`` after ``calendars``, and its
-    copy's description."""
+    copy's description's first paragraph (the joining instructions or place follow it)."""
     held, sequence, description = False, -1, ""
     for calendar in calendars:
         event = calendar.events[0]
         if str(event["UID"]) != uid or int(event["SEQUENCE"]) <= sequence:
             continue
         held, sequence = calendar["METHOD"] == "REQUEST", int(event["SEQUENCE"])
-        description = str(event["DESCRIPTION"])
+        description = str(event["DESCRIPTION"]).split("\n\n")[0]
     return held, description
 
 
@@ -647,6 +647,8 @@ def test_every_calendar_file_follows_rfc_5545_and_5546(
         raw = raw_calendar(message)
         part = calendar_part(message)
         assert part is not None and part.get_param("method") == method
+        # Not 8-bit, which the mail server was never asked whether it takes (email review).
+        assert part["Content-Transfer-Encoding"] == "quoted-printable"
         lines = raw.split(b"\r\n")
         assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b""), "every line ends CRLF"
         assert all(len(line) <= 75 for line in lines), [line for line in lines if len(line) > 75]
@@ -676,12 +678,16 @@ def test_every_calendar_file_follows_rfc_5545_and_5546(
         assert event["ORGANIZER"].params["SENT-BY"] == "mailto:space-to-think@partnership.example"
         assert str(event["ATTENDEE"]).lower() == f"mailto:{ALICE_AGAIN}"
         (location,) = [line for line in content if line.startswith("LOCATION")]
+        # On one line: Outlook keeps no line breaks in it (email review).
         assert location == (
-            "LOCATION:Room 4\\; Partnership offices\\, first floor\\nAsk at reception (the café "
+            "LOCATION:Room 4\\; Partnership offices\\, first floor\\, Ask at reception (the café "
             "entrance\\, Élise Street)\\, then take the lift\\; the room is on the right"
         )
-        assert str(event["LOCATION"]) == ESCAPED_PLACE.replace("\r\n", "\n")
-        assert str(event["DESCRIPTION"]) == f"Your Space to Think session. Your reference: {reference}."
+        assert str(event["LOCATION"]) == ESCAPED_PLACE.replace("\r\n", ", ")
+        assert str(event["DESCRIPTION"]) == (
+            f"Your Space to Think session. Your reference: {reference}.\n\nJoining instructions or place:\n"
+            + ESCAPED_PLACE.replace("\r\n", "\n")
+        )
     assert len(uids) == 1
     assert sequences == sorted(set(sequences)), sequences
 
@@ -811,3 +817,47 @@ def test_a_session_ending_in_the_hour_the_clocks_go_back_ends_at_the_right_time_
     assert entry_in(ics) == (starts, starts + dt.timedelta(hours=2), ROOM)
     # An end an hour later is after the clocks went back: UK time again.
     assert "DTEND;TZID=Europe/London:20271031T023000" in calendar_for(starts, 180)
+
+
+TEAMS_PLACE = (
+    "Join on Microsoft Teams: https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjQ5ZTY4YjMtYzE0Ni00"
+    + "MDlkLWE0ZjMtOWE1NTBlMmIxYzE3%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf-86f1-41af-91ab-"
+    + "2d7cd011db47%22%2c%22Oid%22%3a%22d4e8f1c2-3b5a-4c6d-9a55-0e2b1f3c4d5e%22%7d\n"
+    + "Meeting ID: 364 512 887 221\nPasscode: Xy7Pq2"
+)
+
+
+@pytest.mark.parametrize(
+    "place, shown",
+    [
+        (TEAMS_PLACE, "See this event's details for the joining instructions or place"),
+        ("Room 2,\nCivic Centre\n\nSalford", "Room 2, Civic Centre, Salford"),
+    ],
+)
+def test_joining_instructions_reach_the_calendar_whole(place: str, shown: str) -> None:
+    """Found (email review): the joining instructions went in the event's location only, which
+    Outlook cuts at 255 characters without its line breaks: a Teams link was cut in the middle,
+    its meeting ID and passcode lost, and "Room 2" and "Civic Centre" ran together. They are now
+    whole in the event's details, and its location is them on one line, or where to find them."""
+    from app.space_sessions.calendar import LOCATION_MAX, entry_in, session_calendar
+
+    ics = session_calendar(
+        method="REQUEST",
+        uid="session-1@space-to-think",
+        sequence=0,
+        starts_at=dt.datetime(2027, 1, 12, 10),
+        ends_at=dt.datetime(2027, 1, 12, 11, 30),
+        organiser="facilitators@partnership.example",
+        attendee=ALICE,
+        reference="STT-7KQ4-M9XA",
+        location=place,
+        stamp=dt.datetime(2027, 1, 5, 9),
+    )
+    (event,) = Calendar.from_ical(ics).walk("VEVENT")
+    assert str(event["LOCATION"]) == shown and len(shown) <= LOCATION_MAX
+    assert str(event["DESCRIPTION"]) == (
+        f"Your Space to Think session. Your reference: STT-7KQ4-M9XA.\n\nJoining instructions or place:\n{place}"
+    )
+    # What was sent is read back whole (an update or cancellation compares with it and repeats it).
+    entry = entry_in(ics)
+    assert entry is not None and entry[2] == place

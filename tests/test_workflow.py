@@ -274,6 +274,8 @@ def test_the_practitioner_is_acknowledged_and_the_facilitators_get_a_link(
 
     to_facilitators = messages[FACILITATORS]
     assert "Reply-To" not in to_facilitators  # never the practitioner's address beyond To
+    # Found (email review): the one email without it, to a shared mailbox with an out-of-office.
+    assert to_facilitators["Auto-Submitted"] == "auto-generated"
     for detail in (*CASE_DETAILS, VALID_DETAILS["availability"], VALID_DETAILS["other_agencies"]):
         assert detail not in body
 

@@ -311,9 +311,18 @@ def reset_password_command(email: str) -> None:
             f" Any lockout was not lifted: the store that holds them (RATELIMIT_STORAGE_URI) did not answer ({error}); "
             f"once it does, run: flask facilitators unlock {facilitator.email}"
         )
-    if not facilitator.active and current_app.config.get("FACILITATOR_EMAIL"):
+    if not current_app.config.get("FACILITATOR_EMAIL"):
+        # Found (email review): run without the service's settings, it emailed nothing and said
+        # nothing of it, as if the owner had been told (queue_password_notice sends no mail then).
+        note += (
+            " They were not emailed about it: this command has no FACILITATOR_EMAIL set (run it with the "
+            "service's settings for the email to be sent)."
+        )
+    elif not facilitator.active:
         # (queue_password_notice emails no deactivated account: its owner has left.)
         note += " They were not emailed about it, as the account is deactivated."
+    else:
+        note += " They will be emailed that their password was changed."
     click.echo(
         f"New password set for {facilitator.display_name} <{facilitator.email}>. {_can_sign_in(facilitator)}{note}"
     )

@@ -5,7 +5,8 @@ updates); METHOD CANCEL cancels. The organiser is the facilitators' address
 (``FACILITATOR_EMAIL``), sent by the service's own (``MAIL_FROM``) when it differs; the
 attendee the practitioner's work email. The summary, description and location never hold
 case details: the service's name, the reference, and the joining instructions or place
-(checked for identifying data when the facilitator wrote them).
+(checked for identifying data when the facilitator wrote them): in full in the description, and
+as the event's place where a calendar keeps it whole (``short_location``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,21 @@ from ..uk_time import UK_TIME
 PRODUCT_ID = "-//Space to Think//Sessions//EN"
 SUMMARY = "Space to Think session"
 REQUEST, CANCEL = "REQUEST", "CANCEL"
+# Outlook (Exchange) keeps no more than this of an event's LOCATION, and no line breaks in it
+# (MS-OXCICAL); the whole text goes in the description, which it keeps.
+LOCATION_MAX = 255
+LOCATION_IN_DETAILS = "See this event's details for the joining instructions or place"
+# How the description gives the whole text, after the reference (read back by ``entry_in``).
+PLACE_IN_DETAILS = "Joining instructions or place:\n"
+
+
+def short_location(place: str) -> str:
+    """What a calendar shows as the event's place: the joining instructions or place on one line
+    (its lines joined with commas) if Outlook keeps it whole, else where to find them. Found (email
+    review): a Teams link with its meeting ID and passcode was cut in the middle of the link, and
+    was the only copy in the calendar."""
+    one_line = ", ".join(line.strip().rstrip(",") for line in place.splitlines() if line.strip().rstrip(","))
+    return one_line if len(one_line) <= LOCATION_MAX else LOCATION_IN_DETAILS
 
 
 def references_in_words(references: Sequence[str]) -> str:
@@ -91,11 +107,14 @@ def session_calendar(
         sequence=sequence,
         summary=SUMMARY,
         description=(
-            f"Your Space to Think session. Your references: {references_in_words([reference, *also])}."
-            if also
-            else f"Your Space to Think session. Your reference: {reference}."
+            (
+                f"Your Space to Think session. Your references: {references_in_words([reference, *also])}."
+                if also
+                else f"Your Space to Think session. Your reference: {reference}."
+            )
+            + f"\n\n{PLACE_IN_DETAILS}{location}"
         ),
-        location=location,
+        location=short_location(location),
         start=to_uk(starts_at),
         end=_unambiguous(ends_at),
         stamp=stamp.replace(tzinfo=dt.UTC),
@@ -158,13 +177,16 @@ def start_in(ics: str) -> dt.datetime | None:
 
 def entry_in(ics: str) -> tuple[dt.datetime, dt.datetime, str] | None:
     """The session as a ``.ics`` text made by ``session_calendar`` gives it: its start and end,
-    as stored (UTC, no tzinfo), and its place; None if the text cannot be read or lacks one."""
+    as stored (UTC, no tzinfo), and its joining instructions or place, whole (from the
+    description; from the location in a file made before 7 December 2026, which had them there
+    only); None if the text cannot be read or lacks one."""
     try:
         events = Calendar.from_ical(ics).walk("VEVENT")
         if not events:
             return None
         start, end = events[0].decoded("DTSTART"), events[0].decoded("DTEND")
-        location = str(events[0].get("LOCATION", ""))
+        _, given, place = str(events[0].get("DESCRIPTION", "")).partition(PLACE_IN_DETAILS)
+        location = place if given else str(events[0].get("LOCATION", ""))
     except (ValueError, KeyError, IndexError):
         return None
     times = []
