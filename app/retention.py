@@ -26,9 +26,11 @@ from .inbox.service import purge_account_emails, remove_departed_accounts
 from .models import StoredRequest
 from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request, reference_typed
 from .sessions import DatabaseSessionInterface, JourneySessionRow
+from .space_sessions.models import SpaceSession
 from .space_sessions.service import (
     DELETE_ANYWAY,
     OUTCOME_KEPT_DAYS,
+    cancellation_unsent,
     feedback_link_unsent,
     invited_session_to_come,
     outcome_kept_until,
@@ -37,8 +39,10 @@ from .space_sessions.service import (
     purge_empty_sessions,
     purge_expired_feedback_links,
     purge_old_comments,
+    session_or_told_start_in_words,
     starts_in_words,
     told_start_to_come_of_a_session_held,
+    ways_to_tell,
 )
 from .stats.service import purge_old_counts, retention_months
 from .uk_time import day_in_words
@@ -121,28 +125,35 @@ def why_kept_past_its_time(request: StoredRequest) -> str | None:
             f"page in the inbox, or until the end of {day_in_words(outcome_kept_until(session))} "
             f"({OUTCOME_KEPT_DAYS} days after the session)"
         )
-    if practitioner_left_untold(request) is not None:
-        reasons.append(_why_kept_for_the_session(request))
+    invited_to = invited_session_to_come(request)
+    if invited_to is not None:
+        reasons.append(_why_kept_for_the_session(request, invited_to))
+    cancelled_until = cancellation_unsent(request)
+    if cancelled_until is not None:
+        reasons.append(
+            "an email to its practitioner cancelling its place in the session has not been sent yet: kept until it "
+            f"goes (see `flask outbox status`), or until {starts_in_words(cancelled_until)} at the latest, when they "
+            "were told the session starts"
+        )
     return "; and ".join(reasons) or None
 
 
-def _why_kept_for_the_session(request: StoredRequest) -> str:
-    """Why the purge keeps a request whose practitioner would be left untold about its session."""
-    invited_to = invited_session_to_come(request)
-    told = told_start_to_come_of_a_session_held(request, invited_to) if invited_to is not None else None
+def _why_kept_for_the_session(request: StoredRequest, invited_to: SpaceSession) -> str:
+    """Why the purge keeps a request whose practitioner is invited to a session still to come, as
+    they were last told it (each reason said apart, with its date: found, regression review, one
+    either-or sentence without a date for both this and a cancellation unsent)."""
+    delete = f"`.venv/bin/flask --app wsgi requests delete {request.reference} --without-cancellation`"
+    told = told_start_to_come_of_a_session_held(request, invited_to)
     if told is not None:
-        # Found (regression review): the advice below (take it out of the session) sends no
-        # cancellation for a session moved to when it took place, and the request stayed kept.
         return (
-            f"its practitioner was last told its session starts on {starts_in_words(told)} (it was moved to when it "
-            "took place, and no update is emailed for that): kept until then, or tell them yourself and delete it "
-            f"with `.venv/bin/flask --app wsgi requests delete {request.reference} --without-cancellation`"
+            f"its practitioner was last told its session starts on {starts_in_words(told)}, but it has started (it "
+            f"was moved, and no update reached them): kept until then. {ways_to_tell(request)}, then delete it with "
+            f"{delete}"
         )
     return (
-        "its practitioner is invited to a session still to come, or a cancellation to them is not sent yet: "
-        "kept until the session has passed, or the cancellation has gone (take the request out of the "
-        "session in the inbox to cancel it, or delete it now, without telling the practitioner, with `.venv/bin/flask "
-        f"--app wsgi requests delete {request.reference} --without-cancellation`)"
+        f"its practitioner is invited to its session: kept until {session_or_told_start_in_words(request, invited_to)}"
+        " (a facilitator can take the request out of the session on its page in the inbox, closing it, which emails "
+        f"them a cancellation; or delete it now, without telling the practitioner, with {delete})"
     )
 
 

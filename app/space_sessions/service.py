@@ -1369,17 +1369,30 @@ def kept_for_practitioner_until(request: StoredRequest) -> str | None:
             f"once the email with its feedback link has gone, or {OUTCOME_KEPT_DAYS} days after the session was "
             "recorded as held at the latest"
         )
-    if cancellation_unsent(request):
-        reasons.append("once the cancellation emailed to its practitioner has gone")
+    cancelled_until = cancellation_unsent(request)
+    if cancelled_until is not None:
+        reasons.append(
+            "once the email to its practitioner cancelling its place in the session has gone, or after "
+            f"{starts_in_words(cancelled_until)} at the latest, when they were told the session starts"
+        )
     session = invited_session_to_come(request)
     if session is not None:
-        told = start_last_sent(request, session)  # later than the session's start if it was moved since
-        starts = told if told is not None and told > session.starts_at else session.starts_at
-        reasons.append(f"after {starts_in_words(starts)}, when its practitioner was told the session starts")
+        reasons.append(f"after {session_or_told_start_in_words(request, session)}")
     if not reasons:
         return None
     said = "; and ".join(reasons)
     return said[0].upper() + said[1:]
+
+
+def session_or_told_start_in_words(request: StoredRequest, session: SpaceSession) -> str:
+    """The later of the session's start and the start its practitioner was last sent, in words,
+    saying which: "Monday 14 December 2026 at 2pm, when its practitioner was told the session
+    starts", or "…, when the session starts". Found (regression review): "when its practitioner was
+    told" of a session moved later whose update had not gone, and of an invitation never sent."""
+    told = start_last_sent(request, session)  # later than the session's start if it was moved since
+    if told is not None and told >= session.starts_at:
+        return f"{starts_in_words(told)}, when its practitioner was told the session starts"
+    return f"{starts_in_words(session.starts_at)}, when the session starts"
 
 
 def invited_session_to_come(request: StoredRequest) -> SpaceSession | None:
@@ -1393,12 +1406,24 @@ def invited_session_to_come(request: StoredRequest) -> SpaceSession | None:
     return session if told_still_to_come(request, session) else None
 
 
-def cancellation_unsent(request: StoredRequest) -> bool:
-    """Whether a cancellation to the request's practitioner waits to be sent."""
-    return any(
-        message.kind == CANCELLATION and message.sent_at is None and message.given_up_at is None
-        for message in request.outbox
-    )
+def cancellation_unsent(request: StoredRequest, now: dt.datetime | None = None) -> dt.datetime | None:
+    """Until when an email cancelling the request's place in a session (a cancellation, or the
+    update saying the session stays for their other request) waits to be sent and still matters:
+    the latest start its calendar file gives the practitioner (the start they were told), while
+    it is still to come; None if none waits so. Found (regression review): with the mail server
+    down, a request was kept for as long as it stayed down, long after the session's time, when a
+    cancellation tells its practitioner nothing they need."""
+    now = now or utcnow()
+    until = None
+    for message in request.outbox:
+        if message.kind != CANCELLATION or message.sent_at is not None or message.given_up_at is not None:
+            continue
+        starts = start_in(message.calendar) if message.calendar else None
+        if starts is None:  # (a file that cannot be read: as long as an outcome is kept for, from when it was queued)
+            starts = message.created_at + dt.timedelta(days=OUTCOME_KEPT_DAYS)
+        if starts > now and (until is None or starts > until):
+            until = starts
+    return until
 
 
 def told_still_to_come(request: StoredRequest, session: SpaceSession) -> bool:
@@ -1430,21 +1455,13 @@ def practitioner_left_untold(request: StoredRequest) -> str | None:
         words = session_words(session)
         told = told_start_to_come_of_a_session_held(request, session)
         if told is not None:
-            # Moved to when it took place (no update is emailed for that): taken out of it, no
-            # cancellation is sent either. Found (regression review): the advice below led round in
-            # a loop, the request closed and the deletion refused again.
+            # Moved to when it took place (no update is emailed for that), or moved earlier and the
+            # update not gone. Found (regression review): the advice below led round in a loop.
             return (
                 f"Request {request.reference}'s practitioner was last told its session starts on "
-                f"{starts_in_words(told)}, still to come: it was moved to when it took place, and no update is "
-                "emailed for that. Deleted now, that session would stay in their calendar. "
-                + (
-                    "Record on the request's page in the inbox whether it was held (not held emails them a "
-                    "cancellation), or tell"
-                    if request.status == ARRANGED
-                    else "Tell"
-                )
-                + f" them yourself, then delete the request with --without-cancellation, or wait until "
-                f"{starts_in_words(told)} has passed."
+                f"{starts_in_words(told)}, still to come, but it has started: it was moved, and no update reached "
+                f"them. Deleted now, that session would stay in their calendar. {ways_to_tell(request)}, then "
+                f"delete the request with --without-cancellation, or wait until {starts_in_words(told)} has passed."
             )
         return (
             f"Request {request.reference} is in the session on {words['date']} at {words['time']}, and its "
@@ -1453,14 +1470,29 @@ def practitioner_left_untold(request: StoredRequest) -> str | None:
             "inbox, change its status, to closed say: the practitioner is then emailed a cancellation). Once "
             "`flask outbox status` no longer lists that cancellation as unsent, delete the request. " + DELETE_ANYWAY
         )
-    if cancellation_unsent(request):
+    cancelled_until = cancellation_unsent(request)
+    if cancelled_until is not None:
         return (
-            f"A cancellation of request {request.reference}'s session is waiting to be sent to its practitioner, "
-            "and would be deleted with the request, unsent. Delete the request once `flask outbox status` no "
-            "longer lists it as unsent (the outbox worker sends it within a minute while the mail server "
-            "answers). " + DELETE_ANYWAY
+            f"An email cancelling request {request.reference}'s place in its session is waiting to be sent to its "
+            f"practitioner, who was told the session starts on {starts_in_words(cancelled_until)}, and would be "
+            "deleted with the request, unsent. Delete the request once `flask outbox status` no longer lists it as "
+            "unsent (the outbox worker sends it within a minute while the mail server answers), or once that time "
+            "has passed. " + DELETE_ANYWAY
         )
     return None
+
+
+def ways_to_tell(request: StoredRequest) -> str:
+    """How the practitioner of a request whose session has started, but who was told a start still
+    to come, can be told it is off, as a sentence with its end left open ("..., then delete it").
+    Found (regression review): the purge said only to tell them yourself, where recording not held,
+    or closing the request, emails them a cancellation."""
+    if request.status == ARRANGED:
+        return (
+            "Record on the request's page in the inbox whether it was held (not held emails them a cancellation), "
+            "or close the request (which emails them one too); or tell them yourself"
+        )
+    return "Tell them yourself"
 
 
 @contextmanager
