@@ -14,7 +14,7 @@ from app import create_app
 from app.config import StartupError
 from app.rate_limits import refuse_a_store_that_turns_us_away
 from app.schema import refuse_a_database_out_of_step
-from app.templating import refuse_a_template_mistake
+from app.templating import keep_every_template, refuse_a_template_mistake
 
 try:
     app = create_app()
@@ -29,6 +29,9 @@ try:
         # Not for a flask command (the outbox worker checks for itself): `flask facilitators add`
         # or the purge need no template (regression review).
         refuse_a_template_mistake(app)
+        # Every template read now, and kept: the files an upgrade puts in place before the
+        # restart are never mixed with this code (app/templating.py).
+        keep_every_template(app)
 except StartupError as error:
     print(error.code, file=sys.stderr, flush=True)
     raise SystemExit(3) from None

@@ -95,7 +95,7 @@ from .space_sessions.service import (
     reminders_begun,
 )
 from .stats.service import purge_old_counts, retention_months
-from .templating import refuse_a_template_mistake
+from .templating import keep_every_template, refuse_a_template_mistake
 from .uk_time import uk_clock
 
 MAX_PDF_ERROR_LENGTH = 300
@@ -1563,6 +1563,9 @@ def worker_command(once: bool, poll_seconds: float | None) -> None:
     except StartupError as error:
         click.echo(str(error.code), err=True)
         raise SystemExit(3) from None
+    # Every template read now, and kept: an upgrade's new files never meet this code's PDFs and
+    # emails before the restart (found, administrator review: a request's PDF failed then).
+    keep_every_template(current_app._get_current_object())  # type: ignore[attr-defined]  # Flask's documented way to get the app behind the proxy
     if current_app.logger.level == logging.NOTSET:
         # What the worker deleted, and why, in its log: found (operator review), the purges' lines
         # are information, not warnings, and nothing of them reached the journal.

@@ -18,7 +18,7 @@ from collections import ChainMap, OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, get_flashed_messages, render_template, request, session, url_for
@@ -36,6 +36,7 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.runtime import Context
+from jinja2.utils import LRUCache
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
@@ -534,3 +535,24 @@ def refuse_a_template_mistake(app: Flask) -> None:
     """Stop start-up (``StartupError``) at a template Jinja cannot read (``template_mistake``)."""
     if (mistake := template_mistake(app)) is not None:
         raise StartupError(f"a template has a mistake: {mistake}")
+
+
+def keep_every_template(app: Flask) -> int:
+    """Load every template the app can render (ours, GOV.UK Frontend's, govuk-frontend-wtf's) into
+    Jinja's cache, where a served app or the outbox worker keeps it for as long as it runs; returns
+    how many. An upgrade replaces the files under the running version (README, "Upgrade": the new
+    code is in place before the restart), and Jinja reads a template from its file the first time
+    it is asked for it: found (administrator review), between `git pull` and the restart the old
+    code rendered the new templates, and the privacy notice, question pages, the inbox, and the
+    "Request sent" page after a request was stored, were server errors (the practitioner, told it
+    may not have been saved, sent it again); the worker failed the request's PDF. Cached, a
+    template is never read again (Jinja looks at its file again only with ``auto_reload``, off
+    unless TEMPLATES_AUTO_RELOAD or debug is set). About a second, once, as the process starts."""
+    env = app.jinja_env
+    names = env.list_templates(extensions=("html", "txt", "css"))
+    if not isinstance(env.cache, LRUCache) or env.cache.capacity < len(names) * 2:
+        # (Room for them all and more. With no cache, Jinja would read each file every time.)
+        env.cache = cast("MutableMapping[Any, Any]", LRUCache(len(names) * 2))
+    for name in names:
+        env.get_template(name)
+    return len(names)

@@ -1777,3 +1777,27 @@ def test_a_public_address_ending_in_any_page_of_the_service_is_refused(app: Flas
 
     firsts = {rule.rule.strip("/").split("/")[0] for rule in app.url_map.iter_rules()} - {""}
     assert firsts <= SERVICE_PATHS, firsts - SERVICE_PATHS
+
+
+def test_a_served_app_reads_every_template_as_it_starts_and_never_again(app: Flask, monkeypatch) -> None:
+    """Found (administrator review): the README's upgrade puts the new code in place before the
+    restart, and the running version read each template it had not used yet from the new files:
+    the privacy notice, question pages, the inbox, and the "Request sent" page after the request
+    was stored, were server errors until the restart. A served app (``wsgi``) and the outbox
+    worker now read every template as they start, and no page reads one again."""
+    from app.templating import keep_every_template
+    from support.submission import fill_details, to_outcome
+
+    assert keep_every_template(app) >= 150 and app.jinja_env.auto_reload is False
+    loader = app.jinja_env.loader
+    assert loader is not None
+    read: list[str] = []
+    get_source = loader.get_source
+    monkeypatch.setattr(loader, "get_source", lambda env, name: read.append(name) or get_source(env, name))
+    client = app.test_client()
+    for page in ("/", "/privacy", "/cookies", "/accessibility", "/how-it-decides", "/inbox/sign-in", "/healthz"):
+        assert client.get(page).status_code == 200, page
+    walker = to_outcome(client)
+    assert fill_details(walker).status_code == 302
+    assert walker.get("/request/check-answers").status_code == 200
+    assert read == []
