@@ -143,6 +143,17 @@ def test_a_new_password_that_breaks_a_rule_is_refused_with_what_to_do(
     assert sign_in(app.test_client()).status_code == 302
 
 
+def test_a_new_password_too_short_and_typed_differently_is_told_both_at_once(app: Flask) -> None:
+    """Found (accessibility review): only "do not match" was said; every box is emptied each time,
+    so the password's own problem cost all three typed again, once more."""
+    client, _ = signed_in(app)
+    status, page, _ = change(client, PASSWORD, "short one", "short two")
+    assert status == 200
+    assert "The password must be at least 12 characters" in page and 'href="#new_password"' in page
+    assert "The new passwords do not match" in page and 'href="#confirm_password"' in page
+    assert events(app, service.PASSWORD_CHANGED) == []
+
+
 def test_the_page_needs_a_sign_in_and_its_form_a_security_token(app: Flask) -> None:
     add_facilitator(app)
     anyone = app.test_client()

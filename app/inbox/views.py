@@ -1052,22 +1052,25 @@ def change_password() -> Response | tuple[str, int]:
         else:
             lockout.clear(facilitator.email, device=device)
             new = form.new_password.data or ""
+            # Both said at once (found, accessibility review: a new password too short, typed
+            # differently twice, was told only that they differed; every box is emptied each
+            # time, so the second mistake cost a third typing of all three).
+            problem = service.own_password_problem(facilitator, new)
             if new != (form.confirm_password.data or ""):
                 form.confirm_password.errors = [NEW_ONES_DIFFER]
-            else:
-                problem = service.own_password_problem(facilitator, new)
-                if problem is None:
-                    # (Hashed first: the old session id is noted as replaced only just before the
-                    # change, so the facilitator's other tabs go on using it until then.)
-                    hashed = service.hash_password(new)
-                    if not claim_the_new_id():  # the same form, sent a moment before, is changing it
-                        return sent_again(meanwhile=True) or form_sent_twice_refused()
-                    service.set_own_password(facilitator, hashed)
-                    stay_signed_in(facilitator)
-                    flash(CHANGE_DONE, SUCCESS)
-                    # (Its known-device token was given with the old password: a new one.)
-                    return remember_device(go_on_to(safe_next(None, facilitator)), facilitator)
+            if problem is not None:
                 form.new_password.errors = [problem.rstrip(".")]
+            elif not form.confirm_password.errors:
+                # (Hashed first: the old session id is noted as replaced only just before the
+                # change, so the facilitator's other tabs go on using it until then.)
+                hashed = service.hash_password(new)
+                if not claim_the_new_id():  # the same form, sent a moment before, is changing it
+                    return sent_again(meanwhile=True) or form_sent_twice_refused()
+                service.set_own_password(facilitator, hashed)
+                stay_signed_in(facilitator)
+                flash(CHANGE_DONE, SUCCESS)
+                # (Its known-device token was given with the old password: a new one.)
+                return remember_device(go_on_to(safe_next(None, facilitator)), facilitator)
     boxes = (form.current_password, form.new_password, form.confirm_password)
     if request.method == "POST":
         if status == 200:

@@ -11,12 +11,16 @@ directly in the live server's database; one page visits everything at each width
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from app.models import StoredRequest
+from app.space_sessions.models import FeedbackComment
 from support.browser import PATHS, AxeAudit, FormPoster, answer_values
 from support.passwords import cheap_password_hash
 from support.submission import VALID_DETAILS
@@ -29,6 +33,12 @@ PASSWORD = "amber thistle quarry lantern"
 @dataclass(frozen=True)
 class ReflowData:
     reference: str
+    note_id: int
+    comment_id: str
+
+
+# A word too long for a phone's width, as a web address pasted into a note or a comment is.
+LONG_WORD = "https://example.org/" + "supercalifragilisticexpialidociousantidisestablishmentarianism" * 2
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +61,19 @@ def reflow_data(live_server) -> ReflowData:  # type: ignore[no-untyped-def]
         wide = make_request().request
         wide.status, wide.redirected_to, wide.mode = "redirected", "L", "supervision"
         wide.pdf_error, wide.pdf_attempts = "The renderer stopped", 3
+        # A note and a feedback comment (last month's: the sessions list shows those) holding one
+        # (found, accessibility review: each made its page scroll sideways at 320 pixels).
+        facilitator = service.find_facilitator(EMAIL)
+        assert facilitator is not None
+        stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+        assert stored is not None
+        note = service.add_note(stored, f"See {LONG_WORD} first", facilitator)
+        last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+        comment = FeedbackComment(month=last_month, text=f"It helped. More at {LONG_WORD}")
+        db.session.add(comment)
         db.session.commit()
-    return ReflowData(reference)
+        note_id, comment_id = note.id, comment.id
+    return ReflowData(reference, note_id, comment_id)
 
 
 # How far a 24-pixel circle centred on each line of "Change your password" stays from the top of the
@@ -131,6 +152,9 @@ def test_tables_do_not_make_the_page_scroll_sideways(browser_page, reflow_data: 
         ("/inbox", 641),  # GOV.UK's tablet width: the filters side by side (regression review: they overflowed)
         ("/inbox", 700),  # a 1400 pixel screen at 200% zoom: the list as labelled blocks
         ("/inbox", 880),  # the narrowest window with the list as a table
+        (f"{request_page}/notes/{reflow_data.note_id}/delete", 320),
+        ("/inbox/sessions", 320),
+        (f"/inbox/sessions/comments/{reflow_data.comment_id}/delete", 320),
     ]
     overflowing = []
     axe = AxeAudit()
