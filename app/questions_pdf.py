@@ -32,8 +32,18 @@ from .questions_to_prepare import PREPARE_MODES, questions_to_prepare
 KEEP_OTHER_VERSIONS = dt.timedelta(days=1)
 # How often a worker notes that it still wants its rules' rows (``wanted_at``): rarely enough that
 # an idle worker's pass almost never writes (on SQLite, the write lock), often enough that a row
-# wanted by a running worker is never a day old.
-WANTED_REFRESH = dt.timedelta(hours=1)
+# wanted by a running worker is never a day old, and that the health check can tell a worker that
+# has stopped (``worker_last_seen``) within half an hour.
+WANTED_REFRESH = dt.timedelta(minutes=10)
+
+
+def worker_last_seen() -> dt.datetime | None:
+    """When an outbox worker last noted that it was running (the latest ``wanted_at``: each
+    worker's passes note it at least every ``WANTED_REFRESH``); None if no worker ever ran."""
+    seen: dt.datetime | None = db.session.scalar(
+        select(func.max(func.coalesce(QuestionsPdf.wanted_at, QuestionsPdf.created_at)))
+    )
+    return seen
 
 
 def versions() -> tuple[str, str]:

@@ -955,6 +955,36 @@ def test_health_check_says_degraded_when_the_outbox_worker_is_not_running(
     assert client.get("/healthz").get_json() == HEALTHY
 
 
+def test_health_check_says_degraded_when_the_outbox_worker_has_stopped_with_nothing_waiting(
+    client: FlaskClient, app: Flask, monkeypatch
+) -> None:
+    """Found (administrator review): with the worker stopped and nothing waiting, the health check
+    and `flask outbox status` said all was well, while the hourly deletion of requests past their
+    time, of the audit log's old entries, and reminders, waited: on a quiet service, for days. A
+    running worker notes it every 10 minutes; not for 30, the outbox is "degraded"."""
+    monkeypatch.setattr(main_views, "DATABASE_CHECK_SECONDS", 0.0)  # each check asks the database
+    from support.submission import run_outbox
+
+    assert client.get("/healthz").get_json() == HEALTHY  # no worker has ever run (a new installation)
+    run_outbox(app)
+    assert client.get("/healthz").get_json() == HEALTHY
+    with app.app_context():  # the worker stopped 31 minutes ago
+        db.session.execute(
+            sa.text("UPDATE questions_pdfs SET wanted_at = :at, created_at = :at"), {"at": utcnow() - LATE * 3}
+        )
+        db.session.commit()
+    silent = client.get("/healthz")
+    assert silent.status_code == 200 and silent.get_json()["status"] == "degraded"
+    assert silent.get_json()["outbox"].startswith("the outbox worker has not run for over 30 minutes: is it running?")
+    status = app.test_cli_runner().invoke(args=["outbox", "status"])
+    assert (
+        status.exit_code == 1 and "Needs attention: the outbox worker has not run for over 30 minutes" in status.output
+    )
+    run_outbox(app)  # it runs again
+    assert client.get("/healthz").get_json() == HEALTHY
+    assert app.test_cli_runner().invoke(args=["outbox", "status"]).exit_code == 0
+
+
 def test_health_check_says_degraded_when_a_supervision_record_waits_untried(
     client: FlaskClient, app: Flask, monkeypatch
 ) -> None:
