@@ -53,6 +53,7 @@ def test_a_backup_is_made_checked_and_restored_with_the_password_never_on_a_comm
     with app_on_a_postgres_of_its_own() as (app, server):
         with app.app_context():
             reference = make_request().request.reference
+            db.session.remove()  # (its connection given back, then closed: nothing left connected)
             for engine in db.engines.values():
                 engine.dispose()
         # The service's own settings file, as systemd reads it (the server trusts any password).
@@ -74,12 +75,13 @@ def test_a_backup_is_made_checked_and_restored_with_the_password_never_on_a_comm
         assert oct(dumps[0].stat().st_mode & 0o777) == "0o600"
         # The restore: into the database made again, empty, as the README says.
         with psycopg.connect(server._plain("postgres"), autocommit=True) as connection:
-            connection.execute("DROP DATABASE space_to_think WITH (FORCE)")  # (the app's pool: as the units stopped)
+            connection.execute("DROP DATABASE space_to_think")
             connection.execute("CREATE DATABASE space_to_think")
         restored = backup("--restore", str(dumps[0]), "--env", str(settings), path=path)
         assert restored.returncode == 0, restored.stderr
         with app.app_context():
             assert db.session.scalar(select(StoredRequest.reference)) == reference
+            db.session.remove()  # (its connection given back, then closed: nothing left connected)
             for engine in db.engines.values():
                 engine.dispose()
         runs = seen.read_text().splitlines()
