@@ -1696,7 +1696,7 @@ def test_a_note_in_a_right_to_left_script_reads_in_its_own_direction(app: Flask)
     note = "اتصلت بالممارس (الثلاثاء 10:00)، قال: نعم."
     assert post_form(client, page, f"{page}/notes", {"text": note}).status_code == 302
     shown = text(client.get(page))
-    assert f'<p class="govuk-body govuk-!-margin-bottom-1" dir="auto" data-note-text>{note}</p>' in shown
+    assert f'<p class="govuk-body govuk-!-margin-bottom-1 app-long-text" dir="auto" data-note-text>{note}</p>' in shown
     [link] = delete_links(shown)
     assert f'data-note-to-delete dir="auto">{note}</div>' in text(client.get(link))
 

@@ -3190,10 +3190,12 @@ def test_a_feedback_comment_in_a_right_to_left_script_is_shown_in_its_own_direct
     page = text(client.get("/inbox/sessions"))
     # Each comment is isolated (<bdi>: its direction worked out from its own letters), in the list
     # and in the Delete link's words for a screen reader.
-    assert f"<li data-comment><bdi>{urdu}</bdi> <a " in page
+    assert f'<li class="app-long-text" data-comment><bdi>{urdu}</bdi> <a ' in page
     assert f"this comment: <bdi>{urdu}</bdi>" in page
     [link] = re.findall(r'href="(/inbox/sessions/comments/[0-9a-f]+/delete)"', page)
-    assert f'<div class="govuk-inset-text" data-comment-to-delete dir="auto">{urdu}</div>' in text(client.get(link))
+    assert f'<div class="govuk-inset-text app-long-text" data-comment-to-delete dir="auto">{urdu}</div>' in text(
+        client.get(link)
+    )
 
 
 @both_databases
