@@ -21,7 +21,7 @@ import functools
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -630,13 +630,15 @@ def delete_old_requests(
     now: dt.datetime | None = None,
     actor: str = audit.CLI,
     keep: Callable[[StoredRequest], str | None] | None = None,
+    may_keep: Callable[[], Collection[int]] | None = None,
 ) -> PurgeResult:
     """Delete requests older than ``retention_days`` with their PDFs and outbox messages (and
     everything else tied to them: notes, places in sessions, feedback tokens), recording an audit
     event (reference only, by ``actor``) for each; then ``also(cutoff)``, in the same transaction:
     what goes with them elsewhere (``app.retention.purge_requests`` passes the sessions left empty
     and the feedback comments older than the retention period). Commits. A request for which
-    ``keep`` gives a reason is kept for now (``PurgeResult.kept``).
+    ``keep`` gives a reason is kept for now (``PurgeResult.kept``); only those whose id is among
+    ``may_keep()`` (the ids ``keep`` could give one for, found in one query) are asked, when given.
 
     The requests are locked as they are found, skipping any another purge (another worker) has
     locked already, so two purges at once never record one request's deletion twice."""
@@ -651,7 +653,12 @@ def delete_old_requests(
         rows = _without_emails_being_sent(rows)
     kept: list[tuple[str, str]] = []
     if keep is not None:
-        held = {row.id: why for row in rows if (why := keep(db.session.get_one(StoredRequest, row.id))) is not None}
+        asked = set(may_keep()) if may_keep is not None else {row.id for row in rows}
+        held = {
+            row.id: why
+            for row in rows
+            if row.id in asked and (why := keep(db.session.get_one(StoredRequest, row.id))) is not None
+        }
         kept = [(row.reference, held[row.id]) for row in rows if row.id in held]
         rows = [row for row in rows if row.id not in held]
     ids = [row.id for row in rows]
