@@ -2219,6 +2219,10 @@ def test_two_requests_share_one_group_session_and_the_upcoming_view_lists_it(app
     assert f'value="{group}"' in page and "A new session" in page
     # Found (new-user review): the option "A new session" was followed at once by a heading of the same words.
     assert "For a new session: when and where" in page and page.count("A new session") == 1
+    # Found (volume review): "A new session", the usual choice, came after every session listed,
+    # hundreds in a busy year. It is first, then the sessions already arranged, soonest first.
+    choices = re.findall(r'<input [^>]*name="session"[^>]*value="([^"]+)"', page)
+    assert choices == ["new", str(session_id_of(app, third)), str(group)], choices
     response = arrange_with(client, second, {"session": str(group)})
     assert response.status_code == 302 and session_id_of(app, second) == group
     assert status_of(app, second) == "session_arranged"
