@@ -1400,22 +1400,28 @@ UNTRIED_AFTER = dt.timedelta(minutes=10)
 
 
 # A worker not seen for this long has stopped (each notes it runs at least every
-# ``questions_pdf.WANTED_REFRESH``, 10 minutes), as the health check and `outbox status` say.
+# ``questions_pdf.WANTED_REFRESH``, 10 minutes, when a pass begins), as the health check and
+# `outbox status` say; longer where OUTBOX_POLL_SECONDS has its passes further apart.
 WORKER_SILENT_AFTER = dt.timedelta(minutes=30)
-WORKER_SILENT = (
-    "the outbox worker has not run for over 30 minutes: is it running? (PDFs, emails, reminders and the "
-    "hourly deletion of old requests wait for it)"
-)
 
 
-def worker_silent(now: dt.datetime | None = None) -> bool:
-    """Whether the outbox worker has stopped: one has run (``questions_pdf.worker_last_seen``) and
-    none has for ``WORKER_SILENT_AFTER``. Found (administrator review): with nothing waiting, a
-    stopped worker showed nowhere, while the hourly purges (requests past their time, the audit
-    log, accounts) and reminders did not run: on a quiet service, for days. (Never run at all, on a
-    new installation, says nothing: the README's setting up starts it.)"""
+def worker_silent(now: dt.datetime | None = None) -> str | None:
+    """What to say if the outbox worker has stopped: one has run (``questions_pdf.worker_last_seen``)
+    and none has for ``WORKER_SILENT_AFTER`` (or, with passes further apart, two of them and the 10
+    minutes: found, regression review, a worker polling every hour was called stopped); else None.
+    Found (administrator review): with nothing waiting, a stopped worker showed nowhere, while the
+    hourly purges (requests past their time, the audit log, accounts) and reminders did not run: on
+    a quiet service, for days. (Never run at all, on a new installation, says nothing: the README's
+    setting up starts it.)"""
+    poll = float(current_app.config.get("OUTBOX_POLL_SECONDS") or 5)
+    after = max(WORKER_SILENT_AFTER, questions_pdf.WANTED_REFRESH + dt.timedelta(seconds=2 * poll))
     seen = questions_pdf.worker_last_seen()
-    return seen is not None and seen < (now or utcnow()) - WORKER_SILENT_AFTER
+    if seen is None or seen >= (now or utcnow()) - after:
+        return None
+    return (
+        f"the outbox worker has not run for over {math.ceil(after.total_seconds() / 60)} minutes: is it running? "
+        "(PDFs, emails, reminders and the hourly deletion of old requests wait for it)"
+    )
 
 
 def untried_for_too_long(now: dt.datetime | None = None) -> int:
@@ -1862,14 +1868,14 @@ def status_command() -> None:
     # on it (found, operations review: it exited 0 whatever it listed).
     untried, held_back = untried_for_too_long(now), refused_until_mended()
     failing_emails, pdfs = failing_for_too_long(now)
-    silent = not untried and worker_silent(now)
+    silent = None if untried else worker_silent(now)
     if untried or silent or held_back or failing_emails or pdfs:
         needs = [
             f"{_plural(untried, 'PDF or email', 'PDFs or emails')} not tried for over 10 minutes (is the outbox worker "
             "running?)"
             if untried
             else "",
-            WORKER_SILENT if silent else "",
+            silent or "",
             _plural(held_back, "facilitators' email") + " refused until something is changed" if held_back else "",
             f"{_plural(failing_emails, 'email')} failing for over 30 minutes" if failing_emails else "",
             f"{_plural(pdfs, 'request PDF')} failing for over 30 minutes" if pdfs else "",

@@ -980,6 +980,11 @@ def test_health_check_says_degraded_when_the_outbox_worker_has_stopped_with_noth
     assert (
         status.exit_code == 1 and "Needs attention: the outbox worker has not run for over 30 minutes" in status.output
     )
+    # A worker set to look for work every hour is not called stopped for missing 30 minutes (found,
+    # regression review): the limit is then two of its waits and the 10 minutes.
+    app.config["OUTBOX_POLL_SECONDS"] = 3600
+    assert client.get("/healthz").get_json() == HEALTHY
+    app.config["OUTBOX_POLL_SECONDS"] = 5
     run_outbox(app)  # it runs again
     assert client.get("/healthz").get_json() == HEALTHY
     assert app.test_cli_runner().invoke(args=["outbox", "status"]).exit_code == 0

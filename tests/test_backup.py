@@ -100,6 +100,14 @@ def test_a_backup_that_fails_leaves_nothing_that_looks_like_a_backup_and_says_wh
     assert failed.returncode == 1
     assert failed.stderr.startswith("scripts/backup: pg_dump failed: ") and "127.0.0.1" in failed.stderr
     assert list(folder.iterdir()) == []
+    # A folder it cannot make: said in a line, not a traceback (regression review).
+    (tmp_path / "a-file").write_text("")
+    unwritable = backup("--env", str(settings), "--to", str(tmp_path / "a-file" / "backups"))
+    assert (
+        unwritable.returncode == 1
+        and unwritable.stderr.startswith("scripts/backup: ")
+        and "Traceback" not in unwritable.stderr
+    )
 
 
 @pytest.mark.parametrize(

@@ -160,6 +160,31 @@ def test_a_facilitators_note_keeps_what_was_typed_without_the_nul(app: Flask) ->
         assert list(db.session.scalars(sa.select(TriageNote.text))) == ["Spoke to the school nurse."]
 
 
+@pytest.mark.parametrize("how", ["add", "reset-password"])
+def test_a_password_set_by_a_command_with_a_direction_control_signs_in_as_typed(app: Flask, how: str) -> None:
+    """Found (regression review): every form leaves direction controls out, so a password a command
+    had set with one in it could not be typed on the sign-in page, with or without it. A command
+    now sets it as the sign-in page receives it."""
+    from test_inbox import sign_in
+
+    password = "copper kettle \u2067meadow\u2069 thistles"
+    runner = app.test_cli_runner()
+    if how == "reset-password":
+        assert (
+            runner.invoke(
+                args=["facilitators", "add", EMAIL, "--name", "Sam Facilitator"], input=f"{PASSWORD}\n{PASSWORD}\n"
+            ).exit_code
+            == 0
+        )
+    given = runner.invoke(
+        args=["facilitators", how, EMAIL, *(["--name", "Sam Facilitator"] if how == "add" else [])],
+        input=f"{password}\n{password}\n",
+    )
+    assert given.exit_code == 0, given.output
+    assert sign_in(app.test_client(), EMAIL, password).status_code == 302
+    assert sign_in(app.test_client(), EMAIL, "copper kettle meadow thistles").status_code == 302
+
+
 def test_a_note_cannot_be_made_to_show_reversed_to_other_facilitators(app: Flask) -> None:
     """Found (security review): a note kept the bidirectional overrides the journey's fields never
     keep, so U+202E made what followed it show backwards to the other facilitators (a reference

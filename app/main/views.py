@@ -24,7 +24,7 @@ from ..inbox.views import DEVICE_COOKIE_DAYS, FACILITATOR_KEY, IMPORTANT, device
 from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
 from ..outage import QUERY_CANCELED_SQLSTATE, is_database_outage, outage_in_words
-from ..outbox import WORKER_SILENT, failing_for_too_long, refused_until_mended, untried_for_too_long, worker_silent
+from ..outbox import failing_for_too_long, refused_until_mended, untried_for_too_long, worker_silent
 from ..pack import current_pack
 from ..questions_pdf import stored_pdf
 from ..questions_to_prepare import DEFAULT_PREPARE_MODE, prepare_mode, questions_to_prepare
@@ -453,8 +453,8 @@ def outbox_report() -> str:
                 f"{untried} {'PDF or email' if untried == 1 else 'PDFs or emails'} not tried for over 10 minutes: "
                 "is the outbox worker running?"
             )
-        if worker_silent():
-            return WORKER_SILENT
+        if silent := worker_silent():
+            return silent
         if refused := refused_until_mended():
             return (
                 f"{refused} facilitators' {'email' if refused == 1 else 'emails'} refused by the mail server "

@@ -178,8 +178,8 @@ def start_in(ics: str) -> dt.datetime | None:
 def entry_in(ics: str) -> tuple[dt.datetime, dt.datetime, str] | None:
     """The session as a ``.ics`` text made by ``session_calendar`` gives it: its start and end,
     as stored (UTC, no tzinfo), and its joining instructions or place, whole (from the
-    description; from the location in a file made before 7 December 2026, which had them there
-    only); None if the text cannot be read or lacks one."""
+    description; from the location in a file made before commit 569f45c1, 6 December 2026, which
+    had them there only); None if the text cannot be read or lacks one."""
     try:
         events = Calendar.from_ical(ics).walk("VEVENT")
         if not events:
