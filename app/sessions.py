@@ -421,6 +421,11 @@ class DatabaseSessionInterface(SessionInterface):
         try:
             sid = self._signer(app).unsign(cookie).decode("ascii")
         except (BadSignature, UnicodeDecodeError):
+            # Signed with another key (SECRET_KEY changed, README "Rotating the secret key"): the
+            # session it named cannot be found, as one deleted after its idle time cannot, and is
+            # said to have ended as that one is. Found (administrator review): someone part-way
+            # through the questions was put back at the first, with no word why.
+            g.session_expired = True
             return self.session_class(had_cookie=True)
         try:
             row = _read(sid)

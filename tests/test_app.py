@@ -1397,12 +1397,32 @@ def test_each_request_pushes_the_expiry_on(app: Flask) -> None:
 
 
 def test_a_tampered_cookie_is_ignored(app: Flask) -> None:
+    """A cookie not signed with the key opens nothing: it is taken as a session that has ended (as
+    one signed with a key since changed is)."""
     add_session_probe(app)
     client = app.test_client()
     save_answer(client, "no")
     sid = (session_cookie(client) or "").rsplit(".", 1)[0]
     client.set_cookie("space_to_think_session", sid + ".forged")
-    assert client.get("/_test/session").get_json() == {"answers": None, "expired": False}
+    assert client.get("/_test/session").get_json() == {"answers": None, "expired": True}
+
+
+def test_after_the_secret_key_changes_someone_part_way_through_is_told_their_answers_were_cleared(
+    app: Flask,
+) -> None:
+    """Found (administrator review): after "Rotating the secret key" (README), someone part-way
+    through the questions was put back at the first question with no word why. They are told
+    their answers were cleared, as after the idle time, and start again."""
+    from support.submission import path_before, to_outcome
+
+    client = app.test_client()
+    to_outcome(client, path_before("allegation"))  # part-way through: the allegation question next
+    assert client.get("/questions/allegation").status_code == 200
+    app.secret_key = app.config["SECRET_KEY"] = "a-new-secret-key-" + "x" * 40
+    answered = client.get("/questions/allegation")
+    assert answered.status_code == 302 and answered.location.endswith("/session-expired")
+    said = " ".join(client.get(answered.location).get_data(as_text=True).split())
+    assert "so we cleared your answers to keep them private" in said and "You will need to start again" in said
 
 
 def test_the_sessions_commands_say_they_are_browser_sessions_not_space_to_think_sessions(runner) -> None:  # type: ignore[no-untyped-def]
