@@ -43,12 +43,11 @@ def main() -> int:
     options = parser.parse_args()
 
     from app import create_app
-    from app.extensions import db
     from app.models import utcnow
     from app.requests.service import delete_old_requests
     from app.retention import may_be_kept, why_kept_past_its_time
-    from app.space_sessions.models import SessionPlace, SpaceSession
     from support.database import migrated_sqlite
+    from support.sessions import session_to_come
     from support.submission import make_request
 
     print_machine("Purge: deciding what to delete, many requests due")
@@ -57,18 +56,9 @@ def main() -> int:
     with app.app_context():
         began = time.perf_counter()
         made = [make_request(now=utcnow() - dt.timedelta(days=91)).request for _ in range(options.requests)]
-        session = SpaceSession(
-            uid="bench@space-to-think.invalid",
-            starts_at=utcnow() + dt.timedelta(days=3),
-            minutes=90,
-            format="in_person",
-            place="Room 2",
+        session_to_come(
+            "bench@space-to-think.invalid", request_ids=[r.id for r in made[: options.in_sessions]], invited=True
         )
-        db.session.add(session)
-        db.session.flush()
-        for request in made[: options.in_sessions]:
-            db.session.add(SessionPlace(request_id=request.id, session_id=session.id, invited_sequence=0))
-        db.session.commit()
         print(
             f"{options.requests:,} requests due ({options.in_sessions} invited to a session to come), made in "
             f"{time.perf_counter() - began:.1f} s"

@@ -64,7 +64,7 @@ def test_the_purge_asks_why_to_keep_only_requests_that_could_be_kept(app, runner
     seconds, locked all the while. Only a request in a session, or with a cancellation or feedback
     email waiting, can have one: only those are looked at."""
     from app import retention
-    from app.space_sessions.models import SessionPlace, SpaceSession
+    from support.sessions import session_to_come
 
     looked_at: list[str] = []
     why = retention.why_kept_past_its_time
@@ -73,19 +73,8 @@ def test_the_purge_asks_why_to_keep_only_requests_that_could_be_kept(app, runner
     )
     with app.app_context():
         old = [make_request(now=utcnow() - dt.timedelta(days=91)).request for _ in range(6)]
-        in_a_session = old[0]
-        session = SpaceSession(
-            uid="purge-test@space-to-think.invalid",
-            starts_at=utcnow() + dt.timedelta(days=3),
-            minutes=90,
-            format="in_person",
-            place="Room 2",
-        )
-        db.session.add(session)
-        db.session.flush()
-        db.session.add(SessionPlace(request_id=in_a_session.id, session_id=session.id))
-        db.session.commit()
-        kept_reference = in_a_session.reference
+        session_to_come("purge-test@space-to-think.invalid", request_ids=[old[0].id])
+        kept_reference = old[0].reference
     result = runner.invoke(args=["requests", "purge"])
     assert result.exit_code == 0 and "Deleted 6 requests" in result.output, result.output  # (not invited: not kept)
     assert looked_at == [kept_reference]

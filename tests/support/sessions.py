@@ -126,3 +126,24 @@ def signed_in_ago(app: Any, ago: dt.timedelta) -> None:
                     update(JourneySessionRow).where(JourneySessionRow.id == sid).values(data=serializer.dumps(held))
                 )
         db.session.commit()
+
+
+def session_to_come(uid: str, in_days: float = 3, request_ids: Any = (), invited: bool = False) -> Any:
+    """A session (in person, 90 minutes) ``in_days`` from now, added straight to the database in
+    the current app context and committed, with the requests ``request_ids`` in it (invited, or not
+    yet); the session."""
+    from app.extensions import db
+    from app.models import utcnow
+    from app.space_sessions.models import SessionPlace, SpaceSession
+
+    session = SpaceSession(
+        uid=uid, starts_at=utcnow() + dt.timedelta(days=in_days), minutes=90, format="in_person", place="Room 2"
+    )
+    db.session.add(session)
+    db.session.flush()
+    for request_id in request_ids:
+        db.session.add(
+            SessionPlace(request_id=request_id, session_id=session.id, invited_sequence=0 if invited else None)
+        )
+    db.session.commit()
+    return session
