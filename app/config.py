@@ -224,6 +224,10 @@ class Config:
     # Named in the privacy notice. Never invented: templates say plainly when unset.
     DATA_CONTROLLER: str | None = None
     DATA_PROTECTION_CONTACT: str | None = None
+    # The legal grounds (lawful basis) the controller uses what people enter on, and the condition
+    # for the health information access needs may give, in the controller's words (found, data
+    # protection review: the notice said neither). Never invented: the notice says plainly when unset.
+    LAWFUL_BASIS: str | None = None
 
     EXIT_URL: str = "https://www.bbc.co.uk/weather"
 
@@ -857,6 +861,7 @@ ACRONYM_CHECKED_SETTINGS = {
     "FACILITATOR_CONTACT_TEXT": "the submitted page and the acknowledgement email show it",
     "DATA_CONTROLLER": "the privacy notice shows it",
     "DATA_PROTECTION_CONTACT": "the privacy notice shows it",
+    "LAWFUL_BASIS": "the privacy notice shows it",
 }
 
 

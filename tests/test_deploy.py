@@ -71,7 +71,8 @@ def test_the_example_environment_is_refused_until_its_placeholders_are_filled_in
     # (operations review: left as the example's, practitioners were told to email example.org).
     assert str(refused.value).startswith(
         "DATABASE_URL, DATA_CONTROLLER, DATA_PROTECTION_CONTACT, FACILITATOR_CONTACT_TEXT, FACILITATOR_EMAIL, "
-        "MAIL_FROM, PUBLIC_BASE_URL, SECRET_KEY, SMTP_HOST, SMTP_PASSWORD still have the example's CHANGE-ME"
+        "LAWFUL_BASIS, MAIL_FROM, PUBLIC_BASE_URL, SECRET_KEY, SMTP_HOST, SMTP_PASSWORD still have the example's "
+        "CHANGE-ME"
     )
     filled = {name: value.replace("CHANGE-ME", "s3cret-Value") for name, value in environment.items()}
     filled["SECRET_KEY"] = "production-like-test-secret-0123456789-q"

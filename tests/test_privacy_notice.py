@@ -178,3 +178,33 @@ def test_the_notice_says_backups_hold_a_request_after_its_retention_period(app: 
     assert (
         "(backups) may hold it for longer: each copy is kept for a set time, as securely as the service itself" in said
     )
+
+
+def test_the_notice_says_who_can_see_a_request_the_legal_grounds_and_every_right(app: Flask) -> None:
+    """Found (data protection review): the notice said "only the facilitators who arrange sessions
+    can see it", while each request is emailed to their shared mailbox and the service's hosts and
+    email carriers may see it; it gave no lawful basis, and three rights of the six."""
+    app.config["FACILITATOR_EMAIL"] = "facilitators@partnership.example"
+    said = notice(app)
+    assert "Only the facilitators who arrange sessions can see it" not in said
+    assert "in their shared mailbox, where each request is emailed to them" in said
+    assert "the companies that host them and carry their email, may be able to see it too" in said
+    assert "has not yet said on what legal grounds (its lawful basis) it uses your information" in said
+    for right in ("ask for a copy", "ask us to correct", "ask us to delete it", "limit how we use it", "object to"):
+        assert right in said, right
+
+
+def test_the_notice_gives_the_lawful_basis_as_the_controller_words_it(app: Flask) -> None:
+    app.config["LAWFUL_BASIS"] = "We use your information to carry out our public task of safeguarding children."
+    said = notice(app)
+    assert "We use your information to carry out our public task of safeguarding children." in said
+    assert "has not yet said on what legal grounds" not in said
+
+
+def test_an_unexplained_acronym_in_the_lawful_basis_stops_start_up_naming_the_setting() -> None:
+    from app import create_app
+    from app.config import StartupError
+
+    with pytest.raises(StartupError) as refused:
+        create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://", "LAWFUL_BASIS": "Under UK GDPR."})
+    assert "LAWFUL_BASIS" in str(refused.value)
