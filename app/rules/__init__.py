@@ -57,6 +57,7 @@ from .partnership import (
     cross_check,
     load_partnership,
     read_partnership,
+    shipped_contacts_elsewhere,
 )
 from .validate import (
     fictional_footer_links,
@@ -188,6 +189,8 @@ def check_rules(
     warnings = rules_warnings(pack, contacts, today) if pack is not None and today is not None else []
     if partnership is not None and today is not None:
         warnings += fictional_footer_links(partnership) + unnamed_partnership(partnership)
+        if contacts is not None and (elsewhere := shipped_contacts_elsewhere(partnership, contacts)) is not None:
+            warnings.append(elsewhere)
         if pack is not None and contacts is not None:
             # Only with the partnership file: its accessibility statement may show a contact.
             warnings += unshown_contacts(pack, contacts, partnership)

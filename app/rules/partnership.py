@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
@@ -832,6 +833,41 @@ def _near_contact(missing: str, contacts: ContactBook) -> str:
     """ " (did you mean 'x'?)": the contact id ``missing`` most likely meant, if one is near it."""
     meant = difflib.get_close_matches(missing, sorted(c.id for c in contacts.contacts), n=1, cutoff=0.75)
     return f" (did you mean {meant[0]!r}?)" if meant else ""
+
+
+# The contacts file shipped with the code: the shipped partnership's (Salford's) services and numbers.
+SHIPPED_CONTACTS = DEFAULT_PARTNERSHIP.parent / "contacts.yaml"
+
+
+@functools.cache
+def _shipped(path: Path) -> tuple[bytes, str]:
+    """The shipped contacts file's bytes, and the shipped partnership's name (read once)."""
+    shipped, _ = read_partnership(DEFAULT_PARTNERSHIP)
+    return path.read_bytes(), shipped.name if shipped is not None else ""
+
+
+def shipped_contacts_elsewhere(partnership: Partnership, contacts: ContactBook) -> Problem | None:
+    """A warning if ``contacts`` is the shipped contacts file (its path, or a copy of it unchanged)
+    while the partnership is another: every page, email and PDF would give the shipped partnership's
+    services and phone numbers under this one's name. Found (another area's review): with
+    CONTACTS_PATH left unset, Northmere's pages gave Salford's children's social care number, and
+    nothing said so. A warning, not a refusal: the shipped partnership renamed keeps its contacts."""
+    try:
+        shipped_bytes, shipped_name = _shipped(SHIPPED_CONTACTS)
+        given = Path(contacts.path)
+        same = given.resolve() == SHIPPED_CONTACTS.resolve() or given.read_bytes() == shipped_bytes
+    except OSError:
+        return None
+    if not same or not partnership.name or not shipped_name or partnership.name == shipped_name:
+        return None
+    return Problem(
+        contacts.path,
+        "",
+        "",
+        f"is the contacts file shipped for {shipped_name}, but the partnership file ({partnership.path}) is "
+        f"{partnership.name}'s: its services and phone numbers are not yours. Set CONTACTS_PATH to your "
+        'area\'s contacts file (README, "Deploying it for another area")',
+    )
 
 
 def cross_check(partnership: Partnership, pack: RulePack | None, contacts: ContactBook | None) -> list[Problem]:

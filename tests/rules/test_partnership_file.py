@@ -1041,3 +1041,23 @@ def test_an_acronym_as_the_name_is_refused_once_where_the_footer_text_is_not_giv
     partnership_data.pop("footer", None)
     _, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
     assert [(p.node, p.field) for p in problems] == [("(partnership)", "name")], [str(p) for p in problems]
+
+
+def test_another_partnership_given_the_shipped_contacts_is_warned_that_they_are_not_its_own(tmp_path: Path) -> None:
+    """Found (another area's review): with CONTACTS_PATH left unset, Northmere's pages, emails and
+    PDFs gave Salford's children's social care and out-of-hours numbers under Northmere's name, and
+    nothing said so. A warning (start-up logs it, `rules check` shows it): a copy of the shipped
+    file unchanged is warned of too; the shipped partnership renamed is not stopped."""
+    examples = Path(__file__).resolve().parents[2] / "examples" / "northmere"
+    pack, partnership = examples / "space_to_think.yaml", examples / "partnership.yaml"
+    copy = tmp_path / "contacts.yaml"
+    copy.write_bytes(DEFAULT_CONTACTS.read_bytes())
+    for contacts in (DEFAULT_CONTACTS, copy):
+        report = check_rules(pack, contacts, uk_today(), partnership_path=partnership)
+        [warned] = [w for w in report.warnings if "is the contacts file shipped for" in w.message]
+        assert warned.file == str(contacts) and "Set CONTACTS_PATH to your area's contacts file" in warned.message
+        assert "Salford Safeguarding Children Partnership" in warned.message
+    own = check_rules(pack, examples / "contacts.yaml", uk_today(), partnership_path=partnership)
+    assert not [w for w in own.warnings if "is the contacts file shipped for" in w.message]
+    shipped = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, uk_today(), partnership_path=DEFAULT_PARTNERSHIP)
+    assert not [w for w in shipped.warnings if "is the contacts file shipped for" in w.message]
