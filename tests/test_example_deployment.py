@@ -133,6 +133,22 @@ def test_the_example_passes_rules_check_and_routes_exactly_as_the_installed_pack
     assert routes == [(path.answers, path.outcome, path.flags, path.mode) for path in enumerate_paths(installed)]
 
 
+def test_the_example_asks_every_question_and_offers_every_answer_in_the_installed_packs_words() -> None:
+    """Found (another area's review): the example kept an answer's words the installed pack had
+    put right ("No, there is no concern of that kind", where CONTENT.md has "No, I have no concern
+    of that kind"), so `rules diff` of the unchanged example told a new area a safety question had
+    changed, and copying it undid the fix. Local names are in hints and guidance, never in these."""
+    example = load_pack(PACK_FILE, load_contacts(CONTACTS_FILE))
+    installed = load_pack(DEFAULT_PACK, load_contacts(DEFAULT_CONTACTS))
+    assert [
+        (question.id, question.title, [(option.value, option.label) for option in question.options])
+        for question in example.questions
+    ] == [
+        (question.id, question.title, [(option.value, option.label) for option in question.options])
+        for question in installed.questions
+    ]
+
+
 def test_the_examples_contacts_are_fictional() -> None:
     """Drama numbers (Ofcom's 01632 960xxx) or 999, and addresses under example.org."""
     contacts = load_contacts(CONTACTS_FILE)
