@@ -683,3 +683,10 @@ def test_production_names_the_examples_fictional_guidance_with_the_other_problem
     assert "request_options: is missing" in message
     assert f"{PACK_FILE}" in message and ": source: says the guidance is fictional" in message
     assert "contact " not in message  # the contacts were rewritten
+
+
+def test_the_accessibility_statement_gives_the_contacts_phone_as_well_as_its_email(client: FlaskClient) -> None:
+    """Found (another area's review): the statement left out the phone number whenever the contact
+    had an email, though someone who cannot use email may need it."""
+    page = client.get("/accessibility").get_data(as_text=True)
+    assert 'href="mailto:spacetothink@northmere.example.org"' in page and 'href="tel:01632960300"' in page

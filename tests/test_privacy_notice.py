@@ -208,3 +208,10 @@ def test_an_unexplained_acronym_in_the_lawful_basis_stops_start_up_naming_the_se
     with pytest.raises(StartupError) as refused:
         create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://", "LAWFUL_BASIS": "Under UK GDPR."})
     assert "LAWFUL_BASIS" in str(refused.value)
+
+
+def test_a_data_protection_contact_ending_in_a_full_stop_is_not_given_two(app: Flask) -> None:
+    """Found (another area's review): "contact: Email dpo@northmere.example.org.." with one typed."""
+    app.config["DATA_PROTECTION_CONTACT"] = "Email dpo@northmere.example.org."
+    said = notice(app)
+    assert "contact: Email dpo@northmere.example.org." in said and ".." not in said
