@@ -3020,3 +3020,12 @@ def test_answers_changed_in_another_tab_are_told_once_each_where_they_are_asked_
     reloaded = walker.get(url).get_data(as_text=True)
     assert "Typed in this tab, left open." in reloaded and "Not saved yet" in reloaded
     assert held_details(client)["reflection"] == "Typed in the other tab."
+
+
+def test_the_page_asking_for_contact_details_links_to_the_privacy_notice_in_a_new_tab(client) -> None:
+    """Found (data protection review): only the footer linked to the privacy notice, not the page
+    where the contact details are asked for."""
+    walker = to_outcome(client)
+    page = walker.get("/request/about-you").get_data(as_text=True)
+    assert 'href="/privacy" target="_blank" rel="noopener">privacy notice (opens in new tab)</a>' in page
+    assert "data-privacy-link" not in walker.get("/request/how-soon").get_data(as_text=True)
