@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from .outage import is_database_outage, log_database_error
 from .rate_limits import limit_hit, wait_words
-from .sessions import leave_session_untouched, session_expired
+from .sessions import leave_session_untouched, session_expired, session_unreadable
 from .templating import render_page
 from .typed_text import form_to_send_again, typed_text_kept
 
@@ -107,6 +107,7 @@ def render_error(
             csrf_failure,
             description,
             session_expired(),
+            session_unreadable(),
             in_inbox,
             in_journey,
             signing_in,

@@ -1399,6 +1399,18 @@ def refused_until_mended() -> int:
 UNTRIED_AFTER = dt.timedelta(minutes=10)
 
 
+def untried_after() -> dt.timedelta:
+    """``UNTRIED_AFTER``, or two of the worker's waits between passes when OUTBOX_POLL_SECONDS makes
+    them longer (found, regression review: a worker set to look every hour was called stopped)."""
+    poll = float(current_app.config.get("OUTBOX_POLL_SECONDS") or 5)
+    return max(UNTRIED_AFTER, dt.timedelta(seconds=2 * poll))
+
+
+def untried_after_in_words() -> str:
+    """``untried_after()`` in whole minutes: "10 minutes"."""
+    return f"{math.ceil(untried_after().total_seconds() / 60)} minutes"
+
+
 # A worker not seen for this long has stopped (each notes it runs at least every
 # ``questions_pdf.WANTED_REFRESH``, 10 minutes, when a pass begins), as the health check and
 # `outbox status` say; longer where OUTBOX_POLL_SECONDS has its passes further apart.
@@ -1435,7 +1447,7 @@ def untried_for_too_long(now: dt.datetime | None = None) -> int:
     that would try it also runs the purge that deletes it, so while it is not running the
     record stays, and the person who asked for it was left on "being made" (found, operations
     review: the health check said "ok" all the while)."""
-    before = (now or utcnow()) - UNTRIED_AFTER
+    before = (now or utcnow()) - untried_after()
     due = pdf_due_since()
     pdfs = db.session.scalar(
         select(func.count())
@@ -1871,8 +1883,8 @@ def status_command() -> None:
     silent = None if untried else worker_silent(now)
     if untried or silent or held_back or failing_emails or pdfs:
         needs = [
-            f"{_plural(untried, 'PDF or email', 'PDFs or emails')} not tried for over 10 minutes (is the outbox worker "
-            "running?)"
+            f"{_plural(untried, 'PDF or email', 'PDFs or emails')} not tried for over "
+            f"{untried_after_in_words()} (is the outbox worker running?)"
             if untried
             else "",
             silent or "",

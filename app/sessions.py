@@ -75,7 +75,7 @@ from typing import Any, NamedTuple, cast
 
 import click
 import psycopg
-from flask import Flask, Request, Response, abort, g, request, session
+from flask import Flask, Request, Response, abort, g, request, session, url_for
 from flask.cli import AppGroup
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
@@ -366,6 +366,17 @@ def session_expired() -> bool:
     return bool(g.get("session_expired", False))
 
 
+def session_unreadable() -> bool:
+    """True if this request's cookie could not be read as one of this service's (another key)."""
+    return bool(g.get("session_unreadable", False))
+
+
+def session_expired_page() -> str:
+    """Where a journey page sends someone whose session has ended: the page that says so, and why
+    (``why=not-found`` when the cookie could not be read: ``session_unreadable``)."""
+    return url_for("main.session_expired", why="not-found") if session_unreadable() else url_for("main.session_expired")
+
+
 def expired_session() -> dict[str, Any]:
     """What the session this request's cookie named held, if it had expired (its row is deleted as
     this request opens it; its data is kept for this request only, never written again), or an
@@ -421,11 +432,13 @@ class DatabaseSessionInterface(SessionInterface):
         try:
             sid = self._signer(app).unsign(cookie).decode("ascii")
         except (BadSignature, UnicodeDecodeError):
-            # Signed with another key (SECRET_KEY changed, README "Rotating the secret key"): the
-            # session it named cannot be found, as one deleted after its idle time cannot, and is
-            # said to have ended as that one is. Found (administrator review): someone part-way
-            # through the questions was put back at the first, with no word why.
+            # Signed with another key (SECRET_KEY changed, README "Rotating the secret key"), or
+            # not by this service at all: the session it named cannot be found, and is said to have
+            # ended, for a reason of its own (``session_unreadable``: not "nothing was done for 30
+            # minutes", untrue seconds after a restart: regression review). Found (administrator
+            # review): someone part-way through the questions was put back at the first, unsaid.
             g.session_expired = True
+            g.session_unreadable = True
             return self.session_class(had_cookie=True)
         try:
             row = _read(sid)

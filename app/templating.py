@@ -43,7 +43,7 @@ from werkzeug.exceptions import HTTPException
 from .config import PROJECT_ROOT, StartupError
 from .extensions import csp_nonce
 from .pack import current_contacts, current_pack, current_partnership
-from .sessions import session_expired
+from .sessions import session_expired, session_unreadable
 
 SERVICE_NAME = "Space to Think"
 FRAGMENTS_KEY = "space_to_think.fragments"
@@ -463,6 +463,7 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.globals["cached_fragment"] = cached_fragment
     app.jinja_env.globals["kept_for_a_while"] = kept_for_a_while
     app.jinja_env.globals["session_expired"] = session_expired
+    app.jinja_env.globals["session_unreadable"] = session_unreadable
     app.jinja_env.globals["say"] = say
     app.jinja_env.globals["came_from"] = came_from
     app.jinja_env.globals["get_flashed_messages"] = flashed_messages

@@ -951,6 +951,19 @@ def test_health_check_says_degraded_when_the_outbox_worker_is_not_running(
     late = client.get("/healthz")
     assert late.status_code == 200 and late.get_json()["status"] == "degraded"
     assert late.get_json()["outbox"] == "2 PDFs or emails not tried for over 10 minutes: is the outbox worker running?"
+    # A worker set to look for work every hour has two of its waits (regression review).
+    app.config["OUTBOX_POLL_SECONDS"] = 3600
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE requests SET created_at = :at"), {"at": utcnow() - dt.timedelta(minutes=90)})
+        db.session.execute(sa.text("UPDATE outbox SET created_at = :at"), {"at": utcnow() - dt.timedelta(minutes=90)})
+        db.session.commit()
+    assert client.get("/healthz").get_json()["outbox"] == "ok"
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE requests SET created_at = '2020-01-01 00:00:00'"))
+        db.session.execute(sa.text("UPDATE outbox SET created_at = '2020-01-01 00:00:00'"))
+        db.session.commit()
+    assert "not tried for over 120 minutes" in client.get("/healthz").get_json()["outbox"]
+    app.config["OUTBOX_POLL_SECONDS"] = 5
     run_outbox(app)  # the worker runs: the PDF is made (no email is set up here)
     assert client.get("/healthz").get_json() == HEALTHY
 
@@ -1417,12 +1430,26 @@ def test_after_the_secret_key_changes_someone_part_way_through_is_told_their_ans
 
     client = app.test_client()
     to_outcome(client, path_before("allegation"))  # part-way through: the allegation question next
-    assert client.get("/questions/allegation").status_code == 200
+    page = client.get("/questions/allegation")
+    assert page.status_code == 200
+    token = csrf_token(page.get_data(as_text=True))
     app.secret_key = app.config["SECRET_KEY"] = "a-new-secret-key-" + "x" * 40
     answered = client.get("/questions/allegation")
-    assert answered.status_code == 302 and answered.location.endswith("/session-expired")
+    assert answered.status_code == 302 and answered.location.endswith("/session-expired?why=not-found")
     said = " ".join(client.get(answered.location).get_data(as_text=True).split())
-    assert "so we cleared your answers to keep them private" in said and "You will need to start again" in said
+    assert "Your answers could not be found" in said and "You will need to start again" in said
+    # Not the idle time's reason, untrue seconds after a restart (regression review).
+    assert "Nothing was done in this browser" not in said
+    # The answer sent from the page opened before the change (in another tab): refused, as out of
+    # date, never with the idle time's reason.
+    sent = client.post("/questions/allegation", data={"csrf_token": token, "answer": "no"})
+    page_said = " ".join(sent.get_data(as_text=True).split())
+    assert sent.status_code == 400 and "Nothing was done in this browser" not in page_said, page_said
+    # Sent by a browser whose cookie the new key cannot read: its own words, not the idle time's.
+    stale = app.test_client()
+    stale.set_cookie("space_to_think_session", "an-old-session.signed-with-the-old-key")
+    refused = stale.post("/questions/allegation", data={"csrf_token": token, "answer": "no"})
+    assert refused.status_code == 302 and refused.location.endswith("/session-expired?why=not-found")
 
 
 def test_the_sessions_commands_say_they_are_browser_sessions_not_space_to_think_sessions(runner) -> None:  # type: ignore[no-untyped-def]

@@ -24,7 +24,13 @@ from ..inbox.views import DEVICE_COOKIE_DAYS, FACILITATOR_KEY, IMPORTANT, device
 from ..journey import current_state, has_journey, journey_url
 from ..models import utcnow
 from ..outage import QUERY_CANCELED_SQLSTATE, is_database_outage, outage_in_words
-from ..outbox import failing_for_too_long, refused_until_mended, untried_for_too_long, worker_silent
+from ..outbox import (
+    failing_for_too_long,
+    refused_until_mended,
+    untried_after_in_words,
+    untried_for_too_long,
+    worker_silent,
+)
 from ..pack import current_pack
 from ..questions_pdf import stored_pdf
 from ..questions_to_prepare import DEFAULT_PREPARE_MODE, prepare_mode, questions_to_prepare
@@ -181,6 +187,7 @@ def session_expired() -> Response | str:
     return render_template(
         "main/session_expired.html",
         copy=_copy_cleared() if request.args.get("cleared") == "copy" else None,
+        not_found=request.args.get("why") == "not-found",
         acknowledged=bool(config.get("SEND_ACKNOWLEDGEMENTS") and config.get("FACILITATOR_EMAIL")),
         kept=[],
         still_here=None,
@@ -450,7 +457,8 @@ def outbox_report() -> str:
             db.session.execute(text(f"SET LOCAL statement_timeout = {OUTBOX_CHECK_TIMEOUT_MS}"))
         if untried := untried_for_too_long():
             return (
-                f"{untried} {'PDF or email' if untried == 1 else 'PDFs or emails'} not tried for over 10 minutes: "
+                f"{untried} {'PDF or email' if untried == 1 else 'PDFs or emails'} not tried for over "
+                f"{untried_after_in_words()}: "
                 "is the outbox worker running?"
             )
         if silent := worker_silent():

@@ -91,7 +91,7 @@ from ..pack import current_contacts, current_pack
 from ..rate_limits import WAITS, SiteWideLimitExceeded, limit_hit, limit_period, wait_words
 from ..rules import JourneyState, evaluate
 from ..rules.model import MODES
-from ..sessions import not_the_persons_activity, session_expired
+from ..sessions import not_the_persons_activity, session_expired, session_expired_page
 from ..supervision_record import ask_for_record, digest_of, drop_record, forget_record, this_browsers_record
 from ..uk_time import uk_day, uk_today
 from ..web import (
@@ -374,7 +374,7 @@ def require_eligible_journey() -> Response | None:
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     if session_expired():
-        return redirect(url_for("main.session_expired"))
+        return redirect(session_expired_page())
     state = current_state()
     if journey_complete(state):
         forget_answers_of_another_mode(state.mode)
@@ -1200,7 +1200,7 @@ def record_source() -> RecordSource | Response:
             from_stored = stored.reference
     if state.outcome is None or state.mode != "supervision":
         if session_expired():  # the outcome page's link, after the idle time: say why, as every journey page does
-            return redirect(url_for("main.session_expired"))
+            return redirect(session_expired_page())
         if from_stored is not None:
             # The request sent from this browser, not in supervision: its page, which a new check
             # would remove (found, regression review: the record's link, opened after sending, began

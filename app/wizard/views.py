@@ -48,7 +48,7 @@ from ..journey import (
 from ..models import StoredRequest
 from ..pack import current_contacts, current_pack
 from ..rules import Guidance, InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
-from ..sessions import CLEARED_KEY, reset_session, session_expired
+from ..sessions import CLEARED_KEY, reset_session, session_expired, session_expired_page
 from ..stats.service import record_outcome, record_start
 from ..supervision_record import forget_record
 from ..templating import kept_for_a_while, render_page
@@ -66,7 +66,7 @@ def back_to_current(state: JourneyState) -> Response:
 
 def expired_page() -> Response:
     """The "your answers were cleared" page (the session ran out while the user was away)."""
-    return redirect(url_for("main.session_expired"))
+    return redirect(session_expired_page())
 
 
 @bp.route("/start", methods=["GET", "POST"])
