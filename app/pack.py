@@ -29,6 +29,7 @@ from .rules import (
     RulesReport,
     check_rules,
 )
+from .rules.partnership import shipped_contacts_elsewhere
 from .rules.validate import fictional_contacts, fictional_footer_links, fictional_guidance
 from .uk_time import uk_today
 
@@ -228,6 +229,11 @@ def refusal(
     fictional = fictional_guidance(report.pack) + fictional_contacts(report.contacts)
     if report.partnership is not None:
         fictional += fictional_footer_links(report.partnership)
+        # Another partnership's pages giving the shipped partnership's phone numbers: refused in
+        # production as an example's are (regression review: only warned of, it started, and
+        # Northmere's pages gave Salford's children's social care number).
+        if (elsewhere := shipped_contacts_elsewhere(report.partnership, report.contacts)) is not None:
+            fictional.append(elsewhere)
     if fictional and production:
         # Found (area review): an example's number left in reached no one, in every page's footer;
         # the example's fictional guidance, left in, was cited on real outcomes.

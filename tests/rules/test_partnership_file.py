@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from app.config import StartupError
-from app.pack import load_rules
+from app.pack import load_rules, refusal
 from app.requests.fields import FIELDS
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP, check_partnership, check_rules
 from app.rules.partnership import (
@@ -1057,6 +1057,11 @@ def test_another_partnership_given_the_shipped_contacts_is_warned_that_they_are_
         [warned] = [w for w in report.warnings if "is the contacts file shipped for" in w.message]
         assert warned.file == str(contacts) and "Set CONTACTS_PATH to your area's contacts file" in warned.message
         assert "Salford Safeguarding Children Partnership" in warned.message
+        # Production does not start with it, as with an example's contacts (regression review).
+        files = {"RULE_PACK_PATH": pack, "CONTACTS_PATH": contacts, "PARTNERSHIP_PATH": partnership}
+        refused = refusal(report, files, production=True)
+        assert refused is not None and "is the contacts file shipped for" in refused
+        assert refusal(report, files, production=False) is None
     own = check_rules(pack, examples / "contacts.yaml", uk_today(), partnership_path=partnership)
     assert not [w for w in own.warnings if "is the contacts file shipped for" in w.message]
     shipped = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, uk_today(), partnership_path=DEFAULT_PARTNERSHIP)
