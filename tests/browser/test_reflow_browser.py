@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.models import StoredRequest
 from app.space_sessions.models import FeedbackComment
@@ -42,7 +43,7 @@ LONG_WORD = "https://example.org/" + "supercalifragilisticexpialidociousantidise
 
 
 @pytest.fixture(scope="module")
-def reflow_data(live_server) -> ReflowData:  # type: ignore[no-untyped-def]
+def reflow_data(live_server) -> Iterator[ReflowData]:  # type: ignore[no-untyped-def]
     """A facilitator (cheap password hash, as in test_inbox_browser.py), a stored request, and
     one that makes the widest row of the inbox list: redirected to the route with the longest
     words, made in supervision, its PDF not made."""
@@ -73,7 +74,12 @@ def reflow_data(live_server) -> ReflowData:  # type: ignore[no-untyped-def]
         db.session.add(comment)
         db.session.commit()
         note_id, comment_id = note.id, comment.id
-    return ReflowData(reference, note_id, comment_id)
+    yield ReflowData(reference, note_id, comment_id)
+    # The comment goes with the module: the live server is shared, and the sessions page's own
+    # tests count the comments it lists.
+    with live_server.app.app_context():
+        db.session.execute(delete(FeedbackComment).where(FeedbackComment.id == comment_id))
+        db.session.commit()
 
 
 # How far a 24-pixel circle centred on each line of "Change your password" stays from the top of the
