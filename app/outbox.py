@@ -1399,16 +1399,26 @@ def refused_until_mended() -> int:
 UNTRIED_AFTER = dt.timedelta(minutes=10)
 
 
+def two_waits() -> dt.timedelta:
+    """Two of the worker's waits between passes (OUTBOX_POLL_SECONDS): the least a check that the
+    worker runs must allow (found, regression review: a worker set to look every hour was called
+    stopped)."""
+    return dt.timedelta(seconds=2 * float(current_app.config.get("OUTBOX_POLL_SECONDS") or 5))
+
+
+def in_minutes(span: dt.timedelta) -> str:
+    """``span`` in whole minutes, rounded up: "10 minutes"."""
+    return f"{math.ceil(span.total_seconds() / 60)} minutes"
+
+
 def untried_after() -> dt.timedelta:
-    """``UNTRIED_AFTER``, or two of the worker's waits between passes when OUTBOX_POLL_SECONDS makes
-    them longer (found, regression review: a worker set to look every hour was called stopped)."""
-    poll = float(current_app.config.get("OUTBOX_POLL_SECONDS") or 5)
-    return max(UNTRIED_AFTER, dt.timedelta(seconds=2 * poll))
+    """``UNTRIED_AFTER``, or two of the worker's waits, when they are longer."""
+    return max(UNTRIED_AFTER, two_waits())
 
 
 def untried_after_in_words() -> str:
-    """``untried_after()`` in whole minutes: "10 minutes"."""
-    return f"{math.ceil(untried_after().total_seconds() / 60)} minutes"
+    """``untried_after()`` in words: "10 minutes"."""
+    return in_minutes(untried_after())
 
 
 # A worker not seen for this long has stopped (each notes it runs at least every
@@ -1425,13 +1435,12 @@ def worker_silent(now: dt.datetime | None = None) -> str | None:
     hourly purges (requests past their time, the audit log, accounts) and reminders did not run: on
     a quiet service, for days. (Never run at all, on a new installation, says nothing: the README's
     setting up starts it.)"""
-    poll = float(current_app.config.get("OUTBOX_POLL_SECONDS") or 5)
-    after = max(WORKER_SILENT_AFTER, questions_pdf.WANTED_REFRESH + dt.timedelta(seconds=2 * poll))
+    after = max(WORKER_SILENT_AFTER, questions_pdf.WANTED_REFRESH + two_waits())
     seen = questions_pdf.worker_last_seen()
     if seen is None or seen >= (now or utcnow()) - after:
         return None
     return (
-        f"the outbox worker has not run for over {math.ceil(after.total_seconds() / 60)} minutes: is it running? "
+        f"the outbox worker has not run for over {in_minutes(after)}: is it running? "
         "(PDFs, emails, reminders and the hourly deletion of old requests wait for it)"
     )
 
