@@ -58,8 +58,10 @@ from .partnership import (
     load_partnership,
     read_partnership,
     shipped_contacts_elsewhere,
+    shipped_partnership_words,
 )
 from .validate import (
+    another_partnerships_words,
     fictional_footer_links,
     future_statement_dates,
     future_verifications,
@@ -191,6 +193,8 @@ def check_rules(
         warnings += fictional_footer_links(partnership) + unnamed_partnership(partnership)
         if contacts is not None and (elsewhere := shipped_contacts_elsewhere(partnership, contacts)) is not None:
             warnings.append(elsewhere)
+        if pack is not None:
+            warnings += another_partnerships_words(pack, *shipped_partnership_words(partnership))
         if pack is not None and contacts is not None:
             # Only with the partnership file: its accessibility statement may show a contact.
             warnings += unshown_contacts(pack, contacts, partnership)

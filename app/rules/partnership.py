@@ -846,6 +846,22 @@ def _shipped(path: Path) -> tuple[bytes, str]:
     return path.read_bytes(), shipped.name if shipped is not None else ""
 
 
+def shipped_partnership_words(partnership: Partnership) -> tuple[tuple[str, ...], str]:
+    """The shipped partnership's area (the first word of its name) and short name, and its name,
+    when ``partnership`` is another; else nothing to look for."""
+    try:
+        _, shipped_name = _shipped(SHIPPED_CONTACTS)
+        shipped, _ = read_partnership(DEFAULT_PARTNERSHIP)
+    except OSError:
+        return (), ""
+    if shipped is None or not partnership.name or partnership.name == shipped_name:
+        return (), ""
+    words = [shipped.name.split()[0]] if shipped.name else []
+    if shipped.short_name and shipped.short_name not in words:
+        words.append(shipped.short_name)
+    return tuple(words), shipped.name
+
+
 def shipped_contacts_elsewhere(partnership: Partnership, contacts: ContactBook) -> Problem | None:
     """A warning if ``contacts`` is the shipped contacts file (its path, or a copy of it unchanged)
     while the partnership is another: every page, email and PDF would give the shipped partnership's

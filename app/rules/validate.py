@@ -1455,3 +1455,35 @@ def _months_before(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise ValueError(day)  # unreachable: every month has a 28th
+
+
+def another_partnerships_words(pack: RulePack, words: tuple[str, ...], whose: str) -> list[Problem]:
+    """A warning for each text of ``pack`` (owned by another partnership) naming one of ``words``,
+    the shipped partnership's (``whose``) area and short name: found (another area's review), a
+    pack copied from the shipped one with only its owner changed kept 31 mentions of Salford and
+    its Bridge Partnership ("In Salford, you reach children's social care through the Bridge
+    Partnership"), on the pages of another area, and `rules check` said nothing. A warning, not a
+    refusal: a neighbouring area may have reason to name it."""
+    if not words:
+        return []
+    named = re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\b")
+    warnings = []
+    texts: list[tuple[str, str, Text | str | None, int | None]] = [
+        entry for sequence in _worded_sequences(pack) for entry in sequence
+    ] + [(f"guidance {item.id}", "text", item.text, item.field_lines.get("text", item.line)) for item in pack.guidance]
+    for node, field, wording, line in texts:
+        said = (
+            [wording]
+            if isinstance(wording, str)
+            else [wording.practitioner, wording.supervision]
+            if isinstance(wording, Text)
+            else []
+        )
+        found = next((match.group(1) for text in said if (match := named.search(text or ""))), None)
+        if found is not None:
+            message = (
+                f"names {found!r}, which is {whose}'s, but the pack is {pack.owner}'s: name your own area and "
+                "services (a copy of the shipped pack keeps its local words)"
+            )
+            warnings.append(Problem(pack.path, node, field, message, line))
+    return warnings

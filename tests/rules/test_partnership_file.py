@@ -1066,3 +1066,29 @@ def test_another_partnership_given_the_shipped_contacts_is_warned_that_they_are_
     assert not [w for w in own.warnings if "is the contacts file shipped for" in w.message]
     shipped = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, uk_today(), partnership_path=DEFAULT_PARTNERSHIP)
     assert not [w for w in shipped.warnings if "is the contacts file shipped for" in w.message]
+
+
+def test_a_copy_of_the_shipped_pack_for_another_partnership_is_warned_of_each_text_naming_salford(
+    tmp_path: Path,
+) -> None:
+    """Found (another area's review): the shipped pack copied with only its owner changed kept its
+    mentions of Salford ("In Salford, you reach children's social care through the Bridge
+    Partnership"), and `rules check` said it was valid. Each text naming the shipped partnership's
+    area or short name is warned of; the example, written for its own area, is not."""
+    examples = Path(__file__).resolve().parents[2] / "examples" / "northmere"
+    copied = tmp_path / "space_to_think.yaml"
+    copied.write_text(
+        DEFAULT_PACK.read_text(encoding="utf-8").replace(
+            "owner: Salford Safeguarding Children Partnership", "owner: Northmere Safeguarding Partnership", 1
+        ),
+        encoding="utf-8",
+    )
+    partnership, contacts = examples / "partnership.yaml", examples / "contacts.yaml"
+
+    def naming_salford(pack: Path) -> list[tuple[str, str]]:
+        report = check_rules(pack, contacts, uk_today(), partnership_path=partnership)
+        return [(w.node, w.field) for w in report.warnings if "which is Salford Safeguarding Children" in w.message]
+
+    named = naming_salford(copied)
+    assert ("question unshared_concern", "hint") in named and len(named) >= 5
+    assert naming_salford(examples / "space_to_think.yaml") == []
