@@ -3,6 +3,8 @@ after a redirect, PDF and CSV downloads, and whether a request came from another
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,6 +35,20 @@ def _this_address() -> str:
     return f"{request.script_root}{request.path}{'?' + query if query else ''}"
 
 
+# A feedback link's token in an address kept in the session, kept only as its hash (as the
+# feedback_tokens table keeps it): found (data protection review), a refused feedback form kept
+# its address, working link and all, in the session for up to 30 minutes, where the privacy
+# notice says only a scrambled version of the link is kept.
+_FEEDBACK_LINK = re.compile(r"(/feedback/)(?!thank-you(?:$|\?))([^/?]+)")
+
+
+def _as_kept(address: str) -> str:
+    """``address`` as the session keeps it: a feedback link's token as its SHA-256 hash."""
+    return _FEEDBACK_LINK.sub(
+        lambda found: found.group(1) + "sha256-" + hashlib.sha256(found.group(2).encode()).hexdigest(), address, 1
+    )
+
+
 def show_refused_form(kept: dict[str, Any], address: str | None = None) -> Response:
     """After a form is refused (an answer missing or not valid): keep ``kept``, what the page needs
     to show the form as it was sent, with its errors (never a password), in the session, and send
@@ -44,7 +60,7 @@ def show_refused_form(kept: dict[str, Any], address: str | None = None) -> Respo
     to that page gave Chrome's "Confirm Form Resubmission" (net::ERR_CACHE_MISS) instead of the
     question. Now every page in the browser's history is a GET, asked for again on Back."""
     address = address or _this_address()
-    session[REFUSED_FORM_KEY] = {"address": address, "kept": kept}
+    session[REFUSED_FORM_KEY] = {"address": _as_kept(address), "kept": kept}
     return redirect(address, 303)
 
 
@@ -56,7 +72,7 @@ def refused_form(keep: bool = False) -> dict[str, Any] | None:
     if REFUSED_FORM_KEY not in session:
         return None
     stored = session.get(REFUSED_FORM_KEY)
-    here = stored if isinstance(stored, dict) and stored.get("address") == _this_address() else None
+    here = stored if isinstance(stored, dict) and stored.get("address") == _as_kept(_this_address()) else None
     if not (keep and here):
         session.pop(REFUSED_FORM_KEY)
     kept = here.get("kept") if here else None
@@ -66,7 +82,7 @@ def refused_form(keep: bool = False) -> dict[str, Any] | None:
 def refused_form_holds(key: str) -> bool:
     """Whether what ``show_refused_form`` kept for this address has ``key`` (without taking it)."""
     stored = session.get(REFUSED_FORM_KEY) if REFUSED_FORM_KEY in session else None
-    if not (isinstance(stored, dict) and stored.get("address") == _this_address()):
+    if not (isinstance(stored, dict) and stored.get("address") == _as_kept(_this_address())):
         return False
     kept = stored.get("kept")
     return isinstance(kept, dict) and key in kept
@@ -83,7 +99,7 @@ def forget_refused_form_elsewhere() -> None:
     opened (the list, say), the refused form is done with, and coming back to its page later
     shows the page as it is, not the old errors."""
     stored = session.get(REFUSED_FORM_KEY) if REFUSED_FORM_KEY in session else None
-    if stored is not None and not (isinstance(stored, dict) and stored.get("address") == _this_address()):
+    if stored is not None and not (isinstance(stored, dict) and stored.get("address") == _as_kept(_this_address())):
         session.pop(REFUSED_FORM_KEY)
 
 

@@ -3041,6 +3041,14 @@ def test_held_is_counted_and_sends_a_single_use_anonymous_feedback_link(
     response = post_form(public, path, path, {"comment": "It helped us slow down."})
     assert response.status_code == 200 and "Select how much the session helped" in text(response)
     assert "It helped us slow down." in text(response)
+    # Kept for the page's GET in the server-side session, with the link's token only as its hash
+    # (found, data protection review: the working link itself, for up to 30 minutes).
+    with session_app.app_context():
+        from app.sessions import JourneySessionRow
+
+        kept = " ".join(db.session.scalars(select(JourneySessionRow.data)))
+    token_in_link = path.rsplit("/", 1)[1]
+    assert "It helped us slow down." in kept and token_in_link not in kept
     response = post_form(public, path, path, {"score": "9", "comment": "x" * 1001})
     assert "Select how much the session helped" in text(response) and "1,000 characters or less" in text(response)
     # Identifying data in the comment: a warning, then a confirmation.
