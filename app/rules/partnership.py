@@ -840,26 +840,27 @@ SHIPPED_CONTACTS = DEFAULT_PARTNERSHIP.parent / "contacts.yaml"
 
 
 @functools.cache
-def _shipped(path: Path) -> tuple[bytes, str]:
-    """The shipped contacts file's bytes, and the shipped partnership's name (read once)."""
+def _shipped() -> tuple[bytes, str, tuple[str, ...]]:
+    """The shipped contacts file's bytes, the shipped partnership's name, and the words that name
+    its area: the first word of its name and its short name (each read once in a process)."""
     shipped, _ = read_partnership(DEFAULT_PARTNERSHIP)
-    return path.read_bytes(), shipped.name if shipped is not None else ""
+    name = shipped.name if shipped is not None else ""
+    words = [name.split()[0]] if name else []
+    if shipped is not None and shipped.short_name and shipped.short_name not in words:
+        words.append(shipped.short_name)
+    return SHIPPED_CONTACTS.read_bytes(), name, tuple(words)
 
 
 def shipped_partnership_words(partnership: Partnership) -> tuple[tuple[str, ...], str]:
-    """The shipped partnership's area (the first word of its name) and short name, and its name,
-    when ``partnership`` is another; else nothing to look for."""
+    """The shipped partnership's area and short name (``_shipped``), and its name, when
+    ``partnership`` is another; else nothing to look for."""
     try:
-        _, shipped_name = _shipped(SHIPPED_CONTACTS)
-        shipped, _ = read_partnership(DEFAULT_PARTNERSHIP)
+        _, shipped_name, words = _shipped()
     except OSError:
         return (), ""
-    if shipped is None or not partnership.name or partnership.name == shipped_name:
+    if not shipped_name or not partnership.name or partnership.name == shipped_name:
         return (), ""
-    words = [shipped.name.split()[0]] if shipped.name else []
-    if shipped.short_name and shipped.short_name not in words:
-        words.append(shipped.short_name)
-    return tuple(words), shipped.name
+    return words, shipped_name
 
 
 def shipped_contacts_elsewhere(partnership: Partnership, contacts: ContactBook) -> Problem | None:
@@ -867,9 +868,10 @@ def shipped_contacts_elsewhere(partnership: Partnership, contacts: ContactBook) 
     while the partnership is another: every page, email and PDF would give the shipped partnership's
     services and phone numbers under this one's name. Found (another area's review): with
     CONTACTS_PATH left unset, Northmere's pages gave Salford's children's social care number, and
-    nothing said so. A warning, not a refusal: the shipped partnership renamed keeps its contacts."""
+    nothing said so. A warning in `rules check` and elsewhere; production refuses to start with it
+    (app/pack.py)."""
     try:
-        shipped_bytes, shipped_name = _shipped(SHIPPED_CONTACTS)
+        shipped_bytes, shipped_name, _ = _shipped()
         given = Path(contacts.path)
         same = given.resolve() == SHIPPED_CONTACTS.resolve() or given.read_bytes() == shipped_bytes
     except OSError:
