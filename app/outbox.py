@@ -1407,8 +1407,14 @@ def two_waits() -> dt.timedelta:
 
 
 def in_minutes(span: dt.timedelta) -> str:
-    """``span`` in whole minutes, rounded up: "10 minutes"."""
-    return f"{math.ceil(span.total_seconds() / 60)} minutes"
+    """``span`` in whole minutes, rounded up ("10 minutes"); from 2 hours, in hours and minutes
+    ("2 hours", "2 hours 10 minutes": regression review, "130 minutes")."""
+    minutes = math.ceil(span.total_seconds() / 60)
+    hours, minutes = divmod(minutes, 60) if minutes >= 120 else (0, minutes)
+    said = [f"{hours} hours"] if hours else []
+    if minutes or not hours:
+        said.append(f"{minutes} minute{'' if minutes == 1 else 's'}")
+    return " ".join(said)
 
 
 def untried_after() -> dt.timedelta:

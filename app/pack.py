@@ -213,6 +213,9 @@ def refusal(
             # mended, refused again for the example's fictional guidance it still cited).
             problems += fictional_guidance(report.pack) if report.pack is not None else []
             problems += fictional_contacts(report.contacts) if report.contacts is not None else []
+            if report.partnership is not None and report.contacts is not None:  # (regression review: held back)
+                elsewhere = shipped_contacts_elsewhere(report.partnership, report.contacts)
+                problems += [elsewhere] if elsewhere is not None else []
         message = str(DefinitionError(problems))
         # A file that cannot be read: which setting names it (area review: the message named
         # only the file, and an operator must find which of the three settings to mend).

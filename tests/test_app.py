@@ -962,7 +962,8 @@ def test_health_check_says_degraded_when_the_outbox_worker_is_not_running(
         db.session.execute(sa.text("UPDATE requests SET created_at = '2020-01-01 00:00:00'"))
         db.session.execute(sa.text("UPDATE outbox SET created_at = '2020-01-01 00:00:00'"))
         db.session.commit()
-    assert "not tried for over 120 minutes" in client.get("/healthz").get_json()["outbox"]
+    # Said in hours (regression review: "120 minutes").
+    assert "not tried for over 2 hours: is the outbox" in client.get("/healthz").get_json()["outbox"]
     app.config["OUTBOX_POLL_SECONDS"] = 5
     run_outbox(app)  # the worker runs: the PDF is made (no email is set up here)
     assert client.get("/healthz").get_json() == HEALTHY
@@ -997,6 +998,17 @@ def test_health_check_says_degraded_when_the_outbox_worker_has_stopped_with_noth
     # regression review): the limit is then two of its waits and the 10 minutes.
     app.config["OUTBOX_POLL_SECONDS"] = 3600
     assert client.get("/healthz").get_json() == HEALTHY
+    with app.app_context():  # past two of its waits and the 10 minutes: said in hours (regression review)
+        db.session.execute(
+            sa.text("UPDATE questions_pdfs SET wanted_at = :at, created_at = :at"),
+            {"at": utcnow() - dt.timedelta(hours=2, minutes=11)},
+        )
+        db.session.commit()
+    assert (
+        client.get("/healthz")
+        .get_json()["outbox"]
+        .startswith("the outbox worker has not run for over 2 hours 10 minutes: is it running?")
+    )
     app.config["OUTBOX_POLL_SECONDS"] = 5
     run_outbox(app)  # it runs again
     assert client.get("/healthz").get_json() == HEALTHY

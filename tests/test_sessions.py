@@ -3083,6 +3083,37 @@ def test_held_is_counted_and_sends_a_single_use_anonymous_feedback_link(
     assert comment in text(client.get("/inbox/sessions"))
 
 
+def test_a_comment_kept_from_a_refused_feedback_form_goes_when_its_link_stops_working(session_app: Flask) -> None:
+    """Found (regression review): a form refused (no score), then the link used in another tab or
+    expired: the page said the link could not be used, but the comment stayed in the server-side
+    session until the session ended."""
+    from app.sessions import JourneySessionRow
+    from app.space_sessions.service import answer_feedback, queue_feedback_link
+
+    with session_app.app_context():
+        request = db.session.get(StoredRequest, _request_id(session_app, new_request(session_app)))
+        queue_feedback_link(request)
+        db.session.commit()
+        body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.kind == "feedback"))
+    found = re.search(r"/feedback/[A-Za-z0-9_-]+", body or "")
+    assert found is not None
+    path = found.group(0)
+    public = session_app.test_client()
+
+    def kept() -> str:
+        with session_app.app_context():
+            return " ".join(db.session.scalars(select(JourneySessionRow.data)))
+
+    response = post_form(public, path, path, {"comment": "It gave us room to think."})
+    assert "Select how much the session helped" in text(response)
+    assert "It gave us room to think." in kept()
+    with session_app.app_context():  # answered meanwhile, in another tab
+        assert answer_feedback(path.rsplit("/", 1)[1], "4", "")
+    gone = public.get(path)
+    assert gone.status_code == 410 and "This feedback link cannot be used" in text(gone)
+    assert "It gave us room to think." not in kept()
+
+
 def test_feedback_scores_appear_on_the_counts_page_with_small_numbers_hidden(session_app: Flask) -> None:
     from app.space_sessions.service import answer_feedback, queue_feedback_link
 

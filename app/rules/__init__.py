@@ -62,6 +62,7 @@ from .partnership import (
 )
 from .validate import (
     another_partnerships_words,
+    another_partnerships_words_in_file,
     fictional_footer_links,
     future_statement_dates,
     future_verifications,
@@ -195,6 +196,7 @@ def check_rules(
             warnings.append(elsewhere)
         if pack is not None:
             warnings += another_partnerships_words(pack, *shipped_partnership_words(partnership))
+        warnings += another_partnerships_words_in_file(partnership, *shipped_partnership_words(partnership))
         if pack is not None and contacts is not None:
             # Only with the partnership file: its accessibility statement may show a contact.
             warnings += unshown_contacts(pack, contacts, partnership)

@@ -27,6 +27,7 @@ from .errors import DefinitionError, Problem
 from .loader import _clean, _content_hash, _links, _Mapping, _Reader, read_yaml
 from .markup import MARKUP
 from .model import MODES, ContactBook, Link, RulePack, Text
+from .validate import words_pattern
 
 DEFAULT_PARTNERSHIP = Path(__file__).with_name("partnership.yaml")
 
@@ -851,14 +852,25 @@ def _shipped() -> tuple[bytes, str, tuple[str, ...]]:
     return SHIPPED_CONTACTS.read_bytes(), name, tuple(words)
 
 
+def _another_area(partnership: Partnership, shipped_name: str, words: tuple[str, ...]) -> bool:
+    """Whether ``partnership`` is another area's than the shipped partnership (``shipped_name``,
+    its area and short name ``words``): not when it has the same name, nor when its name or short
+    name still names the shipped area (found, regression review: the shipped partnership under a
+    new name, "Salford Children's Safeguarding Partnership", was refused its own contacts)."""
+    if not shipped_name or not partnership.name or partnership.name == shipped_name or not words:
+        return False
+    own = f"{partnership.name} {partnership.short_name or ''}"
+    return words_pattern(words).search(own) is None
+
+
 def shipped_partnership_words(partnership: Partnership) -> tuple[tuple[str, ...], str]:
     """The shipped partnership's area and short name (``_shipped``), and its name, when
-    ``partnership`` is another; else nothing to look for."""
+    ``partnership`` is another area's; else nothing to look for."""
     try:
         _, shipped_name, words = _shipped()
     except OSError:
         return (), ""
-    if not shipped_name or not partnership.name or partnership.name == shipped_name:
+    if not _another_area(partnership, shipped_name, words):
         return (), ""
     return words, shipped_name
 
@@ -869,22 +881,26 @@ def shipped_contacts_elsewhere(partnership: Partnership, contacts: ContactBook) 
     services and phone numbers under this one's name. Found (another area's review): with
     CONTACTS_PATH left unset, Northmere's pages gave Salford's children's social care number, and
     nothing said so. A warning in `rules check` and elsewhere; production refuses to start with it
-    (app/pack.py)."""
+    (app/pack.py). Only while the file still names the shipped area: a file put in the shipped one's
+    place, with another area's contacts, is theirs (regression review: it was refused as Salford's)."""
     try:
-        shipped_bytes, shipped_name, _ = _shipped()
+        shipped_bytes, shipped_name, words = _shipped()
         given = Path(contacts.path)
-        same = given.resolve() == SHIPPED_CONTACTS.resolve() or given.read_bytes() == shipped_bytes
+        read = given.read_bytes()
+        same = given.resolve() == SHIPPED_CONTACTS.resolve() or read == shipped_bytes
     except OSError:
         return None
-    if not same or not partnership.name or not shipped_name or partnership.name == shipped_name:
+    if not same or not _another_area(partnership, shipped_name, words):
+        return None
+    if words_pattern(words).search(read.decode("utf-8", "replace")) is None:
         return None
     return Problem(
         contacts.path,
         "",
         "",
         f"is the contacts file shipped for {shipped_name}, but the partnership file ({partnership.path}) is "
-        f"{partnership.name}'s: its services and phone numbers are not yours. Set CONTACTS_PATH to your "
-        'area\'s contacts file (README, "Deploying it for another area")',
+        f"{partnership.name}'s: its services and phone numbers are not yours. Set CONTACTS_PATH (or `rules check "
+        '--contacts`) to your area\'s contacts file (README, "Deploying it for another area")',
     )
 
 

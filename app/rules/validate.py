@@ -1457,6 +1457,11 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)  # unreachable: every month has a 28th
 
 
+def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of ``words``, as a whole word (its case as written)."""
+    return re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\b")
+
+
 def another_partnerships_words(pack: RulePack, words: tuple[str, ...], whose: str) -> list[Problem]:
     """A warning for each text of ``pack`` (owned by another partnership) naming one of ``words``,
     the shipped partnership's (``whose``) area and short name: found (another area's review), a
@@ -1466,11 +1471,21 @@ def another_partnerships_words(pack: RulePack, words: tuple[str, ...], whose: st
     refusal: a neighbouring area may have reason to name it."""
     if not words:
         return []
-    named = re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\b")
+    named = words_pattern(words)
     warnings = []
     texts: list[tuple[str, str, Text | str | None, int | None]] = [
         entry for sequence in _worded_sequences(pack) for entry in sequence
-    ] + [(f"guidance {item.id}", "text", item.text, item.field_lines.get("text", item.line)) for item in pack.guidance]
+    ]
+    # A guidance item's source is its label on outcome pages, PDFs and "How this tool decides";
+    # a glossary meaning is said wherever its term is (found, regression review: neither was read).
+    for item in pack.guidance:
+        texts += [
+            (f"guidance {item.id}", key, getattr(item, key), item.field_lines.get(key, item.line))
+            for key in ("source", "text")
+        ]
+    texts += [
+        ("glossary", f"{term} meaning", meaning, pack.glossary_lines.get(term)) for term, meaning in pack.glossary
+    ]
     for node, field, wording, line in texts:
         said = (
             [wording]
@@ -1487,3 +1502,35 @@ def another_partnerships_words(pack: RulePack, words: tuple[str, ...], whose: st
             )
             warnings.append(Problem(pack.path, node, field, message, line))
     return warnings
+
+
+def another_partnerships_words_in_file(partnership: Partnership, words: tuple[str, ...], whose: str) -> list[Problem]:
+    """As ``another_partnerships_words``, for the partnership file's own texts: a copy of the shipped
+    file with its name changed kept the shipped area's email signature, under every email, and its
+    example of an agency, in a question's hint (found, regression review)."""
+    if not words:
+        return []
+    named = words_pattern(words)
+    texts = (
+        ("(partnership)", "email_signature", partnership.email_signature, "email_signature"),
+        ("(partnership) examples", "agency", partnership.examples.get("agency", ""), "examples"),
+        ("(partnership)", "footer text", partnership.footer_text, "footer"),
+        ("(partnership)", "page_title_suffix", partnership.page_title_suffix, "page_title_suffix"),
+        ("(partnership)", "pdf_author", partnership.pdf_author, "pdf_author"),
+        *(
+            ("(partnership) accessibility", f"known_issues[{n}]", issue, "accessibility")
+            for n, issue in enumerate(partnership.accessibility.known_issues, start=1)
+        ),
+    )
+    return [
+        Problem(
+            partnership.path,
+            node,
+            field,
+            f"names {found.group(1)!r}, which is {whose}'s, but the partnership file is {partnership.name}'s: name "
+            "your own area (a copy of the shipped file keeps its local words)",
+            partnership.line_of.get(key),
+        )
+        for node, field, text, key in texts
+        if (found := named.search(text or "")) is not None
+    ]

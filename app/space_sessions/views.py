@@ -83,6 +83,9 @@ typed_text.register("feedback.answer", (("comment", "Your comment"),))
 def answer(token: str) -> Response | str | tuple[str, int]:
     """Did the space help? A scale and optional words; the link works once."""
     if not service.feedback_token_works(token):
+        # A comment kept from a form refused while the link worked goes with it (regression review:
+        # it stayed in the session until the session ended).
+        forget_refused_form()
         return render_template("feedback/gone.html"), 410
     findings: list[Finding] = []
     if request.method == "POST":

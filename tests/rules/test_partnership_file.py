@@ -1055,7 +1055,9 @@ def test_another_partnership_given_the_shipped_contacts_is_warned_that_they_are_
     for contacts in (DEFAULT_CONTACTS, copy):
         report = check_rules(pack, contacts, uk_today(), partnership_path=partnership)
         [warned] = [w for w in report.warnings if "is the contacts file shipped for" in w.message]
-        assert warned.file == str(contacts) and "Set CONTACTS_PATH to your area's contacts file" in warned.message
+        assert warned.file == str(contacts) and "Set CONTACTS_PATH (or `rules check --contacts`) to your area's" in (
+            warned.message
+        )
         assert "Salford Safeguarding Children Partnership" in warned.message
         # Production does not start with it, as with an example's contacts (regression review).
         files = {"RULE_PACK_PATH": pack, "CONTACTS_PATH": contacts, "PARTNERSHIP_PATH": partnership}
@@ -1091,4 +1093,96 @@ def test_a_copy_of_the_shipped_pack_for_another_partnership_is_warned_of_each_te
 
     named = naming_salford(copied)
     assert ("question unshared_concern", "hint") in named and len(named) >= 5
+    # A guidance item's source (its label on outcome pages and PDFs) and a glossary meaning too
+    # (regression review: neither was read).
+    assert ("guidance escalation", "source") in named and ("glossary", "SSCP meaning") in named
     assert naming_salford(examples / "space_to_think.yaml") == []
+
+
+def _salford_files(tmp_path: Path, name: str, short_name: str) -> tuple[Path, Path]:
+    """The shipped pack and partnership file, copied with the partnership's name changed."""
+    pack = tmp_path / "space_to_think.yaml"
+    pack.write_text(
+        DEFAULT_PACK.read_text(encoding="utf-8").replace(
+            "owner: Salford Safeguarding Children Partnership", f"owner: {name}", 1
+        ),
+        encoding="utf-8",
+    )
+    partnership = tmp_path / "partnership.yaml"
+    partnership.write_text(
+        DEFAULT_PARTNERSHIP.read_text(encoding="utf-8")
+        .replace("name: Salford Safeguarding Children Partnership", f"name: {name}", 1)
+        .replace("short_name: SSCP", f"short_name: {short_name}", 1),
+        encoding="utf-8",
+    )
+    return pack, partnership
+
+
+def test_a_copy_of_the_shipped_partnership_file_for_another_area_is_warned_of_its_signature_and_examples(
+    tmp_path: Path,
+) -> None:
+    """Found (regression review): a copy of the shipped partnership file with its name changed kept
+    "Salford Safeguarding Children Partnership" under every email and "Salford Royal health
+    visiting" in the request's hint, and nothing said so."""
+    pack, partnership = _salford_files(tmp_path, "Northmere Safeguarding Partnership", "NSP")
+    report = check_rules(pack, DEFAULT_CONTACTS, uk_today(), partnership_path=partnership)
+    in_file = {(w.node, w.field) for w in report.warnings if w.file == str(partnership) and "Salford" in w.message}
+    assert {("(partnership)", "email_signature"), ("(partnership) examples", "agency")} <= in_file
+    [signature] = [w for w in report.warnings if w.field == "email_signature"]
+    assert signature.line is not None and "name your own area" in signature.message
+
+
+def test_the_shipped_partnership_under_a_new_name_keeps_its_own_contacts_and_words(tmp_path: Path) -> None:
+    """Found (regression review): the shipped partnership renamed in its copied files ("Salford
+    Children's Safeguarding Partnership") was refused its own contacts in production ("its
+    services and phone numbers are not yours") and warned of six texts naming Salford."""
+    pack, partnership = _salford_files(tmp_path, "Salford Children's Safeguarding Partnership", "SCSP")
+    report = check_rules(pack, DEFAULT_CONTACTS, uk_today(), partnership_path=partnership)
+    assert report.problems == ()
+    assert not [w for w in report.warnings if "Salford Safeguarding Children Partnership's" in w.message]
+    files = {"RULE_PACK_PATH": pack, "CONTACTS_PATH": DEFAULT_CONTACTS, "PARTNERSHIP_PATH": partnership}
+    assert refusal(report, files, production=True) is None
+
+
+def test_another_areas_contacts_put_where_the_shipped_file_was_are_not_called_the_shipped_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (regression review): an area that wrote its own contacts over the shipped file was
+    refused in production, told the file was the shipped partnership's."""
+    from app.rules import partnership as partnership_module
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "northmere"
+    in_place = tmp_path / "contacts.yaml"
+    in_place.write_bytes((examples / "contacts.yaml").read_bytes())
+    monkeypatch.setattr(partnership_module, "SHIPPED_CONTACTS", in_place)
+    partnership_module._shipped.cache_clear()
+    try:
+        pack, partnership = examples / "space_to_think.yaml", examples / "partnership.yaml"
+        report = check_rules(pack, in_place, uk_today(), partnership_path=partnership)
+        assert not [w for w in report.warnings if "is the contacts file shipped for" in w.message]
+        files = {"RULE_PACK_PATH": pack, "CONTACTS_PATH": in_place, "PARTNERSHIP_PATH": partnership}
+        # (Production refuses the example's fictional details: but not as the shipped contacts.)
+        assert "is the contacts file shipped for" not in (refusal(report, files, production=True) or "")
+        in_place.write_bytes(DEFAULT_CONTACTS.read_bytes())  # the shipped file's words in that place: refused
+        partnership_module._shipped.cache_clear()
+        report = check_rules(pack, in_place, uk_today(), partnership_path=partnership)
+        refused = refusal(report, files, production=True)
+        assert refused is not None and "is the contacts file shipped for" in refused
+    finally:
+        partnership_module._shipped.cache_clear()
+
+
+def test_production_names_the_shipped_contacts_beside_any_other_problem_in_one_run(tmp_path: Path) -> None:
+    """Found (regression review): with another problem in the rule files, production said that
+    alone, and once it was mended refused again for the shipped contacts."""
+    examples = Path(__file__).resolve().parents[2] / "examples" / "northmere"
+    pack = tmp_path / "space_to_think.yaml"
+    text = (examples / "space_to_think.yaml").read_text(encoding="utf-8")
+    assert "      - childrens_social_care\n" in text
+    pack.write_text(text.replace("      - childrens_social_care\n", "      - nosuch_contact\n", 1), encoding="utf-8")
+    partnership = examples / "partnership.yaml"
+    report = check_rules(pack, DEFAULT_CONTACTS, uk_today(), partnership_path=partnership)
+    assert report.problems
+    files = {"RULE_PACK_PATH": pack, "CONTACTS_PATH": DEFAULT_CONTACTS, "PARTNERSHIP_PATH": partnership}
+    refused = refusal(report, files, production=True)
+    assert refused is not None and "nosuch_contact" in refused and "is the contacts file shipped for" in refused
