@@ -422,6 +422,10 @@ def linked_contacts(text: Any) -> Markup:
 _WEB_ADDRESS_START = re.compile(r"^(?:https?://)?[^/\s]+/?")
 
 
+# The longest part of a web address's path (to its "/") kept on one line: longer, it may break anywhere.
+WEB_ADDRESS_PART_KEPT = 40
+
+
 def web_address(address: Any) -> Markup:
     """A web address to print, escaped, its start (the scheme and the site's name) in a
     ``<span class="web-address-start">`` kept on one line (print.css): a printed address breaks
@@ -434,7 +438,14 @@ def web_address(address: Any) -> Markup:
     if found is None:
         return escape(text)
     start, rest = text[: found.end()], text[found.end() :]
-    shown = Markup('<span class="web-address-start">{}</span>{}').format(start, rest)  # escaped by format
+    # Each part of the path to its "/" kept on one line, so the address breaks only after a "/", never
+    # at a hyphen of its own: "policies-" at a line's end reads as a word broken there, and is dropped
+    # by whoever types it from paper (found, PDF review). A part too long for a line may break anywhere.
+    parts = Markup("").join(
+        Markup('<span class="web-address-part">{}</span>').format(part) if len(part) <= WEB_ADDRESS_PART_KEPT else part
+        for part in re.findall(r"[^/]*/|[^/]+$", rest)
+    )
+    shown = Markup('<span class="web-address-start">{}</span>{}').format(start, parts)  # escaped by format
     if text.startswith(("https://", "http://")):
         return Markup('<a href="{}">{}</a>').format(text, shown)
     return shown

@@ -248,7 +248,7 @@ def test_the_supervision_record_names_the_confirmation_by_what_was_confirmed(app
     with app.test_request_context():
         html = supervision_record_html(evaluate(PACK, dict(SUPERVISION_TO_P_NOT_DISCUSSED)), utcnow())
     considered = html.split("What was considered, and why", 1)[1]
-    keys = [words(key) for key in re.findall(r'<dt class="summary__key">(.*?)</dt>', considered, re.S)]
+    keys = [words(key) for key in re.findall(r'<th scope="row" class="summary__key">(.*?)</th>', considered, re.S)]
     assert len(keys) == len(SUPERVISION_TO_P_NOT_DISCUSSED), keys
     assert keys[0] == "Who is using this today?"
     assert keys[-1] == "Understands what Space to Think does not replace"

@@ -435,20 +435,28 @@ def test_supervision_record_has_no_case_details(client) -> None:
 
 def test_a_printed_web_address_never_breaks_after_https(client) -> None:  # type: ignore[no-untyped-def]
     """Found (new-user review): the supervision record printed the pathway guidance's address as
-    "https://" at the end of one line and the rest on the next. It breaks in its path now."""
+    "https://" at the end of one line and the rest on the next. It breaks in its path now, after a
+    "/", never at a hyphen of its own (PDF review: "…/policies-" then "and-procedures/…")."""
     from app.templating import web_address
 
-    assert (
-        str(web_address("https://a.example/<b>"))
-        == '<a href="https://a.example/&lt;b&gt;"><span class="web-address-start">https://a.example/</span>&lt;b&gt;</a>'
+    assert str(web_address("https://a.example/<b>")) == (
+        '<a href="https://a.example/&lt;b&gt;"><span class="web-address-start">https://a.example/</span>'
+        '<span class="web-address-part">&lt;b&gt;</span></a>'
     )
-    assert str(web_address("a.example/page")) == '<span class="web-address-start">a.example/</span>page'
+    assert str(web_address("a.example/page")) == (
+        '<span class="web-address-start">a.example/</span><span class="web-address-part">page</span>'
+    )
+    long_part = "x" * 41
+    assert str(web_address(f"a.example/a-b/{long_part}")) == (
+        '<span class="web-address-start">a.example/</span><span class="web-address-part">a-b/</span>' + long_part
+    )
     walker = Walker(client)
     walker.walk([("mode", "supervision"), ("immediate_danger", "yes")])  # U1: children's social care's pages
     reader = pdf_reader(supervision_record(client).get_data())
     lines = [line.strip() for page in reader.pages for line in (page.extract_text() or "").splitlines()]
     assert any("safeguardingchildren.salford.gov.uk" in line for line in lines)
     assert not [line for line in lines if line.endswith(("https://", "https:", "http://"))], lines
+    assert not [line for line in lines if "salford.gov.uk" in line and line.endswith("-")], lines
     # Each is a link a PDF reader opens (PDF review: they were text only).
     links = [
         annotation.get_object()["/A"]["/URI"]

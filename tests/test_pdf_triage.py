@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -349,6 +350,41 @@ def request_html(module_app: Flask, document: dict[str, Any]) -> str:
     return html_module.unescape(page)
 
 
+def structure_types(pdf: bytes) -> list[str]:
+    """The structure tree's element types, in the tree's order (what a screen reader follows)."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            if "/S" in node:
+                found.append(str(node["/S"]))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(pdf_reader(pdf).trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def test_the_pdfs_read_each_key_beside_its_value_after_the_title(longest: dict[str, Any]) -> None:
+    """Found (PDF review): every key of a page was drawn before the page's other text (the keys were
+    floats), so a reader not following the tags, copying or saving as text, got fifteen keys, then the
+    title, then the values without their keys; and the tags made each key and each value an item of a
+    list, nothing tying one to the other. The rows are now a table, each key a row header."""
+    for pdf in (longest["pdf"], longest["record"]):
+        first = page_texts(pdf)[0]
+        title = "Request for a Space to Think session" if pdf is longest["pdf"] else "Supervision record"
+        key = "Completed by" if pdf is longest["pdf"] else "Rules version"
+        assert first.index(title) < first.index(key), first[:300]
+        tags = structure_types(pdf)
+        assert "/Table" in tags and "/TH" in tags and "/L" not in tags[: tags.index("/Table")]
+    summary = page_texts(longest["pdf"])[0]
+    assert re.search(r"Completed by A manager or supervisor", summary), summary[:400]
+    record = page_texts(longest["record"])[0]
+    assert re.search(r"Outcome \S", record) and "Made Rules version" not in record
+
+
 def test_every_summary_row_is_key_then_value_and_several_values_are_a_list(
     module_app: Flask, longest: dict[str, Any]
 ) -> None:
@@ -362,8 +398,8 @@ def test_every_summary_row_is_key_then_value_and_several_values_are_a_list(
     flags = [item["label"] for item in document["flags"]]
     assert len(criteria) > 1 and len(flags) > 1
     for key, items in (("Criteria, as the requester chose them", criteria), ("Flags from the answers", flags)):
-        key_cell = f'<dt class="summary__key"><span class="summary__key-text">{key}</span></dt>'
-        row = re.search(rf'{key_cell}\s*<dd class="summary__value">(.*?)</dd>', page, re.S)
+        key_cell = f'<th class="summary__key" scope="row"><span class="summary__key-text">{key}</span></th>'
+        row = re.search(rf'{key_cell}\s*<td class="summary__value">(.*?)</td>', page, re.S)
         assert row is not None, key
         listed = re.findall(r"<li>(.*?)</li>", row.group(1), re.S)
         assert '<ul class="value-list">' in row.group(1) and [" ".join(i.split()) for i in listed] == items
