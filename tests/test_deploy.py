@@ -1794,6 +1794,43 @@ def test_the_readme_names_every_test_that_checks_the_shipped_contacts() -> None:
     assert "--include='*.py'" in readme[readme.rindex("grep", 0, start) : start]
 
 
+def test_every_installed_python_package_is_pinned_in_constraints_as_pyproject_pins_it() -> None:
+    """Found (administrator review): only the direct dependencies were pinned, so Werkzeug, Jinja2,
+    Pillow and the 50 others were whatever the day of set-up brought, different on two servers set
+    up a month apart, and never updated. constraints.txt pins every one (scripts/setup installs with
+    it): a package installed and not in it, or pinned there otherwise than in pyproject.toml, fails."""
+    import importlib.metadata
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pinned: dict[str, str] = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"constraints.txt: {line!r} is not NAME==VERSION"
+            pinned[canonicalize_name(name)] = version.strip()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    direct = [*project["dependencies"], *(req for extra in project["optional-dependencies"].values() for req in extra)]
+    for text in direct:
+        requirement = Requirement(text)
+        [spec] = requirement.specifier
+        assert pinned.get(canonicalize_name(requirement.name)) == spec.version, (
+            f"pyproject.toml pins {text}, constraints.txt {pinned.get(canonicalize_name(requirement.name))}"
+        )
+    installed = {
+        canonicalize_name(dist.metadata["Name"]): dist.version
+        for dist in importlib.metadata.distributions()
+        if canonicalize_name(dist.metadata["Name"]) not in {"space-to-think", "pip", "setuptools", "wheel"}
+    }
+    assert {name: version for name, version in installed.items() if pinned.get(name) != version} == {}, (
+        "installed, but not as constraints.txt pins it: run scripts/setup, or renew constraints.txt (its header: how)"
+    )
+    setup = (ROOT / "scripts" / "setup").read_text(encoding="utf-8")
+    assert "-c constraints.txt" in setup and "cat pyproject.toml constraints.txt | sha256sum" in setup
+
+
 def setup_checkout(tmp_path: Path, node_version: str, installed: bool = True) -> tuple[Path, dict[str, str]]:
     """A copy of what scripts/setup reads, with its virtualenv already made (a stand-in python,
     which pip's install is then a no-op in), and stand-ins on PATH for dpkg-query (every package
@@ -1801,7 +1838,7 @@ def setup_checkout(tmp_path: Path, node_version: str, installed: bool = True) ->
     and npm (leaving a mark that it ran)."""
     work = tmp_path / "checkout"
     (work / "scripts").mkdir(parents=True)
-    for name in ("scripts/setup", "scripts/build-assets.mjs", "pyproject.toml", "package-lock.json"):
+    for name in ("scripts/setup", "scripts/build-assets.mjs", "pyproject.toml", "constraints.txt", "package-lock.json"):
         shutil.copy(ROOT / name, work / name)
     shutil.copytree(ROOT / "static" / "src", work / "static" / "src")
     (work / ".venv" / "bin").mkdir(parents=True)
