@@ -1794,6 +1794,28 @@ def test_the_readme_names_every_test_that_checks_the_shipped_contacts() -> None:
     assert "--include='*.py'" in readme[readme.rindex("grep", 0, start) : start]
 
 
+@pytest.mark.parametrize("unit", ["space-to-think-web.service", "space-to-think-worker.service"])
+def test_the_units_are_fenced_in_as_systemd_analyze_asks(unit: str, tmp_path: Path) -> None:
+    """Found (administrator review): `systemd-analyze security` rated both units 8.0, "EXPOSED"
+    (a non-root user with a read-only system, but every capability in its bounding set, any
+    system call, any kind of socket, files made world-readable). Now "OK", 2.0 or less."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed (scripts/setup installs it as root)")
+    copy = tmp_path / unit
+    shutil.copy(ROOT / "deploy" / unit, copy)
+    rated = subprocess.run(
+        [analyze, "security", "--offline=true", "--threshold=20", "--no-pager", str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert rated.returncode == 0, rated.stdout[-600:] + rated.stderr
+    assert re.search(r"Overall exposure level for .*: [01]\.\d OK|: 2\.0 OK", rated.stdout), rated.stdout[-300:]
+    text = copy.read_text(encoding="utf-8")
+    assert "User=space-to-think" in text and "CapabilityBoundingSet=\n" in text and "UMask=0027" in text
+
+
 def test_every_installed_python_package_is_pinned_in_constraints_as_pyproject_pins_it() -> None:
     """Found (administrator review): only the direct dependencies were pinned, so Werkzeug, Jinja2,
     Pillow and the 50 others were whatever the day of set-up brought, different on two servers set
