@@ -20,6 +20,7 @@ from .rate_limits import limit_hit, wait_words
 from .sessions import leave_session_untouched, session_expired, session_unreadable
 from .templating import render_page
 from .typed_text import form_to_send_again, typed_text_kept
+from .web import read_rest_of_body
 
 # Error pages with their own template in templates/errors/; other codes use errors/error.html.
 ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500, 503}
@@ -288,6 +289,8 @@ def register_error_handlers(app: Flask) -> None:
             return render_error(500)
         if code == 404 and (without_slash := slash_removed()) is not None:
             return redirect(without_slash, code=308)
+        if code == 413:
+            read_rest_of_body()  # (else nginx, still sending it, shows its offline page)
         wait = wait_words(limit_hit(error)) if code == 429 else None
         body, status = render_error(code, wait=wait)
         valid_methods = getattr(error, "valid_methods", None)

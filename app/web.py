@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -136,3 +137,35 @@ def csv_download(text: str, filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# How much of a body over the limit is read (and thrown away) before the "too large" answer, and
+# for how long at most.
+DRAINED_AT_MOST = 20 * 1024 * 1024
+DRAINED_FOR_AT_MOST_SECONDS = 2.0
+
+
+def read_rest_of_body() -> None:
+    """Read the rest of a request body over the limit, up to ``DRAINED_AT_MOST``, before answering,
+    so the sender, still sending it, gets the answer. Answered while it was sending: a browser may
+    take the closed connection for a failure and show its own "connection reset" page (found, a
+    test's browser under load), and nginx does: it showed the offline page, "a problem with the
+    service", and logged a 502 for a page the app had answered (administrator review).
+
+    Only from the development server (threaded: nothing times out), or through one of our own
+    proxies (``TRUSTED_PROXIES``: nginx, which has the whole body before it sends any, so no read
+    waits on a slow sender). Under gunicorn, a visitor sending slowly straight to it would hold a
+    worker until its timeout, each read waiting for its bytes (regression reviews)."""
+    length = request.content_length or 0
+    through_our_proxy = "werkzeug.proxy_fix.orig" in request.environ  # (app.proxies: set only for them)
+    development = request.environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug")
+    if length > DRAINED_AT_MOST or not (development or through_our_proxy):
+        return
+    stream = request.environ.get("wsgi.input")
+    left = length
+    until = time.monotonic() + DRAINED_FOR_AT_MOST_SECONDS
+    while stream is not None and left > 0 and time.monotonic() < until:
+        chunk = stream.read(min(left, 64 * 1024))
+        if not chunk:
+            break
+        left -= len(chunk)

@@ -313,6 +313,39 @@ def test_the_outbox_worker_beside_either_instance_sends_each_mail_once(cluster: 
     assert all("Outbox worker stopped" in output for output in outputs), outputs
 
 
+def test_a_body_over_the_apps_limit_gets_its_answer_through_nginx_not_the_offline_page(cluster: Cluster) -> None:
+    """Found (administrator review): the app answered a body over its limit without reading it,
+    and nginx, still sending it, took the closed connection for a failure: the offline page ("a
+    problem with the service") and a 502 in its log, for a page the app had answered. And a
+    facilitator signed out meanwhile, importing a PDF within the import's 5 MB, was told to make it
+    smaller. Each is now read (from nginx, which has it whole) before the answer."""
+    visitor = cluster.visitor("127.0.0.41")
+    visitor.get("/inbox/sign-in")  # a session, not signed in (signed out in another tab, say)
+    boundary = "space-to-think-boundary"
+    pdf = b"%PDF-1.7\n" + b"0" * (3 * 1024 * 1024)
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="pdf"; filename="request.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + pdf
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    for _ in range(4):
+        imported = visitor.request(
+            "POST", "/inbox/import", body=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
+        assert imported.status_code == 302 and (imported.location or "").startswith("/inbox/sign-in"), (
+            imported.status_code,
+            imported.get_data(as_text=True)[:300],
+        )
+    said = visitor.get(imported.location or "").get_data(as_text=True)
+    assert "The file was not imported, because you are not signed in" in said
+    for _ in range(4):
+        answered = visitor.post("/request/about-you", {"name": "x" * 1_500_000})
+        assert answered.status_code == 413 and "What you sent is too large" in answered.get_data(as_text=True)
+
+
 def test_nginx_and_both_instances_logged_no_server_error(cluster: Cluster) -> None:
     logs = Path(cluster.nginx.directory / "nginx-error.log")
     problems = (

@@ -115,6 +115,7 @@ from ..web import (
     forget_refused_form_elsewhere,
     from_another_site,
     pdf_download,
+    read_rest_of_body,
     refused_form,
     show_refused_form,
 )
@@ -2352,35 +2353,8 @@ def render_import_page(form: ImportForm) -> str:
     return render_template("inbox/import.html", form=form, errors=errors, has_errors=bool(errors))
 
 
-# How much of a file over the import's limit the development server reads (and throws away) before the
-# page answers, and for how long at most.
-DRAINED_AT_MOST = 4 * MAX_UPLOAD_BYTES
-DRAINED_FOR_AT_MOST_SECONDS = 2.0
-
-
-def _read_what_was_sent() -> None:
-    """Read the rest of a request body over the limit, up to ``DRAINED_AT_MOST``, so the browser,
-    still sending it, gets the page: answered while it was, it may take the closed connection for a
-    failure and show its own "connection reset" page instead (found, a test's browser under load).
-    A server behind nginx has the whole body read by nginx first; one served directly does not."""
-    length = request.content_length or 0
-    if length > DRAINED_AT_MOST or not request.environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug"):
-        # Only on the development server (threaded: nothing times out): under gunicorn a slow sender
-        # held a worker until its timeout, each read waiting for its bytes (regression reviews), and
-        # behind nginx, as the README runs it, nginx has read the whole body first.
-        return
-    stream = request.environ.get("wsgi.input")
-    left = length
-    until = time.monotonic() + DRAINED_FOR_AT_MOST_SECONDS
-    while stream is not None and left > 0 and time.monotonic() < until:
-        chunk = stream.read(min(left, 64 * 1024))
-        if not chunk:
-            break
-        left -= len(chunk)
-
-
 @bp.errorhandler(RequestEntityTooLarge)
-def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+def too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int]:
     """A file over the import's limit: the import page again, with the GOV.UK message on the
     field (status 200, as for the import's other errors), for a facilitator who may import; the
     general "too large" page (413) for anyone else and any other inbox route.
@@ -2391,9 +2365,19 @@ def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
     if request.endpoint == "inbox.import_request":
         facilitator = signed_in_now()
         if facilitator is not None and not facilitator.reads_statistics_only:
-            _read_what_was_sent()
+            read_rest_of_body()
             g.facilitator = facilitator  # require_facilitator has not run: the form was read first (CSRF)
             form = ImportForm(formdata=None)
             form.pdf.errors = [TOO_LARGE]
             return render_import_page(form), 200  # like the import's other errors: the page, with its message
+        if facilitator is None:
+            # Signed out meanwhile (the idle time, or in another tab): said so, not "make it smaller"
+            # about a file within the import's limit (administrator review: that, or the offline page).
+            read_rest_of_body()
+            flash(IMPORT_NEEDS_SIGN_IN, IMPORTANT)
+            return redirect(url_for("inbox.sign_in", next=url_for("inbox.import_request")))
+    read_rest_of_body()
     return render_error(413)
+
+
+IMPORT_NEEDS_SIGN_IN = "The file was not imported, because you are not signed in. Sign in, then import it again"

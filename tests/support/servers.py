@@ -444,6 +444,7 @@ http {{
     }}
     server {{
         listen 127.0.0.1:{port};
+        client_max_body_size 20m;  # as the example site's import (deploy/nginx-space-to-think.conf)
         location / {{
             proxy_pass http://space_to_think;
             proxy_next_upstream off;
