@@ -403,3 +403,16 @@ def test_the_services_own_phone_numbers_are_not_warned_about_as_a_familys(app) -
             assert [each.kind for each in found["reflection"]] == ["phone"]
         finally:
             app.extensions[CONTACTS_KEY] = contacts
+
+
+def test_the_identifying_check_names_hospitals_once_beside_gp_practices() -> None:
+    """Found (PDF review): the longest request's PDF said "the name of a GP (general practitioner)
+    practice, hospital or doctor, the name of a hospital": hospitals twice. The GP practice kind
+    names hospitals only alone (requests stored before hospitals were a kind of their own)."""
+    from app.requests.document import identifying_check_text
+
+    both = identifying_check_text({"found": ["gp_practice", "hospital"], "confirmed": True})
+    assert both.count("hospital") == 1
+    assert "the name of a GP (general practitioner) practice or doctor and the name of a hospital" in both
+    alone = identifying_check_text({"found": ["gp_practice"], "confirmed": True})
+    assert "the name of a GP (general practitioner) practice, hospital or doctor" in alone

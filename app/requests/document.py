@@ -169,11 +169,21 @@ def triage_rows(details: Mapping[str, Any], mode: str) -> tuple[Row, ...]:
     )
 
 
+# The GP practice kind's words beside the hospital kind (a request stored before hospitals were a kind
+# of their own found them as GP practices, so its words name hospitals too).
+GP_PRACTICE_BESIDE_HOSPITAL = "the name of a GP (general practitioner) practice or doctor"
+
+
 def identifying_check_text(check: Mapping[str, Any] | None, audience: Audience = "facilitators") -> str:
     """What the identifying-data check found, in words (kinds only, never the text): for the
     facilitators, about "the requester"; for the requester, to them ("you", in both modes: the
     person at the keyboard was warned, as the warning page says "what you wrote")."""
-    found = [NAMES.get(kind, kind) for kind in (check or {}).get("found", [])]
+    kinds = list((check or {}).get("found", []))
+    found = [
+        # Hospitals said once (found, PDF review: "…practice, hospital or doctor, the name of a hospital").
+        GP_PRACTICE_BESIDE_HOSPITAL if kind == "gp_practice" and "hospital" in kinds else NAMES.get(kind, kind)
+        for kind in kinds
+    ]
     if not found:
         if audience == "requester":
             return "Nothing that looked like identifying information was found in what you wrote."
