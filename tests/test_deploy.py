@@ -1039,6 +1039,109 @@ def start_nginx(program: str, tmp_path: Path, conf: Path, port: int) -> subproce
             time.sleep(0.05)
 
 
+def test_the_site_offers_only_forward_secret_tls_and_compresses_no_page(tmp_path: Path) -> None:
+    """Found (administrator review): beside Debian's nginx.conf, the site accepted TLS 1.2 suites
+    without forward secrecy and with CBC and SHA-1, kept session tickets on, and compressed its
+    pages (each holds a form's token: BREACH). The whole site in a real nginx, with Debian's
+    http-level lines (TLS 1.0 on, gzip on) around it, asked as a browser and as an old client."""
+    import http.client
+    import ssl
+
+    program = need_program("nginx", "nginx")
+    openssl = need_program("openssl", "openssl")
+    certificate, key = tmp_path / "site.pem", tmp_path / "site.key"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+         "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    import http.server
+    import threading
+
+    tls, plain, app_port = free_port(), free_port(), free_port()
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "app.css").write_text(".app { color: #0b0c0c; }\n" * 500)
+
+    class App(http.server.BaseHTTPRequestHandler):
+        """Stands in for the app: a page with a form's token in it."""
+
+        def do_GET(self) -> None:  # (the name http.server calls)
+            body = ('<input name="csrf_token" value="secret">' + "<p>the same words again</p>" * 400).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    app_server = http.server.ThreadingHTTPServer(("127.0.0.1", app_port), App)
+    threading.Thread(target=app_server.serve_forever, daemon=True).start()
+    site = (DEPLOY / "nginx-space-to-think.conf").read_text(encoding="utf-8")
+    site = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate {certificate};", site)
+    site = re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};", site)
+    site = re.sub(r"^\s*listen \[::\]:\d+.*$", "", site, flags=re.M)
+    site = site.replace("listen 443", f"listen 127.0.0.1:{tls}").replace("listen 80", f"listen 127.0.0.1:{plain}")
+    site = site.replace("/var/log/nginx/", f"{tmp_path}/").replace("/srv/space-to-think/static/", f"{static}/")
+    site = site.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
+    debian = (
+        "include /etc/nginx/mime.types;\nssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;\n"
+        "ssl_prefer_server_ciphers on;\ngzip on;\n"
+    )
+    conf = nginx_conf(tmp_path, debian + site)
+    nginx = start_nginx(program, tmp_path, conf, tls)
+    host = "space-to-think.example.org"
+    try:
+
+        def handshake(ciphers: str | None, version: ssl.TLSVersion) -> str | None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+            context.minimum_version = context.maximum_version = version
+            if ciphers:
+                context.set_ciphers(ciphers)
+            try:
+                with (
+                    socket.create_connection(("127.0.0.1", tls), timeout=5) as raw,
+                    context.wrap_socket(raw, server_hostname=host) as wrapped,
+                ):
+                    return (wrapped.cipher() or ("",))[0]
+            except (ssl.SSLError, ConnectionError):
+                return None
+
+        assert handshake(None, ssl.TLSVersion.TLSv1_3) is not None
+        assert handshake("ECDHE-RSA-AES128-GCM-SHA256", ssl.TLSVersion.TLSv1_2) == "ECDHE-RSA-AES128-GCM-SHA256"
+        for old in ("AES128-SHA", "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA"):  # no forward secrecy; CBC, SHA-1
+            assert handshake(old, ssl.TLSVersion.TLSv1_2) is None, old
+
+        def fetched(path: str) -> http.client.HTTPResponse:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+
+            class ByName(http.client.HTTPSConnection):
+                """To this nginx, naming the site (SNI) as a browser would."""
+
+                def connect(self) -> None:
+                    raw = socket.create_connection(("127.0.0.1", tls), timeout=5)
+                    self.sock = context.wrap_socket(raw, server_hostname=host)
+
+            connection = ByName(host, tls, timeout=5, context=context)
+            connection.request("GET", path, headers={"Host": host, "Accept-Encoding": "gzip"})
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            return response
+
+        page = fetched("/start")  # one of the app's pages
+        assert page.status == 200 and page.getheader("Content-Encoding") is None
+        assert fetched("/static/app.css").getheader("Content-Encoding") == "gzip"  # the same for everyone
+    finally:
+        stop(nginx)
+        app_server.shutdown()
+        app_server.server_close()
+
+
 def test_the_whole_nginx_site_passes_nginx_own_check(tmp_path: Path) -> None:
     """Found (security review): the site file failed `nginx -t` (its log_format was inside a
     server block, where nginx refuses it); the other nginx test took pieces of the file and
