@@ -422,6 +422,19 @@ def linked_contacts(text: Any) -> Markup:
 _WEB_ADDRESS_START = re.compile(r"^(?:https?://)?[^/\s]+/?")
 
 
+def css_string(text: Any) -> Markup:
+    """``text`` as a quoted CSS string (for a PDF's running header): every character but letters,
+    digits and spaces written as a CSS escape, so no quote, backslash or "</style>" in it can end the
+    string or the style sheet, and an apostrophe is not written as an HTML entity (which a style
+    sheet shows as it is). Each escape ends with a space, which CSS takes as part of it: a space
+    after an escape is always taken so, and the name's own space after a comma was lost."""
+    escaped = "".join(
+        character if (character.isalnum() and character.isascii()) or character == " " else f"\\{ord(character):06x} "
+        for character in str(text)
+    )
+    return Markup(f'"{escaped}"')  # noqa: S704 - every character but letters, digits and spaces escaped above
+
+
 # The longest part of a web address's path (to its "/") kept on one line: longer, it may break anywhere.
 WEB_ADDRESS_PART_KEPT = 40
 
@@ -482,6 +495,7 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.filters["breakable_words"] = breakable_words
     app.jinja_env.filters["linked_contacts"] = linked_contacts
     app.jinja_env.filters["web_address"] = web_address
+    app.jinja_env.filters["css_string"] = css_string
     WTFormsHelpers(app)
     app.context_processor(site_context)
 

@@ -575,12 +575,25 @@ def test_the_supervision_record_and_the_questions_show_the_logo_too(app, caplog)
 
 
 def test_a_request_pdf_without_a_logo_has_no_image_and_no_partnership_band(app, caplog) -> None:
-    """Without a logo in the partnership file the PDF is as it was: no image, no name band."""
+    """Without a logo in the partnership file the PDF is as it was: no image, no name band. Its
+    running header names the partnership on every page (PDF review: printed, no PDF said whose it
+    was), as the PDF's author does (the partnership file's ``pdf_author``)."""
     pdf, _ = _request_pdf_with_the_example_logo(app, caplog, logo=False)
     reader = pdf_reader(pdf)
     assert not [element for element in _struct_elements(reader) if element["/S"] == "/Figure"]
-    first_page = " ".join((reader.pages[0].extract_text() or "").split())
-    assert "Salford Safeguarding Children Partnership" not in first_page
+    for page in reader.pages:
+        text = " ".join((page.extract_text() or "").split())
+        assert "Space to Think, Salford Safeguarding Children Partnership STT-" in text, text[-300:]
+
+
+def test_the_running_header_takes_any_partnership_name_as_words() -> None:
+    """The header's words are a CSS string in the PDF's style sheet: a quote, a backslash, an
+    apostrophe or "</style>" in the partnership's name stays words, and ends nothing."""
+    from app.templating import css_string
+
+    said = str(css_string('Space to Think, St Anne\'s "Partnership" \\ </style>'))
+    assert said.startswith('"Space to Think') and said.endswith('"') and said.count('"') == 2
+    assert "</style>" not in said and "\\000027" in said and "\\00005c" in said
 
 
 def test_the_questions_to_prepare_fill_their_first_page_and_keep_each_heading_with_its_start(app) -> None:

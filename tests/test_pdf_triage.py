@@ -55,7 +55,8 @@ def page_texts(pdf: bytes) -> list[str]:
 # What every page of the request has in its margins: the service's name with the reference, and
 # the standing note with the page number.
 FURNITURE = re.compile(
-    r"Space to Think STT-[A-Z0-9-]+|Does not replace supervision or statutory processes\. "
+    r"Space to Think, Salford Safeguarding Children Partnership STT-[A-Z0-9-]+|"
+    r"Does not replace supervision or statutory processes\. "
     r"If a child is in immediate danger, call 999\. Page \d+ of \d+"
 )
 
