@@ -155,7 +155,9 @@ def read_rest_of_body() -> None:
     Only from the development server (threaded: nothing times out), or through one of our own
     proxies (``TRUSTED_PROXIES``: nginx, which has the whole body before it sends any, so no read
     waits on a slow sender). Under gunicorn, a visitor sending slowly straight to it would hold a
-    worker until its timeout, each read waiting for its bytes (regression reviews)."""
+    worker until its timeout, each read waiting for its bytes (regression reviews): the time limit
+    is checked between reads, so it does not bound one read that waits (as for any body sent
+    slowly to gunicorn directly, which the README's set-up never lets happen)."""
     length = request.content_length or 0
     through_our_proxy = "werkzeug.proxy_fix.orig" in request.environ  # (app.proxies: set only for them)
     development = request.environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug")

@@ -59,6 +59,7 @@ from .partnership import (
     read_partnership,
     shipped_contacts_elsewhere,
     shipped_partnership_words,
+    shipped_place_lists,
 )
 from .validate import (
     another_partnerships_words,
@@ -197,6 +198,7 @@ def check_rules(
         if pack is not None:
             warnings += another_partnerships_words(pack, *shipped_partnership_words(partnership))
         warnings += another_partnerships_words_in_file(partnership, *shipped_partnership_words(partnership))
+        warnings += shipped_place_lists(partnership)
         if pack is not None and contacts is not None:
             # Only with the partnership file: its accessibility statement may show a contact.
             warnings += unshown_contacts(pack, contacts, partnership)

@@ -863,6 +863,55 @@ def _another_area(partnership: Partnership, shipped_name: str, words: tuple[str,
     return words_pattern(words).search(own) is None
 
 
+@functools.cache
+def _shipped_places() -> Places | None:
+    """The shipped partnership file's place lists (read once in a process)."""
+    shipped, _ = read_partnership(DEFAULT_PARTNERSHIP)
+    return shipped.places if shipped is not None else None
+
+
+# Each place list of the partnership file, and what it is to the identifying-data check.
+PLACE_LISTS = (
+    ("places", "the area's places"),
+    ("boroughs", "the area's city and boroughs"),
+    ("hospitals", "the names the area's hospitals are known by"),
+    ("public_places", "the area's busy public places"),
+)
+
+
+def shipped_place_lists(partnership: Partnership) -> list[Problem]:
+    """A warning for each place list of another area's partnership file that is the shipped
+    partnership's unchanged: found (regression review), a copy of the shipped file with its name
+    changed kept Salford's towns, streets and hospitals, so the request form looked for Salford's
+    (and never the area's own) to spot where a family lives, and nothing said so."""
+    try:
+        _, shipped_name, words = _shipped()
+        shipped = _shipped_places()
+    except OSError:
+        return []
+    if shipped is None or not _another_area(partnership, shipped_name, words):
+        return []
+    own = partnership.places
+    lists = {
+        "places": (own - own.boroughs, shipped - shipped.boroughs),
+        "boroughs": (own.boroughs, shipped.boroughs),
+        "hospitals": (own.hospitals, shipped.hospitals),
+        "public_places": (own.public, shipped.public),
+    }
+    return [
+        Problem(
+            partnership.path,
+            NODE,
+            key,
+            f"is {shipped_name}'s list, unchanged: the request form looks for {what} to warn of what could "
+            "identify a family, so list your own area's (or leave it out)",
+            partnership.line_of.get(key),
+        )
+        for key, what in PLACE_LISTS
+        if lists[key][0] and lists[key][0] == lists[key][1]
+    ]
+
+
 def shipped_partnership_words(partnership: Partnership) -> tuple[tuple[str, ...], str]:
     """The shipped partnership's area and short name (``_shipped``), and its name, when
     ``partnership`` is another area's; else nothing to look for."""

@@ -1511,6 +1511,13 @@ def another_partnerships_words_in_file(partnership: Partnership, words: tuple[st
     if not words:
         return []
     named = words_pattern(words)
+    # The title, footer and author naming neither of the partnership's names are warned of already
+    # (``unnamed_partnership``): not twice (regression review).
+    names = [name.casefold() for name in (partnership.name, partnership.short_name) if name]
+
+    def own_name_in(text: str) -> bool:
+        return any(name in text.casefold() for name in names)
+
     texts = (
         ("(partnership)", "email_signature", partnership.email_signature, "email_signature"),
         ("(partnership) examples", "agency", partnership.examples.get("agency", ""), "examples"),
@@ -1533,4 +1540,5 @@ def another_partnerships_words_in_file(partnership: Partnership, words: tuple[st
         )
         for node, field, text, key in texts
         if (found := named.search(text or "")) is not None
+        and (key not in ("footer", "page_title_suffix", "pdf_author") or own_name_in(text))
     ]

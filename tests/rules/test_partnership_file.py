@@ -1130,6 +1130,26 @@ def test_a_copy_of_the_shipped_partnership_file_for_another_area_is_warned_of_it
     assert {("(partnership)", "email_signature"), ("(partnership) examples", "agency")} <= in_file
     [signature] = [w for w in report.warnings if w.field == "email_signature"]
     assert signature.line is not None and "name your own area" in signature.message
+    # Its title, footer and author are warned of once each (regression review: twice, as naming
+    # neither of its names and as naming Salford).
+    fields = [w.field for w in report.warnings if w.file == str(partnership)]
+    for field in ("page_title_suffix", "footer text", "pdf_author"):
+        assert fields.count(field) == 1, (field, fields)
+    # Its place lists, Salford's unchanged: the form would look for Salford's places, not its own
+    # (regression review).
+    lists = {w.field: w for w in report.warnings if "list, unchanged" in w.message}
+    assert set(lists) == {"places", "boroughs", "hospitals", "public_places"}
+    assert lists["places"].line is not None and "list your own area's" in lists["places"].message
+    examples = Path(__file__).resolve().parents[2] / "examples" / "northmere"
+    northmere = check_rules(
+        examples / "space_to_think.yaml",
+        examples / "contacts.yaml",
+        uk_today(),
+        partnership_path=examples / "partnership.yaml",
+    )
+    assert not [w for w in northmere.warnings if "list, unchanged" in w.message]
+    shipped = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, uk_today(), partnership_path=DEFAULT_PARTNERSHIP)
+    assert not [w for w in shipped.warnings if "list, unchanged" in w.message]
 
 
 def test_the_shipped_partnership_under_a_new_name_keeps_its_own_contacts_and_words(tmp_path: Path) -> None:
