@@ -435,10 +435,6 @@ def css_string(text: Any) -> Markup:
     return Markup(f'"{escaped}"')  # noqa: S704 - every character but letters, digits and spaces escaped above
 
 
-# The longest part of a web address's path (to its "/") kept on one line: longer, it may break anywhere.
-WEB_ADDRESS_PART_KEPT = 40
-
-
 def web_address(address: Any) -> Markup:
     """A web address to print, escaped, its start (the scheme and the site's name) in a
     ``<span class="web-address-start">`` kept on one line (print.css): a printed address breaks
@@ -451,14 +447,11 @@ def web_address(address: Any) -> Markup:
     if found is None:
         return escape(text)
     start, rest = text[: found.end()], text[found.end() :]
-    # Each part of the path to its "/" kept on one line, so the address breaks only after a "/", never
-    # at a hyphen of its own: "policies-" at a line's end reads as a word broken there, and is dropped
-    # by whoever types it from paper (found, PDF review). A part too long for a line may break anywhere.
-    parts = Markup("").join(
-        Markup('<span class="web-address-part">{}</span>').format(part) if len(part) <= WEB_ADDRESS_PART_KEPT else part
-        for part in re.findall(r"[^/]*/|[^/]+$", rest)
-    )
-    shown = Markup('<span class="web-address-start">{}</span>{}').format(start, parts)  # escaped by format
+    # Not each part of the path in a span of its own, kept on one line so that the address never
+    # breaks at a hyphen of its own: the PDF renderer makes a link area, and a tag, for each span
+    # in a link, so a screen reader met each address three or four times (PDF review). A printed
+    # address may break after a hyphen of its path.
+    shown = Markup('<span class="web-address-start">{}</span>{}').format(start, rest)  # escaped by format
     if text.startswith(("https://", "http://")):
         return Markup('<a href="{}">{}</a>').format(text, shown)
     return shown
