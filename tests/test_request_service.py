@@ -416,3 +416,13 @@ def test_the_identifying_check_names_hospitals_once_beside_gp_practices() -> Non
     assert "the name of a GP (general practitioner) practice or doctor and the name of a hospital" in both
     alone = identifying_check_text({"found": ["gp_practice"], "confirmed": True})
     assert "the name of a GP (general practitioner) practice, hospital or doctor" in alone
+
+
+def test_an_imported_requests_history_names_hospitals_once_beside_gp_practices() -> None:
+    """Found (regression review): the inbox's history line for an imported request built its own
+    list of what the check found, and still said hospitals twice."""
+    from app.inbox.service import _trail_words
+
+    detail = "from a request PDF; the identifying-data check found: gp_practice, hospital"
+    _, said = _trail_words("imported", detail, {})
+    assert said.count("hospital") == 1 and "practice or doctor and the name of a hospital" in said, said

@@ -43,10 +43,10 @@ from ..mail import (
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_contacts, current_pack, current_partnership
 from ..requests import fields
+from ..requests.document import kinds_in_words
 from ..requests.guard import (
     CHILDRENS_NAMES_IN_SMALL_LETTERS,
     KINDS,
-    NAMES,
     SPEAKS_OF_HARM,
     Finding,
     Kind,
@@ -1263,9 +1263,7 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
     if action == "imported":
         rest = detail.removeprefix("from a request PDF").removeprefix(";").strip()
         if found := FOUND_PATTERN.search(rest):
-            kinds = [
-                NAMES.get(cast("Kind", kind.strip()), kind.strip().replace("_", " ")) for kind in found[1].split(",")
-            ]
+            kinds = kinds_in_words([kind.strip() for kind in found[1].split(",")])
             listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
             rest = f"{rest[: found.start()]}the identifying-data check found {listed}".removeprefix("; ")
         return words, rest

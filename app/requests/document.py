@@ -8,16 +8,16 @@ submitted page show the same content from the same code.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ..journey import MODE_LABELS, summary_answers
 from ..models import StoredRequest
 from ..rules.partnership import SERVICE_NAME
 from ..wizard.glossary import Explainer
 from . import fields
-from .guard import NAMES
+from .guard import NAMES, Kind
 
 DOCUMENT_FORMAT = "space-to-think/request"
 DOCUMENT_VERSION = 1
@@ -174,16 +174,22 @@ def triage_rows(details: Mapping[str, Any], mode: str) -> tuple[Row, ...]:
 GP_PRACTICE_BESIDE_HOSPITAL = "the name of a GP (general practitioner) practice or doctor"
 
 
+def kinds_in_words(kinds: Sequence[str]) -> list[str]:
+    """Each kind the identifying-data check found, in words; hospitals said once (found, PDF review:
+    "…practice, hospital or doctor, the name of a hospital")."""
+    return [
+        GP_PRACTICE_BESIDE_HOSPITAL
+        if kind == "gp_practice" and "hospital" in kinds
+        else NAMES.get(cast("Kind", kind), kind.replace("_", " "))
+        for kind in kinds
+    ]
+
+
 def identifying_check_text(check: Mapping[str, Any] | None, audience: Audience = "facilitators") -> str:
     """What the identifying-data check found, in words (kinds only, never the text): for the
     facilitators, about "the requester"; for the requester, to them ("you", in both modes: the
     person at the keyboard was warned, as the warning page says "what you wrote")."""
-    kinds = list((check or {}).get("found", []))
-    found = [
-        # Hospitals said once (found, PDF review: "…practice, hospital or doctor, the name of a hospital").
-        GP_PRACTICE_BESIDE_HOSPITAL if kind == "gp_practice" and "hospital" in kinds else NAMES.get(kind, kind)
-        for kind in kinds
-    ]
+    found = kinds_in_words((check or {}).get("found", []))
     if not found:
         if audience == "requester":
             return "Nothing that looked like identifying information was found in what you wrote."

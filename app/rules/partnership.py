@@ -799,7 +799,10 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
         page_title_suffix=_clean(title_suffix or f"{SERVICE_NAME} – {name}"),
         footer_text=footer_text,
         footer_links=footer_links,
-        pdf_author=_clean(reader.string(root, "pdf_author", NODE, required=False) or f"{SERVICE_NAME}, {name}"),
+        # At the top of every PDF page, beside the reference: longer, it wraps into it (regression review).
+        pdf_author=_clean(
+            reader.string(root, "pdf_author", NODE, required=False, longest=PDF_AUTHOR_MAX) or f"{SERVICE_NAME}, {name}"
+        ),
         # Line breaks are kept: a signature is usually several lines.
         email_signature="\n".join(line.strip() for line in (signature or SERVICE_NAME).strip().splitlines()),
         accessibility=accessibility,
@@ -836,6 +839,10 @@ def _near_contact(missing: str, contacts: ContactBook) -> str:
     return f" (did you mean {meant[0]!r}?)" if meant else ""
 
 
+# The longest pdf_author: it is printed at the top of every page of every PDF, beside the reference.
+PDF_AUTHOR_MAX = 120
+
+
 # The contacts file shipped with the code: the shipped partnership's (Salford's) services and numbers.
 SHIPPED_CONTACTS = DEFAULT_PARTNERSHIP.parent / "contacts.yaml"
 
@@ -870,20 +877,13 @@ def _shipped_places() -> Places | None:
     return shipped.places if shipped is not None else None
 
 
-# Each place list of the partnership file, and what it is to the identifying-data check.
-PLACE_LISTS = (
-    ("places", "the area's places"),
-    ("boroughs", "the area's city and boroughs"),
-    ("hospitals", "the names the area's hospitals are known by"),
-    ("public_places", "the area's busy public places"),
-)
-
-
 def shipped_place_lists(partnership: Partnership) -> list[Problem]:
-    """A warning for each place list of another area's partnership file that is the shipped
-    partnership's unchanged: found (regression review), a copy of the shipped file with its name
-    changed kept Salford's towns, streets and hospitals, so the request form looked for Salford's
-    (and never the area's own) to spot where a family lives, and nothing said so."""
+    """A warning when another area's partnership file has the shipped partnership's place lists, every
+    one it gives unchanged (the towns and neighbourhoods among them): found (regression review), a
+    copy of the shipped file with its name changed kept Salford's towns, streets and hospitals, which
+    the request form uses to tell what in a request could identify a family, and nothing said so. One
+    list alone the same is not warned of: a neighbour may well list the same boroughs (regression
+    review: a Trafford file listing Greater Manchester's ten was told to leave them out)."""
     try:
         _, shipped_name, words = _shipped()
         shipped = _shipped_places()
@@ -898,17 +898,19 @@ def shipped_place_lists(partnership: Partnership) -> list[Problem]:
         "hospitals": (own.hospitals, shipped.hospitals),
         "public_places": (own.public, shipped.public),
     }
+    given = [key for key, (own_list, _) in lists.items() if own_list]
+    if "places" not in given or any(lists[key][0] != lists[key][1] for key in given):
+        return []
     return [
         Problem(
             partnership.path,
             NODE,
-            key,
-            f"is {shipped_name}'s list, unchanged: the request form looks for {what} to warn of what could "
-            "identify a family, so list your own area's (or leave it out)",
-            partnership.line_of.get(key),
+            "places",
+            f"{', '.join(given)}: these are {shipped_name}'s lists, unchanged. The request form uses them to tell "
+            "what in a request could identify a family (a place in the area) and what does not (the name of a "
+            "hospital or a public place): list your own area's places",
+            partnership.line_of.get("places"),
         )
-        for key, what in PLACE_LISTS
-        if lists[key][0] and lists[key][0] == lists[key][1]
     ]
 
 

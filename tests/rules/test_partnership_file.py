@@ -1137,9 +1137,17 @@ def test_a_copy_of_the_shipped_partnership_file_for_another_area_is_warned_of_it
         assert fields.count(field) == 1, (field, fields)
     # Its place lists, Salford's unchanged: the form would look for Salford's places, not its own
     # (regression review).
-    lists = {w.field: w for w in report.warnings if "list, unchanged" in w.message}
-    assert set(lists) == {"places", "boroughs", "hospitals", "public_places"}
-    assert lists["places"].line is not None and "list your own area's" in lists["places"].message
+    [lists] = [w for w in report.warnings if "lists, unchanged" in w.message]
+    assert lists.field == "places" and lists.line is not None and "list your own area's places" in lists.message
+    assert lists.message.startswith("places, boroughs, hospitals, public_places: these are Salford Safeguarding")
+    # A neighbour's file listing the same boroughs, with places of its own, is not warned of (regression
+    # review: a Trafford file listing Greater Manchester's ten was told they were Salford's).
+    text = partnership.read_text(encoding="utf-8")
+    partnership.write_text(
+        re.sub(r"^places: \[[^]]*\]", "places: [Trafford, Altrincham, Sale, Stretford]", text, flags=re.M | re.S)
+    )
+    neighbour = check_rules(pack, DEFAULT_CONTACTS, uk_today(), partnership_path=partnership)
+    assert not [w for w in neighbour.warnings if "lists, unchanged" in w.message]
     examples = Path(__file__).resolve().parents[2] / "examples" / "northmere"
     northmere = check_rules(
         examples / "space_to_think.yaml",
@@ -1147,9 +1155,9 @@ def test_a_copy_of_the_shipped_partnership_file_for_another_area_is_warned_of_it
         uk_today(),
         partnership_path=examples / "partnership.yaml",
     )
-    assert not [w for w in northmere.warnings if "list, unchanged" in w.message]
+    assert not [w for w in northmere.warnings if "lists, unchanged" in w.message]
     shipped = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, uk_today(), partnership_path=DEFAULT_PARTNERSHIP)
-    assert not [w for w in shipped.warnings if "list, unchanged" in w.message]
+    assert not [w for w in shipped.warnings if "lists, unchanged" in w.message]
 
 
 def test_the_shipped_partnership_under_a_new_name_keeps_its_own_contacts_and_words(tmp_path: Path) -> None:
@@ -1206,3 +1214,17 @@ def test_production_names_the_shipped_contacts_beside_any_other_problem_in_one_r
     files = {"RULE_PACK_PATH": pack, "CONTACTS_PATH": DEFAULT_CONTACTS, "PARTNERSHIP_PATH": partnership}
     refused = refusal(report, files, production=True)
     assert refused is not None and "nosuch_contact" in refused and "is the contacts file shipped for" in refused
+
+
+def test_a_pdf_author_too_long_for_the_pdfs_running_header_is_refused(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    """Found (regression review): ``pdf_author`` is printed at the top of every PDF page, beside the
+    reference; from about 150 characters it wrapped into it ("STT-HSKU-" / "K3RE"). At most 120."""
+    partnership_data["pdf_author"] = "Space to Think, " + "a" * 104  # 120 characters
+    assert check_partnership(write_pack(partnership_data, "partnership.yaml"))[1] == []
+    partnership_data["pdf_author"] += "a"
+    _, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert [(p.field, p.message.split(":")[0]) for p in problems] == [
+        ("pdf_author", "is 121 characters long, more than the 120 allowed here")
+    ]
