@@ -1111,6 +1111,20 @@ def test_the_site_offers_only_forward_secret_tls_and_compresses_no_page(tmp_path
                 return None
 
         assert handshake(None, ssl.TLSVersion.TLSv1_3) is not None
+        # A TLS 1.2 session is taken up again (regression review: with tickets off, none was).
+        resumed = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        resumed.check_hostname, resumed.verify_mode = False, ssl.CERT_NONE
+        resumed.maximum_version = ssl.TLSVersion.TLSv1_2
+        with (
+            socket.create_connection(("127.0.0.1", tls), timeout=5) as raw,
+            resumed.wrap_socket(raw, server_hostname=host) as first,
+        ):
+            session = first.session
+        with (
+            socket.create_connection(("127.0.0.1", tls), timeout=5) as raw,
+            resumed.wrap_socket(raw, server_hostname=host, session=session) as again,
+        ):
+            assert again.session_reused
         assert handshake("ECDHE-RSA-AES128-GCM-SHA256", ssl.TLSVersion.TLSv1_2) == "ECDHE-RSA-AES128-GCM-SHA256"
         for old in ("AES128-SHA", "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA"):  # no forward secrecy; CBC, SHA-1
             assert handshake(old, ssl.TLSVersion.TLSv1_2) is None, old
@@ -1135,7 +1149,8 @@ def test_the_site_offers_only_forward_secret_tls_and_compresses_no_page(tmp_path
 
         page = fetched("/start")  # one of the app's pages
         assert page.status == 200 and page.getheader("Content-Encoding") is None
-        assert fetched("/static/app.css").getheader("Content-Encoding") == "gzip"  # the same for everyone
+        css = fetched("/static/app.css")  # the same for everyone
+        assert css.getheader("Content-Encoding") == "gzip" and css.getheader("Vary") == "Accept-Encoding"
     finally:
         stop(nginx)
         app_server.shutdown()
