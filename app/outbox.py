@@ -999,6 +999,11 @@ PURGE_REQUESTS_EVERY = dt.timedelta(hours=1)
 # hour, it wrote the whole database to PostgreSQL's write-ahead log each time, 2 GB a day for a
 # 94 MB database, and held the audit log's table for most of a second.
 REWRITE_TABLES_EVERY = dt.timedelta(days=1)
+# The first rewrite is this long after the worker starts, not as it starts: a rewrite needs free
+# space on the database's disk for a copy of each table, and on a disk nearly full it filled it and
+# PostgreSQL stopped; a worker restarted again and again (systemd, every 5 seconds after a fault)
+# then did it again at each start (resources review).
+REWRITE_TABLES_AFTER_START = dt.timedelta(hours=1)
 
 
 @dataclass
@@ -1096,16 +1101,22 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
             empty_write_ahead_log()  # what the purges deleted, out of SQLite's log too
         except SQLAlchemyError as error:
             current_app.logger.warning("SQLite's log not emptied (%s); trying again in an hour", _why_not(error))
-    if done.rewritten is None or now - done.rewritten >= REWRITE_TABLES_EVERY:
+    if done.rewritten is None:
+        done.rewritten = now - REWRITE_TABLES_EVERY + REWRITE_TABLES_AFTER_START
+    elif now - done.rewritten >= REWRITE_TABLES_EVERY:
         done.rewritten = now
         try:
             busy = rewrite_tables().busy  # and out of PostgreSQL's table files (with a journey's earlier answers)
         except SQLAlchemyError as error:
-            busy = ["all"]
+            # Tried again tomorrow, not within the hour: a rewrite that failed for want of disk space
+            # took PostgreSQL down, and again at each hourly try once it was started (resources review).
+            busy = []
             current_app.logger.warning(
-                "PostgreSQL's tables not rewritten (%s); trying again in an hour", _why_not(error)
+                "PostgreSQL's tables not rewritten (%s); trying again tomorrow. A rewrite needs free space on "
+                "the database's disk as large as its largest table",
+                _why_not(error),
             )
-        if busy:  # tried again at the next hourly purge, not in a day (regression review)
+        if busy:  # a table in use: tried again at the next hourly purge, not in a day (regression review)
             done.rewritten = now - REWRITE_TABLES_EVERY + PURGE_REQUESTS_EVERY
     return sessions, requests
 
