@@ -120,6 +120,9 @@ def _schema_words_now() -> str | None:
 _HOST_NOT_FOUND = re.compile(
     r"failed to resolve host|could not translate host name|Name or service not known|nodename nor servname"
 )
+# What PostgreSQL says when it takes no more connections: psycopg gives a connection refused so no
+# SQLSTATE (only matched, never logged). Found (resources review): "not answering", where it was.
+_TOO_MANY_CONNECTIONS = re.compile(r"too many clients already|remaining connection slots are reserved")
 # PostgreSQL's SQLSTATEs for a server out of a resource (class 53), in words for the log.
 INSUFFICIENT_RESOURCES = {
     "53000": "the database server is out of a resource it needs (insufficient_resources): see its log",
@@ -186,6 +189,8 @@ def outage_in_words(error: BaseException) -> str:
         # is not answering", where start-up names it: "turned the connection away (password
         # authentication failed ...): check the user name and password in DATABASE_URL".
         words = turned_away.removeprefix("DATABASE_URL cannot be used: ").removesuffix(".")
+    elif original is not None and _TOO_MANY_CONNECTIONS.search(str(original)):
+        words = INSUFFICIENT_RESOURCES["53300"]
     elif original is not None and _HOST_NOT_FOUND.search(str(original)):
         # Found (operator review): a host name that can never be found (a typo in DATABASE_URL)
         # was only "not answering", page after page.

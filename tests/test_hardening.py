@@ -1183,6 +1183,18 @@ def test_the_workers_outage_line_says_a_read_only_database_takes_no_writes() -> 
         "(OperationalError from test_hardening.Refused)"
     )
 
+    # Found (resources review): the connections used up was "not answering" (no SQLSTATE for it).
+    crowded = OperationalError("SELECT 1", {}, Refused("connection failed: FATAL:  sorry, too many clients already"))
+    assert outage_in_words(crowded).startswith(
+        "the database server takes no more connections (too_many_connections: max_connections)"
+    )
+    reserved = OperationalError(
+        "SELECT 1",
+        {},
+        Refused("FATAL:  remaining connection slots are reserved for non-replication superuser connections"),
+    )
+    assert "takes no more connections" in outage_in_words(reserved)
+
     class DiskFull(Exception):
         sqlstate = "53100"
 
