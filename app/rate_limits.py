@@ -506,8 +506,13 @@ def skip_limiter_hooks_when_unused(app: Flask, limiter: Limiter) -> None:
     teardown[release] = limiter_teardown_request
 
 
+# The count the health check takes in the store to see it takes counts (kept a minute).
+STORE_CHECK_KEY = "space-to-think/health-check"
+STORE_CHECK_KEY_SECONDS = 60
+
+
 def rate_limit_store_answers(app: Flask) -> bool:
-    """For the health check: whether this app's rate-limit store answers. Asked at most every
+    """For the health check: whether this app's rate-limit store answers and takes a count. Asked at most every
     ``STORE_CHECK_SECONDS`` per process (a hung Redis costs its timeout once in that time, not on
     every check), and only said in the log when the answer changes."""
     site_wide: SiteWideLimit | None = app.extensions.get(SITE_WIDE_KEY)
@@ -515,8 +520,12 @@ def rate_limit_store_answers(app: Flask) -> bool:
         return True
     now = time.monotonic()
     if now >= site_wide.store_checked_at + STORE_CHECK_SECONDS:
+        storage = site_wide.strategy.storage
         try:
-            answers = bool(site_wide.strategy.storage.check())
+            # Answering, and taking a count: a Redis at its maxmemory with noeviction answers a ping
+            # but refuses every count, and the limits fell back to each worker's memory while the
+            # health check said "ok" (resources review).
+            answers = bool(storage.check()) and storage.incr(STORE_CHECK_KEY, STORE_CHECK_KEY_SECONDS) > 0
         except Exception:  # noqa: BLE001  (whatever the store's client raises is "not answering")
             answers = False
         if answers != site_wide.store_answers:

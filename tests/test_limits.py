@@ -914,6 +914,17 @@ def test_the_health_check_says_degraded_while_redis_does_not_answer(
     with caplog.at_level(logging.WARNING):
         assert client.get("/healthz").get_json()["status"] == "ok"
     assert "answers again" in caplog.text
+    # A Redis full (maxmemory, noeviction) answers a ping but takes no count: the limits fall back to
+    # each worker's memory, so "degraded" too (found, resources review: "ok").
+    with redis_server.client() as redis_client:
+        redis_client.config_set("maxmemory-policy", "noeviction")
+        redis_client.config_set("maxmemory", "1")
+        try:
+            full = client.get("/healthz").get_json()
+        finally:
+            redis_client.config_set("maxmemory", "0")
+    assert full == {**HEALTHY, "status": "degraded", "rate_limit_store": "unavailable"}
+    assert client.get("/healthz").get_json()["status"] == "ok"
     # Its connections to Redis closed, not left to the garbage collector: one collected after the
     # last test was a ResourceWarning, and so an error of the whole run, when other tests changed
     # when the collector ran.
