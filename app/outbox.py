@@ -1843,6 +1843,10 @@ def mark_sent_command(message_ids: tuple[str, ...]) -> None:
         click.echo(f"{_whose(message)}\t{EMAIL_NAMES.get(message.kind, message.kind)} recorded as sent, not sent again")
 
 
+# From how many lines ``outbox status`` first says what they come to.
+STATUS_SUMMARY_FROM = 10
+
+
 @outbox_cli.command("status")
 def status_command() -> None:
     """List what is not made or sent yet: requests without a PDF, unsent emails (reference,
@@ -1856,6 +1860,18 @@ def status_command() -> None:
     questions = questions_pdfs_failed()
     if not waiting and not messages and not refused and not records and not questions:
         click.echo("Every PDF is made and every email sent.")
+    listed = len(waiting) + len(messages) + len(refused) + len(records) + len(questions)
+    if listed > STATUS_SUMMARY_FROM:
+        # What the lines below come to, first (volume review: after a mail server's day off, hundreds of
+        # lines came before the one that said what needed attention).
+        counts = [
+            _plural(len(waiting), "request PDF") + " not made",
+            _plural(len(messages), "email") + " not sent",
+            _plural(len(refused), "email") + " given up",
+            _plural(len(records), "supervision record") + " not made",
+            _plural(len(questions), "questions-to-prepare PDF") + " not made",
+        ]
+        click.echo(f"{listed} listed below: {'; '.join(part for part in counts if not part.startswith('0 '))}")
     for request in waiting:
         state = _request_pdf_state(request, now)
         click.echo(f"{request.reference}\t{state}\tattempts {request.pdf_attempts}\t{request.pdf_error or '-'}")

@@ -833,6 +833,26 @@ def waiting_record(key: str, began: dt.datetime | None = None) -> None:
     )
 
 
+def test_outbox_status_says_first_what_a_long_list_comes_to(app: Flask) -> None:
+    """Found (volume review): after a day with the mail server down, `flask outbox status` printed
+    hundreds of lines before the one that said what needed attention. From 11 lines, its first says
+    what they come to; a short list is as it was."""
+    from support.submission import make_request
+
+    runner = app.test_cli_runner()
+    with app.app_context():
+        for _ in range(3):
+            make_request()
+    short = runner.invoke(args=["outbox", "status"]).output.splitlines()
+    assert len(short) == 3 and short[0].startswith("STT-")
+    with app.app_context():
+        for _ in range(9):
+            make_request()
+    said = runner.invoke(args=["outbox", "status"]).output.splitlines()
+    assert said[0] == "12 listed below: 12 request PDFs not made"
+    assert len([line for line in said if line.startswith("STT-")]) == 12
+
+
 def test_outbox_status_lists_supervision_records_and_questions_pdfs_not_made(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
