@@ -662,8 +662,15 @@ def record_export(filters: Filters, references: Sequence[str], actor: str) -> No
     count = len(references)
     used = ", ".join(f"{name}={value}" for name, value in filters.args().items() if name != "page") or "none"
     summary = f"CSV of {count} request{'' if count == 1 else 's'}"
-    for reference in references:
-        audit.add_event("exported", reference, actor, summary)
+    if references:  # one insert, as for the list (volume review: one by one, about 2 s for 4,500 requests)
+        now = utcnow()
+        db.session.execute(
+            insert(AuditEvent),
+            [
+                {"at": now, "actor": actor, "action": "exported", "reference": ref, "detail": summary}
+                for ref in references
+            ],
+        )
     audit.record_event("exported", None, actor, f"{summary}; filters: {used}")
 
 
