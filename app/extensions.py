@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import secrets
 import sqlite3
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from urllib.parse import urlsplit
 
@@ -135,10 +137,12 @@ _QUERY_CANCELED = "57014"
 
 
 class Rewritten(NamedTuple):
-    """What ``rewrite_tables`` did: the tables rewritten, and those left as another was using them."""
+    """What ``rewrite_tables`` did: the tables rewritten, those left as another was using them, and
+    those it could not rewrite, each with why (in words: ``outage.outage_in_words``)."""
 
     tables: list[str]
     busy: list[str]
+    failed: Mapping[str, str] = MappingProxyType({})
 
 
 def rewrite_tables() -> Rewritten:
@@ -149,20 +153,26 @@ def rewrite_tables() -> Rewritten:
     after the purge a request's words were still in the ``requests`` and ``outbox`` files, and
     old versions of a journey's answers in ``journey_sessions``'. A rewrite writes the live rows
     to new files and removes the old ones. Called after the purges: by the outbox worker as it
-    starts and once a day (``outbox.REWRITE_TABLES_EVERY``), and by ``flask requests purge`` and
-    ``delete``; as ``empty_write_ahead_log`` is on SQLite.
+    starts an hour after it starts, then once a day (``outbox.REWRITE_TABLES_EVERY``), and by
+    ``flask requests purge`` and ``delete``; as ``empty_write_ahead_log`` is on SQLite.
 
     Each table's rewrite holds it for itself (pages that use it wait), so it waits at most
     ``REWRITE_LOCK_WAIT_MS`` for that, and takes at most the database's statement timeout;
     a table busy for longer is left for the next time (the log says which). Measured (regression
     review): 0.83 s for an audit log of 300,000 entries (six years' worth), 0.27 s for 800
     requests with their PDFs. PostgreSQL's write-ahead log and backups are not touched (the
-    README says what they keep). Returns the tables rewritten and those left busy; nothing on
-    SQLite."""
+    README says what they keep). A table that cannot be rewritten (its copy does not fit on the
+    disk, say) is said and the others are still rewritten (found, regression review: the audit
+    log's copy did not fit, and the requests table after it, which would have, kept a purged
+    request's words). Returns the tables rewritten, those left busy and those that failed; nothing
+    on SQLite."""
     if db.engine.dialect.name != "postgresql":
         return Rewritten([], [])
+    from .outage import is_database_outage, outage_in_words  # (outage imports this module)
+
     rewritten: list[str] = []
     busy: list[str] = []
+    failed: dict[str, str] = {}
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql(f"SET lock_timeout = {REWRITE_LOCK_WAIT_MS}")
         quote = connection.dialect.identifier_preparer.quote
@@ -177,12 +187,16 @@ def rewrite_tables() -> Rewritten:
                     _LOCK_NOT_AVAILABLE,
                     _QUERY_CANCELED,
                 ):
-                    raise
+                    if connection.closed or connection.invalidated:
+                        raise  # the database has gone: nothing more can be rewritten now
+                    failed[name] = outage_in_words(error) if is_database_outage(error) else type(error).__name__
+                    log.warning("Table %s not rewritten: %s", name, failed[name])
+                    continue
                 log.warning("Table %s not rewritten now (it was busy); tried again within the hour", name)
                 busy.append(name)
                 continue
             rewritten.append(name)
-    return Rewritten(rewritten, busy)
+    return Rewritten(rewritten, busy, failed)
 
 
 def checkpoint_write_ahead_log() -> None:

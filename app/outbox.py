@@ -995,11 +995,11 @@ def run_pass(
 PURGE_SESSIONS_EVERY = dt.timedelta(minutes=1)
 PURGE_REQUESTS_EVERY = dt.timedelta(hours=1)
 # How often the worker rewrites PostgreSQL's tables (``extensions.rewrite_tables``), so what the
-# purges deleted leaves their files: as it starts and once a day. Found (regression review): every
+# purges deleted leaves their files: an hour after it starts, then once a day. Found (regression review): every
 # hour, it wrote the whole database to PostgreSQL's write-ahead log each time, 2 GB a day for a
 # 94 MB database, and held the audit log's table for most of a second.
 REWRITE_TABLES_EVERY = dt.timedelta(days=1)
-# The first rewrite is this long after the worker starts, not as it starts: a rewrite needs free
+# The first rewrite is this long after the worker starts (not as it starts): a rewrite needs free
 # space on the database's disk for a copy of each table, and on a disk nearly full it filled it and
 # PostgreSQL stopped; a worker restarted again and again (systemd, every 5 seconds after a fault)
 # then did it again at each start (resources review).
@@ -1105,17 +1105,31 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
         done.rewritten = now - REWRITE_TABLES_EVERY + REWRITE_TABLES_AFTER_START
     elif now - done.rewritten >= REWRITE_TABLES_EVERY:
         done.rewritten = now
+        # Out of PostgreSQL's table files too (with a journey's earlier answers). One that fails is tried
+        # again tomorrow, not within the hour: a rewrite that failed for want of disk space took
+        # PostgreSQL down, and again at each hourly try once it was started (resources review).
+        busy = []
         try:
-            busy = rewrite_tables().busy  # and out of PostgreSQL's table files (with a journey's earlier answers)
+            done_now = rewrite_tables()
         except SQLAlchemyError as error:
-            # Tried again tomorrow, not within the hour: a rewrite that failed for want of disk space
-            # took PostgreSQL down, and again at each hourly try once it was started (resources review).
-            busy = []
             current_app.logger.warning(
                 "PostgreSQL's tables not rewritten (%s); trying again tomorrow. A rewrite needs free space on "
-                "the database's disk as large as its largest table",
+                "the database's disk as large as the table",
                 _why_not(error),
             )
+        else:
+            busy = done_now.busy
+            if done_now.failed:
+                current_app.logger.warning(
+                    "PostgreSQL's tables %s not rewritten (%s); the others were; trying again tomorrow. A rewrite "
+                    "needs free space on the database's disk as large as the table",
+                    ", ".join(done_now.failed),
+                    "; ".join(dict.fromkeys(done_now.failed.values())),
+                )
+            if done_now.tables:
+                current_app.logger.info(
+                    "Rewrote PostgreSQL's tables (%d), so what was deleted has left their files", len(done_now.tables)
+                )
         if busy:  # a table in use: tried again at the next hourly purge, not in a day (regression review)
             done.rewritten = now - REWRITE_TABLES_EVERY + PURGE_REQUESTS_EVERY
     return sessions, requests

@@ -370,13 +370,52 @@ def test_a_table_in_use_is_not_waited_for_but_rewritten_at_the_next_purge(caplog
         with db.engine.connect() as other:
             other.exec_driver_sql("LOCK TABLE triage_notes IN ACCESS SHARE MODE")
             started = time.monotonic()
-            rewritten, busy = rewrite_tables()
+            rewritten, busy, _ = rewrite_tables()
             waited = time.monotonic() - started
             other.rollback()
         assert busy == ["triage_notes"] and {"requests", "outbox", "journey_sessions"} <= set(rewritten)
         assert waited < REWRITE_LOCK_WAIT_MS / 1000 + 5
         assert "Table triage_notes not rewritten now (it was busy)" in caplog.text
         assert "triage_notes" in rewrite_tables().tables
+
+
+def test_a_table_whose_rewrite_fails_is_said_and_the_others_are_still_rewritten(monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Found (regression review): on a small disk the audit log's copy did not fit, and no table after it
+    was rewritten: the requests table, which would have fitted, kept a purged request's words, and
+    `flask requests delete` said only "OperationalError". The failure is said in words (the disk is
+    full), the other tables are rewritten, and the worker tries again the next day."""
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.exc import OperationalError
+
+    from app.extensions import rewrite_tables
+    from app.outbox import Purges, purge_due
+
+    class DiskFull(Exception):
+        sqlstate = "53100"
+
+    real = Connection.exec_driver_sql
+
+    def exec_driver_sql(self, statement, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if statement.startswith("VACUUM") and "audit_events" in statement:
+            raise OperationalError(statement, {}, DiskFull("could not extend file: No space left on device"))
+        return real(self, statement, *args, **kwargs)
+
+    with app_on_a_postgres_of_its_own() as (app, _server), app.app_context():
+        monkeypatch.setattr(Connection, "exec_driver_sql", exec_driver_sql)
+        done = rewrite_tables()
+        assert set(done.failed) == {"audit_events"} and "disk is full" in done.failed["audit_events"]
+        assert {"requests", "outbox", "triage_notes"} <= set(done.tables) and "audit_events" not in done.tables
+        said = app.test_cli_runner().invoke(args=["requests", "purge"])
+        assert said.exit_code == 0
+        assert "PostgreSQL's table files of audit_events were not rewritten (the database server's disk is full" in (
+            said.output
+        )
+        worker, start = Purges(), utcnow()
+        purge_due(worker, now=start)
+        caplog.clear()
+        purge_due(worker, now=start + dt.timedelta(hours=1, minutes=1))
+        assert "PostgreSQL's tables audit_events not rewritten (the database server's disk is full" in caplog.text
+        assert "trying again tomorrow" in caplog.text
 
 
 # --- the audit log has a retention period of its own -----------------------------------------
