@@ -878,12 +878,12 @@ def _shipped_places() -> Places | None:
 
 
 def shipped_place_lists(partnership: Partnership) -> list[Problem]:
-    """A warning when another area's partnership file has the shipped partnership's place lists, every
-    one it gives unchanged (the towns and neighbourhoods among them): found (regression review), a
-    copy of the shipped file with its name changed kept Salford's towns, streets and hospitals, which
-    the request form uses to tell what in a request could identify a family, and nothing said so. One
-    list alone the same is not warned of: a neighbour may well list the same boroughs (regression
-    review: a Trafford file listing Greater Manchester's ten was told to leave them out)."""
+    """A warning when another area's partnership file keeps any of the shipped partnership's own place
+    lists unchanged (its towns and neighbourhoods, its hospitals, its busy public places): found
+    (regression review), a copy of the shipped file with its name changed kept Salford's, which the
+    request form uses to tell what in a request could identify a family, and nothing said so. Not
+    the boroughs: a neighbour may well list the same ones (regression review: a Trafford file
+    listing Greater Manchester's ten was told to leave them out)."""
     try:
         _, shipped_name, words = _shipped()
         shipped = _shipped_places()
@@ -898,18 +898,18 @@ def shipped_place_lists(partnership: Partnership) -> list[Problem]:
         "hospitals": (own.hospitals, shipped.hospitals),
         "public_places": (own.public, shipped.public),
     }
-    given = [key for key, (own_list, _) in lists.items() if own_list]
-    if "places" not in given or any(lists[key][0] != lists[key][1] for key in given):
+    copied = [key for key, (own_list, theirs) in lists.items() if key != "boroughs" and own_list and own_list == theirs]
+    if not copied:
         return []
     return [
         Problem(
             partnership.path,
             NODE,
-            "places",
-            f"{', '.join(given)}: these are {shipped_name}'s lists, unchanged. The request form uses them to tell "
-            "what in a request could identify a family (a place in the area) and what does not (the name of a "
-            "hospital or a public place): list your own area's places",
-            partnership.line_of.get("places"),
+            copied[0],
+            f"{', '.join(copied)}: {'these are' if len(copied) > 1 else 'this is'} {shipped_name}'s, unchanged. "
+            "The request form uses the place lists to tell what in a request could identify a family (a place in "
+            "the area) and what does not (the name of a hospital or a public place): list your own area's",
+            partnership.line_of.get(copied[0]),
         )
     ]
 
