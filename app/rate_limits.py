@@ -521,17 +521,21 @@ def rate_limit_store_answers(app: Flask) -> bool:
     now = time.monotonic()
     if now >= site_wide.store_checked_at + STORE_CHECK_SECONDS:
         storage = site_wide.strategy.storage
+        why = "does not answer"
         try:
             # Answering, and taking a count: a Redis at its maxmemory with noeviction answers a ping
             # but refuses every count, and the limits fell back to each worker's memory while the
             # health check said "ok" (resources review).
-            answers = bool(storage.check()) and storage.incr(STORE_CHECK_KEY, STORE_CHECK_KEY_SECONDS) > 0
+            answers = bool(storage.check())
+            if answers:
+                why = "answers but takes no count (is it full? Redis's maxmemory)"
+                answers = storage.incr(STORE_CHECK_KEY, STORE_CHECK_KEY_SECONDS) > 0
         except Exception:  # noqa: BLE001  (whatever the store's client raises is "not answering")
             answers = False
         if answers != site_wide.store_answers:
             if answers:
                 log.warning("Health check: the rate-limit store (RATELIMIT_STORAGE_URI) answers again")
             else:
-                log.warning("Health check: the rate-limit store (RATELIMIT_STORAGE_URI) does not answer")
+                log.warning("Health check: the rate-limit store (RATELIMIT_STORAGE_URI) %s", why)
         site_wide.store_answers, site_wide.store_checked_at = answers, now
     return bool(site_wide.store_answers)

@@ -920,10 +920,12 @@ def test_the_health_check_says_degraded_while_redis_does_not_answer(
         redis_client.config_set("maxmemory-policy", "noeviction")
         redis_client.config_set("maxmemory", "1")
         try:
-            full = client.get("/healthz").get_json()
+            with caplog.at_level(logging.WARNING):
+                full = client.get("/healthz").get_json()
         finally:
             redis_client.config_set("maxmemory", "0")
     assert full == {**HEALTHY, "status": "degraded", "rate_limit_store": "unavailable"}
+    assert "answers but takes no count (is it full? Redis's maxmemory)" in caplog.text
     assert client.get("/healthz").get_json()["status"] == "ok"
     # Its connections to Redis closed, not left to the garbage collector: one collected after the
     # last test was a ResourceWarning, and so an error of the whole run, when other tests changed
