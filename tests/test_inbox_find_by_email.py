@@ -279,12 +279,11 @@ def test_a_search_sent_after_the_idle_sign_out_gives_the_address_back(app: Flask
 
 
 @both_databases
-def test_only_requests_holding_the_address_are_read_and_each_is_still_compared_whole(app: Flask) -> None:
-    """Volume review: every request's details were read and parsed for each request page and each
-    search (0.2 to 0.5 s at 4,500 requests). Only those whose stored details hold the address are
-    read now, and each is still compared whole: "_" in an address matches only itself, a
-    longer address holding this one is not this one, and the case and spaces around it still do not
-    matter."""
+def test_each_stored_address_is_compared_whole_and_without_invisible_characters(app: Flask) -> None:
+    """Each request's address is compared whole: "_" in an address matches only itself, a longer
+    address holding this one is not this one, and the case and spaces around it do not matter. One
+    stored with a zero-width space (before the stricter check) is found too (regression review: the
+    search took them out of the address typed, not of the one stored)."""
     from app.inbox.service import requests_with_email
 
     wanted, like_it, longer, upper = requests_by(
@@ -292,4 +291,10 @@ def test_only_requests_holding_the_address_are_read_and_each_is_still_compared_w
     )
     with app.app_context():
         found = [reference for reference, _, _ in requests_with_email(" Sam_Ok@school.example ")]
+        hidden = make_request().request
+        hidden_reference = hidden.reference
+        hidden.details = {**hidden.details, "email": "sam_ok@school.\u200bexample"}  # as stored before the check
+        db.session.commit()
+        again = [reference for reference, _, _ in requests_with_email("sam_ok@school.example")]
     assert found == [wanted, upper] and like_it not in found and longer not in found
+    assert again == [wanted, upper, hidden_reference]
