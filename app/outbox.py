@@ -1023,6 +1023,11 @@ def _why_not(error: SQLAlchemyError) -> str:
     return outage_in_words(error) if is_database_outage(error) else type(error).__name__
 
 
+def _tables_in_words(names: list[str]) -> str:
+    """ "table counts", "tables audit_events and counts"."""
+    return f"table {names[0]}" if len(names) == 1 else f"tables {', '.join(names[:-1])} and {names[-1]}"
+
+
 def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
     """Run each purge whose turn has come (sessions every minute; requests, then audit log
     entries, then deactivated accounts' personal data, then old months' counts, every hour; each
@@ -1118,13 +1123,19 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
                 _why_not(error),
             )
         else:
-            busy = done_now.busy
+            # A table that failed waits for tomorrow, even when another was only busy (regression review:
+            # the busy one's retry within the hour tried the failed one again too).
+            busy = [] if done_now.failed else done_now.busy
             if done_now.failed:
+                reasons = list(dict.fromkeys(done_now.failed.values()))
                 current_app.logger.warning(
-                    "PostgreSQL's tables %s not rewritten (%s); the others were; trying again tomorrow. A rewrite "
-                    "needs free space on the database's disk as large as the table",
-                    ", ".join(done_now.failed),
-                    "; ".join(dict.fromkeys(done_now.failed.values())),
+                    "PostgreSQL's %s not rewritten (%s); %s trying again tomorrow%s",
+                    _tables_in_words(list(done_now.failed)),
+                    "; ".join(reasons),
+                    "the others were;" if done_now.tables else "",
+                    ". A rewrite needs free space on the database's disk as large as the table"
+                    if any("disk" in reason for reason in reasons)
+                    else "",
                 )
             if done_now.tables:
                 current_app.logger.info(

@@ -337,11 +337,13 @@ def _rewrite_tables() -> None:
     if done.failed:
         # Found (regression review): a table whose copy did not fit stopped the rest, and the words
         # said only "OperationalError".
+        reasons = list(dict.fromkeys(done.failed.values()))
+        space = any("disk" in reason for reason in reasons)
         click.echo(
-            f"PostgreSQL's table files of {', '.join(done.failed)} were not rewritten "
-            f"({'; '.join(dict.fromkeys(done.failed.values()))}): what was deleted may stay in them until the "
-            "outbox worker next does it (daily), or until flask requests purge is run once that is mended (it "
-            "rewrites them too). A rewrite needs free space on the database's disk as large as the table.",
+            f"PostgreSQL's table files of {', '.join(done.failed)} were not rewritten ({'; '.join(reasons)}): what "
+            "was deleted may stay in them until the outbox worker next does it (daily), or until flask requests "
+            "purge is run once that is mended (it rewrites them too)."
+            + (" A rewrite needs free space on the database's disk as large as the table." if space else ""),
             err=True,
         )
     if busy:

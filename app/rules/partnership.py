@@ -908,7 +908,7 @@ def shipped_place_lists(partnership: Partnership) -> list[Problem]:
             copied[0],
             f"{', '.join(copied)}: {'these are' if len(copied) > 1 else 'this is'} {shipped_name}'s, unchanged. "
             "The request form uses the place lists to tell what in a request could identify a family (a place in "
-            "the area) and what does not (the name of a hospital or a public place): list your own area's",
+            "the area) and what does not (the name of a hospital or a public place): list your own area's places",
             partnership.line_of.get(copied[0]),
         )
     ]
