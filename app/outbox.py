@@ -60,7 +60,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
@@ -1013,6 +1013,8 @@ class Purges:
     sessions: dt.datetime | None = None
     requests: dt.datetime | None = None
     rewritten: dt.datetime | None = None
+    # Tables whose rewrite failed, and when they may be tried again (the next day: ``purge_due``).
+    not_before: dict[str, dt.datetime] = field(default_factory=dict)
 
 
 def _why_not(error: SQLAlchemyError) -> str:
@@ -1021,6 +1023,11 @@ def _why_not(error: SQLAlchemyError) -> str:
     Found (a test under load): with the outbox table locked, "Old requests not deleted
     (OperationalError)" said nothing of the lock that the outbox's own line named."""
     return outage_in_words(error) if is_database_outage(error) else type(error).__name__
+
+
+def _space(why: str) -> str:
+    """The free space a rewrite needs, said when ``why`` is that the disk is full."""
+    return " (a rewrite needs free space on the database's disk as large as the table)" if "disk" in why else ""
 
 
 def _tables_in_words(names: list[str]) -> str:
@@ -1115,27 +1122,25 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
         # PostgreSQL down, and again at each hourly try once it was started (resources review).
         busy = []
         try:
-            done_now = rewrite_tables()
+            # A table that failed waits for tomorrow, even while another only busy is tried again within
+            # the hour (regression reviews: the busy one's retry took the failed one again too).
+            done_now = rewrite_tables(skip={name for name, until in done.not_before.items() if now < until})
         except SQLAlchemyError as error:
+            why = _why_not(error)
             current_app.logger.warning(
-                "PostgreSQL's tables not rewritten (%s); trying again tomorrow. A rewrite needs free space on "
-                "the database's disk as large as the table",
-                _why_not(error),
+                "PostgreSQL's tables not rewritten: %s. Trying again tomorrow%s", why, _space(why)
             )
         else:
-            # A table that failed waits for tomorrow, even when another was only busy (regression review:
-            # the busy one's retry within the hour tried the failed one again too).
-            busy = [] if done_now.failed else done_now.busy
+            busy = done_now.busy
+            for name in done_now.failed:
+                done.not_before[name] = now + REWRITE_TABLES_EVERY
             if done_now.failed:
-                reasons = list(dict.fromkeys(done_now.failed.values()))
+                reasons = "; ".join(dict.fromkeys(done_now.failed.values()))
                 current_app.logger.warning(
-                    "PostgreSQL's %s not rewritten (%s); %s trying again tomorrow%s",
+                    "PostgreSQL's %s not rewritten: %s. Trying again tomorrow%s",
                     _tables_in_words(list(done_now.failed)),
-                    "; ".join(reasons),
-                    "the others were;" if done_now.tables else "",
-                    ". A rewrite needs free space on the database's disk as large as the table"
-                    if any("disk" in reason for reason in reasons)
-                    else "",
+                    reasons,
+                    _space(reasons),
                 )
             if done_now.tables:
                 current_app.logger.info(

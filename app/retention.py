@@ -24,6 +24,7 @@ from .config import MAXIMUMS
 from .extensions import db, empty_write_ahead_log, rewrite_tables
 from .inbox.service import purge_account_emails, remove_departed_accounts
 from .models import OutboxMessage, StoredRequest
+from .outage import is_database_outage, outage_in_words
 from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request, reference_typed
 from .sessions import DatabaseSessionInterface, JourneySessionRow
 from .space_sessions.models import SessionPlace, SpaceSession
@@ -326,10 +327,10 @@ def _rewrite_tables() -> None:
         done = rewrite_tables()
     except SQLAlchemyError as error:
         db.session.rollback()
+        why = outage_in_words(error) if is_database_outage(error) else type(error).__name__
         click.echo(
-            f"PostgreSQL's table files were not rewritten ({type(error).__name__}): what was deleted may stay "
-            "in them until the outbox worker next does it (daily), or until flask requests purge is run (it "
-            "rewrites them too).",
+            f"PostgreSQL's table files were not rewritten: {why}. What was deleted may stay in them until the "
+            "outbox worker next does it (daily), or until flask requests purge is run again (it rewrites them too).",
             err=True,
         )
         return
@@ -337,13 +338,14 @@ def _rewrite_tables() -> None:
     if done.failed:
         # Found (regression review): a table whose copy did not fit stopped the rest, and the words
         # said only "OperationalError".
-        reasons = list(dict.fromkeys(done.failed.values()))
-        space = any("disk" in reason for reason in reasons)
+        reasons = "; ".join(dict.fromkeys(done.failed.values()))
+        names = list(done.failed)
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        space = " A rewrite needs free space on the database's disk as large as the table." if "disk" in reasons else ""
         click.echo(
-            f"PostgreSQL's table files of {', '.join(done.failed)} were not rewritten ({'; '.join(reasons)}): what "
-            "was deleted may stay in them until the outbox worker next does it (daily), or until flask requests "
-            "purge is run once that is mended (it rewrites them too)."
-            + (" A rewrite needs free space on the database's disk as large as the table." if space else ""),
+            f"PostgreSQL's table files of {listed} were not rewritten: {reasons}. What was deleted may stay in them "
+            f"until the outbox worker next does it (daily), or until flask requests purge is run again (it rewrites "
+            f"them too).{space}",
             err=True,
         )
     if busy:
