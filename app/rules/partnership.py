@@ -901,14 +901,15 @@ def shipped_place_lists(partnership: Partnership) -> list[Problem]:
     copied = [key for key, (own_list, theirs) in lists.items() if key != "boroughs" and own_list and own_list == theirs]
     if not copied:
         return []
+    also = f", as {'is' if len(copied) == 2 else 'are'} {' and '.join(copied[1:])}" if copied[1:] else ""
     return [
         Problem(
             partnership.path,
             NODE,
             copied[0],
-            f"{', '.join(copied)}: {'these are' if len(copied) > 1 else 'this is'} {shipped_name}'s, unchanged. "
-            "The request form uses the place lists to tell what in a request could identify a family (a place in "
-            "the area) and what does not (the name of a hospital or a public place): list your own area's places",
+            f"is {shipped_name}'s list, unchanged{also}. The "
+            "request form uses the place lists to tell what in a request could identify a family (a place in the "
+            "area) and what does not (the name of a hospital or a public place): list your own area's",
             partnership.line_of.get(copied[0]),
         )
     ]

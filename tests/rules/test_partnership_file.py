@@ -1137,9 +1137,11 @@ def test_a_copy_of_the_shipped_partnership_file_for_another_area_is_warned_of_it
         assert fields.count(field) == 1, (field, fields)
     # Its place lists, Salford's unchanged: the form would look for Salford's places, not its own
     # (regression review).
-    [lists] = [w for w in report.warnings if "'s, unchanged" in w.message]
+    [lists] = [w for w in report.warnings if "'s list, unchanged" in w.message]
     assert lists.field == "places" and lists.line is not None and "list your own area's" in lists.message
-    assert lists.message.startswith("places, hospitals, public_places: these are Salford Safeguarding")
+    assert lists.message.startswith(
+        "is Salford Safeguarding Children Partnership's list, unchanged, as are hospitals and "
+    )
     # A neighbour's file listing the same boroughs, with places of its own, is not warned of (regression
     # review: a Trafford file listing Greater Manchester's ten was told they were Salford's); one that
     # keeps Salford's hospitals and streets beside its own towns is, of those (regression review).
@@ -1147,15 +1149,17 @@ def test_a_copy_of_the_shipped_partnership_file_for_another_area_is_warned_of_it
     own = "places: [Trafford, Altrincham, Sale, Stretford]"
     partnership.write_text(re.sub(r"^places: \[[^]]*\]", own, text, flags=re.M | re.S))
     kept = check_rules(pack, DEFAULT_CONTACTS, uk_today(), partnership_path=partnership)
-    [lists] = [w for w in kept.warnings if "'s, unchanged" in w.message]
-    assert lists.field == "hospitals" and lists.message.startswith("hospitals, public_places: these are Salford")
+    [lists] = [w for w in kept.warnings if "'s list, unchanged" in w.message]
+    assert lists.field == "hospitals" and lists.message.startswith(
+        "is Salford Safeguarding Children Partnership's list, unchanged, as is public_places."
+    )
     text = partnership.read_text(encoding="utf-8")
     text = re.sub(r"^hospitals: \[[^]]*\]", "hospitals: [Trafford General]", text, flags=re.M | re.S)
     partnership.write_text(
         re.sub(r"^public_places: \[[^]]*\]", "public_places: [Altrincham Interchange]", text, flags=re.M | re.S)
     )
     neighbour = check_rules(pack, DEFAULT_CONTACTS, uk_today(), partnership_path=partnership)
-    assert not [w for w in neighbour.warnings if "'s, unchanged" in w.message]
+    assert not [w for w in neighbour.warnings if "'s list, unchanged" in w.message]
     examples = Path(__file__).resolve().parents[2] / "examples" / "northmere"
     northmere = check_rules(
         examples / "space_to_think.yaml",
@@ -1163,9 +1167,9 @@ def test_a_copy_of_the_shipped_partnership_file_for_another_area_is_warned_of_it
         uk_today(),
         partnership_path=examples / "partnership.yaml",
     )
-    assert not [w for w in northmere.warnings if "'s, unchanged" in w.message]
+    assert not [w for w in northmere.warnings if "'s list, unchanged" in w.message]
     shipped = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, uk_today(), partnership_path=DEFAULT_PARTNERSHIP)
-    assert not [w for w in shipped.warnings if "'s, unchanged" in w.message]
+    assert not [w for w in shipped.warnings if "'s list, unchanged" in w.message]
 
 
 def test_the_shipped_partnership_under_a_new_name_keeps_its_own_contacts_and_words(tmp_path: Path) -> None:
