@@ -145,7 +145,7 @@ class Rewritten(NamedTuple):
     failed: Mapping[str, str] = MappingProxyType({})
 
 
-def rewrite_tables(skip: Collection[str] = ()) -> Rewritten:
+def rewrite_tables(skip: Collection[str] = (), only: Collection[str] | None = None) -> Rewritten:
     """PostgreSQL: rewrite each of the app's tables (``VACUUM (FULL)``), so that what was deleted,
     or replaced by an update, is no longer in their files. PostgreSQL keeps a deleted row's bytes
     in the table's file (a dead row, then free space) until they happen to be written over, and
@@ -164,8 +164,8 @@ def rewrite_tables(skip: Collection[str] = ()) -> Rewritten:
     README says what they keep). A table that cannot be rewritten (its copy does not fit on the
     disk, say) is said and the others are still rewritten (found, regression review: the audit
     log's copy did not fit, and the requests table after it, which would have, kept a purged
-    request's words). ``skip``: tables not to try now. Returns the tables rewritten, those left busy
-    and those that failed; nothing on SQLite."""
+    request's words). ``skip``: tables not to try now; ``only``: the tables to try (all, if None).
+    Returns the tables rewritten, those left busy and those that failed; nothing on SQLite."""
     if db.engine.dialect.name != "postgresql":
         return Rewritten([], [])
     from .outage import is_database_outage, outage_in_words  # (outage imports this module)
@@ -178,9 +178,8 @@ def rewrite_tables(skip: Collection[str] = ()) -> Rewritten:
         quote = connection.dialect.identifier_preparer.quote
         # Every table of the app's database: the journey sessions' too (an engine of their own,
         # ``sessions.SESSION_BIND``, on the same database: their own metadata).
-        names = sorted(
-            {table.name for metadata in db.metadatas.values() for table in metadata.tables.values()} - set(skip)
-        )
+        every = {table.name for metadata in db.metadatas.values() for table in metadata.tables.values()}
+        names = sorted((every if only is None else every & set(only)) - set(skip))
         for name in names:
             try:
                 connection.exec_driver_sql(f"VACUUM (FULL) {quote(name)}")

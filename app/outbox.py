@@ -1015,6 +1015,8 @@ class Purges:
     rewritten: dt.datetime | None = None
     # Tables whose rewrite failed, and when they may be tried again (the next day: ``purge_due``).
     not_before: dict[str, dt.datetime] = field(default_factory=dict)
+    # The tables left busy, the only ones the retry within the hour rewrites (None: every table).
+    busy_only: set[str] | None = None
 
 
 def _why_not(error: SQLAlchemyError) -> str:
@@ -1124,7 +1126,11 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
         try:
             # A table that failed waits for tomorrow, even while another only busy is tried again within
             # the hour (regression reviews: the busy one's retry took the failed one again too).
-            done_now = rewrite_tables(skip={name for name, until in done.not_before.items() if now < until})
+            # Only the tables left busy, when this is their retry (regression review: every table was
+            # rewritten again each hour, each held for itself, while one stayed busy).
+            done_now = rewrite_tables(
+                skip={name for name, until in done.not_before.items() if now < until}, only=done.busy_only
+            )
         except SQLAlchemyError as error:
             why = _why_not(error)
             current_app.logger.warning(
@@ -1146,6 +1152,7 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
                 current_app.logger.info(
                     "Rewrote PostgreSQL's tables (%d), so what was deleted has left their files", len(done_now.tables)
                 )
+        done.busy_only = set(busy) or None
         if busy:  # a table in use: tried again at the next hourly purge, not in a day (regression review)
             done.rewritten = now - REWRITE_TABLES_EVERY + PURGE_REQUESTS_EVERY
     return sessions, requests

@@ -429,9 +429,10 @@ def test_a_table_whose_rewrite_fails_is_said_and_the_others_are_still_rewritten(
         )
         # Within the hour the busy table is tried again, the failed one not (regression reviews: both, then
         # neither).
+        # Only the busy one (regression review: every table was rewritten again each hour).
         purge_due(worker, now=start + dt.timedelta(hours=2, minutes=2))
-        vacuumed = " ".join(statement for statement in tried if statement.startswith("VACUUM"))
-        assert "triage_notes" in vacuumed and "audit_events" not in vacuumed
+        vacuumed = [statement for statement in tried if statement.startswith("VACUUM")]
+        assert len(vacuumed) == 1 and "triage_notes" in vacuumed[0]
         tried.clear()
         purge_due(worker, now=start + dt.timedelta(days=1, hours=2, minutes=3))  # the next day: tried again
         assert "audit_events" in " ".join(tried)
@@ -883,7 +884,7 @@ def test_a_rewrite_that_fails_is_tried_again_the_next_day_not_within_the_hour(ap
     class DiskFull(Exception):
         sqlstate = "53100"
 
-    def fails(skip: object = ()) -> None:
+    def fails(skip: object = (), only: object = None) -> None:
         tries.append(utcnow())
         raise OperationalError("VACUUM (FULL)", {}, DiskFull("could not extend file: No space left on device"))
 

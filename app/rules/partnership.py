@@ -909,7 +909,7 @@ def shipped_place_lists(partnership: Partnership) -> list[Problem]:
             copied[0],
             f"is {shipped_name}'s list, unchanged{also}. The "
             "request form uses the place lists to tell what in a request could identify a family (a place in the "
-            "area) and what does not (the name of a hospital or a public place): list your own area's",
+            "area) and what does not (the name of a hospital or a public place): list your own area's instead.",
             partnership.line_of.get(copied[0]),
         )
     ]
