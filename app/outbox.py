@@ -1034,7 +1034,7 @@ def _space(why: str) -> str:
 
 def _tables_in_words(names: list[str]) -> str:
     """ "table counts", "tables audit_events and counts"."""
-    return f"table {names[0]}" if len(names) == 1 else f"tables {', '.join(names[:-1])} and {names[-1]}"
+    return f"table {names[0]}" if len(names) == 1 else f"tables {retention_purge.names_listed(names)}"
 
 
 def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:

@@ -339,7 +339,7 @@ def _rewrite_tables() -> None:
         # Found (regression review): a table whose copy did not fit stopped the rest, and the words
         # said only "OperationalError".
         reasons = "; ".join(dict.fromkeys(done.failed.values()))
-        listed = _listed(list(done.failed))
+        listed = names_listed(list(done.failed))
         space = " A rewrite needs free space on the database's disk as large as the table." if "disk" in reasons else ""
         click.echo(
             f"PostgreSQL's table files of {listed} were not rewritten: {reasons}. What was deleted may stay in them "
@@ -350,13 +350,13 @@ def _rewrite_tables() -> None:
     if busy:
         # Found (regression review): a table in use was left with only a line in the app's log.
         click.echo(
-            f"PostgreSQL's table files of {_listed(busy)} were not rewritten, as they were in use: what was "
+            f"PostgreSQL's table files of {names_listed(busy)} were not rewritten, as they were in use: what was "
             "deleted may stay in them until the outbox worker next does it (daily), or run this again.",
             err=True,
         )
 
 
-def _listed(names: list[str]) -> str:
+def names_listed(names: list[str]) -> str:
     """ "counts", "audit_events and counts", "a, b and c"."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
