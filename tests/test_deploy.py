@@ -1406,7 +1406,7 @@ def test_requests_nginx_refuses_itself_get_the_apps_page_with_the_security_heade
         .invoke(args=["site", "offline-page", "--output", str(static / "offline.html")])
     )
     assert written.exit_code == 0, written.output
-    assert "request-error.html" in written.output
+    assert "request-error.html" in written.output and "not-found.html" in written.output
     static_files = nested_block(site, "location /static/ {").replace("/srv/space-to-think/static/", f"{static}/")
     # The server block's own lines (its error_page, its headers), at its indentation.
     server_level = "\n".join(re.findall(r"^    (?:add_header|error_page) .*$", site, flags=re.M))
@@ -1452,6 +1452,18 @@ def test_requests_nginx_refuses_itself_get_the_apps_page_with_the_security_heade
         assert passed_on.value.code == 502
         assert "Sorry, there is a problem with the service" in passed_on.value.read().decode()
         passed_on.value.close()
+        # A static file not there, or the static folder itself: the app's "Page not found", not
+        # nginx's bare "404 Not Found" or "403 Forbidden" (found, attacker review: /static/).
+        for path in ("/static/", "/static/dist/", "/static/no-such-file.css"):
+            with pytest.raises(urllib.error.HTTPError) as missing:
+                urllib.request.urlopen(f"{base}{path}", timeout=5)  # noqa: S310 - a loopback http address built above
+            page = missing.value.read().decode()
+            missing.value.close()
+            assert missing.value.code == 404, path
+            assert '<h1 class="govuk-heading-l">Page not found</h1>' in page, path
+            assert "Go to the start page" in page and "0161 603 4500" in page, path  # the contacts, in the footer
+            assert "nginx" not in page and "Forbidden" not in page and "nonce" not in page, path
+            assert {name: missing.value.headers.get(name) for name in SECURITY_HEADERS} == security_headers, path
     finally:
         stop(nginx)
     server_block = site[site.index("    listen 443 ssl http2;") :]

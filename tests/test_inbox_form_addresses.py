@@ -75,6 +75,18 @@ def test_signed_out_a_forms_address_signs_in_to_the_request_page(app: Flask) -> 
         assert sign_in(app.test_client(), next_url=f"{page}/{form}").location == page, form
 
 
+def test_signing_in_to_an_address_that_only_takes_a_form_goes_to_the_list(app: Flask) -> None:
+    """Found (attacker review): a link to sign in with ``next=/inbox/sign-out`` (an address only a
+    form is sent to) ended, once signed in, on "Sorry, you cannot do that on this page" (405)."""
+    add_facilitator(app)
+    client = app.test_client()
+    signed_in_to = sign_in(client, next_url="/inbox/sign-out")
+    assert signed_in_to.status_code == 302 and signed_in_to.location == "/inbox"
+    assert client.get(signed_in_to.location).status_code == 200
+    with app.test_request_context():
+        assert safe_next("/inbox/sign-out?then=x") == "/inbox"
+
+
 def test_signing_in_to_a_download_goes_to_the_page_with_its_link(app: Flask) -> None:
     """Found (bad-input review): signing in with a download as ``next=`` (the request's PDF, the
     list's CSV) started the download and left the tab on the sign-in page, as if signing in had

@@ -77,7 +77,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
 from sqlalchemy.orm.exc import ObjectDeletedError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from .. import typed_text, workflow
@@ -587,10 +587,16 @@ def page_of_form(target: str) -> str:
     instead. Found (bad-input review): a sign-in (or the password asked again after 24 hours) with a
     download as ``next=`` started the download and left the tab on the sign-in page, as if signing
     in had failed; and from a link on another site, it put the file on the computer without the
-    check that refuses such a download (``DOWNLOAD_FROM_ANOTHER_SITE``)."""
+    check that refuses such a download (``DOWNLOAD_FROM_ANOTHER_SITE``).
+
+    Nor an address that only takes a form (Sign out, say): the list of requests instead. Found
+    (attacker review): a link to sign in with ``next=/inbox/sign-out`` ended on "you cannot do
+    that on this page" once signed in."""
     path, _, query = target.split("#", 1)[0].partition("?")
     try:
         endpoint, values = current_app.url_map.bind("localhost").match(path, method="GET")
+    except MethodNotAllowed:
+        return app_path(url_for("inbox.index"))
     except HTTPException:
         return target
     if endpoint in ("inbox.form_address", "inbox.download_pdf"):

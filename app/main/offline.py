@@ -23,7 +23,9 @@ partnership's name without the logo, as nginx would not serve the file.
 Beside the offline page it writes ``request-error.html``: the page nginx shows when it refuses
 a request itself, before the app sees it (a web address too long: 414; headers too large,
 usually cookies: 400, 494; a body over its limit: 413), in place of its bare ones: the same
-partnership header, colours, icon and contacts, saying what to try.
+partnership header, colours, icon and contacts, saying what to try. And ``not-found.html``: the
+app's "Page not found", which nginx shows for a static file that is not there, or for the static
+folder itself (found, attacker review: ``/static/`` got nginx's bare "403 Forbidden").
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ _NONCE = re.compile(r"\s+nonce=\"[^\"]*\"")
 _LOGO = re.compile(r"<img class=\"app-header__logo\"[^>]*>")
 # The page nginx shows for a request it refuses itself, written beside the offline page.
 REQUEST_ERROR_PAGE = "request-error.html"
+# The page nginx shows for a static file that is not there (404) or a folder (403), beside them too.
+NOT_FOUND_PAGE = "not-found.html"
 
 
 _TRY_AGAIN = re.compile(r'(?P<start><a class="govuk-link" )href="[^"]*"(?P<end>>Try this page again</a>)')
@@ -79,6 +83,12 @@ def request_error_page(colours_file: str | None = None, icon_file: str | None = 
     return _static_page(
         lambda: render_template("errors/request_refused.html"), colours_file, icon_file, None, app_down=False
     )
+
+
+def not_found_page(colours_file: str | None = None, icon_file: str | None = None) -> str:
+    """The app's "Page not found", as nginx serves it from disk for a static file that is not there
+    (or the static folder itself, which it does not list): as ``request_error_page``."""
+    return _static_page(lambda: render_error(404)[0], colours_file, icon_file, None, app_down=False)
 
 
 def _static_page(
@@ -128,7 +138,8 @@ def _static_page(
         "Write it here (static/offline.html in the nginx example), with the partnership's colours and icon "
         "beside it (static/offline.css, static/offline.svg; its logo, if it has one: static/offline-logo.svg "
         "or .png) and the page for requests nginx refuses itself "
-        "(static/request-error.html); default: print it, without them."
+        "(static/request-error.html) and for a static file that is not there (static/not-found.html); "
+        "default: print it, without them."
     ),
 )
 def offline_page_command(output: Path | None) -> None:
@@ -153,6 +164,9 @@ def offline_page_command(output: Path | None) -> None:
     refused = output.with_name(REQUEST_ERROR_PAGE)
     write_output(refused, request_error_page(colours_file, icon_file))
     click.echo(f"Wrote {refused} (the page nginx shows for a request it refuses itself: a web address too long, say).")
+    missing = output.with_name(NOT_FOUND_PAGE)
+    write_output(missing, not_found_page(colours_file, icon_file))
+    click.echo(f"Wrote {missing} (the page nginx shows for a static file that is not there).")
     if colours_file is None:
         click.echo(
             f"{output} is not in the static folder ({current_app.static_folder}), which nginx serves as /static/: "
