@@ -375,14 +375,41 @@ def make_pdf(request: StoredRequest) -> bool | None:
         db.session.commit()
         current_app.logger.warning("PDF for request %s not made (attempt %d): %s", reference, attempts, problem)
         return False
+    request_id, reference, attempts = request.id, request.reference, request.pdf_attempts
     request.pdf = pdf
     request.pdf_made_at = utcnow()
     request.pdf_render_began_at = None
     request.pdf_error = None
     request.pdf_next_attempt_at = None
     audit.add_event("pdf_made", request.reference, audit.SYSTEM, f"attempt {request.pdf_attempts}")
-    db.session.commit()
+    try:
+        db.session.commit()
+    except (ObjectDeletedError, StaleDataError):
+        raise  # the request was deleted meanwhile: nothing to store (``_make_each``)
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        _pdf_not_stored(request_id, reference, attempts, error)
+        raise  # (the pass ends as for any database fault, and says so)
     return True
+
+
+def _pdf_not_stored(request_id: int, reference: str, attempts: int, error: SQLAlchemyError) -> None:
+    """Record, if the database takes it, that the request's PDF was made but could not be stored,
+    and why (``_why_not``: a full disk in words). Found (resources review): with the database's
+    disk full, each try was counted with no error recorded, and after three the inbox and `flask
+    outbox status` said the worker had stopped while making it (``WORKER_STOPPED``)."""
+    why = f"the PDF was made but could not be stored: {_why_not(error)}"[:MAX_PDF_ERROR_LENGTH]
+    current_app.logger.warning("PDF for request %s not stored (attempt %d): %s", reference, attempts, why)
+    try:
+        request = db.session.get(StoredRequest, request_id)
+        if request is None:
+            return
+        request.pdf_error, request.pdf_render_began_at = why, None
+        note_pdf_failed(request)  # after as many tries, the facilitators' email goes without it
+        audit.add_event("pdf_failed", reference, audit.SYSTEM, f"attempt {attempts}: {why}")
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()  # (the database takes nothing at all: its log and the pass's say why)
 
 
 def make_record(job: SupervisionRecord) -> bool:

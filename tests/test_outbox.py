@@ -24,6 +24,7 @@ from pypdf.actions import JavaScript
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, select
 from sqlalchemy import text as sa_text
+from sqlalchemy.exc import SQLAlchemyError
 
 import app.requests.service as request_service
 from app import emails
@@ -365,6 +366,58 @@ def test_a_pdf_that_cannot_be_made_keeps_the_request_flags_it_and_is_tried_again
         assert stored.pdf.startswith(b"%PDF-") and stored.pdf_attempts == 2 and stored.pdf_error is None
     assert 'data-pdf="made"' in client.get("/inbox").get_data(as_text=True)
     assert len(smtp_server.mailbox.messages) == 1
+
+
+@both_databases
+def test_a_pdf_made_but_not_stored_for_a_full_disk_says_so_not_that_the_worker_stopped(app: Flask) -> None:
+    """Found (resources review): with the database's disk full, storing a made PDF failed, the try
+    was counted with no error recorded, and after three the inbox and `flask outbox status` said the
+    worker had stopped while making it. Now the request says the PDF could not be stored, and why."""
+    with app.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+        refuse = (
+            [
+                "CREATE FUNCTION refuse_pdf() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; END $$",
+                "CREATE TRIGGER refuse_pdf BEFORE UPDATE OF pdf ON requests FOR EACH ROW "
+                "WHEN (NEW.pdf IS NOT NULL) EXECUTE FUNCTION refuse_pdf()",
+            ]
+            if postgres
+            else [
+                "CREATE TRIGGER refuse_pdf BEFORE UPDATE OF pdf ON requests WHEN NEW.pdf IS NOT NULL "
+                "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+            ]
+        )
+        reference = make_request().request.reference
+        for statement in refuse:
+            db.session.execute(sa_text(statement))
+        db.session.commit()
+        try:
+            later = utcnow()
+            for attempt in range(1, PDF_TRIES_BEFORE_EMAIL + 2):
+                with pytest.raises(SQLAlchemyError):
+                    run_pass(now=later)
+                db.session.rollback()
+                stored = db.session.scalar(select(StoredRequest))
+                assert stored.pdf is None and stored.pdf_attempts == attempt
+                assert stored.pdf_error.startswith("the PDF was made but could not be stored: "), stored.pdf_error
+                assert WORKER_STOPPED not in stored.pdf_error
+                if postgres:
+                    assert "the database server's disk is full" in stored.pdf_error
+                assert len(actions("pdf_failed")) == attempt
+                assert (stored.pdf_failed_at is not None) == (
+                    attempt >= PDF_TRIES_BEFORE_EMAIL
+                )  # the email goes without
+                later = max(later, stored.pdf_next_attempt_at) + dt.timedelta(seconds=1)
+        finally:
+            db.session.rollback()
+            db.session.execute(sa_text("DROP TRIGGER refuse_pdf" + (" ON requests" if postgres else "")))
+            if postgres:
+                db.session.execute(sa_text("DROP FUNCTION refuse_pdf()"))
+            db.session.commit()
+        assert run_pass(now=later).pdfs_made == 1  # space freed: made and stored, the error gone
+        stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+        assert stored.pdf.startswith(b"%PDF-") and stored.pdf_error is None
 
 
 @both_databases
