@@ -662,7 +662,7 @@ function awaitPdf (waiting) {
     let list = document.querySelector('[data-pdf-list]')
     if (!list) {
       list = document.createElement('ul')
-      list.className = 'govuk-list'
+      list.className = 'govuk-list app-screen-only'
       list.dataset.pdfList = ''
       waiting.after(list)
     }

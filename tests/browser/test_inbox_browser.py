@@ -344,6 +344,45 @@ def test_change_status_assign_and_add_a_note_show_in_the_audit_trail(page: Page,
     axe.assert_clean()
 
 
+def test_the_menu_marks_the_page_shown_and_a_printed_request_leaves_out_its_forms(page: Page, own_request: str) -> None:
+    """Found (visual review): the inbox's menu marked the page being shown for screen readers only
+    (aria-current), every item looking the same; and a request printed its status radios, the
+    assignment's select, an empty note box and a Delete link after every note, in two-thirds of
+    the paper's width."""
+    signed_in(page)
+    page.goto("/inbox/sessions")
+    current = page.locator(".app-inbox-nav [aria-current=page]")
+    expect(current).to_have_text("Sessions")
+    weight = "element => getComputedStyle(element).fontWeight"
+    assert current.evaluate(weight) == "700"
+    assert page.locator(".app-inbox-nav").get_by_role("link", name="Requests", exact=True).evaluate(weight) == "400"
+
+    page.goto(f"/inbox/requests/{own_request}")
+    page.get_by_label("Add a note").fill(NOTE)
+    page.get_by_role("button", name="Add note").click()
+    expect(success_banner(page, "Note added")).to_be_visible()
+    on_screen_only = ("#status-heading", "[data-status-form]", "#assignment-heading", "#assignment", "[data-note-form]")
+    page.emulate_media(media="print")
+    try:
+        for selector in (*on_screen_only, "[data-delete-note-link]"):
+            expect(page.locator(selector)).to_be_hidden()
+        # What the request is and what happened to it still print: its status and assignment in
+        # the summary at the top, the note, the audit trail.
+        expect(page.locator("[data-request-summary] [data-status]")).to_be_visible()
+        expect(page.locator("[data-assigned]")).to_be_visible()
+        expect(page.locator("[data-notes]")).to_contain_text(NOTE)
+        expect(audit_trail(page)).to_be_visible()
+        column, row = page.evaluate(
+            """() => ['.govuk-grid-column-two-thirds', '.govuk-grid-row'].map(selector =>
+                document.querySelector('main ' + selector).getBoundingClientRect().width)"""
+        )
+        assert abs(column - row) < 1, (column, row)  # the paper's whole width
+    finally:
+        page.emulate_media(media="screen")
+    for selector in on_screen_only:
+        expect(page.locator(selector)).to_be_visible()
+
+
 def test_a_note_left_empty_shows_the_error_summary_with_no_axe_violations(page: Page, own_request: str) -> None:
     reference = own_request
     signed_in(page)

@@ -307,6 +307,16 @@ def test_a_pdf_still_not_made_after_two_minutes_is_said_in_the_live_region(page:
         "Your request is stored: select Check again for your PDF in a few minutes."
     )
     expect(page.get_by_role("link", name="Check again for your PDF")).to_be_visible()
+    # Printed, the page leaves out what only the screen can do (found, visual review: "Check again
+    # for your PDF" and the page removed after 30 minutes printed); the request itself prints.
+    page.emulate_media(media="print")
+    try:
+        for on_screen_only in ('[data-pdf="waiting"]', "[data-copy-kept]"):
+            expect(page.locator(on_screen_only)).to_be_hidden()
+        expect(page.get_by_role("heading", name="Your copy")).to_be_visible()
+        expect(page.get_by_role("main")).to_contain_text(VALID_DETAILS["reflection"])
+    finally:
+        page.emulate_media(media="screen")
 
 
 def test_a_supervision_record_taking_long_shows_what_to_do_and_is_still_offered_once_made(
