@@ -413,7 +413,7 @@ def test_cli_takes_a_piped_password_quietly(app: Flask) -> None:
     assert "Warning" not in result.stderr and "RATELIMIT_STORAGE_URI" not in result.stderr, result.stderr
     assert PASSWORD not in result.stdout + result.stderr
     with app.app_context():
-        assert service.authenticate(EMAIL, PASSWORD) is not None
+        assert service.password_signs_in(EMAIL, PASSWORD) is not None
 
 
 def test_the_first_sign_in_a_process_sees_takes_as_long_for_an_account_as_for_no_account(app: Flask) -> None:
@@ -424,7 +424,7 @@ def test_the_first_sign_in_a_process_sees_takes_as_long_for_an_account_as_for_no
     for email in (EMAIL, "nobody@partnership.example"):
         service._dummy_hash.cache_clear()
         with app.app_context():
-            assert service.authenticate(email, "a wrong password, long enough") is None
+            assert service.password_signs_in(email, "a wrong password, long enough") is None
         assert service._dummy_hash.cache_info().currsize == 1, email  # made, whichever address it was for
     service._dummy_hash.cache_clear()  # (made with the cheap hash of these tests: not kept for later ones)
 

@@ -544,10 +544,12 @@ def test_the_supervision_record_and_the_questions_show_the_logo_too(app, caplog)
     import logging
     from pathlib import Path
 
+    from app.models import SupervisionRecord
     from app.pack import PARTNERSHIP_KEY, current_pack
-    from app.requests.service import supervision_record_pdf
+    from app.requests.service import supervision_record_html
     from app.rules import evaluate
     from app.rules.partnership import Logo
+    from app.supervision_record import render_record
     from support.submission import SUPERVISION_PATH
 
     alt = "Northmere emblem: a star over two waves"
@@ -557,7 +559,8 @@ def test_the_supervision_record_and_the_questions_show_the_logo_too(app, caplog)
     answers = dict(SUPERVISION_PATH)
     with caplog.at_level(logging.WARNING, logger="app.pdf"):
         with app.test_request_context():
-            record = supervision_record_pdf(evaluate(current_pack(), answers), dt.datetime(2026, 12, 2, 9, 0))
+            html = supervision_record_html(evaluate(current_pack(), answers), dt.datetime(2026, 12, 2, 9, 0))
+            record = render_record(SupervisionRecord(html=html))  # as the outbox worker makes it
         run_outbox(app)  # the questions to prepare are made by the outbox worker
         questions = app.test_client().get("/questions-to-prepare.pdf").get_data()
     assert not [entry for entry in caplog.records if "Refused" in entry.getMessage()]  # nothing fetched

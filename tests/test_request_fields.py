@@ -83,6 +83,9 @@ def test_a_page_or_section_or_plain_error_that_says_you_without_supervision_word
         (dataclasses.replace(_entry("access_needs"), revealed=True), "revealed needs only_if"),
         (dataclasses.replace(_entry("family_knows_reason"), only_if=("family_knows", "perhaps")), "revealed needs"),
         (dataclasses.replace(_entry("family_knows_reason"), only_if=("how_soon", "month")), "revealed needs"),
+        # Free text the identifying-data check would never read (found, new engineer's review).
+        (dataclasses.replace(_entry("other_agencies"), guard=()), "free text needs guard="),
+        (dataclasses.replace(_entry("agency"), guard=()), "free text needs guard="),
         # "You" with no supervision wording: the manager would be asked about themselves (review).
         (dataclasses.replace(_entry("agency"), label=Words("Which team are you in? (optional)")), "its label says"),
         (

@@ -801,15 +801,6 @@ def _account_signing_in(email: str) -> Facilitator | None:
     return None if facilitator is None or facilitator.anonymised_at is not None else facilitator
 
 
-def authenticate(email: str, password: str, detail: str = "") -> Facilitator | None:
-    """The active facilitator with this email and password, or None; records the sign-in (with
-    ``detail``: "password confirmed to stay signed in", for a sign-in extended so)."""
-    facilitator = password_signs_in(email, password)
-    if facilitator is not None:
-        record_sign_in(facilitator, detail)
-    return facilitator
-
-
 def password_signs_in(email: str, password: str) -> Facilitator | None:
     """The active facilitator with this email and password, or None; nothing recorded yet (the
     inbox first makes sure the same form sent twice at once signs in once: ``record_sign_in``)."""

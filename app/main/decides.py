@@ -306,16 +306,7 @@ def noted_answers(pack: RulePack) -> tuple[NotedAnswer, ...]:
             for flag in (pack.flag(flag_id) for flag_id in option.flags):
                 if flag is None:
                     continue
-                only = (
-                    ""
-                    if all(flag.applies(m) for m in ("practitioner", "supervision"))
-                    else (
-                        " (only when used in supervision)"
-                        if flag.applies("supervision")
-                        else " (only for your own practice)"
-                    )
-                )
-                flags.append(f"“{flag.label}”{only}")
+                flags.append(f"“{flag.label}”{_only_in(flag)}")
             if flags or option.advice is not None:
                 noted.append(
                     NotedAnswer(

@@ -40,6 +40,9 @@ from .guard import BIDI_CONTROLS, KINDS, Kind, has_visible_text, plain_letters
 FieldKind = Literal["text", "email", "phone", "textarea", "character_count", "radios", "month_year"]
 TEXT_KINDS: tuple[FieldKind, ...] = ("text", "email", "phone", "textarea", "character_count")
 LONG_TEXT_KINDS: tuple[FieldKind, ...] = ("textarea", "character_count")
+# Typed in words, so read by the identifying-data check (an email address or phone number is
+# checked for its own form instead).
+FREE_TEXT_KINDS: tuple[FieldKind, ...] = ("text", *LONG_TEXT_KINDS)
 # What is typed rather than chosen: given back to copy when a page's form cannot be saved, or its
 # time runs out (a month and year too: found, review of a session timing out on the event's page).
 TYPED_KINDS: tuple[FieldKind, ...] = (*TEXT_KINDS, "month_year")
@@ -778,7 +781,6 @@ FIELDS_BY_PAGE: dict[str, tuple[Field, ...]] = {
 }
 PAGES_BY_SLUG = {page.slug: page for page in PAGES}
 PAGE_OF_FIELD: dict[str, Page] = {entry.name: PAGES_BY_SLUG[entry.page] for entry in FIELDS}
-ALL_FIELDS: tuple[str, ...] = tuple(name for page in PAGES for name in page.fields)
 # Free text the guard reads, and which kinds it looks for there (in table order).
 GUARDED_TEXT: dict[str, tuple[Kind, ...]] = {entry.name: entry.guard for entry in FIELDS if entry.guard}
 
@@ -844,6 +846,13 @@ def table_problems(
             problems.append(f"{where}: a month and year field needs its year_input")
         if entry.guard and entry.kind not in TEXT_KINDS:
             problems.append(f"{where}: the identifying-data guard reads free text only")
+        if not entry.guard and entry.kind in FREE_TEXT_KINDS:
+            # Found (new engineer's review): a free-text field without it passed every check and
+            # test, and what was typed there reached the facilitators without the warning.
+            problems.append(
+                f"{where}: free text needs guard= (the kinds of identifying data the check looks for in it: "
+                "KINDS for all), or a name or address typed there reaches the facilitators unchecked"
+            )
         if entry.guard and not entry.short:
             problems.append(f"{where}: a guarded field needs a short name for the warning")
         if (entry.row is None) == (entry.joins is None):

@@ -509,12 +509,6 @@ def request_pdf_html(document: dict[str, Any], submitted: str, pack_name: str) -
     )
 
 
-def supervision_record_pdf(state: JourneyState, now: dt.datetime) -> bytes:
-    """The supervision record's PDF (``supervision_record_html``), rendered here and now: for
-    commands and tests; the site has the outbox worker make it (``app.supervision_record``)."""
-    return render_pdf(supervision_record_html(state, now), images=logo_images(current_partnership().logo))
-
-
 def supervision_record_html(state: JourneyState, now: dt.datetime, sent_as: str | None = None) -> str:
     """The HTML of the supervision record: what was considered and why, the outcome, its contacts (as on the
     outcome page, each with its note for when it applies) and its guidance, what the answers
