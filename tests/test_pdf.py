@@ -702,7 +702,12 @@ def test_a_row_whose_first_answer_is_short_takes_it_with_its_key_onto_the_next_p
                 (pdf_reader(request_pdf(stored.request, current_pack())).pages[0].extract_text() or "").split()
             )
             where.append(("Does the family know" in first, "Not yet" in first))
-    assert (True, True) in where and (False, False) in where  # the row on page 1, then on page 2
+    # The row on page 1, then on page 2, somewhere in the lengths tried. (Not a fault of the PDF when
+    # it is not: a row added above it, or a layout change, moves where the page breaks. Shift the
+    # lengths tried until it moves within them: new engineer's review.)
+    assert (True, True) in where and (False, False) in where, (
+        f"the row did not move from page 1 to page 2 over these reflection lengths: shift them ({where})"
+    )
     assert [place for place in where if place[0] != place[1]] == [], where
 
 
