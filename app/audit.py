@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Sequence
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy import CursorResult, delete, func, insert, select
 
 from .config import Config
 from .extensions import db
 from .models import AuditEvent, utcnow
+from .uk_time import UK_TIME, uk_day
 
 REQUESTER = "requester session"
 SYSTEM = "system"
@@ -67,6 +69,38 @@ def add_event(action: str, reference: str | None, actor: str = SYSTEM, detail: s
 def record_event(action: str, reference: str | None, actor: str = SYSTEM, detail: str = "") -> None:
     """Add an event and commit it now."""
     add_event(action, reference, actor, detail)
+    db.session.commit()
+
+
+def record_once_a_day(
+    action: str, references: Sequence[str], actor: str, detail: str, now: dt.datetime | None = None
+) -> None:
+    """Audit a showing of requests among others (``action``, with ``detail``: where) in each one's
+    own trail, once a UK day for each account, request and place (the first showing each day), so
+    going back and forth does not fill every trail. One query for what is already recorded, one
+    insert, committed."""
+    if not references:
+        return
+    now = now or utcnow()
+    midnight = dt.datetime.combine(uk_day(now), dt.time(0), tzinfo=UK_TIME)
+    since = midnight.astimezone(dt.UTC).replace(tzinfo=None)
+    recorded = set(
+        db.session.scalars(
+            select(AuditEvent.reference).where(
+                AuditEvent.action == action,
+                AuditEvent.actor == actor,
+                AuditEvent.detail == detail,
+                AuditEvent.reference.in_(references),
+                AuditEvent.at >= since,
+            )
+        )
+    )
+    new = [reference for reference in dict.fromkeys(references) if reference not in recorded]
+    if new:
+        db.session.execute(
+            insert(AuditEvent),
+            [{"at": now, "actor": actor, "action": action, "reference": ref, "detail": detail} for ref in new],
+        )
     db.session.commit()
 
 

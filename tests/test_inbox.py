@@ -3343,9 +3343,11 @@ def test_a_deleted_requests_link_says_when_it_was_deleted_and_leads_back_to_the_
     # Its audit trail, kept with the reference only, is on the page, as the page says: before, it
     # was said to be kept, and shown nowhere.
     trail = trail_text(client.get(f"/inbox/requests/{reference}").get_data(as_text=True)).splitlines()
-    assert len(trail) == 2, trail
+    assert len(trail) == 3, trail
     assert "| The requester | Request submitted: by a practitioner" in trail[0]
     assert trail[1].endswith("| An administrator | Deleted: older than 90 days")
+    # Reading the kept trail is audited in it too (found, audit review: who read it was not recorded).
+    assert trail[2].endswith("| Sam Facilitator | Viewed after it was deleted (its audit trail)"), trail
     for typed in (reference, reference.lower()):
         response = client.get(f"/inbox/requests/{typed}")
         page = text(response)

@@ -1705,6 +1705,14 @@ def test_a_request_page_lists_the_other_requests_with_the_same_work_email(app: F
     assert "Other requests with the same work email" in text(client.get(f"/inbox/requests/{first}"))
     assert first in same_email(second) and other not in same_email(second)
     assert same_email(other) == ""
+    # Each request listed so is audited in its own trail, as a search by work email is (found, audit
+    # review: its reference, status and date were shown, and its trail did not say so); once a day
+    # for each page and account, however often the page is opened.
+    shown = [(e.reference, e.detail) for e in all_events(app) if e.action == "shown_with_same_email"]
+    assert sorted(shown) == sorted([(second, f"on the page of {first}"), (first, f"on the page of {second}")]), shown
+    page = text(client.get(f"/inbox/requests/{second}"))
+    assert f"Shown on another request's page, as a request with the same work email: on the page of {first}" in page
+    assert not [e for e in all_events(app) if e.action == "shown_with_same_email" and e.reference == other]
 
 
 def test_the_same_email_advice_to_mark_a_duplicate_goes_once_one_is_marked_a_duplicate_of_the_other(

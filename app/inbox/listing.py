@@ -28,7 +28,7 @@ from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack
 from ..requests import fields
 from ..requests.reference import ALPHABET, GROUP, GROUPS, PREFIX, SEPARATORS
-from ..uk_time import UK_TIME, uk_day, uk_time
+from ..uk_time import uk_day, uk_time
 from .models import Assignment, Facilitator
 
 PAGE_SIZE = 50
@@ -678,29 +678,8 @@ def record_listing(references: Sequence[str], actor: str, now: dt.datetime | Non
     """Audit a page of the list in each listed request's own trail, since the list shows what the
     requester typed (job role, agency) beside the reference: once a day for each facilitator and
     request (the first showing each UK day), so going back and forth between the list and the
-    requests does not fill every trail. One query for what is already recorded, one insert."""
-    if not references:
-        return
-    now = now or utcnow()
-    midnight = dt.datetime.combine(uk_day(now), dt.time(0), tzinfo=UK_TIME)
-    since = midnight.astimezone(dt.UTC).replace(tzinfo=None)
-    recorded = set(
-        db.session.scalars(
-            select(AuditEvent.reference).where(
-                AuditEvent.action == "listed",
-                AuditEvent.actor == actor,
-                AuditEvent.reference.in_(references),
-                AuditEvent.at >= since,
-            )
-        )
-    )
-    new = [reference for reference in dict.fromkeys(references) if reference not in recorded]
-    if new:
-        db.session.execute(
-            insert(AuditEvent),
-            [{"at": now, "actor": actor, "action": "listed", "reference": ref, "detail": "inbox list"} for ref in new],
-        )
-    db.session.commit()
+    requests does not fill every trail (``audit.record_once_a_day``)."""
+    audit.record_once_a_day("listed", references, actor, "inbox list", now)
 
 
 def select_items(options: Iterable[tuple[str, str]], chosen: str | None, any_label: str) -> list[dict[str, Any]]:

@@ -1031,6 +1031,7 @@ ACTION_WORDS = {
     "uploaded_again": "A copy of its PDF uploaded to import, nothing added (it was already here)",
     "exported": "Included in a download of the list as a spreadsheet (CSV: comma-separated values)",
     "found_by_email": "Found by a search for its work email",
+    "shown_with_same_email": "Shown on another request's page, as a request with the same work email",
     "status_changed": "Status changed",
     "assigned": "Assignment changed",
     "note_added": "Note added",
@@ -1069,6 +1070,7 @@ EMAIL_TOO_LATE_WORDS = "Email not sent: too late to send (it will not be sent no
 PLACE_WORDS = {
     ("viewed", "inbox"): "in the inbox",
     ("viewed", "submitted page"): "after sending the request",
+    ("viewed", "deleted"): "after it was deleted (its audit trail)",
     ("pdf_downloaded", "inbox"): "from the inbox",
 }
 # The outbox's kinds of email (app.mail, app.space_sessions), for "Email not sent".
@@ -1354,7 +1356,15 @@ def _session_name(found: re.Match[str], session_names: dict[str, str], unknown: 
 # ("5 times, the last at ..."). Found (diff review): the supervision record, made again from a sent
 # request's answers up to 60 times an hour, and the requester's PDF downloads, were a line each.
 COLLAPSED_ACTIONS = frozenset(
-    {"viewed", "listed", REFUSED_ACTION, "pdf_downloaded", "supervision_record", "found_by_email"}
+    {
+        "viewed",
+        "listed",
+        REFUSED_ACTION,
+        "pdf_downloaded",
+        "supervision_record",
+        "found_by_email",
+        "shown_with_same_email",
+    }
 )
 # Showings of the request among many (the list, a download of it): between two other events, one
 # line for each, whoever showed it, naming everyone who did. Found (review at scale): with four
@@ -1435,6 +1445,11 @@ def audit_trail(reference: str) -> list[TrailEntry]:
         if event.action in SHOWN_IN_BULK:
             shown_in_bulk[event.action] = (len(entries) - 1, event.detail)
     return entries
+
+
+def record_view_of_deleted(reference: str, facilitator: Facilitator) -> None:
+    """Audit that a facilitator opened the page of a deleted request, which shows its kept trail."""
+    audit.record_event("viewed", reference, facilitator.actor, "deleted")
 
 
 def record_view(request: StoredRequest, facilitator: Facilitator) -> None:
@@ -1978,6 +1993,15 @@ def requests_with_email(email: str) -> list[tuple[str, str, dt.datetime]]:
 # The audit log's entries for a search by work email (``record_email_search``).
 EMAIL_SEARCHED = "searched_by_email"
 FOUND_BY_EMAIL = "found_by_email"
+SHOWN_WITH_SAME_EMAIL = "shown_with_same_email"
+
+
+def record_same_email_shown(references: Sequence[str], shown_on: str, facilitator: Facilitator) -> None:
+    """Audit, in each one's own trail, the requests a request's page (``shown_on``) lists as having
+    the same work email: it shows their reference, status and date, as a search by work email does
+    (found, audit review: a search was in each found request's trail, the same facts on a request's
+    page in none). Once a UK day for each account and page (``audit.record_once_a_day``)."""
+    audit.record_once_a_day(SHOWN_WITH_SAME_EMAIL, references, facilitator.actor, f"on the page of {shown_on}")
 
 
 def record_email_search(references: Sequence[str], facilitator: Facilitator) -> None:

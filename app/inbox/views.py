@@ -1311,6 +1311,9 @@ def deleted_request_page(reference: str) -> Response | None:
     if deleted is None:
         return None
     when, days = deleted
+    if request.method != "HEAD" and g.get("facilitator") is not None:
+        # Its kept trail shown is audited too (found, audit review: who read it was not recorded).
+        service.record_view_of_deleted(reference, current_facilitator())
     page = render_template(
         "inbox/request_deleted.html",
         reference=reference,
@@ -1449,6 +1452,9 @@ def render_request_page(
         session.pop(ACTED_KEY, None)  # an action's page is shown (or passed over): a later one is a view
     if audit_view:
         service.record_view(stored, current_facilitator())
+    same_email = service.same_email_requests(stored)
+    if same_email and request.method != "HEAD":
+        service.record_same_email_shown([found[0] for found in same_email], stored.reference, current_facilitator())
     assigned = service.assigned_facilitator(stored)
     status_form = status_form or StatusForm(formdata=None)
     if assign_form is None:
@@ -1499,7 +1505,7 @@ def render_request_page(
         ],
         outcomes=outcomes,
         duplicates=service.duplicates_of(stored),
-        same_email=service.same_email_requests(stored),
+        same_email=same_email,
         email_problems=service.email_problems(stored),
         address_refused=service.address_refused_for_good(stored),
         # Its PDF not made long after the request came in, with no failure recorded: the outbox
