@@ -1242,6 +1242,41 @@ def test_whoever_manages_accounts_can_list_the_failed_sign_ins(app: Flask) -> No
         assert secret.lower() not in listed.output.lower()
 
 
+def test_the_audit_log_can_be_read_without_the_database_in_uk_time_with_names(app: Flask) -> None:
+    """Found (audit review): the audit log's entries about no one request (an export with its
+    filters, a search by work email, sign-ins, refusals) were shown nowhere, and could be read only
+    in the database, in UTC, with accounts as "facilitator:N". ``flask facilitators audit-log``
+    lists them, newest first, by account, request or neither."""
+    runner = app.test_cli_runner()
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    assert client.get(f"/inbox/requests/{reference}").status_code == 200
+    assert client.get("/inbox/requests.csv?status=new").status_code == 200
+    listed = runner.invoke(args=["facilitators", "audit-log", "--days", "1"])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert re.fullmatch(r"\d+ entries of the last 1 day, newest first \(when, who, what, request, detail\):", lines[0])
+    rows = [line.split("\t") for line in lines[1:]]
+    assert all(len(row) == 5 for row in rows), rows
+    who = f"Sam Facilitator ({EMAIL})"
+    assert [who, "Viewed", reference, "inbox"] in [row[1:] for row in rows]
+    assert any(row[1] == who and row[2] == "Signed in" and row[3] == "-" for row in rows), rows
+    assert any(row[1] == "The requester" and row[2] == "Request submitted" and row[3] == reference for row in rows)
+    assert all(re.search(r"\d(am|pm)$|midday$|midnight$", row[0]) for row in rows), rows  # UK time, in words
+    # Narrowed: what one account did about no one request (the export, with its filters; the sign-in).
+    mine = runner.invoke(args=["facilitators", "audit-log", "--account", EMAIL.upper(), "--about-no-request"])
+    rows = [line.split("\t") for line in mine.output.splitlines()[1:]]
+    assert rows and all(row[1] == who and row[3] == "-" for row in rows), rows
+    assert any("status=new" in row[4] for row in rows), rows
+    about = runner.invoke(args=["facilitators", "audit-log", "--reference", reference.lower()])
+    assert {line.split("\t")[3] for line in about.output.splitlines()[1:]} == {reference}
+    # Mistakes are said, not an empty list.
+    refused = runner.invoke(args=["facilitators", "audit-log", "--account", "nobody@partnership.example"])
+    assert refused.exit_code == 1 and "No account has the email address" in refused.output
+    refused = runner.invoke(args=["facilitators", "audit-log", "--reference", "Jane Smith"])
+    assert refused.exit_code == 1 and "is not a request's reference" in refused.output
+
+
 def test_repeated_failed_sign_ins_are_rate_limited(app: Flask) -> None:
     add_facilitator(app)
     client = app.test_client()

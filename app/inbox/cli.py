@@ -1,5 +1,5 @@
-"""``flask facilitators add|deactivate|reactivate|set-role|list|unlock|reset-password|failed-sign-ins``: the
-inbox's accounts.
+"""``flask facilitators add|deactivate|reactivate|set-role|list|unlock|reset-password|failed-sign-ins|audit-log``:
+the inbox's accounts, and what the audit log says they did.
 
 Passwords are typed at a hidden prompt, twice, and never accepted as an argument (it would
 stay in the shell history and the process list). They may also be piped in (two lines, for a
@@ -16,14 +16,16 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from ..audit import cli_actor, record_event, retention_days
+from ..audit import actor_in_words, cli_actor, record_event, retention_days
 from ..extensions import db
 from ..lockout import LOCKOUT_KEY, SignInLockout, StoreUnavailable
 from ..models import AuditEvent, utcnow
+from ..requests.reference import is_reference, normalise_reference
 from ..schema import DatabaseCommands
 from ..uk_time import uk_time
 from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
+    ACTION_WORDS,
     PASSWORD_RULES,
     ROLE_WORDS,
     FacilitatorError,
@@ -219,6 +221,69 @@ def failed_sign_ins_command(days: int) -> None:
         else:
             who = f"no account has the address typed (tag {tag})"
         click.echo(f"{uk_time(at)}\t{who}" + (f"\t{how}" if how else ""))
+
+
+# At most this many entries printed by ``audit-log`` (the newest): narrow it down for more.
+AUDIT_LOG_MOST = 5000
+
+
+@facilitators_cli.command("audit-log")
+@click.option(
+    "--days", type=click.IntRange(min=1, max=3650), default=7, show_default=True, help="How many days back to look."
+)
+@click.option("--account", default=None, help="Only what this account did (its email address).")
+@click.option("--reference", default=None, help="Only the entries about this request (its reference).")
+@click.option(
+    "--about-no-request",
+    is_flag=True,
+    help="Only the entries about no one request (exports, searches, sign-ins, accounts).",
+)
+def audit_log_command(days: int, account: str | None, reference: str | None, about_no_request: bool) -> None:
+    """List the audit log's entries of the last DAYS days, newest first: when (UK time), who (an
+    account by name and email address, the service, an administrator), what, about which request,
+    and its detail. Found (audit review): the entries about no one request (an export's filters, a
+    search by work email, sign-ins, account changes, a read-only account's refusals) were shown
+    nowhere, and could be read only in the database, in UTC, with accounts as numbers."""
+    query = select(AuditEvent).where(AuditEvent.at >= utcnow() - dt.timedelta(days=days))
+    if account is not None:
+        found = find_facilitator(account)
+        if found is None:
+            raise click.ClickException(f"No account has the email address {account!r}.")
+        query = query.where(AuditEvent.actor == found.actor)
+    if reference is not None:
+        if not is_reference(normalise_reference(reference)):  # (as typed: "stt 7kq4 m9xa")
+            raise click.ClickException(f"{reference!r} is not a request's reference (STT-XXXX-XXXX).")
+        query = query.where(AuditEvent.reference == normalise_reference(reference))
+    if about_no_request:
+        query = query.where(AuditEvent.reference.is_(None))
+    events = list(
+        db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(AUDIT_LOG_MOST + 1))
+    )
+    period = f"{days} day{'' if days == 1 else 's'}"
+    if not events:
+        click.echo(f"No entries in the last {period}.")
+        return
+    more = len(events) > AUDIT_LOG_MOST
+    events = events[:AUDIT_LOG_MOST]
+    said = (
+        f"the newest {AUDIT_LOG_MOST:,} entries"
+        if more
+        else f"{len(events):,} entr{'y' if len(events) == 1 else 'ies'}"
+    )
+    click.echo(f"{said[0].upper()}{said[1:]} of the last {period}, newest first (when, who, what, request, detail):")
+    names: dict[str, str] = {}
+    for event in events:
+        if event.actor not in names:
+            person = facilitator_acting(event.actor)
+            names[event.actor] = (
+                f"{person.display_name} ({person.email or 'email address removed'})"
+                if person is not None
+                else actor_in_words(event.actor) or event.actor
+            )
+        what = ACTION_WORDS.get(event.action) or event.action.replace("_", " ").capitalize()
+        click.echo("\t".join((uk_time(event.at), names[event.actor], what, event.reference or "-", event.detail or "")))
+    if more:
+        click.echo(f"More entries than {AUDIT_LOG_MOST:,}: ask for fewer days, an --account or a --reference.")
 
 
 # Found (facilitator review): `scripts/run` counts them in a Redis of its own, whose address it
