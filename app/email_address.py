@@ -25,15 +25,9 @@ def is_email_address(text: str) -> bool:
     ``ålex@exämple.org`` needs a mail server that takes SMTPUTF8, which most do not, so mail
     to it would fail after the person was told it was on its way). Finding addresses inside
     free text (``EMAIL_ADDRESS``) still takes any letters."""
-    return has_address_shape(text) and mail_servers_take(text)
-
-
-def mail_servers_take(address: str) -> bool:
-    """Whether the parts of ``address`` (one "@" in it) are what mail servers take: a local part
-    with no dot at its start or end and no two together, and a domain of host names' labels. Also
-    for the mail settings (``app.config.one_address``), whose domain may be a single name
-    ("localhost"): found (new engineer's review), ``MAIL_FROM=a@-.com`` was taken there."""
-    local, _, domain = address.rpartition("@")
+    if not has_address_shape(text):
+        return False
+    local, _, domain = text.rpartition("@")
     return (
         _LOCAL_PART.fullmatch(local) is not None
         and ".." not in local

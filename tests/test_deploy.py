@@ -1464,6 +1464,18 @@ def test_requests_nginx_refuses_itself_get_the_apps_page_with_the_security_heade
             assert "Go to the start page" in page and "0161 603 4500" in page, path  # the contacts, in the footer
             assert "nginx" not in page and "Forbidden" not in page and "nonce" not in page, path
             assert {name: missing.value.headers.get(name) for name in SECURITY_HEADERS} == security_headers, path
+        # A malformed request for a static file (a broken chunk): the app's page for it, not nginx's
+        # bare "400 Bad Request" (regression review: the static block's own error_page hid the server's).
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+            raw.sendall(
+                b"GET /static/offline.html HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+            )
+            answer = b""
+            while chunk := raw.recv(65536):
+                answer += chunk
+        head, _, body = answer.decode(errors="replace").partition("\r\n\r\n")
+        assert head.startswith("HTTP/1.1 400"), head
+        assert "Sorry, we could not open this page" in body and "nginx" not in body, body[:300]
     finally:
         stop(nginx)
     server_block = site[site.index("    listen 443 ssl http2;") :]
