@@ -1107,6 +1107,10 @@ def test_a_read_only_account_refused_a_request_is_in_its_audit_trail(app: Flask)
         "/inbox",
         "/inbox/requests.csv",
         "/inbox/requests/not<a>reference",
+        # Searched by reference (found, audit review: not in the request's trail), or by a name,
+        # which is not kept.
+        f"/inbox?reference={reference.lower()}",
+        "/inbox/requests.csv?reference=Jane+Smith",
     ):
         assert client.get(path).status_code == 403, path
     refused = [(e.reference, e.actor, e.detail) for e in events(app, "refused")]
@@ -1117,7 +1121,8 @@ def test_a_read_only_account_refused_a_request_is_in_its_audit_trail(app: Flask)
         (None, actor, "read-only account; index"),
         (None, actor, "read-only account; export_csv"),
         (None, actor, "read-only account; request_page"),
-    ]
+        (reference, actor, "read-only account; index"),
+    ]  # (the search by a name: the same refusal of the download as above, within its 10 minutes)
     assert not events(app, "viewed") and not events(app, "pdf_downloaded")  # nothing was shown
     # The request's trail, as a facilitator reads it, says so.
     facilitator = app.test_client()
@@ -1126,7 +1131,7 @@ def test_a_read_only_account_refused_a_request_is_in_its_audit_trail(app: Flask)
     assert "Refused to a read-only account (statistics only)" in page and "the request's PDF" in page
     # The statistics it may open are not refusals.
     assert client.get("/inbox/statistics").status_code == 200
-    assert len(events(app, "refused")) == 5
+    assert len(events(app, "refused")) == 6
 
 
 def test_a_read_only_accounts_refusal_names_every_page_in_words(app: Flask) -> None:

@@ -316,6 +316,10 @@ def record_refusal(facilitator: Facilitator) -> None:
     with no reference; the detail says which page (its endpoint). Before, only the 403 page
     said so, and nothing showed that the account had tried to open a request (privacy review)."""
     named = (request.view_args or {}).get("reference")
+    if named is None and request.endpoint in LISTS_WITH_FILTERS:
+        # The list (or its download) searched by reference (found, audit review: not in that
+        # request's trail). Only a well-formed reference is kept: a name typed there is not.
+        named = request.args.get("reference")
     reference = normalise_reference(named) if isinstance(named, str) else None
     if reference is not None and not is_reference(reference):
         reference = None
