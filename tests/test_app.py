@@ -807,9 +807,44 @@ def test_start_page_warns_about_immediate_danger_and_shows_the_notice(client: Fl
     assert "govuk-warning-text" in html
     assert "app-standing-notice" in html
     assert 'data-module="govuk-exit-this-page"' in html and 'href="/exit"' in html
+    # "call 999" is a link a phone dials, in the warning and the notice at the top (found, review as
+    # someone worried about a child on a phone: the only number to tap was in the footer, screens down).
+    warning = html.split("govuk-warning-text", 1)[1].split("</div>", 1)[0]
+    notice = html.split("app-standing-notice", 1)[1].split("</aside>", 1)[0]
+    for part in (warning, notice):
+        assert '<a class="govuk-link" href="tel:999">call 999</a>' in part, part
     # Found (journey review): without JavaScript no warning comes, and only the privacy notice
     # said answers are cleared after a while: the start page says so, in the limit set.
     assert "To keep your answers private, we clear them if you do nothing for 30 minutes." in html
+
+
+def test_the_answers_cleared_page_keeps_the_urgent_numbers_in_sight(client: FlaskClient) -> None:
+    """Found (review as someone worried about a child, on a phone): back after a call of half an
+    hour, the outcome page had replaced itself with "Your answers were cleared", and its numbers
+    were only in the footer, screens down. The page gives them in its body."""
+    for path in ("/session-expired", "/session-expired?why=not-found"):
+        html = client.get(path).get_data(as_text=True)
+        main = html.split("<main", 1)[1].split("</main>", 1)[0]
+        assert "If a child is at risk" in main, path
+        for number in ('href="tel:999"', 'href="tel:01616034500"', 'href="tel:01617948888"'):
+            assert number in main, (path, number)
+        assert "This is not an urgent route" not in main  # (the request's pages' warning, not this page's)
+
+
+@pytest.mark.parametrize("base", ["https://spacetothink.example.org", None])
+def test_a_printed_page_says_where_it_came_from_when_the_service_has_its_address_set(
+    app: Flask, base: str | None
+) -> None:
+    """Found (visual review): no printed page gave the service's address, so whoever was handed a
+    printed outcome could not find the tool. The footer says it, on paper only (app-print-only):
+    the address set, never the Host a visitor sent (the footer is made once and kept)."""
+    app.config["PUBLIC_BASE_URL"] = base
+    for path in ("/questions-to-prepare", "/privacy", "/how-it-decides"):
+        html = app.test_client().get(path, base_url="http://elsewhere.example").get_data(as_text=True)
+        line = '<p class="govuk-body-s app-print-only" data-printed-from>Printed from Space to Think: '
+        assert (f"{line}https://spacetothink.example.org</p>" in html) is (base is not None), path
+        assert ("data-printed-from" in html) is (base is not None), path
+        assert "elsewhere.example" not in html, path
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -820,7 +855,7 @@ def test_every_page_has_the_chrome(client: FlaskClient, path: str) -> None:
     title = re.search(r"<title>(.*?)</title>", html, re.S)
     assert title and title.group(1).strip().endswith("– Space to Think – Salford Safeguarding Children Partnership")
     assert 'href="#main-content"' in html and 'id="main-content"' in html
-    assert "app-standing-notice" in html
+    assert "app-standing-notice" in html and 'href="tel:999">call 999</a>' in html
     assert 'href="/exit"' in html
     assert "govuk-logo" not in html and "govuk-header__logotype" not in html  # no crown
     for link in ("/accessibility", "/privacy", "/cookies"):

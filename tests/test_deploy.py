@@ -1309,7 +1309,7 @@ def test_nginx_own_error_pages_carry_the_security_headers_and_the_apps_pages_kee
         # The app's own page, with the emergency contacts (operator review: nginx's bare "502 Bad
         # Gateway", with nothing for someone worried about a child).
         offline = down.value.read().decode()
-        assert "Sorry, there is a problem with the service" in offline and "call 999 now" in offline
+        assert "Sorry, there is a problem with the service" in offline and 'href="tel:999">call 999</a> now' in offline
         assert "0161 603 4500" in offline and "Bad Gateway" not in offline
         down.value.close()
     finally:
@@ -1440,7 +1440,7 @@ def test_requests_nginx_refuses_itself_get_the_apps_page_with_the_security_heade
             assert {name: error.value.headers.get(name) for name in SECURITY_HEADERS} == security_headers, what
             assert error.value.headers.get_content_type() == "text/html", what
             assert '<h1 class="govuk-heading-l">Sorry, we could not open this page</h1>' in page, what
-            assert "go to the start page" in page and "call 999 now" in page, what
+            assert "go to the start page" in page and 'href="tel:999">call 999</a> now' in page, what
             assert "0161 603 4500" in page, what  # the emergency contacts, in the footer
             assert "nginx" not in page and "Too Large" not in page, what
             assert "nonce" not in page and "<script>" not in page, what  # nginx's policy allows no inline code
@@ -1627,7 +1627,7 @@ def test_the_offline_page_is_the_apps_problem_page_with_the_contacts_and_no_inli
     assert written.exit_code == 0 and f"Wrote {output}" in written.output
     page = output.read_text()
     assert '<h1 class="govuk-heading-l">Sorry, there is a problem with the service</h1>' in page
-    assert "If a child is in immediate danger, call 999 now" in page
+    assert 'If a child is in immediate danger, <a class="govuk-link" href="tel:999">call 999</a> now' in page
     for phone in ("999", "0161 603 4500", "0161 794 8888"):  # the footer's emergency contacts
         assert f'href="tel:{phone.replace(" ", "")}"' in page, phone
     assert "nonce" not in page

@@ -149,7 +149,8 @@ def test_supervision_records_are_limited_per_address(tmp_path) -> None:
     assert b"too many attempts" in body and b"Wait a minute, then try again" in body
     # A way back to the outcome page, which had the link (new-user review: only Back led there).
     assert b'href="/continue">Go back to the questions</a>' in body
-    assert b"If a child is in immediate danger, call 999 now." in body  # (left out of the inbox's only)
+    # (Left out of the inbox's only; a link a phone dials: urgent review.)
+    assert b'If a child is in immediate danger, <a class="govuk-link" href="tel:999">call 999</a> now.' in body
     assert client.get("/continue").headers["Location"] == "/result"
     with client.get("/result") as outcome_page:  # the journey goes on; only the record waits
         assert outcome_page.status_code == 200
