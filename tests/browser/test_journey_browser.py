@@ -235,9 +235,8 @@ def test_a_printed_outcome_shows_the_guidance_cited_and_leaves_out_what_only_wor
     expect(guidance).to_be_hidden()  # folded away on screen
     # What only paper needs (where the page came from, with PUBLIC_BASE_URL set: test_app.py) is
     # shown in print alone.
-    page.evaluate(
-        "() => document.querySelector('footer').insertAdjacentHTML('beforeend', '<p class=app-print-only id=paper>x</p>')"
-    )
+    paper = "<p class=app-print-only id=paper>x</p>"
+    page.evaluate(f"() => document.querySelector('footer').insertAdjacentHTML('beforeend', '{paper}')")
     expect(page.locator("#paper")).to_be_hidden()
     page.emulate_media(media="print")
     try:
