@@ -485,6 +485,18 @@ class ProductionConfig(Config):
                 "set it to the name of the organisation responsible for what people enter, "
                 'e.g. DATA_CONTROLLER="Example City Council".'
             )
+        # Found (go-live review): unset, the privacy notice said so, and gave nobody to ask about
+        # what is kept or to use their rights with, nor why the service may keep it (data
+        # protection law asks for both).
+        for name, example in (
+            ("DATA_PROTECTION_CONTACT", 'DATA_PROTECTION_CONTACT="Data protection officer, dpo@example.gov.uk"'),
+            ("LAWFUL_BASIS", 'LAWFUL_BASIS="We use your information to carry out our public task: ..."'),
+        ):
+            if not (settings.get(name) or "").strip():
+                raise ConfigError(
+                    f"{name} is not set: in production the privacy notice must say who to ask about what is "
+                    f"kept and why the service may keep it, in the data controller's words, e.g. {example}."
+                )
         if (settings.get("PUBLIC_BASE_URL") or "").lower().startswith("http://"):
             raise ConfigError("PUBLIC_BASE_URL must start with https:// in production: emails link to the inbox.")
         # Found (operations review): the README and the message say https://, production took http://.

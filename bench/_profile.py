@@ -104,6 +104,8 @@ def build_app(database_url: str, secret_key: str) -> Any:
             "TRUSTED_PROXIES": 1,
             "RATELIMIT_STORAGE_URI": "memory://",
             "DATA_CONTROLLER": "Example City Council",
+            "DATA_PROTECTION_CONTACT": "Data protection officer, dpo@example.gov.uk",
+            "LAWFUL_BASIS": "We use your information to carry out our public task.",
         }
     )
 

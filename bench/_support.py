@@ -183,6 +183,8 @@ def production_env(database_url: str) -> dict[str, str]:
             "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
             # Production will not start without one (the privacy notice names it).
             "DATA_CONTROLLER": "Example City Council",
+            "DATA_PROTECTION_CONTACT": "Data protection officer, dpo@example.gov.uk",
+            "LAWFUL_BASIS": "We use your information to carry out our public task.",
             "PYTHONUNBUFFERED": "1",
         }
     )

@@ -45,7 +45,11 @@ PRODUCTION_OK = {
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
     "RATELIMIT_STORAGE_URI": "redis://redis.example.invalid:6379/0",
     "DATA_CONTROLLER": "Example City Council",
+    "DATA_PROTECTION_CONTACT": "Data protection officer, dpo@example.gov.uk",
+    "LAWFUL_BASIS": "We use your information to carry out our public task.",
 }
+# What production's privacy notice must be given (start-up refuses it without them).
+PRIVACY_NOTICE = ("DATA_CONTROLLER", "DATA_PROTECTION_CONTACT", "LAWFUL_BASIS")
 
 
 def save_answer(client: FlaskClient, value: str = "no") -> None:
@@ -215,7 +219,7 @@ def test_production_refuses_weakened_security_from_the_environment(variable, val
         "SECRET_KEY": "production-like-test-secret-0123456789",
         "RATELIMIT_STORAGE_URI": "memory://",
     }
-    environ["DATA_CONTROLLER"] = "Example City Council"
+    environ |= {name: PRODUCTION_OK[name] for name in PRIVACY_NOTICE}
     environ["DATABASE_URL"] = PRODUCTION_OK["SQLALCHEMY_DATABASE_URI"]
     assert load_config(environ=environ)["APP_ENV"] == "production"
     with pytest.raises(ConfigError, match=f"^{variable} must be "):
@@ -234,7 +238,8 @@ def test_production_names_its_session_cookie_so_that_no_other_site_can_plant_one
         "SECRET_KEY": "production-like-test-secret-0123456789",
         "RATELIMIT_STORAGE_URI": "memory://",
     }
-    environ |= {"DATA_CONTROLLER": "Example City Council", "DATABASE_URL": PRODUCTION_OK["SQLALCHEMY_DATABASE_URI"]}
+    environ |= {name: PRODUCTION_OK[name] for name in PRIVACY_NOTICE}
+    environ["DATABASE_URL"] = PRODUCTION_OK["SQLALCHEMY_DATABASE_URI"]
     name = load_config(environ=environ)["SESSION_COOKIE_NAME"]
     assert name == "__Host-space_to_think_session"
     # What the browser is sent, with that name (a test app: production's needs PostgreSQL and Redis).
@@ -277,7 +282,19 @@ def test_production_refuses_a_privacy_notice_without_a_data_controller_in_one_li
     environ["DATABASE_URL"] = PRODUCTION_OK["SQLALCHEMY_DATABASE_URI"]
     with pytest.raises(ConfigError, match=r"^DATA_CONTROLLER is not set"):
         load_config(environ=environ)
-    assert load_config(environ=environ | {"DATA_CONTROLLER": "Example City Council"})["APP_ENV"] == "production"
+    given = {name: PRODUCTION_OK[name] for name in PRIVACY_NOTICE}
+    assert load_config(environ=environ | given)["APP_ENV"] == "production"
+
+
+@pytest.mark.parametrize("name", ["DATA_PROTECTION_CONTACT", "LAWFUL_BASIS"])
+@pytest.mark.parametrize("value", [None, " "])
+def test_production_refuses_a_privacy_notice_without_a_contact_or_a_lawful_basis(name: str, value: str | None) -> None:
+    """Found (go-live review): with either unset, production started and the privacy notice gave
+    nobody to ask about what is kept, or to use one's rights with, or why it may be kept."""
+    with pytest.raises(SystemExit) as refused:
+        create_app(PRODUCTION_OK | {name: value})
+    message = str(refused.value.code)
+    assert message.startswith(f"Space to Think cannot start: {name} is not set: in production the privacy notice must")
 
 
 @pytest.mark.parametrize("app_env", ["development", "test"])

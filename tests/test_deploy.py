@@ -991,6 +991,8 @@ PRODUCTION = {
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
     "RATELIMIT_STORAGE_URI": "memory://",
     "DATA_CONTROLLER": "Example City Council",
+    "DATA_PROTECTION_CONTACT": "Data protection officer, dpo@example.gov.uk",
+    "LAWFUL_BASIS": "We use your information to carry out our public task.",
 }
 
 

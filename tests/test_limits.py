@@ -363,6 +363,8 @@ def test_production_accepts_memory_storage_only_when_asked_for_and_warns(tmp_pat
         "SECRET_KEY": "production-like-test-secret-0123456789",
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://user:pw@db.example.invalid/space_to_think",
         "DATA_CONTROLLER": "Example City Council",
+        "DATA_PROTECTION_CONTACT": "Data protection officer, dpo@example.gov.uk",
+        "LAWFUL_BASIS": "We use your information to carry out our public task.",
     }
     with pytest.raises(SystemExit, match="RATELIMIT_STORAGE_URI"):
         create_app(production | {"RATELIMIT_STORAGE_URI": None})

@@ -116,6 +116,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 "DATABASE_URL": database_url,
                 "RATELIMIT_STORAGE_URI": redis.url,
                 "DATA_CONTROLLER": "Example City Council",
+                "DATA_PROTECTION_CONTACT": "Data protection officer, dpo@example.gov.uk",
+                "LAWFUL_BASIS": "We use your information to carry out our public task.",
                 "TRUSTED_PROXIES": "127.0.0.1",
                 "INBOX_SIGN_IN_LIMIT": "5 per minute",
                 "FACILITATOR_EMAIL": FACILITATORS,

@@ -190,6 +190,8 @@ def test_production_needs_https_for_the_public_address() -> None:
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://h/d",
         "RATELIMIT_STORAGE_URI": "memory://",
         "DATA_CONTROLLER": "Example City Council",
+        "DATA_PROTECTION_CONTACT": "Data protection officer, dpo@example.gov.uk",
+        "LAWFUL_BASIS": "We use your information to carry out our public task.",
     }
     with pytest.raises(ConfigError, match="PUBLIC_BASE_URL must start with https://"):
         load_config({**settings, "PUBLIC_BASE_URL": "http://stt.example"}, environ={})
