@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from flask import Flask
 
 from app.rules import JourneyPath, enumerate_paths, load_contacts, load_pack
 from support.database import dispose, migrated_sqlite
@@ -198,3 +199,46 @@ def test_contact_cards_never_say_you_so_they_read_right_in_both_modes(pages: Pag
         assert not re.search(r"\byou(r|rs|rself)?\b", said, re.I), (contact_id, said)
     if path.mode == "supervision" and path.outcome == "R":
         assert "Referrals go through the agency's representative on the practice review subgroup." in main
+
+
+def test_an_outcome_says_whether_the_front_door_is_open_now_in_uk_time(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (review as someone worried about a child on a phone, at 11pm on a Saturday): the
+    immediate-danger page gave the Bridge Partnership's number first, closed, and left the reader to
+    work out from its hours that the Emergency Duty Team's was the one to call. Each card of a
+    contact answered at set times says whether it is usually open now (screen only: a printed
+    page is read later), and the same answers' page is never kept with another time's words."""
+    import datetime as dt
+
+    from app.wizard import views
+
+    real = views.open_now_words
+    at: list[dt.datetime] = []
+    monkeypatch.setattr(views, "open_now_words", lambda ids, now=None: real(ids, at[-1]))
+    path = next(p for p in PATHS if p.outcome == "U1" and p.mode == "practitioner")
+    client = app.test_client()
+    for moment, said in (
+        (dt.datetime(2026, 12, 5, 23, 0, tzinfo=dt.UTC), "Closed now. It opens at 8:30am on Monday."),  # Saturday
+        (dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC), "Usually open now, until 4:30pm (not on bank holidays)."),
+        (dt.datetime(2026, 12, 4, 16, 30, tzinfo=dt.UTC), "Closed now. It opens at 8:30am on Monday."),  # Friday
+        (dt.datetime(2026, 12, 7, 8, 15, tzinfo=dt.UTC), "Closed now. It opens at 8:30am today."),
+        # British Summer Time: 7:45 UTC is 8:45 in the UK, open; 15:45 UTC is 4:45pm, closed.
+        (dt.datetime(2026, 7, 3, 7, 45, tzinfo=dt.UTC), "Usually open now, until 4:30pm (not on bank holidays)."),
+        (dt.datetime(2026, 7, 2, 15, 45, tzinfo=dt.UTC), "Closed now. It opens at 8:30am tomorrow."),
+    ):
+        at.append(moment)
+        page = (
+            Walker(client).walk(path.answers).get_data(as_text=True)
+            if len(at) == 1
+            else client.get("/result").get_data(as_text=True)
+        )
+        card = page.split('data-contact="childrens_social_care"', 1)[1].split("</li>", 1)[0]
+        assert said in html_module.unescape(card), (moment, card)
+        assert (
+            'class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1 app-screen-only" data-open-now'
+            in card
+        )
+        assert html_module.unescape(page).count("open now") + html_module.unescape(page).count("Closed now") == 1, (
+            moment
+        )

@@ -57,7 +57,8 @@ def test_a_safety_answer_changed_and_changed_back_brings_the_ten_answers_back(cl
     # (new-user review; practitioner review: at 400% zoom the notice pushed the numbers off the
     # first screen).
     contacts = result.index("Who to contact now")
-    assert result.index("<h1") < contacts < result.index('href="tel:999"') < result.index("have been set aside")
+    card = result.index('class="govuk-link govuk-!-font-weight-bold" href="tel:999"')  # (not the notice's at the top)
+    assert result.index("<h1") < contacts < card < result.index("have been set aside")
 
     # Changed back from check your answers: all ten come back and the request goes on.
     walker.get("/questions/immediate_danger?return_to=check-answers")

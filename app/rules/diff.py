@@ -395,6 +395,11 @@ def _text(name: str, old: Text | None, new: Text | None) -> list[FieldChange]:
     return changes
 
 
+def _open(contact: Contact) -> str | None:
+    """When a contact's phone is answered, as its ``open`` data says, in words (None: not given)."""
+    return contact.open.in_words() if contact.open is not None else None
+
+
 def _plain(name: str, old: str | None, new: str | None, quote: bool = True) -> list[FieldChange]:
     if old == new:
         return []
@@ -838,6 +843,7 @@ def _contact_items(old: ContactBook, new: ContactBook) -> Iterator[ItemChange]:
             *_plain("detail", before.detail, after.detail),
             *_plain("phone", before.phone, after.phone, quote=False),
             *_plain("hours", before.hours, after.hours),
+            *_plain("open (as data)", _open(before), _open(after), quote=False),
             *_plain("pages", _links(before), _links(after), quote=False),
             *_plain("email", before.email, after.email, quote=False),
             *_plain("verified on", before.verified.on.isoformat(), after.verified.on.isoformat(), quote=False),
@@ -1595,6 +1601,7 @@ def _urgent_contacts_changed(old: ContactBook, new: ContactBook, pack: RulePack)
                 ("name", before.name, after.name),
                 ("phone number", _tel(before) if before.phone else None, _tel(after) if after.phone else None),
                 ("hours", before.hours, after.hours),
+                ("open hours", _open(before), _open(after)),
                 ("email", (before.email or "").lower() or None, (after.email or "").lower() or None),
                 ("pages", _links(before), _links(after)),
                 ("note", before.detail, after.detail),

@@ -35,6 +35,7 @@ from .model import (
     Guidance,
     Link,
     Mode,
+    OpenHours,
     Option,
     Outcome,
     Question,
@@ -1437,7 +1438,7 @@ def _left_blank(value: object) -> bool:
     return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
 
-_CONTACT_KEYS = {"id", "name", "detail", "phone", "hours", "links", "email", "verified"}
+_CONTACT_KEYS = {"id", "name", "detail", "phone", "hours", "open", "links", "email", "verified"}
 _VERIFIED_KEYS = {"on", "how", "sources"}
 
 
@@ -1534,6 +1535,11 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
                 item.line_of("hours"),
             )
         _check_contact_words(reader, item, node, name, links)
+        open_hours = _open_hours(reader, item, node) if "open" in item else None
+        if open_hours is not None and phone is None:
+            reader.problem(
+                node, "open", "says when a phone is answered, but this contact has no phone", item.line_of("open")
+            )
         contact = Contact(
             id=contact_id or "",
             name=name,
@@ -1541,6 +1547,7 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             verified=_verification(reader, item, node),
             phone=phone,
             hours=reader.string(item, "hours", node, required=False),
+            open=open_hours,
             links=links,
             email=email,
             line=item.line,
@@ -1621,6 +1628,39 @@ def _web_address(reader: _Reader, item: _Mapping, node: str, key: str = "url") -
         )
         return None
     return url
+
+
+_OPEN_HOURS_FORMAT = (
+    'like\n    open:\n      days: [Monday, Tuesday, Wednesday, Thursday, Friday]\n      from: "08:30"\n'
+    '      until: "16:30"\n(the times in quotes, 24-hour, UK time)'
+)
+_CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+
+
+def _open_hours(reader: _Reader, item: _Mapping, node: str) -> OpenHours | None:
+    """A contact's ``open``: the days and times its phone is answered, or a problem and None."""
+    line = item.line_of("open")
+    found = reader.mapping(item.get("open"), node, "open", line)
+    if found is None:
+        return None
+    reader.unknown_keys(found, {"days", "from", "until"}, node)
+    days = found.get("days")
+    names = [name.lower() for name in OpenHours.DAY_NAMES]
+    if not isinstance(days, list) or not days or not all(isinstance(d, str) and d.lower() in names for d in days):
+        reader.problem(node, "open.days", f"must list days by name, {_OPEN_HOURS_FORMAT}", line)
+        return None
+    times: list[dt.time] = []
+    for key in ("from", "until"):
+        value = found.get(key)
+        clock = _CLOCK.fullmatch(value) if isinstance(value, str) else None
+        if clock is None:
+            reader.problem(node, f"open.{key}", f"must be a time in quotes, {_OPEN_HOURS_FORMAT}", line)
+            return None
+        times.append(dt.time(int(clock[1]), int(clock[2])))
+    if times[0] >= times[1]:
+        reader.problem(node, "open.until", f"must be later than open.from, {_OPEN_HOURS_FORMAT}", line)
+        return None
+    return OpenHours(frozenset(names.index(d.lower()) for d in days), times[0], times[1])
 
 
 def _links(reader: _Reader, item: _Mapping, node: str) -> tuple[Link, ...]:

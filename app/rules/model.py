@@ -270,6 +270,44 @@ class Verification:
 
 
 @dataclass(frozen=True)
+class OpenHours:
+    """When a contact's phone is answered, on the days it is: from ``opens`` to ``closes``, UK
+    time, on ``days`` (0 is Monday). Bank holidays are not known, so "usually"."""
+
+    days: frozenset[int]
+    opens: dt.time
+    closes: dt.time
+
+    DAY_NAMES: ClassVar[tuple[str, ...]] = (
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    )
+
+    def in_words(self) -> str:
+        """ "Monday, Tuesday, Wednesday, Thursday, Friday, 08:30 to 16:30" (``rules diff``)."""
+        days = ", ".join(name for number, name in enumerate(self.DAY_NAMES) if number in self.days)
+        return f"{days}, {self.opens:%H:%M} to {self.closes:%H:%M}"
+
+    def is_open(self, at: dt.datetime) -> bool:
+        """Whether it is usually open at ``at`` (a UK local time)."""
+        return at.weekday() in self.days and self.opens <= at.time() < self.closes
+
+    def next_opening(self, at: dt.datetime) -> dt.datetime:
+        """When it next opens after ``at`` (a UK local time), on the first of its days to come."""
+        for ahead in range(8):
+            day = at.date() + dt.timedelta(days=ahead)
+            opening = dt.datetime.combine(day, self.opens, tzinfo=at.tzinfo)
+            if day.weekday() in self.days and opening > at:
+                return opening
+        raise ValueError("open hours with no days")  # (the loader refuses them)
+
+
+@dataclass(frozen=True)
 class Contact:
     """A service people are sent to: the ways to reach it, and how its details were verified."""
 
@@ -279,6 +317,9 @@ class Contact:
     verified: Verification
     phone: str | None = None
     hours: str | None = None
+    # When its phone is answered, as data (``hours`` says it in words): an outcome page says
+    # whether it is open now (found, review as someone worried about a child at 11pm on a Saturday).
+    open: OpenHours | None = None
     links: tuple[Link, ...] = ()
     email: str | None = None
     line: int | None = None

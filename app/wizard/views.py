@@ -7,6 +7,7 @@ every page's address names only a question id, or ``/result``.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from collections.abc import Sequence
 from typing import Any
@@ -48,10 +49,12 @@ from ..journey import (
 from ..models import StoredRequest
 from ..pack import current_contacts, current_pack
 from ..rules import Guidance, InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
+from ..rules.model import OpenHours
 from ..sessions import CLEARED_KEY, reset_session, session_expired, session_expired_page
 from ..stats.service import record_outcome, record_start
 from ..supervision_record import forget_record
 from ..templating import kept_for_a_while, render_page
+from ..uk_time import UK_TIME, time_in_words
 from ..web import error_summary, refused_form, show_refused_form
 from . import bp, messages
 from .forms import FIELD_NAME, QuestionForm, engine_answer, field_params, form_class, initial_data
@@ -478,11 +481,38 @@ def result() -> Response | str:
     previous = state.previous(None)  # the last question answered: the Back link (no answers in the URL)
     back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
     notice = notice_text()
-    # The page follows from the answers (and the pack): rendered once per set of answers, then kept.
-    key = repr((sorted(state.answers.items()), notice, back_url))
+    open_now = open_now_words(state.outcome.contacts)
+    # The page follows from the answers (and the pack), and whether its contacts are open now:
+    # rendered once for each, then kept.
+    key = repr((sorted(state.answers.items()), notice, back_url, sorted(open_now.items())))
     return render_page(
-        "wizard/result.html", key, lambda: {**outcome_context(state), "notice": notice, "back_url": back_url}
+        "wizard/result.html",
+        key,
+        lambda: {**outcome_context(state), "notice": notice, "back_url": back_url, "open_now": open_now},
     )
+
+
+def open_now_words(contact_ids: Sequence[str], now: dt.datetime | None = None) -> dict[str, str]:
+    """For each of these contacts whose phone is answered only at set times (``open``), whether it
+    is usually open now, in words: "Usually open now, until 4:30pm (not on bank holidays)", or
+    "Closed now. It opens at 8:30am on Monday." Found (review as someone worried about a child on
+    a phone, at 11pm on a Saturday): the page gave the Bridge's number first, closed, and left the
+    reader to work out from its hours that the Emergency Duty Team's was the one to call."""
+    now = (now or dt.datetime.now(UK_TIME)).astimezone(UK_TIME)
+    book = current_contacts()
+    words: dict[str, str] = {}
+    for contact in (book.get(contact_id) for contact_id in contact_ids):
+        if contact is None or contact.open is None:
+            continue
+        hours = contact.open
+        if hours.is_open(now):
+            words[contact.id] = f"Usually open now, until {time_in_words(hours.closes)} (not on bank holidays)."
+            continue
+        opening = hours.next_opening(now)
+        ahead = (opening.date() - now.date()).days
+        day = "today" if ahead == 0 else "tomorrow" if ahead == 1 else f"on {OpenHours.DAY_NAMES[opening.weekday()]}"
+        words[contact.id] = f"Closed now. It opens at {time_in_words(hours.opens)} {day}."
+    return words
 
 
 def sources_of(guidance: Sequence[Guidance]) -> list[str]:

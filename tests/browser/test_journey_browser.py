@@ -228,7 +228,8 @@ def test_journey_reaches_outcome_page_with_no_axe_violations(browser_page, outco
 def test_the_numbers_to_call_on_an_urgent_outcome_are_large_targets_on_a_phone(page: Page, outcome: str) -> None:
     """Found (review as someone worried about a child on a phone): the one thing to press, the
     number to call, was a link the size of its text (999: 32 by 21 pixels). Each is at least 44
-    pixels tall, the size of a fingertip, at 320 pixels wide."""
+    pixels tall, the size of a fingertip, at 320 pixels wide, in the text's own size (regression
+    review: a bigger type ran off a narrow screen at 200% zoom, as a number does not wrap)."""
     page.set_viewport_size({"width": 320, "height": 568})
     open_outcome(page, outcome)
     phones = page.locator(".app-contact__phone a[href^='tel:']")
@@ -237,6 +238,10 @@ def test_the_numbers_to_call_on_an_urgent_outcome_are_large_targets_on_a_phone(p
         box = phones.nth(index).bounding_box()
         assert box is not None and box["height"] >= 44, (phones.nth(index).inner_text(), box)
     assert_no_horizontal_scroll(page)
+    size = "element => getComputedStyle(element).fontSize"
+    assert {phones.nth(index).evaluate(size) for index in range(phones.count())} == {
+        page.locator(".app-contact__phone").first.evaluate(size)
+    }
 
 
 def test_a_printed_outcome_shows_the_guidance_cited_and_leaves_out_what_only_works_on_screen(page_no_js: Page) -> None:

@@ -941,7 +941,7 @@ def test_an_urgent_contact_losing_its_phone_or_its_pages_is_listed_first_and_exi
     leads to that loses its phone number or its pages is a safeguarding check weakened."""
     contacts = copy.deepcopy(REAL_CONTACTS)
     bridge = next(c for c in contacts["contacts"] if c["id"] == "childrens_social_care")
-    del bridge["phone"], bridge["hours"]
+    del bridge["phone"], bridge["hours"], bridge["open"]  # (its hours, as words and as data, are the phone's)
     path = tmp_path / "no-phone.yaml"
     path.write_text(yaml.dump(contacts, Dumper=DUMPER, sort_keys=False), encoding="utf-8")
     refused = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(DEFAULT_PACK), "--new-contacts", str(path)])
@@ -1654,3 +1654,15 @@ def test_routes_an_answer_taken_out_ends_are_told_by_that_answer_beside_a_questi
     }
     assert "Routes whose outcome changes" in compared.result.output
     assert "A route is one set of answers a person could give, followed through both packs" in compared.result.output
+
+
+def test_a_change_to_when_a_contact_is_open_is_listed(compare: Callable[..., Compared], old: dict[str, Any]) -> None:
+    """The Bridge's ``open`` data (whether outcome pages say it is open now) is part of what
+    `rules diff` compares, as its hours in words are."""
+    contacts = copy.deepcopy(REAL_CONTACTS)
+    bridge = next(c for c in contacts["contacts"] if c["id"] == "childrens_social_care")
+    bridge["open"] = {**bridge["open"], "until": "16:00"}
+    compared = compare(old, old, REAL_CONTACTS, contacts)
+    assert "Monday, Tuesday, Wednesday, Thursday, Friday, 08:30 to 16:00" in compared.result.output
+    assert "08:30 to 16:30" in compared.result.output
+    assert any("open hours" in line for line in compared.diff.safeguarding), compared.diff.safeguarding

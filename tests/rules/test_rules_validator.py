@@ -1024,7 +1024,7 @@ def test_a_contact_on_every_page_must_have_a_phone_number(write_pack: Callable[[
 
     contacts = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
     bridge = next(c for c in contacts["contacts"] if c["id"] == "childrens_social_care")
-    del bridge["phone"], bridge["hours"]
+    del bridge["phone"], bridge["hours"], bridge["open"]  # (its hours, as words and as data, are the phone's)
     path = write_pack(contacts, name="contacts.yaml")
     report = check_rules(DEFAULT_PACK, path)
     assert [(p.file, p.node, p.field) for p in report.problems] == [(str(path), "childrens_social_care", "phone")]
@@ -1861,6 +1861,43 @@ def test_hours_without_a_phone_are_refused(write_pack: Callable[[Any], Path]) ->
     assert_problem(problems, "contact bridge", "hours", "this contact has no phone")
     contacts = {"emergency": ["bridge"], "contacts": [good_contact(hours="Monday to Friday, 9am to 5pm")]}
     assert load_contacts(write_pack(contacts, name="contacts.yaml")).get("bridge") is not None
+
+
+OPEN = {"days": ["Monday", "tuesday", "Wednesday", "Thursday", "Friday"], "from": "08:30", "until": "16:30"}
+
+
+@pytest.mark.parametrize(
+    "open_hours, field, said",
+    [
+        ({**OPEN, "days": ["Mon"]}, "open.days", "must list days by name"),
+        ({**OPEN, "days": []}, "open.days", "must list days by name"),
+        ({**OPEN, "from": 510}, "open.from", "must be a time in quotes"),  # YAML's unquoted 08:30
+        ({**OPEN, "until": "4.30pm"}, "open.until", "must be a time in quotes"),
+        ({**OPEN, "from": "17:00"}, "open.until", "must be later than open.from"),
+        ("weekdays", "open", "must hold fields of its own"),
+        ({**OPEN, "closes": "16:30"}, "closes", "is not a known field"),
+    ],
+)
+def test_a_contacts_open_hours_are_read_or_refused_with_their_format(
+    write_pack: Callable[[Any], Path], open_hours: object, field: str, said: str
+) -> None:
+    """When a phone is answered, as data (``open``), so an outcome page can say whether it is open
+    now; each mistake names its field and shows how it is written."""
+    problems = contact_problems(write_pack, good_contact(open=open_hours))
+    assert_problem(problems, "contact bridge", field, said)
+    page = [{"text": "Report a concern", "url": "https://safeguarding.example.org/report"}]
+    assert_problem(
+        contact_problems(write_pack, good_contact(phone=None, links=page, open=OPEN)),
+        "contact bridge",
+        "open",
+        "no phone",
+    )
+    book = load_contacts(
+        write_pack({"emergency": ["bridge"], "contacts": [good_contact(open=OPEN)]}, name="contacts.yaml")
+    )
+    found = book.get("bridge")
+    assert found is not None and found.open is not None
+    assert found.open.days == frozenset(range(5)) and str(found.open.opens) == "08:30:00"
 
 
 def test_a_date_where_text_belongs_says_to_put_it_in_quotes(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
