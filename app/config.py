@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from .input_guard import valid_host
+from .input_guard import is_blank, valid_host
 from .rules.acronyms import acronyms_in, spelled_out
 from .rules.markup import MARKUP
 
@@ -492,7 +492,7 @@ class ProductionConfig(Config):
             ("DATA_PROTECTION_CONTACT", 'DATA_PROTECTION_CONTACT="Data protection officer, dpo@example.gov.uk"'),
             ("LAWFUL_BASIS", 'LAWFUL_BASIS="We use your information to carry out our public task: ..."'),
         ):
-            if not (settings.get(name) or "").strip():
+            if is_blank(settings.get(name)):  # (invisible characters alone too: regression review)
                 raise ConfigError(
                     f"{name} is not set: in production the privacy notice must say who to ask about what is "
                     f"kept and why the service may keep it, in the data controller's words, e.g. {example}."

@@ -287,7 +287,7 @@ def test_production_refuses_a_privacy_notice_without_a_data_controller_in_one_li
 
 
 @pytest.mark.parametrize("name", ["DATA_PROTECTION_CONTACT", "LAWFUL_BASIS"])
-@pytest.mark.parametrize("value", [None, " "])
+@pytest.mark.parametrize("value", [None, " ", "\u200b"])
 def test_production_refuses_a_privacy_notice_without_a_contact_or_a_lawful_basis(name: str, value: str | None) -> None:
     """Found (go-live review): with either unset, production started and the privacy notice gave
     nobody to ask about what is kept, or to use one's rights with, or why it may be kept."""

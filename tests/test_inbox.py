@@ -1275,7 +1275,15 @@ def test_the_audit_log_can_be_read_without_the_database_in_uk_time_with_names(ap
     assert any("status=new" in row[4] for row in rows), rows
     about = runner.invoke(args=["facilitators", "audit-log", "--reference", reference.lower()])
     assert {line.split("\t")[3] for line in about.output.splitlines()[1:]} == {reference}
+    # The account acted on is named too (regression review: "facilitator:2", which nothing maps).
+    added = [line.split("\t") for line in listed.output.splitlines()[1:] if "\tFacilitator added\t" in line]
+    assert added and added[0][4] == who, added
+    assert "facilitator:" not in listed.output
     # Mistakes are said, not an empty list.
+    nothing = runner.invoke(args=["facilitators", "audit-log", "--reference", "STT-2345-6789"])
+    assert nothing.output.strip() == "No entries match in the last 7 days."
+    refused = runner.invoke(args=["facilitators", "audit-log", "--reference", reference, "--about-no-request"])
+    assert refused.exit_code == 1 and "ask for opposite entries" in refused.output
     refused = runner.invoke(args=["facilitators", "audit-log", "--account", "nobody@partnership.example"])
     assert refused.exit_code == 1 and "No account has the email address" in refused.output
     refused = runner.invoke(args=["facilitators", "audit-log", "--reference", "Jane Smith"])

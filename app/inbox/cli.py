@@ -26,6 +26,7 @@ from ..uk_time import uk_time
 from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
     ACTION_WORDS,
+    ACTOR_PATTERN,
     PASSWORD_RULES,
     ROLE_WORDS,
     FacilitatorError,
@@ -255,13 +256,16 @@ def audit_log_command(days: int, account: str | None, reference: str | None, abo
             raise click.ClickException(f"{reference!r} is not a request's reference (STT-XXXX-XXXX).")
         query = query.where(AuditEvent.reference == normalise_reference(reference))
     if about_no_request:
+        if reference is not None:
+            raise click.ClickException("--reference and --about-no-request ask for opposite entries: give one.")
         query = query.where(AuditEvent.reference.is_(None))
     events = list(
         db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(AUDIT_LOG_MOST + 1))
     )
     period = f"{days} day{'' if days == 1 else 's'}"
     if not events:
-        click.echo(f"No entries in the last {period}.")
+        narrowed = account is not None or reference is not None or about_no_request
+        click.echo(f"No entries {'match ' if narrowed else ''}in the last {period}.")
         return
     more = len(events) > AUDIT_LOG_MOST
     events = events[:AUDIT_LOG_MOST]
@@ -273,17 +277,27 @@ def audit_log_command(days: int, account: str | None, reference: str | None, abo
     click.echo(f"{said[0].upper()}{said[1:]} of the last {period}, newest first (when, who, what, request, detail):")
     names: dict[str, str] = {}
     for event in events:
-        if event.actor not in names:
-            person = facilitator_acting(event.actor)
-            names[event.actor] = (
-                f"{person.display_name} ({person.email or 'email address removed'})"
-                if person is not None
-                else actor_in_words(event.actor) or event.actor
-            )
+        _account_in_words(event.actor, names)
         what = ACTION_WORDS.get(event.action) or event.action.replace("_", " ").capitalize()
-        click.echo("\t".join((uk_time(event.at), names[event.actor], what, event.reference or "-", event.detail or "")))
+        # An account acted on, named as the one acting is (regression review: "facilitator:2").
+        detail = ACTOR_PATTERN.sub(lambda found: _account_in_words(found[0], names), event.detail or "")
+        click.echo("\t".join((uk_time(event.at), names[event.actor], what, event.reference or "-", detail)))
     if more:
         click.echo(f"More entries than {AUDIT_LOG_MOST:,}: ask for fewer days, an --account or a --reference.")
+
+
+def _account_in_words(actor: str, names: dict[str, str]) -> str:
+    """An audit entry's account ("facilitator:2") by name and email address, or the service or an
+    administrator in words; kept in ``names``."""
+    if actor not in names:
+        person = facilitator_acting(actor)
+        if person is None:
+            names[actor] = actor_in_words(actor) or actor
+        elif person.anonymised_at is not None:
+            names[actor] = f"an account since removed ({actor})"
+        else:
+            names[actor] = f"{person.display_name} ({person.email})"
+    return names[actor]
 
 
 # Found (facilitator review): `scripts/run` counts them in a Redis of its own, whose address it
