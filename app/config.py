@@ -479,7 +479,7 @@ class ProductionConfig(Config):
             )
         # Found (practitioner review): unset, the privacy notice told people not to enter personal
         # details until the controller was named, while the request form required them.
-        if not (settings.get("DATA_CONTROLLER") or "").strip():
+        if is_blank(settings.get("DATA_CONTROLLER")):
             raise ConfigError(
                 "DATA_CONTROLLER is not set: in production the privacy notice must name the data controller, so "
                 "set it to the name of the organisation responsible for what people enter, "

@@ -262,7 +262,7 @@ def test_production_names_its_session_cookie_so_that_no_other_site_can_plant_one
         dispose(app)
 
 
-@pytest.mark.parametrize("value", [None, "", "   "])
+@pytest.mark.parametrize("value", [None, "", "   ", "\u200b"])
 def test_production_refuses_a_privacy_notice_without_a_data_controller_in_one_line(value) -> None:
     """Found (practitioner review): with DATA_CONTROLLER unset, production started and the privacy
     notice told people not to enter personal details, which the request form requires."""

@@ -201,14 +201,17 @@ def test_contact_cards_never_say_you_so_they_read_right_in_both_modes(pages: Pag
         assert "Referrals go through the agency's representative on the practice review subgroup." in main
 
 
-def test_an_outcome_says_whether_the_front_door_is_open_now_in_uk_time(
+def test_an_outcome_says_whether_the_front_door_is_open_now_and_whom_to_call_instead(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Found (review as someone worried about a child on a phone, at 11pm on a Saturday): the
     immediate-danger page gave the Bridge Partnership's number first, closed, and left the reader to
-    work out from its hours that the Emergency Duty Team's was the one to call. Each card of a
-    contact answered at set times says whether it is usually open now (screen only: a printed
-    page is read later), and the same answers' page is never kept with another time's words."""
+    work out from its hours that the Emergency Duty Team's was the one to call. The Bridge's card
+    says whether its phone line is usually open now, in UK time, and gives the Emergency Duty Team's
+    number to call instead: when it is closed, and, open, if it does not answer (a bank holiday:
+    none is known). Never when it opens next (regression review: "It opens at 8:30am tomorrow" on
+    Christmas Eve; and on an outcome whose only card it is, a reason to wait). On screen only, and
+    the same answers' page is never kept with another time's words."""
     import datetime as dt
 
     from app.wizard import views
@@ -216,29 +219,29 @@ def test_an_outcome_says_whether_the_front_door_is_open_now_in_uk_time(
     real = views.open_now_words
     at: list[dt.datetime] = []
     monkeypatch.setattr(views, "open_now_words", lambda ids, now=None: real(ids, at[-1]))
-    path = next(p for p in PATHS if p.outcome == "U1" and p.mode == "practitioner")
-    client = app.test_client()
-    for moment, said in (
-        (dt.datetime(2026, 12, 5, 23, 0, tzinfo=dt.UTC), "Closed now. It opens at 8:30am on Monday."),  # Saturday
-        (dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC), "Usually open now, until 4:30pm (not on bank holidays)."),
-        (dt.datetime(2026, 12, 4, 16, 30, tzinfo=dt.UTC), "Closed now. It opens at 8:30am on Monday."),  # Friday
-        (dt.datetime(2026, 12, 7, 8, 15, tzinfo=dt.UTC), "Closed now. It opens at 8:30am today."),
-        # British Summer Time: 7:45 UTC is 8:45 in the UK, open; 15:45 UTC is 4:45pm, closed.
-        (dt.datetime(2026, 7, 3, 7, 45, tzinfo=dt.UTC), "Usually open now, until 4:30pm (not on bank holidays)."),
-        (dt.datetime(2026, 7, 2, 15, 45, tzinfo=dt.UTC), "Closed now. It opens at 8:30am tomorrow."),
-    ):
-        at.append(moment)
-        page = (
-            Walker(client).walk(path.answers).get_data(as_text=True)
-            if len(at) == 1
-            else client.get("/result").get_data(as_text=True)
-        )
-        card = page.split('data-contact="childrens_social_care"', 1)[1].split("</li>", 1)[0]
-        assert said in html_module.unescape(card), (moment, card)
-        assert (
-            'class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1 app-screen-only" data-open-now'
-            in card
-        )
-        assert html_module.unescape(page).count("open now") + html_module.unescape(page).count("Closed now") == 1, (
-            moment
-        )
+    open_words = (
+        "This phone line is usually open now. If it does not answer (on a bank holiday, say), call the "
+        "Emergency Duty Team (out of hours) on 0161 794 8888."
+    )
+    closed_words = "This phone line is closed now. Call the Emergency Duty Team (out of hours) on 0161 794 8888."
+    for outcome in ("U1", "L"):  # (L: the Bridge is the only card)
+        path = next(p for p in PATHS if p.outcome == outcome and p.mode == "practitioner")
+        client = app.test_client()
+        for moment, said in (
+            (dt.datetime(2026, 12, 5, 23, 0, tzinfo=dt.UTC), closed_words),  # Saturday night
+            (dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC), open_words),
+            (dt.datetime(2026, 12, 4, 16, 29, tzinfo=dt.UTC), open_words),
+            (dt.datetime(2026, 12, 4, 16, 30, tzinfo=dt.UTC), closed_words),  # Friday, closing time
+            (dt.datetime(2026, 12, 7, 8, 29, tzinfo=dt.UTC), closed_words),  # Monday, a minute before
+            # British Summer Time: 7:45 UTC is 8:45 in the UK, open; 15:45 UTC is 4:45pm, closed.
+            (dt.datetime(2026, 7, 3, 7, 45, tzinfo=dt.UTC), open_words),
+            (dt.datetime(2026, 7, 2, 15, 45, tzinfo=dt.UTC), closed_words),
+        ):
+            at.append(moment)
+            response = Walker(client).walk(path.answers) if len(at) in (1, 8) else client.get("/result")
+            page = response.get_data(as_text=True)
+            card = page.split('data-contact="childrens_social_care"', 1)[1].split("</li>", 1)[0]
+            line = card.split("data-open-now=", 1)[1].split("</p>", 1)[0]
+            assert said in html_module.unescape(re.sub(r"<[^>]+>", "", line.split(">", 1)[1])), (outcome, moment, line)
+            assert 'href="tel:01617948888"' in line and "app-screen-only" in card.split("data-open-now=", 1)[0][-200:]
+            assert "opens at" not in page and "Monday" not in line, (outcome, moment)

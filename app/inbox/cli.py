@@ -292,9 +292,10 @@ def _account_in_words(actor: str, names: dict[str, str]) -> str:
     if actor not in names:
         person = facilitator_acting(actor)
         if person is None:
-            names[actor] = actor_in_words(actor) or actor
+            known = actor_in_words(actor)
+            names[actor] = known or (f"An account not found ({actor})" if ACTOR_PATTERN.fullmatch(actor) else actor)
         elif person.anonymised_at is not None:
-            names[actor] = f"an account since removed ({actor})"
+            names[actor] = f"An account since removed ({actor})"
         else:
             names[actor] = f"{person.display_name} ({person.email})"
     return names[actor]

@@ -1570,6 +1570,18 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
                 f"names {contact_id!r}, which is not a contact{hint}",
                 root.line_of("emergency"),
             )
+    phones = {contact.id: contact.phone for contact in contacts}
+    for contact in contacts:
+        if contact.open is not None and (
+            contact.open.otherwise == contact.id or not phones.get(contact.open.otherwise)
+        ):
+            reader.problem(
+                f"contact {contact.id}",
+                "open.otherwise",
+                f"names {contact.open.otherwise!r}, which is not another contact with a phone: name the contact "
+                "to call when this one is closed",
+                contact.field_lines.get("open", contact.line),
+            )
     if reader.problems:
         return None, reader.problems
     return ContactBook(path=file, contacts=tuple(contacts), emergency_ids=emergency, version=_content_hash(data)), []
@@ -1632,7 +1644,8 @@ def _web_address(reader: _Reader, item: _Mapping, node: str, key: str = "url") -
 
 _OPEN_HOURS_FORMAT = (
     'like\n    open:\n      days: [Monday, Tuesday, Wednesday, Thursday, Friday]\n      from: "08:30"\n'
-    '      until: "16:30"\n(the times in quotes, 24-hour, UK time)'
+    '      until: "16:30"\n      otherwise: out_of_hours\n(the times in quotes, 24-hour with two digits each, UK '
+    "time; otherwise: the id of the contact to call when it is closed)"
 )
 _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
@@ -1643,24 +1656,36 @@ def _open_hours(reader: _Reader, item: _Mapping, node: str) -> OpenHours | None:
     found = reader.mapping(item.get("open"), node, "open", line)
     if found is None:
         return None
-    reader.unknown_keys(found, {"days", "from", "until"}, node)
+    reader.unknown_keys(found, {"days", "from", "until", "otherwise"}, node)
     days = found.get("days")
     names = [name.lower() for name in OpenHours.DAY_NAMES]
     if not isinstance(days, list) or not days or not all(isinstance(d, str) and d.lower() in names for d in days):
-        reader.problem(node, "open.days", f"must list days by name, {_OPEN_HOURS_FORMAT}", line)
+        reader.problem(
+            node, "open.days", f"must list days by name, {_OPEN_HOURS_FORMAT}", found.line_of("days") or line
+        )
         return None
     times: list[dt.time] = []
     for key in ("from", "until"):
         value = found.get(key)
         clock = _CLOCK.fullmatch(value) if isinstance(value, str) else None
         if clock is None:
-            reader.problem(node, f"open.{key}", f"must be a time in quotes, {_OPEN_HOURS_FORMAT}", line)
+            reader.problem(
+                node, f"open.{key}", f"must be a time of day, {_OPEN_HOURS_FORMAT}", found.line_of(key) or line
+            )
             return None
         times.append(dt.time(int(clock[1]), int(clock[2])))
     if times[0] >= times[1]:
         reader.problem(node, "open.until", f"must be later than open.from, {_OPEN_HOURS_FORMAT}", line)
         return None
-    return OpenHours(frozenset(names.index(d.lower()) for d in days), times[0], times[1])
+    otherwise = found.get("otherwise")
+    if not isinstance(otherwise, str) or not otherwise:
+        # Found (regression review): "Closed now", with nothing to call instead, on an outcome whose
+        # only card is this one, told someone at night to wait for the morning.
+        reader.problem(
+            node, "open.otherwise", f"must name the contact to call when it is closed, {_OPEN_HOURS_FORMAT}", line
+        )
+        return None
+    return OpenHours(frozenset(names.index(d.lower()) for d in days), times[0], times[1], otherwise)
 
 
 def _links(reader: _Reader, item: _Mapping, node: str) -> tuple[Link, ...]:

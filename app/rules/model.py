@@ -272,11 +272,13 @@ class Verification:
 @dataclass(frozen=True)
 class OpenHours:
     """When a contact's phone is answered, on the days it is: from ``opens`` to ``closes``, UK
-    time, on ``days`` (0 is Monday). Bank holidays are not known, so "usually"."""
+    time, on ``days`` (0 is Monday), and the contact to call when it is not (``otherwise``, an id).
+    Bank holidays are not known, so "usually", and never when it opens next."""
 
     days: frozenset[int]
     opens: dt.time
     closes: dt.time
+    otherwise: str = ""
 
     DAY_NAMES: ClassVar[tuple[str, ...]] = (
         "Monday",
@@ -289,22 +291,14 @@ class OpenHours:
     )
 
     def in_words(self) -> str:
-        """ "Monday, Tuesday, Wednesday, Thursday, Friday, 08:30 to 16:30" (``rules diff``)."""
+        """ "Monday, Tuesday, Wednesday, Thursday, Friday, 08:30 to 16:30, otherwise out_of_hours"
+        (``rules diff``)."""
         days = ", ".join(name for number, name in enumerate(self.DAY_NAMES) if number in self.days)
-        return f"{days}, {self.opens:%H:%M} to {self.closes:%H:%M}"
+        return f"{days}, {self.opens:%H:%M} to {self.closes:%H:%M}, otherwise {self.otherwise}"
 
     def is_open(self, at: dt.datetime) -> bool:
         """Whether it is usually open at ``at`` (a UK local time)."""
         return at.weekday() in self.days and self.opens <= at.time() < self.closes
-
-    def next_opening(self, at: dt.datetime) -> dt.datetime:
-        """When it next opens after ``at`` (a UK local time), on the first of its days to come."""
-        for ahead in range(8):
-            day = at.date() + dt.timedelta(days=ahead)
-            opening = dt.datetime.combine(day, self.opens, tzinfo=at.tzinfo)
-            if day.weekday() in self.days and opening > at:
-                return opening
-        raise ValueError("open hours with no days")  # (the loader refuses them)
 
 
 @dataclass(frozen=True)

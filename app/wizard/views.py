@@ -49,12 +49,11 @@ from ..journey import (
 from ..models import StoredRequest
 from ..pack import current_contacts, current_pack
 from ..rules import Guidance, InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
-from ..rules.model import OpenHours
 from ..sessions import CLEARED_KEY, reset_session, session_expired, session_expired_page
 from ..stats.service import record_outcome, record_start
 from ..supervision_record import forget_record
 from ..templating import kept_for_a_while, render_page
-from ..uk_time import UK_TIME, time_in_words
+from ..uk_time import UK_TIME
 from ..web import error_summary, refused_form, show_refused_form
 from . import bp, messages
 from .forms import FIELD_NAME, QuestionForm, engine_answer, field_params, form_class, initial_data
@@ -492,27 +491,19 @@ def result() -> Response | str:
     )
 
 
-def open_now_words(contact_ids: Sequence[str], now: dt.datetime | None = None) -> dict[str, str]:
+def open_now_words(contact_ids: Sequence[str], now: dt.datetime | None = None) -> dict[str, bool]:
     """For each of these contacts whose phone is answered only at set times (``open``), whether it
-    is usually open now, in words: "Usually open now, until 4:30pm (not on bank holidays)", or
-    "Closed now. It opens at 8:30am on Monday." Found (review as someone worried about a child on
-    a phone, at 11pm on a Saturday): the page gave the Bridge's number first, closed, and left the
-    reader to work out from its hours that the Emergency Duty Team's was the one to call."""
+    is usually open now (UK time); the page says so beside its number, with the contact to call
+    instead (``open.otherwise``): when it is closed, or, open, if it does not answer (a bank
+    holiday: none is known). Found (review as someone worried about a child on a phone, at 11pm on
+    a Saturday): the page gave the Bridge's number first, closed, and left the reader to work out
+    from its hours that the Emergency Duty Team's was the one to call. Never when it opens next
+    (regression review: "It opens at 8:30am tomorrow" on Christmas Eve, and, on an outcome whose
+    only card it is, a reason to wait)."""
     now = (now or dt.datetime.now(UK_TIME)).astimezone(UK_TIME)
     book = current_contacts()
-    words: dict[str, str] = {}
-    for contact in (book.get(contact_id) for contact_id in contact_ids):
-        if contact is None or contact.open is None:
-            continue
-        hours = contact.open
-        if hours.is_open(now):
-            words[contact.id] = f"Usually open now, until {time_in_words(hours.closes)} (not on bank holidays)."
-            continue
-        opening = hours.next_opening(now)
-        ahead = (opening.date() - now.date()).days
-        day = "today" if ahead == 0 else "tomorrow" if ahead == 1 else f"on {OpenHours.DAY_NAMES[opening.weekday()]}"
-        words[contact.id] = f"Closed now. It opens at {time_in_words(hours.opens)} {day}."
-    return words
+    found = (book.get(contact_id) for contact_id in contact_ids)
+    return {contact.id: contact.open.is_open(now) for contact in found if contact is not None and contact.open}
 
 
 def sources_of(guidance: Sequence[Guidance]) -> list[str]:

@@ -1863,7 +1863,13 @@ def test_hours_without_a_phone_are_refused(write_pack: Callable[[Any], Path]) ->
     assert load_contacts(write_pack(contacts, name="contacts.yaml")).get("bridge") is not None
 
 
-OPEN = {"days": ["Monday", "tuesday", "Wednesday", "Thursday", "Friday"], "from": "08:30", "until": "16:30"}
+OPEN = {
+    "days": ["Monday", "tuesday", "Wednesday", "Thursday", "Friday"],
+    "from": "08:30",
+    "until": "16:30",
+    "otherwise": "out_of_hours",
+}
+OUT_OF_HOURS = {**good_contact(id="out_of_hours", name="The team out of hours", phone="0161 000 0001")}
 
 
 @pytest.mark.parametrize(
@@ -1871,8 +1877,12 @@ OPEN = {"days": ["Monday", "tuesday", "Wednesday", "Thursday", "Friday"], "from"
     [
         ({**OPEN, "days": ["Mon"]}, "open.days", "must list days by name"),
         ({**OPEN, "days": []}, "open.days", "must list days by name"),
-        ({**OPEN, "from": 510}, "open.from", "must be a time in quotes"),  # YAML's unquoted 08:30
-        ({**OPEN, "until": "4.30pm"}, "open.until", "must be a time in quotes"),
+        ({**OPEN, "from": 510}, "open.from", "must be a time of day"),  # YAML 1.1's unquoted 8:30 (base 60)
+        ({**OPEN, "until": "4.30pm"}, "open.until", "must be a time of day"),
+        ({**OPEN, "from": "8:30"}, "open.from", "24-hour with two digits each"),
+        ({**OPEN, "otherwise": None}, "open.otherwise", "must name the contact to call when it is closed"),
+        ({**OPEN, "otherwise": "nobody"}, "open.otherwise", "which is not another contact with a phone"),
+        ({**OPEN, "otherwise": "bridge"}, "open.otherwise", "which is not another contact with a phone"),
         ({**OPEN, "from": "17:00"}, "open.until", "must be later than open.from"),
         ("weekdays", "open", "must hold fields of its own"),
         ({**OPEN, "closes": "16:30"}, "closes", "is not a known field"),
@@ -1883,8 +1893,10 @@ def test_a_contacts_open_hours_are_read_or_refused_with_their_format(
 ) -> None:
     """When a phone is answered, as data (``open``), so an outcome page can say whether it is open
     now; each mistake names its field and shows how it is written."""
-    problems = contact_problems(write_pack, good_contact(open=open_hours))
-    assert_problem(problems, "contact bridge", field, said)
+    contacts = {"emergency": ["bridge"], "contacts": [good_contact(open=open_hours), OUT_OF_HOURS]}
+    with pytest.raises(DefinitionError) as caught:
+        load_contacts(write_pack(contacts, name="contacts.yaml"))
+    assert_problem(caught.value.problems, "contact bridge", field, said)
     page = [{"text": "Report a concern", "url": "https://safeguarding.example.org/report"}]
     assert_problem(
         contact_problems(write_pack, good_contact(phone=None, links=page, open=OPEN)),
@@ -1892,12 +1904,11 @@ def test_a_contacts_open_hours_are_read_or_refused_with_their_format(
         "open",
         "no phone",
     )
-    book = load_contacts(
-        write_pack({"emergency": ["bridge"], "contacts": [good_contact(open=OPEN)]}, name="contacts.yaml")
-    )
-    found = book.get("bridge")
+    contacts = {"emergency": ["bridge"], "contacts": [good_contact(open=OPEN), OUT_OF_HOURS]}
+    found = load_contacts(write_pack(contacts, name="contacts.yaml")).get("bridge")
     assert found is not None and found.open is not None
     assert found.open.days == frozenset(range(5)) and str(found.open.opens) == "08:30:00"
+    assert found.open.otherwise == "out_of_hours"
 
 
 def test_a_date_where_text_belongs_says_to_put_it_in_quotes(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
