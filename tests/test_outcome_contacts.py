@@ -207,9 +207,10 @@ def test_an_outcome_says_whether_the_front_door_is_open_now_and_whom_to_call_ins
     """Found (review as someone worried about a child on a phone, at 11pm on a Saturday): the
     immediate-danger page gave the Bridge Partnership's number first, closed, and left the reader to
     work out from its hours that the Emergency Duty Team's was the one to call. The Bridge's card
-    says whether its phone line is usually open now, in UK time, and gives the Emergency Duty Team's
-    number to call instead: when it is closed, and, open, if it does not answer (a bank holiday:
-    none is known). Never when it opens next (regression review: "It opens at 8:30am tomorrow" on
+    says whether its phone line is usually open now, in UK time, and, closed, the Emergency Duty
+    Team's number if it cannot wait (regression review: not "call" unconditionally, nor, open,
+    "if it does not answer", beside the team's card saying it covers only outside these hours). Never
+    when it opens next (regression review: "It opens at 8:30am tomorrow" on
     Christmas Eve; and on an outcome whose only card it is, a reason to wait). On screen only, and
     the same answers' page is never kept with another time's words."""
     import datetime as dt
@@ -219,11 +220,11 @@ def test_an_outcome_says_whether_the_front_door_is_open_now_and_whom_to_call_ins
     real = views.open_now_words
     at: list[dt.datetime] = []
     monkeypatch.setattr(views, "open_now_words", lambda ids, now=None: real(ids, at[-1]))
-    open_words = (
-        "This phone line is usually open now. If it does not answer (on a bank holiday, say), call the "
-        "Emergency Duty Team (out of hours) on 0161 794 8888."
+    open_words = "This phone line is usually open now (not on bank holidays)."
+    closed_words = (
+        "This phone line is closed now. If it cannot wait until it opens: Emergency Duty Team (out of hours), "
+        "0161 794 8888."
     )
-    closed_words = "This phone line is closed now. Call the Emergency Duty Team (out of hours) on 0161 794 8888."
     for outcome in ("U1", "L"):  # (L: the Bridge is the only card)
         path = next(p for p in PATHS if p.outcome == outcome and p.mode == "practitioner")
         client = app.test_client()
@@ -243,5 +244,6 @@ def test_an_outcome_says_whether_the_front_door_is_open_now_and_whom_to_call_ins
             card = page.split('data-contact="childrens_social_care"', 1)[1].split("</li>", 1)[0]
             line = card.split("data-open-now=", 1)[1].split("</p>", 1)[0]
             assert said in html_module.unescape(re.sub(r"<[^>]+>", "", line.split(">", 1)[1])), (outcome, moment, line)
-            assert 'href="tel:01617948888"' in line and "app-screen-only" in card.split("data-open-now=", 1)[0][-200:]
+            assert ('href="tel:01617948888"' in line) is (said == closed_words), line  # (open: its own number)
+            assert "app-screen-only" in card.split("data-open-now=", 1)[0][-200:]
             assert "opens at" not in page and "Monday" not in line, (outcome, moment)

@@ -493,11 +493,11 @@ def result() -> Response | str:
 
 def open_now_words(contact_ids: Sequence[str], now: dt.datetime | None = None) -> dict[str, bool]:
     """For each of these contacts whose phone is answered only at set times (``open``), whether it
-    is usually open now (UK time); the page says so beside its number, with the contact to call
-    instead (``open.otherwise``): when it is closed, or, open, if it does not answer (a bank
-    holiday: none is known). Found (review as someone worried about a child on a phone, at 11pm on
-    a Saturday): the page gave the Bridge's number first, closed, and left the reader to work out
-    from its hours that the Emergency Duty Team's was the one to call. Never when it opens next
+    is usually open now (UK time); the page says so beside its number, and, when it is closed, the
+    contact to call if it cannot wait (``open.otherwise``). Found (review as someone worried about a
+    child on a phone, at 11pm on a Saturday): the page gave the Bridge's number first, closed, and
+    left the reader to work out from its hours that the Emergency Duty Team's was the one to call.
+    Never when it opens next
     (regression review: "It opens at 8:30am tomorrow" on Christmas Eve, and, on an outcome whose
     only card it is, a reason to wait)."""
     now = (now or dt.datetime.now(UK_TIME)).astimezone(UK_TIME)
