@@ -1570,18 +1570,24 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
                 f"names {contact_id!r}, which is not a contact{hint}",
                 root.line_of("emergency"),
             )
-    phones = {contact.id: contact.phone for contact in contacts}
+    by_id = {contact.id: contact for contact in contacts}
     for contact in contacts:
-        if contact.open is not None and (
-            contact.open.otherwise == contact.id or not phones.get(contact.open.otherwise)
-        ):
-            reader.problem(
-                f"contact {contact.id}",
-                "open.otherwise",
-                f"names {contact.open.otherwise!r}, which is not another contact with a phone: name the contact "
-                "to call when this one is closed",
-                contact.field_lines.get("open", contact.line),
-            )
+        if contact.open is None:
+            continue
+        instead = by_id.get(contact.open.otherwise)
+        if instead is None or instead is contact or not instead.phone:
+            problem = "which is not another contact with a phone: name the contact to call when this one is closed"
+        elif instead.open is not None:
+            # (Found, regression review: two contacts naming each other, each "closed now: call the other".)
+            problem = "which has open hours of its own: name a contact whose phone is answered when this one's is not"
+        else:
+            continue
+        reader.problem(
+            f"contact {contact.id}",
+            "open.otherwise",
+            f"names {contact.open.otherwise!r}, {problem}",
+            contact.field_lines.get("open", contact.line),
+        )
     if reader.problems:
         return None, reader.problems
     return ContactBook(path=file, contacts=tuple(contacts), emergency_ids=emergency, version=_content_hash(data)), []

@@ -367,7 +367,8 @@ def test_the_menu_marks_the_page_shown_and_a_printed_request_leaves_out_its_form
     )
     page.emulate_media(media="print")
     try:
-        for selector in (*on_screen_only, "[data-delete-note-link]"):
+        # (And the banner saying what was just done: regression review.)
+        for selector in (*on_screen_only, "[data-delete-note-link]", ".govuk-notification-banner--success"):
             expect(page.locator(selector)).to_be_hidden()
         # What the request is and what happened to it still print: its status and assignment in
         # the summary at the top, the note, the audit trail.

@@ -1883,6 +1883,7 @@ OUT_OF_HOURS = {**good_contact(id="out_of_hours", name="The team out of hours", 
         ({**OPEN, "otherwise": None}, "open.otherwise", "must name the contact to call when it is closed"),
         ({**OPEN, "otherwise": "nobody"}, "open.otherwise", "which is not another contact with a phone"),
         ({**OPEN, "otherwise": "bridge"}, "open.otherwise", "which is not another contact with a phone"),
+        ({**OPEN, "otherwise": "answers_back"}, "open.otherwise", "which has open hours of its own"),
         ({**OPEN, "from": "17:00"}, "open.until", "must be later than open.from"),
         ("weekdays", "open", "must hold fields of its own"),
         ({**OPEN, "closes": "16:30"}, "closes", "is not a known field"),
@@ -1893,7 +1894,11 @@ def test_a_contacts_open_hours_are_read_or_refused_with_their_format(
 ) -> None:
     """When a phone is answered, as data (``open``), so an outcome page can say whether it is open
     now; each mistake names its field and shows how it is written."""
-    contacts = {"emergency": ["bridge"], "contacts": [good_contact(open=open_hours), OUT_OF_HOURS]}
+    # (Its own copy of the days: YAML would write a list shared with the other as an alias, which is refused.)
+    answers_back = good_contact(
+        id="answers_back", phone="0161 000 0002", open={**OPEN, "days": list(OPEN["days"]), "otherwise": "bridge"}
+    )
+    contacts = {"emergency": ["bridge"], "contacts": [good_contact(open=open_hours), OUT_OF_HOURS, answers_back]}
     with pytest.raises(DefinitionError) as caught:
         load_contacts(write_pack(contacts, name="contacts.yaml"))
     assert_problem(caught.value.problems, "contact bridge", field, said)
