@@ -100,6 +100,9 @@ def leave_by_the_quick_exit(page: Page) -> None:
     """
     with page.expect_request(lambda request: request.url == EXIT_URL and request.is_navigation_request()):
         page.get_by_role("button", name=re.compile(r"Exit this page")).click()
+    # Until the browser has arrived (at the stand-in or its own error page), a test's next page.goto
+    # can be cut short by that arrival ("interrupted by another navigation to chrome-error://").
+    page.wait_for_url(lambda url: url.startswith((EXIT_URL, "chrome-error://")))
 
 
 def test_exit_this_page_works_without_javascript_and_clears_the_answers(page_no_js: Page, offsite) -> None:
