@@ -211,8 +211,9 @@ def test_an_outcome_says_whether_the_front_door_is_open_now_and_whom_to_call_ins
     Team's number if it cannot wait (regression review: not "call" unconditionally, nor, open,
     "if it does not answer", beside the team's card saying it covers only outside these hours). Never
     when it opens next (regression review: "It opens at 8:30am tomorrow" on
-    Christmas Eve; and on an outcome whose only card it is, a reason to wait). On screen only, and
-    the same answers' page is never kept with another time's words."""
+    Christmas Eve; and on an outcome whose only card it is, a reason to wait). Closed on England's bank
+    holidays (found, review of Christmas Day: "usually open now (not on bank holidays)" on Christmas
+    morning). On screen only, and the same answers' page is never kept with another time's words."""
     import datetime as dt
 
     from app.wizard import views
@@ -220,7 +221,7 @@ def test_an_outcome_says_whether_the_front_door_is_open_now_and_whom_to_call_ins
     real = views.open_now_words
     at: list[dt.datetime] = []
     monkeypatch.setattr(views, "open_now_words", lambda ids, now=None: real(ids, at[-1]))
-    open_words = "This phone line is usually open now (not on bank holidays)."
+    open_words = "This phone line is usually open now."
     closed_words = (
         "This phone line is closed now. If it cannot wait until it opens: Emergency Duty Team (out of hours), "
         "0161 794 8888."
@@ -228,18 +229,24 @@ def test_an_outcome_says_whether_the_front_door_is_open_now_and_whom_to_call_ins
     for outcome in ("U1", "L"):  # (L: the Bridge is the only card)
         path = next(p for p in PATHS if p.outcome == outcome and p.mode == "practitioner")
         client = app.test_client()
-        for moment, said in (
-            (dt.datetime(2026, 12, 5, 23, 0, tzinfo=dt.UTC), closed_words),  # Saturday night
-            (dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC), open_words),
-            (dt.datetime(2026, 12, 4, 16, 29, tzinfo=dt.UTC), open_words),
-            (dt.datetime(2026, 12, 4, 16, 30, tzinfo=dt.UTC), closed_words),  # Friday, closing time
-            (dt.datetime(2026, 12, 7, 8, 29, tzinfo=dt.UTC), closed_words),  # Monday, a minute before
-            # British Summer Time: 7:45 UTC is 8:45 in the UK, open; 15:45 UTC is 4:45pm, closed.
-            (dt.datetime(2026, 7, 3, 7, 45, tzinfo=dt.UTC), open_words),
-            (dt.datetime(2026, 7, 2, 15, 45, tzinfo=dt.UTC), closed_words),
+        for number, (moment, said) in enumerate(
+            (
+                (dt.datetime(2026, 12, 5, 23, 0, tzinfo=dt.UTC), closed_words),  # Saturday night
+                (dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC), open_words),
+                (dt.datetime(2026, 12, 4, 16, 29, tzinfo=dt.UTC), open_words),
+                (dt.datetime(2026, 12, 4, 16, 30, tzinfo=dt.UTC), closed_words),  # Friday, closing time
+                (dt.datetime(2026, 12, 7, 8, 29, tzinfo=dt.UTC), closed_words),  # Monday, a minute before
+                # British Summer Time: 7:45 UTC is 8:45 in the UK, open; 15:45 UTC is 4:45pm, closed.
+                (dt.datetime(2026, 7, 3, 7, 45, tzinfo=dt.UTC), open_words),
+                (dt.datetime(2026, 7, 2, 15, 45, tzinfo=dt.UTC), closed_words),
+                # Bank holidays: Christmas Day (a Friday), the Monday given for Boxing Day, and the day after.
+                (dt.datetime(2026, 12, 25, 10, 0, tzinfo=dt.UTC), closed_words),
+                (dt.datetime(2026, 12, 28, 10, 0, tzinfo=dt.UTC), closed_words),
+                (dt.datetime(2026, 12, 29, 10, 0, tzinfo=dt.UTC), open_words),
+            )
         ):
             at.append(moment)
-            response = Walker(client).walk(path.answers) if len(at) in (1, 8) else client.get("/result")
+            response = Walker(client).walk(path.answers) if number == 0 else client.get("/result")
             page = response.get_data(as_text=True)
             card = page.split('data-contact="childrens_social_care"', 1)[1].split("</li>", 1)[0]
             line = card.split("data-open-now=", 1)[1].split("</p>", 1)[0]

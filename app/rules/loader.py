@@ -26,6 +26,7 @@ except ImportError:  # PyYAML built without libyaml
 
 from .errors import DefinitionError, Problem
 from .model import (
+    BANK_HOLIDAY_NATIONS,
     MODES,
     NEUTRAL,
     QUESTION_KINDS,
@@ -44,6 +45,7 @@ from .model import (
     RulePack,
     Text,
     Verification,
+    bank_holidays,
 )
 
 DEFAULT_PACK = Path(__file__).with_name("space_to_think.yaml")
@@ -1650,8 +1652,9 @@ def _web_address(reader: _Reader, item: _Mapping, node: str, key: str = "url") -
 
 _OPEN_HOURS_FORMAT = (
     'like\n    open:\n      days: [Monday, Tuesday, Wednesday, Thursday, Friday]\n      from: "08:30"\n'
-    '      until: "16:30"\n      otherwise: out_of_hours\n(the times in quotes, 24-hour with two digits each, UK '
-    "time; otherwise: the id of the contact to call when it is closed)"
+    '      until: "16:30"\n      otherwise: out_of_hours\n      bank_holidays: England\n(the times in quotes, '
+    "24-hour with two digits each, UK time; otherwise: the id of the contact to call when it is closed; "
+    "bank_holidays, if it is closed on them: England, Wales, Scotland or Northern Ireland)"
 )
 _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
@@ -1662,7 +1665,7 @@ def _open_hours(reader: _Reader, item: _Mapping, node: str) -> OpenHours | None:
     found = reader.mapping(item.get("open"), node, "open", line)
     if found is None:
         return None
-    reader.unknown_keys(found, {"days", "from", "until", "otherwise"}, node)
+    reader.unknown_keys(found, {"days", "from", "until", "otherwise", "bank_holidays"}, node)
     days = found.get("days")
     names = [name.lower() for name in OpenHours.DAY_NAMES]
     if not isinstance(days, list) or not days or not all(isinstance(d, str) and d.lower() in names for d in days):
@@ -1691,7 +1694,20 @@ def _open_hours(reader: _Reader, item: _Mapping, node: str) -> OpenHours | None:
             node, "open.otherwise", f"must name the contact to call when it is closed, {_OPEN_HOURS_FORMAT}", line
         )
         return None
-    return OpenHours(frozenset(names.index(d.lower()) for d in days), times[0], times[1], otherwise)
+    nation = found.get("bank_holidays", "")
+    nations = {name.lower(): name for name in BANK_HOLIDAY_NATIONS}
+    if nation != "" and (not isinstance(nation, str) or nation.lower() not in nations):
+        reader.problem(
+            node,
+            "open.bank_holidays",
+            f"must name the nation whose bank holidays it is closed on, {_OPEN_HOURS_FORMAT}",
+            found.line_of("bank_holidays") or line,
+        )
+        return None
+    nation = nations.get(nation.lower(), "")
+    if nation:
+        bank_holidays(nation, dt.date.today().year)  # (loaded now: a fault in the package stops start-up)
+    return OpenHours(frozenset(names.index(d.lower()) for d in days), times[0], times[1], otherwise, nation)
 
 
 def _links(reader: _Reader, item: _Mapping, node: str) -> tuple[Link, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
@@ -269,16 +270,34 @@ class Verification:
     sources: tuple[str, ...]
 
 
+# The UK's nations by name, as a contacts file names them (``open.bank_holidays``), and as the
+# holidays package does (its subdivisions of GB: England and Wales share theirs but for a few years).
+BANK_HOLIDAY_NATIONS = {"England": "ENG", "Wales": "WLS", "Scotland": "SCT", "Northern Ireland": "NIR"}
+
+
+@functools.lru_cache(maxsize=32)
+def bank_holidays(nation: str, year: int) -> frozenset[dt.date]:
+    """The bank holidays of one of the UK's nations in ``year``, the days given instead of one at a
+    weekend included (27 and 28 December 2027): the holidays package works out the regular ones,
+    and its releases add the one-off days (a coronation, a jubilee), as GOV.UK announces them."""
+    import holidays  # (here, not at the top: loaded by the first process that needs it, about 0.1 s)
+
+    return frozenset(holidays.country_holidays("GB", subdiv=BANK_HOLIDAY_NATIONS[nation], years=year))
+
+
 @dataclass(frozen=True)
 class OpenHours:
     """When a contact's phone is answered, on the days it is: from ``opens`` to ``closes``, UK
-    time, on ``days`` (0 is Monday), and the contact to call when it is not (``otherwise``, an id).
-    Bank holidays are not known, so "usually", and never when it opens next."""
+    time, on ``days`` (0 is Monday), and the contact to call when it is not (``otherwise``, an id);
+    closed on the bank holidays of ``bank_holidays`` (a nation of the UK; "" if not known). It may
+    close on other days too (between Christmas and New Year), so "usually", and never when it opens
+    next."""
 
     days: frozenset[int]
     opens: dt.time
     closes: dt.time
     otherwise: str = ""
+    bank_holidays: str = ""
 
     DAY_NAMES: ClassVar[tuple[str, ...]] = (
         "Monday",
@@ -294,11 +313,16 @@ class OpenHours:
         """ "Monday, Tuesday, Wednesday, Thursday, Friday, 08:30 to 16:30, otherwise out_of_hours"
         (``rules diff``)."""
         days = ", ".join(name for number, name in enumerate(self.DAY_NAMES) if number in self.days)
-        return f"{days}, {self.opens:%H:%M} to {self.closes:%H:%M}, otherwise {self.otherwise}"
+        closed = f", closed on bank holidays in {self.bank_holidays}" if self.bank_holidays else ""
+        return f"{days}, {self.opens:%H:%M} to {self.closes:%H:%M}{closed}, otherwise {self.otherwise}"
 
     def is_open(self, at: dt.datetime) -> bool:
-        """Whether it is usually open at ``at`` (a UK local time)."""
-        return at.weekday() in self.days and self.opens <= at.time() < self.closes
+        """Whether it is usually open at ``at`` (a UK local time): never on a bank holiday, where
+        they are known. Found (review of Christmas Day): "usually open now (not on bank holidays)"
+        left the reader to know it was one, and the closed line's number to find."""
+        if not (at.weekday() in self.days and self.opens <= at.time() < self.closes):
+            return False
+        return not self.bank_holidays or at.date() not in bank_holidays(self.bank_holidays, at.year)
 
 
 @dataclass(frozen=True)

@@ -1666,3 +1666,10 @@ def test_a_change_to_when_a_contact_is_open_is_listed(compare: Callable[..., Com
     assert "Monday, Tuesday, Wednesday, Thursday, Friday, 08:30 to 16:00" in compared.result.output
     assert "08:30 to 16:30" in compared.result.output
     assert any("open hours" in line for line in compared.diff.safeguarding), compared.diff.safeguarding
+    # Open on bank holidays (the line no longer closed on them) is a change to when it is open.
+    del bridge["open"]["bank_holidays"]
+    bridge["open"]["until"] = "16:30"
+    compared = compare(old, old, REAL_CONTACTS, contacts)
+    assert "08:30 to 16:30, closed on bank holidays in England, otherwise out_of_hours" in compared.result.output
+    assert "08:30 to 16:30, otherwise out_of_hours" in compared.result.output
+    assert any("open hours" in line for line in compared.diff.safeguarding), compared.diff.safeguarding

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import time
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from app.rules import (
     load_pack,
 )
 from app.rules.loader import RULE_FILE_MAX_BYTES
+from app.rules.model import OpenHours
 from support.pack_data import option, question
 
 
@@ -1887,6 +1889,8 @@ OUT_OF_HOURS = {**good_contact(id="out_of_hours", name="The team out of hours", 
         ({**OPEN, "from": "17:00"}, "open.until", "must be later than open.from"),
         ("weekdays", "open", "must hold fields of its own"),
         ({**OPEN, "closes": "16:30"}, "closes", "is not a known field"),
+        ({**OPEN, "bank_holidays": "Britain"}, "open.bank_holidays", "must name the nation whose bank holidays"),
+        ({**OPEN, "bank_holidays": True}, "open.bank_holidays", "England, Wales, Scotland or Northern Ireland"),
     ],
 )
 def test_a_contacts_open_hours_are_read_or_refused_with_their_format(
@@ -1913,7 +1917,39 @@ def test_a_contacts_open_hours_are_read_or_refused_with_their_format(
     found = load_contacts(write_pack(contacts, name="contacts.yaml")).get("bridge")
     assert found is not None and found.open is not None
     assert found.open.days == frozenset(range(5)) and str(found.open.opens) == "08:30:00"
-    assert found.open.otherwise == "out_of_hours"
+    assert found.open.otherwise == "out_of_hours" and found.open.bank_holidays == ""
+    contacts["contacts"][0] = good_contact(open={**OPEN, "bank_holidays": "northern ireland"})
+    found = load_contacts(write_pack(contacts, name="contacts.yaml")).get("bridge")
+    assert found is not None and found.open is not None and found.open.bank_holidays == "Northern Ireland"
+
+
+@pytest.mark.parametrize(
+    "nation, day, closed",
+    [
+        ("England", dt.date(2026, 12, 25), True),  # Christmas Day, a Friday
+        ("England", dt.date(2026, 12, 28), True),  # the Monday for Boxing Day, a Saturday
+        ("England", dt.date(2026, 12, 29), False),
+        ("England", dt.date(2027, 3, 29), True),  # Easter Monday
+        ("England", dt.date(2027, 8, 2), False),  # Scotland's summer bank holiday, not England's
+        ("Scotland", dt.date(2027, 8, 2), True),
+        ("England", dt.date(2027, 1, 4), False),
+        ("Scotland", dt.date(2027, 1, 4), True),  # the Monday for 2 January, a Saturday
+        ("Northern Ireland", dt.date(2027, 3, 17), True),  # St Patrick's Day
+        ("", dt.date(2026, 12, 25), False),  # bank holidays not known: open, as on any Friday
+    ],
+)
+def test_a_phone_line_closed_on_bank_holidays_is_closed_on_each_of_its_nations(
+    nation: str, day: dt.date, closed: bool
+) -> None:
+    """Found (review of Christmas Day): the Bridge's card said "usually open now (not on bank
+    holidays)" on Christmas morning, left the reader to know it was one, and gave no number for
+    when it is closed. A line closed on a nation's bank holidays (substitute days included, worked
+    out by the holidays package) is closed on each, and open on the next working day."""
+    hours = OpenHours(frozenset(range(5)), dt.time(8, 30), dt.time(16, 30), "out_of_hours", nation)
+    assert hours.is_open(dt.datetime.combine(day, dt.time(10, 0))) is not closed
+    assert not hours.is_open(dt.datetime.combine(day, dt.time(17, 0)))  # (closed after hours, either way)
+    said = hours.in_words()
+    assert (f"closed on bank holidays in {nation}" in said) is bool(nation), said
 
 
 def test_a_date_where_text_belongs_says_to_put_it_in_quotes(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
