@@ -1553,7 +1553,7 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             links=links,
             email=email,
             line=item.line,
-            field_lines=_field_lines(item) | _verified_on_line(item),
+            field_lines=_field_lines(item) | _verified_on_line(item) | _otherwise_line(item),
         )
         if contact_id:
             seen.setdefault(contact_id, item.line)
@@ -1588,7 +1588,7 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             f"contact {contact.id}",
             "open.otherwise",
             f"names {contact.open.otherwise!r}, {problem}",
-            contact.field_lines.get("open", contact.line),
+            contact.field_lines.get("open.otherwise", contact.line),
         )
     if reader.problems:
         return None, reader.problems
@@ -1750,6 +1750,15 @@ def _verified_on_line(item: _Mapping) -> dict[str, int]:
     lines = (raw.key_lines or {}) if isinstance(raw, _Mapping) else {}
     line = lines.get("on", lines.get("True"))
     return {Contact.VERIFIED_FIELD: line} if line is not None else {}
+
+
+def _otherwise_line(item: _Mapping) -> dict[str, int]:
+    """{"open.otherwise": its line} (or the line of ``open``), where a problem with the contact it
+    names is reported, once every contact has been read (found, review: at the ``open:`` line)."""
+    raw = item.get("open")
+    line = (raw.key_lines or {}).get("otherwise") if isinstance(raw, _Mapping) else None
+    line = line if line is not None else item.line_of("open")
+    return {"open.otherwise": line} if line is not None else {}
 
 
 def _verification(reader: _Reader, item: _Mapping, node: str) -> Verification:

@@ -1923,6 +1923,17 @@ def test_a_contacts_open_hours_are_read_or_refused_with_their_format(
     assert found is not None and found.open is not None and found.open.bank_holidays == "Northern Ireland"
 
 
+def test_a_contact_otherwise_names_wrongly_is_reported_at_its_own_line(write_pack: Callable[[Any], Path]) -> None:
+    """Found (review): a problem with the contact ``open.otherwise`` names was reported at the line
+    of ``open:``, four lines above the word to change."""
+    contacts = {"emergency": ["bridge"], "contacts": [good_contact(open={**OPEN, "otherwise": "nobody"}), OUT_OF_HOURS]}
+    path = write_pack(contacts, name="contacts.yaml")
+    with pytest.raises(DefinitionError) as caught:
+        load_contacts(path)
+    (found,) = [p for p in caught.value.problems if p.field == "open.otherwise"]
+    assert path.read_text().splitlines()[found.line - 1].strip() == "otherwise: nobody", found
+
+
 @pytest.mark.parametrize(
     "nation, day, closed",
     [
