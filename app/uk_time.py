@@ -31,6 +31,13 @@ def uk_time(moment: dt.datetime) -> str:
     return f"{local.day} {local:%B %Y} at {_clock(local)}"
 
 
+def uk_zone(moment: dt.datetime) -> str:
+    """Which of the UK's clocks a naive UTC time was told by: "GMT" or "BST" ("" at the edges of
+    the calendar). The hour the clocks go back is lived twice, and told apart only so."""
+    local = _uk_local(moment)
+    return (local.tzname() or "") if local is not None else ""
+
+
 def uk_clock(moment: dt.datetime) -> str:
     """A naive UTC time as UK local time of day: "9:05am", "12:30pm" (the whole of ``uk_time``
     if it cannot be converted)."""

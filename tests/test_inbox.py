@@ -1260,14 +1260,17 @@ def test_the_audit_log_can_be_read_without_the_database_in_uk_time_with_names(ap
     listed = runner.invoke(args=["facilitators", "audit-log", "--days", "1"])
     assert listed.exit_code == 0, listed.output
     lines = listed.output.splitlines()
-    assert re.fullmatch(r"\d+ entries of the last 1 day, newest first \(when, who, what, request, detail\):", lines[0])
+    assert re.fullmatch(
+        r"\d+ entries of the last 1 day, newest first \(when, in UK time, GMT or BST; who, what, request, detail\):",
+        lines[0],
+    )
     rows = [line.split("\t") for line in lines[1:]]
     assert all(len(row) == 5 for row in rows), rows
     who = f"Sam Facilitator ({EMAIL})"
     assert [who, "Viewed", reference, "inbox"] in [row[1:] for row in rows]
     assert any(row[1] == who and row[2] == "Signed in" and row[3] == "-" for row in rows), rows
     assert any(row[1] == "The requester" and row[2] == "Request submitted" and row[3] == reference for row in rows)
-    assert all(re.search(r"\d(am|pm)$|midday$|midnight$", row[0]) for row in rows), rows  # UK time, in words
+    assert all(re.search(r"(\d(am|pm)|midday|midnight) (GMT|BST)$", row[0]) for row in rows), rows  # UK time, in words
     # Narrowed: what one account did about no one request (the export, with its filters; the sign-in).
     mine = runner.invoke(args=["facilitators", "audit-log", "--account", EMAIL.upper(), "--about-no-request"])
     rows = [line.split("\t") for line in mine.output.splitlines()[1:]]
@@ -1288,6 +1291,22 @@ def test_the_audit_log_can_be_read_without_the_database_in_uk_time_with_names(ap
     assert refused.exit_code == 1 and "No account has the email address" in refused.output
     refused = runner.invoke(args=["facilitators", "audit-log", "--reference", "Jane Smith"])
     assert refused.exit_code == 1 and "is not a request's reference" in refused.output
+
+
+def test_the_audit_log_tells_apart_the_two_hours_the_clocks_go_back(app: Flask) -> None:
+    """Found (regression review): on the night the clocks go back, 1:30am comes twice, and
+    ``audit-log`` printed both alike; which came first is what an investigation asks."""
+    from app.audit import SYSTEM
+    from app.extensions import db
+    from app.models import AuditEvent
+
+    with app.app_context():
+        for moment in (dt.datetime(2026, 10, 25, 0, 30), dt.datetime(2026, 10, 25, 1, 30)):  # (UTC)
+            db.session.add(AuditEvent(at=moment, actor=SYSTEM, action="viewed", reference="STT-2345-6789"))
+        db.session.commit()
+    listed = app.test_cli_runner().invoke(args=["facilitators", "audit-log", "--days", "3650"])
+    times = [line.split("\t")[0] for line in listed.output.splitlines()[1:]]
+    assert times == ["25 October 2026 at 1:30am GMT", "25 October 2026 at 1:30am BST"], listed.output
 
 
 def test_repeated_failed_sign_ins_are_rate_limited(app: Flask) -> None:

@@ -22,7 +22,7 @@ from ..lockout import LOCKOUT_KEY, SignInLockout, StoreUnavailable
 from ..models import AuditEvent, utcnow
 from ..requests.reference import is_reference, normalise_reference
 from ..schema import DatabaseCommands
-from ..uk_time import uk_time
+from ..uk_time import uk_time, uk_zone
 from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
     ACTION_WORDS,
@@ -274,14 +274,19 @@ def audit_log_command(days: int, account: str | None, reference: str | None, abo
         if more
         else f"{len(events):,} entr{'y' if len(events) == 1 else 'ies'}"
     )
-    click.echo(f"{said[0].upper()}{said[1:]} of the last {period}, newest first (when, who, what, request, detail):")
+    click.echo(
+        f"{said[0].upper()}{said[1:]} of the last {period}, newest first (when, in UK time, GMT or BST; who, what, "
+        "request, detail):"
+    )
     names: dict[str, str] = {}
     for event in events:
         _account_in_words(event.actor, names)
         what = ACTION_WORDS.get(event.action) or event.action.replace("_", " ").capitalize()
         # An account acted on, named as the one acting is (regression review: "facilitator:2").
         detail = ACTOR_PATTERN.sub(lambda found: _account_in_words(found[0], names), event.detail or "")
-        click.echo("\t".join((uk_time(event.at), names[event.actor], what, event.reference or "-", detail)))
+        # With its clock (regression review: the hour the clocks go back was printed twice alike).
+        when = f"{uk_time(event.at)} {uk_zone(event.at)}".rstrip()
+        click.echo("\t".join((when, names[event.actor], what, event.reference or "-", detail)))
     if more:
         click.echo(f"More entries than {AUDIT_LOG_MOST:,}: ask for fewer days, an --account or a --reference.")
 
