@@ -938,6 +938,29 @@ def test_a_school_named_by_its_saint_alone(text: str, found: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (requirements review): an age then "attends St" read as the street "7, attends St", and
+        # the school was not named: the warning sent the writer looking for an address.
+        (
+            "She is aged 7, attends St Mary's Primary School and is struggling.",
+            [("school", "St Mary's Primary School")],
+        ),
+        ("aged 7, attends st marys primary school", [("school", "st marys primary school")]),
+        ("aged 7, attends St Mary's C of E Primary", [("school", "St Mary's C of E Primary")]),
+        ("aged 7, attends St Mary's and is settled", [("school", "St Mary's")]),
+        ("he is 9, pupil at St Ambrose", [("school", "St Ambrose")]),
+        # A street still, where no school is found from the "St" on.
+        ("aged 7, attends St Mary's church", [("address", "7, attends St")]),
+        ("lives at 12 Church St", [("address", "12 Church St")]),
+        ("12 Church St, St Mary's school is nearby", [("address", "12 Church St"), ("school", "St Mary's school")]),
+    ],
+)
+def test_an_age_before_a_saints_school_is_not_read_as_a_street(text: str, found: list[tuple[str, str]]) -> None:
+    assert kinds(text) == found
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "attends St Mary's church on Sundays",

@@ -1828,9 +1828,22 @@ def _ordinary_words(name: str) -> bool:
     return any(word in _NOT_A_STREET_NAME and word not in _STREET_NAME_ADJECTIVES for word in words[1:])
 
 
+def _a_saints_school(text: str, match: re.Match[str]) -> bool:
+    """Whether an address's "St" begins a school named for a saint ("aged 7, attends St Mary's
+    Primary School": found, requirements review, read as the street "7, attends St", and the school
+    not named)."""
+    at, after = match.start("type"), text[match.end("type") : match.end("type") + 1]
+    if match["type"].lower() != "st" or not after.isspace():  # ("12 Church St. St Mary's school": a street)
+        return False
+    # Only where the school is found instead ("aged 7, attends St Mary's church" stays an address).
+    return _SCHOOL.match(text, at) is not None or any(found.start("name") == at for found in _saints_schools(text))
+
+
 def _addresses(text: str) -> Iterator[Finding]:
     for match in _ADDRESS.finditer(text):
         if match["type"].lower() in ("court", "ct") and match["name"].split()[-1].lower() in _COURTS:
+            continue
+        if _a_saints_school(text, match):
             continue
         yield _finding("address", match)
     for match in _LOWER_CASE_ADDRESS.finditer(text):
@@ -1843,6 +1856,8 @@ def _addresses(text: str) -> Iterator[Finding]:
         if plural and (kind == "drive" or (kind in ("close", "place") and len(name.split()) == 1)):
             continue
         if kind == "close" and _close_as_people_are(text, match):
+            continue
+        if _a_saints_school(text, match):
             continue
         if kind in ("court", "ct", "dr", "way", "place") and (
             _LIVES_AT.search(text, max(0, match.start() - 24), match.start()) is None
@@ -2539,6 +2554,13 @@ def _schools(text: str, places: AbstractSet[str] = frozenset()) -> Iterator[Find
     yield from _schools_named_as_places_in_small_letters(text, places)
     # After those, so that a school's whole name is kept ("attends St Mary's Primary School").
     yield from _schools_by_their_faith(text, places)
+    for match in _saints_schools(text):
+        yield _finding("school", match, "name")
+    yield from _schools_after_a_school_year(text, places)
+
+
+def _saints_schools(text: str) -> Iterator[re.Match[str]]:
+    """Schools named by their saint alone, after words for going there ("attends St Mary's")."""
     for saints, not_after in (
         (_SCHOOL_BY_ITS_SAINT, _NOT_AFTER_A_SAINT),
         # (Its church's initials after it are left to ``_schools_by_their_faith``, which finds the
@@ -2551,8 +2573,7 @@ def _schools(text: str, places: AbstractSet[str] = frozenset()) -> Iterator[Find
                 continue
             if saints is _SCHOOL_BY_ITS_SAINTS_POSSESSIVE and _WORSHIP_AFTER.match(text, match.end()):
                 continue
-            yield _finding("school", match, "name")
-    yield from _schools_after_a_school_year(text, places)
+            yield match
 
 
 # A school named in small letters with its type in full, or a college, and no words before it saying a
