@@ -117,8 +117,8 @@ OLD_STATUSES: dict[str, str] = {
 
 # "How soon" (the request's how_soon answer) → how long the facilitators have, in calendar
 # days from the day the request was received (UK date), or "month" for the same day next
-# month (the last day of that month when it is shorter). Calendar days, not working days:
-# the service does not know the partnership's holidays, and a due date that errs early is
+# month (the last day of that month when it is shorter). Calendar days, not working days
+# (a due date may fall at a weekend or on a bank holiday), and a due date that errs early is
 # the safe side. Unanswered (an imported request may lack it): no due date.
 DUE_RULE: dict[str, int | str] = {"two_weeks": 14, "month": "month", "flexible": 42}
 

@@ -1542,6 +1542,24 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             reader.problem(
                 node, "open", "says when a phone is answered, but this contact has no phone", item.line_of("open")
             )
+        # Found (regression review): on Christmas Day, a Friday, the card gave "Monday to Friday, 8.30am
+        # to 4.30pm", then "This phone line is closed now", and no reason; and a printed page says only
+        # the hours in words. (Empty hours are said once, above.)
+        hours_words = item.get("hours")
+        if (
+            open_hours is not None
+            and open_hours.bank_holidays
+            and isinstance(hours_words, str)
+            and hours_words.strip()
+            and "bank holiday" not in hours_words.lower()
+        ):
+            reader.problem(
+                node,
+                "hours",
+                "do not say that the phone line is closed on bank holidays, as open.bank_holidays does: say "
+                "it in words too, like hours: Monday to Friday, 8.30am to 4.30pm, not on bank holidays",
+                item.line_of("hours"),
+            )
         contact = Contact(
             id=contact_id or "",
             name=name,
@@ -1694,9 +1712,10 @@ def _open_hours(reader: _Reader, item: _Mapping, node: str) -> OpenHours | None:
             node, "open.otherwise", f"must name the contact to call when it is closed, {_OPEN_HOURS_FORMAT}", line
         )
         return None
-    nation = found.get("bank_holidays", "")
+    nation = found.get("bank_holidays")
     nations = {name.lower(): name for name in BANK_HOLIDAY_NATIONS}
-    if nation != "" and (not isinstance(nation, str) or nation.lower() not in nations):
+    # (Given, it names one: "" was taken as not known, silently; regression review.)
+    if "bank_holidays" in found and (not isinstance(nation, str) or nation.lower() not in nations):
         reader.problem(
             node,
             "open.bank_holidays",
@@ -1704,7 +1723,7 @@ def _open_hours(reader: _Reader, item: _Mapping, node: str) -> OpenHours | None:
             found.line_of("bank_holidays") or line,
         )
         return None
-    nation = nations.get(nation.lower(), "")
+    nation = nations[nation.lower()] if isinstance(nation, str) else ""
     if nation:
         bank_holidays(nation, dt.date.today().year)  # (loaded now: a fault in the package stops start-up)
     return OpenHours(frozenset(names.index(d.lower()) for d in days), times[0], times[1], otherwise, nation)

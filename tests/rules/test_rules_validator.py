@@ -1921,6 +1921,14 @@ def test_a_contacts_open_hours_are_read_or_refused_with_their_format(
     contacts["contacts"][0] = good_contact(open={**OPEN, "bank_holidays": "northern ireland"})
     found = load_contacts(write_pack(contacts, name="contacts.yaml")).get("bridge")
     assert found is not None and found.open is not None and found.open.bank_holidays == "Northern Ireland"
+    # Given, it names a nation ("" was taken as not known); and the hours in words say so too (found,
+    # regression review: on Christmas Day, a Friday, "Monday to Friday, 8.30am to 4.30pm", then "closed now").
+    empty = good_contact(open={**OPEN, "bank_holidays": ""})
+    assert_problem(contact_problems(write_pack, empty), "contact bridge", "open.bank_holidays", "must name the nation")
+    silent = good_contact(open={**OPEN, "bank_holidays": "England"}, hours="Monday to Friday, 8.30am to 4.30pm")
+    assert_problem(contact_problems(write_pack, silent), "contact bridge", "hours", "closed on bank holidays")
+    said = good_contact(open={**OPEN, "bank_holidays": "England"}, hours="Weekdays 9 to 5, not on bank holidays")
+    assert load_contacts(write_pack({**contacts, "contacts": [said, OUT_OF_HOURS]}, name="contacts.yaml")).get("bridge")
 
 
 def test_a_contact_otherwise_names_wrongly_is_reported_at_its_own_line(write_pack: Callable[[Any], Path]) -> None:
