@@ -4365,6 +4365,25 @@ def _initials(text: str) -> Iterator[Finding]:
             yield Finding("person_name", letters, INITIALS_REASON, match.start(), end)
 
 
+_MANY_FAMILIES = re.compile(r"\s{1,3}(?i:families|households)(?![\w\-])")
+
+
+def _a_place_not_a_family(surname: str, places: AbstractSet[str], text: str, end: int) -> bool:
+    """Whether ``surname`` (in small letters, ending at ``end``) is one of the area's places that
+    says where, not whose: a whole city or borough ("the Salford children"), or a town before
+    "families" or "households" ("the Eccles families we work with"). Found (privacy review): the
+    towns Worsley, Eccles, Swinton and Pendlebury are surnames too, and "the Worsley family" went
+    unwarned, its PDF emailed to the facilitators. (Places given as a plain set: all as boroughs.)"""
+    if surname not in places:
+        return False
+    return surname in _boroughs(places) or _MANY_FAMILIES.match(text, end) is not None
+
+
+def _boroughs(places: AbstractSet[str]) -> AbstractSet[str]:
+    """The area's whole cities and boroughs (``Places.boroughs``; a plain set: all of it)."""
+    return getattr(places, "boroughs", places)
+
+
 def _family_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     for match in _FAMILY_NAME.finditer(text):
         surname = _plain(match["surname"])
@@ -4375,8 +4394,8 @@ def _family_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
             continue
         # The area's place as the whole name only: "the Clifton-Brown family" is a family's surname
         # even where Clifton is a place (found, privacy review: a double-barrelled name went unwarned).
-        if surname in places or any(word in _PLACES for word in words):
-            continue  # "the Salford children", "the UK families"
+        if _a_place_not_a_family(surname, places, text, match.end("surname")) or any(word in _PLACES for word in words):
+            continue  # "the Salford children", "the UK families", "the Eccles families"
         if _A_NAME_GOES_ON.match(text, match.end()):
             continue  # "the Salford Children and Families Portal"
         yield _finding("person_name", match, "surname")
@@ -4481,7 +4500,9 @@ def _small_letter_family_names(text: str, places: AbstractSet[str]) -> Iterator[
         word = match["surname"]
         if "-" in word:
             continue  # "the tight-knit family": in small letters, a describing word more often
-        if not _ordinary_in_small_letters(word, places):
+        if word in places and not _a_place_not_a_family(word, places, text, match.end("surname")):
+            yield _finding("person_name", match, "surname")  # ("the worsley family": the town's a surname too)
+        elif not _ordinary_in_small_letters(word, places):
             yield _finding("person_name", match, "surname")
 
 
@@ -4596,8 +4617,10 @@ def _families_in_the_plural(text: str, places: AbstractSet[str]) -> Iterator[Fin
         one = _singular(word)
         if (
             word in _NOT_A_SURNAME
-            or (one not in _SURNAMES_THAT_ARE_WORDS and _ordinary_in_small_letters(word, places))
-            or (one not in _SURNAMES_THAT_ARE_WORDS and _ordinary_in_small_letters(one, places))
+            # (A town's name in the plural is a family's: "the Worsleys have moved"; privacy review.)
+            or _a_place_not_a_family(word, places, text, match.end("surname"))  # ("the Eccles families")
+            or (one not in _SURNAMES_THAT_ARE_WORDS and _ordinary_in_small_letters(word, _boroughs(places)))
+            or (one not in _SURNAMES_THAT_ARE_WORDS and _ordinary_in_small_letters(one, _boroughs(places)))
             or any(
                 stem in _NOT_A_FAMILY_IN_THE_PLURAL or stem in _NOT_A_SURNAME or stem.capitalize() in _NOT_A_GIVEN_NAME
                 for stem in (one, word[:-1])  # "the Nurses": nurse, as "the Joneses" is jones
