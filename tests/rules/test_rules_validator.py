@@ -1927,8 +1927,18 @@ def test_a_contacts_open_hours_are_read_or_refused_with_their_format(
     assert_problem(contact_problems(write_pack, empty), "contact bridge", "open.bank_holidays", "must name the nation")
     silent = good_contact(open={**OPEN, "bank_holidays": "England"}, hours="Monday to Friday, 8.30am to 4.30pm")
     assert_problem(contact_problems(write_pack, silent), "contact bridge", "hours", "closed on bank holidays")
-    said = good_contact(open={**OPEN, "bank_holidays": "England"}, hours="Weekdays 9 to 5, not on bank holidays")
-    assert load_contacts(write_pack({**contacts, "contacts": [said, OUT_OF_HOURS]}, name="contacts.yaml")).get("bridge")
+    for hours in ("Weekdays 9 to 5, not on bank holidays", "Weekdays 9 to 5 (closed on public holidays)"):
+        said = good_contact(open={**OPEN, "bank_holidays": "England"}, hours=hours)
+        contacts = {"emergency": ["bridge"], "contacts": [said, OUT_OF_HOURS]}
+        assert load_contacts(write_pack(contacts, name="contacts.yaml")).get("bridge"), hours
+    # (Regression review: the words "bank holiday" were enough, saying open on them too.)
+    wrong = good_contact(open={**OPEN, "bank_holidays": "England"}, hours="Weekdays 9 to 5, open on bank holidays too")
+    assert_problem(
+        contact_problems(write_pack, wrong),
+        "contact bridge",
+        "hours",
+        "like hours: Weekdays 9 to 5, open on bank holidays too, not on bank holidays",
+    )
 
 
 def test_a_contact_otherwise_names_wrongly_is_reported_at_its_own_line(write_pack: Callable[[Any], Path]) -> None:
