@@ -38,6 +38,12 @@ def uk_zone(moment: dt.datetime) -> str:
     return (local.tzname() or "") if local is not None else ""
 
 
+def uk_time_and_zone(moment: dt.datetime) -> str:
+    """``uk_time`` and its clock: "25 October 2026 at 1:30am BST" (for the audit log's listings,
+    where the hour the clocks go back is lived twice)."""
+    return f"{uk_time(moment)} {uk_zone(moment)}".rstrip()
+
+
 def uk_clock(moment: dt.datetime) -> str:
     """A naive UTC time as UK local time of day: "9:05am", "12:30pm" (the whole of ``uk_time``
     if it cannot be converted)."""

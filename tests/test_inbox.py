@@ -1239,8 +1239,13 @@ def test_whoever_manages_accounts_can_list_the_failed_sign_ins(app: Flask) -> No
     listed = runner.invoke(args=["facilitators", "failed-sign-ins", "--days", "1"])
     assert listed.exit_code == 0, listed.output
     lines = listed.output.splitlines()
-    assert lines[0] == "3 failed sign-ins in the last 1 day, newest first:"
+    assert (
+        lines[0]
+        == "3 failed sign-ins in the last 1 day, newest first (when, in UK time, GMT or BST; which account; how):"
+    )
     assert f"\tSam Facilitator ({EMAIL})" in lines[3]
+    # Each with its clock (regression review: the hour the clocks go back is lived twice).
+    assert all(re.match(r"\d{1,2} \w+ \d{4} at \S+ (GMT|BST)\t", line) for line in lines[1:]), lines
     tags = [re.search(r"no account has the address typed \(tag (\w+)\)", line) for line in lines[1:3]]
     assert all(tags) and tags[0].group(1) == tags[1].group(1)  # type: ignore[union-attr]
     for secret in ("not the password at all", PASSWORD, "another guess", "nobody.here", "elsewhere"):

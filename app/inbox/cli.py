@@ -22,7 +22,7 @@ from ..lockout import LOCKOUT_KEY, SignInLockout, StoreUnavailable
 from ..models import AuditEvent, utcnow
 from ..requests.reference import is_reference, normalise_reference
 from ..schema import DatabaseCommands
-from ..uk_time import uk_time, uk_zone
+from ..uk_time import uk_time_and_zone
 from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
     ACTION_WORDS,
@@ -212,7 +212,10 @@ def failed_sign_ins_command(days: int) -> None:
     if not events:
         click.echo(f"No failed sign-ins in the last {period}.")
         return
-    click.echo(f"{len(events)} failed sign-in{'' if len(events) == 1 else 's'} in the last {period}, newest first:")
+    click.echo(
+        f"{len(events)} failed sign-in{'' if len(events) == 1 else 's'} in the last {period}, newest first "
+        "(when, in UK time, GMT or BST; which account; how):"
+    )
     for at, detail in events:
         target, _, rest = (detail or "").partition("; ")
         tag, _, how = rest.removeprefix("account tag ").partition("; ")
@@ -221,7 +224,7 @@ def failed_sign_ins_command(days: int) -> None:
             who = f"{account.display_name} ({account.email or 'email address removed'})"
         else:
             who = f"no account has the address typed (tag {tag})"
-        click.echo(f"{uk_time(at)}\t{who}" + (f"\t{how}" if how else ""))
+        click.echo(f"{uk_time_and_zone(at)}\t{who}" + (f"\t{how}" if how else ""))
 
 
 # At most this many entries printed by ``audit-log`` (the newest): narrow it down for more.
@@ -285,8 +288,7 @@ def audit_log_command(days: int, account: str | None, reference: str | None, abo
         # An account acted on, named as the one acting is (regression review: "facilitator:2").
         detail = ACTOR_PATTERN.sub(lambda found: _account_in_words(found[0], names), event.detail or "")
         # With its clock (regression review: the hour the clocks go back was printed twice alike).
-        when = f"{uk_time(event.at)} {uk_zone(event.at)}".rstrip()
-        click.echo("\t".join((when, names[event.actor], what, event.reference or "-", detail)))
+        click.echo("\t".join((uk_time_and_zone(event.at), names[event.actor], what, event.reference or "-", detail)))
     if more:
         click.echo(f"More entries than {AUDIT_LOG_MOST:,}: ask for fewer days, an --account or a --reference.")
 
