@@ -318,3 +318,14 @@ def test_no_field_promises_when_a_session_will_be_arranged() -> None:
     assert said == []
     how_soon = next(entry for entry in FIELDS if entry.name == "how_soon")
     assert how_soon.hint is not None and "not a promise" in how_soon.hint.for_mode("practitioner")
+
+
+def test_the_work_email_says_what_goes_there_and_not_to_use_a_personal_one(client) -> None:
+    """Found (privacy review): a personal address was taken without a word, and the invitation to a
+    session (its date and place) and its reminders went to it. The hint, read with the box, says so."""
+    walker = to_outcome(client, ELIGIBLE_PATH)
+    body = walker.get("/request/about-you").get_data(as_text=True)
+    box = re.search(r"<input[^>]*name=\"email\"[^>]*>", body)
+    assert box is not None and 'aria-describedby="email-hint"' in box[0], box
+    hint = re.search(r'<div id="email-hint" class="govuk-hint">\s*(.*?)\s*</div>', body, re.S)
+    assert hint is not None and "any invitation to a session, go here" in hint[1] and "not a personal one" in hint[1]

@@ -498,6 +498,14 @@ FIELDS: tuple[Field, ...] = (
         limit=EMAIL_MAX,
         section="contact",
         row=Words("Work email"),
+        # Found (privacy review): a personal address was taken without a word, and the invitation (a
+        # session's date and place) and its reminders went to it.
+        hint=Words(
+            "Emails about this request, and any invitation to a session, go here: use your work address, not a "
+            "personal one",
+            "Emails about this request, and any invitation to a session, go here: use the practitioner's work "
+            "address, not a personal one",
+        ),
         errors={
             "missing": Words("Enter your work email address", "Enter the practitioner's work email address"),
             "too_long": _too_long("Work email address", EMAIL_MAX),
