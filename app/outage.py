@@ -176,6 +176,9 @@ def outage_in_words(error: BaseException) -> str:
         )
     elif sqlstate == READ_ONLY_SQLSTATE:
         words = "the database takes no writes now (a standby, or set read-only)"
+    elif isinstance(original, sqlite3.OperationalError) and getattr(original, "sqlite_errorname", "") == "SQLITE_FULL":
+        # Found (dependency review): SQLite's full disk was "the database is not answering".
+        words = "the disk the SQLite database file is on is full: free space on it, and writes work again"
     elif is_sqlite_busy(error):
         # Found (review): SQLite's "database is locked" was "not answering", as PostgreSQL's lock was.
         words = "SQLite was busy: another connection held its write lock for longer than this one waits"

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 import sqlite3
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import click
@@ -338,6 +340,23 @@ def schema_in_words() -> str:
 
 # How long the health check's write test waits for another connection's write to end (SQLite).
 HEALTH_WRITE_WAIT_MS = 200
+# Below this much free space on the disk of an SQLite database file, the health check calls it full:
+# a request with its PDF takes a few hundred kilobytes.
+SQLITE_FREE_BYTES_NEEDED = 1024 * 1024
+
+
+def sqlite_disk_full() -> bool:
+    """For the health check (in an app context): an SQLite database file's disk has less than
+    ``SQLITE_FREE_BYTES_NEEDED`` free. Found (dependency review): with that disk full every page that
+    saves gave the problem page, /start too, and the health check said "ok", as its write test, a write
+    that changes nothing, still worked. (PostgreSQL's disk cannot be seen from here: a full one is
+    named in the log by its error, "disk_full".)"""
+    if db.engine.dialect.name != "sqlite" or not db.engine.url.database or db.engine.url.database == ":memory:":
+        return False
+    try:
+        return shutil.disk_usage(Path(db.engine.url.database).resolve().parent).free < SQLITE_FREE_BYTES_NEEDED
+    except OSError:
+        return False  # (a folder that cannot be read is the write test's to report)
 
 
 def takes_writes() -> bool:

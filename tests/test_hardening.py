@@ -952,6 +952,64 @@ def test_the_health_check_says_unavailable_while_the_sqlite_file_cannot_be_writt
 
 
 @pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)
+def test_the_health_check_says_unavailable_while_the_sqlite_files_disk_is_full(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (dependency review): with the disk of the SQLite file full, every page that saves, /start
+    too, gave the problem page, and the health check said "ok": its write test, a write that changes
+    nothing, still worked. The disk's free space is asked of the system (here, the answer for the
+    database's folder is made to say 100 KB free; a real disk filled is the review's)."""
+    import shutil
+
+    from app import schema
+
+    with app.app_context():
+        folder = Path(db.engine.url.database or "").resolve().parent
+    real = shutil.disk_usage
+
+    def nearly_full(path: Any) -> Any:
+        usage = real(path)
+        return usage._replace(free=100 * 1024) if Path(path) == folder else usage
+
+    monkeypatch.setattr(schema.shutil, "disk_usage", nearly_full)
+    app.extensions.pop(HEALTH_CHECK_KEY, None)
+    health = app.test_client().get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json() == {
+        **HEALTHY,
+        "status": "unavailable",
+        "database": "full: the disk the database file is on has less than 1 MB free (free some space)",
+    }
+    monkeypatch.setattr(schema.shutil, "disk_usage", real)
+    app.extensions.pop(HEALTH_CHECK_KEY, None)
+    assert app.test_client().get("/healthz").get_json()["status"] == "ok"  # space again: ok
+
+
+def test_the_workers_outage_line_says_sqlites_disk_is_full(tmp_path: Path) -> None:
+    """Found (dependency review): SQLite's full disk was "the database is not answering" in the web
+    app's and the worker's logs. Made as SQLite makes it: a file that may grow no further."""
+    from sqlalchemy.exc import OperationalError
+
+    from app.outage import is_database_outage, outage_in_words
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'full.db'}")
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE filler (body TEXT)")
+            connection.exec_driver_sql("PRAGMA max_page_count = 4")
+        rows = [("x" * 4000,)] * 100
+        with engine.begin() as connection, pytest.raises(OperationalError) as caught:
+            connection.exec_driver_sql("INSERT INTO filler VALUES (?)", rows)
+    finally:
+        engine.dispose()
+    assert is_database_outage(caught.value)
+    assert outage_in_words(caught.value) == (
+        "the disk the SQLite database file is on is full: free space on it, and writes work again "
+        "(OperationalError from sqlite3.OperationalError)"
+    )
+
+
+@pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)
 def test_the_health_check_is_not_held_by_another_connections_write_on_sqlite(app: Flask) -> None:
     """The write test above waits only a moment for another connection's write to end (a purge,
     say) and takes it as writes being taken: it does not hold the health check for SQLite's usual 5
@@ -1070,6 +1128,37 @@ def test_a_form_sent_while_its_table_is_locked_gives_the_service_problem_page_wi
         assert COPY_IT in page and all(f">{value}</textarea>" in page for value in typed.values() if value)
         fill_details(walker)  # the lock gone, the same journey goes on
         assert walker.get("/request/check-answers").status_code == 200
+
+
+@pytest.mark.postgres
+def test_a_note_saved_before_the_sign_ins_own_save_failed_is_said_to_be_saved(request, tmp_path, monkeypatch) -> None:
+    """Found (dependency review): a facilitator's note was saved, then the sign-in's own save after it
+    waited on a lock (of the sessions table) and gave up: the problem page said "What you entered on
+    the last page was not saved", and a careful facilitator added it again. It says it was saved."""
+    import threading
+
+    with app_with_a_short_statement_timeout(request, tmp_path, monkeypatch) as (app, other):
+        client = signed_in(app)
+        reference = stored_reference(app)
+        page = f"/inbox/requests/{reference}"
+        token = csrf_token(client.get(page).get_data(as_text=True))
+        answered: list[TestResponse] = []
+        sending = threading.Thread(
+            target=lambda: answered.append(client.post(f"{page}/notes", data={"csrf_token": token, "text": "Rang."}))
+        )
+        with other.connect() as locker:
+            # Read, not written: the page opens, saves the note, and waits to save the sign-in.
+            locker.exec_driver_sql("LOCK TABLE journey_sessions IN EXCLUSIVE MODE")
+            sending.start()
+            sending.join(30)
+            locker.rollback()
+        sending.join()
+        said = text(answered[0])
+        assert answered[0].status_code == 503, said
+        assert "What you entered on the last page was saved, but the page after it could not be shown." in said
+        assert NOT_SAVED not in said
+        with app.app_context():
+            assert list(db.session.scalars(sa.select(TriageNote.text))) == ["Rang."]
 
 
 @pytest.mark.postgres

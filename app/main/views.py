@@ -35,7 +35,7 @@ from ..pack import current_pack
 from ..questions_pdf import stored_pdf
 from ..questions_to_prepare import DEFAULT_PREPARE_MODE, prepare_mode, questions_to_prepare
 from ..rate_limits import rate_limit_store_answers
-from ..schema import schema_in_words, still_serves, takes_writes
+from ..schema import schema_in_words, sqlite_disk_full, still_serves, takes_writes
 from ..sessions import CLEARED_KEY, expired_session, not_the_persons_activity, refresh_step, reset_session
 from ..sessions import session_expired as session_had_expired
 from ..space_sessions.service import FEEDBACK_DAYS, OUTCOME_KEPT_DAYS
@@ -516,6 +516,8 @@ def database_report() -> dict[str, str]:
                     if db.engine.dialect.name == "postgresql"
                     else "read-only: the database file, or its folder, cannot be written (check its permissions)"
                 )
+            elif sqlite_disk_full():
+                report["database"] = "full: the disk the database file is on has less than 1 MB free (free some space)"
             else:
                 report["outbox"] = outbox_report()
         except SQLAlchemyError as error:
