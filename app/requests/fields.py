@@ -501,10 +501,10 @@ FIELDS: tuple[Field, ...] = (
         # Found (privacy review): a personal address was taken without a word, and the invitation (a
         # session's date and place) and its reminders went to it.
         hint=Words(
-            "Emails about this request, and any invitation to a session, go here: use your work address, not a "
-            "personal one",
-            "Emails about this request, and any invitation to a session, go here: use the practitioner's work "
-            "address, not a personal one",
+            "The facilitators use this to contact you about this request and any session: use your work address, "
+            "not a personal one",
+            "The facilitators use this to contact the practitioner about this request and any session: use the "
+            "practitioner's work address, not a personal one",
         ),
         errors={
             "missing": Words("Enter your work email address", "Enter the practitioner's work email address"),
