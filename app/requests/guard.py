@@ -4350,23 +4350,46 @@ def _initials(text: str) -> Iterator[Finding]:
             yield Finding("person_name", letters, INITIALS_REASON, match.start(), end)
 
 
-_MANY_FAMILIES = re.compile(r"\s{1,3}(?i:families|households)(?![\w\-])")
+# A family word after a name ("the Eccles families", "the Worsley family"), as ``_FAMILY_NAME`` has them.
+_A_FAMILY_WORD_AFTER = re.compile(
+    r"\s{1,3}(?i:famil(?:y|ies)|households?|children|kids|siblings|twins|boys|girls|brothers|sisters|parents"
+    r"|grandparents)(?![\w\-])"
+)
+# One family, after a name: "the Worsley family", "the Pendlebury twins" (where "children", "families"
+# and the like after one of the area's places are as often its children, or its families).
+_ONE_FAMILY = re.compile(r"\s{1,3}(?i:family|twins)(?![\w\-])")
+# After that, a word that makes it a service's name: "the Irlam family hub", "the Eccles family support team".
+_A_SERVICE_AFTER = re.compile(
+    r"\s{1,3}(?i:hubs?|support|centres?|centers?|teams?|services?|workers?|projects?|groups?|networks?|"
+    r"practitioners?|programmes?|programs?|sessions?|days?|cafe|club|time|learning|liaison|partnership|help|"
+    r"advice|drop-in|courts?|fun|festival|events?|zone|space|rooms?|officers?|link|panel|meetings?|forum|"
+    r"action|first|matters|assessments?|plans?|nurture|outreach|offer|directory|portal|line|clinic|"
+    r"house|home|pack|week|month)(?![\w\-])"
+)
 
 
 def _a_place_not_a_family(surname: str, places: AbstractSet[str], text: str, end: int) -> bool:
     """Whether ``surname`` (in small letters, ending at ``end``) is one of the area's places that
-    says where, not whose: a whole city or borough ("the Salford children"), or a town before
-    "families" or "households" ("the Eccles families we work with"). Found (privacy review): the
-    towns Worsley, Eccles, Swinton and Pendlebury are surnames too, and "the Worsley family" went
-    unwarned, its PDF emailed to the facilitators. (Places given as a plain set: all as boroughs.)"""
+    says where, not whose. A whole city or borough always ("the Salford family hubs"); a town
+    before any family word but "family" or "twins" ("the Irlam children we support", "the Eccles
+    families"), or before one that names a service ("the Walkden family hub"). Found (privacy
+    review): the towns Worsley, Eccles, Swinton and Pendlebury are surnames too, and "the Worsley
+    family" went unwarned, its PDF emailed to the facilitators. (A regression review found the
+    first version warned of "the Irlam children we support" and "the Irlam family hub".)"""
     if surname not in places:
         return False
-    return surname in _boroughs(places) or _MANY_FAMILIES.match(text, end) is not None
+    if surname in _boroughs(places):
+        return True
+    family = _ONE_FAMILY.match(text, end)
+    return family is None or _A_SERVICE_AFTER.match(text, family.end()) is not None
 
 
 def _boroughs(places: AbstractSet[str]) -> AbstractSet[str]:
-    """The area's whole cities and boroughs (``Places.boroughs``; a plain set: all of it)."""
-    return getattr(places, "boroughs", places)
+    """The area's whole cities and boroughs (``Places.boroughs``). Where none are named (a
+    partnership file from before they were, or a plain set), every place is taken as one: the
+    towns are then never a family's surname, as before (regression review: "the Salford children"
+    was warned about in a live file without ``boroughs``)."""
+    return getattr(places, "boroughs", None) or places
 
 
 def _family_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
@@ -4603,7 +4626,8 @@ def _families_in_the_plural(text: str, places: AbstractSet[str]) -> Iterator[Fin
         if (
             word in _NOT_A_SURNAME
             # (A town's name in the plural is a family's: "the Worsleys have moved"; privacy review.)
-            or _a_place_not_a_family(word, places, text, match.end("surname"))  # ("the Eccles families")
+            # (A place before a family word is ``_family_names``'s to judge: "we met the Eccles families".)
+            or (word in places and _A_FAMILY_WORD_AFTER.match(text, match.end("surname")) is not None)
             or (one not in _SURNAMES_THAT_ARE_WORDS and _ordinary_in_small_letters(word, _boroughs(places)))
             or (one not in _SURNAMES_THAT_ARE_WORDS and _ordinary_in_small_letters(one, _boroughs(places)))
             or any(
