@@ -96,7 +96,6 @@ from .space_sessions.service import (
 )
 from .stats.service import purge_old_counts, retention_months
 from .templating import keep_every_template, refuse_a_template_mistake
-from .uk_time import uk_clock
 
 MAX_PDF_ERROR_LENGTH = 300
 # How an updated invitation's subject begins ("Updated invitation: "), and an email that a request is
@@ -1954,7 +1953,8 @@ def status_command() -> None:
         elif message.id in sending and message.last_attempt_at is not None:
             # Found (regression review): a worker killed as it sent left "being sent now" for a
             # minute and a half, with no worker running.
-            again = uk_clock(message.last_attempt_at + mail.attempt_may_last())
+            # (In UTC, as every time of this listing: regression review, it mixed UK time in.)
+            again = _time(message.last_attempt_at + mail.attempt_may_last(), now)
             state = f"being sent now, or its worker stopped as it sent it (if so, tried again from {again})"
         click.echo(
             f"{_whose(message)}\t{EMAIL_NAMES.get(message.kind, message.kind)} {state}\t"

@@ -9,6 +9,7 @@ import datetime as dt
 import html
 import io
 import json
+import re
 import select as select_module
 import socket
 import sqlite3
@@ -1799,6 +1800,8 @@ def test_a_second_worker_does_not_send_an_email_whose_worker_lost_its_connection
         assert "facilitators' email being sent now, or its worker stopped as it sent it (if so, tried again from " in (
             status
         ), status
+        # Every time in the listing in one clock, UTC (dependency review: this one was in UK time).
+        assert re.search(r"tried again from (\d{4}-\d{2}-\d{2} )?\d{2}:\d{2} UTC\)", status), status
         second = run_pass()
         assert (second.sent, second.send_failed) == (0, 0), second
         assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS]  # not again
