@@ -146,10 +146,8 @@ def outage_context() -> dict[str, Any]:
     """What the "database down" page says about what was kept, and where to pick up again.
 
     ``sent_form``: the failed request carried a form (a POST), so what was typed on that page was
-    not saved; ``form_saved``: unless the page had saved it, and only the session's own save after it
-    failed (found, dependency review: an inbox note saved was said to be "not saved"). ``submitting``:
-    it was the request's "send" (``request_stored``: the request was stored before the failure, so
-    sending again shows its reference, never a second request).
+    not saved. ``submitting``: it was the request's "send" (``request_stored``: the request was
+    stored before the failure, so sending again shows its reference, never a second request).
     ``had_answers``: the browser sent a session's cookie. ``resume_url``: the page to go back to
     once the service is back: the address asked for, when it is one of ours that can be opened
     (GET), without its query string, under the path the service is reached by (``script_root``, as
@@ -160,7 +158,6 @@ def outage_context() -> dict[str, Any]:
     if not has_request_context():
         return {
             "sent_form": False,
-            "form_saved": False,
             "submitting": False,
             "request_stored": False,
             "resume_url": None,
@@ -176,8 +173,6 @@ def outage_context() -> dict[str, Any]:
         resume_url = request.script_root + request.path  # (under the path the service is reached by)
     return {
         "sent_form": sent_form,
-        # (A form saved is answered with a redirect, to the page that shows it; one refused, with its page.)
-        "form_saved": sent_form and 300 <= g.get("session_saved_after", 500) < 400,
         "submitting": submitting,
         "request_stored": bool(g.get("request_stored")) if submitting else False,
         "resume_url": resume_url,

@@ -484,9 +484,6 @@ class DatabaseSessionInterface(SessionInterface):
         request has been sent")."""
         if session.stateless or session.unavailable or request.method == "HEAD":
             return
-        # What the page being saved answered: should the save fail, the problem page says whether the
-        # form sent had been saved first (``errors.outage_context``).
-        g.session_saved_after = response.status_code
         if session.accessed:
             response.vary.add("Cookie")
         if session.carry_on_as is not None:
