@@ -328,5 +328,5 @@ def test_the_work_email_says_what_goes_there_and_not_to_use_a_personal_one(clien
     box = re.search(r"<input[^>]*name=\"email\"[^>]*>", body)
     assert box is not None and 'aria-describedby="email-hint"' in box[0], box
     hint = re.search(r'<div id="email-hint" class="govuk-hint">\s*(.*?)\s*</div>', body, re.S)
-    assert hint is not None and "to contact you about this request and any session" in hint[1], hint
+    assert hint is not None and "You will be contacted here about this request and any session" in hint[1], hint
     assert "not a personal one" in hint[1]

@@ -501,10 +501,9 @@ FIELDS: tuple[Field, ...] = (
         # Found (privacy review): a personal address was taken without a word, and the invitation (a
         # session's date and place) and its reminders went to it.
         hint=Words(
-            "The facilitators use this to contact you about this request and any session: use your work address, "
+            "You will be contacted here about this request and any session: use your work address, not a personal one",
+            "The practitioner will be contacted here about this request and any session: use their work address, "
             "not a personal one",
-            "The facilitators use this to contact the practitioner about this request and any session: use the "
-            "practitioner's work address, not a personal one",
         ),
         errors={
             "missing": Words("Enter your work email address", "Enter the practitioner's work email address"),
