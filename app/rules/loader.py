@@ -1542,24 +1542,6 @@ def parse_contacts(data: object, file: str) -> tuple[ContactBook | None, list[Pr
             reader.problem(
                 node, "open", "says when a phone is answered, but this contact has no phone", item.line_of("open")
             )
-        # Found (regression review): on Christmas Day, a Friday, the card gave "Monday to Friday, 8.30am
-        # to 4.30pm", then "This phone line is closed now", and no reason; and a printed page says only
-        # the hours in words. (Empty hours are said once, above.)
-        hours_words = item.get("hours")
-        if (
-            open_hours is not None
-            and open_hours.bank_holidays
-            and isinstance(hours_words, str)
-            and hours_words.strip()
-            and _CLOSED_ON_HOLIDAYS.search(hours_words) is None
-        ):
-            reader.problem(
-                node,
-                "hours",
-                "do not say that the phone line is closed on bank holidays, as open.bank_holidays does: say "
-                f"it in words too, like hours: {hours_words.strip().rstrip('.')}, not on bank holidays",
-                item.line_of("hours"),
-            )
         contact = Contact(
             id=contact_id or "",
             name=name,
@@ -1675,14 +1657,6 @@ _OPEN_HOURS_FORMAT = (
     "bank_holidays, if it is closed on them: England, Wales, Scotland or Northern Ireland)"
 )
 _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
-
-
-# Hours in words that say a line is closed on bank holidays: "not on bank holidays", "closed on public
-# holidays", "except bank holidays" (regression review: "open on bank holidays too" passed, for the
-# words "bank holiday", and "closed on public holidays" was refused).
-_CLOSED_ON_HOLIDAYS = re.compile(
-    r"\b(?:not|closed|except|excluding|excepting)\b[^.;]{0,30}\b(?:bank|public)\s+holidays?\b", re.IGNORECASE
-)
 
 
 def _open_hours(reader: _Reader, item: _Mapping, node: str) -> OpenHours | None:

@@ -1241,7 +1241,33 @@ def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date)
     )
     warnings.extend(fictional_contacts(contacts))
     warnings.extend(_no_emergency_outcome(pack, contacts))
+    warnings.extend(hours_silent_on_bank_holidays(contacts))
     return warnings
+
+
+def hours_silent_on_bank_holidays(contacts: ContactBook) -> list[Problem]:
+    """A contact whose ``open.bank_holidays`` says its line is closed on them, whose hours in words
+    say nothing of bank or public holidays. Found (regression review): on Christmas Day, a Friday,
+    the card gave "Monday to Friday, 8.30am to 4.30pm", then "This phone line is closed now", with
+    no reason; a printed page gives only the words. A warning, not a refusal: the words are the
+    partnership's ("Bank holidays: closed", "excl. bank holidays"), and a refused contacts file stops
+    the service (a second regression review)."""
+    return [
+        Problem(
+            contacts.path,
+            f"contact {contact.id}",
+            "hours",
+            "say nothing of bank holidays, though open.bank_holidays says its phone line is closed on them: say "
+            f'it in words too, like hours: "{contact.hours.strip().rstrip(".")}, not on bank holidays"',
+            contact.field_lines.get("hours", contact.line),
+        )
+        for contact in contacts.contacts
+        if contact.open is not None
+        and contact.open.bank_holidays
+        and contact.hours
+        and contact.hours.strip()
+        and not re.search(r"\b(?:bank|public)\s+holidays?\b", contact.hours, re.IGNORECASE)
+    ]
 
 
 def uncited_guidance(pack: RulePack) -> list[Problem]:

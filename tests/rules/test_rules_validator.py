@@ -26,6 +26,7 @@ from app.rules import (
 )
 from app.rules.loader import RULE_FILE_MAX_BYTES
 from app.rules.model import OpenHours
+from app.rules.validate import hours_silent_on_bank_holidays
 from support.pack_data import option, question
 
 
@@ -1925,20 +1926,23 @@ def test_a_contacts_open_hours_are_read_or_refused_with_their_format(
     # regression review: on Christmas Day, a Friday, "Monday to Friday, 8.30am to 4.30pm", then "closed now").
     empty = good_contact(open={**OPEN, "bank_holidays": ""})
     assert_problem(contact_problems(write_pack, empty), "contact bridge", "open.bank_holidays", "must name the nation")
-    silent = good_contact(open={**OPEN, "bank_holidays": "England"}, hours="Monday to Friday, 8.30am to 4.30pm")
-    assert_problem(contact_problems(write_pack, silent), "contact bridge", "hours", "closed on bank holidays")
-    for hours in ("Weekdays 9 to 5, not on bank holidays", "Weekdays 9 to 5 (closed on public holidays)"):
+    # Hours in words silent on bank holidays are warned of, not refused (a second regression review:
+    # "Bank holidays: closed" and "excl. bank holidays" were refused, and the service would not start).
+    for hours, warned in (
+        ("Monday to Friday, 8.30am to 4.30pm.", True),
+        ("Weekdays 9 to 5, not on bank holidays", False),
+        ("Weekdays 9 to 5 (closed on public holidays)", False),
+        ("Weekdays 9 to 5. Bank holidays: closed", False),
+        ("Weekdays 9 to 5, excl. bank holidays", False),
+    ):
         said = good_contact(open={**OPEN, "bank_holidays": "England"}, hours=hours)
-        contacts = {"emergency": ["bridge"], "contacts": [said, OUT_OF_HOURS]}
-        assert load_contacts(write_pack(contacts, name="contacts.yaml")).get("bridge"), hours
-    # (Regression review: the words "bank holiday" were enough, saying open on them too.)
-    wrong = good_contact(open={**OPEN, "bank_holidays": "England"}, hours="Weekdays 9 to 5, open on bank holidays too")
-    assert_problem(
-        contact_problems(write_pack, wrong),
-        "contact bridge",
-        "hours",
-        "like hours: Weekdays 9 to 5, open on bank holidays too, not on bank holidays",
-    )
+        book = load_contacts(
+            write_pack({"emergency": ["bridge"], "contacts": [said, OUT_OF_HOURS]}, name="contacts.yaml")
+        )
+        warnings = hours_silent_on_bank_holidays(book)
+        assert [(w.node, w.field) for w in warnings] == ([("contact bridge", "hours")] if warned else []), hours
+        if warned:
+            assert 'like hours: "Monday to Friday, 8.30am to 4.30pm, not on bank holidays"' in warnings[0].message
 
 
 def test_a_contact_otherwise_names_wrongly_is_reported_at_its_own_line(write_pack: Callable[[Any], Path]) -> None:
