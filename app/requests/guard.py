@@ -4157,10 +4157,13 @@ _NOT_A_SURNAME_AFTER_A_TITLE = frozenset(
 # family" and "the older children" are not one.
 # A surname as it is written: "Smith", "O'Brien", "McDonald", "MacLeod".
 _SURNAME = r"[A-Z](?:[a-z]{1,3}[A-Z]|['\u2019][A-Z])?[a-z'\u2019]{1,39}"
-_FAMILY_NAME = re.compile(
-    rf"(?<![\w'\u2019])(?:[Tt]he|THE)\s{{1,3}}(?P<surname>{_SURNAME}(?:-{_SURNAME})?)"
+# A family word after a name ("the Smith family", "the Eccles families", "the Jones twins").
+_A_FAMILY_WORD = (
     r"\s{1,3}(?i:famil(?:y|ies)|households?|children|kids|siblings|twins|boys|girls|brothers|sisters|parents"
     r"|grandparents)(?![\w\-])"
+)
+_FAMILY_NAME = re.compile(
+    rf"(?<![\w'\u2019])(?:[Tt]he|THE)\s{{1,3}}(?P<surname>{_SURNAME}(?:-{_SURNAME})?){_A_FAMILY_WORD}"
 )
 # Capitalised words before "family" that say what kind of family it is, not whose: the
 # family's place in the child's life or in a service ("the Foster family", "the Birth family",
@@ -4350,11 +4353,7 @@ def _initials(text: str) -> Iterator[Finding]:
             yield Finding("person_name", letters, INITIALS_REASON, match.start(), end)
 
 
-# A family word after a name ("the Eccles families", "the Worsley family"), as ``_FAMILY_NAME`` has them.
-_A_FAMILY_WORD_AFTER = re.compile(
-    r"\s{1,3}(?i:famil(?:y|ies)|households?|children|kids|siblings|twins|boys|girls|brothers|sisters|parents"
-    r"|grandparents)(?![\w\-])"
-)
+_A_FAMILY_WORD_AFTER = re.compile(_A_FAMILY_WORD)
 # After one of the area's towns, the family words that say whose ("the Worsley family", "the Pendlebury
 # brothers"), not those as often said of a place's people ("the Irlam children", "the Eccles families").
 _ONE_FAMILY = re.compile(
