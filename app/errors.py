@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from .outage import is_database_outage, log_database_error
 from .rate_limits import limit_hit, wait_words
-from .sessions import leave_session_untouched, session_expired, session_unreadable
+from .sessions import forget_in_this_browser, leave_session_untouched, session_expired, session_unreadable
 from .templating import render_page
 from .typed_text import form_to_send_again, typed_text_kept
 from .web import read_rest_of_body
@@ -142,6 +142,21 @@ def slash_removed() -> str | None:
 SUBMIT_PATH = "/request/submit"
 
 
+# Where the database failing must still end the sign-in in this browser.
+SIGN_OUT_ENDPOINT = "inbox.sign_out"
+
+
+def _session_left_as_it_was() -> None:
+    """The database failed: nothing is written to the session. A facilitator's sign-out takes the
+    cookie out of the browser all the same (``sessions.forget_in_this_browser``), and the page says
+    so (``signed_out_here``)."""
+    if has_request_context() and request.endpoint == SIGN_OUT_ENDPOINT:
+        forget_in_this_browser()
+        g.signed_out_here = True
+    else:
+        leave_session_untouched()
+
+
 def outage_context() -> dict[str, Any]:
     """What the "database down" page says about what was kept, and where to pick up again.
 
@@ -158,6 +173,7 @@ def outage_context() -> dict[str, Any]:
     if not has_request_context():
         return {
             "sent_form": False,
+            "signed_out_here": False,
             "submitting": False,
             "request_stored": False,
             "resume_url": None,
@@ -173,6 +189,7 @@ def outage_context() -> dict[str, Any]:
         resume_url = request.script_root + request.path  # (under the path the service is reached by)
     return {
         "sent_form": sent_form,
+        "signed_out_here": bool(g.get("signed_out_here")),
         "submitting": submitting,
         "request_stored": bool(g.get("request_stored")) if submitting else False,
         "resume_url": resume_url,
@@ -284,7 +301,7 @@ def register_error_handlers(app: Flask) -> None:
             return error
         if code >= 500:  # 503: the database is down (also when saving the session failed after the view)
             if code == 503 or is_database_outage(getattr(error, "original_exception", None)):
-                leave_session_untouched()
+                _session_left_as_it_was()
                 return render_error(503)
             return render_error(500)
         if code == 404 and (without_slash := slash_removed()) is not None:
@@ -312,7 +329,7 @@ def register_error_handlers(app: Flask) -> None:
         code = 500
         log_unexpected_error(error)  # without its message: it can quote what was typed
         if isinstance(error, SQLAlchemyError) and is_database_outage(error):
-            leave_session_untouched()
+            _session_left_as_it_was()
             code = 503
         try:
             return render_error(code)

@@ -218,6 +218,8 @@ class JourneySession(SecureCookieSession):
         self.rotate_requested = False
         # The store could not be read (or a write failed): save nothing, leave the cookie alone.
         self.unavailable = unavailable
+        # ... but for the cookie, which goes: a sign-out the store failed (``forget_in_this_browser``).
+        self.forget_in_browser = False
         # The path of the form whose repeat may find the new id (``rotate(repeatable=True)``).
         self.repeat_path: str | None = None
         # The cookie's id was replaced by this form a moment ago (a note kept for ``REPEAT_GRACE``).
@@ -391,6 +393,15 @@ def leave_session_untouched() -> None:
         session.unavailable = True
 
 
+def forget_in_this_browser() -> None:
+    """This response writes nothing to the session's store (the database has failed), but takes its
+    cookie out of the browser: a facilitator's sign-out, which must not leave the inbox open on a
+    shared computer for want of a database (found, regression review: after a failed sign-out the
+    inbox still opened). The stored session ends by itself at its time limit."""
+    if isinstance(session, JourneySession):
+        session.unavailable = session.forget_in_browser = True
+
+
 def not_the_persons_activity() -> None:
     """This request is a page's script asking on its own (the submitted page asking whether the
     PDF is made), not something the person did: it does not push the idle expiry on. Else a page
@@ -482,6 +493,9 @@ class DatabaseSessionInterface(SessionInterface):
         ends and keeps nothing (found, regression review: a HEAD of the outcome page, part way
         through, left "Answer the questions in order" for the next page; one of a request page, "No
         request has been sent")."""
+        if session.forget_in_browser and request.method != "HEAD":
+            self._delete_cookie(app, response)
+            return
         if session.stateless or session.unavailable or request.method == "HEAD":
             return
         if session.accessed:

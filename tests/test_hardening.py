@@ -48,7 +48,6 @@ SERVICE_PROBLEM = (
 )
 KEPT = "Answers you saved before this page are kept, for 30 minutes after the last one was saved."
 NOT_SAVED = "What you entered on the last page was not saved. When the service is back, go back to that page"
-INBOX_NOT_SAVED = "What you entered on the last page may not have been saved. When the service is back, go back"
 BACK_MAY_SHOW = "(your browser's Back button may still show what you typed)"
 COPY_IT = "What you typed is below. Copy it now, to paste it in again: it is not kept anywhere else."
 COPY_IN_CASE = "What you typed is below, to copy in case you leave this page."
@@ -660,13 +659,7 @@ def check_details_and_sending_survive_an_outage(app: Flask, proxy: CutProxy) -> 
         ("POST", "/request/submit", [NOT_SENT, "send your request again"], "/request/check-answers"),
         ("POST", "/start-again", [KEPT, NOT_SAVED], None),  # a form with no page of its own: no link
         # A request page form's address leads to the request page, at the form.
-        # "may not": a form may be saved before the sign-in's own save fails (dependency review).
-        (
-            "POST",
-            "/inbox/requests/1/notes",
-            [INBOX_NOT_SAVED, "and, if it is not there, save it again"],
-            "/inbox/requests/1/notes",
-        ),
+        ("POST", "/inbox/requests/1/notes", [NOT_SAVED, "and save it again"], "/inbox/requests/1/notes"),
     ],
 )
 def test_the_service_problem_page_says_what_was_kept_and_where_to_go_back(
