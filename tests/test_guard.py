@@ -2275,6 +2275,7 @@ def test_words_describing_a_family_in_small_letters_are_not_surnames(text: str) 
         ("The Pendlebury brothers were arrested", "Pendlebury"),
         ("the Swinton siblings", "Swinton"),
         ("the Eccles grandparents", "Eccles"),
+        ("the Worsley family group conference", "Worsley"),
     ],
 )
 def test_a_town_of_the_area_that_is_a_surname_too_is_a_familys_before_family(text: str, surname: str) -> None:
@@ -2297,6 +2298,13 @@ def test_a_town_of_the_area_that_is_a_surname_too_is_a_familys_before_family(tex
         "The Eccles family support team is short-staffed",
         "The Irlam children we support",
         "The Eccles Family Hub",
+        # (A third regression review: services and groups named by a town, warned of by the second.)
+        "the Swinton family group",
+        "the Irlam family workers",
+        "the Eccles family fun day",
+        "the Walkden family liaison officer",
+        "The Irlam parents group",
+        "The Swinton boys football team",
     ):
         assert scan(place, places=SALFORD_PLACES) == [], place
     # A partnership file without boroughs (from before they were named): every place is one, as before.

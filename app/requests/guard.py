@@ -4354,17 +4354,20 @@ def _initials(text: str) -> Iterator[Finding]:
 
 
 _A_FAMILY_WORD_AFTER = re.compile(_A_FAMILY_WORD)
-# After one of the area's towns, the family words that say whose ("the Worsley family", "the Pendlebury
-# brothers"), not those as often said of a place's people ("the Irlam children", "the Eccles families").
+# After one of the area's towns, the family words that say whose, unless a service's word follows ("the
+# Worsley family", "the Pendlebury brothers"), not those as often said of a place's people ("the Irlam
+# children", "the Eccles families").
 _ONE_FAMILY = re.compile(
     r"\s{1,3}(?i:family|twins|siblings|boys|girls|brothers|sisters|parents|grandparents)(?![\w\-])"
 )
-# After "family", a word that makes it a service's name: "the Irlam family hub", "the Eccles family support
-# team". Not what a family has ("the Worsley family home", "family court", "family plan", "family time").
+# After those, a word that makes it a service's or a group's name: "the Irlam family hub", "the Eccles family
+# support team", "the Irlam parents group", "the Swinton boys football team". Not what one family has ("the
+# Worsley family home", "family court", "family plan", "family time", "the family group conference").
 _A_SERVICE_AFTER = re.compile(
     r"\s{1,3}(?i:hubs?|support|centres?|centers?|teams?|services?|projects?|networks?|programmes?|programs?"
-    r"|cafe|club|learning|partnership|advice|drop-in|festival|events|zone|forum|outreach|offer|directory"
-    r"|portal|line|clinic)(?![\w\-])"
+    r"|cafe|club|learning|partnership|advice|drop-in|festival|events?|zone|forum|outreach|offer|directory"
+    r"|portal|line|clinic|groups?(?!\s{1,3}conference)|workers|fun|sessions|liaison|nurture|help|officers"
+    r"|football|netball|rugby|cricket|squad|choir|band|youth)(?![\w\-])"
 )
 
 

@@ -1266,7 +1266,7 @@ def hours_silent_on_bank_holidays(contacts: ContactBook) -> list[Problem]:
         and contact.open.bank_holidays
         and contact.hours
         and contact.hours.strip()
-        and not re.search(r"\b(?:bank|public)\s+holidays?\b", contact.hours, re.IGNORECASE)
+        and not re.search(r"\b(?:bank|public)\s+hol(?:iday)?s?\b", contact.hours, re.IGNORECASE)
     ]
 
 

@@ -1934,6 +1934,7 @@ def test_a_contacts_open_hours_are_read_or_refused_with_their_format(
         ("Weekdays 9 to 5 (closed on public holidays)", False),
         ("Weekdays 9 to 5. Bank holidays: closed", False),
         ("Weekdays 9 to 5, excl. bank holidays", False),
+        ("Weekdays 9 to 5 (closed on bank hols)", False),
     ):
         said = good_contact(open={**OPEN, "bank_holidays": "England"}, hours=hours)
         book = load_contacts(
