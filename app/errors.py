@@ -20,7 +20,7 @@ from .rate_limits import limit_hit, wait_words
 from .sessions import forget_in_this_browser, leave_session_untouched, session_expired, session_unreadable
 from .templating import render_page
 from .typed_text import form_to_send_again, typed_text_kept
-from .web import read_rest_of_body
+from .web import from_another_site, read_rest_of_body
 
 # Error pages with their own template in templates/errors/; other codes use errors/error.html.
 ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500, 503}
@@ -150,9 +150,11 @@ def _session_left_as_it_was() -> None:
     """The database failed: nothing is written to the session. A facilitator's sign-out takes the
     cookie out of the browser all the same (``sessions.forget_in_this_browser``), and the page says
     so (``signed_out_here``)."""
-    if has_request_context() and request.endpoint == SIGN_OUT_ENDPOINT:
+    # (Not a sign-out sent from another site: with the database up it is refused. Regression review.)
+    if has_request_context() and request.endpoint == SIGN_OUT_ENDPOINT and not from_another_site():
         forget_in_this_browser()
         g.signed_out_here = True
+        g.tell_tabs_signed_out = True  # the inbox's other tabs close too (regression review)
     else:
         leave_session_untouched()
 

@@ -537,9 +537,23 @@ def test_a_sign_out_the_database_refuses_still_signs_out_in_this_browser(app: Fl
         refused = client.post("/inbox/sign-out", data={"csrf_token": token})
     said = html.unescape(refused.get_data(as_text=True))
     assert refused.status_code == 503 and all(words in said for words in SERVICE_PROBLEM), said
-    assert "You are signed out in this browser, though the service could not record it." in said
+    assert "You are signed out in this browser. There is nothing more to do." in said
+    assert "data-signed-out-here" in said  # (the inbox's other tabs are told: app.js)
     assert "Send again" not in said
     cookie = next(value for name, value in refused.headers.items() if name == "Set-Cookie")
     assert "space_to_think_session=;" in cookie and "Expires=Thu, 01 Jan 1970" in cookie, cookie
     back = client.get("/inbox")  # the fault gone: signed out here
     assert back.status_code == 302 and "/inbox/sign-in" in back.location
+
+
+def test_a_sign_out_from_another_site_is_not_taken_while_the_database_is_down(app: Flask) -> None:
+    """Regression review: during an outage, a sign-out form sent from another site's page (refused
+    when the database is up) took the cookie out of the browser. It leaves it."""
+    client, _ = signed_in(app)
+    token = csrf_token(client.get("/inbox").get_data(as_text=True))
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    with writes_refused(app):
+        refused = client.post("/inbox/sign-out", data={"csrf_token": token}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert refused.status_code in (400, 403, 503), refused.status_code
+    assert "Set-Cookie" not in refused.headers, refused.headers
+    assert client.get("/inbox").status_code == 200  # still signed in here
