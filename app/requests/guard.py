@@ -4366,7 +4366,7 @@ _ONE_FAMILY = re.compile(
 _A_SERVICE_AFTER = re.compile(
     r"\s{1,3}(?i:hubs?|support|centres?|centers?|teams?|services?|projects?|networks?|programmes?|programs?"
     r"|cafe|club|learning|partnership|advice|drop-in|festival|events?|zone|forum|outreach|offer|directory"
-    r"|portal|line|clinic|groups?(?!\s{1,3}conference)|workers|fun|sessions|liaison|nurture|help|officers"
+    r"|portal|line|clinic|groups?(?!\s{1,3}(?:conference|meeting|decision))|workers|fun|sessions|nurture|officers"
     r"|football|netball|rugby|cricket|squad|choir|band|youth)(?![\w\-])"
 )
 
