@@ -8,10 +8,11 @@ return what was loaded, for the app handling the current request or command.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import threading
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -31,7 +32,7 @@ from .rules import (
 )
 from .rules.partnership import shipped_contacts_elsewhere
 from .rules.validate import fictional_contacts, fictional_footer_links, fictional_guidance
-from .uk_time import uk_today
+from .uk_time import UK_TIME, uk_today
 
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
@@ -280,6 +281,26 @@ def current_contacts() -> ContactBook:
     """The contacts loaded at start-up."""
     contacts: ContactBook = current_app.extensions[CONTACTS_KEY]
     return contacts
+
+
+def uk_now() -> dt.datetime:
+    """The time now in the UK (the clock the pages that say whether a line is open now read)."""
+    return dt.datetime.now(UK_TIME)
+
+
+def open_now_words(contact_ids: Sequence[str], now: dt.datetime | None = None) -> dict[str, bool]:
+    """For each of these contacts whose phone is answered only at set times (``open``), whether it
+    is usually open now (UK time); the page says so beside its number, and, when it is closed, the
+    contact to call if it cannot wait (``open.otherwise``). Found (review as someone worried about a
+    child on a phone, at 11pm on a Saturday): the page gave the Bridge's number first, closed, and
+    left the reader to work out from its hours that the Emergency Duty Team's was the one to call.
+    Never when it opens next
+    (regression review: "It opens at 8:30am tomorrow" on Christmas Eve, and, on an outcome whose
+    only card it is, a reason to wait)."""
+    now = (now or uk_now()).astimezone(UK_TIME)
+    book = current_contacts()
+    found = (book.get(contact_id) for contact_id in contact_ids)
+    return {contact.id: contact.open.is_open(now) for contact in found if contact is not None and contact.open}
 
 
 def current_partnership() -> Partnership:

@@ -42,7 +42,7 @@ from werkzeug.exceptions import HTTPException
 
 from .config import PROJECT_ROOT, StartupError
 from .extensions import csp_nonce
-from .pack import current_contacts, current_pack, current_partnership
+from .pack import current_contacts, current_pack, current_partnership, open_now_words
 from .sessions import session_expired, session_unreadable
 
 SERVICE_NAME = "Space to Think"
@@ -484,6 +484,9 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.globals["say"] = say
     app.jinja_env.globals["came_from"] = came_from
     app.jinja_env.globals["get_flashed_messages"] = flashed_messages
+    # Whether contacts' phone lines are open now: only for pages made afresh for each request
+    # (never a kept page or fragment, which would keep one moment's answer).
+    app.jinja_env.globals["open_now_words"] = open_now_words
     app.jinja_env.tests["right_to_left"] = right_to_left
     app.jinja_env.filters["breakable_words"] = breakable_words
     app.jinja_env.filters["linked_contacts"] = linked_contacts

@@ -254,3 +254,27 @@ def test_an_outcome_says_whether_the_front_door_is_open_now_and_whom_to_call_ins
             assert ('href="tel:01617948888"' in line) is (said == closed_words), line  # (open: its own number)
             assert "app-screen-only" in card.split("data-open-now=", 1)[0][-200:]
             assert "opens at" not in page and "Monday" not in line, (outcome, moment)
+
+
+def test_the_urgent_contacts_under_not_an_urgent_route_say_when_the_front_door_is_closed(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (Christmas week review): on Christmas Day the page after sending a request, the
+    request's "how soon" page and the answers-cleared page listed the Bridge Partnership's number
+    first, and nothing said it was closed, where the outcome's card did. Each says so now, on screen."""
+    import datetime as dt
+
+    from app import pack
+
+    for moment, closed in (
+        (dt.datetime(2026, 12, 25, 10, 0, tzinfo=dt.UTC), True),  # Christmas Day
+        (dt.datetime(2026, 12, 5, 23, 0, tzinfo=dt.UTC), True),  # Saturday night
+        (dt.datetime(2026, 12, 29, 10, 0, tzinfo=dt.UTC), False),
+    ):
+        monkeypatch.setattr(pack, "uk_now", lambda at=moment: at)
+        page = app.test_client().get("/session-expired").get_data(as_text=True)
+        listed = page.split('aria-label="Contacts if a child is at risk"', 1)[1].split("</ul>", 1)[0]
+        bridge = next(item for item in listed.split("<li>") if "the Bridge Partnership" in item)
+        said = '<span class="app-screen-only" data-open-now="closed">. This phone line is closed now</span>'
+        assert (said in bridge) is closed, (moment, bridge)
+        assert "closed now" not in listed.replace(bridge, ""), listed  # (the others are always open)

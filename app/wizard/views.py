@@ -7,7 +7,6 @@ every page's address names only a question id, or ``/result``.
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 from collections.abc import Sequence
 from typing import Any
@@ -47,13 +46,12 @@ from ..journey import (
     summary_answers,
 )
 from ..models import StoredRequest
-from ..pack import current_contacts, current_pack
+from ..pack import current_contacts, current_pack, open_now_words
 from ..rules import Guidance, InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
 from ..sessions import CLEARED_KEY, reset_session, session_expired, session_expired_page
 from ..stats.service import record_outcome, record_start
 from ..supervision_record import forget_record
 from ..templating import kept_for_a_while, render_page
-from ..uk_time import UK_TIME
 from ..web import error_summary, refused_form, show_refused_form
 from . import bp, messages
 from .forms import FIELD_NAME, QuestionForm, engine_answer, field_params, form_class, initial_data
@@ -489,21 +487,6 @@ def result() -> Response | str:
         key,
         lambda: {**outcome_context(state), "notice": notice, "back_url": back_url, "open_now": open_now},
     )
-
-
-def open_now_words(contact_ids: Sequence[str], now: dt.datetime | None = None) -> dict[str, bool]:
-    """For each of these contacts whose phone is answered only at set times (``open``), whether it
-    is usually open now (UK time); the page says so beside its number, and, when it is closed, the
-    contact to call if it cannot wait (``open.otherwise``). Found (review as someone worried about a
-    child on a phone, at 11pm on a Saturday): the page gave the Bridge's number first, closed, and
-    left the reader to work out from its hours that the Emergency Duty Team's was the one to call.
-    Never when it opens next
-    (regression review: "It opens at 8:30am tomorrow" on Christmas Eve, and, on an outcome whose
-    only card it is, a reason to wait)."""
-    now = (now or dt.datetime.now(UK_TIME)).astimezone(UK_TIME)
-    book = current_contacts()
-    found = (book.get(contact_id) for contact_id in contact_ids)
-    return {contact.id: contact.open.is_open(now) for contact in found if contact is not None and contact.open}
 
 
 def sources_of(guidance: Sequence[Guidance]) -> list[str]:
