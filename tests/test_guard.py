@@ -2278,6 +2278,7 @@ def test_words_describing_a_family_in_small_letters_are_not_surnames(text: str) 
         ("the Worsley family group conference", "Worsley"),
         ("the Worsley family group meeting", "Worsley"),
         ("the Worsley family liaison officer", "Worsley"),  # (the police's, for one family)
+        ("the Worsley family help them", "Worsley"),
     ],
 )
 def test_a_town_of_the_area_that_is_a_surname_too_is_a_familys_before_family(text: str, surname: str) -> None:
@@ -2306,6 +2307,10 @@ def test_a_town_of_the_area_that_is_a_surname_too_is_a_familys_before_family(tex
         "the Eccles family fun day",
         "The Irlam parents group",
         "The Swinton boys football team",
+        # (A fourth: "Family Help" is the national name of the service.)
+        "the Walkden Family Help team",
+        "The Eccles family liaison service",
+        "The Irlam parents group meeting",
     ):
         assert scan(place, places=SALFORD_PLACES) == [], place
     # A partnership file without boroughs (from before they were named): every place is one, as before.

@@ -4366,7 +4366,9 @@ _ONE_FAMILY = re.compile(
 _A_SERVICE_AFTER = re.compile(
     r"\s{1,3}(?i:hubs?|support|centres?|centers?|teams?|services?|projects?|networks?|programmes?|programs?"
     r"|cafe|club|learning|partnership|advice|drop-in|festival|events?|zone|forum|outreach|offer|directory"
-    r"|portal|line|clinic|groups?(?!\s{1,3}(?:conference|meeting|decision))|workers|fun|sessions|nurture|officers"
+    r"|portal|line|clinic|groups?|workers|fun|sessions|nurture|officers|liaison(?!\s{1,3}officer)"
+    # ("Family Help", the national name of the service: not "the Worsley family help them", "family help plan")
+    r"|help(?!\s{1,3}(?:them|him|her|us|me|plan|plans|with|to|out)\b)"
     r"|football|netball|rugby|cricket|squad|choir|band|youth)(?![\w\-])"
 )
 
@@ -4385,7 +4387,13 @@ def _a_place_not_a_family(surname: str, places: AbstractSet[str], text: str, end
     if surname in _boroughs(places):
         return True
     family = _ONE_FAMILY.match(text, end)
+    if family is not None and _A_FAMILY_GROUP_MEETING.match(text, end):
+        return False  # "the Worsley family group conference": one family's meeting
     return family is None or _A_SERVICE_AFTER.match(text, family.end()) is not None
+
+
+# A family group conference or meeting (one family's, about its children), not a group of families.
+_A_FAMILY_GROUP_MEETING = re.compile(r"\s{1,3}(?i:family\s{1,3}group\s{1,3}(?:conference|meeting|decision))")
 
 
 def _boroughs(places: AbstractSet[str]) -> AbstractSet[str]:
