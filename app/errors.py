@@ -155,6 +155,7 @@ def _session_left_as_it_was() -> None:
         forget_in_this_browser()
         g.signed_out_here = True
         g.tell_tabs_signed_out = True  # the inbox's other tabs close too (regression review)
+        g.facilitator = None  # (no "Stay signed in?" warning on its page: regression review)
     else:
         leave_session_untouched()
 

@@ -278,3 +278,27 @@ def test_the_urgent_contacts_under_not_an_urgent_route_say_when_the_front_door_i
         said = '<span class="app-screen-only" data-open-now="closed">. This phone line is closed now</span>'
         assert (said in bridge) is closed, (moment, bridge)
         assert "closed now" not in listed.replace(bridge, ""), listed  # (the others are always open)
+
+
+def test_closed_now_after_hours_ending_with_a_full_stop_has_one(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression review: a partnership's hours ending with a full stop read "...5pm.. This phone
+    line is closed now"."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from app import pack
+    from app.rules.model import Contact, OpenHours, Verification
+
+    hours = OpenHours(frozenset(range(5)), dt.time(9), dt.time(17), "out_of_hours")
+    checked = Verification(dt.date(2026, 12, 1), "compared with the published page", ("example",))
+    front_door = Contact(
+        "front_door", "The front door", "Refer here.", checked, "0161 000 0000", "Weekdays, 9am to 5pm.", hours
+    )
+    book = SimpleNamespace(emergency=(front_door,), get={"front_door": front_door}.get)
+    monkeypatch.setattr(pack, "current_contacts", lambda: book)
+    monkeypatch.setattr(pack, "uk_now", lambda: dt.datetime(2026, 12, 5, 23, 0, tzinfo=dt.UTC))  # a Saturday night
+    with app.test_request_context():
+        listed = app.jinja_env.from_string(
+            '{% from "requests/_urgent_contacts.html" import urgent_contacts %}{{ urgent_contacts(book) }}'
+        ).render(book=book)
+    assert "Weekdays, 9am to 5pm.<span" in listed and '"closed"> This phone line is closed now</span>' in listed, listed
