@@ -31,17 +31,11 @@ def uk_time(moment: dt.datetime) -> str:
     return f"{local.day} {local:%B %Y} at {_clock(local)}"
 
 
-def uk_zone(moment: dt.datetime) -> str:
-    """Which of the UK's clocks a naive UTC time was told by: "GMT" or "BST" ("" at the edges of
-    the calendar). The hour the clocks go back is lived twice, and told apart only so."""
-    local = _uk_local(moment)
-    return (local.tzname() or "") if local is not None else ""
-
-
 def uk_time_and_zone(moment: dt.datetime) -> str:
-    """``uk_time`` and its clock: "25 October 2026 at 1:30am BST" (for the audit log's listings,
-    where the hour the clocks go back is lived twice)."""
-    return f"{uk_time(moment)} {uk_zone(moment)}".rstrip()
+    """``uk_time`` and its clock, GMT or BST: "25 October 2026 at 1:30am BST" (for the audit log's
+    listings, where the hour the clocks go back is lived twice, and told apart only so)."""
+    local = _uk_local(moment)
+    return f"{uk_time(moment)} {local.tzname() or ''}".rstrip() if local is not None else uk_time(moment)
 
 
 def uk_clock(moment: dt.datetime) -> str:

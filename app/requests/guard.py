@@ -2539,13 +2539,6 @@ def _schools(text: str, places: AbstractSet[str] = frozenset()) -> Iterator[Find
     yield from _schools_named_as_places_in_small_letters(text, places)
     # After those, so that a school's whole name is kept ("attends St Mary's Primary School").
     yield from _schools_by_their_faith(text, places)
-    for match in _saints_schools(text):
-        yield _finding("school", match, "name")
-    yield from _schools_after_a_school_year(text, places)
-
-
-def _saints_schools(text: str) -> Iterator[re.Match[str]]:
-    """Schools named by their saint alone, after words for going there ("attends St Mary's")."""
     for saints, not_after in (
         (_SCHOOL_BY_ITS_SAINT, _NOT_AFTER_A_SAINT),
         # (Its church's initials after it are left to ``_schools_by_their_faith``, which finds the
@@ -2558,7 +2551,8 @@ def _saints_schools(text: str) -> Iterator[re.Match[str]]:
                 continue
             if saints is _SCHOOL_BY_ITS_SAINTS_POSSESSIVE and _WORSHIP_AFTER.match(text, match.end()):
                 continue
-            yield match
+            yield _finding("school", match, "name")
+    yield from _schools_after_a_school_year(text, places)
 
 
 # A school named in small letters with its type in full, or a college, and no words before it saying a
