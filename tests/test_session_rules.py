@@ -620,3 +620,64 @@ def test_not_held_after_a_colleague_marked_it_held_says_it_changed_meanwhile(ses
     assert outcome(colleague, again, "held").status_code == 302
     page = text(outcome(client, again, "not_held"))
     assert "Kim Colleague made that change. Check the request, then choose again" in page
+
+
+def next_bank_holiday() -> dt.date:
+    """The first bank holiday in England after tomorrow (there is always one within a year)."""
+    from app.rules.model import bank_holidays
+
+    day = uk_today() + dt.timedelta(days=2)
+    return min(d for d in bank_holidays("England", day.year) | bank_holidays("England", day.year + 1) if d >= day)
+
+
+def test_a_session_on_a_bank_holiday_must_be_confirmed_and_stays_confirmed_when_changed(app: Flask) -> None:
+    """Found (review of Christmas week): a session could be arranged on Christmas Day, or on the
+    substitute day for Boxing Day, without a word, and its invitations went out for a day the
+    offices are shut. The partnership file says whose bank holidays the area keeps."""
+    from app.rules.model import bank_holiday_name
+
+    client, _ = signed_in(app)
+    reference = offered(app)
+    holiday = next_bank_holiday()
+    name = bank_holiday_name("England", holiday)
+    words = f"{holiday.day} {holiday:%B %Y}"
+    response = arrange(client, reference, day=holiday, bank_holiday="", place="Room 7, the Civic Centre")
+    page = text(response)
+    assert response.status_code == 200 and session_id_of(app, reference) is None
+    said = (
+        f"{words} is a bank holiday ({name}). Check the date, or if it is right, select that the session is on {name}"
+    )
+    assert page.count(said) == 2  # the summary and the date
+    assert f"Yes, the session is on {name}, {words}" in page and 'name="bank_holiday"' in page
+    assert "Room 7, the Civic Centre" in page  # what was typed is kept
+    # Confirmed for another day than the one typed: asked again.
+    other = (holiday + dt.timedelta(days=1)).isoformat()
+    assert said in text(arrange(client, reference, day=holiday, bank_holiday=other))
+    assert session_id_of(app, reference) is None
+    assert arrange(client, reference, day=holiday, bank_holiday=holiday.isoformat()).status_code == 302
+    session_id = session_id_of(app, reference)
+    assert session_id is not None
+    # Its page shows the date confirmed, so changing only its place asks nothing again.
+    page_url = f"/inbox/sessions/{session_id}"
+    assert re.search(rf'name="bank_holiday"[^>]*value="{holiday.isoformat()}"[^>]*checked', text(client.get(page_url)))
+    moved = post_form(
+        client, page_url, page_url, session_form(day=holiday, place="Room 2", bank_holiday=holiday.isoformat())
+    )
+    assert moved.status_code == 302
+    # Another day that is not a bank holiday: no question.
+    plain = holiday + dt.timedelta(days=1)
+    while bank_holiday_name("England", plain) or plain.weekday() >= 5:
+        plain += dt.timedelta(days=1)
+    later = offered(app)
+    assert arrange(client, later, day=plain, bank_holiday="").status_code == 302
+
+
+def test_bank_holidays_are_named_as_gov_uk_names_them() -> None:
+    from app.rules.model import bank_holiday_name
+
+    assert bank_holiday_name("England", dt.date(2026, 12, 25)) == "Christmas Day"
+    assert bank_holiday_name("England", dt.date(2026, 12, 28)) == "Boxing Day (substitute day)"
+    assert bank_holiday_name("England", dt.date(2027, 12, 27)) == "Christmas Day (substitute day)"
+    assert bank_holiday_name("Scotland", dt.date(2027, 1, 4)) == "New Year Holiday (substitute day)"
+    assert bank_holiday_name("England", dt.date(2026, 12, 29)) == ""
+    assert bank_holiday_name("", dt.date(2026, 12, 25)) == ""  # the nation not known: none

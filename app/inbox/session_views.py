@@ -617,6 +617,8 @@ def form_values(session: SpaceSession) -> dict[str, str]:
         "start_time": f"{local:%H:%M}",
         # A time outside the working day was confirmed when the session was arranged.
         "unusual_time": f"{local:%H:%M}",
+        # So was a date that is a bank holiday.
+        "bank_holiday": f"{local:%Y-%m-%d}",
         "length": str(session.minutes),
         "format": session.format,
         "place": session.place,
@@ -668,6 +670,7 @@ def changed_meanwhile_on_session_page(space_session: SpaceSession, form: Session
         if all((getattr(form, name).data or "").strip() == shown[name] for name in DATE_FIELDS):
             for name in DATE_FIELDS:
                 getattr(form, name).data = now[name]
+            form.bank_holiday.data = now["bank_holiday"]
         if (form.start_time.data or "").strip() == shown["start_time"]:
             form.start_time.data = now["start_time"]
             form.unusual_time.data = now["unusual_time"]

@@ -276,13 +276,27 @@ BANK_HOLIDAY_NATIONS = {"England": "ENG", "Wales": "WLS", "Scotland": "SCT", "No
 
 
 @functools.lru_cache(maxsize=32)
-def bank_holidays(nation: str, year: int) -> frozenset[dt.date]:
-    """The bank holidays of one of the UK's nations in ``year``, the days given instead of one at a
-    weekend included (27 and 28 December 2027): the holidays package works out the regular ones,
-    and its releases add the one-off days (a coronation, a jubilee), as GOV.UK announces them."""
+def bank_holiday_names(nation: str, year: int) -> dict[dt.date, str]:
+    """The bank holidays of one of the UK's nations in ``year``, each with its name as GOV.UK gives
+    it ("Boxing Day (substitute day)"), the days given instead of one at a weekend included (27 and
+    28 December 2027): the holidays package works out the regular ones, and its releases add the
+    one-off days (a coronation, a jubilee), as GOV.UK announces them. Not to be changed."""
     import holidays  # (here, not at the top: loaded by the first process that needs it, about 0.1 s)
 
-    return frozenset(holidays.country_holidays("GB", subdiv=BANK_HOLIDAY_NATIONS[nation], years=year))
+    found = holidays.country_holidays("GB", subdiv=BANK_HOLIDAY_NATIONS[nation], years=year)
+    return {day: name.replace("(observed)", "(substitute day)") for day, name in found.items()}
+
+
+@functools.lru_cache(maxsize=32)
+def bank_holidays(nation: str, year: int) -> frozenset[dt.date]:
+    """The days of ``bank_holiday_names``."""
+    return frozenset(bank_holiday_names(nation, year))
+
+
+def bank_holiday_name(nation: str, day: dt.date) -> str:
+    """The name of the bank holiday ``day`` is in ``nation`` ("Christmas Day"); "" if it is not one,
+    or the nation is not known ("")."""
+    return bank_holiday_names(nation, day.year).get(day, "") if nation else ""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from .acronyms import acronyms_in, spelled_out
 from .errors import DefinitionError, Problem
 from .loader import _clean, _content_hash, _links, _Mapping, _Reader, read_yaml
 from .markup import MARKUP
-from .model import MODES, ContactBook, Link, RulePack, Text
+from .model import BANK_HOLIDAY_NATIONS, MODES, ContactBook, Link, RulePack, Text, bank_holidays
 from .validate import words_pattern
 
 DEFAULT_PARTNERSHIP = Path(__file__).with_name("partnership.yaml")
@@ -167,6 +167,9 @@ class Partnership:
     # a family's street, and warns about "hope hospital".
     places: Places = field(default_factory=Places)
     logo: Logo | None = None
+    # The UK nation whose bank holidays the area keeps ("England"; "" if not said): a session
+    # arranged on one is confirmed first (app/space_sessions/forms.py).
+    bank_holidays: str = ""
     version: str = ""
     line_of: dict[str, int | None] = field(default_factory=dict, repr=False, compare=False)
 
@@ -214,6 +217,7 @@ _TOP_KEYS = {
     "hospitals",
     "public_places",
     "logo",
+    "bank_holidays",
 }
 _COLOUR_KEYS = {"brand", "tint", "border"}
 _FOOTER_KEYS = {"text", "links"}
@@ -810,10 +814,30 @@ def parse_partnership(data: object, file: str) -> tuple[Partnership | None, list
         request_options=_request_options(reader, root),
         places=_places(reader, root),
         logo=logo,
+        bank_holidays=_nation(reader, root),
         version=_content_hash(data),
         line_of={key: root.line_of(key) for key in _TOP_KEYS} | _statement_date_lines(root),
     )
     return partnership, reader.problems
+
+
+def _nation(reader: _Reader, root: _Mapping) -> str:
+    """The nation named by ``bank_holidays`` (as ``BANK_HOLIDAY_NATIONS`` spells it), or ""."""
+    if "bank_holidays" not in root:
+        return ""
+    given = root.get("bank_holidays")
+    nations = {name.lower(): name for name in BANK_HOLIDAY_NATIONS}
+    if not isinstance(given, str) or given.strip().lower() not in nations:
+        reader.problem(
+            NODE,
+            "bank_holidays",
+            "must name the nation whose bank holidays the area keeps: England, Wales, Scotland or Northern Ireland",
+            root.line_of("bank_holidays"),
+        )
+        return ""
+    nation = nations[given.strip().lower()]
+    bank_holidays(nation, dt.date.today().year)  # (loaded now: a fault in the package stops start-up)
+    return nation
 
 
 def _line_in(root: _Mapping, section: str, key: str, position: int | None = None) -> int | None:

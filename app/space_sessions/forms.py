@@ -16,6 +16,8 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 
 from ..input_guard import is_blank, without_invisible
 from ..months import month_number, narrow
+from ..pack import current_partnership
+from ..rules.model import bank_holiday_name
 from ..uk_time import UK_TIME, day_in_words, uk_day, uk_today
 from .models import COMMENT_MAX, FORMATS, PLACE_MAX
 from .service import FEEDBACK_SCALE, LENGTHS, RECORD_WEEKS, SessionDetails, time_in_words
@@ -48,6 +50,14 @@ def twelve_am_message(text: str) -> str:
     if not minutes or minutes == "00":
         return MIDNIGHT_OR_MIDDAY
     return f"Enter 12:{minutes}pm for just after midday. For just after midnight, use the 24-hour clock: 00:{minutes}"
+
+
+def bank_holiday_message(day: dt.date, holiday: str) -> str:
+    """What the date says when it is a bank holiday not yet confirmed."""
+    return (
+        f"{day_in_words(day)} is a bank holiday ({holiday}). Check the date, or if it is right, select that the "
+        f"session is on {holiday}"
+    )
 
 
 # A start outside these hours (before 7am, or from 9pm) is more likely a typing mistake than a
@@ -142,6 +152,8 @@ class SessionForm(FlaskForm):
     confirmed = HiddenField()
     # A start time outside the working day, confirmed as meant ("HH:MM", the time confirmed).
     unusual_time = StringField()
+    # A date that is a bank holiday where the partnership is, confirmed as meant ("YYYY-MM-DD").
+    bank_holiday = StringField()
     # Changing a session to a start already gone, confirmed as when it took place
     # ("YYYY-MM-DD HH:MM", the start confirmed): no update is emailed for it.
     took_place = StringField()
@@ -222,6 +234,9 @@ class SessionForm(FlaskForm):
                 "is right, "
                 f"select that the session starts at {time_in_words(time)}"
             ]
+        confirm_day, holiday = self.bank_holiday_to_confirm()
+        if day is not None and not self.date_errors and confirm_day and self.bank_holiday.data != confirm_day:
+            self.refuse_whole_date(bank_holiday_message(day, holiday))
         problems = self.date_errors or self.start_time.errors or self.length.errors or self.format.errors
         if not valid or problems or self.place.errors or day is None or time is None:
             return False
@@ -388,6 +403,32 @@ class SessionForm(FlaskForm):
             return dt.date(int(parts[2]), month, int(parts[0]))
         except ValueError:
             return None
+
+    def bank_holiday_to_confirm(self) -> tuple[str, str]:
+        """The date typed ("YYYY-MM-DD") and the name of the bank holiday it is, where the partnership
+        file says which nation's the area keeps, when it is today or to come; else ("", ""). Found
+        (review of Christmas week): a session could be arranged on Christmas Day, or on the substitute
+        day for Boxing Day, without a word, and its invitations went out for a day the office is shut."""
+        day = self._typed_date()
+        if day is None or day < uk_today():
+            return "", ""
+        holiday = bank_holiday_name(current_partnership().bank_holidays, day)
+        return (f"{day:%Y-%m-%d}", holiday) if holiday else ("", "")
+
+    def bank_holiday_item(self) -> dict[str, Any] | None:
+        """The checkbox confirming a date that is a bank holiday, once one has been typed and the form
+        shown again (not beside another problem with the date); else None."""
+        value, holiday = self.bank_holiday_to_confirm()
+        if not value:
+            return None
+        day = dt.date.fromisoformat(value)
+        if self.date_errors and self.date_errors[0] != bank_holiday_message(day, holiday):
+            return None
+        return {
+            "value": value,
+            "text": f"Yes, the session is on {holiday}, {day_in_words(day)}",
+            "checked": self.bank_holiday.data == value,
+        }
 
     def unusual_time_item(self) -> dict[str, Any] | None:
         """The checkbox confirming a start time outside the working day, once one has been

@@ -23,6 +23,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from support.browser import AxeAudit, FormPoster, assert_no_axe_violations
+from support.sessions import not_a_bank_holiday
 
 EMAIL = "kit.sessions@partnership.example"
 NAME = "Kit Sessions"
@@ -169,7 +170,7 @@ def test_arrange_invite_and_hold_a_session(browser_page, live_server, offered_re
     axe.check(page, "the arrange form with errors, and the start time to confirm")
     page.get_by_label("Yes, the session starts at 6:30am").check()
 
-    day = dt.datetime.now(ZoneInfo("Europe/London")).date() + dt.timedelta(days=5)
+    day = not_a_bank_holiday(dt.datetime.now(ZoneInfo("Europe/London")).date() + dt.timedelta(days=5))
     page.get_by_label("Day", exact=True).fill(str(day.day))
     page.get_by_label("Month", exact=True).fill(str(day.month))
     page.get_by_label("Year", exact=True).fill(str(day.year))

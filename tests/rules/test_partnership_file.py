@@ -1241,3 +1241,26 @@ def test_a_pdf_author_too_long_for_the_pdfs_running_header_is_refused(
     assert [(p.field, p.message.split(":")[0]) for p in problems] == [
         ("pdf_author", "is 121 characters long, more than the 120 allowed here")
     ]
+
+
+@pytest.mark.parametrize("given", ["Englnd", "", "UK", 1, ["England"]])
+def test_a_nation_whose_bank_holidays_cannot_be_known_is_named(
+    partnership_data: dict[str, Any], write_pack: WritePack, given: object
+) -> None:
+    partnership_data["bank_holidays"] = given
+    _, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert [(problem.node, problem.field) for problem in problems] == [("(partnership)", "bank_holidays")]
+    assert "England, Wales, Scotland or Northern Ireland" in problems[0].message and problems[0].line is not None
+
+
+def test_the_nation_whose_bank_holidays_the_area_keeps_is_read_in_any_letters(
+    partnership_data: dict[str, Any], write_pack: WritePack
+) -> None:
+    partnership_data["bank_holidays"] = "northern ireland"
+    partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert problems == [] and partnership is not None and partnership.bank_holidays == "Northern Ireland"
+    del partnership_data["bank_holidays"]
+    partnership, problems = check_partnership(write_pack(partnership_data, "partnership.yaml"))
+    assert problems == [] and partnership is not None and partnership.bank_holidays == ""
+    shipped, _ = check_partnership(DEFAULT_PARTNERSHIP)
+    assert shipped is not None and shipped.bank_holidays == "England"

@@ -32,7 +32,9 @@ def the_day_before(day: dt.date) -> dt.datetime:
 
 
 def session_form(day: dt.date | None = None, **fields: str) -> dict[str, str]:
-    """The arrange form's fields for a new session (``day``: in a week's time)."""
+    """The arrange form's fields for a new session (``day``: in a week's time). A day that is a bank
+    holiday is confirmed as meant (``bank_holiday``), so that a test does not fail in the weeks
+    before Christmas: a test of the question passes ``bank_holiday=""``."""
     day = day or uk_today() + dt.timedelta(days=7)
     return {
         "session": "new",
@@ -43,8 +45,19 @@ def session_form(day: dt.date | None = None, **fields: str) -> dict[str, str]:
         "length": "90",
         "format": "in_person",
         "place": ROOM,
+        "bank_holiday": f"{day:%Y-%m-%d}",
         **fields,
     }
+
+
+def not_a_bank_holiday(day: dt.date) -> dt.date:
+    """``day``, or the first day after it that is not a bank holiday in England (a browser test that
+    types a date, and is not about the question a bank holiday asks)."""
+    from app.rules.model import bank_holidays
+
+    while day in bank_holidays("England", day.year):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def session_has_started(app: Any, reference: str, ago: dt.timedelta = dt.timedelta(hours=2)) -> None:
