@@ -688,3 +688,31 @@ def test_signing_in_under_the_path_the_service_is_reached_by_goes_on_under_it(ap
     assert fields["then"] == f"/inbox/requests/{reference}/notes"
     confirmed = client.post("/inbox/confirm-sign-in", base_url=base, data={**fields, "password": PASSWORD})
     assert confirmed.status_code == 307 and confirmed.location == f"/space-to-think/inbox/requests/{reference}/notes"
+
+
+def test_a_browser_that_shows_every_element_is_not_shown_the_warnings_that_only_script_opens(app: Flask) -> None:
+    """Found (review without JavaScript): Lynx and w3m show a closed dialog as part of the page, so
+    every journey page ended with "Your answers will be cleared in 2 minutes" and a "Keep my
+    answers" button that did nothing, and every inbox page with a password form, "Error:", and "You
+    will be signed out at" the time it was. The warnings are sent inside a script element of a type no
+    browser runs, and the page's script puts them in the page (static/src/app.js)."""
+    from support.pages import text_browser_words
+    from support.submission import ELIGIBLE_PATH, to_outcome
+
+    walker = to_outcome(app.test_client(), ELIGIBLE_PATH)
+    journey_page = text(walker.get("/request/about-you"))
+    client, _ = signed_in(app)
+    inbox_page = text(client.get("/inbox"))
+    for page, dialog_id, words in (
+        (journey_page, "app-timeout-warning", "Do you want to keep your answers?"),
+        (inbox_page, "app-sign-in-ends-warning", "You will be signed out at"),
+        (inbox_page, "app-timeout-warning", "Do you want to stay signed in?"),
+    ):
+        assert words in page  # sent, for the script
+        sent_for_the_script = (
+            rf'<script type="text/template" nonce="[^"]+" data-app-dialog>\s*<dialog[^>]*id="{dialog_id}"'
+        )
+        assert re.search(sent_for_the_script, page)
+        shown = text_browser_words(page)
+        assert words not in shown and "Keep my answers" not in shown and "Stay signed in Sign out" not in shown
+    assert "Work email address" in text_browser_words(journey_page)  # the page itself is still read

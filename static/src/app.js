@@ -11,6 +11,15 @@ import { initAll } from './govuk-frontend.min.js'
 // them, so the body is marked here too (on every other page it already is).
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 
+// The timeout warnings are sent inside <script type="text/template"> (templates/layout.html,
+// templates/inbox/_base.html), so that text-only browsers, which show a closed <dialog> and
+// every hidden element, do not show them: they are put into the page here, before anything
+// looks for them.
+document.querySelectorAll('script[type="text/template"][data-app-dialog]').forEach(function (template) {
+  template.insertAdjacentHTML('afterend', template.textContent)
+  template.remove()
+})
+
 initAll()
 
 // A question revealed under an answer (GOV.UK Frontend's conditional reveal: "Why does the family

@@ -99,3 +99,32 @@ def downloaded_csv(response: TestResponse) -> str:
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff"), f"no byte order mark: {text[:40]!r}"
     return text.removeprefix("\ufeff")
+
+
+class _TextBrowserParser(HTMLParser):
+    """What a text-only browser (Lynx, w3m) shows: every element's words, ``hidden``, closed
+    ``<dialog>`` and visually hidden ones too, but never a script's or a style sheet's content."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "head"):
+            self._skipping += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "head") and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.words.append(data)
+
+
+def text_browser_words(html: str) -> str:
+    """The page's words as a text-only browser shows them, spaces made single."""
+    parser = _TextBrowserParser()
+    parser.feed(html)
+    return " ".join(" ".join(parser.words).split())
