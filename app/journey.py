@@ -21,6 +21,9 @@ Session keys (the session itself lives in the database; the cookie holds only an
 - ``session["journey_rules"]``: the version of the rules the answers were last given (or their
   outcome shown) under, with the outcome they led to then and the question next (ids, or None):
   after the rules are updated, the next question or outcome page says so (``rules_updated_since``).
+- ``session["answered_words"]``: for each safety question answered, and the statement confirmed, a
+  digest of its words as they were read (``words_shown``, never the answer): after an update that
+  rewords one, its answer is forgotten and the question asked again (``current_state``).
 
 Answers never go into URLs, logs, flash messages or analytics: read them here, in views.
 """
@@ -45,6 +48,7 @@ SET_ASIDE_KEY = "set_aside_answers"
 TOKEN_KEY = "journey_token"  # noqa: S105 - the session key's name, not a secret
 NOTICE_KEY = "journey_notice"
 RULES_KEY = "journey_rules"
+WORDS_ANSWERED_KEY = "answered_words"
 # The notice for an outcome page whose outcome is not the one the same answers led to before the
 # rules were updated (``outcome_shown``).
 OUTCOME_CHANGED = "outcome_changed"
@@ -110,9 +114,9 @@ def _say_one_tabs_answers_were_kept(merged: dict[str, Any]) -> None:
         merged[NOTICE_KEY] = {"kind": SENT_WITHOUT_CHANGE, "count": 0}
 
 
-# The answers and those set aside are one journey: two tabs saving at once keep one tab's, both,
-# and the next page says so.
-merge_together(ANSWERS_KEY, SET_ASIDE_KEY, overruled=_say_one_tabs_answers_were_kept)
+# The answers and those set aside are one journey (with the words its safety answers were given to):
+# two tabs saving at once keep one tab's, both, and the next page says so.
+merge_together(ANSWERS_KEY, SET_ASIDE_KEY, WORDS_ANSWERED_KEY, overruled=_say_one_tabs_answers_were_kept)
 # A page that shows the one-off notice takes it: a new one left by another tab meanwhile stays.
 merge_taken_once(NOTICE_KEY)
 # Who is doing the journey (``JourneyState.mode``), in words for documents and counts.
@@ -298,6 +302,8 @@ def save_change(change: Change, question_id: str | None = None) -> None:
     if noted is None or not given_again or not _moved_by_the_update(noted, current_state()):
         _note_rules(change.state)
     session[ANSWERS_KEY] = _plain(change.answers)
+    if question_id is not None and question_id in change.answers:
+        _note_words_answered(question_id)
     if change.set_aside:
         session[SET_ASIDE_KEY] = _plain(change.set_aside)
     else:
@@ -320,8 +326,56 @@ def _plain(answers: Mapping[str, Any]) -> dict[str, str | list[str]]:
     return {str(key): list(value) if isinstance(value, list | tuple) else str(value) for key, value in answers.items()}
 
 
+def _read_again(question: Question) -> bool:
+    """Whether an answer to ``question`` stands only under the words it was given to: a safety
+    question's, and the statement confirmed before the outcome."""
+    return question.risk or question.kind == "confirm"
+
+
+def _note_words_answered(question_id: str) -> None:
+    """Note the words of ``question_id`` as answered now, if its answer stands only under them."""
+    question = current_pack().question(question_id)
+    if question is None or not _read_again(question):
+        return
+    noted = session.get(WORDS_ANSWERED_KEY)
+    noted = dict(noted) if isinstance(noted, dict) else {}
+    if noted.get(question_id) != (digest := words_shown(question)):
+        session[WORDS_ANSWERED_KEY] = {**noted, question_id: digest}
+
+
+def _forget_answers_to_reworded_safety_questions() -> None:
+    """Forget each answer (kept or set aside) to a safety question, or the statement confirmed, whose
+    words the rules now in use have changed since it was given: the question is then the journey's
+    next, asked again with "the questions have changed" (``notice_out_of_order``). Found (review of a
+    rules update during use): "Is a child in immediate danger" widened to "or has a child told you
+    today that they are being harmed?" was never asked of people part-way through, and their request
+    recorded their "No" under words they never read. (A journey begun before the words were noted
+    keeps its answers: what it read is not known.)"""
+    noted = session.get(WORDS_ANSWERED_KEY)
+    if not isinstance(noted, dict) or not noted:
+        return
+    pack = current_pack()
+    reworded = {
+        question_id
+        for question_id, digest in noted.items()
+        if (question := pack.question(str(question_id))) is not None
+        and _read_again(question)
+        and words_shown(question) != digest
+    }
+    if not reworded:
+        return
+    session[WORDS_ANSWERED_KEY] = {key: value for key, value in noted.items() if key not in reworded}
+    for key in (ANSWERS_KEY, SET_ASIDE_KEY):
+        held = _read_answers(key)
+        if reworded & held.keys():
+            session[key] = {name: value for name, value in held.items() if name not in reworded}
+
+
 def current_state() -> JourneyState:
-    """Where the journey stands now, evaluated against the loaded rule pack."""
+    """Where the journey stands now, evaluated against the loaded rule pack (once the rules have
+    been updated, without any answer to a safety question reworded since it was given)."""
+    if rules_updated_since() is not None:
+        _forget_answers_to_reworded_safety_questions()
     return evaluate(current_pack(), current_answers())
 
 
@@ -463,7 +517,7 @@ def pop_notice() -> dict[str, Any] | None:
 
 def clear_journey() -> None:
     """Forget the journey: answers, token and any pending message (other session keys stay)."""
-    for key in (ANSWERS_KEY, SET_ASIDE_KEY, TOKEN_KEY, NOTICE_KEY, RULES_KEY):
+    for key in (ANSWERS_KEY, SET_ASIDE_KEY, WORDS_ANSWERED_KEY, TOKEN_KEY, NOTICE_KEY, RULES_KEY):
         session.pop(key, None)
 
 
@@ -497,6 +551,7 @@ __all__ = [
     "SUBMITTED_KEY",
     "SUBMITTED_MODE_KEY",
     "TOKEN_KEY",
+    "WORDS_ANSWERED_KEY",
     "clear_journey",
     "current_answers",
     "current_state",

@@ -622,7 +622,8 @@ def test_a_journey_at_its_outcome_as_the_rules_change_is_told_the_outcome_change
     """Found (rules maintainer's review): the rules updated under a journey at its outcome page (an
     answer rerouted, the app restarted), the page reloaded showed another outcome with nothing to
     say it had changed. It says so, once; where the same answers still lead to the same outcome
-    (the rules changed elsewhere), nothing is said."""
+    (the rules changed elsewhere), nothing is said. (A journey that answered the safety question
+    reworded is asked it again: test_wizard.py.)"""
     from app.wizard.messages import NOTICE_OUTCOME_CHANGED
     from support.submission import ELIGIBLE_PATH, path_before
     from support.walk import Walker, outcome_of, page_text
@@ -633,7 +634,7 @@ def test_a_journey_at_its_outcome_as_the_rules_change_is_told_the_outcome_change
     try:
         for path, before, after in (
             ((*path_before("allegation"), ("allegation", "yes")), "L", "U2"),  # rerouted: now U2
-            (ELIGIBLE_PATH, "P", "P"),
+            ((("mode", "practitioner"), ("immediate_danger", "yes")), "U1", "U1"),
         ):
             walker = Walker(app.test_client())
             shown = walker.walk(path)
@@ -647,6 +648,12 @@ def test_a_journey_at_its_outcome_as_the_rules_change_is_told_the_outcome_change
             assert (NOTICE_OUTCOME_CHANGED in page_text(page)) is (after != before), after
             again = updated.get("/result")  # once
             assert outcome_of(again) == after and NOTICE_OUTCOME_CHANGED not in page_text(again)
+        # The disagreement question reworded, on the way to P: asked again, not rerouted.
+        walker = Walker(app.test_client())
+        assert outcome_of(walker.walk(ELIGIBLE_PATH)) == "P"
+        updated = new.test_client()
+        updated.set_cookie(cookie, walker.client.get_cookie(cookie).value)  # type: ignore[union-attr]
+        assert updated.get("/result").location.endswith("/questions/disagreement")
     finally:
         dispose(new)
 

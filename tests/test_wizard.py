@@ -1380,3 +1380,64 @@ def test_this_advice_rests_on_names_a_document_once_where_it_was_first_cited() -
     assert sources_of(sections) == ['Doc A, "One"', 'Doc A, "Two"']
     for order in (('Doc, "S1", para 2', 'Doc, "S1"', "Doc"), ('Doc, "S1"', 'Doc, "S1", para 2', "Doc")):
         assert sources_of([SimpleNamespace(source=source) for source in order]) == ["Doc"], order
+
+
+# --- a safety question reworded while a journey is under way --------------------------------------
+
+
+def _widen_immediate_danger(questions) -> None:  # type: ignore[no-untyped-def]
+    questions["immediate_danger"]["title"] = {
+        "both": "Is a child or young person in immediate danger, at risk of significant harm right now, or has a "
+        "child told you today that they are being harmed?"
+    }
+
+
+def test_a_safety_question_reworded_by_an_update_is_asked_again_of_a_journey_past_it(
+    walker: Walker, app: Flask, tmp_path
+) -> None:
+    """Found (review of a rules update during use): the safety question widened ("or has a child told
+    you today that they are being harmed?") was never asked of people part-way through: their "No"
+    to the old words stood, and the request they sent recorded it against the new words. The answer
+    is forgotten and the question asked again, saying the questions changed; the others are kept."""
+    walker.walk(TO_P)
+    assert outcome_of(walker.get("/result")) == "P"
+    _updated_pack(app, tmp_path, _widen_immediate_danger)
+    response = walker.get("/result")
+    assert response.status_code == 302 and path_of(response.location) == "/questions/immediate_danger"
+    page = walker.follow(response.location)
+    assert "The questions have changed since you started. Answer this one to carry on" in page_text(page)
+    assert "or has a child told you today that they are being harmed?" in page_text(page)
+    assert checked_values(page) == []  # not the "No" given to the old words
+    kept = stored_answers(walker.client)
+    assert "immediate_danger" not in kept and kept["criteria"] == ["stuck", "debrief"]
+    # The request's pages lead there too: nothing can be sent on the old answer.
+    assert path_of(walker.get("/request/check-answers").location) == "/questions/immediate_danger"
+    answered = walker.answer("immediate_danger", "no")
+    assert answered.status_code == 302 and path_of(answered.location) == "/result"  # the rest kept
+    # Answered to the new words: not asked again.
+    assert outcome_of(walker.get("/result")) == "P" and outcome_of(walker.get("/result")) == "P"
+
+
+def test_the_statement_reworded_is_confirmed_again_but_other_words_ask_nothing_again(
+    walker: Walker, app: Flask, tmp_path
+) -> None:
+    """The statement confirmed before the outcome ("does not replace supervision or any statutory
+    process") reworded: confirmed again. A question that is not a safety question reworded (its
+    answer leads where it did): nothing asked again, as docs/RULES.md says."""
+    walker.walk(TO_P)
+
+    def reword_multi_agency(questions) -> None:  # type: ignore[no-untyped-def]
+        questions["multi_agency"]["title"] = {"both": "Does the situation involve more than one agency or service?"}
+
+    _updated_pack(app, tmp_path, reword_multi_agency)
+    assert walker.get("/result").status_code == 200 and "multi_agency" in stored_answers(walker.client)
+
+    def reword_statement(questions) -> None:  # type: ignore[no-untyped-def]
+        reword_multi_agency(questions)
+        option = questions["understand"]["options"][0]
+        option["label"] = {mode: words + " I will tell my manager." for mode, words in option["label"].items()}
+
+    _updated_pack(app, tmp_path, reword_statement)
+    response = walker.get("/result")
+    assert response.status_code == 302 and path_of(response.location) == "/questions/understand"
+    assert "understand" not in stored_answers(walker.client)
