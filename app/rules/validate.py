@@ -1242,7 +1242,48 @@ def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date)
     warnings.extend(fictional_contacts(contacts))
     warnings.extend(_no_emergency_outcome(pack, contacts))
     warnings.extend(hours_silent_on_bank_holidays(contacts))
+    warnings.extend(hours_words_disagree_with_open(contacts))
     return warnings
+
+
+_TIME_IN_WORDS = re.compile(r"\b(\d{1,2})(?:[.:](\d{2}))?\s*(am|pm)\b|\b(\d{1,2}):(\d{2})\b", re.IGNORECASE)
+
+
+def _times_in_words(text: str) -> list[dt.time]:
+    """The times of day written in a contact's hours ("8.30am", "5pm", "17:00"), in order."""
+    found = []
+    for match in _TIME_IN_WORDS.finditer(text):
+        if match.group(3):
+            hour, minute = int(match.group(1)) % 12, int(match.group(2) or 0)
+            hour += 12 if match.group(3).lower() == "pm" else 0
+        else:
+            hour, minute = int(match.group(4)), int(match.group(5))
+        if hour < 24 and minute < 60:
+            found.append(dt.time(hour, minute))
+    return found
+
+
+def hours_words_disagree_with_open(contacts: ContactBook) -> list[Problem]:
+    """A contact whose hours in words give times other than ``open``'s: the card says one thing
+    under the number and "This phone line is closed now" (or not) by the other."""
+    problems = []
+    for contact in contacts.contacts:
+        if contact.open is None or not contact.hours:
+            continue
+        times = _times_in_words(contact.hours)
+        if len(times) == 2 and (times[0], times[1]) != (contact.open.opens, contact.open.closes):
+            problems.append(
+                Problem(
+                    contacts.path,
+                    f"contact {contact.id}",
+                    "hours",
+                    f"say {times[0]:%H:%M} to {times[1]:%H:%M}, but open says {contact.open.opens:%H:%M} to "
+                    f"{contact.open.closes:%H:%M}: pages would say the line is open or closed by open's times. "
+                    "Change both together",
+                    contact.field_lines.get("hours", contact.line),
+                )
+            )
+    return problems
 
 
 def hours_silent_on_bank_holidays(contacts: ContactBook) -> list[Problem]:

@@ -2092,3 +2092,27 @@ def test_a_file_with_thousands_of_problems_lists_the_first_and_counts_the_rest(t
         "  - and 2,950 more, not listed: mend these first, then check again "
         "(so many often means the setting names the wrong file)"
     )
+
+
+def test_hours_in_words_at_other_times_than_open_are_warned_of(write_pack: Callable[[Any], Path]) -> None:
+    """Found (review of a rules update during use): a contact's hours changed in words to "9am to 5pm"
+    and its ``open`` left at 08:30 to 16:30 passed ``rules check``: at 8:45am the card said the line
+    was open, with no other number, under words saying it opens at 9."""
+    from app.rules.validate import hours_words_disagree_with_open
+
+    for hours, warned in (
+        ("Monday to Friday, 8.30am to 4.30pm, not on bank holidays", False),
+        ("Monday to Friday, 08:30 to 16:30, not on bank holidays", False),
+        ("Monday to Friday, 9am to 5pm, not on bank holidays", True),
+        ("Monday to Friday, 8.30am to 5pm, not on bank holidays", True),
+        ("Weekdays, in office hours, not on bank holidays", False),  # no times in words: nothing to compare
+        ("Monday to Thursday 8.30am to 4.30pm, Friday 8.30am to 4pm, not on bank holidays", False),  # not two
+    ):
+        said = good_contact(open={**OPEN, "bank_holidays": "England"}, hours=hours)
+        book = load_contacts(
+            write_pack({"emergency": ["bridge"], "contacts": [said, OUT_OF_HOURS]}, name="contacts.yaml")
+        )
+        warnings = hours_words_disagree_with_open(book)
+        assert [(w.node, w.field) for w in warnings] == ([("contact bridge", "hours")] if warned else []), hours
+        if warned:
+            assert "but open says 08:30 to 16:30" in warnings[0].message and warnings[0].line is not None
