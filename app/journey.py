@@ -447,7 +447,7 @@ def answer_shown(state: JourneyState, question: Question) -> str:
     that reworded the answer chosen was taken under the new words, which the person never read.
     Not keyed: the page shows the answer and the words it covers."""
     step = state.step(question.id)
-    shown = json.dumps([question.id, step.value if step is not None else None], sort_keys=True, default=str)
+    shown = json.dumps([question.id, step.value if step is not None else None, state.mode], sort_keys=True, default=str)
     return hashlib.sha256(shown.encode()).hexdigest()[:ANSWER_DIGEST_LENGTH] + words_shown(question)
 
 

@@ -1441,3 +1441,21 @@ def test_the_statement_reworded_is_confirmed_again_but_other_words_ask_nothing_a
     response = walker.get("/result")
     assert response.status_code == 302 and path_of(response.location) == "/questions/understand"
     assert "understand" not in stored_answers(walker.client)
+
+
+def test_a_page_shown_before_who_is_using_this_changed_is_not_taken_after_the_change(walker: Walker) -> None:
+    """Found (routing review): the statement's page, open in one tab in the practitioner's words ("I
+    understand … my supervision"), was taken after the other tab changed who is using this to a
+    manager in supervision: the statement was never shown in the words for the two of them ("We
+    understand … the practitioner's supervision"). A page carries the mode it was shown in too."""
+    walker.walk(TO_P[:-1])
+    page = walker.get("/questions/understand")
+    assert "I understand that Space to Think complements" in page_text(page)
+    changed = walker.answer("mode", "supervision")
+    assert changed.status_code == 302
+    stale = walker.post("/questions/understand", {"answer": "confirmed", "answer_shown": answer_shown_on(page)})
+    assert stale.status_code == 200 and question_of(stale) == "understand"
+    assert "understand" not in stored_answers(walker.client)
+    assert "We understand that Space to Think complements" in page_text(stale)
+    taken = walker.post("/questions/understand", {"answer": "confirmed", "answer_shown": answer_shown_on(stale)})
+    assert taken.status_code == 302 and stored_answers(walker.client)["understand"] == "confirmed"
