@@ -22,6 +22,7 @@ import socket
 import types
 import typing
 from collections.abc import Mapping
+from email import policy as email_policy
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any, ClassVar
@@ -576,7 +577,25 @@ def one_address(value: str) -> bool:
     """Whether a setting names one email address, bare or with a name ("Space to Think
     <noreply@partnership.example>"), not a list."""
     found = getaddresses([value.strip()])
-    return len(found) == 1 and ONE_ADDRESS.fullmatch(found[0][1]) is not None
+    return len(found) == 1 and ONE_ADDRESS.fullmatch(found[0][1]) is not None and not read_as_a_group(value)
+
+
+def read_as_a_group(value: str) -> bool:
+    """Whether an email header would read ``value`` as a named group of addresses, not one mailbox:
+    a name with a colon in it ("Space to Think: Salford <a@example.org>" is the group "Space to
+    Think"). Found (email review): such a MAIL_FROM was taken, and every email's From: header, which
+    may not hold a group (RFC 5322 3.6.2), ended in ";" (mail servers may refuse it, or call it spam)."""
+    try:
+        header = email_policy.default.header_factory("From", value.strip())
+    except (ValueError, IndexError):  # (unreadable as a header at all: getaddresses has said so)
+        return False
+    return any(group.display_name is not None for group in header.groups)
+
+
+QUOTE_THE_NAME = (
+    " A name with a colon in it is read as a list of addresses: put the name in double quotes, like "
+    '"Space to Think: Salford" <space-to-think@partnership.example>.'
+)
 
 
 # A cookie name as browsers keep it (RFC 6265's token, kept to the plainest characters).
@@ -672,10 +691,12 @@ def check_mail(settings: Mapping[str, Any]) -> None:
     the SMTPS port (465)."""
     facilitators = settings.get("FACILITATOR_EMAIL")
     if facilitators and not one_address(str(facilitators)):
-        raise ConfigError(f"FACILITATOR_EMAIL must be one email address, but it is {facilitators!r}.")
+        said = QUOTE_THE_NAME if read_as_a_group(str(facilitators)) else ""
+        raise ConfigError(f"FACILITATOR_EMAIL must be one email address, but it is {facilitators!r}.{said}")
     sender = settings.get("MAIL_FROM")
     if facilitators and not one_address(str(sender or "")):
-        raise ConfigError(f"MAIL_FROM must be one email address, but it is {sender!r}.")
+        said = QUOTE_THE_NAME if read_as_a_group(str(sender or "")) else ""
+        raise ConfigError(f"MAIL_FROM must be one email address, but it is {sender!r}.{said}")
     host = settings.get("SMTP_HOST")
     if facilitators and not host:
         raise ConfigError(

@@ -651,6 +651,22 @@ def test_mail_settings_that_can_work_are_accepted() -> None:
     sender = "Space to Think <noreply@partnership.example>"
     environ = {"FACILITATOR_EMAIL": "Facilitators <team@partnership.example>", "SMTP_HOST": "smtp.example"}
     assert load_config(environ={**environ, "MAIL_FROM": sender})["MAIL_FROM"] == sender
+    for sender in (
+        '"Space to Think: Salford" <noreply@partnership.example>',
+        "Zoë Brontë <noreply@partnership.example>",
+    ):
+        assert load_config(environ={**environ, "MAIL_FROM": sender})["MAIL_FROM"] == sender
+
+
+@pytest.mark.parametrize("setting", ["MAIL_FROM", "FACILITATOR_EMAIL"])
+def test_an_address_whose_name_has_a_colon_is_refused_saying_to_quote_the_name(setting: str) -> None:
+    """Found (email review): "Space to Think: Salford <noreply@…>" was taken, and every email's From:
+    (or To: and Reply-To:) header read it as a group named "Space to Think", which a From: header may
+    not hold, ending in ";": mail servers may refuse such mail, or call it spam."""
+    environ = {"FACILITATOR_EMAIL": "team@partnership.example", "SMTP_HOST": "smtp.example"}
+    with pytest.raises(ConfigError, match=f"^{setting} must be one email address") as caught:
+        load_config(environ={**environ, setting: "Space to Think: Salford <noreply@partnership.example>"})
+    assert "put the name in double quotes" in str(caught.value)
 
 
 def test_the_audit_log_is_kept_six_years_unless_set_longer_than_the_requests() -> None:
