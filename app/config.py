@@ -1036,7 +1036,8 @@ def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
         except ValueError:
             mapping = None
         if not isinstance(mapping, dict):
-            raise ConfigError(f'{variable} must be a JSON object such as {{"pool_size": 10}}, but it is {raw!r}.')
+            example = '{"socket_timeout": 1}' if variable == "RATELIMIT_STORAGE_OPTIONS" else '{"pool_size": 10}'
+            raise ConfigError(f"{variable} must be a JSON object such as {example}, but it is {raw!r}.")
         return mapping
     if setting == "SQLALCHEMY_DATABASE_URI":
         return database_uri(raw)

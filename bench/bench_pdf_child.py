@@ -27,6 +27,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH.parent / "tests"))
 
+from _support import load_average, print_machine  # noqa: E402
 from bench_submit import DETAILS, MINIMAL_HTML, TYPICAL_CRITERIA, request_journey, stored_as_sent  # noqa: E402
 
 
@@ -65,6 +66,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="warm renders of each document each way (15)")
     args = parser.parse_args()
+    print_machine("PDF renderer child against WeasyPrint in this process (warm, interleaved)")
 
     from app import create_app, pdf_renderer
     from app.pdf import render_pdf
@@ -109,6 +111,7 @@ def main() -> int:
         f"A new child's first render (start-up + a cold render of the minimal document), median of 3: "
         f"{statistics.median(starts) * 1000:.0f} ms"
     )
+    print(f"load average at end: {load_average()}")
     return 0
 
 

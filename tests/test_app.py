@@ -1963,3 +1963,14 @@ def test_a_served_app_reads_every_template_as_it_starts_and_never_again(app: Fla
     assert fill_details(walker).status_code == 302
     assert walker.get("/request/check-answers").status_code == 200
     assert read == []
+
+
+def test_options_that_are_not_a_json_object_are_refused_with_an_example_that_setting_takes() -> None:
+    """Found (docs review): RATELIMIT_STORAGE_OPTIONS not a JSON object was refused with the database
+    engine's example, {"pool_size": 10}, which Redis then refused as an option it does not know."""
+    with pytest.raises(
+        ConfigError, match=r'RATELIMIT_STORAGE_OPTIONS must be a JSON object such as \{"socket_timeout"'
+    ):
+        load_config(environ={"RATELIMIT_STORAGE_OPTIONS": "socket_timeout=1"})
+    with pytest.raises(ConfigError, match=r'SQLALCHEMY_ENGINE_OPTIONS must be a JSON object such as \{"pool_size"'):
+        load_config(environ={"SQLALCHEMY_ENGINE_OPTIONS": "[1]"})
