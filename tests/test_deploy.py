@@ -335,6 +335,64 @@ def test_scripts_run_stops_the_server_and_the_worker_on_sigterm(tmp_path: Path) 
             script.stderr.close()
 
 
+def test_scripts_run_says_how_to_start_it_again_with_its_settings_and_what_a_newcomer_looks_for(
+    tmp_path: Path,
+) -> None:
+    """Found (docs review): started with the README's mail settings, it said "Start it again with
+    scripts/run --port N", and the run that started sent no email, without a word; and it never
+    said whether email was on, where the inbox is, or how to make an account. The settings it was
+    given come first (a password named, never shown), and the lines once it runs say the rest."""
+    port = free_port()
+    listener = tmp_path / "listen.py"
+    listener.write_text(
+        f"import socket, time\ns = socket.socket()\ns.bind(('127.0.0.1', {port}))\ns.listen()\ntime.sleep(30)\n"
+    )
+    script = (
+        "#!/bin/sh\n"
+        f'case "$*" in *"outbox worker"*) exec sleep 30;; *" run "*) exec {sys.executable} {listener};; esac\n'
+    )
+    env = scripts_run_copy(tmp_path, script)
+    (tmp_path / "app").symlink_to(ROOT / "app")  # for the names of the app's settings
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')  # (a link would lose the virtualenv)
+    python.chmod(0o755)
+    env |= {
+        "FACILITATOR_EMAIL": "facilitators@partnership.example",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": "8025",
+        "SMTP_PASSWORD": "not to be shown",
+        "NOT_A_SETTING": "left out",
+    }
+    run = subprocess.Popen(
+        ["bash", "scripts/run", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert run.stdout is not None
+        said = [run.stdout.readline() for _ in range(3)]
+        assert "is running at" in said[0], said
+        assert (
+            "Email: requests are sent to facilitators@partnership.example through the mail server at 127.0.0.1:8025"
+            in said[1]
+        )
+        assert f"Facilitators' inbox: http://127.0.0.1:{port}/inbox" in said[2] and "facilitators add" in said[2]
+        run.send_signal(signal.SIGTERM)
+        _, stderr = run.communicate(timeout=15)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    again = stderr.split("Start it again with ", 1)[1].splitlines()[0]
+    assert again == (
+        f"FACILITATOR_EMAIL=facilitators@partnership.example RATELIMIT_STORAGE_URI=memory:// SMTP_HOST=127.0.0.1 "
+        f"SMTP_PORT=8025 scripts/run --port {port} (with SMTP_PASSWORD set as before)."
+    ), stderr
+    assert "not to be shown" not in stderr and "NOT_A_SETTING" not in stderr
+
+
 def test_scripts_run_keeps_the_database_readable_by_its_user_only(tmp_path: Path) -> None:
     """Found (privacy review): the development SQLite database, with every stored request, was
     readable by every user of the machine (0644), while the secret key beside it was 0600.
