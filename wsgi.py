@@ -12,6 +12,7 @@ import click
 
 from app import create_app
 from app.config import StartupError
+from app.pack import rules_in_use
 from app.rate_limits import refuse_a_store_that_turns_us_away
 from app.schema import refuse_a_database_out_of_step
 from app.templating import keep_every_template, refuse_a_template_mistake
@@ -32,6 +33,8 @@ try:
         # Every template read now, and kept: the files an upgrade puts in place before the
         # restart are never mixed with this code (app/templating.py).
         keep_every_template(app)
+        # Which rules it serves, in the journal (with --preload, once; else once a worker).
+        print(rules_in_use(app), file=sys.stderr, flush=True)
 except StartupError as error:
     print(error.code, file=sys.stderr, flush=True)
     raise SystemExit(3) from None

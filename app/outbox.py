@@ -79,7 +79,7 @@ from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log, r
 from .inbox.service import PASSWORD_NOTICE_SENT, remove_departed_accounts
 from .models import AuditEvent, OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
 from .outage import is_database_outage, log_database_error, outage_in_words
-from .pack import OTHER_RULES_WAIT_MINUTES, PACK_KEY, current_pack, rules_made_with
+from .pack import OTHER_RULES_WAIT_MINUTES, PACK_KEY, current_pack, rules_in_use, rules_made_with
 from .pdf import PdfRendererNotStarted, PdfRendererStopped, PdfRenderTimeout
 from .requests import service
 from .schema import refuse_a_database_out_of_step, schema_problem
@@ -1704,6 +1704,7 @@ def worker_command(once: bool, poll_seconds: float | None) -> None:
     poll = max(poll, 0.05)  # a setting of 0 must not spin
     stop = StopFlag()
     click.echo(f"Outbox worker started (looking for work every {poll:g}s; stop with Ctrl+C or SIGTERM).")
+    click.echo(rules_in_use(current_app))
     pdf_renderer.start()  # the PDF renderer's process starts while the worker looks for work
     with stop_on_signals(stop):
         run_worker(stop, poll)

@@ -97,13 +97,21 @@ def load_rules(app: Flask) -> None:
     if command_loading()[:1] == ["run"] and report.pack is not None:
         # What `scripts/run` serves, as `rules check` names it (found, rules maintainer's review:
         # nothing said which rules a restart had started with, but /how-it-decides).
-        pack = report.pack
-        click.echo(
-            f"Rules: {pack.name}, version {pack.version}, review by {pack.review_date}, from "
-            f"{files['RULE_PACK_PATH']}; contacts from {files['CONTACTS_PATH']}; partnership from "
-            f"{files['PARTNERSHIP_PATH']}.",
-            err=True,
-        )
+        click.echo(rules_in_use(app), err=True)
+
+
+def rules_in_use(app: Flask) -> str:
+    """ "Rules: <name>, version <version>, review by <date>, from <file>; contacts from <file>;
+    partnership from <file>.": said by `flask run`, by the web app served (wsgi.py) and by the
+    outbox worker as they start. Found (review of a rules update during use): under gunicorn and the
+    worker, nothing in the journal said which rules a restart had started with."""
+    pack: RulePack = app.extensions[PACK_KEY]
+    files = _rule_files(app)
+    return (
+        f"Rules: {pack.name}, version {pack.version}, review by {pack.review_date}, from "
+        f"{files['RULE_PACK_PATH']}; contacts from {files['CONTACTS_PATH']}; partnership from "
+        f"{files['PARTNERSHIP_PATH']}."
+    )
 
 
 def _rule_files(app: Flask) -> dict[str, str | Path]:

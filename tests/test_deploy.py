@@ -477,6 +477,15 @@ def test_a_database_not_upgraded_stops_the_web_app_and_the_worker_saying_what_to
     refuse_a_database_out_of_step(app)  # nothing to refuse now
     ran = app.test_cli_runner().invoke(args=["outbox", "worker", "--once"])
     assert ran.exit_code == 0 and "Made 0 PDFs" in ran.output, ran.output
+    # Served, it says which rules it serves, for the journal (found, review of a rules update
+    # during use: nothing under gunicorn named the version a restart had started with).
+    served = run(str(ROOT / ".venv" / "bin" / "python"), "-c", "import wsgi")
+    assert served.returncode == 0, served.stderr
+    from app.pack import PACK_KEY
+
+    [said] = [line for line in served.stderr.splitlines() if line.startswith("Rules: ")]
+    assert f"version {app.extensions[PACK_KEY].version}, review by" in said, said
+    assert "app/rules/space_to_think.yaml; contacts from" in said, said
     dispose(app)
 
 

@@ -1358,6 +1358,7 @@ def test_the_worker_process_makes_the_pdfs_and_a_record_a_browser_asked_for_purg
         assert status == {"ready": True, "failed": False}, "the worker did not make the record"
     assert run.process.returncode == 0, run.err
     assert "Outbox worker started" in run.out and "Outbox worker stopped." in run.out
+    assert re.search(r"^Rules: .*, version [0-9a-f]+, review by .*; partnership from .*\.$", run.out, re.M), run.out
     # A pass that did something says so (operator review: nothing showed it working): the
     # request's PDF, then the record.
     assert run.out.count("Outbox worker: Made 1 PDF (0 failed); sent 0 messages (0 failed).") == 2, run.out
