@@ -2547,18 +2547,13 @@ def valid_document(app: Flask) -> dict:
     """The request data a request PDF carries, built without storing a request or making a PDF."""
     from app.models import utcnow
     from app.pack import current_pack
-    from app.requests.fields import clean_details
-    from app.requests.service import build_request
+    from app.requests.service import build_request, stored_details
     from app.rules import evaluate
 
     with app.app_context():
         pack = current_pack()
         state = evaluate(pack, ELIGIBLE_ANSWERS)
-        details = clean_details(VALID_DETAILS, state.debrief)  # as stored: the event as "YYYY-MM"
-        details["criteria"] = [  # as a submission stores them
-            {"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria
-        ]
-        details["identifying_check"] = {"found": [], "confirmed": False}  # as a submission stores it: none found
+        details = stored_details(state, VALID_DETAILS, [])  # as a submission stores them: none found
         unsaved = build_request(pack, state, "journey", details, utcnow())
         return request_document(unsaved)
 
@@ -3586,3 +3581,41 @@ def test_a_colleagues_short_form_beside_harm_is_someone_elses(app: Flask) -> Non
     for note in ("Mum said Bill hit her.", "Dave hit her when she was 6.", "Dave raped her when she was 12."):
         refused = post_form(client, page, f"{page}/notes", {"text": note})
         assert refused.status_code == 200 and "govuk-error-summary" in text(refused), note
+
+
+def test_a_sent_request_shows_the_level_of_support_in_the_words_it_was_chosen_in(app: Flask, tmp_path) -> None:
+    """Found (review of a rules update during use): the partnership file's words for an answer
+    changed ("None" to "Not open to any service"), and every request sent before showed the new words
+    in the inbox, while the PDF the practitioner sent said "None": the request kept the id only. It
+    keeps the words chosen too; an import takes none from its file (it could say anything)."""
+    import yaml
+
+    from app.pack import PARTNERSHIP_KEY
+    from app.rules import DEFAULT_PARTNERSHIP
+    from app.rules.partnership import check_partnership
+
+    reference = stored_request(app)  # the level of support: child_in_need
+    client, _ = signed_in(app)
+    with app.app_context():
+        from app.models import StoredRequest
+
+        stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+        assert stored is not None and stored.details["answer_labels"] == {"support_level": "Child in Need"}
+    data = yaml.safe_load(DEFAULT_PARTNERSHIP.read_text(encoding="utf-8"))
+    for option in data["request_options"]["support_level"]:
+        if option["id"] == "child_in_need":
+            option["label"] = {"both": "Child in Need plan agreed"}
+    path = tmp_path / "partnership.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    reworded, problems = check_partnership(path)
+    assert reworded is not None, problems
+    app.extensions[PARTNERSHIP_KEY] = reworded
+    page = text(client.get(f"/inbox/requests/{reference}"))
+    assert "Child in Need plan agreed" not in page and "Child in Need" in page
+    # An import is shown in the words offered now, whatever its file says.
+    document = valid_document(app)
+    document["details"]["answer_labels"] = {"support_level": "URGENT: call this person back today"}
+    response, imported = imported_as(app, client, document)
+    assert response.status_code == 302 and imported is not None
+    assert imported["details"]["answer_labels"] == {"support_level": "Child in Need plan agreed"}
+    assert "URGENT" not in text(client.get(response.location))

@@ -29,7 +29,7 @@ from ..input_guard import find_unsafe_text
 from ..journey import MODE_LABELS
 from ..models import utcnow
 from ..requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION
-from ..requests.fields import FIELDS, FIELDS_BY_NAME, Field, stored_value_problem
+from ..requests.fields import ANSWER_LABELS, FIELDS, FIELDS_BY_NAME, Field, stored_value_problem
 from ..requests.reference import is_reference
 from ..rules.loader import IDENT
 
@@ -318,6 +318,10 @@ def check_document(document: Any) -> ImportedRequest:
         elif name == "identifying_check":
             item = _mapping(value)
             _strings(item.get("found", []))
+        elif name == ANSWER_LABELS:
+            for field_name, words in _mapping(value).items():
+                _text(field_name, 100)
+                _text(words, 500)
         elif value is not None:
             _text(value)
     return ImportedRequest(

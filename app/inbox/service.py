@@ -2391,6 +2391,9 @@ def imported_record(imported: ImportedRequest, now: dt.datetime | None = None) -
         {"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria
     ]
     details["identifying_check"] = identifying_check(stored_findings(details), confirmed=False)
+    # The words of the answers of the partnership's, as offered now (never the file's words, which
+    # could say anything: an answer no longer offered is shown by its id, and the PDF has its words).
+    details[fields.ANSWER_LABELS] = fields.answer_labels(details, state.mode)
     return journey_record(
         pack,
         state,

@@ -251,8 +251,13 @@ class Field:
 
     def shown(self, stored: Mapping[str, Any], mode: str = "practitioner") -> str:
         """A stored value as words: an option's label (for ``mode``), a month as "March 2024", or
-        the text ("" if none)."""
+        the text ("" if none). An answer of the partnership's (``local_options``) in a sent request
+        is shown in the words it was chosen in (``ANSWER_LABELS``), whatever its file says now."""
         value = stored.get(self.name)
+        if self.local_options and isinstance(value, str) and value:
+            kept = stored.get(ANSWER_LABELS)
+            if isinstance(kept, Mapping) and isinstance(kept.get(self.name), str) and kept[self.name]:
+                return str(kept[self.name])
         if self.kind == "radios":
             choices = self.choices(mode)
             if self.local_options and isinstance(value, str) and value and value not in choices:
@@ -1157,6 +1162,23 @@ def clean_details(details: Mapping[str, Any], debrief: bool) -> dict[str, Any]:
         else:
             cleaned[entry.name] = field_text(entry, details.get(entry.name))
     return cleaned
+
+
+# In a sent request's details: the words each answer of the partnership's (``local_options``) was
+# chosen in, by field name. Found (review of a rules update during use): the partnership file's
+# words for "None" changed to "Not open to any service", and every request sent before showed the
+# new words in the inbox, while the PDF the practitioner sent said "None"; the request kept the id only.
+ANSWER_LABELS = "answer_labels"
+
+
+def answer_labels(details: Mapping[str, Any], mode: str) -> dict[str, str]:
+    """The words of each answer of the partnership's given in ``details``, as offered now (in ``mode``)."""
+    labels = {}
+    for entry in FIELDS:
+        value = details.get(entry.name)
+        if entry.local_options and isinstance(value, str) and value and (words := entry.choices(mode).get(value)):
+            labels[entry.name] = words
+    return labels
 
 
 # A stored answer to a question whose answers are the partnership's (``local_options``) that its

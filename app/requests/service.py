@@ -470,6 +470,7 @@ def stored_details(state: JourneyState, details: Mapping[str, Any], found: list[
         {"value": option.value, "label": option.label.for_mode(state.mode)} for option in state.criteria
     ]
     stored["identifying_check"] = {"found": found, "confirmed": bool(found)}
+    stored[fields.ANSWER_LABELS] = fields.answer_labels(stored, state.mode)
     return stored
 
 
