@@ -598,7 +598,9 @@ def _question_items(
         if after.id in was_called:
             note = (
                 f"id changed from {was_called[after.id]} to {after.id} (the same title and answers): compared as one "
-                "question, so only routes that really changed are listed; its page's address changes with its id"
+                "question, so only routes that really changed are listed; its page's address changes with its id, "
+                "and people part way through who answered it are asked it again (their answer is kept under its "
+                "old id): keep an id when only the words change"
             )
             changes.append(FieldChange("id", was_called[after.id], after.id))
         changes += [

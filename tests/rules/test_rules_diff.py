@@ -1112,6 +1112,8 @@ def test_a_question_whose_id_alone_changed_is_compared_as_one(
         "id changed from serious_incident to serious_harm (the same title and answers): compared as one question, "
         "so only routes that really changed are listed"
     )
+    # Found (review of a rules update during use): nothing said that people part way through are asked it again.
+    assert "people part way through who answered it are asked it again" in items[0].note
     assert compared.diff.section("pack") == compared.diff.section("outcomes") == ()
     assert "No route leads to a different outcome and no outcome changed. 2 other changes below." in (
         compared.result.output
