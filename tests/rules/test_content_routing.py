@@ -99,12 +99,26 @@ def test_every_way_through_content_reaches_its_outcome_with_its_flags() -> None:
         kind, outcome, path = content_says(given)
         state = evaluate(PACK, engine_answers(given))
         where = (given, outcome)
+        asked = tuple(step.question.id for step in state.steps)
+        gives = (
+            state.outcome.id
+            if state.outcome is not None
+            else f"the question {getattr(state.next_question, 'id', None)}"
+        )
+        # (Said in words for whoever changed the rules: docs/RULES.md, "With a developer".)
         assert kind == "outcome"
-        assert state.outcome is not None and state.outcome.id == outcome, where
-        assert tuple(step.question.id for step in state.steps) == path, where
+        assert state.outcome is not None and state.outcome.id == outcome, (
+            f"CONTENT.md routes these answers to outcome {outcome}, but the rule pack gives {gives}: {given}"
+        )
+        assert asked == path, (
+            f"CONTENT.md asks {list(path)} for these answers, but the rule pack asks {list(asked)}: {given}"
+        )
         assert state.mode == given["mode"], where
         flags = {flag for (q, v), flag in FLAGS.items() if q in path and given[q] == v}
-        assert set(state.flags) == flags, where
+        assert set(state.flags) == flags, (
+            f"CONTENT.md raises the flags {sorted(flags)} for these answers, but the rule pack raises "
+            f"{sorted(state.flags)}: {given}"
+        )
         assert state.outcome.request == (outcome == "P"), where
         assert state.debrief == ("debrief" in given.get("criteria", ())), where
     assert ways == CONTENT_WAYS

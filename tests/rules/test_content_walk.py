@@ -399,7 +399,10 @@ class Person:
         location = self.start()
         mode = "practitioner"
         for question, choice in way.answers:
-            assert location.endswith(f"/questions/{question}"), (way.answers, question, location)
+            assert location.endswith(f"/questions/{question}"), (
+                f"CONTENT.md asks the question {question} next on this way, but the app went to {location}: "
+                f"{way.answers}"
+            )
             key = (question, mode if question != "mode" else "")
             if self.check_pages or key not in self.values or question == "criteria":
                 response = self.get(location)
@@ -417,7 +420,9 @@ class Person:
             location = str(response.location)
             if question == "mode":
                 mode = "supervision" if choice == "supervision" else "practitioner"
-        assert location.endswith("/result"), (way.answers, location)
+        assert location.endswith("/result"), (
+            f"CONTENT.md reaches the outcome after these answers, but the app went to {location}: {way.answers}"
+        )
         return self.get(location)
 
 

@@ -115,11 +115,21 @@ def test_every_combination_of_answers_routes_as_content_md_says(pack: RulePack) 
     for combination in itertools.product(*(ANSWER_VALUES[k] for k in keys)):
         answers = dict(zip(keys, combination, strict=True))
         state = evaluate(pack, answers)
-        assert state.outcome is not None, answers
         expected = expected_outcome(answers)
-        assert state.outcome.id == expected, answers
+        # (Said in words for whoever changed the rules: docs/RULES.md, "With a developer".)
+        assert state.outcome is not None, (
+            f"CONTENT.md routes these answers to outcome {expected}, but the rule pack asks another question "
+            f"first ({state.next_question.id if state.next_question else 'none'}): {answers}"
+        )
+        assert state.outcome.id == expected, (
+            f"CONTENT.md routes these answers to outcome {expected}, but the rule pack gives {state.outcome.id}: "
+            f"{answers}"
+        )
         if expected == "P":
-            assert set(state.flags) == expected_flags(answers), answers
+            assert set(state.flags) == expected_flags(answers), (
+                f"CONTENT.md raises the flags {sorted(expected_flags(answers))} for these answers, but the rule pack "
+                f"raises {sorted(state.flags)}: {answers}"
+            )
         checked += 1
     assert checked > 40_000
 
@@ -155,7 +165,10 @@ def test_not_sure_never_leads_to_the_request(pack: RulePack, paths: list[Any]) -
 def test_each_route_reaches_its_expected_outcome(paths: list[Any]) -> None:
     for path in paths:
         answers = dict.fromkeys(ANSWER_VALUES) | dict(path.answers)
-        assert expected_outcome(answers) == path.outcome, path
+        assert expected_outcome(answers) == path.outcome, (
+            f"CONTENT.md routes this way to outcome {expected_outcome(answers)}, but the rule pack gives "
+            f"{path.outcome}: {path}"
+        )
 
 
 @pytest.mark.parametrize(
