@@ -31,6 +31,7 @@ Answers never go into URLs, logs, flash messages or analytics: read them here, i
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 from collections.abc import Mapping, Sequence
@@ -437,7 +438,7 @@ ANSWER_SHOWN_FIELD = "answer_shown"
 ANSWER_DIGEST_LENGTH = 32
 
 
-def answer_shown(state: JourneyState, question: Question) -> str:
+def answer_shown(state: JourneyState, question: Question, with_mode: bool = True) -> str:
     """A digest of ``question``'s answer as ``state`` holds it (none, if not answered), then one of
     its words (``words_shown``): its page's form carries it (``ANSWER_SHOWN_FIELD``), and an answer
     sent from a page shown before that answer changed (in another tab or window), or before the
@@ -445,10 +446,28 @@ def answer_shown(state: JourneyState, question: Question) -> str:
     page kept open in another tab, sent after "Yes, a child is in danger" was given in the other,
     put "No" back with nothing said; and (rules maintainer's review) a page shown before an update
     that reworded the answer chosen was taken under the new words, which the person never read.
-    Not keyed: the page shows the answer and the words it covers."""
+    Not keyed: the page shows the answer and the words it covers. With the mode the page was shown in
+    (routing review: the statement's page in the practitioner's words, open in one tab, was taken after
+    the other changed who is using this); ``with_mode`` False: as a page shown before it was, for
+    ``as_shown_now``."""
     step = state.step(question.id)
-    shown = json.dumps([question.id, step.value if step is not None else None, state.mode], sort_keys=True, default=str)
+    held = [question.id, step.value if step is not None else None, *([state.mode] if with_mode else [])]
+    shown = json.dumps(held, sort_keys=True, default=str)
     return hashlib.sha256(shown.encode()).hexdigest()[:ANSWER_DIGEST_LENGTH] + words_shown(question)
+
+
+def as_shown_now(shown: str, state: JourneyState, question: Question) -> str:
+    """``shown`` (a question page's ``answer_shown``) in this version's form: a page shown before the
+    digest held the mode (a deploy of that change while it was open) carries the answer's digest
+    without it, and is read as showing the answer held now if that is the one it showed. Found
+    (regression review): every answer sent from a page open during that deploy was refused, "changed
+    in another tab or window"."""
+    if hmac.compare_digest(
+        shown[:ANSWER_DIGEST_LENGTH].encode(),
+        answer_shown(state, question, with_mode=False)[:ANSWER_DIGEST_LENGTH].encode(),
+    ):
+        return answer_shown(state, question)[:ANSWER_DIGEST_LENGTH] + shown[ANSWER_DIGEST_LENGTH:]
+    return shown
 
 
 _WORDS_SHOWN: dict[tuple[str, str], str] = {}

@@ -1459,3 +1459,34 @@ def test_a_page_shown_before_who_is_using_this_changed_is_not_taken_after_the_ch
     assert "We understand that Space to Think complements" in page_text(stale)
     taken = walker.post("/questions/understand", {"answer": "confirmed", "answer_shown": answer_shown_on(stale)})
     assert taken.status_code == 302 and stored_answers(walker.client)["understand"] == "confirmed"
+
+
+def test_a_page_shown_before_its_digest_held_the_mode_is_taken_as_it_was(walker: Walker) -> None:
+    """Found (regression review): a question page open while the change that put the mode in its
+    digest was deployed carried the digest without it, and every answer sent from it was refused,
+    "changed in another tab or window", though nothing had changed."""
+    import hashlib
+    import json
+
+    walker.walk(TO_P[:2])
+    page = walker.get("/questions/unshared_concern")
+    words = answer_shown_on(page)[32:]
+    before = hashlib.sha256(json.dumps(["unshared_concern", None], sort_keys=True).encode()).hexdigest()[:32]
+    sent = walker.post("/questions/unshared_concern", {"answer": "shared", "answer_shown": before + words})
+    assert sent.status_code == 302 and stored_answers(walker.client)["unshared_concern"] == "shared"
+
+
+def test_a_page_of_a_safety_question_answered_before_it_was_reworded_says_the_words_changed(
+    walker: Walker, app: Flask, tmp_path
+) -> None:
+    """Found (regression review): the page of the safety question, answered and opened before an update
+    reworded it (a Change link), sent after, said the answer "was changed in another tab", where no tab
+    had changed anything: the answer given to the old words had been forgotten."""
+    walker.walk(TO_P)
+    page = walker.get("/questions/immediate_danger")
+    _updated_pack(app, tmp_path, _widen_immediate_danger)
+    again = walker.post("/questions/immediate_danger", {"answer": "no", "answer_shown": answer_shown_on(page)})
+    assert again.status_code == 200 and question_of(again) == "immediate_danger"
+    assert error_summary(again)[0].startswith("Your answer was not saved: the questions were updated")
+    assert "another tab" not in page_text(again)
+    assert "immediate_danger" not in stored_answers(walker.client)

@@ -27,6 +27,7 @@ from ..journey import (
     SUBMITTED_KEY,
     SUBMITTED_MODE_KEY,
     answer_shown,
+    as_shown_now,
     current_answers,
     current_state,
     has_journey,
@@ -165,6 +166,8 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
             return render_question(asked, state, _refused(asked, state, kept))
         return render_question(asked, state)
     shown = request.form.get(ANSWER_SHOWN_FIELD)
+    if shown is not None:
+        shown = as_shown_now(shown, state, asked)
     now_shown = answer_shown(state, asked)
     # (A page shown before the words were part of it carries the answer's digest alone.)
     expected = now_shown if shown is None or len(shown) > ANSWER_DIGEST_LENGTH else now_shown[:ANSWER_DIGEST_LENGTH]
@@ -181,7 +184,14 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         # person has not been told of either: found, regression review, with three wordings.)
         words_then_and_now = [shown[ANSWER_DIGEST_LENGTH:], now_shown[ANSWER_DIGEST_LENGTH:]]
         told_already = isinstance(told, dict) and told.get(asked.id) == words_then_and_now
-        if words_changed and (answer_as_shown or _the_answer_now(asked, state, sent)) and not told_already:
+        # (Or with no answer now: its answer forgotten, as given to words reworded since, ``current_state``:
+        # found, regression review, "changed in another tab", where no tab had changed anything.)
+        unanswered = state.step(asked.id) is None
+        if (
+            words_changed
+            and (answer_as_shown or unanswered or _the_answer_now(asked, state, sent))
+            and not told_already
+        ):
             # Shown before the rules changed this question's words (an update, the app restarted):
             # not taken under words the person never read. Shown again with what they chose, where
             # it is still an answer, saying why. Said once for the words sent: in a server-by-server
