@@ -362,6 +362,9 @@ def test_scripts_run_says_how_to_start_it_again_with_its_settings_and_what_a_new
         "SMTP_PORT": "8025",
         "SMTP_PASSWORD": "not to be shown",
         "NOT_A_SETTING": "left out",
+        # A password in an address (found, regression review: shown whole) or in options.
+        "DATABASE_URL": "postgresql://someone:hidden-word@127.0.0.1:5432/stt",
+        "SQLALCHEMY_ENGINE_OPTIONS": '{"connect_args": {"password": "also-hidden"}}',
     }
     run = subprocess.Popen(
         ["bash", "scripts/run", "--port", str(port)],
@@ -380,6 +383,7 @@ def test_scripts_run_says_how_to_start_it_again_with_its_settings_and_what_a_new
             in said[1]
         )
         assert f"Facilitators' inbox: http://127.0.0.1:{port}/inbox" in said[2] and "facilitators add" in said[2]
+        assert "DATABASE_URL=... (as for this run) .venv/bin/flask" in said[2] and "hidden-word" not in said[2]
         run.send_signal(signal.SIGTERM)
         _, stderr = run.communicate(timeout=15)
     finally:
@@ -388,9 +392,11 @@ def test_scripts_run_says_how_to_start_it_again_with_its_settings_and_what_a_new
     again = stderr.split("Start it again with ", 1)[1].splitlines()[0]
     assert again == (
         f"FACILITATOR_EMAIL=facilitators@partnership.example RATELIMIT_STORAGE_URI=memory:// SMTP_HOST=127.0.0.1 "
-        f"SMTP_PORT=8025 scripts/run --port {port} (with SMTP_PASSWORD set as before)."
+        f"SMTP_PORT=8025 scripts/run --port {port} (with DATABASE_URL, SMTP_PASSWORD and SQLALCHEMY_ENGINE_OPTIONS "
+        "set as before)."
     ), stderr
-    assert "not to be shown" not in stderr and "NOT_A_SETTING" not in stderr
+    for hidden in ("not to be shown", "hidden-word", "also-hidden", "NOT_A_SETTING"):
+        assert hidden not in stderr, hidden
 
 
 def test_scripts_run_keeps_the_database_readable_by_its_user_only(tmp_path: Path) -> None:
