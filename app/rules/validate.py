@@ -1246,18 +1246,29 @@ def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date)
     return warnings
 
 
-_TIME_IN_WORDS = re.compile(r"\b(\d{1,2})(?:[.:](\d{2}))?\s*(am|pm)\b|\b(\d{1,2}):(\d{2})\b", re.IGNORECASE)
+_TIME_IN_WORDS = re.compile(
+    r"\b(\d{1,2})(?:[.:](\d{2}))?\s*([ap])\.?\s?m\b\.?"  # 8.30am, 8:30 a.m., 5pm
+    r"|\b([01]?\d|2[0-3])[.:]([0-5]\d)\b(?!\s*[ap]\.?\s?m)"  # 08:30, 16.30, 8:30 (no am or pm)
+    r"|\b(noon|midday)\b",
+    re.IGNORECASE,
+)
 
 
-def _times_in_words(text: str) -> list[dt.time]:
-    """The times of day written in a contact's hours ("8.30am", "5pm", "17:00"), in order."""
+def _times_in_words(text: str) -> list[dt.time] | None:
+    """The times of day written in a contact's hours ("8.30am", "5pm", "8:30 a.m.", "17:00",
+    "noon"), in order; None when one could be morning or afternoon ("8:30", "4.30" without am or
+    pm), which is not guessed."""
     found = []
     for match in _TIME_IN_WORDS.finditer(text):
         if match.group(3):
             hour, minute = int(match.group(1)) % 12, int(match.group(2) or 0)
-            hour += 12 if match.group(3).lower() == "pm" else 0
+            hour += 12 if match.group(3).lower() == "p" else 0
+        elif match.group(6):
+            hour, minute = 12, 0
         else:
             hour, minute = int(match.group(4)), int(match.group(5))
+            if 1 <= hour <= 12 and not match.group(4).startswith("0"):
+                return None  # "4:30": morning or afternoon?
         if hour < 24 and minute < 60:
             found.append(dt.time(hour, minute))
     return found
@@ -1265,24 +1276,33 @@ def _times_in_words(text: str) -> list[dt.time]:
 
 def hours_words_disagree_with_open(contacts: ContactBook) -> list[Problem]:
     """A contact whose hours in words give times other than ``open``'s: the card says one thing
-    under the number and "This phone line is closed now" (or not) by the other."""
+    under the number and "This phone line is closed now" (or not) by the other. More than two
+    times ("Friday 8.30am to 4pm") are warned of when one is not ``open``'s: ``open`` has one
+    from and until for every day it names."""
     problems = []
     for contact in contacts.contacts:
         if contact.open is None or not contact.hours:
             continue
         times = _times_in_words(contact.hours)
-        if len(times) == 2 and (times[0], times[1]) != (contact.open.opens, contact.open.closes):
-            problems.append(
-                Problem(
-                    contacts.path,
-                    f"contact {contact.id}",
-                    "hours",
-                    f"say {times[0]:%H:%M} to {times[1]:%H:%M}, but open says {contact.open.opens:%H:%M} to "
-                    f"{contact.open.closes:%H:%M}: pages would say the line is open or closed by open's times. "
-                    "Change both together",
-                    contact.field_lines.get("hours", contact.line),
-                )
+        if not times:
+            continue
+        opening = (contact.open.opens, contact.open.closes)
+        if len(times) == 2 and tuple(times) == opening:
+            continue
+        if len(times) != 2 and all(time in opening for time in times):
+            continue
+        said = ", ".join(f"{time:%H:%M}" for time in times)
+        problems.append(
+            Problem(
+                contacts.path,
+                f"contact {contact.id}",
+                "hours",
+                f"say {said}, but open says {contact.open.opens:%H:%M} to {contact.open.closes:%H:%M} "
+                f"(every day it names): pages would say the line is open or closed by open's times. "
+                "Change both together",
+                contact.field_lines.get("hours", contact.line),
             )
+        )
     return problems
 
 

@@ -2106,7 +2106,15 @@ def test_hours_in_words_at_other_times_than_open_are_warned_of(write_pack: Calla
         ("Monday to Friday, 9am to 5pm, not on bank holidays", True),
         ("Monday to Friday, 8.30am to 5pm, not on bank holidays", True),
         ("Weekdays, in office hours, not on bank holidays", False),  # no times in words: nothing to compare
-        ("Monday to Thursday 8.30am to 4.30pm, Friday 8.30am to 4pm, not on bank holidays", False),  # not two
+        # Found (regression review): a day's other hours went unwarned (open has one from and until for
+        # every day), "8:30 a.m." was read as 8:30pm's other half, and noon and "17.00" were not read.
+        ("Monday to Thursday 8.30am to 4.30pm, Friday 8.30am to 4pm, not on bank holidays", True),
+        ("Monday to Friday, 8:30 a.m. to 4:30 p.m., not on bank holidays", False),
+        ("Monday to Friday, 08.30 to 16.30, not on bank holidays", False),
+        ("Monday to Friday, noon to 4.30pm, not on bank holidays", True),
+        ("Monday to Friday, 08.30 to 17.00, not on bank holidays", True),
+        ("Monday to Friday, 8:30 to 4:30, not on bank holidays", False),  # morning or afternoon? not guessed
+        ("Monday to Friday, 8.30am to 4.30pm (call 0161 603 4500), not 25 December", False),
     ):
         said = good_contact(open={**OPEN, "bank_holidays": "England"}, hours=hours)
         book = load_contacts(
@@ -2115,4 +2123,4 @@ def test_hours_in_words_at_other_times_than_open_are_warned_of(write_pack: Calla
         warnings = hours_words_disagree_with_open(book)
         assert [(w.node, w.field) for w in warnings] == ([("contact bridge", "hours")] if warned else []), hours
         if warned:
-            assert "but open says 08:30 to 16:30" in warnings[0].message and warnings[0].line is not None
+            assert "but open says 08:30 to 16:30" in warnings[0].message and warnings[0].line is not None, hours
