@@ -644,11 +644,10 @@ def test_a_session_on_a_bank_holiday_must_be_confirmed_and_stays_confirmed_when_
     response = arrange(client, reference, day=holiday, bank_holiday="", place="Room 7, the Civic Centre")
     page = text(response)
     assert response.status_code == 200 and session_id_of(app, reference) is None
-    said = (
-        f"{words} is a bank holiday ({name}). Check the date, or if it is right, select that the session is on {name}"
-    )
+    said = f"{words} is a bank holiday: {name}. Check the date, or if it is right, select that the session is on {name}"
     assert page.count(said) == 2  # the summary and the date
     assert f"Yes, the session is on {name}, {words}" in page and 'name="bank_holiday"' in page
+    assert 'href="#bank_holiday"' in page and 'id="bank_holiday"' in page  # the summary leads to the box to tick
     assert "Room 7, the Civic Centre" in page  # what was typed is kept
     # Confirmed for another day than the one typed: asked again.
     other = (holiday + dt.timedelta(days=1)).isoformat()
@@ -678,6 +677,10 @@ def test_bank_holidays_are_named_as_gov_uk_names_them() -> None:
     assert bank_holiday_name("England", dt.date(2026, 12, 25)) == "Christmas Day"
     assert bank_holiday_name("England", dt.date(2026, 12, 28)) == "Boxing Day (substitute day)"
     assert bank_holiday_name("England", dt.date(2027, 12, 27)) == "Christmas Day (substitute day)"
-    assert bank_holiday_name("Scotland", dt.date(2027, 1, 4)) == "New Year Holiday (substitute day)"
+    assert bank_holiday_name("Scotland", dt.date(2027, 1, 4)) == "2 January (substitute day)"
+    # As GOV.UK names them, and never a weekend day (its substitute day is the bank holiday).
+    assert bank_holiday_name("England", dt.date(2027, 5, 3)) == "Early May bank holiday"
+    assert bank_holiday_name("Scotland", dt.date(2027, 11, 30)) == "St Andrew's Day"
+    assert bank_holiday_name("England", dt.date(2026, 12, 26)) == ""  # a Saturday
     assert bank_holiday_name("England", dt.date(2026, 12, 29)) == ""
     assert bank_holiday_name("", dt.date(2026, 12, 25)) == ""  # the nation not known: none

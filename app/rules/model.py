@@ -275,16 +275,39 @@ class Verification:
 BANK_HOLIDAY_NATIONS = {"England": "ENG", "Wales": "WLS", "Scotland": "SCT", "Northern Ireland": "NIR"}
 
 
+# The holidays package's names for the UK's bank holidays, where GOV.UK's differ (gov.uk/bank-holidays).
+GOV_UK_NAMES = {
+    "May Day": "Early May bank holiday",
+    "Spring Bank Holiday": "Spring bank holiday",
+    "Late Summer Bank Holiday": "Summer bank holiday",
+    "Summer Bank Holiday": "Summer bank holiday",
+    "New Year Holiday": "2 January",
+    "Saint Andrew's Day": "St Andrew's Day",
+    "Saint Patrick's Day": "St Patrick's Day",
+    "Battle of the Boyne": "Battle of the Boyne (Orangemen's Day)",
+}
+SUBSTITUTE = " (observed)"
+
+
 @functools.lru_cache(maxsize=32)
 def bank_holiday_names(nation: str, year: int) -> dict[dt.date, str]:
     """The bank holidays of one of the UK's nations in ``year``, each with its name as GOV.UK gives
-    it ("Boxing Day (substitute day)"), the days given instead of one at a weekend included (27 and
-    28 December 2027): the holidays package works out the regular ones, and its releases add the
-    one-off days (a coronation, a jubilee), as GOV.UK announces them. Not to be changed."""
+    it ("Boxing Day (substitute day)", "Early May bank holiday"), weekdays only, the days given
+    instead of one at a weekend included (27 and 28 December 2027): the holidays package works out
+    the regular ones, and its releases add the one-off days (a coronation, a jubilee), as GOV.UK
+    announces them. Not to be changed."""
     import holidays  # (here, not at the top: loaded by the first process that needs it, about 0.1 s)
 
     found = holidays.country_holidays("GB", subdiv=BANK_HOLIDAY_NATIONS[nation], years=year)
-    return {day: name.replace("(observed)", "(substitute day)") for day, name in found.items()}
+    names = {}
+    for day, name in found.items():
+        # A holiday at a weekend is not a bank holiday: its substitute day is (as GOV.UK lists them;
+        # found, regression review: Saturday 26 December 2026 was called one).
+        if day.weekday() >= 5:
+            continue
+        plain = name.removesuffix(SUBSTITUTE)
+        names[day] = GOV_UK_NAMES.get(plain, plain) + (" (substitute day)" if name.endswith(SUBSTITUTE) else "")
+    return names
 
 
 @functools.lru_cache(maxsize=32)

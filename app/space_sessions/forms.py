@@ -55,7 +55,7 @@ def twelve_am_message(text: str) -> str:
 def bank_holiday_message(day: dt.date, holiday: str) -> str:
     """What the date says when it is a bank holiday not yet confirmed."""
     return (
-        f"{day_in_words(day)} is a bank holiday ({holiday}). Check the date, or if it is right, select that the "
+        f"{day_in_words(day)} is a bank holiday: {holiday}. Check the date, or if it is right, select that the "
         f"session is on {holiday}"
     )
 
@@ -451,7 +451,9 @@ class SessionForm(FlaskForm):
         """The GOV.UK error summary's list, in the order the fields are shown."""
         errors = [{"text": self.session.errors[0], "href": "#session"}] if self.session.errors else []
         if self.date_errors:
-            errors.append({"text": self.date_errors[0], "href": f"#date-{(self.date_at_fault or ('day',))[0]}"})
+            # A bank holiday to confirm: the link goes to the box to tick (regression review: to the day).
+            href = "#bank_holiday" if self.bank_holiday_item() else f"#date-{(self.date_at_fault or ('day',))[0]}"
+            errors.append({"text": self.date_errors[0], "href": href})
         for field, href in (
             (self.start_time, "#start_time"),
             (self.length, "#length"),
