@@ -388,7 +388,8 @@ function startSignInEndsWarning (dialog, idle) {
     dialog.querySelector('[data-timeout-left]').textContent = ''
     // Open, it is said in its live region; opened now, as it opens (its name and description).
     const said = dialog.open
-      ? [dialog.dataset.endedHeading, dialog.dataset.endedText, dialog.dataset.endedUnsaved].join('. ')
+      ? [dialog.dataset.endedHeading, dialog.dataset.endedText, dialog.dataset.endedUnsaved]
+          .map((words) => (/[.!?]$/.test(words) ? words : words + '.')).join(' ') // (not "inbox.. Confirm")
       : ''
     open()
     dialog.querySelector('[data-timeout-announce]').textContent = said

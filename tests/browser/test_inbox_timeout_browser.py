@@ -190,6 +190,9 @@ def test_the_sign_in_warns_before_its_hours_are_up_and_going_back_keeps_the_note
         )
     )
     assert_no_axe_violations(page, "the warning before the sign-in's hours are up")
+    # Its password's error, empty, is hidden (regression review: GOV.UK's display: block outdid hidden,
+    # and a screen reader read a lone "Error:").
+    expect(_sign_in_ends_warning(page).locator("#app-sign-in-password-error")).to_be_hidden()
     with page.expect_response(lambda r: r.url.endswith("/keep-alive")) as kept:
         _sign_in_ends_warning(page).get_by_role("button", name="Go back to the page").click()
     assert kept.value.status == 204
@@ -743,3 +746,24 @@ def test_signing_out_in_one_tab_hides_the_inbox_in_the_others_and_keeps_what_was
     other.get_by_role("button", name="Add note").click()
     expect(other.get_by_role("alert", name="Success")).to_contain_text("Note added")
     assert _what_is_saved(live_server, reference)[1] == [NOTE]
+
+
+def test_the_warning_open_as_the_sign_in_ends_says_so_in_sentences(
+    page: Page,
+    reference: str,
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (regression review): left open until the 24 hours were up, the warning's live region said
+    "... even while you are using the inbox.. Confirm your password": sentences that end in a full
+    stop were joined with another."""
+    _signed_in_with_a_fake_clock(
+        page, f"/inbox/requests/{reference}", live_server.app, dt.timedelta(hours=23, minutes=50)
+    )
+    page.clock.fast_forward("05:30")
+    expect(_sign_in_ends_warning(page)).to_be_visible()
+    page.clock.fast_forward("05:00")
+    announce = page.locator("#app-sign-in-ends-warning [data-timeout-announce]")
+    expect(announce).to_have_text(
+        "You have been signed out. For security, we sign you out 24 hours after you sign in, even while you are "
+        "using the inbox. Confirm your password to carry on. Nothing you have typed on this page is lost."
+    )
