@@ -10,6 +10,7 @@ the variable, and production refuses settings that would be unsafe with real use
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import ipaddress
@@ -23,6 +24,8 @@ import types
 import typing
 from collections.abc import Mapping
 from email import policy as email_policy
+from email.errors import InvalidHeaderDefect
+from email.header import decode_header, make_header
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any, ClassVar
@@ -577,19 +580,43 @@ def one_address(value: str) -> bool:
     """Whether a setting names one email address, bare or with a name ("Space to Think
     <noreply@partnership.example>"), not a list."""
     found = getaddresses([value.strip()])
-    return len(found) == 1 and ONE_ADDRESS.fullmatch(found[0][1]) is not None and not read_as_a_group(value)
+    return (
+        len(found) == 1
+        and ONE_ADDRESS.fullmatch(found[0][1]) is not None
+        and not read_as_a_group(value)
+        and not header_defects(value)
+    )
 
 
 def read_as_a_group(value: str) -> bool:
     """Whether an email header would read ``value`` as a named group of addresses, not one mailbox:
     a name with a colon in it ("Space to Think: Salford <a@example.org>" is the group "Space to
     Think"). Found (email review): such a MAIL_FROM was taken, and every email's From: header, which
-    may not hold a group (RFC 5322 3.6.2), ended in ";" (mail servers may refuse it, or call it spam)."""
+    may not hold a group (RFC 5322 3.6.2), ended in ";" (mail servers may refuse it, or call it spam).
+    A name written as an encoded word ("=?utf-8?q?Space_to_Think:_Salford?=") is read as it is sent,
+    decoded (regression review: it went out as the same group)."""
+    written_ways = [value.strip()]
+    # (An encoded word that cannot be decoded is read as written.)
+    with contextlib.suppress(LookupError, ValueError, UnicodeError):
+        written_ways.append(str(make_header(decode_header(value.strip()))))
+    for written in written_ways:
+        try:
+            header = email_policy.default.header_factory("From", written)
+        except (ValueError, IndexError):  # (unreadable as a header at all: getaddresses has said so)
+            continue
+        if any(group.display_name is not None for group in header.groups):
+            return True
+    return False
+
+
+def header_defects(value: str) -> bool:
+    """Whether an email header finds ``value`` malformed ("Space to Think\\: Salford <a@example.org>":
+    a backslash outside quotes, and no address it can read; regression review)."""
     try:
         header = email_policy.default.header_factory("From", value.strip())
-    except (ValueError, IndexError):  # (unreadable as a header at all: getaddresses has said so)
-        return False
-    return any(group.display_name is not None for group in header.groups)
+    except (ValueError, IndexError):
+        return True
+    return any(isinstance(defect, InvalidHeaderDefect) for defect in header.defects)
 
 
 QUOTE_THE_NAME = (

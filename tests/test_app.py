@@ -659,6 +659,22 @@ def test_mail_settings_that_can_work_are_accepted() -> None:
 
 
 @pytest.mark.parametrize("setting", ["MAIL_FROM", "FACILITATOR_EMAIL"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "=?utf-8?q?Space_to_Think:_Salford?= <noreply@partnership.example>",  # sent decoded: the same group
+        "Space to Think\\: Salford <noreply@partnership.example>",  # no address a header can read
+    ],
+)
+def test_an_address_a_header_would_read_as_a_group_or_not_at_all_is_refused(setting: str, value: str) -> None:
+    """Found (regression review): an encoded-word name with a colon went out as the group the check
+    below refuses, and a backslash-escaped colon left the header with no address."""
+    environ = {"FACILITATOR_EMAIL": "team@partnership.example", "SMTP_HOST": "smtp.example"}
+    with pytest.raises(ConfigError, match=f"^{setting} must be one email address"):
+        load_config(environ={**environ, setting: value})
+
+
+@pytest.mark.parametrize("setting", ["MAIL_FROM", "FACILITATOR_EMAIL"])
 def test_an_address_whose_name_has_a_colon_is_refused_saying_to_quote_the_name(setting: str) -> None:
     """Found (email review): "Space to Think: Salford <noreply@…>" was taken, and every email's From:
     (or To: and Reply-To:) header read it as a group named "Space to Think", which a From: header may
