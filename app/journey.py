@@ -50,6 +50,9 @@ TOKEN_KEY = "journey_token"  # noqa: S105 - the session key's name, not a secret
 NOTICE_KEY = "journey_notice"
 RULES_KEY = "journey_rules"
 WORDS_ANSWERED_KEY = "answered_words"
+# The safety questions (and statement) whose answers ``current_state`` forgot as given to words
+# reworded since, until each is answered again: its page says so (``asked_again_reworded``).
+REWORDED_KEY = "reworded_questions"
 # The notice for an outcome page whose outcome is not the one the same answers led to before the
 # rules were updated (``outcome_shown``).
 OUTCOME_CHANGED = "outcome_changed"
@@ -117,7 +120,7 @@ def _say_one_tabs_answers_were_kept(merged: dict[str, Any]) -> None:
 
 # The answers and those set aside are one journey (with the words its safety answers were given to):
 # two tabs saving at once keep one tab's, both, and the next page says so.
-merge_together(ANSWERS_KEY, SET_ASIDE_KEY, WORDS_ANSWERED_KEY, overruled=_say_one_tabs_answers_were_kept)
+merge_together(ANSWERS_KEY, SET_ASIDE_KEY, WORDS_ANSWERED_KEY, REWORDED_KEY, overruled=_say_one_tabs_answers_were_kept)
 # A page that shows the one-off notice takes it: a new one left by another tab meanwhile stays.
 merge_taken_once(NOTICE_KEY)
 # Who is doing the journey (``JourneyState.mode``), in words for documents and counts.
@@ -305,6 +308,9 @@ def save_change(change: Change, question_id: str | None = None) -> None:
     session[ANSWERS_KEY] = _plain(change.answers)
     if question_id is not None and question_id in change.answers:
         _note_words_answered(question_id)
+        reworded = session.get(REWORDED_KEY)
+        if isinstance(reworded, list) and question_id in reworded:
+            session[REWORDED_KEY] = [item for item in reworded if item != question_id]
     if change.set_aside:
         session[SET_ASIDE_KEY] = _plain(change.set_aside)
     else:
@@ -366,10 +372,20 @@ def _forget_answers_to_reworded_safety_questions() -> None:
     if not reworded:
         return
     session[WORDS_ANSWERED_KEY] = {key: value for key, value in noted.items() if key not in reworded}
+    pending = session.get(REWORDED_KEY)
+    session[REWORDED_KEY] = sorted(reworded | set(pending if isinstance(pending, list) else ()))
     for key in (ANSWERS_KEY, SET_ASIDE_KEY):
         held = _read_answers(key)
         if reworded & held.keys():
             session[key] = {name: value for name, value in held.items() if name not in reworded}
+
+
+def asked_again_reworded(question_id: str) -> bool:
+    """Whether ``question_id`` is asked again because it was reworded since it was answered (its page
+    says so; regression review: a second reworded question was asked with only "your later answers
+    have been set aside", and one whose answer was set aside at the time, with nothing)."""
+    reworded = session.get(REWORDED_KEY)
+    return isinstance(reworded, list) and question_id in reworded
 
 
 def current_state() -> JourneyState:
@@ -536,7 +552,7 @@ def pop_notice() -> dict[str, Any] | None:
 
 def clear_journey() -> None:
     """Forget the journey: answers, token and any pending message (other session keys stay)."""
-    for key in (ANSWERS_KEY, SET_ASIDE_KEY, WORDS_ANSWERED_KEY, TOKEN_KEY, NOTICE_KEY, RULES_KEY):
+    for key in (ANSWERS_KEY, SET_ASIDE_KEY, WORDS_ANSWERED_KEY, REWORDED_KEY, TOKEN_KEY, NOTICE_KEY, RULES_KEY):
         session.pop(key, None)
 
 

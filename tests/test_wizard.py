@@ -1405,7 +1405,7 @@ def test_a_safety_question_reworded_by_an_update_is_asked_again_of_a_journey_pas
     response = walker.get("/result")
     assert response.status_code == 302 and path_of(response.location) == "/questions/immediate_danger"
     page = walker.follow(response.location)
-    assert "The questions have changed since you started. Answer this one to carry on" in page_text(page)
+    assert "This question has changed since you answered it. Answer it again to carry on" in page_text(page)
     assert "or has a child told you today that they are being harmed?" in page_text(page)
     assert checked_values(page) == []  # not the "No" given to the old words
     kept = stored_answers(walker.client)
@@ -1490,3 +1490,31 @@ def test_a_page_of_a_safety_question_answered_before_it_was_reworded_says_the_wo
     assert error_summary(again)[0].startswith("Your answer was not saved: the questions were updated")
     assert "another tab" not in page_text(again)
     assert "immediate_danger" not in stored_answers(walker.client)
+
+
+def test_each_safety_question_reworded_says_so_on_its_page_when_asked_again(
+    walker: Walker, app: Flask, tmp_path
+) -> None:
+    """Found (regression review): with two safety questions reworded, the second was asked again
+    saying only "Your later answers have been set aside because they no longer apply", though the
+    same answer had been given; each now says its words changed, until it is answered again."""
+    walker.walk(TO_P)
+
+    def reword_two(questions) -> None:  # type: ignore[no-untyped-def]
+        _widen_immediate_danger(questions)
+        questions["allegation"]["title"] = {
+            mode: words + " (reworded)" for mode, words in questions["allegation"]["title"].items()
+        }
+
+    _updated_pack(app, tmp_path, reword_two)
+    first = walker.follow(walker.get("/result").location)
+    assert question_of(first) == "immediate_danger"
+    assert "This question has changed since you answered it" in page_text(first)
+    second = walker.follow(walker.answer("immediate_danger", "no").location)
+    assert question_of(second) == "allegation"
+    assert "This question has changed since you answered it" in page_text(second)
+    assert "have been set aside" not in page_text(second)
+    answered = walker.answer("allegation", "no")
+    assert path_of(answered.location) == "/result" and outcome_of(walker.get("/result")) == "P"
+    # Answered again: said no more.
+    assert "has changed since you answered it" not in page_text(walker.get("/questions/allegation"))
