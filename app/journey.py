@@ -21,9 +21,9 @@ Session keys (the session itself lives in the database; the cookie holds only an
 - ``session["journey_rules"]``: the version of the rules the answers were last given (or their
   outcome shown) under, with the outcome they led to then and the question next (ids, or None):
   after the rules are updated, the next question or outcome page says so (``rules_updated_since``).
-- ``session["answered_words"]``: for each safety question answered, and the statement confirmed, a
-  digest of its words as they were read (``words_shown``, never the answer): after an update that
-  rewords one, its answer is forgotten and the question asked again (``current_state``).
+- ``session["answered_words"]``: for each safety question answered, and the statement confirmed, the
+  digests of the words it was answered to (``words_shown``, never the answer; the last few): after an
+  update that rewords one, its answer is forgotten and the question asked again (``current_state``).
 
 Answers never go into URLs, logs, flash messages or analytics: read them here, in views.
 """
@@ -346,8 +346,25 @@ def _note_words_answered(question_id: str) -> None:
         return
     noted = session.get(WORDS_ANSWERED_KEY)
     noted = dict(noted) if isinstance(noted, dict) else {}
-    if noted.get(question_id) != (digest := words_shown(question)):
-        session[WORDS_ANSWERED_KEY] = {**noted, question_id: digest}
+    digest = words_shown(question)
+    read = _words_read(noted.get(question_id))
+    if digest not in read:
+        # Every wording answered (the last few): while servers are updated one by one, a server still on
+        # the old words takes an answer given to them (found, regression review: asked again on every
+        # change of server, never reaching the outcome), as does a rules update rolled back.
+        session[WORDS_ANSWERED_KEY] = {**noted, question_id: [*read, digest][-WORDINGS_KEPT:]}
+
+
+# How many wordings of one question a journey keeps as answered (``_note_words_answered``).
+WORDINGS_KEPT = 4
+
+
+def _words_read(held: object) -> list[str]:
+    """The digests of the wordings a question was answered to, as the session holds them (one, as a
+    string, in a session from before more were kept)."""
+    if isinstance(held, str):
+        return [held]
+    return [str(item) for item in held] if isinstance(held, list) else []
 
 
 def _forget_answers_to_reworded_safety_questions() -> None:
@@ -364,28 +381,33 @@ def _forget_answers_to_reworded_safety_questions() -> None:
     pack = current_pack()
     reworded = {
         question_id
-        for question_id, digest in noted.items()
+        for question_id, digests in noted.items()
         if (question := pack.question(str(question_id))) is not None
         and _read_again(question)
-        and words_shown(question) != digest
+        and words_shown(question) not in _words_read(digests)
     }
     if not reworded:
         return
-    session[WORDS_ANSWERED_KEY] = {key: value for key, value in noted.items() if key not in reworded}
+    # (The wordings answered are kept: the answer given to these new words joins them.)
     pending = session.get(REWORDED_KEY)
-    session[REWORDED_KEY] = sorted(reworded | set(pending if isinstance(pending, list) else ()))
+    if (now_pending := sorted(reworded | set(pending if isinstance(pending, list) else ()))) != pending:
+        session[REWORDED_KEY] = now_pending
     for key in (ANSWERS_KEY, SET_ASIDE_KEY):
         held = _read_answers(key)
         if reworded & held.keys():
             session[key] = {name: value for name, value in held.items() if name not in reworded}
 
 
-def asked_again_reworded(question_id: str) -> bool:
+def asked_again_reworded(question: Question) -> bool:
     """Whether ``question_id`` is asked again because it was reworded since it was answered (its page
     says so; regression review: a second reworded question was asked with only "your later answers
     have been set aside", and one whose answer was set aside at the time, with nothing)."""
     reworded = session.get(REWORDED_KEY)
-    return isinstance(reworded, list) and question_id in reworded
+    if not (isinstance(reworded, list) and question.id in reworded):
+        return False
+    noted = session.get(WORDS_ANSWERED_KEY)
+    # (Not in words answered before: the rules rolled back, or a server still on them.)
+    return words_shown(question) not in _words_read(noted.get(question.id) if isinstance(noted, dict) else None)
 
 
 def current_state() -> JourneyState:

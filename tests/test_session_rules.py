@@ -677,7 +677,7 @@ def test_bank_holidays_are_named_as_gov_uk_names_them() -> None:
     assert bank_holiday_name("England", dt.date(2026, 12, 25)) == "Christmas Day"
     assert bank_holiday_name("England", dt.date(2026, 12, 28)) == "Boxing Day (substitute day)"
     assert bank_holiday_name("England", dt.date(2027, 12, 27)) == "Christmas Day (substitute day)"
-    assert bank_holiday_name("Scotland", dt.date(2027, 1, 4)) == "2 January (substitute day)"
+    assert bank_holiday_name("Scotland", dt.date(2027, 1, 4)) == "2nd January (substitute day)"
     # As GOV.UK names them, and never a weekend day (its substitute day is the bank holiday).
     assert bank_holiday_name("England", dt.date(2027, 5, 3)) == "Early May bank holiday"
     assert bank_holiday_name("Scotland", dt.date(2027, 11, 30)) == "St Andrew's Day"

@@ -1518,3 +1518,38 @@ def test_each_safety_question_reworded_says_so_on_its_page_when_asked_again(
     assert path_of(answered.location) == "/result" and outcome_of(walker.get("/result")) == "P"
     # Answered again: said no more.
     assert "has changed since you answered it" not in page_text(walker.get("/questions/allegation"))
+
+
+def test_an_answer_to_new_words_stands_on_a_server_still_on_the_old_ones(walker: Walker, app: Flask, tmp_path) -> None:
+    """Found (regression review): while servers are updated one by one, an answer given to the new words
+    was forgotten by a server still on the old ones, and given again there, by the next new one: the
+    person was asked again on every change of server. Every wording answered stands (and the rules
+    rolled back ask nothing again)."""
+    from app.pack import PACK_KEY
+
+    walker.walk(TO_P)
+    old = app.extensions[PACK_KEY]
+    _updated_pack(app, tmp_path, _widen_immediate_danger)
+    new = app.extensions[PACK_KEY]
+    assert path_of(walker.get("/result").location) == "/questions/immediate_danger"
+    walker.answer("immediate_danger", "no")
+    for pack in (old, new, old):  # the next requests reach servers on either words
+        app.extensions[PACK_KEY] = pack
+        assert outcome_of(walker.get("/result")) == "P"
+    assert stored_answers(walker.client)["immediate_danger"] == "no"
+
+
+def test_rules_rolled_back_before_the_reworded_question_is_answered_say_nothing_of_a_change(
+    walker: Walker, app: Flask, tmp_path
+) -> None:
+    """Found (regression review): an update rolled back to the words the person had answered still said
+    "This question has changed since you answered it" (the answer forgotten meanwhile is asked again)."""
+    from app.pack import PACK_KEY
+
+    walker.walk(TO_P)
+    old = app.extensions[PACK_KEY]
+    _updated_pack(app, tmp_path, _widen_immediate_danger)
+    assert path_of(walker.get("/result").location) == "/questions/immediate_danger"
+    app.extensions[PACK_KEY] = old
+    page = walker.get("/questions/immediate_danger")
+    assert page.status_code == 200 and "has changed since you answered it" not in page_text(page)

@@ -281,7 +281,7 @@ GOV_UK_NAMES = {
     "Spring Bank Holiday": "Spring bank holiday",
     "Late Summer Bank Holiday": "Summer bank holiday",
     "Summer Bank Holiday": "Summer bank holiday",
-    "New Year Holiday": "2 January",
+    "New Year Holiday": "2nd January",
     "Saint Andrew's Day": "St Andrew's Day",
     "Saint Patrick's Day": "St Patrick's Day",
     "Battle of the Boyne": "Battle of the Boyne (Orangemen's Day)",

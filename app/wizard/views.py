@@ -371,7 +371,7 @@ def render_question(
     action_url = url_for("wizard.question", question_id=asked.id, return_to=return_to)
     notice = notice_text(here=asked.id)
     one_tab_kept = notice is not None and notice.get("text") == messages.NOTICE_ONE_TAB_KEPT  # (that says more)
-    if state.step(asked.id) is None and asked_again_reworded(asked.id) and not one_tab_kept:
+    if state.step(asked.id) is None and asked_again_reworded(asked) and not one_tab_kept:
         # Its words changed since it was answered (an update of the rules): said on its own page, over a
         # notice of the questions changing or of later answers set aside, which say less.
         unsent = notice.get("more") if notice is not None and notice.get("kind") == "text" else None

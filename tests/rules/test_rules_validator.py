@@ -2114,7 +2114,7 @@ def test_hours_in_words_at_other_times_than_open_are_warned_of(write_pack: Calla
         ("Monday to Friday, noon to 4.30pm, not on bank holidays", True),
         ("Monday to Friday, 08.30 to 17.00, not on bank holidays", True),
         ("Monday to Friday, 8:30 to 4:30, not on bank holidays", False),  # morning or afternoon? not guessed
-        ("Monday to Friday, 8.30am to 4.30pm (call 0161 603 4500), not 25 December", False),
+        ("Monday to Friday, 8.30am to 4.30pm (call 0161 496 0999), not 25 December", False),
     ):
         said = good_contact(open={**OPEN, "bank_holidays": "England"}, hours=hours)
         book = load_contacts(
