@@ -367,10 +367,17 @@ def _words_read(held: object) -> list[str]:
     return [str(item) for item in held] if isinstance(held, list) else []
 
 
+def _answered_in_these_words(question: Question, noted: object) -> bool:
+    """Whether ``question``'s words now are among those its answer was given to (``noted``: the
+    session's ``WORDS_ANSWERED_KEY``)."""
+    held = noted.get(question.id) if isinstance(noted, dict) else None
+    return words_shown(question) in _words_read(held)
+
+
 def _forget_answers_to_reworded_safety_questions() -> None:
     """Forget each answer (kept or set aside) to a safety question, or the statement confirmed, whose
     words the rules now in use have changed since it was given: the question is then the journey's
-    next, asked again with "the questions have changed" (``notice_out_of_order``). Found (review of a
+    next, its page saying it changed since it was answered (``asked_again_reworded``). Found (review of a
     rules update during use): "Is a child in immediate danger" widened to "or has a child told you
     today that they are being harmed?" was never asked of people part-way through, and their request
     recorded their "No" under words they never read. (A journey begun before the words were noted
@@ -381,10 +388,10 @@ def _forget_answers_to_reworded_safety_questions() -> None:
     pack = current_pack()
     reworded = {
         question_id
-        for question_id, digests in noted.items()
+        for question_id in noted
         if (question := pack.question(str(question_id))) is not None
         and _read_again(question)
-        and words_shown(question) not in _words_read(digests)
+        and not _answered_in_these_words(question, noted)
     }
     if not reworded:
         return
@@ -399,15 +406,14 @@ def _forget_answers_to_reworded_safety_questions() -> None:
 
 
 def asked_again_reworded(question: Question) -> bool:
-    """Whether ``question_id`` is asked again because it was reworded since it was answered (its page
+    """Whether ``question`` is asked again because it was reworded since it was answered (its page
     says so; regression review: a second reworded question was asked with only "your later answers
     have been set aside", and one whose answer was set aside at the time, with nothing)."""
     reworded = session.get(REWORDED_KEY)
     if not (isinstance(reworded, list) and question.id in reworded):
         return False
-    noted = session.get(WORDS_ANSWERED_KEY)
     # (Not in words answered before: the rules rolled back, or a server still on them.)
-    return words_shown(question) not in _words_read(noted.get(question.id) if isinstance(noted, dict) else None)
+    return not _answered_in_these_words(question, session.get(WORDS_ANSWERED_KEY))
 
 
 def current_state() -> JourneyState:
