@@ -119,6 +119,54 @@ def test_a_new_concern_also_points_to_the_lado_for_an_adult_who_works_with_child
 
 
 @pytest.mark.parametrize("mode", ["practitioner", "supervision"])
+def test_a_new_concern_about_an_adult_who_works_with_children_gives_the_allegation_pages_steps(
+    pages: Pages, mode: str
+) -> None:
+    """Found (practitioners' cases review): a worry about a colleague that no one has been told of
+    is answered "Yes" at the concern not yet shared, so reaches this page before the allegation
+    question; it named the LADO with none of L's steps (CONTENT.md: "also consult the LADO (as in
+    L)"), and a manager could go on to question the colleague."""
+    text = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", pages[("U2", mode)])).split())
+    assert "line manager or named senior officer" in text
+    assert (
+        "consulted within one working day" in text
+        or "consult the Local Authority Designated Officer (LADO) within one working day" in text
+    )
+    assert "Do not investigate before consulting the LADO" in text
+    if mode == "supervision":
+        assert "you are now aware too" in text and "Agree now who will consult the LADO" in text
+
+
+@pytest.mark.parametrize("mode", ["practitioner", "supervision"])
+def test_escalation_and_an_adult_at_risk_keep_the_childs_safety_in_view(pages: Pages, mode: str) -> None:
+    """Found (practitioners' cases review): a 17-year-old going missing, their case closed: the
+    escalation page said nothing of the child's safety while the decision is challenged, and had
+    no contact but the procedure. An adult social care worker whose client has young children was
+    told nothing about them. Each page now says so, with children's social care to contact."""
+    escalation = pages[("E", mode)]
+    said = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", escalation)).split())
+    assert "act on any new concern about the child's safety" in said
+    assert "If a child is in immediate danger or missing, call 999" in said
+    assert FRONT_DOOR_TEL in links(escalation) and "tel:999" in links(escalation)
+    adult = pages[("A", mode)]
+    said = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", adult)).split())
+    assert "If children live with this adult or are cared for by them, think about their safety too" in said
+    assert "If you are worried about children who live with or are cared for by this adult" in said
+    assert FRONT_DOOR_TEL in links(adult)
+
+
+def test_the_concern_and_allegation_questions_say_who_counts() -> None:
+    """Found (practitioners' cases review): a housing officer took a homeless 17-year-old for a young
+    adult and answered that they had no concern "of that kind" about a child; a supervising social
+    worker was unsure whether a foster carer "works or volunteers with children"."""
+    concern, allegation = PACK.question("unshared_concern"), PACK.question("allegation")
+    assert concern is not None and concern.hint is not None and allegation is not None and allegation.hint is not None
+    for mode in ("practitioner", "supervision"):
+        assert concern.hint.for_mode(mode).startswith("A child is anyone under 18, including an unborn baby.")
+        assert "a volunteer or a foster carer" in allegation.hint.for_mode(mode)
+
+
+@pytest.mark.parametrize("mode", ["practitioner", "supervision"])
 def test_a_decision_or_plan_does_not_send_people_to_the_front_door(pages: Pages, mode: str) -> None:
     main = pages[("D", mode)]
     assert FRONT_DOOR_TEL not in links(main) and "0161 603 4500" not in main

@@ -1092,3 +1092,19 @@ def test_an_outcome_no_longer_in_the_rules_is_bounded_as_its_own_pack_bounded_it
     ]
     adds_up = {name: "total" in rows for name, rows in page.items()}
     assert given_away(narrowed(shown, adds_up, reader)) == {}
+
+
+@pytest.mark.parametrize("role", ["facilitator", "partnership"])
+def test_a_link_on_another_site_starts_no_download_of_the_counts(app: Flask, role: str) -> None:
+    """Found (security review): the requests' file and a request's PDF, followed from a link on
+    another website, lead to the page with the download link, saying why; the counts' file alone
+    downloaded (as the statistics-only partnership account too). It now does as they do."""
+    client = signed_in(app, role)
+    elsewhere = client.get("/inbox/statistics.csv", headers={"Sec-Fetch-Site": "cross-site"})
+    assert elsewhere.status_code == 302 and elsewhere.location == "/inbox/statistics"
+    page = html.unescape(client.get(elsewhere.location).get_data(as_text=True))
+    assert "The download did not start, because the link to it was on another website" in page
+    assert client.head("/inbox/statistics.csv", headers={"Referer": "https://evil.example/"}).status_code == 302
+    assert "The download did not start" not in client.get("/inbox/statistics").get_data(as_text=True)
+    for headers in ({"Sec-Fetch-Site": "same-origin"}, {}):  # its own link; the address typed
+        assert client.get("/inbox/statistics.csv", headers=headers).mimetype == "text/csv", headers

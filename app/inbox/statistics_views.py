@@ -9,14 +9,14 @@ pages (with signing out and changing its password) that a read-only partnership 
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from ..stats.charts import bar_chart
 from ..stats.export import TABLE_DESCRIPTIONS, csv_filename, retired_note, statistics_csv
 from ..stats.service import DEFAULT_MONTHS, HIDDEN, SMALL_NUMBER, statistics
-from ..web import csv_download
-from .views import inbox_context, require_facilitator
+from ..web import csv_download, from_another_site
+from .views import DOWNLOAD_FROM_ANOTHER_SITE, IMPORTANT, inbox_context, require_facilitator
 
 bp = Blueprint("stats", __name__, url_prefix="/inbox")
 bp.before_request(require_facilitator)
@@ -46,6 +46,12 @@ def index() -> str:
 
 @bp.get("/statistics.csv")
 def download_csv() -> Response:
-    """The same tables as CSV, with the same numbers hidden."""
+    """The same tables as CSV, with the same numbers hidden. Followed from a link on another site, the
+    page with the download link instead, saying why, as the requests' file and a request's PDF do
+    (found, security review: only this download started from any website's link)."""
+    if from_another_site():
+        if request.method != "HEAD":  # (a HEAD is shown nothing: it leaves no message for later)
+            flash(DOWNLOAD_FROM_ANOTHER_SITE, IMPORTANT)
+        return redirect(url_for("stats.index"))
     counts = statistics(DEFAULT_MONTHS)
     return csv_download(statistics_csv(counts), csv_filename(counts))
