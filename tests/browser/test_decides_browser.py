@@ -50,6 +50,42 @@ def test_new_pages_reflow_at_320_css_pixels(narrow_page: Page, path: str) -> Non
     assert_no_horizontal_scroll(narrow_page)
 
 
+@pytest.mark.parametrize(
+    "path, table, first_row",
+    [
+        ("/how-it-decides", "table.app-routes", ["Route: 1", "Answers, in order:", "Outcome: U1:"]),
+        ("/cookies", "table.app-table--wraps", ["Name: space_to_think_session", "Purpose: Remembers", "Expires: When"]),
+    ],
+)
+def test_wide_tables_become_labelled_lines_at_320_css_pixels(
+    narrow_page: Page, path: str, table: str, first_row: list[str]
+) -> None:
+    """Found (WCAG 2.2 review): at 320 CSS pixels the routes' and the cookies' columns were let wrap
+    anywhere, so narrow that "space_to_think_session" ran down the page two letters a line and the
+    "Route" heading one. Each row is now a block of labelled lines, each as wide as the table; the
+    headings are still there for a screen reader, out of sight."""
+    narrow_page.goto(path)
+    assert_no_horizontal_scroll(narrow_page)
+    shown = narrow_page.locator(table)
+    widths = shown.evaluate(
+        """table => [table.getBoundingClientRect().width,
+            ...[...table.querySelectorAll("tbody th, tbody td")].map(cell => cell.getBoundingClientRect().width)]"""
+    )
+    assert min(widths[1:]) >= 0.95 * widths[0], widths
+    cells = shown.locator("tbody tr").first.locator("th, td")
+    read = [
+        " ".join(text.split())
+        for text in cells.evaluate_all(
+            """cells => cells.map(
+                cell => getComputedStyle(cell, '::before').content.replace(/^"|"$/g, '') + cell.innerText)"""
+        )
+    ]
+    assert [text[: len(start)] for text, start in zip(read, first_row, strict=True)] == first_row, read
+    expect(shown.locator("thead th").first).to_be_attached()
+    narrow_page.set_viewport_size({"width": 1024, "height": 768})  # a desktop: the table as it was
+    assert shown.locator("thead").evaluate("head => head.getBoundingClientRect().height") > 10
+
+
 def forget_questions_pdfs(app) -> None:  # type: ignore[no-untyped-def]
     """Delete the questions' PDFs made so far (the live server's database outlives a test)."""
     from app.extensions import db
