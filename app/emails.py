@@ -15,6 +15,7 @@ from email.utils import format_datetime, make_msgid
 from flask import current_app, render_template
 
 from . import mail
+from .journey import MODE_LABELS
 from .models import OutboxMessage, StoredRequest
 from .requests import fields
 from .requests.document import identifying_check_text
@@ -138,6 +139,9 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
             "requests/email.txt",
             reference=request.reference,
             how_soon=fields.option_label("how_soon", request.details.get("how_soon")) or "Not given",
+            # Found (supervision review): the PDF and the inbox said a request was made in supervision,
+            # the email alone did not. The facilitators' "Completed by" row, in its words.
+            completed_by=MODE_LABELS.get(request.mode) if request.mode == "supervision" else None,
             filename=mail.pdf_filename(request.reference),
             link=inbox_link(request.reference),
             retention_days=int(current_app.config.get("RETENTION_DAYS") or 90),

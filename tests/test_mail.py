@@ -25,7 +25,7 @@ from app.models import AuditEvent, OutboxMessage, StoredRequest
 from support import both_databases
 from support.mail import FACILITATORS, SmtpServer, broken_paragraphs, only_message
 from support.servers import need_program
-from support.submission import VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
+from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS, make_request, run_outbox, submitted_request, to_outcome
 
 CASE_DETAILS = (
     VALID_DETAILS["reflection"][:40],
@@ -74,6 +74,21 @@ def test_request_is_emailed_with_its_pdf(mail_app, smtp_server: SmtpServer) -> N
         assert outbox.sent_at is not None and outbox.attempts == 1 and outbox.last_error is None
         actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
         assert actions == ["created", "pdf_made", "emailed"]
+
+
+def test_the_facilitators_email_says_a_request_was_made_in_supervision(mail_app, smtp_server: SmtpServer) -> None:
+    """Found (supervision review): the request's PDF and the inbox said a request was made by a
+    manager in supervision with the practitioner; the facilitators' email, read first, did not."""
+    smtp_server.start()
+    with mail_app.app_context():
+        make_request(pdf=True)
+        make_request(answers={**ELIGIBLE_ANSWERS, "mode": "supervision"}, pdf=True)
+    own, in_supervision = (
+        message.get_body(preferencelist=("plain",)).get_content() for message in smtp_server.mailbox.messages
+    )
+    assert "Completed by" not in own
+    completed_by = "Completed by: A manager or supervisor, in supervision with the practitioner"
+    assert f"How soon: Within a month\r\n{completed_by}\r\n\r\n" in in_supervision
 
 
 def test_an_email_is_dated_with_its_time_zone(mail_app, smtp_server: SmtpServer) -> None:
@@ -269,7 +284,9 @@ EMAIL_CONTEXTS: dict[str, list[dict]] = {
             "with_pdf": with_pdf and not held_back,
             "held_back": held_back,
             "pdf_attempts": 3,
+            "completed_by": completed_by,
         }
+        for completed_by in (None, "A manager or supervisor, in supervision with the practitioner")
         for link in ("https://spacetothink.example/inbox/requests/ABCD2345", None)
         for found in (True, False)
         for with_pdf in (True, False)

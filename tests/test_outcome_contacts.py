@@ -146,13 +146,33 @@ def test_escalation_and_an_adult_at_risk_keep_the_childs_safety_in_view(pages: P
     escalation = pages[("E", mode)]
     said = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", escalation)).split())
     assert "act on any new concern about the child's safety" in said
-    assert "If a child is in immediate danger or missing, call 999" in said
+    assert "(another missing episode, say)" in said and "If a child is in immediate danger, call 999" in said
     assert FRONT_DOOR_TEL in links(escalation) and "tel:999" in links(escalation)
     adult = pages[("A", mode)]
     said = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", adult)).split())
     assert "If children live with this adult or are cared for by them, think about their safety too" in said
-    assert "If you are worried about children who live with or are cared for by this adult" in said
+    assert "If there is a worry about children who live with or are cared for by this adult" in said
     assert FRONT_DOOR_TEL in links(adult)
+
+
+def test_in_supervision_each_step_says_who_does_it(pages: Pages) -> None:
+    """Found (supervision review): in supervision, U1's "Then contact children's social care now"
+    and D's two steps named no one (each person could leave the meeting thinking the other would);
+    A said "Report the abuse" and then "Agree who will report it"; its card said "If you are
+    worried", the worry being the practitioner's; R's children's social care card said nothing of
+    why it was there."""
+
+    def said(outcome: str) -> str:
+        return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", pages[(outcome, "supervision")])).split())
+
+    assert "Then agree now who will contact children's social care (the Bridge Partnership)" in said("U1")
+    assert "tell their designated safeguarding lead today" in said("U1")
+    assert "Agree with the practitioner who will contact the lead professional" in said("D")
+    assert "Agree which of the meetings already in place to take this to" in said("D")
+    assert "Agree now who will report the abuse or neglect to adult social care, and by when" in said("A")
+    assert "Report the abuse or neglect to adult social care. Agree" not in said("A")
+    assert "If another child may be at risk, or children's social care does not know" in said("R")
+    assert "If there is a worry about children" in said("A") and "If you are worried" not in said("A")
 
 
 def test_the_concern_and_allegation_questions_say_who_counts() -> None:

@@ -573,7 +573,7 @@ def test_a_phone_number_email_or_web_address_in_the_packs_own_words_is_refused(
 @pytest.mark.parametrize(
     "written, node, field",
     [
-        ("      - practitioner: Tell your designated safeguarding lead.\n", "outcome U1", "actions[3]"),
+        ("      - practitioner: Tell your designated safeguarding lead today.\n", "outcome U1", "actions[3]"),
         (
             "          practitioner: Raise this in your own supervision too.",
             "question supervision_discussed option no",

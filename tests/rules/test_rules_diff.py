@@ -1503,12 +1503,14 @@ def test_a_live_pack_from_before_acronyms_were_checked_can_be_compared(cli: Flas
     """A live pack with an acronym it does not spell out ("Tell your DSL.") was valid before the
     check: as the OLD pack it is read, so the change that spells it out can be reviewed."""
     text = DEFAULT_PACK.read_text(encoding="utf-8")
-    assert "- practitioner: Tell your designated safeguarding lead." in text
+    assert "- practitioner: Tell your designated safeguarding lead today." in text
     live = tmp_path / "live.yaml"
-    live.write_text(text.replace("Tell your designated safeguarding lead.", "Tell your DSL.", 1), encoding="utf-8")
+    live.write_text(
+        text.replace("Tell your designated safeguarding lead today.", "Tell your DSL today.", 1), encoding="utf-8"
+    )
     result = cli.invoke(args=["rules", "diff", str(live), str(DEFAULT_PACK)])
     assert result.exit_code == 1, result.output  # an outcome's action changed
-    assert '"Tell your DSL." → "Tell your designated safeguarding lead."' in result.output
+    assert '"Tell your DSL today." → "Tell your designated safeguarding lead today."' in result.output
     result = cli.invoke(args=["rules", "diff", str(DEFAULT_PACK), str(live)])
     assert result.exit_code == 2
     assert f"{live}" in result.output and "outcome U1: actions[3]: uses the acronym DSL" in result.output

@@ -306,7 +306,7 @@ def test_each_contact_says_it_was_verified_from_every_source_content_md_names() 
             "L",
             "If you are the practitioner's line manager, you are now aware too. Agree now who will consult the LADO.",
         ),
-        ("A", "Report the abuse or neglect to adult social care. Agree now who will report it, and by when."),
+        ("A", "Agree now who will report the abuse or neglect to adult social care, and by when."),
         ("R", "If you are not sure the practitioner will, tell the lead yourself."),
     ],
 )
