@@ -1069,10 +1069,15 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
     at once in a new worker); returns how many (sessions, requests) were deleted. Commits.
 
     A purge that fails is logged (its error's type only) and waits for its next turn: it never
-    stops the worker making PDFs and sending emails."""
+    stops the worker making PDFs and sending emails.
+
+    A purge last run "later" than ``now`` (the machine's clock set back) is due at once: found
+    (review of a long-running worker), with the clock set back a day, no purge ran for a day, and
+    answers past their 30 minutes, and requests past their retention period, stayed as long. The
+    tables' rewrite starts its day again, an hour from then."""
     now = now or utcnow()
     sessions = requests = 0
-    if done.sessions is None or now - done.sessions >= PURGE_SESSIONS_EVERY:
+    if done.sessions is None or not dt.timedelta(0) <= now - done.sessions < PURGE_SESSIONS_EVERY:
         done.sessions = now
         try:
             sessions = purge_expired_sessions(now)
@@ -1085,7 +1090,7 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
             current_app.logger.warning(
                 "Expired supervision records not deleted (%s); trying again in a minute", _why_not(error)
             )
-    if done.requests is None or now - done.requests >= PURGE_REQUESTS_EVERY:
+    if done.requests is None or not dt.timedelta(0) <= now - done.requests < PURGE_REQUESTS_EVERY:
         done.requests = now
         retention = int(current_app.config.get("RETENTION_DAYS") or 90)
         kept: tuple[tuple[str, str], ...] = ()
@@ -1141,7 +1146,7 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
             empty_write_ahead_log()  # what the purges deleted, out of SQLite's log too
         except SQLAlchemyError as error:
             current_app.logger.warning("SQLite's log not emptied (%s); trying again in an hour", _why_not(error))
-    if done.rewritten is None:
+    if done.rewritten is None or done.rewritten > now + REWRITE_TABLES_AFTER_START:
         done.rewritten = now - REWRITE_TABLES_EVERY + REWRITE_TABLES_AFTER_START
     elif now - done.rewritten >= REWRITE_TABLES_EVERY:
         done.rewritten = now

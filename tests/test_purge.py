@@ -896,3 +896,31 @@ def test_a_rewrite_that_fails_is_tried_again_the_next_day_not_within_the_hour(ap
     assert len(tries) == 2  # an hour after the start, and a day after that: not at 2, 3 or 24 hours
     assert "disk is full (disk_full)" in caplog.text
     assert "Trying again tomorrow (a rewrite needs free space on the database's disk" in caplog.text
+
+
+def test_the_clock_set_back_delays_no_purge(app) -> None:
+    """Found (review of a long-running worker): the worker keeps when it last ran each purge, and
+    ran the next once a minute (answers) or an hour (requests) had passed since. With the machine's
+    clock set back (a wrong clock put right), that time was still to come, so no purge ran, and
+    nothing was logged, for as long as it was set back: a day, in the review, when expired answers
+    and requests past retention stayed."""
+    from app.outbox import Purges, purge_due
+
+    old, new = _make_old_and_new(app)
+    done = Purges()
+    now = utcnow()
+    with app.app_context():
+        assert purge_due(done, now + dt.timedelta(hours=3)) == (0, 1)  # the clock 3 hours fast, then put right
+    assert _requests(app) == [new]
+    visitor = app.test_client()
+    assert visitor.get("/start").status_code in (302, 303)
+    _expire_every_session(app)
+    with app.app_context():
+        db.session.scalar(select(StoredRequest).where(StoredRequest.reference == new)).created_at -= dt.timedelta(
+            days=2
+        )
+        db.session.commit()
+        assert purge_due(done, now) == (1, 1)
+        assert purge_due(done, now + dt.timedelta(seconds=30)) == (0, 0)  # then every minute and hour, as before
+    assert _journey_sessions(app) == [] and _requests(app) == []
+    assert old not in _requests(app)
