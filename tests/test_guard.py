@@ -5212,3 +5212,49 @@ def test_a_long_text_of_public_streets_is_checked_in_step_with_its_length() -> N
         run_on = "Mum lives with her new partner " + "and then they went to the park near the river " * 10
         assert [f.text for f in scan(run_on + "and were seen on King Street", places=SALFORD_PLACES)] == ["King Street"]
         assert len(looked) == 1
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (a review of forty real reflections, typed into the request): each went unwarned.
+        (
+            "summer (6) and sky (6) are twins, dad has a new partner who we know nothing about and mum has moved out",
+            ["summer", "sky"],
+        ),
+        ("faith (15) is pregnant, baby due in june, placed out of area. feel we're failing her", ["faith"]),
+        (
+            "family moved to M6 postcode last month, school transport still not sorted and girl (15, yr 11) missing "
+            "lots of school",
+            ["girl (15, yr 11)"],
+        ),
+        ("family on the Little Hulton estate, Khan surname, 6 kids, eldest girl being forced to marry?", ["Khan"]),
+        (
+            "lives on Liverpool St with mum and 4 siblings, house very cluttered, HV worried about the baby",
+            ["Liverpool St"],
+        ),
+    ],
+)
+def test_real_reflections_that_identify_a_family_are_warned_about(text: str, found: list[str]) -> None:
+    assert [finding.text for finding in scan(text, places=SALFORD_PLACES)] == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Found (the same review): warned about as a name.
+        "Jack of all trades feeling - I'm doing the SW, housing and health bits because no one else will",
+        # And what the changes above must leave alone.
+        "Summer holidays are coming and the family have no plan for the children",
+        "over the summer (6 weeks) nothing happened, then the school raised it again",
+        "Faith groups are involved and the family trust them more than us",
+        "Polish surname, so the school thought they were new to the area",
+        "Her surname is different from the children's, which confused the GP",
+        "Double-barrelled surname, and each agency spells it differently",
+        "seen begging on Market St late at night, with older men",
+        "the girls (15, yr 11) group at school is going well",
+        "at Salford St Pauls church on a Sunday",
+    ],
+)
+def test_ordinary_words_near_those_shapes_are_left_alone(text: str) -> None:
+    assert scan(text, places=SALFORD_PLACES) == []
