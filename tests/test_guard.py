@@ -5233,6 +5233,7 @@ def test_a_long_text_of_public_streets_is_checked_in_step_with_its_length() -> N
             "lives on Liverpool St with mum and 4 siblings, house very cluttered, HV worried about the baby",
             ["Liverpool St"],
         ),
+        ("dr khan at the surgery wont share info with us re the babys weight, HV feels stuck", ["dr khan"]),
     ],
 )
 def test_real_reflections_that_identify_a_family_are_warned_about(text: str, found: list[str]) -> None:
@@ -5254,6 +5255,8 @@ def test_real_reflections_that_identify_a_family_are_warned_about(text: str, fou
         "seen begging on Market St late at night, with older men",
         "the girls (15, yr 11) group at school is going well",
         "at Salford St Pauls church on a Sunday",
+        "the dr at the surgery wont share info with us",
+        "dr appt at the surgery missed again",
     ],
 )
 def test_ordinary_words_near_those_shapes_are_left_alone(text: str) -> None:

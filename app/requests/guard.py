@@ -1264,7 +1264,10 @@ _DOCTOR_IN_SMALL_LETTERS = re.compile(
     r"(?P<doctor>[Dd]r\.?\s{1,3}(?P<surname>[a-z][a-z'\u2019\-]{1,39}?))(?P<possessive>['\u2019]s)?"
     + _AFTER_A_SURNAME
     + r"(?P<says>[\"\u201d'\u2019]?\s{1,3}(?:said|says|told|tells|thinks|thought|feels|felt|wants|wanted|advised"
-    r"|advises|wrote|writes|explained|agreed|confirmed|suggested|recommended|prescribed|diagnosed|referred)(?![\w'\u2019\-]))?"
+    r"|advises|wrote|writes|explained|agreed|confirmed|suggested|recommended|prescribed|diagnosed|referred"
+    # where the doctor works: "dr khan at the surgery" (found, a review of real reflections: unwarned)
+    r"|at\s{1,3}the\s{1,3}(?:surgery|practice|health\s{1,3}cent(?:re|er))"
+    r")(?![\w'\u2019\-]))?"
 )
 # Words after "dr" in small letters that are not a surname: what a doctor gives or is ("dr appt",
 # "dr letter", "dr surgery"), times ("saw dr today"), and words for themselves ("dr herself said").
