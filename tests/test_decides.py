@@ -108,7 +108,12 @@ def test_every_footer_links_to_how_this_tool_decides(client: FlaskClient, path: 
 def test_start_page_links_to_the_questions_to_prepare(client: FlaskClient) -> None:
     page = get(client, "/")
     main = page[page.index("<main") : page.index("</main>")]
-    assert 'href="/questions-to-prepare"' in main
+    assert 'href="/questions-to-prepare">read the questions before you start</a>, to prepare on your own' in main
+    # Found (supervision review): "or for supervision" led to the practitioner's wording alone.
+    assert (
+        'href="/questions-to-prepare?mode=supervision">read them as a manager or supervisor asks them</a>, '
+        "to prepare for supervision" in main
+    )
 
 
 # --- How this tool decides ------------------------------------------------------------------
