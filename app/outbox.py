@@ -1148,6 +1148,9 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
             current_app.logger.warning("SQLite's log not emptied (%s); trying again in an hour", _why_not(error))
     if done.rewritten is None or done.rewritten > now + REWRITE_TABLES_AFTER_START:
         done.rewritten = now - REWRITE_TABLES_EVERY + REWRITE_TABLES_AFTER_START
+        # (A table whose rewrite failed while the clock was fast waits a day from now, not from then:
+        # regression review.)
+        done.not_before = {name: min(until, now + REWRITE_TABLES_EVERY) for name, until in done.not_before.items()}
     elif now - done.rewritten >= REWRITE_TABLES_EVERY:
         done.rewritten = now
         # Out of PostgreSQL's table files too (with a journey's earlier answers). One that fails is tried

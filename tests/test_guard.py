@@ -5261,3 +5261,16 @@ def test_real_reflections_that_identify_a_family_are_warned_about(text: str, fou
 )
 def test_ordinary_words_near_those_shapes_are_left_alone(text: str) -> None:
     assert scan(text, places=SALFORD_PLACES) == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (regression review): a name that is also a word, before an age and a school year.
+        ("Winter (15, yr 11) disclosed self-harm at school", ["Winter"]),
+        ("Grace (15, yr 11) told her teacher about the bruises", ["Grace"]),
+        ("Hyphenated surname and every agency spells it differently", []),
+    ],
+)
+def test_a_name_before_an_age_and_a_school_year_is_a_name(text: str, found: list[str]) -> None:
+    assert [finding.text for finding in scan(text, places=SALFORD_PLACES)] == found

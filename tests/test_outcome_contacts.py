@@ -127,14 +127,15 @@ def test_a_new_concern_about_an_adult_who_works_with_children_gives_the_allegati
     question; it named the LADO with none of L's steps (CONTENT.md: "also consult the LADO (as in
     L)"), and a manager could go on to question the colleague."""
     text = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", pages[("U2", mode)])).split())
-    assert "line manager or named senior officer" in text
+    assert "named senior officer for allegations" in text and "within one working day of becoming aware" in text
     assert (
         "consulted within one working day" in text
         or "consult the Local Authority Designated Officer (LADO) within one working day" in text
     )
     assert "Do not investigate before consulting the LADO" in text
     if mode == "supervision":
-        assert "you are now aware too" in text and "Agree now who will consult the LADO" in text
+        assert "if you are the line manager, you are now aware too" in text
+        assert "Agree now who will consult the LADO" in text
 
 
 @pytest.mark.parametrize("mode", ["practitioner", "supervision"])
@@ -146,7 +147,7 @@ def test_escalation_and_an_adult_at_risk_keep_the_childs_safety_in_view(pages: P
     escalation = pages[("E", mode)]
     said = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", escalation)).split())
     assert "act on any new concern about the child's safety" in said
-    assert "(another missing episode, say)" in said and "If a child is in immediate danger, call 999" in said
+    assert "(for example, if the child goes missing)" in said and "If a child is in immediate danger, call 999" in said
     assert FRONT_DOOR_TEL in links(escalation) and "tel:999" in links(escalation)
     adult = pages[("A", mode)]
     said = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", adult)).split())
@@ -171,7 +172,8 @@ def test_in_supervision_each_step_says_who_does_it(pages: Pages) -> None:
     assert "Agree which of the meetings already in place to take this to" in said("D")
     assert "Agree now who will report the abuse or neglect to adult social care, and by when" in said("A")
     assert "Report the abuse or neglect to adult social care. Agree" not in said("A")
-    assert "If another child may be at risk, or children's social care does not know" in said("R")
+    assert "If children's social care does not know what happened, or another child may be at risk" in said("R")
+    assert "If a child may be in immediate danger, agree now who calls 999, and call now" in said("U2")
     assert "If there is a worry about children" in said("A") and "If you are worried" not in said("A")
 
 

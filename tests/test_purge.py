@@ -924,3 +924,11 @@ def test_the_clock_set_back_delays_no_purge(app) -> None:
         assert purge_due(done, now + dt.timedelta(seconds=30)) == (0, 0)  # then every minute and hour, as before
     assert _journey_sessions(app) == [] and _requests(app) == []
     assert old not in _requests(app)
+    # A table whose rewrite failed while the clock was fast is tried again a day from now, not from
+    # then (regression review: it waited two days).
+    fast = Purges(sessions=now, requests=now, rewritten=now + dt.timedelta(days=1))
+    fast.not_before = {"journey_sessions": now + dt.timedelta(days=2)}
+    with app.app_context():
+        purge_due(fast, now)
+    assert fast.not_before == {"journey_sessions": now + dt.timedelta(days=1)}
+    assert fast.rewritten is not None and fast.rewritten <= now

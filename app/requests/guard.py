@@ -3618,7 +3618,9 @@ _AGE_AFTER = re.compile(
     # ... and with pronouns first, "(she/her, 16)" (found, identifying-data review).
     r"\s{0,3}\(\s{0,3}(?:(?i:twins?|siblings?|both|(?:she|he|they)\s{0,2}/\s{0,2}(?:her|him|them|they))\s{0,3},?\s{0,3})?"
     r"(?:aged?\s{1,3})?\d{1,2}\s{0,3}"
-    r"(?:y(?:ea)?rs?|y/?o|months?|weeks?|m)?\s{0,3}\)"
+    r"(?:y(?:ea)?rs?|y/?o|months?|weeks?|m)?\s{0,3}"
+    # ... with a school year after the age: "Winter (15, yr 11)" (found, regression review)
+    r"(?:[,;]\s{0,3}(?i:y(?:ea)?r|y)\s{0,3}\d{1,2}\s{0,3})?\)"
     r"|\s{1,3}aged?\s{1,3}\d{1,2}(?!\d)"
     r"|\s{0,3},\s{0,3}(?:aged?\s{1,3})?\d{1,2}\s{0,3}(?:y(?:ea)?rs?(?:\s{1,3}old)?|y/?o)?"
     r"[ \t]{0,3}(?:[,;.)\n\r\u2028\u2029]|$)"
@@ -4876,7 +4878,7 @@ def _names_before_the_word_surname(text: str) -> Iterator[Finding]:
             or plain in _NOT_AN_INTRODUCED_NAME
             or plain in _LANGUAGES_AND_FAITHS
             or plain in _SAYS_WHERE_A_NAME_IS_FROM
-            or plain.endswith(("ish", "ian", "ese", "ean", "barrelled", "barreled"))
+            or plain.endswith(("ish", "ian", "ese", "ean", "barrelled", "barreled", "hyphenated"))
             or (_is_ordinary_word(plain) and plain not in _COMMON_SURNAMES_THAT_ARE_WORDS)
         ):
             continue

@@ -188,7 +188,8 @@ OUTCOMES: dict[str, Expected] = {
         phones={"999", "0161 603 4500"},  # 999 for "not sure" about danger (practitioner review)
         pages={"report_concern", "lado"},
         words=[
-            r"If a child may be in immediate danger, call 999 now",  # "not sure" about danger leads here
+            # "not sure" about danger leads here; in supervision, who calls is agreed (supervision review)
+            r"If a child may be in immediate danger, (?:call 999 now|agree now who calls 999, and call now)",
             r"referral route",
             r"Bridge Partnership for advice",
             r"designated safeguarding lead",

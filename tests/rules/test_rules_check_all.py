@@ -833,9 +833,11 @@ def test_no_outcome_saying_to_call_999_first_is_a_warning(tmp_path: Path, change
             "title",
         ),
         (
-            "      - both: If a child may be in immediate danger, call 999 now.\n",
-            "      - both: If a child may be in immediate danger, call 999 now, yourself.\n",
-            "outcome U2",
+            "      - both: Follow the effective challenge and escalation procedure (resolving professional "
+            "disagreements).\n",
+            "      - both: Follow your effective challenge and escalation procedure (resolving professional "
+            "disagreements).\n",
+            "outcome E",
             "actions[1]",
         ),
     ],

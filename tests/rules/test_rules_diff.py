@@ -455,19 +455,23 @@ def test_outcome_text_changed_exits_1_without_route_changes(
     compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
 ) -> None:
     u2 = next(o for o in new["outcomes"] if o["id"] == "U2")
-    before = u2["actions"][0]["both"]
+    before = u2["actions"][0]["practitioner"]
     u2["actions"][0] = {"both": "Share the concern with children's social care today."}
     u2["contacts"] = ["childrens_social_care", "police_emergency"]
     compared = compare(old, new)
     assert compared.result.exit_code == 1 and not compared.diff.routes
     [changed] = compared.diff.section("outcomes")
     assert [c.field for c in changed.changes] == [
-        "action 1",
+        "action 1 (practitioner wording)",
+        "action 1 (supervision wording)",
         "contacts shown",
         "when police_emergency applies",
         "when lado applies",
     ]
-    assert f'action 1: "{before}" → "Share the concern with children\'s social care today."' in compared.result.output
+    assert (
+        f'action 1 (practitioner wording): "{before}" → "Share the concern with children\'s social care today."'
+        in compared.result.output
+    )
     assert (
         "contacts shown: police_emergency, childrens_social_care, out_of_hours, lado → childrens_social_care, "
         "police_emergency"
@@ -484,6 +488,10 @@ def test_an_action_added_or_removed_is_said_so_not_every_action_after_it_reworde
 ) -> None:
     """Found (rules review): actions were compared by position, so one taken away read as each
     action after it reworded into the next, and the last removed."""
+    for pack in (old, new):  # an action in the same words for both modes is taken away
+        next(o for o in pack["outcomes"] if o["id"] == "U2")["actions"][0] = {
+            "both": "Call 999 if a child is in danger."
+        }
     u2 = next(o for o in new["outcomes"] if o["id"] == "U2")
     gone = u2["actions"].pop(0)["both"]
     u2["actions"].append({"both": "Write down what you saw and heard."})
