@@ -147,6 +147,8 @@ def test_escalation_and_an_adult_at_risk_keep_the_childs_safety_in_view(pages: P
     escalation = pages[("E", mode)]
     said = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", escalation)).split())
     assert "act on any new concern about the child's safety" in said
+    if mode == "supervision":  # who acts is agreed (second regression review)
+        assert "agree with the practitioner who will act on any new concern" in said
     assert "(for example, if the child goes missing)" in said and "If a child is in immediate danger, call 999" in said
     assert FRONT_DOOR_TEL in links(escalation) and "tel:999" in links(escalation)
     adult = pages[("A", mode)]
@@ -173,7 +175,10 @@ def test_in_supervision_each_step_says_who_does_it(pages: Pages) -> None:
     assert "Agree now who will report the abuse or neglect to adult social care, and by when" in said("A")
     assert "Report the abuse or neglect to adult social care. Agree" not in said("A")
     assert "If children's social care does not know what happened, or another child may be at risk" in said("R")
-    assert "If a child may be in immediate danger, agree now who calls 999, and call now" in said("U2")
+    assert (
+        "If a child may be in immediate danger, agree now who calls 999, and call now. Do not wait until this "
+        "supervision ends" in said("U2")
+    )
     assert "If there is a worry about children" in said("A") and "If you are worried" not in said("A")
 
 

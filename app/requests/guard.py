@@ -1658,7 +1658,7 @@ _SEX_AND_AGE = re.compile(
     r"(?:\s{0,3}" + _AGE_IN_SHORT + r")?(?=\s{0,3}(?:$|[.,;:)\]]))"
     r"|\s{0,3}\(\s{0,3}(?:(?i:aged?)\s{1,3})?(?P<age_in_brackets>\d{1,2})(?:\s{0,3}" + _AGE_IN_SHORT + r")?"
     # with a school year after it: "girl (15, yr 11)" (found, a review of real reflections)
-    r"(?:\s{0,3}[,;]\s{0,3}(?i:y(?:ea)?r|y)\s{0,3}\d{1,2})?\s{0,3}\))"
+    r"(?:\s{0,3}[,;]\s{0,3}(?i:y(?:ea)?r|y)\s{0,3}(?:\d{1,2}|R))?\s{0,3}\))"
     r")(?![\w'\u2019&\-]|[/.,]\d|:\s{0,3}\d)"
     r"(?!\s{0,3}(?:h|hrs?|hours?|mins?|minutes?|secs?|seconds?|miles?|km|kg|lbs?|cm|mm|m|pm|am|times|out|of|per|x"
     r"|days?|weeks?|months?|percent|%)(?![\w'\u2019]))"
@@ -3620,7 +3620,7 @@ _AGE_AFTER = re.compile(
     r"(?:aged?\s{1,3})?\d{1,2}\s{0,3}"
     r"(?:y(?:ea)?rs?|y/?o|months?|weeks?|m)?\s{0,3}"
     # ... with a school year after the age: "Winter (15, yr 11)" (found, regression review)
-    r"(?:[,;]\s{0,3}(?i:y(?:ea)?r|y)\s{0,3}\d{1,2}\s{0,3})?\)"
+    r"(?:[,;]\s{0,3}(?i:y(?:ea)?r|y)\s{0,3}(?:\d{1,2}|R)\s{0,3})?\)"
     r"|\s{1,3}aged?\s{1,3}\d{1,2}(?!\d)"
     r"|\s{0,3},\s{0,3}(?:aged?\s{1,3})?\d{1,2}\s{0,3}(?:y(?:ea)?rs?(?:\s{1,3}old)?|y/?o)?"
     r"[ \t]{0,3}(?:[,;.)\n\r\u2028\u2029]|$)"
@@ -3671,6 +3671,17 @@ _CALLED_BEFORE = re.compile(
 )
 _FAMILY_WORD_ALONE = re.compile(rf"(?i:{_FAMILY_WORD})")
 _SEASONS_OF_A_SCHOOL_YEAR = frozenset({"spring", "summer", "autumn", "winter"})
+# Before a season, words that make it a time ("In Autumn (1, yr 7) the school...": regression review).
+_A_SEASON_AS_A_TIME_BEFORE = re.compile(
+    r"(?<![\w'\u2019\-])(?i:in|during|over|this|last|next|by|since|until|till)\s{1,3}$"
+)
+# After a word and a number in brackets (with a school year), what says the word is a term's or a
+# subject's, not a child's: "Autumn (1, yr 7) term", "Winter (2, yr 9) exams", "Faith (2, yr 8)
+# lessons" (found, regression review, once an age with a school year after a name was read so).
+_A_SCHOOL_THING_AFTER_BRACKETS = re.compile(
+    r"\s{0,3}\([^()\n]{1,30}\)\s{0,3}(?i:half[\s\-]{0,3})?"
+    r"(?i:terms?|exams?|mocks?|lessons?|class(?:es)?|assembl(?:y|ies)|holidays?|hols|sats|tests?)\b"
+)
 _A_TERM_AFTER = re.compile(
     r"\s{0,3}\(\s{0,3}\d{1,2}\s{0,3}\)\s{0,3}(?:(?:and|&|or)\s{1,3}[A-Z][a-z]{1,10}\s{0,3}\(\s{0,3}\d{1,2}\s{0,3}\)\s{0,3})?"
     r"(?i:half[\s\-]{0,3})?(?i:terms?|holidays?|hols)\b"
@@ -4012,6 +4023,10 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
         start, end = match.span()
         if plain in _SEASONS_OF_A_SCHOOL_YEAR and _A_TERM_AFTER.match(text, end):
             continue  # "Spring (2) and Summer (3) terms" (found, review: a count of terms)
+        if _A_SCHOOL_THING_AFTER_BRACKETS.match(text, end):
+            continue  # "Autumn (1, yr 7) term", "Faith (2, yr 8) lessons" (regression review)
+        if plain in _SEASONS_OF_A_SCHOOL_YEAR and _A_SEASON_AS_A_TIME_BEFORE.search(text, max(0, start - 12), start):
+            continue  # "In Autumn (1, yr 7) the school..." (regression review)
         before = text[max(0, start - 30) : start]
         # What the text calls someone, in two or three letters, is a name even if it is a word too
         # ("He goes by Mo", "calls him Al": found, review), unless it is a family word ("calls her
@@ -5708,7 +5723,7 @@ def _a_person_is_meant(text: str, start: int, end: int, case: _Case) -> bool:
     """Whether the text says the name-that-is-a-word at ``start:end`` is a person: a possessive or
     an age after it, brackets round it alone, or a list going on to a name that is not a word."""
     if _A_PERSON_IS_MEANT.match(text, end):
-        return True
+        return not _A_SCHOOL_THING_AFTER_BRACKETS.match(text, end)
     if _BRACKET_OPENS.search(text, max(0, start - 4), start) and _BRACKET_CLOSES.match(text, end):
         return True
     listed = case.list_goes_on.match(text, end)
