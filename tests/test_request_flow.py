@@ -1248,6 +1248,7 @@ def test_identifying_data_is_named_with_its_reason_and_can_be_confirmed(client, 
     for found in ("07700 900982", "M6 5FX", "12/03/2019"):
         assert found in text
     assert "looks like a postcode" in text and "phone number" in text and "full date" in text
+    assert "Instead of a name or initials" not in text  # (no name was found: said only where one is)
     # "Change what I wrote" goes to the input itself (GOV.UK: "#" and its id), not the page's top.
     assert 'href="/request/reflection?change=1#reflection"' in warning.get_data(as_text=True)
     assert re.search(
@@ -3029,3 +3030,16 @@ def test_the_page_asking_for_contact_details_links_to_the_privacy_notice_in_a_ne
     page = walker.get("/request/about-you").get_data(as_text=True)
     assert 'href="/privacy" target="_blank" rel="noopener">privacy notice (opens in new tab)</a>' in page
     assert "data-privacy-link" not in walker.get("/request/how-soon").get_data(as_text=True)
+
+
+def test_a_name_found_says_what_to_write_instead_and_not_initials(client) -> None:
+    """Found (a review of real reflections): told "Kai" was a name that could identify a child,
+    practitioners wrote "K (14)" and "the S family" instead, which identify as well and are seldom
+    found. Where a name is found, the page says what to write in its place."""
+    walker = to_outcome(client)
+    fill_details(walker, {**VALID_DETAILS, "reflection": "Mum says Kai (14) has not been in school since February."})
+    text = text_of(walker.get("/request/check-what-you-wrote"))
+    assert "Kai" in text
+    assert (
+        "Instead of a name or initials, say who someone is, such as “the child”, “mum” or “the eldest sibling”." in text
+    )

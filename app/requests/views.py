@@ -653,6 +653,8 @@ def identifying(not_saved: bool = False) -> Response | str:
     page = render_template(
         "requests/identifying.html",
         found=found,
+        # A name among them: the page says what to write instead (not initials).
+        names_found=any(item.kind == "person_name" for items in findings.values() for item in items),
         form=form,
         errors=errors,
         has_errors=bool(errors),
