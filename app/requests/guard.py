@@ -1641,6 +1641,9 @@ def _record_numbers(text: str) -> Iterator[Finding]:
 # as records write one child ("M, 15 and F, 12", "(M, 15)") it is.
 _AGE_IN_SHORT = r"(?:y(?:ea)?rs?|y/?o|y\.o\.?)"
 _AGE_ABBREVIATED = r"(?:yrs?|y/?o|y\.o\.?)"  # not "year": "a 15-year-old boy" is how anyone writes
+# A school year after an age in brackets: "girl (15, yr 11)", "Winter (15, yr 11)", "Honey (4, yr R)"
+# (found, a review of real reflections and a regression review: unwarned).
+_SCHOOL_YEAR_AFTER_AN_AGE = r"(?:\s{0,3}[,;]\s{0,3}(?i:y(?:ea)?r|y)\s{0,3}(?:\d{1,2}|R))?"
 _SEX_AND_AGE = re.compile(
     r"(?<![\w'\u2019/.&\-])(?:"
     r"(?P<letter>[MF])(?:\s{0,3}[,/]\s{0,3}|\s{1,3})(?P<age>\d{1,2})(?:\s{0,3}" + _AGE_IN_SHORT + r"(?:\s{1,3}old)?)?"
@@ -1656,9 +1659,11 @@ _SEX_AND_AGE = re.compile(
     r"(?i:boy|girl|male|female|lad|lass)"
     r"|(?i:boy|girl|male|female|lad|lass)(?:\s{0,3},\s{0,3}(?:(?i:aged?)\s{1,3})?(?P<age_after>\d{1,2})"
     r"(?:\s{0,3}" + _AGE_IN_SHORT + r")?(?=\s{0,3}(?:$|[.,;:)\]]))"
-    r"|\s{0,3}\(\s{0,3}(?:(?i:aged?)\s{1,3})?(?P<age_in_brackets>\d{1,2})(?:\s{0,3}" + _AGE_IN_SHORT + r")?"
-    # with a school year after it: "girl (15, yr 11)" (found, a review of real reflections)
-    r"(?:\s{0,3}[,;]\s{0,3}(?i:y(?:ea)?r|y)\s{0,3}(?:\d{1,2}|R))?\s{0,3}\))"
+    r"|\s{0,3}\(\s{0,3}(?:(?i:aged?)\s{1,3})?(?P<age_in_brackets>\d{1,2})(?:\s{0,3}"
+    + _AGE_IN_SHORT
+    + r")?"
+    + _SCHOOL_YEAR_AFTER_AN_AGE
+    + r"\s{0,3}\))"
     r")(?![\w'\u2019&\-]|[/.,]\d|:\s{0,3}\d)"
     r"(?!\s{0,3}(?:h|hrs?|hours?|mins?|minutes?|secs?|seconds?|miles?|km|kg|lbs?|cm|mm|m|pm|am|times|out|of|per|x"
     r"|days?|weeks?|months?|percent|%)(?![\w'\u2019]))"
@@ -3618,9 +3623,7 @@ _AGE_AFTER = re.compile(
     # ... and with pronouns first, "(she/her, 16)" (found, identifying-data review).
     r"\s{0,3}\(\s{0,3}(?:(?i:twins?|siblings?|both|(?:she|he|they)\s{0,2}/\s{0,2}(?:her|him|them|they))\s{0,3},?\s{0,3})?"
     r"(?:aged?\s{1,3})?\d{1,2}\s{0,3}"
-    r"(?:y(?:ea)?rs?|y/?o|months?|weeks?|m)?\s{0,3}"
-    # ... with a school year after the age: "Winter (15, yr 11)" (found, regression review)
-    r"(?:[,;]\s{0,3}(?i:y(?:ea)?r|y)\s{0,3}(?:\d{1,2}|R)\s{0,3})?\)"
+    r"(?:y(?:ea)?rs?|y/?o|months?|weeks?|m)?\s{0,3}" + _SCHOOL_YEAR_AFTER_AN_AGE + r"\s{0,3}\)"
     r"|\s{1,3}aged?\s{1,3}\d{1,2}(?!\d)"
     r"|\s{0,3},\s{0,3}(?:aged?\s{1,3})?\d{1,2}\s{0,3}(?:y(?:ea)?rs?(?:\s{1,3}old)?|y/?o)?"
     r"[ \t]{0,3}(?:[,;.)\n\r\u2028\u2029]|$)"
