@@ -620,6 +620,39 @@ def test_the_questions_to_prepare_fill_their_first_page_and_keep_each_heading_wi
                 assert not start or pages[0] in pages_holding(pdf, start), (mode, question.number, start)
 
 
+def test_a_questions_page_that_starts_with_answers_says_whose_answers_they_are(app) -> None:
+    """Found (PDF review): a question breaks between its answers, so a page could start with "No,
+    it has already been shared" under no heading, and a manager printing the questions for
+    supervision could not tell which question it answered. The running head of such a page says
+    "question 3, continued"; a page that starts with a question's heading says nothing more."""
+    from app.pack import current_pack
+    from app.questions_pdf import render_questions
+    from app.questions_to_prepare import PREPARE_MODES, questions_to_prepare
+
+    margins = re.search(r"@page \{[^}]*?margin: (\d+)mm", PRINT_CSS.read_text(encoding="utf-8"))
+    assert margins is not None, "the @page rule's margin in templates/pdf/print.css"
+    top = int(margins[1]) / 25.4 * 72
+    continued_pages = 0
+    for mode in PREPARE_MODES:
+        with app.test_request_context():
+            pdf = render_questions(mode)
+            questions = questions_to_prepare(current_pack(), mode)
+        placed = placed_text(pdf)
+        starts = {
+            question.number: pages_holding(pdf, f"{question.number}. {question.title}")[0] for question in questions
+        }
+        for page in range(2, max(piece.page for piece in placed) + 1):
+            head = " ".join(piece.text for piece in placed if piece.page == page and piece.y < top)
+            first = min((piece for piece in placed if piece.page == page and piece.y > top), key=lambda p: p.y)
+            begun = [number for number, start in starts.items() if start < page]
+            if re.match(r"\d+\. ", first.text) and starts.get(int(first.text.split(".")[0])) == page:
+                assert "continued" not in head, (mode, page, head)
+            else:
+                continued_pages += 1
+                assert f"question {max(begun)}, continued" in head, (mode, page, first.text, head)
+    assert continued_pages, "no page started with a question's later answers: the test checks nothing"
+
+
 def test_the_renderers_warnings_never_quote_what_a_request_says(app, caplog) -> None:
     """Found (privacy review): WeasyPrint warns, for each character no installed font has, with the
     character itself (".notdef glyph rendered for Unicode string unsupported by fonts: "漢"
