@@ -501,6 +501,16 @@ _NOT_A_STREET_WORD = frozenset(
 )
 
 
+# Words that describe a school ("a church school", "the middle school": ``_NOT_A_NAME``) and are
+# also the names of streets in every town: "lives on Church Street", "Royal Crescent", "Middle
+# Lane", "First Avenue" (found, a review of the check: "lives on Church Street" went unwarned when
+# "they live just off church street" was warned about). Not "high": "the High Street" is a town's
+# shops, not where a family lives. Nor before a type as often something else ("the Royal Court
+# theatre", "the Middle Way", "a Church Court").
+_STREET_NAMES_THAT_DESCRIBE_A_SCHOOL = frozenset({"church", "royal", "middle"})
+_NOT_ONLY_STREETS = frozenset({"Court", "Way", "Place"})
+
+
 # Ordinary words that come between a number and a street or building type ("2 miles down the
 # road", "a 2 hour drive", "a flat 3 bedroom house"): a lower-case "name" with one is not a name.
 _NOT_A_STREET_NAME = frozenset(
@@ -2333,7 +2343,13 @@ def _streets_anywhere(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
             lead += 1
         name = words[lead:]
         if all(
-            word.rstrip(".") in _NOT_A_NAME or word in _NOT_A_STREET_NAME or word in _NOT_A_STREET_WORD for word in name
+            (
+                word.rstrip(".") in _NOT_A_NAME
+                and (word.rstrip(".") not in _STREET_NAMES_THAT_DESCRIBE_A_SCHOOL or match["type"] in _NOT_ONLY_STREETS)
+            )
+            or word in _NOT_A_STREET_NAME
+            or word in _NOT_A_STREET_WORD
+            for word in name
         ):
             continue
         if match["type"] == "Court" and any(word in _COURT_WORDS for word in name):
