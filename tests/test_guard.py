@@ -1054,6 +1054,10 @@ def test_a_saints_name_that_is_not_a_school(text: str) -> None:
         ("attends St Mary's primary", "St Mary's primary"),
         ("attends Oakwood high", "Oakwood high"),
         ("moved to Beech infants in september", "Beech infants"),
+        # Found (a review of the check): "nursery" alone after a capitalised name went unwarned,
+        # though "goes to Oakwood Nursery" was warned about.
+        ("goes to Oakwood nursery", "Oakwood nursery"),
+        ("at Little Acorns nursery on Mondays", "Little Acorns nursery"),
     ],
 )
 def test_a_school_named_in_small_letters(text: str, found: str) -> None:
@@ -1407,6 +1411,12 @@ def test_words_in_small_letters_before_a_school_type_that_name_none(text: str) -
         "at town primary",
         "a breakfast club",
         "attends football academy's summer camp",
+        # "nursery" alone after words in small letters says what kind, not which.
+        "goes to day nursery",
+        "at morning nursery",
+        "goes to the nursery",
+        "attends Sure Start nursery",
+        "at Private nursery",
     ],
 )
 def test_words_in_small_letters_that_describe_a_school(text: str) -> None:

@@ -2435,7 +2435,7 @@ _SCHOOL_IN_SMALL_LETTERS = re.compile(
     # "attends oakwood high"): "high" only after a word for going to school ("attends", "pupil at",
     # "goes to"), not "at record high", "went to get high" or "goes to sleep high"
     # (``_schools_in_small_letters``). Either may be possessive ("attends oakwood academy's breakfast club").
-    r"|(?P<alone>primary|infants|juniors|high|academy)(?:['\u2019]s)?(?![\w'\u2019\-])"
+    r"|(?P<alone>primary|infants|juniors|high|academy|nursery)(?:['\u2019]s)?(?![\w'\u2019\-])"
     r"(?!\s{1,3}(?:school|academy|(?:and|&)\s{1,3}(?:junior|infant|nursery))(?![\w'\u2019\-]))))"
 )
 # Words before a school's type alone that say a child goes there, with "high" after them.
@@ -2518,7 +2518,7 @@ _NOT_A_SCHOOLS_NAME_IN_SMALL_LETTERS = (
 
 def _schools_in_small_letters(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     lowered = text.lower()
-    if not any(word in lowered for word in ("school", "academy", "primary", "infants", "juniors", "high")):
+    if not any(word in lowered for word in ("school", "academy", "primary", "infants", "juniors", "high", "nursery")):
         return  # most texts: not searched
     # "at the local primary school" is passed over; "went to" may come later.
     for match in _named_in_small_letters(
@@ -2536,6 +2536,12 @@ def _schools_in_small_letters(text: str, places: AbstractSet[str]) -> Iterator[F
                 continue  # "went to get high", "goes to sleep high"
             if alone.lower() == "academy" and _plain(match["name"].split()[-1]) in _NOT_A_SCHOOL_ACADEMY:
                 continue  # "attends football academy"
+            # "nursery" alone after a name written with its capitals ("goes to Oakwood nursery", "at
+            # Little Acorns nursery": found, a review of the check, they went unwarned, as "goes to
+            # Oakwood Nursery" was not); in small letters a word before it more often says what kind
+            # ("goes to day nursery", "at morning nursery").
+            if alone.lower() == "nursery" and not all(word[0].isupper() for word in match["name"].split()):
+                continue
             following = _NEXT_WORD.match(text, match.end())
             if following is not None and _plain(following[1]) in _NOT_AFTER_A_SCHOOL:
                 continue  # "attends oakwood primary care"
