@@ -587,6 +587,21 @@ def test_arranging_a_session_moves_the_request_to_session_arranged(app: Flask) -
     assert "Everyone already invited is sent the update" not in session_page
 
 
+def test_a_link_checker_is_shown_a_session_page_and_the_sign_in_page_as_a_browser_is(app: Flask) -> None:
+    """Found (a site checker's review): signed in, a HEAD of a session's page was taken for its form
+    sent empty and answered with a redirect to itself, for ever; a HEAD of the sign-in page answered
+    200 where its GET goes on to the inbox. Each is answered as its GET is."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    assert arrange(client, reference).status_code == 302
+    page = f"/inbox/sessions/{session_id_of(app, reference)}"
+    assert client.head(page).status_code == client.get(page).status_code == 200
+    signed_in_again = client.get("/inbox/sign-in")
+    assert signed_in_again.status_code == 302
+    head = client.head("/inbox/sign-in")
+    assert (head.status_code, head.location) == (302, signed_in_again.location)
+
+
 def test_with_mail_set_up_arranging_says_to_send_the_invitation_and_a_change_goes_to_everyone_invited(
     session_app: Flask,
 ) -> None:

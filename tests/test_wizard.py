@@ -897,6 +897,34 @@ def test_a_link_checker_asking_for_a_page_part_way_through_changes_nothing(walke
     assert "Answer the questions in order" not in page and "No request" not in page
 
 
+def test_a_link_checker_is_shown_a_question_page_as_a_browser_is(
+    app: Flask, client: FlaskClient, walker: Walker
+) -> None:
+    """Found (a site checker's review): a HEAD of a question page was taken for an empty answer,
+    so the first question's address, the start button's, answered a link checker or an uptime
+    monitor with a redirect to itself, for ever ("Exceeded 30 redirects"); part way through, a
+    question answered 302 where its GET is 200. A HEAD is answered as the GET is, and stores nothing."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.sessions import JourneySessionRow
+
+    first = f"/questions/{PACK.start}"
+    response = client.head(first)
+    assert response.status_code == client.get(first).status_code == 200, response.headers.get("Location")
+    assert "Set-Cookie" not in response.headers
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(JourneySessionRow)) == 1  # the GET's, not the HEAD's
+
+    walker.walk(SAFE_TO_CRITERIA)
+    with walker.client.session_transaction() as before:
+        kept = dict(before)
+    assert walker.client.head("/questions/criteria").status_code == 200
+    with walker.client.session_transaction() as after:
+        assert dict(after) == kept
+    assert "There is a problem" not in page_text(walker.get("/questions/criteria"))
+
+
 def test_back_after_exit_to_the_outcome_page_says_there_are_no_answers_here(walker: Walker) -> None:
     walker.walk(TO_P)
     walker.get("/exit")

@@ -701,7 +701,7 @@ def session_page(session_id: str) -> Response | str:
     """A session; posting the form changes it and sends the update to everyone invited. A
     session cancelled or started (held, or under way) is shown, never changed."""
     space_session = found_session(session_id)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # (a HEAD is a look, not an empty form sent: it looped)
         # A change refused is shown by this GET (as a request page's forms are: ``refused_on_page``).
         shown = shown_again(refused_form(keep=True))
         return render_session_page(

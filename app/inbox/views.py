@@ -734,7 +734,7 @@ def password_refused(email: str, locked_for: int, what: str, failed: str, detail
 def sign_in() -> Response | tuple[str | Response, int]:
     """The sign-in form; a failure says only that the email or password is wrong."""
     signed_in = signed_in_now()
-    if request.method == "GET" and signed_in:
+    if request.method in ("GET", "HEAD") and signed_in:
         # Signed in already (a form refused in a tab left open, say): on to the page asked for.
         return go_on_to(safe_next(request.args.get("next"), signed_in))
     if request.method == "GET" and FACILITATOR_KEY in session:

@@ -142,7 +142,7 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         # would quietly remove it. An answer from a question page opened before sending (another
         # tab, or one the browser kept) would begin that new check too: it is asked first, as
         # Start now is (``start``; found in review: it removed the page and PDF unasked).
-        return redirect(url_for("requests.submitted" if request.method == "GET" else "wizard.start"))
+        return redirect(url_for("requests.submitted" if request.method in ("GET", "HEAD") else "wizard.start"))
     begun_here = not has_journey()
     if begun_here:
         start_journey()
@@ -161,7 +161,10 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         if request.method == "POST" and any(value.strip() for value in request.form.getlist(FIELD_NAME)):
             note_answer_not_saved()  # (with nothing chosen, there was no answer to save)
         return back
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
+        # (A HEAD, from a link checker or an uptime monitor, is shown the page as a GET is, never
+        # taken for an empty answer: found, a site checker's review, the first question's HEAD
+        # answered with a redirect to itself, a loop. It stores nothing: ``sessions``.)
         kept = refused_form()
         if kept is not None:
             return render_question(asked, state, _refused(asked, state, kept))
