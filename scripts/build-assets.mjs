@@ -2,9 +2,10 @@
 // source map), GOV.UK Frontend's JavaScript without its source-map comment (we don't ship
 // maps), and our own JavaScript. Run it with `npm run build`; scripts/setup runs it when the
 // sources change.
-import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createHash } from "node:crypto";
 import * as sass from "sass";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -30,6 +31,16 @@ const withoutSourceMap = govukJs
   .join("\n");
 writeFileSync(join(dist, "govuk-frontend.min.js"), withoutSourceMap);
 
-copyFileSync(join(src, "app.js"), join(dist, "app.js"));
+// Our script imports GOV.UK Frontend's by its version (the first 12 hexadecimal digits of its
+// SHA-256, as the pages name static files: app/static_files.py), so that a browser keeps it a year
+// and never runs an old copy with a new app.js (found, a site checker's review: imported without
+// one, it was kept an hour, so for an hour after an upgrade the old components met new markup).
+const govukVersion = createHash("sha256").update(withoutSourceMap).digest("hex").slice(0, 12);
+const appJs = readFileSync(join(src, "app.js"), "utf8");
+const importPath = "'./govuk-frontend.min.js'";
+if (appJs.split(importPath).length !== 2) {
+  throw new Error(`static/src/app.js must import GOV.UK Frontend once, as ${importPath}`);
+}
+writeFileSync(join(dist, "app.js"), appJs.replace(importPath, `'./govuk-frontend.min.js?v=${govukVersion}'`));
 
 console.log("build-assets: built static/dist (app.css, govuk-frontend.min.js, app.js)");

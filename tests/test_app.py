@@ -1221,6 +1221,34 @@ def test_the_sources_of_the_built_files_are_not_served(client: FlaskClient) -> N
         assert response.status_code == 200
 
 
+def test_every_file_the_stylesheet_points_at_is_served(client: FlaskClient) -> None:
+    """Found (a site checker's review): the built stylesheet pointed three times at
+    /static/images/govuk-crest.svg (GOV.UK's footer crest, not the partnership's to use), a 404
+    to any checker that follows a stylesheet's url()s. It points at nothing missing."""
+    css = (PROJECT_ROOT / "static" / "dist" / "app.css").read_text(encoding="utf-8")
+    assert "govuk-footer" in css  # the built GOV.UK Frontend styles, with the footer's
+    for url in re.findall(r"url\(\s*[\"']?([^\"')]+)", css):
+        if url.startswith("data:"):
+            continue
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+
+
+def test_the_script_imports_govuk_frontends_by_its_version_so_an_old_copy_is_never_run(client: FlaskClient) -> None:
+    """Found (a site checker's review): app.js (kept a year, by its version) imported
+    govuk-frontend.min.js without one, kept an hour: after an upgrade, for an hour, a browser could
+    run the old components with the new markup. It imports it by its version, kept a year too."""
+    script = (PROJECT_ROOT / "static" / "dist" / "app.js").read_text(encoding="utf-8")
+    imports = re.findall(r"from\s+'\./(govuk-frontend\.min\.js)\?v=([0-9a-f]{12})'", script)
+    dist = PROJECT_ROOT / "static" / "dist"
+    assert imports == [
+        ("govuk-frontend.min.js", hashlib.sha256((dist / "govuk-frontend.min.js").read_bytes()).hexdigest()[:12])
+    ]
+    with client.get(f"/static/dist/{imports[0][0]}?v={imports[0][1]}") as response:
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
 def test_a_static_file_not_found_is_never_cached_like_every_other_error_page(client: FlaskClient) -> None:
     """Found (review): a 404 under /static/ had no Cache-Control header, while every other
     response has one."""
