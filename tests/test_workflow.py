@@ -1400,7 +1400,7 @@ def test_each_page_of_a_long_list_has_a_title_of_its_own(app: Flask, monkeypatch
     import re
 
     monkeypatch.setattr(listing, "PAGE_SIZE", 2)
-    client, _ = signed_in(app)
+    client, facilitator_id = signed_in(app)
     for day in (1, 2, 3):
         new_request(app, received=dt.datetime(2026, 1, day, 9), status="in_triage")
 
@@ -1414,6 +1414,15 @@ def test_each_page_of_a_long_list_has_a_title_of_its_own(app: Flask, monkeypatch
     assert title("/inbox?status=in_triage&page=2") == "Requests: in triage (page 2 of 2)"
     monkeypatch.setattr(listing, "PAGE_SIZE", 50)
     assert title("/inbox") == "Requests"
+    # Found (a site checker's review): every other filter's list was titled "Requests", as the
+    # whole list is. Each filter in use is in the title, in words; the sort is not a filter.
+    assert title("/inbox?overdue=yes") == "Requests: overdue"
+    assert title("/inbox?attention=yes&status=new") == "Requests: new, needs attention"
+    assert title(f"/inbox?assignee={facilitator_id}") == "Requests: assigned to Sam Facilitator"
+    assert title("/inbox?assignee=none&how_soon=month") == "Requests: not assigned, wanted within a month"
+    assert title("/inbox?flag=review_under_way") == "Requests: a practice review may be under way"
+    assert title("/inbox?reference=STT-K&sort=received_oldest") == "Requests: reference STT-K"
+    assert title("/inbox?sort=received_oldest") == "Requests"
 
 
 # --- the workflow: every move, allowed and refused --------------------------------------------

@@ -96,6 +96,39 @@ class Filters:
             or self.attention
         )
 
+    def in_words(self, choices: Choices) -> list[str]:
+        """Each filter in use, in words, for the list's title ("in triage", "overdue", "assigned to
+        Sam Patel"): each list a filter makes has a title of its own, as the status's had (found, a
+        site checker's review: "overdue" and "assigned to me" were titled "Requests" as the whole
+        list was; WCAG 2.4.2). The sort and the page are not filters (the page has its own words)."""
+
+        def label(options: tuple[tuple[str, str], ...], value: str) -> str:
+            return dict(options).get(value, value)
+
+        def lowered(words: str) -> str:
+            return words[:1].lower() + words[1:]
+
+        said = []
+        if self.reference:
+            said.append(f"reference {written_reference(self.reference)}")
+        if self.status:
+            said.append(lowered(label(choices.statuses, self.status)))
+        if self.assignee:
+            said.append(
+                "not assigned"
+                if self.assignee == NOT_ASSIGNED
+                else f"assigned to {label(choices.assignees, self.assignee)}"
+            )
+        if self.how_soon:
+            said.append(f"wanted {lowered(label(choices.how_soon, self.how_soon))}")
+        if self.flag:
+            said.append(lowered(label(choices.flags, self.flag)))
+        if self.overdue:
+            said.append("overdue")
+        if self.attention:
+            said.append("needs attention")
+        return said
+
 
 @dataclass(frozen=True)
 class Choices:
