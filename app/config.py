@@ -1152,6 +1152,7 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     """
     env = os.environ if environ is None else environ
     overrides = dict(overrides or {})
+    chosen_by_the_environment = "APP_ENV" not in overrides
     if "RATELIMIT_DEFAULT" in overrides:  # the environment's name for the site-wide limit
         overrides["RATELIMIT_APPLICATION"] = overrides.pop("RATELIMIT_DEFAULT")
     cls = config_class(overrides.pop("APP_ENV", None) or env.get("APP_ENV"))
@@ -1159,6 +1160,12 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     # Copies of the dict defaults, so nothing done to one app's settings changes the class.
     settings.update({name: dict(value) for name, value in settings.items() if isinstance(value, dict)})
     settings.update(read_environment(cls, env))
+    if chosen_by_the_environment and (ignored := settings_the_tests_pin(cls, env)):
+        raise ConfigError(
+            f"APP_ENV is test, the test suite's settings, which ignore {', '.join(ignored)} (set here): they send no "
+            "email and count the rate limits in each process's memory. On a server use APP_ENV=production "
+            "(development to try the service on your own machine)."
+        )
     if misspelt := misspelt_settings(cls, env):
         message = f"Not settings, so not used: {'; '.join(misspelt)}."
         if cls.APP_ENV == "production":
@@ -1176,6 +1183,14 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     if cls.APP_ENV != "test" and (unused := mail_settings_unused(settings)):
         logging.getLogger(__name__).warning(unused)
     return settings
+
+
+def settings_the_tests_pin(cls: type[Config], environ: Mapping[str, str]) -> list[str]:
+    """The variables set in the environment that ``cls`` pins whatever the environment says (the test
+    settings' mail and rate-limit store). Found (configuration review): a server started with
+    APP_ENV=test and the mail settings answered "ok", and no request was ever emailed to anyone."""
+    pinned = cls.FIXED - Config.FIXED
+    return sorted(ENV_NAMES.get(name, name) for name in pinned if environ.get(ENV_NAMES.get(name, name), "").strip())
 
 
 def mail_settings_unused(settings: Mapping[str, Any]) -> str | None:

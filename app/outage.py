@@ -324,6 +324,11 @@ def said_in_one_line(command: click.Command) -> None:
                     "transaction left open in psql), so the command did not finish. Run it again once that "
                     "session has finished."
                 ) from None
+            if isinstance(error, DBAPIError) and (turned_away := _settings_that_cannot_connect(error)) is not None:
+                # Found (configuration review): a wrong password (or a database that does not exist)
+                # was "did not answer ... check that it is running" from ``outbox status``, the
+                # command a scheduled check alerts on, where start-up and the log name the refusal.
+                raise click.ClickException(f"{turned_away} The command did not finish.") from None
             raise click.ClickException(
                 f"The database did not answer ({type(original).__name__}), so the command did not finish. "
                 "Check that the database (DATABASE_URL) is running and can be reached, then run the command again."

@@ -109,6 +109,29 @@ def test_production_sends_mail_unencrypted_only_to_a_mail_server_on_this_machine
     assert load_config(PRODUCTION_OK | mail, environ={})["SMTP_HOST"] == mail["SMTP_HOST"]  # no ConfigError
 
 
+def test_the_test_settings_chosen_on_a_server_with_its_mail_settings_stop_start_up() -> None:
+    """Found (configuration review): a server started with APP_ENV=test (a "test server" for
+    trying the service out) and the mail and Redis settings answered its health check "ok", while
+    the test settings ignored FACILITATOR_EMAIL, SMTP_HOST, MAIL_FROM and RATELIMIT_STORAGE_URI:
+    no request was ever emailed, and no one was told. Start-up stops, naming what is ignored. The
+    test suite, which chooses the test settings itself, is not stopped by them."""
+    server = {
+        "APP_ENV": "test",
+        "FACILITATOR_EMAIL": "facilitators@partnership.example",
+        "SMTP_HOST": "smtp.partnership.example",
+        "RATELIMIT_DEFAULT": "100 per minute",
+    }
+    with pytest.raises(ConfigError) as refused:
+        load_config(environ=server)
+    assert str(refused.value) == (
+        "APP_ENV is test, the test suite's settings, which ignore FACILITATOR_EMAIL, SMTP_HOST (set here): they "
+        "send no email and count the rate limits in each process's memory. On a server use APP_ENV=production "
+        "(development to try the service on your own machine)."
+    )
+    assert load_config(environ={"APP_ENV": "test", "RATELIMIT_DEFAULT": "100 per minute"})["TESTING"] is True
+    assert load_config({"APP_ENV": "test"}, environ=server)["FACILITATOR_EMAIL"] is None
+
+
 SIGNED_IN = {"SMTP_USERNAME": "space-to-think", "SMTP_PASSWORD": "relay-password-1"}
 
 

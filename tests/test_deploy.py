@@ -1780,6 +1780,30 @@ def test_commands_on_a_database_that_does_not_answer_say_so_in_one_line() -> Non
     dispose(app)
 
 
+@pytest.mark.postgres
+def test_commands_on_a_database_that_turns_the_login_away_say_so_not_that_it_did_not_answer() -> None:
+    """Found (configuration review): with a wrong password (or a database that does not exist),
+    ``outbox status`` (the command a scheduled check alerts on), ``outbox send``, ``requests purge``
+    and ``sessions purge`` said the database did not answer, and to check that it was running,
+    which it was; start-up and the log named the refusal. Every command says what start-up says."""
+    from sqlalchemy.engine import make_url
+
+    from support.database import dispose, postgres_url
+
+    url = make_url(postgres_url())
+    app = _postgres_app(url.set(password="not-the-password-4a7c").render_as_string(hide_password=False))
+    for args in (["outbox", "send"], ["outbox", "status"], ["requests", "purge", "--dry-run"], ["sessions", "purge"]):
+        result = app.test_cli_runner().invoke(args=args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.splitlines()[-1] == (
+            "Error: DATABASE_URL cannot be used: the database server turned the connection away (password "
+            f'authentication failed for user "{url.username}"): check the user name and password in DATABASE_URL. '
+            "The command did not finish."
+        ), (args, result.output)
+        assert "not-the-password-4a7c" not in result.output
+    dispose(app)
+
+
 def test_the_connect_timeout_leaves_one_given_by_the_environment_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
     """Found (diff review): libpq's own PGCONNECT_TIMEOUT (the standard way to set it for every
     PostgreSQL client on a server) was overridden by the 5 seconds added to connect_args, which a

@@ -24,6 +24,8 @@ from typing import Any
 
 import pytest
 
+from app.config import ENV_NAMES, Config, TestConfig
+
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0
 
@@ -42,7 +44,15 @@ def outbox_worker(database_url: str, **settings: str) -> Iterator[WorkerRun]:
     """The real ``flask outbox worker`` (polling every 0.2 s) on ``database_url``, in test
     settings with ``settings`` added, warnings as errors. At the end of the block it is sent
     SIGTERM and its output kept (``out``, ``err``); killed if the block failed or it will not stop."""
-    env = {**os.environ, "APP_ENV": "test", "DATABASE_URL": database_url, "PYTHONWARNINGS": "error", **settings}
+    # (Not the variables the test settings pin: with APP_ENV=test from the environment they stop start-up.)
+    pinned = {ENV_NAMES.get(name, name) for name in TestConfig.FIXED - Config.FIXED}
+    env = {
+        **{name: value for name, value in os.environ.items() if name not in pinned},
+        "APP_ENV": "test",
+        "DATABASE_URL": database_url,
+        "PYTHONWARNINGS": "error",
+        **settings,
+    }
     worker = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "worker", "--poll", "0.2"],
         cwd=ROOT,
