@@ -476,6 +476,20 @@ class ProductionConfig(Config):
             )
         if not settings["HSTS"]:
             raise ConfigError("HSTS must be true in production: it tells browsers to use HTTPS only for this service.")
+        if not settings["RATELIMIT_ENABLED"]:
+            # Found (configuration review): taken without a word, though it turns off the limits on
+            # signing in, on requests sent (each emails the address typed in it) and on the site.
+            raise ConfigError(
+                "RATELIMIT_ENABLED must be true in production: without the rate limits anyone could try "
+                "passwords without end, flood the inbox with requests, or use the service to email others."
+            )
+        if settings.get("FACILITATOR_EMAIL") and settings.get("MAIL_FROM") == Config.MAIL_FROM:
+            # Found (configuration review): with MAIL_FROM left out, mail went from
+            # space-to-think@localhost, which mail servers and filters refuse or put in junk.
+            raise ConfigError(
+                f"MAIL_FROM must be set in production when FACILITATOR_EMAIL is: {Config.MAIL_FROM} is no "
+                "address a mail server will send from. Set it to the address the service sends from."
+            )
         if not settings["RATELIMIT_STORAGE_URI"]:
             raise ConfigError(
                 "RATELIMIT_STORAGE_URI is not set: in production, rate limits and sign-in lockouts must be shared "
@@ -1041,10 +1055,10 @@ def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
             return False
         raise ConfigError(f"{variable} must be true or false, but it is {raw!r}.")
     if kind is int:
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ConfigError(f"{variable} must be a whole number, but it is {raw!r}.") from None
+        # Digits only (found, configuration review: Python's int() took "1_000" and full-width "３０").
+        if not re.fullmatch(r"-?[0-9]+", raw):
+            raise ConfigError(f"{variable} must be a whole number, but it is {raw!r}.")
+        value = int(raw)
         minimum = MINIMUMS.get(setting, 1)
         if value < minimum:
             raise ConfigError(f"{variable} must be {minimum:,} or more, but it is {value:,}.")
@@ -1097,6 +1111,30 @@ def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
     return raw
 
 
+# Bytes that were not UTF-8, as Python reads them from the environment (surrogate escapes).
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+# Control characters (a newline, a bell), in a setting that is not JSON.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def check_characters(variable: str, raw: str, kind: Any) -> None:
+    """Refuse a value holding bytes that are not UTF-8, or control characters (JSON may hold line
+    breaks). Found (configuration review): an environment file saved as Windows-1252 put
+    "Salford \ufffd Council" on the privacy notice and a broken link in the facilitators' email, and a
+    SECRET_KEY so saved stopped start-up naming RATELIMIT_STORAGE_URI."""
+    if bad := _NOT_UTF8.search(raw):
+        byte = ord(bad[0]) - 0xDC00
+        raise ConfigError(
+            f"{variable} holds a byte that is not UTF-8 text (0x{byte:02x}, character {bad.start() + 1}), most likely "
+            "from a file saved as Windows-1252: save the environment file as UTF-8 and set it again."
+        )
+    if kind is not dict and (control := _CONTROL.search(raw)):
+        raise ConfigError(
+            f"{variable} holds a control character (U+{ord(control[0]):04X}, character {control.start() + 1}), such "
+            "as a line break: give it on one line, as plain text."
+        )
+
+
 def read_environment(cls: type[Config], environ: Mapping[str, str]) -> dict[str, Any]:
     """The settings the environment sets for ``cls``; surrounding space removed, empty counts as unset."""
     found = {}
@@ -1106,6 +1144,7 @@ def read_environment(cls: type[Config], environ: Mapping[str, str]) -> dict[str,
         variable = ENV_NAMES.get(setting, setting)
         raw = environ.get(variable, "").strip()
         if raw:
+            check_characters(variable, raw, kind)
             found[setting] = convert(variable, raw, kind, setting)
     return found
 

@@ -132,6 +132,53 @@ def test_the_test_settings_chosen_on_a_server_with_its_mail_settings_stop_start_
     assert load_config({"APP_ENV": "test"}, environ=server)["FACILITATOR_EMAIL"] is None
 
 
+def test_production_refuses_the_rate_limits_off_and_mail_from_the_default_sender() -> None:
+    """Found (configuration review): production took RATELIMIT_ENABLED=false without a word (no
+    limit on signing in or on requests sent, each emailing the address typed in it), and, with
+    MAIL_FROM left out, sent from space-to-think@localhost, which mail servers refuse or junk."""
+    with pytest.raises(ConfigError, match=r"^RATELIMIT_ENABLED must be true in production"):
+        load_config(PRODUCTION_OK | {"RATELIMIT_ENABLED": False}, environ={})
+    mail = {"FACILITATOR_EMAIL": "facilitators@partnership.example", "SMTP_HOST": "localhost"}
+    with pytest.raises(ConfigError, match=r"^MAIL_FROM must be set in production when FACILITATOR_EMAIL is"):
+        load_config(PRODUCTION_OK | mail, environ={})
+    sender = {"MAIL_FROM": "space-to-think@partnership.example"}
+    assert load_config(PRODUCTION_OK | mail | sender, environ={})["MAIL_FROM"] == sender["MAIL_FROM"]
+
+
+@pytest.mark.parametrize(
+    "variable, value, said",
+    [
+        # An environment file saved as Windows-1252 (found, configuration review: the privacy
+        # notice read "Salford \ufffd Council"; a SECRET_KEY so saved was blamed on RATELIMIT_STORAGE_URI).
+        (
+            "DATA_CONTROLLER",
+            "Salford \udca3 Council",
+            "DATA_CONTROLLER holds a byte that is not UTF-8 text (0xa3, character 9)",
+        ),
+        (
+            "SECRET_KEY",
+            "Xk9vQ2mZp7Lr4tWb8Nc3Hy6Jd1Fg5Se0Au2Oi7K\udcff",
+            "SECRET_KEY holds a byte that is not UTF-8 text (0xff",
+        ),
+        ("PUBLIC_BASE_URL", "https://stt.example.org/\udca3", "PUBLIC_BASE_URL holds a byte that is not UTF-8 text"),
+        ("DATA_CONTROLLER", "Salford\aCouncil", "DATA_CONTROLLER holds a control character (U+0007, character 8)"),
+        ("SESSION_IDLE_MINUTES", "1_000", "SESSION_IDLE_MINUTES must be a whole number, but it is '1_000'."),
+        ("SESSION_IDLE_MINUTES", "\uff13\uff10", "SESSION_IDLE_MINUTES must be a whole number"),
+    ],
+)
+def test_a_setting_that_is_not_plain_text_stops_start_up_naming_it(variable: str, value: str, said: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        load_config(environ={variable: value})
+    assert str(refused.value).startswith(said), str(refused.value)
+
+
+def test_a_json_setting_may_hold_line_breaks() -> None:
+    options = '{\n  "socket_timeout": 1\n}'
+    assert load_config(environ={"RATELIMIT_STORAGE_OPTIONS": options})["RATELIMIT_STORAGE_OPTIONS"] == {
+        "socket_timeout": 1
+    }
+
+
 SIGNED_IN = {"SMTP_USERNAME": "space-to-think", "SMTP_PASSWORD": "relay-password-1"}
 
 
@@ -391,7 +438,10 @@ def test_a_response_time_that_does_not_fit_its_sentence_stops_start_up(monkeypat
     """RESPONSE_TIME_TEXT completes "The facilitators will usually contact you … to arrange a session.",
     on the submitted page and in the acknowledgement: anything else is refused, naming the setting."""
     monkeypatch.setenv("RESPONSE_TIME_TEXT", value)
-    with pytest.raises(SystemExit, match=r'RESPONSE_TIME_TEXT must be a short phrase .*like "within 5 working days"'):
+    with pytest.raises(
+        SystemExit,
+        match=r'RESPONSE_TIME_TEXT (must be a short phrase .*like "within 5 working days"|holds a control character)',
+    ):
         create_app({"APP_ENV": "test"})
 
 
