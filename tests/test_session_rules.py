@@ -671,6 +671,31 @@ def test_a_session_on_a_bank_holiday_must_be_confirmed_and_stays_confirmed_when_
     assert arrange(client, later, day=plain, bank_holiday="").status_code == 302
 
 
+def test_a_session_at_the_weekend_must_be_confirmed(app: Flask) -> None:
+    """Found (a day of real use): a session on a Saturday was arranged, and its invitations sent,
+    without a word, where Christmas Day and a 2am start were asked about. A day at the weekend is
+    asked about as a bank holiday is; confirmed, it is arranged."""
+    from app.uk_time import day_in_words
+
+    client, _ = signed_in(app)
+    reference = offered(app)
+    saturday = uk_today() + dt.timedelta(days=2)
+    while saturday.weekday() != 5:
+        saturday += dt.timedelta(days=1)
+    for day, name in ((saturday, "a Saturday"), (saturday + dt.timedelta(days=1), "a Sunday")):
+        response = arrange(client, reference, day=day, bank_holiday="", place="Room 7, the Civic Centre")
+        page = text(response)
+        assert response.status_code == 200 and session_id_of(app, reference) is None
+        said = (
+            f"{day_in_words(day)} is at the weekend. Check the date, or if it is right, select that the session "
+            f"is on {name}"
+        )
+        assert page.count(said) == 2, page  # the summary and the date
+        assert f"Yes, the session is on {name}, {day_in_words(day)}" in page and "Room 7, the Civic Centre" in page
+    assert arrange(client, reference, day=saturday, bank_holiday=saturday.isoformat()).status_code == 302
+    assert session_id_of(app, reference) is not None
+
+
 def test_bank_holidays_are_named_as_gov_uk_names_them() -> None:
     from app.rules.model import bank_holiday_name
 

@@ -52,8 +52,17 @@ def twelve_am_message(text: str) -> str:
     return f"Enter 12:{minutes}pm for just after midday. For just after midnight, use the 24-hour clock: 00:{minutes}"
 
 
+# A day at the weekend, as the date's question names it ("select that the session is on a Saturday").
+WEEKEND_DAYS = {5: "a Saturday", 6: "a Sunday"}
+
+
 def bank_holiday_message(day: dt.date, holiday: str) -> str:
-    """What the date says when it is a bank holiday not yet confirmed."""
+    """What the date says when it is a bank holiday, or a day at the weekend, not yet confirmed."""
+    if holiday in WEEKEND_DAYS.values():
+        return (
+            f"{day_in_words(day)} is at the weekend. Check the date, or if it is right, select that the "
+            f"session is on {holiday}"
+        )
     return (
         f"{day_in_words(day)} is a bank holiday: {holiday}. Check the date, or if it is right, select that the "
         f"session is on {holiday}"
@@ -412,7 +421,10 @@ class SessionForm(FlaskForm):
         day = self._typed_date()
         if day is None or day < uk_today():
             return "", ""
-        holiday = bank_holiday_name(current_partnership().bank_holidays, day)
+        # A day at the weekend is asked about too (found, a day of real use: a session on a
+        # Saturday was taken, and its invitations sent, without a word, where Christmas Day and a
+        # 2am start were asked about; a date typed a day out lands on one as easily).
+        holiday = bank_holiday_name(current_partnership().bank_holidays, day) or WEEKEND_DAYS.get(day.weekday(), "")
         return (f"{day:%Y-%m-%d}", holiday) if holiday else ("", "")
 
     def bank_holiday_item(self) -> dict[str, Any] | None:

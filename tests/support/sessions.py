@@ -51,11 +51,11 @@ def session_form(day: dt.date | None = None, **fields: str) -> dict[str, str]:
 
 
 def not_a_bank_holiday(day: dt.date) -> dt.date:
-    """``day``, or the first day after it that is not a bank holiday in England (a browser test that
-    types a date, and is not about the question a bank holiday asks)."""
+    """``day``, or the first day after it that is neither a bank holiday in England nor at the weekend
+    (a browser test that types a date, and is not about the question either asks)."""
     from app.rules.model import bank_holidays
 
-    while day in bank_holidays("England", day.year):
+    while day in bank_holidays("England", day.year) or day.weekday() >= 5:
         day += dt.timedelta(days=1)
     return day
 
