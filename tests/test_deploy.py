@@ -1013,7 +1013,8 @@ def test_a_contacts_file_broken_while_serving_never_reaches_a_worker_started_lat
     assert "Invalid request: Invalid HTTP Version: [not shown]" in errors, errors
     assert "Smith" not in errors and "ip=" not in errors, errors
     logged = (tmp_path / "access.log").read_text()
-    assert re.search(r'"GET" 200 [0-9.]+s', logged), logged  # the start page and the health check
+    # Only what an operator acts on (found, a day of real use: nine lines in ten were "GET" 200).
+    assert '"GET" 200 ' not in logged, logged  # the start page and the health check
     assert logged.count('"GET" 404 ') == 2, logged  # the long address, and the question that is not one
     assert '"GET" 302 ' not in logged and '"GET" 303 ' not in logged, logged  # no journey page answered
     assert "127.0.0.1" not in logged, logged  # nor the visitor's internet address (privacy review)

@@ -134,6 +134,44 @@ def test_a_target_werkzeug_serves_as_another_page_is_logged_as_that_page(target:
         assert kept and logged in record.getMessage() and "tok3nSecret" not in record.getMessage()
 
 
+def test_gunicorns_access_log_gives_a_refusal_a_failure_or_a_slow_answer_only(tmp_path: Path) -> None:
+    """Found (a day of real use): nine lines in ten of the web unit's journal were '"GET" 200
+    0.02s', with no path, burying what an operator acts on. Its access log gives a refusal, a
+    failure, or an answer that took a second or more; on the journey's pages, never a slow one."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from app.gunicorn_log import QuietAccessLog
+
+    config = Config()
+    config.set("accesslog", str(tmp_path / "access.log"))
+    config.set("access_log_format", '%(t)s "%(m)s" %(U)s %(s)s %(L)ss')
+    log = QuietAccessLog(config)
+    for path, status, seconds in (
+        ("/inbox", "200 OK", 0.02),
+        ("/healthz", "200 OK", 0.01),
+        ("/inbox/requests/STT-AAAA", "302 FOUND", 0.05),
+        ("/inbox", "404 NOT FOUND", 0.01),
+        ("/inbox/statistics", "200 OK", 1.5),
+        ("/healthz", "503 SERVICE UNAVAILABLE", 0.3),
+        ("/questions/allegation", "200 OK", 2.0),
+        ("/questions/allegation", "400 BAD REQUEST", 0.01),
+    ):
+        environ = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "RAW_URI": path, "SERVER_PROTOCOL": "HTTP/1.1"}
+        log.access(SimpleNamespace(status=status, headers=[], sent=10), {}, environ, dt.timedelta(seconds=seconds))
+    for handler in log.access_log.handlers:
+        handler.close()
+    logged = [line.split('" ', 1)[1] for line in (tmp_path / "access.log").read_text().splitlines()]
+    assert logged == [
+        "/inbox 404 0.010000s",
+        "/inbox/statistics 200 1.500000s",
+        "/healthz 503 0.300000s",
+        "/questions/allegation 400 0.010000s",
+    ], logged
+
+
 def test_gunicorns_error_log_gives_an_address_as_the_access_logs_do(tmp_path: Path) -> None:
     """Found (diff review): gunicorn logs an error that got past the app's own error pages as
     "Error handling request GET <the whole address>" (a search's typed words, a question's id, a
