@@ -847,6 +847,16 @@ def check_database_url(uri: str) -> None:
         ) from None
     if backend not in ("postgresql", "sqlite"):
         raise ConfigError(f"DATABASE_URL must be a PostgreSQL database address {example}, not {backend}.")
+    # Found (configuration review): a password holding "@" or "#" (postgresql://stt:p@ss#word@host/db),
+    # not percent-encoded, was read as another host, and every page said "the database's host name
+    # cannot be found: check the host", which was right.
+    authority = uri.partition("://")[2].partition("/")[0]
+    if backend == "postgresql" and (authority.count("@") > 1 or "#" in authority):
+        raise ConfigError(
+            "DATABASE_URL cannot be read as it is meant: a user name or password holding @, #, /, ? or % must "
+            "have each written as a code (@ as %40, # as %23, / as %2F, ? as %3F, % as %25), like "
+            "postgresql://user:p%40ssword@host:5432/name."
+        )
     # Found (robustness review): "postgresql+psycopg2://…", the form most guides show, named a
     # driver this service does not have: a traceback that named no setting, and every flask
     # command said it did not exist ("No such command 'db'").

@@ -655,6 +655,11 @@ def test_every_setting_is_listed_in_the_readme() -> None:
         ("DATABASE_URL", "postgresql+psycopg2://u:p@127.0.0.1:5432/db"),
         ("DATABASE_URL", "postgresql+asyncpg://u:p@127.0.0.1:5432/db"),
         ("DATABASE_URL", "sqlite+pysqlcipher:///space.db"),
+        # Configuration review: a password holding "@" or "#" not written as a code was read as
+        # another host ("the database's host name cannot be found") on every page.
+        ("DATABASE_URL", "postgresql://stt:p@ss#word@127.0.0.1:5432/db"),
+        ("DATABASE_URL", "postgresql://stt:p@ss@127.0.0.1:5432/db"),
+        ("DATABASE_URL", "postgresql://stt:pass#word@127.0.0.1:5432/db"),
         ("SESSION_COOKIE_NAME", "bad name;x"),  # the browser kept no usable cookie
         ("MAX_CONTENT_LENGTH", "100"),  # every form was refused, Start now too ("too large")
         # Operator review: production's cookie name without SESSION_COOKIE_SECURE (development's
