@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError
 # Every module that defines tables, so Alembic (flask db migrate/check) sees them all.
 from . import models, proxies, sessions  # noqa: F401
 from .cli import rules_cli
-from .config import PROJECT_ROOT, ConfigError, StartupError, engine_options, load_config
+from .config import PROJECT_ROOT, ConfigError, StartupError, engine_options, engine_options_problem, load_config
 from .database_answers import init_answer_checks
 from .errors import register_error_handlers
 from .extensions import csrf, db, init_security_headers, limiter, migrate
@@ -99,9 +99,7 @@ def init_extensions(app: Flask) -> None:
     try:
         db.init_app(app)  # makes the engines: bad engine options fail here
     except (TypeError, ValueError, ArgumentError) as error:
-        raise StartupError(
-            f"SQLALCHEMY_ENGINE_OPTIONS cannot be used: {type(error).__name__}: {str(error).splitlines()[0][:200]}"
-        ) from None
+        raise StartupError(engine_options_problem(error, app.config["SQLALCHEMY_ENGINE_OPTIONS"])) from None
     end_requests_database_work(app)  # a connection dropped before the request's end is no 500
     with app.app_context():
         init_answer_checks(app, db.engines)  # a PostgreSQL server that stops answering is given up in seconds

@@ -315,6 +315,7 @@ class Config:
         check_ranges(settings)
         check_database_url(str(settings["SQLALCHEMY_DATABASE_URI"]))
         check_engine_logging(settings.get("SQLALCHEMY_ENGINE_OPTIONS"))
+        check_engine_option_values(settings.get("SQLALCHEMY_ENGINE_OPTIONS"))
         check_exit_url(settings.get("EXIT_URL"))
         check_mail(settings)
         name = settings.get("SESSION_COOKIE_NAME")
@@ -826,6 +827,77 @@ def check_engine_logging(options: Any) -> None:
             'SQLALCHEMY_ENGINE_OPTIONS must not set echo to "debug": SQLAlchemy would log every row it '
             "reads, stored requests included. Remove it (true logs the statements alone)."
         )
+
+
+# The engine options most often set, what each must be, and its least value: checked at start-up,
+# so that a mistake is said in words (found, configuration review: "ValueError: invalid literal for
+# int() with base 10: 'ten'", and a negative pool_size taken, which leaves the pool without a limit).
+ENGINE_OPTION_KINDS: dict[str, tuple[type, str, float]] = {
+    "pool_size": (int, "a whole number from 1", 1),
+    "max_overflow": (int, "a whole number from 0", 0),
+    "pool_timeout": (float, "a number of seconds above 0", 0.001),
+    "pool_recycle": (int, "a whole number of seconds (-1 for never)", -1),
+    "pool_pre_ping": (bool, "true or false", 0),
+    "pool_use_lifo": (bool, "true or false", 0),
+    "connect_args": (dict, 'a JSON object, like {"application_name": "space-to-think"}', 0),
+    "execution_options": (dict, "a JSON object", 0),
+}
+
+
+def check_engine_option_values(options: Any) -> None:
+    """A ConfigError naming SQLALCHEMY_ENGINE_OPTIONS and the option when one of
+    ``ENGINE_OPTION_KINDS`` has a value of the wrong kind (an option SQLAlchemy does not take is
+    said by ``app.init_extensions``)."""
+    if not isinstance(options, Mapping):
+        return
+    for name, (kind, wanted, least) in ENGINE_OPTION_KINDS.items():
+        if name not in options:
+            continue
+        value = options[name]
+        if kind is bool:
+            fits = isinstance(value, bool)
+        elif kind is dict:
+            fits = isinstance(value, dict)
+        elif kind is int:
+            fits = isinstance(value, int) and not isinstance(value, bool) and value >= least
+        else:
+            fits = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= least
+        if not fits:
+            raise ConfigError(f"SQLALCHEMY_ENGINE_OPTIONS: {name} must be {wanted}, but it is {json.dumps(value)}.")
+
+
+# Options of SQLAlchemy's create_engine, for "did you mean" when one is misspelt.
+_ENGINE_OPTION_NAMES = (
+    *ENGINE_OPTION_KINDS,
+    *("echo", "echo_pool", "hide_parameters", "isolation_level", "logging_name", "pool_logging_name"),
+    *("pool_reset_on_return", "query_cache_size", "insertmanyvalues_page_size", "max_identifier_length"),
+    *("label_length", "poolclass", "enable_from_linting", "use_insertmanyvalues", "paramstyle"),
+)
+_INVALID_ENGINE_ARGUMENTS = re.compile(r"Invalid argument\(s\) (?P<names>.+?) sent to create_engine")
+
+
+def engine_options_problem(error: BaseException, options: Mapping[str, Any]) -> str:
+    """What to say when the database engine cannot be made with SQLALCHEMY_ENGINE_OPTIONS: an option
+    it does not take, by name (with the one most like it); else which kind of mistake, in words,
+    never SQLAlchemy's own message alone (found, configuration review: "TypeError: Invalid
+    argument(s) 'pool_sise' sent to create_engine(), using configuration PGDialect_psycopg/...")."""
+    found = _INVALID_ENGINE_ARGUMENTS.search(str(error))
+    if found:
+        names = re.findall(r"'([^']+)'", found["names"])
+        said = []
+        for name in names:
+            close = difflib.get_close_matches(name, _ENGINE_OPTION_NAMES, n=1, cutoff=0.7)
+            said.append(f"{name} (did you mean {close[0]}?)" if close else name)
+        verb = "is not an option" if len(said) == 1 else "are not options"
+        return (
+            f"SQLALCHEMY_ENGINE_OPTIONS cannot be used: {', '.join(said)} {verb} the database engine takes. "
+            "Correct or remove it."
+        )
+    given = ", ".join(sorted(options)) or "none"
+    return (
+        f"SQLALCHEMY_ENGINE_OPTIONS cannot be used: one of its options ({given}) has a value of the wrong kind "
+        f"for it ({type(error).__name__}). Check each value against SQLAlchemy's create_engine, or remove it."
+    )
 
 
 # The database driver the service connects with, for each kind of database (``database_uri``

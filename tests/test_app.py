@@ -786,10 +786,26 @@ def test_start_up_names_bad_engine_or_redis_options(monkeypatch) -> None:
     """Found: bad engine options gave a traceback; a misspelt Redis option kept every count in
     each process's memory with nothing said."""
     base = {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
-    for options in ('{"bogus": 1}', '{"pool_size": "ten"}'):
+    # Said in words, not as SQLAlchemy's or Python's error (found, configuration review:
+    # "TypeError: Invalid argument(s) 'pool_sise' sent to create_engine(), using configuration
+    # PGDialect_psycopg/QueuePool/Engine", "ValueError: invalid literal for int() with base 10").
+    for options, said in (
+        ('{"bogus": 1}', "SQLALCHEMY_ENGINE_OPTIONS cannot be used: bogus is not an option the database engine takes."),
+        (
+            '{"pool_sise": 10}',
+            "cannot be used: pool_sise (did you mean pool_size?) is not an option the database engine",
+        ),
+        (
+            '{"pool_size": "ten"}',
+            'SQLALCHEMY_ENGINE_OPTIONS: pool_size must be a whole number from 1, but it is "ten".',
+        ),
+        ('{"pool_size": -3}', "SQLALCHEMY_ENGINE_OPTIONS: pool_size must be a whole number from 1, but it is -3."),
+        ('{"connect_args": [1]}', "SQLALCHEMY_ENGINE_OPTIONS: connect_args must be a JSON object"),
+    ):
         monkeypatch.setenv("SQLALCHEMY_ENGINE_OPTIONS", options)
-        with pytest.raises(StartupError, match="SQLALCHEMY_ENGINE_OPTIONS cannot be used"):
+        with pytest.raises(SystemExit) as refused:
             create_app({**base, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u:p@127.0.0.1:1/x"})
+        assert said in str(refused.value) and "Error:" not in str(refused.value), str(refused.value)
     monkeypatch.delenv("SQLALCHEMY_ENGINE_OPTIONS")
     monkeypatch.setenv("RATELIMIT_STORAGE_OPTIONS", '{"socket_timeot": 1}')
     with pytest.raises(StartupError, match=r"RATELIMIT_STORAGE_OPTIONS .*socket_timeot"):
