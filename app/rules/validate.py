@@ -311,6 +311,41 @@ def your_in_both_modes(pack: RulePack) -> list[Problem]:
     return warnings
 
 
+# A supervision wording that begins as the practitioner would speak, or as if to them: "I feel
+# stuck", "You feel stuck", "Your supervision" (found, configuration review: supervision: "You feel
+# stuck, or unclear" passed `rules check`, though docs/RULES.md says the supervision wording speaks
+# of "the practitioner", never "you" for them).
+_SPOKEN_AS_THE_PRACTITIONER = re.compile(r"^(?:I|I'm|I've|I'd|My|You|You're|You've|Your)\b", re.IGNORECASE)
+
+
+def supervision_worded_for_the_practitioner(pack: RulePack) -> list[Problem]:
+    """A warning for each supervision wording (not given for both modes) that begins "I", "My",
+    "You" or "Your": in supervision the manager reads it, and it speaks of the practitioner as
+    "the practitioner". A warning, not a refusal: "You can choose more than one" may be meant for
+    the manager."""
+    warnings = []
+    for sequence in _worded_sequences(pack):
+        for node, field, wording, line in sequence:
+            # (Not words given for both modes: the first question's "I'm a practitioner" is asked
+            # before the mode is known.)
+            if not isinstance(wording, Text) or wording.practitioner == wording.supervision:
+                continue
+            found = _SPOKEN_AS_THE_PRACTITIONER.match(wording.supervision.strip())
+            if found:
+                warnings.append(
+                    Problem(
+                        pack.path,
+                        node,
+                        field,
+                        f'supervision wording begins "{found.group(0)}": in supervision the manager or supervisor '
+                        'reads it. Speak of "the practitioner" (as "The practitioner feels stuck"), or, if it is '
+                        "meant for the manager, leave it",
+                        line,
+                    )
+                )
+    return warnings
+
+
 # A phone number (0 and 9 or 10 more digits, spaced as people write them), an email address or a
 # web address, typed into the pack's own words.
 _PHONE_IN_WORDS = re.compile(r"(?<![\d])0\d(?:[ -]?\d){8,9}(?![\d])")
@@ -1224,6 +1259,7 @@ def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date)
     warnings.extend(fictional_guidance(pack))
     warnings.extend(uncited_guidance(pack))
     warnings.extend(your_in_both_modes(pack))
+    warnings.extend(supervision_worded_for_the_practitioner(pack))
     if contacts is None:
         return warnings
     oldest = _months_before(today, VERIFY_EVERY_MONTHS)

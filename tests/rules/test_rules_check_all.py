@@ -865,6 +865,40 @@ def test_your_in_words_for_both_modes_is_a_warning(
     assert not [w for w in installed.warnings if "in the same words for both modes" in w.message]
 
 
+@pytest.mark.parametrize(
+    "written, changed",
+    [
+        (
+            "supervision: The practitioner feels stuck, or unclear",
+            "supervision: You feel stuck, or unclear",
+        ),
+        (
+            "supervision: The practitioner feels stuck, or unclear",
+            "supervision: My feeling is stuck, or unclear",
+        ),
+    ],
+)
+def test_supervision_wording_spoken_as_the_practitioner_is_a_warning(
+    tmp_path: Path, written: str, changed: str
+) -> None:
+    """Found (configuration review): supervision: "You feel stuck, or unclear" passed `rules check`,
+    though the supervision wording speaks of "the practitioner" (docs/RULES.md): the manager reads it."""
+    from app.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    assert text.count(written) == 1, written
+    path = tmp_path / "pack.yaml"
+    path.write_text(text.replace(written, changed), encoding="utf-8")
+    report = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
+    assert report.problems == (), [str(p) for p in report.problems]
+    warned = [w for w in report.warnings if "supervision wording begins" in w.message]
+    assert [(w.node, w.field) for w in warned] == [("question criteria option stuck", "label")], [
+        str(w) for w in report.warnings
+    ]
+    installed = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
+    assert not [w for w in installed.warnings if "supervision wording begins" in w.message]
+
+
 def test_a_line_indented_with_non_breaking_spaces_is_named_with_them(tmp_path: Path) -> None:
     """Found (rules maintainer's review): a line whose indent was non-breaking spaces (pasted from
     Word, an email or a web page) was refused at the next line, "not indented like the lines
