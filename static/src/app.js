@@ -40,6 +40,33 @@ document.querySelectorAll('[data-module="govuk-radios"]').forEach(function (radi
     .observe(radios, { subtree: true, attributeFilter: ['aria-expanded'] })
 })
 
+// A form sent with no connection (a dropped signal in a car park): the browser would put its own
+// error page where the page was, and Back then skipped the page, with what was typed on it (found,
+// a slow connection's review: a long reflection lost). Nothing is sent: the page stays, with
+// everything chosen and typed, and says so; selecting the button again, once online, sends it.
+// (navigator.onLine is false only when the device has no connection at all.)
+document.addEventListener('submit', function (event) {
+  const form = event.target
+  if (!(form instanceof HTMLFormElement) || navigator.onLine !== false || form.closest('dialog')) return
+  event.preventDefault()
+  let said = document.querySelector('[data-app-offline]')
+  if (!said) {
+    said = document.createElement('div')
+    said.className = 'govuk-error-summary'
+    said.dataset.appOffline = ''
+    said.setAttribute('role', 'alert')
+    said.tabIndex = -1
+    said.innerHTML = '<div role="alert"><h2 class="govuk-error-summary__title">You are offline</h2>' +
+      '<div class="govuk-error-summary__body"><p class="govuk-body">Nothing has been sent. What you chose and ' +
+      'typed is still on this page. Select the button again when you have a signal.</p></div></div>'
+    said.removeAttribute('role')
+    const main = document.querySelector('main') || document.body
+    main.insertBefore(said, main.firstChild)
+  }
+  said.focus()
+  window.addEventListener('online', function () { said.remove() }, { once: true })
+})
+
 // An error summary's link to a group of radios or checkboxes: GOV.UK Frontend focuses the first
 // input and scrolls the group's legend into view. On a small or zoomed-in screen (400%) the
 // legend can fill the window, leaving the focused input below it, out of sight (WCAG 2.4.11,

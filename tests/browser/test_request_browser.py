@@ -481,6 +481,55 @@ def test_why_the_family_does_not_know_shows_only_once_not_yet_is_chosen(page: Pa
     audit.assert_clean()
 
 
+def test_with_the_pages_script_not_loaded_why_the_family_does_not_know_is_shown(page: Page, offsite) -> None:  # type: ignore[no-untyped-def]
+    """Found (a slow connection's review): with GOV.UK Frontend's script not loaded (a dropped
+    signal, a proxy that blocks scripts), the body was still marked as running it, so its styles
+    hid "Why does the family not know yet?" under "Not yet" for good, and Continue gave an error
+    about a question no one could see. The page's styles then show it, as without JavaScript."""
+    poster = FormPoster(page.context)
+    poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
+    poster.details(skip=("family", "significant-event", "how-soon", "preferences"))
+    page.route("**/govuk-frontend.min.js*", lambda route: route.abort())
+    page.goto("/request/family")
+    heading(page, "Does the family know you are seeking reflective support?")
+    expect(page.locator("body.govuk-frontend-supported")).to_have_count(0)
+    page.get_by_role("radio", name="Not yet").check()
+    reason = page.get_by_role("textbox", name="Why does the family not know yet?")
+    expect(reason).to_be_visible()
+    reason.fill("We plan to talk with them at the next visit.")
+    continue_button(page).click()
+    heading(page, "Roughly when was the significant event?")
+    # (The script the test kept from loading is the one console error expected.)
+    assert offsite.console_errors and all("Failed to load" in e or "net::" in e for e in offsite.console_errors)
+    offsite.console_errors.clear()
+
+
+def test_continue_with_no_connection_keeps_the_page_and_what_was_typed(page: Page) -> None:
+    """Found (a slow connection's review): Continue pressed with no signal put the browser's
+    error page where the page was; Back then skipped the page, and the reflection typed on it was
+    lost. Nothing is sent: the page stays, with what was typed, and says so; sent again once the
+    signal is back, it goes."""
+    poster = FormPoster(page.context)
+    poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
+    page.goto("/request/reflection")
+    expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
+    page.get_by_role("textbox").first.fill(ORDINARY_REFLECTION)
+    address = page.url
+    page.context.set_offline(True)
+    continue_button(page).click()
+    offline = page.get_by_role("heading", name="You are offline")
+    expect(offline).to_be_visible()
+    expect(page.get_by_text("Nothing has been sent. What you chose and typed is still on this page.")).to_be_visible()
+    assert page.url == address
+    expect(page.get_by_role("textbox").first).to_have_value(ORDINARY_REFLECTION)
+    page.context.set_offline(False)
+    expect(offline).to_be_hidden()
+    page.wait_for_timeout(1100)  # (GOV.UK Frontend's button takes no second click within a second)
+    continue_button(page).click()
+    expect(page).not_to_have_url(address)
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(re.compile("reflection", re.IGNORECASE))
+
+
 @pytest.mark.real_pdf
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 def test_the_supervision_record_is_made_by_the_worker_then_downloaded(
