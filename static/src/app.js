@@ -192,6 +192,14 @@ function startTimeoutWarning (dialog) {
   const typingMs = Math.min(60000, (idleMs - warnMs) / 4)
   let warnTimer, tickTimer, deadline, lastFocus, show
   let lastKept = Date.now()
+  const unreached = dialog.querySelector('[data-timeout-unreached]')
+
+  // The page could not reach the service (no signal): said in the warning, shown and announced.
+  function sayUnreached (words) {
+    unreached.textContent = words
+    unreached.hidden = false
+    dialog.querySelector('[data-timeout-announce]').textContent = words
+  }
 
   function tick () {
     const left = deadline - Date.now()
@@ -212,6 +220,18 @@ function startTimeoutWarning (dialog) {
 
   function expire () {
     window.clearInterval(tickTimer)
+    // No connection: the form below would put the browser's error page where this page is, with
+    // what was typed on it (found, a slow connection's review). The page stays, the warning says
+    // so, and the form goes once the connection is back (giving back what was typed, as below).
+    if (navigator.onLine === false) {
+      if (!dialog.open) {
+        lastFocus = document.activeElement
+        dialog.showModal()
+      }
+      sayUnreached(unreached.dataset.offlineExpired)
+      window.addEventListener('online', expire, { once: true })
+      return
+    }
     // On the inbox, with something typed into a form on the page (a half-written note), the page
     // is not replaced by the sign-in page, which lost it (review): the session ends all the same
     // (the server is told, and answers in JSON), and the sign-in's warning says so and signs in
@@ -272,6 +292,7 @@ function startTimeoutWarning (dialog) {
     lastFocus = document.activeElement
     deadline = Date.now() + warnMs
     show = countdownOf(dialog, warnMs)
+    unreached.hidden = true
     dialog.showModal()
     dialog.querySelector('#app-timeout-heading').focus()
     tickTimer = window.setInterval(tick, 1000)
@@ -293,12 +314,37 @@ function startTimeoutWarning (dialog) {
     })
   }
 
+  // Found (a slow connection's review): "Keep my answers" pressed with no signal closed the warning
+  // as if it had worked, and it opened again later counting time the server no longer gave; pressed
+  // once the session had ended, it was refused (400) and closed without a word. Now a keep that
+  // does not reach the service opens the warning again, counting down to when it was to end, and
+  // says so; one refused because the session has ended goes on as the time running out does.
   function keep () {
+    const ending = dialog.open ? deadline : null
     window.clearInterval(tickTimer)
-    keepAlive().catch(function () {})
+    keepAlive().then(function (response) {
+      if (response.status === 400) expire()
+      else if (!response.ok) notKept(ending)
+      else unreached.hidden = true
+    }).catch(function () { notKept(ending) })
     if (dialog.open) dialog.close()
     if (lastFocus && lastFocus.focus) lastFocus.focus()
     schedule()
+  }
+
+  function notKept (ending) {
+    if (ending === null) return // (not the warning's button: the server's limit decides, as before)
+    window.clearTimeout(warnTimer)
+    window.clearInterval(tickTimer)
+    if (!dialog.open) {
+      lastFocus = document.activeElement
+      dialog.showModal()
+    }
+    deadline = ending
+    show = countdownOf(dialog, Math.max(0, ending - Date.now()))
+    sayUnreached(unreached.dataset.notKept)
+    dialog.querySelector('#app-timeout-heading').focus()
+    tickTimer = window.setInterval(tick, 1000)
   }
 
   // Typing in a form: the timer starts again once the server has pushed the expiry on (not

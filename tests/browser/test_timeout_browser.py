@@ -5,6 +5,7 @@ page clock is faked, so the test takes seconds, not half an hour."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from playwright.sync_api import Page, expect
 
@@ -235,6 +236,64 @@ def test_time_run_out_on_a_half_written_request_gives_back_what_was_typed(page: 
     assert_no_axe_violations(page, "the answers cleared, with what was typed to copy")
     page.goto("/start")
     expect(page.get_by_role("radio").first).not_to_be_checked()  # the answers went all the same
+
+
+def test_keep_my_answers_with_no_connection_says_nothing_was_kept_and_counts_on(page: Page, offsite) -> None:  # type: ignore[no-untyped-def]
+    """Found (a slow connection's review): "Keep my answers" pressed with no signal closed the
+    warning as if it had worked, and it opened again later counting time the server no longer
+    gave. It opens again at once, counting down to when it was to end, and says nothing was kept;
+    pressed again with a signal, it keeps them."""
+    _start_with_a_fake_clock(page)
+    page.clock.fast_forward("27:30")
+    expect(_warning(page)).to_be_visible()
+    page.clock.fast_forward("00:30")  # the warning open for half a minute: 1 minute 30 seconds left
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Keep my answers").click()
+    said = page.locator("[data-timeout-unreached]")
+    expect(said).to_have_text(
+        re.compile(r"^This page could not reach the service, so nothing was kept\. Check your signal")
+    )
+    expect(said).to_be_visible()
+    expect(_warning(page)).to_be_visible()
+    # Counting down to when it was to end (about 1 minute 30 seconds left), not 2 minutes again.
+    expect(page.locator("[data-timeout-countdown]")).to_have_text(re.compile(r"cleared in 1 minute [23]\d seconds"))
+    page.context.set_offline(False)
+    # (The keep that could not reach the service is the one console error expected.)
+    assert offsite.console_errors and all("ERR_INTERNET_DISCONNECTED" in e for e in offsite.console_errors)
+    offsite.console_errors.clear()
+    with page.expect_response(lambda r: r.url.endswith("/keep-alive")) as kept:
+        page.get_by_role("button", name="Keep my answers").click()
+    assert kept.value.status == 204
+    expect(_warning(page)).to_be_hidden()
+    page.clock.fast_forward("27:30")
+    expect(_warning(page)).to_be_visible()
+    expect(said).to_be_hidden()  # said of that try only
+
+
+def test_time_run_out_with_no_connection_keeps_the_page_and_what_was_typed(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """Found (a slow connection's review): the time running out with no signal sent the form that
+    ends the session, and the browser's error page took the page's place, with the half-written
+    reflection. The page stays, the warning says so, and once the signal is back the page that says
+    the answers were cleared gives back what was typed."""
+    page.clock.install()
+    FormPoster(page.context).journey(answer_values(PATHS["P"]))
+    page.goto("/request/reflection")
+    expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
+    page.get_by_role("textbox").first.fill(HALF_WRITTEN)
+    page.clock.fast_forward("27:30")
+    expect(_warning(page)).to_be_visible()
+    idle_nearly_to_the_limit(live_server.app)  # the server's clock has run on too
+    page.context.set_offline(True)
+    page.clock.fast_forward("02:05")
+    expect(page.locator("[data-timeout-unreached]")).to_have_text(
+        re.compile(r"^You are offline and the time has run out\.")
+    )
+    assert page.url.endswith("/request/reflection")
+    expect(page.get_by_role("textbox").first).to_have_value(HALF_WRITTEN)
+    with page.expect_request(lambda r: r.url.endswith("/session-expired") and r.method == "POST"):
+        page.context.set_offline(False)
+    expect(page.get_by_role("heading", level=1, name="Your answers were cleared")).to_be_visible()
+    expect(page.get_by_role("textbox")).to_have_value(HALF_WRITTEN)
 
 
 def test_time_run_out_on_a_date_changed_in_one_box_gives_back_the_whole_date(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
