@@ -459,12 +459,17 @@ def browser_page(
 
     yield hand_over
     for context in watched:
+        context.set_offline(False)  # (a test of a dropped connection, ended early, must not leave it dropped)
         for page in context.pages[1:]:
             page.close()  # only the first page is kept (axe's replay page lives in its own context)
         for page in context.pages:
             # A test's page.route() (a page served from the test) would stay on the kept page
             # for every later test of this worker.
             page.unroute_all(behavior="ignoreErrors")
+            # Nor any media a test emulated: found (a flaky printed-outcome test), a test that put
+            # "screen" back after "print" made a later test's page.pdf() print with screen styles,
+            # so the footer's contacts broke from their heading in some orders of the tests only.
+            page.emulate_media(media="null", color_scheme="null", forced_colors="null", reduced_motion="null")
             leave_for_a_blank_page(page)
         context.clear_cookies()
         offsite.unwatch(context)

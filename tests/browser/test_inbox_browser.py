@@ -382,7 +382,7 @@ def test_the_menu_marks_the_page_shown_and_a_printed_request_leaves_out_its_form
         )
         assert abs(column - row) < 1, (column, row)  # the paper's whole width
     finally:
-        page.emulate_media(media="screen")
+        page.emulate_media(media="null")  # (not "screen": page.pdf() in a later test would print screen styles)
     for selector in on_screen_only:
         expect(page.locator(selector)).to_be_visible()
 

@@ -285,7 +285,7 @@ def test_a_printed_outcome_shows_the_guidance_cited_and_leaves_out_what_only_wor
         assert all(href in content for href, content in printed if href.startswith("https://")), printed
         assert any(href.startswith("https://") for href, _ in printed), printed
     finally:
-        page.emulate_media(media="screen")
+        page.emulate_media(media="null")  # (not "screen": page.pdf() in a later test would print screen styles)
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])

@@ -315,7 +315,7 @@ def test_a_pdf_still_not_made_after_two_minutes_is_said_in_the_live_region(page:
             expect(page.locator(on_screen_only)).to_be_hidden()
         expect(page.get_by_role("main")).to_contain_text(VALID_DETAILS["reflection"])
     finally:
-        page.emulate_media(media="screen")
+        page.emulate_media(media="null")  # (not "screen": page.pdf() in a later test would print screen styles)
 
 
 def test_a_supervision_record_taking_long_shows_what_to_do_and_is_still_offered_once_made(
