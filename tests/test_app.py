@@ -1338,6 +1338,9 @@ def test_the_script_imports_govuk_frontends_by_its_version_so_an_old_copy_is_nev
     assert imports == [
         ("govuk-frontend.min.js", hashlib.sha256((dist / "govuk-frontend.min.js").read_bytes()).hexdigest()[:12])
     ]
+    # The page asks for it at once, at that address (a slow connection's review: found only once
+    # app.js had arrived, one round trip later).
+    assert f'<link rel="modulepreload" href="/static/dist/{imports[0][0]}?v={imports[0][1]}">' in client.get("/").text
     with client.get(f"/static/dist/{imports[0][0]}?v={imports[0][1]}") as response:
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
@@ -1359,7 +1362,11 @@ def test_pages_name_static_files_by_version_so_browsers_keep_them_a_year(client:
     with an old one, an hour (as nginx keeps them)."""
     page = client.get("/").get_data(as_text=True)
     urls = re.findall(r'(?:href|src)="(/static/[^"?]+)\?v=([0-9a-f]{12})"', page)
-    assert {path for path, _ in urls} == {"/static/dist/app.css", "/static/dist/app.js"}
+    assert {path for path, _ in urls} == {
+        "/static/dist/app.css",
+        "/static/dist/app.js",
+        "/static/dist/govuk-frontend.min.js",  # preloaded at the address app.js imports (below)
+    }
     for path, version in urls:
         assert version == hashlib.sha256((PROJECT_ROOT / path.lstrip("/")).read_bytes()).hexdigest()[:12]
         with client.get(f"{path}?v={version}") as response:
