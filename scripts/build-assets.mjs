@@ -41,6 +41,16 @@ const importPath = "'./govuk-frontend.min.js'";
 if (appJs.split(importPath).length !== 2) {
   throw new Error(`static/src/app.js must import GOV.UK Frontend once, as ${importPath}`);
 }
-writeFileSync(join(dist, "app.js"), appJs.replace(importPath, `'./govuk-frontend.min.js?v=${govukVersion}'`));
+// Without its comment lines (a line of // alone: the script has no template literals, where such a
+// line could be text), which were 40% of what a phone downloads (a slow connection's review:
+// 13.9 KB compressed, 7.3 KB without them). The comments stay in static/src/app.js.
+const withoutComments = appJs
+  .split("\n")
+  .filter((line) => !/^\s*\/\//.test(line))
+  .join("\n");
+if (withoutComments.includes("`")) {
+  throw new Error("static/src/app.js has a template literal: the build's comment stripping must be looked at again");
+}
+writeFileSync(join(dist, "app.js"), withoutComments.replace(importPath, `'./govuk-frontend.min.js?v=${govukVersion}'`));
 
 console.log("build-assets: built static/dist (app.css, govuk-frontend.min.js, app.js)");
