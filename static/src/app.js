@@ -192,6 +192,7 @@ function startTimeoutWarning (dialog) {
   const typingMs = Math.min(60000, (idleMs - warnMs) / 4)
   let warnTimer, tickTimer, deadline, lastFocus, show
   let lastKept = Date.now()
+  let ended = false // the session found ended by a keep: the page moves on once, never again
   const unreached = dialog.querySelector('[data-timeout-unreached]')
 
   // The page could not reach the service (no signal): said in the warning, shown and announced.
@@ -323,9 +324,14 @@ function startTimeoutWarning (dialog) {
     const ending = dialog.open ? deadline : null
     window.clearInterval(tickTimer)
     keepAlive().then(function (response) {
-      if (response.status === 400) expire()
-      else if (!response.ok) notKept(ending)
-      else unreached.hidden = true
+      // (Not on the inbox: its sign-in warning deals with a sign-in that has ended, and a refusal
+      // there can come from another tab's new sign-in, where ending it here went round for ever:
+      // regression review.)
+      if (response.status === 400 && dialog.dataset.expiredFrom !== 'inbox' && !ended) {
+        ended = true
+        expire()
+      } else if (!response.ok && response.status !== 400) notKept(ending)
+      else if (response.ok) unreached.hidden = true
     }).catch(function () { notKept(ending) })
     if (dialog.open) dialog.close()
     if (lastFocus && lastFocus.focus) lastFocus.focus()
