@@ -833,10 +833,10 @@ def check_engine_logging(options: Any) -> None:
 # so that a mistake is said in words (found, configuration review: "ValueError: invalid literal for
 # int() with base 10: 'ten'", and a negative pool_size taken, which leaves the pool without a limit).
 ENGINE_OPTION_KINDS: dict[str, tuple[type, str, float]] = {
-    "pool_size": (int, "a whole number from 1", 1),
+    "pool_size": (int, "a whole number from 0 (0 for no limit)", 0),
     "max_overflow": (int, "a whole number from 0", 0),
     "pool_timeout": (float, "a number of seconds above 0", 0.001),
-    "pool_recycle": (int, "a whole number of seconds (-1 for never)", -1),
+    "pool_recycle": (float, "a number of seconds (-1 for never)", -1),
     "pool_pre_ping": (bool, "true or false", 0),
     "pool_use_lifo": (bool, "true or false", 0),
     "connect_args": (dict, 'a JSON object, like {"application_name": "space-to-think"}', 0),
@@ -922,8 +922,10 @@ def check_database_url(uri: str) -> None:
     # Found (configuration review): a password holding "@" or "#" (postgresql://stt:p@ss#word@host/db),
     # not percent-encoded, was read as another host, and every page said "the database's host name
     # cannot be found: check the host", which was right.
-    authority = uri.partition("://")[2].partition("/")[0]
-    if backend == "postgresql" and (authority.count("@") > 1 or "#" in authority):
+    # (Only what is misread: "#" in a password, and a user name such as "user@server", are read
+    # right; found, regression review, they were refused.)
+    host = make_url(uri).host or ""
+    if backend == "postgresql" and "@" in host:
         raise ConfigError(
             "DATABASE_URL cannot be read as it is meant: a user name or password holding @, #, /, ? or % must "
             "have each written as a code (@ as %40, # as %23, / as %2F, ? as %3F, % as %25), like "
@@ -1138,7 +1140,7 @@ def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
         raise ConfigError(f"{variable} must be true or false, but it is {raw!r}.")
     if kind is int:
         # Digits only (found, configuration review: Python's int() took "1_000" and full-width "３０").
-        if not re.fullmatch(r"-?[0-9]+", raw):
+        if not re.fullmatch(r"[+-]?[0-9]+", raw):
             raise ConfigError(f"{variable} must be a whole number, but it is {raw!r}.")
         value = int(raw)
         minimum = MINIMUMS.get(setting, 1)
@@ -1196,7 +1198,7 @@ def convert(variable: str, raw: str, kind: Any, setting: str) -> Any:
 # Bytes that were not UTF-8, as Python reads them from the environment (surrogate escapes).
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 # Control characters (a newline, a bell), in a setting that is not JSON.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # (not a tab)
 
 
 def check_characters(variable: str, raw: str, kind: Any) -> None:
@@ -1212,8 +1214,8 @@ def check_characters(variable: str, raw: str, kind: Any) -> None:
         )
     if kind is not dict and (control := _CONTROL.search(raw)):
         raise ConfigError(
-            f"{variable} holds a control character (U+{ord(control[0]):04X}, character {control.start() + 1}), such "
-            "as a line break: give it on one line, as plain text."
+            f"{variable} holds a control character (U+{ord(control[0]):04X}, character {control.start() + 1}): "
+            "give it as plain text, on one line."
         )
 
 
@@ -1284,7 +1286,8 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     if chosen_by_the_environment and (ignored := settings_the_tests_pin(cls, env)):
         raise ConfigError(
             f"APP_ENV is test, the test suite's settings, which ignore {', '.join(ignored)} (set here): they send no "
-            "email and count the rate limits in each process's memory. On a server use APP_ENV=production "
+            "email, count the rate limits in each process's memory and point Exit this page at a test address. On a "
+            "server use APP_ENV=production "
             "(development to try the service on your own machine)."
         )
     if misspelt := misspelt_settings(cls, env):
