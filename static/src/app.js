@@ -48,6 +48,13 @@ document.querySelectorAll('[data-module="govuk-radios"]').forEach(function (radi
 document.addEventListener('submit', function (event) {
   const form = event.target
   if (!(form instanceof HTMLFormElement) || navigator.onLine !== false || form.closest('dialog')) return
+  // Sent again while still said to be offline, it goes: some browsers say so wrongly (behind
+  // some VPNs), and must never be kept from sending a form (regression review).
+  if (form.dataset.appHeldOffline) {
+    delete form.dataset.appHeldOffline
+    return
+  }
+  form.dataset.appHeldOffline = 'yes'
   event.preventDefault()
   let said = document.querySelector('[data-app-offline]')
   if (!said) {
@@ -64,7 +71,10 @@ document.addEventListener('submit', function (event) {
     main.insertBefore(said, main.firstChild)
   }
   said.focus()
-  window.addEventListener('online', function () { said.remove() }, { once: true })
+  window.addEventListener('online', function () {
+    said.remove()
+    delete form.dataset.appHeldOffline
+  }, { once: true })
 })
 
 // An error summary's link to a group of radios or checkboxes: GOV.UK Frontend focuses the first

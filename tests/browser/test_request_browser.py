@@ -532,6 +532,23 @@ def test_continue_with_no_connection_keeps_the_page_and_what_was_typed(page: Pag
     expect(page.get_by_role("heading", level=1)).not_to_have_text(re.compile("reflection", re.IGNORECASE))
 
 
+def test_a_browser_that_wrongly_says_it_is_offline_sends_the_form_when_pressed_again(page: Page) -> None:
+    """Found (regression review): some browsers say they are offline when they are not (behind
+    some VPNs), and would never have sent a form. Pressed again, the form goes."""
+    poster = FormPoster(page.context)
+    poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
+    wrong = page.context.new_page()  # (its own page: the kept one must not keep the script below)
+    wrong.add_init_script("Object.defineProperty(Navigator.prototype, 'onLine', { get: () => false })")
+    wrong.goto("/request/reflection")
+    expect(wrong.locator("body.govuk-frontend-supported")).to_have_count(1)
+    wrong.get_by_role("textbox").first.fill(ORDINARY_REFLECTION)
+    continue_button(wrong).click()
+    expect(wrong.get_by_role("heading", name="You are offline")).to_be_visible()
+    wrong.wait_for_timeout(1100)  # (GOV.UK Frontend's button takes no second click within a second)
+    continue_button(wrong).click()
+    expect(wrong).not_to_have_url(re.compile(r"/request/reflection$"))
+
+
 @pytest.mark.real_pdf
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 def test_the_supervision_record_is_made_by_the_worker_then_downloaded(
