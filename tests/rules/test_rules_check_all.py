@@ -848,6 +848,20 @@ def test_your_in_words_for_both_modes_is_a_warning(
     """Found (rules maintainer's review): title: {both: "Your own supervision or another route"}
     passed `rules check`; in supervision mode the manager read it as their own supervision. A
     warning: "your" can be the manager's ("Change your answer"), which only the partnership knows."""
+    report = _the_pack_changed(tmp_path, written, changed)
+    warned = [w for w in report.warnings if "in the same words for both modes" in w.message]
+    assert [(w.node, w.field) for w in warned] == [(node, field)], [str(w) for w in report.warnings]
+    word = re.search(r"\b[Yy]our\w*", changed)
+    assert word is not None and f'says "{word.group(0)}" in the same words for both modes' in warned[0].message
+    assert "give a practitioner: and a supervision: wording" in warned[0].message
+    from app.rules import DEFAULT_PACK
+
+    installed = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
+    assert not [w for w in installed.warnings if "in the same words for both modes" in w.message]
+
+
+def _the_pack_changed(tmp_path: Path, written: str, changed: str):  # type: ignore[no-untyped-def]
+    """The shipped pack's report with ``written`` (once in it) changed to ``changed``: no problem, only warnings."""
     from app.rules import DEFAULT_PACK
 
     text = DEFAULT_PACK.read_text(encoding="utf-8")
@@ -856,13 +870,7 @@ def test_your_in_words_for_both_modes_is_a_warning(
     path.write_text(text.replace(written, changed), encoding="utf-8")
     report = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
     assert report.problems == (), [str(p) for p in report.problems]
-    warned = [w for w in report.warnings if "in the same words for both modes" in w.message]
-    assert [(w.node, w.field) for w in warned] == [(node, field)], [str(w) for w in report.warnings]
-    word = re.search(r"\b[Yy]our\w*", changed)
-    assert word is not None and f'says "{word.group(0)}" in the same words for both modes' in warned[0].message
-    assert "give a practitioner: and a supervision: wording" in warned[0].message
-    installed = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
-    assert not [w for w in installed.warnings if "in the same words for both modes" in w.message]
+    return report
 
 
 @pytest.mark.parametrize(
@@ -883,18 +891,13 @@ def test_supervision_wording_spoken_as_the_practitioner_is_a_warning(
 ) -> None:
     """Found (configuration review): supervision: "You feel stuck, or unclear" passed `rules check`,
     though the supervision wording speaks of "the practitioner" (docs/RULES.md): the manager reads it."""
-    from app.rules import DEFAULT_PACK
-
-    text = DEFAULT_PACK.read_text(encoding="utf-8")
-    assert text.count(written) == 1, written
-    path = tmp_path / "pack.yaml"
-    path.write_text(text.replace(written, changed), encoding="utf-8")
-    report = check_rules(path, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
-    assert report.problems == (), [str(p) for p in report.problems]
+    report = _the_pack_changed(tmp_path, written, changed)
     warned = [w for w in report.warnings if "supervision wording begins" in w.message]
     assert [(w.node, w.field) for w in warned] == [("question criteria option stuck", "label")], [
         str(w) for w in report.warnings
     ]
+    from app.rules import DEFAULT_PACK
+
     installed = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, TODAY, DEFAULT_PARTNERSHIP)
     assert not [w for w in installed.warnings if "supervision wording begins" in w.message]
 
