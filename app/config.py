@@ -912,20 +912,19 @@ def check_database_url(uri: str) -> None:
 
     example = "like postgresql://user:password@host:5432/name"
     try:
-        backend = make_url(uri).get_backend_name()
+        url = make_url(uri)
+        backend = url.get_backend_name()
     except Exception as error:  # noqa: BLE001 — SQLAlchemy raises several kinds for a malformed address
         raise ConfigError(
             f"DATABASE_URL must be a database address {example}, but it cannot be read ({type(error).__name__})."
         ) from None
     if backend not in ("postgresql", "sqlite"):
         raise ConfigError(f"DATABASE_URL must be a PostgreSQL database address {example}, not {backend}.")
-    # Found (configuration review): a password holding "@" or "#" (postgresql://stt:p@ss#word@host/db),
-    # not percent-encoded, was read as another host, and every page said "the database's host name
-    # cannot be found: check the host", which was right.
-    # (Only what is misread: "#" in a password, and a user name such as "user@server", are read
-    # right; found, regression review, they were refused.)
-    host = make_url(uri).host or ""
-    if backend == "postgresql" and "@" in host:
+    # Found (configuration review): a password holding "@" not percent-encoded
+    # (postgresql://stt:p@ss@host/db) was read as the host "ss@host", and every page said "the
+    # database's host name cannot be found: check the host". Only that is refused: a "#" in a
+    # password, and a user name such as "user@server", are read right (regression review).
+    if backend == "postgresql" and "@" in (url.host or ""):
         raise ConfigError(
             "DATABASE_URL cannot be read as it is meant: a user name or password holding @, #, /, ? or % must "
             "have each written as a code (@ as %40, # as %23, / as %2F, ? as %3F, % as %25), like "
@@ -934,7 +933,7 @@ def check_database_url(uri: str) -> None:
     # Found (robustness review): "postgresql+psycopg2://…", the form most guides show, named a
     # driver this service does not have: a traceback that named no setting, and every flask
     # command said it did not exist ("No such command 'db'").
-    driver = make_url(uri).get_driver_name()
+    driver = url.get_driver_name()
     if driver != DATABASE_DRIVERS[backend]:
         written = (
             "postgresql://user:password@host:5432/name" if backend == "postgresql" else "sqlite:///path/to/file.db"
