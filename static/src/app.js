@@ -61,12 +61,10 @@ document.addEventListener('submit', function (event) {
     said = document.createElement('div')
     said.className = 'govuk-error-summary'
     said.dataset.appOffline = ''
-    said.setAttribute('role', 'alert')
     said.tabIndex = -1
     said.innerHTML = '<div role="alert"><h2 class="govuk-error-summary__title">You are offline</h2>' +
       '<div class="govuk-error-summary__body"><p class="govuk-body">Nothing has been sent. What you chose and ' +
       'typed is still on this page. Select the button again when you have a signal.</p></div></div>'
-    said.removeAttribute('role')
     const main = document.querySelector('main') || document.body
     main.insertBefore(said, main.firstChild)
   }
@@ -235,10 +233,7 @@ function startTimeoutWarning (dialog) {
     // what was typed on it (found, a slow connection's review). The page stays, the warning says
     // so, and the form goes once the connection is back (giving back what was typed, as below).
     if (navigator.onLine === false) {
-      if (!dialog.open) {
-        lastFocus = document.activeElement
-        dialog.showModal()
-      }
+      showDialog()
       sayUnreached(unreached.dataset.offlineExpired)
       window.addEventListener('online', expire, { once: true })
       return
@@ -298,15 +293,26 @@ function startTimeoutWarning (dialog) {
     })
   }
 
+  function showDialog () {
+    if (dialog.open) return
+    lastFocus = document.activeElement
+    dialog.showModal()
+  }
+
+  // The warning, counting down to ``until``.
+  function showUntil (until) {
+    deadline = until
+    show = countdownOf(dialog, Math.max(0, until - Date.now()))
+    showDialog()
+    dialog.querySelector('#app-timeout-heading').focus()
+    window.clearInterval(tickTimer)
+    tickTimer = window.setInterval(tick, 1000)
+  }
+
   function open () {
     if (Date.now() >= signIn.endsAt || (signIn.warning && signIn.warning.open) || signIn.signedOut) return
-    lastFocus = document.activeElement
-    deadline = Date.now() + warnMs
-    show = countdownOf(dialog, warnMs)
     unreached.hidden = true
-    dialog.showModal()
-    dialog.querySelector('#app-timeout-heading').focus()
-    tickTimer = window.setInterval(tick, 1000)
+    showUntil(Date.now() + warnMs)
   }
 
   function schedule () {
@@ -351,16 +357,8 @@ function startTimeoutWarning (dialog) {
   function notKept (ending) {
     if (ending === null) return // (not the warning's button: the server's limit decides, as before)
     window.clearTimeout(warnTimer)
-    window.clearInterval(tickTimer)
-    if (!dialog.open) {
-      lastFocus = document.activeElement
-      dialog.showModal()
-    }
-    deadline = ending
-    show = countdownOf(dialog, Math.max(0, ending - Date.now()))
+    showUntil(ending)
     sayUnreached(unreached.dataset.notKept)
-    dialog.querySelector('#app-timeout-heading').focus()
-    tickTimer = window.setInterval(tick, 1000)
   }
 
   // Typing in a form: the timer starts again once the server has pushed the expiry on (not
