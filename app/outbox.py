@@ -75,7 +75,8 @@ from . import audit, emails, mail, pdf_renderer, questions_pdf
 from . import retention as retention_purge
 from . import supervision_record as record
 from .config import MAXIMUMS, StartupError
-from .extensions import checkpoint_write_ahead_log, db, empty_write_ahead_log, rewrite_tables
+from .database_files import checkpoint_write_ahead_log, empty_write_ahead_log, rewrite_tables
+from .extensions import db
 from .inbox.service import PASSWORD_NOTICE_SENT, remove_departed_accounts
 from .models import AuditEvent, OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
 from .outage import is_database_outage, log_database_error, outage_in_words
@@ -1020,7 +1021,7 @@ def run_pass(
 # chance sweep on a new session, or for a cron job nobody set up.
 PURGE_SESSIONS_EVERY = dt.timedelta(minutes=1)
 PURGE_REQUESTS_EVERY = dt.timedelta(hours=1)
-# How often the worker rewrites PostgreSQL's tables (``extensions.rewrite_tables``), so what the
+# How often the worker rewrites PostgreSQL's tables (``database_files.rewrite_tables``), so what the
 # purges deleted leaves their files: an hour after it starts, then once a day. Found (regression review): every
 # hour, it wrote the whole database to PostgreSQL's write-ahead log each time, 2 GB a day for a
 # 94 MB database, and held the audit log's table for most of a second.

@@ -21,7 +21,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from . import audit
 from .config import MAXIMUMS
-from .extensions import db, empty_write_ahead_log, rewrite_tables
+from .database_files import empty_write_ahead_log, rewrite_tables
+from .extensions import db
 from .inbox.service import purge_account_emails, remove_departed_accounts
 from .models import OutboxMessage, StoredRequest
 from .outage import is_database_outage, outage_in_words

@@ -364,7 +364,7 @@ def test_a_table_in_use_is_not_waited_for_but_rewritten_at_the_next_purge(caplog
     second's wait (pages would wait behind it meanwhile), the others rewritten, and it is said."""
     import time
 
-    from app.extensions import REWRITE_LOCK_WAIT_MS, rewrite_tables
+    from app.database_files import REWRITE_LOCK_WAIT_MS, rewrite_tables
 
     with app_on_a_postgres_of_its_own() as (app, _server), app.app_context():
         with db.engine.connect() as other:
@@ -387,7 +387,7 @@ def test_a_table_whose_rewrite_fails_is_said_and_the_others_are_still_rewritten(
     from sqlalchemy.engine import Connection
     from sqlalchemy.exc import OperationalError
 
-    from app.extensions import rewrite_tables
+    from app.database_files import rewrite_tables
     from app.outbox import Purges, purge_due
 
     class DiskFull(Exception):

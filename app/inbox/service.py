@@ -28,8 +28,9 @@ from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit, mail, workflow
+from ..database_files import forget_deleted_text
 from ..email_address import is_email_address
-from ..extensions import db, forget_deleted_text
+from ..extensions import db
 from ..input_guard import REMOVED_FROM_FORMS, is_blank, is_invisible, without_invisible
 from ..journey import MODE_LABELS
 from ..mail import (

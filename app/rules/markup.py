@@ -1,5 +1,7 @@
-"""Markup in the partnership's wording: what the rule files and the partnership file may not hold,
-since every page shows their text as typed (escaped), never as HTML or Markdown."""
+"""Patterns in the partnership's wording: the markup the rule files and the partnership file may not
+hold, since every page shows their text as typed (escaped), never as HTML or Markdown; and words
+looked for in it (``words_pattern``). Shared by the rule pack's checks (``validate``) and the
+partnership file's (``partnership``)."""
 
 from __future__ import annotations
 
@@ -14,3 +16,8 @@ MARKUP = re.compile(
     rf"(?!{_ADDRESS_IN_BRACKETS})<\s*/?\s*[A-Za-z][^<>]*>"
     r"|&[A-Za-z]+;|&#\d+;|\*\*[^*]+\*\*|__[^_]+__|\[[^\]]+\]\([^)]*\)"
 )
+
+
+def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of ``words``, as a whole word (its case as written)."""
+    return re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\b")

@@ -25,9 +25,8 @@ from ..area_places import Places
 from .acronyms import acronyms_in, spelled_out
 from .errors import DefinitionError, Problem
 from .loader import _clean, _content_hash, _links, _Mapping, _Reader, read_yaml
-from .markup import MARKUP
+from .markup import MARKUP, words_pattern
 from .model import BANK_HOLIDAY_NATIONS, MODES, ContactBook, Link, RulePack, Text, bank_holidays
-from .validate import words_pattern
 
 DEFAULT_PARTNERSHIP = Path(__file__).with_name("partnership.yaml")
 

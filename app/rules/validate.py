@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .acronyms import PLAIN_CAPITALS, acronyms_in, spelled_out
 from .errors import Problem
-from .markup import MARKUP
+from .markup import MARKUP, words_pattern
 from .model import ContactBook, Option, Outcome, Question, RulePack, Text
 
 if TYPE_CHECKING:
@@ -1578,11 +1578,6 @@ def _months_before(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise ValueError(day)  # unreachable: every month has a 28th
-
-
-def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of ``words``, as a whole word (its case as written)."""
-    return re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\b")
 
 
 def another_partnerships_words(pack: RulePack, words: tuple[str, ...], whose: str) -> list[Problem]:

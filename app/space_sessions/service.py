@@ -67,7 +67,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
 from .. import audit, workflow
-from ..extensions import db, forget_deleted_text
+from ..database_files import forget_deleted_text
+from ..extensions import db
 from ..input_guard import is_blank
 from ..mail import (
     CANCELLED_BEFORE_SENT,
