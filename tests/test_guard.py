@@ -3115,8 +3115,8 @@ def test_the_given_names_are_the_onss_with_their_licence() -> None:
     assert 500 <= len(names) <= 2000
     assert {"Jayden", "Tyler", "Kelly", "Aisha", "Muhammad", "Olivia", "Sarah", "David"} <= guard._GIVEN_NAMES
     listed = set(names)
-    assert listed >= guard._A_GIVEN_NAME_OR_A_WORD
-    assert {name for name in guard._NOT_A_GIVEN_NAME if name.lower() not in MONTHS} <= listed
+    assert guard._GIVEN_NAMES >= guard._A_GIVEN_NAME_OR_A_WORD
+    assert {name for name in guard._NOT_A_GIVEN_NAME if name.lower() not in MONTHS} - {"Said"} <= listed
     assert not guard._GIVEN_NAMES & guard._NOT_A_GIVEN_NAME
 
 
@@ -5303,3 +5303,107 @@ def test_ordinary_words_near_those_shapes_are_left_alone(text: str) -> None:
 )
 def test_a_name_before_an_age_and_a_school_year_is_a_name(text: str, found: list[str]) -> None:
     assert [finding.text for finding in scan(text, places=SALFORD_PLACES)] == found
+
+
+# Names in neither list of given names, from the area's communities (Kurdish, Arabic, Chinese,
+# Eritrean, Ghanaian, Bengali, Polish...): a held-out set, never added to the lists, so that these
+# tests show what the text around a name does for any family, whatever the lists hold.
+UNLISTED_NAMES = ("Hozan", "Wael", "Zhenyu", "Tsegay", "Kofiwaa", "Anwara", "Bogdana", "Diyar")
+
+
+@pytest.mark.parametrize("name", UNLISTED_NAMES)
+@pytest.mark.parametrize(
+    "shape, found",
+    [
+        ("Name: {n} Karimi", "{n} Karimi"),
+        ("Child: {n}. Referred by school.", "{n}"),
+        ("Mum: {n}. Dad works nights.", "{n}"),
+        ("{n} (Y3) has bruises again.", "{n}"),
+        ("{n}, Year 3, has bruises again.", "{n}"),
+        ("{n} is in Year 3 and often hungry.", "{n}"),
+        ("I visited. {n} told me dad hits her.", "{n}"),
+        ("{n} disclosed that dad hits her.", "{n}"),
+        ("{n}'s family are struggling with the rent.", "{n}"),
+        ("{n}'s teacher says she is withdrawn.", "{n}"),
+        ("{lower} (7) has bruises again", "{lower}"),
+        ("{lower} karimi (7) has bruises again", "{lower} karimi"),
+        ("URGENT - {upper} (7) NOT SEEN SINCE FRIDAY", "{upper}"),
+    ],
+)
+def test_a_name_in_no_list_is_found_where_the_text_says_it_is_one(name: str, shape: str, found: str) -> None:
+    """Found (review of names across the area's communities): a name in neither list ("Rawan",
+    "Rebwar", "Nasrin") was missed after a label ("Mum: Nasrin"), with a school year ("Rawan (Y3)"),
+    before "told me", before "'s family", and with an age in small letters or capitals ("rawan
+    (7)", "RAWAN (7)"), where "Jayden" was found by the lists: the check was worse for some
+    families than others."""
+    names = {"n": name, "lower": name.lower(), "upper": name.upper()}
+    text = shape.format(**names)
+    assert ("person_name", found.format(**names)) in kinds(text), kinds(text)
+
+
+def test_two_families_named_together_are_both_found() -> None:
+    assert ("person_name", "Hozan") in kinds("The Hozan and Tsegay families share a house")
+    assert ("person_name", "Tsegay") in kinds("The Hozan and Tsegay families share a house")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Baby: Jaundice at birth, now resolved",
+        "Mum: Strep A, on antibiotics",
+        "Babcia says the children were upset after the contact session",
+        "Ofsted said the school needs to improve",
+        "Police said they would visit again",
+        "NRPF (2), MASH (3) and LADO (1) referrals this year",
+        "CAMHS (2) and EHCP (1) are in place",
+        "Phonics (Y1) is where she struggles most",
+        "Maths, Year 3, is where he struggles",
+        "Housing told me the flat is damp",
+        "Barnardo's family support worker visits weekly",
+        "Nobody told me the plan had changed",
+        "Everyone said the meeting went well",
+    ],
+)
+def test_what_the_cues_for_unlisted_names_leave_alone(text: str) -> None:
+    assert [found for found in kinds(text) if found[0] == "person_name"] == [], kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("I told Precious that I would come back on Friday", "Precious"),
+        ("Blessing and Favour are twins aged 4", "Blessing"),
+        ("Blessing and Favour are twins aged 4", "Favour"),
+        ("Said (15) is sofa surfing", "Said"),
+        ("She is worried about Comfort and her baby", "Comfort"),
+    ],
+)
+def test_given_names_that_are_words_are_found_as_grace_and_hope_are(text: str, found: str) -> None:
+    """Found (review of names across the area's communities): "I told Grace" and "Hope (7)" were
+    warned about, "I told Precious" and "Said (15)" were not (Nigerian, Ghanaian, Arabic and Somali
+    names that are English words too)."""
+    assert ("person_name", found) in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Said no to the referral, then changed her mind",
+        "She said the house was cold",
+        "Precious time was lost waiting for a reply",
+        "Goodness knows how they manage",
+        "It was a blessing in disguise",
+        "Patience is wearing thin at school",
+        "He needs his wisdom teeth out",
+        "Do me a favour and call the school",
+    ],
+)
+def test_those_words_as_words_are_left_alone(text: str) -> None:
+    assert [found for found in kinds(text) if found[0] == "person_name"] == [], kinds(text)
+
+
+@pytest.mark.parametrize("text", ["i'm worried about \u015ftefan", "i'm worried about ionu\u0163"])
+def test_a_romanian_name_typed_with_a_cedilla_is_found(text: str) -> None:
+    """Found (the same review): "ştefan" and "ionuţ", as most phones type them (a cedilla), were
+    taken for Romanian words and dropped; "ștefan" (a comma below, as the list has it) was found."""
+    assert [kind for kind, _ in kinds(text)] == ["person_name"], kinds(text)
