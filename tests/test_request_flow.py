@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 from app.extensions import db
 from app.journey import DETAILS_KEY, GUARD_KEY
 from app.models import AuditEvent, OutboxMessage, StoredRequest, SupervisionRecord, utcnow
-from app.requests.fields import FIELDS, text_length
+from app.requests.fields import FIELDS, FIELDS_BY_NAME, text_length
 from app.sessions import JourneySessionRow
 from app.uk_time import uk_today
 from support import checked_field, csrf_token
@@ -262,6 +262,31 @@ def test_a_work_telephone_number_with_a_word_saying_which_it_is_is_accepted_as_t
 
 
 ABOUT_YOU = ("name", "job_role", "agency", "email", "phone")
+# A details page's Back: a button of its form (what was typed is kept as it goes back).
+GO_BACK = "go_back"
+BACK_BUTTON = 'name="go_back" value="1" formnovalidate class="govuk-back-link app-back-button">Back</button>'
+
+
+def test_back_on_a_details_page_keeps_what_was_typed(client) -> None:
+    """Found (practitioner review): Back on a request's page was a link, so 1,188 characters typed
+    into the reflection were lost without a word when it was followed (with or without
+    JavaScript). Back now sends the page's form: what was typed is kept, valid or not, and shown
+    again (with its errors, if it has any) when the page is opened again."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    assert walker.get("/request/check-answers").status_code == 200
+    typed = "I am stuck with this family after the last meeting. " * 20
+    back = post_page(walker, "reflection", {"reflection": typed, GO_BACK: "1"})
+    assert back.status_code == 302 and back.location == "/request/manager"
+    assert typed.strip() in html.unescape(walker.get("/request/reflection").get_data(as_text=True))
+    # Over the limit: kept, and its error shown when the page is opened again; nothing is done.
+    too_long = "x" * (FIELDS_BY_NAME["reflection"].limit + 5)
+    back = post_page(walker, "reflection", {"reflection": too_long, GO_BACK: "1"})
+    assert back.location == "/request/manager"
+    page = walker.get("/request/reflection").get_data(as_text=True)
+    assert too_long in page and "There is a problem" in page
+    # Not done now: check your answers sends the person to it.
+    assert walker.get("/request/check-answers").location == "/request/reflection?change=1"
 
 
 def test_a_work_telephone_number_in_full_width_digits_is_accepted_as_ascii_digits(client, app) -> None:
@@ -1195,7 +1220,9 @@ def test_a_page_a_change_adds_is_asked_and_then_it_is_back_to_check_your_answers
     page = walker.get(response.location).get_data(as_text=True)
     # Back goes where it would in the journey (diff review: to check your answers, which sent
     # the person straight back here).
-    assert '<a href="/request/family" class="govuk-back-link">Back</a>' in page
+    assert BACK_BUTTON in page
+    back = post_page(walker, "significant-event", {"event_month": "", "event_year": "", GO_BACK: "1"}, change=True)
+    assert back.location == "/request/family"
     saved = post_page(walker, "significant-event", {"event_month": "3", "event_year": "2025"}, change=True)
     assert saved.location == "/request/check-answers"
     assert walker.get(saved.location).status_code == 200
@@ -1216,7 +1243,11 @@ def test_a_change_refused_can_be_given_up_and_what_stood_before_still_stands(cli
         page = shown.get_data(as_text=True)
         assert "Enter why the family does not know yet" in page
         assert re.search(r'value="not_yet"[^>]*checked', page), "what was chosen is shown"
-        assert '<a href="/request/check-answers" class="govuk-back-link">Back</a>' in page
+        assert BACK_BUTTON in page
+    back = post_page(
+        walker, "family", {"family_knows": "not_yet", "family_knows_reason": "", GO_BACK: "1"}, change=True
+    )
+    assert back.location == "/request/check-answers"
     check = walker.get("/request/check-answers")  # given up
     assert check.status_code == 200
     assert "Does the family know about this request Yes Change whether the family knows" in text_of(check)

@@ -157,6 +157,8 @@ def kept(name: str, value: str) -> str:
 # silently replaced by a page left open (``changed_since_shown``). Found (stale pages review): "how
 # soon" put back to "Flexible" over "Within 2 weeks", and a newer reflection replaced by an older.
 DETAILS_SHOWN_FIELD = "details_shown"
+# A details page's Back is a button of its form, named so: what was typed is kept as it goes back.
+GO_BACK_FIELD = "go_back"
 
 
 def _stored_value(details: Mapping[str, Any], name: str) -> str:
@@ -445,6 +447,17 @@ def page_view(slug: str) -> Response | str:
         valid = form.validate() and not asked_again
         for name in asked_again:
             form[name].errors = [ASKED_IN_OTHER_WORDS]
+        if request.form.get(GO_BACK_FIELD):
+            # Back, which sends the page's form: what was typed is kept, done or not, and the
+            # page before is shown (errors show when this page is opened again). Found
+            # (practitioner review): Back was a link, and 1,188 characters typed into the reflection
+            # were lost without a word. A change refused from check your answers is given up, as
+            # opening check your answers gives it up: the answers given before still stand.
+            if not (changing and not valid and page.slug in session.get(DONE_KEY, [])):
+                save_page(page, form.values(), valid, shown_in=form.asked_in.data)
+                if valid:
+                    forget_refused_form()
+            return redirect(back_url_of(page, state, pages, changing))
         if changing and not valid and page.slug in session.get(DONE_KEY, []):
             # A change from check your answers, refused: the answers given before still stand (and
             # Back still leads to check your answers), and what was typed is shown with its errors,
@@ -534,16 +547,8 @@ def render_page(
     if not_sent:
         first = form[page.fields[0]]
         errors.insert(0, {"text": NOT_SENT_ANSWER_FIRST.for_mode(state.mode), "href": f"#{first.id}"})
-    index = pages.index(page)
+    back_url = back_url_of(page, state, pages, changing)
     again = to_check_again(state)
-    if changing and page.slug in session.get(DONE_KEY, []) and page.slug not in again:
-        back_url = url_for("requests.check")
-    # (A page a change added, not done yet, or one to check again: check your answers would only
-    # send the person back here, so Back goes where it would in the journey.)
-    elif index > 0:
-        back_url = url_for(pages[index - 1].endpoint)
-    else:
-        back_url = url_for("wizard.result")
     action = url_for(page.endpoint, change="1") if changing else url_for(page.endpoint)
     inputs = page_inputs(form, page, state.mode)
     form.asked_in.data = state.mode  # (the words it is shown in now, not those a post was sent from)
@@ -556,6 +561,7 @@ def render_page(
         has_errors=bool(errors),
         inputs=inputs,
         back_url=back_url,
+        go_back_field=GO_BACK_FIELD,
         action=action,
         mode=state.mode,
         page=page,
@@ -565,6 +571,17 @@ def render_page(
             page.checked_again if typed_elsewhere else why_asked_again(page, state) if page.slug in again else None
         ),
     )
+
+
+def back_url_of(page: Page, state: JourneyState, pages: tuple[Page, ...], changing: bool) -> str:
+    """Where a details page's Back leads: check your answers for a change to a page done, else the
+    page before it in the journey, or the outcome before the first."""
+    index = pages.index(page)
+    if changing and page.slug in session.get(DONE_KEY, []) and page.slug not in to_check_again(state):
+        return url_for("requests.check")
+    # (A page a change added, not done yet, or one to check again: check your answers would only
+    # send the person back here, so Back goes where it would in the journey.)
+    return url_for(pages[index - 1].endpoint) if index > 0 else url_for("wizard.result")
 
 
 def _label_in_mode(entry: fields.Field) -> str:

@@ -26,6 +26,7 @@ from support.browser import (
     FormPoster,
     answer_values,
     ask_about_the_pdf_now,
+    assert_no_axe_violations,
     assert_no_horizontal_scroll,
     checkboxes,
     continue_button,
@@ -644,3 +645,25 @@ def test_a_supervision_record_the_worker_cannot_make_is_said_with_javascript(
     monkeypatch.undo()
     again.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your supervision record is being made")
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_back_on_a_details_page_keeps_what_was_typed(browser_page, js: bool) -> None:  # type: ignore[no-untyped-def]
+    """Found (practitioner review): Back on a request's page was a link, and what was typed on the
+    page was lost when it was followed, with or without JavaScript. Back sends the page's form now,
+    in a navigation landmark as every Back is, and looks and is reached as GOV.UK's back link."""
+    page: Page = browser_page(js=js)
+    poster = FormPoster(page.context)
+    poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
+    poster.details()
+    page.goto("/request/reflection")
+    page.get_by_role("textbox").first.fill(ORDINARY_REFLECTION)
+    back = page.get_by_role("navigation", name="Back").get_by_role("button", name="Back")
+    expect(back).to_have_css("text-decoration-line", "underline")
+    expect(back).to_have_css("background-color", "rgba(0, 0, 0, 0)")
+    back.click()
+    expect(page).to_have_url(re.compile(r"/request/manager$"))
+    continue_button(page).click()
+    expect(page).to_have_url(re.compile(r"/request/reflection$"))
+    expect(page.get_by_role("textbox").first).to_have_value(ORDINARY_REFLECTION)
+    assert_no_axe_violations(page, "a details page with its Back button")
