@@ -5407,3 +5407,24 @@ def test_a_romanian_name_typed_with_a_cedilla_is_found(text: str) -> None:
     """Found (the same review): "ştefan" and "ionuţ", as most phones type them (a cedilla), were
     taken for Romanian words and dropped; "ștefan" (a comma below, as the list has it) was found."""
     assert [kind for kind, _ in kinds(text)] == ["person_name"], kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("He attends Zakariyya Madrasah every evening.", "Zakariyya Madrasah"),
+        ("He goes to Al-Noor Madrassa after school", "Al-Noor Madrassa"),
+        ("She is a pupil at Beis Chinuch Yeshiva", "Beis Chinuch Yeshiva"),
+    ],
+)
+def test_a_named_madrassa_or_yeshiva_is_a_school(text: str, found: str) -> None:
+    """Found (review of the area's communities): a named madrassa or yeshiva, where many of the
+    area's children are taught, was never warned about, where a church school was ("CE", "RC")."""
+    assert ("school", found) in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["He goes to madrassa after school.", "The madrassa teacher hit him.", "the local madrassa is closed"]
+)
+def test_madrassa_as_a_word_is_left_alone(text: str) -> None:
+    assert kinds(text) == [], kinds(text)

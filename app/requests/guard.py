@@ -733,7 +733,10 @@ _SCHOOL = re.compile(
     r"(?P<type>(?:(?i:(?:primary|infants?|junior|juniors|high|secondary|grammar|middle|nursery|prep|preparatory|"
     r"community|special|church|c\.?e\.?|r\.?c\.?)(?:\s{1,3}(?:and|&)\s{1,3}(?:junior|infant|nursery))?\s{1,3}"
     r"(?:school|academy))"
-    r"|(?P<plain>(?i:school|academy|college))|(?P<bare>Primary|High|Infants|Juniors|Nursery|Playgroup|Pre-School|Preschool))(?:['\u2019]s)?)(?![\w'\u2019])"
+    # A faith's school or evening classes ("Zakariyya Madrasah", "Yeshiva"): found (review of the area's
+    # communities), named ones went unwarned where a church school was found by "CE" or "RC".
+    r"|(?P<plain>(?i:school|academy|college|madrasa|madrasah|madrassa|madrassah|madressa|yeshiva|cheder|kollel))"
+    r"|(?P<bare>Primary|High|Infants|Juniors|Nursery|Playgroup|Pre-School|Preschool))(?:['\u2019]s)?)(?![\w'\u2019])"
 )
 # Words that describe a school without naming it: a "name" made only of these is not a name.
 _NOT_A_NAME = {
