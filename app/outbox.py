@@ -1044,6 +1044,10 @@ class Purges:
     not_before: dict[str, dt.datetime] = field(default_factory=dict)
     # The tables left busy, the only ones the retry within the hour rewrites (None: every table).
     busy_only: set[str] | None = None
+    # The clock as the last purge read it, with the process's own steady clock then (``clock_doubted``).
+    clock_read: tuple[dt.datetime, float] | None = None
+    # Why this process no longer believes the server's clock, once it has had cause (it lasts till restart).
+    clock_doubt: str | None = None
 
 
 def _why_not(error: SQLAlchemyError) -> str:
@@ -1064,6 +1068,68 @@ def _tables_in_words(names: list[str]) -> str:
     return f"table {names[0]}" if len(names) == 1 else f"tables {retention_purge.names_listed(names)}"
 
 
+# How far the server's clock may jump forward while the worker runs, more than the time that passed
+# by the process's own steady clock, before the purges stop believing it (``clock_doubted``): an
+# hour or two set right by NTP is no danger to a retention period counted in days.
+CLOCK_JUMP = dt.timedelta(hours=6)
+# How long after a worker last ran (``questions_pdf.worker_last_seen``) a worker starting may find
+# the clock before it doubts it.
+CLOCK_AFTER_A_WORKER = dt.timedelta(days=7)
+# How far the server's clock and PostgreSQL's may differ.
+CLOCK_AGAINST_THE_DATABASE = dt.timedelta(minutes=10)
+
+
+def clock_doubted(done: Purges, now: dt.datetime, first: bool, real_clock: bool) -> str | None:
+    """Why the purges of what is past its retention period must not trust ``now`` (the server's
+    clock), or None. Found (operator review): with the worker's clock 100 days fast, its first pass
+    deleted every request, sessions still to come among them, with one ordinary line in the log;
+    only a restore could bring them back. The clock is doubted, till the worker is restarted:
+    - when it jumped forward more than ``CLOCK_JUMP`` while the worker ran (set by hand, or by a
+      time server that was wrong), against the process's own steady clock;
+    - when a worker starting finds it more than ``CLOCK_AFTER_A_WORKER`` after a worker last ran
+      (a machine restored or moved with its clock wrong). After a worker truly stopped that long,
+      restarting it once says the clock is right: it has noted the time it ran;
+    and, while they differ, when it is more than ``CLOCK_AGAINST_THE_DATABASE`` from PostgreSQL's.
+    ``real_clock``: ``now`` is the clock's (tests give their own times: no jump is looked for)."""
+    if real_clock:
+        steady = time.monotonic()
+        if done.clock_doubt is None and done.clock_read is not None:
+            then, steady_then = done.clock_read
+            jumped = (now - then) - dt.timedelta(seconds=steady - steady_then)
+            if jumped > CLOCK_JUMP:
+                done.clock_doubt = (
+                    f"this server's clock jumped forward {_days_or_hours(jumped)} while the worker ran, "
+                    f"to {now:%d %B %Y %H:%M} UTC"
+                )
+        done.clock_read = (now, steady)
+    if done.clock_doubt is None and first:
+        seen = questions_pdf.worker_last_seen()
+        if seen is not None and now - seen > CLOCK_AFTER_A_WORKER:
+            done.clock_doubt = (
+                f"this server's clock says {now:%d %B %Y %H:%M} UTC, {_days_or_hours(now - seen)} after a worker "
+                f"last ran ({seen:%d %B %Y %H:%M} UTC)"
+            )
+    if done.clock_doubt is None and real_clock and db.engine.dialect.name == "postgresql":
+        database_now = db.session.scalar(select(func.now()))
+        db.session.rollback()  # (no transaction left open by the question)
+        if isinstance(database_now, dt.datetime):
+            database_utc = database_now.astimezone(dt.UTC).replace(tzinfo=None)
+            if abs(database_utc - now) > CLOCK_AGAINST_THE_DATABASE:
+                return (
+                    f"this server's clock says {now:%d %B %Y %H:%M} UTC and the database server's "
+                    f"{database_utc:%d %B %Y %H:%M} UTC"
+                )
+    return done.clock_doubt
+
+
+def _days_or_hours(span: dt.timedelta) -> str:
+    """ "100 days", "1 day", "7 hours"."""
+    if span >= dt.timedelta(days=1):
+        return f"{span.days} day{'s' if span.days != 1 else ''}"
+    hours = int(span.total_seconds() // 3600)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
 def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
     """Run each purge whose turn has come (sessions every minute; requests, then audit log
     entries, then deactivated accounts' personal data, then old months' counts, every hour; each
@@ -1075,7 +1141,11 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
     A purge last run "later" than ``now`` (the machine's clock set back) is due at once: found
     (review of a long-running worker), with the clock set back a day, no purge ran for a day, and
     answers past their 30 minutes, and requests past their retention period, stayed as long. The
-    tables' rewrite starts its day again, an hour from then."""
+    tables' rewrite starts its day again, an hour from then.
+
+    A clock the purges past a retention period cannot trust (``clock_doubted``) stops them, each
+    hour saying why, till the worker is restarted."""
+    real_clock = now is None
     now = now or utcnow()
     sessions = requests = 0
     if done.sessions is None or not dt.timedelta(0) <= now - done.sessions < PURGE_SESSIONS_EVERY:
@@ -1092,61 +1162,18 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
                 "Expired supervision records not deleted (%s); trying again in a minute", _why_not(error)
             )
     if done.requests is None or not dt.timedelta(0) <= now - done.requests < PURGE_REQUESTS_EVERY:
+        first = done.requests is None
         done.requests = now
-        retention = int(current_app.config.get("RETENTION_DAYS") or 90)
-        kept: tuple[tuple[str, str], ...] = ()
-        try:
-            purged = retention_purge.purge_requests(retention, now=now, actor=audit.SYSTEM)
-            requests, kept = len(purged.references), purged.kept
-        except SQLAlchemyError as error:
-            db.session.rollback()
-            current_app.logger.warning("Old requests not deleted (%s); trying again in an hour", _why_not(error))
-        if requests:
-            current_app.logger.info("Deleted %d request(s) older than %d days", requests, retention)
-        for reference, why in kept:
-            current_app.logger.warning("Request %s, older than %d days, kept: %s", reference, retention, why)
-        audit_days = audit.retention_days()
-        try:
-            entries = audit.purge_audit_events(audit_days, now=now, actor=audit.SYSTEM)
-        except SQLAlchemyError as error:
-            db.session.rollback()
-            entries = 0
-            current_app.logger.warning(
-                "Old audit log entries not deleted (%s); trying again in an hour", _why_not(error)
+        doubt = clock_doubted(done, now, first=first, real_clock=real_clock)
+        if doubt is not None:
+            current_app.logger.error(
+                "Nothing past its retention period was deleted: %s. A clock set wrong deletes requests before their "
+                "time. Check the clock (timedatectl); if it is right, restart the worker "
+                "(systemctl restart space-to-think-worker) and the purges run again",
+                doubt,
             )
-        if entries:
-            current_app.logger.info("Deleted %d audit log entries older than %d days", entries, audit_days)
-
-        try:
-            accounts = remove_departed_accounts(audit_days, now=now, actor=audit.SYSTEM)
-        except SQLAlchemyError as error:
-            db.session.rollback()
-            accounts = 0
-            current_app.logger.warning(
-                "Deactivated accounts' names and emails not removed (%s); trying again in an hour",
-                _why_not(error),
-            )
-        if accounts:
-            current_app.logger.info(
-                "Removed the name, email and password of %d account(s) deactivated over %d days ago",
-                accounts,
-                audit_days,
-            )
-        counts_months = retention_months()
-        try:
-            months = purge_old_counts(counts_months, now=now)
-        except SQLAlchemyError as error:
-            db.session.rollback()
-            months = 0
-            current_app.logger.warning("Old counts not deleted (%s); trying again in an hour", _why_not(error))
-        if months:
-            current_app.logger.info(
-                "Deleted the counts of %d month(s) before the last %d months", months, counts_months
-            )
-        try:
-            empty_write_ahead_log()  # what the purges deleted, out of SQLite's log too
-        except SQLAlchemyError as error:
-            current_app.logger.warning("SQLite's log not emptied (%s); trying again in an hour", _why_not(error))
+        else:
+            requests = _purge_past_retention(now)
     if done.rewritten is None or done.rewritten > now + REWRITE_TABLES_AFTER_START:
         done.rewritten = now - REWRITE_TABLES_EVERY + REWRITE_TABLES_AFTER_START
         # (A table whose rewrite failed while the clock was fast waits a day from now, not from then:
@@ -1191,6 +1218,64 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
         if busy:  # a table in use: tried again at the next hourly purge, not in a day (regression review)
             done.rewritten = now - REWRITE_TABLES_EVERY + PURGE_REQUESTS_EVERY
     return sessions, requests
+
+
+def _purge_past_retention(now: dt.datetime) -> int:
+    """The hourly purges of what is past its retention period: requests, then audit log entries,
+    deactivated accounts' personal data and old months' counts; returns how many requests were
+    deleted. Each that fails is logged and waits for its next turn."""
+    requests = 0
+    retention = int(current_app.config.get("RETENTION_DAYS") or 90)
+    kept: tuple[tuple[str, str], ...] = ()
+    try:
+        purged = retention_purge.purge_requests(retention, now=now, actor=audit.SYSTEM)
+        requests, kept = len(purged.references), purged.kept
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        current_app.logger.warning("Old requests not deleted (%s); trying again in an hour", _why_not(error))
+    if requests:
+        current_app.logger.info("Deleted %d request(s) older than %d days", requests, retention)
+    for reference, why in kept:
+        current_app.logger.warning("Request %s, older than %d days, kept: %s", reference, retention, why)
+    audit_days = audit.retention_days()
+    try:
+        entries = audit.purge_audit_events(audit_days, now=now, actor=audit.SYSTEM)
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        entries = 0
+        current_app.logger.warning("Old audit log entries not deleted (%s); trying again in an hour", _why_not(error))
+    if entries:
+        current_app.logger.info("Deleted %d audit log entries older than %d days", entries, audit_days)
+
+    try:
+        accounts = remove_departed_accounts(audit_days, now=now, actor=audit.SYSTEM)
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        accounts = 0
+        current_app.logger.warning(
+            "Deactivated accounts' names and emails not removed (%s); trying again in an hour",
+            _why_not(error),
+        )
+    if accounts:
+        current_app.logger.info(
+            "Removed the name, email and password of %d account(s) deactivated over %d days ago",
+            accounts,
+            audit_days,
+        )
+    counts_months = retention_months()
+    try:
+        months = purge_old_counts(counts_months, now=now)
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        months = 0
+        current_app.logger.warning("Old counts not deleted (%s); trying again in an hour", _why_not(error))
+    if months:
+        current_app.logger.info("Deleted the counts of %d month(s) before the last %d months", months, counts_months)
+    try:
+        empty_write_ahead_log()  # what the purges deleted, out of SQLite's log too
+    except SQLAlchemyError as error:
+        current_app.logger.warning("SQLite's log not emptied (%s); trying again in an hour", _why_not(error))
+    return requests
 
 
 def run_worker(stop: threading.Event | StopFlag, poll_seconds: float) -> None:

@@ -932,3 +932,71 @@ def test_the_clock_set_back_delays_no_purge(app) -> None:
         purge_due(fast, now)
     assert fast.not_before == {"journey_sessions": now + dt.timedelta(days=1)}
     assert fast.rewritten is not None and fast.rewritten <= now
+
+
+@both_databases
+def test_a_clock_that_jumps_forward_while_the_worker_runs_deletes_nothing_before_its_time(
+    app, monkeypatch, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    """Found (operator review): with the worker's clock 100 days fast, its next pass deleted every
+    request, sessions still to come among them, with one ordinary line in the log. A jump forward
+    the process's own steady clock did not see stops the purges past a retention period, and the
+    log says why and what to do, each hour, till the worker is restarted."""
+    from app import outbox
+
+    app.config.update(FACILITATOR_EMAIL="facilitators@partnership.example", SMTP_HOST="127.0.0.1", SMTP_PORT=9)
+    with app.app_context():
+        reference = make_request(now=utcnow() - dt.timedelta(days=10)).request.reference
+        done = outbox.Purges()
+        outbox.purge_due(done)  # the clock as it is: nothing is 90 days old
+        jumped = utcnow() + dt.timedelta(days=100)
+        monkeypatch.setattr(outbox, "utcnow", lambda: jumped)
+        assert outbox.purge_due(done) == (0, 0)
+        assert "Nothing past its retention period was deleted" in caplog.text
+        assert "clock jumped forward 100 days while the worker ran" in caplog.text
+        assert "restart the worker" in caplog.text
+        monkeypatch.setattr(outbox, "utcnow", lambda: jumped + dt.timedelta(hours=1, minutes=1))
+        assert outbox.purge_due(done) == (0, 0)  # still doubted, an hour on
+    assert _requests(app) == [reference]
+
+
+@both_databases
+def test_a_worker_starting_long_after_one_last_ran_deletes_nothing_till_restarted(app, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The same, for a machine restored or moved with its clock wrong: the first pass of a worker
+    finding the clock far past when a worker last ran does not purge. Restarted (the time it ran
+    noted), the worker takes the clock as right."""
+    from app.models import QuestionsPdf
+    from app.outbox import Purges, purge_due
+    from support.submission import run_outbox
+
+    app.config.update(FACILITATOR_EMAIL="facilitators@partnership.example", SMTP_HOST="127.0.0.1", SMTP_PORT=9)
+    with app.app_context():
+        reference = make_request(now=utcnow() - dt.timedelta(days=10)).request.reference
+    run_outbox(app)  # a worker ran now
+    later = utcnow() + dt.timedelta(days=100)
+    with app.app_context():
+        assert purge_due(Purges(), later) == (0, 0)
+        assert "100 days after a worker last ran" in caplog.text
+        assert _requests(app) == [reference]
+        db.session.execute(update(QuestionsPdf).values(wanted_at=later))  # that worker's pass noted the time
+        db.session.commit()
+        assert purge_due(Purges(), later + dt.timedelta(minutes=5)) == (0, 1)  # restarted: the clock is believed
+    assert _requests(app) == []
+
+
+@pytest.mark.parametrize(
+    "database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)  # (the database server's own clock: PostgreSQL's)
+def test_a_clock_far_from_the_database_servers_deletes_nothing_before_its_time(app, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    from app import outbox
+
+    app.config.update(FACILITATOR_EMAIL="facilitators@partnership.example", SMTP_HOST="127.0.0.1", SMTP_PORT=9)
+    with app.app_context():
+        reference = make_request(now=utcnow() - dt.timedelta(days=89, hours=23)).request.reference
+        fast = utcnow() + dt.timedelta(hours=2)
+        monkeypatch.setattr(outbox, "utcnow", lambda: fast)
+        assert outbox.purge_due(outbox.Purges()) == (0, 0)
+        assert "and the database server's" in caplog.text
+        monkeypatch.setattr(outbox, "utcnow", utcnow)
+        assert outbox.purge_due(outbox.Purges()) == (0, 0)  # right again: believed, and nothing is due
+    assert _requests(app) == [reference]
