@@ -1241,7 +1241,12 @@ def misspelt_settings(cls: type[Config], environ: Mapping[str, str]) -> list[str
     for variable in sorted(environ):
         if variable in known or variable in REMOVED_SETTINGS or not environ[variable].strip():
             continue
-        if meant := setting_nearly_named(variable, known):
+        if variable in ENV_NAMES:
+            # A setting's own name where its variable is another ("SQLALCHEMY_DATABASE_URI", read
+            # in this file): found (new engineer's review), it was ignored without a word, and the
+            # database stayed the SQLite default.
+            found.append(f"{variable} (the variable for it is {ENV_NAMES[variable]})")
+        elif meant := setting_nearly_named(variable, known):
             found.append(f"{variable} (did you mean {meant}?)")
     return found
 

@@ -1694,6 +1694,23 @@ def test_a_misspelt_setting_stops_production_and_is_warned_of_elsewhere(caplog) 
     assert "SMTP_PROT (did you mean SMTP_PORT?)" in caplog.text
 
 
+def test_a_settings_own_name_where_its_variable_is_another_is_refused_as_misspelt_ones_are() -> None:
+    """Found (new engineer's review): SQLALCHEMY_DATABASE_URI and RATELIMIT_APPLICATION, the names
+    config.py gives the settings, were ignored without a word (their variables are DATABASE_URL and
+    RATELIMIT_DEFAULT): the database stayed the SQLite default."""
+    filled = {name: value.replace("CHANGE-ME", "s3cret-Value") for name, value in example_environment().items()}
+    filled["SECRET_KEY"] = "production-like-test-secret-0123456789-q"
+    with pytest.raises(ConfigError) as refused:
+        load_config(
+            None,
+            environ={**filled, "SQLALCHEMY_DATABASE_URI": "postgresql://x", "RATELIMIT_APPLICATION": "9 per minute"},
+        )
+    assert str(refused.value) == (
+        "Not settings, so not used: RATELIMIT_APPLICATION (the variable for it is RATELIMIT_DEFAULT); "
+        "SQLALCHEMY_DATABASE_URI (the variable for it is DATABASE_URL). Correct the name, or remove the variable."
+    )
+
+
 def test_the_offline_page_is_the_apps_problem_page_with_the_contacts_and_no_inline_code(tmp_path: Path) -> None:
     """`flask site offline-page` writes what nginx serves from disk while the app does not answer:
     nginx's policy there has no nonce, so nothing on it may need one."""
