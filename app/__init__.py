@@ -33,7 +33,7 @@ from .main.offline import site_cli
 from .outage import end_requests_database_work, said_in_one_line
 from .outbox import outbox_cli
 from .pack import load_rules
-from .rate_limits import init_rate_limit_storage, init_site_wide_limit
+from .rate_limits import init_limiter, init_rate_limit_storage, init_site_wide_limit
 from .request_log import TracebacksWithoutMessages, quiet_request_log
 from .requests import bp as requests_bp
 from .retention import requests_cli
@@ -112,15 +112,7 @@ def init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     init_rate_limit_storage(app)
-    # Flask-Limiter adds each app's RATELIMIT_STORAGE_OPTIONS to the limiter's own options, and
-    # the limiter outlives any one app (the tests build many): one app's Redis options (a
-    # password, a key prefix) reached every app built after it. Each app starts from its own.
-    limiter._storage_options = {}
-    # So did its "store not answering" state, left by an app whose store had stopped: the next app
-    # counted in the limiter's memory until a recheck (due a doubling time after the failure) moved
-    # it to its own store, where counting began again from nothing. A new app's store has not failed.
-    limiter._storage_dead = False
-    limiter.init_app(app)
+    init_limiter(app, limiter)
     init_site_wide_limit(app, limiter)
     init_sessions(app)
     init_security_headers(app)

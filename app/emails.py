@@ -19,16 +19,12 @@ from .journey import MODE_LABELS
 from .models import OutboxMessage, StoredRequest
 from .requests import fields
 from .requests.document import identifying_check_text
+from .web import public_url
 
 
 def inbox_link(reference: str) -> str | None:
-    """The request's page in the inbox as a full address, or None when ``PUBLIC_BASE_URL`` is unset.
-    Built from the routes (not a web request: the outbox worker has none)."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base:
-        return None
-    path = current_app.url_map.bind("localhost").build("inbox.request_page", {"reference": reference})
-    return base + path
+    """The request's page in the inbox as a full address, or None when ``PUBLIC_BASE_URL`` is unset."""
+    return public_url("inbox.request_page", reference=reference)
 
 
 def message_id(message: OutboxMessage) -> str:

@@ -551,10 +551,10 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             db.session.rollback()
             return BUSY
         message.last_attempt_at = started
-        _claimed_in_the_open(message)  # (only the attempt's start: not yet one more attempt)
+        _claimed_in_the_open()  # (only the attempt's start: not yet one more attempt)
     else:
         message.last_attempt_at = started
-        _claimed_in_the_open(message)  # its row is let go here, and held again at once:
+        _claimed_in_the_open()  # its row is let go here, and held again at once:
         if not _held_again(message):
             return BUSY
         if why := cancelled_before_it_went(message):  # (a page may have cancelled it in between)
@@ -826,7 +826,7 @@ def _held_again(message: OutboxMessage) -> bool:
     return True
 
 
-def _claimed_in_the_open(message: OutboxMessage) -> None:
+def _claimed_in_the_open() -> None:
     """Commit the attempt's start (``last_attempt_at``) before the mail server is asked: no other
     worker claims an email whose attempt is under way (``claim_message``), even one whose worker
     lost its row lock (PostgreSQL: its connection cut as the mail server took the email); and, on

@@ -14,8 +14,8 @@ What goes through Flask as before: any other page, method or query string; a vis
 cookie; a host the input guard refused; debug mode (pages are not kept, so template edits
 show); the first request for each address; a response the view did not mark as the same for
 every new visitor (``keep_for_new_visitors``), or one that sets a cookie; and a visitor over
-the site-wide limit, whose refusal (already counted) the app's own 429 page gives. Issue 13:
-the start page cost about twice a bare Flask "hello" in the app's hooks and Flask's own
+the site-wide limit, whose refusal (already counted) the app's own 429 page gives. Why: the
+start page cost about twice a bare Flask "hello" in the app's hooks and Flask's own
 dispatch, for bytes that only differ in the nonce (docs/PERFORMANCE.md).
 """
 

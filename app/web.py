@@ -1,5 +1,6 @@
 """Small pieces several blueprints' views share: the GOV.UK error summary, a refused form shown
-after a redirect, PDF and CSV downloads, and whether a request came from another site."""
+after a redirect, PDF and CSV downloads, whether a request came from another site, and a page's
+full address for an email."""
 
 from __future__ import annotations
 
@@ -9,8 +10,18 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from flask import redirect, request, session
+from flask import current_app, redirect, request, session
 from werkzeug.wrappers import Response
+
+
+def public_url(endpoint: str, **values: str) -> str | None:
+    """A page's full address for an email (``PUBLIC_BASE_URL`` and the route), or None when
+    ``PUBLIC_BASE_URL`` is unset. Built from the routes, not from a web request: the outbox
+    worker, which writes the emails, has none."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if not base:
+        return None
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def error_summary(fields: Iterable[Any]) -> list[dict[str, str]]:

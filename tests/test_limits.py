@@ -1250,3 +1250,15 @@ def test_requests_sent_together_from_one_address_store_no_more_than_its_limit(tm
     assert len(stored) == 2
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 2
+
+
+@pytest.mark.parametrize("name", ["_storage_options", "_storage_dead"])
+def test_a_flask_limiter_without_the_state_each_app_resets_stops_start_up(tmp_path, monkeypatch, name: str) -> None:
+    """Each app resets two of Flask-Limiter's own attributes (one app's Redis options, or its
+    store's failure, reached every app built after it). Found (new engineer's review): were they
+    renamed by an upgrade, setting them would do nothing, and nothing would say so."""
+    from app.config import StartupError
+
+    monkeypatch.delattr(limiter, name)
+    with pytest.raises(StartupError, match=f"Flask-Limiter's {name} was not found"):
+        make_app(tmp_path)

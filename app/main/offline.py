@@ -111,9 +111,7 @@ def _static_page(
                 f'src="{escape(url_for("logo"))}"', f'src="{escape(url_for("static", filename=logo_file))}"'
             )
     # The colours' inline style becomes the link to them (or goes), before the other inline code goes.
-    html = re.sub(
-        r"<style\b[^>]*\bnonce=\"[^\"]*\"[^>]*>:root\{.*?</style>", lambda _: colours_link, html, count=1, flags=re.S
-    )
+    html = _COLOURS.sub(lambda _: colours_link, html, count=1)
     if app_down and not logo_file:
         # The partnership's logo is served by the app, which is down: the name beside it stays.
         html = _LOGO.sub("", html)

@@ -525,7 +525,6 @@ def _logo_content_problem(data: bytes, mimetype: str) -> str | None:
     return None
 
 
-_SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 _XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 # Elements that run code or show another document, in whatever namespace prefix they are written.
 _SVG_REFUSED_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "object", "embed", "handler", "listener"})

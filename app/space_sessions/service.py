@@ -84,6 +84,7 @@ from ..models import OutboxMessage, StoredRequest, utcnow
 from ..stats.models import NO_MODE
 from ..stats.service import FEEDBACK, FEEDBACK_WORDS, SESSION_HELD, add_count, current_month, first_month
 from ..uk_time import UK_TIME, day_in_words, time_in_words, uk_day, uk_time, uk_today
+from ..web import public_url
 from .calendar import CANCEL, REQUEST, entry_in, references_in_words, session_calendar, start_in, to_uk
 from .models import FORMATS, FeedbackComment, FeedbackToken, HeldPlace, SessionPlace, SpaceSession
 
@@ -2069,10 +2070,7 @@ def asked_for_feedback_already(request: StoredRequest) -> StoredRequest | None:
 
 def feedback_url(token: str) -> str | None:
     """The feedback page's full address, or None when ``PUBLIC_BASE_URL`` is unset."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base:
-        return None
-    return base + current_app.url_map.bind("localhost").build("feedback.answer", {"token": token})
+    return public_url("feedback.answer", token=token)
 
 
 def token_hash(token: str) -> str:

@@ -28,7 +28,7 @@ from .. import typed_text
 from ..errors import render_error
 from ..pack import current_partnership
 from ..requests.guard import KINDS, Finding, scan
-from ..web import forget_refused_form, refused_form, show_refused_form
+from ..web import error_summary, forget_refused_form, refused_form, show_refused_form
 from . import bp, service
 from .forms import FeedbackForm
 from .models import COMMENT_MAX
@@ -114,7 +114,7 @@ def answer(token: str) -> Response | str | tuple[str, int]:
         form.csrf_token.errors = []  # (a page's GET: its form carries a new token)
         if not form.score.errors and not form.comment.errors:
             findings = unconfirmed_findings(form.comment.data or "", form.confirmed.data)
-    errors = [{"text": field.errors[0], "href": f"#{field.id}"} for field in (form.score, form.comment) if field.errors]
+    errors = error_summary((form.score, form.comment))
     return render_form(form, errors, findings)
 
 

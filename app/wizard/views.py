@@ -206,7 +206,7 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
                 **(told if isinstance(told, dict) else {}),
                 asked.id: words_then_and_now,
             }
-            return _show_words_changed_since(asked, state, sent if answer_as_shown else _values_held(asked, state))
+            return _show_words_changed_since(asked, sent if answer_as_shown else _values_held(asked, state))
         if not answer_as_shown and not _the_answer_now(asked, state, sent):
             # Sent from a page shown before this question's answer changed (another tab or window):
             # the answer as it is now stands, shown again as a refused answer is (the error summary,
@@ -311,7 +311,7 @@ def _show_changed_since(asked: Question, state: JourneyState) -> Response:
     return show_refused_form({"values": _values_held(asked, state), "errors": [messages.ANSWER_CHANGED_SINCE_SHOWN]})
 
 
-def _show_words_changed_since(asked: Question, state: JourneyState, values: list[str]) -> Response:
+def _show_words_changed_since(asked: Question, values: list[str]) -> Response:
     """The question's page again, in its words now, with ``values`` ticked where they are still
     its answers and, as its error, that the answer was not saved: the words changed after the page
     was shown (``answer_shown``)."""
