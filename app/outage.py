@@ -161,6 +161,16 @@ def is_database_outage(error: BaseException | None) -> bool:
     return sqlstate == READ_ONLY_SQLSTATE or (sqlstate in SCHEMA_BEHIND_SQLSTATES and schema_words(error) is not None)
 
 
+def refuses_writes_only(error: BaseException) -> bool:
+    """True if ``error`` is a database that answers but takes no writes now: its disk full
+    (PostgreSQL's disk_full, SQLite's SQLITE_FULL), or read-only. A pass that only reads succeeds
+    meanwhile, which is no sign it is over."""
+    original = error.orig if isinstance(error, DBAPIError) else None
+    if isinstance(original, sqlite3.OperationalError):
+        return getattr(original, "sqlite_errorname", "") == "SQLITE_FULL"
+    return getattr(original, "sqlstate", None) in ("53100", READ_ONLY_SQLSTATE)
+
+
 def outage_in_words(error: BaseException) -> str:
     """What an outage error (``is_database_outage``) says, for a log line that repeats: by its
     SQLSTATE where that tells more than "not answering", then the error's class and the driver's,

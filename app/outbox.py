@@ -79,7 +79,7 @@ from .database_files import checkpoint_write_ahead_log, empty_write_ahead_log, r
 from .extensions import db
 from .inbox.service import PASSWORD_NOTICE_SENT, remove_departed_accounts
 from .models import AuditEvent, OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
-from .outage import is_database_outage, log_database_error, outage_in_words
+from .outage import is_database_outage, log_database_error, outage_in_words, refuses_writes_only
 from .pack import OTHER_RULES_WAIT_MINUTES, PACK_KEY, current_pack, rules_in_use, rules_made_with
 from .pdf import PdfRendererNotStarted, PdfRendererStopped, PdfRenderTimeout
 from .requests import service
@@ -1292,14 +1292,14 @@ def run_worker(stop: threading.Event | StopFlag, poll_seconds: float) -> None:
         try:
             purge_due(purges)
             result = run_pass(stop=stop)
-            outage.ended(began)
+            outage.ended(began, wrote=result.did_work)
             out_of_step.ended(began)
         except SQLAlchemyError as error:
             problem = _schema_out_of_step() if _may_be_out_of_step(error) else None
             if problem is not None:
                 out_of_step.still(problem.rstrip("."), poll_seconds)
             elif is_database_outage(error):
-                outage.still(outage_in_words(error), poll_seconds)
+                outage.still(outage_in_words(error), poll_seconds, writes_only=refuses_writes_only(error))
             else:
                 # Any other database error (a constraint broken, say): where it happened, by its
                 # type, SQLSTATE, statement and frames, never its message, which on PostgreSQL
@@ -1367,8 +1367,12 @@ class OutageLog:
         self.since: float | None = None
         self.said_at = 0.0
         self.over = over
+        self.writes_only = False  # the outage refuses writes only (a full disk): reads still work
 
-    def still(self, words: str, poll_seconds: float) -> None:
+    def still(self, words: str, poll_seconds: float, writes_only: bool = False) -> None:
+        """Say the outage (``words``) goes on. ``writes_only``: the database answers, but takes no
+        writes (``outage.refuses_writes_only``)."""
+        self.writes_only = writes_only
         now = time.monotonic()
         if self.since is None:
             self.since, self.said_at = now, now
@@ -1382,11 +1386,14 @@ class OutageLog:
                 f"{poll_seconds:g}",
             )
 
-    def ended(self, answered: float | None = None) -> None:
+    def ended(self, answered: float | None = None, wrote: bool = True) -> None:
         """Say it is over. ``answered``: when the pass that found the database answering began
         (``time.monotonic()``), which the outage is counted to, not the pass's end. Found (regression
-        review): a pass of ten slow sends after a few seconds' outage logged "after 85 seconds"."""
-        if self.since is not None:
+        review): a pass of ten slow sends after a few seconds' outage logged "after 85 seconds".
+        ``wrote``: the pass wrote something; an outage of writes only is not over till one has
+        (found, operator review: a pass with nothing to write logged "the database is answering
+        again" two seconds after its disk filled, the disk still full)."""
+        if self.since is not None and not (self.writes_only and not wrote):
             until = time.monotonic() if answered is None else max(answered, self.since)
             current_app.logger.warning("Outbox worker: %s, after %s", self.over, _duration(until - self.since))
             self.since = None

@@ -2257,3 +2257,16 @@ def test_scripts_test_gives_pytest_the_files_of_each_folder_together() -> None:
         "./tests/rules/test_rules_check_all.py",
     ]
     assert 'scripts/paths_by_folder.py "$@"' in (PROJECT_ROOT / "scripts" / "test").read_text()
+
+
+def test_the_readmes_restore_names_the_subjects_of_the_session_emails_to_search_for() -> None:
+    """Found (operator review): after a restore, invitations sent since the backup were known to no
+    one. "Restore" says to search the mail server's log for them by subject: the subjects it names
+    are the ones the emails have."""
+    from app.space_sessions.service import SUBJECTS
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    start = readme.index("Sessions arranged after the backup's time are lost too")
+    said = re.findall(r'"([A-Z][A-Za-z ]+:)"', readme[start : readme.index("**Moving to a new server**", start)])
+    assert said == ["Invitation:", "Updated invitation:", "Cancelled:"]
+    assert all(any(subject.startswith(prefix) for subject in SUBJECTS.values()) for prefix in said)

@@ -3423,6 +3423,9 @@ def test_a_deleted_requests_link_says_when_it_was_deleted_and_leads_back_to_the_
         assert 'href="/inbox"' in page
         assert response.headers["Cache-Control"] == "no-store"  # the security headers as on every page
     unknown = client.get("/inbox/requests/STT-2345-6789")
+    assert unknown.status_code == 404 and "Request STT-2345-6789 is not in the inbox" in text(unknown)
+    assert 'href="/inbox">Go to the inbox' in text(unknown) and "Go to the start page" not in text(unknown)
+    unknown = client.get("/inbox/requests/nothing-here")
     assert unknown.status_code == 404 and "Page not found" in text(unknown)
     assert 'href="/inbox">Go to the inbox' in text(unknown) and "Go to the start page" not in text(unknown)
     assert "Go to the start page" in text(app.test_client().get("/no-such-page"))
@@ -3449,6 +3452,20 @@ def test_a_request_deleted_before_its_time_says_so_not_that_its_time_was_up(app:
     page = text(client.get(f"/inbox/requests/{reference}"))
     assert f"Request {reference} has been deleted" in page
     assert "before the end of the time requests are kept" in page and "days)" not in page
+
+
+def test_a_request_no_one_has_says_it_is_not_in_the_inbox_and_leads_to_the_import(app: Flask) -> None:
+    """Found (operator review): after the database was put back from a backup, the emailed link to
+    a request made since said only "Page not found" (as for a mistyped address), not that the
+    request is not in the inbox and that its emailed PDF puts it back."""
+    client, _ = signed_in(app)
+    response = client.get("/inbox/requests/stt-aaaa-bbbb")
+    assert response.status_code == 404
+    page = text(response)
+    assert "Request STT-AAAA-BBBB is not in the inbox" in page
+    assert "import the request" in page and 'href="/inbox/import"' in response.get_data(as_text=True)
+    # Not for an address that is no reference at all.
+    assert "is not in the inbox" not in text(client.get("/inbox/requests/not-a-reference"))
 
 
 def test_forms_a_skip_link_leaves_a_fragment_on_are_sent_to_their_own_address(app: Flask) -> None:

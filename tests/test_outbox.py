@@ -1925,3 +1925,35 @@ def test_an_email_that_went_after_the_backup_is_recorded_as_sent_by_its_message_
     trail = html.unescape(client.get(f"/inbox/requests/{reference}").get_data(as_text=True))
     assert "Email recorded as sent without sending it, after a restore from a backup" in trail
     assert "the acknowledgement to the requester, waiting in the backup, had gone after the backup was taken" in trail
+
+
+def test_an_outage_of_writes_only_is_not_said_to_be_over_till_a_pass_writes(app, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Found (operator review): with the database's disk full, a pass with nothing to write (it
+    only reads) logged "the database is answering again" two seconds after the disk-full error,
+    the disk still full. An outage of writes only is over when a pass has written."""
+    import logging
+
+    from sqlalchemy.exc import OperationalError
+
+    from app.outage import refuses_writes_only
+    from app.outbox import OutageLog
+
+    class DiskFull(Exception):
+        sqlstate = "53100"
+
+    class Cancelled(Exception):
+        sqlstate = "57014"
+
+    assert refuses_writes_only(OperationalError("INSERT ...", {}, DiskFull()))
+    assert not refuses_writes_only(OperationalError("SELECT ...", {}, Cancelled()))
+    with app.app_context(), caplog.at_level(logging.WARNING):
+        log = OutageLog()
+        log.still("the database server's disk is full (disk_full)", 2, writes_only=True)
+        log.ended(wrote=False)
+        assert "answering again" not in caplog.text
+        log.ended(wrote=True)
+        assert "the database is answering again" in caplog.text
+        caplog.clear()
+        log.still("the database is not answering", 2)  # any other outage: over when a pass goes through
+        log.ended(wrote=False)
+        assert "the database is answering again" in caplog.text

@@ -1270,11 +1270,22 @@ def stored_request(reference: str, with_pdf: bool = False) -> Any:
     reference = normalise_reference(reference)
     found = service.find_request(reference, with_pdf=with_pdf)
     if found is None:
-        page = deleted_request_page(reference)
+        page = deleted_request_page(reference) or unknown_request_page(reference)
         if page is None:
             abort(404)
         abort(page)
     return found
+
+
+def unknown_request_page(reference: str) -> Response | None:
+    """The page saying no request has, or had, this well-formed reference, and that one lost when the
+    database was put back from a backup is imported from its PDF (or None for a malformed one).
+    Found (operator review): a facilitator following the emailed link to such a request was told
+    only "Page not found", as for a mistyped address."""
+    if not is_reference(reference):
+        return None
+    page = render_template("inbox/request_not_found.html", reference=reference, kept=typed_text.typed_text_kept())
+    return Response(page, status=404, mimetype="text/html")
 
 
 def deletion_words(stored: StoredRequest) -> dict[str, Any]:
