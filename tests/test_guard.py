@@ -25,6 +25,7 @@ from app.requests.guard import (
     NAMES,
     REASONS,
     SIGNED_REASON,
+    Finding,
     has_visible_text,
     nhs_check_digit_valid,
     prepare,
@@ -38,6 +39,13 @@ from tests.support.submission import VALID_DETAILS
 
 # The shipped partnership's place names (app/rules/partnership.yaml), as the app passes them.
 SALFORD_PLACES = load_partnership().places
+
+
+def not_worship(found: list[Finding]) -> list[Finding]:
+    """``found`` less the places of worship: a named church ("St Mary's church on Sundays") was left
+    alone as no school, and is warned about now as a place of worship (review of the area's
+    communities), which these tests of other kinds leave to their own."""
+    return [finding for finding in found if finding.kind != "place_of_worship"]
 
 
 def kinds(text: str) -> list[tuple[str, str]]:
@@ -1009,7 +1017,7 @@ def test_an_age_before_a_saints_school_is_not_read_as_a_street(text: str, found:
     ],
 )
 def test_a_saints_name_that_is_not_a_school(text: str) -> None:
-    assert scan(text) == []
+    assert not_worship(scan(text)) == []
 
 
 @pytest.mark.parametrize(
@@ -1160,7 +1168,7 @@ def test_a_school_named_after_a_school_year(text: str, found: str) -> None:
     ],
 )
 def test_a_school_year_before_words_that_name_no_school(text: str) -> None:
-    assert scan(text, places=SALFORD_PLACES) == []
+    assert not_worship(scan(text, places=SALFORD_PLACES)) == []
 
 
 @pytest.mark.parametrize(
@@ -1298,7 +1306,7 @@ def test_a_school_named_with_its_churchs_initials(text: str, found: str) -> None
     ],
 )
 def test_church_initials_that_name_no_school(text: str) -> None:
-    assert scan(text, places=SALFORD_PLACES) == []
+    assert not_worship(scan(text, places=SALFORD_PLACES)) == []
 
 
 @pytest.mark.parametrize(
@@ -5281,7 +5289,7 @@ def test_real_reflections_that_identify_a_family_are_warned_about(text: str, fou
     ],
 )
 def test_ordinary_words_near_those_shapes_are_left_alone(text: str) -> None:
-    assert scan(text, places=SALFORD_PLACES) == []
+    assert not_worship(scan(text, places=SALFORD_PLACES)) == []
 
 
 @pytest.mark.parametrize(
@@ -5428,3 +5436,105 @@ def test_a_named_madrassa_or_yeshiva_is_a_school(text: str, found: str) -> None:
 )
 def test_madrassa_as_a_word_is_left_alone(text: str) -> None:
     assert kinds(text) == [], kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("The madrassa teacher at Eccles Mosque hit him.", "Eccles Mosque"),
+        ("He goes to madrassa at Jamia Mosque after school.", "Jamia Mosque"),
+        ("They attend Madina Masjid on Fridays.", "Madina Masjid"),
+        ("The children go to the Guru Nanak Gurdwara on Sundays.", "Guru Nanak Gurdwara"),
+        ("They attend Machzikei Hadass Synagogue.", "Machzikei Hadass Synagogue"),
+        ("They attend the Shree Radha Krishna Mandir.", "Shree Radha Krishna Mandir"),
+        ("They attend Holy Trinity Church every Sunday.", "Holy Trinity Church"),
+        ("Mum is very involved with St Chad's church.", "St Chad's church"),
+        ("Attends Jamia Mosque every Friday", "Jamia Mosque"),
+        ("He prays at Masjid Al-Noor with his uncle", "Masjid Al-Noor"),
+        ("Dad volunteers at Gurdwara Sri Guru Singh Sabha", "Gurdwara Sri Guru Singh Sabha"),
+    ],
+)
+def test_a_named_place_of_worship_is_warned_about(text: str, found: str) -> None:
+    """Found (review of the area's communities): no named mosque, church, gurdwara, synagogue or
+    mandir was ever warned about, though for many families one is as much theirs as a school, and
+    may be where the harm happened."""
+    assert ("place_of_worship", found) in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The family go to the local mosque on Fridays",
+        "Mum has found support at the Catholic church",
+        "They go to a Polish church in town",
+        "Dad is a member of the Redeemed Christian Church of God",
+        "She wants to go to a Church of England school",
+        "The Sikh temple runs a food bank",
+        "Mum took them to Church at Christmas",
+        "The family are Jehovah's Witnesses and go to the Kingdom Hall",
+    ],
+)
+def test_a_place_of_worship_not_named_is_left_alone(text: str) -> None:
+    assert [kind for kind, _ in kinds(text) if kind == "place_of_worship"] == [], kinds(text)
+
+
+def test_a_place_of_worship_is_not_looked_for_where_a_session_is_held_nor_in_a_practitioners_own_work() -> None:
+    """A session may be held in a church's hall, and a practitioner may work for a mosque's project."""
+    from app.inbox.service import PLACE_KINDS
+    from app.requests.fields import FIELDS_BY_NAME
+
+    assert scan("Room 3, St Peter's Church hall", PLACE_KINDS) == []
+    assert "place_of_worship" not in FIELDS_BY_NAME["agency"].guard
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Services, departments, roles and peoples before the cues for names in no list (found,
+        # review of false alarms: each was warned about as a person's name).
+        "Cafcass told me the report is late.",
+        "Paeds said the bruising is consistent with a fall.",
+        "Headteacher said she would call back.",
+        "Childminder said he was hungry again.",
+        "Home-Start reported that mum has engaged well.",
+        "Maulana said the boy attends every evening.",
+        "The Yoruba family next door have been helping.",
+        "The Hazara and Pashtun families share a house.",
+        "The Nigerian and Ghanaian families attend the same hall.",
+        "The Pentecostal and Catholic families run the food bank.",
+        "Radiology (2) appointments missed.",
+        "Mocks (Y11) went badly.",
+        # What a record says of someone after a label.
+        "Mum: Agoraphobic, would not come to the door.",
+        "Child: Nonverbal.",
+        "YP: Truanting.",
+        "Mum: Dissociating.",
+        "Dad: Overstayer.",
+        # "school" in capitals after everyday words.
+        "KIDS NOT AT SCHOOL AGAIN.",
+        "YP OUT OF SCHOOL SINCE EASTER.",
+        "SHE LOVES SCHOOL.",
+    ],
+)
+def test_what_the_cues_for_names_in_no_list_leave_alone_a_week_on(text: str) -> None:
+    assert kinds(text) == [], kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (review of held-out names): names the cues refused for their shape or an ending.
+        ("Wenjing told me she is scared.", "Wenjing"),
+        ("Mum: Yiling.", "Yiling"),
+        ("Xinying (Y4) is quiet.", "Xinying"),
+        ("Majd (7) has bruises.", "Majd"),
+        ("Sayed (7) has bruises.", "Sayed"),
+        ("Rashed told me that dad hits him.", "Rashed"),
+        ("Mickey-Joe told me he is scared.", "Mickey-Joe"),
+        # The cue that a person speaks, in small letters and in capitals.
+        ("hozan told me dad hits him", "hozan"),
+        ("HOZAN TOLD ME DAD HITS HIM", "HOZAN"),
+    ],
+)
+def test_names_in_no_list_of_every_shape_are_found_by_their_cue(text: str, found: str) -> None:
+    assert ("person_name", found) in kinds(text), kinds(text)

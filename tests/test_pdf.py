@@ -716,8 +716,10 @@ def test_a_row_whose_first_answer_is_short_takes_it_with_its_key_onto_the_next_p
     """Found (PDF review): in the longest request with a shorter reflection, "Does the family know
     about this request" at the foot of page 1 left its first answer, "Not yet", there, under the row
     above and with no key, and took the key to page 2 with the reason alone (a table's cells break
-    apart). With the reflection 500 to 850 characters long, the row moves from page 1 to page 2:
-    wherever the key is, its first answer is with it."""
+    apart). With the reflection 100 to 450 characters long, the row moves from page 1 to page 2:
+    wherever the key is, its first answer is with it. (The hint that kept them together, the first
+    answer's break-after, failed once the text above changed: new engineer's review. Such a row is
+    not broken now.)"""
     import datetime as dt
 
     from app.pack import current_pack
@@ -727,7 +729,7 @@ def test_a_row_whose_first_answer_is_short_takes_it_with_its_key_onto_the_next_p
     with app.app_context():
         answers = path_answers(longest_path(current_pack()))
         where = []
-        for length in range(500, 900, 50):
+        for length in range(100, 500, 50):
             details = longest_details(dt.date.today())
             details["reflection"] = details["reflection"][:length]
             stored = make_request(details=details, answers=answers, confirmed=guarded_fingerprint(details, False))
@@ -736,7 +738,7 @@ def test_a_row_whose_first_answer_is_short_takes_it_with_its_key_onto_the_next_p
             )
             where.append(("Does the family know" in first, "Not yet" in first))
     # First the fault itself: at some length, the key on one page and its first answer on the other.
-    split = [(length, place) for length, place in zip(range(500, 900, 50), where, strict=True) if place[0] != place[1]]
+    split = [(length, place) for length, place in zip(range(100, 500, 50), where, strict=True) if place[0] != place[1]]
     assert split == [], (
         f"the PDF is wrong: at these reflection lengths, 'Does the family know about this request' and its "
         f"first answer 'Not yet' are on different pages ((key on page 1, answer on page 1)): {split}"

@@ -970,6 +970,25 @@ def test_details_given_as_your_own_are_checked_again_when_who_is_using_this_chan
     assert stored.details["access_needs"] == "Captions, please"
 
 
+def test_back_on_a_page_to_check_again_keeps_it_to_check(client) -> None:
+    """Found (regression review): Back on "About you", asked again after a manager changed who is
+    using this to supervision, unchanged, took the page as checked: the notice went, and check
+    your answers offered the manager's own details as the practitioner's, ready to send. Back
+    keeps what was typed, and the page is still to be checked."""
+    walker = to_outcome(client)  # as a practitioner
+    fill_details(walker)
+    walker.get("/questions/mode?return_to=check-answers")
+    walker.post("/questions/mode?return_to=check-answers", {"answer": "supervision"})
+    walker.post("/questions/understand?return_to=check-answers", {"answer": "confirmed"})
+    assert walker.get("/request/check-answers").location == "/request/about-you?change=1"
+    back = post_page(walker, "about-you", {**VALID_DETAILS, "job_role": "Team manager", GO_BACK: "1"}, change=True)
+    assert back.status_code == 302
+    assert walker.get("/request/check-answers").location == "/request/about-you?change=1"
+    shown = walker.get("/request/about-you?change=1")
+    assert "You changed who is using this tool after these details were given, as your own." in text_of(shown)
+    assert 'value="Team manager"' in shown.get_data(as_text=True)  # what was typed is kept
+
+
 def test_details_sent_from_a_tab_shown_before_who_is_using_this_changed_are_checked_again(client, app) -> None:
     """The about-you page open in one tab, as a practitioner's; who is using this changed to
     supervision in another; the first tab's page sent: what it carried is kept, but it was not
@@ -1358,10 +1377,13 @@ def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_which_
     looked_for = [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", limits.group(1), re.S)]
     assert len(looked_for) >= 8
     assert (
-        "common first names, and other names with an age or family word, as in \u201cAmara (14)\u201d "
-        "or \u201cMum Amara\u201d" in looked_for
+        "common first names, and other names with an age, school year or family word: \u201cAmara (14)\u201d, "
+        "\u201cMum: Amara\u201d" in looked_for
     )
-    assert "the names of schools, hospitals, GP (general practitioner) practices and doctors" in looked_for
+    assert (
+        "the names of schools and madrassas, places of worship, hospitals, GP (general practitioner) practices "
+        "and doctors" in looked_for
+    )
     assert (
         "names after a title, such as Mrs or Mr, or after words such as \u201ccalled\u201d or \u201csurname\u201d"
         in looked_for

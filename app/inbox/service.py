@@ -1500,7 +1500,8 @@ def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> Non
 
 
 # What is looked for in a session's joining instructions or place: everything but GP practices,
-# since a session may well be held at a health centre ("Room 2, Eccles Health Centre"), as a
+# hospitals and places of worship, since a session may well be held at a health centre ("Room 2,
+# Eccles Health Centre") or in a church's or a mosque's hall ("St Peter's Church hall"), as a
 # room in a named building is not a family's address; and but names after a title ("ask for
 # Mrs Khan at reception"), the staff who welcome the practitioner, not the family, though a name
 # the text says is a family's is ("the Kowalski family", "Sarah Jones's house", "foster carer Mrs
@@ -1509,7 +1510,7 @@ def record_pdf_download(request: StoredRequest, facilitator: Facilitator) -> Non
 # numbers are looked for ("Case ref CP123456": found, facilitator review, the place is emailed to
 # every practitioner in the session), not an online meeting's ("Meeting ID: 81234567890").
 PLACE_KINDS: tuple[Kind, ...] = tuple(
-    kind for kind in KINDS if kind not in ("gp_practice", "hospital", "person_name", "street")
+    kind for kind in KINDS if kind not in ("gp_practice", "hospital", "place_of_worship", "person_name", "street")
 )
 
 

@@ -412,12 +412,15 @@ OWN_DETAILS_NOTES: Mapping[Kind, Words] = MappingProxyType(
 # Road"), so dates and streets without a house number are not looked for there.
 # A date labelled as a date of birth ("DOB 14/03/2015", "born 3 May 2015") is still looked for.
 _NO_DATES: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind not in ("date", "street"))
-# A job role and an agency or team are the practitioner's own (their school, surgery or hospital,
+# A job role and an agency or team are the practitioner's own (their school, surgery or hospital, a
+# church's or a mosque's project they work for,
 # their base's street, their own number and email: all asked for as theirs). What else looks
 # identifying there is about a child or family ("Key worker for Jayden Smith, DOB 14/03/2015"):
 # found (privacy review), those two were not checked at all, and the inbox list shows both.
 _OWN_WORK: tuple[Kind, ...] = tuple(
-    kind for kind in KINDS if kind not in ("school", "gp_practice", "hospital", "street", "phone", "email")
+    kind
+    for kind in KINDS
+    if kind not in ("school", "place_of_worship", "gp_practice", "hospital", "street", "phone", "email")
 )
 
 # The practitioner's own name is a person's name, and may have a title ("Dr Sarah Jones": not a

@@ -203,6 +203,7 @@ Kind = Literal[
     "address",
     "street",
     "school",
+    "place_of_worship",
     "gp_practice",
     "hospital",
     "person_name",
@@ -230,6 +231,8 @@ REASONS: dict[Kind, str] = {
     "email": "This looks like an email address. A family's email address identifies them.",
     "address": "This looks like a street address. An address can point to a family's home.",
     "street": "This looks like the name of a street. With the area, a street can point to a family's home.",
+    "place_of_worship": "This looks like the name of a place of worship, such as a mosque, church, gurdwara, "
+    "synagogue or temple. With the area, a named place of worship can point to a child or family.",
     "school": "This looks like the name of a school or college. A named school, with an age band, "
     "can identify a child.",
     "gp_practice": "This looks like the name of a GP (general practitioner) practice or health centre, "
@@ -255,6 +258,7 @@ NAMES: dict[Kind, str] = {
     "address": "a street address",
     "street": "the name of a street",
     "school": "the name of a school",
+    "place_of_worship": "the name of a place of worship",
     # (With "hospital": the requests stored before hospitals were a kind of their own found them so.)
     "gp_practice": "the name of a GP (general practitioner) practice, hospital or doctor",
     "hospital": "the name of a hospital",
@@ -2410,6 +2414,70 @@ _NOT_AFTER_A_SAINT = frozenset(
 )
 
 
+# A named place of worship: one to four capitalised words before a word for one ("Jamia Mosque",
+# "St Chad's Church", "Guru Nanak Gurdwara", "Machzikei Hadass Synagogue"), or after it ("Masjid
+# Al-Noor", "Gurdwara Sri Guru Singh Sabha"). Found (review of the area's communities): none was
+# ever warned about, though for many of the area's families a named mosque, church or gurdwara is
+# as much theirs as a school, and may be where the harm happened.
+_WORSHIP_WORDS = (
+    r"mosque|masjid|musalla|church|chapel|cathedral|gurdwara|gurudwara|mandir|temple|synagogue|shul|kingdom\s{1,3}hall"
+)
+_PLACE_OF_WORSHIP = re.compile(
+    rf"(?<![\w'\u2019])(?P<name>{_NAME_WORD}(?:['\u2019]s)?(?:\s{{1,3}}{_NAME_WORD}(?:['\u2019]s)?){{0,3}})"
+    rf"\s{{1,3}}(?P<type>(?i:{_WORSHIP_WORDS}))(?![\w'\u2019\-])"
+)
+_PLACE_OF_WORSHIP_NAMED_AFTER = re.compile(
+    r"(?<![\w'\u2019])(?P<type>Masjid|Gurdwara|Gurudwara|Mandir)"
+    rf"(?P<name>(?:\s{{1,3}}{_NAME_WORD}){{1,4}})(?![\w'\u2019\-])"
+)
+# After the word for a place of worship, what makes it a street's or a school's name, or a
+# denomination's ("Church Street", "Church Lane Primary", "Church of England", "Church of God").
+_NOT_AFTER_A_PLACE_OF_WORSHIP = re.compile(
+    r"\s{1,3}(?i:street|st\b|road|rd\b|lane|avenue|close|drive|way|walk|grove|terrace|place|square|gardens"
+    r"|row|court|mews|view|primary|infants?|juniors?|high|academy|school|college|nursery|c\.?\s?e\b|r\.?\s?c\b"
+    r"|of\s{1,3}(?:england|god|christ|scotland|ireland|wales|jesus))"
+)
+# Words before it that say which kind, not which one ("the Catholic church", "a Polish church", "the
+# Sikh temple", "Central Mosque" is a name): a name made only of these is none. Also words that start
+# a sentence before a name ("Attends Jamia Mosque").
+_DESCRIBES_A_PLACE_OF_WORSHIP = frozenset(
+    {
+        *("the", "a", "an", "our", "their", "his", "her", "my", "your", "local", "nearest", "nearby", "same"),
+        *("new", "big", "main", "old", "small", "parish", "village", "town", "city", "family's", "mum's"),
+        *("catholic", "roman", "anglican", "baptist", "methodist", "pentecostal", "evangelical", "orthodox"),
+        *("greek", "coptic", "free", "reformed", "united", "presbyterian", "lutheran", "congregational"),
+        *("sikh", "hindu", "jain", "buddhist", "jewish", "muslim", "islamic", "christian", "shia", "sunni"),
+        *("sufi", "african", "black", "gospel", "charismatic", "independent", "community", "polish"),
+        *("romanian", "eritrean", "ethiopian", "nigerian", "ghanaian", "ukrainian", "russian", "chinese"),
+        *("korean", "tamil", "filipino", "portuguese", "italian", "irish", "kurdish", "arabic", "somali"),
+        *("attends", "attend", "attended", "attending", "at", "to", "goes", "go", "went", "from", "in"),
+        *("visits", "visited", "near", "outside", "behind", "opposite", "by", "with", "and", "or", "both"),
+        *("every", "on", "this", "that", "each", "sunday", "friday", "saturday", "weekly", "she", "he", "they"),
+        *("mum", "dad", "family", "children", "child", "kids", "also", "then", "when", "after", "before"),
+    }
+)
+# A denomination's own name before "Church" ("Redeemed Christian Church of God" is caught by "of God").
+_DENOMINATIONS = frozenset({"redeemed christian", "salvation army", "latter day saints", "seventh day adventist"})
+
+
+def _places_of_worship(text: str) -> Iterator[Finding]:
+    for match in _PLACE_OF_WORSHIP.finditer(text):
+        if _NOT_AFTER_A_PLACE_OF_WORSHIP.match(text, match.end()):
+            continue
+        # The name less the words before it that say which kind, or start a sentence ("Attends").
+        words = list(_A_WORD.finditer(match["name"]))
+        while words and _plain(words[0][0]) in _DESCRIBES_A_PLACE_OF_WORSHIP:
+            words.pop(0)
+        if not words or " ".join(word[0] for word in words).lower() in _DENOMINATIONS:
+            continue
+        start = match.start("name") + words[0].start()
+        yield Finding("place_of_worship", text[start : match.end()], REASONS["place_of_worship"], start, match.end())
+    for match in _PLACE_OF_WORSHIP_NAMED_AFTER.finditer(text):
+        if all(_plain(word) in _DESCRIBES_A_PLACE_OF_WORSHIP for word in match["name"].split()):
+            continue
+        yield _finding("place_of_worship", match)
+
+
 # A name in small letters, one to three words ("oakwood", "hope", "st marys"), for the searches
 # of schools and health places below: the fewest words first, so that the words of a type are not
 # taken into the name ("attends oakwood primary and nursery school", "at manchester royal infirmary":
@@ -2930,6 +2998,14 @@ def _named_schools(text: str) -> Iterator[Finding]:
         while lead < len(words) - 1 and words[lead] in _BEFORE_A_NAME:
             lead += 1
         if match["plain"] and match["plain"].islower() and _describes_a_school(match, words[:lead], words[lead:], text):
+            continue
+        # In capitals, "school" after everyday words is no school's name ("KIDS NOT AT SCHOOL", "SHE
+        # LOVES SCHOOL", "MUM KEPT HIM OFF SCHOOL": found, review), as in small letters it is not.
+        if (
+            match[0].isupper()
+            and match["plain"]
+            and all(_is_common_word(word.strip(".'")) or word.upper() in _ACRONYMS for word in words[lead:])
+        ):
             continue
         following = _NEXT_WORD.match(text, match.end())
         after = following[1].lower() if following is not None else ""
@@ -3740,7 +3816,14 @@ def _presents_so(plain: str) -> bool:
 
 
 _PRESENTATION_WORDS = frozenset(
-    {"teary", "unwell", "postnatal", "withdrawn", "guarded", "dishevelled", "unkempt", "hypervigilant"}
+    {
+        *("teary", "unwell", "postnatal", "withdrawn", "guarded", "dishevelled", "unkempt", "hypervigilant"),
+        # A state after a label ("Child: Nonverbal.", "Mum: Agoraphobic.", "Baby: Colicky.": review).
+        *("nonverbal", "non-verbal", "agoraphobic", "colicky", "mute", "selective", "housebound", "bedbound"),
+        *("asthmatic", "epileptic", "diabetic", "dyslexic", "dyspraxic", "anaemic", "jaundiced", "teething"),
+        *("hypomanic", "psychotic", "catatonic", "unresponsive", "nonresponsive", "anorexic", "bulimic"),
+        *("hypermobile", "schizophrenic", "dissociative", "overstayer", "undocumented", "sectioned"),
+    }
 )
 
 
@@ -4051,7 +4134,7 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
         plain = match["name"].lower()
         if plain in _NOT_A_CUED_NAME or plain in places or plain in _MONTHS or plain in _DAYS_OF_THE_WEEK:
             continue
-        if plain in _LANGUAGES_AND_FAITHS:
+        if plain in _LANGUAGES_AND_FAITHS or plain in _NOT_NAMES:
             continue
         start, end = match.span()
         if plain in _SEASONS_OF_A_SCHOOL_YEAR and _A_TERM_AFTER.match(text, end):
@@ -4466,7 +4549,7 @@ def _family_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
         words = surname.split("-")
         if surname in _NOT_A_SURNAME or surname in _NOT_A_NAME or surname.capitalize() in _NOT_A_GIVEN_NAME:
             continue
-        if any(word in _NOT_A_FAMILY_NAME or word.endswith(_FROM_SOMEWHERE) for word in words):
+        if any(word in _NOT_A_FAMILY_NAME or word in _NOT_NAMES or word.endswith(_FROM_SOMEWHERE) for word in words):
             continue
         # The area's place as the whole name only: "the Clifton-Brown family" is a family's surname
         # even where Clifton is a place (found, privacy review: a double-barrelled name went unwarned).
@@ -4582,10 +4665,10 @@ def _small_letter_family_names(text: str, places: AbstractSet[str]) -> Iterator[
             yield _finding("person_name", match, "surname")
 
 
-def _ordinary_in_small_letters(word: str, places: AbstractSet[str]) -> bool:
+def _ordinary_in_small_letters(word: str, places: AbstractSet[str], shaped: bool = True) -> bool:
     """Whether a word in small letters, where a surname may stand ("the ... family", "surname ..."),
     is an ordinary word instead: one of the words lists here, one of the area's ``places``, or
-    shaped as a describing word is."""
+    (``shaped``) shaped as a describing word is."""
     return (
         word in _DESCRIBES_A_FAMILY
         or word in _NOT_A_FAMILY_NAME
@@ -4597,9 +4680,10 @@ def _ordinary_in_small_letters(word: str, places: AbstractSet[str]) -> bool:
         or word in _PLACES
         or word in places
         or word in _MONTHS
+        or word in _NOT_NAMES
         or word in _SMALL.words
         or word.upper() in _ACRONYMS
-        or _describes(word)
+        or (shaped and _describes(word))
     )
 
 
@@ -5014,6 +5098,10 @@ CHILDRENS_NAMES_IN_SMALL_LETTERS = frozenset(name.casefold() for name in _CHILDR
 # Every given name in the lists, also those taken for something else when alone ("Summer",
 # "Amber", "India": _NOT_A_GIVEN_NAME), which a cue makes names ("Summer (14)", "Mum India").
 _ANY_GIVEN_NAME = (_GIVEN_NAMES | _NOT_A_GIVEN_NAME) - {"Amber"}  # (a RAG rating: "Amber (2), Red (1)")
+# Words that are not names, written with a capital where a name may stand: peoples, services and
+# charities, hospital departments, roles (not_names.txt, which says how it grew). Never a name by a
+# cue, nor a family's surname ("Cafcass told me", "The Yoruba family").
+_NOT_NAMES = frozenset(name.lower() for name in _read_given_names(Path(__file__).with_name("not_names.txt")))
 # Common English words (common_words.txt, from wordfreq: how it was made): not a name by a cue alone.
 _COMMON_WORDS = _read_given_names(Path(__file__).with_name("common_words.txt"))
 # Those of them that are names, not ordinary words (common_words_names.txt: how it was made).
@@ -5579,8 +5667,11 @@ def _harm_done_to_someone(text: str, match: re.Match[str], word_before: str) -> 
 # A word in capitals, "RAWAN (7)", or small letters, "rawan (7)", as "Jayden (7)" is found.
 _UNLISTED_WORD = r"[A-Z][a-z'\u2019]{1,24}(?:-[A-Z][a-z'\u2019]{1,24})?"
 _UNLISTED_WORD_ANY_CASE = rf"(?:{_UNLISTED_WORD}|[a-z]{{2,24}}|[A-Z]{{3,24}})"
-_UNLISTED_NAME_CUES = (
-    # A label and a colon or a dash, as a record is written: "Name: Rawan Karimi", "Child: Rawan".
+# A label and a colon or a dash, as a record is written, where what follows may say how someone is
+# as often as who ("Mum: Dissociating", "YP: Truanting"): a word shaped as a describing word is not
+# a name after one (``_an_unlisted_name``), unless it is shaped as a name in Pinyin ("Mum: Yiling").
+_LABEL_CUES = (
+    # "Name: Rawan Karimi", "Child: Rawan".
     re.compile(
         r"(?<![\w'\u2019\-])(?i:name|child|children|yp|cyp|young\s{1,3}person)"
         rf"\s{{0,3}}(?::|\s[\-\u2013\u2014])\s{{0,3}}(?P<name>{_UNLISTED_WORD})(?:\s{{1,3}}(?P<more>{_UNLISTED_WORD}))?"
@@ -5592,6 +5683,9 @@ _UNLISTED_NAME_CUES = (
         rf"(?<![\w'\u2019\-])(?i:{_FAMILY_WORD})\s{{0,3}}(?::|\s[\-\u2013\u2014])\s{{0,3}}(?P<name>{_UNLISTED_WORD})"
         rf"(?:\s{{1,3}}(?P<more>{_UNLISTED_WORD})(?![\w'\u2019\-])|(?=\s{{0,3}}(?:[.,;)\n]|$)))"
     ),
+)
+_UNLISTED_NAME_CUES = (
+    *_LABEL_CUES,
     # A school year, as an age is given: "Rawan (Y3)", "Rawan, Year 3,", "Rawan is in Year 3".
     re.compile(
         rf"(?<![\w'\u2019\-])(?P<name>{_UNLISTED_WORD_ANY_CASE})"
@@ -5601,8 +5695,8 @@ _UNLISTED_NAME_CUES = (
     ),
     # Starting a sentence, what only a person does: "Rawan told me", "Rebwar disclosed that".
     re.compile(
-        r"(?:^|[.!?\n]\s{0,3})[\"'\u201c\u2018]{0,2}(?P<name>[A-Z][a-z]{1,24})\s{1,3}"
-        r"(?:told|tells|disclosed|discloses|said|says|reported|stated|explained|shared|confided|cried|screamed)\b"
+        rf"(?:^|[.!?\n]\s{{0,3}})[\"'\u201c\u2018]{{0,2}}(?P<name>{_UNLISTED_WORD_ANY_CASE})\s{{1,3}}"
+        r"(?i:told|tells|disclosed|discloses|said|says|reported|stated|explained|shared|confided|cried|screamed)\b"
     ),
     # Someone's family or those who look after them: "Rawan's family", "Rebwar's teacher".
     re.compile(
@@ -5614,21 +5708,35 @@ _UNLISTED_NAME_CUES = (
         rf"(?P<more>{_UNLISTED_WORD})\s{{1,3}}(?i:families)\b"
     ),
 )
-# An age after a word in small letters or capitals: "rawan (7)", "RAWAN is 7" ("Rawan (7)" is
-# ``_names_the_text_says_are_names``').
-_A_WORD_IN_ONE_CASE = re.compile(r"(?<![\w'\u2019\-@#./=])(?P<name>[a-z]{2,24}|[A-Z]{3,24})(?![\w'\u2019\-@])")
+# An age after a word, in small letters or capitals too: "rawan (7)", "RAWAN is 7", "Majd (7)" (which
+# ``_names_the_text_says_are_names`` took for "maj" and a "d", an everyday word's ending).
+_A_WORD_IN_ONE_CASE = re.compile(
+    r"(?<![\w'\u2019\-@#./=])(?P<name>[a-z]{2,24}|[A-Z]{3,24}|[A-Z][a-z]{1,24})(?![\w'\u2019\-@])"
+)
 _FAMILIES = re.compile(r"(?i:families)$")
 _A_NAME_BEFORE_IN_ONE_CASE = re.compile(r"(?<![\w'\u2019\-@#./=])([a-z]{2,24}|[A-Z]{3,24})[ \t]{1,3}$")
 _VOWELS = frozenset("aeiouy")
 
 
-def _an_unlisted_name(word: str, places: AbstractSet[str]) -> bool:
+def _an_unlisted_name(word: str, places: AbstractSet[str], after_a_label: bool = False) -> bool:
     """Whether ``word``, which a cue says is a name, may be one: not an everyday word, a place, a
-    language or a faith, a family word, an acronym, a month or a day, nor how someone presented."""
+    language or a faith, a family word, an acronym, a month or a day, nor how someone presented.
+    Found (a review of held-out names): a capitalised word was refused for its shape as a describing
+    word has ("-ing", "-ian", "-ate": every Chinese name in "-ing", "Wenjing told me"), and for an
+    everyday word left when "s", "d" or "ed" is taken off ("Majd", "Aws", "Sayed", "Rashed"): a
+    word typed with a capital is judged by the lists alone (but after a label: ``_LABEL_CUES``), and
+    an ending is taken off to leave a word of four letters or more ("Mocks"), five for "d", "ed" and
+    "ly"."""
     plain = _plain(word)
     return not (
         len(plain) < 2
-        or _is_common_word(plain)
+        or plain in _COMMON_WORDS
+        or any(
+            plain.endswith(ending) and len(plain) - len(ending) >= least and plain[: -len(ending)] in _COMMON_WORDS
+            for ending, least in (("s", 4), ("es", 4), ("ed", 5), ("d", 5), ("ly", 5))
+        )
+        or plain.endswith(_A_SERVICES_ENDINGS)
+        or (after_a_label and _a_verbs_form(plain))
         or plain in _NOT_A_CUED_NAME
         or plain in _LANGUAGES_AND_FAITHS
         or plain in _MONTHS
@@ -5639,8 +5747,40 @@ def _an_unlisted_name(word: str, places: AbstractSet[str]) -> bool:
         or (word.isupper() and sum(letter in _VOWELS for letter in plain) < 2)  # "NRPF (2)", "MASH (3)"
         or _presents_so(plain)
         or plain in _TAUGHT_AT_SCHOOL
-        or _ordinary_in_small_letters(plain, places)
+        or _ordinary_in_small_letters(
+            plain,
+            places,
+            shaped=not word[:1].isupper() or word.isupper() or (after_a_label and not _PINYIN_NAME.fullmatch(plain)),
+        )
     )
+
+
+# A given name of one to three syllables of Pinyin, Chinese written in the Latin alphabet ("yiling",
+# "wenjing", "xiaoming"), which may end as an English word's "-ing" form does.
+_PINYIN_SYLLABLE = (
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ao|an|ei|en|er|ia|ie|in|iu|ou|ua|ue|ui|un|uo|a|e|i|o|u|v)"
+)
+_PINYIN_NAME = re.compile(rf"(?:{_PINYIN_SYLLABLE}){{1,3}}")
+
+
+def _a_verbs_form(plain: str) -> bool:
+    """Whether ``plain`` is an everyday word's "-ing" or "-ed" form, though not itself a common word
+    ("truanting", "dissociating", "absconded": what a record says someone is doing, "YP: Truanting"),
+    and not a name shaped alike ("Yiling", "Wenjing": no English word before the ending)."""
+    for ending in ("ing", "ed"):
+        if plain.endswith(ending) and len(plain) > len(ending) + 2:
+            stem = plain[: -len(ending)]
+            if stem in _COMMON_WORDS or stem + "e" in _COMMON_WORDS:
+                return True
+            if len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in _COMMON_WORDS:
+                return True  # "dropped", "stopping"
+    return False
+
+
+# How a hospital's department or a health service ends ("Radiology", "Orthopaedics", "Psychiatry"):
+# never a name by a cue ("Radiology (2) appointments missed": found, review).
+_A_SERVICES_ENDINGS = ("ology", "ologist", "ologists", "iatry", "iatrics", "paedics", "pedics", "ometry")
 
 
 # What a school teaches, in a school year as a child is ("Phonics (Y1)"), not in common_words.txt.
@@ -5650,10 +5790,16 @@ _TAUGHT_AT_SCHOOL = frozenset({"phonics", "numeracy", "spellings", "boosters", "
 def _unlisted_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     """Names found by ``_UNLISTED_NAME_CUES``, and by an age after a word in small letters or capitals."""
     for cue in _UNLISTED_NAME_CUES:
+        after_a_label = cue in _LABEL_CUES
         for match in cue.finditer(text):
             words = match.groupdict()
             found = [
-                group for group in ("name", "more") if words.get(group) and _an_unlisted_name(words[group], places)
+                group
+                for group in ("name", "more")
+                if words.get(group)
+                and _an_unlisted_name(words[group], places, after_a_label)
+                # Not a people's: "the Nigerian and Ghanaian families" (found, review).
+                and not (_FAMILIES.search(match[0]) and _plain(words[group]).endswith(_FROM_SOMEWHERE))
             ]
             if found == ["name", "more"] and not _FAMILIES.search(match[0]):  # one person: "Rawan Karimi"
                 start, end = match.start("name"), match.end("more")
@@ -6299,6 +6445,7 @@ def _scan(
         _addresses,
         functools.partial(_streets, places=places),
         functools.partial(_schools, places=places),
+        _places_of_worship,
         functools.partial(_gp_practices, places=places),
         functools.partial(_person_names, places=places),
         _sexes_and_ages,

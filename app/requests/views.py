@@ -238,6 +238,16 @@ def save_page(page: Page, values: dict[str, str], valid: bool, shown_in: str | N
     session[DONE_KEY] = [*done, page.slug] if valid else done
 
 
+def keep_typed(page: Page, values: dict[str, str], valid: bool) -> None:
+    """Keep what was posted for a page without taking it as checked (``save_page`` without the note
+    of the mode it was given in): the page stays done only while what it holds is valid."""
+    details = stored_details()
+    details.update({name: kept(name, value) for name, value in values.items()})
+    session[DETAILS_KEY] = details
+    if not valid:
+        session[DONE_KEY] = [slug for slug in session.get(DONE_KEY, []) if slug != page.slug]
+
+
 def forget_answers_of_another_mode(mode: str) -> None:
     """If the journey's mode has changed since the details were typed (who is using this, changed
     from check your answers), forget the answers whose question meant something else in the
@@ -453,7 +463,14 @@ def page_view(slug: str) -> Response | str:
             # (practitioner review): Back was a link, and 1,188 characters typed into the reflection
             # were lost without a word. A change refused from check your answers is given up, as
             # opening check your answers gives it up: the answers given before still stand.
-            if not (changing and not valid and page.slug in session.get(DONE_KEY, [])):
+            if changing and not valid and page.slug in session.get(DONE_KEY, []):
+                pass
+            elif page.slug in to_check_again(state):
+                # A page to check again (who is using this changed) is not checked by Back: what
+                # was typed is kept, and it is still to be checked (found, regression review: Back
+                # on "About you", unchanged, took a manager's own details as the practitioner's).
+                keep_typed(page, form.values(), valid)
+            else:
                 save_page(page, form.values(), valid, shown_in=form.asked_in.data)
                 if valid:
                     forget_refused_form()

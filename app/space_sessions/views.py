@@ -57,9 +57,9 @@ def comment_fingerprint(text: str) -> str:
 
 
 # A comment is about a session, which was held somewhere: the street of its place ("Unity House,
-# Chorley Road") is not looked for, as in a session's place and a practitioner's availability. A
-# numbered address still is.
-COMMENT_KINDS = tuple(kind for kind in KINDS if kind != "street")
+# Chorley Road") is not looked for, as in a session's place and a practitioner's availability, nor
+# a place of worship (a session in "St Peter's Church hall"). A numbered address still is.
+COMMENT_KINDS = tuple(kind for kind in KINDS if kind not in ("street", "place_of_worship"))
 
 
 def comment_findings(comment: str) -> list[Finding]:

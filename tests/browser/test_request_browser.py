@@ -667,3 +667,17 @@ def test_back_on_a_details_page_keeps_what_was_typed(browser_page, js: bool) -> 
     expect(page).to_have_url(re.compile(r"/request/reflection$"))
     expect(page.get_by_role("textbox").first).to_have_value(ORDINARY_REFLECTION)
     assert_no_axe_violations(page, "a details page with its Back button")
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_enter_in_a_field_of_a_details_page_continues(browser_page, js: bool) -> None:  # type: ignore[no-untyped-def]
+    """Found (regression review): with Back a button of the page's form, first in the page, Enter in
+    a field (or a phone keyboard's Go) went back a page: a form's first button is the one Enter
+    presses. It continues, as on every other page."""
+    page: Page = browser_page(js=js)
+    poster = FormPoster(page.context)
+    poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
+    poster.details()
+    page.goto("/request/about-you")
+    page.get_by_role("textbox").first.press("Enter")
+    expect(page).to_have_url(re.compile(r"/request/manager$"))

@@ -34,6 +34,7 @@ IDENTIFYING_EXAMPLES: dict[str, str] = {
     "address": "at 12 Acacia Avenue",
     "street": "on Mill Lane",
     "school": "at Oakwood High School",
+    "place_of_worship": "at Jamia Mosque",
     "national_insurance_number": "NI number QQ 12 34 56 C",
     "record_number": "case ref 1234567",
     "gp_practice": "at Pendleton Medical Centre",
