@@ -269,12 +269,24 @@ class QuestionsPdf(Model):
         return f"<QuestionsPdf {self.mode}>"
 
 
+class PurgeClock(Model):
+    """When the worker's purges past a retention period last ran believing the server's clock (one
+    row, id 1; migration 0024). Moved on only by such a purge, so a clock far past it is doubted
+    (``outbox.clock_doubted``) until ``flask outbox trust-clock`` says it is right."""
+
+    __tablename__ = "purge_clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trusted_at: Mapped[dt.datetime] = mapped_column(DateTime())
+
+
 __all__ = [
     "AUDIT_ACTORS",
     "OUTBOX_KINDS",
     "REQUEST_STATUSES",
     "AuditEvent",
     "OutboxMessage",
+    "PurgeClock",
     "QuestionsPdf",
     "StoredRequest",
     "SupervisionRecord",

@@ -78,7 +78,7 @@ from .config import MAXIMUMS, StartupError
 from .database_files import checkpoint_write_ahead_log, empty_write_ahead_log, rewrite_tables
 from .extensions import db
 from .inbox.service import PASSWORD_NOTICE_SENT, remove_departed_accounts
-from .models import AuditEvent, OutboxMessage, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
+from .models import AuditEvent, OutboxMessage, PurgeClock, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
 from .outage import is_database_outage, log_database_error, outage_in_words, refuses_writes_only
 from .pack import OTHER_RULES_WAIT_MINUTES, PACK_KEY, current_pack, rules_in_use, rules_made_with
 from .pdf import PdfRendererNotStarted, PdfRendererStopped, PdfRenderTimeout
@@ -1072,27 +1072,30 @@ def _tables_in_words(names: list[str]) -> str:
 # by the process's own steady clock, before the purges stop believing it (``clock_doubted``): an
 # hour or two set right by NTP is no danger to a retention period counted in days.
 CLOCK_JUMP = dt.timedelta(hours=6)
-# How long after a worker last ran (``questions_pdf.worker_last_seen``) a worker starting may find
-# the clock before it doubts it.
-CLOCK_AFTER_A_WORKER = dt.timedelta(days=7)
+# How long after the purges last ran believing the clock (``PurgeClock``) it may be before they doubt it.
+CLOCK_AFTER_THE_LAST_PURGE = dt.timedelta(days=7)
 # How far the server's clock and PostgreSQL's may differ.
 CLOCK_AGAINST_THE_DATABASE = dt.timedelta(minutes=10)
 
 
-def clock_doubted(done: Purges, now: dt.datetime, first: bool, real_clock: bool) -> str | None:
+def clock_doubted(done: Purges, now: dt.datetime, real_clock: bool) -> str | None:
     """Why the purges of what is past its retention period must not trust ``now`` (the server's
     clock), or None. Found (operator review): with the worker's clock 100 days fast, its first pass
     deleted every request, sessions still to come among them, with one ordinary line in the log;
-    only a restore could bring them back. The clock is doubted, till the worker is restarted:
+    only a restore could bring them back. The clock is doubted:
+    - when it is more than ``CLOCK_AFTER_THE_LAST_PURGE`` after the purges last ran believing it
+      (``PurgeClock``: a machine restored, moved or started with its clock wrong, or the worker
+      stopped that long), until ``flask outbox trust-clock`` says it is right. Kept in the
+      database, not by the worker: found (regression review), a worker restarted (a deploy, a
+      reboot) had noted its own runs at the wrong time, and believed it;
     - when it jumped forward more than ``CLOCK_JUMP`` while the worker ran (set by hand, or by a
-      time server that was wrong), against the process's own steady clock;
-    - when a worker starting finds it more than ``CLOCK_AFTER_A_WORKER`` after a worker last ran
-      (a machine restored or moved with its clock wrong). After a worker truly stopped that long,
-      restarting it once says the clock is right: it has noted the time it ran;
-    and, while they differ, when it is more than ``CLOCK_AGAINST_THE_DATABASE`` from PostgreSQL's.
+      time server that was wrong), against the machine's own steady clock (time asleep counted:
+      found, regression review, a laptop that slept overnight stopped its purges), until the
+      worker is restarted;
+    - while it is more than ``CLOCK_AGAINST_THE_DATABASE`` from PostgreSQL's.
     ``real_clock``: ``now`` is the clock's (tests give their own times: no jump is looked for)."""
     if real_clock:
-        steady = time.monotonic()
+        steady = _steady_clock()
         if done.clock_doubt is None and done.clock_read is not None:
             then, steady_then = done.clock_read
             jumped = (now - then) - dt.timedelta(seconds=steady - steady_then)
@@ -1102,14 +1105,16 @@ def clock_doubted(done: Purges, now: dt.datetime, first: bool, real_clock: bool)
                     f"to {now:%d %B %Y %H:%M} UTC"
                 )
         done.clock_read = (now, steady)
-    if done.clock_doubt is None and first:
-        seen = questions_pdf.worker_last_seen()
-        if seen is not None and now - seen > CLOCK_AFTER_A_WORKER:
-            done.clock_doubt = (
-                f"this server's clock says {now:%d %B %Y %H:%M} UTC, {_days_or_hours(now - seen)} after a worker "
-                f"last ran ({seen:%d %B %Y %H:%M} UTC)"
-            )
-    if done.clock_doubt is None and real_clock and db.engine.dialect.name == "postgresql":
+    if done.clock_doubt is not None:
+        return done.clock_doubt
+    trusted = db.session.get(PurgeClock, 1)
+    if trusted is not None and now - trusted.trusted_at > CLOCK_AFTER_THE_LAST_PURGE:
+        return (
+            f"this server's clock says {now:%d %B %Y %H:%M} UTC, {_days_or_hours(now - trusted.trusted_at)} after "
+            f"the purges last ran ({trusted.trusted_at:%d %B %Y %H:%M} UTC). If the clock is right (the worker was "
+            "stopped that long, or a backup that old was restored), run flask outbox trust-clock"
+        )
+    if real_clock and db.engine.dialect.name == "postgresql":
         database_now = db.session.scalar(select(func.now()))
         db.session.rollback()  # (no transaction left open by the question)
         if isinstance(database_now, dt.datetime):
@@ -1120,6 +1125,21 @@ def clock_doubted(done: Purges, now: dt.datetime, first: bool, real_clock: bool)
                     f"{database_utc:%d %B %Y %H:%M} UTC"
                 )
     return done.clock_doubt
+
+
+def _steady_clock() -> float:
+    """Seconds on a clock no one sets, which counts the time the machine slept (Linux's boot time)."""
+    return time.clock_gettime(time.CLOCK_BOOTTIME) if hasattr(time, "CLOCK_BOOTTIME") else time.monotonic()
+
+
+def trust_clock(now: dt.datetime) -> None:
+    """Note that the purges ran believing the clock at ``now`` (``PurgeClock``). Commits."""
+    trusted = db.session.get(PurgeClock, 1)
+    if trusted is None:
+        db.session.add(PurgeClock(id=1, trusted_at=now))
+    else:
+        trusted.trusted_at = now
+    db.session.commit()
 
 
 def _days_or_hours(span: dt.timedelta) -> str:
@@ -1162,18 +1182,22 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
                 "Expired supervision records not deleted (%s); trying again in a minute", _why_not(error)
             )
     if done.requests is None or not dt.timedelta(0) <= now - done.requests < PURGE_REQUESTS_EVERY:
-        first = done.requests is None
         done.requests = now
-        doubt = clock_doubted(done, now, first=first, real_clock=real_clock)
+        doubt = clock_doubted(done, now, real_clock=real_clock)
         if doubt is not None:
             current_app.logger.error(
                 "Nothing past its retention period was deleted: %s. A clock set wrong deletes requests before their "
-                "time. Check the clock (timedatectl); if it is right, restart the worker "
-                "(systemctl restart space-to-think-worker) and the purges run again",
+                "time. Check the clock (timedatectl); if it is right, run flask outbox trust-clock and restart the "
+                "worker (systemctl restart space-to-think-worker), and the purges run again",
                 doubt,
             )
         else:
             requests = _purge_past_retention(now)
+            try:
+                trust_clock(now)
+            except SQLAlchemyError as error:
+                db.session.rollback()
+                current_app.logger.warning("The purges' time not noted (%s)", _why_not(error))
     if done.rewritten is None or done.rewritten > now + REWRITE_TABLES_AFTER_START:
         done.rewritten = now - REWRITE_TABLES_EVERY + REWRITE_TABLES_AFTER_START
         # (A table whose rewrite failed while the clock was fast waits a day from now, not from then:
@@ -2010,6 +2034,18 @@ def mark_sent_command(message_ids: tuple[str, ...]) -> None:
 
 # From how many lines ``outbox status`` first says what they come to.
 STATUS_SUMMARY_FROM = 10
+
+
+@outbox_cli.command("trust-clock")
+def trust_clock_command() -> None:
+    """Say the server's clock is right now: the purges past a retention period, stopped while it was
+    doubted ("Nothing past its retention period was deleted" in the worker's log), run again."""
+    now = utcnow()
+    trust_clock(now)
+    click.echo(
+        f"The purges take the clock as right: it says {now:%d %B %Y %H:%M} UTC. The worker's next hourly purge runs "
+        "(restart the worker if its log said the clock jumped while it ran)."
+    )
 
 
 @outbox_cli.command("status")

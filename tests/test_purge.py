@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from support import both_databases
 from support.database import app_on_a_postgres_of_its_own, sqlite_file_bytes
-from support.submission import VALID_DETAILS, make_request
+from support.submission import VALID_DETAILS, make_request, run_outbox
 
 
 def _requests(app) -> list[str]:
@@ -961,27 +961,30 @@ def test_a_clock_that_jumps_forward_while_the_worker_runs_deletes_nothing_before
 
 
 @both_databases
-def test_a_worker_starting_long_after_one_last_ran_deletes_nothing_till_restarted(app, caplog) -> None:  # type: ignore[no-untyped-def]
-    """The same, for a machine restored or moved with its clock wrong: the first pass of a worker
-    finding the clock far past when a worker last ran does not purge. Restarted (the time it ran
-    noted), the worker takes the clock as right."""
-    from app.models import QuestionsPdf
+def test_a_clock_far_past_the_last_purge_deletes_nothing_till_someone_says_it_is_right(app, runner, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The same, for a machine restored, moved or started with its clock wrong: a purge finding the
+    clock more than a week past when the purges last ran believing it does not purge. Found
+    (regression review): a first fix kept that doubt in the worker, which had noted its own runs at
+    the wrong time, so a restart (a deploy, a reboot) believed the clock and deleted every request.
+    Kept in the database, it holds for every worker started, until `flask outbox trust-clock`."""
     from app.outbox import Purges, purge_due
-    from support.submission import run_outbox
 
     app.config.update(FACILITATOR_EMAIL="facilitators@partnership.example", SMTP_HOST="127.0.0.1", SMTP_PORT=9)
     with app.app_context():
         reference = make_request(now=utcnow() - dt.timedelta(days=10)).request.reference
-    run_outbox(app)  # a worker ran now
+        assert purge_due(Purges())[1] == 0  # the clock believed: the purges' time noted
     later = utcnow() + dt.timedelta(days=100)
+    run_outbox(app, now=later)  # a worker's pass, at the wrong time
     with app.app_context():
-        assert purge_due(Purges(), later) == (0, 0)
-        assert "100 days after a worker last ran" in caplog.text
-        assert _requests(app) == [reference]
-        db.session.execute(update(QuestionsPdf).values(wanted_at=later))  # that worker's pass noted the time
-        db.session.commit()
-        assert purge_due(Purges(), later + dt.timedelta(minutes=5)) == (0, 1)  # restarted: the clock is believed
-    assert _requests(app) == []
+        for _restart in range(2):
+            assert purge_due(Purges(), later) == (0, 0)
+        assert "100 days after the purges last ran" in caplog.text and "flask outbox trust-clock" in caplog.text
+    assert _requests(app) == [reference]
+    result = runner.invoke(args=["outbox", "trust-clock"])
+    assert result.exit_code == 0 and "The purges take the clock as right" in result.output
+    with app.app_context():
+        assert purge_due(Purges())[1] == 0  # believed (and nothing of 10 days is due)
+    assert _requests(app) == [reference]
 
 
 @pytest.mark.parametrize(
