@@ -5521,6 +5521,22 @@ def test_what_the_cues_for_names_in_no_list_leave_alone_a_week_on(text: str) -> 
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # Found (regression review): roles before "said", and names that are words in a saying.
+        "Headmistress said he may be excluded.",
+        "Careworker told me the flat is cold.",
+        "Thank Goodness she is safe.",
+        "Lord have Mercy, what a week.",
+        "Do me a Favour and ring the school.",
+        "The Yeshiva boys were involved.",
+    ],
+)
+def test_roles_and_sayings_are_left_alone(text: str) -> None:
+    assert kinds(text) == [], kinds(text)
+
+
+@pytest.mark.parametrize(
     "text, found",
     [
         # Found (review of held-out names): names the cues refused for their shape or an ending.

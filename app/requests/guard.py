@@ -5344,6 +5344,10 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\u2022*\u2013\u2014-]|\n\s{0,10}\d{1
 _OF_ALL_TRADES = re.compile(r"(?i:\s{1,3}of\s{1,3}all\s{1,3}trades)\b")
 
 
+# Before a given name that is a word too (``_A_GIVEN_NAME_OR_A_WORD``), words that make it the word.
+_BEFORE_A_WORD_NOT_A_NAME = frozenset({"thank", "my", "for", "have", "a", "some", "the", "of", "no", "any", "what"})
+
+
 def _given_names(text: str) -> Iterator[Finding]:
     for match in _GIVEN_NAME.finditer(text):
         given = match["given"]
@@ -5374,7 +5378,12 @@ def _given_names(text: str) -> Iterator[Finding]:
             and not (_WHAT_ONLY_A_PERSON_DOES if given != "Grant" else _WHAT_ONLY_A_CHILD_SAYS_OR_SUFFERS).match(
                 text, end
             )
-            and _SENTENCE_START.search(text, max(0, start - 24), start)
+            and (
+                _SENTENCE_START.search(text, max(0, start - 24), start)
+                # A word in a saying, capitalised as some write it: "Thank Goodness", "Lord have Mercy",
+                # "Do me a Favour" (found, regression review).
+                or (before is not None and _plain(before[1]) in _BEFORE_A_WORD_NOT_A_NAME)
+            )
         ):
             continue
         surname = match["surname"]
@@ -5736,6 +5745,7 @@ def _an_unlisted_name(word: str, places: AbstractSet[str], after_a_label: bool =
             for ending, least in (("s", 4), ("es", 4), ("ed", 5), ("d", 5), ("ly", 5))
         )
         or plain.endswith(_A_SERVICES_ENDINGS)
+        or plain.endswith(_A_ROLES_ENDINGS)
         or (after_a_label and _a_verbs_form(plain))
         or plain in _NOT_A_CUED_NAME
         or plain in _LANGUAGES_AND_FAITHS
@@ -5776,6 +5786,10 @@ def _a_verbs_form(plain: str) -> bool:
             if len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in _COMMON_WORDS:
                 return True  # "dropped", "stopping"
     return False
+
+
+# How a role ends ("Headmistress said", "Careworker told me"): never a name by a cue.
+_A_ROLES_ENDINGS = ("worker", "workers", "teacher", "teachers", "minder", "minders", "master", "mistress")
 
 
 # How a hospital's department or a health service ends ("Radiology", "Orthopaedics", "Psychiatry"):
