@@ -1244,6 +1244,20 @@ def purge_due(done: Purges, now: dt.datetime | None = None) -> tuple[int, int]:
     return sessions, requests
 
 
+def _one_purge(purge: Callable[[], int], not_done: str, done: str, period: int) -> int:
+    """Run one purge and log what it deleted (``done``, with the count and ``period``), or why it
+    could not (``not_done``; it waits for its next turn); returns how many it deleted."""
+    try:
+        count = purge()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        current_app.logger.warning("%s (%s); trying again in an hour", not_done, _why_not(error))
+        return 0
+    if count:
+        current_app.logger.info(done, count, period)
+    return count
+
+
 def _purge_past_retention(now: dt.datetime) -> int:
     """The hourly purges of what is past its retention period: requests, then audit log entries,
     deactivated accounts' personal data and old months' counts; returns how many requests were
@@ -1262,39 +1276,25 @@ def _purge_past_retention(now: dt.datetime) -> int:
     for reference, why in kept:
         current_app.logger.warning("Request %s, older than %d days, kept: %s", reference, retention, why)
     audit_days = audit.retention_days()
-    try:
-        entries = audit.purge_audit_events(audit_days, now=now, actor=audit.SYSTEM)
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        entries = 0
-        current_app.logger.warning("Old audit log entries not deleted (%s); trying again in an hour", _why_not(error))
-    if entries:
-        current_app.logger.info("Deleted %d audit log entries older than %d days", entries, audit_days)
-
-    try:
-        accounts = remove_departed_accounts(audit_days, now=now, actor=audit.SYSTEM)
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        accounts = 0
-        current_app.logger.warning(
-            "Deactivated accounts' names and emails not removed (%s); trying again in an hour",
-            _why_not(error),
-        )
-    if accounts:
-        current_app.logger.info(
-            "Removed the name, email and password of %d account(s) deactivated over %d days ago",
-            accounts,
-            audit_days,
-        )
+    _one_purge(
+        lambda: audit.purge_audit_events(audit_days, now=now, actor=audit.SYSTEM),
+        "Old audit log entries not deleted",
+        "Deleted %d audit log entries older than %d days",
+        audit_days,
+    )
+    _one_purge(
+        lambda: remove_departed_accounts(audit_days, now=now, actor=audit.SYSTEM),
+        "Deactivated accounts' names and emails not removed",
+        "Removed the name, email and password of %d account(s) deactivated over %d days ago",
+        audit_days,
+    )
     counts_months = retention_months()
-    try:
-        months = purge_old_counts(counts_months, now=now)
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        months = 0
-        current_app.logger.warning("Old counts not deleted (%s); trying again in an hour", _why_not(error))
-    if months:
-        current_app.logger.info("Deleted the counts of %d month(s) before the last %d months", months, counts_months)
+    _one_purge(
+        lambda: purge_old_counts(counts_months, now=now),
+        "Old counts not deleted",
+        "Deleted the counts of %d month(s) before the last %d months",
+        counts_months,
+    )
     try:
         empty_write_ahead_log()  # what the purges deleted, out of SQLite's log too
     except SQLAlchemyError as error:
