@@ -457,15 +457,16 @@ def page_view(slug: str) -> Response | str:
         valid = form.validate() and not asked_again
         for name in asked_again:
             form[name].errors = [ASKED_IN_OTHER_WORDS]
+        refused_change = changing and not valid and page.slug in session.get(DONE_KEY, [])
         if request.form.get(GO_BACK_FIELD):
             # Back, which sends the page's form: what was typed is kept, done or not, and the
             # page before is shown (errors show when this page is opened again). Found
             # (practitioner review): Back was a link, and 1,188 characters typed into the reflection
-            # were lost without a word. A change refused from check your answers is given up, as
-            # opening check your answers gives it up: the answers given before still stand.
-            if changing and not valid and page.slug in session.get(DONE_KEY, []):
-                pass
-            elif page.slug in to_check_again(state):
+            # were lost without a word. A change refused from check your answers is given up (not
+            # kept), as opening check your answers gives it up: the answers given before still stand.
+            if refused_change:
+                return redirect(back_url_of(page, state, pages, changing))
+            if page.slug in to_check_again(state):
                 # A page to check again (who is using this changed) is not checked by Back: what
                 # was typed is kept, and it is still to be checked (found, regression review: Back
                 # on "About you", unchanged, took a manager's own details as the practitioner's).
@@ -475,7 +476,7 @@ def page_view(slug: str) -> Response | str:
                 if valid:
                     forget_refused_form()
             return redirect(back_url_of(page, state, pages, changing))
-        if changing and not valid and page.slug in session.get(DONE_KEY, []):
+        if refused_change:
             # A change from check your answers, refused: the answers given before still stand (and
             # Back still leads to check your answers), and what was typed is shown with its errors,
             # on a reload too, until this page is saved or check your answers opened. Found
