@@ -5554,3 +5554,42 @@ def test_roles_and_sayings_are_left_alone(text: str) -> None:
 )
 def test_names_in_no_list_of_every_shape_are_found_by_their_cue(text: str, found: str) -> None:
     assert ("person_name", found) in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # Found (review of the area's places): hospitals as people name them, without "hospital".
+        ("She was taken to Royal Oldham after the overdose.", "Royal Oldham"),
+        ("Baby was born at North Manchester General.", "North Manchester General"),
+        ("Seen at Tameside General on Friday.", "Tameside General"),
+        ("She was taken to Stepping Hill after the overdose.", "Stepping Hill"),
+        ("He was admitted to Wythenshawe last night.", "Wythenshawe"),
+    ],
+)
+def test_a_hospital_named_as_people_say_it_is_warned_about(text: str, found: str) -> None:
+    assert ("hospital", found) in [(f.kind, f.text) for f in scan(text, places=SALFORD_PLACES)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["They moved to Wythenshawe last year.", "He was kept in the Royal Mail depot.", "We met at the General Assembly."],
+)
+def test_places_that_are_no_hospital_are_left_alone(text: str) -> None:
+    assert [f.kind for f in scan(text, places=SALFORD_PLACES) if f.kind == "hospital"] == []
+
+
+def test_a_street_with_a_point_of_the_compass_in_its_name_is_warned_about_whole() -> None:
+    """Found (review of the area's places): "Wellington Street East" was taken for a street before
+    another name, as "Mill Lane Primary School" is, and not warned about."""
+    found = [
+        (f.kind, f.text) for f in scan("The house on Wellington Street East has no heating.", places=SALFORD_PLACES)
+    ]
+    assert found == [("street", "Wellington Street East")]
+
+
+def test_a_name_listed_after_a_name_with_its_age_is_found() -> None:
+    """Found (review of held-out names): "Zohaib (7) and Kazhal" found Zohaib alone, where "Kazhal
+    and Zohaib (7)" found both."""
+    assert kinds("Zohaib (7) and Kazhal are always hungry.") == [("person_name", "Zohaib"), ("person_name", "Kazhal")]
+    assert kinds("Zohaib (7) and Maths are hard for him.") == [("person_name", "Zohaib")]

@@ -482,7 +482,8 @@ _AT_NUMBER = re.compile(
 # privacy review: only an address with a house number was warned about). Only the street types
 # that are seldom anything else capitalised ("Park", "View", "Hill", "Walk" and "St", a saint, are
 # left out), and not before another capitalised word: the street is then part of another name
-# ("Mill Lane Primary School", "Station Road Surgery", "Street Triage"). A name made only of
+# ("Mill Lane Primary School", "Station Road Surgery", "Street Triage"), but a point of the compass
+# that is part of the street's own name ("Wellington Street East": found, review). A name made only of
 # ordinary words ("the High Street", "Main Road", "One Way", "Memory Lane") or a court ("Family
 # Court") is not a street's.
 _STREET = re.compile(
@@ -490,7 +491,7 @@ _STREET = re.compile(
     # ("St" too, as "Street" where no name follows it to be a saint's: "lives on Liverpool St", found, a
     # review of real reflections; not "Salford St Pauls")
     r"(?P<type>Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Court|Gardens|Terrace|Place|Grove|Mews"
-    r"|Boulevard)(?![\w'\u2019\-])(?!\s{1,3}[A-Z&])"
+    r"|Boulevard)(?:\s{1,3}(?:East|West|North|South|Upper|Lower))?(?![\w'\u2019\-])(?!\s{1,3}[A-Z&])"
 )
 # Words that are not a street's name, with ``_NOT_A_STREET_NAME`` and ``_NOT_A_NAME``: "Memory
 # Lane", "A Safe Place", "a Good Place", "the Family Drug and Alcohol Court", "No Way", "Staying Close".
@@ -3062,6 +3063,7 @@ def _gp_practices(text: str, places: AbstractSet[str] = frozenset()) -> Iterator
     yield from _hospitals(text)
     yield from _health_places_in_small_letters(text, places)
     yield from _hospitals_known_by_name(text, places)
+    yield from _hospitals_where_someone_was_taken(text, places)
 
 
 # A hospital, health centre or medical practice named in small letters, after words saying where
@@ -3216,6 +3218,44 @@ def _hospitals_known_by_name(text: str, places: AbstractSet[str]) -> Iterator[Fi
         if following is not None and _plain(following[1]) in _AGENCY_AFTER_A_HOSPITAL:
             continue  # "hope hospital safeguarding team": an agency
         yield Finding("hospital", match[0], REASONS["hospital"], match.start(), match.end())
+
+
+# After words for being taken to, kept or born in a hospital, a hospital named as people say it,
+# without the word "hospital": "taken to Royal Oldham", "born at North Manchester General",
+# "admitted to Stepping Hill" (found, review of the area's places: each went unwarned, "Salford
+# Royal" alone was found).
+_TAKEN_TO_A_HOSPITAL = (
+    r"(?<![\w'\u2019\-])(?i:taken|admitted|born|seen|transferred|discharged|rushed|brought|kept|treated"
+    r"|stayed|staying|stays|blue-lighted|blue\s{1,3}lighted)\s{1,3}(?i:to|at|from|into|in)\s{1,3}(?i:the\s{1,3})?"
+)
+_ROYAL_OR_GENERAL = re.compile(
+    _TAKEN_TO_A_HOSPITAL
+    + r"(?P<name>Royal(?:\s{1,3}[A-Z][a-z]{2,20}){1,2}|(?:[A-Z][a-z]{2,20}\s{1,3}){1,3}General)(?![\w'\u2019\-])"
+)
+# What "Royal" names that is no hospital.
+_NOT_A_ROYAL_HOSPITAL = frozenset({"mail", "exchange", "albert", "navy", "marines", "air", "courts", "family"})
+
+
+def _hospitals_where_someone_was_taken(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
+    """``_ROYAL_OR_GENERAL``, and the area's well-known hospitals (the partnership file's
+    ``hospitals``) after the same words: "taken to Hope", "born at Fairfield"."""
+    for match in _ROYAL_OR_GENERAL.finditer(text):
+        words = match["name"].split()
+        if words[0] == "Royal" and _plain(words[1]) in _NOT_A_ROYAL_HOSPITAL:
+            continue
+        yield _finding("hospital", match, "name")
+    names = places.hospitals if isinstance(places, Places) else frozenset()
+    if names:
+        for match in _known_hospitals_after_taken(names).finditer(text):
+            yield _finding("hospital", match, "name")
+
+
+@functools.lru_cache(maxsize=16)
+def _known_hospitals_after_taken(names: frozenset[str]) -> re.Pattern[str]:
+    spelled = (
+        r"\s{1,3}".join(re.escape(word) for word in name.split()) for name in sorted(names, key=len, reverse=True)
+    )
+    return re.compile(_TAKEN_TO_A_HOSPITAL + rf"(?P<name>(?:{'|'.join(spelled)}))(?![\w'\u2019\-])", re.IGNORECASE)
 
 
 def _a_royal_hospital(text: str, match: re.Match[str], places: AbstractSet[str]) -> bool:
@@ -4129,6 +4169,9 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
     lists of given names (those are found as such)."""
     candidates: list[tuple[int, int, bool]] = []  # (start, end, cued)
     listed: list[bool] = []  # for each candidate, whether it is a given name of the lists
+    # For each candidate, where a list of names may go on after it: past its cue ("Zohaib (7) and
+    # Kazhal": found, review of held-out names, Kazhal was missed where "Kazhal and Zohaib (7)" was found).
+    list_ends: list[int] = []
     # (A name may be in quotes, "'Tiny'": an apostrophe before it only after a letter, "O'Brien".)
     for match in re.finditer(rf"(?<![\w\-])(?<!\w['\u2019]){_CUED_NAME}(?![\w\-])", text):
         plain = match["name"].lower()
@@ -4215,6 +4258,8 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
             or called
         )
         candidates.append((start, ends[-1] if cued else end, cued))
+        cue_after = _AGE_AFTER.match(text, ends[-1]) or _FAMILY_AFTER.match(text, ends[-1]) if cued else None
+        list_ends.append(cue_after.end() if cue_after is not None else candidates[-1][1])
         # A given name of the lists that is no common word ("Alexia") leads a list as a cued one
         # does ("children Darius and Alexia": found, identifying-data review), itself found as such.
         listed.append(match["name"] in _ANY_GIVEN_NAME and not _is_common_word(plain))
@@ -4232,7 +4277,7 @@ def _names_the_text_says_are_names(text: str, places: AbstractSet[str]) -> Itera
             ) or (
                 previous is not None
                 and (previous[2] or listed[index - 1])
-                and _LIST_FROM_PREVIOUS.fullmatch(text, previous[1], start)
+                and _LIST_FROM_PREVIOUS.fullmatch(text, list_ends[index - 1], start)
             ):
                 candidates[index] = (start, end, True)
     for start, end, cued in candidates:
