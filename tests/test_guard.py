@@ -5593,3 +5593,21 @@ def test_a_name_listed_after_a_name_with_its_age_is_found() -> None:
     and Zohaib (7)" found both."""
     assert kinds("Zohaib (7) and Kazhal are always hungry.") == [("person_name", "Zohaib"), ("person_name", "Kazhal")]
     assert kinds("Zohaib (7) and Maths are hard for him.") == [("person_name", "Zohaib")]
+
+
+def test_a_finding_is_shown_with_a_few_whole_words_around_it_on_its_own_line() -> None:
+    """Found (identifying-data review): the warning listed "Cafcass", "Paeds", "Zohaib" alone, and
+    the writer had to work out where each was. It shows a few whole words either side, cut with
+    "…", and no more than the finding's own line."""
+    from app.requests.guard import words_around
+
+    text = "Home visit on Tuesday with the health visitor. Zohaib (6) told me that dad shouts at night."
+    start = text.index("Zohaib")
+    assert words_around(text, start, start + 6) == (
+        "\u2026with the health visitor. ",
+        " (6) told me that dad shouts at\u2026",
+    )
+    assert words_around("Zohaib told me", 0, 6) == ("", " told me")
+    lines = "First line of notes\nZohaib said\nanother line"
+    start = lines.index("Zohaib")
+    assert words_around(lines, start, start + 6) == ("", " said")

@@ -1355,8 +1355,8 @@ def test_a_name_written_several_times_is_listed_once_with_how_many_times(client)
         html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li>(.*?)</li>", warning, re.S)
     ]
     jayden = [item for item in items if item.startswith("Jayden")]
-    assert len(jayden) == 1 and jayden[0].startswith("Jayden (found 3 times): ")
-    assert next(item for item in items if item.startswith("12/03/2019")).startswith("12/03/2019: ")  # once: no count
+    assert len(jayden) == 1 and jayden[0].startswith("Jayden (found 3 times), in \u201cJayden was quiet. Later ")
+    assert next(item for item in items if item.startswith("12/03/2019")).startswith("12/03/2019, in ")  # no count
 
 
 def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_which_names_are_looked_for(
@@ -1407,10 +1407,10 @@ def test_a_street_without_a_number_and_initials_given_as_a_name_are_warned_about
     assert response.location.endswith("/request/check-what-you-wrote")
     text = text_of(walker.get("/request/check-what-you-wrote"))
     assert (
-        "Acacia Avenue : This looks like the name of a street. With the area, a street can point to a "
-        "family's home." in text
+        "Acacia Avenue , in \u201c Since the family moved to Acacia Avenue , the youngest, known as KM,\u2026 \u201d: This "
+        "looks like the name of a street. With the area, a street can point to a family's home." in text
     )
-    assert "KM : This looks like a person's name: the words before it say it is one." in text
+    assert "KM , in \u201c" in text and "This looks like a person's name: the words before it say it is one." in text
     walker.post("/request/check-what-you-wrote", {})
     submit(walker)
     [stored] = stored_requests(app)
@@ -1425,7 +1425,11 @@ def test_a_childs_first_name_is_warned_about(client, app) -> None:
     response = fill_details(walker, {**VALID_DETAILS, "reflection": reflection})
     assert response.location.endswith("/request/check-what-you-wrote")
     text = text_of(walker.get("/request/check-what-you-wrote"))
-    assert "Kelly : This looks like a person's name." in text and "Jayden : This looks like a person's name." in text
+    assert (
+        "Kelly , in \u201c Mum ( Kelly ) says Jayden has been missing\u2026 \u201d: This looks like a person's name."
+        in text
+    )
+    assert "Jayden , in \u201c Mum (Kelly) says Jayden has been missing school since\u2026 \u201d" in text
     walker.post("/request/check-what-you-wrote", {})
     submit(walker)
     [stored] = stored_requests(app)
@@ -1503,8 +1507,9 @@ def test_the_areas_boroughs_and_hospitals_reach_the_check(client) -> None:
     walker = to_outcome(client)
     details = {**VALID_DETAILS, "reflection": "Year 9 at Salford, she met the worker at hope hospital."}
     assert fill_details(walker, details).location.endswith("/request/check-what-you-wrote")
-    text = text_of(walker.get("/request/check-what-you-wrote"))
-    assert "hope hospital" in text and "looks like the name of a hospital" in text and "Salford" not in text
+    warning = walker.get("/request/check-what-you-wrote")
+    found = re.findall(r'<strong class="app-finding">([^<]*)</strong>', warning.get_data(as_text=True))
+    assert found == ["hope hospital"] and "looks like the name of a hospital" in text_of(warning)
     details = {**VALID_DETAILS, "reflection": "She was in Year 9 at Walkden when it began."}
     assert fill_details(walker, details).location.endswith("/request/check-what-you-wrote")
     assert "Walkden" in text_of(walker.get("/request/check-what-you-wrote"))

@@ -6631,6 +6631,24 @@ SAME_NAME_REASON = (
 )
 
 
+# How much of the text either side of a finding a warning shows: a few words.
+AROUND = 32
+
+
+def words_around(text: str, start: int, end: int) -> tuple[str, str]:
+    """A few whole words before ``start`` and after ``end`` in ``text``, on one line, "…" where cut
+    ("…I visited and ", " told me that…"), so a warning shows where each finding was. Found
+    (identifying-data review): a list of words alone ("Cafcass", "Paeds") left the writer to work
+    out where each was, and why it was taken for a name."""
+    before = text[max(0, start - AROUND) : start]
+    after = text[end : end + AROUND]
+    if start > AROUND:
+        before = "\u2026" + re.sub(r"^\S*\s", "", before, count=1) if " " in before else "\u2026" + before
+    if end + AROUND < len(text):
+        after = (re.sub(r"\s\S*$", "", after, count=1) if " " in after else after) + "\u2026"
+    return " ".join(before.split("\n")[-1:]), " ".join(after.split("\n")[:1])
+
+
 def once_each(findings: Any) -> list[dict[str, Any]]:
     """Findings as a warning lists them: each text once, in the order first found, with how many
     times it was found ("Amara" three times in a reflection was three identical lines). Its
@@ -6643,7 +6661,11 @@ def once_each(findings: Any) -> list[dict[str, Any]]:
             (finding["text"], finding["reason"]) if isinstance(finding, Mapping) else (finding.text, finding.reason)
         )
         # Written in other capitals, the same ("Amara", "amara", "AMARA": found, review, three lines).
-        item = listed.setdefault(text.casefold(), {"text": text, "reason": reason, "times": 0})
+        # Where it was first found, in the words around it, when the view gives them ("before", "after").
+        around = (finding.get("before", ""), finding.get("after", "")) if isinstance(finding, Mapping) else ("", "")
+        item = listed.setdefault(
+            text.casefold(), {"text": text, "reason": reason, "times": 0, "before": around[0], "after": around[1]}
+        )
         item["times"] += 1
         if item["reason"] == SAME_NAME_REASON:
             item["reason"] = reason
