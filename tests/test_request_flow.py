@@ -1407,8 +1407,8 @@ def test_a_street_without_a_number_and_initials_given_as_a_name_are_warned_about
     assert response.location.endswith("/request/check-what-you-wrote")
     text = text_of(walker.get("/request/check-what-you-wrote"))
     assert (
-        "Acacia Avenue , in \u201c Since the family moved to Acacia Avenue , the youngest, known as KM,\u2026 \u201d: This "
-        "looks like the name of a street. With the area, a street can point to a family's home." in text
+        "Acacia Avenue , in \u201c Since the family moved to Acacia Avenue , the youngest, known as KM,\u2026 \u201d: "
+        "This looks like the name of a street. With the area, a street can point to a family's home." in text
     )
     assert "KM , in \u201c" in text and "This looks like a person's name: the words before it say it is one." in text
     walker.post("/request/check-what-you-wrote", {})
