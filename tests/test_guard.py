@@ -5611,3 +5611,11 @@ def test_a_finding_is_shown_with_a_few_whole_words_around_it_on_its_own_line() -
     lines = "First line of notes\nZohaib said\nanother line"
     start = lines.index("Zohaib")
     assert words_around(lines, start, start + 6) == ("", " said")
+
+
+def test_a_name_with_who_they_are_after_it_is_found() -> None:
+    """Found (review of held-out names): "Laith Haddad, mum's new partner," was missed, where "Mr
+    Haddad, mum's new partner," was found by the title."""
+    assert ("person_name", "Laith Haddad") in kinds("Laith Haddad, mum's new partner, has moved in.")
+    assert ("person_name", "Zohaib") in kinds("Zohaib, her older brother, is 15.")
+    assert kinds("Yesterday, her partner, was arrested.") == []

@@ -5756,6 +5756,14 @@ _UNLISTED_NAME_CUES = (
     re.compile(
         rf"(?<![\w'\u2019\-])(?P<name>{_UNLISTED_WORD})['\u2019]s\s{{1,3}}(?i:family|families|siblings|friends?|teachers?|carers?|worker)\b"
     ),
+    # Who someone is, after their name: "Laith Haddad, mum's new partner,", "Zohaib, her older brother,"
+    # (found, review of held-out names: missed, where "Mr Haddad, mum's new partner," was found).
+    re.compile(
+        rf"(?<![\w'\u2019\-])(?P<name>{_UNLISTED_WORD})(?:\s{{1,3}}(?P<more>{_UNLISTED_WORD}))?\s{{0,3}},\s{{0,3}}"
+        r"(?:(?i:mum|mam|dad|her|his|their|the|our|my|family)(?:['\u2019]s)?\s{1,3})?"
+        r"(?:(?i:new|older|younger|eldest|youngest|oldest|twin|half|step)[\s\-]{1,3})?"
+        rf"(?i:{_FAMILY_WORD})\s{{0,3}}[,)]"
+    ),
     # Two families by name: "the Lakatos and Balog families".
     re.compile(
         rf"(?<![\w'\u2019\-])(?i:the)\s{{1,3}}(?P<name>{_UNLISTED_WORD})\s{{1,3}}(?:and|&)\s{{1,3}}"
