@@ -3042,6 +3042,26 @@ def test_a_details_page_left_open_does_not_silently_replace_what_another_tab_cha
     assert again.status_code == 302 and held_details(client)[name] == older
 
 
+def test_back_from_a_page_refused_for_another_tabs_change_saves_nothing_over_it(client) -> None:
+    """Found (regression review): Back pressed again on the page refused for a reflection changed in
+    another tab saved this tab's text over the other's, where the page says only Continue does.
+    What was typed here is kept with the refusal, and shown again when the page is."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    url = "/request/reflection?change=1"
+    left_open = details_shown_on(walker.get(url))
+    newer = details_shown_on(walker.get(url))
+    assert walker.post(url, {"reflection": "Typed in the other tab.", "details_shown": newer}).status_code == 302
+    refused = walker.post(url, {"reflection": "Typed in this tab.", "details_shown": left_open})
+    assert "Not saved yet" in text_of(refused)
+    back = walker.post(
+        url, {"reflection": "Typed in this tab, then more.", GO_BACK: "1", "details_shown": details_shown_on(refused)}
+    )
+    assert back.status_code == 302 and held_details(client)["reflection"] == "Typed in the other tab."
+    shown = walker.get(url)
+    assert "Typed in this tab, then more." in shown.get_data(as_text=True) and "Not saved yet" in text_of(shown)
+
+
 def test_answers_changed_in_another_tab_are_told_once_each_where_they_are_asked_and_kept_on_a_reload(client) -> None:
     """Found (regression review): in the first pass a reload of the page refused for answers
     changed in another tab showed the other tab's (what was typed here lost); a follow-up question

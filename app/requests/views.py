@@ -466,6 +466,13 @@ def page_view(slug: str) -> Response | str:
             # kept), as opening check your answers gives it up: the answers given before still stand.
             if refused_change:
                 return redirect(back_url_of(page, state, pages, changing))
+            if refused_form_holds("changed_elsewhere"):
+                # Back from the page refused for answers changed in another tab: what was typed here
+                # is kept with the refusal, shown again when the page is, not saved over the other
+                # tab's, which only Continue does, as the page says (found, regression review).
+                held = refused_form(keep=True) or {}
+                show_refused_form({**held, "typed": {name: kept(name, value) for name, value in form.values().items()}})
+                return redirect(back_url_of(page, state, pages, changing))
             if page.slug in to_check_again(state):
                 # A page to check again (who is using this changed) is not checked by Back: what
                 # was typed is kept, and it is still to be checked (found, regression review: Back
