@@ -276,7 +276,7 @@ def test_the_request_check_knows_the_example_areas_places_not_salfords(client: F
     warning = re.sub(
         r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", walker.get(response.location).get_data(as_text=True)))
     )
-    assert "Eccles : This looks like a person's name." in warning
+    assert "Eccles , in \u201c The Eccles families wait months. \u201d: This looks like a person's name." in warning
 
 
 @pytest.mark.real_pdf
