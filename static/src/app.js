@@ -328,6 +328,9 @@ function startTimeoutWarning (dialog) {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'X-CSRFToken': dialog.dataset.csrfToken }
+    }).then(function (response) {
+      if (response.ok) told()
+      return response
     })
   }
 
@@ -389,6 +392,27 @@ function startTimeoutWarning (dialog) {
     schedule()
   }
 
+  // Other tabs of this site in the browser share the session: a page opened or kept there pushed its
+  // expiry on, so this tab's timer starts again, and its warning, if open, closes. Found (practitioner
+  // review): a tab left idle said "Your answers will be cleared in 58 seconds" while another tab was in
+  // use, and nothing was cleared. A message says only that (no answers, no address); nothing is kept.
+  const tabs = typeof window.BroadcastChannel === 'function' ? new window.BroadcastChannel('space-to-think-tabs') : null
+  function told () {
+    if (tabs) tabs.postMessage('active')
+  }
+  if (tabs) {
+    tabs.onmessage = function () {
+      if (ended) return
+      if (dialog.open) {
+        dialog.close()
+        window.clearInterval(tickTimer)
+        unreached.hidden = true
+        if (lastFocus && lastFocus.focus) lastFocus.focus()
+      }
+      schedule()
+    }
+  }
+
   dialog.querySelector('[data-timeout-continue]').addEventListener('click', keep)
   document.addEventListener('input', typed)
   dialog.addEventListener('cancel', function (event) {
@@ -396,6 +420,7 @@ function startTimeoutWarning (dialog) {
     keep()
   })
   schedule()
+  told()
   return { standDown: standDown, restart: restart }
 }
 

@@ -365,3 +365,26 @@ def test_the_timer_on_the_page_before_a_new_check_says_nothing_of_the_request_se
     page.wait_for_url("**/session-expired?cleared=copy")
     expect(page.get_by_role("heading", level=1)).to_have_text("The copy of the request was removed from this browser")
     expect(page.get_by_text("we removed the request's page and its PDF (or PDFs) from this browser")).to_be_visible()
+
+
+def test_a_tab_left_idle_while_another_is_in_use_does_not_warn(page: Page) -> None:
+    """Found (practitioner review): a tab left idle opened "Your answers will be cleared in 58
+    seconds" while another tab was in use, and nothing was cleared. A page opened in another tab
+    starts the idle tab's timer again, and closes its warning if it is open."""
+    _start_with_a_fake_clock(page)
+    first_question = page.url
+    other_tab = page.context.new_page()
+    try:
+        other_tab.goto(first_question)
+        expect(other_tab.get_by_role("radio").first).to_be_visible()
+        page.clock.fast_forward("20:00")
+        other_tab.reload()  # in use there: the server's expiry pushed on
+        expect(other_tab.get_by_role("radio").first).to_be_visible()
+        page.clock.fast_forward("08:00")  # 28 minutes since this page opened, 8 since the other did
+        expect(_warning(page)).to_be_hidden()
+        page.clock.fast_forward("19:30")  # 27:30 since the other tab's page opened: now both are idle
+        expect(_warning(page)).to_be_visible()
+        other_tab.reload()  # in use again: the warning here closes
+        expect(_warning(page)).to_be_hidden()
+    finally:
+        other_tab.close()
