@@ -3184,12 +3184,16 @@ def _health_places_in_small_letters(text: str, places: AbstractSet[str]) -> Iter
 # is found above). Not where the name is a word of the sentence ("I hope hospital staff listen", "we
 # really hope hospital discharge goes well"), nor an agency's words ("hope hospital safeguarding team").
 @functools.lru_cache(maxsize=8)
-def _known_hospitals(names: frozenset[str]) -> re.Pattern[str]:
-    spelled = (
+def _names_spelled(names: frozenset[str]) -> str:
+    """The area's hospitals' ``names`` as one alternation, the longest first, any spaces between words."""
+    return "|".join(
         r"\s{1,3}".join(re.escape(word) for word in name.split()) for name in sorted(names, key=len, reverse=True)
     )
+
+
+def _known_hospitals(names: frozenset[str]) -> re.Pattern[str]:
     return re.compile(
-        rf"(?<![\w'\u2019\-])(?P<name>(?i:{'|'.join(spelled)}))\s{{1,3}}(?i:hospital|infirmary)(?:['\u2019]s)?"
+        rf"(?<![\w'\u2019\-])(?P<name>(?i:{_names_spelled(names)}))\s{{1,3}}(?i:hospital|infirmary)(?:['\u2019]s)?"
         r"(?![\w'\u2019\-])"
     )
 
@@ -3252,10 +3256,7 @@ def _hospitals_where_someone_was_taken(text: str, places: AbstractSet[str]) -> I
 
 @functools.lru_cache(maxsize=16)
 def _known_hospitals_after_taken(names: frozenset[str]) -> re.Pattern[str]:
-    spelled = (
-        r"\s{1,3}".join(re.escape(word) for word in name.split()) for name in sorted(names, key=len, reverse=True)
-    )
-    return re.compile(_TAKEN_TO_A_HOSPITAL + rf"(?P<name>(?:{'|'.join(spelled)}))(?![\w'\u2019\-])", re.IGNORECASE)
+    return re.compile(_TAKEN_TO_A_HOSPITAL + rf"(?P<name>(?:{_names_spelled(names)}))(?![\w'\u2019\-])", re.IGNORECASE)
 
 
 def _a_royal_hospital(text: str, match: re.Match[str], places: AbstractSet[str]) -> bool:
