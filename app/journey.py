@@ -106,16 +106,23 @@ merge_item_by_item(DONE_KEY)
 merge_item_by_item(GIVEN_KEY)
 
 
-def _say_one_tabs_answers_were_kept(merged: dict[str, Any]) -> None:
+def _say_one_tabs_answers_were_kept(merged: dict[str, Any], went: dict[str, Any]) -> None:
     """Two tabs saved different answers at the same moment, and one tab's were kept: the next page
     says so (the other tab was taken on as if its answer had been saved). When one tab sent the
     request (which clears the answers) as the other changed an answer, the change was not saved:
     the request went with the answers its check your answers page showed, and the sent request's
-    page says so."""
+    page says so, with where the answers that went lead when that is not a request (``led_to``):
+    found (review of two tabs), the tab where "a child is in immediate danger" was answered as the
+    other sent the request showed "Request sent", and the notice only in the other tab."""
     if ANSWERS_KEY in merged:
         merged[NOTICE_KEY] = {"kind": ONE_TAB_KEPT, "count": 0}
     elif SUBMITTED_KEY in merged:
         merged[NOTICE_KEY] = {"kind": SENT_WITHOUT_CHANGE, "count": 0}
+        answers = went.get(ANSWERS_KEY)
+        if isinstance(answers, Mapping):
+            outcome = evaluate(current_pack(), dict(answers)).outcome
+            if outcome is not None and not outcome.request:
+                merged[NOTICE_KEY]["led_to"] = outcome.id
 
 
 # The answers and those set aside are one journey (with the words its safety answers were given to):

@@ -1143,10 +1143,12 @@ def trust_clock(now: dt.datetime) -> None:
 
 
 def _days_or_hours(span: dt.timedelta) -> str:
-    """ "100 days", "1 day", "7 hours"."""
-    if span >= dt.timedelta(days=1):
-        return f"{span.days} day{'s' if span.days != 1 else ''}"
-    hours = int(span.total_seconds() // 3600)
+    """ "100 days", "1 day", "7 hours", to the nearest (a jump is measured a few seconds short or
+    long of the clock's change: found, a busy machine's 100 days said "99 days")."""
+    if span >= dt.timedelta(hours=23.5):
+        days = round(span / dt.timedelta(days=1))
+        return f"{days} day{'s' if days != 1 else ''}"
+    hours = round(span / dt.timedelta(hours=1))
     return f"{hours} hour{'s' if hours != 1 else ''}"
 
 

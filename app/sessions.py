@@ -165,8 +165,8 @@ ITEM_BY_ITEM: set[str] = set()
 # Keys whose values make one whole, all taken from the request that changed any (``merge_together``).
 TOGETHER: list[frozenset[str]] = []
 # What to add to the merged data when a request's values of a group replace those another request
-# saved meanwhile (``merge_together``'s ``overruled``).
-OVERRULED: dict[frozenset[str], Callable[[dict[str, Any]], None]] = {}
+# saved meanwhile (``merge_together``'s ``overruled``), given the merged data and the values that went.
+OVERRULED: dict[frozenset[str], Callable[[dict[str, Any], dict[str, Any]], None]] = {}
 # What to add to the merged data when changes made to one of them are gone, as the other request
 # removed it as a whole (``merge_item_by_item``'s ``cleared``).
 CLEARED: dict[str, Callable[[dict[str, Any]], None]] = {}
@@ -704,7 +704,7 @@ def merge_item_by_item(*keys: str, cleared: Callable[[dict[str, Any]], None] | N
         CLEARED.update(dict.fromkeys(keys, cleared))
 
 
-def merge_together(*keys: str, overruled: Callable[[dict[str, Any]], None] | None = None) -> None:
+def merge_together(*keys: str, overruled: Callable[[dict[str, Any], dict[str, Any]], None] | None = None) -> None:
     """Take these keys' values all from one request when two save the session at once: from this
     one if it changed any of them, else as the other left them. For values that make one whole
     between them (the journey's answers, and those set aside: an answer set aside in one tab must
@@ -713,7 +713,8 @@ def merge_together(*keys: str, overruled: Callable[[dict[str, Any]], None] | Non
     The other request's values are then gone, though it was answered as if they were saved:
     ``overruled`` is given the merged data when they differed from this one's (a double click
     leaves the same values twice), or when one request removed them all (sending a request clears
-    the journey) as the other changed them, to add what says so (a one-off notice for the next page)."""
+    the journey) as the other changed them, to add what says so (a notice for the next page); and
+    the values that went (the group's keys that request had), to say what they would have done."""
     group = frozenset(keys)
     TOGETHER.append(group)
     if overruled is not None:
@@ -742,7 +743,7 @@ def merged(
     or the journey, which sending a request clears) stays removed."""
     result = dict(theirs)
     changed = {key for key in read.keys() | mine.keys() if mine.get(key, _ABSENT) != read.get(key, _ABSENT)}
-    overruled = []
+    overruled: list[tuple[frozenset[str], dict[str, Any]]] = []  # (each group, with the values that went)
     cleared = []  # item-by-item keys whose changes went with a removal (``merge_item_by_item``)
     for group in together:
         if not changed & group:
@@ -752,13 +753,15 @@ def merged(
             # Cleared by the other request (a request sent): a change made meanwhile does not bring
             # it back, and is gone.
             if any(key in mine for key in group):
-                overruled.append(group)
+                overruled.append((group, {key: mine[key] for key in group if key in mine}))
             continue
         if any(key in mine for key in group):
             if any(theirs.get(key, _ABSENT) not in (read.get(key, _ABSENT), mine.get(key, _ABSENT)) for key in group):
-                overruled.append(group)  # the other request changed them too, differently: its values go
+                # The other request changed them too, differently: its values go.
+                overruled.append((group, {key: theirs[key] for key in group if key in theirs}))
         elif any(theirs.get(key, _ABSENT) != read.get(key, _ABSENT) for key in group):
-            overruled.append(group)  # this request cleared them as the other changed them: its change goes
+            # This request cleared them as the other changed them: its change goes.
+            overruled.append((group, {key: theirs[key] for key in group if key in theirs}))
         for key in group:
             if key in mine:
                 result[key] = mine[key]
@@ -784,9 +787,9 @@ def merged(
     for key in cleared:  # (last: what says so stands over this request's own notice)
         if key in CLEARED:
             CLEARED[key](result)
-    for group in overruled:
+    for group, went in overruled:
         if group in OVERRULED:
-            OVERRULED[group](result)
+            OVERRULED[group](result, went)
     return result
 
 

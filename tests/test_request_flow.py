@@ -1673,7 +1673,8 @@ def test_details_typed_in_another_tab_as_the_request_is_sent_are_said_not_saved(
     """Found (review of the two tabs' merge): a details page saved in another tab at the same
     moment as Send request was taken on as if saved, but what it held did not go with the request
     and was dropped without a word. The next page (the sent request's, where that tab's Continue
-    leads) says so, and what to do, once; the request is as its check your answers page showed."""
+    leads) says so, and what to do, each time it is shown (the other tab may show it first); the
+    request is as its check your answers page showed."""
     walker = to_outcome(client)
     fill_details(walker)
     other_tab = another_tab(app, client)
@@ -1706,8 +1707,8 @@ def test_details_typed_in_another_tab_as_the_request_is_sent_are_said_not_saved(
         "Your request was sent with the details you checked, shown below."
     ) in words
     assert stored.reference in words
-    # Said once.
-    assert "details-not-saved" not in client.get("/request/submitted").get_data(as_text=True)
+    # Said again (the other tab's page, loaded after this one, says it too).
+    assert 'data-notice="details-not-saved"' in client.get("/request/submitted").get_data(as_text=True)
 
 
 def test_answers_from_two_tabs_are_never_mixed_but_the_details_are_merged() -> None:
@@ -2675,8 +2676,10 @@ def test_an_answer_changed_in_another_tab_as_the_request_is_sent_is_said_not_sav
     as Send request was taken on as if saved, but sending clears the journey, so it was dropped
     without a word. The request goes with the answers its check your answers page showed, never
     with the change, and the next page (the sent request's, which the other tab's next question
-    leads to) says the change was not saved and where to go if someone is at risk, once. Here the
-    change is "a child is in immediate danger", which leads to 999, not to a request."""
+    leads to) says the change was not saved. Here the change is "a child is in immediate danger",
+    which leads to 999, not to a request: both tabs' pages say what the check would have said with
+    it, 999 first, each time they are shown (found, review of two tabs: the sending tab's page took
+    the notice, and the tab where "Yes" was chosen showed only "Request sent")."""
     walker = to_outcome(client)
     fill_details(walker)
     shown = checked_field(walker.get("/request/check-answers"))
@@ -2700,16 +2703,40 @@ def test_an_answer_changed_in_another_tab_as_the_request_is_sent_is_said_not_sav
     next_page = other_tab.get(changed.location if changed is not None else "/result")
     assert next_page.status_code == 302 and next_page.location.endswith("/request/submitted")
     page = other_tab.get("/request/submitted")
-    assert 'data-notice="change-not-saved"' in page.get_data(as_text=True)
-    words = text_of(page)
-    assert (
-        "An answer you changed in another tab at the same moment as you sent this request was not saved. "
-        "Your request was sent with the answers you checked, shown below."
-    ) in words
-    assert "use the emergency and safeguarding contacts at the bottom of this page now" in words
-    assert stored.reference in words
-    # Said once.
-    assert "change-not-saved" not in client.get("/request/submitted").get_data(as_text=True)
+    # Shown in the sending tab first, as may happen when both load at once, then in this one, and again.
+    for tab in (client, other_tab, other_tab):
+        page = tab.get("/request/submitted")
+        html = page.get_data(as_text=True)
+        assert 'data-notice="change-not-saved" data-led-to="U1"' in html
+        words = text_of(page)
+        assert (
+            "An answer you changed in another tab at the same moment as you sent this request was not saved. "
+            "Your request was sent with the answers you checked, shown below. "
+            "With the answer you changed, this check would have said: "
+            "Call 999 and contact children's social care now"
+        ) in words
+        assert "Call 999 if a child is in immediate danger." in words
+        assert 'href="tel:999"' in html.split('data-led-to="U1"', 1)[1].split("</ul>", 2)[1]
+        assert stored.reference in words
+
+
+def test_an_answer_changed_in_another_tab_as_the_request_is_sent_that_leads_to_a_request_says_so_plainly(
+    client, app
+) -> None:
+    """The change not saved leads to a request too (or to a question): the notice says only that it
+    was not saved, and where to go if someone is at risk, with no outcome of its own."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    shown = checked_field(walker.get("/request/check-answers"))
+    other_tab = another_tab(app, client)
+    unsure = {"answer": "not_sure", "csrf_token": walker.token}
+    with at_the_same_moment(app, lambda: client.post("/request/submit", data=shown)) as sent:
+        other_tab.post("/questions/multi_agency", data=unsure)
+    assert sent == [302]
+    page = other_tab.get("/request/submitted")
+    html = page.get_data(as_text=True)
+    assert 'data-notice="change-not-saved"' in html and "data-led-to" not in html
+    assert "use the emergency and safeguarding contacts at the bottom of this page now" in text_of(page)
 
 
 @pytest.mark.parametrize("checked", ["é", "0" * 64 + "\u2028", "x"])

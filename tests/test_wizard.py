@@ -1172,10 +1172,11 @@ def test_two_tabs_answering_one_question_differently_at_once_keep_one_tabs_route
     assert "Answer the questions in order" not in page_text(page)
 
 
-def test_an_answer_given_as_another_tab_sends_the_request_does_not_bring_the_journey_back() -> None:
+def test_an_answer_given_as_another_tab_sends_the_request_does_not_bring_the_journey_back(app: Flask) -> None:
     """Sending a request clears the journey but keeps the session (for the sent request's page):
     an answer saved in another tab at that moment leaves it cleared, answers and set-aside ones,
-    whichever is saved first; the sent request's page says the change was not saved."""
+    whichever is saved first; the sent request's page says the change was not saved, and where
+    the answers with it lead when that is an outcome other than a request (``led_to``)."""
     from app.journey import ANSWERS_KEY, NOTICE_KEY, SENT_WITHOUT_CHANGE, SET_ASIDE_KEY
     from app.sessions import merged
 
@@ -1183,8 +1184,13 @@ def test_an_answer_given_as_another_tab_sends_the_request_does_not_bring_the_jou
     mine = {ANSWERS_KEY: {"mode": "supervision"}, SET_ASIDE_KEY: {"understand": "confirmed"}, "other": 1}
     sent = {"submitted_reference": "STT-AAAA-BBBB", "other": 1}
     said = {**sent, NOTICE_KEY: {"kind": SENT_WITHOUT_CHANGE, "count": 0}}
-    assert merged(read, mine, sent) == said
-    assert merged(read, sent, mine) == said
+    with app.test_request_context():
+        assert merged(read, mine, sent) == said
+        assert merged(read, sent, mine) == said
+        danger = {**mine, ANSWERS_KEY: {"mode": "practitioner", "immediate_danger": "yes"}}
+        to_999 = {**sent, NOTICE_KEY: {"kind": SENT_WITHOUT_CHANGE, "count": 0, "led_to": "U1"}}
+        assert merged(read, danger, sent) == to_999
+        assert merged(read, sent, danger) == to_999
     # Sent twice at once (a double click), or sent as another tab saved the same answers: nothing
     # was lost, nothing to say.
     assert merged(read, sent, sent) == sent

@@ -1167,12 +1167,24 @@ def submitted() -> Response | str | tuple[str, int]:
     if request.method != "HEAD":  # nothing is sent, so nothing is viewed (as in the inbox)
         record_event("viewed", stored.reference, REQUESTER, "submitted page")
     document = request_document(stored)
+    # An answer changed, or details typed, in another tab as this request was sent: said each time
+    # this page is shown (both tabs come here, and the one that changed the answer may come last:
+    # found, review of two tabs, the other took the notice and this one said only "Request sent").
     notice = session.get(NOTICE_KEY)
-    kind = notice.get("kind") if isinstance(notice, dict) else None
-    if kind in (SENT_WITHOUT_CHANGE, SENT_WITHOUT_DETAILS) and request.method != "HEAD":
-        # Said once: an answer changed, or details typed, in another tab as this request was sent
-        # (a HEAD only looks: it leaves the message for the page that shows it).
-        session.pop(NOTICE_KEY, None)
+    notice = notice if isinstance(notice, dict) else {}
+    kind = notice.get("kind")
+    went_to = notice.get("led_to") if kind == SENT_WITHOUT_CHANGE else None  # (the answers that went: where they led)
+    led_to = current_pack().outcome(went_to) if isinstance(went_to, str) else None
+    book = current_contacts()
+    led_to_contacts = (
+        [
+            (contact, note.for_mode(stored.mode) if note else None)
+            for contact, note in ((book.get(i), led_to.contact_note(i)) for i in led_to.contacts)
+            if contact is not None
+        ]
+        if led_to is not None
+        else []
+    )
     return render_template(
         "requests/submitted.html",
         # The PDF not made 2 minutes after sending (the outbox worker stopped, or behind): the page
@@ -1181,6 +1193,8 @@ def submitted() -> Response | str | tuple[str, int]:
         # stopped said "This usually takes less than a minute" however long it had been.
         pdf_slow=stored.pdf_made_at is None and utcnow() - stored.created_at > PDF_SLOW_AFTER,
         change_not_saved=kind == SENT_WITHOUT_CHANGE,
+        led_to=led_to,
+        led_to_contacts=led_to_contacts,
         details_not_saved=kind == SENT_WITHOUT_DETAILS,
         request_row=stored,
         document=document,
