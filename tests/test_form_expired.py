@@ -395,6 +395,8 @@ def test_feedback_with_identifying_data_shows_its_warning_again(client: FlaskCli
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "data-identifying-warning" in page and "M6 5HH" in text_of(response)
+    # In the words around it (found, review: only the request's warning showed them).
+    assert '<span class="app-finding-context">The family at <strong>M6 5HH</strong> felt heard</span>' in page
     assert feedback_stored(app, path) == (0, [], True)
     confirmed = re.search(r'name="confirmed" value="([0-9a-f]{64})"', page)
     assert confirmed is not None

@@ -2212,6 +2212,8 @@ def test_an_identifying_note_is_an_error_that_cannot_be_missed(app: Flask) -> No
     # facilitator's accessibility review: a Tab from the note went past it to the button unheard).
     assert re.search(r'<textarea[^>]*id="text"[^>]*aria-describedby="[^"]*note-findings[^"]*"', shown), shown
     assert 'id="note-findings"' in shown
+    # Each finding in the words around it (found, review: only the request's warning showed them).
+    assert '<span class="app-finding-context">Child Jayden Smith <strong>DOB 12/03/2015</strong> M6 5FJ</span>' in shown
     assert f'action="{page}/notes" novalidate data-note-form' in shown and 'id="notes"' in shown
     assert f">{note}</textarea>" in shown  # what was typed is kept
     assert "Note added" not in shown

@@ -1121,6 +1121,8 @@ def test_identifying_joining_instructions_are_an_error_that_cannot_be_missed(app
     # What was found describes the field, for a screen reader (found, accessibility review).
     assert re.search(r'<textarea[^>]*id="place"[^>]*aria-describedby="place-findings [^"]*place-error"', page)
     assert 'id="place-findings"' in page
+    # Each finding in the words around it (found, review: only the request's warning showed them).
+    assert '<span class="app-finding-context">Meet at the family home, <strong>M6 5HH</strong></span>' in page
     assert re.search(r'action="[^"]*/session"[^>]*data-arrange-form', page)  # the page's top: the summary leads down
     assert status_of(app, reference) == "session_offered"
     # Its button names the field as the message does (found: "the place does not identify anyone").
@@ -1140,6 +1142,7 @@ def test_identifying_joining_instructions_are_an_error_that_cannot_be_missed(app
     assert re.search(r'<textarea[^>]*id="place"[^>]*aria-describedby="place-findings [^"]*place-error"', page)
     assert f'action="{page_url}"' in page and 'id="change-session"' in page
     assert "Save the changes – the joining instructions or place do not identify anyone" in page
+    assert '<span class="app-finding-context">Meet at the family home, <strong>M6 5HH</strong></span>' in page
 
 
 def test_two_sessions_on_one_day_have_titles_of_their_own(app: Flask) -> None:

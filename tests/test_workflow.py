@@ -1925,6 +1925,8 @@ def test_a_redirect_names_a_route_of_the_pack_and_a_reason_checked_for_identifyi
     warned_page = text(warned)
     assert warned.status_code == 200 and "data-identifying-warning" in warned_page and "07700 900982" in warned_page
     assert reason in warned_page  # nothing typed is lost
+    # In the words around it (found, review: only the request's warning showed them).
+    assert "LADO. Mum's number is <strong>07700 900982</strong>.</span>" in warned_page
     assert status_of(app, reference) == "in_triage"
     import re
 

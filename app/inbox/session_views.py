@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 
 from .. import typed_text, workflow
 from ..extensions import db
+from ..requests.guard import in_context
 from ..space_sessions import service as sessions
 from ..space_sessions.calendar import references_in_words
 from ..space_sessions.forms import NEW_SESSION, SessionForm
@@ -599,7 +600,7 @@ def render_session_page(
         formats=FORMATS,
         lengths=sessions.LENGTHS,
         record_weeks=sessions.RECORD_WEEKS,
-        findings=findings or [],
+        findings=in_context(findings or [], form.place.data),
         fingerprint=inbox_service.text_fingerprint,
         seen=sessions.session_version(session),
         errors=errors,

@@ -92,7 +92,7 @@ from ..pack import current_pack
 from ..rate_limits import limit_hit, wait_words
 from ..requests import fields
 from ..requests.document import request_document, request_sections
-from ..requests.guard import Finding
+from ..requests.guard import Finding, in_context
 from ..requests.reference import is_reference, normalise_reference
 from ..requests.service import InvalidRequest
 from ..sessions import (
@@ -1530,12 +1530,12 @@ def render_request_page(
         overdue=workflow.is_overdue(stored.status, stored.due_on, uk_today()),
         **deletion_words(stored),
         retention_days=sessions.retention_days(),
-        note_findings=note_findings or [],
+        note_findings=in_context(note_findings or [], note_form.text.data),
         note_max=NOTE_MAX,
-        reason_findings=reason_findings or [],
+        reason_findings=in_context(reason_findings or [], status_form.reason.data),
         fingerprint=service.text_fingerprint,
         session_form=session_form,
-        place_findings=place_findings or [],
+        place_findings=in_context(place_findings or [], session_form.place.data),
         session_problem=session_problem,
         outcome_chosen=outcome_chosen,
         outcome_problem=outcome_problem,

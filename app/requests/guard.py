@@ -6669,6 +6669,25 @@ def words_around(text: str, start: int, end: int) -> tuple[str, str]:
     return " ".join(before.split("\n")[-1:]), " ".join(after.split("\n")[:1])
 
 
+def around(text: object, finding: Finding) -> dict[str, str]:
+    """The words before and after ``finding`` in ``text`` (``words_around``), as a warning shows
+    them ("before", "after"), if its place there is known: the text as given, or with its ends'
+    spaces taken off as some checks read it (the text as stored may differ from the text as read)."""
+    for read in (text, text.strip()) if isinstance(text, str) else ():
+        if read[finding.start : finding.end] == finding.text:
+            before, after = words_around(read, finding.start, finding.end)
+            return {"before": before, "after": after}
+    return {}
+
+
+def in_context(findings: Iterable[Finding], text: object) -> list[dict[str, Any]]:
+    """``findings`` in ``text`` as a warning lists them (templates/_findings.html, ``once_each``):
+    each with the words around where it was found. Found (review): only the request's warning
+    showed them; a facilitator's note, a session's place and a feedback comment showed "Cafcass"
+    or "Zohaib" alone, and the writer had to work out where each was."""
+    return [{"text": finding.text, "reason": finding.reason, **around(text, finding)} for finding in findings]
+
+
 def once_each(findings: Any) -> list[dict[str, Any]]:
     """Findings as a warning lists them: each text once, in the order first found, with how many
     times it was found ("Amara" three times in a reflection was three identical lines). Its

@@ -107,7 +107,7 @@ from . import bp, fields
 from .document import detail_rows, in_sentence, request_document, request_sections
 from .fields import FIELDS_BY_NAME, PAGE_OF_FIELD, PAGES, PAGES_BY_SLUG, SECTIONS, Page, Words
 from .forms import FORMS, ConfirmForm, DetailsForm, SubmitForm, page_inputs
-from .guard import Finding, words_around
+from .guard import Finding, around
 from .service import (
     IncompleteRequest,
     find_by_reference,
@@ -686,7 +686,7 @@ def identifying(not_saved: bool = False) -> Response | str:
             "label": FIELDS_BY_NAME[name].short_name(mode),
             "change_label": in_sentence(FIELDS_BY_NAME[name].short_name(mode)),
             "findings": [
-                {"text": item.text, "reason": finding_reason(item, mode), **_around(details.get(name), item)}
+                {"text": item.text, "reason": finding_reason(item, mode), **around(details.get(name), item)}
                 for item in items
             ],
             # To the input itself (GOV.UK: a link to a question ends "#" and the input's id), which
@@ -706,15 +706,6 @@ def identifying(not_saved: bool = False) -> Response | str:
         back_url=warning_back_url(applicable_pages(state)),
     )
     return make_response(page, 409) if out_of_date else page
-
-
-def _around(text: object, finding: Finding) -> dict[str, str]:
-    """The words before and after ``finding`` in the field's ``text`` (``guard.words_around``), if
-    the finding's place in it is known (the text as stored may differ from the text as read)."""
-    if not isinstance(text, str) or text[finding.start : finding.end] != finding.text:
-        return {}
-    before, after = words_around(text, finding.start, finding.end)
-    return {"before": before, "after": after}
 
 
 def listed_digest(findings: Mapping[str, Sequence[Finding]]) -> str:

@@ -27,7 +27,7 @@ from werkzeug.wrappers import Response
 from .. import typed_text
 from ..errors import render_error
 from ..pack import current_partnership
-from ..requests.guard import KINDS, Finding, scan
+from ..requests.guard import KINDS, Finding, in_context, scan
 from ..web import error_summary, forget_refused_form, refused_form, show_refused_form
 from . import bp, service
 from .forms import FeedbackForm
@@ -129,7 +129,7 @@ def render_form(form: FeedbackForm, errors: list[dict[str, str]], findings: list
         scale=service.FEEDBACK_SCALE,
         errors=errors,
         has_errors=bool(errors),
-        findings=findings,
+        findings=in_context(findings, form.comment.data),
         fingerprint=comment_fingerprint(form.comment.data or "") if findings else "",
     )
 
