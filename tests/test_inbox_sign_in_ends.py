@@ -716,3 +716,28 @@ def test_a_browser_that_shows_every_element_is_not_shown_the_warnings_that_only_
         shown = text_browser_words(page)
         assert words not in shown and "Keep my answers" not in shown and "Stay signed in Sign out" not in shown
     assert "Work email address" in text_browser_words(journey_page)  # the page itself is still read
+
+
+def test_a_clock_put_back_asks_for_the_password_and_says_why(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    """Found by reading (operator review of a clock put back): a sign-in time more than a few
+    minutes ahead of this server's clock (the clock was put back, or another server's is fast)
+    cannot say how long ago the sign-in was, so the password is asked for again, as when the
+    hours are up; but the page said "you signed in more than 24 hours ago", and nothing told the
+    operator. It says the clock is behind, and the log names what to check."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    signed_in_for(client, -dt.timedelta(minutes=30))  # (30 minutes in this clock's future)
+    asked = client.get(f"/inbox/requests/{reference}")
+    assert asked.status_code == 302 and asked.location.startswith("/inbox/confirm-sign-in?next=")
+    with caplog.at_level("WARNING"):
+        page = text(client.get(asked.location))
+    said = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Confirm your password to carry on" in said
+    assert "You were signed out because this server's clock is behind the time you signed in" in said
+    assert "more than 24 hours ago" not in said
+    assert "sign-in time is 30 minutes ahead of this server's clock" in caplog.text and "timedatectl" in caplog.text
+    # A few minutes ahead (another server's clock a little fast) is a sign-in as any other.
+    action, fields = carried_form(page)
+    assert client.post(action, data={**dict(fields), "password": PASSWORD}).status_code == 302
+    signed_in_for(client, -dt.timedelta(minutes=4))
+    assert client.get(f"/inbox/requests/{reference}").status_code == 200

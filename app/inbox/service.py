@@ -769,6 +769,18 @@ def session_facilitator(
     return facilitator, None
 
 
+def sign_in_ahead(marks: Mapping[str, Any], now: dt.datetime | None = None) -> dt.timedelta | None:
+    """How far the session's sign-in time is ahead of this server's clock, past ``CLOCK_SLACK``
+    (the clock was put back, or another server's is fast): then how long ago it was cannot be
+    told, and ``session_facilitator`` asks for the password as if the hours were up. None if not."""
+    try:
+        since = dt.datetime.fromisoformat(str(marks.get(SIGNED_IN_AT_KEY)))
+    except ValueError:
+        return None
+    ahead = since - (now or utcnow())
+    return ahead if ahead > CLOCK_SLACK else None
+
+
 def sign_in_ends_at(marks: Mapping[str, Any]) -> dt.datetime | None:
     """When a session's sign-in ends, however busy it is (``SIGN_IN_MAX_AGE`` after it began), or
     None if the session does not say when it began."""

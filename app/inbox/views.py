@@ -410,6 +410,15 @@ def render_confirm_page(
     must be chosen again (``file_sent``), or that a password change was not made (``password_sent``)."""
     errors = error_summary([form.password])
     ends_at = service.sign_in_ends_at(session)
+    # Found by reading (operator review of a clock put back): a sign-in time ahead of this clock
+    # was called "more than 24 hours ago", and nothing told the operator.
+    ahead = service.sign_in_ahead(session) if ended else None
+    if ahead is not None:
+        log.warning(
+            "A facilitator's sign-in time is %d minutes ahead of this server's clock, so they were asked for their "
+            "password again. Check the clock (timedatectl), and that every server running the service agrees",
+            round(ahead / dt.timedelta(minutes=1)),
+        )
     endpoint = form_endpoint(then) if then else None
     fields = typed_text.TYPED_TEXT.get(endpoint or "", ())
     values = dict(carried or [])
@@ -423,6 +432,7 @@ def render_confirm_page(
         next_page=safe_next(target, facilitator),
         ends_at=ends_in_words(ends_at) if ends_at is not None and not ended else None,
         ended=ended,
+        clock_behind=ahead is not None,
         then=then if endpoint else None,
         carried=carried if endpoint else [],
         kept=[(label, text) for label, text in kept if text.strip()],
