@@ -401,6 +401,37 @@ def test_street_addresses(address: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text, building",
+    [
+        ("She lives in Thorn House with mum.", "Thorn House"),
+        ("He is staying at Brindle Heights with dad.", "Brindle Heights"),
+        ("They moved into Irwell Point last year.", "Irwell Point"),
+        ("They live in the Kersal Towers.", "Kersal Towers"),
+        ("Moved to Salford Tower in May.", "Salford Tower"),
+        ("mum is living at Crescent Mansions", "Crescent Mansions"),
+    ],
+)
+def test_a_named_block_of_flats_lived_in_is_an_address(text: str, building: str) -> None:
+    """Found (review): a tower block named without a flat number went unwarned, where "Flat 3,
+    Acacia House" was."""
+    assert ("address", building) in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He lives in Halfway House now, a hostel.",
+        "She is staying at Foster House for respite.",
+        "The team moved to Civic House last year.",  # (who moved is not said to live there: "the team moved to")
+        "We met at Thorn House.",
+        "Point taken about the House of Commons.",
+    ],
+)
+def test_a_building_not_lived_in_or_a_kind_of_home_is_not_an_address(text: str) -> None:
+    assert not [kind for kind, _ in kinds(text) if kind == "address"]
+
+
+@pytest.mark.parametrize(
     "text, address",
     [
         # Found (security review): a flat by its block or its estate, and a house by its number

@@ -435,6 +435,23 @@ _FLAT = re.compile(
     r"(?P<type>(?i:house|court|ct|tower|towers|lodge|mansions|buildings|building|heights|point|hall|block|"
     rf"apartments|flats|wharf|quay|mill|works|{_STREET_TYPES}))\.?(?![\w'\u2019])"
 )
+# A named block of flats or building someone lives in, after a word for living there, with no flat
+# number: "lives in Thorn House", "moved into Irwell Point", "staying at Brindle Heights", "moved to
+# Salford Tower" (found, review: a tower block went unwarned, where "Flat 3, Acacia House" was). Not
+# a kind of home rather than its name ("lives in Halfway House", "staying at Foster House").
+_BUILDING_LIVED_IN = re.compile(
+    rf"(?<![\w'\u2019\-]){_LIVES}\s{{1,3}}(?i:at|in|on|to|into)\s{{1,3}}(?:(?i:the)\s{{1,3}})?"
+    rf"(?P<name>{_NAME_WORD}(?:\s{{1,3}}{_NAME_WORD}){{0,2}}\s{{1,3}}"
+    r"(?:House|Tower|Towers|Heights|Point|Mansions|Lodge|Buildings|Flats|Apartments))(?![\w'\u2019\-])"
+)
+_KINDS_OF_HOME = frozenset(
+    {"halfway", "care", "foster", "respite", "safe", "children's", "childrens", "family", "supported", "open"}
+)
+# Who moves to a building without living there: "the team moved to Civic House", "we moved into".
+_MOVES_WITHOUT_LIVING_THERE = re.compile(
+    r"(?i:\b(?:team|teams|service|services|office|offices|clinic|base|hub|department|practice|surgery|we|"
+    r"school|nursery|group|project|charity|organisation|organization|staff)\s{1,3})$"
+)
 # A flat by its number and its block, or its estate by name: "flat 4, Block B", "Flat 12 on the
 # Ordsall estate", "apartment 3, block C". Found (security review): no street and no building's
 # name, so nothing was warned about. ("a flat 3 floors up" has neither after it.)
@@ -1891,6 +1908,10 @@ def _addresses(text: str) -> Iterator[Finding]:
     for pattern in (_FLAT_IN_A_BLOCK_OR_ESTATE, _AT_NUMBER):
         for match in pattern.finditer(text):
             yield _finding("address", match)
+    for match in _BUILDING_LIVED_IN.finditer(text):
+        moved_by = _MOVES_WITHOUT_LIVING_THERE.search(text, max(0, match.start() - 16), match.start())
+        if _plain(match["name"].split()[0]) not in _KINDS_OF_HOME and moved_by is None:
+            yield _finding("address", match, "name")
 
 
 def _close_as_people_are(text: str, match: re.Match[str]) -> bool:
