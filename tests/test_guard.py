@@ -3867,6 +3867,23 @@ def test_how_someone_presented_and_well_known_people_are_not_names(text: str) ->
     assert [kind for kind in kinds(text) if kind[0] == "person_name"] == [], kinds(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We watched Khan Academy videos on fractions together",
+        "He does Oak National Academy lessons at home while excluded",
+        "She asked for a Shirley Temple at the party",
+    ],
+)
+def test_well_known_names_are_not_schools_or_places_of_worship(text: str) -> None:
+    """Found (review): "Khan Academy" was warned about as a school, "Shirley Temple" as a temple."""
+    assert kinds(text) == []
+
+
+def test_a_real_academy_is_still_a_school() -> None:
+    assert kinds("She attends Salford City Academy") == [("school", "Salford City Academy")]
+
+
 def test_a_sessions_place_is_checked_for_names_the_text_says_are_someones(app: Flask) -> None:
     """Found (end-to-end review): a session's place was never checked for names (staff are
     named there: "ask for Mrs Khan at reception"), so a child's name with an age went unwarned."""

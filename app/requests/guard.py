@@ -6452,6 +6452,10 @@ _WELL_KNOWN = (
     "les mis",
     "gill sans",
     "nick of time",
+    # Online lessons, not a school anyone attends (found, review: "Khan Academy videos" was a school).
+    "khan academy",
+    "oak national academy",
+    "shirley temple",
 )
 # Of those, the brands that are a person's whole name too: a person where the text says so ("Jack
 # Wills (14) went missing", "Ted Baker said his dad hit him": found, regression review).
@@ -6464,6 +6468,10 @@ _WELL_KNOWN_NAME = re.compile(
     + "|".join(re.escape(name).replace("\\ ", r"\s{1,3}") for name in _WELL_KNOWN)
     + r")(?![\w\-])"
 )
+
+
+# What a well-known name is not taken for: "Khan Academy" is no school, "Shirley Temple" no temple.
+_WELL_KNOWN_KINDS = ("person_name", "gp_practice", "school", "place_of_worship")
 
 
 def _well_known_names(text: str) -> list[tuple[int, int]]:
@@ -6561,8 +6569,8 @@ def _scan(
         found.extend(f for f in finder(prepared) if f.kind in wanted)
     found = _without_a_saints_school_read_as_a_street(found, prepared)
     found = [_on_its_first_line(f) if f.kind == "person_name" else f for f in found]
-    if wanted.intersection(("person_name", "gp_practice")) and (known := _well_known_names(prepared)):
-        found = [f for f in found if f.kind not in ("person_name", "gp_practice") or not _within(f, known)]
+    if wanted.intersection(_WELL_KNOWN_KINDS) and (known := _well_known_names(prepared)):
+        found = [f for f in found if f.kind not in _WELL_KNOWN_KINDS or not _within(f, known)]
     found.sort(key=lambda f: (KINDS.index(f.kind), f.start))
     # The findings kept so far, in order and without overlaps: only the two either side of a new
     # one can overlap it, so a text with thousands of findings is still checked in step with its length.
