@@ -2233,10 +2233,10 @@ def test_a_note_naming_a_street_or_initials_shows_what_was_found_and_why(app: Fl
         re.sub(r"<[^>]+>", " ", shown.split("data-identifying-warning", 1)[1].split("</div>", 1)[0]).split()
     )
     assert (
-        "Mill Lane : This looks like the name of a street. With the area, a street can point to a family"
-        in html.unescape(warning)
+        "Mill Lane , in “ Dad now lives on Mill Lane ; the baby is known as KM. ”: This looks like the name of a "
+        "street. With the area, a street can point to a family" in html.unescape(warning)
     )
-    assert "KM : This looks like a person" in warning
+    assert "KM , in “ …Lane; the baby is known as KM . ”: This looks like a person" in warning, warning
     assert f">{note}</textarea>" in shown
     # A name written more than once is one line, with how many times it was found.
     twice = "Dad (KM) rang. KM says the baby is fine."
@@ -2244,7 +2244,10 @@ def test_a_note_naming_a_street_or_initials_shows_what_was_found_and_why(app: Fl
     warning = " ".join(
         re.sub(r"<[^>]+>", " ", shown.split("data-identifying-warning", 1)[1].split("</div>", 1)[0]).split()
     )
-    assert warning.count("KM") == 1 and "KM (found 2 times): These look like a person's initials" in warning
+    # (Each line shows the words around where it was first found.)
+    assert "KM (found 2 times), in “ Dad ( KM ) rang. KM says the baby is… ”: These look like a person's initials" in (
+        warning
+    )
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
 
