@@ -5671,3 +5671,17 @@ def test_a_name_with_who_they_are_after_it_is_found() -> None:
     assert ("person_name", "Laith Haddad") in kinds("Laith Haddad, mum's new partner, has moved in.")
     assert ("person_name", "Zohaib") in kinds("Zohaib, her older brother, is 15.")
     assert kinds("Yesterday, her partner, was arrested.") == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Mr Tran Van Minh came to the meeting.", "Mr Tran Van Minh"),
+        ("I spoke to Mrs Nguyen Thi Lan about the baby.", "Mrs Nguyen Thi Lan"),
+    ],
+)
+def test_a_name_found_in_overlapping_parts_is_found_whole(text: str, name: str) -> None:
+    """Found (review of names across the area's communities): "Mr Tran" (a title and a surname)
+    and "Tran Van Minh" (a surname and given names) overlap, and only the first was kept, so the
+    warning showed "Mr Tran" and "Minh" and left "Van" in the text."""
+    assert kinds(text) == [("person_name", name)]

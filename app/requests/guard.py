@@ -6487,6 +6487,25 @@ def _well_known_names(text: str) -> list[tuple[int, int]]:
     ]
 
 
+def _names_overlapping_joined(found: list[Finding], text: str) -> list[Finding]:
+    """Names found in parts that overlap, as one: "Mr Tran" (a title and a surname) and "Tran Van
+    Minh" (a surname and given names) are "Mr Tran Van Minh". Found (review of names across the
+    area's communities): the first alone was kept, as it starts first, and the warning showed "Mr
+    Tran" and "Minh", leaving "Van" in the text."""
+    names = sorted((f for f in found if f.kind == "person_name"), key=lambda f: (f.start, -f.end))
+    if len(names) < 2:
+        return found
+    joined: list[Finding] = []
+    for name in names:
+        last = joined[-1] if joined else None
+        if last is not None and name.start < last.end:
+            if name.end > last.end:
+                joined[-1] = Finding("person_name", text[last.start : name.end], last.reason, last.start, name.end)
+            continue
+        joined.append(name)
+    return [f for f in found if f.kind != "person_name"] + joined
+
+
 def _within(finding: Finding, spans: list[tuple[int, int]]) -> bool:
     """Whether the finding lies inside one of ``spans``."""
     return any(start <= finding.start and finding.end <= end for start, end in spans)
@@ -6571,6 +6590,7 @@ def _scan(
     found = [_on_its_first_line(f) if f.kind == "person_name" else f for f in found]
     if wanted.intersection(_WELL_KNOWN_KINDS) and (known := _well_known_names(prepared)):
         found = [f for f in found if f.kind not in _WELL_KNOWN_KINDS or not _within(f, known)]
+    found = _names_overlapping_joined(found, prepared)
     found.sort(key=lambda f: (KINDS.index(f.kind), f.start))
     # The findings kept so far, in order and without overlaps: only the two either side of a new
     # one can overlap it, so a text with thousands of findings is still checked in step with its length.
