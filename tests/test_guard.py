@@ -5431,9 +5431,6 @@ def test_what_the_cues_for_unlisted_names_leave_alone(text: str) -> None:
         ("Blessing and Favour are twins aged 4", "Blessing"),
         ("Blessing and Favour are twins aged 4", "Favour"),
         ("Said (15) is sofa surfing", "Said"),
-        # (Before what only a person does, starting a sentence: found, review.)
-        ("Said told me he was scared to go home.", "Said"),
-        ("We talked. Said disclosed that dad hits him.", "Said"),
         ("She is worried about Comfort and her baby", "Comfort"),
     ],
 )
@@ -5445,10 +5442,26 @@ def test_given_names_that_are_words_are_found_as_grace_and_hope_are(text: str, f
 
 
 @pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Said told me he was scared to go home.", "Said"),
+        ("We talked. Said disclosed that dad hits him.", "Said"),
+        ("HV visit. Kesang not brought to clinic x3. Weight faltering.", "Kesang"),
+        ("Dawit was not brought to the appointment.", "Dawit"),
+    ],
+)
+def test_a_name_in_no_list_starting_a_sentence_before_what_only_a_person_does_is_found(text: str, found: str) -> None:
+    """Found (reviews): "Said told me" was missed, "said" being no name alone; and a record's style,
+    "Kesang not brought to clinic x3", missed 155 held-out names in 160."""
+    assert ("person_name", found) in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Said no to the referral, then changed her mind",
         "Said to be fine, he told me.",
+        "Case not brought to panel. Concerns not brought up.",
         "She said the house was cold",
         "Precious time was lost waiting for a reply",
         "Goodness knows how they manage",
