@@ -18,7 +18,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from app.extensions import db
 from app.inbox import service
+from app.inbox.models import Facilitator
 from app.sessions import purge_expired_sessions
 from support import both_databases
 from support.pages import csrf_token, session_cookie
@@ -414,3 +416,32 @@ def test_a_refused_change_is_shown_by_the_pages_get_and_keeps_no_password(app: F
     shown = text(client.get(PAGE))
     assert "The password must be at least 12 characters" in shown and boxes_are_empty(shown)
     assert "There is a problem" not in text(client.get(PAGE))  # once: a reload is the page as it is
+
+
+def test_the_stored_hash_typed_as_the_password_does_not_sign_in(app: Flask) -> None:
+    """Found (mutation review): nothing showed that a password hash, as a backup or the database
+    holds it, is not itself a password: whoever could read it could have signed in with it."""
+    facilitator_id = add_facilitator(app)
+    with app.app_context():
+        stored_hash = db.session.get(Facilitator, facilitator_id).password_hash
+    client = app.test_client()
+    assert sign_in(client, EMAIL, stored_hash).status_code == 200  # the form again: refused
+    assert sign_in(client, EMAIL, PASSWORD).status_code == 302
+
+
+def test_an_unknown_address_is_checked_against_a_hash_made_as_the_accounts_are(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (mutation review): the test of the stand-in hash checked that it was made, not that a
+    password for an address with no account is checked against it (as long as for an account);
+    refused at once, sign-in's speed would say which addresses have an account."""
+    checked: list[str] = []
+    real = service.check_password_hash
+    monkeypatch.setattr(
+        service, "check_password_hash", lambda stored, given: checked.append(stored) or real(stored, given)
+    )
+    facilitator_id = add_facilitator(app)
+    with app.app_context():
+        account = db.session.get(Facilitator, facilitator_id).password_hash
+        assert service.password_signs_in("nobody@partnership.example", "some guess here") is None
+    assert checked and checked[-1].split("$", 1)[0] == account.split("$", 1)[0]

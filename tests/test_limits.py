@@ -1262,3 +1262,16 @@ def test_a_flask_limiter_without_the_state_each_app_resets_stops_start_up(tmp_pa
     monkeypatch.delattr(limiter, name)
     with pytest.raises(StartupError, match=f"Flask-Limiter's {name} was not found"):
         make_app(tmp_path)
+
+
+@pytest.mark.parametrize("setting", ["INBOX_SIGN_IN_LIMIT", "REQUEST_SUBMIT_LIMIT", "SUPERVISION_RECORD_LIMIT"])
+def test_each_limits_default_is_the_one_the_readme_promises(setting: str) -> None:
+    """A deployment that leaves a limit unset gets the README's default. Found (mutation review):
+    the limit tests set their own, so a looser default (200 sign-in attempts an hour) went unseen."""
+    from pathlib import Path
+
+    from app.config import Config
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith(f"| `{setting}` |"))
+    assert f"(`{getattr(Config, setting)}`" in row, row[:200]

@@ -1003,3 +1003,39 @@ def test_a_clock_far_from_the_database_servers_deletes_nothing_before_its_time(a
         monkeypatch.setattr(outbox, "utcnow", utcnow)
         assert outbox.purge_due(outbox.Purges()) == (0, 0)  # right again: believed, and nothing is due
     assert _requests(app) == [reference]
+
+
+def test_the_cutoff_is_the_retention_period_to_the_hour(app) -> None:
+    """Found (mutation review): every purge test made requests 91 and 89 days old, so a cutoff a day
+    later (a request kept past the period the privacy notice states) went unnoticed."""
+    from app.retention import purge_requests
+
+    now = utcnow()
+    with app.app_context():
+        due = make_request(now=now - dt.timedelta(days=90, hours=1)).request.reference
+        make_request(now=now - dt.timedelta(days=89, hours=23))
+        assert purge_requests(90, now=now).references == (due,)
+
+
+def test_a_purged_requests_notes_and_old_feedback_comments_go_with_it(app, runner) -> None:
+    """Found (mutation review): what goes with a purged request (a facilitator's notes, whose text
+    may name someone) and old feedback comments were tested only in other files: SQLite enforces
+    no cascade, so the purge deletes them itself, and test_purge.py must say so."""
+    from app.inbox import service as inbox
+    from app.inbox.models import TriageNote
+    from app.space_sessions.models import FeedbackComment
+
+    with app.app_context():
+        stored = make_request(now=utcnow() - dt.timedelta(days=91)).request
+        author = inbox.add_facilitator(
+            "sam@partnership.example", "Sam Facilitator", "correct horse battery staple orbit"
+        )
+        inbox.add_note(stored, "Mum said the family moved", author)
+        db.session.add_all(
+            [FeedbackComment(month="2020-01", text="Old"), FeedbackComment(month=f"{utcnow():%Y-%m}", text="New")]
+        )
+        db.session.commit()
+    assert runner.invoke(args=["requests", "purge"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
+        assert list(db.session.scalars(select(FeedbackComment.text))) == ["New"]

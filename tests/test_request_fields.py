@@ -330,3 +330,13 @@ def test_the_work_email_says_what_goes_there_and_not_to_use_a_personal_one(clien
     hint = re.search(r'<div id="email-hint" class="govuk-hint">\s*(.*?)\s*</div>', body, re.S)
     assert hint is not None and "You will be contacted here about this request and any session" in hint[1], hint
     assert "not a personal one" in hint[1]
+
+
+@pytest.mark.parametrize("name", ["lead_professional", "other_agencies"])
+def test_a_name_in_the_agency_fields_is_warned_about(name: str) -> None:
+    """The agency fields leave out only what an agency's name may be (a hospital): a person's name
+    there is still found. Found (mutation review): no test said so, so they could stop looking."""
+    from app.requests.guard import scan
+
+    found = scan("Key worker for Jayden Smith (Y3)", fields.GUARDED_TEXT[name])
+    assert "person_name" in [finding.kind for finding in found]
