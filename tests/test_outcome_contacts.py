@@ -377,3 +377,18 @@ def test_closed_now_after_hours_ending_with_a_full_stop_has_one(app: Flask, monk
             '{% from "requests/_urgent_contacts.html" import urgent_contacts %}{{ urgent_contacts(book) }}'
         ).render(book=book)
     assert "Weekdays, 9am to 5pm.<span" in listed and '"closed"> This phone line is closed now</span>' in listed, listed
+
+
+@pytest.mark.parametrize("mode", ["practitioner", "supervision"])
+def test_an_adult_at_risk_outcome_offers_999_in_its_own_contacts(pages: Pages, mode: str) -> None:
+    """Found (mutation review): outcome A could lose its 999 contact and only a picture of the pack
+    noticed (the footer still offers 999, many screens down on a phone)."""
+    assert "tel:999" in links(pages[("A", mode)])
+
+
+def test_every_pages_emergency_contacts_put_999_first(app: Flask) -> None:
+    """The footer's emergency contacts, on every page, start with 999. Found (mutation review):
+    their order was pinned only by a picture of the pack and a diff message's words."""
+    page = app.test_client().get("/").get_data(as_text=True)
+    footer = page.split('id="emergency-contacts-heading"', 1)[1]
+    assert re.findall(r'href="(tel:[^"]+)"', footer)[0] == "tel:999"

@@ -1587,3 +1587,50 @@ def test_rules_rolled_back_before_the_reworded_question_is_answered_say_nothing_
     app.extensions[PACK_KEY] = old
     page = walker.get("/questions/immediate_danger")
     assert page.status_code == 200 and "has changed since you answered it" not in page_text(page)
+
+
+def test_an_answered_questions_back_link_goes_to_the_question_before_it(walker: Walker) -> None:
+    """Found (mutation review): Back was tested only on the next question and the outcome, where the
+    last question answered is the one before; on a question opened again it is not."""
+    walker.walk([("mode", "practitioner"), ("immediate_danger", "no"), ("unshared_concern", "shared")])
+    assert back_link(walker.get("/questions/immediate_danger")) == "/questions/mode"
+    assert back_link(walker.get("/questions/unshared_concern")) == "/questions/immediate_danger"
+
+
+def test_a_new_check_does_not_bring_back_the_last_checks_answers(walker: Walker) -> None:
+    """A new check (Start now, in the same browser: maybe another person's, on a shared computer)
+    asks every question again. Found (mutation review): had the answers set aside by a change been
+    kept, the last check's later answers (safety answers and the confirmation among them) would
+    have come back unasked, and no test would have noticed."""
+    walker.walk(ELIGIBLE_PATH)
+    walker.answer("unshared_concern", "yes")  # U2: the later answers are set aside
+    walker.start()
+    asked = [question for question, _ in ELIGIBLE_PATH]
+    upto = asked.index("unshared_concern") + 1
+    for question, value in ELIGIBLE_PATH[:upto]:
+        response = walker.answer(question, value)
+    assert response.location.endswith(f"/questions/{asked[upto]}")
+
+
+def test_a_safety_answer_set_aside_and_then_reworded_does_not_come_back(walker: Walker, app: Flask, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A safety question reworded by an update is asked again, and so is one whose answer was set
+    aside meanwhile: found (mutation review), only the live answers were tested, and an answer
+    held aside could have come back under words never read."""
+    walker.walk(TO_P)
+    walker.answer("unshared_concern", "yes")  # U2: the allegation answer and those after it set aside
+
+    def reword_allegation(questions) -> None:  # type: ignore[no-untyped-def]
+        questions["allegation"]["title"] = {
+            "practitioner": (
+                "Is your worry about an adult who works or volunteers with children, such as a foster carer?"
+            ),
+            "supervision": (
+                "Is the practitioner's worry about an adult who works or volunteers with children, such as a foster "
+                "carer?"
+            ),
+        }
+
+    _updated_pack(app, tmp_path, reword_allegation)
+    assert walker.get("/result").status_code == 200  # U2, under the new rules
+    response = walker.answer("unshared_concern", "shared")  # changed back: the later answers come back...
+    assert path_of(response.location) == "/questions/allegation"  # ...but not the one given to the old words

@@ -242,3 +242,15 @@ def test_a_supervision_record_asked_for_after_a_change_is_the_new_outcomes_witho
         "The practitioner can ask for a Space to Think session",
     ):
         assert gone not in made, gone
+
+
+def test_an_answer_that_only_brings_answers_back_does_not_say_answers_were_set_aside(client: FlaskClient) -> None:
+    """Found (mutation review): nothing would notice "your later answers have been set aside" said
+    of a change that set none aside, only brought one back."""
+    walker = Walker(client)
+    walker.walk(ELIGIBLE_PATH)
+    walker.answer("decision_needed", "yes")  # D: the later answers set aside
+    walker.answer("disagreement", "want_review")  # E: decision_needed set aside too
+    response = walker.answer("disagreement", "no")  # decision_needed comes back (D); the others stay aside
+    page = page_text(walker.get(response.location))
+    assert 'data-notice="restored"' in page and 'data-notice="set-aside"' not in page

@@ -2124,3 +2124,38 @@ def test_hours_in_words_at_other_times_than_open_are_warned_of(write_pack: Calla
         assert [(w.node, w.field) for w in warnings] == ([("contact bridge", "hours")] if warned else []), hours
         if warned:
             assert "but open says 08:30 to 16:30" in warnings[0].message and warnings[0].line is not None, hours
+
+
+# Found (mutation review): four of the validator's and loader's checks had no test, so a broken
+# pack could have passed `flask rules check`.
+def test_a_multiple_choice_risk_question_is_refused(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    question(pack_data, "danger")["kind"] = "multiple"
+    _, problems = check_pack(write_pack(pack_data))
+    assert [p for p in problems if p.node == "question danger" and p.field == "kind" and "single choice" in p.message]
+
+
+def test_a_confirm_question_with_two_options_is_refused(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    question(pack_data, "sure")["options"].append({"value": "no", "label": {"both": "I do not"}, "next": "session"})
+    _, problems = check_pack(write_pack(pack_data))
+    assert [p for p in problems if p.node == "question sure" and p.field == "options" and "exactly one" in p.message]
+
+
+def test_a_single_choice_questions_own_next_is_refused(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    question(pack_data, "danger")["next"] = "reasons"
+    _, problems = check_pack(write_pack(pack_data))
+    assert [p for p in problems if p.node == "question danger" and p.field == "next" and "multiple-choice" in p.message]
+
+
+def test_a_misspelt_mode_is_refused(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    """A misspelt mode ("supervisor") would run that journey in a practitioner's words, with no
+    supervision record."""
+    option(pack_data, "mode", "super")["mode"] = "supervisor"
+    _, problems = check_pack(write_pack(pack_data))
+    assert [p for p in problems if p.field == "mode" and "must be one of" in p.message]
+
+
+def test_every_outcome_cites_the_note_that_it_does_not_replace_statutory_processes() -> None:
+    """The launch text's Note (the space complements but does not replace statutory processes) is
+    cited on every outcome. Found (mutation review): dropped from 999's or the referral's outcome,
+    only a picture of the pack noticed."""
+    assert [outcome.id for outcome in load_pack().outcomes if "seed_note" not in outcome.cites] == []
