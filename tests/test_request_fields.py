@@ -332,11 +332,18 @@ def test_the_work_email_says_what_goes_there_and_not_to_use_a_personal_one(clien
     assert "not a personal one" in hint[1]
 
 
-@pytest.mark.parametrize("name", ["lead_professional", "other_agencies"])
-def test_a_name_in_the_agency_fields_is_warned_about(name: str) -> None:
-    """The agency fields leave out only what an agency's name may be (a hospital): a person's name
-    there is still found. Found (mutation review): no test said so, so they could stop looking."""
+@pytest.mark.parametrize("name", [name for name, kinds in fields.GUARDED_TEXT.items() if "person_name" in kinds])
+def test_a_name_in_each_field_checked_for_names_is_warned_about(name: str) -> None:
+    """Each field checked for names finds one: the agency fields leave out only what an agency's
+    name may be (a hospital), availability only dates. Found (mutation review): no test said so of
+    the agency fields or availability, so they could stop looking; and every field that should be
+    checked for names is."""
     from app.requests.guard import scan
 
-    found = scan("Key worker for Jayden Smith (Y3)", fields.GUARDED_TEXT[name])
+    found = scan("Not Tuesdays, that is when Jayden Smith (Y3) has contact", fields.GUARDED_TEXT[name])
     assert "person_name" in [finding.kind for finding in found]
+
+
+def test_every_text_field_but_the_practitioners_own_name_is_checked_for_names() -> None:
+    checked = {name for name, kinds in fields.GUARDED_TEXT.items() if "person_name" in kinds}
+    assert checked == set(fields.GUARDED_TEXT) - {"name"}, checked
