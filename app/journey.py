@@ -114,15 +114,23 @@ def _say_one_tabs_answers_were_kept(merged: dict[str, Any], went: dict[str, Any]
     page says so, with where the answers that went lead when that is not a request (``led_to``):
     found (review of two tabs), the tab where "a child is in immediate danger" was answered as the
     other sent the request showed "Request sent", and the notice only in the other tab."""
+    kept = merged.get(ANSWERS_KEY)
     if ANSWERS_KEY in merged:
         merged[NOTICE_KEY] = {"kind": ONE_TAB_KEPT, "count": 0}
     elif SUBMITTED_KEY in merged:
         merged[NOTICE_KEY] = {"kind": SENT_WITHOUT_CHANGE, "count": 0}
-        answers = went.get(ANSWERS_KEY)
-        if isinstance(answers, Mapping):
-            outcome = evaluate(current_pack(), dict(answers)).outcome
-            if outcome is not None and not outcome.request:
-                merged[NOTICE_KEY]["led_to"] = outcome.id
+    else:
+        return
+    # Where the answers that went lead, when that is an outcome other than a request and other than
+    # where the answers kept lead (two tabs answering "a child is in immediate danger?" differently
+    # at once: the "no" kept, the page says the other tab's answers led to 999).
+    answers = went.get(ANSWERS_KEY)
+    if isinstance(answers, Mapping):
+        pack = current_pack()
+        outcome = evaluate(pack, dict(answers)).outcome
+        kept_outcome = evaluate(pack, dict(kept)).outcome if isinstance(kept, Mapping) else None
+        if outcome is not None and not outcome.request and outcome != kept_outcome:
+            merged[NOTICE_KEY]["led_to"] = outcome.id
 
 
 # The answers and those set aside are one journey (with the words its safety answers were given to):

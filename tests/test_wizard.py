@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -1168,8 +1169,14 @@ def test_two_tabs_answering_one_question_differently_at_once_keep_one_tabs_route
         assert outcome_of(page) == "U1"
     else:
         assert question_of(page) == "unshared_concern"
+        # Where the "yes" not kept led (found, regression review: only "one tab's answers were kept").
+        assert (
+            "The answers that were not kept led to “Call 999 and contact children's social care now”. "
+            "If they were right, give them again."
+        ) in html.unescape(page_text(page))
     assert "You answered questions in 2 tabs at the same moment" in page_text(page)
     assert "Answer the questions in order" not in page_text(page)
+    assert ("were not kept led to" in page_text(page)) is (saved_last == "no")
 
 
 def test_an_answer_given_as_another_tab_sends_the_request_does_not_bring_the_journey_back(app: Flask) -> None:

@@ -69,6 +69,14 @@ NOTICE_ONE_TAB_KEPT = (
     "You answered questions in 2 tabs at the same moment, so only the answers from one of them were kept. "
     "Check that the answers are right before you carry on."
 )
+
+
+def notice_other_tab_led_to(title: str) -> str:
+    """With it, where the answers not kept led, when elsewhere: found (regression review), a "yes"
+    to "is a child in immediate danger?" not kept was said only to be one tab's of two."""
+    return f"The answers that were not kept led to “{title}”. If they were right, give them again."
+
+
 # On a question with a box already ticked because of an earlier answer (the pack's ``implies``).
 SUGGESTED = "One or more boxes are already ticked because of an earlier answer. Untick any that do not apply."
 # A request page asked for (Back, or Send request in another tab) when the answers, changed

@@ -470,9 +470,13 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
         text = messages.NOTICE_OUTCOME_REACHED if notice.get("reached") is True else messages.NOTICE_OUTCOME_CHANGED
         return {"kind": "text", "text": text, "more": more}
     if notice.get("kind") == "one_tab_kept":
-        # Then, when a request page was asked for, that no request was sent (``notice_no_request``).
-        more = messages.NOTICE_NO_REQUEST if notice.get("no_request") is True else None
-        return {"kind": "text", "text": messages.NOTICE_ONE_TAB_KEPT, "more": more}
+        # Then, when a request page was asked for, that no request was sent (``notice_no_request``);
+        # and where the other tab's answers led, when that was somewhere else (``led_to``: 999, say).
+        said = [messages.NOTICE_NO_REQUEST] if notice.get("no_request") is True else []
+        led_to = current_pack().outcome(notice["led_to"]) if isinstance(notice.get("led_to"), str) else None
+        if led_to is not None:
+            said.append(messages.notice_other_tab_led_to(led_to.title.for_mode(current_state().mode)))
+        return {"kind": "text", "text": messages.NOTICE_ONE_TAB_KEPT, "more": " ".join(said) or None}
     if notice.get("kind") == "earlier_request" and isinstance(notice.get("reference"), str):
         return {"kind": "text", "text": messages.notice_earlier_request(notice["reference"])}
     return None
