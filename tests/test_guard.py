@@ -26,6 +26,7 @@ from app.requests.guard import (
     REASONS,
     SIGNED_REASON,
     Finding,
+    around,
     has_visible_text,
     nhs_check_digit_valid,
     prepare,
@@ -5700,3 +5701,44 @@ def test_a_name_found_in_overlapping_parts_is_found_whole(text: str, name: str) 
     and "Tran Van Minh" (a surname and given names) overlap, and only the first was kept, so the
     warning showed "Mr Tran" and "Minh" and left "Van" in the text."""
     assert kinds(text) == [("person_name", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She lives in Council House accommodation at the moment.",
+        "Mum lives in Sheltered Housing Flats with her own mother.",
+        "They are living in Private Rented Flats.",
+        "The teenager is staying in Crisis House for a week.",
+        "The mother lives in Women's Aid House.",
+        "They stay at YMCA House.",
+        "Staying at Ronald McDonald House while baby is in NICU.",
+        "We have moved to Unity House.",
+        "Our service recently moved to Unity House.",
+        "The team has moved to Unity House.",
+        "Our early help team are moving to Unity House in May.",
+        "The MASH moved to Salford Tower.",
+        "Inhaler not brought on the trip.",
+        "Epipen not brought on the trip.",
+    ],
+)
+def test_kinds_of_housing_offices_moving_and_medicines_are_not_addresses_or_names(text: str) -> None:
+    """Found (regression review): kinds of housing in capitals, a team that "has moved" to its new
+    offices, and a medicine "not brought" were warned about as an address or a name."""
+    assert kinds(text) == []
+
+
+def test_a_name_found_to_its_particle_goes_on_after_it() -> None:
+    """Found (regression review): "Mr Nguyen Van An" became "Mr Nguyen Van" once the parts found were
+    joined, leaving "An" in the text."""
+    assert kinds("Mr Nguyen Van An said he would come.") == [("person_name", "Mr Nguyen Van An")]
+
+
+def test_the_words_around_a_finding_leave_out_the_lines_edge_spaces() -> None:
+    """Found (regression review): "in “  M6 5HH”", spaces at the line's edge inside the quotes."""
+    text = "  Meet at the family home,\r\n  M6 5HH  "
+    [finding] = [f for f in scan(text) if f.kind == "postcode"]
+    assert around(text, finding) == {}
+    text = "The family at M6 5HH felt heard  "
+    [finding] = scan(text)
+    assert around(text, finding) == {"before": "The family at ", "after": " felt heard"}

@@ -413,7 +413,7 @@ def render_confirm_page(
     # Found by reading (operator review of a clock put back): a sign-in time ahead of this clock
     # was called "more than 24 hours ago", and nothing told the operator.
     ahead = service.sign_in_ahead(session) if ended else None
-    if ahead is not None:
+    if ahead is not None and request.method == "GET":  # (once a page, not at each password typed)
         log.warning(
             "A facilitator's sign-in time is %d minutes ahead of this server's clock, so they were asked for their "
             "password again. Check the clock (timedatectl), and that every server running the service agrees",

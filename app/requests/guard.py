@@ -444,13 +444,24 @@ _BUILDING_LIVED_IN = re.compile(
     rf"(?P<name>{_NAME_WORD}(?:\s{{1,3}}{_NAME_WORD}){{0,2}}\s{{1,3}}"
     r"(?:House|Tower|Towers|Heights|Point|Mansions|Lodge|Buildings|Flats|Apartments))(?![\w'\u2019\-])"
 )
+# Words of a kind of home, or of who runs it, anywhere in the "name" ("Sheltered Housing Flats",
+# "Council House", "Women's Aid House", "YMCA House": found, regression review).
 _KINDS_OF_HOME = frozenset(
-    {"halfway", "care", "foster", "respite", "safe", "children's", "childrens", "family", "supported", "open"}
+    {
+        *("halfway", "care", "foster", "respite", "safe", "children's", "childrens", "family", "supported", "open"),
+        *("council", "sheltered", "housing", "social", "private", "rented", "semi", "independent", "living"),
+        *("emergency", "temporary", "crisis", "refuge", "women's", "womens", "aid", "foyer", "hostel", "shared"),
+        *("accommodation", "bail", "approved", "move", "young", "persons", "person's", "leaving", "leavers", "high"),
+        *("rise", "ymca", "salvation", "army", "ronald", "mcdonald", "adult", "adults", "abuse", "domestic"),
+        *("mother", "baby", "residential", "nursing", "hospice", "student", "students", "assisted", "extra"),
+    }
 )
-# Who moves to a building without living there: "the team moved to Civic House", "we moved into".
+# Who moves to a building without living there: "the team moved to Civic House", "we have moved into",
+# "our service recently moved to" (found, regression review: only the first was left alone).
 _MOVES_WITHOUT_LIVING_THERE = re.compile(
     r"(?i:\b(?:team|teams|service|services|office|offices|clinic|base|hub|department|practice|surgery|we|"
-    r"school|nursery|group|project|charity|organisation|organization|staff)\s{1,3})$"
+    r"school|nursery|group|project|charity|organisation|organization|staff|mash|centre|center|centres|unit)"
+    r"(?:\s{1,3}(?:has|have|had|is|are|was|were|will|be|now|recently|just|all|also|since|finally|soon)){0,3}\s{1,3})$"
 )
 # A flat by its number and its block, or its estate by name: "flat 4, Block B", "Flat 12 on the
 # Ordsall estate", "apartment 3, block C". Found (security review): no street and no building's
@@ -1909,8 +1920,9 @@ def _addresses(text: str) -> Iterator[Finding]:
         for match in pattern.finditer(text):
             yield _finding("address", match)
     for match in _BUILDING_LIVED_IN.finditer(text):
-        moved_by = _MOVES_WITHOUT_LIVING_THERE.search(text, max(0, match.start() - 16), match.start())
-        if _plain(match["name"].split()[0]) not in _KINDS_OF_HOME and moved_by is None:
+        moved_by = _MOVES_WITHOUT_LIVING_THERE.search(text, max(0, match.start() - 40), match.start())
+        kind_of_home = any(_plain(word) in _KINDS_OF_HOME for word in match["name"].split())
+        if not kind_of_home and moved_by is None:
             yield _finding("address", match, "name")
 
 
@@ -5778,6 +5790,15 @@ _SPEAKS_CUE = re.compile(
     r"(?i:told|tells|disclosed|discloses|said|says|reported|stated|explained|shared|confided|cried|screamed"
     r"|(?:was\s{1,3}|wasn't\s{1,3}|has\s{1,3}not\s{1,3}been\s{1,3})?not\s{1,3}brought)\b"
 )
+# What is "not brought" but a child: medicines and aids a school or nurse writes of (found, regression
+# review: "Inhaler not brought on the trip" was a name).
+_BROUGHT_THINGS = frozenset(
+    {
+        *("inhaler", "inhalers", "spacer", "nebuliser", "nebulizer", "epipen", "epipens", "epi-pen", "ventolin"),
+        *("salbutamol", "melatonin", "splint", "splints", "calpol", "insulin", "medication", "medicine", "meds"),
+        *("wheelchair", "buggy", "pushchair", "glasses", "kit", "lunch", "uniform", "passport", "paperwork"),
+    }
+)
 # Names that are also such a verb, so never a name by the lists, but a name before one: "Said told me"
 # (Arabic; found, review: missed, as "said" is not a name alone).
 _NAMES_THAT_SPEAK = frozenset({"Said"})
@@ -5908,6 +5929,7 @@ def _unlisted_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
                     _an_unlisted_name(words[group], places, after_a_label)
                     or (cue is _SPEAKS_CUE and words[group] in _NAMES_THAT_SPEAK)
                 )
+                and not (cue is _SPEAKS_CUE and _plain(words[group]) in _BROUGHT_THINGS)
                 # Not a people's: "the Nigerian and Ghanaian families" (found, review).
                 and not (_FAMILIES.search(match[0]) and _plain(words[group]).endswith(_FROM_SOMEWHERE))
             ]
@@ -6644,6 +6666,12 @@ _NOT_THE_REST_OF_A_NAME = frozenset(
 )
 
 
+# A name's particle, or a Vietnamese middle name, after which the name goes on ("Mr Nguyen Van An").
+_ENDS_WITH_A_PARTICLE = frozenset(
+    {"van", "thi", "de", "da", "di", "du", "von", "der", "den", "bin", "ben", "ibn", "ap"}
+)
+
+
 def _with_the_rest_of_the_name(finding: Finding, text: str, limit: int, places: AbstractSet[str]) -> Finding:
     """A name found with the rest of it that follows on its line, up to ``limit`` (the next
     finding): found (identifying-data review), "Ryan De Souza" was listed as "Ryan De", "Maria da
@@ -6659,8 +6687,10 @@ def _with_the_rest_of_the_name(finding: Finding, text: str, limit: int, places: 
     in_capitals = finding.text.isupper()
     if (word.isupper() and len(word) > 1) != in_capitals:
         return finding
-    # After a surname's particle any word is its surname ("van der Berg"); else not an everyday one.
-    ordinary = not match["particles"] and _is_ordinary_word(plain) and plain not in _COMMON_SURNAMES_THAT_ARE_WORDS
+    # After a surname's particle any word is its surname ("van der Berg"), also where the name found
+    # ends with one ("Mr Nguyen Van" and "An": found, regression review); else not an everyday one.
+    after_a_particle = bool(match["particles"]) or finding.text.split()[-1].lower() in _ENDS_WITH_A_PARTICLE
+    ordinary = not after_a_particle and _is_ordinary_word(plain) and plain not in _COMMON_SURNAMES_THAT_ARE_WORDS
     if ordinary or plain in places:
         return finding
     if plain in _MONTHS or plain in _DAYS_OF_THE_WEEK or word in _NOT_A_GIVEN_NAME:
@@ -6735,7 +6765,8 @@ def around(text: object, finding: Finding) -> dict[str, str]:
     for read in (text, text.strip()) if isinstance(text, str) else ():
         if read[finding.start : finding.end] == finding.text:
             before, after = words_around(read, finding.start, finding.end)
-            return {"before": before, "after": after}
+            before, after = before.lstrip(), after.rstrip()  # (the line's edge: found, review, "in “  M6 5HH”")
+            return {"before": before, "after": after} if before or after else {}
     return {}
 
 
