@@ -5742,3 +5742,16 @@ def test_the_words_around_a_finding_leave_out_the_lines_edge_spaces() -> None:
     text = "The family at M6 5HH felt heard  "
     [finding] = scan(text)
     assert around(text, finding) == {"before": "The family at ", "after": " felt heard"}
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Mr Ali bin Omar attended.", "Mr Ali bin Omar"),
+        ("Mr Ali Bin Omar attended.", "Mr Ali Bin Omar"),
+        ("Mrs Smith de la Cruz came.", "Mrs Smith de la Cruz"),
+    ],
+)
+def test_a_name_found_either_side_of_a_particle_is_one_finding(text: str, name: str) -> None:
+    """Found (regression review): "Mr Ali bin Omar" was listed as "Mr Ali" and "Omar"."""
+    assert kinds(text) == [("person_name", name)]

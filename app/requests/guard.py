@@ -6512,6 +6512,11 @@ def _well_known_names(text: str) -> list[tuple[int, int]]:
     ]
 
 
+_ONLY_A_PARTICLE = re.compile(
+    r"\s{1,3}(?:(?i:bin|binti|bint|ibn|ben|van|von|de|da|di|du|der|den|al|el|la|le|dos|das|do)\s{1,3}){1,2}"
+)
+
+
 def _names_overlapping_joined(found: list[Finding], text: str) -> list[Finding]:
     """Names found in parts that overlap, as one: "Mr Tran" (a title and a surname) and "Tran Van
     Minh" (a surname and given names) are "Mr Tran Van Minh". Found (review of names across the
@@ -6523,6 +6528,21 @@ def _names_overlapping_joined(found: list[Finding], text: str) -> list[Finding]:
     joined: list[Finding] = []
     for name in names:
         last = joined[-1] if joined else None
+        if (
+            last is not None
+            and name.start >= last.end
+            and (
+                _ONLY_A_PARTICLE.fullmatch(text, last.end, name.start)
+                or (
+                    last.text.split()[-1].lower() in _ENDS_WITH_A_PARTICLE
+                    and text[last.end : name.start].isspace()
+                    and name.start - last.end <= 3
+                )
+            )
+        ):
+            # Or with only a particle between them: "Mr Ali" and "Omar" in "Mr Ali bin Omar".
+            joined[-1] = Finding("person_name", text[last.start : name.end], last.reason, last.start, name.end)
+            continue
         if last is not None and name.start < last.end:
             if name.end > last.end:
                 joined[-1] = Finding("person_name", text[last.start : name.end], last.reason, last.start, name.end)
