@@ -23,8 +23,10 @@ from flask.cli import FlaskGroup
 from .config import StartupError
 from .rules import (
     DEFAULT_PARTNERSHIP,
+    Contact,
     ContactBook,
     DefinitionError,
+    Outcome,
     Partnership,
     RulePack,
     RulesReport,
@@ -289,6 +291,17 @@ def current_contacts() -> ContactBook:
     """The contacts loaded at start-up."""
     contacts: ContactBook = current_app.extensions[CONTACTS_KEY]
     return contacts
+
+
+def outcome_contacts(outcome: Outcome, mode: str) -> list[tuple[Contact, str | None]]:
+    """An outcome's contacts, in its order, each with the note of when it applies (in ``mode``'s
+    words) or None: its page's, and the sent page's when the answers not sent led there."""
+    book = current_contacts()
+    return [
+        (contact, note.for_mode(mode) if note else None)
+        for contact, note in ((book.get(i), outcome.contact_note(i)) for i in outcome.contacts)
+        if contact is not None
+    ]
 
 
 def uk_now() -> dt.datetime:

@@ -87,7 +87,7 @@ from ..journey import (
 )
 from ..mail import pdf_filename
 from ..models import utcnow
-from ..pack import current_contacts, current_pack
+from ..pack import current_contacts, current_pack, outcome_contacts
 from ..rate_limits import WAITS, SiteWideLimitExceeded, limit_hit, limit_period, wait_words
 from ..rules import JourneyState, evaluate
 from ..rules.model import MODES
@@ -1166,16 +1166,7 @@ def submitted() -> Response | str | tuple[str, int]:
     kind = notice.get("kind")
     went_to = notice.get("led_to") if kind == SENT_WITHOUT_CHANGE else None  # (the answers that went: where they led)
     led_to = current_pack().outcome(went_to) if isinstance(went_to, str) else None
-    book = current_contacts()
-    led_to_contacts = (
-        [
-            (contact, note.for_mode(stored.mode) if note else None)
-            for contact, note in ((book.get(i), led_to.contact_note(i)) for i in led_to.contacts)
-            if contact is not None
-        ]
-        if led_to is not None
-        else []
-    )
+    led_to_contacts = outcome_contacts(led_to, stored.mode) if led_to is not None else []
     return render_template(
         "requests/submitted.html",
         # The PDF not made 2 minutes after sending (the outbox worker stopped, or behind): the page

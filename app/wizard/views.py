@@ -48,7 +48,7 @@ from ..journey import (
     summary_answers,
 )
 from ..models import StoredRequest
-from ..pack import current_contacts, current_pack, open_now_words
+from ..pack import current_pack, open_now_words, outcome_contacts
 from ..rules import Guidance, InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
 from ..sessions import CLEARED_KEY, reset_session, session_expired, session_expired_page
 from ..stats.service import record_outcome, record_start
@@ -531,7 +531,6 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
     pack, mode, outcome = state.pack, state.mode, state.outcome
     if outcome is None:  # the caller redirects a journey without an outcome before this
         raise ValueError("outcome_context needs a journey that has reached an outcome")
-    book = current_contacts()
     reasons = []
     for reason in state.explanation():
         asked = pack.question(reason.question_id)
@@ -548,11 +547,7 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
     return {
         "outcome": outcome,
         "mode": mode,
-        "outcome_contacts": [
-            (contact, note.for_mode(mode) if note else None)
-            for contact, note in ((book.get(i), outcome.contact_note(i)) for i in outcome.contacts)
-            if contact is not None
-        ],
+        "outcome_contacts": outcome_contacts(outcome, mode),
         "change_link": {
             "url": url_for("wizard.question", question_id=outcome.change_question, return_to=RETURN_TO_RESULT),
             "text": outcome.change_text.for_mode(mode),
