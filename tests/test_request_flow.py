@@ -1388,10 +1388,14 @@ def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_which_
         "names after a title, such as Mrs or Mr, or after words such as \u201ccalled\u201d or \u201csurname\u201d"
         in looked_for
     )
+    assert (
+        "other names where the sentence says a person is meant: "
+        "\u201cI spoke with Amara\u201d, \u201cAmara told me\u201d" in looked_for
+    )
     assert all(len(item.split()) <= 20 for item in looked_for)
     assert (
-        "It misses less common names written on their own, names that are also everyday words (such as will or grace) "
-        "written all in small letters or all in capitals, and many initials." in limits.group(1)
+        "It can miss less common names when nothing around them says a person is meant, names that are also everyday "
+        "words (such as Summer or Will), names written all in small letters, and many initials." in limits.group(1)
     )
     walker.post("/request/check-what-you-wrote", {})
     submit(walker)

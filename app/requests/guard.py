@@ -151,8 +151,12 @@ What counts, and what deliberately does not:
   "MUM SAYS JAYDEN IS NOT EATING"), with the surname after it, less the names that are also words
   ("THE FAMILY WILL NOT ENGAGE", "GRACE PERIOD") or acronyms ("ELSA sessions", "a TIA"). A name
   typed in capitals is still a name in a heading or a whole sentence in capitals, so those are
-  not left out. Names that are not common are not looked for (the warning page says names can be
-  missed).
+  not left out. A name in no list is found by what the text says of it ("Zhyar (7)", "Mum: Zhyar",
+  "Zhyar told me") and by where it stands, where only a person can ("I'm worried that Zhyar is",
+  "I spoke with Zhyar", "a call from Zhyar", "The teacher said Zhyar has", "URGENT - ZHYAR BARZANI NOT
+  SEEN"), unless it is an everyday word, a place, a service, a feast, a medicine or a role. A name that
+  is an everyday word too, written plainly ("I spoke to Summer"), is still missed (the warning page
+  says names can be missed).
 - a child's sex and exact age written together, as a case record writes them ("M, 15", "F 14",
   "(M, 15)", "15/M", "15yo boy", "girl (14)", "female, 15", "YP is 15, female"), up to 25; not in
   small letters but with a comma ("m, 15"; not "m 15"), joined up ("M15", a postcode district), before
@@ -3021,6 +3025,14 @@ def _ends_as_a_name(word: str, endings: tuple[str, ...]) -> bool:
     return any(word.endswith(ending) and len(word) >= len(ending) + 3 for ending in endings)
 
 
+# Words no school's name has, which a sentence in capitals or a heading has before "SCHOOL": "NOT SEEN
+# IN SCHOOL", "Concerns Raised By School", "Not Responding To Calls From School".
+_NOT_IN_A_SCHOOLS_NAME = frozenset(
+    {"not", "in", "at", "to", "from", "off", "into", "seen", "is", "was", "has", "been", "no", "missed", "since"}
+    | {"attends", "attend", "attended", "attending", "goes", "went", "by", "about", "for", "with"}
+)
+
+
 def _named_schools(text: str) -> Iterator[Finding]:
     for match in _SCHOOL.finditer(text):
         spans = list(_A_WORD.finditer(match["name"]))
@@ -3032,6 +3044,12 @@ def _named_schools(text: str) -> Iterator[Finding]:
         while lead < len(words) - 1 and words[lead] in _BEFORE_A_NAME:
             lead += 1
         if match["plain"] and match["plain"].islower() and _describes_a_school(match, words[:lead], words[lead:], text):
+            continue
+        # A school's name starts after the last word no name has, as a sentence in capitals or a heading
+        # has them: "ZHYAR NOT SEEN IN SCHOOL" and "Concerns Raised By School" name no school, "WENT TO
+        # OAKWOOD PRIMARY SCHOOL" names Oakwood Primary School.
+        lead = max([lead] + [at + 1 for at, word in enumerate(words) if word in _NOT_IN_A_SCHOOLS_NAME])
+        if lead == len(words):
             continue
         # In capitals, "school" after everyday words is no school's name ("KIDS NOT AT SCHOOL", "SHE
         # LOVES SCHOOL", "MUM KEPT HIM OFF SCHOOL": found, review), as in small letters it is not.
@@ -3543,6 +3561,7 @@ def _person_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
     yield from _word_names_spoken_to(text)
     yield from _names_the_text_says_are_names(text, places)
     yield from _unlisted_names(text, places)
+    yield from _names_where_a_person_is(text, places)
     yield from _names_all_in_one_case(text, _SMALL, places)
     yield from _names_all_in_one_case(text, _CAPITALS)
     yield from _names_with_a_chinese_or_vietnamese_surname(text, places)
@@ -5904,7 +5923,11 @@ def _a_verbs_form(plain: str) -> bool:
 
 
 # How a role ends ("Headmistress said", "Careworker told me"): never a name by a cue.
-_A_ROLES_ENDINGS = ("worker", "workers", "teacher", "teachers", "minder", "minders", "master", "mistress")
+_A_ROLES_ENDINGS = (
+    *("worker", "workers", "teacher", "teachers", "minder", "minders", "master", "mistress"),
+    # "Paediatrician wants to see him", "Physiotherapist said", "Sonographer" (found, as above).
+    *("ician", "icians", "iatrist", "iatrists", "therapist", "therapists", "ographer", "ographers"),
+)
 
 
 # How a hospital's department or a health service ends ("Radiology", "Orthopaedics", "Psychiatry"):
@@ -5965,6 +5988,116 @@ def _unlisted_names(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
                 yield Finding("person_name", text[before.start(1) : end], REASONS["person_name"], before.start(1), end)
             else:
                 yield _finding("person_name", match, "name")
+
+
+# What is said only of a person, after their name: "Zhyar is being left", "Zhyar has missed", "Zhyar told me".
+_A_PERSONS_DOINGS = (
+    r"(?:is|was|isn't|wasn't|has|had|hasn't|hadn't|seems|seemed|appears|appeared|said|says|told|tells|feels|felt"
+    r"|wants|wanted|arrived|arrives|attends|attended|missed|misses|lives|lived|cried|cries|disclosed|discloses"
+    r"|doesn't|didn't|does|did|can't|cannot|won't|will|would|could|should|needs|needed|looks|looked|gets|got|went"
+    r"|goes|came|comes|ran|hit|hits|kicked|refused|refuses|stayed|stays|sleeps|slept|ate|eats|mentioned|spoke"
+    r"|talked|shared|explained|asked|left|became|becomes|started|stopped|loves|likes|hates|plays|played|struggles"
+    r"|struggled|keeps|kept|tried|tries|sat|sits|stood|walked|shouted|screamed|laughed|smiled|thinks|thought|knows"
+    r"|knew|understands|understood|may|might|must|not\s{1,3}seen|missing|absent|excluded|arrested|admitted|discharged|presented"
+    r"|and\s{1,3}(?:his|her|their|I|mum|dad))"
+)
+# Where a sentence goes on with someone of whom something is said: "I'm worried that Zhyar is ...".
+_BEFORE_SOMEONE_SPOKEN_OF = (
+    r"(?:that|because|when|whether|if|as|since|until|while|whilst|but|and|so|now|then|where|though|although"
+    r"|unless|after|before|said|says|say|told\s{1,3}(?:me|us)|tells\s{1,3}(?:me|us)|think|thinks|thought|seems|seemed"
+    r"|appears|appeared|believe|believes|believed|feel|feels|felt|reports|reported|explained|mentioned|heard|know"
+    r"|knew|found|sure|was|is)"
+)
+# What is done with a person, before their name: "I spoke with Zhyar", "Nursery noticed Zhyar", "a call
+# from Zhyar", "worried about Zhyar". Not "help from" or "help with": a service or what is done is as
+# likely ("help from Wai Yin", "help with Langar").
+_DONE_WITH_SOMEONE = (
+    r"(?:(?:spoke|speak|speaking|spoken|talked|talk|talking|chatted|chatting|met|meet|meeting|worked|working|work"
+    r"|sat|sitting|played|playing)\s{1,3}(?:to|with)"
+    r"|listened\s{1,3}to|listening\s{1,3}to"
+    r"|met|visited|visit|visiting|saw|see|seeing|seen|noticed|notice|noticing|asked|ask|asking|phoned|phone|phoning"
+    r"|rang|ring|ringing|texted|messaged|emailed|supported|supporting|helped|helping|collected|collecting"
+    r"|picked\s{1,3}up|dropped\s{1,3}off|observed|observing|reassured|hugged|comforted|checked\s{1,3}on"
+    r"|(?:worried|worries|worry|concerned|concerns|concern)\s{1,3}(?:about|for)"
+    r"|(?:call|calls|text|texts|message|messages|disclosure)\s{1,3}from|visit\s{1,3}to|referral\s{1,3}(?:for|about)"
+    r"|(?<!found\s)(?<!diagnosed\s)(?<!help\s)(?<!helps\s)(?<!helped\s)(?<!helping\s)(?<!treated\s)(?<!caught\s)with"
+    r"|about|took|taking|take|gave|giving|give|meet|discussed|discussing|discuss|describe|describes|described)"
+)
+# What is said of one person or more after their names, or "who": "It was Akeem who called".
+_A_PERSONS_DOING_AFTER = (
+    rf"(?:\s{{1,3}}(?i:{_A_PERSONS_DOINGS}|are|were|have|both|live|attend)|\s{{0,3}},?\s{{0,3}}(?i:who))\b"
+)
+# Where a sentence starts: after a full stop, a line's start, a heading's colon or dash ("URGENT - ").
+_A_SENTENCES_START = r"(?:^|[.!?\n:;]\s{0,3}|\s[\-\u2013\u2014]\s{1,3})"
+
+
+def _where_a_person_is(word: str, before: str) -> tuple[re.Pattern[str], ...]:
+    """``_NAMES_WHERE_A_PERSON_IS`` for names written as ``word`` is, after a letter ``before``."""
+    return (
+        re.compile(
+            rf"(?:(?<={before})\s{{1,3}}(?i:{_BEFORE_SOMEONE_SPOKEN_OF})|(?<={before}),)\s{{1,3}}(?P<name>{word})"
+            rf"(?:\s{{1,2}}(?!AND\b)(?P<more>{word}))?(?:\s{{1,3}}(?:and|&|AND)\s{{1,3}}(?P<other>{word}))?"
+            rf"{_A_PERSONS_DOING_AFTER}"
+        ),
+        re.compile(
+            rf"{_A_SENTENCES_START}(?:(?i:and|but|so|then|now|today|yesterday|also)\s{{1,3}})?(?P<name>{word})"
+            rf"(?:\s{{1,2}}(?!AND\b)(?P<more>{word}))?(?:\s{{1,3}}(?:and|&|AND)\s{{1,3}}(?P<other>{word}))?"
+            rf"{_A_PERSONS_DOING_AFTER}"
+        ),
+        re.compile(
+            rf"(?<![\w'\u2019\-])(?i:{_DONE_WITH_SOMEONE})\s{{1,3}}(?P<name>{word})"
+            rf"(?:\s{{1,2}}(?!AND\b)(?P<more>{word}))?(?:\s{{1,3}}(?:and|&|AND)\s{{1,3}}(?P<other>{word}))?"
+            r"(?![\w'\u2019\-])"
+        ),
+    )
+
+
+# A name where only a person can be (found, review of held-out names: "I'm worried that Zhyar is being
+# left", "I spoke with Zhyar", "Had a call from Zhyar", "Zhyar and Hejar are hungry", "Zhyar has been
+# struggling" each missed 155 names in 160 that were in no list): a capitalised word in no list of
+# words, places, services or faiths (``_an_unlisted_name``), with the surname after it ("more"), and
+# one more joined by "and" ("other"); in a text in capitals, the same in capitals ("URGENT - ZHYAR
+# BARZANI NOT SEEN SINCE FRIDAY"), where the words around the name are in capitals too.
+_NAMES_WHERE_A_PERSON_IS = _where_a_person_is(_UNLISTED_WORD, "[a-z,;]")
+_A_WORD_IN_CAPITALS = r"[A-Z][A-Z'\u2019]{1,24}(?:-[A-Z][A-Z'\u2019]{1,24})?"
+_NAMES_IN_CAPITALS_WHERE_A_PERSON_IS = _where_a_person_is(_A_WORD_IN_CAPITALS, "[A-Z,;]")
+_A_PERSONS_DOING_NEXT = re.compile(rf"\s{{1,3}}(?i:{_A_PERSONS_DOINGS})\b")
+_SOME_WORDS_IN_CAPITALS = re.compile(r"[A-Z]{2,24}[ \t]{1,3}[A-Z]{2,24}")
+
+
+def _names_where_a_person_is(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
+    """Names in no list, found by where they stand (``_NAMES_WHERE_A_PERSON_IS``)."""
+
+    def unlisted(word: str) -> bool:
+        return _an_unlisted_name(_without_possessive(word), places)  # "with Salford's policy"
+
+    capitals = _NAMES_IN_CAPITALS_WHERE_A_PERSON_IS if _SOME_WORDS_IN_CAPITALS.search(text) else ()
+    for cue in (*_NAMES_WHERE_A_PERSON_IS, *capitals):
+        in_capitals = cue in capitals
+        for match in cue.finditer(text):
+            if in_capitals and not match[0].isupper():
+                continue
+            other = match.groupdict().get("other")
+            if other and unlisted(other) and match["name"] in _ANY_GIVEN_NAME:
+                yield _finding("person_name", match, "other")  # "Rohan and Aarav were"
+            if not unlisted(match["name"]):
+                continue
+            more = match.groupdict().get("more")
+            if (
+                more
+                and not unlisted(more)
+                and not (in_capitals and (cue is capitals[-1] or _A_PERSONS_DOING_NEXT.match(text, match.end("name"))))
+            ):
+                # A thing's name, "Juniper Ward is", "Solihull Approach is", "SHONA INTERPRETER NEEDED"; not
+                # "SPOKE WITH ZHYAR TODAY" (in capitals, "TODAY" is written as a surname is).
+                continue
+            if more and unlisted(more):  # "Zhyar Barzani"
+                start, end = match.start("name"), match.end("more")
+                yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
+            else:
+                yield _finding("person_name", match, "name")
+            if other and unlisted(other):
+                yield _finding("person_name", match, "other")
 
 
 def _word_names_spoken_to(text: str) -> Iterator[Finding]:
