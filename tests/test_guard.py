@@ -5855,3 +5855,19 @@ def test_a_schools_name_starts_after_the_words_no_name_has(text: str, school: st
     """A heading in capitals or with capitals ("Concerns Raised By School") named a school "Concerns
     Raised By School" (found, held-out sentences); a school after "WENT TO" is still found, as itself."""
     assert [name for kind, name in kinds(text) if kind == "school"] == ([school] if school else []), kinds(text)
+
+
+def test_a_name_where_only_a_person_can_be_is_found_as_far_into_a_long_text() -> None:
+    """The cues are looked for only around words written as names and in no list (to keep the check's
+    time): the same sentences, after 3,000 characters of ordinary text and between each other, find the
+    same names at their places."""
+    sentences = [
+        "The school said Rohan and Ermias were involved.",
+        "There was a referral about Kibrom Tesfalem from the nurse.",
+        "SPOKE WITH ZHYAR AND HEJAR TODAY.",
+        "It was Yosief who called the ambulance.",
+    ]
+    text = ORDINARY_PARAGRAPH * (3000 // len(ORDINARY_PARAGRAPH) + 1) + " ".join(sentences)
+    names = [name for kind, name in kinds(text) if kind == "person_name"]
+    assert names == ["Rohan", "Ermias", "Kibrom Tesfalem", "ZHYAR", "HEJAR", "Yosief"], names
+    assert all(text[f.start : f.end] == f.text for f in scan(text))
