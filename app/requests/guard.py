@@ -154,9 +154,10 @@ What counts, and what deliberately does not:
   not left out. A name in no list is found by what the text says of it ("Zhyar (7)", "Mum: Zhyar",
   "Zhyar told me") and by where it stands, where only a person can ("I'm worried that Zhyar is",
   "I spoke with Zhyar", "a call from Zhyar", "The teacher said Zhyar has", "URGENT - ZHYAR BARZANI NOT
-  SEEN"), unless it is an everyday word, a place, a service, a feast, a medicine or a role. A name that
-  is an everyday word too, written plainly ("I spoke to Summer"), is still missed (the warning page
-  says names can be missed).
+  SEEN"), unless it is an everyday word, a place, a service, a feast, a medicine or a role; the same in
+  small letters in a sentence with no capital letter ("i spoke with zhyar"). A name that is an everyday
+  word too, written plainly ("I spoke to Summer"), is still missed, and so is one in small letters in a
+  sentence with capitals ("I spoke with zhyar") (the warning page says names can be missed).
 - a child's sex and exact age written together, as a case record writes them ("M, 15", "F 14",
   "(M, 15)", "15/M", "15yo boy", "girl (14)", "female, 15", "YP is 15, female"), up to 25; not in
   small letters but with a comma ("m, 15"; not "m 15"), joined up ("M15", a postcode district), before
@@ -4949,6 +4950,7 @@ _NOT_AN_INTRODUCED_NAME = frozenset(
 _ACRONYMS = frozenset(
     {
         *("CP", "CIN", "LAC", "CLA", "SEN", "SEND", "EHC", "EHCP", "ASD", "ASC", "ADD", "ADHD", "ODD", "PDA"),
+        *("EHCNA", "FSW", "CMHT", "FGC"),
         *("FASD", "CSE", "CCE", "FGM", "HBV", "DV", "DA", "MH", "LD", "PD", "ED", "EH", "EHA", "EHM", "YP"),
         *("CYP", "YOT", "YJS", "SW", "HV", "GP", "PE", "RE", "DT", "IT", "ICT", "PSHE", "RSE", "RSHE", "EAL"),
         *("FSM", "PP", "TA", "HLTA", "LSA", "ELSA", "TAF", "TAC", "CAF", "FE", "HE", "UC", "PIP", "DLA"),
@@ -6036,17 +6038,17 @@ def _where_a_person_is(word: str, before: str) -> tuple[re.Pattern[str], ...]:
     return (
         re.compile(
             rf"(?:(?<={before})\s{{1,3}}(?i:{_BEFORE_SOMEONE_SPOKEN_OF})|(?<={before}),)\s{{1,3}}(?P<name>{word})"
-            rf"(?:\s{{1,2}}(?!AND\b)(?P<more>{word}))?(?:\s{{1,3}}(?:and|&|AND)\s{{1,3}}(?P<other>{word}))?"
+            rf"(?:\s{{1,2}}(?!(?i:and)\b)(?P<more>{word}))?(?:\s{{1,3}}(?:and|&|AND)\s{{1,3}}(?P<other>{word}))?"
             rf"{_A_PERSONS_DOING_AFTER}"
         ),
         re.compile(
             rf"{_A_SENTENCES_START}(?:(?i:and|but|so|then|now|today|yesterday|also)\s{{1,3}})?(?P<name>{word})"
-            rf"(?:\s{{1,2}}(?!AND\b)(?P<more>{word}))?(?:\s{{1,3}}(?:and|&|AND)\s{{1,3}}(?P<other>{word}))?"
+            rf"(?:\s{{1,2}}(?!(?i:and)\b)(?P<more>{word}))?(?:\s{{1,3}}(?:and|&|AND)\s{{1,3}}(?P<other>{word}))?"
             rf"{_A_PERSONS_DOING_AFTER}"
         ),
         re.compile(
             rf"(?<![\w'\u2019\-])(?i:{_DONE_WITH_SOMEONE})\s{{1,3}}(?P<name>{word})"
-            rf"(?:\s{{1,2}}(?!AND\b)(?P<more>{word}))?(?:\s{{1,3}}(?:and|&|AND)\s{{1,3}}(?P<other>{word}))?"
+            rf"(?:\s{{1,2}}(?!(?i:and)\b)(?P<more>{word}))?(?:\s{{1,3}}(?:and|&|AND)\s{{1,3}}(?P<other>{word}))?"
             r"(?![\w'\u2019\-])"
         ),
     )
@@ -6070,58 +6072,120 @@ _SOME_WORDS_IN_CAPITALS = re.compile(r"[A-Z]{2,24}[ \t]{1,3}[A-Z]{2,24}")
 _A_WORD_WRITTEN_AS_A_NAME = re.compile(
     rf"(?<![\w'\u2019\-])(?:{_UNLISTED_WORD}|{_A_WORD_IN_CAPITALS})(?![\w'\u2019\-])"
 )
+_A_WORD_IN_SMALL_LETTERS_AS_A_NAME = re.compile(r"(?<![\w'\u2019\-@#./=])[a-z]{2,24}(?![\w'\u2019\-@])")
+_NAMES_IN_SMALL_LETTERS_WHERE_A_PERSON_IS = _where_a_person_is(r"[a-z]{2,24}(?:-[a-z]{2,24})?", "[a-z,;]")
+# Those that find a name after what is done with someone ("spoke with"), with no doing after it.
+_DONE_WITH_SOMEONE_CUES = (
+    _NAMES_WHERE_A_PERSON_IS[-1],
+    _NAMES_IN_CAPITALS_WHERE_A_PERSON_IS[-1],
+    _NAMES_IN_SMALL_LETTERS_WHERE_A_PERSON_IS[-1],
+)
+_A_VOWEL = re.compile(r"[aeiouy]")
+_A_CAPITAL = re.compile(r"[A-Z]")
 _REACH_BEFORE_A_NAME = 60
 _REACH_AFTER_A_NAME = 120
 _A_WORDS_END = re.compile(r"\s|$")
 
 
+def _spans_around(text: str, words: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+    """The parts of ``text`` around ``words`` that ``_NAMES_WHERE_A_PERSON_IS`` may reach, joined
+    where they overlap, each ending at a word's end (a word cut short could match)."""
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        start = max(0, word.start() - _REACH_BEFORE_A_NAME)
+        after = _A_WORDS_END.search(text, min(len(text), word.end() + _REACH_AFTER_A_NAME))
+        end = after.start() if after is not None else len(text)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _without_capitals(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a sentence, ``Sentences.holds``) has no capital letter: written
+    so, a name is in small letters too, as "i spoke with zhyar" has it."""
+    return _A_CAPITAL.search(text, start, end) is None
+
+
 def _names_where_a_person_is(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
-    """Names in no list, found by where they stand (``_NAMES_WHERE_A_PERSON_IS``)."""
+    """Names in no list, found by where they stand (``_NAMES_WHERE_A_PERSON_IS``): written as names
+    are, in capitals where the words around them are, and in small letters in a sentence with no
+    capital letter. Looked for only around such a word: most texts have few or none, and the cues,
+    looked for everywhere, cost half a millisecond in 1,500 characters."""
 
     def unlisted(word: str) -> bool:
         return _an_unlisted_name(_without_possessive(word), places)  # "with Salford's policy"
 
-    # Looked for only around a word written as a name and in no list: most texts have few or none,
-    # and the cues, looked for everywhere, cost half a millisecond in 1,500 characters.
-    spans: list[tuple[int, int]] = []
-    for word in _A_WORD_WRITTEN_AS_A_NAME.finditer(text):
-        if unlisted(word[0]):
-            start = max(0, word.start() - _REACH_BEFORE_A_NAME)
-            after = _A_WORDS_END.search(text, min(len(text), word.end() + _REACH_AFTER_A_NAME))
-            end = after.start() if after is not None else len(text)  # (a word cut short could match)
-            if spans and start <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], end)
-            else:
-                spans.append((start, end))
-    if not spans:
+    def unlisted_in_small_letters(word: str) -> bool:
+        return (
+            _A_VOWEL.search(word) is not None  # not "fsw", "cmht"
+            and word not in _SMALL.words
+            and not any(word + ending in _COMMON_WORDS for ending in ("s", "d", "ed"))  # "bruise"
+            and unlisted(word)
+        )
+
+    sentences = sentences_of(text)
+    cases = [
+        (
+            _NAMES_WHERE_A_PERSON_IS
+            + (_NAMES_IN_CAPITALS_WHERE_A_PERSON_IS if _SOME_WORDS_IN_CAPITALS.search(text) else ()),
+            _spans_around(text, (word for word in _A_WORD_WRITTEN_AS_A_NAME.finditer(text) if unlisted(word[0]))),
+        ),
+        (
+            _NAMES_IN_SMALL_LETTERS_WHERE_A_PERSON_IS,
+            _spans_around(
+                text,
+                (
+                    word
+                    for word in _A_WORD_IN_SMALL_LETTERS_AS_A_NAME.finditer(text)
+                    if unlisted_in_small_letters(word[0])
+                    and sentences.holds(_without_capitals, word.start(), word.end())
+                ),
+            ),
+        ),
+    ]
+    for cues, spans in cases:
+        for cue in cues if spans else ():
+            written_alike = (
+                cue in _NAMES_IN_CAPITALS_WHERE_A_PERSON_IS or cue in _NAMES_IN_SMALL_LETTERS_WHERE_A_PERSON_IS
+            )
+            for match in (match for start, end in spans for match in cue.finditer(text, start, end)):
+                if written_alike and match[0] != (match[0].upper() if match["name"].isupper() else match[0].lower()):
+                    continue  # (the words around it written as it is)
+                small = cue in _NAMES_IN_SMALL_LETTERS_WHERE_A_PERSON_IS
+                yield from _a_name_where_a_person_is(
+                    text, match, cue, written_alike, unlisted_in_small_letters if small else unlisted
+                )
+
+
+def _a_name_where_a_person_is(
+    text: str, match: re.Match[str], cue: re.Pattern[str], written_alike: bool, unlisted: Callable[[str], bool]
+) -> Iterator[Finding]:
+    """The names ``cue`` found in ``match`` (``_names_where_a_person_is``)."""
+    other = match.groupdict().get("other")
+    if not unlisted(match["name"]):
+        if other and unlisted(other) and match["name"] in _ANY_GIVEN_NAME:
+            yield _finding("person_name", match, "other")  # "Rohan and Aarav were"
         return
-    capitals = _NAMES_IN_CAPITALS_WHERE_A_PERSON_IS if _SOME_WORDS_IN_CAPITALS.search(text) else ()
-    for cue in (*_NAMES_WHERE_A_PERSON_IS, *capitals):
-        in_capitals = cue in capitals
-        for match in (match for start, end in spans for match in cue.finditer(text, start, end)):
-            if in_capitals and not match[0].isupper():
-                continue
-            other = match.groupdict().get("other")
-            if not unlisted(match["name"]):
-                if other and unlisted(other) and match["name"] in _ANY_GIVEN_NAME:
-                    yield _finding("person_name", match, "other")  # "Rohan and Aarav were"
-                continue
-            more = match.groupdict().get("more")
-            if (
-                more
-                and not unlisted(more)
-                and not (in_capitals and (cue is capitals[-1] or _A_PERSONS_DOING_NEXT.match(text, match.end("name"))))
-            ):
-                # A thing's name, "Juniper Ward is", "Solihull Approach is", "SHONA INTERPRETER NEEDED"; not
-                # "SPOKE WITH ZHYAR TODAY" (in capitals, "TODAY" is written as a surname is).
-                continue
-            if more and unlisted(more):  # "Zhyar Barzani"
-                start, end = match.start("name"), match.end("more")
-                yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
-            else:
-                yield _finding("person_name", match, "name")
-            if other and unlisted(other):
-                yield _finding("person_name", match, "other")
+    more = match.groupdict().get("more")
+    if (
+        more
+        and not unlisted(more)
+        and not (
+            written_alike and (cue in _DONE_WITH_SOMEONE_CUES or _A_PERSONS_DOING_NEXT.match(text, match.end("name")))
+        )
+    ):
+        # A thing's name, "Juniper Ward is", "Solihull Approach is", "SHONA INTERPRETER NEEDED"; not
+        # "SPOKE WITH ZHYAR TODAY" (in capitals, "TODAY" is written as a surname is).
+        return
+    if more and unlisted(more):  # "Zhyar Barzani"
+        start, end = match.start("name"), match.end("more")
+        yield Finding("person_name", text[start:end], REASONS["person_name"], start, end)
+    else:
+        yield _finding("person_name", match, "name")
+    if other and unlisted(other):
+        yield _finding("person_name", match, "other")
 
 
 def _word_names_spoken_to(text: str) -> Iterator[Finding]:
