@@ -477,16 +477,25 @@ def notice_out_of_order(state: JourneyState, *, no_request: bool = False) -> Non
         _note_rules(state)
 
 
-def notice_no_request() -> None:
+# The outcome page's address says no request was sent (a request page was asked for): in the
+# address, not the session, which the browser's tabs share (``notice_no_request``).
+NOT_SENT_ARG = "not_sent"
+
+
+def notice_no_request() -> bool:
     """Say that the answers now lead to an outcome that is not a request, so no request was sent
     (a request page asked for). Over a notice that only one tab's answers were kept, both: that one
     first, as the answer that went may be why (a "yes, a child is in danger" given in another tab
-    as this tab changed an answer on check your answers)."""
+    as this tab changed an answer on check your answers): True. Otherwise nothing is left in the
+    session (False): the outcome page's address says it (``NOT_SENT_ARG``), so it is said in the tab
+    that asked. Found (review of two tabs in a real browser): a one-off notice was taken by whichever
+    tab showed a page first, so the tab where Send request was pressed showed "Consult the LADO"
+    with nothing saying the request had not gone, and the other tab said it instead."""
     pending = session.get(NOTICE_KEY)
     if isinstance(pending, dict) and pending.get("kind") == ONE_TAB_KEPT:
         session[NOTICE_KEY] = {**pending, "no_request": True}
-        return
-    set_notice("no_request")
+        return True
+    return False
 
 
 # A question page's form carries this: what the question's answer was as the page was shown.
@@ -621,6 +630,7 @@ __all__ = [
     "GUARD_KEY",
     "MODE_LABELS",
     "NOTICE_KEY",
+    "NOT_SENT_ARG",
     "OUTCOME_CHANGED",
     "RULES_KEY",
     "SENT_WITHOUT_CHANGE",

@@ -89,14 +89,35 @@ def test_a_journey_at_another_outcome_cannot_ask_for_a_session(client, app) -> N
     walker = Walker(client)
     walker.walk([("mode", "practitioner"), ("immediate_danger", "yes")])  # U1
     response = walker.get("/request/about-you")
-    assert response.status_code == 302 and response.location.endswith("/result")
+    assert response.status_code == 302 and response.location.endswith("/result?not_sent=1")
     page = text_of(walker.get(response.location))
     assert "not to a request for a session, so no request has been sent" in page
     assert "Answer the questions in order" not in page
     response = walker.post("/request/submit", walker.shown)
-    assert response.status_code == 302 and response.location.endswith("/result")
+    assert response.status_code == 302 and response.location.endswith("/result?not_sent=1")
     assert "so no request has been sent" in text_of(walker.get(response.location))
     assert "so no request has been sent" not in text_of(walker.get("/result"))  # said once
+    assert stored_requests(app) == []
+
+
+def test_send_request_after_another_tab_changed_an_answer_says_so_in_the_tab_that_sent_it(client, app) -> None:
+    """Found (review of two tabs in a real browser, 7 trials in 47): the answers changed in another
+    tab (to "Consult the LADO") as Send request was pressed; the notice that no request was sent was
+    one-off, in the session both tabs share, and whichever tab showed a page first took it: the tab
+    that pressed Send showed the outcome with nothing saying the request had not gone. The outcome
+    page's address says it now, in the tab that asked, leaving the other tab's own notice for it."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    shown = checked_field(walker.get("/request/check-answers"))
+    other_tab = another_tab(app, client)
+    changed = other_tab.post("/questions/allegation", data={"answer": "yes", "csrf_token": walker.token})
+    assert changed.status_code == 302 and changed.location.endswith("/result")
+    sent = client.post("/request/submit", data=shown)
+    assert sent.status_code == 302 and sent.location.endswith("/result?not_sent=1")
+    assert "so no request has been sent" in text_of(client.get(sent.location))
+    assert "so no request has been sent" in text_of(client.get(sent.location))  # and on reload
+    theirs = text_of(other_tab.get(changed.location))
+    assert "so no request has been sent" not in theirs and "set aside" in theirs
     assert stored_requests(app) == []
 
 
@@ -2715,8 +2736,8 @@ def test_an_answer_changed_in_another_tab_as_the_request_is_sent_is_said_not_sav
         assert 'data-notice="change-not-saved" data-led-to="U1"' in html
         words = text_of(page)
         assert (
-            "An answer you changed in another tab at the same moment as you sent this request was not saved. "
-            "Your request was sent with the answers you checked, shown below. "
+            "An answer you changed was not saved, because this request had already been sent. "
+            "It was sent with the answers you checked, shown below. "
             "With the answer you changed, this check would have said: "
             "Call 999 and contact children's social care now"
         ) in words
@@ -2727,6 +2748,71 @@ def test_an_answer_changed_in_another_tab_as_the_request_is_sent_is_said_not_sav
         assert re.findall(r'href="(tel:[^"]+)"', contacts)[0] == "tel:999" and "Call 999 if" not in contacts
         assert "If the answer you changed was right, do what it says above now" in words
         assert stored.reference in words
+
+
+@pytest.mark.parametrize(
+    "question, answer, outcome, first_contact",
+    [("immediate_danger", "yes", "U1", "tel:999"), ("allegation", "yes", "L", None)],
+)
+def test_an_answer_changed_in_another_tab_after_the_request_was_sent_says_where_it_leads(
+    client, app, question: str, answer: str, outcome: str, first_contact: str | None
+) -> None:
+    """Found (review of two tabs in a real browser, 92 trials in 245): "immediate danger: Yes"
+    answered in a tab a moment (or minutes) after the other tab's Send request went through was
+    dropped without a word: the tab showed "A request was sent from this browser", which asked them
+    to start a new check, and nothing of 999 but the strip at the top. Now the sent request's page,
+    each time it is shown, says the change was not saved and what the check would have said with it,
+    its contacts first; the request stays as it went."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    shown = checked_field(walker.get("/request/check-answers"))
+    other_tab = another_tab(app, client)
+    assert other_tab.get(f"/questions/{question}").status_code == 200  # the page open in the other tab
+    assert client.post("/request/submit", data=shown).status_code == 302
+    late = other_tab.post(f"/questions/{question}", data={"answer": answer, "csrf_token": walker.token})
+    assert late.status_code == 302 and late.location.endswith("/request/submitted")
+    [stored] = stored_requests(app)
+    assert stored.answers[question] == "no"
+    for tab in (other_tab, other_tab, client):  # and again on reload, and in the tab that sent it
+        page = tab.get("/request/submitted")
+        html = page.get_data(as_text=True)
+        assert f'data-notice="change-not-saved" data-led-to="{outcome}"' in html
+        assert "An answer you changed was not saved, because this request had already been sent." in text_of(page)
+        contacts = html.split("data-led-to-title", 1)[1].split("</ul>", 1)[0]
+        if first_contact is not None:
+            assert re.findall(r'href="(tel:[^"]+)"', contacts)[0] == first_contact
+        assert stored.reference in text_of(page)
+
+
+def test_the_answer_a_request_went_with_sent_again_from_another_tab_after_it_was_sent_says_nothing_of_a_change(
+    client, app
+) -> None:
+    """The same answer the request went with, sent again from a page kept open: nothing changed, so
+    nothing is said of a change; the page asking before a new check, as before."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    shown = checked_field(walker.get("/request/check-answers"))
+    other_tab = another_tab(app, client)
+    assert client.post("/request/submit", data=shown).status_code == 302
+    again = other_tab.post("/questions/immediate_danger", data={"answer": "no", "csrf_token": walker.token})
+    assert again.status_code == 302 and again.location.endswith("/start")
+    assert 'data-notice="change-not-saved"' not in other_tab.get("/request/submitted").get_data(as_text=True)
+
+
+def test_an_answer_changed_in_another_tab_after_the_request_was_sent_that_leads_to_a_request_says_it_was_not_saved(
+    client, app
+) -> None:
+    """A change after sending that still leads to a request: the sent page says it was not saved and
+    where to go if someone is at risk, with no outcome of its own."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    shown = checked_field(walker.get("/request/check-answers"))
+    other_tab = another_tab(app, client)
+    assert client.post("/request/submit", data=shown).status_code == 302
+    late = other_tab.post("/questions/multi_agency", data={"answer": "not_sure", "csrf_token": walker.token})
+    assert late.status_code == 302 and late.location.endswith("/request/submitted")
+    html = other_tab.get("/request/submitted").get_data(as_text=True)
+    assert 'data-notice="change-not-saved"' in html and "data-led-to" not in html
 
 
 def test_an_answer_changed_in_another_tab_as_the_request_is_sent_that_leads_to_a_request_says_so_plainly(

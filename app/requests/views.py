@@ -66,6 +66,7 @@ from ..journey import (
     DRAFT_REQUEST_KEYS,
     GIVEN_KEY,
     GUARD_KEY,
+    NOT_SENT_ARG,
     NOTICE_KEY,
     SENT_WITHOUT_CHANGE,
     SENT_WITHOUT_DETAILS,
@@ -401,7 +402,8 @@ def require_eligible_journey() -> Response | None:
     # At an outcome that is not a request (the answers changed since, in this tab or another):
     # its page says no request was sent; part way through, the next question says to answer in order.
     if state.outcome is not None:
-        notice_no_request()
+        if not notice_no_request():
+            return redirect(f"{url_for('wizard.result')}?{NOT_SENT_ARG}=1")
     else:
         notice_out_of_order(state, no_request=True)
     return redirect(journey_url(state))

@@ -2,7 +2,8 @@
 
 Views are thin: they read the journey from the session (``app.journey``), let the rule
 engine decide (``app.rules.answer``), and redirect or render. Answers never go in a URL:
-every page's address names only a question id, or ``/result``.
+every page's address names only a question id, or ``/result`` (with ``?not_sent=1`` where a request
+page was asked for: ``NOT_SENT_ARG``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from ..journey import (
     ANSWER_DIGEST_LENGTH,
     ANSWER_SHOWN_FIELD,
     NO_ANSWERS_FOR,
+    NOT_SENT_ARG,
+    NOTICE_KEY,
     OUTCOME_CHANGED,
+    SENT_WITHOUT_CHANGE,
     SUBMITTED_KEY,
     SUBMITTED_MODE_KEY,
     answer_shown,
@@ -49,7 +53,7 @@ from ..journey import (
 )
 from ..models import StoredRequest
 from ..pack import current_pack, open_now_words, outcome_contacts
-from ..rules import Guidance, InvalidAnswer, JourneyState, Question, QuestionNotReached, answer
+from ..rules import Guidance, InvalidAnswer, JourneyState, Question, QuestionNotReached, answer, evaluate
 from ..sessions import CLEARED_KEY, reset_session, session_expired, session_expired_page
 from ..stats.service import record_outcome, record_start
 from ..supervision_record import forget_record
@@ -111,6 +115,39 @@ def _sent_request_here() -> bool:
     return db.session.scalar(select(StoredRequest.id).where(StoredRequest.reference == reference)) is not None
 
 
+def _an_answer_after_sending(asked: Question) -> bool:
+    """An answer sent from a question page of the journey this browser has sent (another tab, or a
+    page kept open) that changes an answer the request went with: the sent request's page says it
+    was not saved, and, when the answers with it lead to an outcome other than a request, what that
+    outcome says, with its contacts (the notice two tabs saving at the same moment leave:
+    ``app.journey``). Found (review of two tabs in a real browser, 92 trials in 245): "immediate
+    danger: Yes" answered just after the other tab's Send request went through (from 5 ms to minutes
+    after) was dropped without a word, on a page saying only "A request was sent from this browser".
+    False (nothing said) for the answer the request went with, or a question not on its path."""
+    stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == just_submitted()))
+    if stored is None or not isinstance(stored.answers, dict):
+        return False
+    pack = current_pack()
+    went = evaluate(pack, stored.answers)
+    try:
+        change = answer(
+            pack, stored.answers, asked.id, engine_answer(asked, request.form.getlist(FIELD_NAME)), {}, before=went
+        )
+    except (InvalidAnswer, QuestionNotReached):
+        return False
+    step = went.step(asked.id)
+    if step is not None and change.answers.get(asked.id) == (
+        tuple(o.value for o in step.options) if asked.kind == "multiple" else step.options[0].value
+    ):
+        return False  # the answer it went with (a form sent twice)
+    notice: dict[str, Any] = {"kind": SENT_WITHOUT_CHANGE, "count": 0}
+    outcome = change.state.outcome
+    if outcome is not None and not outcome.request:
+        notice["led_to"] = outcome.id
+    session[NOTICE_KEY] = notice
+    return True
+
+
 @bp.get("/continue")
 def carry_on() -> Response:
     """Where the journey stands: the next question, or the outcome (the link for "carry on
@@ -141,7 +178,10 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         # Back or a bookmark after sending: the sent request's page, not a new check that
         # would quietly remove it. An answer from a question page opened before sending (another
         # tab, or one the browser kept) would begin that new check too: it is asked first, as
-        # Start now is (``start``; found in review: it removed the page and PDF unasked).
+        # Start now is (``start``; found in review: it removed the page and PDF unasked), unless it
+        # changes an answer the request went with (``_an_answer_after_sending``).
+        if request.method == "POST" and _an_answer_after_sending(asked):
+            return redirect(url_for("requests.submitted"))
         return redirect(url_for("requests.submitted" if request.method in ("GET", "HEAD") else "wizard.start"))
     begun_here = not has_journey()
     if begun_here:
@@ -499,9 +539,9 @@ def result() -> Response | str:
     if request.method != "HEAD":  # (a link checker or a preview only looks: it is not a person's outcome)
         record_outcome(state)  # anonymous count, once per journey per outcome; never fails the page
     outcome_shown(state)  # (after an update of the rules that changed it, says so)
+    notice = _no_request_sent_notice() if request.args.get(NOT_SENT_ARG) == "1" else notice_text()
     previous = state.previous(None)  # the last question answered: the Back link (no answers in the URL)
     back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
-    notice = notice_text()
     open_now = open_now_words(state.outcome.contacts)
     # The page follows from the answers (and the pack), and whether its contacts are open now:
     # rendered once for each, then kept.
@@ -511,6 +551,18 @@ def result() -> Response | str:
         key,
         lambda: {**outcome_context(state), "notice": notice, "back_url": back_url, "open_now": open_now},
     )
+
+
+def _no_request_sent_notice() -> dict[str, Any]:
+    """The outcome page's notice where its address says a request page was asked for and no request
+    was sent (``notice_no_request``): said in this tab, leaving another tab's one-off notice for it,
+    but with that of an update of the rules that moved the journey (any tab's, as it is the journey's)."""
+    pending = session.get(NOTICE_KEY)
+    if isinstance(pending, dict) and pending.get("kind") == OUTCOME_CHANGED:
+        notice = notice_text()
+        if notice is not None:
+            return {**notice, "more": notice.get("more") or messages.NOTICE_OUTCOME_CHANGED_NO_REQUEST}
+    return {"kind": "text", "text": messages.NOTICE_NO_REQUEST}
 
 
 def sources_of(guidance: Sequence[Guidance]) -> list[str]:
