@@ -2736,9 +2736,9 @@ def test_an_answer_changed_in_another_tab_as_the_request_is_sent_is_said_not_sav
         assert 'data-notice="change-not-saved" data-led-to="U1"' in html
         words = text_of(page)
         assert (
-            "An answer you changed was not saved, because this request had already been sent. "
-            "It was sent with the answers you checked, shown below. "
-            "With the answer you changed, this check would have said: "
+            "An answer was changed in this browser as this request was sent, or after. "
+            "The change was not saved: the request was sent with the answers you checked, shown below. "
+            "With the changed answer, this check would have said: "
             "Call 999 and contact children's social care now"
         ) in words
         assert "Call 999 if a child is in immediate danger." in words
@@ -2746,7 +2746,7 @@ def test_an_answer_changed_in_another_tab_as_the_request_is_sent_is_said_not_sav
         # review: after the actions, 999 was on a phone's second screen).
         contacts = html.split("data-led-to-title", 1)[1].split("</ul>", 1)[0]
         assert re.findall(r'href="(tel:[^"]+)"', contacts)[0] == "tel:999" and "Call 999 if" not in contacts
-        assert "If the answer you changed was right, do what it says above now" in words
+        assert "If the changed answer was right, do what it says above now" in words
         assert stored.reference in words
 
 
@@ -2777,11 +2777,39 @@ def test_an_answer_changed_in_another_tab_after_the_request_was_sent_says_where_
         page = tab.get("/request/submitted")
         html = page.get_data(as_text=True)
         assert f'data-notice="change-not-saved" data-led-to="{outcome}"' in html
-        assert "An answer you changed was not saved, because this request had already been sent." in text_of(page)
+        assert "An answer was changed in this browser as this request was sent, or after." in text_of(page)
         contacts = html.split("data-led-to-title", 1)[1].split("</ul>", 1)[0]
         if first_contact is not None:
             assert re.findall(r'href="(tel:[^"]+)"', contacts)[0] == first_contact
         assert stored.reference in text_of(page)
+
+
+def test_a_later_answer_after_sending_does_not_take_away_where_an_earlier_one_led(client, app) -> None:
+    """Found (regression review): after a late "immediate danger: Yes" the sent page said what the
+    check would have said, 999 first; a second page kept open then sent another change (or put the
+    answer back), and the 999 went from the page, or the person was taken to the page before a new
+    check. Where the earlier change led stays on the request's page, which both go to."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    shown = checked_field(walker.get("/request/check-answers"))
+    other_tab = another_tab(app, client)
+    assert client.post("/request/submit", data=shown).status_code == 302
+    token = walker.token
+    assert other_tab.post("/questions/immediate_danger", data={"answer": "yes", "csrf_token": token}).status_code == 302
+    for question, value in (("multi_agency", "not_sure"), ("immediate_danger", "no")):
+        late = other_tab.post(f"/questions/{question}", data={"answer": value, "csrf_token": token})
+        assert late.status_code == 302 and late.location.endswith("/request/submitted"), question
+        html = other_tab.get("/request/submitted").get_data(as_text=True)
+        assert 'data-notice="change-not-saved" data-led-to="U1"' in html, question
+
+
+def test_the_outcome_pages_no_request_notice_is_not_said_where_the_answers_lead_to_a_request_again(client, app) -> None:
+    """Found (regression review): ``/result?not_sent=1`` reloaded after the other tab put the answer
+    back (or opened from the browser's history) said "so no request has been sent" under "You can
+    ask for a Space to Think session"."""
+    walker = to_outcome(client)
+    page = text_of(walker.get("/result?not_sent=1"))
+    assert "You can ask for a Space to Think session" in page and "so no request has been sent" not in page
 
 
 def test_the_answer_a_request_went_with_sent_again_from_another_tab_after_it_was_sent_says_nothing_of_a_change(

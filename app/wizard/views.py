@@ -135,13 +135,20 @@ def _an_answer_after_sending(asked: Question) -> bool:
         )
     except (InvalidAnswer, QuestionNotReached):
         return False
+    pending = session.get(NOTICE_KEY)
+    said = pending if isinstance(pending, dict) and pending.get("kind") == SENT_WITHOUT_CHANGE else None
     step = went.step(asked.id)
     if step is not None and change.answers.get(asked.id) == (
         tuple(o.value for o in step.options) if asked.kind == "multiple" else step.options[0].value
     ):
-        return False  # the answer it went with (a form sent twice)
-    notice: dict[str, Any] = {"kind": SENT_WITHOUT_CHANGE, "count": 0}
+        # The answer it went with (a form sent twice): nothing to say, but what was said of an earlier
+        # change stays said, on the request's page (found, regression review: putting the answer
+        # back led to the page before a new check, the 999 it had led to still on the request's).
+        return said is not None
     outcome = change.state.outcome
+    if said is not None and isinstance(said.get("led_to"), str):
+        return True  # Where an earlier change led (999) stays: a later one does not take it away.
+    notice: dict[str, Any] = {"kind": SENT_WITHOUT_CHANGE, "count": 0}
     if outcome is not None and not outcome.request:
         notice["led_to"] = outcome.id
     session[NOTICE_KEY] = notice
@@ -539,7 +546,10 @@ def result() -> Response | str:
     if request.method != "HEAD":  # (a link checker or a preview only looks: it is not a person's outcome)
         record_outcome(state)  # anonymous count, once per journey per outcome; never fails the page
     outcome_shown(state)  # (after an update of the rules that changed it, says so)
-    notice = _no_request_sent_notice() if request.args.get(NOT_SENT_ARG) == "1" else notice_text()
+    # (Not where the answers lead to a request again, since: found, regression review, the page
+    # offering a request said no request had been sent, on reload and from the browser's history.)
+    not_sent = request.args.get(NOT_SENT_ARG) == "1" and not state.outcome.request
+    notice = _no_request_sent_notice() if not_sent else notice_text()
     previous = state.previous(None)  # the last question answered: the Back link (no answers in the URL)
     back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
     open_now = open_now_words(state.outcome.contacts)
