@@ -5796,9 +5796,12 @@ def test_services_and_orders_starting_a_sentence_are_not_names(text: str) -> Non
         ("Shno has been struggling in class since half term.", ["Shno"]),
         ("The teacher said Kibrom is bright but exhausted every morning.", ["Kibrom"]),
         ("It seems Tesfalem has been left in charge again.", ["Tesfalem"]),
-        ("When I visited, Natnael was in the bedroom.", ["Natnael"]),
+        ("When I visited, Natnael was crying in the bedroom.", ["Natnael"]),
         ("It was Yosief who called the ambulance, not the adults.", ["Yosief"]),
-        ("The school said Rohan and Ermias were involved.", ["Rohan", "Ermias"]),
+        ("The school said Rohan and Ermias were fighting.", ["Rohan", "Ermias"]),
+        ("The DSL said Zhyar has bruises on his arm.", ["Zhyar"]),
+        ("The teacher told me Kaiwen had a panic attack before the exam.", ["Kaiwen"]),
+        ("I'm worried that Xhesika is being pressured into a marriage.", ["Xhesika"]),
         ("I went with Hiwet to the clinic.", ["Hiwet"]),
         ("I spoke to Zhyar Barzani about the fire.", ["Zhyar Barzani"]),
         ("URGENT - ZHYAR BARZANI NOT SEEN SINCE FRIDAY", ["ZHYAR BARZANI"]),
@@ -5832,6 +5835,14 @@ def test_a_name_in_no_list_where_only_a_person_can_be_is_found(text: str, names:
         "SHONA INTERPRETER NEEDED.",
         "We work with Salford's effective challenge and escalation policy.",
         "I spoke with CAMHS and with Kooth about the waiting list.",
+        "I spoke with the school nurse, who said Melatonin was prescribed by the GP last year.",
+        "Dad told me Khartoum was where they lived before they travelled through Libya.",
+        "We had a call from Migrant Help, and it seems Home Office has asked for more documents.",
+        "Mears has moved the family again. Mum told me Eritrea is not safe.",
+        "She told me Snapchat is where most of the messages come from, and Yubo late at night.",
+        "MUM SAID FOODBANK IS CLOSED ON FRIDAYS. WORRIED ABOUT ERBIL TRIP.",
+        "Mum said Gaviscon is not helping and Omeprazole was stopped.",
+        "talked with teh family today. worried about selfharm and hygeine.",
         "NOT SEEN IN SCHOOL SINCE FRIDAY.",
     ],
 )
@@ -5862,7 +5873,7 @@ def test_a_name_where_only_a_person_can_be_is_found_as_far_into_a_long_text() ->
     time): the same sentences, after 3,000 characters of ordinary text and between each other, find the
     same names at their places."""
     sentences = [
-        "The school said Rohan and Ermias were involved.",
+        "The school said Rohan and Ermias were fighting.",
         "There was a referral about Kibrom Tesfalem from the nurse.",
         "SPOKE WITH ZHYAR AND HEJAR TODAY.",
         "It was Yosief who called the ambulance.",
@@ -5892,3 +5903,21 @@ def test_a_name_in_no_list_in_small_letters_is_found_where_a_sentence_has_no_cap
     the lists; where only a person can stand, in a sentence with no capital letter, 412 are, with no
     more false alarms in 1,328 ordinary sentences in small letters."""
     assert [name for kind, name in kinds(text) if kind == "person_name"] == names, kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Ramzan (7) has bruises on his arm.", "Ramzan"),
+        ("Child's name: Newroz", "Newroz"),
+        ("Newroz told me she is scared.", "Newroz"),
+        ("Fasika (8) is not in school.", "Fasika"),
+        ("The Angelman family moved in last month.", "Angelman"),
+    ],
+)
+def test_a_word_seldom_a_name_where_a_person_stands_is_still_a_name_with_a_stronger_cue(text: str, name: str) -> None:
+    """Found (regression review): feasts, medicines and conditions put among the words never a name
+    (not_names.txt) stopped the names among them being found with an age, a label or "family":
+    Ramzan, Newroz, Fasika, Angelman. They are left out only where the place in a sentence alone
+    says a person is meant (not_names_where_a_person_stands.txt)."""
+    assert any(kind == "person_name" and name in found for kind, found in kinds(text)), kinds(text)

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 import secrets
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -13,8 +14,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, StoredRequest
 from app.pack import current_pack
+from app.requests import guard, service
 from app.requests import reference as reference_module
-from app.requests import service
 from app.requests.reference import ALPHABET, is_reference, new_reference, normalise_reference
 from app.requests.service import IncompleteRequest, guarded_fingerprint
 from support import both_databases
@@ -356,6 +357,10 @@ def test_a_check_remembered_for_other_text_or_by_another_version_of_the_check_is
         names = {path.name for path in service.GUARD_FILES}
         assert {"guard.py", "given_names.txt", "given_names_also_words.txt", "given_names_more.txt"} <= names
         assert all(path.is_file() for path in service.GUARD_FILES)
+        # Every word list the check reads (found: not_names.txt was not, so a change to it was not a
+        # new version of the check, and an answer remembered under the old list was used).
+        read = set(re.findall(r'with_name\("([\w.]+\.txt)"\)', Path(guard.__file__).read_text()))
+        assert read and read <= names, read - names
 
 
 def test_the_checks_version_is_of_the_code_loaded_not_of_files_changed_on_disk_since(

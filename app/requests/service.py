@@ -163,6 +163,8 @@ GUARD_FILES = (
     Path(guard.__file__ or "").with_name("given_names_more.txt"),
     Path(guard.__file__ or "").with_name("common_words.txt"),
     Path(guard.__file__ or "").with_name("common_words_names.txt"),
+    Path(guard.__file__ or "").with_name("not_names.txt"),
+    Path(guard.__file__ or "").with_name("not_names_where_a_person_stands.txt"),
 )
 
 
