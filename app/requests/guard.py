@@ -6155,10 +6155,14 @@ def _spans_around(text: str, words: Iterable[re.Match[str]]) -> list[tuple[int, 
     return spans
 
 
-def _without_capitals(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` (a sentence, ``Sentences.holds``) has no capital letter: written
-    so, a name is in small letters too, as "i spoke with zhyar" has it."""
-    return _A_CAPITAL.search(text, start, end) is None
+def _sentences_without_capitals(text: str) -> Iterator[tuple[int, int]]:
+    """Where each sentence (or line) of ``text`` with no capital letter starts and ends: written so,
+    a name is in small letters too, as "i spoke with zhyar" has it."""
+    start = 0
+    for mark in itertools.chain((found.start() for found in _SENTENCE_MARK.finditer(text)), [len(text)]):
+        if mark > start and _A_CAPITAL.search(text, start, mark) is None:
+            yield start, mark
+        start = mark + 1
 
 
 def _names_where_a_person_is(text: str, places: AbstractSet[str]) -> Iterator[Finding]:
@@ -6185,7 +6189,6 @@ def _names_where_a_person_is(text: str, places: AbstractSet[str]) -> Iterator[Fi
             and unlisted(word)
         )
 
-    sentences = sentences_of(text)
     cases = [
         (
             _NAMES_WHERE_A_PERSON_IS
@@ -6198,9 +6201,9 @@ def _names_where_a_person_is(text: str, places: AbstractSet[str]) -> Iterator[Fi
                 text,
                 (
                     word
-                    for word in _A_WORD_IN_SMALL_LETTERS_AS_A_NAME.finditer(text)
+                    for start, end in _sentences_without_capitals(text)
+                    for word in _A_WORD_IN_SMALL_LETTERS_AS_A_NAME.finditer(text, start, end)
                     if unlisted_in_small_letters(word[0])
-                    and sentences.holds(_without_capitals, word.start(), word.end())
                 ),
             ),
         ),
