@@ -8,6 +8,8 @@ import html
 import re
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 from werkzeug.test import TestResponse
@@ -2784,16 +2786,23 @@ def test_an_answer_changed_in_another_tab_after_the_request_was_sent_says_where_
         assert stored.reference in text_of(page)
 
 
-def test_a_later_answer_after_sending_does_not_take_away_where_an_earlier_one_led(client, app) -> None:
-    """Found (regression review): after a late "immediate danger: Yes" the sent page said what the
-    check would have said, 999 first; a second page kept open then sent another change (or put the
-    answer back), and the 999 went from the page, or the person was taken to the page before a new
-    check. Where the earlier change led stays on the request's page, which both go to."""
+def sent_with_a_tab_kept_open(client: FlaskClient, app: Flask) -> tuple[Walker, FlaskClient]:
+    """A request sent from ``client``'s check your answers page, and another tab of the same browser
+    whose pages were open before it went: the walker (its token) and that tab."""
     walker = to_outcome(client)
     fill_details(walker)
     shown = checked_field(walker.get("/request/check-answers"))
     other_tab = another_tab(app, client)
     assert client.post("/request/submit", data=shown).status_code == 302
+    return walker, other_tab
+
+
+def test_a_later_answer_after_sending_does_not_take_away_where_an_earlier_one_led(client, app) -> None:
+    """Found (regression review): after a late "immediate danger: Yes" the sent page said what the
+    check would have said, 999 first; a second page kept open then sent another change (or put the
+    answer back), and the 999 went from the page, or the person was taken to the page before a new
+    check. Where the earlier change led stays on the request's page, which both go to."""
+    walker, other_tab = sent_with_a_tab_kept_open(client, app)
     token = walker.token
     assert other_tab.post("/questions/immediate_danger", data={"answer": "yes", "csrf_token": token}).status_code == 302
     for question, value in (("multi_agency", "not_sure"), ("immediate_danger", "no")):
@@ -2817,11 +2826,7 @@ def test_the_answer_a_request_went_with_sent_again_from_another_tab_after_it_was
 ) -> None:
     """The same answer the request went with, sent again from a page kept open: nothing changed, so
     nothing is said of a change; the page asking before a new check, as before."""
-    walker = to_outcome(client)
-    fill_details(walker)
-    shown = checked_field(walker.get("/request/check-answers"))
-    other_tab = another_tab(app, client)
-    assert client.post("/request/submit", data=shown).status_code == 302
+    walker, other_tab = sent_with_a_tab_kept_open(client, app)
     again = other_tab.post("/questions/immediate_danger", data={"answer": "no", "csrf_token": walker.token})
     assert again.status_code == 302 and again.location.endswith("/start")
     assert 'data-notice="change-not-saved"' not in other_tab.get("/request/submitted").get_data(as_text=True)
@@ -2832,11 +2837,7 @@ def test_an_answer_changed_in_another_tab_after_the_request_was_sent_that_leads_
 ) -> None:
     """A change after sending that still leads to a request: the sent page says it was not saved and
     where to go if someone is at risk, with no outcome of its own."""
-    walker = to_outcome(client)
-    fill_details(walker)
-    shown = checked_field(walker.get("/request/check-answers"))
-    other_tab = another_tab(app, client)
-    assert client.post("/request/submit", data=shown).status_code == 302
+    walker, other_tab = sent_with_a_tab_kept_open(client, app)
     late = other_tab.post("/questions/multi_agency", data={"answer": "not_sure", "csrf_token": walker.token})
     assert late.status_code == 302 and late.location.endswith("/request/submitted")
     html = other_tab.get("/request/submitted").get_data(as_text=True)
