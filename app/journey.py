@@ -12,8 +12,7 @@ Session keys (the session itself lives in the database; the cookie holds only an
 - ``session["journey_token"]``: a random token, new each time a journey starts. The
   request views use it to make submission idempotent (one request per journey).
 - ``session["journey_notice"]``: a one-off message for the next question or outcome page
-  (``"changed"`` with how many answers were set aside and restored, ``"out_of_order"``,
-  ``"no_request"`` (a request page asked for at an outcome that is not a request), ``"one_tab_kept"``
+  (``"changed"`` with how many answers were set aside and restored, ``"out_of_order"``, ``"one_tab_kept"``
   (two tabs saved different answers at the same moment: one tab's were kept), ``"sent_without_change"``
   (for the sent request's page: an answer changed in another tab as it was sent was not saved),
   ``"sent_without_details"`` (the same for what was typed on a details page), or
@@ -277,9 +276,9 @@ def moved_by_an_update(state: JourneyState) -> bool:
 
 def outcome_shown(state: JourneyState) -> None:
     """The outcome page is shown: if the rules were updated since the answers were given and
-    they now lead to another outcome than they did, the page says so (once); over the notice that
-    no request was sent (a request page asked for), both (found, regression review: the update
-    was never named, and the person was told their answers had moved them)."""
+    they now lead to another outcome than they did, the page says so (once); where a request page
+    was asked for, with that no request was sent (``NOT_SENT_ARG``: found, regression review, the
+    update was never named, and the person was told their answers had moved them)."""
     noted = rules_updated_since()
     before = noted.get("outcome") if noted is not None else None
     # Before the update the answers led to another outcome, or to a question still to answer
@@ -291,8 +290,6 @@ def outcome_shown(state: JourneyState) -> None:
         kind = pending.get("kind") if isinstance(pending, dict) else None
         if pending is None or kind in ("out_of_order", "questions_changed"):  # the update is why
             session[NOTICE_KEY] = {"kind": OUTCOME_CHANGED, "count": 0, **said}
-        elif kind == "no_request":
-            session[NOTICE_KEY] = {"kind": OUTCOME_CHANGED, "count": 0, "no_request": True, **said}
         elif kind == "changed":  # later answers set aside
             session[NOTICE_KEY] = {**pending, OUTCOME_CHANGED: "reached" if said else True}
         # (Not over another notice: that two tabs' answers met says more.)

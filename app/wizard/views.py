@@ -507,8 +507,6 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
         # On the outcome page (no ``here``) as for "out of order": no question to answer there.
         text = messages.NOTICE_QUESTIONS_CHANGED if here else messages.NOTICE_NOT_ASKED
         return {"kind": "text", "text": text, "more": unsent}
-    if notice.get("kind") == "no_request":
-        return {"kind": "text", "text": messages.NOTICE_NO_REQUEST}
     if notice.get("kind") == "no_answers" and notice.get("asked_for") in NO_ANSWERS_FOR:
         minutes = int(current_app.config["SESSION_IDLE_MINUTES"])
         return {"kind": "text", "text": messages.notice_no_answers(notice["asked_for"], minutes)}
