@@ -6011,9 +6011,10 @@ _A_PERSONS_STATE = (
     r"|the\s{1,3}victim|a\s{1,3}victim|on\s{1,3}(?:her|his|their)\s{1,3}own|taken\s{1,3}(?:to|into|from|away|home)"
     r"|sent\s{1,3}(?:home|out|away|back)|collected|dropped\s{1,3}off|picked\s{1,3}up|wearing|trying\s{1,3}to"
     r"|working\s{1,3}(?:nights|at|in|for|long|cash)|doing\s{1,3}(?:well|badly|better|worse|okay|ok|fine)"
-    r"|sleeping\s{1,3}rough|in\s{1,3}(?:school|college)|at\s{1,3}(?:college|nursery)|attending"
+    r"|sleeping\s{1,3}rough|in\s{1,3}(?:school|college)|at\s{1,3}(?:college|nursery)|attending|spending|selling"
+    r"|sitting|pulled\s{1,3}out|getting\s{1,3}(?:her|his|their)|doing\s{1,3}(?:her|his|their|the)\s{1,3}[a-z]{3,15}"
     r"|being\s{1,3}(?:left|bullied|cared|looked|groomed|exploited|used|hit|hurt|abused|neglected|kept|made|sent|targeted"
-    r"|pressured|moved|controlled|expected|forced|taken|picked|locked|followed|contacted|paid))"
+    r"|pressured|moved|controlled|expected|forced|taken|picked|locked|followed|contacted|paid|married))"
 )
 _A_PERSONS_DOINGS = (
     r"(?:said|says|told|tells|disclosed|discloses|cried|cries|feels|felt|wants|wanted|arrived|arrives|attends"
@@ -6023,20 +6024,24 @@ _A_PERSONS_DOINGS = (
     r"|self-harms|self-harmed|not\s{1,3}seen|talks|hides|hid|flinches|flinched|wears|wore|swears|swore|steals|stole"
     r"|goes\s{1,3}(?:to|home|out|missing|off)|went\s{1,3}(?:home|missing|out|off)|answered\s{1,3}the\s{1,3}door"
     r"|opened\s{1,3}the\s{1,3}door|came\s{1,3}(?:to|home|in|back|into)|gets\s{1,3}(?:on|off|home|up)"
-    r"|takes\s{1,3}the\s{1,3}blame|ran\s{1,3}(?:away|off|out|straight|past|home)"
+    r"|takes\s{1,3}the\s{1,3}blame|ran\s{1,3}(?:away|off|out|straight|past|home)|shouts|never\s{1,3}(?:leaves|goes"
+    r"|eats|sleeps|speaks|talks|says|comes)|kept\s{1,3}(?:asking|saying|looking|crying|running|going|coming|talking"
+    r"|texting|calling|hitting)|hit\s{1,3}(?:a|her|his|their|the|another|him|me|staff)\b"
     r"|(?:is|was|isn't|wasn't|are|were|seems|seemed|appears|appeared|looks|looked|became|becomes|gets|got|feels|felt"
     r"|(?:has|have|had)(?:\s{1,3}not|n't)?\s{1,3}been)\s{1,3}(?:not\s{1,3})?"
     r"(?:(?:very|really|so|quite|more|much|often|always|still|now|also|increasingly|too|clearly)\s{1,3}){0,2}"
     rf"{_A_PERSONS_STATE}"
     r"|(?:has|had|hasn't|hadn't)\s{1,3}(?:not\s{1,3})?(?:missed|stopped|started|told|said|disclosed|refused|run"
     r"|cried|self-harmed|hit|kicked|bruises|marks|nightmares|no\s{1,3}friends|registered|eaten|slept|attended"
+    r"|lost\s{1,3}weight|a\s{1,3}knife|a\s{1,3}weapon|a\s{1,3}blade"
     r"|become\s{1,3}(?:aggressive|withdrawn|quiet|violent|upset)"
     r"|(?:a\s{1,3})?(?:panic|row|fight|cut|bruise|black\s{1,3}eye|burn|injury|injuries|scars|nits|head\s{1,3}lice"
     r"|tantrums|meltdowns|seizures|seizure))"
     r"|(?:has|have|had)\s{1,3}(?:not\s{1,3})?been\s{1,3}(?:falling|sleeping|crying|going|coming|staying|living|eating"
     r"|drinking|smoking|writing|telling|saying|asking|hiding|running|refusing|fighting|hitting|self-harming|taking"
     r"|spending|talking|speaking|playing|skipping|truanting|absconding|wetting|soiling|cut\s{1,3}off|able|to"
-    r"|collected|brought|asked|told|sent|taken|moved|excluded|suspended|arrested|charged|placed|removed|attending)"
+    r"|collected|brought|asked|told|sent|taken|moved|excluded|suspended|arrested|charged|placed|removed|attending"
+    r"|sending|caught|chatting|messaging|meeting)"
     r"|(?:doesn't|didn't|don't|won't|wouldn't|can't|cannot|couldn't|does\s{1,3}not|did\s{1,3}not|will\s{1,3}not"
     r"|would\s{1,3}not|could\s{1,3}not|should\s{1,3}not|shouldn't|must\s{1,3}not)"
     r"\s{1,3}(?:want|eat|sleep|talk|speak|go|come|leave|listen|engage|attend|understand|know|like|trust|feel|cope"
@@ -6064,6 +6069,24 @@ _DONE_WITH_SOMEONE = (
     r"|(?:call|calls|text|texts|message|messages|disclosure)\s{1,3}from|heard\s{1,3}from|visit|visiting"
     r"|(?:wrote|written|writing|texts|text|message|messages|letter)\s{1,3}to)"
 )
+# What is done to a person (or a thing) before their name, and what after it says a person is meant:
+# "The police stopped Arber near the car wash", "found Ylli hiding food", "took Bujar to the dentist",
+# "gave Makiese a lift home", "brought Nusrat home" (found, held-out names: missed).
+_DONE_TO_SOMEONE = (
+    r"(?:stopped|found|took|taken|brought|gave|drove|walked|escorted|followed|searched|arrested|restrained"
+    r"|excluded|suspended|sent|dropped|collected|picked\s{1,3}up)"
+)
+_WHERE_OR_HOW_AFTER = (
+    r"(?:to\s{1,3}(?:the|school|hospital|a|his|her|their|court|college)|home|a\s{1,3}lift|hiding|waiting|sitting"
+    r"|sleeping|crying|alone|asleep|near|outside|back\s{1,3}(?:to|home)|into\s{1,3}(?:care|custody)|in\s{1,3}a"
+    r"|with\s{1,3}(?:a|an|two|three|older|some))"
+)
+# A phrase that sets the scene before whoever a sentence is of: "At the review Tesfalem said", "Over the
+# weekend Fjolla ran away", "Afterwards, Sohrab kept asking" (found, held-out names: missed).
+_WHEN_OR_WHERE_FIRST = (
+    r"(?:(?:At|In|On|Over|During|After|Before|Since|Last|This|Earlier|Later|By)\s{1,3}(?:[a-z]{1,15}\s{1,3}){0,3}"
+    r"[a-z]{2,15},?\s{1,3}|(?:Afterwards|Later|Earlier|Then|Yesterday|Today|Recently|Since\s{1,3}then),?\s{1,3})"
+)
 # What is said of one person or more after their names, or "who": "It was Akeem who called".
 _A_PERSONS_DOING_AFTER = rf"(?:\s{{1,3}}(?i:{_A_PERSONS_DOINGS}|both)|\s{{0,3}},?\s{{0,3}}(?i:who))\b"
 # Where a sentence starts: after a full stop, a line's start, a heading's colon or dash ("URGENT - ").
@@ -6081,7 +6104,8 @@ def _where_a_person_is(word: str, before: str) -> tuple[re.Pattern[str], ...]:
             rf"{_A_PERSONS_DOING_AFTER}"
         ),
         re.compile(
-            rf"{_A_SENTENCES_START}(?:(?i:and|but|so|then|now|today|yesterday|also)\s{{1,3}})?(?P<name>{word})"
+            rf"{_A_SENTENCES_START}(?:(?i:and|but|so|then|now|today|yesterday|also)\s{{1,3}}|{_WHEN_OR_WHERE_FIRST})?"
+            rf"(?P<name>{word})"
             rf"(?:\s{{1,2}}(?!(?i:and)\b)(?P<more>{word}))?(?:\s{{1,3}}(?:and|&|AND)\s{{1,3}}(?P<other>{word}))?"
             rf"{_A_PERSONS_DOING_AFTER}"
         ),
@@ -6089,6 +6113,10 @@ def _where_a_person_is(word: str, before: str) -> tuple[re.Pattern[str], ...]:
             rf"(?<![\w'\u2019\-])(?i:{_DONE_WITH_SOMEONE})\s{{1,3}}(?P<name>{word})"
             rf"(?:\s{{1,2}}(?!(?i:and)\b)(?P<more>{word}))?(?:\s{{1,3}}(?:and|&|AND)\s{{1,3}}(?P<other>{word}))?"
             r"(?![\w'\u2019\-])"
+        ),
+        re.compile(
+            rf"(?<![\w'\u2019\-])(?i:{_DONE_TO_SOMEONE})\s{{1,3}}(?P<name>{word})"
+            rf"(?:\s{{1,2}}(?!(?i:and)\b)(?P<more>{word}))?(?=\s{{1,3}}(?i:{_WHERE_OR_HOW_AFTER})\b)"
         ),
     )
 
@@ -6128,9 +6156,9 @@ _A_WORD_IN_SMALL_LETTERS_AS_A_NAME = re.compile(r"(?<![\w'\u2019\-@#./=])[a-z]{2
 _NAMES_IN_SMALL_LETTERS_WHERE_A_PERSON_IS = _where_a_person_is(r"[a-z]{2,24}(?:-[a-z]{2,24})?", "[a-z,;]")
 # Those that find a name after what is done with someone ("spoke with"), with no doing after it.
 _DONE_WITH_SOMEONE_CUES = (
-    _NAMES_WHERE_A_PERSON_IS[-1],
-    _NAMES_IN_CAPITALS_WHERE_A_PERSON_IS[-1],
-    _NAMES_IN_SMALL_LETTERS_WHERE_A_PERSON_IS[-1],
+    *_NAMES_WHERE_A_PERSON_IS[2:],
+    *_NAMES_IN_CAPITALS_WHERE_A_PERSON_IS[2:],
+    *_NAMES_IN_SMALL_LETTERS_WHERE_A_PERSON_IS[2:],
 )
 _A_VOWEL = re.compile(r"[aeiouy]")
 _A_CAPITAL = re.compile(r"[A-Z]")
