@@ -6007,12 +6007,12 @@ _A_PERSONS_STATE = (
     r"|speaking|talking|gaining|telling|carrying|hiding|running|looking\s{1,3}after|doing\s{1,3}homework|registered"
     r"|hit|smacked|slapped|punched|kicked|beaten|assaulted|attacked|abused|touched|groomed|exploited|left"
     r"|seen\s{1,3}(?:at|by|in|on|with|alone|out|near|around|outside|walking)"
-    r"|found\s{1,3}(?:at|in|on|with|near|outside|alone|asleep|wandering)|safe|allowed|himself|herself|themselves"
+    r"|found\s{1,3}(?:at|in|on|with|near|outside|alone|asleep|wandering|sleeping|hiding|waiting)|safe|allowed|himself|herself|themselves"
     r"|the\s{1,3}victim|a\s{1,3}victim|on\s{1,3}(?:her|his|their)\s{1,3}own|taken\s{1,3}(?:to|into|from|away|home)"
     r"|sent\s{1,3}(?:home|out|away|back)|collected|dropped\s{1,3}off|picked\s{1,3}up|wearing|trying\s{1,3}to"
     r"|working\s{1,3}(?:nights|at|in|for|long|cash)|doing\s{1,3}(?:well|badly|better|worse|okay|ok|fine)"
     r"|sleeping\s{1,3}rough|in\s{1,3}(?:school|college)|at\s{1,3}(?:college|nursery)|attending|spending|selling"
-    r"|sitting|pulled\s{1,3}out|getting\s{1,3}(?:her|his|their)|doing\s{1,3}(?:her|his|their|the)\s{1,3}[a-z]{3,15}"
+    r"|sitting|cooking|cleaning|washing|babysitting|pulled\s{1,3}out|getting\s{1,3}(?:her|his|their)|doing\s{1,3}(?:her|his|their|the)\s{1,3}[a-z]{3,15}"
     r"|being\s{1,3}(?:left|bullied|cared|looked|groomed|exploited|used|hit|hurt|abused|neglected|kept|made|sent|targeted"
     r"|pressured|moved|controlled|expected|forced|taken|picked|locked|followed|contacted|paid|married))"
 )
@@ -6024,11 +6024,13 @@ _A_PERSONS_DOINGS = (
     r"|self-harms|self-harmed|not\s{1,3}seen|talks|hides|hid|flinches|flinched|wears|wore|swears|swore|steals|stole"
     r"|goes\s{1,3}(?:to|home|out|missing|off)|went\s{1,3}(?:home|missing|out|off)|answered\s{1,3}the\s{1,3}door"
     r"|opened\s{1,3}the\s{1,3}door|came\s{1,3}(?:to|home|in|back|into)|gets\s{1,3}(?:on|off|home|up)"
-    r"|takes\s{1,3}the\s{1,3}blame|ran\s{1,3}(?:away|off|out|straight|past|home)|shouts|never\s{1,3}(?:leaves|goes"
+    r"|takes\s{1,3}the\s{1,3}blame|ran\s{1,3}(?:away|off|out|straight|past|home)|spends|turned\s{1,3}up"
+    r"|keeps\s{1,3}(?:her|his|their)|went\s{1,3}to\s{1,3}(?:the|school|bed|his|her|their|a)"
+    r"|seems\s{1,3}to\s{1,3}(?:know|have|think|want|like|understand)|shouts|never\s{1,3}(?:leaves|goes"
     r"|eats|sleeps|speaks|talks|says|comes)|kept\s{1,3}(?:asking|saying|looking|crying|running|going|coming|talking"
     r"|texting|calling|hitting)|hit\s{1,3}(?:a|her|his|their|the|another|him|me|staff)\b"
     r"|(?:is|was|isn't|wasn't|are|were|seems|seemed|appears|appeared|looks|looked|became|becomes|gets|got|feels|felt"
-    r"|(?:has|have|had)(?:\s{1,3}not|n't)?\s{1,3}been)\s{1,3}(?:not\s{1,3})?"
+    r"|(?:has|have|had)(?:\s{1,3}not|n't)?\s{1,3}(?:been|gone))\s{1,3}(?:not\s{1,3})?"
     r"(?:(?:very|really|so|quite|more|much|often|always|still|now|also|increasingly|too|clearly)\s{1,3}){0,2}"
     rf"{_A_PERSONS_STATE}"
     r"|(?:has|had|hasn't|hadn't)\s{1,3}(?:not\s{1,3})?(?:missed|stopped|started|told|said|disclosed|refused|run"
@@ -6041,7 +6043,7 @@ _A_PERSONS_DOINGS = (
     r"|drinking|smoking|writing|telling|saying|asking|hiding|running|refusing|fighting|hitting|self-harming|taking"
     r"|spending|talking|speaking|playing|skipping|truanting|absconding|wetting|soiling|cut\s{1,3}off|able|to"
     r"|collected|brought|asked|told|sent|taken|moved|excluded|suspended|arrested|charged|placed|removed|attending"
-    r"|sending|caught|chatting|messaging|meeting)"
+    r"|sending|caught|chatting|messaging|meeting|stopped|turning\s{1,3}up|coming\s{1,3}into|collecting)"
     r"|(?:doesn't|didn't|don't|won't|wouldn't|can't|cannot|couldn't|does\s{1,3}not|did\s{1,3}not|will\s{1,3}not"
     r"|would\s{1,3}not|could\s{1,3}not|should\s{1,3}not|shouldn't|must\s{1,3}not)"
     r"\s{1,3}(?:want|eat|sleep|talk|speak|go|come|leave|listen|engage|attend|understand|know|like|trust|feel|cope"
@@ -6051,7 +6053,7 @@ _A_PERSONS_DOINGS = (
 # Where a sentence goes on with someone of whom something is said: "I'm worried that Zhyar is ...".
 _BEFORE_SOMEONE_SPOKEN_OF = (
     r"(?:that|because|when|whether|if|as|since|until|while|whilst|but|and|so|now|then|where|though|although"
-    r"|unless|after|before|said|says|say|told\s{1,3}(?:me|us)|tells\s{1,3}(?:me|us)|think|thinks|thought|seems|seemed"
+    r"|unless|after|before|said|says|say|told(?:\s{1,3}(?:me|us))?|tells\s{1,3}(?:me|us)|think|thinks|thought|seems|seemed"
     r"|appears|appeared|believe|believes|believed|feel|feels|felt|reports|reported|explained|mentioned|heard|know"
     r"|knew|found|sure|was|is)"
 )
@@ -6062,7 +6064,8 @@ _DONE_WITH_SOMEONE = (
     r"(?:(?:spoke|speak|speaking|spoken|talked|talk|talking|chatted|chatting|met|meet|meeting|sat|sitting|played"
     r"|playing|worked|working|conversation|conversations|session|sessions|relationship|trust)\s{1,3}(?:to|with)"
     r"|listened\s{1,3}to|listening\s{1,3}to|went\s{1,3}with"
-    r"|met|meet|visited|saw|see|seeing|noticed|asked|phoned|rang|texted|messaged|hugged|reassured|comforted"
+    r"|met|meet|visited|saw|see|seeing|seen|noticed|asked|phoned|rang|texted|messaged|hugged|reassured|comforted|helped"
+    r"|told"
     r"|checked\s{1,3}on|collected|picked\s{1,3}up|dropped\s{1,3}off|observed|supported|supporting"
     r"|(?:think|thinking|thought)\s{1,3}about|(?:phoned|rang|referral|report)\s{1,3}about"
     r"|(?:worried|worries|worry|concerned|concerns|concern)\s{1,3}(?:about|for)"
@@ -6074,18 +6077,22 @@ _DONE_WITH_SOMEONE = (
 # "gave Makiese a lift home", "brought Nusrat home" (found, held-out names: missed).
 _DONE_TO_SOMEONE = (
     r"(?:stopped|found|took|taken|brought|gave|drove|walked|escorted|followed|searched|arrested|restrained"
-    r"|excluded|suspended|sent|dropped|collected|picked\s{1,3}up)"
+    r"|excluded|suspended|sent|dropped|collected|picked\s{1,3}up|heard|spotted|caught)"
 )
 _WHERE_OR_HOW_AFTER = (
     r"(?:to\s{1,3}(?:the|school|hospital|a|his|her|their|court|college)|home|a\s{1,3}lift|hiding|waiting|sitting"
     r"|sleeping|crying|alone|asleep|near|outside|back\s{1,3}(?:to|home)|into\s{1,3}(?:care|custody)|in\s{1,3}a"
-    r"|with\s{1,3}(?:a|an|two|three|older|some))"
+    r"|with\s{1,3}(?:a|an|two|three|older|some)|back|talking|shouting|saying|smoking|crying|running|fighting)"
 )
 # A phrase that sets the scene before whoever a sentence is of: "At the review Tesfalem said", "Over the
 # weekend Fjolla ran away", "Afterwards, Sohrab kept asking" (found, held-out names: missed).
 _WHEN_OR_WHERE_FIRST = (
     r"(?:(?:At|In|On|Over|During|After|Before|Since|Last|This|Earlier|Later|By)\s{1,3}(?:[a-z]{1,15}\s{1,3}){0,3}"
-    r"[a-z]{2,15},?\s{1,3}|(?:Afterwards|Later|Earlier|Then|Yesterday|Today|Recently|Since\s{1,3}then),?\s{1,3})"
+    r"[a-z]{2,15},?\s{1,3}|(?:On|Last|This|Since|By)\s{1,3}(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+    r"|night|week|weekend|morning|evening),?\s{1,3}"
+    r"|(?:Afterwards|Later|Earlier|Then|Yesterday|Today|Recently|Since\s{1,3}then|So\s{1,3}far|It\s{1,3}turns\s{1,3}out"
+    r"(?:\s{1,3}that)?|As\s{1,3}far\s{1,3}as\s{1,3}I\s{1,3}know|Worryingly|Sadly|Apparently|Thankfully|Unfortunately"
+    r"|Luckily|Again|Still|Now),?\s{1,3})"
 )
 # What is said of one person or more after their names, or "who": "It was Akeem who called".
 _A_PERSONS_DOING_AFTER = rf"(?:\s{{1,3}}(?i:{_A_PERSONS_DOINGS}|both)|\s{{0,3}},?\s{{0,3}}(?i:who))\b"
