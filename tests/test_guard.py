@@ -5856,6 +5856,7 @@ def test_a_name_in_no_list_where_only_a_person_can_be_is_found(text: str, names:
         "MUM SAID FOODBANK IS CLOSED ON FRIDAYS. WORRIED ABOUT ERBIL TRIP.",
         "Mum said Gaviscon is not helping and Omeprazole was stopped.",
         "The consultant has concerns about Retinal Haemorrhages and Osteomyelitis.",
+        "The nurse noticed Microcephaly at the check and made a referral.",
         "talked with teh family today. worried about selfharm and hygeine.",
         "NOT SEEN IN SCHOOL SINCE FRIDAY.",
     ],

@@ -6153,7 +6153,7 @@ _A_MEDICINES_ENDINGS = (
     *("oxetine", "triptyline", "pramine", "sartan", "codone", "afil", "umab", "inib"),
     # And a condition's ("Retinal Haemorrhages", "Osteomyelitis", "Scoliosis": found, held-out sentences).
     *("itis", "osis", "aemia", "emia", "pathy", "ectomy", "algia", "rrhage", "rrhages", "uria", "trophy", "plegia"),
-    *("plasia", "lysis"),
+    *("plasia", "lysis", "cephaly", "megaly", "otomy"),
 )
 
 
