@@ -681,3 +681,30 @@ def test_enter_in_a_field_of_a_details_page_continues(browser_page, js: bool) ->
     page.goto("/request/about-you")
     page.get_by_role("textbox").first.press("Enter")
     expect(page).to_have_url(re.compile(r"/request/manager$"))
+
+
+def test_immediate_danger_answered_in_another_tab_after_sending_shows_999_on_the_sent_page(any_page: Page) -> None:
+    """Found (two tabs in a real browser, 92 trials in 245): "Is a child in immediate danger?"
+    answered "Yes" in a second tab just after the first tab's Send request went through was dropped
+    without a word, on a page saying "A request was sent from this browser". Now that tab shows the
+    sent request's page, with the change not saved and what the check would have said, 999 first, as
+    a link, on every view; with and without JavaScript."""
+    forms = FormPoster(any_page.context)
+    forms.journey(answer_values(PATHS["P"]))
+    forms.details()
+    other = any_page.context.new_page()
+    other.goto("/questions/immediate_danger")  # the question open in a second tab
+    expect(other.get_by_role("radio", name="Yes", exact=True)).to_be_visible()
+    any_page.goto("/request/check-answers")
+    any_page.get_by_role("button", name="Send request").click()
+    heading(any_page, "Request sent")
+    other.get_by_role("radio", name="Yes", exact=True).check()
+    continue_button(other).click()
+    for _ in range(2):  # and again on reload
+        heading(other, "Request sent")
+        banner = other.locator(".govuk-notification-banner").filter(has_text="With the changed answer")
+        expect(banner).to_contain_text("An answer was changed in this browser as this request was sent, or after.")
+        expect(banner).to_contain_text("Call 999 and contact children's social care now")
+        expect(banner.locator('a[href^="tel:"]').first).to_have_attribute("href", "tel:999")
+        other.reload()
+    other.close()
