@@ -5905,18 +5905,24 @@ def test_a_name_where_only_a_person_can_be_is_found_as_far_into_a_long_text() ->
         ("i'm worried about zhyar - mum says she found marks on her arms last week.", ["zhyar"]),
         ("the teacher said kibrom is bright but tired", ["kibrom"]),
         ("spoke with hejar and chra today", ["hejar", "chra"]),
-        ("I spoke with zhyar today.", []),  # a writer who uses capitals writes a name with one
+        # And in a sentence with capitals (found, held-out names written in small letters: 763 of 1,401
+        # found when only sentences with no capital were looked at, 1,028 now).
+        ("I spoke with zhyar today.", ["zhyar"]),
+        ("At the review Dad said hejar is scared of him.", ["hejar"]),
+        ("CPN visiting wkly, mum engaging, less risk of relapse atm.", []),
+        ("Mum said bub was crying. I worked with the ehat team and spoke with ukvi.", []),
         ("spoke with fsw and cmht about it", []),
         ("hv saw bruise on baby, paed said consistent w explanation", []),
         ("youngminds have a parents helpline", []),
     ],
 )
-def test_a_name_in_no_list_in_small_letters_is_found_where_a_sentence_has_no_capitals(
+def test_a_name_in_no_list_in_small_letters_is_found_where_the_words_around_it_are_in_small_letters(
     text: str, names: list[str]
 ) -> None:
     """Found (held-out names, every sentence in small letters): 274 names in 491 were found, those in
     the lists; where only a person can stand, in a sentence with no capital letter, 412 are, with no
-    more false alarms in 1,328 ordinary sentences in small letters."""
+    more false alarms in 1,328 ordinary sentences in small letters. Since, in sentences with capitals
+    too, with one more false alarm in 4,166 ordinary sentences ("wkly", now not)."""
     assert [name for kind, name in kinds(text) if kind == "person_name"] == names, kinds(text)
 
 

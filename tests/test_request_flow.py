@@ -1417,8 +1417,9 @@ def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_which_
     )
     assert all(len(item.split()) <= 20 for item in looked_for)
     assert (
-        "It can miss less common names when nothing around them says a person is meant, names that are also everyday "
-        "words (such as Summer or Will), names written without a capital letter, and many initials." in limits.group(1)
+        "It can miss less common names when nothing around them says a person is meant (more often when written "
+        "without a capital letter), names that are also everyday words (such as Summer or Will), and many initials."
+        in limits.group(1)
     )
     walker.post("/request/check-what-you-wrote", {})
     submit(walker)
