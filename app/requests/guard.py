@@ -6171,6 +6171,10 @@ _DONE_WITH_SOMEONE_CUES = (
     *_NAMES_IN_SMALL_LETTERS_WHERE_A_PERSON_IS[2:],
 )
 _A_VOWEL = re.compile(r"[aeiouy]")
+# A name in small letters before a family member's word: "baraka's aunt has been looking after them"
+# (found, held-out names: written with a capital, it was found).
+_A_FAMILY_WORD_AFTER_A_POSSESSIVE = re.compile(rf"['\u2019]s\s{{1,3}}{_FAMILY_WORD}(?![\w'\u2019\-])")
+_A_WORD_IN_SMALL_LETTERS_ENDING = re.compile(r"(?<![\w'\u2019\-@#./=])[a-z]{2,24}\Z")
 # A word shortened as notes are written: no vowel but "y", three other letters together ("wkly": found,
 # held-out sentences); not "glynn", "bryn".
 _A_SHORTENED_WORD = re.compile(r"[^aeiou]{0,24}[b-df-hj-np-tv-xz]{3}[^aeiou]{0,24}")
@@ -6251,6 +6255,10 @@ def _names_where_a_person_is(text: str, places: AbstractSet[str]) -> Iterator[Fi
             ),
         ),
     ]
+    for family in _A_FAMILY_WORD_AFTER_A_POSSESSIVE.finditer(text):
+        word = _A_WORD_IN_SMALL_LETTERS_ENDING.search(text, max(0, family.start() - 25), family.start())
+        if word is not None and unlisted_in_small_letters(word[0]):
+            yield Finding("person_name", word[0], REASONS["person_name"], word.start(), word.end())
     for cues, spans in cases:
         for cue in cues if spans else ():
             written_alike = (
