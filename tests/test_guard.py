@@ -5875,6 +5875,14 @@ def test_feasts_medicines_services_and_things_named_where_a_person_may_stand_are
         ("• Parents Not Responding To Calls From School", None),
         ("HE WENT TO OAKWOOD PRIMARY SCHOOL", "OAKWOOD PRIMARY SCHOOL"),
         ("ATTENDS ST MARY'S RC PRIMARY SCHOOL", "ST MARY'S RC PRIMARY SCHOOL"),
+        # Nor "A" or "THE" in capitals (found: "A SPECIAL SCHOOL" and "A NEW SCHOOL" were schools' names).
+        ("ATTENDS A SPECIAL SCHOOL OUT OF AREA", None),
+        ("MOVED TO A NEW SCHOOL IN SEPTEMBER", None),
+        ("HE IS AT THE SAME SCHOOL AS HIS BROTHER", None),
+        ("He goes to The Valley School.", "The Valley School"),
+        ("Area Of Concern: Supervision Of The Younger Children After School.", None),
+        ("Notes From The Call With The School Nurse.", None),
+        ("She went to Our Lady Of Lourdes School.", "Our Lady Of Lourdes School"),
     ],
 )
 def test_a_schools_name_starts_after_the_words_no_name_has(text: str, school: str | None) -> None:

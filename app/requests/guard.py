@@ -3031,7 +3031,15 @@ def _ends_as_a_name(word: str, endings: tuple[str, ...]) -> bool:
 _NOT_IN_A_SCHOOLS_NAME = frozenset(
     {"not", "in", "at", "to", "from", "off", "into", "seen", "is", "was", "has", "been", "no", "missed", "since"}
     | {"attends", "attend", "attended", "attending", "goes", "went", "by", "about", "for", "with"}
+    | {"after", "before", "during"}  # "Supervision Of The Younger Children After School"
 )
+# And in capitals: "ATTENDS A SPECIAL SCHOOL", "MOVED TO A NEW SCHOOL" (found: each was a school's
+# name; "He goes to The Valley School" keeps its "The"). Nor are they a school's name alone ("Notes
+# From The Call With The School Nurse": found, held-out sentences).
+_A_SCHOOLS_DETERMINERS = frozenset(
+    {"a", "an", "the", "his", "her", "their", "this", "that", "another", "any", "same", "my", "our", "your"}
+)
+_NOT_IN_A_SCHOOLS_NAME_IN_CAPITALS = _NOT_IN_A_SCHOOLS_NAME | _A_SCHOOLS_DETERMINERS
 
 
 def _named_schools(text: str) -> Iterator[Finding]:
@@ -3049,8 +3057,9 @@ def _named_schools(text: str) -> Iterator[Finding]:
         # A school's name starts after the last word no name has, as a sentence in capitals or a heading
         # has them: "ZHYAR NOT SEEN IN SCHOOL" and "Concerns Raised By School" name no school, "WENT TO
         # OAKWOOD PRIMARY SCHOOL" names Oakwood Primary School.
-        lead = max([lead] + [at + 1 for at, word in enumerate(words) if word in _NOT_IN_A_SCHOOLS_NAME])
-        if lead == len(words):
+        not_in_a_name = _NOT_IN_A_SCHOOLS_NAME_IN_CAPITALS if match[0].isupper() else _NOT_IN_A_SCHOOLS_NAME
+        lead = max([lead] + [at + 1 for at, word in enumerate(words) if word in not_in_a_name])
+        if all(word in _A_SCHOOLS_DETERMINERS for word in words[lead:]):
             continue
         # In capitals, "school" after everyday words is no school's name ("KIDS NOT AT SCHOOL", "SHE
         # LOVES SCHOOL", "MUM KEPT HIM OFF SCHOOL": found, review), as in small letters it is not.
