@@ -5809,6 +5809,11 @@ def test_services_and_orders_starting_a_sentence_are_not_names(text: str) -> Non
         ("Police said Yerlan was found on the motorway bridge.", ["Yerlan"]),
         ("At the review meeting Aigerim said she wanted to stay.", ["Aigerim"]),
         ("Over the weekend Nurlan ran away from the placement.", ["Nurlan"]),
+        # (Found, held-out names: missed.)
+        ("Lately Ishaan has been refusing food.", ["Ishaan"]),
+        ("Dovydas has dyslexia and finds reading hard.", ["Dovydas"]),
+        ("Malaz is learning English quickly.", ["Malaz"]),
+        ("It seems Rizwan has breached his licence.", ["Rizwan"]),
         ("The police stopped Daulet near the shops late at night.", ["Daulet"]),
         ("A neighbour said Sanzhar shouts at the little ones.", ["Sanzhar"]),
         ("So far Yerzhan has been turning up late with new trainers.", ["Yerzhan"]),
