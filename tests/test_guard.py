@@ -5811,6 +5811,10 @@ def test_services_and_orders_starting_a_sentence_are_not_names(text: str) -> Non
         ("Over the weekend Nurlan ran away from the placement.", ["Nurlan"]),
         # (Found, held-out names: missed.)
         ("Lately Ishaan has been refusing food.", ["Ishaan"]),
+        # Names that are common in English text, though not everyday words, written with a capital
+        # (common_words_names.txt: found, held-out names).
+        ("In the meeting Bianca told me she is scared.", ["Bianca"]),
+        ("Mum said Lamar has been crying at night.", ["Lamar"]),
         ("Dovydas has dyslexia and finds reading hard.", ["Dovydas"]),
         ("Malaz is learning English quickly.", ["Malaz"]),
         ("It seems Rizwan has breached his licence.", ["Rizwan"]),
@@ -5864,6 +5868,7 @@ def test_a_name_in_no_list_where_only_a_person_can_be_is_found(text: str, names:
         "The nurse noticed Microcephaly at the check and made a referral.",
         "talked with teh family today. worried about selfharm and hygeine.",
         "NOT SEEN IN SCHOOL SINCE FRIDAY.",
+        "Mum said Tesco has closed her account. I spoke with Amazon about it. Dad is Nigerian and Mum is Ghanaian.",
     ],
 )
 def test_feasts_medicines_services_and_things_named_where_a_person_may_stand_are_not_names(text: str) -> None:
@@ -5924,6 +5929,9 @@ def test_a_name_where_only_a_person_can_be_is_found_as_far_into_a_long_text() ->
         ("At the review Dad said hejar is scared of him.", ["hejar"]),
         ("CPN visiting wkly, mum engaging, less risk of relapse atm.", []),
         ("Mum said bub was crying. I worked with the ehat team and spoke with ukvi.", []),
+        # (Found, held-out sentences with small letters where a person stands: 11 in 528 were warned about.)
+        ("Child said inhaler was left at home again. He said blud told him to keep quiet.", []),
+        ("I asked ewo whether attendance had improved. She said mumma gets angry. Dad said Bro was there.", []),
         # Before a family member's word (found, held-out names: "Baraka's aunt" was found, not in small letters).
         ("zhyar's mum said she is scared", ["zhyar"]),
         ("I went to see hejar's nan on Friday.", ["hejar"]),
