@@ -27,6 +27,7 @@ from app.stats.service import current_month, window
 from app.uk_time import day_in_words, uk_day
 from support import both_databases, csrf_token, session_csrf_token
 from support.database import sqlite_file_bytes
+from support.locks import own_connections, run_while_held
 from support.mail import FACILITATORS, SmtpServer, calendar_part
 from support.sessions import ROOM, UK, session_form, session_has_started, the_day_before, uk_today
 from support.submission import VALID_DETAILS, run_outbox
@@ -2160,6 +2161,42 @@ def test_saving_a_session_page_opened_before_a_colleague_changed_it_undoes_nothi
     assert 'value="11:00"' in text(unreadable)
     with session_app.app_context():
         assert sessions_start_time(db.session.get(SpaceSession, session_id)) == dt.time(10, 0)
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_two_saves_of_a_session_at_the_same_moment_never_undo_one_another(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (facilitator review): two facilitators saved the same session's page at the same moment,
+    one a new time, the other a new length. Each found the session as their page showed it, then
+    they saved one after the other: the second put back the time its page showed, undoing the
+    first's, and both were told "Session changed". The second save now waits for the first, then
+    finds the time changed, and saves nothing."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    flush(session_app, smtp_server)
+    day = uk_today() + dt.timedelta(days=7)
+    assert arrange(client, reference, day=day).status_code == 302
+    session_id = session_id_of(session_app, reference)
+    page_url = f"/inbox/sessions/{session_id}"
+    opened = change_form_as_shown(text(client.get(page_url)))
+    assert opened["start_time"] == "10:00" and opened["length"] == "90"
+    eleven = dt.datetime.combine(day, dt.time(11, 0), tzinfo=UK).astimezone(dt.UTC).replace(tzinfo=None)
+    with own_connections(session_app) as engine, engine.connect() as colleague:
+        # The colleague's save of 11am, holding the session as the app's save does, not yet committed.
+        colleague.execute(select(SpaceSession.id).where(SpaceSession.id == session_id).with_for_update())
+        colleague.execute(
+            update(SpaceSession)
+            .where(SpaceSession.id == session_id)
+            .values(starts_at=eleven, sequence=SpaceSession.sequence + 1)
+        )
+        answer = run_while_held(colleague, lambda: client.post(page_url, data={**opened, "length": "120"}))
+    assert answer.status_code == 303 and answer.location == page_url  # refused, shown by the page's GET
+    assert "its time changed while this page was open" in text(client.get(page_url))
+    with session_app.app_context():
+        found = db.session.get(SpaceSession, session_id)
+        assert (sessions_start_time(found), found.minutes) == (dt.time(11, 0), 90)
 
 
 def test_save_the_changes_sent_twice_says_they_were_saved_and_sends_one_update(

@@ -714,6 +714,27 @@ def session_page(session_id: str) -> Response | str:
     if (gone := shown_another_session(space_session, "changed")) is not None:
         return gone
     form = SessionForm()
+    # Held first, then compared with what the page showed (found, facilitator review: two saves at
+    # the same moment each found the session as their page showed it, then saved one after the other,
+    # the second undoing the first's new time without a word). A colleague's save waits here.
+    sessions.lock_session(space_session)
+    if (not_saved := session_change_refused(space_session, form)) is not None:
+        db.session.rollback()  # the session let go (and SQLite's write lock, which the page's own save needs)
+        return not_saved
+    try:
+        updated = sessions.change_session(space_session, form.details, current_facilitator().actor)  # type: ignore[arg-type]  # set by validate
+    except SessionRefused as refused:  # cancelled a moment ago by a colleague, or started since
+        db.session.rollback()
+        flash(str(refused), IMPORTANT)
+        return redirect(url_for("inbox.session_page", session_id=space_session.id))
+    done(changed_words(space_session, *updated), "change-session", "the session's details")
+    if not space_session.has_started:
+        warn_if_after_due([stored for stored, _ in sessions.members(space_session)], space_session)
+    return redirect(url_for("inbox.session_page", session_id=space_session.id))
+
+
+def session_change_refused(space_session: SpaceSession, form: SessionForm) -> Response | None:
+    """Why the session page's form saves nothing, as the page to show; None if it is to be saved."""
     if moved_there_already(space_session, form):  # the same form sent twice (a double click)
         flash(ALREADY_SAVED, IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
@@ -736,16 +757,7 @@ def session_page(session_id: str) -> Response | str:
         # Saved as it was: no update emailed to anyone (found: an "update" that changed nothing).
         flash("Nothing was changed, so no one was sent an update", IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
-    try:
-        updated = sessions.change_session(space_session, form.details, current_facilitator().actor)  # type: ignore[arg-type]  # set by validate
-    except SessionRefused as refused:  # cancelled a moment ago by a colleague, or started since
-        db.session.rollback()
-        flash(str(refused), IMPORTANT)
-        return redirect(url_for("inbox.session_page", session_id=space_session.id))
-    done(changed_words(space_session, *updated), "change-session", "the session's details")
-    if not space_session.has_started:
-        warn_if_after_due([stored for stored, _ in sessions.members(space_session)], space_session)
-    return redirect(url_for("inbox.session_page", session_id=space_session.id))
+    return None
 
 
 TOOK_PLACE_SAVED = (
