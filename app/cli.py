@@ -25,6 +25,7 @@ from app.rules import (
     load_contacts,
     load_pack,
 )
+from app.rules.approval import approved_copy
 from app.rules.diff import ROUTES_SHOWN, diff_packs, to_markdown, to_text
 from app.rules.errors import DefinitionError
 from app.rules.graph import paths_json, paths_table, to_dot, to_mermaid
@@ -105,8 +106,49 @@ def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: 
     )
     if partnership_file is not None:
         click.echo(f"Partnership: {pack.owner}, from {partnership_file}.")
-    for warning in report.warnings:
+    for warning in (*report.warnings, *report.unapproved):
         click.echo(f"Warning: {warning}", err=True)
+
+
+@rules_cli.command("approve")
+@_pack_option
+@_contacts_option
+@click.option("--yes", is_flag=True, help="Do not ask: the safeguarding lead has agreed every change listed.")
+def approve(pack_path: Path | None, contacts_path: Path | None, yes: bool) -> None:
+    """Record the rules' safeguarding routes as agreed with the partnership's safeguarding lead:
+    list what changed since they last agreed them (as rules diff lists it first), ask, then copy the
+    pack and the contacts beside themselves as their approved copies (X.approved.yaml), which rules
+    check and start-up compare them with. Deploy the approved copies with the files."""
+    pack_file = _default(pack_path, "RULE_PACK_PATH", DEFAULT_PACK)
+    contacts_file = _default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS)
+    report = check_rules(pack_file, contacts_file)
+    approved_pack, approved_contacts = approved_copy(pack_file), approved_copy(contacts_file)
+    others = [problem for problem in report.problems if not problem.unapproved]
+    if others or report.contacts is None:
+        click.echo(f"Nothing approved: the files are not valid.\n{DefinitionError(others)}", err=True)
+        sys.exit(1)
+    if changes := [problem.unapproved for problem in report.problems]:
+        click.echo(f"Safeguarding checks changed since the rules were last approved ({len(changes)}):")
+        for change in changes:
+            click.echo(f"  - {change}")
+    elif report.unapproved:
+        click.echo("The rules have not been approved before: every safeguarding route in them is approved as it is.")
+    else:
+        click.echo("No safeguarding check has changed since the rules were last approved.")
+    if not yes and not click.confirm(
+        "Has the partnership's safeguarding lead agreed the safeguarding routes as they are now?", default=False
+    ):
+        click.echo("Nothing approved.", err=True)
+        sys.exit(1)
+    for source, copy in ((pack_file, approved_pack), (contacts_file, approved_contacts)):
+        try:
+            if copy.is_file() and copy.read_bytes() == source.read_bytes():
+                continue  # (the shipped pack's copy, in a checkout the service user may not write to)
+            shutil.copyfile(source, copy)
+        except OSError as error:
+            click.echo(f"{copy} could not be written: {error.strerror}. Nothing more was approved.", err=True)
+            sys.exit(1)
+    click.echo(f"Approved: wrote {approved_pack} and {approved_contacts}. Deploy them with the rule files.")
 
 
 @rules_cli.command("graph")

@@ -90,7 +90,7 @@ def load_rules(app: Flask) -> None:
             return
         raise StartupError(refused)
     if command_loading()[:2] != ["rules", "check"]:  # (it says them, once: rules maintainer's review)
-        for warning in report.warnings:
+        for warning in (*report.warnings, *report.unapproved):
             app.logger.warning("Rule data: %s", warning)
     app.extensions[CONTACTS_KEY] = report.contacts
     app.extensions[PACK_KEY] = report.pack
@@ -248,6 +248,9 @@ def refusal(
         # Northmere's pages gave Salford's children's social care number).
         if (elsewhere := shipped_contacts_elsewhere(report.partnership, report.contacts)) is not None:
             fictional.append(elsewhere)
+    if production:
+        # Rules whose safeguarding routes no one has approved (``app.rules.approval``).
+        fictional += list(report.unapproved)
     if fictional and production:
         # Found (area review): an example's number left in reached no one, in every page's footer;
         # the example's fictional guidance, left in, was cited on real outcomes.

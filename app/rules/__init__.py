@@ -161,6 +161,8 @@ class RulesReport:
     problems: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
     partnership: Partnership | None = None
+    # No approved copies of the files (``approval``): a warning, and refused in production.
+    unapproved: tuple[Problem, ...] = ()
 
 
 def check_rules(
@@ -177,6 +179,16 @@ def check_rules(
         problems += future_verifications(contacts, today)
     pack, pack_problems = check_pack(pack_path, contacts)
     problems += pack_problems
+    unapproved: list[Problem] = []
+    if pack is not None and contacts is not None:
+        from .approval import approval_problems  # (it compares packs as rules diff does: diff imports the rules)
+
+        changed, unapproved = approval_problems(
+            pack, contacts, pack_path or DEFAULT_PACK, contacts_path or DEFAULT_CONTACTS, check_pack
+        )
+        problems += changed
+        if changed:
+            pack = None  # (not valid: refused as a broken file is)
     partnership = None
     if partnership_path is not None:
         # What could be read of the file is compared with the pack and the contacts even when
@@ -202,7 +214,7 @@ def check_rules(
         if pack is not None and contacts is not None:
             # Only with the partnership file: its accessibility statement may show a contact.
             warnings += unshown_contacts(pack, contacts, partnership)
-    return RulesReport(pack, contacts, tuple(problems), tuple(warnings), partnership)
+    return RulesReport(pack, contacts, tuple(problems), tuple(warnings), partnership, tuple(unapproved))
 
 
 def load_pack(

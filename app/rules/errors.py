@@ -32,6 +32,9 @@ class Problem:
     # (OLD) pack that fails it, as it reads one with one wording, so the change that mends it can
     # be reviewed. Everything else refuses it.
     newer_check: bool = False
+    # A safeguarding check changed since the rules were approved (``approval``): the change, as
+    # ``rules diff`` lists it (``rules approve`` shows it alone).
+    unapproved: str = ""
 
     def __str__(self) -> str:
         if not self.node:

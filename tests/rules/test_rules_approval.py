@@ -1,0 +1,143 @@
+"""The safeguarding routes as the partnership's safeguarding lead approved them (app/rules/approval.py).
+
+Found (rules maintainer's review): a pack with "Yes" and "I'm not sure" swapped on "Is a child in
+immediate danger?" (a child in danger sent past 999), or the LADO's and adult social care's routes
+swapped, passed ``rules check`` with no warning and the app started with it; only ``rules diff``
+named the change, and nothing made anyone run it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from app.config import StartupError
+from app.pack import load_rules
+from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP, check_rules
+from app.rules.approval import approved_copy
+from app.uk_time import uk_today
+
+SWAPPED = 'Yes at "Immediate danger or significant harm" now leads to U2, was U1'
+
+
+def copied(tmp_path: Path, approved: bool = True) -> tuple[Path, Path]:
+    """The shipped pack and contacts copied to ``tmp_path``, with their approved copies."""
+    pack, contacts = tmp_path / "space_to_think.yaml", tmp_path / "contacts.yaml"
+    shutil.copyfile(DEFAULT_PACK, pack)
+    shutil.copyfile(DEFAULT_CONTACTS, contacts)
+    if approved:
+        shutil.copyfile(approved_copy(DEFAULT_PACK), approved_copy(pack))
+        shutil.copyfile(approved_copy(DEFAULT_CONTACTS), approved_copy(contacts))
+    return pack, contacts
+
+
+def changed(pack: Path, change: Any) -> None:
+    data = yaml.safe_load(pack.read_text(encoding="utf-8"))
+    change(data)
+    pack.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def swap_immediate_danger(data: dict[str, Any]) -> None:
+    """Where "Yes" and "I'm not sure" lead on the immediate danger question, swapped."""
+    [question] = [question for question in data["questions"] if question["id"] == "immediate_danger"]
+    options = {option["value"]: option for option in question["options"]}
+    options["yes"]["next"], options["not_sure"]["next"] = options["not_sure"]["next"], options["yes"]["next"]
+
+
+def app_with(pack: Path, contacts: Path, env: str) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        RULE_PACK_PATH=str(pack), CONTACTS_PATH=str(contacts), PARTNERSHIP_PATH=str(DEFAULT_PARTNERSHIP), APP_ENV=env
+    )
+    return app
+
+
+def test_the_shipped_rules_are_as_approved() -> None:
+    report = check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, uk_today(), partnership_path=DEFAULT_PARTNERSHIP)
+    assert report.problems == () and report.unapproved == ()
+
+
+def test_a_safeguarding_route_changed_since_approval_stops_rules_check_and_start_up(
+    tmp_path: Path, runner: FlaskCliRunner
+) -> None:
+    pack, contacts = copied(tmp_path)
+    changed(pack, swap_immediate_danger)
+    result = runner.invoke(args=["rules", "check", "--pack", str(pack), "--contacts", str(contacts)])
+    assert result.exit_code == 1
+    assert (
+        f"{pack} has a safeguarding check changed since the partnership's safeguarding lead approved" in result.output
+    )
+    assert SWAPPED in result.output and "then run flask rules approve" in result.output
+    for env in ("development", "production"):
+        with pytest.raises(StartupError) as caught:
+            load_rules(app_with(pack, contacts, env))
+        assert SWAPPED in str(caught.value)
+
+
+def test_a_contact_dropped_from_the_999_outcome_since_approval_is_refused(tmp_path: Path) -> None:
+    pack, contacts = copied(tmp_path)
+
+    def drop_999(data: dict[str, Any]) -> None:
+        [outcome] = [outcome for outcome in data["outcomes"] if outcome["id"] == "U1"]
+        outcome["contacts"] = outcome["contacts"][1:]
+
+    changed(pack, drop_999)
+    report = check_rules(pack, contacts, uk_today())
+    assert report.pack is None and any("U1" in problem.unapproved for problem in report.problems), report.problems
+
+
+def test_words_changed_need_no_approval(tmp_path: Path) -> None:
+    pack, contacts = copied(tmp_path)
+
+    def reword(data: dict[str, Any]) -> None:
+        [outcome] = [outcome for outcome in data["outcomes"] if outcome["id"] == "P"]
+        outcome["title"] = {"both": "A reflective practice session could help"}
+
+    changed(pack, reword)
+    report = check_rules(pack, contacts, uk_today())
+    assert report.problems == () and report.unapproved == ()
+
+
+def test_rules_approve_lists_the_changes_asks_and_writes_the_approved_copies(
+    tmp_path: Path, runner: FlaskCliRunner
+) -> None:
+    pack, contacts = copied(tmp_path)
+    changed(pack, swap_immediate_danger)
+    was = approved_copy(pack).read_bytes()
+    args = ["rules", "approve", "--pack", str(pack), "--contacts", str(contacts)]
+    refused = runner.invoke(args=args, input="n\n")
+    assert refused.exit_code == 1 and SWAPPED in refused.output and "Nothing approved" in refused.output
+    assert approved_copy(pack).read_bytes() == was
+    agreed = runner.invoke(args=args, input="y\n")
+    assert agreed.exit_code == 0, agreed.output
+    assert approved_copy(pack).read_bytes() == pack.read_bytes()
+    assert approved_copy(contacts).read_bytes() == contacts.read_bytes()
+    checked = runner.invoke(args=["rules", "check", "--pack", str(pack), "--contacts", str(contacts)])
+    assert checked.exit_code == 0 and "valid" in checked.output and "approved" not in checked.output
+
+
+def test_rules_approve_refuses_files_that_are_not_valid(tmp_path: Path, runner: FlaskCliRunner) -> None:
+    pack, contacts = copied(tmp_path, approved=False)
+    changed(pack, lambda data: data["questions"][0].pop("options"))
+    result = runner.invoke(args=["rules", "approve", "--pack", str(pack), "--contacts", str(contacts), "--yes"])
+    assert result.exit_code == 1 and "Nothing approved: the files are not valid" in result.output
+    assert not approved_copy(pack).exists()
+
+
+def test_without_approved_copies_production_refuses_and_elsewhere_it_is_a_warning(
+    tmp_path: Path, runner: FlaskCliRunner
+) -> None:
+    pack, contacts = copied(tmp_path, approved=False)
+    result = runner.invoke(args=["rules", "check", "--pack", str(pack), "--contacts", str(contacts)])
+    assert result.exit_code == 0 and "valid" in result.output
+    assert f"Warning: {pack} has no approved copy" in result.output
+    load_rules(app_with(pack, contacts, "development"))  # starts
+    with pytest.raises(StartupError) as caught:
+        load_rules(app_with(pack, contacts, "production"))
+    assert "has no approved copy" in str(caught.value) and "flask rules approve" in str(caught.value)
