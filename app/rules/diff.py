@@ -1344,11 +1344,10 @@ def _risk_outcome_words_changed(old: Outcome, new: Outcome) -> list[str]:
     kept = [contact for contact in old.contacts if contact in new.contacts]
     if kept != [contact for contact in new.contacts if contact in old.contacts]:
         changed.append("order of its contacts")
-    if any(
-        (was := old.contact_note(contact)) is not None and (now := new.contact_note(contact)) is not None and was != now
-        for contact in kept
-    ):
-        changed.append("notes on when a contact applies")  # (a note taken away: ``_outcome_advice_dropped``)
+    # A note changed, or added (found, rules maintainer's review: "If you think it is needed" put on
+    # U1's 999 contact was listed only under "Outcomes"). A note taken away: ``_outcome_advice_dropped``.
+    if any((now := new.contact_note(contact)) is not None and old.contact_note(contact) != now for contact in kept):
+        changed.append("notes on when a contact applies")
     if old.change_text is not None and new.change_text is not None and old.change_text != new.change_text:
         changed.append("link to change an answer")
     if not changed:

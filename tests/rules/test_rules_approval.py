@@ -92,6 +92,25 @@ def test_a_contact_dropped_from_the_999_outcome_since_approval_is_refused(tmp_pa
     assert report.pack is None and any("U1" in problem.unapproved for problem in report.problems), report.problems
 
 
+def test_a_condition_put_on_the_999_contact_since_approval_is_refused(tmp_path: Path) -> None:
+    """Found (rules maintainer's review): "If you think it is needed" put before U1's "Phone 999" was
+    listed by rules diff among any outcome's changes, not the safeguarding checks."""
+    pack, contacts = copied(tmp_path)
+
+    def condition_999(data: dict[str, Any]) -> None:
+        [outcome] = [outcome for outcome in data["outcomes"] if outcome["id"] == "U1"]
+        first = outcome["contacts"][0]
+        outcome["contacts"][0] = {"id": first, "when": {"both": "If you think it is needed"}}
+
+    changed(pack, condition_999)
+    report = check_rules(pack, contacts, uk_today())
+    assert [problem.unapproved for problem in report.problems if problem.unapproved] == [
+        'Outcome U1 "Call 999 and contact children\'s social care now", where an answer showing a risk leads, changes '
+        "its notes on when a contact applies: what it tells the person to do with the risk. The words are listed under "
+        '"Outcomes".'
+    ], report.problems
+
+
 def test_words_changed_need_no_approval(tmp_path: Path) -> None:
     pack, contacts = copied(tmp_path)
 
