@@ -1777,6 +1777,8 @@ def test_too_large_is_a_friendly_page(app: Flask) -> None:
     response = app.test_client().post("/_test/answers", data={"value": "x" * (2 * 1024 * 1024)})
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
+    # A way on, as every error page gives (found, accessibility review: none).
+    assert 'href="/">Go to the start page</a>' in response.get_data(as_text=True)
 
 
 def test_an_unexpected_error_shows_a_plain_apology(app: Flask) -> None:
@@ -1787,6 +1789,7 @@ def test_an_unexpected_error_shows_a_plain_apology(app: Flask) -> None:
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in html
     assert "secret" not in html and "Traceback" not in html
+    assert 'href="/">Go to the start page</a>' in html  # (found, accessibility review: no way on)
 
 
 def test_an_unexpected_error_propagates_under_test(app: Flask) -> None:
