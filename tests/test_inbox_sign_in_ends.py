@@ -741,3 +741,30 @@ def test_a_clock_put_back_asks_for_the_password_and_says_why(app: Flask, caplog:
     assert client.post(action, data={**dict(fields), "password": PASSWORD}).status_code == 302
     signed_in_for(client, -dt.timedelta(minutes=4))
     assert client.get(f"/inbox/requests/{reference}").status_code == 200
+
+
+def test_an_open_page_is_told_when_its_account_is_closed_and_asking_pushes_nothing_on(app: Flask) -> None:
+    """Found (facilitator review): a request page open as its account was closed (or its password
+    reset) went on showing the practitioner's details until the page's own idle limit. Its script
+    now asks whether it is still signed in (/inbox/still-signed-in), which says so, and why, and
+    pushes neither the idle limit nor the session's expiry on."""
+    client, _ = signed_in(app)
+    add_colleague(app)
+    page = text(client.get(f"/inbox/requests/{stored_request(app)}"))
+    assert 'data-still-signed-in-url="/inbox/still-signed-in"' in page
+    asked = client.get("/inbox/still-signed-in")
+    assert asked.status_code == 200 and asked.get_json() == {"signed_in": True}
+    assert "Set-Cookie" not in asked.headers  # nothing pushed on (the session is left as it was)
+    with app.app_context():
+        service.deactivate_facilitator(EMAIL)
+    asked = client.get("/inbox/still-signed-in")
+    assert asked.get_json()["signed_in"] is False
+    assert asked.get_json()["why"] in (
+        "You were signed out because this inbox account has been closed.",
+        "You were signed out while this page was open.",  # (its sessions deleted with it)
+    )
+    # Not signed in at all: the same, and nothing of the inbox.
+    assert app.test_client().get("/inbox/still-signed-in").get_json() == {
+        "signed_in": False,
+        "why": "You were signed out while this page was open.",
+    }

@@ -1043,6 +1043,7 @@ ROUTES = [
     "/inbox/sign-out",
     "/inbox/statistics",
     "/inbox/statistics.csv",
+    "/inbox/still-signed-in",
     "/keep-alive",
     "/privacy",
     "/questions-to-prepare",

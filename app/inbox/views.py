@@ -99,6 +99,7 @@ from ..sessions import (
     REPEAT_GRACE,
     carry_on_in_replacement,
     claim_the_new_id,
+    leave_session_untouched,
     repeat_of,
     replaced_meanwhile,
     reset_session,
@@ -147,10 +148,12 @@ LIST_ARGS = frozenset({"reference", "status", "assignee", "how_soon", "flag", "o
 TYPED_REFERENCE_KEY = "inbox_reference_typed"
 # Open without a sign-in: signing in, and confirming the password to stay signed in (which
 # checks the session's own account itself).
-OPEN_ENDPOINTS = frozenset({"inbox.sign_in", "inbox.confirm_sign_in"})
+OPEN_ENDPOINTS = frozenset({"inbox.sign_in", "inbox.confirm_sign_in", "inbox.still_signed_in"})
 # All that a read-only partnership account may open: the statistics, changing its own password,
 # and signing out.
-PARTNERSHIP_ENDPOINTS = frozenset({"stats.index", "stats.download_csv", "inbox.sign_out", "inbox.change_password"})
+PARTNERSHIP_ENDPOINTS = frozenset(
+    {"stats.index", "stats.download_csv", "inbox.sign_out", "inbox.change_password", "inbox.still_signed_in"}
+)
 SIGN_IN_FAILED = "Enter a correct email address and password"
 CONFIRM_FAILED = "The password is not correct. Enter the password you sign in with"
 # Said for any address, with or without an account, so it tells a guesser nothing.
@@ -1015,6 +1018,24 @@ def stay_signed_in(facilitator: Facilitator) -> None:
         rotate(repeatable=True)  # (the form sent again a moment later: ``sent_again``)
     session[FACILITATOR_KEY] = facilitator.id
     session.update(service.sign_in_marks(facilitator))
+
+
+@bp.get("/still-signed-in")
+def still_signed_in() -> Response:
+    """Whether this browser is still signed in to the inbox, for its open pages, which hide what
+    they show once it is not (static/src/app.js, asked every minute and when a page is shown again).
+    Found (facilitator review): a request page open as its account was closed (or its password
+    reset) went on showing the practitioner's name, contact details and reflection until the page's
+    own idle limit, up to half an hour. Asking pushes nothing on: neither the idle limit nor the
+    session's expiry, and the sign-in's end is left to its own warning."""
+    leave_session_untouched()
+    facilitator, why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
+    if facilitator is not None or why == service.TOO_OLD_SIGN_IN:
+        return jsonify(signed_in=True)
+    because = FORM_EXPIRED_BECAUSE.get(why or "")
+    # (Its sessions deleted, a closed account's browser holds no account to say why by.)
+    words = f"{because[:1].upper()}{because[1:]}." if because else "You were signed out while this page was open."
+    return jsonify(signed_in=False, why=words)
 
 
 @bp.post("/sign-out")

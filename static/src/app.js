@@ -421,7 +421,11 @@ function startTimeoutWarning (dialog) {
   })
   schedule()
   told()
-  return { standDown: standDown, restart: restart }
+  // Its warning open, or the session found ended: the page's own way on is under way.
+  function busy () {
+    return dialog.open || ended
+  }
+  return { standDown: standDown, restart: restart, busy: busy }
 }
 
 // The inbox's sign-in ends, however busy, some hours after signing in (app/inbox/service.py
@@ -510,7 +514,7 @@ function startSignInEndsWarning (dialog, idle) {
   // Signed out while the page was open: by the idle limit, with something typed on the page
   // ('idle'), or found as the password was sent (the warning left open past the idle limit). It
   // says so, and that what was typed is still on the page; its password now signs in again.
-  function signedOut (token, why) {
+  function signedOut (token, why, reason) {
     signedOutMode = true
     signIn.signedOut = true
     hideThePage()
@@ -522,7 +526,7 @@ function startSignInEndsWarning (dialog, idle) {
     heading.textContent = dialog.dataset.signedOutHeading
     text.textContent = why === 'idle'
       ? dialog.dataset.idleText
-      : why === 'elsewhere' ? dialog.dataset.elsewhereText : dialog.dataset.signedOutText
+      : why === 'elsewhere' ? dialog.dataset.elsewhereText : reason || dialog.dataset.signedOutText
     unsaved.textContent = dialog.dataset.signedOutUnsaved
     button.textContent = dialog.dataset.signedOutButton
     dialog.querySelector('[data-timeout-countdown]').textContent = ''
@@ -724,6 +728,27 @@ function startSignInEndsWarning (dialog, idle) {
       if (typedOnPage()) signedOut(null, 'elsewhere')
       else window.location.replace(window.location.href)
     })
+  }
+  // Signed out by the server meanwhile: the account closed, or its password reset (found,
+  // facilitator review: a request page open as its account was closed went on showing the
+  // practitioner's details until its own idle limit). The page asks every minute, and when it is
+  // shown again, without pushing any limit on; what was typed stays, as above.
+  const stillSignedInUrl = dialog.dataset.stillSignedInUrl
+  function askStillSignedIn () {
+    // (Not once a limit of the page's own is reached, or its warning is open: its own way on says why.)
+    if (signedOutMode || ended || dialog.open || document.hidden || (idle && idle.busy())) return
+    fetch(stillSignedInUrl, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (response) { return response.ok ? response.json() : null })
+      .then(function (answer) {
+        if (!answer || answer.signed_in !== false || signedOutMode) return
+        if (typedOnPage()) signedOut(null, 'ended', answer.why)
+        else window.location.replace(window.location.href)
+      })
+      .catch(function () {}) // (no signal: the page's own limits still apply)
+  }
+  if (stillSignedInUrl) {
+    window.setInterval(askStillSignedIn, 60 * 1000)
+    document.addEventListener('visibilitychange', askStillSignedIn)
   }
 }
 

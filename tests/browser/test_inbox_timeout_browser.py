@@ -775,6 +775,53 @@ def test_signing_out_in_one_tab_hides_the_inbox_in_the_others_and_keeps_what_was
     assert _what_is_saved(live_server, reference)[1] == [NOTE]
 
 
+def test_closing_an_account_hides_its_open_pages_within_a_minute_and_keeps_what_was_typed(
+    page: Page,
+    reference: str,  # (Kit, a colleague, so that the leaver is not the last account)
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (facilitator review): a request page open as its account was closed (a facilitator
+    leaving, or suspected of misuse) went on showing the practitioner's name, contact details and
+    reflection until the page's own idle limit, up to half an hour. Each open page now asks every
+    minute, and hides the request as after a sign-out, keeping what was typed; a page with nothing
+    typed goes to the sign-in page."""
+    from app.inbox import service
+
+    leaver = "lee.leaving@partnership.example"
+    with pytest.MonkeyPatch.context() as patch, live_server.app.app_context():
+        patch.setattr(service, "generate_password_hash", cheap_password_hash)
+        if service.find_facilitator(leaver) is None:
+            service.add_facilitator(leaver, "Lee Leaving", PASSWORD)
+    reference = _a_request(live_server)
+    forms = FormPoster(page.context)
+    forms.get("/inbox/sign-in")
+    forms.post("/inbox/sign-in", [("email", leaver), ("password", PASSWORD)])
+    page.clock.install()
+    page.goto(f"/inbox/requests/{reference}")
+    untouched = page.context.new_page()
+    untouched.goto(f"/inbox/requests/{reference}")
+    for tab in (page, untouched):
+        expect(tab.locator("body.govuk-frontend-supported")).to_have_count(1)
+    note = page.get_by_label("Add a note")
+    note.fill(NOTE)
+    request_heading = page.get_by_role("heading", name=re.compile(reference))
+
+    page.clock.run_for(61_000)  # still signed in: nothing changes
+    expect(request_heading).to_be_visible()
+    with live_server.app.app_context():
+        service.deactivate_facilitator(leaver)
+    page.clock.run_for(61_000)
+    ended = page.get_by_role("dialog", name="You have been signed out")
+    expect(ended).to_be_visible()
+    expect(ended).to_contain_text("You were signed out")
+    expect(ended).to_contain_text("What you typed is still on this page, not saved yet.")
+    expect(request_heading).to_be_hidden()
+    assert reference not in page.title()
+    expect(note).to_have_value(NOTE)
+    expect(untouched).to_have_url(re.compile(r"/inbox/sign-in"))
+    expect(untouched.get_by_role("heading", name=re.compile(reference))).to_have_count(0)
+
+
 def test_the_warning_open_as_the_sign_in_ends_says_so_in_sentences(
     page: Page,
     reference: str,
