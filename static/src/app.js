@@ -79,16 +79,40 @@ document.addEventListener('submit', function (event) {
 // input and scrolls the group's legend into view. On a small or zoomed-in screen (400%) the
 // legend can fill the window, leaving the focused input below it, out of sight (WCAG 2.4.11,
 // accessibility review): then the input is scrolled just into view, as little as needed.
+// Above the focused input, as much of its question as fits below "Exit this page" (which sticks to
+// the window's top on a small screen): its legend or label, else its error message (found,
+// accessibility review: at 400% zoom the input was in view, but the question and the error said of
+// it were under the button or above the window: "Yes" alone showed, or an empty box).
 document.addEventListener('click', function (event) {
   const link = event.target instanceof Element && event.target.closest('.govuk-error-summary__list a')
   if (!link) return
   setTimeout(function () {
     const focused = document.activeElement
     if (!focused || focused === document.body || !focused.getBoundingClientRect) return
+    const group = focused.closest('.govuk-form-group')
+    const fieldset = focused.closest('fieldset')
+    const question = (fieldset && fieldset.querySelector('legend')) || (focused.labels && focused.labels[0])
+    const said = group && group.querySelector('.govuk-error-message')
+    const cover = stuckToTheTop()
+    const room = window.innerHeight - cover
+    const bottom = focused.getBoundingClientRect().bottom
+    const above = [question, said].filter(function (part) {
+      return part && bottom - part.getBoundingClientRect().top <= room
+    })[0]
+    if (above) window.scrollBy(0, above.getBoundingClientRect().top - cover)
     const box = focused.getBoundingClientRect()
-    if (box.top < 0 || box.bottom > window.innerHeight) focused.scrollIntoView({ block: 'nearest' })
+    if (box.bottom > window.innerHeight) focused.scrollIntoView({ block: 'nearest' })
+    else if (box.top < cover) window.scrollBy(0, box.top - cover)
   })
 })
+
+// How much of the window's top "Exit this page" covers where it sticks there (a small screen).
+function stuckToTheTop () {
+  const bar = document.querySelector('.govuk-exit-this-page')
+  if (!bar) return 0
+  const position = window.getComputedStyle(bar).position
+  return position === 'sticky' || position === 'fixed' ? bar.getBoundingClientRect().height : 0
+}
 
 // "2 minutes", "1 minute 30 seconds", "45 seconds": to the second, never rounded up.
 function inWords (ms) {

@@ -28,6 +28,7 @@ from support.browser import (
     assert_no_axe_violations,
     assert_no_horizontal_scroll,
     continue_button,
+    in_sight_below_the_exit_button,
     keyboard_choose,
     open_outcome,
     option,
@@ -422,6 +423,9 @@ def test_an_error_summary_link_leaves_the_focused_option_in_sight_at_400_percent
     first = page.get_by_role("checkbox").first
     expect(first).to_be_focused()
     expect(first).to_be_in_viewport()
+    # And above it, below "Exit this page" (which sticks to the window's top), the error said of it
+    # (found, accessibility review: it was under the button or above the window).
+    in_sight_below_the_exit_button(page, page.locator(".govuk-error-message"))
 
 
 @pytest.mark.parametrize("path", ["/accessibility", "/privacy", "/cookies", "/session-expired"])

@@ -30,6 +30,7 @@ from support.browser import (
     assert_no_horizontal_scroll,
     checkboxes,
     continue_button,
+    in_sight_below_the_exit_button,
     outcome_hook,
     radio,
 )
@@ -442,6 +443,28 @@ def test_change_on_check_your_answers_shows_the_question_of_the_answer_to_change
         expect(page.locator("legend")).to_be_in_viewport(ratio=1)
         legend = page.locator("legend").bounding_box()
         assert legend is not None and legend["y"] >= bar["y"] + bar["height"] - 1, (legend, bar)
+
+
+@pytest.mark.parametrize(
+    "path, shown", [("/request/manager", ".govuk-error-message"), ("/request/reflection", ".govuk-error-message")]
+)
+def test_an_error_summary_link_at_400_percent_zoom_shows_what_is_wrong_above_the_field(
+    page: Page, path: str, shown: str
+) -> None:
+    """Found (accessibility review): at 320 by 256 CSS pixels (400% zoom), an error summary's link
+    focused the field, in view, but its question and its error were under "Exit this page" (which
+    sticks to the window's top) or above the window: "Yes" alone showed, or, for the reflection, an
+    empty box filling the window."""
+    poster = FormPoster(page.context)
+    poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
+    page.set_viewport_size({"width": 320, "height": 256})
+    page.goto(path)
+    continue_button(page).click()  # nothing entered
+    page.get_by_role("alert").filter(has_text="There is a problem").get_by_role("link").first.click()
+    focused = page.locator(":focus")
+    expect(focused).to_be_in_viewport()
+    # The question where it fits above the field, else (as on both these pages at 400%) the error.
+    in_sight_below_the_exit_button(page, page.locator(shown).first)
 
 
 def test_why_the_family_does_not_know_shows_only_once_not_yet_is_chosen(page: Page) -> None:

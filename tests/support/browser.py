@@ -697,3 +697,12 @@ def ask_about_the_pdf_now(page: Page) -> None:
     on its way when the clock moved sets its 3-second timer in real time: the page then asks as
     it would have without the test's clock, still within ``expect``'s time."""
     page.clock.fast_forward(3000)
+
+
+def in_sight_below_the_exit_button(page: Page, part: Locator) -> None:
+    """``part`` wholly in the window, and not under "Exit this page" (which sticks to the window's
+    top on a small screen)."""
+    expect(part).to_be_in_viewport(ratio=1)
+    bar, box = page.locator(".govuk-exit-this-page").bounding_box(), part.bounding_box()
+    assert bar is not None and box is not None
+    assert box["y"] >= bar["y"] + bar["height"] - 1, (box, bar)
