@@ -25,7 +25,7 @@ from app.rules import (
     load_contacts,
     load_pack,
 )
-from app.rules.approval import approved_copy
+from app.rules.approval import approved_copy, safety_routes
 from app.rules.diff import ROUTES_SHOWN, diff_packs, to_markdown, to_text
 from app.rules.errors import DefinitionError
 from app.rules.graph import paths_json, paths_table, to_dot, to_mermaid
@@ -114,25 +114,48 @@ def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: 
 @_pack_option
 @_contacts_option
 @click.option("--yes", is_flag=True, help="Do not ask: the safeguarding lead has agreed every change listed.")
-def approve(pack_path: Path | None, contacts_path: Path | None, yes: bool) -> None:
+@click.option(
+    "--first",
+    is_flag=True,
+    help="The files have no approved copy (rules never approved, or the copy lost): list every safety route to agree.",
+)
+def approve(pack_path: Path | None, contacts_path: Path | None, yes: bool, first: bool) -> None:
     """Record the rules' safeguarding routes as agreed with the partnership's safeguarding lead:
     list what changed since they last agreed them (as rules diff lists it first), ask, then copy the
     pack and the contacts beside themselves as their approved copies (X.approved.yaml), which rules
-    check and start-up compare them with. Deploy the approved copies with the files."""
+    check and start-up compare them with. Deploy the approved copies with the files. With no
+    approved copy to compare with, --first lists every route an answer showing a risk takes."""
     pack_file = _default(pack_path, "RULE_PACK_PATH", DEFAULT_PACK)
     contacts_file = _default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS)
     report = check_rules(pack_file, contacts_file)
     approved_pack, approved_contacts = approved_copy(pack_file), approved_copy(contacts_file)
-    others = [problem for problem in report.problems if not problem.unapproved]
+    copies = {str(approved_pack), str(approved_contacts)}
+    unreadable = [problem for problem in report.problems if problem.file in copies]
+    others = [problem for problem in report.problems if not problem.unapproved and problem not in unreadable]
     if others or report.contacts is None:
         click.echo(f"Nothing approved: the files are not valid.\n{DefinitionError(others)}", err=True)
         sys.exit(1)
-    if changes := [problem.unapproved for problem in report.problems]:
+    if report.unapproved or unreadable:
+        if not first:
+            # Found (regression review): approving files with no approved copy beside them (edited in
+            # /tmp, the live file's copy left behind) said they had never been approved and listed
+            # nothing, so a changed number went live approved, never shown to anyone.
+            click.echo(
+                f"Nothing approved: {(unreadable or list(report.unapproved))[0]}.\nIf the live files have approved "
+                "copies, copy them beside these files first, so that what changed since is listed. To approve every "
+                "safeguarding route as it is (rules never approved, or the approved copy lost), run this again "
+                "with --first: it lists each one for the safeguarding lead to agree.",
+                err=True,
+            )
+            sys.exit(1)
+        routes = safety_routes(load_pack(pack_file, report.contacts))
+        click.echo(f"No approved copy to compare with: every route an answer showing a risk takes ({len(routes)}):")
+        for route in routes:
+            click.echo(f"  - {route}")
+    elif changes := [problem.unapproved for problem in report.problems]:
         click.echo(f"Safeguarding checks changed since the rules were last approved ({len(changes)}):")
         for change in changes:
             click.echo(f"  - {change}")
-    elif report.unapproved:
-        click.echo("The rules have not been approved before: every safeguarding route in them is approved as it is.")
     else:
         click.echo("No safeguarding check has changed since the rules were last approved.")
     if not yes and not click.confirm(
@@ -148,7 +171,9 @@ def approve(pack_path: Path | None, contacts_path: Path | None, yes: bool) -> No
         except OSError as error:
             click.echo(f"{copy} could not be written: {error.strerror}. Nothing more was approved.", err=True)
             sys.exit(1)
-    click.echo(f"Approved: wrote {approved_pack} and {approved_contacts}. Deploy them with the rule files.")
+    click.echo(
+        f"Approved: {approved_pack} and {approved_contacts} hold the rules as agreed. Deploy them with the files."
+    )
 
 
 @rules_cli.command("graph")

@@ -27,6 +27,7 @@ from .model import ContactBook, RulePack
 
 # Where ``rules diff`` lists a change again, which means nothing here.
 _LISTED_UNDER = re.compile(r':\s*listed under "[^"]*"\.$')
+_WORDS_LISTED_UNDER = re.compile(r'\s*The (?:words|details) are listed under "[^"]*"\.$')
 
 
 class CheckPack(Protocol):
@@ -43,51 +44,98 @@ def approved_copy(path: str | Path) -> Path:
     return file.with_name(f"{file.stem}.approved{file.suffix}")
 
 
+def approve_command(pack_path: str | Path, contacts_path: str | Path) -> str:
+    """The command that approves these files, as the person runs it."""
+    return f"flask rules approve --pack {pack_path} --contacts {contacts_path}"
+
+
 def approval_problems(
     pack: RulePack, contacts: ContactBook, pack_path: str | Path, contacts_path: str | Path, check_pack: CheckPack
 ) -> tuple[list[Problem], list[Problem]]:
     """The safeguarding changes since the approved copies (problems), and, when there are no
     approved copies, that they are missing (a warning, refused in production)."""
     approved_pack, approved_contacts = approved_copy(pack_path), approved_copy(contacts_path)
-    missing = [str(copy) for copy in (approved_pack, approved_contacts) if not copy.is_file()]
+    command = approve_command(pack_path, contacts_path)
+    missing = [
+        Problem(
+            str(file),
+            "",
+            "",
+            f"has no approved copy ({copy} not found), so nothing checks that its safeguarding routes are the ones "
+            "the partnership's safeguarding lead agreed. If the live file has one, copy it here with the file; for "
+            f"rules never approved, once the safeguarding lead has agreed them, run {command} --first (production "
+            "does not start without the approved copies)",
+        )
+        for file, copy in ((pack_path, approved_pack), (contacts_path, approved_contacts))
+        if not copy.is_file()
+    ]
     if missing:
-        return [], [
-            Problem(
-                str(pack_path),
-                "",
-                "",
-                f"has no approved copy ({' and '.join(missing)} not found), so nothing checks that its safeguarding "
-                "routes are the ones the partnership's safeguarding lead agreed. Once they have agreed them, run "
-                "flask rules approve (production does not start without the approved copies)",
-            )
-        ]
+        return [], missing
+    old = approved_rules(pack_path, contacts_path, check_pack)
+    if isinstance(old, Problem):
+        return [old], []
+    old_pack, old_contacts = old
+    diff = diff_packs(old_pack, pack, old_contacts, contacts)
+    return [
+        Problem(
+            f"{pack_path} (or {contacts_path})",
+            "",
+            "",
+            f"has a safeguarding check changed since the partnership's safeguarding lead approved the rules "
+            f"({approved_pack}, {approved_contacts}): {change} Undo the change, or ask the safeguarding lead to agree "
+            f"it (flask rules diff {approved_pack} {pack_path} --old-contacts {approved_contacts} --new-contacts "
+            f"{contacts_path} lists it) and then run {command}",
+            unapproved=change,
+        )
+        for change in (_WORDS_LISTED_UNDER.sub("", _LISTED_UNDER.sub(".", line)) for line in diff.safeguarding)
+    ], []
+
+
+def approved_rules(
+    pack_path: str | Path, contacts_path: str | Path, check_pack: CheckPack
+) -> tuple[RulePack, ContactBook] | Problem:
+    """The approved copies of these files, read; or why they cannot be."""
+    approved_pack, approved_contacts = approved_copy(pack_path), approved_copy(contacts_path)
     old_contacts, problems = check_contacts(approved_contacts)
     old_pack, pack_problems = (
         check_pack(approved_pack, old_contacts, accept_one_wording=True) if old_contacts is not None else (None, [])
     )
-    if old_pack is None or old_contacts is None:
-        first = (problems + pack_problems)[:1]
-        why = f": {first[0]}" if first else ""
-        return [
-            Problem(
-                str(approved_pack),
-                "",
-                "",
-                f"cannot be read as the approved rules{why}. Put back the copy last approved, or, once the "
-                "safeguarding lead has agreed the rules as they are, run flask rules approve",
+    if old_pack is not None and old_contacts is not None:
+        return old_pack, old_contacts
+    first = (problems + pack_problems)[:1]
+    why = f": {first[0]}" if first else ""
+    return Problem(
+        str(approved_pack if old_contacts is not None else approved_contacts),
+        "",
+        "",
+        f"cannot be read as the approved rules{why}. Put back the copy last approved (from the live files, a "
+        "backup or the repository), or, once the safeguarding lead has agreed the rules as they are, run "
+        f"{approve_command(pack_path, contacts_path)} --first",
+    )
+
+
+def safety_routes(pack: RulePack) -> list[str]:
+    """Every route an answer showing a risk takes, and what its outcome puts first: for rules
+    approved for the first time, so the safeguarding lead agrees what they are shown."""
+    routes = []
+    for question in pack.questions:
+        if not question.risk:
+            continue
+        for option in question.options:
+            if option.safe:
+                continue
+            target = question.route_for(option)
+            outcome = pack.outcome(target) if target is not None else None
+            if outcome is None:
+                routes.append(f'"{option.label.practitioner}" to "{question.short.practitioner}" leads to {target}.')
+                continue
+            first = outcome.contacts[0] if outcome.contacts else None
+            note = outcome.contact_note(first) if first is not None else None
+            shows = (
+                f", first contact {first}" + (f" ({note.practitioner})" if note is not None else "") if first else ""
             )
-        ], []
-    diff = diff_packs(old_pack, pack, old_contacts, contacts)
-    return [
-        Problem(
-            str(pack_path),
-            "",
-            "",
-            f"has a safeguarding check changed since the partnership's safeguarding lead approved the rules "
-            f"({approved_pack}): {change} Undo the change, or ask the safeguarding lead to agree it (flask rules diff "
-            f"{approved_pack} {pack_path} --old-contacts {approved_contacts} --new-contacts {contacts_path} lists it) "
-            "and then run flask rules approve",
-            unapproved=change,
-        )
-        for change in (_LISTED_UNDER.sub(".", line) for line in diff.safeguarding)
-    ], []
+            routes.append(
+                f'"{option.label.practitioner}" to "{question.short.practitioner}" leads to {outcome.id} '
+                f'"{outcome.title.practitioner}"{shows}.'
+            )
+    return routes

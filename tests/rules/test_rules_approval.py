@@ -71,7 +71,8 @@ def test_a_safeguarding_route_changed_since_approval_stops_rules_check_and_start
     result = runner.invoke(args=["rules", "check", "--pack", str(pack), "--contacts", str(contacts)])
     assert result.exit_code == 1
     assert (
-        f"{pack} has a safeguarding check changed since the partnership's safeguarding lead approved" in result.output
+        f"{pack} (or {contacts}) has a safeguarding check changed since the partnership's safeguarding lead"
+        in result.output
     )
     assert SWAPPED in result.output and "then run flask rules approve" in result.output
     for env in ("development", "production"):
@@ -106,8 +107,7 @@ def test_a_condition_put_on_the_999_contact_since_approval_is_refused(tmp_path: 
     report = check_rules(pack, contacts, uk_today())
     assert [problem.unapproved for problem in report.problems if problem.unapproved] == [
         'Outcome U1 "Call 999 and contact children\'s social care now", where an answer showing a risk leads, changes '
-        "its notes on when a contact applies: what it tells the person to do with the risk. The words are listed under "
-        '"Outcomes".'
+        "its notes on when a contact applies: what it tells the person to do with the risk."
     ], report.problems
 
 
@@ -139,6 +139,28 @@ def test_rules_approve_lists_the_changes_asks_and_writes_the_approved_copies(
     assert approved_copy(contacts).read_bytes() == contacts.read_bytes()
     checked = runner.invoke(args=["rules", "check", "--pack", str(pack), "--contacts", str(contacts)])
     assert checked.exit_code == 0 and "valid" in checked.output and "approved" not in checked.output
+
+
+def test_rules_approve_with_no_approved_copy_to_compare_with_lists_every_safety_route_only_when_asked(
+    tmp_path: Path, runner: FlaskCliRunner
+) -> None:
+    """Found (regression review): a changed contacts file, edited where the live file's approved copy
+    was not, was approved as "never approved before", listing nothing: the change went live, never
+    shown to anyone. Now, with no approved copy beside the files, nothing is approved but with
+    --first, which lists every route an answer showing a risk takes."""
+    pack, contacts = copied(tmp_path, approved=False)
+    changed(pack, swap_immediate_danger)
+    args = ["rules", "approve", "--pack", str(pack), "--contacts", str(contacts), "--yes"]
+    refused = runner.invoke(args=args)
+    assert refused.exit_code == 1 and "Nothing approved" in refused.output and "--first" in refused.output
+    assert not approved_copy(pack).exists()
+    first = runner.invoke(args=[*args, "--first"])
+    assert first.exit_code == 0, first.output
+    assert (
+        '"Yes" to "Immediate danger or significant harm" leads to U2 "Share your concern with children\'s social care '
+        'now"' in first.output
+    )
+    assert approved_copy(pack).read_bytes() == pack.read_bytes()
 
 
 def test_rules_approve_refuses_files_that_are_not_valid(tmp_path: Path, runner: FlaskCliRunner) -> None:
