@@ -195,8 +195,15 @@ def make_request_in(app: Flask) -> str:
 
 
 def test_the_pages_a_partnership_account_may_open_are_few() -> None:
-    """The statistics, and its own sign-in: signing out and changing its password."""
-    assert {"stats.index", "stats.download_csv", "inbox.sign_out", "inbox.change_password"} == PARTNERSHIP_ENDPOINTS
+    """The statistics, and its own sign-in: signing out, changing its password, and whether its open
+    pages are still signed in."""
+    assert {
+        "stats.index",
+        "stats.download_csv",
+        "inbox.sign_out",
+        "inbox.change_password",
+        "inbox.still_signed_in",
+    } == PARTNERSHIP_ENDPOINTS
 
 
 def test_a_partnership_account_cannot_be_assigned_requests(app: Flask) -> None:
