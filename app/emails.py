@@ -138,6 +138,9 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
             # Found (supervision review): the PDF and the inbox said a request was made in supervision,
             # the email alone did not. The facilitators' "Completed by" row, in its words.
             completed_by=MODE_LABELS.get(request.mode) if request.mode == "supervision" else None,
+            # Found (facilitators' review): the email, often triaged first, did not say "A practice
+            # review may be under way", which the PDF and the inbox list. The flags hold no case detail.
+            flags=[str(flag.get("label", "")) for flag in request.flags or [] if flag.get("label")],
             filename=mail.pdf_filename(request.reference),
             link=inbox_link(request.reference),
             retention_days=int(current_app.config.get("RETENTION_DAYS") or 90),

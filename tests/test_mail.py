@@ -87,8 +87,24 @@ def test_the_facilitators_email_says_a_request_was_made_in_supervision(mail_app,
         message.get_body(preferencelist=("plain",)).get_content() for message in smtp_server.mailbox.messages
     )
     assert "Completed by" not in own
+    assert "How soon: Within a month\r\nFlags from the answers: Not discussed in supervision before this request" in own
     completed_by = "Completed by: A manager or supervisor, in supervision with the practitioner"
-    assert f"How soon: Within a month\r\n{completed_by}\r\n\r\n" in in_supervision
+    assert f"How soon: Within a month\r\n{completed_by}\r\nFlags from the answers: " in in_supervision
+
+
+def test_the_facilitators_email_says_a_practice_review_may_be_under_way(mail_app, smtp_server: SmtpServer) -> None:
+    """Found (facilitators' review): the email, often the first thing triaged, gave the reference and
+    how soon alone for a debrief where a practice review may be under way, which the PDF and the
+    inbox list as a flag."""
+    smtp_server.start()
+    with mail_app.app_context():
+        make_request(answers={**ELIGIBLE_ANSWERS, "serious_incident": "yes_referred"}, pdf=True)
+    [message] = smtp_server.mailbox.messages
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert (
+        "How soon: Within a month\r\nFlags from the answers: A practice review may be under way; Not discussed in "
+        "supervision before this request\r\n\r\n"
+    ) in body
 
 
 def test_an_email_is_dated_with_its_time_zone(mail_app, smtp_server: SmtpServer) -> None:
@@ -285,6 +301,7 @@ EMAIL_CONTEXTS: dict[str, list[dict]] = {
             "held_back": held_back,
             "pdf_attempts": 3,
             "completed_by": completed_by,
+            "flags": ["A practice review may be under way"] if completed_by else [],
         }
         for completed_by in (None, "A manager or supervisor, in supervision with the practitioner")
         for link in ("https://spacetothink.example/inbox/requests/ABCD2345", None)
