@@ -70,7 +70,7 @@ def validate_pack(pack: RulePack, contacts: ContactBook | None = None) -> list[P
     # above), so one run reports every problem: a route to a missing node counts as leading
     # somewhere (no dead end is blamed on it) and is otherwise left out of the graph.
     unmarked = _check_emergency_questions(pack, contacts, add) if contacts is not None else False
-    if _check_graph(pack, add):
+    if _check_graph(pack, add, contacts):
         _check_safeguarding(pack, add)  # only on an acyclic graph: it counts routes
         if not unmarked:  # (a question not marked risk makes its outcomes look shared: one mistake)
             _check_risk_outcomes(pack, add)
@@ -790,7 +790,12 @@ def _reachable_as_meant(pack: RulePack, start: str, avoiding: str | None = None)
     return seen
 
 
-def _check_graph(pack: RulePack, add: _Report) -> bool:
+def _calls_999(contacts: ContactBook) -> set[str]:
+    """The contacts whose phone is 999 (or 112)."""
+    return {c.id for c in contacts.contacts if (c.phone or "").replace(" ", "") in {"999", "112"}}
+
+
+def _check_graph(pack: RulePack, add: _Report, contacts: ContactBook | None = None) -> bool:
     """Reachability, cycles and dead ends; returns whether the graph is acyclic."""
     # A node that a misspelt route (or start) was meant for is not reported again as
     # unreachable: the misspelling (reported with "did you mean") is the one mistake.
@@ -816,15 +821,30 @@ def _check_graph(pack: RulePack, add: _Report) -> bool:
     # maintainer review: a route to a name that is nowhere, "next: adult", gave 14 problems).
     unreached_ids = {node.id for node in unreached}
     fed = {target for q in pack.questions if q.id in unreached_ids for _, target in successors(pack, q)}
+    emergency = _calls_999(contacts) if contacts else set()
     for node in [node for node in unreached if node.id not in fed] or unreached:
         if not optionless:
             kind = "question" if isinstance(node, Question) else "outcome"
+            tells_to_call_999 = (
+                isinstance(node, Outcome)
+                and bool(node.contacts)
+                and node.contacts[0] in emergency
+                and node.contact_note(node.contacts[0]) is None
+            )
             add(
                 f"{kind} {node.id}",
                 "id",
-                f"cannot be reached from the start question {pack.start!r}: no answer's next: leads here. Give "
-                f"the answer that should lead here next: {node.id}. Remove the {kind} only if the partnership "
-                f"has agreed to retire it (flask rules diff shows which routes that changes)",
+                f"cannot be reached from the start question {pack.start!r}: no answer's next: leads here. "
+                + (
+                    # Found (rules maintainer's review): "Remove the outcome" was the advice for U1, where an
+                    # answer rerouted by mistake had led; removed, the pack was valid with a warning.
+                    "It is where someone is told to call 999 first: an answer that led here has probably been "
+                    "changed. Find it (flask rules diff, with the pack as it was, lists it) and give it "
+                    f"next: {node.id} again. Do not remove this outcome"
+                    if tells_to_call_999
+                    else f"Give the answer that should lead here next: {node.id}. Remove the {kind} only if the "
+                    "partnership has agreed to retire it (flask rules diff shows which routes that changes)"
+                ),
                 node.line,
             )
     cycles = _find_cycles(pack)
@@ -1139,7 +1159,7 @@ def _check_emergency_questions(pack: RulePack, contacts: ContactBook, add: _Repo
     "Is a child in immediate danger" passed `rules check` and started. Returns whether one was
     found (then the outcomes of risk answers are not checked: found, regression review, the
     unmarked question made U2 look shared, and the "Yes" of another question was blamed)."""
-    emergency = {c.id for c in contacts.contacts if (c.phone or "").replace(" ", "") in {"999", "112"}}
+    emergency = _calls_999(contacts)
     found = False
     for question in pack.questions:
         if question.risk:
@@ -1400,7 +1420,7 @@ def _no_emergency_outcome(pack: RulePack, contacts: ContactBook) -> list[Problem
     outcome that does. A warning, not a refusal: which outcome is the emergency one is the
     partnership's to say (docs/RULES.md, "What the validator cannot see"), and every page's
     footer still gives 999."""
-    emergency = {c.id for c in contacts.contacts if (c.phone or "").replace(" ", "") in {"999", "112"}}
+    emergency = _calls_999(contacts)
     start = _start(pack)
     if not emergency or start is None:
         return []

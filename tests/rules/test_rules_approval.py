@@ -8,6 +8,7 @@ named the change, and nothing made anyone run it.
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 from typing import Any
@@ -182,3 +183,26 @@ def test_without_approved_copies_production_refuses_and_elsewhere_it_is_a_warnin
     with pytest.raises(StartupError) as caught:
         load_rules(app_with(pack, contacts, "production"))
     assert "has no approved copy" in str(caught.value) and "flask rules approve" in str(caught.value)
+
+
+def test_999s_outcome_left_unreached_says_what_it_is_and_not_to_remove_it(tmp_path: Path) -> None:
+    """Found (rules maintainer's review): with "Yes, immediate danger" sent to the LADO by mistake, the
+    only problem said U1 could not be reached, and offered "Remove the outcome"; removed, the pack was
+    valid with a warning, the child in danger sent past 999."""
+    pack, contacts = copied(tmp_path)
+
+    def to_the_lado(data: dict[str, Any]) -> None:
+        [question] = [question for question in data["questions"] if question["id"] == "immediate_danger"]
+        [yes] = [option for option in question["options"] if option["value"] == "yes"]
+        yes["next"] = "L"
+
+    changed(pack, to_the_lado)
+    report = check_rules(pack, contacts, uk_today())
+    [unreached] = [problem for problem in report.problems if problem.node == "outcome U1"]
+    assert "It is where someone is told to call 999 first" in unreached.message
+    assert "Do not remove this outcome" in unreached.message and "Remove the" not in unreached.message
+    # Another outcome no answer reaches keeps the usual advice.
+    changed(pack, lambda data: data["outcomes"].append({**copy.deepcopy(data["outcomes"][-1]), "id": "Z"}))
+    report = check_rules(pack, contacts, uk_today())
+    [other] = [p for p in report.problems if p.node == "outcome Z" and "cannot be reached" in p.message]
+    assert "Remove the outcome only if the partnership has agreed to retire it" in other.message
