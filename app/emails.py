@@ -87,7 +87,7 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
             )
         )
         return email
-    if message.kind in mail.SESSION_KINDS:
+    if message.kind in mail.STORED_FOR_PRACTITIONER:
         if message.body is None:
             raise ValueError(f"{message.kind} message {message.id} has no text")
         if current_app.config.get("FACILITATOR_EMAIL"):

@@ -469,6 +469,8 @@ def make_questions_pdf(job: QuestionsPdf) -> bool:
 
 # The audit action of an account's email sent.
 ACCOUNT_SENT_ACTIONS = {mail.PASSWORD_CHANGED: PASSWORD_NOTICE_SENT}
+# The audit actions of a request's emails other than the facilitators' ("emailed") and the session emails'.
+REQUEST_SENT_ACTIONS = {mail.ACKNOWLEDGEMENT: "acknowledged", mail.REDIRECTED: "redirect_emailed"}
 
 SENT = "sent"
 FAILED = "failed"  # to be tried again; the mail server may be down, so the pass sends no more
@@ -768,7 +770,7 @@ def _record_sent(message: OutboxMessage, request: StoredRequest | None, sent_at:
     message.last_error = None
     message.next_attempt_at = None
     forget_body_if_done(message)  # the feedback link: once sent, nothing stored can lead from the request to the answer
-    action = SENT_ACTIONS.get(message.kind, "acknowledged" if message.kind == mail.ACKNOWLEDGEMENT else "emailed")
+    action = {**SENT_ACTIONS, **REQUEST_SENT_ACTIONS}.get(message.kind, "emailed")
     if action == SENT_ACTIONS[CANCELLATION] and message.subject.startswith(STILL_IN_SUBJECT_START):
         # The request out of the session, the practitioner keeping a place in it for another: not a
         # cancellation (found, faults review: the trail said "Session cancellation emailed").
@@ -1916,6 +1918,7 @@ EMAIL_NAMES = {
     "cancellation": "session cancellation",
     "reminder": "session reminder",
     "feedback": "feedback link",
+    "redirected": "email telling the practitioner where to go instead",
     mail.PASSWORD_CHANGED: "notice that the password was changed",
 }
 

@@ -2267,7 +2267,10 @@ def test_the_request_page_says_what_its_deletion_date_means_and_who_reads_a_redi
         html.unescape(re.sub(r"<[^>]+>", " ", text(client.get(f"/inbox/requests/{stored_request(app)}")))).split()
     )
     assert "Requests are kept for 90 days, so hold this request's session before then." in page
-    assert "A sentence for the other facilitators, saying why it belongs there." in page
+    assert (
+        "A sentence for the other facilitators, saying why it belongs there (it is not emailed to the practitioner)."
+        in page
+    )
     assert "for the team" not in page and "Its session" not in page
 
 

@@ -15,6 +15,7 @@ import threading
 import time
 from email.message import EmailMessage
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask, render_template
@@ -336,6 +337,48 @@ EMAIL_CONTEXTS: dict[str, list[dict]] = {
             None,
         )
     ],
+    # A redirected request's route (app.inbox.redirected): contacts with a phone and hours, a note,
+    # an email, links or none of them; short forms left unexplained or none; a contact or none.
+    "inbox/redirected.txt": [
+        {
+            "reference": "ABCD2345",
+            "title": "Share your concern with children's social care now",
+            "summary": "A concern goes to children's social care first. Space to Think is not the route for this.",
+            "actions": ["If a child may be in immediate danger, call 999 now.", "Talk to your DSL."],
+            "outcome_contacts": contacts,
+            "contact": contact,
+            "short_forms": short_forms,
+        }
+        for contacts in (
+            [
+                (
+                    SimpleNamespace(
+                        name="Children's social care",
+                        phone="0161 496 0000",
+                        hours="Monday to Friday, 9am to 5pm",
+                        email=None,
+                        links=[SimpleNamespace(text="Report a concern", url="https://example.org/report")],
+                        detail="The front door to children's social care.",
+                    ),
+                    None,
+                ),
+                (
+                    SimpleNamespace(
+                        name="The LADO team",
+                        phone=None,
+                        hours=None,
+                        email="lado@example.org",
+                        links=[],
+                        detail="Allegations about adults who work with children.",
+                    ),
+                    "If the worry is about an adult who works with children",
+                ),
+            ],
+            [],
+        )
+        for contact in (CONTACT, None)
+        for short_forms in ([("DSL", "designated safeguarding lead")], [])
+    ],
 }
 
 
@@ -350,7 +393,12 @@ def test_every_email_template_is_checked_for_broken_paragraphs() -> None:
 
 @pytest.mark.parametrize(
     "template",
-    ["requests/acknowledgement.txt", *(f"sessions/{kind}.txt" for kind in SESSION_EMAILS), "sessions/feedback.txt"],
+    [
+        "requests/acknowledgement.txt",
+        *(f"sessions/{kind}.txt" for kind in SESSION_EMAILS),
+        "sessions/feedback.txt",
+        "inbox/redirected.txt",
+    ],
 )
 def test_every_email_to_a_practitioner_gives_the_numbers_to_call_if_a_child_is_at_risk(
     app: Flask, template: str

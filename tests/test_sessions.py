@@ -1550,7 +1550,7 @@ def test_a_reminder_to_a_session_cancelled_while_it_was_being_sent_is_not_tried_
     cancelled is left to it; failed, it is never tried again ("your session is tomorrow")."""
     smtp_server.start()
     _, reference = invited_and_reminded(session_app)
-    with session_app.app_context():  # cancelled while the worker held it (``_drop_unsent`` leaves it)
+    with session_app.app_context():  # cancelled while the worker held it (``drop_unsent`` leaves it)
         db.session.execute(
             update(SpaceSession)
             .where(SpaceSession.id == session_id_of(session_app, reference))

@@ -103,6 +103,7 @@ from .pdf_import import (
     ImportedRequest,
     ImportProblem,
 )
+from .redirected import queue_redirected_email, when_reopened
 
 # A rule pack's version: the first 12 hex digits of its content's hash (app.rules.loader).
 PACK_VERSION = re.compile(r"[0-9a-f]{12}")
@@ -1067,6 +1068,7 @@ ACTION_WORDS = {
     ),
     "reminder_sent": "Session reminder emailed to the requester",
     "feedback_link_sent": "Feedback link emailed to the requester",
+    "redirect_emailed": "Where to go instead emailed to the requester",
     "feedback_not_sent": "Feedback link not sent",
     "session_changed": "Session changed",
     "sent_not_recorded": "An email was sent, but could not be recorded as sent",
@@ -1094,6 +1096,7 @@ EMAIL_WORDS = {
     "cancellation": "the session cancellation",
     "reminder": "the session reminder",
     "feedback": "the feedback link",
+    "redirected": "the email telling the practitioner where to go instead",
 }
 # Emails of a kind that say something else by their subject: an update of an invitation, and a
 # request no longer in the session its practitioner keeps a place in. Found (regression review): an
@@ -1872,6 +1875,11 @@ def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, o
         add_count(SESSION_HELD, request.mode)  # the anonymous count of sessions held, in the same transaction
     # Leaving "session arranged" takes the request out of its session; "session held" sends the feedback link.
     said = after_status_change(request, old)
+    # Redirected, the practitioner is emailed where to go instead; reopened, the facilitator is told of that email.
+    if move.status == "redirected":
+        said = [*said, queue_redirected_email(request)]
+    elif old == "redirected" and (reopened := when_reopened(request)) is not None:
+        said = [*said, reopened]
     if moved:
         now = (
             "marked as duplicates of this request, are now duplicates"

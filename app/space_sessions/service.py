@@ -899,7 +899,7 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
         # No update: it would invite them to a session over, and be given up as too late. Any
         # invitation or reminder not sent yet has the session as it was: it goes too.
         for request, _ in in_it:
-            _drop_unsent(request)
+            drop_unsent(request)
         in_it = []
     # One update for each practitioner invited, naming every request of theirs invited to it
     # (found: one for each request, so a practitioner with two places was sent two, the same).
@@ -918,12 +918,12 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
             # was emailed a second invitation, the same as the one they had): the update waiting
             # goes, and nothing is sent; their calendar has the session as it is.
             for request in (first, *rest):
-                _drop_unsent(request)
+                drop_unsent(request)
             updated = [request for request in updated if request not in (first, *rest)]
             nothing_new.append(first)
             continue
         for other in rest:
-            _drop_unsent(other)  # its invitation or reminder not sent yet has the session as it was
+            drop_unsent(other)  # its invitation or reminder not sent yet has the session as it was
         _queue_session_email(first, session, INVITATION, before=before, also=[other.reference for other in rest])
     # One event for each request in it; for a session with none (none should be changeable: the
     # last request to leave one cancels it, and one held for a request has started), one event
@@ -1091,13 +1091,13 @@ def cancel_session(
         if request.id not in told:
             # Its invitation was queued but has not gone: it is dropped, and nothing is sent in its
             # place (found, facilitator review: a cancellation went of a session never heard of).
-            _drop_unsent(request)
+            drop_unsent(request)
             continue
         people.setdefault(practitioner_email(request).lower() or f"request {request.id}", []).append(request)
     for first, *rest in people.values():
         for other in rest:
             # Its invitation or reminder not sent yet would go after the cancellation.
-            _drop_unsent(other, (REMINDER,) if other.id in in_hand else (INVITATION, REMINDER))
+            drop_unsent(other, (REMINDER,) if other.id in in_hand else (INVITATION, REMINDER))
         _queue_session_email(
             first, session, CANCELLATION, also=[other.reference for other in rest], in_hand=first.id in in_hand
         )
@@ -1268,7 +1268,7 @@ def leave_session(request: StoredRequest) -> list[str]:
     words = session_words(session)
     said = [f"It is no longer in the session on {words['date']} at {words['time']}."]
     if invited and not told:
-        _drop_unsent(request)
+        drop_unsent(request)
         said.append("Its invitation had not been emailed yet: it will not be, and no cancellation is needed.")
         for other, other_place in practitioner_places(request, session):
             if other_place.invited_sequence is not None and _invitation_waiting(other, naming=request.reference):
@@ -1533,7 +1533,7 @@ def _leave_beside_another_place(
     for other, _ in others:
         # A reminder not sent yet names this request too (one reminder for the person): it goes,
         # and the worker's next pass queues one naming the places that stand.
-        _drop_unsent(other, (REMINDER,), f"reminder:{session.uid}:")
+        drop_unsent(other, (REMINDER,), f"reminder:{session.uid}:")
     said = [
         f"The practitioner is also in it for {references_in_words(still_in)}, so they will be emailed "
         "that this request is no longer in it, with no cancellation: the session stays in their calendar."
@@ -1851,7 +1851,7 @@ def words_last_sent(request: StoredRequest, session: SpaceSession) -> dict[str, 
     return words
 
 
-def _drop_unsent(
+def drop_unsent(
     request: StoredRequest, kinds: tuple[str, ...] = (INVITATION, REMINDER), dedupe_prefix: str = ""
 ) -> None:
     """Drop the request's emails of ``kinds`` not sent yet (with ``dedupe_prefix``: only those
@@ -1925,7 +1925,7 @@ def _queue_session_email(
     if not recipient or not organiser:
         return None
     if kind in (INVITATION, CANCELLATION):
-        _drop_unsent(request, (REMINDER,) if in_hand else (INVITATION, REMINDER))
+        drop_unsent(request, (REMINDER,) if in_hand else (INVITATION, REMINDER))
     # An update only for a practitioner who was sent an invitation to this session and has not
     # had the change yet; it lists what changed since what they were last sent. ``before`` is
     # that only when they were sent the session as it was just before this change: an update

@@ -1,0 +1,93 @@
+"""The email that tells a practitioner their request was redirected: where the facilitators think
+it belongs instead, in the rule pack's own words for that route (its title, summary, what to do
+and whom to contact), never the facilitator's reason or anything from the request. Found
+(facilitators' review): a redirected request was only marked so in the inbox; the practitioner,
+told by the acknowledgement that the facilitators would contact them to arrange a session, was
+told nothing unless a facilitator remembered to, and could wait for a session that would never
+come while the concern needed another route.
+
+Queued with its text (as the session emails are) when a request is moved to "redirected", sent
+by the outbox worker; dropped if the request is reopened before it goes (``drop_unsent``)."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+
+from ..mail import REDIRECTED
+from ..models import OutboxMessage, StoredRequest, utcnow
+from ..pack import current_pack, outcome_contacts
+from ..rules.model import Outcome
+from ..space_sessions.service import drop_unsent, practitioner_email
+from ..wizard.glossary import Explainer
+
+SUBJECT = "Your Space to Think request {reference}: where to go instead"
+# The email is to the practitioner alone, so the route is worded for them (the outcome's
+# practitioner wording, "you"), whichever mode the request was made in.
+MODE = "practitioner"
+
+# Said to the facilitator once the request is redirected (``queue_redirected_email``).
+EMAIL_QUEUED = "The practitioner will be emailed the route you chose, what to do and who to contact (not your reason)."
+NO_ADDRESS = "No email was sent to the practitioner: the request gives no work email. Tell them yourself."
+NO_MAIL = (
+    "This service has no facilitators' email address set up, so the practitioner was not emailed: tell them yourself."
+)
+# Said when a redirected request is reopened (``when_reopened``).
+DROPPED = "The email telling the practitioner it was redirected had not gone yet, and will not be sent now."
+ALREADY_TOLD = "The practitioner was emailed that it was redirected: tell them it has been reopened."
+
+
+def redirected_email_text(reference: str, outcome: Outcome) -> str:
+    """The email's text: the route in the pack's words, with the short forms it uses explained."""
+    pack = current_pack()
+    context = {
+        "reference": reference,
+        "title": outcome.title.for_mode(MODE),
+        "summary": outcome.summary.for_mode(MODE),
+        "actions": [action.for_mode(MODE) for action in outcome.actions],
+        "outcome_contacts": outcome_contacts(outcome, MODE),
+        "contact": current_app.config.get("FACILITATOR_CONTACT_TEXT"),
+    }
+    body = render_template("inbox/redirected.txt", **context, short_forms=[])
+    short_forms = Explainer(dict(pack.glossary)).unexplained(body)
+    return render_template("inbox/redirected.txt", **context, short_forms=short_forms) if short_forms else body
+
+
+def queue_redirected_email(request: StoredRequest) -> str:
+    """Queue the email to the practitioner of ``request``, just moved to "redirected" (no commit).
+    Returns what the facilitator is told: that it will go, or why it will not (no work email in
+    the request, or no mail set up: the session emails are made only when the facilitators'
+    address is set, and it is their Reply-To)."""
+    outcome = current_pack().outcome(request.redirected_to or "")
+    recipient = practitioner_email(request)
+    if not current_app.config.get("FACILITATOR_EMAIL"):
+        return NO_MAIL
+    if not recipient:
+        return NO_ADDRESS
+    if outcome is None:  # (``check_move`` allows only the pack's outcomes)
+        raise ValueError(f"no outcome {request.redirected_to!r} to redirect {request.reference} to")
+    drop_unsent(request, (REDIRECTED,))  # (redirected again, to another route, before the first went)
+    request.outbox.append(
+        OutboxMessage(
+            kind=REDIRECTED,
+            recipient=recipient,
+            subject=SUBJECT.format(reference=request.reference),
+            created_at=utcnow(),
+            attempts=0,
+            body=redirected_email_text(request.reference, outcome),
+        )
+    )
+    return EMAIL_QUEUED
+
+
+def when_reopened(request: StoredRequest) -> str | None:
+    """A redirected request reopened (no commit): its email not gone yet is dropped (a redirect put
+    right at once tells the practitioner nothing), and the facilitator is told; or, when it went,
+    told to let the practitioner know. None when no such email was queued."""
+    redirected = [message for message in request.outbox if message.kind == REDIRECTED]
+    if not redirected:
+        return None
+    if any(message.sent_at is not None for message in redirected):
+        return ALREADY_TOLD
+    before = len(request.outbox)
+    drop_unsent(request, (REDIRECTED,))
+    return DROPPED if len(request.outbox) < before else None

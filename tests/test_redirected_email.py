@@ -1,0 +1,163 @@
+"""A redirected request tells its practitioner where to go instead: an email, through the outbox
+and a real SMTP server (aiosmtpd), in the rule pack's words for the route the facilitator chose,
+with its contacts, never the facilitator's reason or anything from the request; dropped if the
+request is reopened before it goes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import OutboxMessage
+from support import both_databases
+from support.mail import FACILITATORS, SmtpServer
+from support.submission import VALID_DETAILS, run_outbox
+from test_inbox import post_form, signed_in, text, trail_text
+from test_mail import CASE_DETAILS
+from test_sessions import body_of, session_app  # noqa: F401 - the fixture, mail on
+from test_workflow import new_request, status_of
+
+REASON = "A new worry came up on the call on Tuesday, so this goes elsewhere as the team agreed."
+
+
+def redirect(client, reference: str, route: str, reason: str = REASON):  # type: ignore[no-untyped-def]
+    page = f"/inbox/requests/{reference}"
+    data = {"from_status": "in_triage", "status": "redirected", "redirected_to": route, "reason": reason}
+    return post_form(client, page, f"{page}/status", data)
+
+
+def reopen(client, reference: str):  # type: ignore[no-untyped-def]
+    page = f"/inbox/requests/{reference}"
+    return post_form(client, page, f"{page}/status", {"from_status": "redirected", "status": "in_triage"})
+
+
+def queued(app: Flask) -> list[OutboxMessage]:
+    with app.app_context():
+        return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "redirected")))
+
+
+@both_databases
+def test_the_practitioner_is_emailed_the_route_its_contacts_and_what_to_do_but_not_the_reason(
+    session_app: Flask,  # noqa: F811
+    smtp_server: SmtpServer,
+) -> None:
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = new_request(session_app, status="in_triage")
+    response = redirect(client, reference, "U2")
+    assert response.status_code == 302 and status_of(session_app, reference) == "redirected"
+    shown = " ".join(text(client.get(response.location)).split())
+    assert (
+        "Status changed to redirected. The practitioner will be emailed the route you chose, what to do and who "
+        "to contact (not your reason)." in shown
+    )
+    run_outbox(session_app)
+    [message] = [m for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
+    assert message["Subject"] == f"Your Space to Think request {reference}: where to go instead"
+    assert message["Reply-To"] == FACILITATORS  # a reply reaches the facilitators
+    body = " ".join(body_of(message).split())
+    assert f"The Space to Think facilitators have read your request {reference}." in body
+    assert "they will not be arranging a session for it" in body
+    # The route in the pack's words for the practitioner: its title, what to do, its contacts with numbers.
+    assert "Where to go instead Share your concern with children's social care now" in body
+    assert "- If a child may be in immediate danger, call 999 now." in body
+    with session_app.app_context():
+        from app.pack import current_contacts
+
+        social_care = current_contacts().get("childrens_social_care")
+        assert social_care is not None and social_care.phone
+    assert f"Phone {social_care.phone}" in body
+    # Nothing the facilitator wrote, nothing from the request.
+    assert "Tuesday" not in body and "team agreed" not in body
+    for detail in CASE_DETAILS:
+        assert detail not in body
+    assert "Space to Think is not an urgent route." in body
+    trail = trail_text(text(client.get(f"/inbox/requests/{reference}")))
+    assert "Where to go instead emailed to the requester" in trail
+
+
+@pytest.mark.parametrize("route", ["U1", "U2", "L", "A", "R", "E", "D", "S"])
+def test_every_route_a_request_can_be_redirected_to_reads_whole_with_its_short_forms_explained(
+    session_app: Flask,  # noqa: F811
+    route: str,
+) -> None:
+    client, _ = signed_in(session_app)
+    reference = new_request(session_app, status="in_triage")
+    assert redirect(client, reference, route).status_code == 302
+    [message] = queued(session_app)
+    body = message.body or ""
+    with session_app.app_context():
+        from app.pack import current_pack
+
+        outcome = current_pack().outcome(route)
+        glossary = dict(current_pack().glossary)
+    assert outcome is not None
+    assert outcome.title.practitioner in body and "{{" not in body and "None" not in body
+    for action in outcome.actions:
+        assert " ".join(action.practitioner.split()) in " ".join(body.split())
+    # Every short form the email uses is explained in it, the first time or at the end.
+    for term, meaning in glossary.items():
+        if re.search(rf"\b{term}\b", body):
+            assert f"{meaning} ({term})" in body or f"{term} ({meaning})" in body or f"{term} means {meaning}." in body
+
+
+def test_reopened_before_it_went_the_email_is_dropped_and_after_the_facilitator_is_told_to_say_so(
+    session_app: Flask,  # noqa: F811
+    smtp_server: SmtpServer,
+) -> None:
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = new_request(session_app, status="in_triage")
+    redirect(client, reference, "E")
+    response = reopen(client, reference)
+    assert response.status_code == 302 and status_of(session_app, reference) == "in_triage"
+    shown = " ".join(text(client.get(response.location)).split())
+    assert "The email telling the practitioner it was redirected had not gone yet, and will not be sent now." in shown
+    assert queued(session_app) == []
+    run_outbox(session_app)
+    assert not [m for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
+
+    redirect(client, reference, "E")
+    run_outbox(session_app)
+    assert [m["Subject"] for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]] == [
+        f"Your Space to Think request {reference}: where to go instead"
+    ]
+    shown = " ".join(text(client.get(reopen(client, reference).location)).split())
+    assert "The practitioner was emailed that it was redirected: tell them it has been reopened." in shown
+
+
+def test_without_mail_or_a_work_email_the_facilitator_is_told_to_tell_the_practitioner(
+    session_app: Flask,  # noqa: F811
+) -> None:
+    client, _ = signed_in(session_app)
+    no_email = new_request(session_app, status="in_triage", details={**VALID_DETAILS, "email": ""})
+    shown = " ".join(text(client.get(redirect(client, no_email, "S").location)).split())
+    assert "No email was sent to the practitioner: the request gives no work email. Tell them yourself." in shown
+    session_app.config["FACILITATOR_EMAIL"] = None
+    reference = new_request(session_app, status="in_triage")
+    page = " ".join(text(client.get(f"/inbox/requests/{reference}")).split())
+    assert "This service has no facilitators' email address set up, so the practitioner is not emailed" in page
+    shown = " ".join(text(client.get(redirect(client, reference, "S").location)).split())
+    assert "so the practitioner was not emailed: tell them yourself." in shown
+    assert queued(session_app) == []
+
+
+def test_a_short_form_a_route_leaves_unexplained_is_explained_at_the_end(app: Flask) -> None:
+    """No route in the shipped pack leaves one unexplained; a partnership's own wording may."""
+    with app.test_request_context():
+        from dataclasses import replace
+
+        from app.inbox.redirected import redirected_email_text
+        from app.pack import current_pack
+        from app.rules.model import Text
+
+        outcome = current_pack().outcome("D")
+        assert outcome is not None
+        taf = Text("Take it to the next TAF meeting.", "Take it to the next TAF meeting.")
+        body = redirected_email_text("STT-7KQ4-M9XA", replace(outcome, actions=(taf,)))
+    assert "- Take it to the next TAF meeting." in body
+    assert body.count("TAF means Team Around the Family.") == 1
