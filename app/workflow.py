@@ -7,7 +7,9 @@ and the migration that introduced these statuses all read them from here.
 
     new → in triage → session offered → session arranged → session held → closed
     or, from new or in triage: redirected (to another route of the rule pack, with a reason)
-    or duplicate (of another request, by its reference).
+    or duplicate (of another request, by its reference);
+    and, from triage, waiting for the practitioner (asked for more before a session can be
+    offered: never overdue meanwhile), back to triage or on from there.
 
 A few moves go back a step, because real life does: an offer turned down goes back to
 triage, a cancelled session back to "offered", and a closed, redirected or duplicate
@@ -24,6 +26,7 @@ from collections.abc import Mapping
 STATUSES: tuple[str, ...] = (
     "new",
     "in_triage",
+    "waiting",
     "session_offered",
     "session_arranged",
     "session_held",
@@ -34,6 +37,7 @@ STATUSES: tuple[str, ...] = (
 STATUS_LABELS: dict[str, str] = {
     "new": "New",
     "in_triage": "In triage",
+    "waiting": "Waiting for the practitioner",
     "session_offered": "Session offered",
     "session_arranged": "Session arranged",
     "session_held": "Session held",
@@ -47,6 +51,7 @@ STATUS_LABELS: dict[str, str] = {
 STATUS_STATES: dict[str, str] = {
     "new": "is new",
     "in_triage": "is in triage",
+    "waiting": "is waiting for the practitioner",
     "session_offered": "has been offered a session",
     "session_arranged": "has a session arranged",
     "session_held": "has had its session",
@@ -58,6 +63,7 @@ STATUS_STATES: dict[str, str] = {
 STATUS_ALREADY: dict[str, str] = {
     "new": "is already new",
     "in_triage": "is already in triage",
+    "waiting": "is already waiting for the practitioner",
     "session_offered": "has already been offered a session",
     "session_arranged": "already has a session arranged",
     "session_held": "has already had its session",
@@ -71,6 +77,7 @@ STATUS_ALREADY: dict[str, str] = {
 STATUS_NOW: dict[str, str] = {
     "new": "is now new",
     "in_triage": "is now in triage",
+    "waiting": "is now waiting for the practitioner",
     "session_offered": "has now been offered a session, with none arranged",
     "session_arranged": "now has a session arranged",
     "session_held": "now has its session marked as held",
@@ -83,6 +90,7 @@ STATUS_NOW: dict[str, str] = {
 STATUS_TAG_CLASSES: dict[str, str] = {
     "new": "",
     "in_triage": "govuk-tag--yellow",
+    "waiting": "govuk-tag--pink",
     "session_offered": "govuk-tag--magenta",
     "session_arranged": "govuk-tag--turquoise",
     "session_held": "govuk-tag--green",
@@ -93,7 +101,11 @@ STATUS_TAG_CLASSES: dict[str, str] = {
 # Where each status may move to. The order is the order the choices are offered in.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "new": ("in_triage", "redirected", "duplicate"),
-    "in_triage": ("session_offered", "redirected", "duplicate", "closed"),
+    "in_triage": ("session_offered", "waiting", "redirected", "duplicate", "closed"),
+    # Found (facilitators' review): a request waiting on the practitioner's answer to a question
+    # sat in triage and turned overdue. The answer may show it fits, belongs elsewhere, or no
+    # longer needs a session.
+    "waiting": ("in_triage", "session_offered", "redirected", "closed"),
     "session_offered": ("session_arranged", "in_triage", "closed"),
     "session_arranged": ("session_held", "session_offered", "closed"),
     "session_held": ("closed",),
@@ -102,7 +114,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "duplicate": ("in_triage",),
 }
 # Waiting for the facilitators: a request in one of these is overdue once its due date has passed.
-# (Once a session is arranged, the session's own date is what counts.)
+# (Once a session is arranged, the session's own date is what counts; while the facilitators wait
+# for the practitioner, nothing is overdue: the due date is shown, and counts again once it moves on.)
 AWAITING_SESSION: tuple[str, ...] = ("new", "in_triage", "session_offered")
 # Statuses with nothing due: the inbox shows no due date for them (found, acceptance review: a
 # redirected request "Due 15 November 2026", weeks after it was dealt with).

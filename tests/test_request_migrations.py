@@ -677,3 +677,31 @@ def test_0023_keeps_a_feedback_link_working_once_its_request_is_deleted_and_take
         assert fk["options"].get("ondelete") == "SET NULL"
         columns = {column["name"]: column for column in sa.inspect(db.engine).get_columns("feedback_tokens")}
         assert columns["request_id"]["nullable"] is True
+
+
+@both_databases
+@pytest.mark.own_schema
+def test_0025_lets_a_request_wait_for_the_practitioner_and_puts_it_back_in_triage_on_the_way_down(app) -> None:
+    from app.models import StoredRequest
+    from support.submission import make_request
+
+    with app.app_context():
+        waiting = make_request().request
+        waiting.status = "waiting"
+        db.session.commit()
+        reference = waiting.reference
+        db.session.remove()
+        downgrade(revision="0024")
+        assert db.session.scalar(sa.text("SELECT status FROM requests")) == "in_triage"
+        with pytest.raises(sa.exc.IntegrityError):  # the older code knows no "waiting"
+            db.session.execute(sa.text("UPDATE requests SET status = 'waiting'"))
+        db.session.rollback()
+        db.session.remove()
+        upgrade()
+        db.session.execute(sa.text("UPDATE requests SET status = 'waiting'"))
+        db.session.commit()
+        stored = db.session.scalar(sa.select(StoredRequest).where(StoredRequest.reference == reference))
+        assert stored.status == "waiting"
+        with pytest.raises(sa.exc.IntegrityError):  # still a check on the statuses
+            db.session.execute(sa.text("UPDATE requests SET status = 'asleep'"))
+        db.session.rollback()

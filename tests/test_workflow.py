@@ -40,7 +40,7 @@ from support.submission import (
     to_outcome,
 )
 from support.walk import post_shown
-from test_inbox import add_facilitator, events, post_form, sign_in, signed_in, text
+from test_inbox import add_facilitator, events, post_form, sign_in, signed_in, text, trail_text
 from test_mail import CASE_DETAILS
 
 SUPERVISION_ANSWERS = {
@@ -107,9 +107,10 @@ def test_what_a_request_is_now_reads_as_english_not_as_a_status_label() -> None:
 
 def test_the_workflow_tables_are_complete_and_consistent() -> None:
     workflow.check_tables()
-    assert workflow.STATUSES[:6] == (
+    assert workflow.STATUSES[:7] == (
         "new",
         "in_triage",
+        "waiting",
         "session_offered",
         "session_arranged",
         "session_held",
@@ -2303,3 +2304,36 @@ def test_the_request_page_says_what_to_reflect_on_once_with_what_was_written_und
     written = VALID_DETAILS["reflection"].split("\n")[0]
     after_heading = main.split('id="section-reflection">What to reflect on</h3>')[1]
     assert written in after_heading.split("</div>")[0]
+
+
+@both_databases
+def test_a_request_waiting_for_the_practitioner_is_never_overdue_and_moves_on_from_there(app: Flask) -> None:
+    """Found (facilitators' review): a request waiting on the practitioner's answer to a question
+    sat in triage and turned overdue, with nothing to say why."""
+    client, _ = signed_in(app)
+    late = utcnow() - dt.timedelta(days=40)
+    reference = new_request(app, received=late, status="in_triage", how_soon="two_weeks")
+    page = f"/inbox/requests/{reference}"
+    assert "data-overdue" in text(client.get("/inbox"))
+    shown = text(client.get(page))
+    assert 'value="waiting"' in shown and "Waiting for the practitioner" in shown
+    response = post_form(client, page, f"{page}/status", {"from_status": "in_triage", "status": "waiting"})
+    assert response.status_code == 302 and status_of(app, reference) == "waiting"
+    listing = text(client.get("/inbox"))
+    assert "Waiting for the practitioner" in listing and "data-overdue" not in listing
+    assert reference in text(client.get("/inbox?status=waiting"))
+    assert reference not in text(client.get("/inbox?overdue=yes"))
+    # Back to triage (the answer came), it is overdue again; or on to an offer.
+    refused = post_form(client, page, f"{page}/status", {"from_status": "waiting", "status": "duplicate"})
+    assert refused.status_code == 200 and status_of(app, reference) == "waiting"
+    assert "A request that is waiting for the practitioner cannot be moved to duplicate" in text(refused)
+    post_form(client, page, f"{page}/status", {"from_status": "waiting", "status": "in_triage"})
+    assert "data-overdue" in text(client.get("/inbox"))
+    post_form(client, page, f"{page}/status", {"from_status": "in_triage", "status": "waiting"})
+    assert (
+        post_form(client, page, f"{page}/status", {"from_status": "waiting", "status": "session_offered"}).status_code
+        == 302
+    )
+    assert status_of(app, reference) == "session_offered"
+    trail = trail_text(text(client.get(page)))
+    assert "in triage to waiting for the practitioner" in trail.lower()

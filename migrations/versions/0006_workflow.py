@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from alembic import op
 
-from app.workflow import OLD_STATUSES, STATUSES, due_date
+from app.workflow import OLD_STATUSES, due_date
 
 revision = "0006"
 down_revision = "0005"
@@ -34,6 +34,17 @@ branch_labels = None
 depends_on = None
 
 OLD = ("new", "in_triage", "arranged", "closed")
+# The statuses as this migration made them (migration 0025 added "waiting").
+STATUSES = (
+    "new",
+    "in_triage",
+    "session_offered",
+    "session_arranged",
+    "session_held",
+    "closed",
+    "redirected",
+    "duplicate",
+)
 BACK = {
     "new": "new",
     "in_triage": "in_triage",
