@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,7 @@ from app.rules import (
     load_contacts,
     load_pack,
 )
-from app.rules.approval import approved_copy, safety_routes
+from app.rules.approval import approved_by, approved_copy, safety_routes, write_approved_copy
 from app.rules.diff import ROUTES_SHOWN, diff_packs, to_markdown, to_text
 from app.rules.errors import DefinitionError
 from app.rules.graph import paths_json, paths_table, to_dot, to_mermaid
@@ -106,6 +107,11 @@ def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: 
     )
     if partnership_file is not None:
         click.echo(f"Partnership: {pack.owner}, from {partnership_file}.")
+    if not report.unapproved:
+        # Whose agreement the safeguarding routes rest on (the approved copies' record).
+        agreed = {approved_by(approved_copy(pack_file)), approved_by(approved_copy(contacts_file))}
+        agreed_words = " and ".join(sorted(words for words in agreed if words)) or "with no record of who or when"
+        click.echo(f"Safeguarding routes as approved: {agreed_words}.")
     for warning in (*report.warnings, *report.unapproved):
         click.echo(f"Warning: {warning}", err=True)
 
@@ -119,12 +125,19 @@ def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: 
     is_flag=True,
     help="The files have no approved copy (rules never approved, or the copy lost): list every safety route to agree.",
 )
-def approve(pack_path: Path | None, contacts_path: Path | None, yes: bool, first: bool) -> None:
+@click.option(
+    "--by",
+    "agreed_by",
+    default="",
+    help='Who agreed them, written in the approved copies: "Sam Jones, safeguarding lead" (asked for if not given).',
+)
+def approve(pack_path: Path | None, contacts_path: Path | None, yes: bool, first: bool, agreed_by: str) -> None:
     """Record the rules' safeguarding routes as agreed with the partnership's safeguarding lead:
     list what changed since they last agreed them (as rules diff lists it first), ask, then copy the
     pack and the contacts beside themselves as their approved copies (X.approved.yaml), which rules
-    check and start-up compare them with. Deploy the approved copies with the files. With no
-    approved copy to compare with, --first lists every route an answer showing a risk takes."""
+    check and start-up compare them with, each starting with who agreed it (--by) and when. Deploy
+    the approved copies with the files. With no approved copy to compare with, --first lists every
+    route an answer showing a risk takes."""
     pack_file = _default(pack_path, "RULE_PACK_PATH", DEFAULT_PACK)
     contacts_file = _default(contacts_path, "CONTACTS_PATH", DEFAULT_CONTACTS)
     report = check_rules(pack_file, contacts_file)
@@ -163,11 +176,18 @@ def approve(pack_path: Path | None, contacts_path: Path | None, yes: bool, first
     ):
         click.echo("Nothing approved.", err=True)
         sys.exit(1)
+    # Who agreed them, written in the copies with the time (found: nothing recorded either).
+    if not agreed_by.strip() and yes:
+        click.echo('Nothing approved: say who agreed them, with --by "Sam Jones, safeguarding lead".', err=True)
+        sys.exit(1)
+    while not agreed_by.strip():
+        agreed_by = click.prompt('Who agreed them? Their name and role, such as "Sam Jones, safeguarding lead"')
+    when = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for source, copy in ((pack_file, approved_pack), (contacts_file, approved_contacts)):
         try:
-            if copy.is_file() and copy.read_bytes() == source.read_bytes():
-                continue  # (the shipped pack's copy, in a checkout the service user may not write to)
-            shutil.copyfile(source, copy)
+            # (Unchanged, as the shipped pack's copy, in a checkout the service user may not write to, the
+            # earlier agreement stands.)
+            write_approved_copy(source, copy, agreed_by, when)
         except OSError as error:
             click.echo(f"{copy} could not be written: {error.strerror}. Nothing more was approved.", err=True)
             sys.exit(1)

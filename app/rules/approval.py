@@ -12,10 +12,16 @@ files are compared with their approved copies as ``rules diff`` compares two pac
 lists under "Safeguarding checks changed, weakened or moved" stops ``rules check`` and start-up,
 naming the change. Other changes (words, a new ordinary answer) need no approval. Without approved
 copies, production refuses to start and elsewhere it is a warning (a draft, a test's pack).
+
+Each approved copy starts with a comment saying who agreed it and when (``approval_header``), then
+the file as it was agreed, byte for byte: ``rules check`` says whose agreement the rules in use
+rest on. (The record guards against a mistake, not against someone set on getting a change past
+it: a hand edit of the copy passes every check.)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Protocol
@@ -42,6 +48,52 @@ def approved_copy(path: str | Path) -> Path:
     """Where ``path``'s approved copy is: beside it, ``.approved`` before its suffix."""
     file = Path(path)
     return file.with_name(f"{file.stem}.approved{file.suffix}")
+
+
+# The first line of an approved copy: who agreed the safeguarding routes in it, and when (UTC).
+HEADER = "# Approved with flask rules approve on {when:%Y-%m-%d %H:%M} UTC: agreed by {by}.\n"
+_HEADER = re.compile(r"^# Approved with flask rules approve on (\d{4}-\d\d-\d\d \d\d:\d\d) UTC: agreed by (.+)\.\n")
+# The second: what the file is, for whoever opens it.
+ABOUT = (
+    "# The file beside it as the partnership's safeguarding lead agreed it: rules check and start-up compare\n"
+    "# the file with what follows. Do not edit it: run flask rules approve again (docs/RULES.md, step 3).\n"
+)
+
+
+def approval_header(by: str, when: dt.datetime) -> str:
+    """The comment an approved copy starts with (``by``: who agreed it, on one line)."""
+    return HEADER.format(when=when, by=" ".join(by.split()).rstrip(".")) + ABOUT
+
+
+def agreed_text(copy: Path) -> bytes:
+    """An approved copy as the file it approves: without its header (``approval_header``)."""
+    data = copy.read_bytes()
+    found = _HEADER.match(data.decode("utf-8", "replace"))
+    if found is None:
+        return data
+    rest = data[len(found.group(0).encode("utf-8")) :]
+    return rest[len(ABOUT.encode("utf-8")) :] if rest.startswith(ABOUT.encode("utf-8")) else rest
+
+
+def approved_by(copy: Path) -> str | None:
+    """ "agreed by NAME on DATE" from an approved copy's header, or None (none, or unreadable)."""
+    try:
+        with copy.open(encoding="utf-8") as file:
+            first = file.readline()
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = _HEADER.match(first)
+    return f"agreed by {found.group(2)} on {found.group(1)} UTC" if found else None
+
+
+def write_approved_copy(source: Path, copy: Path, by: str, when: dt.datetime) -> bool:
+    """Write ``source``'s approved copy, saying ``by`` agreed it at ``when``; False (nothing written)
+    when the copy already holds ``source`` as it is, with its record (that earlier agreement stands)."""
+    text = source.read_bytes()
+    if copy.is_file() and agreed_text(copy) == text and approved_by(copy) is not None:
+        return False
+    copy.write_bytes(approval_header(by, when).encode("utf-8") + text)
+    return True
 
 
 def approve_command(pack_path: str | Path, contacts_path: str | Path) -> str:

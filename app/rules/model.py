@@ -392,6 +392,11 @@ class Contact:
         return self.verified.on
 
     @property
+    def calls_999(self) -> bool:
+        """Whether its phone is 999 (or 112): the emergency services."""
+        return (self.phone or "").replace(" ", "") in {"999", "112"}
+
+    @property
     def tel(self) -> str | None:
         """The phone number as a ``tel:`` address (digits only), if the contact has one."""
         return "tel:" + "".join(self.phone.split()) if self.phone else None

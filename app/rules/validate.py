@@ -792,7 +792,7 @@ def _reachable_as_meant(pack: RulePack, start: str, avoiding: str | None = None)
 
 def _calls_999(contacts: ContactBook) -> set[str]:
     """The contacts whose phone is 999 (or 112)."""
-    return {c.id for c in contacts.contacts if (c.phone or "").replace(" ", "") in {"999", "112"}}
+    return {c.id for c in contacts.contacts if c.calls_999}
 
 
 def _check_graph(pack: RulePack, add: _Report, contacts: ContactBook | None = None) -> bool:

@@ -607,7 +607,11 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
     return {
         "outcome": outcome,
         "mode": mode,
-        "outcome_contacts": outcome_contacts(outcome, mode),
+        "outcome_contacts": (contacts := outcome_contacts(outcome, mode)),
+        # Its first step is to call 999, whatever the case: a line closed now gives the number to call
+        # instead, not "if it cannot wait" (found, first-time users' review: on "Call 999", at 4.45pm
+        # on a Friday, the page asked whether it could wait for the Bridge's line to open on Monday).
+        "call_instead": bool(contacts) and contacts[0][1] is None and contacts[0][0].calls_999,
         "change_link": {
             "url": url_for("wizard.question", question_id=outcome.change_question, return_to=RETURN_TO_RESULT),
             "text": outcome.change_text.for_mode(mode),

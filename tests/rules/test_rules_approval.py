@@ -21,7 +21,7 @@ from flask.testing import FlaskCliRunner
 from app.config import StartupError
 from app.pack import load_rules
 from app.rules import DEFAULT_CONTACTS, DEFAULT_PACK, DEFAULT_PARTNERSHIP, check_rules
-from app.rules.approval import approved_copy
+from app.rules.approval import agreed_text, approved_copy
 from app.uk_time import uk_today
 
 SWAPPED = 'Yes at "Immediate danger or significant harm" now leads to U2, was U1'
@@ -134,12 +134,27 @@ def test_rules_approve_lists_the_changes_asks_and_writes_the_approved_copies(
     refused = runner.invoke(args=args, input="n\n")
     assert refused.exit_code == 1 and SWAPPED in refused.output and "Nothing approved" in refused.output
     assert approved_copy(pack).read_bytes() == was
-    agreed = runner.invoke(args=args, input="y\n")
+    # Who agreed them is asked for, and written in the copies with the time (found: nothing recorded either).
+    agreed = runner.invoke(args=args, input="y\n\nSam Jones, safeguarding lead\n")
     assert agreed.exit_code == 0, agreed.output
-    assert approved_copy(pack).read_bytes() == pack.read_bytes()
-    assert approved_copy(contacts).read_bytes() == contacts.read_bytes()
+    assert "Who agreed them?" in agreed.output
+    assert agreed_text(approved_copy(pack)) == pack.read_bytes()
+    assert agreed_text(approved_copy(contacts)) == contacts.read_bytes()
+    record = approved_copy(pack).read_text(encoding="utf-8").splitlines()[0]
+    assert record.startswith("# Approved with flask rules approve on ") and record.endswith(
+        " UTC: agreed by Sam Jones, safeguarding lead."
+    )
     checked = runner.invoke(args=["rules", "check", "--pack", str(pack), "--contacts", str(contacts)])
-    assert checked.exit_code == 0 and "valid" in checked.output and "approved" not in checked.output
+    assert checked.exit_code == 0 and "valid" in checked.output and "Warning" not in checked.output
+    assert "Safeguarding routes as approved: agreed by Sam Jones, safeguarding lead on " in checked.output
+    # Approved again with nothing changed, the earlier record stands.
+    again = runner.invoke(args=[*args, "--yes", "--by", "Someone Else"])
+    assert again.exit_code == 0 and approved_copy(pack).read_text(encoding="utf-8").splitlines()[0] == record
+    # With --yes, who agreed must be said: nothing is approved without it.
+    changed(pack, swap_immediate_danger)
+    unsaid = runner.invoke(args=[*args, "--yes"])
+    assert unsaid.exit_code == 1 and "say who agreed them, with --by" in unsaid.output
+    assert agreed_text(approved_copy(pack)) != pack.read_bytes()
 
 
 def test_rules_approve_with_no_approved_copy_to_compare_with_lists_every_safety_route_only_when_asked(
@@ -151,7 +166,7 @@ def test_rules_approve_with_no_approved_copy_to_compare_with_lists_every_safety_
     --first, which lists every route an answer showing a risk takes."""
     pack, contacts = copied(tmp_path, approved=False)
     changed(pack, swap_immediate_danger)
-    args = ["rules", "approve", "--pack", str(pack), "--contacts", str(contacts), "--yes"]
+    args = ["rules", "approve", "--pack", str(pack), "--contacts", str(contacts), "--yes", "--by", "Sam Jones"]
     refused = runner.invoke(args=args)
     assert refused.exit_code == 1 and "Nothing approved" in refused.output and "--first" in refused.output
     assert not approved_copy(pack).exists()
@@ -161,7 +176,7 @@ def test_rules_approve_with_no_approved_copy_to_compare_with_lists_every_safety_
         '"Yes" to "Immediate danger or significant harm" leads to U2 "Share your concern with children\'s social care '
         'now"' in first.output
     )
-    assert approved_copy(pack).read_bytes() == pack.read_bytes()
+    assert agreed_text(approved_copy(pack)) == pack.read_bytes()
 
 
 def test_rules_approve_refuses_files_that_are_not_valid(tmp_path: Path, runner: FlaskCliRunner) -> None:

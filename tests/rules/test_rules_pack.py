@@ -297,7 +297,7 @@ def test_each_contact_says_it_was_verified_from_every_source_content_md_names() 
 @pytest.mark.parametrize(
     "outcome_id, says",
     [
-        ("U1", "If a child is in immediate danger, agree now who calls 999, and call now. Do not wait until"),
+        ("U1", "Call 999 now if a child is in immediate danger. Agree who makes the call, and do not wait until"),
         (
             "U2",
             "Agree now who will share the concern with children's social care through the referral route, and share",
@@ -324,3 +324,24 @@ def test_an_urgent_outcome_in_supervision_says_who_acts(pack: RulePack, outcome_
     assert "agree now" not in practitioner.lower() and "yourself" not in practitioner
     # "You" is the manager alone in supervision's words (the pack's rule): never "which of you".
     assert "which of you" not in supervision
+
+
+def test_a_concern_told_only_to_a_safeguarding_lead_is_not_called_shared(pack: RulePack) -> None:
+    """Found (first-time users' review): a nursery key worker who had told the nursery's designated
+    safeguarding lead thought of the concern as shared, answered "No, it has already been shared",
+    and went on towards a session instead of to children's social care."""
+    question = pack.question("unshared_concern")
+    assert question is not None and question.hint is not None
+    for mode in ("practitioner", "supervision"):
+        hint = " ".join(question.hint.for_mode(mode).split())
+        assert "designated safeguarding lead is not the same as sharing it with children's social care" in hint
+        assert "has been shared with them, answer Yes." in hint
+
+
+def test_every_contact_on_the_allegation_outcome_says_why_it_is_there_after_the_lado(pack: RulePack) -> None:
+    """Found (first-time users' review): children's social care's card on L said nothing of why it
+    was there, and a worried person could phone it instead of consulting the LADO."""
+    outcome = pack.outcome("L")
+    assert outcome is not None and outcome.contacts[0] == "lado"
+    note = outcome.contact_note("childrens_social_care")
+    assert note is not None and note.practitioner == "If a child has been harmed or may be at risk of harm now"
