@@ -494,16 +494,26 @@ def needs_smtputf8(error: BaseException) -> bool:
     return isinstance(error, smtplib.SMTPNotSupportedError) and "SMTPUTF8" in str(error)
 
 
-def describe_error(error: BaseException) -> str:
+def describe_error(error: BaseException, recipient: str = "") -> str:
     """What went wrong, for the outbox, the audit log and the worker's log: the error's type and
     the mail server's reply, shortened, with every email address taken out (a refusal names the
-    address it refused, and the audit log outlives the request)."""
+    address it refused, and the audit log outlives the request), and the part of the recipient's
+    address before the @ too, wherever it is (found, security review: "550 5.1.1 mailbox
+    "jane.patel" does not exist" kept a practitioner's name in the audit log for six years, after
+    their request was erased)."""
+    refused = []
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         replies = sorted({_reply(code, message) for code, message in error.recipients.values()})
         words = "; ".join(replies)
+        refused = list(error.recipients)
     else:
         words = str(error)
-    return without_addresses(f"{type(error).__name__}: {words}")[:MAX_ERROR_LENGTH]
+    text = without_addresses(f"{type(error).__name__}: {words}")
+    for address in (recipient, *refused):
+        local = address.rpartition("@")[0].strip() if isinstance(address, str) else ""
+        if len(local) >= 2:  # (a one-letter name part would take letters out of words)
+            text = re.sub(rf"(?<![\w.+-]){re.escape(local)}(?![\w.+-])", "[address]", text, flags=re.IGNORECASE)
+    return text[:MAX_ERROR_LENGTH]
 
 
 def _reply(code: int, message: bytes | str) -> str:

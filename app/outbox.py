@@ -579,8 +579,8 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             mail.smtp_send(email)
     except (OSError, smtplib.SMTPException, RuntimeError, ValueError) as error:
         if taken_out_meanwhile(message):
-            return _taken_out(message, sent=False, why=mail.describe_error(error))
-        message.last_error = mail.describe_error(error)
+            return _taken_out(message, sent=False, why=mail.describe_error(error, message.recipient))
+        message.last_error = mail.describe_error(error, message.recipient)
         if mail.message_refused(error):
             message.refusals = (message.refusals or 0) + 1
         # To the person who asked: given up if the mail server refused the address for good, or

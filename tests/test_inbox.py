@@ -236,7 +236,8 @@ def test_cli_changes_an_accounts_role_keeping_the_account_and_audits_it(app: Fla
     assert changed.exit_code == 0, changed.output
     assert (
         f"Changed Sam Facilitator <{EMAIL}> from facilitator to partnership (read-only: sees the statistics only). "
-        "If they are signed in now, the change applies from the next page they open."
+        "If they are signed in now, the change applies from the next page they open (an inbox page they have open "
+        "now stops showing requests within a minute)."
     ) in " ".join(changed.output.split())
     assert client.get("/inbox").status_code == 403 and client.get("/inbox/statistics").status_code == 200
     with app.app_context():

@@ -743,6 +743,29 @@ def test_a_clock_put_back_asks_for_the_password_and_says_why(app: Flask, caplog:
     assert client.get(f"/inbox/requests/{reference}").status_code == 200
 
 
+def test_a_facilitator_s_open_page_is_told_when_the_account_is_made_a_partnership_one(app: Flask) -> None:
+    """Found (security review): after `flask facilitators set-role ... partnership`, a request page
+    left open went on showing the practitioner's details (its question was answered "signed in").
+    A page shown to a facilitator asks as one; a partnership account's own pages (the statistics)
+    are still signed in."""
+    from app.inbox.views import NOW_STATISTICS_ONLY
+
+    client, _ = signed_in(app)
+    add_colleague(app)
+    page = text(client.get(f"/inbox/requests/{stored_request(app)}"))
+    assert 'data-still-signed-in-url="/inbox/still-signed-in?facilitator=yes"' in page
+    assert client.get("/inbox/still-signed-in?facilitator=yes").get_json() == {"signed_in": True}
+    with app.app_context():
+        service.change_role(EMAIL, "partnership")
+    assert client.get("/inbox/still-signed-in?facilitator=yes").get_json() == {
+        "signed_in": False,
+        "why": NOW_STATISTICS_ONLY,
+    }
+    statistics = text(client.get("/inbox/statistics"))
+    assert 'data-still-signed-in-url="/inbox/still-signed-in"' in statistics
+    assert client.get("/inbox/still-signed-in").get_json() == {"signed_in": True}
+
+
 def test_an_open_page_is_told_when_its_account_is_closed_and_asking_pushes_nothing_on(app: Flask) -> None:
     """Found (facilitator review): a request page open as its account was closed (or its password
     reset) went on showing the practitioner's details until the page's own idle limit. Its script
@@ -751,7 +774,7 @@ def test_an_open_page_is_told_when_its_account_is_closed_and_asking_pushes_nothi
     client, _ = signed_in(app)
     add_colleague(app)
     page = text(client.get(f"/inbox/requests/{stored_request(app)}"))
-    assert 'data-still-signed-in-url="/inbox/still-signed-in"' in page
+    assert 'data-still-signed-in-url="/inbox/still-signed-in?facilitator=yes"' in page
     asked = client.get("/inbox/still-signed-in")
     assert asked.status_code == 200 and asked.get_json() == {"signed_in": True}
     assert "Set-Cookie" not in asked.headers  # nothing pushed on (the session is left as it was)
@@ -764,6 +787,7 @@ def test_an_open_page_is_told_when_its_account_is_closed_and_asking_pushes_nothi
         "You were signed out while this page was open.",  # (its sessions deleted with it)
     )
     # Not signed in at all: the same, and nothing of the inbox.
+    assert app.test_client().get("/inbox/still-signed-in?facilitator=yes").get_json()["signed_in"] is False
     assert app.test_client().get("/inbox/still-signed-in").get_json() == {
         "signed_in": False,
         "why": "You were signed out while this page was open.",

@@ -690,3 +690,36 @@ def test_an_email_sent_again_after_its_send_was_lost_has_the_same_message_id(mai
     ids = [str(message["Message-ID"]) for message in smtp_server.mailbox.messages]
     assert len(ids) == 4 and ids[:2] == ids[2:] and ids[0] != ids[1], ids
     assert all(re.fullmatch(r"<outbox-\d+\.\d{20}@space-to-think\.invalid>", found) for found in ids), ids
+
+
+def test_a_refusal_quoting_the_name_part_of_the_address_keeps_it_nowhere(
+    app: Flask, smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found (security review): a mail server that names only the part before the @ ("550 5.1.1
+    mailbox "jane.patel" does not exist", as Dovecot can) left the practitioner's name in the
+    worker's log, the outbox and the audit log, kept for six years after the request is erased."""
+    smtp_server.start()
+    app.config.update(
+        FACILITATOR_EMAIL=FACILITATORS,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp_server.port,
+        SMTP_TIMEOUT=5,
+        MAIL_FROM="space-to-think@partnership.example",
+        SEND_ACKNOWLEDGEMENTS=True,
+    )
+    address = "Jane.Patel@agency.example.org"
+    smtp_server.mailbox.refuse[address] = '550 5.1.1 mailbox "jane.patel" does not exist'
+    with app.app_context():
+        reference = make_request(details={**VALID_DETAILS, "email": address}).request.reference
+    caplog.set_level(logging.INFO)
+    run_outbox(app)
+    with app.app_context():
+        details = list(db.session.scalars(select(AuditEvent.detail).where(AuditEvent.reference == reference)))
+        errors = list(db.session.scalars(select(OutboxMessage.last_error).where(OutboxMessage.recipient == address)))
+    assert any('mailbox "[address]" does not exist' in (detail or "") for detail in details), details
+    assert errors and all("[address]" in (error or "") for error in errors)
+    # (Not aiosmtpd's own log: the test's mail server.)
+    logged = [record.getMessage() for record in caplog.records if not record.name.startswith("mail.log")]
+    assert any("[address]" in line for line in logged)
+    kept = " ".join([*(detail or "" for detail in details), *(error or "" for error in errors), *logged])
+    assert "jane" not in kept.lower() and "patel" not in kept.lower()

@@ -163,7 +163,8 @@ def set_role_command(email: str, role: str, yes: bool) -> None:
         click.echo(f"{who} is already {role} ({ROLE_WORDS[role]}). Nothing was changed.")
         return
     when = (
-        "If they are signed in now, the change applies from the next page they open."
+        "If they are signed in now, the change applies from the next page they open (an inbox page they have open "
+        "now stops showing requests within a minute)."
         if facilitator.active
         else "The account is deactivated, so they still cannot sign in."
     )

@@ -1020,6 +1020,12 @@ def stay_signed_in(facilitator: Facilitator) -> None:
     session.update(service.sign_in_marks(facilitator))
 
 
+NOW_STATISTICS_ONLY = (
+    "This inbox account has been changed to a partnership account, which sees the statistics only, so this page "
+    "no longer shows the request."
+)
+
+
 @bp.get("/still-signed-in")
 def still_signed_in() -> Response:
     """Whether this browser is still signed in to the inbox, for its open pages, which hide what
@@ -1030,6 +1036,10 @@ def still_signed_in() -> Response:
     session's expiry, and the sign-in's end is left to its own warning."""
     leave_session_untouched()
     facilitator, why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
+    if facilitator is not None and facilitator.reads_statistics_only and request.args.get("facilitator") == "yes":
+        # A page shown to a facilitator, whose account has since been made a read-only partnership
+        # one (found, security review: its request page went on showing the practitioner's details).
+        return jsonify(signed_in=False, why=NOW_STATISTICS_ONLY)
     if facilitator is not None or why == service.TOO_OLD_SIGN_IN:
         return jsonify(signed_in=True)
     because = FORM_EXPIRED_BECAUSE.get(why or "")
