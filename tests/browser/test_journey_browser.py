@@ -271,6 +271,13 @@ def test_the_numbers_to_call_on_an_urgent_outcome_are_large_targets_on_a_phone(p
     assert {phones.nth(index).evaluate(size) for index in range(phones.count())} == {
         page.locator(".app-contact__phone").first.evaluate(size)
     }
+    # The footer's numbers (on every page): at least WCAG 2.2's 24 pixels (found, first-time users'
+    # review: 17 pixels high on a phone).
+    footer = page.locator(".app-footer__contact a[href^='tel:']")
+    assert footer.count() >= 2
+    for index in range(footer.count()):
+        box = footer.nth(index).bounding_box()
+        assert box is not None and box["height"] >= 24, (footer.nth(index).inner_text(), box)
 
 
 def test_a_printed_outcome_shows_the_guidance_cited_and_leaves_out_what_only_works_on_screen(page_no_js: Page) -> None:
