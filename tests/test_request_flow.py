@@ -3273,3 +3273,23 @@ def test_a_name_found_says_what_to_write_instead_and_not_initials(client) -> Non
     assert (
         "Instead of a name or initials, say who someone is, such as “the child”, “mum” or “the eldest sibling”." in text
     )
+
+
+def test_an_answer_changed_from_check_your_answers_to_another_route_says_the_request_was_not_sent(client) -> None:
+    """Found (first-time users' review): from check your answers, "Change" on immediate danger to
+    "I'm not sure" led to children's social care's page, which said the later answers were set aside
+    but nothing of the request filled in: someone who had typed the whole form could think it had gone."""
+    walker = to_outcome(client)
+    fill_details(walker)
+    checked_field(walker.get("/request/check-answers"))
+    token = csrf_token(walker.get("/questions/immediate_danger").get_data(as_text=True))
+    changed = client.post("/questions/immediate_danger", data={"answer": "not_sure", "csrf_token": token})
+    assert changed.status_code == 302 and changed.location.endswith("/result")
+    shown = client.get(changed.location)
+    page = text_of(shown)
+    assert 'data-notice="not-sent"' in shown.get_data(as_text=True)
+    assert "The request that was being filled in has not been sent." in page and "set aside" in page
+    # Changed back, the request is offered again, with nothing saying it was not sent.
+    token = csrf_token(walker.get("/questions/immediate_danger").get_data(as_text=True))
+    client.post("/questions/immediate_danger", data={"answer": "no", "csrf_token": token})
+    assert 'data-notice="not-sent"' not in client.get("/result").get_data(as_text=True)

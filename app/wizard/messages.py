@@ -101,6 +101,11 @@ NOTICE_DETAILS_KEPT = (
     "No request for a session has been sent yet. What was typed for the request is kept: once this question is "
     "answered, it is there to check and carry on from."
 )
+# An answer changed with a request typed, from check your answers say, to one that leads elsewhere.
+NOTICE_DRAFT_NOT_SENT = (
+    "The request that was being filled in has not been sent. The answers now lead here: this page says what to do "
+    "instead."
+)
 NOTICE_NO_REQUEST = (
     "The answers now lead here, not to a request for a session, so no request has been sent. "
     "This page says what to do instead."

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..journey import (
     ANSWER_DIGEST_LENGTH,
     ANSWER_SHOWN_FIELD,
+    DETAILS_KEY,
     NO_ANSWERS_FOR,
     NOT_SENT_ARG,
     NOTICE_KEY,
@@ -548,6 +549,12 @@ def result() -> Response | str:
     # offering a request said no request had been sent, on reload and from the browser's history.)
     not_sent = request.args.get(NOT_SENT_ARG) == "1" and not state.outcome.request
     notice = _no_request_sent_notice() if not_sent else notice_text()
+    typed = bool(session.get(DETAILS_KEY))
+    if notice is not None and notice.get("kind") == "changed" and typed and not state.outcome.request:
+        # An answer changed with a request typed, from check your answers say: it was not sent (found,
+        # first-time users' review: nothing said so, and someone who had filled in the whole form
+        # could think it had gone).
+        notice = {**notice, "not_sent": messages.NOTICE_DRAFT_NOT_SENT}
     previous = state.previous(None)  # the last question answered: the Back link (no answers in the URL)
     back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
     open_now = open_now_words(state.outcome.contacts)
