@@ -82,6 +82,10 @@ class Row:
     notes: tuple[str, ...] = ()
     # Separate items of one kind (the criteria, the flags): the PDF lists them, one a bullet.
     listed: bool = False
+    # What each value is, where the key names only the first ("Requested by": the name, then "Job role"
+    # and "Agency or team"), shown before it on the pages ("" for none). Found (accessibility review):
+    # a screen reader read out three values in a row, the job role and the agency unnamed.
+    value_labels: tuple[str, ...] = ()
     # Each glossary term the notes (the guidance cited) use, said where the request first does:
     # "SSCP means Salford Safeguarding Children Partnership." (``explained``).
     explained: tuple[str, ...] = ()
@@ -139,6 +143,7 @@ def detail_rows(
                     change,
                     entry.change_label,
                     change_anchor=entry.input_id(details, mode) if change else "",
+                    value_labels=("", *(part.short_name(mode) for part in joined)),
                 )
             )
         else:
