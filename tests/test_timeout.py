@@ -21,6 +21,22 @@ from support.submission import ELIGIBLE_PATH, fill_details, to_outcome
 def test_no_warning_before_a_journey_starts(client: FlaskClient) -> None:
     page = client.get("/").get_data(as_text=True)
     assert 'id="app-timeout-warning"' not in page
+    assert "data-no-script-timeout" not in page
+
+
+def test_with_javascript_off_a_journey_s_pages_say_when_the_answers_are_cleared(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Found (accessibility review, WCAG 2.2.1): with JavaScript off the warning never opens, and
+    nothing on the journey's pages said the answers would be cleared without one."""
+    page = client.get("/start", follow_redirects=True).get_data(as_text=True)
+    said = re.search(r"<noscript><p [^>]*data-no-script-timeout>([^<]*)</p></noscript>", page)
+    assert said is not None
+    minutes = app.config["SESSION_IDLE_MINUTES"]
+    assert said.group(1) == (
+        f"With JavaScript off, nothing warns you before your answers are cleared, {minutes} minutes after you last "
+        "went on to another page. Typing on a page does not count until you go on."
+    )
 
 
 def test_warning_is_ready_once_a_journey_starts(client: FlaskClient, app: Flask) -> None:
