@@ -849,13 +849,20 @@ def _check_graph(pack: RulePack, add: _Report, contacts: ContactBook | None = No
             )
     cycles = _find_cycles(pack)
     for cycle_at, via in cycles:
-        question = pack.question(cycle_at)
-        add(
-            f"question {cycle_at}",
-            "next",
-            f"leads back to itself (cycle through {' → '.join(via)})",
-            question.line if question else None,
+        # Named at the route that closes the loop, the one most likely edited (found, rules
+        # maintainer's review: it was named at the line of the question it went back to).
+        closing = pack.question(via[-2])
+        own = [option for option in closing.options if option.next == cycle_at] if closing is not None else []
+        back_to = "its own question" if via[-2] == cycle_at else f"question {cycle_at}, which comes before it"
+        said = (
+            f"leads back to {back_to} (cycle through {' → '.join(via)}), so a journey could go round for ever. "
+            "Route it to a later question or an outcome"
         )
+        if own:
+            for option in own:
+                add(f"question {via[-2]} option {option.value}", "next", said, option.next_line or option.line)
+        else:
+            add(f"question {via[-2]}", "next", said, closing.line if closing is not None else None)
     for question in pack.questions:
         for option in question.options:
             target = question.route_for(option)

@@ -104,9 +104,16 @@ def test_dead_end_question_without_options(pack_data: dict, write_pack: Callable
 
 
 def test_cycle(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    """Named at the answer whose route closes the loop, the one edited (found, rules maintainer's
+    review: it was named at the question it went back to), with the line of its ``next``."""
     option(pack_data, "sure", "ok")["next"] = "danger"
+    path, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, "question sure option ok", "next", "leads back to question danger, which comes before it")
+    [cycle] = [problem for problem in problems if "cycle through" in problem.message]
+    assert cycle.line is not None and "next: danger" in path.read_text(encoding="utf-8").splitlines()[cycle.line - 1]
+    option(pack_data, "sure", "ok")["next"] = "sure"
     _, problems = problems_for(write_pack, pack_data)
-    assert_problem(problems, "question danger", "next", "cycle")
+    assert_problem(problems, "question sure option ok", "next", "leads back to its own question")
 
 
 def test_outcome_without_citation(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
