@@ -273,6 +273,11 @@ def test_the_numbers_to_call_on_an_urgent_outcome_are_large_targets_on_a_phone(p
     }
     # The footer's numbers (on every page): at least WCAG 2.2's 24 pixels (found, first-time users'
     # review: 17 pixels high on a phone).
+    # The cards apart, so that two contacts do not read as one (found, first-time users' review: their
+    # coloured bars ran together, 5 pixels apart).
+    cards = [box for box in (card.bounding_box() for card in page.locator(".app-contact").all()) if box]
+    assert len(cards) >= 2
+    assert all(after["y"] - (before["y"] + before["height"]) >= 10 for before, after in zip(cards, cards[1:]))
     footer = page.locator(".app-footer__contact a[href^='tel:']")
     assert footer.count() >= 2
     for index in range(footer.count()):
