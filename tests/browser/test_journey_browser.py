@@ -8,6 +8,7 @@ Every test here also fails if a page loads anything from outside the app, the ap
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 
 import pytest
@@ -277,7 +278,7 @@ def test_the_numbers_to_call_on_an_urgent_outcome_are_large_targets_on_a_phone(p
     # coloured bars ran together, 5 pixels apart).
     cards = [box for box in (card.bounding_box() for card in page.locator(".app-contact").all()) if box]
     assert len(cards) >= 2
-    assert all(after["y"] - (before["y"] + before["height"]) >= 10 for before, after in zip(cards, cards[1:]))
+    assert all(after["y"] - (before["y"] + before["height"]) >= 10 for before, after in itertools.pairwise(cards))
     footer = page.locator(".app-footer__contact a[href^='tel:']")
     assert footer.count() >= 2
     for index in range(footer.count()):
