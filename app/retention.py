@@ -35,7 +35,10 @@ from .space_sessions.service import (
     FEEDBACK_LINK,
     OUTCOME_KEPT_DAYS,
     cancellation_unsent,
+    comments_containing,
+    delete_comment,
     feedback_link_unsent,
+    find_comment,
     invited_session_to_come,
     outcome_kept_until,
     outcome_to_record,
@@ -366,6 +369,51 @@ def _say_kept(result: PurgeResult) -> None:
     """The requests past the retention period the purge keeps for now, each with why."""
     for reference, why in result.kept:
         click.echo(f"Kept {reference}, older than the retention period: {why}.")
+
+
+@requests_cli.command("comments")
+@click.option("--containing", required=True, help="Words the comment holds: the name the practitioner says they wrote.")
+def comments_command(containing: str) -> None:
+    """List the feedback comments holding CONTAINING (its case aside), this month's too, with their
+    ids, for an erasure or subject access request: a comment is tied to no request or address, and
+    this month's are not on the inbox's page until the month is over. Found (data protection
+    review): one in which the practitioner had written their name could be neither found nor
+    deleted. The search is audited with how many were found, never the words."""
+    words = " ".join(containing.split())
+    if len(words) < 3:
+        raise click.UsageError(
+            "Give at least 3 letters to look for (a name, say): --containing is not a way to list them all."
+        )
+    found = comments_containing(words)
+    audit.add_event("comments_searched", None, audit.cli_actor(), f"{len(found)} found")
+    db.session.commit()
+    if not found:
+        click.echo("No feedback comment holds those words.")
+        return
+    for comment in found:
+        click.echo(f"{comment.id}  {comment.month}  {' '.join(comment.text.split())}")
+    click.echo(f"To delete one: flask requests delete-comment ID (its id above). {len(found)} found.")
+
+
+@requests_cli.command("delete-comment")
+@click.argument("comment_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete_comment_command(comment_id: str, yes: bool) -> None:
+    """Delete one feedback comment now (its id from `flask requests comments`), as the inbox's Delete
+    does: audited with its month, never its words."""
+    comment = find_comment(comment_id.strip())
+    if comment is None:
+        raise click.ClickException(
+            f"There is no feedback comment with the id {comment_id.strip()!r} (deleted already?)."
+        )
+    if not yes and not click.confirm(f"Delete the feedback comment from {comment.month}?", default=False):
+        click.echo("Nothing was deleted.")
+        raise SystemExit(1)
+    if not delete_comment(comment, audit.cli_actor()):
+        click.echo("It had been deleted meanwhile.")
+        return
+    _rewrite_tables()
+    click.echo(f"Deleted the feedback comment from {comment.month}.")
 
 
 @requests_cli.command("delete")

@@ -84,6 +84,14 @@ def test_an_address_copied_with_invisible_characters_is_searched_for_without_the
     assert "1 request sent with this work email" in page and f'href="/inbox/requests/{reference}"' in page
 
 
+def test_an_address_pasted_with_a_curly_apostrophe_finds_the_requests_sent_with_a_plain_one(app: Flask) -> None:
+    """Found (data protection review): "B.O’Neil@..." pasted from a letter was refused as no address."""
+    [reference] = requests_by(app, "b.o'neil@agency.example.org")
+    client, _ = signed_in(app)
+    page = text(post_form(client, PAGE, PAGE, {"email": "B.O\u2019Neil@agency.example.org"}, follow_redirects=True))
+    assert "1 request sent with this work email" in page and f'href="/inbox/requests/{reference}"' in page
+
+
 def test_a_request_stored_with_an_address_no_longer_taken_can_still_be_found(app: Flask) -> None:
     """Found (regression review): addresses taken until 6 December 2026 that no mail could reach
     ("alex..p@", a domain ending in a hyphen) are refused for new requests now; the search refused

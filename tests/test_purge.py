@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy import func, select, update
 
 from app.extensions import db
@@ -337,18 +338,41 @@ def test_a_deleted_requests_text_is_left_in_none_of_postgresqls_table_files() ->
     from app.outbox import Purges, purge_due
 
     marker = "Quokka-in-the-reflection-5531"
-    details = {**VALID_DETAILS, "reflection": f"{VALID_DETAILS['reflection']} {marker}"}
+    address = "quokka.practitioner@agency.example.org"
+    details = {**VALID_DETAILS, "reflection": f"{VALID_DETAILS['reflection']} {marker}", "email": address}
+
+    def in_statistics(app: Flask) -> bool:
+        """Whether PostgreSQL's planner statistics hold the address (a sampled value of a column)."""
+        with app.app_context(), db.engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT pg_stats::text FROM pg_stats WHERE tablename = 'outbox'").all()
+            return any(address in row[0] for row in rows)
+
     with app_on_a_postgres_of_its_own() as (app, server):
         runner = app.test_cli_runner()
         with app.app_context():
-            first = make_request(details=details).request.reference
-            make_request(details=details, now=utcnow() - dt.timedelta(days=91))
+            requests = [make_request(details=details).request]
+            requests.append(make_request(details=details, now=utcnow() - dt.timedelta(days=91)).request)
+            first = requests[0].reference
+            for stored in requests:  # each one's acknowledgement, to the practitioner's address
+                stored.outbox.append(
+                    OutboxMessage(
+                        kind="acknowledgement", recipient=address, subject="x", created_at=utcnow(), attempts=0
+                    )
+                )
+            db.session.commit()
+            with db.engine.connect() as connection:
+                connection.exec_driver_sql("ANALYZE outbox")  # (as autovacuum does, now and then)
+                connection.commit()
         assert marker.encode() in _postgres_files(server)
+        assert in_statistics(app)
         deleted = runner.invoke(args=["requests", "delete", first, "--yes"])
         assert deleted.exit_code == 0, deleted.output
         assert runner.invoke(args=["requests", "purge"]).exit_code == 0
         assert _requests(app) == []
         assert marker.encode() not in _postgres_files(server)
+        # Nor in the planner's statistics (found, data protection review: an erased practitioner's
+        # address stayed among the outbox's sampled values until the table was next analysed).
+        assert not in_statistics(app)
 
         with app.app_context():
             make_request(details=details, now=utcnow() - dt.timedelta(days=91))
@@ -1039,3 +1063,39 @@ def test_a_purged_requests_notes_and_old_feedback_comments_go_with_it(app, runne
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 0
         assert list(db.session.scalars(select(FeedbackComment.text))) == ["New"]
+
+
+def test_a_feedback_comment_naming_its_writer_can_be_found_and_deleted_for_an_erasure(app: Flask) -> None:
+    """Found (data protection review): a comment in which the practitioner wrote their name ("Carys
+    here: ...") could be neither found (it is tied to no request or address, and this month's are
+    not listed in the inbox until the month is over) nor deleted, and outlived their erasure by
+    months. `flask requests comments --containing` finds it, this month's too; `delete-comment`
+    deletes it; both are audited without the words."""
+    from app.space_sessions.models import FeedbackComment
+    from app.stats.service import current_month
+
+    with app.app_context():
+        db.session.add_all(
+            [
+                FeedbackComment(id="c1", month=current_month(), text="Carys here: the session helped me a lot."),
+                FeedbackComment(id="c2", month="2026-01", text="It helped the whole team."),
+            ]
+        )
+        db.session.commit()
+    runner = app.test_cli_runner()
+    found = runner.invoke(args=["requests", "comments", "--containing", "  CARYS "])
+    assert found.exit_code == 0, found.output
+    assert f"c1  {current_month()}  Carys here: the session helped me a lot." in found.output
+    assert "c2" not in found.output and "1 found" in found.output
+    assert runner.invoke(args=["requests", "comments", "--containing", "ab"]).exit_code == 2  # not a way to list all
+    refused = runner.invoke(args=["requests", "delete-comment", "c1"], input="n\n")
+    assert refused.exit_code == 1 and "Nothing was deleted" in refused.output
+    deleted = runner.invoke(args=["requests", "delete-comment", "c1", "--yes"])
+    assert deleted.exit_code == 0 and f"Deleted the feedback comment from {current_month()}." in deleted.output
+    assert runner.invoke(args=["requests", "delete-comment", "c1", "--yes"]).exit_code == 1  # gone
+    with app.app_context():
+        assert list(db.session.scalars(select(FeedbackComment.id))) == ["c2"]
+        events = {(event.action, event.detail) for event in db.session.scalars(select(AuditEvent))}
+    assert ("comments_searched", "1 found") in events
+    assert ("comment_deleted", f"a feedback comment from {current_month()}") in events
+    assert not any("Carys" in (detail or "") for _action, detail in events)

@@ -171,6 +171,12 @@ class ImportForm(FlaskForm):
         return valid
 
 
+def with_plain_apostrophes(address: str) -> str:
+    """An address with curly apostrophes (a word processor's, pasted from a letter: "o’neil@...")
+    as the plain one a request's address has (found, data protection review: refused as no address)."""
+    return address.replace("\u2019", "'").replace("\u2018", "'")
+
+
 class FindByEmailForm(FlaskForm):
     """A work email to find every request sent with (a practitioner's subject access or erasure
     request): the address as typed is kept in the form, shown back with any error."""
@@ -182,7 +188,7 @@ class FindByEmailForm(FlaskForm):
         valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
         if not _required(self.email, "Enter the work email address to search for"):
             return False
-        address = without_invisible(self.email.data or "").strip()
+        address = with_plain_apostrophes(without_invisible(self.email.data or "").strip())
         # (Shaped like one: an address taken before the check of its parts still finds its requests.)
         if len(address) > EMAIL_MAX or not has_address_shape(address):
             self.email.errors = ["Enter an email address in the correct format, like name@example.org"]

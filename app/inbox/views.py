@@ -131,6 +131,7 @@ from .forms import (
     NoteForm,
     SignInForm,
     StatusForm,
+    with_plain_apostrophes,
 )
 from .guide import guide_html
 from .models import NOTE_MAX, Facilitator
@@ -2310,7 +2311,7 @@ def search_by_email() -> Response | str:
     if not form.validate_on_submit():
         # Shown by the page's GET (as the results are), so Back or a reload never sends it again.
         return show_refused_form({"email": (form.email.data or "")[:1000], "errors": list(form.email.errors)})
-    email = form.email.data or ""
+    email = with_plain_apostrophes(form.email.data or "")
     references = [reference for reference, _status, _received in service.requests_with_email(email)]
     service.record_email_search(references, current_facilitator())
     session[EMAIL_SEARCH_KEY] = {"email": email, "at": time.time(), "audited": references}

@@ -2282,6 +2282,18 @@ def feedback_comments(months: int = 12) -> list[tuple[str, list[tuple[str, str]]
     ]
 
 
+def comments_containing(words: str) -> list[FeedbackComment]:
+    """The feedback comments holding ``words`` (their case aside), this month's too, oldest month
+    first: for an erasure or subject access request (``flask requests comments``)."""
+    return list(
+        db.session.scalars(
+            select(FeedbackComment)
+            .where(FeedbackComment.text.icontains(words, autoescape=True))
+            .order_by(FeedbackComment.month, FeedbackComment.id)
+        )
+    )
+
+
 def find_comment(comment_id: str) -> FeedbackComment | None:
     """The feedback comment with this id, if it is still kept."""
     return db.session.get(FeedbackComment, comment_id) if len(comment_id) <= 32 else None
