@@ -108,10 +108,11 @@ def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: 
     if partnership_file is not None:
         click.echo(f"Partnership: {pack.owner}, from {partnership_file}.")
     if not report.unapproved:
-        # Whose agreement the safeguarding routes rest on (the approved copies' record).
-        agreed = {approved_by(approved_copy(pack_file)), approved_by(approved_copy(contacts_file))}
-        agreed_words = " and ".join(sorted(words for words in agreed if words)) or "with no record of who or when"
-        click.echo(f"Safeguarding routes as approved: {agreed_words}.")
+        # Whose agreement the safeguarding routes rest on (the approved copies' record), for each file
+        # (found, regression review: one file's record read as the other's, which had none).
+        for file in (pack_file, contacts_file):
+            copy = approved_copy(file)
+            click.echo(f"{copy.name}: {approved_by(copy) or 'approved, with no record of who agreed it or when'}.")
     for warning in (*report.warnings, *report.unapproved):
         click.echo(f"Warning: {warning}", err=True)
 
@@ -186,8 +187,9 @@ def approve(pack_path: Path | None, contacts_path: Path | None, yes: bool, first
     for source, copy in ((pack_file, approved_pack), (contacts_file, approved_contacts)):
         try:
             # (Unchanged, as the shipped pack's copy, in a checkout the service user may not write to, the
-            # earlier agreement stands.)
-            write_approved_copy(source, copy, agreed_by, when)
+            # earlier agreement stands, and is said: found, regression review.)
+            if not write_approved_copy(source, copy, agreed_by, when):
+                click.echo(f"{copy.name} is unchanged: its earlier record stands ({approved_by(copy)}).")
         except OSError as error:
             click.echo(f"{copy} could not be written: {error.strerror}. Nothing more was approved.", err=True)
             sys.exit(1)

@@ -509,11 +509,85 @@ def describe_error(error: BaseException, recipient: str = "") -> str:
     else:
         words = str(error)
     text = without_addresses(f"{type(error).__name__}: {words}")
-    for address in (recipient, *refused):
-        local = address.rpartition("@")[0].strip() if isinstance(address, str) else ""
-        if len(local) >= 2:  # (a one-letter name part would take letters out of words)
-            text = re.sub(rf"(?<![\w.+-]){re.escape(local)}(?![\w.+-])", "[address]", text, flags=re.IGNORECASE)
+    if isinstance(error, smtplib.SMTPException):  # (a mail server's reply: a connection's error names no one)
+        for address in (recipient, *refused):
+            local = address.rpartition("@")[0].strip() if isinstance(address, str) else ""
+            # Not a one-letter part, nor a word a mail server's reply or a shared mailbox uses
+            # ("user unknown" to user@, "contact your admin" to admin@): found, regression review, the
+            # reply's own words were taken out. A name may end the reply's sentence ("for jane.patel.").
+            if len(local) >= 2 and local.lower() not in NOT_A_NAME:
+                text = re.sub(
+                    rf"(?<![\w.+-]){re.escape(local)}(?![\w+-]|\.[\w+-])", "[address]", text, flags=re.IGNORECASE
+                )
     return text[:MAX_ERROR_LENGTH]
+
+
+# The part before the @ of shared mailboxes, and words of mail servers' replies: not a person's name,
+# and left in a reply (``describe_error``).
+NOT_A_NAME = frozenset(
+    [
+        "access",
+        "account",
+        "accounts",
+        "address",
+        "admin",
+        "administrator",
+        "admissions",
+        "all",
+        "bounce",
+        "contact",
+        "contacts",
+        "day",
+        "denied",
+        "domain",
+        "duty",
+        "email",
+        "enquiries",
+        "enquiry",
+        "front",
+        "general",
+        "hello",
+        "help",
+        "host",
+        "info",
+        "information",
+        "mail",
+        "mailbox",
+        "mailer",
+        "manager",
+        "message",
+        "messages",
+        "no",
+        "noreply",
+        "not",
+        "office",
+        "out",
+        "postmaster",
+        "quota",
+        "reception",
+        "recipient",
+        "referrals",
+        "rejected",
+        "relay",
+        "reply",
+        "safeguarding",
+        "school",
+        "server",
+        "service",
+        "services",
+        "smtp",
+        "spam",
+        "support",
+        "system",
+        "team",
+        "time",
+        "timed",
+        "try",
+        "unknown",
+        "user",
+        "users",
+    ]
+)
 
 
 def _reply(code: int, message: bytes | str) -> str:

@@ -717,3 +717,33 @@ def test_a_refusal_quoting_the_name_part_of_the_address_keeps_it_nowhere(
     assert any("[address]" in line for line in logged)
     kept = " ".join([*(detail or "" for detail in details), *(error or "" for error in errors), *logged])
     assert "jane" not in kept.lower() and "patel" not in kept.lower()
+
+
+@pytest.mark.parametrize(
+    "address, reply, recorded",
+    [
+        # A name ending the reply's sentence (found, regression review: left in the audit log).
+        (
+            "sam.okafor@nhs.example",
+            b"5.1.1 Recipient rejected: no mailbox for sam.okafor.",
+            "no mailbox for [address].",
+        ),
+        ("jane.patel@nhs.example", b"User unknown: jane.patel. Try later", "User unknown: [address]. Try later"),
+        # A shared mailbox's name, a word of the reply itself, is left (found: "contact your [address]").
+        ("user@agency.example", b"5.1.1 user unknown", "550 5.1.1 user unknown"),
+        ("admin@agency.example", b"contact your admin", "550 contact your admin"),
+    ],
+)
+def test_a_refusal_masks_the_name_part_of_the_address_but_not_the_reply_s_own_words(
+    address: str, reply: bytes, recorded: str
+) -> None:
+    import smtplib
+
+    from app.mail import describe_error
+
+    refused = smtplib.SMTPRecipientsRefused({address: (550, reply)})
+    assert recorded in describe_error(refused, address)
+    # A connection's error names no one: nothing in it is taken for the address.
+    assert describe_error(ConnectionRefusedError(111, "Connection refused"), "connection@x.example") == (
+        "ConnectionRefusedError: [Errno 111] Connection refused"
+    )

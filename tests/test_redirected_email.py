@@ -98,7 +98,11 @@ def test_every_route_a_request_can_be_redirected_to_reads_whole_with_its_short_f
     assert outcome is not None
     assert outcome.title.practitioner in body and "{{" not in body and "None" not in body
     for action in outcome.actions:
-        assert " ".join(action.practitioner.split()) in " ".join(body.split())
+        # Every step but one done on the outcome page, which an email cannot offer (found, regression
+        # review: R's and S's told the practitioner to change their answers).
+        on_the_page = bool(re.search(r"\bchange (your|the) answers?\b", action.practitioner, re.IGNORECASE))
+        assert (" ".join(action.practitioner.split()) in " ".join(body.split())) is not on_the_page
+    assert not re.search(r"change your answer", body, re.IGNORECASE)
     # Every short form the email uses is explained in it, the first time or at the end.
     for term, meaning in glossary.items():
         if re.search(rf"\b{term}\b", body):
@@ -161,3 +165,68 @@ def test_a_short_form_a_route_leaves_unexplained_is_explained_at_the_end(app: Fl
         body = redirected_email_text("STT-7KQ4-M9XA", replace(outcome, actions=(taf,)))
     assert "- Take it to the next TAF meeting." in body
     assert body.count("TAF means Team Around the Family.") == 1
+
+
+def test_a_redirect_email_the_mail_server_refuses_needs_attention_until_the_request_is_opened(
+    session_app: Flask,  # noqa: F811
+    smtp_server: SmtpServer,
+) -> None:
+    """Found (regression review): refused (a mistyped work email), the email saying where to go
+    instead was given up on at once, and nothing flagged it: the request is redirected, and given-up
+    emails of finished requests need no one. The facilitator had been told it would go."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = new_request(session_app, status="in_triage")
+    smtp_server.mailbox.refuse[VALID_DETAILS["email"]] = "550 5.1.1 User unknown"
+    redirect(client, reference, "E")
+    run_outbox(session_app)
+    listing = client.get("/inbox").get_data(as_text=True)
+    row = listing.split(f'data-reference="{reference}"', 1)[1].split("</tr>", 1)[0]
+    assert "Needs attention" in row
+    page = " ".join(text(client.get(f"/inbox/requests/{reference}")).split())
+    assert "could not be sent to" in page  # what happened, and what to do, on its page
+    listing = client.get("/inbox").get_data(as_text=True)
+    assert "Needs attention" not in listing.split(f'data-reference="{reference}"', 1)[1].split("</tr>", 1)[0]
+
+
+def test_redirected_again_the_email_says_it_replaces_the_first_and_a_waiting_acknowledgement_is_not_sent(
+    session_app: Flask,  # noqa: F811
+    smtp_server: SmtpServer,
+) -> None:
+    """Found (regression review): a second redirect's email did not say it replaced the first; and an
+    acknowledgement waiting for the mail server ("will contact you to arrange a session") went just
+    before the email saying no session would be arranged."""
+    smtp_server.start()
+    session_app.config.update(SEND_ACKNOWLEDGEMENTS=True)
+    client, _ = signed_in(session_app)
+    with session_app.app_context():
+        from support.submission import make_request
+
+        stored = make_request().request
+        reference = stored.reference
+        stored.status = "in_triage"
+        stored.outbox.append(
+            OutboxMessage(
+                kind="acknowledgement",
+                recipient=VALID_DETAILS["email"],
+                subject="x",
+                created_at=stored.created_at,
+                attempts=0,
+            )
+        )
+        db.session.commit()
+    redirect(client, reference, "L")
+    run_outbox(session_app)
+    to_them = [m for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
+    assert [m["Subject"] for m in to_them] == [f"Your Space to Think request {reference}: where to go instead"]
+    assert "This replaces" not in body_of(to_them[0])
+    reopen(client, reference)
+    redirect(client, reference, "E")
+    run_outbox(session_app)
+    to_them = [m for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
+    assert len(to_them) == 2
+    body = " ".join(body_of(to_them[1]).split())
+    assert body.startswith(
+        f"This replaces our earlier email about where to go instead: the facilitators have looked at your request "
+        f"{reference} again."
+    )

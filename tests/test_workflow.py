@@ -2321,6 +2321,8 @@ def test_a_request_waiting_for_the_practitioner_is_never_overdue_and_moves_on_fr
     assert response.status_code == 302 and status_of(app, reference) == "waiting"
     listing = text(client.get("/inbox"))
     assert "Waiting for the practitioner" in listing and "data-overdue" not in listing
+    # It may still have a session: its page says to hold it before the request is deleted (regression review).
+    assert "so hold this request's session before then" in text(client.get(page))
     assert reference in text(client.get("/inbox?status=waiting"))
     assert reference not in text(client.get("/inbox?overdue=yes"))
     # Back to triage (the answer came), it is overdue again; or on to an offer.

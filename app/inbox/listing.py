@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, insert, or_, sel
 from .. import audit, workflow
 from ..extensions import db
 from ..journey import MODE_LABELS
-from ..mail import GIVEN_UP_AS_MEANT, UNTIL_MENDED
+from ..mail import GIVEN_UP_AS_MEANT, REDIRECTED, UNTIL_MENDED
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack
 from ..requests import fields
@@ -513,9 +513,41 @@ def emails_stuck_condition() -> ColumnElement[bool]:
         func.coalesce(OutboxMessage.last_error, "").not_in(GIVEN_UP_AS_MEANT),
         # An email given up on needs attention while the request is being worked: not once
         # it is closed, redirected or a duplicate (there is nothing left to do, and nothing
-        # else could clear the tag). The request page still says what happened to it.
-        or_(OutboxMessage.given_up_at.is_(None), StoredRequest.status.not_in(FINISHED_STATUSES)),
+        # else could clear the tag). The request page still says what happened to it. But the
+        # email telling the practitioner where to go instead, sent only once the request is
+        # redirected, needs it until a facilitator has opened the request's page since (found,
+        # regression review: refused, it was never flagged, and the practitioner went on waiting).
+        or_(
+            OutboxMessage.given_up_at.is_(None),
+            StoredRequest.status.not_in(FINISHED_STATUSES),
+            and_(OutboxMessage.kind == REDIRECTED, ~_seen_since_given_up()),
+        ),
     )
+
+
+def _seen_since_given_up() -> ColumnElement[bool]:
+    """SQL: a facilitator has opened the request's page since its email was given up on."""
+    return exists().where(
+        AuditEvent.reference == StoredRequest.reference,
+        AuditEvent.action == "viewed",
+        AuditEvent.detail == "inbox",
+        AuditEvent.at >= OutboxMessage.given_up_at,
+    )
+
+
+def seen_since(reference: str, when: dt.datetime) -> bool:
+    """Whether a facilitator has opened the request's page since ``when``."""
+    found = db.session.scalar(
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.reference == reference,
+            AuditEvent.action == "viewed",
+            AuditEvent.detail == "inbox",
+            AuditEvent.at >= when,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def _query(filters: Filters, today: dt.date) -> Any:

@@ -11,9 +11,11 @@ by the outbox worker; dropped if the request is reopened before it goes (``drop_
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, render_template
 
-from ..mail import REDIRECTED
+from ..mail import ACKNOWLEDGEMENT, REDIRECTED
 from ..models import OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack, outcome_contacts
 from ..rules.model import Outcome
@@ -36,14 +38,25 @@ DROPPED = "The email telling the practitioner it was redirected had not gone yet
 ALREADY_TOLD = "The practitioner was emailed that it was redirected: tell them it has been reopened."
 
 
-def redirected_email_text(reference: str, outcome: Outcome) -> str:
-    """The email's text: the route in the pack's words, with the short forms it uses explained."""
+# A step that is done on the outcome page ("change your answer to say it has been referred"), which
+# an email cannot offer: left out of it (found, regression review: the email told the practitioner
+# to change their answers, and R's even to ask for a session, just after saying none would be arranged).
+ON_THE_PAGE_ONLY = re.compile(r"\bchange (?:your|the) answers?\b", re.IGNORECASE)
+
+
+def redirected_email_text(reference: str, outcome: Outcome, replaces: bool = False) -> str:
+    """The email's text: the route in the pack's words, with the short forms it uses explained.
+    ``replaces``: an earlier email saying where to go instead was sent for the request (it was
+    redirected, reopened and redirected again), which this one replaces."""
     pack = current_pack()
     context = {
         "reference": reference,
+        "replaces": replaces,
         "title": outcome.title.for_mode(MODE),
         "summary": outcome.summary.for_mode(MODE),
-        "actions": [action.for_mode(MODE) for action in outcome.actions],
+        "actions": [
+            action.for_mode(MODE) for action in outcome.actions if not ON_THE_PAGE_ONLY.search(action.for_mode(MODE))
+        ],
         "outcome_contacts": outcome_contacts(outcome, MODE),
         "contact": current_app.config.get("FACILITATOR_CONTACT_TEXT"),
     }
@@ -66,6 +79,10 @@ def queue_redirected_email(request: StoredRequest) -> str:
     if outcome is None:  # (``check_move`` allows only the pack's outcomes)
         raise ValueError(f"no outcome {request.redirected_to!r} to redirect {request.reference} to")
     drop_unsent(request, (REDIRECTED,))  # (redirected again, to another route, before the first went)
+    # Its acknowledgement not sent yet (the mail server down) would promise a session after this
+    # said there will be none (found, regression review): it is not sent. This gives the reference.
+    drop_unsent(request, (ACKNOWLEDGEMENT,))
+    replaces = any(message.kind == REDIRECTED and message.sent_at is not None for message in request.outbox)
     request.outbox.append(
         OutboxMessage(
             kind=REDIRECTED,
@@ -73,7 +90,7 @@ def queue_redirected_email(request: StoredRequest) -> str:
             subject=SUBJECT.format(reference=request.reference),
             created_at=utcnow(),
             attempts=0,
-            body=redirected_email_text(request.reference, outcome),
+            body=redirected_email_text(request.reference, outcome, replaces),
         )
     )
     return EMAIL_QUEUED

@@ -35,6 +35,7 @@ from ..input_guard import REMOVED_FROM_FORMS, is_blank, is_invisible, without_in
 from ..journey import MODE_LABELS
 from ..mail import (
     GIVEN_UP_AS_MEANT,
+    REDIRECTED,
     given_up_what_to_do,
     mail_problem_words,
     message_was_refused,
@@ -82,7 +83,7 @@ from ..space_sessions.service import (
 )
 from ..stats.service import SESSION_HELD, add_count
 from ..uk_time import uk_date, uk_day, uk_time
-from .listing import FINISHED_STATUSES, retry_words
+from .listing import FINISHED_STATUSES, retry_words, seen_since
 from .models import (
     EMAIL_MAX,
     FACILITATOR,
@@ -1219,12 +1220,20 @@ def email_problems(request: StoredRequest) -> list[EmailProblem]:
         # emails_stuck_condition``; found, regression review: the page said "Needs attention" of
         # emails the list left out): not one given up as the facilitators meant; not one given up
         # as too late once the session is no longer arranged; none given up once the request is
-        # closed, redirected or a duplicate.
+        # closed, redirected or a duplicate, but the email saying where to go instead until a
+        # facilitator has opened the request's page since.
         needs_action = (
             given_up
             and message.last_error not in GIVEN_UP_AS_MEANT
             and (not too_late(message.last_error) or request.status == "session_arranged")
-            and request.status not in FINISHED_STATUSES
+            and (
+                request.status not in FINISHED_STATUSES
+                or (
+                    message.kind == REDIRECTED
+                    and message.given_up_at is not None
+                    and not seen_since(request.reference, message.given_up_at)
+                )
+            )
         ) or until_mended(message.last_error)
         problems.append(EmailProblem(message.kind, given_up, text, needs_action))
     return problems

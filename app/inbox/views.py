@@ -1356,7 +1356,7 @@ def deletion_words(stored: StoredRequest) -> dict[str, Any]:
         "kept_for_practitioner": kept_for_practitioner,
         # A session still to be held (the deletion day says to hold it before then): not one that
         # has taken place (found, regression review: "so hold this request's session before then").
-        "session_to_come": stored.status in workflow.AWAITING_SESSION
+        "session_to_come": stored.status in (*workflow.AWAITING_SESSION, "waiting")
         or (in_session is not None and not in_session.has_started),
     }
 

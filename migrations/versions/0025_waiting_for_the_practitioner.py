@@ -5,7 +5,8 @@ Found (facilitators' review): a request waiting on the practitioner's answer sat
 turned overdue, with nothing to say why.
 
 Downgrading moves waiting requests back to "in_triage" (where they waited before) and takes the
-status out of the check.
+status out of the check; it deletes the emails telling a practitioner where to go instead that have
+not been sent (the older worker knows no such email).
 
 Revision ID: 0025
 Revises: 0024
@@ -46,6 +47,10 @@ def upgrade():
 def downgrade():
     requests = sa.table("requests", sa.column("status", sa.String))
     op.execute(requests.update().where(requests.c.status == "waiting").values(status="in_triage"))
+    # An email telling a practitioner where to go instead (new with this version) not sent yet: the
+    # older worker knows no such email, and would try it for ever (found, regression review).
+    outbox = sa.table("outbox", sa.column("kind", sa.String), sa.column("sent_at", sa.DateTime))
+    op.execute(outbox.delete().where(outbox.c.kind == "redirected", outbox.c.sent_at.is_(None)))
     with op.batch_alter_table("requests", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_constraint(op.f("ck_requests_status"), type_="check")
         batch_op.create_check_constraint(op.f("ck_requests_status"), _in(BEFORE))

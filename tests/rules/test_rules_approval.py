@@ -146,10 +146,18 @@ def test_rules_approve_lists_the_changes_asks_and_writes_the_approved_copies(
     )
     checked = runner.invoke(args=["rules", "check", "--pack", str(pack), "--contacts", str(contacts)])
     assert checked.exit_code == 0 and "valid" in checked.output and "Warning" not in checked.output
-    assert "Safeguarding routes as approved: agreed by Sam Jones, safeguarding lead on " in checked.output
+    assert f"{approved_copy(pack).name}: agreed by Sam Jones, safeguarding lead on " in checked.output
+    # (The contacts unchanged since the shipped copy: its own record stands, said for that file.)
+    assert f"{approved_copy(contacts).name}: agreed by the Space to Think developers" in checked.output
     # Approved again with nothing changed, the earlier record stands.
     again = runner.invoke(args=[*args, "--yes", "--by", "Someone Else"])
     assert again.exit_code == 0 and approved_copy(pack).read_text(encoding="utf-8").splitlines()[0] == record
+    assert f"{approved_copy(pack).name} is unchanged: its earlier record stands (agreed by Sam Jones" in again.output
+    # A copy with no record (approved before records were kept) is said to have none, each file for itself.
+    approved_copy(contacts).write_bytes(contacts.read_bytes())
+    checked = runner.invoke(args=["rules", "check", "--pack", str(pack), "--contacts", str(contacts)])
+    assert f"{approved_copy(contacts).name}: approved, with no record of who agreed it or when." in checked.output
+    assert f"{approved_copy(pack).name}: agreed by Sam Jones" in checked.output
     # With --yes, who agreed must be said: nothing is approved without it.
     changed(pack, swap_immediate_danger)
     unsaid = runner.invoke(args=[*args, "--yes"])

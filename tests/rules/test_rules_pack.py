@@ -334,7 +334,7 @@ def test_a_concern_told_only_to_a_safeguarding_lead_is_not_called_shared(pack: R
     assert question is not None and question.hint is not None
     for mode in ("practitioner", "supervision"):
         hint = " ".join(question.hint.for_mode(mode).split())
-        assert "safeguarding lead does not count: if " in hint and "sure, answer Yes." in hint
+        assert "safeguarding lead counts only if they shared it." in hint and ", answer Yes." in hint
 
 
 def test_every_contact_on_the_allegation_outcome_says_why_it_is_there_after_the_lado(pack: RulePack) -> None:
@@ -343,4 +343,5 @@ def test_every_contact_on_the_allegation_outcome_says_why_it_is_there_after_the_
     outcome = pack.outcome("L")
     assert outcome is not None and outcome.contacts[0] == "lado"
     note = outcome.contact_note("childrens_social_care")
-    assert note is not None and note.practitioner == "If a child has been harmed or may be at risk of harm now"
+    # (Not "now": the Bridge's card, closed, asks whether it can wait until the line opens.)
+    assert note is not None and note.practitioner == "If a child has been harmed or may be at risk of harm"
