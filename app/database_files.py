@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Mapping
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -91,6 +91,7 @@ def rewrite_tables(skip: Collection[str] = (), only: Collection[str] | None = No
                 # email address among the outbox's commonest recipients, found, data protection review)
                 # until a table is next analysed, which on a quiet service can be days.
                 connection.exec_driver_sql(f"VACUUM (FULL, ANALYZE) {quote(name)}")
+                _forget_statistics_if_empty(connection, name, quote(name))
             except SQLAlchemyError as error:
                 if getattr(getattr(error, "orig", None), "sqlstate", None) not in (
                     _LOCK_NOT_AVAILABLE,
@@ -106,6 +107,31 @@ def rewrite_tables(skip: Collection[str] = (), only: Collection[str] | None = No
                 continue
             rewritten.append(name)
     return Rewritten(rewritten, busy, failed)
+
+
+def _forget_statistics_if_empty(connection: Any, name: str, quoted: str) -> None:
+    """PostgreSQL keeps a table's statistics when ANALYZE finds no rows: a purge or deletion that
+    emptied it left the last sampled values (an erased address among the outbox's recipients: found,
+    regression review). Each text column's statistics go with an ALTER of its type to itself, which
+    a table the rewrite has just held for itself, now empty, takes at once."""
+    if connection.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM {quoted})").scalar():  # noqa: S608 - the app's own table, quoted
+        return
+    columns = connection.exec_driver_sql(
+        "SELECT s.attname, format_type(a.atttypid, a.atttypmod) FROM pg_stats s "
+        "JOIN pg_attribute a ON a.attrelid = to_regclass(quote_ident(s.schemaname) || '.' || quote_ident(s.tablename)) "
+        "AND a.attname = s.attname "
+        "WHERE s.schemaname = current_schema() AND s.tablename = %(name)s "
+        "AND format_type(a.atttypid, a.atttypmod) ~ '^(text|character varying|json|jsonb)'",
+        {"name": name},
+    ).all()
+    quote = connection.dialect.identifier_preparer.quote
+    for column, column_type in columns:
+        try:
+            connection.exec_driver_sql(f"ALTER TABLE {quoted} ALTER COLUMN {quote(column)} TYPE {column_type}")
+        except SQLAlchemyError as error:  # (the table was rewritten; its statistics go at the next analysis)
+            if connection.closed or connection.invalidated:
+                raise
+            log.warning("Statistics of %s.%s not forgotten: %s", name, column, type(error).__name__)
 
 
 def checkpoint_write_ahead_log() -> None:

@@ -510,8 +510,13 @@ def describe_error(error: BaseException, recipient: str = "") -> str:
         words = str(error)
     text = without_addresses(f"{type(error).__name__}: {words}")
     if isinstance(error, smtplib.SMTPException):  # (a mail server's reply: a connection's error names no one)
+        locals_: set[str] = set()
         for address in (recipient, *refused):
             local = address.rpartition("@")[0].strip() if isinstance(address, str) else ""
+            # The part before a "+" too (a sub-address: "mary.smith+stt@" refused as "mailbox mary.smith does
+            # not exist", found, regression review), the longer first.
+            locals_ |= {local, local.partition("+")[0]}
+        for local in sorted(locals_, key=len, reverse=True):
             # Not a one-letter part, nor a word a mail server's reply or a shared mailbox uses
             # ("user unknown" to user@, "contact your admin" to admin@): found, regression review, the
             # reply's own words were taken out. A name may end the reply's sentence ("for jane.patel.").

@@ -729,6 +729,12 @@ def test_a_refusal_quoting_the_name_part_of_the_address_keeps_it_nowhere(
             "no mailbox for [address].",
         ),
         ("jane.patel@nhs.example", b"User unknown: jane.patel. Try later", "User unknown: [address]. Try later"),
+        # The part before a sub-address's "+" (regression review: "mary.smith" left in).
+        (
+            "mary.smith+stt@nhs.example",
+            b"mary.smith+stt rejected: mailbox mary.smith does not exist",
+            "mailbox [address] does",
+        ),
         # A shared mailbox's name, a word of the reply itself, is left (found: "contact your [address]").
         ("user@agency.example", b"5.1.1 user unknown", "550 5.1.1 user unknown"),
         ("admin@agency.example", b"contact your admin", "550 contact your admin"),

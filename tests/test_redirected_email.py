@@ -230,3 +230,53 @@ def test_redirected_again_the_email_says_it_replaces_the_first_and_a_waiting_ack
         f"This replaces our earlier email about where to go instead: the facilitators have looked at your request "
         f"{reference} again."
     )
+
+
+def test_reopened_before_it_went_the_acknowledgement_it_held_back_is_sent_after_all(
+    session_app: Flask,  # noqa: F811
+    smtp_server: SmtpServer,
+) -> None:
+    """Found (regression review): the acknowledgement, held back for the redirect's email, went
+    neither when the request was reopened before that email went: nothing gave the practitioner
+    their reference, and the trail said it would be tried again."""
+    smtp_server.start()
+    session_app.config.update(SEND_ACKNOWLEDGEMENTS=True)
+    client, _ = signed_in(session_app)
+    with session_app.app_context():
+        from support.submission import make_request
+
+        stored = make_request().request
+        reference = stored.reference
+        stored.status = "in_triage"
+        stored.outbox.append(
+            OutboxMessage(
+                kind="acknowledgement",
+                recipient=VALID_DETAILS["email"],
+                subject="x",
+                created_at=stored.created_at,
+                attempts=0,
+            )
+        )
+        db.session.commit()
+    redirect(client, reference, "S")
+    trail = trail_text(text(client.get(f"/inbox/requests/{reference}")))
+    assert "Acknowledgement not sent: the request was redirected before it went" in trail
+    shown = " ".join(text(client.get(reopen(client, reference).location)).split())
+    assert "They will be sent the email saying their request was received instead" in shown
+    run_outbox(session_app)
+    to_them = [m for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
+    assert [m["Subject"] for m in to_them] == [f"Your Space to Think request {reference} has been received"]
+
+
+def test_r_s_email_keeps_that_a_debrief_can_still_be_asked_for_without_changing_answers(app: Flask) -> None:
+    """Found (regression review): leaving out R's step about changing an answer lost its first
+    sentence too, that a debrief can still be asked for once the case is referred."""
+    with app.test_request_context():
+        from app.inbox.redirected import redirected_email_text
+        from app.pack import current_pack
+
+        outcome = current_pack().outcome("R")
+        assert outcome is not None
+        body = " ".join(redirected_email_text("STT-7KQ4-M9XA", outcome).split())
+    assert "you can still ask for a Space to Think session to reflect on it (a staff debrief)." in body
+    assert "change your answer" not in body.lower()

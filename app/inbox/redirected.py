@@ -15,7 +15,8 @@ import re
 
 from flask import current_app, render_template
 
-from ..mail import ACKNOWLEDGEMENT, REDIRECTED
+from .. import audit
+from ..mail import ACKNOWLEDGEMENT, REDIRECTED, subject_for
 from ..models import OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack, outcome_contacts
 from ..rules.model import Outcome
@@ -36,12 +37,23 @@ NO_MAIL = (
 # Said when a redirected request is reopened (``when_reopened``).
 DROPPED = "The email telling the practitioner it was redirected had not gone yet, and will not be sent now."
 ALREADY_TOLD = "The practitioner was emailed that it was redirected: tell them it has been reopened."
+DROPPED_ACKNOWLEDGED = (
+    "The email telling the practitioner it was redirected had not gone yet, and will not be sent now. They will be "
+    "sent the email saying their request was received instead, which had waited for it."
+)
 
 
-# A step that is done on the outcome page ("change your answer to say it has been referred"), which
-# an email cannot offer: left out of it (found, regression review: the email told the practitioner
-# to change their answers, and R's even to ask for a session, just after saying none would be arranged).
+# A sentence of a step that is done on the outcome page ("To do that, change your answer to say it
+# has been referred"), which an email cannot offer: left out of it, the rest of the step kept (found,
+# regression reviews: the email told the practitioner to change their answers; then, the whole step
+# left out, R's no longer said a debrief could still be asked for).
 ON_THE_PAGE_ONLY = re.compile(r"\bchange (?:your|the) answers?\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def for_an_email(step: str) -> str:
+    """A step of an outcome without its sentences done on the outcome page ("" if nothing is left)."""
+    return " ".join(sentence for sentence in _SENTENCE_END.split(step.strip()) if not ON_THE_PAGE_ONLY.search(sentence))
 
 
 def redirected_email_text(reference: str, outcome: Outcome, replaces: bool = False) -> str:
@@ -54,9 +66,7 @@ def redirected_email_text(reference: str, outcome: Outcome, replaces: bool = Fal
         "replaces": replaces,
         "title": outcome.title.for_mode(MODE),
         "summary": outcome.summary.for_mode(MODE),
-        "actions": [
-            action.for_mode(MODE) for action in outcome.actions if not ON_THE_PAGE_ONLY.search(action.for_mode(MODE))
-        ],
+        "actions": [step for step in (for_an_email(action.for_mode(MODE)) for action in outcome.actions) if step],
         "outcome_contacts": outcome_contacts(outcome, MODE),
         "contact": current_app.config.get("FACILITATOR_CONTACT_TEXT"),
     }
@@ -80,8 +90,12 @@ def queue_redirected_email(request: StoredRequest) -> str:
         raise ValueError(f"no outcome {request.redirected_to!r} to redirect {request.reference} to")
     drop_unsent(request, (REDIRECTED,))  # (redirected again, to another route, before the first went)
     # Its acknowledgement not sent yet (the mail server down) would promise a session after this
-    # said there will be none (found, regression review): it is not sent. This gives the reference.
+    # said there will be none (found, regression review): it is not sent. This gives the reference;
+    # reopened before this goes, the acknowledgement is queued again (``when_reopened``).
+    waiting = len(request.outbox)
     drop_unsent(request, (ACKNOWLEDGEMENT,))
+    if len(request.outbox) < waiting:
+        audit.add_event("acknowledgement_dropped", request.reference, audit.SYSTEM)
     replaces = any(message.kind == REDIRECTED and message.sent_at is not None for message in request.outbox)
     request.outbox.append(
         OutboxMessage(
@@ -107,4 +121,22 @@ def when_reopened(request: StoredRequest) -> str | None:
         return ALREADY_TOLD
     before = len(request.outbox)
     drop_unsent(request, (REDIRECTED,))
-    return DROPPED if len(request.outbox) < before else None
+    if len(request.outbox) == before:
+        return None
+    # Its acknowledgement was not sent for the redirect's email, which now goes neither: it is queued
+    # again, so that an email gives the practitioner their reference (found, regression review).
+    recipient = practitioner_email(request)
+    config = current_app.config
+    acknowledged = any(message.kind == ACKNOWLEDGEMENT for message in request.outbox)
+    if recipient and config.get("SEND_ACKNOWLEDGEMENTS") and config.get("FACILITATOR_EMAIL") and not acknowledged:
+        request.outbox.append(
+            OutboxMessage(
+                kind=ACKNOWLEDGEMENT,
+                recipient=recipient,
+                subject=subject_for(request, ACKNOWLEDGEMENT),
+                created_at=utcnow(),
+                attempts=0,
+            )
+        )
+        return DROPPED_ACKNOWLEDGED
+    return DROPPED

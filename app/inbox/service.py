@@ -1057,6 +1057,10 @@ ACTION_WORDS = {
     "emailed": "Emailed to the facilitators",
     "emailed_without_pdf": "Emailed to the facilitators without the PDF, which could not be made",
     "acknowledged": "Acknowledgement emailed to the requester",
+    "acknowledgement_dropped": (
+        "Acknowledgement not sent: the request was redirected before it went, and the email saying where to go "
+        "instead gives the reference"
+    ),
     "email_failed": "Email not sent yet (it will be tried again)",
     "email_given_up": "Email not sent: the mail server refused the address (it will not be tried again)",
     "invitation_queued": "Session invitation queued",

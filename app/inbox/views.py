@@ -1507,6 +1507,9 @@ def render_request_page(
     link led to the section, which cannot take focus, and the radios said nothing)."""
     if request.method != "HEAD":  # (a HEAD shows nothing: the next page is still the action's)
         session.pop(ACTED_KEY, None)  # an action's page is shown (or passed over): a later one is a view
+    # Before the view is recorded: the first opening after the email saying where to go instead was
+    # refused says "Needs attention", as the list did until now (``service.email_problems``).
+    email_problems = service.email_problems(stored)
     if audit_view:
         service.record_view(stored, current_facilitator())
     same_email = service.same_email_requests(stored)
@@ -1563,7 +1566,7 @@ def render_request_page(
         outcomes=outcomes,
         duplicates=service.duplicates_of(stored),
         same_email=same_email,
-        email_problems=service.email_problems(stored),
+        email_problems=email_problems,
         address_refused=service.address_refused_for_good(stored),
         # Its PDF not made long after the request came in, with no failure recorded: the outbox
         # worker has not tried (stopped, say). Found (dependency review): the page said "usually

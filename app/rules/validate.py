@@ -862,7 +862,12 @@ def _check_graph(pack: RulePack, add: _Report, contacts: ContactBook | None = No
             for option in own:
                 add(f"question {via[-2]} option {option.value}", "next", said, option.next_line or option.line)
         else:
-            add(f"question {via[-2]}", "next", said, closing.line if closing is not None else None)
+            add(
+                f"question {via[-2]}",
+                "next",
+                said,
+                (closing.next_line or closing.line) if closing is not None else None,
+            )
     for question in pack.questions:
         for option in question.options:
             target = question.route_for(option)

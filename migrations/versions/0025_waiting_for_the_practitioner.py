@@ -49,8 +49,13 @@ def downgrade():
     op.execute(requests.update().where(requests.c.status == "waiting").values(status="in_triage"))
     # An email telling a practitioner where to go instead (new with this version) not sent yet: the
     # older worker knows no such email, and would try it for ever (found, regression review).
-    outbox = sa.table("outbox", sa.column("kind", sa.String), sa.column("sent_at", sa.DateTime))
-    op.execute(outbox.delete().where(outbox.c.kind == "redirected", outbox.c.sent_at.is_(None)))
+    outbox = sa.table(
+        "outbox", sa.column("kind", sa.String), sa.column("sent_at", sa.DateTime), sa.column("given_up_at", sa.DateTime)
+    )
+    # (Not one given up on: the request's page says it was not sent, and the older worker leaves it.)
+    op.execute(
+        outbox.delete().where(outbox.c.kind == "redirected", outbox.c.sent_at.is_(None), outbox.c.given_up_at.is_(None))
+    )
     with op.batch_alter_table("requests", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_constraint(op.f("ck_requests_status"), type_="check")
         batch_op.create_check_constraint(op.f("ck_requests_status"), _in(BEFORE))
