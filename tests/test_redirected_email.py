@@ -40,6 +40,27 @@ def queued(app: Flask) -> list[OutboxMessage]:
         return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "redirected")))
 
 
+def in_triage_acknowledgement_waiting(app: Flask) -> str:
+    """A request in triage whose acknowledgement waits for the mail server (acknowledgements on)."""
+    app.config.update(SEND_ACKNOWLEDGEMENTS=True)
+    with app.app_context():
+        from support.submission import make_request
+
+        stored = make_request().request
+        stored.status = "in_triage"
+        stored.outbox.append(
+            OutboxMessage(
+                kind="acknowledgement",
+                recipient=VALID_DETAILS["email"],
+                subject="x",
+                created_at=stored.created_at,
+                attempts=0,
+            )
+        )
+        db.session.commit()
+        return str(stored.reference)
+
+
 @both_databases
 def test_the_practitioner_is_emailed_the_route_its_contacts_and_what_to_do_but_not_the_reason(
     session_app: Flask,  # noqa: F811
@@ -197,24 +218,8 @@ def test_redirected_again_the_email_says_it_replaces_the_first_and_a_waiting_ack
     acknowledgement waiting for the mail server ("will contact you to arrange a session") went just
     before the email saying no session would be arranged."""
     smtp_server.start()
-    session_app.config.update(SEND_ACKNOWLEDGEMENTS=True)
     client, _ = signed_in(session_app)
-    with session_app.app_context():
-        from support.submission import make_request
-
-        stored = make_request().request
-        reference = stored.reference
-        stored.status = "in_triage"
-        stored.outbox.append(
-            OutboxMessage(
-                kind="acknowledgement",
-                recipient=VALID_DETAILS["email"],
-                subject="x",
-                created_at=stored.created_at,
-                attempts=0,
-            )
-        )
-        db.session.commit()
+    reference = in_triage_acknowledgement_waiting(session_app)
     redirect(client, reference, "L")
     run_outbox(session_app)
     to_them = [m for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
@@ -240,24 +245,8 @@ def test_reopened_before_it_went_the_acknowledgement_it_held_back_is_sent_after_
     neither when the request was reopened before that email went: nothing gave the practitioner
     their reference, and the trail said it would be tried again."""
     smtp_server.start()
-    session_app.config.update(SEND_ACKNOWLEDGEMENTS=True)
     client, _ = signed_in(session_app)
-    with session_app.app_context():
-        from support.submission import make_request
-
-        stored = make_request().request
-        reference = stored.reference
-        stored.status = "in_triage"
-        stored.outbox.append(
-            OutboxMessage(
-                kind="acknowledgement",
-                recipient=VALID_DETAILS["email"],
-                subject="x",
-                created_at=stored.created_at,
-                attempts=0,
-            )
-        )
-        db.session.commit()
+    reference = in_triage_acknowledgement_waiting(session_app)
     redirect(client, reference, "S")
     trail = trail_text(text(client.get(f"/inbox/requests/{reference}")))
     assert "Acknowledgement not sent: the request was redirected before it went" in trail
