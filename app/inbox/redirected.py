@@ -14,16 +14,20 @@ from __future__ import annotations
 import re
 
 from flask import current_app, render_template
+from sqlalchemy import select
 
 from .. import audit
+from ..extensions import db
 from ..mail import ACKNOWLEDGEMENT, REDIRECTED, subject_for
-from ..models import OutboxMessage, StoredRequest, utcnow
+from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack, outcome_contacts
 from ..rules.model import Outcome
 from ..space_sessions.service import drop_unsent, practitioner_email
 from ..wizard.glossary import Explainer
 
 SUBJECT = "Your Space to Think request {reference}: where to go instead"
+# The audit action of an acknowledgement not sent because the request was redirected before it went.
+ACKNOWLEDGEMENT_DROPPED = "acknowledgement_dropped"
 # The email is to the practitioner alone, so the route is worded for them (the outcome's
 # practitioner wording, "you"), whichever mode the request was made in.
 MODE = "practitioner"
@@ -95,7 +99,7 @@ def queue_redirected_email(request: StoredRequest) -> str:
     waiting = len(request.outbox)
     drop_unsent(request, (ACKNOWLEDGEMENT,))
     if len(request.outbox) < waiting:
-        audit.add_event("acknowledgement_dropped", request.reference, audit.SYSTEM)
+        audit.add_event(ACKNOWLEDGEMENT_DROPPED, request.reference, audit.SYSTEM)
     replaces = any(message.kind == REDIRECTED and message.sent_at is not None for message in request.outbox)
     request.outbox.append(
         OutboxMessage(
@@ -125,10 +129,15 @@ def when_reopened(request: StoredRequest) -> str | None:
         return None
     # Its acknowledgement was not sent for the redirect's email, which now goes neither: it is queued
     # again, so that an email gives the practitioner their reference (found, regression review).
+    # (Only one held back so: not for a request that never had one, imported from its PDF, say.)
     recipient = practitioner_email(request)
-    config = current_app.config
     acknowledged = any(message.kind == ACKNOWLEDGEMENT for message in request.outbox)
-    if recipient and config.get("SEND_ACKNOWLEDGEMENTS") and config.get("FACILITATOR_EMAIL") and not acknowledged:
+    held_back = db.session.scalar(
+        select(AuditEvent.id)
+        .where(AuditEvent.reference == request.reference, AuditEvent.action == ACKNOWLEDGEMENT_DROPPED)
+        .limit(1)
+    )
+    if recipient and held_back is not None and not acknowledged:
         request.outbox.append(
             OutboxMessage(
                 kind=ACKNOWLEDGEMENT,
