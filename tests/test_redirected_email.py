@@ -269,3 +269,16 @@ def test_r_s_email_keeps_that_a_debrief_can_still_be_asked_for_without_changing_
         body = " ".join(redirected_email_text("STT-7KQ4-M9XA", outcome).split())
     assert "you can still ask for a Space to Think session to reflect on it (a staff debrief)." in body
     assert "change your answer" not in body.lower()
+
+
+def test_reopened_a_request_that_never_had_an_acknowledgement_is_not_sent_one(session_app: Flask) -> None:  # noqa: F811
+    """Only an acknowledgement held back for the redirect's email is queued again on reopening: not
+    one for a request that never had one (imported from its PDF, or sent before acknowledgements)."""
+    client, _ = signed_in(session_app)
+    reference = new_request(session_app, status="in_triage")  # (acknowledgements off: none queued for it)
+    session_app.config.update(SEND_ACKNOWLEDGEMENTS=True)
+    redirect(client, reference, "S")
+    shown = " ".join(text(client.get(reopen(client, reference).location)).split())
+    assert "had not gone yet, and will not be sent now." in shown and "They will be sent" not in shown
+    with session_app.app_context():
+        assert list(db.session.scalars(select(OutboxMessage.kind).where(OutboxMessage.kind == "acknowledgement"))) == []
