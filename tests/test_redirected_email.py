@@ -282,3 +282,25 @@ def test_reopened_a_request_that_never_had_an_acknowledgement_is_not_sent_one(se
     assert "had not gone yet, and will not be sent now." in shown and "They will be sent" not in shown
     with session_app.app_context():
         assert list(db.session.scalars(select(OutboxMessage.kind).where(OutboxMessage.kind == "acknowledgement"))) == []
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_reopened_as_the_worker_sends_the_email_the_facilitator_is_told_it_may_reach_them(
+    session_app: Flask,  # noqa: F811
+) -> None:
+    """Found (regression review, reading the code): on PostgreSQL, reopened while the outbox worker
+    held the email to send it, nothing was dropped and the facilitator was told nothing."""
+    from sqlalchemy import select as select_rows
+
+    from support.locks import own_connections
+
+    client, _ = signed_in(session_app)
+    reference = new_request(session_app, status="in_triage")
+    redirect(client, reference, "E")
+    with own_connections(session_app) as engine, engine.connect() as worker:
+        worker.execute(select_rows(OutboxMessage.id).where(OutboxMessage.kind == "redirected").with_for_update())
+        response = reopen(client, reference)
+        worker.rollback()
+    shown = " ".join(text(client.get(response.location)).split())
+    assert "is being sent now, so it may reach them: tell them it has been reopened." in shown
+    assert len(queued(session_app)) == 1  # (it goes all the same)
