@@ -760,6 +760,7 @@ def test_a_facilitator_s_open_page_is_told_when_the_account_is_made_a_partnershi
     assert client.get("/inbox/still-signed-in?facilitator=yes").get_json() == {
         "signed_in": False,
         "why": NOW_STATISTICS_ONLY,
+        "heading": "This page no longer shows the request",
     }
     statistics = text(client.get("/inbox/statistics"))
     assert 'data-still-signed-in-url="/inbox/still-signed-in"' in statistics

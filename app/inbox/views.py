@@ -1021,6 +1021,7 @@ def stay_signed_in(facilitator: Facilitator) -> None:
     session.update(service.sign_in_marks(facilitator))
 
 
+NO_LONGER_SHOWN = "This page no longer shows the request"
 NOW_STATISTICS_ONLY = (
     "This inbox account has been changed to a partnership account, which sees the statistics only, so this page "
     "no longer shows the request."
@@ -1040,7 +1041,8 @@ def still_signed_in() -> Response:
     if facilitator is not None and facilitator.reads_statistics_only and request.args.get("facilitator") == "yes":
         # A page shown to a facilitator, whose account has since been made a read-only partnership
         # one (found, security review: its request page went on showing the practitioner's details).
-        return jsonify(signed_in=False, why=NOW_STATISTICS_ONLY)
+        # Still signed in: its own heading, not "You have been signed out" (regression review).
+        return jsonify(signed_in=False, why=NOW_STATISTICS_ONLY, heading=NO_LONGER_SHOWN)
     if facilitator is not None or why == service.TOO_OLD_SIGN_IN:
         return jsonify(signed_in=True)
     because = FORM_EXPIRED_BECAUSE.get(why or "")

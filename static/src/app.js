@@ -538,7 +538,7 @@ function startSignInEndsWarning (dialog, idle) {
   // Signed out while the page was open: by the idle limit, with something typed on the page
   // ('idle'), or found as the password was sent (the warning left open past the idle limit). It
   // says so, and that what was typed is still on the page; its password now signs in again.
-  function signedOut (token, why, reason) {
+  function signedOut (token, why, reason, headingText) {
     signedOutMode = true
     signIn.signedOut = true
     hideThePage()
@@ -547,7 +547,7 @@ function startSignInEndsWarning (dialog, idle) {
     window.clearTimeout(endTimer)
     window.clearInterval(tickTimer)
     if (token) useToken(token)
-    heading.textContent = dialog.dataset.signedOutHeading
+    heading.textContent = headingText || dialog.dataset.signedOutHeading
     text.textContent = why === 'idle'
       ? dialog.dataset.idleText
       : why === 'elsewhere' ? dialog.dataset.elsewhereText : reason || dialog.dataset.signedOutText
@@ -765,7 +765,7 @@ function startSignInEndsWarning (dialog, idle) {
       .then(function (response) { return response.ok ? response.json() : null })
       .then(function (answer) {
         if (!answer || answer.signed_in !== false || signedOutMode) return
-        if (typedOnPage()) signedOut(null, 'ended', answer.why)
+        if (typedOnPage()) signedOut(null, 'ended', answer.why, answer.heading)
         else window.location.replace(window.location.href)
       })
       .catch(function () {}) // (no signal: the page's own limits still apply)

@@ -822,6 +822,40 @@ def test_closing_an_account_hides_its_open_pages_within_a_minute_and_keeps_what_
     expect(untouched.get_by_role("heading", name=re.compile(reference))).to_have_count(0)
 
 
+def test_an_account_made_a_partnership_one_hides_its_open_request_page_without_saying_it_was_signed_out(
+    page: Page,
+    reference: str,  # (Kit, a colleague, so that the mover is not the last facilitator)
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (security review): a facilitator's open request page went on showing the request after
+    the account was made a read-only partnership one; then (regression review) it was hidden under
+    "You have been signed out", though the account is still signed in."""
+    from app.inbox import service
+
+    mover = "mo.moving@partnership.example"
+    with pytest.MonkeyPatch.context() as patch, live_server.app.app_context():
+        patch.setattr(service, "generate_password_hash", cheap_password_hash)
+        if service.find_facilitator(mover) is None:
+            service.add_facilitator(mover, "Mo Moving", PASSWORD)
+    reference = _a_request(live_server)
+    forms = FormPoster(page.context)
+    forms.get("/inbox/sign-in")
+    forms.post("/inbox/sign-in", [("email", mover), ("password", PASSWORD)])
+    page.clock.install()
+    page.goto(f"/inbox/requests/{reference}")
+    expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
+    page.get_by_label("Add a note").fill(NOTE)
+    request_heading = page.get_by_role("heading", name=re.compile(reference))
+    with live_server.app.app_context():
+        service.change_role(mover, "partnership")
+    page.clock.run_for(61_000)
+    hidden = page.get_by_role("dialog", name="This page no longer shows the request")
+    expect(hidden).to_be_visible()
+    expect(hidden).to_contain_text("changed to a partnership account, which sees the statistics only")
+    expect(request_heading).to_be_hidden()
+    expect(page.get_by_label("Add a note")).to_have_value(NOTE)
+
+
 def test_the_warning_open_as_the_sign_in_ends_says_so_in_sentences(
     page: Page,
     reference: str,
