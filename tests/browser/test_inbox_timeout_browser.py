@@ -775,6 +775,24 @@ def test_signing_out_in_one_tab_hides_the_inbox_in_the_others_and_keeps_what_was
     assert _what_is_saved(live_server, reference)[1] == [NOTE]
 
 
+def _own_account_on_a_request_page(page: Page, live_server, email: str, name: str) -> str:  # type: ignore[no-untyped-def]
+    """An account of its own (made once), signed in in ``page`` with a fake clock installed, on a new
+    request's page; returns the request's reference."""
+    from app.inbox import service
+
+    with pytest.MonkeyPatch.context() as patch, live_server.app.app_context():
+        patch.setattr(service, "generate_password_hash", cheap_password_hash)
+        if service.find_facilitator(email) is None:
+            service.add_facilitator(email, name, PASSWORD)
+    reference = _a_request(live_server)
+    forms = FormPoster(page.context)
+    forms.get("/inbox/sign-in")
+    forms.post("/inbox/sign-in", [("email", email), ("password", PASSWORD)])
+    page.clock.install()
+    page.goto(f"/inbox/requests/{reference}")
+    return reference
+
+
 def test_closing_an_account_hides_its_open_pages_within_a_minute_and_keeps_what_was_typed(
     page: Page,
     reference: str,  # (Kit, a colleague, so that the leaver is not the last account)
@@ -788,16 +806,7 @@ def test_closing_an_account_hides_its_open_pages_within_a_minute_and_keeps_what_
     from app.inbox import service
 
     leaver = "lee.leaving@partnership.example"
-    with pytest.MonkeyPatch.context() as patch, live_server.app.app_context():
-        patch.setattr(service, "generate_password_hash", cheap_password_hash)
-        if service.find_facilitator(leaver) is None:
-            service.add_facilitator(leaver, "Lee Leaving", PASSWORD)
-    reference = _a_request(live_server)
-    forms = FormPoster(page.context)
-    forms.get("/inbox/sign-in")
-    forms.post("/inbox/sign-in", [("email", leaver), ("password", PASSWORD)])
-    page.clock.install()
-    page.goto(f"/inbox/requests/{reference}")
+    reference = _own_account_on_a_request_page(page, live_server, leaver, "Lee Leaving")
     untouched = page.context.new_page()
     untouched.goto(f"/inbox/requests/{reference}")
     for tab in (page, untouched):
@@ -833,16 +842,7 @@ def test_an_account_made_a_partnership_one_hides_its_open_request_page_without_s
     from app.inbox import service
 
     mover = "mo.moving@partnership.example"
-    with pytest.MonkeyPatch.context() as patch, live_server.app.app_context():
-        patch.setattr(service, "generate_password_hash", cheap_password_hash)
-        if service.find_facilitator(mover) is None:
-            service.add_facilitator(mover, "Mo Moving", PASSWORD)
-    reference = _a_request(live_server)
-    forms = FormPoster(page.context)
-    forms.get("/inbox/sign-in")
-    forms.post("/inbox/sign-in", [("email", mover), ("password", PASSWORD)])
-    page.clock.install()
-    page.goto(f"/inbox/requests/{reference}")
+    reference = _own_account_on_a_request_page(page, live_server, mover, "Mo Moving")
     expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
     page.get_by_label("Add a note").fill(NOTE)
     request_heading = page.get_by_role("heading", name=re.compile(reference))
