@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
 
 from flask import current_app, render_template
@@ -48,11 +49,52 @@ def message_id(message: OutboxMessage) -> str:
 MESSAGE_ID_DOMAIN = "space-to-think.invalid"
 
 
+def _on_the_headers_line(name: str, folded: str, linesep: str, width: int) -> str:
+    """``folded`` (a header as the standard policy folds it) with its value begun on the header's
+    own line. Found (email review): a value of 70 to 77 characters, too long to follow its name
+    but short enough for a line of its own, was moved whole onto the next line ("Subject:", then
+    " Updated invitation: ..."), which a filter reading headers line by line takes for an empty
+    subject, and Python's own parser reads with a space in front (an update's subject for two
+    references, every reminder's Message-ID, a From setting with a name). Folded again here at
+    its spaces, as RFC 5322 folds: the words are as the standard folding made them (an encoded
+    word for text beyond ASCII whole), each line within ``width`` unless one word is longer."""
+    first, _, rest = folded.partition(linesep)
+    if first.rstrip() != f"{name}:" or not rest.strip():
+        return folded
+    value = rest.replace(linesep, "").strip()  # unfolded: each line break goes, its space stays
+    lines, line = [], f"{name}:"
+    for word in value.split(" "):
+        if len(line) + 1 + len(word) > width and line != f"{name}:":
+            lines.append(line)
+            line = ""
+        line += " " + word
+    return linesep.join([*lines, line]) + linesep
+
+
+class HeaderPolicy(EmailPolicy):
+    """The standard email policy, but a header's value never starts on the line below its name
+    (``_on_the_headers_line``)."""
+
+    def fold(self, name: str, value: str) -> str:
+        return _on_the_headers_line(name, super().fold(name, value), self.linesep, self.max_line_length or 78)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        folded = super().fold_binary(name, value)
+        try:
+            text = folded.decode("ascii")
+        except UnicodeDecodeError:  # raw UTF-8 (a policy with utf8 on): left as the standard policy made it
+            return folded
+        return _on_the_headers_line(name, text, self.linesep, self.max_line_length or 78).encode("ascii")
+
+
+POLICY = HeaderPolicy()
+
+
 def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailMessage:
     """The email for an outbox message: the facilitators' (with the request's PDF attached, or
     saying it could not be made), the acknowledgement or a session email; or, about no request
     (``request`` None), an account email (``mail.ACCOUNT_KINDS``), sent as stored."""
-    email = EmailMessage()
+    email = EmailMessage(policy=POLICY)
     email["Subject"] = message.subject
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = message.recipient

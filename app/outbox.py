@@ -100,9 +100,10 @@ from .templating import keep_every_template, refuse_a_template_mistake
 
 MAX_PDF_ERROR_LENGTH = 300
 # How an updated invitation's subject begins ("Updated invitation: "), and an email that a request is
-# no longer in the session the practitioner keeps a place in ("No longer in your ...").
+# no longer in the session the practitioner keeps a place in ("Request no longer in your ...").
 UPDATE_SUBJECT_START = SUBJECTS["update"].partition("{")[0]
-STILL_IN_SUBJECT_START = SUBJECTS["still_in"].partition("{")[0]
+# (Its words before 7 December 2026 too, for one queued before an upgrade.)
+STILL_IN_SUBJECT_START = (SUBJECTS["still_in"].partition("(")[0], "No longer in your Space to Think session: ")
 # After this many tries without a PDF, the facilitators' email about the request goes without it.
 # Found (robustness review): the email waited for the PDF for ever, so a request whose document
 # made the renderer hang or fail every time was never announced, only tried again every hour.

@@ -692,6 +692,48 @@ def test_an_email_sent_again_after_its_send_was_lost_has_the_same_message_id(mai
     assert all(re.fullmatch(r"<outbox-\d+\.\d{20}@space-to-think\.invalid>", found) for found in ids), ids
 
 
+def header_lines(raw: bytes) -> list[str]:
+    """The header section of a message as sent, line by line (folded lines apart)."""
+    return raw.split(b"\r\n\r\n", 1)[0].decode("ascii").split("\r\n")
+
+
+def test_every_header_value_starts_on_its_own_line_and_reads_back_as_set(mail_app, smtp_server: SmtpServer) -> None:
+    """Found (email review): a header value of 70 to 77 characters was moved whole onto the line
+    after its name ("Subject:" alone, then " Updated invitation: ..."), so a filter reading
+    headers line by line saw an empty subject, sender or Message-ID, and Python's parser read the
+    subject with a space in front: an update's subject for two references, every reminder's
+    Message-ID, a From setting with the partnership's name (the examples below, as sent)."""
+    from app import emails, mail
+    from app.space_sessions.service import SUBJECTS
+
+    sender = "Space to Think \u2013 Salford Safeguarding Children Partnership <space-to-think@salford.example>"
+    facilitators = "Salford Safeguarding Children Partnership <space-to-think@salford.example>"
+    mail_app.config.update(MAIL_FROM=sender, FACILITATOR_EMAIL=facilitators, SEND_ACKNOWLEDGEMENTS=True)
+    update = SUBJECTS["update"].format(reference="STT-723K-DUCS and STT-UVDP-YCP9")
+    assert 70 <= len(update) <= 77  # the length that was moved
+    smtp_server.start()
+    with mail_app.app_context():
+        make_request()
+        assert run_outbox().sent == 2  # the facilitators' email and the acknowledgement
+        account = OutboxMessage(kind=mail.PASSWORD_CHANGED, recipient="a@partnership.example", subject=update, body="x")
+        built = emails.build_email(account, None)
+        built.replace_header("Message-ID", f"<outbox-reminder.{'0' * 32}@{emails.MESSAGE_ID_DOMAIN}>")
+        mail.smtp_send(built)
+    assert len(smtp_server.mailbox.raw) == 3
+    for raw, message in zip(smtp_server.mailbox.raw, smtp_server.mailbox.messages, strict=True):
+        lines = header_lines(raw)
+        assert not [line for line in lines if re.fullmatch(r"[A-Za-z-]+:\s*", line)], lines
+        # Within 78 characters, unless the line's value is one word too long to fold (a Message-ID).
+        assert all(len(line) <= 78 or len(line.partition(": ")[2].split()) == 1 for line in lines), lines
+        assert message["From"] == sender and message["From"].addresses[0].display_name.startswith(
+            "Space to Think \u2013"
+        )
+    assert smtp_server.mailbox.messages[1]["Reply-To"] == facilitators
+    last = smtp_server.mailbox.messages[2]
+    assert last["Subject"] == update
+    assert last["Message-ID"] == f"<outbox-reminder.{'0' * 32}@{emails.MESSAGE_ID_DOMAIN}>"
+
+
 def test_a_refusal_quoting_the_name_part_of_the_address_keeps_it_nowhere(
     mail_app: Flask, smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture
 ) -> None:

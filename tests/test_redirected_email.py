@@ -92,6 +92,11 @@ def test_the_practitioner_is_emailed_the_route_its_contacts_and_what_to_do_but_n
         social_care = current_contacts().get("childrens_social_care")
         assert social_care is not None and social_care.phone
     assert f"Phone {social_care.phone}" in body
+    # Found (email review): each contact's name, hours, links and words ran together in one line of
+    # 90 words. Each contact is now its own group of lines, each link's address on a line of its own.
+    lines = body_of(message).replace("\r\n", "\n")
+    assert f"\n\n{social_care.name}:\n- Phone {social_care.phone}. {social_care.hours}.\n" in lines, lines
+    assert social_care.links and all(f"\n- {link.text}:\n{link.url}\n" in lines for link in social_care.links)
     # Nothing the facilitator wrote, nothing from the request.
     assert "Tuesday" not in body and "team agreed" not in body
     for detail in CASE_DETAILS:

@@ -3655,7 +3655,9 @@ def test_a_cancellation_promises_another_date_only_when_another_will_be_offered(
     """Found (facilitator review): a request closed while its session was still to come (the
     practitioner no longer needs it, say) sent a cancellation saying "The facilitators will
     contact you about another date", a promise no one would keep. Moved back to "session
-    offered" (to offer another session), it still says so."""
+    offered" (to offer another session), it still says so. Found (email review): closed, it said
+    only "is cancelled", and the practitioner could wait for a date that would not come: it says
+    the request was closed."""
     client, _ = signed_in(session_app)
     reference = offered(session_app)
     assert arrange(client, reference).status_code == 302
@@ -3665,6 +3667,8 @@ def test_a_cancellation_promises_another_date_only_when_another_will_be_offered(
     assert response.status_code == 302 and status_of(session_app, reference) == status
     body = session_email_bodies(session_app)["cancellation"]
     assert ("The facilitators will contact you about another date." in body) is another_date, body
+    closed = f"Your request {reference} has been closed, so the facilitators will not arrange another session for it."
+    assert (closed in body) is (not another_date), body
     assert reference in body and "is cancelled" in body
 
 
@@ -3892,9 +3896,15 @@ def test_one_of_two_requests_leaving_a_session_does_not_take_it_out_of_the_pract
     (told,) = smtp_server.mailbox.messages[sent_before:]
     assert in_their_calendar(smtp_server, ALICE, uid)  # her calendar still has the session
     assert calendar_of(told)["METHOD"] == "REQUEST"  # no METHOD CANCEL at all
-    assert told["To"] == ALICE and first in told["Subject"] and not told["Subject"].startswith("Cancelled")
+    assert told["To"] == ALICE and not told["Subject"].startswith("Cancelled")
+    # Found (email review): "No longer in your Space to Think session: ..." read as her losing her place.
+    assert told["Subject"] == f"Request no longer in your Space to Think session ({first})"
     body = body_of(told)
     assert first in body and second in body and "stays in your calendar" in body and "is cancelled" not in body
+    assert f"Your request {first} has been closed, so the facilitators will not arrange another" in body
+    with session_app.app_context():
+        sent = db.session.scalars(select(AuditEvent.action).where(AuditEvent.reference == first)).all()
+    assert "left_session_sent" in sent and "cancellation_sent" not in sent, sent
     assert "removes it from your calendar" not in body
     banner = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(request_url(first)))).split())
     assert f"The practitioner is also in it for {second}, so they will be emailed" in banner

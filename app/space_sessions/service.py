@@ -1764,7 +1764,9 @@ SUBJECTS = {
     CANCELLATION: "Cancelled: Space to Think session ({reference})",
     REMINDER: "Reminder: your Space to Think session is tomorrow ({reference})",
     # A cancellation for one request while the practitioner keeps a place in the session for another.
-    "still_in": "No longer in your Space to Think session: {reference}",
+    # Found (email review): "No longer in your Space to Think session: STT-..." read, in a list of
+    # emails, as the person losing their place, which they keep.
+    "still_in": "Request no longer in your Space to Think session ({reference})",
     FEEDBACK_LINK: "Did your Space to Think session help? ({reference})",
 }
 
@@ -2007,6 +2009,9 @@ def _queue_session_email(
         changed=changed,
         contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
         another_date=another_date,
+        # Found (email review): a request closed in its session was sent only "is cancelled",
+        # and the practitioner, told nothing more, could wait for another date.
+        closed=request.status == CLOSED,
         still_in=list(still_in),
         still_in_words=references_in_words(still_in),
         still_invited_words=references_in_words(still_invited),

@@ -25,6 +25,8 @@ class Mailbox:
     """What the test SMTP server received."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    # Each message as it came over the wire, before parsing.
+    raw: list[bytes] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     # Addresses the server refuses at RCPT TO, with its reply (say "550 5.1.1 No such mailbox").
     refuse: dict[str, str] = field(default_factory=dict)
@@ -59,6 +61,7 @@ class Mailbox:
         if self.refuse_message is not None:
             return self.refuse_message
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.raw.append(envelope.original_content or envelope.content)
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 Message accepted for delivery"
 
