@@ -51,7 +51,7 @@ from .space_sessions.service import (
     told_start_to_come_of_a_session_held,
     ways_to_tell,
 )
-from .stats.service import purge_old_counts, retention_months
+from .stats.service import current_month, purge_old_counts, retention_months
 from .uk_time import day_in_words
 from .web import REFUSED_FORM_KEY
 
@@ -65,7 +65,9 @@ def purge_session_data(cutoff: dt.datetime) -> None:
     No commit."""
     purge_empty_sessions()
     purge_expired_feedback_links()
-    purge_old_comments(f"{cutoff:%Y-%m}")
+    # The UK month, as each comment's is (found, clock review: the cutoff's month in UTC kept a
+    # comment up to an hour past its time for each month ending in summer time).
+    purge_old_comments(current_month(cutoff))
     purge_account_emails(cutoff)
 
 

@@ -32,10 +32,17 @@ def uk_time(moment: dt.datetime) -> str:
 
 
 def uk_time_and_zone(moment: dt.datetime) -> str:
-    """``uk_time`` and its clock, GMT or BST: "25 October 2026 at 1:30am BST" (for the audit log's
-    listings, where the hour the clocks go back is lived twice, and told apart only so)."""
+    """``uk_time`` and its clock, GMT or BST, always: "27 November 2026 at 9:05am GMT" (for the audit
+    log's listings)."""
     local = _uk_local(moment)
-    return f"{uk_time(moment)} {local.tzname() or ''}".rstrip() if local is not None else uk_time(moment)
+    if local is None or _lived_twice(local):  # uk_time names the clock already
+        return uk_time(moment)
+    return f"{uk_time(moment)} {local.tzname() or ''}".rstrip()
+
+
+def _lived_twice(local: dt.datetime) -> bool:
+    """Whether this time of day in the UK comes twice that night: the hour the clocks go back."""
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
 
 
 def uk_clock(moment: dt.datetime) -> str:
@@ -47,8 +54,11 @@ def uk_clock(moment: dt.datetime) -> str:
 
 def _clock(local: dt.datetime) -> str:
     """The time of day, GOV.UK style: "9:05am", "12:30pm", "midday" (the minute it is in, never
-    rounded up)."""
-    return time_in_words(local.time())
+    rounded up); in the hour the clocks go back, which comes twice, with its clock: "1:30am BST",
+    then "1:30am GMT" (found, clock review: two requests an hour apart were both "received at
+    1:30am" in the inbox, the audit trail and the PDF, which could not say which came first)."""
+    words = time_in_words(local.time())
+    return f"{words} {local.tzname()}" if _lived_twice(local) else words
 
 
 def time_in_words(time: dt.time) -> str:

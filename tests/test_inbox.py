@@ -1315,6 +1315,32 @@ def test_the_audit_log_tells_apart_the_two_hours_the_clocks_go_back(app: Flask) 
     assert times == ["25 October 2026 at 1:30am GMT", "25 October 2026 at 1:30am BST"], listed.output
 
 
+def test_times_in_the_hour_the_clocks_go_back_say_which_clock_on_the_pages_too(app: Flask) -> None:
+    """Found (clock review): two requests an hour apart on the night the clocks go back were both
+    received "at 1:30am" in the inbox, the request page's audit trail and the PDF, which could not
+    say which came first or how long passed between. A time in that hour, which comes twice, names
+    its clock; every other time reads as before."""
+    from app.audit import SYSTEM
+    from app.uk_time import uk_clock, uk_time, uk_time_and_zone
+
+    first, second = dt.datetime(2026, 10, 25, 0, 30), dt.datetime(2026, 10, 25, 1, 30)  # (UTC)
+    assert (uk_time(first), uk_time(second)) == ("25 October 2026 at 1:30am BST", "25 October 2026 at 1:30am GMT")
+    assert (uk_clock(first), uk_clock(second)) == ("1:30am BST", "1:30am GMT")
+    assert uk_time_and_zone(second) == "25 October 2026 at 1:30am GMT"  # named once
+    assert uk_time(dt.datetime(2026, 10, 25, 2, 30)) == "25 October 2026 at 2:30am"  # comes once
+    assert uk_time(dt.datetime(2026, 10, 24, 23, 59)) == "25 October 2026 at 12:59am"
+    assert uk_time(dt.datetime(2027, 3, 28, 1, 30)) == "28 March 2027 at 2:30am"  # the clocks go forward
+    assert uk_time_and_zone(dt.datetime(2026, 11, 27, 9, 5)) == "27 November 2026 at 9:05am GMT"
+    reference = stored_request(app)
+    with app.app_context():
+        for moment in (first, second):
+            db.session.add(AuditEvent(at=moment, actor=SYSTEM, action="emailed", reference=reference))
+        db.session.commit()
+    client, _ = signed_in(app)
+    page = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(f"/inbox/requests/{reference}"))).split())
+    assert "25 October 2026" in page and "1:30am BST" in page and "1:30am GMT" in page, page
+
+
 def test_repeated_failed_sign_ins_are_rate_limited(app: Flask) -> None:
     add_facilitator(app)
     client = app.test_client()

@@ -571,8 +571,9 @@ def test_sign_in_again_now_pressed_after_the_end_still_comes_back_to_the_page(ap
     [
         (dt.datetime(2026, 7, 1, 8, 45, 30), dt.datetime(2026, 7, 2, 8, 30), "9:45am"),  # BST: UTC+1
         (dt.datetime(2026, 12, 1, 8, 45, 30), dt.datetime(2026, 12, 2, 8, 30), "8:45am"),  # GMT
-        # Signed in on British Summer Time's last day, signed out after the clocks went back.
-        (dt.datetime(2026, 10, 24, 1, 45), dt.datetime(2026, 10, 25, 1, 30), "1:45am"),
+        # Signed in on British Summer Time's last day, signed out after the clocks went back: in the
+        # hour that comes twice, so with its clock (found, clock review: "1:45am" read at 1:40am BST).
+        (dt.datetime(2026, 10, 24, 1, 45), dt.datetime(2026, 10, 25, 1, 30), "1:45am GMT"),
         (dt.datetime(2026, 3, 28, 1, 45), dt.datetime(2026, 3, 29, 1, 30), "2:45am"),  # and forward
     ],
 )

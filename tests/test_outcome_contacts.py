@@ -296,7 +296,8 @@ def test_an_outcome_says_whether_the_front_door_is_open_now_and_whom_to_call_ins
     real = views.open_now_words
     at: list[dt.datetime] = []
     monkeypatch.setattr(views, "open_now_words", lambda ids, now=None: real(ids, at[-1]))
-    open_words = "This phone line is usually open now."
+    # Until when: the page does not change while it is open (found, clock review).
+    open_words = "This phone line is usually open now, until 4:30pm."
     # Where the first step is to call 999 (U1), the number to call instead, with no "if it cannot wait"
     # (found, first-time users' review: at 4.45pm on a Friday it asked whether "Call 999" could wait
     # until Monday); elsewhere (L), if it cannot wait.

@@ -1084,6 +1084,24 @@ def test_a_purged_requests_notes_and_old_feedback_comments_go_with_it(app, runne
         assert list(db.session.scalars(select(FeedbackComment.text))) == ["New"]
 
 
+def test_a_feedback_comment_goes_when_its_uk_month_has_passed_the_cutoff_in_summer_time(app: Flask) -> None:
+    """Found (clock review): comments are filed under the month in the UK, but the purge compared
+    them with the cutoff's month in UTC, so a comment from a month ending in summer time was kept
+    up to an hour (two, with the hourly purge) past the time the privacy notice gives. At 00:30
+    on 1 July in the UK (23:30 on 30 June in UTC), June's comments are past the cutoff."""
+    from app.retention import purge_session_data
+    from app.space_sessions.models import FeedbackComment
+
+    with app.app_context():
+        db.session.add_all(
+            [FeedbackComment(month="2027-06", text="June"), FeedbackComment(month="2027-07", text="July")]
+        )
+        db.session.commit()
+        purge_session_data(dt.datetime(2027, 6, 30, 23, 30))  # naive UTC, as stored
+        db.session.commit()
+        assert list(db.session.scalars(select(FeedbackComment.text))) == ["July"]
+
+
 def test_a_feedback_comment_naming_its_writer_can_be_found_and_deleted_for_an_erasure(app: Flask) -> None:
     """Found (data protection review): a comment in which the practitioner wrote their name ("Carys
     here: ...") could be neither found (it is tied to no request or address, and this month's are

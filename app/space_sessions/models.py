@@ -127,7 +127,7 @@ class FeedbackToken(Model):
 
 
 class FeedbackComment(Model):
-    """What someone wrote in their feedback, if anything: the text and the month only (UTC,
+    """What someone wrote in their feedback, if anything: the text and the month only (in the UK,
     "YYYY-MM"). No request, person, score or time of day, so it cannot be linked back;
     deleted once its month is older than the retention period (``flask requests purge``)."""
 

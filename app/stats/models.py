@@ -30,7 +30,7 @@ class Count(Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # "started", "finished", "outcome", "criterion", ...
-    month: Mapped[str] = mapped_column(String(7))  # "YYYY-MM", UTC
+    month: Mapped[str] = mapped_column(String(7))  # "YYYY-MM", the month in the UK
     mode: Mapped[str] = mapped_column(String(20), default=NO_MODE)  # "practitioner", "supervision" or ""
     subject: Mapped[str] = mapped_column(String(40), default=NO_SUBJECT)  # an outcome id, a criterion, or ""
     count: Mapped[int] = mapped_column(Integer, default=0)
