@@ -199,16 +199,23 @@ def test_a_redirect_email_the_mail_server_refuses_needs_attention_until_the_requ
 ) -> None:
     """Found (regression review): refused (a mistyped work email), the email saying where to go
     instead was given up on at once, and nothing flagged it: the request is redirected, and given-up
-    emails of finished requests need no one. The facilitator had been told it would go."""
+    emails of finished requests need no one. The facilitator had been told it would go.
+
+    Found (review at scale): opening any other request's page cleared it (the check of who had
+    opened the page looked at every request's views)."""
     smtp_server.start()
     client, _ = signed_in(session_app)
     reference = new_request(session_app, status="in_triage")
+    other = new_request(session_app, status="in_triage")
     smtp_server.mailbox.refuse[VALID_DETAILS["email"]] = "550 5.1.1 User unknown"
     redirect(client, reference, "E")
     run_outbox(session_app)
+    assert client.get(f"/inbox/requests/{other}").status_code == 200  # another request opened meanwhile
     listing = client.get("/inbox").get_data(as_text=True)
     row = listing.split(f'data-reference="{reference}"', 1)[1].split("</tr>", 1)[0]
     assert "Needs attention" in row
+    flagged = client.get("/inbox?attention=yes").get_data(as_text=True)
+    assert f'data-reference="{reference}"' in flagged and f'data-reference="{other}"' not in flagged
     page = " ".join(text(client.get(f"/inbox/requests/{reference}")).split())
     assert "could not be sent to" in page  # what happened, and what to do, on its page
     listing = client.get("/inbox").get_data(as_text=True)

@@ -526,12 +526,19 @@ def emails_stuck_condition() -> ColumnElement[bool]:
 
 
 def _seen_since_given_up() -> ColumnElement[bool]:
-    """SQL: a facilitator has opened the request's page since its email was given up on."""
-    return exists().where(
-        AuditEvent.reference == StoredRequest.reference,
-        AuditEvent.action == "viewed",
-        AuditEvent.detail == "inbox",
-        AuditEvent.at >= OutboxMessage.given_up_at,
+    """SQL: a facilitator has opened the request's page since its email was given up on. Inside
+    ``emails_stuck_condition``'s, the request and the email are the outer queries' (found, review
+    at scale: left to SQLAlchemy, the request was a table of its own in here, so a view of any
+    request cleared every request's "Needs attention")."""
+    return (
+        exists()
+        .where(
+            AuditEvent.reference == StoredRequest.reference,
+            AuditEvent.action == "viewed",
+            AuditEvent.detail == "inbox",
+            AuditEvent.at >= OutboxMessage.given_up_at,
+        )
+        .correlate_except(AuditEvent)
     )
 
 
