@@ -1839,11 +1839,11 @@ def test_the_connect_timeout_leaves_one_given_by_the_environment_as_it_is(monkey
 @pytest.mark.parametrize(
     "url_query, connect_args, pgoptions, expected",
     [
-        ("", {}, None, "-c statement_timeout=10000"),
-        ("", {"options": "-csearch_path=area"}, None, "-csearch_path=area -c statement_timeout=10000"),
-        ("", {}, "-c search_path=area", "-c search_path=area -c statement_timeout=10000"),  # PGOPTIONS kept
-        ("", {"options": "-c statement_timeout=0"}, None, "-c statement_timeout=0"),  # the settings' own
-        ("", {}, "-c statement_timeout=60000", "-c statement_timeout=60000"),
+        ("", {}, None, "-c statement_timeout=10000 -c jit=off"),
+        ("", {"options": "-csearch_path=area"}, None, "-csearch_path=area -c statement_timeout=10000 -c jit=off"),
+        ("", {}, "-c search_path=area", "-c search_path=area -c statement_timeout=10000 -c jit=off"),  # PGOPTIONS kept
+        ("", {"options": "-c statement_timeout=0"}, None, "-c statement_timeout=0 -c jit=off"),  # the settings' own
+        ("", {}, "-c statement_timeout=60000 -c jit=on", "-c statement_timeout=60000 -c jit=on"),
         ("?options=-csearch_path%3Darea", {}, None, None),  # the address's own options are left alone
     ],
 )
@@ -1855,7 +1855,9 @@ def test_a_statement_may_wait_ten_seconds_unless_the_settings_say_otherwise(
     expected: str | None,
 ) -> None:
     """A page's statement that waits on a lock is cancelled after 10 seconds (PostgreSQL's
-    statement_timeout), keeping every option the settings or libpq's PGOPTIONS already give."""
+    statement_timeout), and no query is compiled to machine code (jit off: found, review at scale,
+    225 ms of compiling at every inbox list page for a 10 ms query), keeping every option the
+    settings or libpq's PGOPTIONS already give."""
     from app.config import engine_options
 
     if pgoptions is None:
@@ -1866,6 +1868,23 @@ def test_a_statement_may_wait_ten_seconds_unless_the_settings_say_otherwise(
     given = engine_options(url, {"connect_args": connect_args})["connect_args"]
     assert given.get("options") == expected
     assert "options" not in engine_options("sqlite:///x.db", {}).get("connect_args", {})
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_the_apps_connections_to_postgresql_compile_no_query_to_machine_code(app: Flask) -> None:
+    """Found (review at scale): PostgreSQL's JIT compiler spent about 225 ms at every inbox list
+    page on a query that runs in 10 ms. Every connection the app makes has it off: its requests'
+    and the journey sessions' (their own engine), the statement timeout still set."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+    from app.sessions import SESSION_BIND
+
+    with app.app_context():
+        for engine in (db.engine, db.engines[SESSION_BIND]):
+            with engine.connect() as connection:
+                assert connection.execute(text("SHOW jit")).scalar() == "off"
+                assert connection.execute(text("SHOW statement_timeout")).scalar() == "10s"
 
 
 @pytest.mark.postgres
