@@ -1298,6 +1298,11 @@ def test_the_list_shows_what_the_request_is_about_and_counts_per_status(app: Fla
     }
     assert counts == {**dict.fromkeys(workflow.STATUSES, 0), "new": 1, "closed": 2}
     assert int(page.split("data-count-overdue")[1].split("<strong>")[1].split("<")[0]) == 0
+    # Each count is in its link's words (found, review by keyboard and screen reader: tabbing from
+    # link to link read "New requests" with no number).
+    for marker in [*(f'data-count-status="{status}"' for status in workflow.STATUSES), "data-count-overdue"]:
+        link = page.split(marker)[1].split("</li>")[0].split("<a ", 1)[1].split("</a>")[0]
+        assert re.search(r"</span>: <strong>\d+</strong>$", link), (marker, link)
 
 
 def inbox_with_statements(app: Flask, client: Any) -> tuple[str, list[str]]:
@@ -1365,6 +1370,27 @@ def test_paging_keeps_the_filters(app: Flask, monkeypatch) -> None:
     assert "/inbox?status=in_triage&sort=received_oldest&page=2" in first
     second = text(client.get("/inbox?status=in_triage&sort=received_oldest&page=2"))
     assert listed(second) == references[2:]
+
+
+def test_a_long_list_links_to_the_first_last_and_nearby_pages_with_ellipses_between(app: Flask, monkeypatch) -> None:
+    """Found (review at scale): a year of requests gave 61 page links, 61 stops for a keyboard or
+    a screen reader to pass before "Next". The list links to the first and last pages and those
+    beside this one, as GOV.UK's pagination does, an ellipsis for the rest."""
+    monkeypatch.setattr(listing, "PAGE_SIZE", 1)
+    client, _ = signed_in(app)
+    for day in range(1, 10):
+        new_request(app, received=dt.datetime(2026, 1, day, 9), status="in_triage")
+
+    def links(url: str) -> list[str]:
+        nav = text(client.get(url)).split('class="govuk-pagination"', 1)[1].split("</nav>", 1)[0]
+        items = re.findall(r'<li class="govuk-pagination__item[^"]*">(.*?)</li>', nav, re.S)
+        return ["…" if "\u22ef" in item else re.sub(r"<[^>]+>|\s", "", item) for item in items]  # ⋯: &ctdot;
+
+    assert links("/inbox?page=5") == ["1", "…", "4", "5", "6", "…", "9"]
+    assert links("/inbox") == ["1", "2", "…", "9"]
+    assert links("/inbox?page=9") == ["1", "…", "8", "9"]
+    assert links("/inbox?page=3") == ["1", "2", "3", "4", "…", "9"]  # never an ellipsis for one page
+    assert 'href="/inbox?page=5" aria-label="Page 5" aria-current="page"' in text(client.get("/inbox?page=5"))
 
 
 def test_a_request_opened_from_a_filtered_list_links_back_to_that_list(app: Flask, monkeypatch) -> None:

@@ -389,6 +389,23 @@ class ListPage:
     overdue: int = 0  # overdue requests, all of them
     attention: int = 0  # requests with an email that needs a facilitator (``emails_stuck``), all of them
 
+    @property
+    def page_links(self) -> list[int | None]:
+        """The page numbers the list links to, None where an ellipsis stands for pages left out:
+        the first and last pages, this one and those either side (GOV.UK's pagination). Found
+        (review at scale): a year of requests gave 61 page links, 61 stops for a keyboard to
+        pass before "Next". An ellipsis never stands for a single page: that page is shown."""
+        wanted = {1, self.pages, *range(self.page - 1, self.page + 2)}
+        shown = sorted(number for number in wanted if 1 <= number <= self.pages)
+        links: list[int | None] = []
+        for number in shown:
+            if links and number - (links[-1] or 0) == 2:
+                links.append(number - 1)
+            elif links and number - (links[-1] or 0) > 2:
+                links.append(None)
+            links.append(number)
+        return links
+
 
 def _conditions(filters: Filters, today: dt.date) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
