@@ -2296,6 +2296,14 @@ def test_two_requests_share_one_group_session_and_the_upcoming_view_lists_it(app
     group_section = page.split(f'data-upcoming-session="{group}"')[1].split("data-upcoming-session")[0]
     assert first in group_section and second in group_section and third not in group_section
     assert 'data-format="phone"' in page and 'data-format="in_person"' in page
+    # Found (review by screen reader): each session was a region of the page named by its date and
+    # time alone (two at the same time: two regions of one name), with no heading above them. They
+    # are parts of one region, "Sessions to come", each under a heading of the level below.
+    to_come = page.split("data-sessions-to-come", 1)[1].split("</section>", 1)[0]
+    assert '<h2 class="govuk-heading-m" id="to-come-heading">Sessions to come</h2>' in to_come
+    assert re.findall(r'data-upcoming-session="(\d+)"', to_come) == order and to_come.count("<h3") == 2
+    labelled = re.findall(r'<section[^>]*aria-labelledby="([^"]+)"', page)
+    assert len(labelled) == len(set(labelled)) and not any(name.startswith("session-") for name in labelled)
     # Found (accessibility review): two sessions on one day had identical link text. Each link's
     # words name the time and the requests in the session.
     links = [
