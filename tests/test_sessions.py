@@ -2262,6 +2262,31 @@ def test_cancelling_needs_a_signed_in_facilitator_and_the_form_token(session_app
 
 
 @both_databases
+def test_the_sessions_page_reads_the_requests_of_every_session_at_once(app: Flask) -> None:
+    """Found (review at scale): the sessions page read each session's requests with a query of its
+    own, 54 for a busy year's sessions to come. However many there are, it is one query."""
+    client, _ = signed_in(app)
+    references = [offered(app) for _ in range(4)]
+    for number, reference in enumerate(references):
+        assert arrange(client, reference, start_time=f"1{number}:00").status_code == 302
+    statements: list[str] = []
+
+    def note(connection: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        page = text(client.get("/inbox/sessions"))
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert len(re.findall(r'data-upcoming-session="(\d+)"', page)) == 4
+    assert all(reference in page for reference in references)
+    reading_places = [s for s in statements if "JOIN session_places" in s and "FROM requests" in s]
+    assert len(reading_places) == 1, reading_places
+
+
 def test_two_requests_share_one_group_session_and_the_upcoming_view_lists_it(app: Flask) -> None:
     client, _ = signed_in(app)
     first, second, third = offered(app), offered(app), offered(app)
