@@ -32,7 +32,7 @@ from .rules import (
     RulesReport,
     check_rules,
 )
-from .rules.partnership import shipped_contacts_elsewhere
+from .rules.partnership import shipped_contacts_elsewhere, shipped_details_elsewhere
 from .rules.validate import fictional_contacts, fictional_footer_links, fictional_guidance
 from .uk_time import UK_TIME, uk_today
 
@@ -227,6 +227,7 @@ def refusal(
             if report.partnership is not None and report.contacts is not None:  # (regression review: held back)
                 elsewhere = shipped_contacts_elsewhere(report.partnership, report.contacts)
                 problems += [elsewhere] if elsewhere is not None else []
+                problems += shipped_details_elsewhere(report.partnership, report.contacts)
         message = str(DefinitionError(problems))
         # A file that cannot be read: which setting names it (area review: the message named
         # only the file, and an operator must find which of the three settings to mend).
@@ -248,6 +249,8 @@ def refusal(
         # Northmere's pages gave Salford's children's social care number).
         if (elsewhere := shipped_contacts_elsewhere(report.partnership, report.contacts)) is not None:
             fictional.append(elsewhere)
+        # One of its numbers, or pages, pasted into another area's file (another area's review).
+        fictional += shipped_details_elsewhere(report.partnership, report.contacts)
     if production:
         # Rules whose safeguarding routes no one has approved (``app.rules.approval``).
         fictional += list(report.unapproved)

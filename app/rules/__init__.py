@@ -58,6 +58,7 @@ from .partnership import (
     load_partnership,
     read_partnership,
     shipped_contacts_elsewhere,
+    shipped_details_elsewhere,
     shipped_partnership_words,
     shipped_place_lists,
 )
@@ -207,6 +208,7 @@ def check_rules(
         warnings += fictional_footer_links(partnership) + unnamed_partnership(partnership)
         if contacts is not None and (elsewhere := shipped_contacts_elsewhere(partnership, contacts)) is not None:
             warnings.append(elsewhere)
+        warnings += shipped_details_elsewhere(partnership, contacts) if contacts is not None else []
         if pack is not None:
             warnings += another_partnerships_words(pack, *shipped_partnership_words(partnership))
         warnings += another_partnerships_words_in_file(partnership, *shipped_partnership_words(partnership))

@@ -20,11 +20,12 @@ import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..area_places import Places
 from .acronyms import acronyms_in, spelled_out
 from .errors import DefinitionError, Problem
-from .loader import _clean, _content_hash, _links, _Mapping, _Reader, read_yaml
+from .loader import _clean, _content_hash, _links, _Mapping, _Reader, check_contacts, read_yaml
 from .markup import MARKUP, words_pattern
 from .model import BANK_HOLIDAY_NATIONS, MODES, ContactBook, Link, RulePack, Text, bank_holidays
 
@@ -976,6 +977,81 @@ def shipped_contacts_elsewhere(partnership: Partnership, contacts: ContactBook) 
         f"{partnership.name}'s: its services and phone numbers are not yours. Set CONTACTS_PATH (or `rules check "
         '--contacts`) to your area\'s contacts file (README, "Deploying it for another area")',
     )
+
+
+# Pages every area may link to (national guidance), never taken for the shipped area's own.
+NATIONAL_HOSTS = frozenset({"gov.uk", "www.gov.uk", "nhs.uk", "www.nhs.uk", "www.legislation.gov.uk"})
+
+
+def _digits(phone: str) -> str:
+    return "".join(character for character in phone if character.isdigit())
+
+
+@functools.cache
+def _shipped_details(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The shipped contacts' (``path``'s) own phone numbers (digits → the contact's name) and web and email
+    hosts (host → the contact's name): not the emergency services' short numbers, nor national
+    freephone lines, nor national pages (``NATIONAL_HOSTS``). Read once in a process."""
+    shipped, _ = check_contacts(path)
+    numbers: dict[str, str] = {}
+    hosts: dict[str, str] = {}
+    for contact in shipped.contacts if shipped is not None else ():
+        digits = _digits(contact.phone or "")
+        if len(digits) >= 7 and not digits.startswith("08"):
+            numbers.setdefault(digits, contact.name)
+        for host in [urlsplit(link.url).hostname or "" for link in contact.links] + [
+            (contact.email or "").rpartition("@")[2].lower()
+        ]:
+            if host and host not in NATIONAL_HOSTS:
+                hosts.setdefault(host, contact.name)
+    return numbers, hosts
+
+
+def shipped_details_elsewhere(partnership: Partnership, contacts: ContactBook) -> list[Problem]:
+    """For another area's contacts file, each contact giving one of the shipped partnership's
+    phone numbers, or a page or mailbox on one of its services' hosts: found (another area's
+    review), the shipped out-of-hours team's entry pasted into an otherwise new file (or the whole
+    file copied with the area's name changed) passed every check, and every page's footer gave
+    another council's out-of-hours number under this partnership's name. Refused in production
+    as the whole file is (``shipped_contacts_elsewhere``, which says it once for a file that is
+    the shipped one), a warning in `rules check` elsewhere."""
+    try:
+        _, shipped_name, words = _shipped()
+        numbers, hosts = _shipped_details(SHIPPED_CONTACTS)
+    except OSError:
+        return []
+    if not _another_area(partnership, shipped_name, words) or shipped_contacts_elsewhere(partnership, contacts):
+        return []
+    found: list[Problem] = []
+    for contact in contacts.contacts:
+        node = f"contact {contact.id}"
+        digits = _digits(contact.phone or "")
+        if digits in numbers:
+            found.append(
+                Problem(
+                    contacts.path,
+                    node,
+                    "phone",
+                    f"{contact.phone} is {shipped_name}'s number for {numbers[digits]}, not {partnership.name}'s: "
+                    "give your own service's number (a contact copied from the shipped contacts file keeps it)",
+                    contact.field_lines.get("phone", contact.line),
+                )
+            )
+        given = [("links", urlsplit(link.url).hostname or "") for link in contact.links]
+        given += [("email", (contact.email or "").rpartition("@")[2].lower())] if contact.email else []
+        for field_name, host in dict.fromkeys(given):
+            if host in hosts:
+                found.append(
+                    Problem(
+                        contacts.path,
+                        node,
+                        field_name,
+                        f"{host} is {shipped_name}'s ({hosts[host]}), not {partnership.name}'s: give your own "
+                        "service's page or address",
+                        contact.field_lines.get(field_name, contact.line),
+                    )
+                )
+    return found
 
 
 def cross_check(partnership: Partnership, pack: RulePack | None, contacts: ContactBook | None) -> list[Problem]:

@@ -1072,6 +1072,60 @@ def test_another_partnership_given_the_shipped_contacts_is_warned_that_they_are_
     assert not [w for w in shipped.warnings if "is the contacts file shipped for" in w.message]
 
 
+def test_another_partnerships_contact_giving_a_shipped_number_or_page_is_refused_in_production(tmp_path: Path) -> None:
+    """Found (another area's review): the shipped out-of-hours team's entry pasted into an otherwise
+    new contacts file, or the shipped file copied with only the area's name changed, passed every
+    check and started in production: every page's footer gave Salford's out-of-hours number under
+    another partnership's name. Each such number, page or mailbox is named: a warning in `rules
+    check`, a refusal in production."""
+    examples = Path(__file__).resolve().parents[2] / "examples" / "northmere"
+    pack, partnership = examples / "space_to_think.yaml", examples / "partnership.yaml"
+    shipped = DEFAULT_CONTACTS.read_text(encoding="utf-8")
+    own = (examples / "contacts.yaml").read_text(encoding="utf-8")
+
+    def block(text: str, contact_id: str) -> str:
+        start = text.index(f"  - id: {contact_id}\n")
+        end = text.find("\n  - id: ", start + 1)
+        return text[start : end + 1]
+
+    pasted = tmp_path / "pasted" / "contacts.yaml"
+    pasted.parent.mkdir()
+    mixed = own.replace(block(own, "out_of_hours"), block(shipped, "out_of_hours"))
+    pasted.write_text(mixed.replace(block(own, "lado"), block(shipped, "lado")), encoding="utf-8")
+    renamed = tmp_path / "renamed" / "contacts.yaml"
+    renamed.parent.mkdir()
+    renamed.write_text(shipped.replace("Salford", "Northmere").replace("salford", "northmere"), encoding="utf-8")
+    files = {"RULE_PACK_PATH": pack, "PARTNERSHIP_PATH": partnership}
+    from app.rules.loader import load_contacts
+
+    theirs = {contact.id: contact for contact in load_contacts(DEFAULT_CONTACTS).contacts}
+    out_of_hours = theirs["out_of_hours"]
+    local = [contact.phone for contact in theirs.values() if contact.phone and len(contact.phone) > 6]
+    assert len(local) == 3
+    for contacts, expected in (
+        (
+            pasted,
+            [f"{out_of_hours.phone} is Salford Safeguarding Children Partnership's number for {out_of_hours.name}"],
+        ),
+        (renamed, [f"{phone} is Salford" for phone in local]),
+    ):
+        report = check_rules(pack, contacts, uk_today(), partnership_path=partnership)
+        warned = [w.message for w in report.warnings if "not Northmere Safeguarding Partnership's" in w.message]
+        assert all(any(message.startswith(start) for message in warned) for start in expected), warned
+        refused = refusal(report, {**files, "CONTACTS_PATH": contacts}, production=True)
+        assert refused is not None and all(start in refused for start in expected), refused
+    # Its pages too, on the shipped services' hosts (the LADO's).
+    report = check_rules(pack, pasted, uk_today(), partnership_path=partnership)
+    [link] = [w for w in report.warnings if w.field == "links" and w.node == "contact lado"]
+    assert link.message.startswith("safeguardingchildren.salford.gov.uk is Salford"), link.message
+    # Its own contacts, and the shipped partnership's own, are not.
+    for report in (
+        check_rules(pack, examples / "contacts.yaml", uk_today(), partnership_path=partnership),
+        check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, uk_today(), partnership_path=DEFAULT_PARTNERSHIP),
+    ):
+        assert not [w for w in report.warnings if "Salford Safeguarding Children Partnership's" in w.message]
+
+
 def test_a_copy_of_the_shipped_pack_for_another_partnership_is_warned_of_each_text_naming_salford(
     tmp_path: Path,
 ) -> None:
