@@ -32,8 +32,14 @@ from .rules import (
     RulesReport,
     check_rules,
 )
-from .rules.partnership import shipped_contacts_elsewhere, shipped_details_elsewhere
-from .rules.validate import fictional_contacts, fictional_footer_links, fictional_guidance
+from .rules.partnership import example_partnership_words, shipped_contacts_elsewhere, shipped_details_elsewhere
+from .rules.validate import (
+    another_partnerships_words,
+    another_partnerships_words_in_file,
+    fictional_contacts,
+    fictional_footer_links,
+    fictional_guidance,
+)
 from .uk_time import UK_TIME, uk_today
 
 PACK_KEY = "space_to_think.pack"
@@ -251,6 +257,10 @@ def refusal(
             fictional.append(elsewhere)
         # One of its numbers, or pages, pasted into another area's file (another area's review).
         fictional += shipped_details_elsewhere(report.partnership, report.contacts)
+        # The example's fictional area named in a pack or partnership file copied from it.
+        example = example_partnership_words(report.partnership)
+        fictional += another_partnerships_words(report.pack, *example)
+        fictional += another_partnerships_words_in_file(report.partnership, *example)
     if production:
         # Rules whose safeguarding routes no one has approved (``app.rules.approval``).
         fictional += list(report.unapproved)

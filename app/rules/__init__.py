@@ -55,6 +55,7 @@ from .partnership import (
     Partnership,
     check_partnership,
     cross_check,
+    example_partnership_words,
     load_partnership,
     read_partnership,
     shipped_contacts_elsewhere,
@@ -211,7 +212,9 @@ def check_rules(
         warnings += shipped_details_elsewhere(partnership, contacts) if contacts is not None else []
         if pack is not None:
             warnings += another_partnerships_words(pack, *shipped_partnership_words(partnership))
+            warnings += another_partnerships_words(pack, *example_partnership_words(partnership))
         warnings += another_partnerships_words_in_file(partnership, *shipped_partnership_words(partnership))
+        warnings += another_partnerships_words_in_file(partnership, *example_partnership_words(partnership))
         warnings += shipped_place_lists(partnership)
         if pack is not None and contacts is not None:
             # Only with the partnership file: its accessibility statement may show a contact.

@@ -950,6 +950,38 @@ def shipped_partnership_words(partnership: Partnership) -> tuple[tuple[str, ...]
     return words, shipped_name
 
 
+# The example deployment the README says to start from (examples/northmere/): a fictional area.
+EXAMPLE_PARTNERSHIP = DEFAULT_PARTNERSHIP.parents[2] / "examples" / "northmere" / "partnership.yaml"
+
+
+@functools.cache
+def _example(path: Path) -> tuple[str, tuple[str, ...]]:
+    """The example partnership's name, and the words that name its area (the first word of its
+    name and its short name), read once in a process; nothing when it cannot be read."""
+    example, _ = read_partnership(path)
+    if example is None or not example.name:
+        return "", ()
+    words = [example.name.split()[0]] + ([example.short_name] if example.short_name else [])
+    return example.name, tuple(dict.fromkeys(words))
+
+
+def example_partnership_words(partnership: Partnership) -> tuple[tuple[str, ...], str]:
+    """The example partnership's area and short name, and its name, when ``partnership`` is
+    another's (not the example itself, nor one still naming it); else nothing to look for. Found
+    (another area's review): "In Northmere, professionals cannot refer anonymously", left in an
+    area's pack copied from the example, passed `rules check` in silence and reached its pages.
+    Refused in production: the example's area is fictional, so no real area names it."""
+    try:
+        name, words = _example(EXAMPLE_PARTNERSHIP)
+    except OSError:
+        return (), ""
+    if not name or not partnership.name or partnership.name == name:
+        return (), ""
+    if words_pattern(words).search(f"{partnership.name} {partnership.short_name or ''}"):
+        return (), ""
+    return words, name
+
+
 def shipped_contacts_elsewhere(partnership: Partnership, contacts: ContactBook) -> Problem | None:
     """A warning if ``contacts`` is the shipped contacts file (its path, or a copy of it unchanged)
     while the partnership is another: every page, email and PDF would give the shipped partnership's

@@ -1155,6 +1155,53 @@ def test_a_copy_of_the_shipped_pack_for_another_partnership_is_warned_of_each_te
     assert naming_salford(examples / "space_to_think.yaml") == []
 
 
+def test_the_examples_area_named_in_another_areas_files_is_warned_of_and_refused_in_production(tmp_path: Path) -> None:
+    """Found (another area's review): an area starting from examples/northmere/, as the README
+    says, that left "In Northmere, professionals cannot refer anonymously." in its pack passed
+    `rules check` in silence, and production started: its practitioners read of a fictional
+    area. Each text naming the example's area or short name is warned of, and production refuses
+    them, as it does the example's fictional numbers; the example itself, and Salford's files, not."""
+    examples = Path(__file__).resolve().parents[2] / "examples" / "northmere"
+    pack = tmp_path / "space_to_think.yaml"
+    pack.write_text(
+        (examples / "space_to_think.yaml")
+        .read_text(encoding="utf-8")
+        .replace("owner: Northmere Safeguarding Partnership", "owner: Eastmoor Safeguarding Partnership", 1),
+        encoding="utf-8",
+    )
+    partnership = tmp_path / "partnership.yaml"
+    partnership.write_text(
+        (examples / "partnership.yaml")
+        .read_text(encoding="utf-8")
+        .replace("name: Northmere Safeguarding Partnership", "name: Eastmoor Safeguarding Partnership", 1)
+        .replace("short_name: NSP", "short_name: ESP", 1),
+        encoding="utf-8",
+    )
+    contacts = examples / "contacts.yaml"
+    (tmp_path / "logo.svg").write_bytes((examples / "logo.svg").read_bytes())
+
+    def naming_northmere(report: Any) -> list[tuple[str, str]]:
+        return [
+            (w.node, w.field) for w in report.warnings if "which is Northmere Safeguarding Partnership's" in w.message
+        ]
+
+    report = check_rules(pack, contacts, uk_today(), partnership_path=partnership)
+    named = naming_northmere(report)
+    assert len(named) >= 3 and any(node.startswith("outcome") for node, _ in named), named
+    assert any(node == "(partnership)" for node, _ in named), named  # the partnership file's own texts
+    files = {"RULE_PACK_PATH": pack, "CONTACTS_PATH": contacts, "PARTNERSHIP_PATH": partnership}
+    refused = refusal(report, files, production=True)
+    assert refused is not None and "which is Northmere Safeguarding Partnership's" in refused
+    own = check_rules(
+        examples / "space_to_think.yaml", contacts, uk_today(), partnership_path=examples / "partnership.yaml"
+    )
+    assert naming_northmere(own) == []
+    assert (
+        naming_northmere(check_rules(DEFAULT_PACK, DEFAULT_CONTACTS, uk_today(), partnership_path=DEFAULT_PARTNERSHIP))
+        == []
+    )
+
+
 def _salford_files(tmp_path: Path, name: str, short_name: str) -> tuple[Path, Path]:
     """The shipped pack and partnership file, copied with the partnership's name changed."""
     pack = tmp_path / "space_to_think.yaml"
