@@ -1067,11 +1067,14 @@ def test_privacy_notice_names_the_configured_controller(tmp_path) -> None:
             "APP_ENV": "test",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
             "DATA_CONTROLLER": "Example Council",
-            "DATA_PROTECTION_CONTACT": "dpo@example.invalid",
+            "DATA_PROTECTION_CONTACT": "the Data Protection Officer, dpo@example.invalid or 0161 496 0999",
         }
     )
     html = app.test_client().get("/privacy").get_data(as_text=True)
     assert "Example Council" in html and "dpo@example.invalid" in html
+    # Its address and number can be tapped, as the facilitators' are (found, another area's review).
+    assert '<a class="govuk-link" href="mailto:dpo@example.invalid">dpo@example.invalid</a>' in html
+    assert 'href="tel:01614960999"' in html
 
 
 def test_health_check_reports_the_database_its_schema_and_the_rate_limit_store(

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from ..area_places import Places
 from .acronyms import acronyms_in, spelled_out
 from .errors import DefinitionError, Problem
-from .loader import _clean, _content_hash, _links, _Mapping, _Reader, check_contacts, read_yaml
+from .loader import DEFAULT_PACK, _clean, _content_hash, _links, _Mapping, _Reader, check_contacts, read_yaml
 from .markup import MARKUP, words_pattern
 from .model import BANK_HOLIDAY_NATIONS, MODES, ContactBook, Link, RulePack, Text, bank_holidays
 
@@ -402,7 +402,8 @@ def _place_names(reader: _Reader, root: _Mapping, key: str) -> frozenset[str]:
             if not _HOSPITAL_NAME.fullmatch(" ".join(item.split()))
             or item.split()[-1].lower() in ("hospital", "infirmary")
         ]
-        said = "must name each hospital in one to four words of letters, without the word Hospital"
+        # (Found, another area's review: "Eastmoor Royal Infirmary" was refused as if it said "Hospital".)
+        said = "must name each hospital in one to four words of letters, without the word Hospital or Infirmary"
     elif key == "public_places":
         wrong = [item for item in value if not _PUBLIC_PLACE_NAME.fullmatch(" ".join(item.split()))]
         said = "must name each public place in one to five words of letters"
@@ -1086,6 +1087,27 @@ def shipped_details_elsewhere(partnership: Partnership, contacts: ContactBook) -
     return found
 
 
+def _shipped_one_left(partnership: Partnership, pack: RulePack) -> str:
+    """Which setting to set, when one of the two files is the shipped one (found, another area's
+    review: with PARTNERSHIP_PATH, or RULE_PACK_PATH, left unset, the message said only that the
+    names differ, where one for CONTACTS_PATH names the setting)."""
+    shipped = {
+        "PARTNERSHIP_PATH (or `rules check --partnership`)": _same_file(partnership.path, DEFAULT_PARTNERSHIP),
+        "RULE_PACK_PATH (or `rules check --pack`)": _same_file(pack.path, DEFAULT_PACK),
+    }
+    left = [setting for setting, same in shipped.items() if same]
+    if len(left) != 1:
+        return ""
+    return f'. The shipped file is in use: set {left[0]} to your area\'s file (README, "Deploying it for another area")'
+
+
+def _same_file(given: str, shipped: Path) -> bool:
+    try:
+        return Path(given).resolve() == shipped.resolve()
+    except OSError:
+        return False
+
+
 def cross_check(partnership: Partnership, pack: RulePack | None, contacts: ContactBook | None) -> list[Problem]:
     """What the partnership file says that the pack or the contacts contradict."""
     problems: list[Problem] = []
@@ -1097,7 +1119,8 @@ def cross_check(partnership: Partnership, pack: RulePack | None, contacts: Conta
                 NODE,
                 "name",
                 f"is {partnership.name!r}, but the rule pack ({pack.path}) is owned by {pack.owner!r}: "
-                "a partnership's file and its pack must name the same partnership",
+                "a partnership's file and its pack must name the same partnership"
+                + _shipped_one_left(partnership, pack),
                 partnership.line_of.get("name"),
             )
         )

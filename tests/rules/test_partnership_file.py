@@ -193,7 +193,12 @@ def test_a_place_name_the_check_cannot_use_is_named(
     [
         ("boroughs", ["Salford", "Greater Manchester"], "'Greater Manchester': a place of two words is two names"),
         ("boroughs", "Salford", "must be a list of place names"),
-        ("hospitals", ["Hope Hospital"], "without the word Hospital, not 'Hope Hospital'"),
+        ("hospitals", ["Hope Hospital"], "without the word Hospital or Infirmary, not 'Hope Hospital'"),
+        (
+            "hospitals",
+            ["Eastmoor Royal Infirmary"],
+            "without the word Hospital or Infirmary, not 'Eastmoor Royal Infirmary'",
+        ),
         ("hospitals", ["Royal Albert Edward Queen Mary"], "one to four words"),
         ("hospitals", [""], "one to four words"),
         ("hospitals", "Hope", "must be a list of names"),
@@ -1153,6 +1158,26 @@ def test_a_copy_of_the_shipped_pack_for_another_partnership_is_warned_of_each_te
     # (regression review: neither was read).
     assert ("guidance escalation", "source") in named and ("glossary", "SSCP meaning") in named
     assert naming_salford(examples / "space_to_think.yaml") == []
+
+
+def test_a_pack_and_partnership_file_of_two_partnerships_say_which_setting_was_left_unset() -> None:
+    """Found (another area's review): with PARTNERSHIP_PATH (or RULE_PACK_PATH) left unset, start-up
+    said only that the two files name different partnerships, where one with CONTACTS_PATH left
+    unset names the setting. When one of the two is the shipped file, the message names the setting
+    to set; when neither is, it does not guess."""
+    examples = Path(__file__).resolve().parents[2] / "examples" / "northmere"
+    contacts = examples / "contacts.yaml"
+
+    def mismatch(pack: Path, partnership: Path) -> str:
+        report = check_rules(pack, contacts, uk_today(), partnership_path=partnership)
+        [found] = [p.message for p in report.problems if "must name the same partnership" in p.message]
+        return found
+
+    unset = 'to your area\'s file (README, "Deploying it for another area")'
+    said = mismatch(examples / "space_to_think.yaml", DEFAULT_PARTNERSHIP)
+    assert said.endswith(f"The shipped file is in use: set PARTNERSHIP_PATH (or `rules check --partnership`) {unset}")
+    said = mismatch(DEFAULT_PACK, examples / "partnership.yaml")
+    assert said.endswith(f"The shipped file is in use: set RULE_PACK_PATH (or `rules check --pack`) {unset}")
 
 
 def test_the_examples_area_named_in_another_areas_files_is_warned_of_and_refused_in_production(tmp_path: Path) -> None:
