@@ -21,12 +21,20 @@ from app.rules import (
     DEFAULT_PARTNERSHIP,
     ContactBook,
     RulePack,
+    check_pack,
     check_rules,
     enumerate_paths,
     load_contacts,
     load_pack,
 )
-from app.rules.approval import approved_by, approved_copy, safety_routes, write_approved_copy
+from app.rules.approval import (
+    approved_by,
+    approved_copy,
+    contact_changes,
+    every_contact,
+    safety_routes,
+    write_approved_copy,
+)
 from app.rules.diff import ROUTES_SHOWN, diff_packs, to_markdown, to_text
 from app.rules.errors import DefinitionError
 from app.rules.graph import paths_json, paths_table, to_dot, to_mermaid
@@ -166,10 +174,21 @@ def approve(pack_path: Path | None, contacts_path: Path | None, yes: bool, first
         click.echo(f"No approved copy to compare with: every route an answer showing a risk takes ({len(routes)}):")
         for route in routes:
             click.echo(f"  - {route}")
+        listed = every_contact(report.contacts)
+        click.echo(f"Every contact as the pages give it, to check against its source ({len(listed)}):")
+        for line in listed:
+            click.echo(f"  - {line}")
     elif changes := [problem.unapproved for problem in report.problems]:
         click.echo(f"Safeguarding checks changed since the rules were last approved ({len(changes)}):")
         for change in changes:
             click.echo(f"  - {change}")
+        details = contact_changes(
+            load_pack(pack_file, report.contacts), report.contacts, pack_file, contacts_file, check_pack
+        )
+        if details:
+            click.echo("What changed in the contacts, as rules diff gives it:")
+            for line in details:
+                click.echo(f"  {line}")
     else:
         click.echo("No safeguarding check has changed since the rules were last approved.")
     if not yes and not click.confirm(

@@ -29,7 +29,7 @@ from typing import Protocol
 from .diff import diff_packs
 from .errors import Problem
 from .loader import check_contacts
-from .model import ContactBook, RulePack
+from .model import Contact, ContactBook, RulePack
 
 # Where ``rules diff`` lists a change again, which means nothing here.
 _LISTED_UNDER = re.compile(r':\s*listed under "[^"]*"\.$')
@@ -164,6 +164,44 @@ def approved_rules(
         "backup or the repository), or, once the safeguarding lead has agreed the rules as they are, run "
         f"{approve_command(pack_path, contacts_path)} --first",
     )
+
+
+def contact_lines(contact: Contact) -> str:
+    """A contact as the pages give it, in one line: its name, phone number and hours, email and
+    pages, for the safeguarding lead to check against its sources."""
+    ways = [f"phone {contact.phone}" + (f" ({contact.hours})" if contact.hours else "")] if contact.phone else []
+    ways += [f"email {contact.email}"] if contact.email else []
+    ways += [f"{link.text}: {link.url}" for link in contact.links]
+    return f"{contact.name} ({contact.id}): " + ("; ".join(ways) or "no phone, email or page")
+
+
+def every_contact(contacts: ContactBook) -> list[str]:
+    """Every contact as the pages give it (``contact_lines``), those on every page's footer said so:
+    for rules approved for the first time. Found (another area's review): `approve --first` listed
+    contacts by their ids alone, so a safeguarding lead agreed another area's out-of-hours number
+    without being shown it."""
+    footer = set(contacts.emergency_ids)
+    return [
+        contact_lines(contact) + (" [on every page]" if contact.id in footer else "") for contact in contacts.contacts
+    ]
+
+
+def contact_changes(
+    pack: RulePack, contacts: ContactBook, pack_path: str | Path, contacts_path: str | Path, check_pack: CheckPack
+) -> list[str]:
+    """What changed in the contacts since the approved copies, each field old → new, and ``rules
+    diff``'s warnings (a number changed but not its ``verified.on`` date); nothing when the copies
+    cannot be read. Found (another area's review): `approve` said only that a contact "changes its
+    phone number", never from what to what, nor that its verification date had not changed."""
+    old = approved_rules(pack_path, contacts_path, check_pack)
+    if isinstance(old, Problem):
+        return []
+    diff = diff_packs(old[0], pack, old[1], contacts)
+    lines: list[str] = []
+    for item in diff.section("contacts"):
+        lines.append(f"{item.kind.capitalize()}: {item.subject}" + (f": {item.note}" if item.note else ""))
+        lines += [f"    {change.field}: {change.old} → {change.new}" for change in item.changes]
+    return lines + [f"Warning: {warning}" for warning in diff.warnings]
 
 
 def safety_routes(pack: RulePack) -> list[str]:

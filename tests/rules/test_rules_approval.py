@@ -185,6 +185,37 @@ def test_rules_approve_with_no_approved_copy_to_compare_with_lists_every_safety_
         'now"' in first.output
     )
     assert agreed_text(approved_copy(pack)) == pack.read_bytes()
+    # Every contact with its number, those on every page said so (found, another area's review: the
+    # safeguarding lead agreed another area's out-of-hours number, shown only its id).
+    from app.rules import load_contacts
+
+    out_of_hours = load_contacts(contacts).get("out_of_hours")
+    assert out_of_hours is not None and out_of_hours.phone
+    assert f"  - {out_of_hours.name} (out_of_hours): phone {out_of_hours.phone} (" in first.output
+    assert "Every contact as the pages give it, to check against its source (9):" in first.output
+    assert first.output.count("[on every page]") == 3
+
+
+def test_rules_approve_shows_a_changed_contacts_old_and_new_details_and_an_unchanged_verification(
+    tmp_path: Path, runner: FlaskCliRunner
+) -> None:
+    """Found (another area's review): after a contact's number changed, `approve` said only that it
+    "changes its phone number" and approved it: not from what to what, nor that its verification
+    date had not changed, as `rules diff` says."""
+    pack, contacts = copied(tmp_path)
+    text = contacts.read_text(encoding="utf-8")
+    from app.rules import load_contacts
+
+    old = load_contacts(contacts).get("out_of_hours")
+    assert old is not None and old.phone and f"phone: {old.phone}\n" in text
+    new_number = old.phone[:-1] + ("1" if old.phone[-1] != "1" else "2")
+    contacts.write_text(text.replace(f"phone: {old.phone}\n", f"phone: {new_number}\n", 1), encoding="utf-8")
+    args = ["rules", "approve", "--pack", str(pack), "--contacts", str(contacts), "--yes", "--by", "Sam Jones"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "What changed in the contacts, as rules diff gives it:" in result.output
+    assert f"      phone: {old.phone} → {new_number}" in result.output
+    assert "but the verified date did not change" in result.output
 
 
 def test_rules_approve_refuses_files_that_are_not_valid(tmp_path: Path, runner: FlaskCliRunner) -> None:
