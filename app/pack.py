@@ -40,7 +40,7 @@ from .rules.validate import (
     fictional_footer_links,
     fictional_guidance,
 )
-from .uk_time import UK_TIME, uk_today
+from .uk_time import UK_TIME, time_in_words, uk_today
 
 PACK_KEY = "space_to_think.pack"
 CONTACTS_KEY = "space_to_think.contacts"
@@ -338,6 +338,24 @@ def open_now_words(contact_ids: Sequence[str], now: dt.datetime | None = None) -
     book = current_contacts()
     found = (book.get(contact_id) for contact_id in contact_ids)
     return {contact.id: contact.open.is_open(now) for contact in found if contact is not None and contact.open}
+
+
+def open_hours_now(
+    contact_ids: Sequence[str], now: dt.datetime | None = None
+) -> tuple[dict[str, bool], dict[str, str]]:
+    """``open_now_words`` and, for each contact open now, when it closes today in words ("4:30pm"),
+    worked out at one moment: an outcome page says "usually open now, until 4:30pm", as a page
+    left open does not change (found, clock review), by the day's own hours (``open``'s except)."""
+    now = (now or uk_now()).astimezone(UK_TIME)
+    open_now = open_now_words(contact_ids, now)
+    book = current_contacts()
+    until: dict[str, str] = {}
+    for contact_id, is_open in open_now.items():
+        contact = book.get(contact_id)
+        closes = contact.open.closes_at(now) if is_open and contact is not None and contact.open else None
+        if closes is not None:
+            until[contact_id] = time_in_words(closes)
+    return open_now, until
 
 
 def current_partnership() -> Partnership:

@@ -44,7 +44,6 @@ from .config import PROJECT_ROOT, StartupError
 from .extensions import csp_nonce
 from .pack import current_contacts, current_pack, current_partnership, open_now_words
 from .sessions import session_expired, session_unreadable
-from .uk_time import time_in_words
 
 SERVICE_NAME = "Space to Think"
 FRAGMENTS_KEY = "space_to_think.fragments"
@@ -493,7 +492,6 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.filters["linked_contacts"] = linked_contacts
     app.jinja_env.filters["web_address"] = web_address
     app.jinja_env.filters["css_string"] = css_string
-    app.jinja_env.filters["time_in_words"] = time_in_words
     WTFormsHelpers(app)
     app.context_processor(site_context)
 

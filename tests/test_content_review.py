@@ -476,7 +476,11 @@ def test_the_facilitators_pages_explain_pdf_and_say_what_each_status_link_lists(
         assert "(CSV: comma-separated values)" in main_text(pages[path]), path
     links = re.findall(r'data-count-(?:status="[^"]+"|overdue)>\s*<a [^>]*>(.*?)</a>', pages["/inbox"], re.S)
     assert len(links) >= 9
-    assert all(link.endswith('<span class="govuk-visually-hidden"> requests</span>') for link in links), links
+    # (Each with its count in it: found, review by keyboard and screen reader.)
+    assert all(
+        re.search(r'<span class="govuk-visually-hidden"> requests</span>: <strong>\d+</strong>$', link)
+        for link in links
+    ), links
 
 
 def test_this_advice_rests_on_names_each_source_once(outcome_pages: dict[tuple[str, str], str]) -> None:

@@ -291,11 +291,10 @@ def test_an_outcome_says_whether_the_front_door_is_open_now_and_whom_to_call_ins
     morning). On screen only, and the same answers' page is never kept with another time's words."""
     import datetime as dt
 
-    from app.wizard import views
+    from app import pack
 
-    real = views.open_now_words
     at: list[dt.datetime] = []
-    monkeypatch.setattr(views, "open_now_words", lambda ids, now=None: real(ids, at[-1]))
+    monkeypatch.setattr(pack, "uk_now", lambda: at[-1])
     # Until when: the page does not change while it is open (found, clock review).
     open_words = "This phone line is usually open now, until 4:30pm."
     # Where the first step is to call 999 (U1), the number to call instead, with no "if it cannot wait"
@@ -335,6 +334,45 @@ def test_an_outcome_says_whether_the_front_door_is_open_now_and_whom_to_call_ins
             assert ('href="tel:01617948888"' in line) is (said == closed_words), line  # (open: its own number)
             assert "app-screen-only" in card.split("data-open-now=", 1)[0][-200:]
             assert "opens at" not in page and "Monday" not in line, (outcome, moment)
+
+
+def test_an_outcome_says_until_when_a_line_is_open_by_that_days_own_hours(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (another area's review): a line open until 5pm Monday to Thursday and 4:30pm on Fridays
+    could not be given. With ``except``, the outcome page says it is open until that day's closing
+    time, and closed after it, the page kept for one day not shown on another."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from app import pack
+
+    with app.app_context():
+        book = pack.current_contacts()
+        bridge = book.get("childrens_social_care")
+        assert bridge is not None and bridge.open is not None
+        friday = (frozenset({4}), bridge.open.opens, dt.time(16, 30))
+        hours = replace(bridge.open, closes=dt.time(17, 0), exceptions=(friday,))
+        app.extensions[pack.CONTACTS_KEY] = replace(
+            book, contacts=tuple(replace(c, open=hours) if c.id == bridge.id else c for c in book.contacts)
+        )
+    at: list[dt.datetime] = []
+    monkeypatch.setattr(pack, "uk_now", lambda: at[-1])
+    path = next(p for p in PATHS if p.outcome == "L" and p.mode == "practitioner")
+    client = app.test_client()
+    for number, (moment, said) in enumerate(
+        (
+            (dt.datetime(2026, 12, 10, 16, 45, tzinfo=dt.UTC), "This phone line is usually open now, until 5pm."),
+            (dt.datetime(2026, 12, 11, 16, 15, tzinfo=dt.UTC), "This phone line is usually open now, until 4:30pm."),
+            (dt.datetime(2026, 12, 11, 16, 45, tzinfo=dt.UTC), "This phone line is closed now."),
+            (dt.datetime(2026, 12, 10, 16, 15, tzinfo=dt.UTC), "This phone line is usually open now, until 5pm."),
+        )
+    ):
+        at.append(moment)
+        response = Walker(client).walk(path.answers) if number == 0 else client.get("/result")
+        card = response.get_data(as_text=True).split('data-contact="childrens_social_care"', 1)[1].split("</li>", 1)[0]
+        line = html_module.unescape(re.sub(r"<[^>]+>", "", card.split("data-open-now=", 1)[1].split("</p>", 1)[0]))
+        assert said in line, (moment, line)
 
 
 def test_the_urgent_contacts_under_not_an_urgent_route_say_when_the_front_door_is_closed(

@@ -1652,8 +1652,10 @@ def _web_address(reader: _Reader, item: _Mapping, node: str, key: str = "url") -
 
 _OPEN_HOURS_FORMAT = (
     'like\n    open:\n      days: [Monday, Tuesday, Wednesday, Thursday, Friday]\n      from: "08:30"\n'
-    '      until: "16:30"\n      otherwise: out_of_hours\n      bank_holidays: England\n(the times in quotes, '
-    "24-hour with two digits each, UK time; otherwise: the id of the contact to call when it is closed; "
+    '      until: "17:00"\n      except:\n        - days: [Friday]\n          until: "16:30"\n'
+    "      otherwise: out_of_hours\n      bank_holidays: England\n(the times in quotes, "
+    "24-hour with two digits each, UK time; except, if some of the days have other times: each with its days and "
+    "its from, until or both; otherwise: the id of the contact to call when it is closed; "
     "bank_holidays, if it is closed on them: England, Wales, Scotland or Northern Ireland)"
 )
 _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
@@ -1665,27 +1667,45 @@ def _open_hours(reader: _Reader, item: _Mapping, node: str) -> OpenHours | None:
     found = reader.mapping(item.get("open"), node, "open", line)
     if found is None:
         return None
-    reader.unknown_keys(found, {"days", "from", "until", "otherwise", "bank_holidays"}, node)
-    days = found.get("days")
-    names = [name.lower() for name in OpenHours.DAY_NAMES]
-    if not isinstance(days, list) or not days or not all(isinstance(d, str) and d.lower() in names for d in days):
-        reader.problem(
-            node, "open.days", f"must list days by name, {_OPEN_HOURS_FORMAT}", found.line_of("days") or line
-        )
+    reader.unknown_keys(found, {"days", "from", "until", "except", "otherwise", "bank_holidays"}, node)
+    window = _open_window(reader, found, node, "open", line, None)
+    if window is None:
         return None
-    times: list[dt.time] = []
-    for key in ("from", "until"):
-        value = found.get(key)
-        clock = _CLOCK.fullmatch(value) if isinstance(value, str) else None
-        if clock is None:
+    days, opens, closes = window
+    exceptions: list[tuple[frozenset[int], dt.time, dt.time]] = []
+    if "except" in found:
+        given = found.get("except")
+        if not isinstance(given, list) or not given:
             reader.problem(
-                node, f"open.{key}", f"must be a time of day, {_OPEN_HOURS_FORMAT}", found.line_of(key) or line
+                node,
+                "open.except",
+                f"must list other times for some days, {_OPEN_HOURS_FORMAT}",
+                found.line_of("except") or line,
             )
             return None
-        times.append(dt.time(int(clock[1]), int(clock[2])))
-    if times[0] >= times[1]:
-        reader.problem(node, "open.until", f"must be later than open.from, {_OPEN_HOURS_FORMAT}", line)
-        return None
+        for number, raw in enumerate(given):
+            field_name = f"open.except[{number}]"
+            entry = reader.mapping(raw, node, field_name, found.line_of("except") or line)
+            if entry is None:
+                return None
+            reader.unknown_keys(entry, {"days", "from", "until"}, node)
+            other = _open_window(reader, entry, node, field_name, found.line_of("except") or line, (opens, closes))
+            if other is None:
+                return None
+            if not other[0] <= days:
+                reader.problem(
+                    node,
+                    f"{field_name}.days",
+                    f"must be days open.days names, {_OPEN_HOURS_FORMAT}",
+                    entry.line_of("days") or line,
+                )
+                return None
+            if any(other[0] & earlier for earlier, _, _ in exceptions):
+                reader.problem(
+                    node, f"{field_name}.days", "names a day an earlier except names too: give each day once", line
+                )
+                return None
+            exceptions.append(other)
     otherwise = found.get("otherwise")
     if not isinstance(otherwise, str) or not otherwise:
         # Found (regression review): "Closed now", with nothing to call instead, on an outcome whose
@@ -1708,7 +1728,46 @@ def _open_hours(reader: _Reader, item: _Mapping, node: str) -> OpenHours | None:
     nation = nations[nation.lower()] if isinstance(nation, str) else ""
     if nation:
         bank_holidays(nation, dt.date.today().year)  # (loaded now: a fault in the package stops start-up)
-    return OpenHours(frozenset(names.index(d.lower()) for d in days), times[0], times[1], otherwise, nation)
+    return OpenHours(days, opens, closes, otherwise, nation, tuple(exceptions))
+
+
+def _open_window(
+    reader: _Reader,
+    found: _Mapping,
+    node: str,
+    field_name: str,
+    line: int | None,
+    defaults: tuple[dt.time, dt.time] | None,
+) -> tuple[frozenset[int], dt.time, dt.time] | None:
+    """``open``'s days and times, or one of its ``except`` entries' (``defaults``: ``open``'s times,
+    for a time an entry leaves out; it must give one); or a problem and None."""
+    days = found.get("days")
+    names = [name.lower() for name in OpenHours.DAY_NAMES]
+    if not isinstance(days, list) or not days or not all(isinstance(d, str) and d.lower() in names for d in days):
+        reader.problem(
+            node, f"{field_name}.days", f"must list days by name, {_OPEN_HOURS_FORMAT}", found.line_of("days") or line
+        )
+        return None
+    if defaults is not None and "from" not in found and "until" not in found:
+        reader.problem(node, field_name, f"must give its from, its until or both, {_OPEN_HOURS_FORMAT}", line)
+        return None
+    times: list[dt.time] = []
+    for number, key in enumerate(("from", "until")):
+        value = found.get(key)
+        if value is None and defaults is not None:
+            times.append(defaults[number])
+            continue
+        clock = _CLOCK.fullmatch(value) if isinstance(value, str) else None
+        if clock is None:
+            reader.problem(
+                node, f"{field_name}.{key}", f"must be a time of day, {_OPEN_HOURS_FORMAT}", found.line_of(key) or line
+            )
+            return None
+        times.append(dt.time(int(clock[1]), int(clock[2])))
+    if times[0] >= times[1]:
+        reader.problem(node, f"{field_name}.until", f"must be later than {field_name}.from, {_OPEN_HOURS_FORMAT}", line)
+        return None
+    return frozenset(names.index(d.lower()) for d in days), times[0], times[1]
 
 
 def _links(reader: _Reader, item: _Mapping, node: str) -> tuple[Link, ...]:

@@ -335,6 +335,11 @@ class OpenHours:
     closes: dt.time
     otherwise: str = ""
     bank_holidays: str = ""
+    # Other times on some of ``days`` (``except`` in the file): (those days, opens, closes), the
+    # first that names a day standing for it. Found (another area's review): a line open until 5pm
+    # Monday to Thursday and 4:30pm on Fridays could not be given, so a page said the line was
+    # closed for half an hour each day it was open, or open on Friday afternoons when it was not.
+    exceptions: tuple[tuple[frozenset[int], dt.time, dt.time], ...] = ()
 
     DAY_NAMES: ClassVar[tuple[str, ...]] = (
         "Monday",
@@ -346,20 +351,49 @@ class OpenHours:
         "Sunday",
     )
 
+    def _day_names(self, days: frozenset[int]) -> str:
+        return ", ".join(name for number, name in enumerate(self.DAY_NAMES) if number in days)
+
     def in_words(self) -> str:
         """ "Monday, Tuesday, Wednesday, Thursday, Friday, 08:30 to 16:30, otherwise out_of_hours"
-        (``rules diff``)."""
-        days = ", ".join(name for number, name in enumerate(self.DAY_NAMES) if number in self.days)
+        (``rules diff``), with any other times on some days ("except Friday, 08:30 to 16:00")."""
         closed = f", closed on bank holidays in {self.bank_holidays}" if self.bank_holidays else ""
-        return f"{days}, {self.opens:%H:%M} to {self.closes:%H:%M}{closed}, otherwise {self.otherwise}"
+        other = "".join(
+            f", except {self._day_names(days)}, {opens:%H:%M} to {closes:%H:%M}"
+            for days, opens, closes in self.exceptions
+        )
+        return (
+            f"{self._day_names(self.days)}, {self.opens:%H:%M} to {self.closes:%H:%M}{other}{closed}, "
+            f"otherwise {self.otherwise}"
+        )
+
+    def window(self, weekday: int) -> tuple[dt.time, dt.time] | None:
+        """When it is answered on that day of the week (0 is Monday), or None if not at all."""
+        if weekday not in self.days:
+            return None
+        return next(((opens, closes) for days, opens, closes in self.exceptions if weekday in days), None) or (
+            self.opens,
+            self.closes,
+        )
+
+    @property
+    def times(self) -> frozenset[dt.time]:
+        """Every time it opens or closes, on any day."""
+        return frozenset({self.opens, self.closes, *(time for _, *pair in self.exceptions for time in pair)})
 
     def is_open(self, at: dt.datetime) -> bool:
         """Whether it is usually open at ``at`` (a UK local time): never on a bank holiday, where
         they are known. Found (review of Christmas Day): "usually open now (not on bank holidays)"
         left the reader to know it was one, and the closed line's number to find."""
-        if not (at.weekday() in self.days and self.opens <= at.time() < self.closes):
+        window = self.window(at.weekday())
+        if window is None or not window[0] <= at.time() < window[1]:
             return False
         return not self.bank_holidays or at.date() not in bank_holidays(self.bank_holidays, at.year)
+
+    def closes_at(self, at: dt.datetime) -> dt.time | None:
+        """When it closes on the day of ``at`` (a UK local time), if it is open then; else None."""
+        window = self.window(at.weekday())
+        return window[1] if window is not None and self.is_open(at) else None
 
 
 @dataclass(frozen=True)

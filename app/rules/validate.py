@@ -1346,7 +1346,7 @@ def hours_words_disagree_with_open(contacts: ContactBook) -> list[Problem]:
     """A contact whose hours in words give times other than ``open``'s: the card says one thing
     under the number and "This phone line is closed now" (or not) by the other. More than two
     times ("Friday 8.30am to 4pm") are warned of when one is not ``open``'s: ``open`` has one
-    from and until for every day it names."""
+    from and until for every day it names, but those its ``except`` entries give other times."""
     problems = []
     for contact in contacts.contacts:
         if contact.open is None or not contact.hours:
@@ -1355,9 +1355,9 @@ def hours_words_disagree_with_open(contacts: ContactBook) -> list[Problem]:
         if not times:
             continue
         opening = (contact.open.opens, contact.open.closes)
-        if len(times) == 2 and tuple(times) == opening:
+        if len(times) == 2 and tuple(times) == opening and not contact.open.exceptions:
             continue
-        if len(times) != 2 and all(time in opening for time in times):
+        if (len(times) != 2 or contact.open.exceptions) and all(time in contact.open.times for time in times):
             continue
         said = ", ".join(f"{time:%H:%M}" for time in times)
         problems.append(
@@ -1366,8 +1366,9 @@ def hours_words_disagree_with_open(contacts: ContactBook) -> list[Problem]:
                 f"contact {contact.id}",
                 "hours",
                 f"say {said}, but open says {contact.open.opens:%H:%M} to {contact.open.closes:%H:%M} "
-                f"(every day it names): pages would say the line is open or closed by open's times. "
-                "Change both together",
+                f"(every day it names{', but those of its except' if contact.open.exceptions else ''}): pages would "
+                "say the line is open or closed by open's times. Change both together (open's except gives other "
+                "times on some days)",
                 contact.field_lines.get("hours", contact.line),
             )
         )

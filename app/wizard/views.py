@@ -53,7 +53,7 @@ from ..journey import (
     summary_answers,
 )
 from ..models import StoredRequest
-from ..pack import current_pack, open_now_words, outcome_contacts
+from ..pack import current_pack, open_hours_now, outcome_contacts
 from ..rules import Guidance, InvalidAnswer, JourneyState, Question, QuestionNotReached, answer, evaluate
 from ..sessions import CLEARED_KEY, reset_session, session_expired, session_expired_page
 from ..stats.service import record_outcome, record_start
@@ -557,14 +557,20 @@ def result() -> Response | str:
         notice = {**notice, "not_sent": messages.NOTICE_DRAFT_NOT_SENT}
     previous = state.previous(None)  # the last question answered: the Back link (no answers in the URL)
     back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
-    open_now = open_now_words(state.outcome.contacts)
-    # The page follows from the answers (and the pack), and whether its contacts are open now:
-    # rendered once for each, then kept.
-    key = repr((sorted(state.answers.items()), notice, back_url, sorted(open_now.items())))
+    open_now, open_until = open_hours_now(state.outcome.contacts)
+    # The page follows from the answers (and the pack), and whether its contacts are open now and
+    # until when: rendered once for each, then kept.
+    key = repr((sorted(state.answers.items()), notice, back_url, sorted(open_now.items()), sorted(open_until.items())))
     return render_page(
         "wizard/result.html",
         key,
-        lambda: {**outcome_context(state), "notice": notice, "back_url": back_url, "open_now": open_now},
+        lambda: {
+            **outcome_context(state),
+            "notice": notice,
+            "back_url": back_url,
+            "open_now": open_now,
+            "open_until": open_until,
+        },
     )
 
 

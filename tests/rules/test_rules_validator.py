@@ -26,7 +26,7 @@ from app.rules import (
 )
 from app.rules.loader import RULE_FILE_MAX_BYTES
 from app.rules.model import OpenHours
-from app.rules.validate import hours_silent_on_bank_holidays
+from app.rules.validate import hours_silent_on_bank_holidays, hours_words_disagree_with_open
 from support.pack_data import option, question
 
 
@@ -1899,6 +1899,16 @@ OUT_OF_HOURS = {**good_contact(id="out_of_hours", name="The team out of hours", 
         ({**OPEN, "closes": "16:30"}, "closes", "is not a known field"),
         ({**OPEN, "bank_holidays": "Britain"}, "open.bank_holidays", "must name the nation whose bank holidays"),
         ({**OPEN, "bank_holidays": True}, "open.bank_holidays", "England, Wales, Scotland or Northern Ireland"),
+        ({**OPEN, "except": []}, "open.except", "must list other times for some days"),
+        ({**OPEN, "except": [{"days": ["Friday"]}]}, "open.except[0]", "must give its from, its until or both"),
+        ({**OPEN, "except": [{"days": ["Saturday"], "until": "12:00"}]}, "open.except[0].days", "days open.days"),
+        ({**OPEN, "except": [{"days": ["Friday"], "until": "4pm"}]}, "open.except[0].until", "a time of day"),
+        ({**OPEN, "except": [{"days": ["Friday"], "until": "08:00"}]}, "open.except[0].until", "later than"),
+        (
+            {**OPEN, "except": [{"days": ["Friday"], "until": "16:00"}, {"days": ["friday"], "from": "09:00"}]},
+            "open.except[1].days",
+            "give each day once",
+        ),
     ],
 )
 def test_a_contacts_open_hours_are_read_or_refused_with_their_format(
@@ -1951,6 +1961,38 @@ def test_a_contacts_open_hours_are_read_or_refused_with_their_format(
         assert [(w.node, w.field) for w in warnings] == ([("contact bridge", "hours")] if warned else []), hours
         if warned:
             assert 'like hours: "Monday to Friday, 8.30am to 4.30pm, not on bank holidays"' in warnings[0].message
+
+
+def test_a_phone_line_with_other_hours_on_some_days_is_open_by_each_days_own(write_pack: Callable[[Any], Path]) -> None:
+    """Found (another area's review): a line open until 5pm Monday to Thursday and 4:30pm on Fridays
+    could not be given (``open`` had one window for every day), so a page said it was closed for
+    half an hour each day it was open, or open on Friday afternoons when it was not. ``except``
+    gives other times on some days; the hours in words may give every time."""
+    hours = {**OPEN, "until": "17:00", "except": [{"days": ["Friday"], "until": "16:30"}]}
+    said = "Monday to Thursday 8.30am to 5pm, Friday 8.30am to 4.30pm"
+    contacts = {"emergency": ["bridge"], "contacts": [good_contact(open=hours, hours=said), OUT_OF_HOURS]}
+    book = load_contacts(write_pack(contacts, name="contacts.yaml"))
+    found = book.get("bridge")
+    assert found is not None and found.open is not None
+    thursday, friday = dt.date(2026, 12, 10), dt.date(2026, 12, 11)
+    for day, clock, open_then in (
+        (thursday, dt.time(16, 45), True),
+        (friday, dt.time(16, 29), True),
+        (friday, dt.time(16, 45), False),
+        (friday, dt.time(8, 29), False),
+        (dt.date(2026, 12, 12), dt.time(10, 0), False),  # Saturday
+    ):
+        assert found.open.is_open(dt.datetime.combine(day, clock)) is open_then, (day, clock)
+    assert found.open.closes_at(dt.datetime.combine(friday, dt.time(10, 0))) == dt.time(16, 30)
+    assert found.open.closes_at(dt.datetime.combine(thursday, dt.time(10, 0))) == dt.time(17, 0)
+    assert found.open.in_words().startswith(
+        "Monday, Tuesday, Wednesday, Thursday, Friday, 08:30 to 17:00, except Friday, 08:30 to 16:30"
+    )
+    assert hours_words_disagree_with_open(book) == []  # every time in the words is open's
+    wrong = good_contact(open=hours, hours="Monday to Friday 8.30am to 4pm")
+    book = load_contacts(write_pack({"emergency": ["bridge"], "contacts": [wrong, OUT_OF_HOURS]}, name="contacts.yaml"))
+    [warned] = hours_words_disagree_with_open(book)
+    assert "but those of its except" in warned.message
 
 
 def test_a_contact_otherwise_names_wrongly_is_reported_at_its_own_line(write_pack: Callable[[Any], Path]) -> None:
