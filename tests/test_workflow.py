@@ -25,7 +25,7 @@ from app.extensions import db
 from app.inbox import listing, service
 from app.inbox.models import TriageNote
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
-from app.uk_time import uk_time
+from app.uk_time import uk_time, uk_today
 from support import both_databases, csrf_token, session_csrf_token
 from support.locks import own_connections, run_while_held
 from support.mail import FACILITATORS, SmtpServer
@@ -1370,6 +1370,34 @@ def test_paging_keeps_the_filters(app: Flask, monkeypatch) -> None:
     assert "/inbox?status=in_triage&sort=received_oldest&page=2" in first
     second = text(client.get("/inbox?status=in_triage&sort=received_oldest&page=2"))
     assert listed(second) == references[2:]
+
+
+def test_the_list_finds_the_requests_received_in_a_month_as_uk_months_go(app: Flask) -> None:
+    """Found (review at scale): with a year of requests, "the request from mid-March" could be found
+    only by guessing pages. "Received in" offers each month from the first stored request's to this
+    one (UK months: a request at 00:30 on 1 June in summer time, 23:30 on 31 May in UTC, is
+    June's), and the list, its title, pages and spreadsheet keep it."""
+    client, _ = signed_in(app)
+    may = new_request(app, received=dt.datetime(2026, 5, 31, 22, 30), status="in_triage")  # 23:30 BST
+    june = new_request(app, received=dt.datetime(2026, 5, 31, 23, 30), status="in_triage")  # 00:30 BST, 1 June
+    new_request(app, received=dt.datetime(2026, 7, 2, 9), status="closed")
+    page = text(client.get("/inbox"))
+    offered = re.findall(r'<option value="(\d{4}-\d{2})"[^>]*>([^<]+)</option>', page)
+    assert offered[-2:] == [("2026-06", "June 2026"), ("2026-05", "May 2026")], offered
+    assert offered[0][0] == f"{uk_today():%Y-%m}"  # this month first, whether or not it has any
+    found = text(client.get("/inbox?received=2026-06"))
+    assert listed(found) == [june] and "Requests: received in June 2026" in found
+    assert '<option value="2026-06" selected>June 2026</option>' in found
+    assert listed(text(client.get("/inbox?received=2026-05"))) == [may]
+    assert listed(text(client.get("/inbox?received=2026-08"))) == []
+    # The form's POST keeps it in the address; a month not offered is said and not used.
+    sent = post_form(client, "/inbox", "/inbox", {"received": "2026-05", "status": ""})
+    assert sent.status_code in (302, 303) and "received=2026-05" in sent.location
+    refused = text(client.get("/inbox?received=2019-01"))
+    assert "There is no month with requests called “2019-01”, so that filter was not used" in refused
+    assert set(listed(refused)) >= {may, june}
+    rows = list(csv.reader(io.StringIO(downloaded_csv(client.get("/inbox/requests.csv?received=2026-06")))))
+    assert [row[0] for row in rows[1:]] == [june]
 
 
 def test_a_long_list_links_to_the_first_last_and_nearby_pages_with_ellipses_between(app: Flask, monkeypatch) -> None:

@@ -28,7 +28,7 @@ from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack
 from ..requests import fields
 from ..requests.reference import ALPHABET, GROUP, GROUPS, PREFIX, SEPARATORS
-from ..uk_time import uk_day, uk_time
+from ..uk_time import UK_TIME, uk_day, uk_time
 from .models import Assignment, Facilitator
 
 PAGE_SIZE = 50
@@ -61,6 +61,7 @@ class Filters:
     flag: str | None = None
     overdue: bool = False
     attention: bool = False  # only those with an email that needs a facilitator (``emails_stuck``)
+    received: str | None = None  # "YYYY-MM": only those received that month (UK time)
     sort: str = DEFAULT_SORT
     page: int = 1
 
@@ -78,6 +79,7 @@ class Filters:
             "flag": chosen.flag or "",
             "overdue": "yes" if chosen.overdue else "",
             "attention": "yes" if chosen.attention else "",
+            "received": chosen.received or "",
             "sort": chosen.sort if chosen.sort != DEFAULT_SORT else "",
             "page": str(chosen.page) if chosen.page > 1 else "",
         }
@@ -94,6 +96,7 @@ class Filters:
             or self.flag
             or self.overdue
             or self.attention
+            or self.received
         )
 
     def in_words(self, choices: Choices) -> list[str]:
@@ -127,6 +130,8 @@ class Filters:
             said.append("overdue")
         if self.attention:
             said.append("needs attention")
+        if self.received:
+            said.append(f"received in {label(choices.received, self.received)}")
         return said
 
 
@@ -139,6 +144,9 @@ class Choices:
     statuses: tuple[tuple[str, str], ...] = tuple(workflow.STATUS_LABELS.items())
     how_soon: tuple[tuple[str, str], ...] = tuple(fields.FIELDS_BY_NAME["how_soon"].options.items())
     sorts: tuple[tuple[str, str], ...] = tuple((value, label) for value, (label, _) in SORTS.items())
+    # The months requests were received in ("2026-11", "November 2026"), newest first: found (review
+    # at scale), a request from a given month could be found only by guessing pages.
+    received: tuple[tuple[str, str], ...] = ()
 
     def values_by_filter(self) -> dict[str, frozenset[str]]:
         """Each filter that is a choice, by its name in the address, with the values it may take."""
@@ -148,15 +156,52 @@ class Choices:
             "how_soon": self.how_soon,
             "flag": self.flags,
             "sort": self.sorts,
+            "received": self.received,
             "overdue": (("yes", ""),),
             "attention": (("yes", ""),),
         }
         return {name: frozenset(value for value, _label in options) for name, options in offered.items()}
 
 
-def list_choices(facilitators: Sequence[Facilitator], flags: Iterable[tuple[str, str]]) -> Choices:
+def received_months(oldest: dt.datetime | None, now: dt.datetime | None = None) -> tuple[tuple[str, str], ...]:
+    """Each month in the UK from the one ``oldest`` (the first stored request's, naive UTC) was
+    received in to this one, newest first, as (``"2026-11"``, ``"November 2026"``); none without
+    requests."""
+    if oldest is None:
+        return ()
+    try:
+        first = oldest.replace(tzinfo=dt.UTC).astimezone(UK_TIME).date().replace(day=1)
+    except (OverflowError, ValueError):  # a stored time at the calendar's edge: the most months offered
+        first = dt.date.min
+    month = (now or utcnow()).replace(tzinfo=dt.UTC).astimezone(UK_TIME).date().replace(day=1)
+    months: list[tuple[str, str]] = []
+    while month >= first and len(months) < MONTHS_OFFERED:
+        months.append((f"{month:%Y-%m}", f"{month:%B %Y}"))
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return tuple(months)
+
+
+# At most this many months offered (requests are kept for RETENTION_DAYS, at most a few years).
+MONTHS_OFFERED = 120
+
+
+def _month_range(month: str) -> tuple[dt.datetime, dt.datetime]:
+    """A UK month ("2026-11") as naive UTC times: its first moment and the next month's."""
+    start = dt.date.fromisoformat(f"{month}-01")
+    after = (start + dt.timedelta(days=32)).replace(day=1)
+
+    def utc(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), tzinfo=UK_TIME).astimezone(dt.UTC).replace(tzinfo=None)
+
+    return utc(start), utc(after)
+
+
+def list_choices(
+    facilitators: Sequence[Facilitator], flags: Iterable[tuple[str, str]], oldest: dt.datetime | None = None
+) -> Choices:
     """The choices for the filter form: every facilitator who works requests (a deactivated one
-    may still hold some; a statistics-only partnership account never does) and the rule pack's flags."""
+    may still hold some; a statistics-only partnership account never does), the rule pack's flags,
+    and the months from the first stored request's (``oldest``) to this one."""
     assignees = (
         (NOT_ASSIGNED, "Not assigned"),
         *(
@@ -165,7 +210,7 @@ def list_choices(facilitators: Sequence[Facilitator], flags: Iterable[tuple[str,
             if not f.reads_statistics_only
         ),
     )
-    return Choices(assignees=assignees, flags=tuple(flags))
+    return Choices(assignees=assignees, flags=tuple(flags), received=received_months(oldest))
 
 
 # An email address typed in the reference search (found, facilitator review: it got only "Enter a
@@ -333,6 +378,7 @@ def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, li
         flag=one_of("flag", choices.flags, "flag"),
         overdue=overdue == "yes",
         attention=attention == "yes",
+        received=one_of("received", choices.received, "month with requests"),
         sort=sort,
         page=page,
     )
@@ -426,6 +472,9 @@ def _conditions(filters: Filters, today: dt.date) -> list[ColumnElement[bool]]:
         conditions.append(overdue_condition(today))
     if filters.attention:
         conditions.append(emails_stuck_condition())
+    if filters.received:
+        start, after = _month_range(filters.received)
+        conditions.append(and_(StoredRequest.created_at >= start, StoredRequest.created_at < after))
     return conditions
 
 

@@ -76,6 +76,7 @@ from flask import (
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import ObjectDeletedError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -143,7 +144,9 @@ ACTED_KEY = "inbox_acted_on"
 # the request page's back link: found (facilitator review), "All requests" dropped the filters, so
 # a facilitator working down a filtered list (the overdue requests, say) lost it at each request.
 LIST_KEY = "inbox_list"
-LIST_ARGS = frozenset({"reference", "status", "assignee", "how_soon", "flag", "overdue", "attention", "sort", "page"})
+LIST_ARGS = frozenset(
+    {"reference", "status", "assignee", "how_soon", "flag", "overdue", "attention", "received", "sort", "page"}
+)
 # A reference search that is no reference (an email address or a name typed by mistake), kept for
 # the one showing of the list that says why it was not used (``send_list_form``): never in an address.
 TYPED_REFERENCE_KEY = "inbox_reference_typed"
@@ -1176,7 +1179,8 @@ def changed_a_moment_ago(facilitator: Facilitator, form: ChangePasswordForm) -> 
 def list_choices() -> listing.Choices:
     """What the list's filters offer: every facilitator by name, and the rule pack's flags."""
     facilitators = sorted(service.all_facilitators(), key=lambda f: (f.display_name.lower(), f.id))
-    return listing.list_choices(facilitators, ((flag.id, flag.label) for flag in current_pack().flags))
+    oldest = db.session.scalar(select(func.min(StoredRequest.created_at)))
+    return listing.list_choices(facilitators, ((flag.id, flag.label) for flag in current_pack().flags), oldest)
 
 
 def send_list_form() -> Response:
