@@ -57,6 +57,7 @@ from .partnership import (
     cross_check,
     example_partnership_words,
     load_partnership,
+    logo_unseen_on_brand,
     read_partnership,
     shipped_contacts_elsewhere,
     shipped_details_elsewhere,
@@ -216,6 +217,7 @@ def check_rules(
         warnings += another_partnerships_words_in_file(partnership, *shipped_partnership_words(partnership))
         warnings += another_partnerships_words_in_file(partnership, *example_partnership_words(partnership))
         warnings += shipped_place_lists(partnership)
+        warnings += logo_unseen_on_brand(partnership)
         if pack is not None and contacts is not None:
             # Only with the partnership file: its accessibility statement may show a contact.
             warnings += unshown_contacts(pack, contacts, partnership)

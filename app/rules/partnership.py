@@ -491,6 +491,70 @@ def _logo(reader: _Reader, root: _Mapping, folder: Path, partnership_name: str) 
     return Logo(str(resolved), _clean(alt or ""), mimetype, data)
 
 
+_HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
+_NAMED_COLOURS = {"white": "#ffffff", "black": "#000000"}
+_PAINT = re.compile(r"(?:fill|stroke)\s*:\s*([^;}]+)")
+
+
+def _svg_colours(data: bytes) -> set[str] | None:
+    """The colours an SVG logo is drawn in, as ``#rrggbb`` (black where it gives none, as an SVG
+    draws then); None when it uses one that cannot be told here (a gradient, rgb(), most names)."""
+    try:
+        # A logo read at start-up, so checked by ``_logo_content_problem``: no DOCTYPE, no entities.
+        root = ElementTree.fromstring(data)  # noqa: S314
+    except (ElementTree.ParseError, ValueError, LookupError):
+        return None
+    given: list[str] = []
+    for element in root.iter():
+        given += [value for value in (element.get("fill"), element.get("stroke")) if value is not None]
+        given += _PAINT.findall(element.get("style") or "")
+        if _local_name(element.tag)[1] == "style":
+            given += _PAINT.findall(element.text or "")
+    colours: set[str] = set()
+    for value in (value.strip().lower() for value in given):
+        if value in ("none", "transparent"):
+            continue
+        found = _HEX_COLOUR.fullmatch(value)
+        if found is not None:
+            digits = found[1] if len(found[1]) == 6 else "".join(digit * 2 for digit in found[1])
+            colours.add(f"#{digits}")
+        elif value in _NAMED_COLOURS:
+            colours.add(_NAMED_COLOURS[value])
+        else:
+            return None
+    return colours or {"#000000"}
+
+
+def logo_unseen_on_brand(partnership: Partnership) -> list[Problem]:
+    """A warning when an SVG logo is drawn only in colours under 3:1 against the brand colour, the
+    header it stands on (WCAG 2.2's 1.4.11 for graphics): found (another area's review), a logo in
+    the brand colour itself was taken in silence, and the header's logo could not be seen."""
+    logo = partnership.logo
+    if logo is None or logo.mimetype != LOGO_TYPES[".svg"] or not partnership.colours.brand:
+        return []
+    colours = _svg_colours(logo.data)
+    if not colours:
+        return []
+    best = max(contrast_ratio(colour, partnership.colours.brand) for colour in colours)
+    if best >= LOGO_CONTRAST_MIN:
+        return []
+    return [
+        Problem(
+            partnership.path,
+            f"{NODE} logo",
+            "file",
+            f"{logo.file} is drawn only in colours of at most {best:.1f}:1 against the brand colour "
+            f"{partnership.colours.brand}, the header it stands on, so it would hardly be seen: use a version of the "
+            f"logo that reads on it (white, say), at least {LOGO_CONTRAST_MIN:g}:1",
+            partnership.line_of.get("logo"),
+        )
+    ]
+
+
+# The least contrast a logo's colours need against the header (WCAG 2.2, 1.4.11 Non-text Contrast).
+LOGO_CONTRAST_MIN = 3.0
+
+
 def _logo_content_problem(data: bytes, mimetype: str) -> str | None:
     """Why the logo's bytes are not a logo of their type, or None."""
     if mimetype == "image/png":

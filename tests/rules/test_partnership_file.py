@@ -1160,6 +1160,41 @@ def test_a_copy_of_the_shipped_pack_for_another_partnership_is_warned_of_each_te
     assert naming_salford(examples / "space_to_think.yaml") == []
 
 
+def test_a_logo_drawn_only_in_colours_the_header_hides_is_warned_of(tmp_path: Path) -> None:
+    """Found (another area's review): a logo drawn in the brand colour itself, so invisible on the
+    header it stands on, was taken in silence. An SVG logo whose every colour is under 3:1 against
+    the brand colour is warned of; the example's white logo, and one it cannot read the colours
+    of (a gradient), are not."""
+    from app.rules.partnership import logo_unseen_on_brand
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "northmere"
+    partnership = tmp_path / "partnership.yaml"
+    partnership.write_bytes((examples / "partnership.yaml").read_bytes())
+    logo = (examples / "logo.svg").read_text(encoding="utf-8")
+    (tmp_path / "logo.svg").write_text(logo, encoding="utf-8")
+    read = check_partnership(partnership)[0]
+    assert read is not None and logo_unseen_on_brand(read) == []
+    brand = read.colours.brand
+    for drawn, warned in (
+        (logo.replace('"#fff"', f'"{brand}"'), True),
+        (logo.replace('fill="#fff"', f'style="fill: {brand.upper()}"').replace('stroke="#fff"', 'stroke="#123"'), True),
+        (logo.replace('"#fff"', '"url(#shine)"'), False),
+        (logo.replace('"#fff"', '"white"'), False),
+    ):
+        (tmp_path / "logo.svg").write_text(drawn, encoding="utf-8")
+        read = check_partnership(partnership)[0]
+        assert read is not None
+        found = logo_unseen_on_brand(read)
+        assert bool(found) is warned, drawn
+        if warned:
+            assert f"against the brand colour {brand}, the header it stands on" in found[0].message
+            assert "at least 3:1" in found[0].message
+            report = check_rules(
+                examples / "space_to_think.yaml", examples / "contacts.yaml", uk_today(), partnership_path=partnership
+            )
+            assert any("the header it stands on" in w.message for w in report.warnings)
+
+
 def test_a_pack_and_partnership_file_of_two_partnerships_say_which_setting_was_left_unset() -> None:
     """Found (another area's review): with PARTNERSHIP_PATH (or RULE_PACK_PATH) left unset, start-up
     said only that the two files name different partnerships, where one with CONTACTS_PATH left
