@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.test import TestResponse
 
@@ -26,7 +26,7 @@ from app.stats.models import Count
 from app.stats.service import current_month, window
 from app.uk_time import day_in_words, uk_day
 from support import both_databases, csrf_token, session_csrf_token
-from support.database import sqlite_file_bytes
+from support.database import sqlite_file_bytes, statements_run
 from support.locks import own_connections, run_while_held
 from support.mail import FACILITATORS, SmtpServer, calendar_part
 from support.sessions import ROOM, UK, session_form, session_has_started, the_day_before, uk_today
@@ -624,19 +624,9 @@ def test_a_request_s_page_asks_for_its_place_in_a_session_once(app: Flask) -> No
     reference = offered(app)
     arrange(client, reference, day=uk_today() + dt.timedelta(days=10), format="online", place=VIDEO)
     other = offered(app)
-    statements: list[str] = []
-
-    def note(connection: Any, cursor: Any, statement: str, *rest: Any) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with statements_run(app) as statements:
         page = text(client.get(request_url(reference)))
         alone = text(client.get(request_url(other)))  # in no session
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     assert VIDEO in page and "Not sent yet" in page
     assert VIDEO not in alone and "Not sent yet" not in alone
     assert sum("FROM session_places" in statement for statement in statements) == 2  # one for each page
@@ -2269,18 +2259,8 @@ def test_the_sessions_page_reads_the_requests_of_every_session_at_once(app: Flas
     references = [offered(app) for _ in range(4)]
     for number, reference in enumerate(references):
         assert arrange(client, reference, start_time=f"1{number}:00").status_code == 302
-    statements: list[str] = []
-
-    def note(connection: Any, cursor: Any, statement: str, *rest: Any) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with statements_run(app) as statements:
         page = text(client.get("/inbox/sessions"))
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     assert len(re.findall(r'data-upcoming-session="(\d+)"', page)) == 4
     assert all(reference in page for reference in references)
     reading_places = [s for s in statements if "JOIN session_places" in s and "FROM requests" in s]

@@ -27,6 +27,7 @@ from app.inbox.models import TriageNote
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.uk_time import uk_time, uk_today
 from support import both_databases, csrf_token, session_csrf_token
+from support.database import statements_run
 from support.locks import own_connections, run_while_held
 from support.mail import FACILITATORS, SmtpServer
 from support.pages import downloaded_csv
@@ -1307,18 +1308,8 @@ def test_the_list_shows_what_the_request_is_about_and_counts_per_status(app: Fla
 
 def inbox_with_statements(app: Flask, client: Any) -> tuple[str, list[str]]:
     """The inbox list as ``client`` sees it, and every SQL statement the app ran to make it."""
-    statements: list[str] = []
-
-    def note(connection: Any, cursor: Any, statement: str, *rest: Any) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
+    with statements_run(app) as statements:
         page = text(client.get("/inbox"))
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
     return page, statements
 
 

@@ -286,14 +286,8 @@ def past_sessions(now: dt.datetime | None = None) -> list[tuple[SpaceSession, li
         if session.id not in to_record
     ][:PAST_SESSIONS_SHOWN]
     requests: dict[int, list[StoredRequest]] = {session.id: [] for session in found}
-    for place in (SessionPlace, HeldPlace) if requests else ():
-        for stored, session_id in db.session.execute(
-            select(StoredRequest, place.session_id)
-            .join(place, place.request_id == StoredRequest.id)
-            .where(place.session_id.in_(list(requests)))
-            .order_by(StoredRequest.created_at, StoredRequest.id)
-        ):
-            requests[session_id].append(stored)
+    _add_requests_by_session(SessionPlace, requests)
+    _add_requests_by_session(HeldPlace, requests)
     return [
         (session, sorted(requests[session.id], key=lambda stored: (stored.created_at, stored.id)))
         for session in found
@@ -2374,15 +2368,22 @@ def sessions_with_members(sessions: Sequence[SpaceSession]) -> list[tuple[SpaceS
     """Each session with the requests in it, oldest request first, read in one query (found,
     review at scale: one for each session, 54 for the sessions page of a busy year)."""
     requests: dict[int, list[StoredRequest]] = {session.id: [] for session in sessions}
-    if requests:
-        for stored, session_id in db.session.execute(
-            select(StoredRequest, SessionPlace.session_id)
-            .join(SessionPlace, SessionPlace.request_id == StoredRequest.id)
-            .where(SessionPlace.session_id.in_(list(requests)))
-            .order_by(StoredRequest.created_at, StoredRequest.id)
-        ):
-            requests[session_id].append(stored)
+    _add_requests_by_session(SessionPlace, requests)
     return [(session, requests[session.id]) for session in sessions]
+
+
+def _add_requests_by_session(place: type[Place], requests: dict[int, list[StoredRequest]]) -> None:
+    """Add to ``requests`` (by session id) the requests with a place of this kind in each of its
+    sessions, oldest first, read in one query (none without sessions)."""
+    if not requests:
+        return
+    for stored, session_id in db.session.execute(
+        select(StoredRequest, place.session_id)
+        .join(place, place.request_id == StoredRequest.id)
+        .where(place.session_id.in_(list(requests)))
+        .order_by(StoredRequest.created_at, StoredRequest.id)
+    ):
+        requests[session_id].append(stored)
 
 
 __all__ = [

@@ -237,3 +237,22 @@ def sqlite_file_bytes(app: Any) -> bytes:
     database = Path(str(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database))
     log = database.with_name(database.name + "-wal")
     return database.read_bytes() + (log.read_bytes() if log.exists() else b"")
+
+
+@contextmanager
+def statements_run(app: Any) -> Iterator[list[str]]:
+    """Every SQL statement the app's engine runs inside the block, in a list filled as they run."""
+    from app.extensions import db
+
+    statements: list[str] = []
+
+    def note(connection: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
