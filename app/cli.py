@@ -115,6 +115,12 @@ def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: 
     )
     if partnership_file is not None:
         click.echo(f"Partnership: {pack.owner}, from {partnership_file}.")
+    else:
+        # Found (regression review): run with --pack alone, it said nothing of the checks it left out.
+        click.echo(
+            "Partnership: not checked. Give --partnership FILE too to check your area's partnership file, and your "
+            "contacts' numbers and the pack's words against the shipped and example areas'."
+        )
     if not report.unapproved:
         # Whose agreement the safeguarding routes rest on (the approved copies' record), for each file
         # (found, regression review: one file's record read as the other's, which had none).
@@ -140,7 +146,15 @@ def check(pack_path: Path | None, contacts_path: Path | None, partnership_path: 
     default="",
     help='Who agreed them, written in the approved copies: "Sam Jones, safeguarding lead" (asked for if not given).',
 )
-def approve(pack_path: Path | None, contacts_path: Path | None, yes: bool, first: bool, agreed_by: str) -> None:
+@_partnership_option
+def approve(
+    pack_path: Path | None,
+    contacts_path: Path | None,
+    yes: bool,
+    first: bool,
+    agreed_by: str,
+    partnership_path: Path | None,
+) -> None:
     """Record the rules' safeguarding routes as agreed with the partnership's safeguarding lead:
     list what changed since they last agreed them (as rules diff lists it first), ask, then copy the
     pack and the contacts beside themselves as their approved copies (X.approved.yaml), which rules
@@ -191,6 +205,22 @@ def approve(pack_path: Path | None, contacts_path: Path | None, yes: bool, first
                 click.echo(f"  {line}")
     else:
         click.echo("No safeguarding check has changed since the rules were last approved.")
+    # What `rules check` warns of in these files, said before the question (found, regression review:
+    # --first listed another area's out-of-hours number and the example's fictional ones for the
+    # safeguarding lead to agree, with no word that `rules check` warns of each).
+    partnership_file = (
+        _default(partnership_path, "PARTNERSHIP_PATH", DEFAULT_PARTNERSHIP)
+        if partnership_path is not None or pack_path is None
+        else None
+    )
+    checked = check_rules(pack_file, contacts_file, uk_today(), partnership_path=partnership_file)
+    if checked.warnings:
+        click.echo(
+            f"rules check warns of these in the files ({len(checked.warnings)}): mend them first, or agree them "
+            "knowing of them:"
+        )
+        for warning in checked.warnings:
+            click.echo(f"  - Warning: {warning}")
     if not yes and not click.confirm(
         "Has the partnership's safeguarding lead agreed the safeguarding routes as they are now?", default=False
     ):

@@ -91,6 +91,7 @@ from .space_sessions.service import (
     SENT_ACTIONS,
     SUBJECTS,
     cancelled_before_it_went,
+    is_still_in_subject,
     never_sent_and_taken_out,
     queue_reminders,
     reminders_begun,
@@ -99,11 +100,8 @@ from .stats.service import purge_old_counts, retention_months
 from .templating import keep_every_template, refuse_a_template_mistake
 
 MAX_PDF_ERROR_LENGTH = 300
-# How an updated invitation's subject begins ("Updated invitation: "), and an email that a request is
-# no longer in the session the practitioner keeps a place in ("Request no longer in your ...").
+# How an updated invitation's subject begins ("Updated invitation: ").
 UPDATE_SUBJECT_START = SUBJECTS["update"].partition("{")[0]
-# (Its words before 7 December 2026 too, for one queued before an upgrade.)
-STILL_IN_SUBJECT_START = (SUBJECTS["still_in"].partition("(")[0], "No longer in your Space to Think session: ")
 # After this many tries without a PDF, the facilitators' email about the request goes without it.
 # Found (robustness review): the email waited for the PDF for ever, so a request whose document
 # made the renderer hang or fail every time was never announced, only tried again every hour.
@@ -772,7 +770,7 @@ def _record_sent(message: OutboxMessage, request: StoredRequest | None, sent_at:
     message.next_attempt_at = None
     forget_body_if_done(message)  # the feedback link: once sent, nothing stored can lead from the request to the answer
     action = {**SENT_ACTIONS, **REQUEST_SENT_ACTIONS}.get(message.kind, "emailed")
-    if action == SENT_ACTIONS[CANCELLATION] and message.subject.startswith(STILL_IN_SUBJECT_START):
+    if action == SENT_ACTIONS[CANCELLATION] and is_still_in_subject(message.subject):
         # The request out of the session, the practitioner keeping a place in it for another: not a
         # cancellation (found, faults review: the trail said "Session cancellation emailed").
         action = "left_session_sent"

@@ -3887,6 +3887,30 @@ def uid_of(app: Flask, reference: str) -> str:
         return db.session.get(SpaceSession, session_id_of(app, reference)).uid
 
 
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Request no longer in your Space to Think session (STT-ABCD-2345)",
+        "No longer in your Space to Think session: STT-ABCD-2345",
+    ],
+)
+def test_a_still_in_email_queued_before_its_subject_changed_is_still_told_apart_from_a_cancellation(
+    subject: str,
+) -> None:
+    """Found (regression review): after the "still in" email's subject changed, one queued before the
+    upgrade, still retrying or given up, was called "the session cancellation" on the request page
+    (a facilitator could tell the practitioner they had lost the place they keep), though the trail
+    still told it apart. One test of the subject, for both."""
+    from app.inbox.service import _email_in_words
+    from app.space_sessions.service import is_still_in_subject
+
+    message = OutboxMessage(kind="cancellation", subject=subject)
+    assert is_still_in_subject(subject)
+    assert _email_in_words(message) == "the email saying this request is no longer in the session"
+    cancelled = OutboxMessage(kind="cancellation", subject="Cancelled: Space to Think session (STT-ABCD-2345)")
+    assert not is_still_in_subject(cancelled.subject) and _email_in_words(cancelled) == "the session cancellation"
+
+
 @both_databases
 def test_one_of_two_requests_leaving_a_session_does_not_take_it_out_of_the_practitioners_calendar(
     session_app: Flask, smtp_server: SmtpServer

@@ -72,6 +72,7 @@ from ..space_sessions.calendar import references_in_words
 from ..space_sessions.models import SpaceSession
 from ..space_sessions.service import (
     ARRANGED,
+    STILL_IN_SUBJECT_STARTS,
     SUBJECTS,
     after_status_change,
     hold_request,
@@ -1108,7 +1109,7 @@ EMAIL_WORDS = {
 # update not sent yet was "The session invitation could not be sent yet", the invitation having gone.
 EMAIL_WORDS_BY_SUBJECT = {
     SUBJECTS["update"].partition("{")[0]: "the updated session invitation",
-    SUBJECTS["still_in"].partition("{")[0]: "the email saying this request is no longer in the session",
+    **dict.fromkeys(STILL_IN_SUBJECT_STARTS, "the email saying this request is no longer in the session"),
 }
 
 

@@ -1702,7 +1702,10 @@ def _open_hours(reader: _Reader, item: _Mapping, node: str) -> OpenHours | None:
                 return None
             if any(other[0] & earlier for earlier, _, _ in exceptions):
                 reader.problem(
-                    node, f"{field_name}.days", "names a day an earlier except names too: give each day once", line
+                    node,
+                    f"{field_name}.days",
+                    "names a day an earlier except names too: give each day once",
+                    entry.line_of("days") or line,
                 )
                 return None
             exceptions.append(other)
@@ -1765,7 +1768,15 @@ def _open_window(
             return None
         times.append(dt.time(int(clock[1]), int(clock[2])))
     if times[0] >= times[1]:
-        reader.problem(node, f"{field_name}.until", f"must be later than {field_name}.from, {_OPEN_HOURS_FORMAT}", line)
+        # An except entry giving one time keeps open's other: named as such (found, regression review:
+        # "until must be later than from" for an entry with no until).
+        if defaults is not None and "until" not in found:
+            said = f"{field_name}.from", f"must be earlier than open.until ({times[1]:%H:%M}), which this entry keeps"
+        elif defaults is not None and "from" not in found:
+            said = f"{field_name}.until", f"must be later than open.from ({times[0]:%H:%M}), which this entry keeps"
+        else:
+            said = f"{field_name}.until", f"must be later than {field_name}.from"
+        reader.problem(node, said[0], f"{said[1]}, {_OPEN_HOURS_FORMAT}", line)
         return None
     return frozenset(names.index(d.lower()) for d in days), times[0], times[1]
 

@@ -491,7 +491,7 @@ def _logo(reader: _Reader, root: _Mapping, folder: Path, partnership_name: str) 
     return Logo(str(resolved), _clean(alt or ""), mimetype, data)
 
 
-_HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
+_SVG_HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _NAMED_COLOURS = {"white": "#ffffff", "black": "#000000"}
 _PAINT = re.compile(r"(?:fill|stroke)\s*:\s*([^;}]+)")
 
@@ -514,7 +514,7 @@ def _svg_colours(data: bytes) -> set[str] | None:
     for value in (value.strip().lower() for value in given):
         if value in ("none", "transparent"):
             continue
-        found = _HEX_COLOUR.fullmatch(value)
+        found = _SVG_HEX_COLOUR.fullmatch(value)
         if found is not None:
             digits = found[1] if len(found[1]) == 6 else "".join(digit * 2 for digit in found[1])
             colours.add(f"#{digits}")

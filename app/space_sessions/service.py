@@ -1763,6 +1763,16 @@ SUBJECTS = {
     "still_in": "Request no longer in your Space to Think session ({reference})",
     FEEDBACK_LINK: "Did your Space to Think session help? ({reference})",
 }
+# How a "still in" email's subject begins, now and before 7 December 2026 (one queued before an
+# upgrade is still told apart from a cancellation: found, regression review, the request page
+# called it "the session cancellation", as if the practitioner had lost their place).
+STILL_IN_SUBJECT_STARTS = (SUBJECTS["still_in"].partition("(")[0], "No longer in your Space to Think session: ")
+
+
+def is_still_in_subject(subject: str | None) -> bool:
+    """Whether an email with this subject tells a practitioner that one request of theirs is no
+    longer in a session they keep a place in for another (not a cancellation)."""
+    return (subject or "").startswith(STILL_IN_SUBJECT_STARTS)
 
 
 # The SEQUENCE line of a calendar file this service wrote (app.space_sessions.calendar: never folded).

@@ -146,6 +146,8 @@ def test_rules_approve_lists_the_changes_asks_and_writes_the_approved_copies(
     )
     checked = runner.invoke(args=["rules", "check", "--pack", str(pack), "--contacts", str(contacts)])
     assert checked.exit_code == 0 and "valid" in checked.output and "Warning" not in checked.output
+    # A pack given alone is checked without a partnership file, and says so (regression review).
+    assert "Partnership: not checked. Give --partnership FILE too" in checked.output
     assert f"{approved_copy(pack).name}: agreed by Sam Jones, safeguarding lead on " in checked.output
     # (The contacts unchanged since the shipped copy: its own record stands, said for that file.)
     assert f"{approved_copy(contacts).name}: agreed by the Space to Think developers" in checked.output
@@ -194,6 +196,17 @@ def test_rules_approve_with_no_approved_copy_to_compare_with_lists_every_safety_
     assert f"  - {out_of_hours.name} (out_of_hours): phone {out_of_hours.phone} (" in first.output
     assert "Every contact as the pages give it, to check against its source (9):" in first.output
     assert first.output.count("[on every page]") == 3
+    # What rules check warns of is said before the question (found, regression review: a fictional
+    # number was listed for the safeguarding lead to agree with no word of the warning).
+    adult = load_contacts(contacts).get("adult_social_care")
+    assert adult is not None and adult.phone
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace(adult.phone, "01632 960 123"), encoding="utf-8")
+    for approved in (approved_copy(pack), approved_copy(contacts)):
+        approved.unlink()
+    warned = runner.invoke(args=[*args, "--first"])
+    assert warned.exit_code == 0, warned.output
+    assert "rules check warns of these in the files (1): mend them first" in warned.output
+    assert "01632 960 123 is one of Ofcom's numbers for drama and examples" in warned.output
 
 
 def test_rules_approve_shows_a_changed_contacts_old_and_new_details_and_an_unchanged_verification(
