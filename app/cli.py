@@ -213,7 +213,16 @@ def approve(
         if partnership_path is not None or pack_path is None
         else None
     )
-    checked = check_rules(pack_file, contacts_file, uk_today(), partnership_path=partnership_file)
+    # (The files as they are: compared with their approved copies, a change to approve would leave
+    # the pack unchecked, and its warnings unsaid: found, regression review.)
+    checked = check_rules(
+        pack_file, contacts_file, uk_today(), partnership_path=partnership_file, compare_approved=False
+    )
+    if partnership_file is None:
+        click.echo(
+            "The partnership file was not checked: give --partnership FILE too to check it, and your contacts' "
+            "numbers and the pack's words against the shipped and example areas'."
+        )
     if checked.warnings:
         click.echo(
             f"rules check warns of these in the files ({len(checked.warnings)}): mend them first, or agree them "

@@ -499,10 +499,21 @@ def reference_of(message: OutboxMessage) -> str | None:
 
 
 def about(message: OutboxMessage) -> str:
-    """An email's kind for its audit detail, and for an account's email the account (by id)."""
+    """An email's kind for its audit detail, and for an account's email the account (by id). An
+    update of an invitation, and a "still in" email (the request out of a session the practitioner
+    keeps a place in), by what they are (found, regression review: the trail called a failed
+    "still in" email "the session cancellation", as if the practitioner had lost their place)."""
     if message.request_id is None:
         return f"{message.kind} to facilitator:{message.facilitator_id}"
+    if message.kind == CANCELLATION and is_still_in_subject(message.subject):
+        return LEFT_SESSION_EMAIL
+    if message.kind == INVITATION and (message.subject or "").startswith(UPDATE_SUBJECT_START):
+        return UPDATE_EMAIL
     return message.kind
+
+
+# How the audit trail names a "still in" email and an invitation's update (``about``).
+LEFT_SESSION_EMAIL, UPDATE_EMAIL = "left_session", "invitation_update"
 
 
 def email_for(message: OutboxMessage) -> str:

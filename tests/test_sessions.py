@@ -3911,6 +3911,25 @@ def test_a_still_in_email_queued_before_its_subject_changed_is_still_told_apart_
     assert not is_still_in_subject(cancelled.subject) and _email_in_words(cancelled) == "the session cancellation"
 
 
+def test_a_still_in_email_the_mail_server_puts_off_is_named_as_such_in_the_trail(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (regression review): a "still in" email that could not be sent yet was "the session
+    cancellation" in the request's audit trail (the page's notice named it rightly), as if the
+    practitioner had lost the place they keep."""
+    smtp_server.start()
+    client, first, _, _ = one_person_twice_and_another(session_app, smtp_server)
+    smtp_server.mailbox.refuse_message = "451 4.3.0 Try again later"
+    response = post_form(client, request_url(first), request_url(first, "status"), {"status": "closed"})
+    assert response.status_code == 302
+    run_outbox(session_app)
+    trail = trail_text(text(client.get(request_url(first))))
+    assert "Email not sent yet (it will be tried again): the email saying this request is no longer in the session" in (
+        trail
+    ), trail
+    assert "the session cancellation" not in trail
+
+
 @both_databases
 def test_one_of_two_requests_leaving_a_session_does_not_take_it_out_of_the_practitioners_calendar(
     session_app: Flask, smtp_server: SmtpServer

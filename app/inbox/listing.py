@@ -131,7 +131,7 @@ class Filters:
         if self.attention:
             said.append("needs attention")
         if self.received:
-            said.append(f"received in {label(choices.received, self.received)}")
+            said.append(f"received in {month_words(self.received)}")
         return said
 
 
@@ -147,6 +147,10 @@ class Choices:
     # The months requests were received in ("2026-11", "November 2026"), newest first: found (review
     # at scale), a request from a given month could be found only by guessing pages.
     received: tuple[tuple[str, str], ...] = ()
+
+    def received_with(self, chosen: str | None) -> tuple[tuple[str, str], ...]:
+        """The months offered, with ``chosen`` (a bookmarked month, say) among them."""
+        return with_month(self.received, chosen)
 
     def values_by_filter(self) -> dict[str, frozenset[str]]:
         """Each filter that is a choice, by its name in the address, with the values it may take."""
@@ -174,11 +178,29 @@ def received_months(oldest: dt.datetime | None, now: dt.datetime | None = None) 
     except (OverflowError, ValueError):  # a stored time at the calendar's edge: the most months offered
         first = dt.date.min
     month = (now or utcnow()).replace(tzinfo=dt.UTC).astimezone(UK_TIME).date().replace(day=1)
+    month = max(month, first)  # (a request stored with a time still to come: from its month)
     months: list[tuple[str, str]] = []
     while month >= first and len(months) < MONTHS_OFFERED:
-        months.append((f"{month:%Y-%m}", f"{month:%B %Y}"))
+        months.append((f"{month:%Y-%m}", month_words(f"{month:%Y-%m}")))
         month = (month - dt.timedelta(days=1)).replace(day=1)
     return tuple(months)
+
+
+# A month as the "Received in" filter takes it: any month from 2000, offered or not (a bookmarked
+# month whose requests have all been deleted lists none, rather than being refused).
+MONTH = re.compile(r"(20\d\d)-(0[1-9]|1[0-2])")
+
+
+def month_words(month: str) -> str:
+    """ "2026-11" as "November 2026"."""
+    return f"{dt.date.fromisoformat(f'{month}-01'):%B %Y}"
+
+
+def with_month(offered: tuple[tuple[str, str], ...], chosen: str | None) -> tuple[tuple[str, str], ...]:
+    """The months offered, with ``chosen`` among them in its place if it is not (a bookmark's)."""
+    if not chosen or chosen in dict(offered):
+        return offered
+    return tuple(sorted((*offered, (chosen, month_words(chosen))), reverse=True))
 
 
 # At most this many months offered (requests are kept for RETENTION_DAYS, at most a few years).
@@ -358,6 +380,10 @@ def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, li
     attention = value("attention")
     if attention not in ("", "yes"):
         problems.append("The “needs attention” filter can only be yes, so it was not used")
+    received = value("received") or None
+    if received is not None and not MONTH.fullmatch(received):
+        problems.append("The month received must be written like 2026-11, so that filter was not used")
+        received = None
     sort = value("sort") or DEFAULT_SORT
     if sort not in SORTS:
         problems.append("That sort order is not one of the choices, so the list is newest first")
@@ -378,7 +404,7 @@ def read_filters(args: Mapping[str, Any], choices: Choices) -> tuple[Filters, li
         flag=one_of("flag", choices.flags, "flag"),
         overdue=overdue == "yes",
         attention=attention == "yes",
-        received=one_of("received", choices.received, "month with requests"),
+        received=received,
         sort=sort,
         page=page,
     )

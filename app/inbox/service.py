@@ -1103,6 +1103,9 @@ EMAIL_WORDS = {
     "reminder": "the session reminder",
     "feedback": "the feedback link",
     "redirected": "the email telling the practitioner where to go instead",
+    # (An update, and a request out of the session its practitioner keeps a place in: app.outbox.about.)
+    "invitation_update": "the updated session invitation",
+    "left_session": "the email saying this request is no longer in the session",
 }
 # Emails of a kind that say something else by their subject: an update of an invitation, and a
 # request no longer in the session its practitioner keeps a place in. Found (regression review): an

@@ -173,17 +173,20 @@ def check_rules(
     contacts_path: str | Path | None = None,
     today: dt.date | None = None,
     partnership_path: str | Path | None = None,
+    compare_approved: bool = True,
 ) -> RulesReport:
     """Check the contacts and the pack together (and the partnership file, when given: a
     deployment checks all three) and report every problem in them in one run (a broken
-    contacts file does not stop the pack being checked), with warnings as of ``today``."""
+    contacts file does not stop the pack being checked), with warnings as of ``today``; without
+    ``compare_approved``, the files as they are, changes from their approved copies aside (`rules
+    approve` says what else `rules check` warns of in the files it is about to approve)."""
     contacts, problems = check_contacts(contacts_path)
     if contacts is not None and today is not None:
         problems += future_verifications(contacts, today)
     pack, pack_problems = check_pack(pack_path, contacts)
     problems += pack_problems
     unapproved: list[Problem] = []
-    if pack is not None and contacts is not None:
+    if pack is not None and contacts is not None and compare_approved:
         from .approval import approval_problems  # (it compares packs as rules diff does: diff imports the rules)
 
         changed, unapproved = approval_problems(

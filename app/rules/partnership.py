@@ -493,7 +493,10 @@ def _logo(reader: _Reader, root: _Mapping, folder: Path, partnership_name: str) 
 
 _SVG_HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _NAMED_COLOURS = {"white": "#ffffff", "black": "#000000"}
-_PAINT = re.compile(r"(?:fill|stroke)\s*:\s*([^;}]+)")
+_PAINT = re.compile(r"(?:fill|stroke)\s*:\s*([^;}]+)", re.IGNORECASE)
+_FILL_SET = re.compile(r"(?:^|;)\s*fill\s*:", re.IGNORECASE)
+# What an SVG draws with a fill (black unless one is given, on it or an element around it).
+_FILLED_SHAPES = frozenset({"path", "rect", "circle", "ellipse", "polygon", "text", "tspan", "textPath"})
 
 
 def _svg_colours(data: bytes) -> set[str] | None:
@@ -505,11 +508,13 @@ def _svg_colours(data: bytes) -> set[str] | None:
     except (ElementTree.ParseError, ValueError, LookupError):
         return None
     given: list[str] = []
+    styled = False  # a <style> block: which shapes it fills cannot be told here
     for element in root.iter():
         given += [value for value in (element.get("fill"), element.get("stroke")) if value is not None]
         given += _PAINT.findall(element.get("style") or "")
         if _local_name(element.tag)[1] == "style":
             given += _PAINT.findall(element.text or "")
+            styled = True
     colours: set[str] = set()
     for value in (value.strip().lower() for value in given):
         if value in ("none", "transparent"):
@@ -522,7 +527,19 @@ def _svg_colours(data: bytes) -> set[str] | None:
             colours.add(_NAMED_COLOURS[value])
         else:
             return None
-    return colours or {"#000000"}
+    # A shape given no fill, on it or around it, is drawn black (found, regression review: a logo
+    # with its text left black beside a shape in the brand colour was called unseen).
+    if not colours or (not styled and _unfilled_shape(root, False)):
+        colours.add("#000000")
+    return colours
+
+
+def _unfilled_shape(element: ElementTree.Element, filled: bool) -> bool:
+    """Whether a shape in ``element`` (``filled``: given a fill around it) has no fill of its own or around it."""
+    filled = filled or element.get("fill") is not None or bool(_FILL_SET.search(element.get("style") or ""))
+    if not filled and _local_name(element.tag)[1] in _FILLED_SHAPES:
+        return True
+    return any(_unfilled_shape(child, filled) for child in element)
 
 
 def logo_unseen_on_brand(partnership: Partnership) -> list[Problem]:

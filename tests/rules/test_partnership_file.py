@@ -1165,12 +1165,19 @@ def test_a_logo_drawn_only_in_colours_the_header_hides_is_warned_of(tmp_path: Pa
     header it stands on, was taken in silence. An SVG logo whose every colour is under 3:1 against
     the brand colour is warned of; the example's white logo, and one it cannot read the colours
     of (a gradient), are not."""
-    from app.rules.partnership import logo_unseen_on_brand
+    from app.rules.partnership import _svg_colours, logo_unseen_on_brand
 
     examples = Path(__file__).resolve().parents[2] / "examples" / "northmere"
     partnership = tmp_path / "partnership.yaml"
     partnership.write_bytes((examples / "partnership.yaml").read_bytes())
     logo = (examples / "logo.svg").read_text(encoding="utf-8")
+    # A shape given no fill is drawn black: counted among the colours (regression review: a logo with
+    # its text left black, 4.3:1 on a red brand colour, beside a shape in the brand colour, was
+    # called unseen); not when a fill is given around it.
+    text_left_black = logo.replace('"#fff"', '"#d4351c"').replace("</svg>", '<text x="0" y="9">N</text></svg>')
+    assert _svg_colours(text_left_black.encode()) == {"#d4351c", "#000000"}
+    grouped = text_left_black.replace("<text ", '<g fill="#d4351c"><text ').replace("</text>", "</text></g>")
+    assert _svg_colours(grouped.encode()) == {"#d4351c"}
     (tmp_path / "logo.svg").write_text(logo, encoding="utf-8")
     read = check_partnership(partnership)[0]
     assert read is not None and logo_unseen_on_brand(read) == []
@@ -1180,6 +1187,8 @@ def test_a_logo_drawn_only_in_colours_the_header_hides_is_warned_of(tmp_path: Pa
         (logo.replace('fill="#fff"', f'style="fill: {brand.upper()}"').replace('stroke="#fff"', 'stroke="#123"'), True),
         (logo.replace('"#fff"', '"url(#shine)"'), False),
         (logo.replace('"#fff"', '"white"'), False),
+        # (Regression review: a style block's paint in capitals was not read.)
+        (logo.replace('"#fff"', f'"{brand}"').replace("</svg>", "<style>path { FILL: #ffffff }</style></svg>"), False),
     ):
         (tmp_path / "logo.svg").write_text(drawn, encoding="utf-8")
         read = check_partnership(partnership)[0]

@@ -206,6 +206,7 @@ def test_rules_approve_with_no_approved_copy_to_compare_with_lists_every_safety_
     warned = runner.invoke(args=[*args, "--first"])
     assert warned.exit_code == 0, warned.output
     assert "rules check warns of these in the files (1): mend them first" in warned.output
+    assert "The partnership file was not checked: give --partnership FILE too" in warned.output
     assert "01632 960 123 is one of Ofcom's numbers for drama and examples" in warned.output
 
 
@@ -229,6 +230,14 @@ def test_rules_approve_shows_a_changed_contacts_old_and_new_details_and_an_uncha
     assert "What changed in the contacts, as rules diff gives it:" in result.output
     assert f"      phone: {old.phone} → {new_number}" in result.output
     assert "but the verified date did not change" in result.output
+    # Changed to a fictional number: what rules check warns of in the files is said there too (found,
+    # regression review: with a change to approve, the pack's and contacts' warnings went unsaid).
+    text = contacts.read_text(encoding="utf-8")
+    contacts.write_text(text.replace(f"phone: {new_number}\n", "phone: 01632 960 198\n", 1), encoding="utf-8")
+    fictional = runner.invoke(args=args)
+    assert fictional.exit_code == 0, fictional.output
+    assert "rules check warns of these in the files" in fictional.output
+    assert "01632 960 198 is one of Ofcom's numbers for drama and examples" in fictional.output
 
 
 def test_rules_approve_refuses_files_that_are_not_valid(tmp_path: Path, runner: FlaskCliRunner) -> None:
