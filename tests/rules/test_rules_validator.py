@@ -2000,6 +2000,23 @@ def test_a_phone_line_with_other_hours_on_some_days_is_open_by_each_days_own(wri
     assert hours_words_disagree_with_open(book) == []  # every time in the words is open's
     # Words that give a time the data has not, or miss one it has (found, regression review: the
     # Friday close in the data, "Monday to Friday, 8.30am to 5pm" in the words, was not warned of).
+    swapped = "Monday to Thursday 9am to 5pm, Friday 8.30am to 4.30pm"  # (the data: 8.30 to 5, Friday 9 to 4.30)
+    book = load_contacts(
+        write_pack(
+            {
+                "emergency": ["bridge"],
+                "contacts": [
+                    good_contact(
+                        open={**hours, "except": [{"days": ["Friday"], "from": "09:00", "until": "16:30"}]},
+                        hours=swapped,
+                    ),
+                    OUT_OF_HOURS,
+                ],
+            },
+            name="contacts.yaml",
+        )
+    )
+    assert len(hours_words_disagree_with_open(book)) == 1  # the pairs swapped (a second regression review)
     for words in ("Monday to Friday 8.30am to 4pm", "Monday to Friday, 8.30am to 5pm, not on bank holidays"):
         wrong = good_contact(open=hours, hours=words)
         book = load_contacts(
