@@ -3952,6 +3952,9 @@ def test_one_of_two_requests_leaving_a_session_does_not_take_it_out_of_the_pract
     (told,) = smtp_server.mailbox.messages[sent_before:]
     assert in_their_calendar(smtp_server, ALICE, uid)  # her calendar still has the session
     assert calendar_of(told)["METHOD"] == "REQUEST"  # no METHOD CANCEL at all
+    # One attendee in all her calendar files, though her two requests typed her address in two cases.
+    attendees = {str(calendar.walk("VEVENT")[0]["ATTENDEE"]) for calendar in calendars_to(smtp_server, ALICE)}
+    assert attendees == {f"mailto:{ALICE.lower()}"}, attendees
     assert told["To"] == ALICE and not told["Subject"].startswith("Cancelled")
     # Found (email review): "No longer in your Space to Think session: ..." read as her losing her place.
     assert told["Subject"] == f"Request no longer in your Space to Think session ({first})"

@@ -1998,7 +1998,10 @@ def _queue_session_email(
             organiser=parseaddr(organiser)[1] or organiser,
             organiser_name=display_name(organiser),
             sent_by=parseaddr(current_app.config.get("MAIL_FROM") or "")[1] or None,
-            attendee=recipient,
+            # In small letters: one person who typed their address in two cases has one attendee in
+            # every calendar file (found, email review: each named them as that request typed it,
+            # and a calendar server comparing addresses exactly could keep two entries).
+            attendee=recipient.lower(),
             reference=named,
             location=location,
             stamp=utcnow(),
