@@ -9,6 +9,7 @@ import re
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.extensions import db
@@ -61,14 +62,19 @@ def in_triage_acknowledgement_waiting(app: Flask) -> str:
         return str(stored.reference)
 
 
+def signed_in_with_a_request(app: Flask, smtp_server: SmtpServer) -> tuple[FlaskClient, str]:
+    """The mail server started, a facilitator signed in, and a request in triage: its reference."""
+    smtp_server.start()
+    client, _ = signed_in(app)
+    return client, new_request(app, status="in_triage")
+
+
 @both_databases
 def test_the_practitioner_is_emailed_the_route_its_contacts_and_what_to_do_but_not_the_reason(
     session_app: Flask,  # noqa: F811
     smtp_server: SmtpServer,
 ) -> None:
-    smtp_server.start()
-    client, _ = signed_in(session_app)
-    reference = new_request(session_app, status="in_triage")
+    client, reference = signed_in_with_a_request(session_app, smtp_server)
     response = redirect(client, reference, "U2")
     assert response.status_code == 302 and status_of(session_app, reference) == "redirected"
     shown = " ".join(text(client.get(response.location)).split())
@@ -139,9 +145,7 @@ def test_reopened_before_it_went_the_email_is_dropped_and_after_the_facilitator_
     session_app: Flask,  # noqa: F811
     smtp_server: SmtpServer,
 ) -> None:
-    smtp_server.start()
-    client, _ = signed_in(session_app)
-    reference = new_request(session_app, status="in_triage")
+    client, reference = signed_in_with_a_request(session_app, smtp_server)
     redirect(client, reference, "E")
     response = reopen(client, reference)
     assert response.status_code == 302 and status_of(session_app, reference) == "in_triage"
@@ -203,9 +207,7 @@ def test_a_redirect_email_the_mail_server_refuses_needs_attention_until_the_requ
 
     Found (review at scale): opening any other request's page cleared it (the check of who had
     opened the page looked at every request's views)."""
-    smtp_server.start()
-    client, _ = signed_in(session_app)
-    reference = new_request(session_app, status="in_triage")
+    client, reference = signed_in_with_a_request(session_app, smtp_server)
     other = new_request(session_app, status="in_triage")
     smtp_server.mailbox.refuse[VALID_DETAILS["email"]] = "550 5.1.1 User unknown"
     redirect(client, reference, "E")
