@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
@@ -34,16 +35,27 @@ def message_id(message: OutboxMessage) -> str:
     program that sees both. Found (operator review): a PostgreSQL restart as a request's email
     went left the facilitators two copies, with two Message-IDs. Made from the outbox row's id
     and when it was queued (an id SQLite may give again after a deletion, never with the same
-    time); a row without them yet (never sent so) gets a new one."""
+    time); a row without them yet (never sent so) gets a new one.
+
+    What it is made from is keyed with ``SECRET_KEY``, so it tells a reader nothing. Found (earlier
+    notes): the row's number and the time to the microsecond were in it as they were, so anyone sent
+    two emails could count how many the service had sent between them. Rotating the key changes the
+    Message-ID of an email not yet sent, which matters only for one sent twice across the change."""
     if message.dedupe_key:
         # An email queued once only (a session's reminder) by what it is, not by its row: queued
         # again after a restore from a backup taken before it went, it is the same email to a mail
         # program (found, regression review: the worker queues such a reminder again, under a new id).
-        digest = hashlib.sha256(message.dedupe_key.encode("utf-8")).hexdigest()[:32]
-        return f"<outbox-{message.kind}.{digest}@{MESSAGE_ID_DOMAIN}>"
+        return f"<outbox-{message.kind}.{_keyed(message.dedupe_key)}@{MESSAGE_ID_DOMAIN}>"
     if message.id is None or message.created_at is None:
         return make_msgid(domain=MESSAGE_ID_DOMAIN)
-    return f"<outbox-{message.id}.{message.created_at:%Y%m%d%H%M%S%f}@{MESSAGE_ID_DOMAIN}>"
+    made_from = f"{message.id}.{message.created_at:%Y%m%d%H%M%S%f}"
+    return f"<outbox-{message.kind}.{_keyed(made_from)}@{MESSAGE_ID_DOMAIN}>"
+
+
+def _keyed(text: str) -> str:
+    """32 hexadecimal digits of an HMAC (SHA-256) of ``text`` under the app's ``SECRET_KEY``."""
+    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
 MESSAGE_ID_DOMAIN = "space-to-think.invalid"
