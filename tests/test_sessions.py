@@ -311,7 +311,7 @@ def test_an_invitation_to_a_session_the_clocks_change_during_says_when_it_ends(
     bodies = {body_of(message).replace("\r\n", "\n") for message in smtp_server.mailbox.messages}
     [changes] = [body for body in bodies if "12:30am" in body]
     assert "The clocks go forward an hour during this session, so it ends at 3:30am (UK time).\n\nDate: " in changes
-    assert "Time: 12:30am (UK time)\nLength: 2 hours" in changes
+    assert "Time: 12:30am to 3:30am (UK time)\nLength: 2 hours" in changes
     [other] = bodies - {changes}
     assert "The clocks go" not in other and "\n\nDate: " in other
 
@@ -2208,7 +2208,7 @@ def test_save_the_changes_sent_twice_says_they_were_saved_and_sends_one_update(
     assert "The session was already as you entered it (saved a moment ago, from this page or another)" in shown
     assert "There is a problem" not in shown and "no one was sent an update" not in shown
     assert run_outbox(session_app).sent == 1
-    assert "Time: 11:15am (UK time)" in body_of(smtp_server.mailbox.messages[-1])
+    assert "Time: 11:15am to " in body_of(smtp_server.mailbox.messages[-1])
 
 
 def test_changing_and_cancelling_say_in_words_who_is_sent_what(session_app: Flask) -> None:
@@ -2591,7 +2591,7 @@ def test_an_update_says_what_changed_since_what_the_practitioner_was_sent(
     assert run_outbox(session_app).sent == 1
     invitation = smtp_server.mailbox.messages[-1]
     assert invitation["Subject"].startswith("Invitation:"), invitation["Subject"]
-    assert "have changed" not in body_of(invitation) and "Time: midday (UK time)" in body_of(invitation)
+    assert "have changed" not in body_of(invitation) and "Time: midday to " in body_of(invitation)
 
     # Changed once after the invitation went: the update lists what changed, as before.
     assert change_session(client, third_session, day=day, start_time="13:00").status_code == 302
@@ -2641,13 +2641,14 @@ def test_an_update_to_an_invitation_sent_before_times_were_written_10am_lists_on
 ) -> None:
     """Found (regression review): an invitation sent before times on the hour were written "2pm"
     said "Time: 2:00pm"; read back for an update that changed only the place, the time was listed
-    as changed too ("the time (it was 2:00pm)")."""
+    as changed too ("the time (it was 2:00pm)"). Nor did it give when the session ends ("Time: 2pm to
+    3pm" since 7 December 2026): read back, its time is still when the session starts."""
     smtp_server.start()
     client, _reference, session_id, day = invited_and_sent(session_app, smtp_server, "14:00", "Room 4")
     with session_app.app_context():  # as the code before 6 December wrote it
         [sent] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "invitation"))
-        assert "Time: 2pm (UK time)" in sent.body
-        sent.body = sent.body.replace("Time: 2pm (UK time)", "Time: 2:00pm (UK time)")
+        assert "Time: 2pm to 3:30pm (UK time)" in sent.body
+        sent.body = sent.body.replace("Time: 2pm to 3:30pm (UK time)", "Time: 2:00pm (UK time)")
         db.session.commit()
     # Moved, then back with another place, before the first update went: read back from what was sent.
     assert change_session(client, session_id, day=day, start_time="15:00", place="Room 4").status_code == 302

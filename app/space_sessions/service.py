@@ -331,12 +331,13 @@ def joinable_until(session: SpaceSession, now: dt.datetime | None = None) -> dt.
 
 
 def session_words(session: SpaceSession) -> dict[str, str]:
-    """A session in words, for pages and emails: date, time, length, format, place; and "clocks",
-    a sentence when the clocks change during it (else empty)."""
+    """A session in words, for pages and emails: date, time (when it starts), ends (when it ends),
+    length, format, place; and "clocks", a sentence when the clocks change during it (else empty)."""
     local = to_uk(session.starts_at)
     return {
         "date": f"{local:%A} {day_in_words(local.date())}",
         "time": time_in_words(local.time()),
+        "ends": time_in_words(to_uk(session.ends_at).time()),
         "length": LENGTHS.get(str(session.minutes), f"{session.minutes} minutes"),
         "format": FORMATS.get(session.format, session.format),
         "place": session.place,
@@ -1827,10 +1828,11 @@ def entry_last_sent(request: StoredRequest, session: SpaceSession) -> tuple[dt.d
 
 
 # The session's details as an invitation (or update) gives them (templates/sessions/invitation.txt),
-# in the words of ``session_words``: read back from the text last sent, for an update.
+# in the words of ``session_words``: read back from the text last sent, for an update. "Time: 2pm to
+# 3:30pm" since 7 December 2026, "Time: 2pm" before; either way the time is when it starts.
 SENT_DETAILS = re.compile(
     r"^Date: (?P<date>[^\n]+)\n"
-    r"Time: (?P<time>[^\n]+) \(UK time\)\n"
+    r"Time: (?P<time>[^\n]+?)(?: to [^\n]+?)? \(UK time\)\n"
     r"Length: (?P<length>[^\n]+)\n"
     r"How: (?P<format>[^\n]+)\n"
     r"Joining instructions or place:\n(?P<place>.*?)\n\nIf you cannot come",
