@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
 from .models import QuestionsPdf, utcnow
-from .pack import current_pack, current_partnership
+from .pack import current_contacts, current_pack, current_partnership
 from .pdf import LOGO_URL, logo_images, render_pdf
 from .questions_to_prepare import PREPARE_MODES, questions_to_prepare
 
@@ -47,8 +47,10 @@ def worker_last_seen() -> dt.datetime | None:
 
 
 def versions() -> tuple[str, str]:
-    """What the loaded rules' PDFs are made from: the rule pack's version and the partnership file's."""
-    return current_pack().version, current_partnership().version
+    """What the loaded rules' PDFs are made from: the rule pack's version, and the partnership
+    file's with the contacts file's ("fd782de9a9cb.6ccbb983968b"; the partnership file's alone in
+    rows made before 7 December 2026, when the PDF began to give the contacts for a child at risk)."""
+    return current_pack().version, f"{current_partnership().version}.{current_contacts().version}"
 
 
 def stored_pdf(mode: str) -> QuestionsPdf | None:
@@ -125,6 +127,7 @@ def render_questions(mode: str) -> bytes:
         pack=pack,
         mode=mode,
         questions=questions_to_prepare(pack, mode),
+        contacts=current_contacts(),
         logo_url=LOGO_URL,
     )
     return render_pdf(html, images=logo_images(current_partnership().logo))

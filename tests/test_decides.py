@@ -38,7 +38,8 @@ from support.pack_data import wellbeing_added_and_lived_experience_retired
 from support.pdf import pdf_text, use_fake_renderer
 from support.submission import run_outbox
 
-PACK = load_pack(DEFAULT_PACK, load_contacts(DEFAULT_CONTACTS))
+CONTACTS = load_contacts(DEFAULT_CONTACTS)
+PACK = load_pack(DEFAULT_PACK, CONTACTS)
 
 # The changed copy of the pack: the allegation question's "Yes" leads to the outcome for an
 # unshared concern instead of the LADO outcome (which goes), the disagreement question is reworded, the
@@ -483,6 +484,11 @@ def test_questions_pdf_is_made_by_the_worker_opens_and_holds_every_question(clie
         assert in_order(words, question_titles(PACK, wording))
         assert PACK.version in words
         assert "Rules version" in words and "Rule pack" not in words
+        # A printed page has no footer: the contacts for a child at risk are in it (found, earlier
+        # notes: it said only "call 999").
+        assert "not an urgent route" in words
+        for contact in CONTACTS.emergency:
+            assert contact.name in words and (contact.phone or contact.detail) in words, contact.id
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(QuestionsPdf)) == 2  # one per mode
         before = {row.mode: row.made_at for row in db.session.scalars(select(QuestionsPdf))}
@@ -588,6 +594,25 @@ def test_workers_on_old_and_new_rules_side_by_side_keep_each_others_questions_pd
         assert len(renders) == 4
     finally:
         dispose(new)
+
+
+def test_a_change_to_the_contacts_makes_the_questions_pdf_again(client: FlaskClient, app: Flask) -> None:
+    """The PDF gives the contacts for a child at risk: after a change to the contacts file (a
+    number changed), the PDF with the old number is never served; the worker makes one anew."""
+    import dataclasses
+
+    from app.pack import CONTACTS_KEY
+
+    run_outbox(app)
+    assert client.get("/questions-to-prepare.pdf").mimetype == "application/pdf"
+    book = app.extensions[CONTACTS_KEY]
+    app.extensions[CONTACTS_KEY] = dataclasses.replace(book, version=f"{book.version}-changed")
+    try:
+        assert being_made(client.get("/questions-to-prepare.pdf"))
+        run_outbox(app)
+        assert client.get("/questions-to-prepare.pdf").mimetype == "application/pdf"
+    finally:
+        app.extensions[CONTACTS_KEY] = book
 
 
 def test_the_questions_pdf_says_it_could_not_be_made_when_the_renderer_fails(
