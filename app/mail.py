@@ -49,8 +49,10 @@ ACKNOWLEDGEMENT = "acknowledgement"
 SESSION_KINDS = frozenset({"invitation", "cancellation", "reminder", "feedback"})
 # The email telling a practitioner their request was redirected, stored with its text (app.inbox.redirected).
 REDIRECTED = "redirected"
+# The email telling them it was reopened after that email went (app.inbox.redirected.when_reopened).
+REOPENED = "reopened"
 # The emails to a practitioner sent as stored, with the facilitators' address to reply to.
-STORED_FOR_PRACTITIONER = SESSION_KINDS | {REDIRECTED}
+STORED_FOR_PRACTITIONER = SESSION_KINDS | {REDIRECTED, REOPENED}
 # The emails about an inbox account, not a request, stored with their text (app.inbox.service):
 # to the account's own address, saying its password was changed.
 PASSWORD_CHANGED = "password_changed"  # noqa: S105 - the kind of email, not a password

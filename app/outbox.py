@@ -469,7 +469,11 @@ def make_questions_pdf(job: QuestionsPdf) -> bool:
 # The audit action of an account's email sent.
 ACCOUNT_SENT_ACTIONS = {mail.PASSWORD_CHANGED: PASSWORD_NOTICE_SENT}
 # The audit actions of a request's emails other than the facilitators' ("emailed") and the session emails'.
-REQUEST_SENT_ACTIONS = {mail.ACKNOWLEDGEMENT: "acknowledged", mail.REDIRECTED: "redirect_emailed"}
+REQUEST_SENT_ACTIONS = {
+    mail.ACKNOWLEDGEMENT: "acknowledged",
+    mail.REDIRECTED: "redirect_emailed",
+    mail.REOPENED: "reopen_emailed",
+}
 
 SENT = "sent"
 FAILED = "failed"  # to be tried again; the mail server may be down, so the pass sends no more
@@ -1929,6 +1933,7 @@ EMAIL_NAMES = {
     "reminder": "session reminder",
     "feedback": "feedback link",
     "redirected": "email telling the practitioner where to go instead",
+    mail.REOPENED: "email telling the practitioner their request was reopened",
     mail.PASSWORD_CHANGED: "notice that the password was changed",
 }
 

@@ -338,6 +338,8 @@ EMAIL_CONTEXTS: dict[str, list[dict]] = {
             None,
         )
     ],
+    # A redirected request reopened after its email went (app.inbox.redirected.queue_reopened_email).
+    "inbox/reopened.txt": [{"reference": "STT-7KQ4-M9XA", "contact": contact} for contact in (CONTACT, None)],
     # A redirected request's route (app.inbox.redirected): contacts with a phone and hours, a note,
     # an email, links or none of them; short forms left unexplained or none; a contact or none.
     "inbox/redirected.txt": [
@@ -399,6 +401,7 @@ def test_every_email_template_is_checked_for_broken_paragraphs() -> None:
         *(f"sessions/{kind}.txt" for kind in SESSION_EMAILS),
         "sessions/feedback.txt",
         "inbox/redirected.txt",
+        "inbox/reopened.txt",
     ],
 )
 def test_every_email_to_a_practitioner_gives_the_numbers_to_call_if_a_child_is_at_risk(

@@ -7,7 +7,10 @@ told nothing unless a facilitator remembered to, and could wait for a session th
 come while the concern needed another route.
 
 Queued with its text (as the session emails are) when a request is moved to "redirected", sent
-by the outbox worker; dropped if the request is reopened before it goes (``drop_unsent``)."""
+by the outbox worker; dropped if the request is reopened before it goes (``drop_unsent``). Reopened
+after it went, the practitioner is emailed that it was (``REOPENED``; found, earlier notes: the
+facilitator was only told to tell them, and a practitioner not told waited for nothing or went
+on thinking no session would come)."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
-from ..mail import ACKNOWLEDGEMENT, REDIRECTED, subject_for
+from ..mail import ACKNOWLEDGEMENT, REDIRECTED, REOPENED, subject_for
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack, outcome_contacts
 from ..rules.model import Outcome
@@ -26,6 +29,7 @@ from ..space_sessions.service import drop_unsent, practitioner_email
 from ..wizard.glossary import Explainer
 
 SUBJECT = "Your Space to Think request {reference}: where to go instead"
+REOPENED_SUBJECT = "Your Space to Think request {reference}: the facilitators are looking at it again"
 # The audit action of an acknowledgement not sent because the request was redirected before it went.
 ACKNOWLEDGEMENT_DROPPED = "acknowledgement_dropped"
 # The email is to the practitioner alone, so the route is worded for them (the outcome's
@@ -44,6 +48,14 @@ ALREADY_TOLD = "The practitioner was emailed that it was redirected: tell them i
 BEING_SENT = (
     "The email telling the practitioner it was redirected is being sent now, so it may reach them: tell them it has "
     "been reopened."
+)
+REOPENED_QUEUED = (
+    "The practitioner was emailed that it was redirected. They will now be emailed that it has been reopened, and "
+    "that the facilitators will contact them about it."
+)
+REOPENED_AFTER_SENDING = (
+    "The email telling the practitioner it was redirected is being sent now. They will be emailed after it that the "
+    "request has been reopened, and that the facilitators will contact them about it."
 )
 DROPPED_ACKNOWLEDGED = (
     "The email telling the practitioner it was redirected had not gone yet, and will not be sent now. They will be "
@@ -96,7 +108,9 @@ def queue_redirected_email(request: StoredRequest) -> str:
         return NO_ADDRESS
     if outcome is None:  # (``check_move`` allows only the pack's outcomes)
         raise ValueError(f"no outcome {request.redirected_to!r} to redirect {request.reference} to")
-    drop_unsent(request, (REDIRECTED,))  # (redirected again, to another route, before the first went)
+    # (Redirected again, to another route, before the first went; or before the email saying it was
+    # reopened went, which this replaces.)
+    drop_unsent(request, (REDIRECTED, REOPENED))
     # Its acknowledgement not sent yet (the mail server down) would promise a session after this
     # said there will be none (found, regression review): it is not sent. This gives the reference;
     # reopened before this goes, the acknowledgement is queued again (``when_reopened``).
@@ -120,22 +134,36 @@ def queue_redirected_email(request: StoredRequest) -> str:
 
 def when_reopened(request: StoredRequest) -> str | None:
     """A redirected request reopened (no commit): its email not gone yet is dropped (a redirect put
-    right at once tells the practitioner nothing), and the facilitator is told; or, when it went,
-    told to let the practitioner know. None when no such email was queued."""
+    right at once tells the practitioner nothing), and the facilitator is told; or, when one went (or
+    is being sent now), the practitioner is emailed that it was reopened (``queue_reopened_email``),
+    and the facilitator told so. None when no such email was queued."""
     redirected = [message for message in request.outbox if message.kind == REDIRECTED]
     if not redirected:
         return None
-    if any(message.sent_at is not None for message in redirected):
-        return ALREADY_TOLD
+    # One not gone yet is dropped even when an earlier one went (found, writing this: redirected,
+    # reopened and redirected again, then reopened before the second went, it went all the same).
     before = len(request.outbox)
     drop_unsent(request, (REDIRECTED,))
-    if len(request.outbox) == before:
-        # Held by the outbox worker, sending it now (PostgreSQL): it goes all the same (found,
-        # regression review: the facilitator was told nothing).
-        return BEING_SENT if any(m.sent_at is None and m.given_up_at is None for m in redirected) else None
+    dropped = len(request.outbox) < before
+    # Held by the outbox worker, sending it now (PostgreSQL), it goes all the same (found, regression
+    # review: the facilitator was told nothing).
+    being_sent = any(m in request.outbox and m.sent_at is None and m.given_up_at is None for m in redirected)
+    # What the practitioner was last sent about it: no second "reopened" email after one (redirected
+    # again and reopened before the second redirect's email went, they were told nothing since).
+    told = sorted(
+        (m for m in request.outbox if m.kind in (REDIRECTED, REOPENED) and m.sent_at is not None),
+        key=lambda m: (m.sent_at, m.id or 0),
+    )
+    if being_sent or (told and told[-1].kind == REDIRECTED):
+        if queue_reopened_email(request):
+            return REOPENED_AFTER_SENDING if being_sent else REOPENED_QUEUED
+        return BEING_SENT if being_sent else ALREADY_TOLD
+    if not dropped:
+        return None
     # Its acknowledgement was not sent for the redirect's email, which now goes neither: it is queued
     # again, so that an email gives the practitioner their reference (found, regression review).
-    # (Only one held back so: not for a request that never had one, imported from its PDF, say.)
+    # (Only one held back so: not for a request that never had one, imported from its PDF, say; nor
+    # once an email about the redirect went, which gave the reference.)
     recipient = practitioner_email(request)
     acknowledged = any(message.kind == ACKNOWLEDGEMENT for message in request.outbox)
     held_back = db.session.scalar(
@@ -143,7 +171,7 @@ def when_reopened(request: StoredRequest) -> str | None:
         .where(AuditEvent.reference == request.reference, AuditEvent.action == ACKNOWLEDGEMENT_DROPPED)
         .limit(1)
     )
-    if recipient and held_back is not None and not acknowledged:
+    if recipient and held_back is not None and not acknowledged and not told:
         request.outbox.append(
             OutboxMessage(
                 kind=ACKNOWLEDGEMENT,
@@ -155,3 +183,27 @@ def when_reopened(request: StoredRequest) -> str | None:
         )
         return DROPPED_ACKNOWLEDGED
     return DROPPED
+
+
+def queue_reopened_email(request: StoredRequest) -> bool:
+    """Queue the email telling the practitioner of ``request`` that it was reopened, after an email
+    saying where to go instead went (no commit). False when it cannot go: no work email in the
+    request, or no facilitators' address (their Reply-To) set up."""
+    recipient = practitioner_email(request)
+    if not recipient or not current_app.config.get("FACILITATOR_EMAIL"):
+        return False
+    request.outbox.append(
+        OutboxMessage(
+            kind=REOPENED,
+            recipient=recipient,
+            subject=REOPENED_SUBJECT.format(reference=request.reference),
+            created_at=utcnow(),
+            attempts=0,
+            body=render_template(
+                "inbox/reopened.txt",
+                reference=request.reference,
+                contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
+            ),
+        )
+    )
+    return True

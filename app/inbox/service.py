@@ -1075,6 +1075,7 @@ ACTION_WORDS = {
     "reminder_sent": "Session reminder emailed to the requester",
     "feedback_link_sent": "Feedback link emailed to the requester",
     "redirect_emailed": "Where to go instead emailed to the requester",
+    "reopen_emailed": "Emailed to the requester that the request was reopened",
     "feedback_not_sent": "Feedback link not sent",
     "session_changed": "Session changed",
     "sent_not_recorded": "An email was sent, but could not be recorded as sent",
@@ -1103,6 +1104,7 @@ EMAIL_WORDS = {
     "reminder": "the session reminder",
     "feedback": "the feedback link",
     "redirected": "the email telling the practitioner where to go instead",
+    "reopened": "the email telling the practitioner it was reopened",
     # (An update, and a request out of the session its practitioner keeps a place in: app.outbox.about.)
     "invitation_update": "the updated session invitation",
     "left_session": "the email saying this request is no longer in the session",
