@@ -351,6 +351,8 @@ EMAIL_CONTEXTS: dict[str, list[dict]] = {
             "outcome_contacts": contacts,
             "contact": contact,
             "short_forms": short_forms,
+            "act_now": short_forms == [],
+            "replaces": contact is None,
         }
         for contacts in (
             [

@@ -84,7 +84,8 @@ def test_the_practitioner_is_emailed_the_route_its_contacts_and_what_to_do_but_n
     )
     run_outbox(session_app)
     [message] = [m for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
-    assert message["Subject"] == f"Your Space to Think request {reference}: where to go instead"
+    # (U2 is a route to act on now: its subject says so, below.)
+    assert message["Subject"] == f"Act now: your Space to Think request {reference} needs another route"
     assert message["Reply-To"] == FACILITATORS  # a reply reaches the facilitators
     body = " ".join(body_of(message).split())
     assert f"The Space to Think facilitators have read your request {reference}." in body
@@ -181,6 +182,36 @@ def test_reopened_before_it_went_the_email_is_dropped_and_after_the_practitioner
     assert "Emailed to the requester that the request was reopened" in trail_text(
         text(client.get(f"/inbox/requests/{reference}"))
     )
+
+
+def test_a_route_to_act_on_now_says_so_in_the_subject_and_first_line_and_others_do_not(
+    session_app: Flask,  # noqa: F811
+    smtp_server: SmtpServer,
+) -> None:
+    """Found (content review): the email redirecting a request to "Call 999" had the subject of any
+    other ("...: where to go instead") and the route's title on its ninth line, below "This replaces
+    our earlier email": it read as routine post. A route to act on now (the pack's ``act_now``) says
+    "Act now" in the subject and its title first; the request page's hint says to phone as well."""
+    client, reference = signed_in_with_a_request(session_app, smtp_server)
+    page = " ".join(text(client.get(f"/inbox/requests/{reference}")).split())
+    assert "If it is a route to act on now, such as calling 999, phone the practitioner too" in page
+    redirect(client, reference, "S")
+    run_outbox(session_app)
+    reopen(client, reference)
+    redirect(client, reference, "U1")
+    run_outbox(session_app)
+    to_them = [m for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
+    assert [m["Subject"] for m in to_them] == [
+        f"Your Space to Think request {reference}: where to go instead",
+        f"Act now: your Space to Think request {reference} needs another route",
+    ]
+    assert body_of(to_them[0]).startswith("The Space to Think facilitators have read your request")
+    assert body_of(to_them[1]).splitlines()[:3] == [
+        "Call 999 and contact children's social care now.",
+        "",
+        "This replaces our earlier email about where to go instead: the facilitators have looked at your request "
+        f"{reference} again.",
+    ]
 
 
 def test_redirected_again_and_reopened_before_the_second_email_went_it_is_not_sent(

@@ -29,6 +29,9 @@ from ..space_sessions.service import drop_unsent, practitioner_email
 from ..wizard.glossary import Explainer
 
 SUBJECT = "Your Space to Think request {reference}: where to go instead"
+# For a route to act on now (``Outcome.act_now``): found (content review), the email redirecting a
+# request to "Call 999" had the subject of any other, and its call to act on its ninth line.
+ACT_NOW_SUBJECT = "Act now: your Space to Think request {reference} needs another route"
 REOPENED_SUBJECT = "Your Space to Think request {reference}: the facilitators are looking at it again"
 # The audit action of an acknowledgement not sent because the request was redirected before it went.
 ACKNOWLEDGEMENT_DROPPED = "acknowledgement_dropped"
@@ -84,6 +87,7 @@ def redirected_email_text(reference: str, outcome: Outcome, replaces: bool = Fal
     context = {
         "reference": reference,
         "replaces": replaces,
+        "act_now": outcome.act_now,
         "title": outcome.title.for_mode(MODE),
         "summary": outcome.summary.for_mode(MODE),
         "actions": [step for step in (for_an_email(action.for_mode(MODE)) for action in outcome.actions) if step],
@@ -123,7 +127,7 @@ def queue_redirected_email(request: StoredRequest) -> str:
         OutboxMessage(
             kind=REDIRECTED,
             recipient=recipient,
-            subject=SUBJECT.format(reference=request.reference),
+            subject=(ACT_NOW_SUBJECT if outcome.act_now else SUBJECT).format(reference=request.reference),
             created_at=utcnow(),
             attempts=0,
             body=redirected_email_text(request.reference, outcome, replaces),

@@ -727,6 +727,7 @@ def _outcome_items(old: RulePack, new: RulePack) -> Iterator[ItemChange]:
         changes.extend(_plain("change link to", before.change_question, after.change_question, quote=False))
         changes.extend(_text("change link words", before.change_text, after.change_text))
         changes.extend(_flag("leads to a request for a session", before.request, after.request))
+        changes.extend(_flag("to act on now", before.act_now, after.act_now))
         if changes:
             yield ItemChange("outcomes", "changed", _outcome_name(after), tuple(changes))
         if before.cites != after.cites:
@@ -1257,6 +1258,12 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
                 f"shows {'contact' if len(dropped) == 1 else 'contacts'} {_ids(dropped)}."
             )
         notes.extend(_outcome_advice_dropped(before_outcome, after_outcome))
+        if before_outcome.act_now and not after_outcome.act_now:
+            notes.append(
+                f"{_first_up(_outcome_name(after_outcome))}, where an answer showing a risk leads, is no longer "
+                'marked to act on now: a phone line closed now will say "if it cannot wait until it opens", and '
+                "the email redirecting a request to it will not say to act now."
+            )
     notes.extend(_advice_dropped(old, new))
     notes.extend(_flags_weakened(old, new))
     groups: dict[str, list[tuple[RouteChange, tuple[Question, Option]]]] = {}

@@ -1051,7 +1051,7 @@ _OPTION_KEYS = {
     "mode",
     "implies",
 }
-_OUTCOME_KEYS = {"id", "title", "summary", "actions", "contacts", "cites", "request", "change"}
+_OUTCOME_KEYS = {"id", "title", "summary", "actions", "contacts", "cites", "request", "change", "act_now"}
 
 
 def parse_pack(data: object, file: str) -> tuple[RulePack | None, list[Problem]]:
@@ -1356,6 +1356,15 @@ def _parse_outcome(reader: _Reader, item: _Mapping, position: int) -> Outcome | 
     contacts, notes = _outcome_contacts(reader, item, node)
     cites = reader.ids(item, "cites", node)
     request = reader.boolean(item, "request", node)
+    act_now = reader.boolean(item, "act_now", node)
+    if act_now and request:
+        reader.problem(
+            node,
+            "act_now",
+            "cannot be true on an outcome that leads to a request for a session: act_now marks a route elsewhere, "
+            "to act on now",
+            item.line_of("act_now"),
+        )
     change_question, change_text = None, None
     if "change" in item:
         change = reader.mapping(item.get("change"), node, "change", item.line_of("change"))
@@ -1376,6 +1385,7 @@ def _parse_outcome(reader: _Reader, item: _Mapping, position: int) -> Outcome | 
         contact_notes=notes,
         change_question=change_question,
         change_text=change_text,
+        act_now=act_now,
         line=item.line,
         field_lines=_field_lines(item)
         | {

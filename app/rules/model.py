@@ -160,6 +160,12 @@ class Outcome:
     contact_notes: tuple[tuple[str, Text], ...] = ()
     change_question: str | None = None
     change_text: Text | None = None
+    # A route to act on now (999, children's social care, the safeguarding lead today): a phone line
+    # closed now gives the one to call instead, not "if it cannot wait", and the email redirecting a
+    # request to it says to act now in its subject and first line (found, content review: on U2 at
+    # 5pm, "Share the concern now" above "if it cannot wait until it opens"; and the redirect email
+    # for "Call 999" looked like routine post, its call to act on its ninth line).
+    act_now: bool = False
     line: int | None = None
     # The line of each of its fields in the file ("title", "actions[2]"...), where a problem with
     # that field's words is named (else ``line``).

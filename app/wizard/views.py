@@ -624,7 +624,9 @@ def outcome_context(state: JourneyState) -> dict[str, Any]:
         # Its first step is to call 999, whatever the case: a line closed now gives the number to call
         # instead, not "if it cannot wait" (found, first-time users' review: on "Call 999", at 4.45pm
         # on a Friday, the page asked whether it could wait for the Bridge's line to open on Monday).
-        "call_instead": bool(contacts) and contacts[0][1] is None and contacts[0][0].calls_999,
+        # So too on a route to act on now (``act_now``; found, content review: U2 at 5pm said to share
+        # the concern now, and under the Bridge's number "if it cannot wait until it opens").
+        "call_instead": outcome.act_now or (bool(contacts) and contacts[0][1] is None and contacts[0][0].calls_999),
         "change_link": {
             "url": url_for("wizard.question", question_id=outcome.change_question, return_to=RETURN_TO_RESULT),
             "text": outcome.change_text.for_mode(mode),

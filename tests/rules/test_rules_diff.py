@@ -1685,3 +1685,20 @@ def test_a_change_to_when_a_contact_is_open_is_listed(compare: Callable[..., Com
     assert "08:30 to 16:30, closed on bank holidays in England, otherwise out_of_hours" in compared.result.output
     assert "08:30 to 16:30, otherwise out_of_hours" in compared.result.output
     assert any("open hours" in line for line in compared.diff.safeguarding), compared.diff.safeguarding
+
+
+def test_a_route_no_longer_marked_to_act_on_now_is_a_safeguarding_change(
+    compare: Callable[..., Compared], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """``act_now`` taken off U2 (where "I'm not sure" whether a child is in danger leads) changes
+    what its page says of a closed phone line, and its redirect email: for the safeguarding lead to
+    agree, and listed under the outcome. Put on, it is listed (a changed outcome) but weakens nothing."""
+    u2 = next(outcome for outcome in new["outcomes"] if outcome["id"] == "U2")
+    assert u2.pop("act_now") is True
+    compared = compare(old, new)
+    assert compared.result.exit_code == 1
+    assert any("is no longer marked to act on now" in note for note in compared.diff.safeguarding)
+    assert "to act on now: yes → no" in compared.result.output
+    again = compare(new, old)
+    assert again.diff.safeguarding == (), again.result.output
+    assert "to act on now: no → yes" in again.result.output

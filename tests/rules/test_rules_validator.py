@@ -2239,3 +2239,12 @@ def test_every_outcome_cites_the_note_that_it_does_not_replace_statutory_process
     cited on every outcome. Found (mutation review): dropped from 999's or the referral's outcome,
     only a picture of the pack noticed."""
     assert [outcome.id for outcome in load_pack().outcomes if "seed_note" not in outcome.cites] == []
+
+
+def test_a_route_to_act_on_now_cannot_lead_to_a_request(pack_data: dict, write_pack: Callable[[Any], Path]) -> None:
+    """``act_now`` marks a route elsewhere, to act on now: on the outcome that leads to a request it
+    would make "Call instead" of a closed line and "Act now" of a redirect there, which are not meant."""
+    requesting = next(outcome for outcome in pack_data["outcomes"] if outcome.get("request"))
+    requesting["act_now"] = True
+    _, problems = problems_for(write_pack, pack_data)
+    assert_problem(problems, f"outcome {requesting['id']}", "act_now", "cannot be true on an outcome that leads to a")
