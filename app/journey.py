@@ -296,6 +296,10 @@ def outcome_shown(state: JourneyState) -> None:
     _note_rules(state)
 
 
+# The notice's kind when a changed answer implies more for a later question, asked again (``save_change``).
+IMPLIED_AGAIN = "implied_again"
+
+
 def save_change(change: Change, question_id: str | None = None) -> None:
     """Store a changed answer's result: the live answers, the set-aside ones, and what to tell the user.
     After an update of the rules that moved the journey (the answers as they stood lead, under the
@@ -339,6 +343,10 @@ def save_change(change: Change, question_id: str | None = None) -> None:
             # the answers after a retired one "if you change your answer back".
             "first_answer": question_id is not None and question_id not in answers,
         }
+    if change.implied_again:
+        # Said on the question asked again (question ids only, never an answer), over the set-aside
+        # notice: the later answers come back once it is answered.
+        session[NOTICE_KEY] = {"kind": IMPLIED_AGAIN, "questions": list(change.implied_again)}
 
 
 def _plain(answers: Mapping[str, Any]) -> dict[str, str | list[str]]:

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from app.journey import ANSWERS_KEY, SET_ASIDE_KEY
 from app.models import StoredRequest
-from support.submission import ELIGIBLE_PATH, SUPERVISION_PATH, fill_details, submit, to_outcome
+from support.submission import ELIGIBLE_PATH, SUPERVISION_PATH, fill_details, submit, to_outcome, with_answers
 from support.walk import Walker, outcome_of, page_text, path_of
 
 LATER = [question_id for question_id, _ in ELIGIBLE_PATH[2:]]  # the answers after the safety answer
@@ -254,3 +254,44 @@ def test_an_answer_that_only_brings_answers_back_does_not_say_answers_were_set_a
     response = walker.answer("disagreement", "no")  # decision_needed comes back (D); the others stay aside
     page = page_text(walker.get(response.location))
     assert 'data-notice="restored"' in page and 'data-notice="set-aside"' not in page
+
+
+def test_a_changed_answer_that_implies_a_criterion_asks_the_criteria_again_with_it_ticked(client: FlaskClient) -> None:
+    """Found (routing review): with "None of these" reflective-space criteria, then "unclear about a
+    decision" chosen for the disagreement question (which is the first criterion, ticked in advance
+    on a first visit), the old "None of these" went on routing to "supervision or another route",
+    the page listing both answers; and criteria given without the first were sent without it. The
+    criteria are now asked again, the first criterion ticked with those ticked before."""
+    walker = Walker(client)
+    none_of_these = with_answers(ELIGIBLE_PATH, criteria=["none"])
+    walker.walk(none_of_these[: [q for q, _ in none_of_these].index("criteria") + 1])
+    assert outcome_of(walker.follow("/result")) == "S"
+    response = walker.post("/questions/disagreement?return_to=result", {"answer": "unclear"})
+    assert path_of(response.location) == "/questions/criteria"
+    page = walker.follow(response.location).get_data(as_text=True)
+    ticked = set(re.findall(r'value="([a-z_]+)"\s+checked', page))
+    assert ticked == {"stuck"}, ticked  # (not "None of these")
+    assert "already ticked because of an earlier answer" in page
+    shown = banner(page)
+    assert "Your changed answer means a box on this question may now apply, so it is ticked." in shown
+    assert "set aside" not in shown
+
+    # Criteria given without the first (P, a request): asked again with both ticked.
+    walker = Walker(client.application.test_client())
+    walker.walk(with_answers(ELIGIBLE_PATH, criteria=["debrief"]))
+    assert outcome_of(walker.follow("/result")) == "P"
+    response = walker.post("/questions/disagreement?return_to=result", {"answer": "unclear"})
+    assert path_of(response.location) == "/questions/criteria"
+    page = walker.follow(response.location).get_data(as_text=True)
+    assert set(re.findall(r'value="([a-z_]+)"\s+checked', page)) == {"stuck", "debrief"}
+    # Answered, the answers after it come back: straight to the outcome, a request as before.
+    response = walker.post("/questions/criteria?return_to=result", {"answer": ["stuck", "debrief"]})
+    assert path_of(response.location) == "/result" and outcome_of(walker.follow("/result")) == "P"
+
+    # Implied before too, and unticked by the person: their choice stands (not asked again).
+    walker = Walker(client.application.test_client())
+    unclear_first = with_answers(none_of_these, disagreement="unclear")
+    walker.walk(unclear_first[: [q for q, _ in unclear_first].index("criteria") + 1])
+    assert outcome_of(walker.follow("/result")) == "S"
+    response = walker.post("/questions/decision_needed?return_to=result", {"answer": "no"})
+    assert path_of(response.location) == "/result"

@@ -234,7 +234,8 @@ class Change:
     ``set_aside`` holds answers that no longer apply: kept so that they come back if the
     change is undone, but never routed on or shown. ``dropped`` names the answers this
     change set aside, ``restored`` those it brought back, ``forgotten`` the confirmations a
-    change of mode forgot (asked again, never brought back).
+    change of mode forgot (asked again, never brought back), ``implied_again`` the later
+    questions asked again because the changed answer implies more for them (``_implied_anew``).
     """
 
     answers: dict[str, Answer]
@@ -243,6 +244,7 @@ class Change:
     set_aside: dict[str, Answer] = field(default_factory=dict)
     restored: tuple[str, ...] = ()
     forgotten: tuple[str, ...] = ()
+    implied_again: tuple[str, ...] = ()
 
 
 def answer(
@@ -289,12 +291,44 @@ def answer(
         forgotten = {key for key in given if (asked := pack.question(key)) is not None and asked.kind == "confirm"}
         given = {key: kept for key, kept in given.items() if key not in forgotten}
         state = evaluate(pack, {**given, question_id: value})
+    # A later answer that the new one implies more for (``implies``), given without it: asked again,
+    # with what it implies ticked, as a first visit has it. Found (routing review): "None of these"
+    # reflective-space criteria, given before "unclear about a decision" was chosen, went on routing
+    # to "supervision or another route", and criteria given so were sent without the first one.
+    # Not when it was implied before too (then its being unticked was the person's choice).
+    implied_anew = _implied_anew(before, state, question_id)
+    if implied_anew:
+        state = evaluate(pack, {**{k: v for k, v in given.items() if k not in implied_anew}, question_id: value})
     live = state.answers
     aside = {key: kept for key, kept in given.items() if key not in live}
     dropped = tuple(key for key in answers if key in aside)
     restored = tuple(key for key in (set_aside or {}) if key in live and key not in answers and key != question_id)
     gone = tuple(key for key in answers if key in forgotten)
-    return Change(answers=live, dropped=dropped, state=state, set_aside=aside, restored=restored, forgotten=gone)
+    return Change(
+        answers=live,
+        dropped=dropped,
+        state=state,
+        set_aside=aside,
+        restored=restored,
+        forgotten=gone,
+        implied_again=tuple(sorted(implied_anew)),
+    )
+
+
+def _implied_anew(before: JourneyState, after: JourneyState, question_id: str) -> set[str]:
+    """The questions answered on ``after``'s path, other than ``question_id``, whose answer lacks a
+    value that ``after``'s answers imply for it and ``before``'s did not."""
+    found: set[str] = set()
+    for step in after.steps:
+        if step.question.id == question_id:
+            continue
+        implied = [
+            value for value in after.suggested(step.question.id) if value not in before.suggested(step.question.id)
+        ]
+        given = step.value if isinstance(step.value, tuple) else (step.value,)
+        if any(value not in given for value in implied):
+            found.add(step.question.id)
+    return found
 
 
 def valid_answer(pack: RulePack, question_id: str, raw: object) -> Answer | None:

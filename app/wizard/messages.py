@@ -39,6 +39,12 @@ NOTICE_NOT_SAVED_NOT_ASKED = (
     "or on an earlier page), and they now lead here, so that question is not asked. To change an answer, go to "
     "Why you are seeing this."
 )
+# A later question asked again because a changed answer implies more for it (``engine._implied_anew``):
+# "unclear about a decision" chosen after the criteria were answered without the first criterion.
+NOTICE_IMPLIED_AGAIN = (
+    "Your changed answer means a box on this question may now apply, so it is ticked. Check your answer to this "
+    "question, then continue: your answers after it are kept."
+)
 # The journey's next question had an answer the rules no longer take (they changed meanwhile).
 NOTICE_ASKED_AGAIN = (
     "This question has changed since you answered it. Answer it again to carry on: your other answers are kept."

@@ -24,6 +24,7 @@ from ..journey import (
     ANSWER_DIGEST_LENGTH,
     ANSWER_SHOWN_FIELD,
     DETAILS_KEY,
+    IMPLIED_AGAIN,
     NO_ANSWERS_FOR,
     NOT_SENT_ARG,
     NOTICE_KEY,
@@ -399,6 +400,12 @@ def _shown_answer(asked: Question, state: JourneyState) -> dict[str, Any]:
         if kept:
             return initial_data(asked, kept)
     suggested = state.suggested(asked.id)
+    aside = set_aside_answers().get(asked.id)
+    if suggested and asked.kind == "multiple" and isinstance(aside, list):
+        # Asked again because a changed answer implies more for it (``engine._implied_anew``): what
+        # it implies ticked, with the boxes ticked before (but not an exclusive "None of these").
+        before = [value for value in aside if (option := asked.option(value)) is not None and not option.exclusive]
+        return initial_data(asked, list(dict.fromkeys([*suggested, *before])))
     value = (list(suggested) if asked.kind == "multiple" else suggested[0]) if suggested else None
     return initial_data(asked, value)
 
@@ -504,6 +511,13 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
         return {"kind": "text", "text": text, "more": unsent}
     if notice.get("kind") == "asked_again":
         return {"kind": "text", "text": messages.NOTICE_ASKED_AGAIN, "more": unsent}
+    if notice.get("kind") == IMPLIED_AGAIN:
+        questions = notice.get("questions")
+        return (
+            {"kind": "text", "text": messages.NOTICE_IMPLIED_AGAIN}
+            if isinstance(questions, list) and here in questions
+            else None
+        )
     if notice.get("kind") == "questions_changed":
         # On the outcome page (no ``here``) as for "out of order": no question to answer there.
         text = messages.NOTICE_QUESTIONS_CHANGED if here else messages.NOTICE_NOT_ASKED
