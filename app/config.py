@@ -1072,7 +1072,7 @@ def check_response_time_text(text: str | None) -> None:
         raise ConfigError(
             "RESPONSE_TIME_TEXT must be a short phrase (at most "
             f"{RESPONSE_TIME_MAX} characters, starting with a small letter, no full stop) that completes "
-            '"The facilitators will usually contact you … to arrange a session.", like "within 5 working days", '
+            '"The facilitators will usually contact you …, to arrange a session or …", like "within 5 working days", '
             f"but it is {text!r}."
         )
 

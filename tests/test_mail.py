@@ -439,7 +439,8 @@ def test_no_email_breaks_a_line_inside_a_paragraph(app: Flask, template: str) ->
             assert "\n\n\n" not in body and not body.startswith("\n"), (template, context)
             if context.get("response_time"):
                 assert (
-                    "will read the request and usually contact you within 5 working days to arrange a session." in body
+                    "will read the request and usually contact you within 5 working days, to arrange a session or, if "
+                    "another route would suit it better, to say where to go instead." in body
                 )
 
 

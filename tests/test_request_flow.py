@@ -1587,7 +1587,10 @@ def test_response_time_is_shown_only_when_configured_in_one_sentence(client, app
     submitted_request(walker)
     page = walker.get("/request/submitted").get_data(as_text=True)
     [sentence] = re.findall(r"<p class=\"govuk-body\" data-response-time>(.*?)</p>", page, re.S)
-    assert sentence == f"The facilitators will usually contact {who} within 5 working days to arrange a session."
+    assert sentence == (
+        f"The facilitators will usually contact {who} within 5 working days, to arrange a session or, if another "
+        "route would suit it better, to say where to go instead."
+    )
     assert text_of(walker.get("/request/submitted")).count("to arrange a session") == 1
 
 

@@ -253,7 +253,11 @@ def test_the_practitioner_is_acknowledged_and_the_facilitators_get_a_link(
     assert list(acknowledgement.iter_attachments()) == []
     body = acknowledgement.get_body(preferencelist=("plain",)).get_content()
     assert reference in body and CONTACT in body
-    assert "will read the request and usually contact you within 5 working days to arrange a session." in body
+    # Not a session promised: a redirect may follow (found, content review).
+    assert (
+        "will read the request and usually contact you within 5 working days, to arrange a session or, if another "
+        "route would suit it better, to say where to go instead." in body
+    )
     # Whoever wrote it (the practitioner, or their manager in supervision): not "what you wrote".
     assert "This email does not repeat anything from your request." in body and "what you wrote" not in body
     # Found: no Reply-To, so pressing Reply wrote to MAIL_FROM. It goes to the facilitators' mailbox.
