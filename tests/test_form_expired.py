@@ -374,7 +374,7 @@ def test_feedback_comes_back_with_the_score_and_comment_and_stores_nothing(
         data["csrf_token"] = token_from(page)
     response = client.post(path, data=data)
     assert response.status_code == 400
-    assert "Did the space help?" in text_of(response)
+    assert "How much did the Space to Think session help you?" in text_of(response)
     assert COMMENT in text_of(response)
     assert checked_values(response) == ["5"]
     assert title_of(response).startswith("Error: ")

@@ -466,7 +466,7 @@ def test_a_session_that_already_took_place_is_recorded_and_no_one_is_emailed_abo
     assert outbox_kinds(session_app) == ["facilitators", "feedback"]
     run_outbox(session_app)
     assert [m["Subject"] for m in smtp_server.mailbox.messages] == [
-        f"Did your Space to Think session help? ({reference})"
+        f"How much did your Space to Think session help? ({reference})"
     ]
 
 
@@ -3105,7 +3105,7 @@ def test_held_is_counted_and_sends_a_single_use_anonymous_feedback_link(
 
     public = session_app.test_client()  # the practitioner: not signed in
     page = public.get(path)
-    assert page.status_code == 200 and "Did the space help?" in text(page)
+    assert page.status_code == 200 and "How much did the Space to Think session help you?" in text(page)
     # Bad input: no score. The comment typed is kept.
     response = post_form(public, path, path, {"comment": "It helped us slow down."})
     assert response.status_code == 200 and "Select how much the session helped" in text(response)
@@ -4456,7 +4456,9 @@ def test_a_request_whose_session_has_taken_place_is_kept_until_whether_it_was_he
     assert run_outbox(session_app).sent >= 1
     result = runner.invoke(args=["requests", "purge"])
     assert "Deleted 1 request " in result.output and "Kept" not in result.output, result.output
-    [message] = [m for m in smtp_server.mailbox.messages if "Did your Space to Think session help?" in m["Subject"]]
+    [message] = [
+        m for m in smtp_server.mailbox.messages if "How much did your Space to Think session help?" in m["Subject"]
+    ]
     public = session_app.test_client()
     link = feedback_link(message)
     assert public.get(link).status_code == 200

@@ -696,7 +696,8 @@ def test_a_month_with_few_feedback_answers_does_not_say_which_scores_were_given(
     ]
 
 
-# The words the feedback page asks "Did the space help?" with, each score's (the page's radios).
+# The words the feedback page asks "How much did the Space to Think session help you?" with, each
+# score's (the page's radios).
 SCORE_WORDS = {"1": "not at all", "2": "a little", "3": "somewhat", "4": "a lot", "5": "very much"}
 
 

@@ -478,7 +478,8 @@ class SessionForm(FlaskForm):
 
 
 class FeedbackForm(FlaskForm):
-    """Did the space help? A score, and optional words (checked for identifying data by the view)."""
+    """How much did the Space to Think session help you? A score, and optional words (checked for
+    identifying data by the view)."""
 
     score = RadioField(choices=[SelectChoice(v, words) for v, words in FEEDBACK_SCALE.items()], validate_choice=False)
     comment = TextAreaField()

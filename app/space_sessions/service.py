@@ -92,8 +92,8 @@ from .models import FORMATS, FeedbackComment, FeedbackToken, HeldPlace, SessionP
 ARRANGED, OFFERED, HELD, CLOSED = "session_arranged", "session_offered", "session_held", "closed"
 # Lengths offered, in minutes, with their words (the form's radios, emails and pages).
 LENGTHS: dict[str, str] = {"45": "45 minutes", "60": "1 hour", "90": "1 hour 30 minutes", "120": "2 hours"}
-# "Did the space help?": the score counted, and the words the page shows for it (the statistics
-# name each score with the same words).
+# "How much did the Space to Think session help you?": the score counted, and the words the page
+# shows for it (the statistics name each score with the same words).
 FEEDBACK_SCALE: dict[str, str] = FEEDBACK_WORDS
 FEEDBACK_DAYS = 60  # how long a feedback link works
 # A session that already took place can be recorded (arranged) afterwards, or a request added
@@ -1762,7 +1762,7 @@ SUBJECTS = {
     # Found (email review): "No longer in your Space to Think session: STT-..." read, in a list of
     # emails, as the person losing their place, which they keep.
     "still_in": "Request no longer in your Space to Think session ({reference})",
-    FEEDBACK_LINK: "Did your Space to Think session help? ({reference})",
+    FEEDBACK_LINK: "How much did your Space to Think session help? ({reference})",
 }
 # How a "still in" email's subject begins, now and before 7 December 2026 (one queued before an
 # upgrade is still told apart from a cancellation: found, regression review, the request page

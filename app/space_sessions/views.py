@@ -1,7 +1,7 @@
 """The public feedback page a practitioner reaches from the link sent after a session.
 
 Routes (blueprint ``feedback``, prefix ``/feedback``):
-  GET/POST  /feedback/<token>     answer      (a single-use link: "Did the space help?")
+  GET/POST  /feedback/<token>     answer      (a single-use link: "How much did the Space to Think session help you?")
   GET       /feedback/thank-you   thank_you
 
 No sign-in: the token is the permission, used up by the answer. Nothing identifies who
@@ -45,7 +45,7 @@ NOT_SENT = (
 # Put on the comment when it looks identifying, so the page says (in its title, its error summary
 # and beside the comment) that nothing was sent yet, as the inbox's note does; the warning under
 # it names what was found (found: only that warning, mid-page, changed, and a screen reader heard
-# the same page again, "Did the space help?").
+# the same page again, "How much did the Space to Think session help you?").
 COMMENT_NOT_SENT = (
     "Check your comment does not identify anyone (what was found is listed above it): your answer has not been sent yet"
 )
@@ -81,7 +81,7 @@ typed_text.register("feedback.answer", (("comment", "Your comment"),))
 
 @bp.route("/<token>", methods=["GET", "POST"])
 def answer(token: str) -> Response | str | tuple[str, int]:
-    """Did the space help? A scale and optional words; the link works once."""
+    """How much did the Space to Think session help you? A scale and optional words; the link works once."""
     if not service.feedback_token_works(token):
         # A comment kept from a form refused while the link worked goes with it (regression review:
         # it stayed in the session until the session ended).

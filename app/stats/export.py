@@ -57,7 +57,8 @@ TABLE_DESCRIPTIONS = {
         "more than one, so these are not added up."
     ),
     "feedback": (
-        'The answers people gave to "Did the space help?" after a session, from 1 (not at all) to 5 (very much). '
+        'The answers people gave to "How much did the Space to Think session help you?" after a session, from 1 '
+        "(not at all) to 5 (very much). "
         "Each answer is counted once and cannot be linked to a person or a request."
     ),
 }

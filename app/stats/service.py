@@ -78,8 +78,9 @@ JOURNEY_KINDS = (STARTED, FINISHED, REQUEST_SENT, SESSION_HELD)
 # finished check was counted with). Its total row is the journeys table's "checks finished".
 BY_MODE = "mode"
 SHOWN_WHEN_COUNTED = frozenset({SESSION_HELD, FEEDBACK})
-# "Did the space help?" from 1 (not at all) to 5 (very much), with the words the feedback page
-# shows for each (app.space_sessions asks with them), so the statistics say what each score meant.
+# "How much did the Space to Think session help you?" from 1 (not at all) to 5 (very much), with the
+# words the feedback page shows for each (app.space_sessions asks with them), so the statistics say
+# what each score meant.
 FEEDBACK_SCORES = ("1", "2", "3", "4", "5")
 FEEDBACK_WORDS: dict[str, str] = dict(
     zip(FEEDBACK_SCORES, ("Not at all", "A little", "Somewhat", "A lot", "Very much"), strict=True)

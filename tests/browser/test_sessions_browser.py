@@ -234,7 +234,9 @@ def test_arrange_invite_and_hold_a_session(browser_page, live_server, offered_re
     page.context.clear_cookies()
     visitor = page
     visitor.goto(feedback_path(live_server, reference))
-    expect(visitor.get_by_role("heading", level=1, name="Did the space help?")).to_be_visible()
+    expect(
+        visitor.get_by_role("heading", level=1, name="How much did the Space to Think session help you?")
+    ).to_be_visible()
     axe.check(visitor, "the feedback page")
     visitor.get_by_role("button", name="Send").click()
     expect(visitor.get_by_role("alert").filter(has_text="There is a problem")).to_contain_text(
