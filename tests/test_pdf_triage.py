@@ -389,7 +389,7 @@ def test_the_pdfs_read_each_key_beside_its_value_after_the_title(longest: dict[s
 def test_every_summary_row_is_key_then_value_and_several_values_are_a_list(
     module_app: Flask, longest: dict[str, Any]
 ) -> None:
-    """Found: in the summary for triage the first criterion ran on after "Criteria:" and the next
+    """Found: in the summary for the facilitators the first criterion ran on after "Criteria:" and the next
     stood on a full-width line of its own, reading as another row; free-text rows ran their key
     in ("Availability: …") while the others had two columns. Every row now has the same two
     columns; the criteria and the flags are bulleted lists in the value column."""

@@ -1,6 +1,6 @@
 """The request on the submitted page is worded for the person who sent it, as check your answers
 words it ("What we noted from your answers", "You were warned that what you wrote…"; in
-supervision "the practitioner"), not for the facilitators ("Summary for triage", "The requester
+supervision "the practitioner"), not for the facilitators ("Summary for the facilitators", "The requester
 was warned…"), which the inbox and the PDF keep. Its groups are not landmarks: a named
 ``section`` is a "region", and six of them cluttered landmark navigation (review L7)."""
 
@@ -26,7 +26,7 @@ IDENTIFYING = "Mum (07700 900982) said the school at M6 5FX saw him on 12/03/201
 FOUND = "a date, a phone number and a postcode"
 
 FACILITATORS_WORDS = (
-    "Summary for triage",
+    "Summary for the facilitators",
     "The answers, and the guidance each rests on",
     "Completed by",
     "Flags from the answers",
@@ -168,7 +168,12 @@ def test_the_inbox_keeps_the_facilitators_wording(client: FlaskClient, app: Flas
     inbox_page = facilitator.get(f"/inbox/requests/{reference}")
     assert inbox_page.status_code == 200
     said = words(inbox_page)
-    for phrase in ("Summary for triage", "The answers, and the guidance each rests on", "Completed by", CHECKED):
+    for phrase in (
+        "Summary for the facilitators",
+        "The answers, and the guidance each rests on",
+        "Completed by",
+        CHECKED,
+    ):
         assert phrase in said, phrase
     assert "You were warned" not in said
     assert "Flags from the answers" in said and "journey" not in said.lower()
@@ -182,7 +187,7 @@ def test_the_pdf_keeps_the_facilitators_wording(client: FlaskClient, app: Flask)
     sent_with_a_warning(client, "practitioner")
     run_outbox(app)  # the outbox worker makes the PDF
     pdf = " ".join(pdf_text(client.get("/request/submitted/request.pdf").get_data()).split())
-    assert "Summary for triage" in pdf and "The requester was warned" in pdf
+    assert "Summary for the facilitators" in pdf and "The requester was warned" in pdf
     assert "You were warned" not in pdf and "What we noted" not in pdf
 
 

@@ -208,7 +208,7 @@ def test_answers_changed_from_check_answers_leave_nothing_of_the_old_route_on_th
             pdf_page = " ".join(request_pdf_html(document, "today", current_pack().name).split())
     run_outbox(app)
     assert pdf_attachment_json(client.get("/request/submitted/request.pdf").get_data()) == document
-    assert "Summary for triage" in pdf_page and "I feel stuck" in pdf_page
+    assert "Summary for the facilitators" in pdf_page and "I feel stuck" in pdf_page
     for words in (*old, "When the significant event was", "Consult the Local Authority Designated Officer"):
         assert words not in pdf_page, words
 

@@ -268,14 +268,14 @@ def request_sections(document: Mapping[str, Any], audience: Audience = "facilita
     for reason in document.get("explanation", []):
         titles = tuple(dict.fromkeys(str(g.get("source", "")) for g in reason.get("guidance", [])))
         answers = summary_answers(str(reason.get("question_id", "")), [str(a) for a in reason.get("answers", [])])
-        if criteria and answers == criteria:  # listed in full in the summary for triage
-            answers = ("The criteria listed in the summary for triage",)
+        if criteria and answers == criteria:  # listed in full in the summary for the facilitators
+            answers = ("The criteria listed in the summary for the facilitators",)
         question = reason.get("short") or reason.get("question", "")
         reasons.append(Row(str(question), answers, notes=titles, explained=explained(titles, explainer)))
     return (
         Section(
             "triage",
-            "Summary for triage",
+            "Summary for the facilitators",
             (
                 Row("Completed by", (MODE_LABELS.get(mode, mode),)),
                 *triage_rows(details, mode),

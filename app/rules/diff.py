@@ -1415,7 +1415,7 @@ def _flag_name(pack: RulePack, flag_id: str) -> str:
 def _flags_weakened(old: RulePack, new: RulePack) -> list[str]:
     """Each flag a request no longer carries where it did (an answer no longer sets it, or it is
     set in fewer modes) and each flag whose words change: the facilitators triage and filter
-    requests on them (the summary for triage lists them), and the requester reads them ("What your
+    requests on them (the summary for the facilitators lists them), and the requester reads them ("What your
     request tells the facilitators"). Found (rules review): "No" to "Have you talked about this in
     your own supervision" no longer setting not_discussed_in_supervision exited 0. A flag newly
     set, or added, tells the facilitators more: listed under flags and options only."""
