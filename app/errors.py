@@ -338,4 +338,4 @@ def register_error_handlers(app: Flask) -> None:
             return render_error(code)
         except Exception as page_error:  # noqa: BLE001 — the error page itself failed: last resort, no traceback
             log.error("The error page failed to render: %s", error_without_messages(page_error))
-            return "Sorry, there is a problem with the service. Try again later.", 500
+            return "Sorry, there is a problem with the service. Try again in a few minutes.", 500
