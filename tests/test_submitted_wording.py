@@ -232,9 +232,9 @@ def test_the_facilitators_email_says_when_the_requester_was_warned_about_identif
     )
     assert (
         f"Identifying information check: The free text seemed to contain {FOUND}. The requester was warned and "
-        "confirmed that it does not identify anyone. So the PDF (portable document format) file of this request is "
-        "not attached: a copy in a mailbox can be kept and forwarded out of the service's sight. Read the request "
-        "in the facilitators' inbox, where every view is recorded" in warned
+        "confirmed that it does not identify anyone. The PDF (portable document format) file of this request is "
+        "not attached, because a copy in a mailbox could be kept or forwarded without the service knowing. Read the "
+        "request in the facilitators' inbox, where every view is recorded" in warned
     )
     assert "07700" not in warned and "M6 5FX" not in warned  # what was found, never the text
     assert not list(warned_email.iter_attachments())
