@@ -1311,6 +1311,8 @@ def rules_warnings(pack: RulePack, contacts: ContactBook | None, today: dt.date)
     warnings.extend(_no_emergency_outcome(pack, contacts))
     warnings.extend(hours_silent_on_bank_holidays(contacts))
     warnings.extend(hours_words_disagree_with_open(contacts))
+    warned = {problem.node for problem in warnings if problem.field == "hours"}
+    warnings.extend(p for p in hours_days_disagree_with_open(contacts) if p.node not in warned)
     return warnings
 
 
@@ -1379,6 +1381,113 @@ def hours_words_disagree_with_open(contacts: ContactBook) -> list[Problem]:
                 f"say {said}, but open says {_open_in_words(contact.open)}: pages would "
                 "say the line is open or closed by open's times. Change both together (open's except gives other "
                 "times on some days)",
+                contact.field_lines.get("hours", contact.line),
+            )
+        )
+    return problems
+
+
+_DAY_WORDS = (
+    r"mon(?:day)?", r"tue(?:s(?:day)?)?", r"wed(?:nesday)?", r"thu(?:r(?:s(?:day)?)?)?", r"fri(?:day)?",
+    r"sat(?:urday)?", r"sun(?:day)?",
+)  # fmt: skip
+_DAY = re.compile(
+    r"\b(?:(?P<day>" + "|".join(f"(?:{word})" for word in _DAY_WORDS) + r")s?\.?|(?P<weekdays>weekdays?)"
+    r"|(?P<weekends>weekends?)|(?P<every>every day|daily|7 days a week|seven days a week))\b",
+    re.IGNORECASE,
+)
+# Between two days: a range ("Monday to Friday", "Mon-Thu"), or one more in a list ("Monday and Wednesday").
+_DAY_RANGE = re.compile(r"^\s*(?:to|-|–|—|through|thru)\s*$", re.IGNORECASE)
+_DAY_LIST = re.compile(r"^\s*(?:,|and|&|/|,\s*and)\s*$", re.IGNORECASE)
+
+
+def _days_matched(match: re.Match[str]) -> frozenset[int]:
+    if match.group("weekdays"):
+        return frozenset(range(5))
+    if match.group("weekends"):
+        return frozenset({5, 6})
+    if match.group("every"):
+        return frozenset(range(7))
+    word = match.group("day").lower()
+    return frozenset(n for n, pattern in enumerate(_DAY_WORDS) if re.fullmatch(pattern, word))
+
+
+def _hours_by_day_in_words(text: str) -> list[tuple[frozenset[int], tuple[dt.time, ...], bool]] | None:
+    """The days a contact's hours in words name, each group with the times given for it, in order
+    ("Mon-Thu 8.30am-5pm, Fri 8.30am-4.30pm": Monday to Thursday with 08:30 and 17:00, then Friday
+    with 08:30 and 16:30), and whether it is said to be closed then (a group with no times beside
+    "closed": "closed at weekends"); times may come before their days too ("8.30am to 5pm Monday to
+    Thursday"). None when the words name no day, or a time that could be morning or afternoon."""
+    if _times_in_words(text) is None:
+        return None
+    items = [(match.start(), match.end(), _days_matched(match)) for match in _DAY.finditer(text)]
+    if not items:
+        return None
+    groups: list[tuple[int, int, frozenset[int]]] = []
+    for start, end, days in items:
+        if groups:
+            last_start, last_end, last_days = groups[-1]
+            between = text[last_end:start]
+            if _DAY_RANGE.match(between) and len(last_days) == 1 and len(days) == 1:
+                first, final = min(last_days), min(days)
+                span = range(first, final + 1) if first <= final else [*range(first, 7), *range(final + 1)]
+                groups[-1] = (last_start, end, frozenset(span))
+                continue
+            if _DAY_LIST.match(between):
+                groups[-1] = (last_start, end, last_days | days)
+                continue
+        groups.append((start, end, days))
+    times = [(m.start(), t) for m, t in zip(_TIME_IN_WORDS.finditer(text), _times_in_words(text) or [], strict=False)]
+    days_first = groups[0][0] < (times[0][0] if times else len(text))
+    found = []
+    for n, (start, end, days) in enumerate(groups):
+        if days_first:
+            until = groups[n + 1][0] if n + 1 < len(groups) else len(text)
+            mine = tuple(t for at, t in times if end <= at < until)
+        else:
+            since = groups[n - 1][1] if n else 0
+            mine = tuple(t for at, t in times if since <= at < start)
+        around = text[groups[n - 1][1] if n else 0 : groups[n + 1][0] if n + 1 < len(groups) else len(text)]
+        found.append((days, mine, not mine and re.search(r"\bclosed\b", around, re.IGNORECASE) is not None))
+    return found
+
+
+def hours_days_disagree_with_open(contacts: ContactBook) -> list[Problem]:
+    """A contact whose hours in words give, for some day, other times than ``open`` has for that
+    day, or name days ``open`` does not (or leave out one it does). Found (earlier notes): the
+    times were compared, not which days each is for, so "Monday until 4.30pm" in the data and
+    "Friday until 4.30pm" in the words passed. Words that are not one pair of times for each
+    group of days, or "closed" for it, ("24 hours, 7 days a week", "Monday until 4.30pm") are not
+    read."""
+    problems = []
+    for contact in contacts.contacts:
+        if contact.open is None or not contact.hours:
+            continue
+        groups = _hours_by_day_in_words(contact.hours)
+        if not groups or any(len(times) != 2 and not closed for _, times, closed in groups):
+            continue
+        named: set[int] = set()
+        said = []
+        for days, times, closed in groups:
+            named |= days
+            for day in sorted(days):
+                window = contact.open.window(day)
+                if closed and window is not None:
+                    said.append(f"{OpenHours.DAY_NAMES[day]} closed")
+                elif not closed and window != times:
+                    said.append(f"{OpenHours.DAY_NAMES[day]} {times[0]:%H:%M} to {times[1]:%H:%M}")
+        missing = [OpenHours.DAY_NAMES[day] for day in sorted(contact.open.days - named)]
+        if not said and not missing:
+            continue
+        wrong = f"say {'; '.join(said)}" if said else ""
+        left = f"say nothing of {' and '.join(missing)}" if missing else ""
+        problems.append(
+            Problem(
+                contacts.path,
+                f"contact {contact.id}",
+                "hours",
+                f"{wrong}{', and ' if wrong and left else ''}{left}, but open says {_open_in_words(contact.open)}: "
+                "pages would say the line is open or closed by open's times. Change both together",
                 contact.field_lines.get("hours", contact.line),
             )
         )

@@ -26,7 +26,11 @@ from app.rules import (
 )
 from app.rules.loader import RULE_FILE_MAX_BYTES
 from app.rules.model import OpenHours
-from app.rules.validate import hours_silent_on_bank_holidays, hours_words_disagree_with_open
+from app.rules.validate import (
+    hours_days_disagree_with_open,
+    hours_silent_on_bank_holidays,
+    hours_words_disagree_with_open,
+)
 from support.pack_data import option, question
 
 
@@ -2024,6 +2028,74 @@ def test_a_phone_line_with_other_hours_on_some_days_is_open_by_each_days_own(wri
         )
         [warned] = hours_words_disagree_with_open(book)
         assert "but open says 08:30 to 17:00 (every day it names but: Friday 08:30 to 16:30)" in warned.message
+
+
+@pytest.mark.parametrize(
+    "open_data, words, warned",
+    [
+        # The other day's times: the same times and pairs, on the wrong days (earlier notes).
+        (
+            {"until": "17:00", "except": [{"days": ["Monday"], "until": "16:30"}]},
+            "Monday to Thursday 8.30am to 5pm, Friday 8.30am to 4.30pm",
+            "say Monday 08:30 to 17:00; Friday 08:30 to 16:30, but open says",
+        ),
+        ({"until": "17:00"}, "Monday to Saturday, 8.30am to 5pm", "say Saturday 08:30 to 17:00, but"),
+        ({"until": "17:00"}, "Monday to Thursday, 8.30am to 5pm", "say nothing of Friday, but open says"),
+        ({"until": "17:00"}, "8.30am to 5pm weekdays, closed on Fridays", "say Friday closed, but"),
+        # As the data has them: no warning, however they are written.
+        (
+            {"until": "17:00", "except": [{"days": ["Friday"], "until": "16:30"}]},
+            "Mon-Thu 8.30am-5pm, Fri 8.30am-4.30pm",
+            None,
+        ),
+        (
+            {"until": "17:00", "except": [{"days": ["Friday"], "until": "16:30"}]},
+            "8.30am to 5pm Monday to Thursday; 8.30am to 4.30pm on Fridays",
+            None,
+        ),
+        ({"until": "17:00"}, "Weekdays 8:30am to 5pm, closed at weekends", None),
+        ({"until": "17:00"}, "Monday, Tuesday, Wednesday, Thursday and Friday, 08:30 to 17:00", None),
+        ({"until": "17:00"}, "Monday until 4.30pm", None),  # not one pair for its days: not read
+    ],
+)
+def test_hours_in_words_for_other_days_than_open_gives_them_are_warned_of(
+    write_pack: Callable[[Any], Path], open_data: dict[str, Any], words: str, warned: str | None
+) -> None:
+    """Found (earlier notes): `rules check` compared the times in a contact's hours in words with
+    ``open``'s, and their pairs, but not which days each was for: "Friday until 4.30pm" in the words
+    and Monday's in the data passed, and a page said "closed" on a Monday afternoon the card gave as
+    open. Each group of days in the words is now compared with ``open``'s hours for those days."""
+    contact = good_contact(open={**OPEN, **open_data}, hours=words)
+    book = load_contacts(
+        write_pack({"emergency": ["bridge"], "contacts": [contact, OUT_OF_HOURS]}, name="contacts.yaml")
+    )
+    found = hours_days_disagree_with_open(book)
+    if warned is None:
+        assert found == [], [p.message for p in found]
+    else:
+        [problem] = found
+        assert warned in problem.message and problem.field == "hours", problem.message
+        assert problem.line is not None
+
+
+def test_the_shipped_contacts_hours_agree_with_their_days_and_rules_check_warns_once(
+    write_pack: Callable[[Any], Path],
+) -> None:
+    import yaml
+
+    from app.rules import DEFAULT_CONTACTS, check_rules
+
+    assert hours_days_disagree_with_open(load_contacts()) == []
+    contacts = yaml.safe_load(DEFAULT_CONTACTS.read_text(encoding="utf-8"))
+    for words, warned in (
+        ("Monday to Saturday, 8.30am to 4.30pm", "say Saturday 08:30 to 16:30"),  # the days alone wrong
+        ("Monday to Saturday, 8.30am to 5pm", "say 08:30, 17:00"),  # the times wrong too: one warning, theirs
+    ):
+        contacts["contacts"].append(good_contact(id="desk", open=OPEN, hours=words))
+        report = check_rules(DEFAULT_PACK, write_pack(contacts, name="contacts.yaml"), today=dt.date(2026, 12, 1))
+        contacts["contacts"].pop()
+        found = [p for p in report.warnings if p.node == "contact desk" and p.field == "hours"]
+        assert len(found) == 1 and warned in found[0].message, [str(p) for p in (*report.problems, *report.warnings)]
 
 
 def test_a_contact_otherwise_names_wrongly_is_reported_at_its_own_line(write_pack: Callable[[Any], Path]) -> None:
