@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
+from app.models import OutboxMessage, utcnow
 from support import both_databases
 
 TABLES = {"requests", "outbox", "audit_events"}
@@ -681,6 +682,47 @@ def test_0023_keeps_a_feedback_link_working_once_its_request_is_deleted_and_take
 
 @both_databases
 @pytest.mark.own_schema
+def test_0025_on_the_way_down_names_the_requests_whose_redirect_or_reopened_email_will_not_go(
+    app, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found (upgrade review): going back before 0025 deleted an unsent "where to go instead" email
+    without a word; the request's trail still said it would be tried again, and the practitioner
+    was never told. Now the references are said, and each request's trail says so."""
+    from support.submission import make_request
+
+    with app.app_context():
+        redirected, reopened, sent = (make_request().request for _ in range(3))
+        for stored, kind, went in (
+            (redirected, "redirected", None),
+            (reopened, "reopened", None),
+            (sent, "redirected", utcnow()),
+        ):
+            stored.outbox.append(
+                OutboxMessage(
+                    kind=kind,
+                    recipient="p@example.org",
+                    subject="x",
+                    body="x",
+                    created_at=utcnow(),
+                    attempts=1,
+                    sent_at=went,
+                )
+            )
+        db.session.commit()
+        references = sorted([redirected.reference, reopened.reference])
+        db.session.remove()
+        capsys.readouterr()
+        downgrade(revision="0024")
+        said = capsys.readouterr().out
+        assert "deletes 2 unsent emails telling practitioners where to go instead" in said
+        assert said.rstrip().endswith(": " + ", ".join(references)), said
+        rows = db.session.execute(sa.text("SELECT reference, detail FROM audit_events WHERE action = 'email_not_sent'"))
+        assert sorted(row[0] for row in rows) == references
+        assert db.session.scalar(sa.text("SELECT count(*) FROM outbox WHERE kind IN ('redirected', 'reopened')")) == 1
+        db.session.remove()
+        upgrade()
+
+
 def test_0025_lets_a_request_wait_for_the_practitioner_and_puts_it_back_in_triage_on_the_way_down(app) -> None:
     from app.models import StoredRequest
     from support.submission import make_request
