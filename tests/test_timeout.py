@@ -34,8 +34,8 @@ def test_with_javascript_off_a_journey_s_pages_say_when_the_answers_are_cleared(
     assert said is not None
     minutes = app.config["SESSION_IDLE_MINUTES"]
     assert said.group(1) == (
-        f"With JavaScript off, no warning can be shown before the answers are cleared, {minutes} minutes after "
-        "a page was last sent. Typing on a page does not count until it is sent."
+        f"Your answers are cleared {minutes} minutes after you last select a button to go on. With JavaScript "
+        "turned off, you cannot be warned first. Typing alone does not count."
     )
 
 
