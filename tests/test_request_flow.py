@@ -1419,8 +1419,13 @@ def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_which_
     assert (
         "It can miss less common names when nothing around them says a person is meant (more often when written "
         "without a capital letter), names that are also everyday words (such as Summer or Will), and many initials."
-        in limits.group(1)
+        in text
     )
+    # What it cannot find in view, the list behind "What this check looks for" (found, content
+    # review: eleven items stood between the findings and the button).
+    page = warning.get_data(as_text=True)
+    assert page.index("This check cannot find everything.") < page.index("What this check looks for")
+    assert page.index("What this check looks for") < page.index("<div data-check-limits>")
     walker.post("/request/check-what-you-wrote", {})
     submit(walker)
     [stored] = stored_requests(app)
