@@ -34,8 +34,8 @@ def test_with_javascript_off_a_journey_s_pages_say_when_the_answers_are_cleared(
     assert said is not None
     minutes = app.config["SESSION_IDLE_MINUTES"]
     assert said.group(1) == (
-        f"Your answers are cleared {minutes} minutes after you last select a button to go on. With JavaScript "
-        "turned off, you cannot be warned first. Typing alone does not count."
+        f"The answers are cleared {minutes} minutes after a button to go on was last selected. With JavaScript "
+        "turned off, there is no warning first. Typing alone does not count."
     )
 
 
