@@ -31,6 +31,8 @@ from gunicorn.glogging import Logger
 from .errors import error_without_messages
 from .request_log import HIDDEN_LINE, journey_line_kept, quiet_target, served_target
 
+# What gunicorn's default ``pre_request`` hook logs at debug level: the method and the address.
+PRE_REQUEST = "%s %s"
 # gunicorn's words (gunicorn.workers.base.Worker.handle_error), followed by the method and the address.
 UNCAUGHT = "Error handling request"
 # gunicorn's words for a request line it could not read, followed by the line itself.
@@ -79,6 +81,19 @@ class QuietAccessLog(Logger):
                 super().error(msg + "\n%s", *args, error_without_messages(error))
                 return
         super().exception(msg, *args, **kwargs)
+
+    def debug(self, msg: Any, *args: Any, **kwargs: Any) -> None:
+        # gunicorn's own ``pre_request`` hook, at --log-level debug, logs each request's method
+        # and address ("%s %s"): found (privacy review, tracing typed words), every POST of the
+        # questions in order (where each visitor was sent) and a live feedback link reached the
+        # journal. Left out for the journey's pages, as the access log leaves them, and the
+        # address given as the access logs give it otherwise.
+        if msg == PRE_REQUEST and len(args) == 2:
+            served = served_target(str(args[1]))
+            if served is None or not journey_line_kept(served, "200"):
+                return
+            args = (args[0], quiet_target(served))
+        super().debug(msg, *args, **kwargs)
 
     def warning(self, msg: Any, *args: Any, **kwargs: Any) -> None:
         if isinstance(msg, str) and INVALID_REQUEST.match(msg):  # gunicorn's comes formatted

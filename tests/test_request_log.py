@@ -286,3 +286,37 @@ def test_werkzeugs_debugger_prints_an_error_without_its_message(app: Flask, capf
     terminal = printed.out + printed.err
     assert "Typedsecret" not in terminal, terminal
     assert "builtins.ValueError (message not logged)" in terminal and "in fails" in terminal, terminal
+
+
+def test_gunicorns_debug_level_gives_no_journey_page_and_no_feedback_link(tmp_path: Path) -> None:
+    """Found (privacy review, tracing typed words): at ``--log-level debug`` gunicorn's own
+    ``pre_request`` hook logged every request's method and address to the journal, every POST of
+    the questions in order (where each visitor was sent) and a live feedback link with it. Through
+    the web unit's logger class, journey pages are left out and other addresses given as the access
+    logs give them."""
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from app.gunicorn_log import QuietAccessLog
+
+    config = Config()
+    config.set("errorlog", str(tmp_path / "error.log"))
+    config.set("loglevel", "debug")
+    log = QuietAccessLog(config)
+    worker = SimpleNamespace(log=log)
+    for method, path in (
+        ("POST", "/questions/allegation"),
+        ("GET", "/result"),
+        ("POST", "/request/about-you"),
+        ("GET", "/feedback/tok3nSecretValue"),
+        ("GET", "/inbox?q=jane.smith%40example.org"),
+        ("GET", "/healthz"),
+    ):
+        config.pre_request(worker, SimpleNamespace(method=method, path=path))
+    for handler in log.error_log.handlers:
+        handler.close()
+    logged = (tmp_path / "error.log").read_text()
+    assert "questions" not in logged and "/result" not in logged and "/request" not in logged
+    assert "tok3nSecretValue" not in logged and "jane.smith" not in logged
+    assert "GET /feedback/[link]" in logged and "GET /inbox?[query]" in logged and "GET /healthz" in logged
