@@ -45,6 +45,9 @@ from .supervision_record import forget_record
 
 ANSWERS_KEY = "answers"
 SET_ASIDE_KEY = "set_aside_answers"
+# The questions asked again because a changed answer implies more for them, each with the boxes its
+# forgotten answer had ticked, to tick again beside what is implied (``Change.implied_again``).
+ASKED_AGAIN_TICKS_KEY = "asked_again_ticks"
 TOKEN_KEY = "journey_token"  # noqa: S105 - the session key's name, not a secret
 NOTICE_KEY = "journey_notice"
 RULES_KEY = "journey_rules"
@@ -181,6 +184,7 @@ def start_journey() -> str:
         rotate()
     session.pop(NOTICE_KEY, None)
     session.pop(SET_ASIDE_KEY, None)
+    session.pop(ASKED_AGAIN_TICKS_KEY, None)
     session.pop(RULES_KEY, None)
     session[ANSWERS_KEY] = {}
     token = secrets.token_urlsafe(24)
@@ -343,10 +347,31 @@ def save_change(change: Change, question_id: str | None = None) -> None:
             # the answers after a retired one "if you change your answer back".
             "first_answer": question_id is not None and question_id not in answers,
         }
+    ticks = asked_again_ticks()
+    if question_id is not None and question_id in change.answers:
+        ticks.pop(question_id, None)  # answered: its old ticks are done with
     if change.implied_again:
         # Said on the question asked again (question ids only, never an answer), over the set-aside
         # notice: the later answers come back once it is answered.
-        session[NOTICE_KEY] = {"kind": IMPLIED_AGAIN, "questions": list(change.implied_again)}
+        session[NOTICE_KEY] = {"kind": IMPLIED_AGAIN, "questions": sorted(change.implied_again)}
+        ticks.update({key: list(values) for key, values in change.implied_again.items()})
+    if ticks:
+        session[ASKED_AGAIN_TICKS_KEY] = ticks
+    else:
+        session.pop(ASKED_AGAIN_TICKS_KEY, None)
+
+
+def asked_again_ticks() -> dict[str, list[str]]:
+    """The boxes to tick again, beside what is implied, on each question asked again because a
+    changed answer implies more for it (``save_change``)."""
+    held = session.get(ASKED_AGAIN_TICKS_KEY)
+    if not isinstance(held, Mapping):
+        return {}
+    return {
+        str(key): [str(value) for value in values if isinstance(value, str)]
+        for key, values in held.items()
+        if isinstance(values, list)
+    }
 
 
 def _plain(answers: Mapping[str, Any]) -> dict[str, str | list[str]]:
@@ -611,6 +636,7 @@ def clear_journey() -> None:
     """Forget the journey: answers, token and any pending message (other session keys stay)."""
     for key in (ANSWERS_KEY, SET_ASIDE_KEY, WORDS_ANSWERED_KEY, REWORDED_KEY, TOKEN_KEY, NOTICE_KEY, RULES_KEY):
         session.pop(key, None)
+    session.pop(ASKED_AGAIN_TICKS_KEY, None)
 
 
 def start_afresh() -> str:

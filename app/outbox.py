@@ -2009,7 +2009,7 @@ def mark_sent_command(message_ids: tuple[str, ...]) -> None:
         if message is None:
             raise click.ClickException(
                 f"No email waiting to be sent has the Message-ID {typed!r}: give it as `flask outbox status` lists "
-                "it, in quotes, such as '<outbox-12.20261205101500123456@space-to-think.invalid>'. Nothing was changed."
+                "it, in quotes, such as '<outbox-acknowledgement.3f9c…@space-to-think.invalid>'. Nothing was changed."
             )
         found[message.id] = message
     busy = [message for message in found.values() if message.id in being_sent(list(found.values()), now)]

@@ -715,9 +715,12 @@ def test_0025_on_the_way_down_names_the_requests_whose_redirect_or_reopened_emai
         downgrade(revision="0024")
         said = capsys.readouterr().out
         assert "deletes 2 unsent emails telling practitioners where to go instead" in said
-        assert said.rstrip().endswith(": " + ", ".join(references)), said
+        named = sorted([(redirected.reference, "where to go instead"), (reopened.reference, "that it was reopened")])
+        assert said.rstrip().endswith(": " + ", ".join(f"{ref} ({what})" for ref, what in named)), said
         rows = db.session.execute(sa.text("SELECT reference, detail FROM audit_events WHERE action = 'email_not_sent'"))
-        assert sorted(row[0] for row in rows) == references
+        details = dict(rows.all())
+        assert sorted(details) == references
+        assert details[reopened.reference].startswith("The email telling the practitioner that it was reopened will")
         assert db.session.scalar(sa.text("SELECT count(*) FROM outbox WHERE kind IN ('redirected', 'reopened')")) == 1
         db.session.remove()
         upgrade()

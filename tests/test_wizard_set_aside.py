@@ -9,7 +9,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.journey import ANSWERS_KEY, SET_ASIDE_KEY
+from app.journey import ANSWER_SHOWN_FIELD, ANSWERS_KEY, SET_ASIDE_KEY
 from app.models import StoredRequest
 from support.submission import ELIGIBLE_PATH, SUPERVISION_PATH, fill_details, submit, to_outcome, with_answers
 from support.walk import Walker, outcome_of, page_text, path_of
@@ -266,6 +266,10 @@ def test_a_changed_answer_that_implies_a_criterion_asks_the_criteria_again_with_
     none_of_these = with_answers(ELIGIBLE_PATH, criteria=["none"])
     walker.walk(none_of_these[: [q for q, _ in none_of_these].index("criteria") + 1])
     assert outcome_of(walker.follow("/result")) == "S"
+    criteria_page = walker.get("/questions/criteria").get_data(as_text=True)
+    found = re.search(rf'name="{ANSWER_SHOWN_FIELD}"[^>]*value="([^"]*)"', criteria_page)
+    assert found is not None
+    shown_before = found.group(1)
     response = walker.post("/questions/disagreement?return_to=result", {"answer": "unclear"})
     assert path_of(response.location) == "/questions/criteria"
     page = walker.follow(response.location).get_data(as_text=True)
@@ -273,8 +277,21 @@ def test_a_changed_answer_that_implies_a_criterion_asks_the_criteria_again_with_
     assert ticked == {"stuck"}, ticked  # (not "None of these")
     assert "already ticked because of an earlier answer" in page
     shown = banner(page)
-    assert "Your changed answer means a box on this question may now apply, so it is ticked." in shown
+    assert "An answer was changed, so a box on this question may now apply, and it is ticked." in shown
     assert "set aside" not in shown
+    # Back, and the answer before sent again unchanged: the criteria are still to be answered (found,
+    # regression review: set aside, the old "None of these" came back and routed to S again).
+    again = walker.post("/questions/decision_needed?return_to=result", {"answer": "no"})
+    assert path_of(again.location) == "/questions/criteria"
+    again = walker.post("/questions/disagreement", {"answer": "unclear"})
+    assert path_of(again.location) == "/questions/criteria"
+    assert walker.get("/result").status_code == 302  # no outcome until the criteria are answered
+    # A tab left open on the criteria with "None of these" (shown before the change), sent: refused,
+    # and shown with the implied box ticked (regression review: "the answer now selected", none was).
+    refused = walker.post("/questions/criteria", {"answer": ["none"], ANSWER_SHOWN_FIELD: shown_before})
+    page = refused.get_data(as_text=True)
+    assert "the answer to this question was changed after this page was shown" in page
+    assert set(re.findall(r'value="([a-z_]+)"\s+checked', page)) == {"stuck"}
 
     # Criteria given without the first (P, a request): asked again with both ticked.
     walker = Walker(client.application.test_client())

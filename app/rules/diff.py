@@ -1261,8 +1261,8 @@ def safeguarding_changes(old: RulePack, new: RulePack, routes: Sequence[RouteCha
         if before_outcome.act_now and not after_outcome.act_now:
             notes.append(
                 f"{_first_up(_outcome_name(after_outcome))}, where an answer showing a risk leads, is no longer "
-                'marked to act on now: a phone line closed now will say "if it cannot wait until it opens", and '
-                "the email redirecting a request to it will not say to act now."
+                "marked to act on now: the email redirecting a request to it will not say to act now, and, unless its "
+                'first step is to call 999, a phone line closed now will say "if it cannot wait until it opens".'
             )
     notes.extend(_advice_dropped(old, new))
     notes.extend(_flags_weakened(old, new))

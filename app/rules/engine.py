@@ -235,7 +235,10 @@ class Change:
     change is undone, but never routed on or shown. ``dropped`` names the answers this
     change set aside, ``restored`` those it brought back, ``forgotten`` the confirmations a
     change of mode forgot (asked again, never brought back), ``implied_again`` the later
-    questions asked again because the changed answer implies more for them (``_implied_anew``).
+    questions asked again because the changed answer implies more for them (``_implied_anew``),
+    each with the values of its old answer to tick again beside what is implied (not an exclusive
+    "None of these"); their old answers are forgotten, not set aside, so no other answer brings
+    them back.
     """
 
     answers: dict[str, Answer]
@@ -244,7 +247,7 @@ class Change:
     set_aside: dict[str, Answer] = field(default_factory=dict)
     restored: tuple[str, ...] = ()
     forgotten: tuple[str, ...] = ()
-    implied_again: tuple[str, ...] = ()
+    implied_again: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def answer(
@@ -295,10 +298,20 @@ def answer(
     # with what it implies ticked, as a first visit has it. Found (routing review): "None of these"
     # reflective-space criteria, given before "unclear about a decision" was chosen, went on routing
     # to "supervision or another route", and criteria given so were sent without the first one.
-    # Not when it was implied before too (then its being unticked was the person's choice).
+    # Not when it was implied before too (then its being unticked was the person's choice). Forgotten,
+    # not set aside: found (regression review), set aside, Back and Continue on an earlier answer
+    # brought the old answer back, and it routed on as before.
     implied_anew = _implied_anew(before, state, question_id)
+    implied_again: dict[str, tuple[str, ...]] = {}
     if implied_anew:
-        state = evaluate(pack, {**{k: v for k, v in given.items() if k not in implied_anew}, question_id: value})
+        for key in sorted(implied_anew):
+            asked, old = pack.question(key), given.get(key, ())
+            values = old if isinstance(old, tuple) else (old,)
+            implied_again[key] = tuple(
+                v for v in values if asked is None or (option := asked.option(v)) is None or not option.exclusive
+            )
+        given = {key: kept for key, kept in given.items() if key not in implied_anew}
+        state = evaluate(pack, {**given, question_id: value})
     live = state.answers
     aside = {key: kept for key, kept in given.items() if key not in live}
     dropped = tuple(key for key in answers if key in aside)
@@ -311,7 +324,7 @@ def answer(
         set_aside=aside,
         restored=restored,
         forgotten=gone,
-        implied_again=tuple(sorted(implied_anew)),
+        implied_again=implied_again,
     )
 
 

@@ -1379,7 +1379,7 @@ def hours_words_disagree_with_open(contacts: ContactBook) -> list[Problem]:
                 f"contact {contact.id}",
                 "hours",
                 f"say {said}, but open says {_open_in_words(contact.open)}: pages would "
-                "say the line is open or closed by open's times. Change both together (open's except gives other "
+                "say the line is open or closed by open's times. Change both together (open's except can give other "
                 "times on some days)",
                 contact.field_lines.get("hours", contact.line),
             )

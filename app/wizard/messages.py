@@ -41,9 +41,11 @@ NOTICE_NOT_SAVED_NOT_ASKED = (
 )
 # A later question asked again because a changed answer implies more for it (``engine._implied_anew``):
 # "unclear about a decision" chosen after the criteria were answered without the first criterion.
+# In words for both modes (found, regression review: "your answers after it are kept" in supervision,
+# and of none).
 NOTICE_IMPLIED_AGAIN = (
-    "Your changed answer means a box on this question may now apply, so it is ticked. Check your answer to this "
-    "question, then continue: your answers after it are kept."
+    "An answer was changed, so a box on this question may now apply, and it is ticked. Check the boxes ticked "
+    "here, then continue."
 )
 # The journey's next question had an answer the rules no longer take (they changed meanwhile).
 NOTICE_ASKED_AGAIN = (

@@ -35,6 +35,7 @@ from ..journey import (
     answer_shown,
     as_shown_now,
     asked_again_reworded,
+    asked_again_ticks,
     current_answers,
     current_state,
     has_journey,
@@ -343,9 +344,12 @@ def _show_refused(asked: Question, form: QuestionForm) -> Response:
 
 
 def _values_held(asked: Question, state: JourneyState) -> list[str]:
-    """``asked``'s answer as ``state`` holds it, as its form sends it ([] if not answered)."""
+    """``asked``'s answer as ``state`` holds it, as its form sends it; not answered, as its page
+    shows it (what earlier answers imply ticked). Found (regression review): a tab left open on a
+    question asked again, its old answer sent, was shown again saying the box "is ticked" over no
+    box ticked."""
     step = state.step(asked.id)
-    held = initial_data(asked, step.value if step is not None else None).get(FIELD_NAME)
+    held = (initial_data(asked, step.value) if step is not None else _shown_answer(asked, state)).get(FIELD_NAME)
     return [] if held is None else [held] if isinstance(held, str) else [str(value) for value in held]
 
 
@@ -400,12 +404,12 @@ def _shown_answer(asked: Question, state: JourneyState) -> dict[str, Any]:
         if kept:
             return initial_data(asked, kept)
     suggested = state.suggested(asked.id)
-    aside = set_aside_answers().get(asked.id)
-    if suggested and asked.kind == "multiple" and isinstance(aside, list):
+    before = asked_again_ticks().get(asked.id)
+    if asked.kind == "multiple" and before is not None:
         # Asked again because a changed answer implies more for it (``engine._implied_anew``): what
         # it implies ticked, with the boxes ticked before (but not an exclusive "None of these").
-        before = [value for value in aside if (option := asked.option(value)) is not None and not option.exclusive]
-        return initial_data(asked, list(dict.fromkeys([*suggested, *before])))
+        kept = [value for value in before if asked.option(value) is not None]
+        return initial_data(asked, list(dict.fromkeys([*suggested, *kept])))
     value = (list(suggested) if asked.kind == "multiple" else suggested[0]) if suggested else None
     return initial_data(asked, value)
 

@@ -67,22 +67,26 @@ def downgrade():
     # they went without a word, the trail still saying "it will be tried again", and the
     # practitioner was never told where to go.
     requests_table = sa.table("requests", sa.column("id", sa.Integer), sa.column("reference", sa.String))
-    references = [
-        row[0]
-        for row in op.get_bind().execute(
-            sa.select(requests_table.c.reference)
-            .join(outbox, outbox.c.request_id == requests_table.c.id)
-            .where(unsent)
-            .distinct()
-            .order_by(requests_table.c.reference)
-        )
-    ]
-    if references:
-        emails = "email" if len(references) == 1 else "emails"
+    # Which email, for each (found, regression review: named by request alone, whoever went back could
+    # not tell whether to send the route or that the request was reopened).
+    what = {"redirected": "where to go instead", "reopened": "that it was reopened"}
+    found = sorted(
+        {
+            (row[0], row[1])
+            for row in op.get_bind().execute(
+                sa.select(requests_table.c.reference, outbox.c.kind)
+                .join(outbox, outbox.c.request_id == requests_table.c.id)
+                .where(unsent)
+            )
+        }
+    )
+    if found:
+        emails = "email" if len(found) == 1 else "emails"
         print(
-            f"Going back before migration 0025 deletes {len(references)} unsent {emails} telling practitioners where "
+            f"Going back before migration 0025 deletes {len(found)} unsent {emails} telling practitioners where "
             "to go instead of a Space to Think session, or that their request was reopened. The earlier version "
-            "cannot send them. Tell the practitioners of these requests yourself: " + ", ".join(references)
+            "cannot send them. Tell the practitioners of these requests yourself: "
+            + ", ".join(f"{reference} ({what[kind]})" for reference, kind in found)
         )
         audit = sa.table(
             "audit_events",
@@ -102,12 +106,11 @@ def downgrade():
                     "action": "email_not_sent",
                     "reference": reference,
                     "detail": (
-                        "The email telling the practitioner where to go instead, or that the request was reopened, "
-                        "will not be sent: the service went back to an earlier version, which cannot send it. Tell "
-                        "the practitioner yourself."
+                        f"The email telling the practitioner {what[kind]} will not be sent: the service went back to "
+                        "an earlier version, which cannot send it. Tell the practitioner yourself."
                     ),
                 }
-                for reference in references
+                for reference, kind in found
             ],
         )
     op.execute(outbox.delete().where(unsent))
