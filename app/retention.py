@@ -24,7 +24,8 @@ from .config import MAXIMUMS
 from .database_files import empty_write_ahead_log, rewrite_tables
 from .extensions import db
 from .inbox.service import purge_account_emails, remove_departed_accounts
-from .models import OutboxMessage, StoredRequest
+from .mail import REDIRECTED, REOPENED
+from .models import OutboxMessage, StoredRequest, utcnow
 from .outage import is_database_outage, outage_in_words
 from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request, reference_typed
 from .sessions import DatabaseSessionInterface, JourneySessionRow
@@ -121,7 +122,8 @@ def forget_refused_forms_about(references: Sequence[str]) -> None:
 
 def may_be_kept() -> set[int]:
     """The requests ``why_kept_past_its_time`` could keep, in two queries: each of its reasons needs
-    a place in a session, or an email waiting to be sent that cancels one or gives a feedback link.
+    a place in a session, or an email waiting to be sent that cancels one, gives a feedback link, or
+    says where to go instead or that the request was reopened.
     Found (volume review): each request due was looked at alone, about four queries each, so 3,000
     due (after the worker had been stopped a while, or the retention period shortened) took 8 to 22
     seconds, with them locked all the while, and the worker's first email after its start waited."""
@@ -129,12 +131,27 @@ def may_be_kept() -> set[int]:
     waiting = db.session.scalars(
         select(OutboxMessage.request_id).where(
             OutboxMessage.request_id.is_not(None),
-            OutboxMessage.kind.in_((CANCELLATION, FEEDBACK_LINK)),
+            OutboxMessage.kind.in_((CANCELLATION, FEEDBACK_LINK, REDIRECTED, REOPENED)),
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.given_up_at.is_(None),
         )
     )
     return {*in_sessions, *(request_id for request_id in waiting if request_id is not None)}
+
+
+def route_email_unsent(request: StoredRequest, now: dt.datetime | None = None) -> bool:
+    """Whether the email telling the request's practitioner where to go instead, or that it was
+    reopened, waits to be sent: deleted with the request, it would never go (its text is in it
+    only), and they would never hear (found, regression review: the purge deleted one unsent
+    without a word). For ``OUTCOME_KEPT_DAYS`` after it was queued at most, as a feedback link's."""
+    since = (now or utcnow()) - dt.timedelta(days=OUTCOME_KEPT_DAYS)
+    return any(
+        message.kind in (REDIRECTED, REOPENED)
+        and message.sent_at is None
+        and message.given_up_at is None
+        and message.created_at > since
+        for message in request.outbox
+    )
 
 
 def why_kept_past_its_time(request: StoredRequest) -> str | None:
@@ -150,6 +167,11 @@ def why_kept_past_its_time(request: StoredRequest) -> str | None:
         reasons.append(
             "the email with its practitioner's feedback link has not been sent yet: kept until it goes (see `flask "
             f"outbox status`), for {OUTCOME_KEPT_DAYS} days at most"
+        )
+    if route_email_unsent(request):
+        reasons.append(
+            "the email telling its practitioner where to go instead, or that it was reopened, has not been sent yet: "
+            f"kept until it goes (see `flask outbox status`), for {OUTCOME_KEPT_DAYS} days at most"
         )
     session = outcome_to_record(request)
     if session is not None:
@@ -204,6 +226,12 @@ def left_untold(request: StoredRequest) -> str | None:
             "and would be deleted with the request, unsent. Delete the request once `flask outbox status` no "
             f"longer lists it as unsent (the outbox worker sends it within a minute while the mail server answers). "
             f"{DELETE_ANYWAY}"
+        )
+    if route_email_unsent(request):
+        why = (why + "\n" if why is not None else "") + (
+            f"The email telling request {request.reference}'s practitioner where to go instead, or that it was "
+            "reopened, is waiting to be sent, and would be deleted with the request, unsent. Delete the request once "
+            f"`flask outbox status` no longer lists it as unsent. {DELETE_ANYWAY}"
         )
     return why
 

@@ -301,14 +301,11 @@ def test_an_outcome_says_whether_the_front_door_is_open_now_and_whom_to_call_ins
     # (found, first-time users' review: at 4.45pm on a Friday it asked whether "Call 999" could wait
     # until Monday); so too on a route to act on now (U2, act_now: found, content review: "share the
     # concern now" above "if it cannot wait until it opens"); elsewhere (L), if it cannot wait.
+    # Nor on a card an act-now outcome gives for one case only (R's, with its when-note: regression review).
     instead = "This phone line is closed now. Call instead: Emergency Duty Team (out of hours), 0161 794 8888."
-    closed = {
-        "U1": instead,
-        "U2": instead,
-        "L": "This phone line is closed now. If it cannot wait until it opens: Emergency Duty Team (out of hours), "
-        "0161 794 8888.",
-    }
-    for outcome in ("U1", "U2", "L"):
+    unless = "This phone line is closed now. If it cannot wait until it opens: Emergency Duty Team (out of hours), "
+    closed = {"U1": instead, "U2": instead, "L": unless + "0161 794 8888.", "R": unless + "0161 794 8888."}
+    for outcome in ("U1", "U2", "L", "R"):
         closed_words = closed[outcome]
         path = next(p for p in PATHS if p.outcome == outcome and p.mode == "practitioner")
         client = app.test_client()

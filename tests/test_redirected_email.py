@@ -394,3 +394,41 @@ def test_reopened_as_the_worker_sends_the_email_the_facilitator_is_told_it_may_r
     assert len(queued(session_app)) == 1  # (it goes all the same)
     with session_app.app_context():
         assert db.session.scalar(select(OutboxMessage.kind).where(OutboxMessage.kind == "reopened")) == "reopened"
+
+
+def test_a_request_past_its_time_is_kept_while_its_redirect_email_waits_for_two_weeks_at_most(
+    session_app: Flask,  # noqa: F811
+) -> None:
+    """Found (regression review): the purge deleted a request whose email saying where to go instead
+    (or that it was reopened) was not sent yet, without a word: the practitioner never heard. Kept
+    while it waits, as a feedback link's is, for 14 days at most; deleting it by hand is refused."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from app.models import StoredRequest, utcnow
+    from app.space_sessions.service import OUTCOME_KEPT_DAYS
+
+    client, _ = signed_in(session_app)
+    reference = new_request(session_app, status="in_triage")
+    redirect(client, reference, "E")  # (no mail server: it waits)
+    with session_app.app_context():
+        db.session.execute(
+            update(StoredRequest)
+            .where(StoredRequest.reference == reference)
+            .values(created_at=utcnow() - dt.timedelta(days=91))
+        )
+        db.session.commit()
+    runner = session_app.test_cli_runner()
+    result = runner.invoke(args=["requests", "purge"])
+    assert f"Kept {reference}" in result.output and "where to go instead, or that it was reopened" in result.output
+    refused = runner.invoke(args=["requests", "delete", reference, "--yes"])
+    assert refused.exit_code != 0 and "where to go instead, or that it was" in refused.output, refused.output
+    with session_app.app_context():
+        db.session.execute(
+            update(OutboxMessage).values(created_at=utcnow() - dt.timedelta(days=OUTCOME_KEPT_DAYS, minutes=1))
+        )
+        db.session.commit()
+    runner.invoke(args=["requests", "purge"])
+    with session_app.app_context():
+        assert db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference)) is None
