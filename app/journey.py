@@ -550,6 +550,10 @@ def answer_shown(state: JourneyState, question: Question, with_mode: bool = True
     ``as_shown_now``."""
     step = state.step(question.id)
     held = [question.id, step.value if step is not None else None, *([state.mode] if with_mode else [])]
+    if step is None and (implied := state.suggested(question.id)):
+        # Not answered: the boxes its page shows ticked by earlier answers. Found (regression review): a
+        # tab left on the criteria, unanswered, sent "None of these" after another tab chose "unclear".
+        held.append(list(implied))
     shown = json.dumps(held, sort_keys=True, default=str)
     return hashlib.sha256(shown.encode()).hexdigest()[:ANSWER_DIGEST_LENGTH] + words_shown(question)
 

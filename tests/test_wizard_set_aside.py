@@ -312,3 +312,39 @@ def test_a_changed_answer_that_implies_a_criterion_asks_the_criteria_again_with_
     assert outcome_of(walker.follow("/result")) == "S"
     response = walker.post("/questions/decision_needed?return_to=result", {"answer": "no"})
     assert path_of(response.location) == "/result"
+
+
+def test_criteria_answered_before_unclear_and_brought_back_after_a_detour_are_asked_again(client: FlaskClient) -> None:
+    """Found (regression review): criteria given under "No" to the disagreement question, set aside
+    by a detour (a decision needed: D), then "unclear" chosen, came back when the detour was undone
+    without the first criterion, and went to the request so. Brought back, they are asked again."""
+    walker = Walker(client)
+    walker.walk(with_answers(ELIGIBLE_PATH, criteria=["needs"]))
+    assert outcome_of(walker.follow("/result")) == "P"
+    walker.post("/questions/decision_needed?return_to=result", {"answer": "yes"})
+    assert outcome_of(walker.follow("/result")) == "D"
+    walker.post("/questions/disagreement?return_to=result", {"answer": "unclear"})
+    assert outcome_of(walker.follow("/result")) == "D"
+    response = walker.post("/questions/decision_needed?return_to=result", {"answer": "no"})
+    assert path_of(response.location) == "/questions/criteria"
+    page = walker.follow(response.location).get_data(as_text=True)
+    assert set(re.findall(r'value="([a-z_]+)"\s+checked', page)) == {"stuck", "needs"}
+
+
+def test_a_tab_left_on_the_unanswered_criteria_cannot_send_them_without_what_another_tab_implied(
+    client: FlaskClient,
+) -> None:
+    """Found (regression review): a tab left on the criteria page, unanswered, with "No" to the
+    disagreement question; another tab chose "unclear"; the first sent "None of these" and reached
+    "supervision or another route". Refused now: the page shown again, the first criterion ticked."""
+    walker = Walker(client)
+    walker.walk(ELIGIBLE_PATH[: [q for q, _ in ELIGIBLE_PATH].index("criteria")])
+    page = walker.get("/questions/criteria").get_data(as_text=True)
+    found = re.search(rf'name="{ANSWER_SHOWN_FIELD}"[^>]*value="([^"]*)"', page)
+    assert found is not None and "checked" not in page
+    walker.post("/questions/disagreement", {"answer": "unclear"})  # the other tab
+    refused = walker.post("/questions/criteria", {"answer": ["none"], ANSWER_SHOWN_FIELD: found.group(1)})
+    shown = refused.get_data(as_text=True)
+    assert "the answer to this question was changed after this page was shown" in shown
+    assert set(re.findall(r'value="([a-z_]+)"\s+checked', shown)) == {"stuck"}
+    assert walker.get("/result").status_code == 302  # not answered: no outcome

@@ -335,8 +335,13 @@ def _implied_anew(before: JourneyState, after: JourneyState, question_id: str) -
     for step in after.steps:
         if step.question.id == question_id:
             continue
+        # (Restored from set aside, it was not on the path the change was made from: what was implied
+        # then may never have been shown with it.)
+        was_asked = before.step(step.question.id) is not None
         implied = [
-            value for value in after.suggested(step.question.id) if value not in before.suggested(step.question.id)
+            value
+            for value in after.suggested(step.question.id)
+            if not was_asked or value not in before.suggested(step.question.id)
         ]
         given = step.value if isinstance(step.value, tuple) else (step.value,)
         if any(value not in given for value in implied):
