@@ -549,7 +549,7 @@ def answer_shown(state: JourneyState, question: Question, with_mode: bool = True
     the other changed who is using this); ``with_mode`` False: as a page shown before it was, for
     ``as_shown_now``."""
     step = state.step(question.id)
-    held = [question.id, step.value if step is not None else None, *([state.mode] if with_mode else [])]
+    held: list[object] = [question.id, step.value if step is not None else None, *([state.mode] if with_mode else [])]
     if step is None and (implied := state.suggested(question.id)):
         # Not answered: the boxes its page shows ticked by earlier answers. Found (regression review): a
         # tab left on the criteria, unanswered, sent "None of these" after another tab chose "unclear".
