@@ -19,7 +19,7 @@ from support.mail import FACILITATORS, SmtpServer
 from support.submission import VALID_DETAILS, run_outbox
 from test_inbox import post_form, signed_in, text, trail_text
 from test_mail import CASE_DETAILS
-from test_sessions import body_of, session_app  # noqa: F401 - the fixture, mail on
+from test_sessions import body_of, past_its_retention, session_app  # noqa: F401 - the fixture, mail on
 from test_workflow import new_request, status_of
 
 REASON = "A new worry came up on the call on Tuesday, so this goes elsewhere as the team agreed."
@@ -412,13 +412,7 @@ def test_a_request_past_its_time_is_kept_while_its_redirect_email_waits_for_two_
     client, _ = signed_in(session_app)
     reference = new_request(session_app, status="in_triage")
     redirect(client, reference, "E")  # (no mail server: it waits)
-    with session_app.app_context():
-        db.session.execute(
-            update(StoredRequest)
-            .where(StoredRequest.reference == reference)
-            .values(created_at=utcnow() - dt.timedelta(days=91))
-        )
-        db.session.commit()
+    past_its_retention(session_app, reference)
     runner = session_app.test_cli_runner()
     result = runner.invoke(args=["requests", "purge"])
     assert f"Kept {reference}" in result.output and "where to go instead, or that it was reopened" in result.output
