@@ -304,16 +304,6 @@ MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
 )
 MAIL_PROBLEM_OTHER = "the mail server could not take it"
-# The recorded errors that say the mail server itself did not answer (not this email's fault): once
-# another email goes, those waiting for such an error are due again (``outbox.bring_forward_after_outage``).
-SERVER_DID_NOT_ANSWER = (
-    "ConnectionRefused",
-    "TimeoutError",
-    "timed out",
-    "gaierror",
-    "SMTPServerDisconnected",
-    "SMTPConnectError",
-)
 # What the outbox records when the service itself could not make an email (``could_not_make``).
 NOT_MADE = "The service could not make the email"
 

@@ -62,17 +62,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select, update
+from sqlalchemy import ColumnElement, func, not_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import CursorResult
 
 from . import audit, emails, mail, pdf_renderer, questions_pdf
 from . import retention as retention_purge
@@ -1026,34 +1023,10 @@ def run_pass(
             result.send_failed += 1
             break
     db.session.rollback()
-    if result.sent:
-        bring_forward_after_outage(now or utcnow())
     # SQLite: what this pass and the visitors since the last one wrote goes into the database file
     # here, in the worker, not inside a visitor's commit (app/extensions.py, use_write_ahead_log).
     checkpoint_write_ahead_log()
     return result
-
-
-def bring_forward_after_outage(now: dt.datetime) -> int:
-    """The emails waiting out a retry delay because the mail server did not answer (``mail.
-    SERVER_DID_NOT_ANSWER``), made due now: an email has just gone, so it answers again. Found (a
-    long soak): after an outage each email waited out its own delay, doubled at each try up to an
-    hour (``OUTBOX_RETRY_MAX_SECONDS``), so the last went minutes after the mail server was back, and
-    after a long outage could wait an hour more. Not one refused by the mail server (that was the
-    email's own doing), nor one held back for another reason. Commits; returns how many."""
-    answered = or_(*(OutboxMessage.last_error.contains(mark, autoescape=True) for mark in mail.SERVER_DID_NOT_ANSWER))
-    waiting = and_(
-        OutboxMessage.sent_at.is_(None),
-        OutboxMessage.given_up_at.is_(None),
-        OutboxMessage.next_attempt_at > now,
-        answered,
-    )
-    # Read first: nothing to change (nearly always) takes no write lock (SQLite).
-    if db.session.scalar(select(OutboxMessage.id).where(waiting).limit(1)) is None:
-        return 0
-    changed = db.session.execute(update(OutboxMessage).where(waiting).values(next_attempt_at=now))
-    db.session.commit()
-    return int(cast("CursorResult[Any]", changed).rowcount or 0)
 
 
 # How often the worker deletes what is past its time (``purge_due``): journey sessions past their

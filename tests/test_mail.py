@@ -809,37 +809,3 @@ def test_a_refusal_masks_the_name_part_of_the_address_but_not_the_reply_s_own_wo
     assert describe_error(ConnectionRefusedError(111, "Connection refused"), "connection@x.example") == (
         "ConnectionRefusedError: [Errno 111] Connection refused"
     )
-
-
-def test_once_the_mail_server_answers_again_the_emails_waiting_for_it_go_at_the_next_pass(
-    mail_app, smtp_server: SmtpServer
-) -> None:
-    """Found (a long soak): after an outage each email waited out its own retry delay, doubled at
-    each try up to an hour, so the last went minutes after the mail server was back (and could
-    wait an hour after a long outage). Once an email goes, those waiting because the server did not
-    answer are due again: they go at the next pass. One the server refused is not brought forward."""
-    import datetime as dt
-
-    from app.models import utcnow
-    from support.submission import make_request
-
-    with mail_app.app_context():
-        waiting = make_request().request.reference
-        assert run_outbox().send_failed == 1  # the mail server is down
-        [early] = db.session.scalars(select(OutboxMessage)).all()
-        assert early.next_attempt_at is not None and early.next_attempt_at > utcnow() + dt.timedelta(seconds=30)
-        refused = make_request().request
-        refused.outbox[0].last_error = "SMTPRecipientsRefused: 550 5.1.1 no such mailbox"
-        refused.outbox[0].attempts = 1
-        refused.outbox[0].next_attempt_at = utcnow() + dt.timedelta(minutes=30)
-        refused_id = refused.id
-        db.session.commit()
-    smtp_server.start()
-    with mail_app.app_context():
-        make_request()  # a new email, due now: it goes, so the server answers again
-        assert run_outbox().sent == 1
-        assert run_outbox().sent == 1  # the one that waited for the server, not its delay
-        sent = [message["X-Space-To-Think-Reference"] for message in smtp_server.mailbox.messages]
-        assert sent[-1] == waiting, sent
-        left = db.session.scalar(select(OutboxMessage).where(OutboxMessage.request_id == refused_id))
-        assert left.sent_at is None and left.next_attempt_at > utcnow() + dt.timedelta(minutes=20)
