@@ -25,7 +25,7 @@ from .database_files import empty_write_ahead_log, rewrite_tables
 from .extensions import db
 from .inbox.service import purge_account_emails, remove_departed_accounts
 from .mail import REDIRECTED, REOPENED
-from .models import OutboxMessage, StoredRequest, utcnow
+from .models import OutboxMessage, StoredRequest
 from .outage import is_database_outage, outage_in_words
 from .requests.service import DeletionRefused, PurgeResult, delete_old_requests, delete_one_request, reference_typed
 from .sessions import DatabaseSessionInterface, JourneySessionRow
@@ -47,6 +47,7 @@ from .space_sessions.service import (
     purge_empty_sessions,
     purge_expired_feedback_links,
     purge_old_comments,
+    route_email_unsent,
     session_or_told_start_in_words,
     starts_in_words,
     told_start_to_come_of_a_session_held,
@@ -137,21 +138,6 @@ def may_be_kept() -> set[int]:
         )
     )
     return {*in_sessions, *(request_id for request_id in waiting if request_id is not None)}
-
-
-def route_email_unsent(request: StoredRequest, now: dt.datetime | None = None) -> bool:
-    """Whether the email telling the request's practitioner where to go instead, or that it was
-    reopened, waits to be sent: deleted with the request, it would never go (its text is in it
-    only), and they would never hear (found, regression review: the purge deleted one unsent
-    without a word). For ``OUTCOME_KEPT_DAYS`` after it was queued at most, as a feedback link's."""
-    since = (now or utcnow()) - dt.timedelta(days=OUTCOME_KEPT_DAYS)
-    return any(
-        message.kind in (REDIRECTED, REOPENED)
-        and message.sent_at is None
-        and message.given_up_at is None
-        and message.created_at > since
-        for message in request.outbox
-    )
 
 
 def why_kept_past_its_time(request: StoredRequest) -> str | None:

@@ -418,6 +418,10 @@ def test_a_request_past_its_time_is_kept_while_its_redirect_email_waits_for_two_
     assert f"Kept {reference}" in result.output and "where to go instead, or that it was reopened" in result.output
     refused = runner.invoke(args=["requests", "delete", reference, "--yes"])
     assert refused.exit_code != 0 and "where to go instead, or that it was" in refused.output, refused.output
+    # Its page says so (regression review: "Within the hour").
+    page = " ".join(text(client.get(f"/inbox/requests/{reference}")).split())
+    assert "Once the email telling its practitioner where to go instead, or that it was reopened, has gone" in page
+    assert "Within the hour" not in page
     with session_app.app_context():
         db.session.execute(
             update(OutboxMessage).values(created_at=utcnow() - dt.timedelta(days=OUTCOME_KEPT_DAYS, minutes=1))

@@ -74,6 +74,8 @@ from ..input_guard import is_blank
 from ..mail import (
     CANCELLED_BEFORE_SENT,
     LEFT_BEFORE_SENT,
+    REDIRECTED,
+    REOPENED,
     attempt_under_way,
     given_up_what_to_do,
     mail_problem_words,
@@ -1367,6 +1369,11 @@ def kept_for_practitioner_until(request: StoredRequest) -> str | None:
             f"once the email with its feedback link has gone, or {OUTCOME_KEPT_DAYS} days after the session was "
             "recorded as held at the latest"
         )
+    if route_email_unsent(request):
+        reasons.append(
+            "once the email telling its practitioner where to go instead, or that it was reopened, has gone, or "
+            f"{OUTCOME_KEPT_DAYS} days after it was written at the latest"
+        )
     cancelled_until = cancellation_unsent(request)
     if cancelled_until is not None:
         reasons.append(
@@ -2363,6 +2370,21 @@ def feedback_link_unsent(request: StoredRequest, now: dt.datetime | None = None)
     since = (now or utcnow()) - dt.timedelta(days=OUTCOME_KEPT_DAYS)
     return any(
         message.kind == FEEDBACK_LINK
+        and message.sent_at is None
+        and message.given_up_at is None
+        and message.created_at > since
+        for message in request.outbox
+    )
+
+
+def route_email_unsent(request: StoredRequest, now: dt.datetime | None = None) -> bool:
+    """Whether the email telling the request's practitioner where to go instead, or that it was
+    reopened, waits to be sent: deleted with the request, it would never go (its text is in it
+    only), and they would never hear (found, regression review: the purge deleted one unsent
+    without a word). For ``OUTCOME_KEPT_DAYS`` after it was queued at most, as a feedback link's."""
+    since = (now or utcnow()) - dt.timedelta(days=OUTCOME_KEPT_DAYS)
+    return any(
+        message.kind in (REDIRECTED, REOPENED)
         and message.sent_at is None
         and message.given_up_at is None
         and message.created_at > since
