@@ -301,6 +301,17 @@ def test_a_changed_answer_that_implies_a_criterion_asks_the_criteria_again_with_
     assert path_of(response.location) == "/questions/criteria"
     page = walker.follow(response.location).get_data(as_text=True)
     assert set(re.findall(r'value="([a-z_]+)"\s+checked', page)) == {"stuck", "debrief"}
+    # Changed from check your answers: Back on the question asked again goes to the question before,
+    # not to check your answers, which would send it straight back (regression review).
+    checking = Walker(client.application.test_client())
+    checking.walk(with_answers(ELIGIBLE_PATH, criteria=["debrief"]))
+    asked = checking.post("/questions/disagreement?return_to=check-answers", {"answer": "unclear"})
+    assert path_of(asked.location) == "/questions/criteria"
+    back = re.search(
+        r'class="govuk-back-link"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*class="govuk-back-link"',
+        checking.follow(asked.location).get_data(as_text=True),
+    )
+    assert back is not None and (back.group(1) or back.group(2)) == "/questions/decision_needed", back
     # Answered, the answers after it come back: straight to the outcome, a request as before.
     response = walker.post("/questions/criteria?return_to=result", {"answer": ["stuck", "debrief"]})
     assert path_of(response.location) == "/result" and outcome_of(walker.follow("/result")) == "P"

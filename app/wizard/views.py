@@ -424,7 +424,9 @@ def render_question(
     previous = state.previous(asked.id)
     back_url = url_for("wizard.question", question_id=previous) if previous else url_for("main.index")
     return_to = _return_to()
-    if return_to == RETURN_TO_CHECK:
+    if return_to == RETURN_TO_CHECK and (state.outcome is not None or asked.id not in asked_again_ticks()):
+        # (Not from a question asked again because a changed answer implies more for it: found,
+        # regression review, its Back went to check your answers, which sent it straight back here.)
         back_url = url_for("requests.check")
     elif return_to == RETURN_TO_RESULT and state.outcome is not None:
         # Back to the outcome the Change link was on (while there is one: another tab may have
