@@ -2367,14 +2367,7 @@ def feedback_link_unsent(request: StoredRequest, now: dt.datetime | None = None)
     with the request, it would never go (the link's text is in it only). For ``OUTCOME_KEPT_DAYS``
     after it was queued at most: a mail server that keeps refusing it does not keep the request for
     ever."""
-    since = (now or utcnow()) - dt.timedelta(days=OUTCOME_KEPT_DAYS)
-    return any(
-        message.kind == FEEDBACK_LINK
-        and message.sent_at is None
-        and message.given_up_at is None
-        and message.created_at > since
-        for message in request.outbox
-    )
+    return _unsent_lately(request, (FEEDBACK_LINK,), now)
 
 
 def route_email_unsent(request: StoredRequest, now: dt.datetime | None = None) -> bool:
@@ -2382,12 +2375,15 @@ def route_email_unsent(request: StoredRequest, now: dt.datetime | None = None) -
     reopened, waits to be sent: deleted with the request, it would never go (its text is in it
     only), and they would never hear (found, regression review: the purge deleted one unsent
     without a word). For ``OUTCOME_KEPT_DAYS`` after it was queued at most, as a feedback link's."""
+    return _unsent_lately(request, (REDIRECTED, REOPENED), now)
+
+
+def _unsent_lately(request: StoredRequest, kinds: tuple[str, ...], now: dt.datetime | None) -> bool:
+    """Whether an email of ``kinds`` about the request waits to be sent (not sent, not given up),
+    queued less than ``OUTCOME_KEPT_DAYS`` ago."""
     since = (now or utcnow()) - dt.timedelta(days=OUTCOME_KEPT_DAYS)
     return any(
-        message.kind in (REDIRECTED, REOPENED)
-        and message.sent_at is None
-        and message.given_up_at is None
-        and message.created_at > since
+        message.kind in kinds and message.sent_at is None and message.given_up_at is None and message.created_at > since
         for message in request.outbox
     )
 
