@@ -148,6 +148,14 @@ def attempt_under_way(now: dt.datetime) -> ColumnElement[bool]:
     )
 
 
+# What the outbox records before the error when the mail server could not be reached at all (no
+# connection, or no greeting: ``smtp_send``, ``not_connected``): the server's failure, not the
+# email's, so once another email goes, it is due again (``outbox.bring_forward_after_outage``).
+# Told by this mark, made by the service, not by words in the error (found, regression review: a
+# refusal whose reply said "timed out" was counted as the server not answering, and retried at
+# every pass).
+NOT_CONNECTED = "Could not connect: "
+
 # The error a send without a mail server set ends in (the outbox records it, and tries again).
 SMTP_HOST_NOT_SET = "SMTP_HOST is not set"
 
@@ -161,7 +169,9 @@ def smtp_send(email: EmailMessage) -> None:
     config = current_app.config
     host = config.get("SMTP_HOST")
     if not host:
-        raise RuntimeError(SMTP_HOST_NOT_SET)
+        error = RuntimeError(SMTP_HOST_NOT_SET)
+        error.add_note(NOT_CONNECTED)
+        raise error
     timeout = float(config.get("SMTP_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
     deadline = send_deadline_seconds()
     smtp = _DeadlineSMTP(host, timeout, time.monotonic() + deadline)
@@ -169,9 +179,13 @@ def smtp_send(email: EmailMessage) -> None:
     watchdog.name = "smtp-send-deadline"
     watchdog.daemon = True
     watchdog.start()
+    connecting = True
     try:
         with smtp:
-            smtp.connect(host, int(config.get("SMTP_PORT") or 25))
+            code, greeting = smtp.connect(host, int(config.get("SMTP_PORT") or 25))
+            if code != 220:  # (smtplib checks the greeting only when given the host to connect to)
+                raise smtplib.SMTPConnectError(code, greeting)
+            connecting = False
             if config.get("SMTP_USE_TLS"):
                 smtp.starttls(context=ssl.create_default_context())
             if config.get("SMTP_USERNAME"):
@@ -179,10 +193,15 @@ def smtp_send(email: EmailMessage) -> None:
             smtp.send_message(email)
     except (OSError, smtplib.SMTPException) as error:
         if smtp.was_cut_off:
-            raise TimeoutError(
+            cut_off = TimeoutError(
                 f"the mail server did not finish the send within {deadline:g}s "
                 f"({SEND_DEADLINE_FACTOR} x SMTP_TIMEOUT); connection closed"
-            ) from error
+            )
+            if connecting:
+                cut_off.add_note(NOT_CONNECTED)
+            raise cut_off from error
+        if connecting:
+            error.add_note(NOT_CONNECTED)
         raise
     finally:
         watchdog.cancel()
@@ -299,7 +318,15 @@ MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("SMTPSenderRefused", "SMTPDataError"), "the mail server refused it"),
     (("SMTPAuthenticationError",), "the service could not sign in to the mail server"),
     (
-        ("ConnectionRefused", "TimeoutError", "timed out", "gaierror", "SMTPServerDisconnected", "SMTPConnectError"),
+        (
+            NOT_CONNECTED,
+            "ConnectionRefused",
+            "TimeoutError",
+            "timed out",
+            "gaierror",
+            "SMTPServerDisconnected",
+            "SMTPConnectError",
+        ),
         "the mail server did not answer",
     ),
 )
@@ -447,6 +474,11 @@ def too_large(error: BaseException) -> bool:
 # it is still tried again (never given up: their address is the deployment's), and the health
 # check, `flask outbox status` and the request's page say so, and what to do.
 UNTIL_MENDED = "Refused until something is changed: "
+
+
+def not_connected(error: BaseException) -> bool:
+    """Whether ``smtp_send`` failed before the mail server greeted it (``NOT_CONNECTED``)."""
+    return NOT_CONNECTED in getattr(error, "__notes__", ())
 
 
 def refused_until_mended(error: BaseException) -> bool:

@@ -67,7 +67,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import ColumnElement, func, not_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
@@ -156,6 +156,7 @@ class PassResult:
     reminders_queued: int = 0
     questions_made: int = 0  # the questions to prepare (counted apart from the requests' PDFs)
     questions_failed: int = 0
+    brought_forward: int = 0  # emails made due again once the mail server answered (``bring_forward_after_outage``)
 
     @property
     def did_work(self) -> bool:
@@ -595,6 +596,8 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         if taken_out_meanwhile(message):
             return _taken_out(message, sent=False, why=mail.describe_error(error, message.recipient))
         message.last_error = mail.describe_error(error, message.recipient)
+        if mail.not_connected(error):
+            message.last_error = mail.NOT_CONNECTED + message.last_error
         if mail.message_refused(error):
             message.refusals = (message.refusals or 0) + 1
         # To the person who asked: given up if the mail server refused the address for good, or
@@ -1023,10 +1026,58 @@ def run_pass(
             result.send_failed += 1
             break
     db.session.rollback()
+    # At every pass, not only one that sent: an email tried within the last few minutes is left till
+    # its try cannot be under way, and then another need not go for it to be due.
+    result.brought_forward = bring_forward_after_outage(utcnow())
     # SQLite: what this pass and the visitors since the last one wrote goes into the database file
     # here, in the worker, not inside a visitor's commit (app/extensions.py, use_write_ahead_log).
     checkpoint_write_ahead_log()
     return result
+
+
+def bring_forward_after_outage(now: dt.datetime) -> int:
+    """The emails waiting out a retry delay because the mail server could not be reached (``mail.
+    NOT_CONNECTED``) at an attempt begun before the last one that went, made due now: it answers
+    again.
+    Found (a long soak): after an outage each email waited out its own delay, doubled at each try
+    up to an hour (``OUTBOX_RETRY_MAX_SECONDS``), so the last went minutes after the mail server
+    was back, and after a long outage could wait an hour more: a redirect saying "act now" too.
+
+    Not an email refused by the mail server, nor one it hung on after greeting (each the email's
+    own doing, perhaps: found, regression review, one the server hung on was tried at every pass).
+    Not one whose attempt may still be under way (begun within ``mail.attempt_may_last``), nor, on
+    PostgreSQL, one locked by a worker sending it: found (regression review), made due while
+    `flask outbox send` was sending it, SQLite's worker sent it again, as an email due and not
+    under way; PostgreSQL's waited on its lock till the statement timed out. Commits; how many."""
+    went = select(func.max(OutboxMessage.last_attempt_at)).where(OutboxMessage.sent_at.is_not(None))
+    waiting = and_(
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.given_up_at.is_(None),
+        OutboxMessage.next_attempt_at > now,
+        OutboxMessage.last_error.startswith(mail.NOT_CONNECTED, autoescape=True),
+        OutboxMessage.last_attempt_at < went.scalar_subquery(),
+        OutboxMessage.last_attempt_at < now - mail.attempt_may_last(),
+    )
+    # Read first, without a write (SQLite): nothing to change, nearly always.
+    ids = list(db.session.scalars(select(OutboxMessage.id).where(waiting).with_for_update(skip_locked=True)))
+    if not ids:
+        db.session.rollback()
+        return 0
+    changed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), waiting)  # (again: SQLite has no row locks)
+        .values(next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    count = int(getattr(changed, "rowcount", 0) or 0)
+    if count:
+        current_app.logger.info(
+            "The mail server answers again: %s waiting since it could not be reached %s due now",
+            _plural(count, "email"),
+            "is" if count == 1 else "are",
+        )
+    return count
 
 
 # How often the worker deletes what is past its time (``purge_due``): journey sessions past their

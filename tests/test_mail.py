@@ -207,7 +207,8 @@ def test_outbox_status_lists_unsent(mail_app, smtp_server: SmtpServer, runner) -
     # words with the settings to check, then the technical error for whoever is debugging.
     assert (
         f"{reference}\tfacilitators' email unsent\tattempts 1\tthe mail server did not answer (check SMTP_HOST "
-        "and SMTP_PORT, and that the mail server is running) [ConnectionRefusedError: " in result.output
+        "and SMTP_PORT, and that the mail server is running) [Could not connect: ConnectionRefusedError: "
+        in result.output
     ), result.output
 
 
@@ -247,7 +248,7 @@ def test_outbox_status_says_a_mail_server_name_not_found_in_words(mail_app, runn
     [line] = [line for line in output.splitlines() if "email unsent" in line]
     assert line.startswith(
         f"{reference}\tfacilitators' email unsent\tattempts 1\tthe mail server did not answer (its name was "
-        "not found: check SMTP_HOST) [gaierror: "
+        "not found: check SMTP_HOST) [Could not connect: gaierror: "
     ), line
 
 

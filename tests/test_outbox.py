@@ -267,7 +267,9 @@ def test_a_mail_server_that_sends_a_line_every_few_seconds_is_cut_off_and_the_em
         [message] = db.session.scalars(select(OutboxMessage)).all()
         assert message.attempts == 1 and message.sent_at is None and message.given_up_at is None
         assert message.next_attempt_at is not None and message.next_attempt_at > utcnow()
-        assert (message.last_error or "").startswith("TimeoutError: the mail server did not finish the send")
+        assert (message.last_error or "").startswith(
+            "Could not connect: TimeoutError: the mail server did not finish the send"  # (its greeting)
+        )
         assert [(event.reference, event.detail) for event in actions("email_failed")] == [
             (reference, f"facilitators, attempt 1: {message.last_error}")
         ]
