@@ -68,6 +68,18 @@ STAND_IN_HOST = "localhost"
 TextCheck = Callable[[str], bool]
 
 
+def plain_line_endings(text: str) -> str:
+    """``text`` with each Windows (CR LF) or old Mac (CR) line ending made a line feed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def text_length(text: str) -> int:
+    """How long ``text`` is as the browser counts it: in UTF-16 code units, as GOV.UK's
+    character count (JavaScript's ``length``) does, so an emoji counts 2. The server's limits
+    count the same way, so text the counter shows as within the limit is never refused."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def has_unsafe_text(value: str) -> bool:
     """True if ``value`` holds a character that typed text can never contain (NUL, a lone surrogate...)."""
     return UNSAFE_TEXT.search(value) is not None
@@ -207,12 +219,19 @@ def _address_is_unsafe(asked: Request) -> bool:
 
 def _clean_form() -> None:
     """Remove unsafe characters and bidirectional controls from the posted form's names and values
-    (``REMOVED_FROM_FORMS``), in place of ``request.form``."""
+    (``REMOVED_FROM_FORMS``), and make line endings plain (a browser sends each line break typed in
+    a text area as CR LF), in place of ``request.form``. Found (text review): a note, a feedback
+    comment, a session's place and a redirect reason counted each line break as 2 characters, so
+    text the character count showed as fitting ("0 characters remaining") was refused, and notes
+    were stored with Windows line endings (the journey's own fields made them plain already)."""
     form = request.form
     removed = REMOVED_FROM_FORMS
-    if any(removed.search(key) or removed.search(value) for key, value in form.items(multi=True)):
+    if any(removed.search(key) or removed.search(value) or "\r" in value for key, value in form.items(multi=True)):
         request.form = ImmutableMultiDict(  # werkzeug's cached_property can be set
-            [(removed.sub("", key), removed.sub("", value)) for key, value in form.items(multi=True)]
+            [
+                (removed.sub("", key), plain_line_endings(removed.sub("", value)))
+                for key, value in form.items(multi=True)
+            ]
         )
         request.__dict__.pop("values", None)  # ``request.values`` combines args and form: rebuild it
 

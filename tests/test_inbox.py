@@ -2387,6 +2387,35 @@ def test_character_limits_are_worded_as_gov_uk_does(app: Flask) -> None:
     assert service.password_problem("x" * 300) == "The password must be 256 characters or less."
 
 
+def test_a_line_break_counts_as_the_character_count_counts_it(app: Flask) -> None:
+    """Found (text review): a browser sends each line break typed in a text area as CR LF, and the
+    note and the redirect reason counted it as 2 characters: text at "You have 0 characters
+    remaining" was refused, and the note was stored with Windows line endings. An emoji counts 2,
+    as the counter counts it."""
+    client, _ = signed_in(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    lines = ["Trafodwyd yr achos gyda'r tîm"] * 20
+    typed = "\n".join(lines)
+    note = "\r\n".join(lines) + "y" * (1000 - len(typed))
+    saved = post_form(client, page, f"{page}/notes", {"text": note})
+    assert saved.status_code == 302, error_summary_of(text(saved))
+    with app.app_context():
+        stored = db.session.scalar(select(TriageNote.text))
+    assert stored == typed + "y" * (1000 - len(typed)) and "\r" not in stored
+    emoji = "🙂" * 500 + "x"  # 1,001 as the counter counts (each emoji is 2), 501 letters
+    too_long = text(post_form(client, page, f"{page}/notes", {"text": emoji}))
+    assert "The note must be 1,000 characters or less" in error_summary_of(too_long)
+    reason = "\r\n".join(["Went to the LADO (local authority designated officer)"] * 9)
+    reason += "." * (500 - len(reason.replace("\r\n", "\n")))
+    redirected = post_form(
+        client, page, f"{page}/status", {"status": "redirected", "redirected_to": "S", "reason": reason}
+    )
+    assert redirected.status_code == 302, error_summary_of(text(redirected))
+    with app.app_context():
+        assert db.session.scalar(select(StoredRequest.redirect_reason)) == reason.replace("\r\n", "\n")
+
+
 # Found: a note of only zero-width spaces (or other invisible characters) was stored as a note.
 INVISIBLE_TEXTS = ["\u200b", "\u200c\u200d\u2060\ufeff", " \u200b\n\u00a0\t", "\u3164\u2800", "\u00ad\u034f\ufe0f"]
 

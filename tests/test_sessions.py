@@ -194,6 +194,21 @@ def test_a_bad_session_is_refused_and_keeps_what_was_typed(app: Flask) -> None:
     assert session_id_of(app, reference) is None
 
 
+def test_joining_instructions_over_several_lines_fit_as_the_character_count_says(app: Flask) -> None:
+    """Found (text review): each line break, sent by the browser as CR LF, counted 2 characters, so
+    joining instructions the counter showed as fitting were refused; they are stored with plain line
+    endings."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    place = "\r\n".join(["Room 2, first floor: ask at the front desk for the Space to Think session"] * 6)
+    place += "." * (500 - len(place.replace("\r\n", "\n")))
+    data = {"csrf_token": session_csrf_token(client), **session_form(), "place": place}
+    response = post_shown(client, request_url(reference, "session"), data)
+    assert response.status_code == 302, text(response)
+    with app.app_context():
+        assert db.session.scalar(select(SpaceSession.place)) == place.replace("\r\n", "\n")
+
+
 def test_a_session_changed_to_a_start_already_gone_is_asked_about_first_and_kept_as_typed(app: Flask) -> None:
     """Found: a session arranged for earlier today was accepted, invited, and then shown nowhere.
     A session moved to a start already gone (held earlier than arranged) is now asked about
@@ -3120,6 +3135,12 @@ def test_held_is_counted_and_sends_a_single_use_anonymous_feedback_link(
     assert "It helped us slow down." in kept and token_in_link not in kept
     response = post_form(public, path, path, {"score": "9", "comment": "x" * 1001})
     assert "Select how much the session helped" in text(response) and "1,000 characters or less" in text(response)
+    # Each line break as the browser sends it (CR LF) counts 1, as the character count counts it
+    # (found, text review: 1,000 characters over 10 lines were refused at "0 characters remaining").
+    lines = "\r\n".join(["It helped us to slow down and think about what the family needs"] * 10)
+    lines += "." * (1000 - len(lines.replace("\r\n", "\n")))
+    response = post_form(public, path, path, {"comment": lines})
+    assert "Select how much the session helped" in text(response) and "characters or less" not in text(response)
     # Identifying data in the comment: a warning, then a confirmation.
     comment = "The family at M6 5HH felt heard"
     response = post_form(public, path, path, {"score": "4", "comment": comment})

@@ -21,7 +21,7 @@ from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringF
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
 from ..email_address import EMAIL_MAX, has_address_shape
-from ..input_guard import is_blank, without_invisible
+from ..input_guard import is_blank, text_length, without_invisible
 from .models import NOTE_MAX
 from .service import STATUS_LABELS
 
@@ -150,7 +150,7 @@ class NoteForm(FlaskForm):
         valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
         if not _required(self.text, "Enter a note"):
             return False
-        if len((self.text.data or "").strip()) > NOTE_MAX:
+        if text_length((self.text.data or "").strip()) > NOTE_MAX:
             self.text.errors = [f"The note must be {NOTE_MAX:,} characters or less"]
             return False
         return valid

@@ -31,7 +31,7 @@ from .. import audit, mail, workflow
 from ..database_files import forget_deleted_text
 from ..email_address import is_email_address
 from ..extensions import db
-from ..input_guard import REMOVED_FROM_FORMS, is_blank, is_invisible, without_invisible
+from ..input_guard import REMOVED_FROM_FORMS, is_blank, is_invisible, text_length, without_invisible
 from ..journey import MODE_LABELS
 from ..mail import (
     GIVEN_UP_AS_MEANT,
@@ -1790,7 +1790,7 @@ def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> 
         reason = move.reason.strip()
         if is_blank(reason):
             raise MoveRefused("reason", "Enter why the request was redirected")
-        if len(reason) > REASON_MAX:
+        if text_length(reason) > REASON_MAX:
             raise MoveRefused("reason", f"The reason must be {REASON_MAX:,} characters or less")
         return {"redirected_to": move.redirected_to, "redirect_reason": reason}
     if move.status == "duplicate":
@@ -2235,7 +2235,7 @@ def add_note(request: StoredRequest, text: str, facilitator: Facilitator) -> Tri
     """Add a triage note (the audit event records that a note was added, and whether an
     identifying-data warning was confirmed, never what it says)."""
     text = text.strip()
-    if is_blank(text) or len(text) > NOTE_MAX:
+    if is_blank(text) or text_length(text) > NOTE_MAX:
         raise ValueError("a note must have 1 to 1000 characters")
     note = _add_note(request, text, facilitator)
     db.session.commit()

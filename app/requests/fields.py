@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from .. import months
 from ..email_address import EMAIL_MAX, is_email_address
-from ..input_guard import without_invisible
+from ..input_guard import text_length, without_invisible
 from ..months import month_number
 from ..pack import current_partnership
 from ..rules.partnership import REQUEST_OPTION_FIELDS
@@ -1071,13 +1071,6 @@ def _check_month_year(entry: Field, details: Mapping[str, Any], today: dt.date, 
     if problem is not None:
         key, at_fault = problem
         errors[at_fault[0]] = entry.error(key, mode)
-
-
-def text_length(text: str) -> int:
-    """How long ``text`` is as the browser counts it: in UTF-16 code units, as GOV.UK's
-    character count (JavaScript's ``length``) does, so an emoji counts 2. The server's limits
-    count the same way, so text the counter shows as within the limit is never refused."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def within_limit(entry: Field, text: str) -> bool:

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
-from ..input_guard import is_blank, without_invisible
+from ..input_guard import is_blank, text_length, without_invisible
 from ..months import month_number, narrow
 from ..pack import current_partnership
 from ..rules.model import bank_holiday_name
@@ -210,7 +210,7 @@ class SessionForm(FlaskForm):
         place = (self.place.data or "").strip()
         if is_blank(place):
             self.place.errors = ["Enter the joining instructions or the place"]
-        elif len(place) > PLACE_MAX:
+        elif text_length(place) > PLACE_MAX:
             self.place.errors = [f"The joining instructions or place must be {PLACE_MAX:,} characters or less"]
         if day is not None and time is not None and (problem := clock_change_problem(day, time)):
             self.start_time.errors = [problem]
@@ -491,7 +491,7 @@ class FeedbackForm(FlaskForm):
         if self.score.data not in FEEDBACK_SCALE:
             self.score.errors = ["Select how much the session helped"]
             valid = False
-        if len((self.comment.data or "").strip()) > COMMENT_MAX:
+        if text_length((self.comment.data or "").strip()) > COMMENT_MAX:
             self.comment.errors = [f"Your comment must be {COMMENT_MAX:,} characters or less"]
             valid = False
         return valid
