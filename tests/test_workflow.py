@@ -23,7 +23,7 @@ from app import outbox as app_outbox
 from app.config import ConfigError, load_config
 from app.extensions import db
 from app.inbox import listing, service
-from app.inbox.models import TriageNote
+from app.inbox.models import Facilitator, TriageNote
 from app.models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.uk_time import uk_time, uk_today
 from support import both_databases, csrf_token, session_csrf_token
@@ -1856,6 +1856,55 @@ def test_a_status_chosen_on_a_page_opened_before_another_move_is_refused_not_app
         client.post(f"{page}/status", data={**stale, "from_status": "redirected", "status": "in_triage"}).status_code
         == 302
     )
+    assert status_of(app, reference) == "in_triage"
+
+
+@both_databases
+def test_a_page_open_while_the_request_was_moved_on_and_back_is_refused_not_applied(app: Flask) -> None:
+    """Found (three facilitators at once review): a page showing "Redirected" (to the escalation
+    route) was left open while a colleague reopened the request and redirected it to "Share the
+    concern with children's social care now"; "In triage" chosen on the old page reopened it again,
+    as its status was the one the page showed: the route to act on now, and its email, were dropped
+    without a word. The page's form says which move it saw, checked again with the request held."""
+    client, _ = signed_in(app)
+    reference = new_request(app, status="in_triage")
+    page = f"/inbox/requests/{reference}"
+    first = {"status": "redirected", "redirected_to": "E", "reason": "A disagreement about a decision made."}
+    assert post_form(client, page, f"{page}/status", first).status_code == 302
+    opened = client.get(page).get_data(as_text=True)
+    seen = re.search(r'name="moves_seen" value="(\d+)"', opened)
+    assert seen is not None and 'name="from_status" value="redirected"' in opened
+    stale = {"csrf_token": csrf_token(opened), "from_status": "redirected", "moves_seen": seen.group(1)}
+    # The colleague: reopened, then redirected to the route to act on now.
+    assert post_form(client, page, f"{page}/status", {"status": "in_triage"}).status_code == 302
+    urgent = {
+        "status": "redirected",
+        "redirected_to": "U2",
+        "reason": "The school rang: the child is afraid to go home.",
+    }
+    assert post_form(client, page, f"{page}/status", urgent).status_code == 302
+    refused = post_shown(client, f"{page}/status", {**stale, "status": "in_triage"})
+    shown = " ".join(text(refused).split())
+    assert refused.status_code == 200 and status_of(app, reference) == "redirected"
+    assert (
+        "The status has not been changed: while this page was open it was moved on, and is redirected again, now to "
+        "Share your concern with children's social care now (in another tab, or by another facilitator)."
+    ) in shown.replace("\u2019", "'")
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))
+        assert stored.redirected_to == "U2" and stored.redirect_reason == urgent["reason"]
+        # Checked again with the request held: a move that came between the page's check and the hold.
+        with pytest.raises(service.MovedMeanwhile):
+            service.move_request(
+                stored, service.Move(status="in_triage"), db.session.scalar(select(Facilitator)), {}, int(seen.group(1))
+            )
+        db.session.rollback()
+    # Chosen again from the page as it is now, it is done.
+    again = client.get(page).get_data(as_text=True)
+    now_seen = re.search(r'name="moves_seen" value="(\d+)"', again)
+    assert now_seen is not None and now_seen.group(1) != seen.group(1)
+    fresh = {"csrf_token": csrf_token(again), "from_status": "redirected", "moves_seen": now_seen.group(1)}
+    assert client.post(f"{page}/status", data={**fresh, "status": "in_triage"}).status_code == 302
     assert status_of(app, reference) == "in_triage"
 
 

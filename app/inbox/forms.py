@@ -97,6 +97,9 @@ class StatusForm(FlaskForm):
     # The status the page showed: a move chosen from another status (the page was open while
     # another tab or facilitator moved the request on) is refused, never applied to the new one.
     from_status = HiddenField()
+    # Which move of the request was its newest when the page was shown (``service.moves_seen``): a
+    # page left open while the request was moved on and back is refused as well.
+    moves_seen = HiddenField()
 
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF, and one of the statuses (the rest is the service's to check)."""

@@ -1848,15 +1848,24 @@ def check_move(request: StoredRequest, move: Move, outcomes: dict[str, str]) -> 
     return {}
 
 
-def move_request(request: StoredRequest, move: Move, facilitator: Facilitator, outcomes: dict[str, str]) -> list[str]:
+def move_request(
+    request: StoredRequest,
+    move: Move,
+    facilitator: Facilitator,
+    outcomes: dict[str, str],
+    seen: int | None = None,
+) -> list[str]:
     """Change the request's status if the workflow allows it (else ``MoveRefused``), with one
     audit event: the move, and where to or of which request (never the reason's text). Returns
     what the move did besides, in sentences for the facilitator (leaving a session: see
     ``app.space_sessions.service.leave_session``). ``MovedMeanwhile`` if a colleague moved the
-    request while this move waited for its session."""
+    request while this move waited for its session, or since the page sending it was shown
+    (``seen``: its ``moves_seen``, checked again here, with the request held)."""
     if "duplicate" in (move.status, request.status):  # marked as a duplicate, or reopened from one
         _one_duplicate_at_a_time(request, move)
     _hold_the_session_first(request)
+    if seen is not None and moves_seen(request) != seen:
+        raise MovedMeanwhile(request.status)
     extra = check_move(request, move, outcomes)
     detail = f"{request.status} to {move.status}"
     if "redirected_to" in extra:
@@ -2116,6 +2125,18 @@ def _newest_event(request: StoredRequest, action: str) -> AuditEvent | None:
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(1)
     )
+
+
+def moves_seen(request: StoredRequest) -> int:
+    """Which of the request's moves is its newest (the id of its newest status change in the audit
+    trail; 0 for none), for the status form to send back: a form from a page shown before another
+    move is refused (``MovedMeanwhile``) even when the status is again the one the page showed.
+    Found (three facilitators at once review): a page showing "Redirected" (to the LADO), left open
+    while a colleague reopened the request and redirected it to "Share the concern with children's
+    social care now", reopened it all the same: the colleague's route, and its email, not gone
+    yet, were dropped without a word."""
+    newest = _newest_event(request, "status_changed")
+    return newest.id if newest is not None else 0
 
 
 def newest_move_by(request: StoredRequest) -> str | None:

@@ -220,6 +220,12 @@ MOVED_MEANWHILE = (
     "The status has not been changed: it changed to {status} while this page was open (in another tab, or by "
     "another facilitator).{by} Check the request, then choose again"
 )
+# The same, when the request was moved on and back to the status the page showed (a colleague
+# reopened a redirected request and redirected it elsewhere, say).
+MOVED_AND_BACK = (
+    "The status has not been changed: while this page was open it was moved on, and is {status} again{now} (in "
+    "another tab, or by another facilitator).{by} Check the request, then choose again"
+)
 # Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
 UPLOAD_OVERHEAD = 64 * 1024
 
@@ -1553,6 +1559,7 @@ def render_request_page(
         assigned=assigned,
         notes=(notes := service.triage_notes(stored)),
         notes_seen=max((note.id for note, _ in notes), default=0),  # (the note form's: ``add_note``)
+        moves_seen=service.moves_seen(stored),  # (the status form's: ``change_status``)
         trail=service.audit_trail(stored.reference),
         status_form=status_form,
         assign_form=assign_form,
@@ -1721,9 +1728,13 @@ def change_status(reference: str) -> Response | str:
         reason=form.reason.data or "",
         duplicate_of=form.duplicate_of.data or "",
     )
-    if form.from_status.data and form.from_status.data != stored.status:
-        # (A page from before this field was added sends none, and is checked as before.)
-        if service.is_move_resent(stored, form.from_status.data, move.status or "", current_facilitator(), move):
+    typed = form.moves_seen.data or ""
+    seen = int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= 18 else None
+    if (form.from_status.data and form.from_status.data != stored.status) or (
+        seen is not None and seen != service.moves_seen(stored)
+    ):
+        # (A page from before these fields were added sends neither, and is checked as before.)
+        if service.is_move_resent(stored, form.from_status.data or "", move.status or "", current_facilitator(), move):
             # The same form sent twice: the first moved it. Found (facilitator review): the second
             # said "The status has not been changed: it changed ... while this page was open", so
             # the facilitator thought their own change had failed, or that a colleague had made it.
@@ -1753,7 +1764,7 @@ def change_status(reference: str) -> Response | str:
             form.reason.errors = [REASON_NOT_SAVED]
             return refused_on_page(stored, status_form=form, reason_findings=findings)
     try:
-        also = service.move_request(stored, move, current_facilitator(), redirect_outcomes())
+        also = service.move_request(stored, move, current_facilitator(), redirect_outcomes(), seen)
     except service.MovedMeanwhile:  # while the move waited for the request (a colleague's, a moment before)
         db.session.rollback()
         return moved_meanwhile(stored, form)
@@ -1784,8 +1795,21 @@ def moved_meanwhile(stored: Any, form: StatusForm) -> Response | str:
         flash(ALREADY_MOVED.format(status=status, by=by), IMPORTANT)
         session.pop(ACTED_KEY, None)
         return redirect(url_for("inbox.request_page", reference=stored.reference))
-    form.status.errors = [MOVED_MEANWHILE.format(status=status, by=by)]
+    if form.from_status.data == stored.status:  # moved on, and back: say what stands now
+        form.status.errors = [MOVED_AND_BACK.format(status=status, now=_where_now(stored), by=by)]
+    else:
+        form.status.errors = [MOVED_MEANWHILE.format(status=status, by=by)]
     return refused_on_page(stored, status_form=form)
+
+
+def _where_now(stored: Any) -> str:
+    """Where a redirected request is sent now, or which request a duplicate repeats, for
+    ``MOVED_AND_BACK`` ("" for any other status)."""
+    if stored.status == "redirected" and stored.redirected_to:
+        return f", now to {redirect_outcomes().get(stored.redirected_to, stored.redirected_to)}"
+    if stored.status == "duplicate" and stored.duplicate_of:
+        return f", now of {stored.duplicate_of}"
+    return ""
 
 
 def moved_by(stored: Any, me: Facilitator) -> str:
