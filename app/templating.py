@@ -336,6 +336,18 @@ def flashed_messages(with_categories: bool = False) -> list[Any]:
 RIGHT_TO_LEFT_CLASSES = frozenset({"R", "AL"})
 
 
+def direction(text: Any) -> str:
+    """The direction ``text`` reads in, as ``dir`` gives it: "rtl" or "ltr" by its first letter
+    with a direction of its own (as ``right_to_left``), or "" if it has none (digits alone)."""
+    for character in str(text):
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in RIGHT_TO_LEFT_CLASSES:
+            return "rtl"
+    return ""
+
+
 def right_to_left(text: Any) -> bool:
     """Whether ``text`` reads right to left: its first letter with a direction of its own is one
     of a right-to-left script, as a browser decides for ``dir="auto"`` (digits, spaces and
@@ -488,6 +500,7 @@ def init_jinja(app: Flask) -> None:
     # (never a kept page or fragment, which would keep one moment's answer).
     app.jinja_env.globals["open_now_words"] = open_now_words
     app.jinja_env.tests["right_to_left"] = right_to_left
+    app.jinja_env.filters["direction"] = direction
     app.jinja_env.filters["breakable_words"] = breakable_words
     app.jinja_env.filters["linked_contacts"] = linked_contacts
     app.jinja_env.filters["web_address"] = web_address

@@ -334,6 +334,14 @@ def test_an_outcome_says_whether_the_front_door_is_open_now_and_whom_to_call_ins
             assert ('href="tel:01617948888"' in line) is (said == closed_words), line  # (open: its own number)
             assert "app-screen-only" in card.split("data-open-now=", 1)[0][-200:]
             assert "opens at" not in page and "Monday" not in line, (outcome, moment)
+            # Left out of text copied from the page (found, printing review), as of a printed page.
+            assert "app-open-now" in card.split("data-open-now=", 1)[0][-200:]
+            # On paper, read at any hour, the line to call outside these hours, open or closed now
+            # (found, printing review: only in the footer, on the last sheet).
+            assert (
+                '<p class="govuk-body-s govuk-!-margin-bottom-1 app-print-only" data-print-outside-hours>Outside these '
+                "hours, if it cannot wait: Emergency Duty Team (out of hours), 0161 794 8888.</p>"
+            ) in card, card
 
 
 def test_an_outcome_says_until_when_a_line_is_open_by_that_days_own_hours(
@@ -394,7 +402,9 @@ def test_the_urgent_contacts_under_not_an_urgent_route_say_when_the_front_door_i
         page = app.test_client().get("/session-expired").get_data(as_text=True)
         listed = page.split('aria-label="Contacts if a child is at risk"', 1)[1].split("</ul>", 1)[0]
         bridge = next(item for item in listed.split("<li>") if "the Bridge Partnership" in item)
-        said = '<span class="app-screen-only" data-open-now="closed">. This phone line is closed now</span>'
+        said = (
+            '<span class="app-screen-only app-open-now" data-open-now="closed">. This phone line is closed now</span>'
+        )
         assert (said in bridge) is closed, (moment, bridge)
         assert "closed now" not in listed.replace(bridge, ""), listed  # (the others are always open)
 

@@ -351,6 +351,24 @@ def request_html(module_app: Flask, document: dict[str, Any]) -> str:
     return html_module.unescape(page)
 
 
+def test_each_line_typed_is_laid_out_in_its_own_direction(module_app: Flask, longest: dict[str, Any]) -> None:
+    """Found (text review): a reflection of a Polish line then an Urdu one was laid out in the PDF
+    as one left-to-right text, the Urdu clauses in the wrong order (and, Urdu first, an English line
+    read ".The team is stuck"), where the box it was typed in showed each line in its own direction.
+    Each line is a block with its own direction; a line with no letters takes its block's; a value
+    of one line is as before."""
+    polish, urdu, numbers = "Zespół czuje się.", "میں اس خاندان کے ساتھ 3 ماہ سے کام کر رہا ہوں (3 months)۔", "2025"
+    document = {**longest["document"], "details": {**longest["document"]["details"]}}
+    document["details"]["reflection"] = f"{polish}\n{urdu}\n\n{numbers}"
+    page = request_html(module_app, document)
+    assert (
+        f'<span class="line" dir="ltr">{polish}</span><span class="line" dir="rtl">{urdu}</span>'
+        f'<span class="line">\u00a0</span><span class="line">{numbers}</span>'
+    ) in page.replace("\u200b", "")
+    document["details"]["reflection"] = urdu
+    assert f'dir="rtl">{urdu}</p>' in request_html(module_app, document).replace("\u200b", "")
+
+
 def structure_types(pdf: bytes) -> list[str]:
     """The structure tree's element types, in the tree's order (what a screen reader follows)."""
     found: list[str] = []

@@ -443,6 +443,32 @@ def test_a_half_written_note_is_kept_while_the_status_changes_and_forgotten_once
     expect(note).to_have_value("")
 
 
+def test_a_note_in_two_languages_shows_each_line_in_its_own_direction(page: Page, own_request: str) -> None:
+    """Found (text review): a note of a Polish line then an Urdu one was shown as one left-to-right
+    text (``dir="auto"`` takes the first letter's direction for the whole), the Urdu line laid out
+    left to right with its clauses in the wrong order, where the box it was typed in showed each line
+    in its own direction. Each line now takes its own: the Urdu one ends at the right, as typed."""
+    signed_in(page)
+    page.goto(f"/inbox/requests/{own_request}")
+    page.get_by_label("Add a note").fill("Zespół czuje się.\nمیں اس خاندان کے ساتھ کام کر رہا ہوں")
+    page.get_by_role("button", name="Add note").click()
+    expect(success_banner(page, "Note added")).to_be_visible()
+    edges = page.locator("[data-note-text]").first.evaluate(
+        """note => {
+            const box = note.getBoundingClientRect();
+            const line = text => {
+                const range = document.createRange();
+                range.selectNodeContents(text);
+                return range.getBoundingClientRect();
+            };
+            const [polish, urdu] = [...note.childNodes].filter(node => node.nodeType === Node.TEXT_NODE);
+            return {left: box.left, right: box.right, polishLeft: line(polish).left, urduRight: line(urdu).right};
+        }"""
+    )
+    assert abs(edges["polishLeft"] - edges["left"]) < 2, edges
+    assert abs(edges["urduRight"] - edges["right"]) < 2, edges  # (left to right, it ended far from the right)
+
+
 def test_a_redirect_half_chosen_is_kept_while_a_note_is_added(page: Page, own_request: str) -> None:
     """Found (regression review): "Redirected" and its reason came back after a note was added, but
     not the route chosen in the list, so the status form, sent as given back, was refused."""

@@ -56,6 +56,24 @@ def test_warning_appears_before_the_limit_and_keep_my_answers_closes_it(page: Pa
     assert page.url == question_url
 
 
+def test_a_page_printed_with_the_warning_open_prints_the_page_not_the_warning(page: Page) -> None:
+    """Found (printing review): printed (or saved as PDF) while "Do you want to keep your answers?"
+    was open, every sheet showed only the warning, painted over the page: an outcome came out as 4
+    sheets with no route or number on them. In print the open warning and its backdrop are left out."""
+    _start_with_a_fake_clock(page)
+    page.clock.fast_forward("27:30")
+    expect(_warning(page)).to_be_visible()
+    page.emulate_media(media="print")
+    expect(_warning(page)).to_be_hidden()
+    expect(page.locator("h1").first).to_be_visible()
+    backdrop = page.evaluate(
+        "() => getComputedStyle(document.getElementById('app-timeout-warning'), '::backdrop').display"
+    )
+    assert backdrop == "none", backdrop
+    page.emulate_media(media="screen")  # back on screen, the warning is still there to answer
+    expect(_warning(page)).to_be_visible()
+
+
 def test_the_warning_scrolled_on_a_small_screen_shows_the_focus_as_every_control_does(browser_page) -> None:  # type: ignore[no-untyped-def]
     """Found (accessibility review): at 320 by 256 CSS pixels (400% zoom) the warning scrolls, and
     Tab then stops on the dialog itself (Chromium's keyboard-focusable scroller), which showed
