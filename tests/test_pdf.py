@@ -409,6 +409,10 @@ def test_right_to_left_is_decided_by_the_first_letter_with_a_direction() -> None
     assert not right_to_left("School nurse, " + HEBREW)  # English first: left to right
     assert not right_to_left("")
     assert not right_to_left("2026-12-03 !")
+    from app.templating import direction  # (each line of a value in the PDF: ``_content.html``'s lines)
+
+    assert (direction(ARABIC), direction("12, (" + HEBREW + ")"), direction("School nurse")) == ("rtl", "rtl", "ltr")
+    assert direction("2026-12-03 !") == direction("") == ""
 
 
 def test_supervision_record_has_no_case_details(client) -> None:
