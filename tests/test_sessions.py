@@ -207,6 +207,17 @@ def test_joining_instructions_over_several_lines_fit_as_the_character_count_says
     assert response.status_code == 302, text(response)
     with app.app_context():
         assert db.session.scalar(select(SpaceSession.place)) == place.replace("\r\n", "\n")
+    # The session's page gives them whole, outside the change form (found, printing review: printed,
+    # they were cut off at the form's text box's third line), and the form is not printed.
+    page = client.get(f"/inbox/sessions/{session_id_of(app, reference)}").get_data(as_text=True)
+    summary = page.split("data-session-summary", 1)[1].split("</dl>", 1)[0]
+    shown = summary.split("data-session-place>", 1)[1].split("</dd>", 1)[0]
+    assert shown == place.replace("\r\n", "<br>"), shown
+    assert "How it is held" in summary and "Length" in summary
+    assert (
+        '<div class="app-screen-only">\n      <h2 class="govuk-heading-m govuk-!-margin-top-6" id="change-session"'
+        in page
+    )
 
 
 def test_a_session_changed_to_a_start_already_gone_is_asked_about_first_and_kept_as_typed(app: Flask) -> None:
