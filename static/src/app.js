@@ -1105,3 +1105,26 @@ if (window.location.hash) {
   if (document.readyState === 'complete') showLabelOfTarget()
   else window.addEventListener('load', function () { setTimeout(showLabelOfTarget) }, { once: true })
 }
+
+// On paper, when the page was printed, in UK time: found (printing review), no printed page said
+// when it was true, and an outcome taken to a meeting a month later, or a printed inbox list, could
+// not be placed (Safari, phones and most saved PDFs add no date; the page itself is made once and
+// kept, so the time is the browser's, at printing). Written as the service writes times ("7:34pm",
+// "midday").
+function printedAt (now) {
+  const zone = { timeZone: 'Europe/London' }
+  const day = new Intl.DateTimeFormat('en-GB', { ...zone, day: 'numeric', month: 'long', year: 'numeric' }).format(now)
+  const parts = {}
+  new Intl.DateTimeFormat('en-GB', { ...zone, hour: 'numeric', minute: '2-digit', hourCycle: 'h23' })
+    .formatToParts(now).forEach(function (part) { parts[part.type] = part.value })
+  const hour = Number(parts.hour)
+  const minute = parts.minute === '00' ? '' : ':' + parts.minute
+  let time = (hour % 12 || 12) + minute + (hour < 12 ? 'am' : 'pm')
+  if (!minute && hour === 12) time = 'midday'
+  if (!minute && hour === 0) time = 'midnight'
+  return 'Printed on ' + day + ' at ' + time + ' (UK time).'
+}
+const printedOn = document.querySelector('[data-printed-on]')
+if (printedOn) {
+  window.addEventListener('beforeprint', function () { printedOn.textContent = printedAt(new Date()) })
+}

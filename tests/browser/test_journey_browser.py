@@ -509,3 +509,24 @@ def test_back_to_a_question_answered_since_in_another_tab_shows_the_answer_held_
     expect(page.get_by_role("heading", level=1, name=Q_DANGER)).to_be_visible()
     expect(yes).to_be_checked()
     expect(no).not_to_be_checked()
+
+
+def test_a_printed_page_says_when_it_was_printed_in_uk_time(page: Page) -> None:
+    """Found (printing review): no printed page said when it was printed, so an outcome taken to a
+    meeting a month later could not be placed in time. As it is printed, the page writes the day and
+    time in UK time, as the service writes times."""
+    printed = page.locator("[data-printed-on]")
+    for moment, said in (
+        ("2026-12-07T19:34:00Z", "Printed on 7 December 2026 at 7:34pm (UK time)."),
+        ("2026-07-03T11:00:00Z", "Printed on 3 July 2026 at midday (UK time)."),  # British Summer Time
+        ("2026-03-28T23:05:00Z", "Printed on 28 March 2026 at 11:05pm (UK time)."),
+    ):
+        page.clock.set_fixed_time(moment)
+        page.goto("/start")
+        expect(printed).to_have_text("")
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        expect(printed).to_have_text(said)
+        page.emulate_media(media="print")
+        expect(printed).to_be_visible()
+        page.emulate_media(media="screen")
+        expect(printed).to_be_hidden()
