@@ -2577,7 +2577,9 @@ def test_the_request_sent_page_gives_the_urgent_contacts_under_its_warning(clien
     walker = to_outcome(client)
     page = walker.get(submitted_request(walker).location).get_data(as_text=True)
     warning = page.index("This is not an urgent route. If a child is at risk, use the contacts below.")
-    listed = page.index('<ul class="govuk-list" aria-label="Contacts if a child is at risk">', warning)
+    listed = page.index(
+        '<ul class="govuk-list app-urgent-contacts" aria-label="Contacts if a child is at risk">', warning
+    )
     assert '<a class="govuk-link" href="tel:999">999</a>' in page[listed : page.index("</ul>", listed)]
     assert listed < page.index('id="your-copy"')
 

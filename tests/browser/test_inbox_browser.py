@@ -370,6 +370,12 @@ def test_the_menu_marks_the_page_shown_and_a_printed_request_leaves_out_its_form
         # (And the banner saying what was just done: regression review.)
         for selector in (*on_screen_only, "[data-delete-note-link]", ".govuk-notification-banner--success"):
             expect(page.locator(selector)).to_be_hidden()
+        # Nor the menu, who is signed in and Sign out; but how to handle the paper (printing review).
+        expect(page.locator(".app-inbox-nav")).to_be_hidden()
+        expect(page.locator("[data-printed-handling]")).to_have_text(
+            "This page holds personal information. Keep it secure, share it only with people who need it, and "
+            "shred it when it is no longer needed."
+        )
         # What the request is and what happened to it still print: its status and assignment in
         # the summary at the top, the note, the audit trail.
         expect(page.locator("[data-request-summary] [data-status]")).to_be_visible()
@@ -385,6 +391,17 @@ def test_the_menu_marks_the_page_shown_and_a_printed_request_leaves_out_its_form
         page.emulate_media(media="null")  # (not "screen": page.pdf() in a later test would print screen styles)
     for selector in on_screen_only:
         expect(page.locator(selector)).to_be_visible()
+    expect(page.locator("[data-printed-handling]")).to_be_hidden()
+    # The list printed: the filters in a sentence, not their form (printing review: it filled the first sheet).
+    page.goto("/inbox?status=new")
+    page.emulate_media(media="print")
+    try:
+        expect(page.locator("[data-filters]")).to_be_hidden()
+        expect(page.locator("[data-export]")).to_be_hidden()
+        expect(page.locator("[data-printed-filters]")).to_contain_text("Only: new")
+    finally:
+        page.emulate_media(media="null")
+    expect(page.locator("[data-filters]")).to_be_visible()
 
 
 def test_a_note_left_empty_shows_the_error_summary_with_no_axe_violations(page: Page, own_request: str) -> None:
