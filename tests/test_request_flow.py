@@ -1418,8 +1418,9 @@ def test_a_street_address_and_a_school_are_warned_about_and_the_page_says_which_
     assert all(len(item.split()) <= 20 for item in looked_for)
     assert (
         "It can miss less common names when nothing around them says a person is meant (more often when written "
-        "without a capital letter), names that are also everyday words (such as Summer or Will), and many initials."
-        in text
+        "without a capital letter, or in another alphabet, such as Arabic or Chinese), names that are also everyday "
+        "words (such as Summer or Will), and many initials. It looks for UK phone numbers only, and can miss a date "
+        "or an address written the way another country writes it." in text
     )
     # What it cannot find in view, the list behind "What this check looks for" (found, content
     # review: eleven items stood between the findings and the button).
