@@ -18,7 +18,7 @@ from flask import current_app, render_template
 
 from . import mail
 from .journey import MODE_LABELS
-from .models import OutboxMessage, StoredRequest
+from .models import MESSAGE_ID_DOMAIN, OutboxMessage, StoredRequest
 from .requests import fields
 from .requests.document import identifying_check_text
 from .web import public_url
@@ -40,7 +40,14 @@ def message_id(message: OutboxMessage) -> str:
     What it is made from is keyed with ``SECRET_KEY``, so it tells a reader nothing. Found (earlier
     notes): the row's number and the time to the microsecond were in it as they were, so anyone sent
     two emails could count how many the service had sent between them. Rotating the key changes the
-    Message-ID of an email not yet sent, which matters only for one sent twice across the change."""
+    Message-ID of an email not yet sent, which matters only for one sent twice across the change.
+
+    That is now only for a row queued before migration 0026: the Message-ID is made when the email is
+    queued and stored with it (``OutboxMessage.message_id``), so a key rotated, or a restore under
+    another key, leaves it as it was (found, restore review: `flask outbox status` gave Message-IDs
+    found nowhere in the mail server's log, and the emails that had gone after the backup went again)."""
+    if message.message_id:
+        return message.message_id
     if message.dedupe_key:
         # An email queued once only (a session's reminder) by what it is, not by its row: queued
         # again after a restore from a backup taken before it went, it is the same email to a mail
@@ -56,9 +63,6 @@ def _keyed(text: str) -> str:
     """32 hexadecimal digits of an HMAC (SHA-256) of ``text`` under the app's ``SECRET_KEY``."""
     key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
-
-
-MESSAGE_ID_DOMAIN = "space-to-think.invalid"
 
 
 def _on_the_headers_line(name: str, folded: str, linesep: str, width: int) -> str:

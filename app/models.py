@@ -7,6 +7,8 @@ Times are UTC without tzinfo, stored the same way on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
 from sqlalchemy import (
@@ -49,6 +51,19 @@ AUDIT_ACTORS: tuple[str, ...] = ("requester session", "system", "cli", "facilita
 def utcnow() -> dt.datetime:
     """Now in UTC, without tzinfo."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+# The domain of the service's Message-IDs (RFC 2606: reserved, never a real one).
+MESSAGE_ID_DOMAIN = "space-to-think.invalid"
+
+
+def new_message_id(kind: str | None, made_from: str | None = None) -> str:
+    """A Message-ID for an email queued now (``OutboxMessage.message_id``): random, or, for an email
+    queued once only by what it is (a reminder: ``made_from``, random values its reader already
+    holds), a digest of that, so the same email queued again after a restore from a backup taken
+    before it went is the same email to a mail program. No key: it must survive the key's rotation."""
+    token = hashlib.sha256(made_from.encode("utf-8")).hexdigest()[:32] if made_from else secrets.token_hex(16)
+    return f"<outbox-{kind or 'facilitators'}.{token}@{MESSAGE_ID_DOMAIN}>"
 
 
 class StoredRequest(Model):
@@ -180,6 +195,15 @@ class OutboxMessage(Model):
     calendar: Mapped[str | None] = mapped_column(Text(), nullable=True)
     # Set on a message that must never be queued twice (a reminder: "reminder:<session uid>:<request id>:<date>").
     dedupe_key: Mapped[str | None] = mapped_column(String(120), nullable=True, unique=True)
+    # The email's Message-ID, made when it is queued (``new_message_id``: random) and the same at every
+    # attempt, in `flask outbox status` and for `flask outbox mark-sent` (migration 0026). Found
+    # (restore review): it was made at each attempt from the row under ``SECRET_KEY``, so after a
+    # restore with another key every email waiting in the backup had a Message-ID found nowhere in the
+    # mail server's log, and those that had gone after the backup went again. Empty on a row queued
+    # before it was added: that one keeps the keyed Message-ID (``emails.message_id``).
+    message_id: Mapped[str | None] = mapped_column(
+        String(200), nullable=True, default=lambda context: new_message_id(context.get_current_parameters().get("kind"))
+    )
 
     request: Mapped[StoredRequest | None] = relationship(back_populates="outbox")
 
@@ -269,6 +293,22 @@ class QuestionsPdf(Model):
         return f"<QuestionsPdf {self.mode}>"
 
 
+class OutboxHold(Model):
+    """The outbox held after a restore from a backup (one row, id 1, while held; migration 0026):
+    no email is sent and no reminder queued (PDFs are still made) until `flask outbox release`.
+    Written by ``scripts/backup --restore`` (or `flask outbox hold`), in the database so every
+    worker on every host sees it. Found (restore review): the first pass of a worker started after
+    a restore sent "your session is tomorrow" to a practitioner whose session had been cancelled,
+    and whose request erased, after the backup, before anyone could re-apply the erasure.
+    ``backup_taken_at``: when the backup restored was made (UTC), where the restore could tell."""
+
+    __tablename__ = "outbox_hold"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    held_at: Mapped[dt.datetime] = mapped_column(DateTime())
+    backup_taken_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+
+
 class PurgeClock(Model):
     """When the worker's purges past a retention period last ran believing the server's clock (one
     row, id 1; migration 0024). Moved on only by such a purge, so a clock far past it is doubted
@@ -282,13 +322,16 @@ class PurgeClock(Model):
 
 __all__ = [
     "AUDIT_ACTORS",
+    "MESSAGE_ID_DOMAIN",
     "OUTBOX_KINDS",
     "REQUEST_STATUSES",
     "AuditEvent",
+    "OutboxHold",
     "OutboxMessage",
     "PurgeClock",
     "QuestionsPdf",
     "StoredRequest",
     "SupervisionRecord",
+    "new_message_id",
     "utcnow",
 ]

@@ -39,9 +39,14 @@ the commit, it is sent again, once as long as a send may take has passed. (The d
 at that commit is not the worker dying: it remembers what went, and records it before sending
 anything else.)
 
+After a restore from a backup the outbox is held (``OutboxHold``, written by ``scripts/backup
+--restore`` or ``flask outbox hold``): PDFs are made, but no email is sent and no reminder queued
+until ``flask outbox release``, once the checks in the README's "Restore" are done.
+
 Commands: ``flask outbox worker`` (runs until SIGTERM or Ctrl+C; ``--once`` does what is due
 and exits), ``flask outbox remind`` (only queue the reminders due), ``flask outbox send``
-(everything unsent now, ignoring the wait; exit 1 if any remains) and ``flask outbox status``.
+(everything unsent now, ignoring the wait; exit 1 if any remains), ``flask outbox status``,
+``flask outbox hold`` and ``flask outbox release``.
 """
 
 from __future__ import annotations
@@ -78,7 +83,16 @@ from .config import MAXIMUMS, StartupError
 from .database_files import checkpoint_write_ahead_log, empty_write_ahead_log, rewrite_tables
 from .extensions import db
 from .inbox.service import PASSWORD_NOTICE_SENT, remove_departed_accounts
-from .models import AuditEvent, OutboxMessage, PurgeClock, QuestionsPdf, StoredRequest, SupervisionRecord, utcnow
+from .models import (
+    AuditEvent,
+    OutboxHold,
+    OutboxMessage,
+    PurgeClock,
+    QuestionsPdf,
+    StoredRequest,
+    SupervisionRecord,
+    utcnow,
+)
 from .outage import is_database_outage, log_database_error, outage_in_words, refuses_writes_only
 from .pack import OTHER_RULES_WAIT_MINUTES, PACK_KEY, current_pack, rules_in_use, rules_made_with
 from .pdf import PdfRendererNotStarted, PdfRendererStopped, PdfRenderTimeout
@@ -89,11 +103,13 @@ from .space_sessions.service import (
     CANCELLATION,
     INVITATION,
     SENT_ACTIONS,
+    SEQUENCE_RAISED_AFTER_RESTORE,
     SUBJECTS,
     cancelled_before_it_went,
     is_still_in_subject,
     never_sent_and_taken_out,
     queue_reminders,
+    raise_sequences_after_restore,
     reminders_begun,
 )
 from .stats.service import purge_old_counts, retention_months
@@ -963,8 +979,11 @@ def run_pass(
     send``); ``now`` stands in for the clock when deciding what is due (tests)."""
     result = PassResult()
     record_sent_not_recorded()  # before anything is claimed: none of them is sent twice
+    held = outbox_held()
+    if held is not None:
+        say_held(held)
     try:
-        result.reminders_queued = queue_reminders(now)
+        result.reminders_queued = 0 if held is not None else queue_reminders(now)
     except SQLAlchemyError:
         raise  # the database: the worker's loop says so
     except Exception as error:  # noqa: BLE001 — a fault making a reminder: the rest of the pass still goes
@@ -1006,7 +1025,8 @@ def run_pass(
     )
     result.questions_made, result.questions_failed = questions.pdfs_made, questions.pdfs_failed
     tried_messages: set[int] = set()
-    while stop is None or not stop.is_set():
+    # Held after a restore (``outbox_held``): no email goes, whatever is due (the PDFs above are made).
+    while held is None and (stop is None or not stop.is_set()):
         message = claim_message(now or utcnow(), tried_messages, ignore_schedule)
         if message is None:
             break
@@ -1028,11 +1048,82 @@ def run_pass(
     db.session.rollback()
     # At every pass, not only one that sent: an email tried within the last few minutes is left till
     # its try cannot be under way, and then another need not go for it to be due.
-    result.brought_forward = bring_forward_after_outage(utcnow())
+    result.brought_forward = 0 if held is not None else bring_forward_after_outage(utcnow())
     # SQLite: what this pass and the visitors since the last one wrote goes into the database file
     # here, in the worker, not inside a visitor's commit (app/extensions.py, use_write_ahead_log).
     checkpoint_write_ahead_log()
     return result
+
+
+# --- held after a restore from a backup -----------------------------------------------------------
+
+# How often at most a worker says in its log that the outbox is held.
+HELD_SAID_EVERY_SECONDS = 60.0
+_held_said_at = -math.inf  # (time.monotonic() when this process last said so)
+# What to run, said by the worker's log, `flask outbox status` and the health check alike.
+RELEASE_WORDS = (
+    'no email is sent and no reminder queued until the checks after a restore are done (README, "Restore": '
+    "mark-sent, the erasures, deletions and account closures since the backup) and flask outbox release is run"
+)
+RELEASED = "outbox_released"  # and the release's
+
+
+def outbox_held() -> OutboxHold | None:
+    """The outbox's hold after a restore from a backup (``OutboxHold``), or None when not held."""
+    return db.session.get(OutboxHold, 1)
+
+
+def held_in_words(held: OutboxHold) -> str:
+    """The hold, for the worker's log, `flask outbox status` and the health check: since when, after a
+    restore of a backup taken when (if known), and what to do."""
+    taken = (
+        f" of a backup taken at {held.backup_taken_at:%d %B %Y %H:%M} UTC" if held.backup_taken_at is not None else ""
+    )
+    return f"held since {held.held_at:%d %B %Y %H:%M} UTC, after a restore{taken}: {RELEASE_WORDS}"
+
+
+def say_held(held: OutboxHold) -> None:
+    """Say in the worker's log that the outbox is held, once a minute at most (a pass may be every few
+    seconds)."""
+    global _held_said_at
+    if time.monotonic() - _held_said_at >= HELD_SAID_EVERY_SECONDS:
+        _held_said_at = time.monotonic()
+        current_app.logger.warning("Outbox worker: the outbox is %s.", held_in_words(held))
+
+
+def hold(now: dt.datetime, backup_taken_at: dt.datetime | None = None) -> int | None:
+    """Hold the outbox (``OutboxHold``) and raise the calendar SEQUENCE of every session not ended yet
+    (``space_sessions.service.raise_sequences_after_restore``), as ``scripts/backup --restore`` does
+    in SQL. Commits. How many sessions were raised; None if it was held already (nothing done).
+
+    Raised here, at the restore, not at the release: a session changed or cancelled in the inbox
+    between the two (the checks after a restore ask for it) queues its update with the SEQUENCE it
+    has then, which must already outrank any sent after the backup."""
+    if outbox_held() is not None:
+        db.session.rollback()
+        return None
+    raised = raise_sequences_after_restore(now)
+    db.session.add(OutboxHold(id=1, held_at=now, backup_taken_at=backup_taken_at))
+    db.session.commit()
+    return raised
+
+
+def release() -> OutboxHold | None:
+    """End the hold (``OutboxHold``) and say so in the audit log. Commits. The hold that ended (None
+    if there was none: nothing is done)."""
+    held = outbox_held()
+    if held is None:
+        db.session.rollback()
+        return None
+    db.session.delete(held)
+    audit.add_event(
+        RELEASED,
+        None,
+        audit.cli_actor(),
+        f"emails and reminders go again after the restore (held since {held.held_at:%d %B %Y %H:%M} UTC)",
+    )
+    db.session.commit()
+    return held
 
 
 def bring_forward_after_outage(now: dt.datetime) -> int:
@@ -1914,10 +2005,46 @@ def _refuse_a_template_mistake_here() -> None:
         raise SystemExit(3) from None
 
 
+def _refuse_while_held() -> None:
+    """Stop a command that would send or queue emails while the outbox is held after a restore."""
+    held = outbox_held()
+    db.session.rollback()
+    if held is not None:
+        raise click.ClickException(f"Nothing was sent or queued: the outbox is {held_in_words(held)}.")
+
+
+@outbox_cli.command("hold")
+def hold_command() -> None:
+    """Hold the outbox: no email is sent and no reminder queued until `flask outbox release` (as
+    scripts/backup --restore does; for a database put back another way, such as a copy of SQLite's
+    file, before anything starts). Raises the calendar SEQUENCE of every session not ended yet."""
+    raised = hold(utcnow())
+    held = outbox_held()
+    db.session.rollback()
+    if raised is None:
+        click.echo(f"The outbox was held already: nothing was changed. It is {held_in_words(held)}.")  # type: ignore[arg-type]  # (held: it was found so)
+        return
+    click.echo(
+        f"The outbox is {held_in_words(held)}. The calendar sequence of {_plural(raised, 'session')} not ended yet "  # type: ignore[arg-type]  # (just written)
+        f"was raised by {SEQUENCE_RAISED_AFTER_RESTORE}."
+    )
+
+
+@outbox_cli.command("release")
+def release_command() -> None:
+    """End the hold after a restore from a backup, once the checks are done (README, "Restore"):
+    the worker sends the emails waiting and queues the reminders due again."""
+    if release() is None:
+        click.echo("The outbox is not held: nothing was changed.")
+        return
+    click.echo("The outbox is released: the worker sends the emails waiting and queues the reminders due.")
+
+
 @outbox_cli.command("send")
 def send_command() -> None:
     """Make missing PDFs and send every unsent email now, without waiting for the retry time (exit 1 if any remain)."""
     _refuse_a_template_mistake_here()  # (the PDFs and emails it makes: as the worker, found, regression review)
+    _refuse_while_held()
     result = run_pass(ignore_schedule=True, all_pdfs=True)
     waiting = unsent_messages()
     # Those the worker is sending as this ends are its, not still unsent (found, regression review:
@@ -1963,6 +2090,7 @@ def remind_command() -> None:
     """Queue the reminders due now (sessions tomorrow, from 8am UK time), once each; the worker does
     this on every pass."""
     _refuse_a_template_mistake_here()  # (it writes each reminder's text from its template)
+    _refuse_while_held()
     now = utcnow()
     queued = queue_reminders(now)
     # (Found, regression review: before 8am it said only "Queued 0 reminders.", as if none were due.)
@@ -2124,6 +2252,10 @@ def status_command() -> None:
     """List what is not made or sent yet: requests without a PDF, unsent emails (reference,
     attempts, the last error), supervision records not made, and questions' PDFs that failed."""
     now = utcnow()
+    on_hold = outbox_held()
+    if on_hold is not None:
+        # First, before any list (found, restore review: nothing held the outbox, and nothing said so).
+        click.echo(f"The outbox is {held_in_words(on_hold)}.")
     waiting = requests_without_pdf()
     messages = unsent_messages()
     sending = sending_now(messages, now)
@@ -2131,7 +2263,9 @@ def status_command() -> None:
     records = records_not_made()
     questions = questions_pdfs_failed()
     if not waiting and not messages and not refused and not records and not questions:
-        click.echo("Every PDF is made and every email sent.")
+        click.echo(
+            "Every PDF is made and every email sent." if on_hold is None else "Every PDF is made; no email waits."
+        )
     listed = len(waiting) + len(messages) + len(refused) + len(records) + len(questions)
     if listed > STATUS_SUMMARY_FROM:
         # What the lines below come to, first (volume review: after a mail server's day off, hundreds of
@@ -2193,11 +2327,16 @@ def status_command() -> None:
         )
     # Exit 1 when the health check says "degraded" of the outbox, so a scheduled check can alert
     # on it (found, operations review: it exited 0 whatever it listed).
-    untried, held_back = untried_for_too_long(now), refused_until_mended()
+    # (While held, emails wait untried by design: not said to be a worker not running.)
+    untried = 0 if on_hold is not None else untried_for_too_long(now)
+    held_back = refused_until_mended()
     failing_emails, pdfs = failing_for_too_long(now)
     silent = None if untried else worker_silent(now)
-    if untried or silent or held_back or failing_emails or pdfs:
+    if on_hold is not None or untried or silent or held_back or failing_emails or pdfs:
         needs = [
+            "the outbox is held after a restore (flask outbox release once the checks are done)"
+            if on_hold is not None
+            else "",
             f"{_plural(untried, 'PDF or email', 'PDFs or emails')} not tried for over "
             f"{untried_after_in_words()} (is the outbox worker running?)"
             if untried

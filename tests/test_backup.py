@@ -32,10 +32,10 @@ def backup(*args: str, path: str | None = None) -> subprocess.CompletedProcess[s
 
 
 def watched_tools(folder: Path, seen: Path) -> str:
-    """A PATH on which pg_dump and pg_restore are the real ones, each run noted first in ``seen``:
-    its command line, and whether the password reached its environment."""
+    """A PATH on which pg_dump, pg_restore and psql are the real ones, each run noted first in
+    ``seen``: its command line, and whether the password reached its environment."""
     folder.mkdir()
-    for tool in ("pg_dump", "pg_restore"):
+    for tool in ("pg_dump", "pg_restore", "psql"):
         real = subprocess.run(["which", tool], capture_output=True, text=True, check=True).stdout.strip()
         script = folder / tool
         script.write_text(
@@ -85,7 +85,8 @@ def test_a_backup_is_made_checked_and_restored_with_the_password_never_on_a_comm
             for engine in db.engines.values():
                 engine.dispose()
         runs = seen.read_text().splitlines()
-        assert [run.split()[0] for run in runs] == ["pg_dump", "pg_restore", "pg_restore"]  # made, checked, restored
+        # Made, checked; read (when it was taken), restored, and the outbox held (psql: README, "Restore").
+        assert [run.split()[0] for run in runs] == ["pg_dump", "pg_restore", "pg_restore", "pg_restore", "psql"]
         assert all(run.endswith("password-given:yes") and SECRET not in run for run in runs), runs
 
 

@@ -750,3 +750,34 @@ def test_0025_lets_a_request_wait_for_the_practitioner_and_puts_it_back_in_triag
         with pytest.raises(sa.exc.IntegrityError):  # still a check on the statuses
             db.session.execute(sa.text("UPDATE requests SET status = 'asleep'"))
         db.session.rollback()
+
+
+@both_databases
+@pytest.mark.own_schema
+def test_0026_adds_the_outbox_hold_and_stored_message_ids_and_takes_them_away(
+    app, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each email's Message-ID stored when queued, and the outbox's hold after a restore: on the way
+    down both go, a hold in place said (the older worker sends at once); on the way up an email
+    queued before keeps no stored Message-ID (the keyed one, as before)."""
+    from app import emails
+    from app.outbox import hold, outbox_held
+    from support.submission import make_request
+
+    app.config["FACILITATOR_EMAIL"] = "facilitators@example.org"
+    with app.app_context():
+        make_request()
+        hold(utcnow())
+        db.session.remove()
+        capsys.readouterr()
+        downgrade(revision="0025")
+        assert "ends the outbox's hold after a restore" in capsys.readouterr().out
+        assert "outbox_hold" not in _tables()
+        assert "message_id" not in {c["name"] for c in sa.inspect(db.engine).get_columns("outbox")}
+        db.session.remove()
+        upgrade()
+        assert outbox_held() is None
+        rows = list(db.session.scalars(sa.select(OutboxMessage)))
+        assert rows and all(row.message_id is None for row in rows)
+        assert all(emails.message_id(row).startswith(f"<outbox-{row.kind}.") for row in rows)
+        db.session.remove()

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from flask import current_app, has_app_context, render_template
-from sqlalchemy import CursorResult, delete, or_, select, update
+from sqlalchemy import CursorResult, and_, delete, or_, select, update
 from sqlalchemy import text as text_sql
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -1035,6 +1035,10 @@ REFUSED_PAGE_WORDS = {
     "cancel_session": "cancelling a session",
     "delete_comment": "deleting a feedback comment",
 }
+# A restore from a backup, as scripts/backup writes it in the audit log (reference empty), and when
+# the backup was taken, as its detail says.
+RESTORED_ACTION = "restored_from_backup"
+RESTORED_PATTERN = re.compile(r"from a backup taken at (.+?) \(")
 ACTION_WORDS = {
     "created": "Request submitted",
     "imported": "Imported from a request PDF",
@@ -1081,6 +1085,11 @@ ACTION_WORDS = {
     "sent_not_recorded": "An email was sent, but could not be recorded as sent",
     "sent_twice": "An email may have been sent twice",
     "marked_sent": "Email recorded as sent without sending it, after a restore from a backup",
+    # Written by scripts/backup --restore, with no reference: shown in the trail of every request
+    # stored before it (``audit_trail``). Found (restore review): the trail ran on from the backup's
+    # last entry as if nothing had been lost, and "who has seen my data" was answered short.
+    RESTORED_ACTION: "The service's data was put back from a backup",
+    "outbox_released": "Emails let go after a restore from a backup, once the checks were done",
     "duplicate_moved": "Now a duplicate of another request",
     "duplicates_moved_here": "Duplicates of another request moved to this one",
 }
@@ -1272,6 +1281,12 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
                 "sent after it: tell the requester what has changed."
             )
         return words, f"{what[:1].upper()}{what[1:]} went just as the service's database stopped."
+    if action == RESTORED_ACTION:
+        taken = RESTORED_PATTERN.search(detail)
+        return words, (
+            f"Taken at {taken[1] if taken else 'an earlier time'}: what was done after then (changes, notes, emails "
+            "sent, views) was lost with the data, and is not in this trail."
+        )
     if action == "marked_sent":
         what = EMAIL_WORDS.get(detail, "an email")
         return words, f"{what}, waiting in the backup, had gone after the backup was taken, so it was not sent again"
@@ -1412,13 +1427,21 @@ def audit_trail(reference: str) -> list[TrailEntry]:
     """The request's audit events, oldest first, in words: facilitators named, statuses,
     outcomes and sessions in words (``_trail_words``)."""
     # Rows, not AuditEvent objects: a request viewed often has hundreds (bench/bench_inbox.py).
+    # With each restore from a backup (about no one request) since the request's first entry.
     events = list(
         db.session.execute(
             select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.detail)
-            .where(AuditEvent.reference == reference)
+            .where(
+                or_(
+                    AuditEvent.reference == reference,
+                    and_(AuditEvent.reference.is_(None), AuditEvent.action == RESTORED_ACTION),
+                )
+            )
             .order_by(AuditEvent.at, AuditEvent.id)
         )
     )
+    while events and events[0].action == RESTORED_ACTION:
+        events.pop(0)  # (restores before the request was made, or before the first entry kept)
     ids = {int(found) for event in events for found in ACTOR_PATTERN.findall(f"{event.actor} {event.detail}")}
     names = (
         {

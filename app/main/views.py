@@ -26,6 +26,8 @@ from ..models import utcnow
 from ..outage import QUERY_CANCELED_SQLSTATE, is_database_outage, outage_in_words
 from ..outbox import (
     failing_for_too_long,
+    held_in_words,
+    outbox_held,
     refused_until_mended,
     untried_after_in_words,
     untried_for_too_long,
@@ -455,6 +457,10 @@ def outbox_report() -> str:
     try:
         if on_postgres:  # for this transaction only, which the check ends
             db.session.execute(text(f"SET LOCAL statement_timeout = {OUTBOX_CHECK_TIMEOUT_MS}"))
+        if (held := outbox_held()) is not None:
+            # Degraded, and first: no email reaches anyone until someone acts (found, restore review:
+            # nothing held the outbox after a restore, and nothing anywhere said one had happened).
+            return held_in_words(held)
         if untried := untried_for_too_long():
             return (
                 f"{untried} {'PDF or email' if untried == 1 else 'PDFs or emails'} not tried for over "
@@ -542,7 +548,8 @@ def healthz() -> tuple[Response, int]:
     the counts go on in each process's memory; the store is asked at most every 10 seconds, and the
     log says when its answer changes), or while PDFs (requests' and supervision records) or emails
     wait more than 10 minutes untried (the outbox worker is not running: requests reach no one;
-    ``untried_for_too_long``), or no worker has run for 30 minutes (``worker_silent``), or the
+    ``untried_for_too_long``), or no worker has run for 30 minutes (``worker_silent``), or the outbox
+    is held after a restore from a backup until `flask outbox release` (``outbox_held``), or the
     mail server refuses a facilitators' email until something is
     changed (``refused_until_mended``), or emails or requests' PDFs have been tried and failed for
     over 30 minutes (the mail server or the PDF renderer: ``failing_for_too_long``).

@@ -83,7 +83,7 @@ from ..mail import (
     too_late,
     waits_for_an_earlier_email,
 )
-from ..models import OutboxMessage, StoredRequest, utcnow
+from ..models import OutboxMessage, StoredRequest, new_message_id, utcnow
 from ..stats.models import NO_MODE
 from ..stats.service import FEEDBACK, FEEDBACK_WORDS, SESSION_HELD, add_count, current_month, first_month
 from ..uk_time import UK_TIME, day_in_words, time_in_words, uk_day, uk_time, uk_today
@@ -2050,6 +2050,14 @@ def _queue_session_email(
         dedupe_key=dedupe_key,
         send_before={INVITATION: session.starts_at, REMINDER: _uk_midnight(uk_day(session.starts_at))}.get(kind),
     )
+    if dedupe_key:
+        # Queued once only (a reminder): its Message-ID from what it is (the session's calendar UID,
+        # the request's reference and the day: random values the practitioner already holds, not the
+        # request's row number), so one queued again after a restore from a backup taken before it
+        # went is the same email to a mail program; no key, so a key rotated leaves it as it was.
+        message.message_id = new_message_id(
+            kind, f"{kind}:{session.uid}:{request.reference}:{dedupe_key.rsplit(':', 1)[-1]}"
+        )
     request.outbox.append(message)
     return message
 
@@ -2153,6 +2161,42 @@ def queue_feedback_link(request: StoredRequest) -> bool:
         )
     )
     return True
+
+
+# --- after a restore from a backup -------------------------------------------------------------------
+
+# How far a restore (``scripts/backup --restore``, in SQL, or `flask outbox hold`) raises the
+# calendar SEQUENCE of each session not ended yet. Found (restore review): a session changed twice
+# after the backup (SEQUENCE 2 sent), then changed after the restore, sent SEQUENCE 1: a calendar
+# keeps the copy with the higher SEQUENCE (RFC 5546, 2.1.4-2.1.5), so the practitioner's stayed at
+# the old time, and a cancellation sent so would be ignored the same way. A change adds one or two;
+# a thousand is more changes to one session than any backup kept (RETENTION_DAYS + 7) could have
+# missed, and SEQUENCE, a 32-bit number, takes two million restores. Raised at the restore, not made
+# from the clock at each change (seconds since a date, say), which would have needed every SEQUENCE
+# comparison here reworked: the numbers still go up by one a change, and only a restore can make
+# them go back. At the restore, not at the release (`flask outbox release`): a change made in the
+# inbox while the outbox is held (a session cancelled again) queues its calendar file then, with the
+# SEQUENCE it has then.
+SEQUENCE_RAISED_AFTER_RESTORE = 1000
+
+
+def raise_sequences_after_restore(now: dt.datetime) -> int:
+    """Raise the calendar SEQUENCE of every session not ended yet by ``SEQUENCE_RAISED_AFTER_RESTORE``,
+    and each place's ``invited_sequence`` in it with it (so a request invited with the latest changes
+    still reads so); how many sessions. No commit."""
+    raised = 0
+    # (Sessions last a few hours at most: those begun in the last day are read, and their end looked at.)
+    for session in db.session.scalars(
+        select(SpaceSession).where(SpaceSession.starts_at > now - dt.timedelta(days=1)).order_by(SpaceSession.id)
+    ):
+        if session.ends_at <= now:
+            continue
+        session.sequence += SEQUENCE_RAISED_AFTER_RESTORE
+        for _, place in members(session):
+            if place.invited_sequence is not None:
+                place.invited_sequence += SEQUENCE_RAISED_AFTER_RESTORE
+        raised += 1
+    return raised
 
 
 # --- reminders --------------------------------------------------------------------------------------
