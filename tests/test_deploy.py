@@ -2293,14 +2293,31 @@ def test_scripts_test_gives_pytest_the_files_of_each_folder_together() -> None:
     assert 'scripts/paths_by_folder.py "$@"' in (PROJECT_ROOT / "scripts" / "test").read_text()
 
 
-def test_the_readmes_restore_names_the_subjects_of_the_session_emails_to_search_for() -> None:
+def test_the_readmes_restore_lists_every_subject_the_service_sends() -> None:
     """Found (operator review): after a restore, invitations sent since the backup were known to no
-    one. "Restore" says to search the mail server's log for them by subject: the subjects it names
-    are the ones the emails have."""
+    one; and (restore review) a redirect, a reopening, a cancellation or a feedback link sent since
+    left the practitioner and the restored inbox disagreeing, with nothing in "Restore" about them.
+    "Restore" has one table of every subject the service sends, each with what to do when the mail
+    server's log shows it sent since the backup: each subject the code has is in it (REF for the
+    reference), with nothing else."""
+    from types import SimpleNamespace
+
+    from app import mail
+    from app.inbox.redirected import ACT_NOW_SUBJECT, REOPENED_SUBJECT, SUBJECT
     from app.space_sessions.service import SUBJECTS
 
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
-    start = readme.index("Sessions arranged after the backup's time are lost too")
-    said = re.findall(r'"([A-Z][A-Za-z ]+:)"', readme[start : readme.index("**Moving to a new server**", start)])
-    assert said == ["Invitation:", "Updated invitation:", "Cancelled:"]
-    assert all(any(subject.startswith(prefix) for subject in SUBJECTS.values()) for prefix in said)
+    start = readme.index("| Subject (REF: the request's reference) |")
+    table = readme[start : readme.index("What was deleted after the backup comes back with it.", start)]
+    request = SimpleNamespace(reference="REF")
+    subjects = [
+        *(subject.format(reference="REF") for subject in (*SUBJECTS.values(), SUBJECT, ACT_NOW_SUBJECT)),
+        REOPENED_SUBJECT.format(reference="REF"),
+        mail.subject_for(request, mail.ACKNOWLEDGEMENT),  # type: ignore[arg-type]  # (only its reference is read)
+        mail.subject_for(request),  # type: ignore[arg-type]  # (only its reference is read)
+        mail.PASSWORD_CHANGED_SUBJECT,
+    ]
+    missing = [subject for subject in subjects if f'"{subject}"' not in table]
+    assert missing == [], missing
+    rows = re.findall(r'\| "([^"]+)"', table)  # each row's first subject: one of the service's
+    assert len(rows) == 10 and all(said in subjects for said in rows), rows
