@@ -912,15 +912,22 @@ def _taken_out(message: OutboxMessage, sent: bool, why: str) -> str:
     db.session.rollback()  # this attempt's changes to the row: not written
     if sent:
         request = db.session.get(StoredRequest, request_id) if request_id is not None else None
-        if request is not None and kind in SENT_ACTIONS:
-            audit.add_event(SENT_ACTIONS[kind], request.reference, audit.SYSTEM, "taken out of the outbox as it went")
+        # The request's own emails too (found, two facilitators at once review: the email saying
+        # where to go instead, taken out as it went, left nothing in the trail saying it had gone).
+        action = {**SENT_ACTIONS, **REQUEST_SENT_ACTIONS}.get(kind)
+        if request is not None and action is not None:
+            audit.add_event(action, request.reference, audit.SYSTEM, "taken out of the outbox as it went")
         db.session.commit()
-        current_app.logger.info("%s was sent, and taken out of the outbox meanwhile (its session changed)", what)
+        current_app.logger.info(
+            "%s was sent, and taken out of the outbox meanwhile (its session or its request changed)", what
+        )
         return SENT
     never_sent_and_taken_out(kind, recipient, calendar, dedupe_key)
     db.session.commit()
     current_app.logger.info(
-        "%s not sent (%s), and taken out of the outbox meanwhile (its session changed): not tried again", what, why
+        "%s not sent (%s), and taken out of the outbox meanwhile (its session or its request changed): not tried again",
+        what,
+        why,
     )
     return GIVEN_UP
 

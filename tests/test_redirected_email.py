@@ -10,7 +10,7 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import OutboxMessage
@@ -430,3 +430,62 @@ def test_a_request_past_its_time_is_kept_while_its_redirect_email_waits_for_two_
     runner.invoke(args=["requests", "purge"])
     with session_app.app_context():
         assert db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference)) is None
+
+
+@both_databases
+def test_reopened_and_redirected_again_as_the_worker_sends_the_first_route_the_second_says_it_replaces_it(
+    session_app: Flask,  # noqa: F811
+    smtp_server: SmtpServer,
+) -> None:
+    """Found (two facilitators at once review): while the outbox worker was sending the email saying
+    where to go instead, a colleague reopened the request and another redirected it elsewhere. The
+    second email did not say it replaced the first (only one sent counted, and the worker's had not
+    been recorded yet), so the practitioner had two routes and nothing saying which stood; on
+    SQLite, with no row locks, the first was also taken out under the worker and the facilitator
+    reopening was told it "will not be sent now", and it went."""
+    client, reference = signed_in_with_a_request(session_app, smtp_server)
+    run_outbox(session_app)  # the facilitators' email about the request
+    smtp_server.mailbox.messages.clear()
+    assert redirect(client, reference, "L").status_code == 302
+    said: list[str] = []
+
+    def colleagues_meanwhile() -> None:  # as the mail server takes the first route
+        said.append(" ".join(text(client.get(reopen(client, reference).location)).split()))
+        assert redirect(client, reference, "E").status_code == 302
+
+    smtp_server.mailbox.while_receiving = colleagues_meanwhile
+    run_outbox(session_app)
+    smtp_server.mailbox.while_receiving = None
+    run_outbox(session_app)
+    assert said and "is being sent now. They will be emailed after it that the request has been reopened" in said[0]
+    to_them = [m for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
+    assert [m["Subject"] for m in to_them] == [f"Your Space to Think request {reference}: where to go instead"] * 2
+    assert "This replaces" not in body_of(to_them[0])
+    assert " ".join(body_of(to_them[1]).split()).startswith("This replaces our earlier email about where to go instead")
+    trail = trail_text(text(client.get(f"/inbox/requests/{reference}")))
+    assert trail.count("Where to go instead emailed to the requester") == 2, trail
+
+
+@pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)  # PostgreSQL: the worker holds its row
+def test_a_redirect_email_taken_out_of_the_outbox_as_it_went_is_in_the_trail_as_sent(
+    session_app: Flask,  # noqa: F811
+    smtp_server: SmtpServer,
+) -> None:
+    """Found (two facilitators at once review): an email about the request itself (here the one
+    saying where to go instead) whose row was taken out while the worker sent it (on SQLite, where
+    the worker holds no lock, by anything that does not look for an attempt under way) left nothing
+    in the trail saying it went; only the session emails were recorded so."""
+    client, reference = signed_in_with_a_request(session_app, smtp_server)
+    run_outbox(session_app)
+    assert redirect(client, reference, "L").status_code == 302
+
+    def taken_out_meanwhile() -> None:
+        with session_app.app_context():
+            db.session.execute(delete(OutboxMessage).where(OutboxMessage.kind == "redirected"))
+            db.session.commit()
+
+    smtp_server.mailbox.while_receiving = taken_out_meanwhile
+    run_outbox(session_app)
+    assert queued(session_app) == []
+    trail = trail_text(text(client.get(f"/inbox/requests/{reference}")))
+    assert "Where to go instead emailed to the requester" in trail, trail

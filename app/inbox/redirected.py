@@ -114,15 +114,19 @@ def queue_redirected_email(request: StoredRequest) -> str:
         raise ValueError(f"no outcome {request.redirected_to!r} to redirect {request.reference} to")
     # (Redirected again, to another route, before the first went; or before the email saying it was
     # reopened went, which this replaces.)
-    drop_unsent(request, (REDIRECTED, REOPENED))
+    drop_unsent(request, (REDIRECTED, REOPENED), leave_under_way=True)
     # Its acknowledgement not sent yet (the mail server down) would promise a session after this
     # said there will be none (found, regression review): it is not sent. This gives the reference;
     # reopened before this goes, the acknowledgement is queued again (``when_reopened``).
     waiting = len(request.outbox)
-    drop_unsent(request, (ACKNOWLEDGEMENT,))
+    drop_unsent(request, (ACKNOWLEDGEMENT,), leave_under_way=True)
     if len(request.outbox) < waiting:
         audit.add_event(ACKNOWLEDGEMENT_DROPPED, request.reference, audit.SYSTEM)
-    replaces = any(message.kind == REDIRECTED and message.sent_at is not None for message in request.outbox)
+    # An earlier email saying where to go instead that went, or is going: one left after the drop
+    # above, not given up, is being sent now (the worker holds it, or has begun its attempt). Found
+    # (two facilitators at once review): only one sent counted, so redirected again while the worker
+    # was sending the first, the practitioner got two routes and nothing saying which stood.
+    replaces = any(message.kind == REDIRECTED and message.given_up_at is None for message in request.outbox)
     request.outbox.append(
         OutboxMessage(
             kind=REDIRECTED,
@@ -147,10 +151,11 @@ def when_reopened(request: StoredRequest) -> str | None:
     # One not gone yet is dropped even when an earlier one went (found, writing this: redirected,
     # reopened and redirected again, then reopened before the second went, it went all the same).
     before = len(request.outbox)
-    drop_unsent(request, (REDIRECTED,))
+    drop_unsent(request, (REDIRECTED,), leave_under_way=True)
     dropped = len(request.outbox) < before
-    # Held by the outbox worker, sending it now (PostgreSQL), it goes all the same (found, regression
-    # review: the facilitator was told nothing).
+    # Held by the outbox worker, sending it now (PostgreSQL), or its attempt begun (SQLite, with no
+    # row locks), it goes all the same (found, regression review: the facilitator was told nothing;
+    # and, on SQLite, that it "will not be sent now", and it went).
     being_sent = any(m in request.outbox and m.sent_at is None and m.given_up_at is None for m in redirected)
     # What the practitioner was last sent about it: no second "reopened" email after one (redirected
     # again and reopened before the second redirect's email went, they were told nothing since).

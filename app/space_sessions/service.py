@@ -1868,13 +1868,23 @@ def words_last_sent(request: StoredRequest, session: SpaceSession) -> dict[str, 
 
 
 def drop_unsent(
-    request: StoredRequest, kinds: tuple[str, ...] = (INVITATION, REMINDER), dedupe_prefix: str = ""
+    request: StoredRequest,
+    kinds: tuple[str, ...] = (INVITATION, REMINDER),
+    dedupe_prefix: str = "",
+    leave_under_way: bool = False,
 ) -> None:
     """Drop the request's emails of ``kinds`` not sent yet (with ``dedupe_prefix``: only those
     whose key starts so). By default its invitation and reminder, out of date once an invitation
     (this one replaces it) or a cancellation is queued, as a reminder's text has the session as it
     was. Left, they would go later with the old time, or be given up as "too late" for a session
-    that has moved."""
+    that has moved.
+
+    ``leave_under_way``: nor one whose attempt a worker has begun (``attempt_under_way``), which is
+    how SQLite, with no row locks, tells an email being sent. For the request's own emails (the
+    redirect's, the reopening's, the acknowledgement): found (two facilitators at once review), on
+    SQLite the email saying where to go instead was deleted under the worker as the request was
+    reopened, the facilitator was told it "will not be sent now", and it went; and redirected
+    again, the next one did not say it replaced it. Left, it is seen as going, as on PostgreSQL."""
     waiting = [
         message
         for message in request.outbox
@@ -1883,6 +1893,16 @@ def drop_unsent(
         and message.given_up_at is None
         and (message.dedupe_key or "").startswith(dedupe_prefix)
     ]
+    if leave_under_way and any(message.id is not None for message in waiting):
+        under_way = set(
+            db.session.scalars(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.id.in_([message.id for message in waiting if message.id is not None]),
+                    attempt_under_way(utcnow()),
+                )
+            )
+        )
+        waiting = [message for message in waiting if message.id not in under_way]
     # Not one the outbox worker is sending now (it holds its row: PostgreSQL), which goes all the
     # same: deleted under it, its record of being sent was lost (found, regression review), and the
     # web request waited for the mail server. Those not held are locked here until the commit.
