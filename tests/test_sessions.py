@@ -1582,16 +1582,19 @@ def test_a_reminder_to_a_session_cancelled_while_it_was_being_sent_is_not_tried_
 
 
 @pytest.mark.parametrize("answer", ["451 4.3.0 Try again later", None], ids=["failed", "sent"])
-@pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)  # PostgreSQL: the worker holds its row
-def test_on_sqlite_an_invitation_dropped_while_it_was_being_sent_is_recorded_on_no_other_email(
+@both_databases
+def test_a_session_changed_while_its_invitation_is_being_sent_is_followed_by_an_update_naming_the_change(
     session_app: Flask, smtp_server: SmtpServer, answer: str | None
 ) -> None:
-    """Found (regression review): on SQLite, where the worker holds no lock on what it sends, a
-    session changed (or, before, cancelled) while the mail server answered dropped the invitation
-    for the one taking its place, SQLite could give its id to the email queued after it, and the
-    worker wrote the invitation's result onto that email. Now nothing is written to a row taken
-    out meanwhile: failed, the invitation is not tried again and the new one goes alone; sent, the
-    trail says so and the new one (an update) follows it."""
+    """Found (two facilitators at once review): the session moved while the outbox worker was
+    sending its invitation, the practitioner got a second plain "Invitation" (the same subject, "You
+    are invited", nothing on what changed) for another time, as only an invitation sent counted.
+    The one being sent now counts: the next is an "Updated invitation" naming what changed from it.
+    On SQLite, with no row locks, the one being sent was also deleted under the worker (found,
+    regression review: SQLite could give its id to the email queued after it, and the worker wrote
+    its result onto that one; ``outbox.taken_out_meanwhile`` still guards that), so that, the mail
+    server failing it, the practitioner's only email would have been an update of one never sent. It
+    is now left to the worker, as on PostgreSQL: failed, it is tried again, and the update follows it."""
     client, reference = invitation_queued(session_app, smtp_server)
     page_url = f"/inbox/sessions/{session_id_of(session_app, reference)}"
 
@@ -1605,20 +1608,27 @@ def test_on_sqlite_an_invitation_dropped_while_it_was_being_sent_is_recorded_on_
     with session_app.app_context():
         run_pass(ignore_schedule=True)
         rows = db.session.execute(
-            select(OutboxMessage.kind, OutboxMessage.attempts, OutboxMessage.sent_at).where(
-                OutboxMessage.kind.in_(("invitation", "cancellation"))
-            )
+            select(OutboxMessage.kind, OutboxMessage.attempts, OutboxMessage.sent_at)
+            .where(OutboxMessage.kind.in_(("invitation", "cancellation")))
+            .order_by(OutboxMessage.id)
         ).all()
-    sent = [message for message in smtp_server.mailbox.messages if "Invitation" in message["Subject"]]
-    # (Failed, the new one was tried in the same pass, the mail server still refusing, then sent.)
     tries = 1 if answer is None else 2
-    assert [(kind, attempts, at is not None) for kind, attempts, at in rows] == [("invitation", tries, True)], rows
-    assert "11am" in body_of(sent[-1])
-    if answer is None:  # it went: the new time follows it, tried once, as its own
-        assert len(sent) == 2 and "10am" in body_of(sent[0]), [m["Subject"] for m in sent]
-        assert "Session invitation emailed to the requester" in trail_text(text(client.get(request_url(reference))))
-    else:
-        assert len(sent) == 1
+    assert [(kind, attempts, at is not None) for kind, attempts, at in rows] == [
+        ("invitation", tries, True),
+        ("invitation", 1, True),
+    ], rows
+    sent = [message for message in smtp_server.mailbox.messages if message["To"] == PRACTITIONER]
+    assert [message["Subject"] for message in sent] == [
+        f"Invitation: Space to Think session ({reference})",
+        f"Updated invitation: Space to Think session ({reference})",
+    ]
+    assert "10am" in body_of(sent[0])
+    update_text = body_of(sent[1]).replace("\r\n", "\n")
+    assert "11am" in update_text and "The details of your Space to Think session have changed." in update_text
+    assert "- the time (it was 10am)" in update_text, update_text
+    assert [int(calendar_of(message).walk("VEVENT")[0]["SEQUENCE"]) for message in sent] == [0, 1]
+    trail = trail_text(text(client.get(request_url(reference))))
+    assert "Session invitation emailed to the requester" in trail
 
 
 def one_practitioner_invited_twice(session_app: Flask, smtp_server: SmtpServer) -> tuple[FlaskClient, str, str]:

@@ -921,7 +921,9 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
             nothing_new.append(first)
             continue
         for other in rest:
-            drop_unsent(other)  # its invitation or reminder not sent yet has the session as it was
+            # Its invitation or reminder not sent yet has the session as it was (not one being sent:
+            # ``_queue_session_email``).
+            drop_unsent(other, leave_under_way=True)
         _queue_session_email(first, session, INVITATION, before=before, also=[other.reference for other in rest])
     # One event for each request in it; for a session with none (none should be changeable: the
     # last request to leave one cancels it, and one held for a request has started), one event
@@ -1814,8 +1816,54 @@ def sequence_last_sent(request: StoredRequest, session: SpaceSession) -> int | N
     """The session's ``sequence`` in the last invitation (or update) to it sent to the request's
     practitioner, from its calendar file (``last_invitation_sent``); None if there is none."""
     last = last_invitation_sent(request, session)
-    found = SEQUENCE_LINE.search(last.calendar) if last is not None and last.calendar else None
+    return sequence_in(last) if last is not None else None
+
+
+def sequence_in(message: OutboxMessage) -> int | None:
+    """The session's ``sequence`` an invitation (or update) gives, from its calendar file (or None)."""
+    found = SEQUENCE_LINE.search(message.calendar) if message.calendar else None
     return int(found.group(1)) if found else None
+
+
+def invitation_being_sent_to(request: StoredRequest, session: SpaceSession) -> OutboxMessage | None:
+    """The invitation (or update) to ``session`` for the request's practitioner, with whichever of
+    their requests it was queued, that the outbox worker is sending now, if it came after the last
+    one sent to them (and after any cancellation for them since): on PostgreSQL the worker holds
+    its row (``claim_message``), or has begun its attempt (``attempt_under_way``: as SQLite, with
+    no row locks, tells it). None if none."""
+    email = practitioner_email(request).lower()
+    if not email:
+        return None
+    mine = [
+        message
+        for message in db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.calendar.contains(f"UID:{session.uid}", autoescape=True))
+            .order_by(OutboxMessage.id)
+        )
+        if message.recipient.lower() == email  # (compared here: SQLite's lower() is ASCII only)
+    ]
+    after = max(
+        (
+            message.id
+            for message in mine
+            if (message.calendar and "METHOD:CANCEL" in message.calendar)
+            or (message.kind == INVITATION and message.sent_at is not None)
+        ),
+        default=0,
+    )
+    waiting = [
+        message.id
+        for message in mine
+        if message.kind == INVITATION and message.sent_at is None and message.given_up_at is None and message.id > after
+    ]
+    if not waiting:
+        return None
+    rows = select(OutboxMessage.id).where(OutboxMessage.id.in_(waiting))
+    going = set(db.session.scalars(rows.where(attempt_under_way(utcnow()))))
+    if db.session.get_bind().dialect.name != "sqlite":  # (the others are held here until the commit)
+        going |= set(waiting) - set(db.session.scalars(rows.with_for_update(skip_locked=True)))
+    return next((message for message in reversed(mine) if message.id in going), None)
 
 
 def start_last_sent(request: StoredRequest, session: SpaceSession) -> dt.datetime | None:
@@ -1859,7 +1907,13 @@ def words_last_sent(request: StoredRequest, session: SpaceSession) -> dict[str, 
     review), an update to an invitation sent before then said "the time (it was 2:00pm)" changed
     when only the place had."""
     last = last_invitation_sent(request, session)
-    found = SENT_DETAILS.search(last.body) if last is not None and last.body else None
+    return words_in(last) if last is not None else None
+
+
+def words_in(message: OutboxMessage) -> dict[str, str] | None:
+    """The session's details in words as an invitation (or update) gives them (``words_last_sent``);
+    None if its text cannot be read."""
+    found = SENT_DETAILS.search(message.body) if message.body else None
     if found is None:
         return None
     words = found.groupdict()
@@ -1961,7 +2015,11 @@ def _queue_session_email(
     if not recipient or not organiser:
         return None
     if kind in (INVITATION, CANCELLATION):
-        drop_unsent(request, (REMINDER,) if in_hand else (INVITATION, REMINDER))
+        # An invitation being sent now is left to the worker on SQLite too, as on PostgreSQL (it holds
+        # the row there): this one follows it as its update (below). Found (two facilitators at once
+        # review): deleted under the worker, nothing in the outbox said it had gone, and, the mail
+        # server failing it, the practitioner's only email was an update of one never sent.
+        drop_unsent(request, (REMINDER,) if in_hand else (INVITATION, REMINDER), leave_under_way=kind == INVITATION)
     # An update only for a practitioner who was sent an invitation to this session and has not
     # had the change yet; it lists what changed since what they were last sent. ``before`` is
     # that only when they were sent the session as it was just before this change: an update
@@ -1969,9 +2027,20 @@ def _queue_session_email(
     # a time never sent to them), read back from the last text they were sent (found: no list at
     # all, so a practitioner whose session had moved had to compare the emails themselves).
     last_sent = sequence_last_sent(request, session) if kind == INVITATION else None
+    # The invitation the outbox worker is sending now counts as the last sent: it is reaching them.
+    # Found (two facilitators at once review): the session moved while it was being sent, the
+    # practitioner got a second "Invitation" (the same subject, "You are invited", nothing on what
+    # changed) for another time, as only one sent counted.
+    being_sent = invitation_being_sent_to(request, session) if kind == INVITATION else None
+    going_at = sequence_in(being_sent) if being_sent is not None else None
+    if going_at is not None:
+        last_sent = going_at
     update = last_sent is not None and last_sent < session.sequence
     if last_sent != session.sequence - 1 or before is None:
-        before = words_last_sent(request, session) if update else None
+        if going_at is not None and being_sent is not None:
+            before = words_in(being_sent) if update else None
+        else:
+            before = words_last_sent(request, session) if update else None
     now = session_words(session)
     # The event as the calendar file gives it: the session as it is, but see below.
     starts_at, ends_at, location = session.starts_at, session.ends_at, session.place
