@@ -1985,6 +1985,47 @@ def test_send_invitation_on_a_page_opened_before_a_colleague_moved_the_session_s
     assert "if they are right" not in late
 
 
+@both_databases
+def test_send_invitation_as_a_colleague_moves_the_session_compares_after_holding_it(
+    session_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (two facilitators at once review): "Send invitation" compared the session with what the
+    page showed before it held the session, so a colleague's move to 3pm saved in that moment was
+    queued at 3pm, and the facilitator, whose page showed 10am, was told only "Invitation queued".
+    The colleague's change is made here just before the session is first held: compared after, it
+    is refused, saying what the session is now."""
+    import threading
+
+    from app.space_sessions import service
+
+    client, _ = signed_in(session_app)
+    reference = offered(session_app)
+    assert arrange(client, reference).status_code == 302
+    page = text(client.get(request_url(reference)))
+    colleague, _ = signed_in_as_colleague(session_app)
+    session_id = session_id_of(session_app, reference)
+    holding = service.hold_request
+    moved: list[int] = []
+
+    def colleague_first(stored: StoredRequest) -> str:
+        if not moved:  # in a thread of its own, as another facilitator's request is
+            mover = threading.Thread(
+                target=lambda: moved.append(change_session(colleague, session_id, start_time="15:00").status_code)
+            )
+            mover.start()
+            mover.join(timeout=30)
+        return holding(stored)
+
+    monkeypatch.setattr(service, "hold_request", colleague_first)
+    sent = {"csrf_token": csrf_token(page), "invited": "no", "session_seen": seen_on(page)}
+    shown = text(post_shown(client, request_url(reference, "invitation"), sent))
+    assert moved == [302]
+    assert "The invitation has not been sent: the session's time changed while this page was open" in shown
+    assert "at 3pm (UK time)" in shown
+    assert "invitation" not in outbox_kinds(session_app)
+    assert not events(session_app, "invitation_queued")
+
+
 def seen_on(page: str) -> str:
     """The session as the request page showed it (Send invitation's hidden ``session_seen``)."""
     found = re.search(r'name="session_seen" value="([^"]*)"', page)

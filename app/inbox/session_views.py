@@ -354,6 +354,47 @@ INVITED_MEANWHILE = (
 def send_invitation(reference: str) -> Response | str:
     """Queue the invitation, with its calendar file, to the practitioner's work email."""
     stored = stored_request(reference)  # (CSRFProtect has checked the token, as for every POST)
+    # Held first (the session, then the request), then compared with what the page showed, as the
+    # session page's form is. Found (two facilitators at once review): compared before, a
+    # colleague's move to 3pm saved in between was queued at 3pm, and the facilitator whose page
+    # showed 10am was told only "Invitation queued". A colleague's change waits here.
+    was = sessions.hold_request(stored)
+    if (refused := invitation_refused(stored)) is not None:
+        db.session.rollback()  # the session and request let go (and SQLite's write lock)
+        return refused
+    try:
+        sessions.send_invitation(
+            stored, current_facilitator().actor, first=request.form.get("invited") == "no", read_as=was
+        )
+    except sessions.InvitedMeanwhile:
+        db.session.rollback()
+        flash(INVITED_MEANWHILE, IMPORTANT)
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
+    except SessionRefused as refused_there:
+        db.session.rollback()
+        problem = str(refused_there)
+        if isinstance(refused_there, sessions.ChangedMeanwhile):
+            problem = f"{problem}{moved_by(stored, current_facilitator())} Check the request and its audit trail"
+        return refused_on_page(stored, session_problem=problem)
+    # Not "in the next minute" while an earlier email to the practitioner about this request has not
+    # gone, which goes first (found, dependency review: said beside "2 emails about this request have
+    # not gone out … the mail server did not answer"; regression review: said too where only the
+    # facilitators' email was failing, and the invitation went at once).
+    behind = sessions.invitation_waits_behind_an_earlier_email(stored)
+    done(
+        "Invitation queued: it will be emailed to the practitioner once an earlier email to them about this "
+        "request has gone (it has not gone yet: see below)"
+        if behind
+        else "Invitation queued: it will be emailed to the practitioner in the next minute",
+        "session-section",
+        "the session",
+    )
+    return acted_on(stored)
+
+
+def invitation_refused(stored: Any) -> Response | None:
+    """Why "Send invitation" sends nothing, as the response to give (the request held: read as it
+    is now); None if it is to be sent."""
     place = sessions.session_place(stored)
     if request.form.get("invited") == "no" and place is not None and place.invited_sequence is not None:
         # "Send invitation" on a page opened before the invitation went (from another tab, or by
@@ -398,32 +439,7 @@ def send_invitation(reference: str) -> Response | str:
         # would get both. The service sends the one waiting, and tries again until it goes.
         flash(INVITATION_STILL_WAITING, IMPORTANT)
         return redirect(url_for("inbox.request_page", reference=stored.reference))
-    try:
-        sessions.send_invitation(stored, current_facilitator().actor, first=request.form.get("invited") == "no")
-    except sessions.InvitedMeanwhile:
-        db.session.rollback()
-        flash(INVITED_MEANWHILE, IMPORTANT)
-        return redirect(url_for("inbox.request_page", reference=stored.reference))
-    except SessionRefused as refused:
-        db.session.rollback()
-        problem = str(refused)
-        if isinstance(refused, sessions.ChangedMeanwhile):
-            problem = f"{problem}{moved_by(stored, current_facilitator())} Check the request and its audit trail"
-        return refused_on_page(stored, session_problem=problem)
-    # Not "in the next minute" while an earlier email to the practitioner about this request has not
-    # gone, which goes first (found, dependency review: said beside "2 emails about this request have
-    # not gone out … the mail server did not answer"; regression review: said too where only the
-    # facilitators' email was failing, and the invitation went at once).
-    behind = sessions.invitation_waits_behind_an_earlier_email(stored)
-    done(
-        "Invitation queued: it will be emailed to the practitioner once an earlier email to them about this "
-        "request has gone (it has not gone yet: see below)"
-        if behind
-        else "Invitation queued: it will be emailed to the practitioner in the next minute",
-        "session-section",
-        "the session",
-    )
-    return acted_on(stored)
+    return None
 
 
 def not_arranged_now(stored: Any, space_session: SpaceSession | None) -> str:

@@ -1592,13 +1592,18 @@ class InvitedMeanwhile(SessionRefused):
     """A first invitation refused because one had been sent meanwhile (``send_invitation``)."""
 
 
-def send_invitation(request: StoredRequest, actor: str, first: bool = False) -> SpaceSession:
+def send_invitation(
+    request: StoredRequest, actor: str, first: bool = False, read_as: str | None = None
+) -> SpaceSession:
     """Queue the invitation (with its calendar file) to the practitioner's work email. ``first``:
     the page showed none sent; if one has been meanwhile, ``InvitedMeanwhile`` is raised and
     nothing is queued. ``ChangedMeanwhile`` if the request left "session arranged" while this waited
     for it (a colleague's close at the same moment, say: found, regression review, it was told
-    "Arrange a session before sending an invitation", looking at one)."""
+    "Arrange a session before sending an invitation", looking at one). ``read_as``: the request's
+    status as the caller read it before it held the request itself (``hold_request``)."""
     was = hold_request(request)
+    if read_as is not None:
+        was = read_as
     session = session_of(request)
     place = session_place(request)
     if was == ARRANGED and request.status != ARRANGED:
