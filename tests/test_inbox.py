@@ -167,6 +167,26 @@ def test_cli_add_says_where_to_sign_in_in_full_where_the_service_knows_its_addre
     assert added.exit_code == 0 and "They can sign in at /inbox/sign-in." in added.output
 
 
+@both_databases
+def test_cli_add_of_an_address_a_colleague_adds_at_that_moment_says_it_has_an_account(
+    app: Flask, runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (two facilitators at once review): two administrators adding the same address at the same
+    moment, the second was told "The database refused the command's work (IntegrityError)". Each
+    checked before either had added it; the colleague's account is made here between the check and
+    the adding. Said as when one comes after the other."""
+    add_facilitator(app, "kim@partnership.example", "Kim")
+    monkeypatch.setattr(service, "find_facilitator", lambda email: None)  # (checked before it was added)
+    added = runner.invoke(
+        args=["facilitators", "add", "kim@partnership.example", "--name", "Kim"], input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
+    assert added.exit_code == 1
+    assert "There is already a facilitator with the email address kim@partnership.example." in added.output
+    assert "IntegrityError" not in added.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Facilitator)) == 1
+
+
 def test_every_status_has_a_label() -> None:
     assert tuple(service.STATUS_LABELS) == REQUEST_STATUSES
 

@@ -448,6 +448,72 @@ def test_joining_a_session_cancelled_while_the_page_was_open_says_it_was_cancell
     assert session_id_of(session_app, second) is None
 
 
+@both_databases
+def test_joining_a_session_a_colleague_cancels_at_that_moment_says_it_was_cancelled(
+    session_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (two facilitators at once review): a colleague's cancel saved after the arrange form was
+    checked (the session still listed) and before the session was held was refused with "Select a
+    session from the list, or A new session", nothing said of why. Said as for a page opened before
+    the cancelling. The cancel is made here just before the session is first held."""
+    import threading
+
+    from app.space_sessions import service
+
+    client, _ = signed_in(session_app)
+    first, second = offered(session_app), offered(session_app)
+    assert arrange(client, first).status_code == 302
+    group = session_id_of(session_app, first)
+    colleague, _ = signed_in_as_colleague(session_app)
+    locking = service.lock_session
+    cancelled: list[int] = []
+
+    def colleague_first(session: SpaceSession) -> None:
+        if not cancelled:  # (its own cancel holds the session too: then it is held as before)
+            cancelled.append(0)
+            page_url = f"/inbox/sessions/{group}"
+            canceller = threading.Thread(
+                target=lambda: cancelled.append(
+                    post_form(colleague, page_url, f"{page_url}/cancel", CONFIRMED).status_code
+                )
+            )
+            canceller.start()
+            canceller.join(timeout=30)
+        locking(session)
+
+    monkeypatch.setattr(service, "lock_session", colleague_first)
+    said = " ".join(text(arrange_with(client, second, {"session": str(group)})).split())
+    assert cancelled == [0, 302]
+    assert "The session you chose was cancelled while this page was open: nothing has been arranged" in said
+    assert session_id_of(session_app, second) is None and status_of(session_app, second) == "session_offered"
+
+
+@both_databases
+def test_joining_a_session_a_colleague_moved_since_the_page_was_opened_says_what_it_is_now(session_app: Flask) -> None:
+    """Found (two facilitators at once review): a page that listed the session at 10am joined it at 3pm,
+    where a colleague had moved it meanwhile, saying only "Session arranged" (the facilitator may
+    have agreed 10am with the practitioner). Nothing is arranged, and the page says what changed and
+    what the session is now; chosen again from the page as it is now, it is joined."""
+    client, _ = signed_in(session_app)
+    first, second = offered(session_app), offered(session_app)
+    assert arrange(client, first).status_code == 302
+    group = session_id_of(session_app, first)
+    join_page = text(client.get(request_url(second)))
+    colleague, _ = signed_in_as_colleague(session_app)
+    assert change_session(colleague, group, start_time="15:00").status_code == 302
+    joined = {"session": str(group), "sessions_seen": hidden(join_page, "sessions_seen")}
+    said = " ".join(text(arrange_with(client, second, joined)).split())
+    assert (
+        "Nothing has been arranged: the session's time changed while this page was open (in another tab, or by "
+        "another facilitator). It is now on"
+    ) in said
+    assert "at 3pm (UK time), 1 hour 30 minutes, in person. Select it again if it still suits" in said
+    assert session_id_of(session_app, second) is None and status_of(session_app, second) == "session_offered"
+    fresh = {"session": str(group), "sessions_seen": hidden(said, "sessions_seen")}
+    assert arrange_with(client, second, fresh).status_code == 302
+    assert session_id_of(session_app, second) == group
+
+
 def recorded_page(client: FlaskClient, reference: str, response: TestResponse) -> str:
     assert response.status_code == 302, text(response)
     return text(client.get(request_url(reference)))

@@ -24,6 +24,7 @@ from typing import Any, cast
 from flask import current_app, has_app_context, render_template
 from sqlalchemy import CursorResult, and_, delete, or_, select, update
 from sqlalchemy import text as text_sql
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -353,7 +354,7 @@ def new_account_problem(email: str, name: str) -> str | None:
     if problem is None and len(name) > NAME_MAX:
         problem = f"The name must be {NAME_MAX:,} characters or less."
     if problem is None and find_facilitator(email) is not None:
-        problem = f"There is already a facilitator with the email address {email}."
+        problem = already_an_account(email)
     return problem
 
 
@@ -384,10 +385,22 @@ def add_facilitator(email: str, name: str, password: str, role: str = FACILITATO
         created_at=utcnow(),
     )
     db.session.add(facilitator)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another administrator added the same address after it was checked above, at the same
+        # moment: said as when one comes after the other (found, two facilitators at once review:
+        # "The database refused the command's work (IntegrityError)").
+        db.session.rollback()
+        raise FacilitatorError(already_an_account(email)) from None
     audit.add_event("facilitator_added", None, audit.cli_actor(), facilitator.actor)
     db.session.commit()
     return facilitator
+
+
+def already_an_account(email: str) -> str:
+    """Why an account cannot be added for ``email``: one has it already."""
+    return f"There is already a facilitator with the email address {email}."
 
 
 def lock_active_facilitators() -> set[int]:

@@ -200,6 +200,7 @@ def arrange_session(reference: str) -> Response | str:
             current_facilitator().actor,
             details=form.details if chosen == NEW_SESSION else None,
             session_id=None if chosen == NEW_SESSION else int(chosen),
+            seen=seen_on_the_page(chosen),
         )
     except SessionRefused as refused:
         db.session.rollback()
@@ -214,7 +215,10 @@ def arrange_session(reference: str) -> Response | str:
         if refused.field == "date":  # deleted before the day typed: said beside the date
             form.refuse_whole_date(str(refused))
         else:
-            form.session.errors = [str(refused)]
+            # Cancelled by a colleague after the form was checked, before it was held (found, two
+            # facilitators at once review: "Select a session from the list, or A new session", and
+            # nothing said of why): said as for a page opened before the cancelling.
+            form.session.errors = [no_longer_offered(chosen) or str(refused)]
         return refused_on_page(stored, session_form=form)
     if arranged.has_started:  # recorded after it took place: nothing to invite anyone to
         done(
@@ -266,6 +270,17 @@ def no_longer_offered(chosen: str) -> str | None:
     number = session_number(chosen) if chosen != NEW_SESSION else None
     found = sessions.find_session(number) if number is not None else None
     return CHOSEN_CANCELLED if found is not None and found.cancelled_at is not None else None
+
+
+def seen_on_the_page(chosen: str) -> str | None:
+    """The session chosen (by number) as the page offered it (``sessions_seen``), for ``arrange`` to
+    compare with the session as it is once held; None for a new session, or a page from before the
+    offered sessions were sent back."""
+    if chosen == NEW_SESSION:
+        return None
+    return next(
+        (seen for seen in request.form.get("sessions_seen", "").split() if seen.split("|", 1)[0] == chosen), None
+    )
 
 
 def chose_another(chosen: str) -> bool:

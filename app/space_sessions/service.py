@@ -678,10 +678,16 @@ def _move(request: StoredRequest, new: str, actor: str, note: str = "") -> None:
 
 
 def arrange(
-    request: StoredRequest, actor: str, details: SessionDetails | None = None, session_id: int | None = None
+    request: StoredRequest,
+    actor: str,
+    details: SessionDetails | None = None,
+    session_id: int | None = None,
+    seen: str | None = None,
 ) -> SpaceSession:
     """Put the request in a new session (``details``) or an existing upcoming one (``session_id``),
     moving it to "session arranged" (refused, ``SessionRefused``, if the workflow does not allow it).
+    ``seen``: the existing session as the page offered it (``session_version``); refused, saying
+    what changed and what it is now, if it has changed since.
 
     A new session may have started already: recorded afterwards (the form allows a few weeks
     back, never before the request was received), it is audited as such. Nothing is emailed
@@ -700,6 +706,8 @@ def arrange(
         _hold_for_arranging(request)
         if session is None or session not in sessions_to_join(request):
             raise SessionRefused("session", "Select a session from the list, or A new session")
+        if (moved := changed_to_join(session, seen)) is not None:
+            raise SessionRefused("session", moved)
         if too_late := deleted_before([request], session.starts_at):
             raise SessionRefused("session", too_late)
         note = f"joined {in_trail(session)}"
@@ -733,6 +741,27 @@ def arrange(
         db.session.rollback()
         raise SessionRefused("session", "This request was put in a session a moment ago. Reload the page") from None
     return session
+
+
+def changed_to_join(session: SpaceSession, seen: str | None) -> str | None:
+    """Why a session chosen to join, held, is not joined: it changed since the page offered it as
+    ``seen`` (its date, time, length, way it is held or place), said with what it is now; else None
+    (also for ``seen`` not given, or that cannot be read). Found (two facilitators at once review):
+    a page listing "10am" joined the session a colleague had moved to 3pm, saying only "Session
+    arranged"; the facilitator may have agreed 10am with the practitioner."""
+    try:
+        changed = changed_since(session, seen) if seen is not None else []
+    except ValueError:
+        changed = []
+    if not changed:
+        return None
+    listed = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
+    words = session_words(session)
+    return (
+        f"Nothing has been arranged: the session's {listed} changed while this page was open (in another tab, or "
+        f"by another facilitator). It is now on {words['date']} at {words['time']} (UK time), {words['length']}, "
+        f"{words['format'].lower()}. Select it again if it still suits, or arrange a new session"
+    )
 
 
 def _hold_for_arranging(request: StoredRequest) -> None:
