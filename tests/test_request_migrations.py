@@ -13,7 +13,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from app.models import OutboxMessage, utcnow
+from app.models import OutboxMessage, StoredRequest, utcnow
 from support import both_databases
 
 TABLES = {"requests", "outbox", "audit_events"}
@@ -750,6 +750,36 @@ def test_0025_lets_a_request_wait_for_the_practitioner_and_puts_it_back_in_triag
         with pytest.raises(sa.exc.IntegrityError):  # still a check on the statuses
             db.session.execute(sa.text("UPDATE requests SET status = 'asleep'"))
         db.session.rollback()
+
+
+@both_databases
+@pytest.mark.own_schema
+def test_0027_makes_the_line_endings_typed_in_the_inbox_plain(app) -> None:
+    """Found (regression review): text typed in the inbox before forms made line endings plain was
+    stored with CR LF, so a session saved again unchanged had "changed" joining instructions, and the
+    practitioner was emailed an update. The migration makes stored text plain, as it is now typed."""
+    from app.inbox.models import Facilitator, TriageNote
+    from app.space_sessions.models import FeedbackComment
+    from support.submission import make_request
+
+    with app.app_context():
+        downgrade(revision="0026")
+        request = make_request().request
+        author = Facilitator(email="kim@example.org", display_name="Kim", password_hash="x")
+        db.session.add(author)
+        db.session.flush()
+        request.redirect_reason = "Went to the LADO.\r\nThey rang back.\rDone."
+        db.session.add(TriageNote(request_id=request.id, author_id=author.id, text="One.\r\nTwo."))
+        db.session.add(FeedbackComment(text="It helped.\r\nThank you.", month="2026-12"))
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        assert (
+            db.session.scalar(sa.select(StoredRequest.redirect_reason)) == "Went to the LADO.\nThey rang back.\nDone."
+        )
+        assert db.session.scalar(sa.select(TriageNote.text)) == "One.\nTwo."
+        assert db.session.scalar(sa.select(FeedbackComment.text)) == "It helped.\nThank you."
+        db.session.remove()
 
 
 @both_databases

@@ -4812,3 +4812,18 @@ def starts_of_the_session_of(app: Flask, reference: str) -> dt.datetime:
         session = db.session.get(SpaceSession, session_id_of(app, reference))
         assert session is not None
         return session.starts_at
+
+
+def test_an_invitation_sent_with_the_place_as_typed_then_is_read_with_plain_line_endings() -> None:
+    """Found (regression review): an invitation sent before forms made line endings plain held the
+    place's line breaks as typed (CR LF); saved again unchanged, the session's update then said the
+    joining instructions had changed, above the same ones."""
+    from app.space_sessions.service import words_in
+
+    body = (
+        "Date: Tuesday 15 December 2026\nTime: 10am to 11:30am (UK time)\nLength: 1 hour 30 minutes\n"
+        "How: In person\nJoining instructions or place:\nRoom 2, first floor\r\nAsk at the front desk\n\n"
+        "If you cannot come, reply to this email.\n"
+    )
+    words = words_in(OutboxMessage(kind="invitation", recipient="a@b.example", subject="s", body=body))
+    assert words is not None and words["place"] == "Room 2, first floor\nAsk at the front desk"

@@ -70,7 +70,7 @@ from sqlalchemy.orm import defer
 from .. import audit, workflow
 from ..database_files import forget_deleted_text
 from ..extensions import db
-from ..input_guard import is_blank
+from ..input_guard import is_blank, plain_line_endings
 from ..mail import (
     CANCELLED_BEFORE_SENT,
     LEFT_BEFORE_SENT,
@@ -1017,15 +1017,11 @@ def _has_the_session_as_it_is(request: StoredRequest, session: SpaceSession) -> 
     if sent is None or entry is None:
         return False
     now = session_words(session)
-    in_their_calendar = (session.starts_at, session.ends_at, _lines(session.place or ""))
+    in_their_calendar = (session.starts_at, session.ends_at, plain_line_endings(session.place or ""))
     return (
         all(sent[key] == now[key] for key in CHANGE_WORDS)
-        and (entry[0], entry[1], _lines(entry[2])) == in_their_calendar
+        and (entry[0], entry[1], plain_line_endings(entry[2])) == in_their_calendar
     )
-
-
-def _lines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _other_email_waiting(request: StoredRequest, session: SpaceSession) -> bool:
@@ -1952,6 +1948,10 @@ def words_in(message: OutboxMessage) -> dict[str, str] | None:
         return None
     words = found.groupdict()
     words["time"] = OLD_TIME_ON_THE_HOUR.sub(r"\1\2", words["time"])
+    if words.get("place"):
+        # As a place is stored now (an invitation sent before held its line breaks as typed, CR LF:
+        # found, regression review, an update then said the place had changed when it had not).
+        words["place"] = plain_line_endings(words["place"])
     return words
 
 
