@@ -149,7 +149,7 @@ def attempt_under_way(now: dt.datetime) -> ColumnElement[bool]:
 
 
 # What the outbox records before the error when the mail server could not be reached at all (no
-# connection, or no greeting: ``smtp_send``, ``not_connected``): the server's failure, not the
+# connection, no greeting, or "421" closing: ``smtp_send``, ``not_connected``): the server's failure, not the
 # email's, so once another email goes, it is due again (``outbox.bring_forward_after_outage``).
 # Told by this mark, made by the service, not by words in the error (found, regression review: a
 # refusal whose reply said "timed out" was counted as the server not answering, and retried at
@@ -200,7 +200,7 @@ def smtp_send(email: EmailMessage) -> None:
             if connecting:
                 cut_off.add_note(NOT_CONNECTED)
             raise cut_off from error
-        if connecting:
+        if connecting or _closing(error):
             error.add_note(NOT_CONNECTED)
         raise
     finally:
@@ -474,6 +474,16 @@ def too_large(error: BaseException) -> bool:
 # it is still tried again (never given up: their address is the deployment's), and the health
 # check, `flask outbox status` and the request's page say so, and what to do.
 UNTIL_MENDED = "Refused until something is changed: "
+
+
+def _closing(error: BaseException) -> bool:
+    """Whether the mail server answered "421" (its service not available, the connection closing)
+    to a command, or to every address: the server's state, not this email's. Found (outage
+    review): a server that greeted, then answered "421 not accepting network messages" to the
+    sender, was not counted as out of reach, and the emails waiting kept their hour's wait."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code == 421 for code, _reply in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == 421
 
 
 def not_connected(error: BaseException) -> bool:

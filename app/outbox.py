@@ -74,6 +74,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from . import audit, emails, mail, pdf_renderer, questions_pdf
@@ -584,6 +585,7 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             db.session.rollback()
             return BUSY
         message.last_attempt_at = started
+        message.next_attempt_at = started  # (as the claim wrote it: a failure's wait, or none, is then written)
         _claimed_in_the_open()  # (only the attempt's start: not yet one more attempt)
     else:
         message.last_attempt_at = started
@@ -844,7 +846,10 @@ def _free_to_send_on_sqlite(message: OutboxMessage, started: dt.datetime) -> boo
             OutboxMessage.given_up_at.is_(None),
             not_(mail.attempt_under_way(started)),
         )
-        .values(last_attempt_at=started)
+        # Its time to try again too: with it left ahead (an email `flask outbox send` takes before its
+        # wait is over), the attempt did not count as under way, and a second `flask outbox send` run
+        # at the same moment took it as well (found, outage review: 24 of 36 emails sent twice).
+        .values(last_attempt_at=started, next_attempt_at=started)
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(claimed, "rowcount", 0) == 1)
@@ -1032,6 +1037,8 @@ def run_pass(
     )
     result.questions_made, result.questions_failed = questions.pdfs_made, questions.pdfs_failed
     tried_messages: set[int] = set()
+    if held is None:
+        try_one_after_a_quiet_while(utcnow())  # (the mail server mended while no email was going)
     # Held after a restore (``outbox_held``): no email goes, whatever is due (the PDFs above are made).
     while held is None and (stop is None or not stop.is_set()):
         message = claim_message(now or utcnow(), tried_messages, ignore_schedule)
@@ -1133,6 +1140,38 @@ def release() -> OutboxHold | None:
     return held
 
 
+def _not_reached(message: Any) -> ColumnElement[bool]:
+    """SQL: ``message`` (the outbox, or an alias of it) is an email not sent, not given up, whose
+    last try could not reach the mail server (``mail.NOT_CONNECTED``)."""
+    return and_(
+        message.sent_at.is_(None),
+        message.given_up_at.is_(None),
+        message.last_error.startswith(mail.NOT_CONNECTED, autoescape=True),
+    )
+
+
+def try_one_after_a_quiet_while(now: dt.datetime) -> bool:
+    """With emails waiting because the mail server could not be reached, and no email tried for as
+    long as a try may take (``mail.attempt_may_last``, 5 minutes), make the first of them due now:
+    found (outage review), after a wrong SMTP_HOST was mended and the worker restarted, 36 emails
+    waited 50 minutes, until a new request's email went and brought them forward. Tried once every 5
+    minutes at most while the server stays down. Commits; whether one was made due."""
+    recently = select(OutboxMessage.id).where(OutboxMessage.last_attempt_at >= now - mail.attempt_may_last()).exists()
+    first = db.session.scalar(
+        select(OutboxMessage)
+        .where(_not_reached(OutboxMessage), OutboxMessage.next_attempt_at > now, not_(recently))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if first is None:
+        db.session.rollback()
+        return False
+    first.next_attempt_at = now
+    db.session.commit()
+    return True
+
+
 def bring_forward_after_outage(now: dt.datetime) -> int:
     """The emails waiting out a retry delay because the mail server could not be reached (``mail.
     NOT_CONNECTED``) at an attempt begun before the last one that went, made due now: it answers
@@ -1147,14 +1186,17 @@ def bring_forward_after_outage(now: dt.datetime) -> int:
     PostgreSQL, one locked by a worker sending it: found (regression review), made due while
     `flask outbox send` was sending it, SQLite's worker sent it again, as an email due and not
     under way; PostgreSQL's waited on its lock till the statement timed out. Commits; how many."""
-    went = select(func.max(OutboxMessage.last_attempt_at)).where(OutboxMessage.sent_at.is_not(None))
+    went = select(func.max(OutboxMessage.sent_at)).scalar_subquery()  # (``sent_at`` is indexed)
+    # Not while the mail server cannot be reached again since the last email went (found, outage
+    # review: each waiting email was tried in turn against a server down again, a send timeout each).
+    other = aliased(OutboxMessage)
+    down_again = select(other.id).where(_not_reached(other), other.last_attempt_at > went).exists()
     waiting = and_(
-        OutboxMessage.sent_at.is_(None),
-        OutboxMessage.given_up_at.is_(None),
+        _not_reached(OutboxMessage),
         OutboxMessage.next_attempt_at > now,
-        OutboxMessage.last_error.startswith(mail.NOT_CONNECTED, autoescape=True),
-        OutboxMessage.last_attempt_at < went.scalar_subquery(),
+        OutboxMessage.last_attempt_at < went,
         OutboxMessage.last_attempt_at < now - mail.attempt_may_last(),
+        not_(down_again),
     )
     # Read first, without a write (SQLite): nothing to change, nearly always.
     ids = list(db.session.scalars(select(OutboxMessage.id).where(waiting).with_for_update(skip_locked=True)))
