@@ -1887,8 +1887,8 @@ def test_a_page_open_while_the_request_was_moved_on_and_back_is_refused_not_appl
     shown = " ".join(text(refused).split())
     assert refused.status_code == 200 and status_of(app, reference) == "redirected"
     assert (
-        "The status has not been changed: while this page was open it was moved on, and is redirected again, now to "
-        "Share your concern with children's social care now (in another tab, or by another facilitator)."
+        "The status has not been changed: it was moved on while this page was open, and is back at “Redirected”, now "
+        "to Share your concern with children's social care now. You made that change, in another tab or window."
     ) in shown.replace("\u2019", "'")
     with app.app_context():
         stored = db.session.scalar(select(StoredRequest).where(StoredRequest.reference == reference))

@@ -223,8 +223,8 @@ MOVED_MEANWHILE = (
 # The same, when the request was moved on and back to the status the page showed (a colleague
 # reopened a redirected request and redirected it elsewhere, say).
 MOVED_AND_BACK = (
-    "The status has not been changed: while this page was open it was moved on, and is {status} again{now} (in "
-    "another tab, or by another facilitator).{by} Check the request, then choose again"
+    "The status has not been changed: it was moved on while this page was open, and is back at {status}{now}.{by} "
+    "Check the request, then choose again"
 )
 # Room for the multipart wrapping and the CSRF field around a file of MAX_UPLOAD_BYTES.
 UPLOAD_OVERHEAD = 64 * 1024
@@ -1796,7 +1796,9 @@ def moved_meanwhile(stored: Any, form: StatusForm) -> Response | str:
         session.pop(ACTED_KEY, None)
         return redirect(url_for("inbox.request_page", reference=stored.reference))
     if form.from_status.data == stored.status:  # moved on, and back: say what stands now
-        form.status.errors = [MOVED_AND_BACK.format(status=status, now=_where_now(stored), by=by)]
+        by = by or " It was changed in another tab, or by another facilitator."
+        label = workflow.STATUS_LABELS[stored.status]
+        form.status.errors = [MOVED_AND_BACK.format(status=f"“{label}”", now=_where_now(stored), by=by)]
     else:
         form.status.errors = [MOVED_MEANWHILE.format(status=status, by=by)]
     return refused_on_page(stored, status_form=form)

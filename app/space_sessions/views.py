@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from .. import typed_text
 from ..errors import render_error
+from ..input_guard import text_length
 from ..pack import current_partnership
 from ..requests.guard import KINDS, Finding, in_context, scan
 from ..web import error_summary, forget_refused_form, refused_form, show_refused_form
@@ -151,7 +152,7 @@ def form_not_checked(error: CSRFError) -> tuple[str, int]:
     form = FeedbackForm()  # what was posted, not checked and not stored
     comment = (form.comment.data or "").strip()
     # Scanned only within the comment's limit, as when it is sent (the scan's cost grows with length).
-    findings = comment_findings(comment) if comment and len(comment) <= COMMENT_MAX else []
+    findings = comment_findings(comment) if comment and text_length(comment) <= COMMENT_MAX else []
     return render_form(form, [{"text": NOT_SENT, "href": "#score"}], findings), 400
 
 
