@@ -153,6 +153,11 @@ def test_reopened_before_it_went_the_email_is_dropped_and_after_the_practitioner
     shown = " ".join(text(client.get(response.location)).split())
     assert "The email telling the practitioner it was redirected had not gone yet, and will not be sent now." in shown
     assert queued(session_app) == []
+    # And the trail says so (found, three facilitators at once review: a colleague who chose the route
+    # believed the practitioner had been told, and nothing in the trail said otherwise).
+    assert "Email saying where to go instead not sent: the request was reopened before it went" in trail_text(
+        text(client.get(f"/inbox/requests/{reference}"))
+    )
     run_outbox(session_app)
     assert not [m for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
 

@@ -35,6 +35,10 @@ ACT_NOW_SUBJECT = "Act now: your Space to Think request {reference} needs anothe
 REOPENED_SUBJECT = "Your Space to Think request {reference}: the facilitators are looking at it again"
 # The audit action of an acknowledgement not sent because the request was redirected before it went.
 ACKNOWLEDGEMENT_DROPPED = "acknowledgement_dropped"
+# In the request's trail when reopening drops its email saying where to go instead, not sent yet:
+# found (three facilitators at once review), the trail said nothing of it, and a colleague who had
+# chosen that route believed the practitioner had been told.
+REDIRECT_EMAIL_DROPPED = "redirect_email_dropped"
 # The email is to the practitioner alone, so the route is worded for them (the outcome's
 # practitioner wording, "you"), whichever mode the request was made in.
 MODE = "practitioner"
@@ -153,6 +157,8 @@ def when_reopened(request: StoredRequest) -> str | None:
     before = len(request.outbox)
     drop_unsent(request, (REDIRECTED,), leave_under_way=True)
     dropped = len(request.outbox) < before
+    if dropped:
+        audit.add_event(REDIRECT_EMAIL_DROPPED, request.reference, audit.SYSTEM)
     # Held by the outbox worker, sending it now (PostgreSQL), or its attempt begun (SQLite, with no
     # row locks), it goes all the same (found, regression review: the facilitator was told nothing;
     # and, on SQLite, that it "will not be sent now", and it went).

@@ -1079,6 +1079,7 @@ ACTION_WORDS = {
         "Acknowledgement not sent: the request was redirected before it went, and the email saying where to go "
         "instead gives the reference"
     ),
+    "redirect_email_dropped": ("Email saying where to go instead not sent: the request was reopened before it went"),
     "email_failed": "Email not sent yet (it will be tried again)",
     "email_given_up": "Email not sent: the mail server refused the address (it will not be tried again)",
     "invitation_queued": "Session invitation queued",
