@@ -321,8 +321,15 @@ def test_a_printed_outcome_shows_the_guidance_cited_and_leaves_out_what_only_wor
         assert all(content == "none" for href, content in printed if href.startswith("/")), printed
         assert all(href in content for href, content in printed if href.startswith("https://")), printed
         assert any(href.startswith("https://") for href, _ in printed), printed
+        # On paper, the line to call outside the Bridge's hours beside its card, and each step of what
+        # to do kept whole (found, printing review).
+        expect(page.locator("[data-print-outside-hours]").first).to_be_visible()
+        kept_whole = "el => getComputedStyle(el).breakInside"
+        assert page.locator(".app-actions > li").first.evaluate(kept_whole) == "avoid"
+        assert page.locator(".app-contact").first.evaluate(kept_whole) == "avoid"
     finally:
         page.emulate_media(media="null")  # (not "screen": page.pdf() in a later test would print screen styles)
+    expect(page.locator("[data-print-outside-hours]").first).to_be_hidden()
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
