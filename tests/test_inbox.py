@@ -29,14 +29,14 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
-from app.config import PROJECT_ROOT
+from app.config import PROJECT_ROOT, TestConfig
 from app.extensions import db
 from app.inbox import service
 from app.inbox.models import Assignment, Facilitator, TriageNote
 from app.inbox.pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, NEWER_FORMAT
 from app.models import REQUEST_STATUSES, AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.outage import SQLITE_BUSY_WORDS
-from app.requests.document import request_document
+from app.requests.document import SIGNATURE_NAME, request_document, request_signature
 from support import both_databases, csrf_token, session_cookie, session_csrf_token
 from support.database import sqlite_file_bytes
 from support.locks import own_connections, run_while_held
@@ -119,12 +119,18 @@ def text(response: TestResponse) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def pdf_with_attachment(name: str | None, content: bytes = b"") -> bytes:
-    """A one-page PDF, with one attachment if ``name`` is given."""
+def pdf_with_attachment(
+    name: str | None, content: bytes = b"", *, signed: bool = True, secret_key: str = TestConfig.SECRET_KEY
+) -> bytes:
+    """A one-page PDF, with one attachment if ``name`` is given. A request.json is signed as the
+    service signs it (request.json.sig, under the tests' ``SECRET_KEY``, or ``secret_key``), unless
+    ``signed`` is False (a PDF made before the service signed them, or made elsewhere)."""
     writer = pypdf.PdfWriter()
     writer.add_blank_page(width=200, height=200)
     if name:
         writer.add_attachment(name, content)
+    if name == "request.json" and signed:
+        writer.add_attachment(SIGNATURE_NAME, request_signature(content, secret_key))
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -2801,16 +2807,19 @@ def test_request_data_submitted_at_an_impossible_time_is_refused(app: Flask, sub
         assert db.session.scalar(select(func.count()).select_from(StoredRequest)) == 0
 
 
-def test_request_data_submitted_up_to_a_day_ahead_is_imported(app: Flask) -> None:
+def test_request_data_submitted_up_to_a_few_minutes_ahead_is_imported(app: Flask) -> None:
+    """Found (security review): a day ahead was accepted, and a request imported with tomorrow's
+    date was listed as received tomorrow. Now only a few minutes' clock difference is allowed."""
     import datetime as dt
 
     from app.inbox.pdf_import import ImportProblem, _submitted_at
 
     now = dt.datetime(2026, 3, 1, 12, 0)
     assert _submitted_at("2024-01-01T00:00:00Z", now) == dt.datetime(2024, 1, 1)
-    assert _submitted_at("2026-03-02T13:00:00+01:00", now) == dt.datetime(2026, 3, 2, 12, 0)  # clocks differ
-    with pytest.raises(ImportProblem):
-        _submitted_at("2026-03-02T12:00:01Z", now)
+    assert _submitted_at("2026-03-01T13:05:00+01:00", now) == dt.datetime(2026, 3, 1, 12, 5)  # clocks differ
+    for later in ("2026-03-01T12:05:01Z", "2026-03-01T13:00:00Z", "2026-03-02T11:00:00Z"):
+        with pytest.raises(ImportProblem):
+            _submitted_at(later, now)
 
 
 def test_a_stored_time_out_of_range_does_not_break_the_inbox(app: Flask) -> None:

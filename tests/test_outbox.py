@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import app.requests.service as request_service
 from app import emails
+from app.config import TestConfig
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, QuestionsPdf, StoredRequest, utcnow
 from app.outbox import (
@@ -45,6 +46,7 @@ from app.outbox import (
     untried_for_too_long,
 )
 from app.pdf import PdfRendererNotStarted, PdfRendererStopped
+from app.requests.document import SIGNATURE_NAME, request_signature
 from app.retention import delete_request
 from app.uk_time import uk_time
 from support import both_databases
@@ -1153,11 +1155,14 @@ def test_on_sqlite_outbox_send_beside_the_worker_sends_each_email_once(
 
 
 def pdf_with_script(document: dict) -> bytes:
-    """A request PDF as an attacker might send it: the right data, plus JavaScript."""
+    """A request PDF as an attacker might send it: the right data (signed, as if the service's own
+    PDF had been altered under its key), plus JavaScript."""
     writer = pypdf.PdfWriter()
     writer.add_blank_page(width=200, height=200)
     writer.add_open_action(JavaScript("app.alert('hello from the upload');"))
-    writer.add_attachment("request.json", json.dumps(document).encode())
+    content = json.dumps(document).encode()
+    writer.add_attachment("request.json", content)
+    writer.add_attachment(SIGNATURE_NAME, request_signature(content, TestConfig.SECRET_KEY))
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

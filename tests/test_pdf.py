@@ -23,7 +23,7 @@ from app.inbox.pdf_import import read_request_pdf
 from app.models import StoredRequest
 from app.pdf import FetchRefused, PdfAttachment, render_pdf
 from app.pdf_weasyprint import RefusingFetcher
-from app.requests.document import document_json, request_document
+from app.requests.document import SIGNATURE_NAME, document_json, request_document, request_signature
 from support.languages import TYPED_IN_MANY_SCRIPTS
 from support.pdf import (
     fake_render_pdf,
@@ -197,9 +197,12 @@ def test_the_fake_renderer_keeps_the_real_ones_interface(app) -> None:
     with app.app_context():
         stored = make_request(pdf=True).request
         real_pdf, created, document = stored.pdf, stored.created_at, request_document(stored)
-    attached = PdfAttachment("request.json", document_json(document), "The request as data", created=created)
+    content = document_json(document)
+    attached = PdfAttachment("request.json", content, "The request as data", created=created)
     with app.app_context():  # the import checks each answer against the partnership's
-        assert read_request_pdf(fake_render_pdf(html, [attached])) == read_request_pdf(real_pdf)
+        signature = PdfAttachment(SIGNATURE_NAME, request_signature(content), "Its signature", created=created)
+        assert read_request_pdf(fake_render_pdf(html, [attached, signature])) == read_request_pdf(real_pdf)
+        assert read_request_pdf(real_pdf).signed  # the real renderer keeps the signature as it is
 
 
 def test_request_pdf_content_and_attachment(app) -> None:
@@ -284,7 +287,7 @@ def test_user_text_cannot_make_the_renderer_fetch(app, http_server: str) -> None
     text = pdf_text(pdf)
     assert "<img src=" in text  # shown as the text it is
     assert "root:x:" not in text
-    assert list(pdf_reader(pdf).attachments) == ["request.json"]
+    assert list(pdf_reader(pdf).attachments) == ["request.json", SIGNATURE_NAME]
 
 
 def _font_installed(name: str) -> bool:

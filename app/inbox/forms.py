@@ -17,7 +17,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovTextInput,
 )
-from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
 from ..email_address import EMAIL_MAX, has_address_shape
@@ -160,9 +160,11 @@ class NoteForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    """A request PDF to import."""
+    """A request PDF to import, and (asked once the PDF is not one this service can tell it made)
+    whether the facilitator has checked where it came from (drawn by the page as a GOV.UK checkbox)."""
 
     pdf = FileField(widget=GovFileInput())
+    origin_checked = BooleanField()
 
     def validate(self, extra_validators: Any = None) -> bool:
         """CSRF, and a file chosen."""

@@ -13,6 +13,12 @@ request field in ``details`` is checked against its entry in the fields table
 An answer to a question naming local services that the partnership file no longer offers (its
 id changed or removed since the request was made) is kept by its id (``earlier_answers``), as a
 request stored before the change keeps it: the PDF holds the id only, never the words.
+
+The service signs the request.json of each PDF it makes (request.json.sig:
+``app.requests.document.request_signature``); ``ImportedRequest.signed`` says whether the upload's
+signature is this service's. One that is not (made before the service signed them, under another
+``SECRET_KEY``, altered, or made elsewhere) is imported only once the facilitator says they have
+checked where it came from (``app.inbox.service.import_request``).
 """
 
 from __future__ import annotations
@@ -22,13 +28,13 @@ import io
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..input_guard import find_unsafe_text
 from ..journey import MODE_LABELS
 from ..models import utcnow
-from ..requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION
+from ..requests.document import DOCUMENT_FORMAT, DOCUMENT_VERSION, SIGNATURE_NAME, signature_matches
 from ..requests.fields import ANSWER_LABELS, FIELDS, FIELDS_BY_NAME, Field, stored_value_problem
 from ..requests.reference import is_reference
 from ..rules.loader import IDENT
@@ -50,12 +56,27 @@ DECODED_LIMITS = (
 )
 # No request can have been submitted before the service existed.
 EARLIEST_SUBMITTED = dt.datetime(2024, 1, 1)
+# How far ahead of now a request's time sent may be: a few minutes of clock difference between the
+# server that made the PDF and this one. Found (security review): a day was allowed, and a request
+# imported with tomorrow's date showed in the list and CSV as received tomorrow.
+SUBMITTED_AHEAD = dt.timedelta(minutes=5)
+# The longest signature attachment read (``SIGNATURE_PREFIX`` and 64 hexadecimal digits, with room):
+# anything longer is not one of this service's, so it does not match.
+MAX_SIGNATURE_BYTES = 200
 
 log = logging.getLogger(__name__)
 
 
 class ImportProblem(ValueError):
     """The upload cannot be imported. The message is GOV.UK error wording for the field."""
+
+
+class NotChecked(ImportProblem):
+    """The PDF does not carry this service's signature, and the facilitator has not yet said they
+    checked where it came from (``NOT_CHECKED``)."""
+
+    def __init__(self) -> None:
+        super().__init__(NOT_CHECKED)
 
 
 EMPTY_FILE = "The selected file is empty"
@@ -131,6 +152,15 @@ OTHER_QUESTIONS = (
 )
 ANSWER_NOT_OFFERED = "and its answer to “{question}” is not one the questions offer now"
 QUESTION_NOT_ASKED = "which did not ask “{question}”"
+# A PDF without this service's signature of its request.json (``app.requests.document.request_signature``):
+# not imported at the first upload, but once the facilitator says they have checked where it came from.
+NOT_CHECKED = (
+    "This service cannot tell that it made the selected PDF. It may have been made by an earlier version "
+    "of the service (before it marked the PDFs it makes) or before the service's secret key was changed, "
+    "or it may have been altered or made somewhere else. Check where it came from: it should be attached "
+    "to an email from the service to the facilitators' mailbox. To import it all the same, choose it again "
+    "and tick “I have checked where this PDF came from”"
+)
 TOO_OLD = (
     "The request in the selected PDF was made on {day}, more than {days} days ago. Requests are deleted "
     "after {days} days, so it cannot be imported"
@@ -150,10 +180,14 @@ class ImportedRequest:
     flags: list[dict[str, Any]]
     details: dict[str, Any]
     explanation: list[dict[str, Any]]
+    # Whether the PDF carried this service's signature of its request.json (``read_request_pdf``).
+    signed: bool = False
 
 
 def read_request_pdf(data: bytes) -> ImportedRequest:
-    """The checked request data embedded in a request PDF, or ``ImportProblem``."""
+    """The checked request data embedded in a request PDF, or ``ImportProblem``; ``signed`` if
+    its request.json.sig attachment is this service's signature of its request.json's bytes (none,
+    or one that does not match, is not a refusal here: the import asks for a check first)."""
     if not data:
         raise ImportProblem(EMPTY_FILE)
     if len(data) > MAX_UPLOAD_BYTES:
@@ -173,18 +207,19 @@ def read_request_pdf(data: bytes) -> ImportedRequest:
     try:
         limits = pypdf.get_configuration().with_overwrites(**dict.fromkeys(DECODED_LIMITS, MAX_JSON_BYTES + 1))
         with pypdf.apply_configuration(limits):
-            named = [
-                entry for entry in pypdf.PdfReader(io.BytesIO(data)).attachment_list if entry.name == ATTACHMENT_NAME
-            ]
+            attached = list(pypdf.PdfReader(io.BytesIO(data)).attachment_list)  # (a generator)
+            named = [entry for entry in attached if entry.name == ATTACHMENT_NAME]
+            signatures = [entry for entry in attached if entry.name == SIGNATURE_NAME]
             if not named:
                 raise ImportProblem(NO_ATTACHMENT)
-            if len(named) > 1:
+            if len(named) > 1 or len(signatures) > 1:
                 # Two requests in one file: the service attaches one, and which would be imported is
-                # not what the PDF shows (found, PDF review: the first was taken, silently).
+                # not what the PDF shows (found, PDF review: the first was taken, silently). Two
+                # signatures likewise: the service attaches one.
                 raise ImportProblem(BAD_DATA)
-            found = named[0]
             try:
-                raw = found.content
+                raw = named[0].content
+                signature = signatures[0].content if signatures else b""
             except pypdf.errors.LimitReachedError:
                 raise ImportProblem(BAD_DATA) from None
     except ImportProblem:
@@ -198,7 +233,8 @@ def read_request_pdf(data: bytes) -> ImportedRequest:
         document = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ImportProblem(BAD_DATA) from None
-    return check_document(document)
+    signed = bool(signature) and len(signature) <= MAX_SIGNATURE_BYTES and signature_matches(raw, signature)
+    return replace(check_document(document), signed=signed)
 
 
 def _text(value: Any, limit: int = TEXT_MAX) -> str:
@@ -223,8 +259,9 @@ def _submitted_at(value: Any, now: dt.datetime | None = None) -> dt.datetime:
     """``2026-11-27T09:05:00Z`` as a naive UTC datetime (how times are stored).
 
     Only a time the service could have made is accepted: not before ``EARLIEST_SUBMITTED``
-    and not more than a day ahead of now (a request from the far future would never be
-    purged, and one out of range cannot even be shown)."""
+    and not more than ``SUBMITTED_AHEAD`` (a few minutes) ahead of now (a request from the far
+    future would never be purged, one out of range cannot even be shown, and one from tomorrow
+    would be listed as received tomorrow)."""
     text = _text(value, 40)
     try:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -232,7 +269,7 @@ def _submitted_at(value: Any, now: dt.datetime | None = None) -> dt.datetime:
             moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     except (ValueError, OverflowError):
         raise ImportProblem(BAD_DATA) from None
-    latest = (now or utcnow()) + dt.timedelta(days=1)
+    latest = (now or utcnow()) + SUBMITTED_AHEAD
     if not EARLIEST_SUBMITTED <= moment <= latest:
         raise ImportProblem(BAD_DATA)
     return moment
@@ -342,6 +379,7 @@ __all__ = [
     "MAX_UPLOAD_BYTES",
     "ImportProblem",
     "ImportedRequest",
+    "NotChecked",
     "check_document",
     "earlier_answers",
     "earlier_answers_note",

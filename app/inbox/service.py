@@ -105,6 +105,7 @@ from .pdf_import import (
     TOO_OLD,
     ImportedRequest,
     ImportProblem,
+    NotChecked,
 )
 from .redirected import queue_redirected_email, when_reopened
 
@@ -2513,8 +2514,39 @@ WAS_DELETED = (
 )
 
 
-def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple[StoredRequest, bool]:
+# In the audit detail of a request imported from a PDF without this service's signature, once the
+# facilitator said they had checked where it came from; the request's page shows a warning while
+# its trail holds it (``imported_unchecked``).
+UNCHECKED_IMPORT = "the service could not check that it made this PDF"
+
+
+def imported_unchecked(reference: str) -> bool:
+    """Whether the request was imported from a PDF this service could not check it made."""
+    return (
+        db.session.scalar(
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.reference == reference,
+                AuditEvent.action == "imported",
+                AuditEvent.detail.contains(UNCHECKED_IMPORT, autoescape=True),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def import_request(
+    imported: ImportedRequest, facilitator: Facilitator, origin_checked: bool = False
+) -> tuple[StoredRequest, bool]:
     """Store an imported request (status new), or find the one already stored with its reference.
+
+    A PDF without this service's signature (``imported.signed``: made before the service signed
+    its PDFs, under another ``SECRET_KEY``, altered, or made elsewhere) is stored only once the
+    facilitator has said they checked where it came from (``origin_checked``; else ``NotChecked``),
+    and its trail says so. Found (security review): a PDF anyone had made imported as a real
+    request, and only "Imported from a request PDF" in its trail told it apart. One already here
+    is found as before: nothing is added, and the upload is compared with it.
 
     Returns the request and whether it was created now. Its answers are checked against the
     rule pack and the rest made again from it (``imported_record``: ``ImportProblem`` if they do
@@ -2536,6 +2568,8 @@ def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple
     if (deleted := deleted_on(imported.reference)) is not None:
         audit.record_event(IMPORT_REFUSED, imported.reference, facilitator.actor, DELETED_ALREADY)
         raise ImportProblem(WAS_DELETED.format(reference=imported.reference, day=uk_date(deleted[0])))
+    if not imported.signed and not origin_checked:
+        raise NotChecked
     record = imported_record(imported)
     detail = "from a request PDF"
     if imported.rule_pack_version != record.rule_pack_version:
@@ -2543,6 +2577,8 @@ def import_request(imported: ImportedRequest, facilitator: Facilitator) -> tuple
         # anything else in that slot is text someone wrote.
         made_with = imported.rule_pack_version if PACK_VERSION.fullmatch(imported.rule_pack_version) else "unknown"
         detail += f" made with rules version {made_with}, checked against {record.rule_pack_version}"
+    if not imported.signed:
+        detail += f"; {UNCHECKED_IMPORT}"
     if found := record.details["identifying_check"]["found"]:
         detail += f"; the identifying-data check found: {', '.join(found)}"
     stored = store_request(record, actor=facilitator.actor, action="imported", detail=detail, email_to=None)

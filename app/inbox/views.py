@@ -136,7 +136,15 @@ from .forms import (
 )
 from .guide import guide_html
 from .models import NOTE_MAX, Facilitator
-from .pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, TOO_LARGE, ImportProblem, earlier_answers_note, read_request_pdf
+from .pdf_import import (
+    BAD_DATA,
+    MAX_UPLOAD_BYTES,
+    TOO_LARGE,
+    ImportProblem,
+    NotChecked,
+    earlier_answers_note,
+    read_request_pdf,
+)
 
 FACILITATOR_KEY = service.FACILITATOR_SESSION_KEY
 ACTED_KEY = "inbox_acted_on"
@@ -1561,6 +1569,7 @@ def render_request_page(
         notes_seen=max((note.id for note, _ in notes), default=0),  # (the note form's: ``add_note``)
         moves_seen=service.moves_seen(stored),  # (the status form's: ``change_status``)
         trail=service.audit_trail(stored.reference),
+        imported_unchecked=service.imported_unchecked(stored.reference),
         status_form=status_form,
         assign_form=assign_form,
         note_form=note_form,
@@ -2409,13 +2418,23 @@ accepts_files("inbox.import_request")
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_request() -> Response | str:
-    """Upload a request PDF that arrived by email: store it, or find it if it is already here."""
+    """Upload a request PDF that arrived by email: store it, or find it if it is already here.
+
+    One this service cannot tell it made (no signature of its own) is refused, and the page asks
+    again with a checkbox: chosen again with "I have checked where this PDF came from" ticked, it
+    is imported, marked so (``service.import_request``)."""
     form = ImportForm()
+    ask_origin = bool(form.origin_checked.data)  # (ticked, it stays shown if the upload is refused)
     if form.validate_on_submit():
         pdf = form.pdf.data.read()
         try:
             imported = read_request_pdf(pdf)
-            stored, created = service.import_request(imported, current_facilitator())
+            stored, created = service.import_request(
+                imported, current_facilitator(), origin_checked=bool(form.origin_checked.data)
+            )
+        except NotChecked as problem:
+            form.pdf.errors = [str(problem)]
+            ask_origin = True
         except ImportProblem as problem:
             form.pdf.errors = [str(problem)]
         except InvalidRequest as problem:
@@ -2445,16 +2464,21 @@ def import_request() -> Response | str:
     if request.method == "POST" and form.pdf.errors:
         # Refused: shown by the page's GET, as every inbox form's refusal is (a file cannot be
         # kept, nor chosen again for the person: only the message is).
-        return show_refused_form({"errors": [str(error) for error in form.pdf.errors]})
+        return show_refused_form({"errors": [str(error) for error in form.pdf.errors], "ask_origin": ask_origin})
     if request.method == "GET" and (kept := refused_form()) is not None and isinstance(kept.get("errors"), list):
         form.pdf.errors = [str(error) for error in kept["errors"]]
-    return render_import_page(form)
+        ask_origin = kept.get("ask_origin") is True
+    return render_import_page(form, ask_origin)
 
 
-def render_import_page(form: ImportForm) -> str:
-    """The import page, with the form's error (if any) beside the field and in the summary."""
+def render_import_page(form: ImportForm, ask_origin: bool = False) -> str:
+    """The import page, with the form's error (if any) beside the field and in the summary, and
+    with ``ask_origin`` the checkbox saying where the PDF came from was checked (never ticked for
+    the facilitator: a file cannot be kept, so it is chosen again, and the box ticked again)."""
     errors = error_summary([form.pdf])
-    return render_template("inbox/import.html", form=form, errors=errors, has_errors=bool(errors))
+    return render_template(
+        "inbox/import.html", form=form, errors=errors, has_errors=bool(errors), ask_origin=ask_origin
+    )
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -7,10 +7,14 @@ submitted page show the same content from the same code.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
+
+from flask import current_app
 
 from ..journey import MODE_LABELS, summary_answers
 from ..models import StoredRequest
@@ -48,6 +52,29 @@ def request_document(request: StoredRequest) -> dict[str, Any]:
 def document_json(document: Mapping[str, Any]) -> bytes:
     """The document as UTF-8 JSON, stable (sorted keys) and readable (indented)."""
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+# The request PDF's second attachment: a signature of its request.json, by which an import can
+# tell this service made the file. Found (security review): a facilitator could import a request
+# PDF anyone had made (any reference, name and email), and it looked exactly like a real request.
+SIGNATURE_NAME = "request.json.sig"
+SIGNATURE_PREFIX = b"hmac-sha256:"
+
+
+def request_signature(content: bytes, secret_key: str | None = None) -> bytes:
+    """What the signature attachment holds for ``content`` (request.json's bytes): an HMAC
+    (SHA-256) under a key derived from the app's ``SECRET_KEY`` for this use only, as the emails'
+    Message-IDs are keyed with it (``app.emails``). A PDF made under another key (the key
+    changed, or a restore under another) no longer matches: its import asks for a check.
+    ``secret_key``: another key than the app's (tests)."""
+    secret = str(current_app.config["SECRET_KEY"] if secret_key is None else secret_key).encode("utf-8")
+    key = hmac.new(secret, b"space-to-think request PDF", hashlib.sha256).digest()
+    return SIGNATURE_PREFIX + hmac.new(key, content, hashlib.sha256).hexdigest().encode("ascii")
+
+
+def signature_matches(content: bytes, signature: bytes) -> bool:
+    """Whether ``signature`` (the attachment, as read) is this service's for ``content``."""
+    return hmac.compare_digest(signature.strip(), request_signature(content))
 
 
 def in_sentence(text: str) -> str:

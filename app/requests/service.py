@@ -43,11 +43,13 @@ from ..uk_time import uk_date, uk_day, uk_time
 from ..wizard.glossary import Explainer
 from . import fields, guard
 from .document import (
+    SIGNATURE_NAME,
     cited_titles,
     document_json,
     kept_glossary,
     request_document,
     request_sections,
+    request_signature,
 )
 from .guard import scan_fields
 from .reference import is_reference, new_reference, normalise_reference
@@ -484,16 +486,26 @@ def build_request(
 
 
 def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
-    """The request's PDF, with the request data attached as request.json."""
+    """The request's PDF, with the request data attached as request.json, and its signature
+    (``request_signature``) as request.json.sig, by which an import tells this service made it."""
     document = request_document(request)
     html = request_pdf_html(document, uk_time(request.created_at), pack.name)
-    attachment = PdfAttachment(
-        "request.json",
-        document_json(document),
-        "The request as data, for importing into the facilitators' inbox",
-        created=request.created_at,
-    )
-    return render_pdf(html, [attachment], images=logo_images(current_partnership().logo))
+    content = document_json(document)
+    attachments = [
+        PdfAttachment(
+            "request.json",
+            content,
+            "The request as data, for importing into the facilitators' inbox",
+            created=request.created_at,
+        ),
+        PdfAttachment(
+            SIGNATURE_NAME,
+            request_signature(content),
+            "Shows that this service made request.json",
+            created=request.created_at,
+        ),
+    ]
+    return render_pdf(html, attachments, images=logo_images(current_partnership().logo))
 
 
 def request_pdf_html(document: dict[str, Any], submitted: str, pack_name: str) -> str:

@@ -10,8 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from app.config import TestConfig
 from app.inbox import service
-from app.requests.document import request_document
+from app.requests.document import SIGNATURE_NAME, request_document, request_signature
 from support import csrf_token
 from support.submission import ELIGIBLE_ANSWERS, VALID_DETAILS
 
@@ -36,10 +37,13 @@ def signed_in(app: Flask) -> FlaskClient:
 
 
 def pdf_with_json(document: object) -> bytes:
-    """A one-page PDF carrying ``document`` as its request.json (json.dumps writes a lone surrogate as \\ud800)."""
+    """A one-page PDF carrying ``document`` as its request.json (json.dumps writes a lone surrogate as \\ud800),
+    signed as the service signs it (under the tests' ``SECRET_KEY``)."""
     writer = pypdf.PdfWriter()
     writer.add_blank_page(width=200, height=200)
-    writer.add_attachment("request.json", json.dumps(document).encode("ascii"))
+    content = json.dumps(document).encode("ascii")
+    writer.add_attachment("request.json", content)
+    writer.add_attachment(SIGNATURE_NAME, request_signature(content, TestConfig.SECRET_KEY))
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
