@@ -165,6 +165,17 @@ def test_how_it_decides_shows_the_version_review_date_diagram_and_every_outcome(
     assert PACK.version in words
     assert f"will review these rules by {PACK.review_date.day} {PACK.review_date:%B %Y}" in words
     assert 'src="/how-it-decides/decision-diagram.svg"' in page
+    # Who to tell about an outcome that looks wrong: the partnership that owns the rules (found,
+    # review of the design's promises: its address was only on the accessibility statement).
+    with client.application.app_context():
+        from app.pack import current_contacts, current_partnership
+
+        owner = current_contacts().get(current_partnership().accessibility.contact_id)
+    assert owner is not None and owner.email
+    assert (
+        f"If you think the tool gave the wrong outcome, or a question is unclear, tell the {PACK.owner}: email" in words
+    )
+    assert f'href="mailto:{owner.email}"' in page
     # The diagram's description points at the table, which follows it on the page.
     assert 'aria-describedby="diagram-description"' in page and 'id="diagram-description"' in page
     assert page.index("decision-diagram.svg") < page.index("<table")
