@@ -59,6 +59,16 @@ def actor_in_words(actor: str) -> str | None:
     return {REQUESTER: "The requester", SYSTEM: "The service"}.get(actor)
 
 
+# The audit entry a restore from a backup writes (scripts/backup): what was recorded after the
+# backup's time is lost, emails sent since among it.
+RESTORED_FROM_BACKUP = "restored_from_backup"
+
+
+def last_restored_at() -> dt.datetime | None:
+    """When the service's data was last put back from a backup (its audit entry), if ever."""
+    return db.session.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.action == RESTORED_FROM_BACKUP))
+
+
 def add_event(action: str, reference: str | None, actor: str = SYSTEM, detail: str = "") -> AuditEvent:
     """Add an event to the session's transaction, uncommitted."""
     event = AuditEvent(at=utcnow(), actor=actor, action=action, reference=reference, detail=detail[:500])

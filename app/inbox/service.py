@@ -1051,7 +1051,7 @@ REFUSED_PAGE_WORDS = {
 }
 # A restore from a backup, as scripts/backup writes it in the audit log (reference empty), and when
 # the backup was taken, as its detail says.
-RESTORED_ACTION = "restored_from_backup"
+RESTORED_ACTION = audit.RESTORED_FROM_BACKUP
 RESTORED_PATTERN = re.compile(r"from a backup taken at (.+?) \(")
 ACTION_WORDS = {
     "created": "Request submitted",

@@ -46,6 +46,7 @@ from .views import (
     acted_on,
     current_facilitator,
     done,
+    emails_held,
     kept_page,
     moved_by,
     refused_on_page,
@@ -397,7 +398,10 @@ def send_invitation(reference: str) -> Response | str:
     # facilitators' email was failing, and the invitation went at once).
     behind = sessions.invitation_waits_behind_an_earlier_email(stored)
     done(
-        "Invitation queued: it will be emailed to the practitioner once an earlier email to them about this "
+        "Invitation queued: it will be emailed to the practitioner once emails are released, after the service's "
+        "data was put back from a backup (see the top of the page)"
+        if emails_held()
+        else "Invitation queued: it will be emailed to the practitioner once an earlier email to them about this "
         "request has gone (it has not gone yet: see below)"
         if behind
         else "Invitation queued: it will be emailed to the practitioner in the next minute",

@@ -88,7 +88,7 @@ from ..extensions import db, limiter
 from ..input_guard import accepts_files
 from ..lockout import LOCKOUT_KEY, SignInLockout
 from ..mail import pdf_filename
-from ..models import StoredRequest, utcnow
+from ..models import OutboxHold, StoredRequest, utcnow
 from ..pack import current_pack
 from ..rate_limits import limit_hit, wait_words
 from ..requests import fields
@@ -535,7 +535,15 @@ def inbox_context() -> dict[str, Any]:
         "how_soon_labels": fields.FIELDS_BY_NAME["how_soon"].options,
         "uk_time": uk_time,
         "day_in_words": day_in_words,
+        # Held after a restore from a backup: said on every page (found, restore review: "it will be
+        # emailed in the next minute" while nothing could go until an administrator released them).
+        "emails_held": g.get("facilitator") is not None and emails_held(),
     }
+
+
+def emails_held() -> bool:
+    """Whether the outbox is held after a restore from a backup (``app.outbox.outbox_held``)."""
+    return db.session.get(OutboxHold, 1) is not None
 
 
 # The list whose filters are in its address, and its download: kept through signing in.

@@ -1937,7 +1937,15 @@ def words_last_sent(request: StoredRequest, session: SpaceSession) -> dict[str, 
     review), an update to an invitation sent before then said "the time (it was 2:00pm)" changed
     when only the place had."""
     last = last_invitation_sent(request, session)
-    return words_in(last) if last is not None else None
+    if last is None:
+        return None
+    # Not one sent before a restore from a backup: what was sent after the backup's time is lost with
+    # it, so the practitioner may have had other details since (found, restore review: an update made
+    # again after a restore said "the time (it was 10am)" to a practitioner last told 12pm).
+    restored = audit.last_restored_at()
+    if restored is not None and last.sent_at is not None and last.sent_at < restored:
+        return None
+    return words_in(last)
 
 
 def words_in(message: OutboxMessage) -> dict[str, str] | None:
