@@ -25,6 +25,7 @@ import psycopg
 import pytest
 from flask import Flask
 from sqlalchemy import select, update
+from sqlalchemy import text as sa_text
 from sqlalchemy.engine import make_url
 
 from app import emails, outbox
@@ -320,3 +321,43 @@ def test_the_request_page_shows_the_restore_in_its_trail(app: Flask) -> None:
     assert len(restores) == 1 and restores[0] is trail[-1]
     assert restores[0].detail.startswith("Taken at 07 December 2026 19:39 UTC: what was done after then")
     assert restores[0].who == "An administrator (signed in to the server as alice)"
+
+
+def test_a_restore_of_a_backup_from_before_sessions_existed_restores_and_holds(tmp_path: Path) -> None:
+    """Found (regression review): the hold's statements raised the sessions' calendar numbers, and a
+    backup made before migration 0008 has no sessions: the hold failed, and with the data and the hold
+    in one transaction nothing would be restored. They are left out where there are no sessions."""
+    from flask_migrate import downgrade, upgrade
+
+    from app.models import StoredRequest
+
+    with app_on_a_postgres_of_its_own() as (app, server):
+        with app.app_context():
+            downgrade(revision="0007")
+            db.session.execute(
+                sa_text(
+                    "INSERT INTO audit_events (at, actor, action, reference, detail) "
+                    "VALUES (now(), 'system', 'submitted', 'STT-7KQ4-M9XA', '')"
+                )
+            )
+            db.session.commit()
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
+        settings = tmp_path / "env"
+        settings.write_text(f'SECRET_KEY=x\nDATABASE_URL="{server.url}"\n')
+        made = _backup("--env", str(settings), "--to", str(tmp_path / "backups"))
+        assert made.returncode == 0, made.stderr
+        [dump] = (tmp_path / "backups").iterdir()
+        with psycopg.connect(server._plain("postgres"), autocommit=True) as connection:
+            connection.execute("DROP DATABASE space_to_think")
+            connection.execute("CREATE DATABASE space_to_think")
+        restored = _backup("--restore", str(dump), "--env", str(settings))
+        assert restored.returncode == 0, restored.stderr
+        with app.app_context():
+            upgrade()
+            assert outbox_held() is not None
+            actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+            assert actions == ["submitted", "restored_from_backup"]
+            assert db.session.scalar(select(StoredRequest.id)) is None
+            db.session.remove()
