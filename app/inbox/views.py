@@ -77,6 +77,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import ObjectDeletedError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -542,8 +543,13 @@ def inbox_context() -> dict[str, Any]:
 
 
 def emails_held() -> bool:
-    """Whether the outbox is held after a restore from a backup (``app.outbox.outbox_held``)."""
-    return db.session.get(OutboxHold, 1) is not None
+    """Whether the outbox is held after a restore from a backup (``app.outbox.outbox_held``); False
+    when the database cannot say: found (CI), asked while the service problem page was drawn during a
+    database outage, it failed that page too, a bare 500 in place of what was typed."""
+    try:
+        return db.session.get(OutboxHold, 1) is not None
+    except SQLAlchemyError:
+        return False
 
 
 # The list whose filters are in its address, and its download: kept through signing in.
