@@ -344,6 +344,32 @@ def test_change_status_assign_and_add_a_note_show_in_the_audit_trail(page: Page,
     axe.assert_clean()
 
 
+def test_emails_held_after_a_restore_are_said_in_the_page_with_no_axe_violations(
+    page: Page, live_server, own_request: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Found (regression review): the warning that emails are held after a restore sat before the
+    page's main landmark (axe's "region" rule), so a screen reader moving by landmarks passed it by."""
+    from app.extensions import db
+    from app.models import utcnow
+    from app.outbox import hold, release
+
+    with live_server.app.app_context():
+        hold(utcnow())
+        db.session.remove()
+    try:
+        signed_in(page)
+        page.goto(f"/inbox/requests/{own_request}")
+        held = page.locator("main [data-emails-held]")
+        expect(held).to_contain_text("No emails are being sent")
+        assert_no_axe_violations(page, "a request page while emails are held")
+    finally:
+        with live_server.app.app_context():
+            release()
+            db.session.remove()
+    page.reload()
+    expect(page.locator("[data-emails-held]")).to_have_count(0)
+
+
 def test_the_menu_marks_the_page_shown_and_a_printed_request_leaves_out_its_forms(page: Page, own_request: str) -> None:
     """Found (visual review): the inbox's menu marked the page being shown for screen readers only
     (aria-current), every item looking the same; and a request printed its status radios, the
