@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -219,6 +220,20 @@ def _backup(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _backed_up_and_restored(server: Any, tmp_path: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """As the README says: ``server``'s database backed up with scripts/backup, made again empty, and
+    the backup restored into it. The backup, and what the restore did."""
+    settings = tmp_path / "env"
+    settings.write_text(f'SECRET_KEY=x\nDATABASE_URL="{server.url}"\n')
+    made = _backup("--env", str(settings), "--to", str(tmp_path / "backups"))
+    assert made.returncode == 0, made.stderr
+    [dump] = (tmp_path / "backups").iterdir()
+    with psycopg.connect(server._plain("postgres"), autocommit=True) as connection:
+        connection.execute("DROP DATABASE space_to_think")
+        connection.execute("CREATE DATABASE space_to_think")
+    return dump, _backup("--restore", str(dump), "--env", str(settings))
+
+
 def test_a_restore_of_a_backup_from_before_the_hold_existed_holds_the_outbox_and_says_so_in_the_audit_log(
     tmp_path: Path,
 ) -> None:
@@ -250,16 +265,8 @@ def test_a_restore_of_a_backup_from_before_the_hold_existed_holds_the_outbox_and
             db.session.remove()
             for engine in db.engines.values():
                 engine.dispose()
-        settings = tmp_path / "env"
-        settings.write_text(f'SECRET_KEY=x\nDATABASE_URL="{server.url}"\n')
-        made = _backup("--env", str(settings), "--to", str(tmp_path / "backups"))
-        assert made.returncode == 0, made.stderr
-        [dump] = (tmp_path / "backups").iterdir()
-        with psycopg.connect(server._plain("postgres"), autocommit=True) as connection:
-            connection.execute("DROP DATABASE space_to_think")
-            connection.execute("CREATE DATABASE space_to_think")
         before = utcnow()
-        restored = _backup("--restore", str(dump), "--env", str(settings))
+        dump, restored = _backed_up_and_restored(server, tmp_path)
         assert restored.returncode == 0, restored.stderr
         assert "The outbox is held" in restored.stdout and "flask outbox release" in restored.stdout
         with app.app_context():
@@ -344,15 +351,7 @@ def test_a_restore_of_a_backup_from_before_sessions_existed_restores_and_holds(t
             db.session.remove()
             for engine in db.engines.values():
                 engine.dispose()
-        settings = tmp_path / "env"
-        settings.write_text(f'SECRET_KEY=x\nDATABASE_URL="{server.url}"\n')
-        made = _backup("--env", str(settings), "--to", str(tmp_path / "backups"))
-        assert made.returncode == 0, made.stderr
-        [dump] = (tmp_path / "backups").iterdir()
-        with psycopg.connect(server._plain("postgres"), autocommit=True) as connection:
-            connection.execute("DROP DATABASE space_to_think")
-            connection.execute("CREATE DATABASE space_to_think")
-        restored = _backup("--restore", str(dump), "--env", str(settings))
+        _, restored = _backed_up_and_restored(server, tmp_path)
         assert restored.returncode == 0, restored.stderr
         with app.app_context():
             upgrade()
