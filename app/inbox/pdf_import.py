@@ -132,6 +132,10 @@ def earlier_answers_note(details: Mapping[str, Any]) -> str:
     return " ".join(said)
 
 
+FROM_THE_FUTURE = (
+    "The request in the selected PDF says it was sent later than now, so it cannot be imported. If it came from "
+    "this service's email, ask whoever looks after the service to check the server's clock"
+)
 NEWER_FORMAT = (
     "The selected PDF was made by a newer version of Space to Think, so it cannot be imported. "
     "Ask whoever looks after the service to update it"
@@ -270,7 +274,10 @@ def _submitted_at(value: Any, now: dt.datetime | None = None) -> dt.datetime:
     except (ValueError, OverflowError):
         raise ImportProblem(BAD_DATA) from None
     latest = (now or utcnow()) + SUBMITTED_AHEAD
-    if not EARLIEST_SUBMITTED <= moment <= latest:
+    if moment > latest:
+        # Said as it is (found, regression review: "damaged or incomplete", of a whole, signed file).
+        raise ImportProblem(FROM_THE_FUTURE)
+    if moment < EARLIEST_SUBMITTED:
         raise ImportProblem(BAD_DATA)
     return moment
 

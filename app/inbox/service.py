@@ -2520,20 +2520,31 @@ WAS_DELETED = (
 UNCHECKED_IMPORT = "the service could not check that it made this PDF"
 
 
+# In the audit detail of a copy uploaded again that this service made and that matches the request
+# (``uploaded_again``): the request is then as checked as one imported from a signed PDF.
+MADE_HERE = "this service made it"
+
+
 def imported_unchecked(reference: str) -> bool:
-    """Whether the request was imported from a PDF this service could not check it made."""
-    return (
-        db.session.scalar(
-            select(AuditEvent.id)
-            .where(
-                AuditEvent.reference == reference,
-                AuditEvent.action == "imported",
-                AuditEvent.detail.contains(UNCHECKED_IMPORT, autoescape=True),
+    """Whether the request was imported from a PDF this service could not check it made, and no
+    copy it made, matching the request, was uploaded since (found, regression review: the warning
+    stayed after the service's own copy was uploaded and matched)."""
+
+    def found(action: str, words: str) -> bool:
+        return (
+            db.session.scalar(
+                select(AuditEvent.id)
+                .where(
+                    AuditEvent.reference == reference,
+                    AuditEvent.action == action,
+                    AuditEvent.detail.contains(words, autoescape=True),
+                )
+                .limit(1)
             )
-            .limit(1)
+            is not None
         )
-        is not None
-    )
+
+    return found("imported", UNCHECKED_IMPORT) and not found(UPLOADED_AGAIN, MADE_HERE)
 
 
 def import_request(
@@ -2603,7 +2614,7 @@ def uploaded_again(imported: ImportedRequest, existing: StoredRequest, facilitat
     request, with another person's name, was told only "already in the inbox"). Commits."""
     differs = copy_differs(imported, existing)
     detail = (
-        "the copy matches this request"
+        f"the copy matches this request{'; ' + MADE_HERE if imported.signed else ''}"
         if not differs
         else f"the copy {NOT_THE_SAME} this request (different: {', '.join(differs)})"
     )
