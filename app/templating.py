@@ -469,6 +469,22 @@ def web_address(address: Any) -> Markup:
     return shown
 
 
+def printed_address(address: Any) -> Markup:
+    """Another site's address, shown only on paper after its link (whose class
+    ``app-link--address-printed`` keeps GOV.UK Frontend's own printed address from it): without
+    "https://", each part of its path kept on one line, a line breaking only after a "/". Found
+    (printing review): the address GOV.UK Frontend prints broke after a hyphen of its own,
+    "…managing-allegations-against-adults-" then "who-work-with-children)", and someone typing it
+    from paper could not tell whether the hyphen was part of it. Empty for anything but a web address."""
+    text = str(address)
+    scheme = re.match(r"^https?://", text)
+    if scheme is None:
+        return Markup("")
+    parts = re.findall(r"[^/]*/|[^/]+$", text[scheme.end() :])
+    shown = Markup("<wbr>").join(Markup('<span class="app-printed-address__part">{}</span>').format(p) for p in parts)
+    return Markup('<span class="app-printed-address"> ({})</span>').format(shown)  # escaped by format
+
+
 def init_jinja(app: Flask) -> None:
     """Our templates first, then the GOV.UK macro packages under their prefixes; strict undefined."""
     app.jinja_environment = Environment  # before anything makes app.jinja_env
@@ -504,6 +520,7 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.filters["breakable_words"] = breakable_words
     app.jinja_env.filters["linked_contacts"] = linked_contacts
     app.jinja_env.filters["web_address"] = web_address
+    app.jinja_env.filters["printed_address"] = printed_address
     app.jinja_env.filters["css_string"] = css_string
     WTFormsHelpers(app)
     app.context_processor(site_context)
