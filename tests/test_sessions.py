@@ -2474,6 +2474,34 @@ def test_two_requests_share_one_group_session_and_the_upcoming_view_lists_it(app
 
 
 @both_databases
+def test_the_sessions_pages_record_each_request_they_show_in_its_trail_once_a_day(app: Flask) -> None:
+    """Found (audit review): the sessions list, a session's page and its cancel page show each
+    request's reference, its status, its session's time and place and whether its practitioner was
+    invited, and recorded nothing in the request's trail, though every view of a request is to be.
+    Each records it once a UK day for each account and page (as the inbox list does), in words."""
+    client, facilitator_id = signed_in(app)
+    first, second, elsewhere = offered(app), offered(app), offered(app)
+    arrange(client, first)
+    arrange_with(client, second, {"session": str(session_id_of(app, first))})
+    session = session_id_of(app, first)
+    pages = {
+        "/inbox/sessions": "sessions list",
+        f"/inbox/sessions/{session}": "a session's page",
+        f"/inbox/sessions/{session}/cancel": "the page to cancel a session",
+    }
+    for _ in range(2):  # the second time records nothing more
+        for url in pages:
+            assert client.get(url).status_code == 200
+    assert client.head(f"/inbox/sessions/{session}").status_code == 200  # a HEAD is not a view
+    shown = [(e.reference, e.actor, e.detail) for e in events(app, "shown_in_sessions")]
+    actor = f"facilitator:{facilitator_id}"
+    assert sorted(shown) == sorted((ref, actor, where) for ref in (first, second) for where in pages.values())
+    assert elsewhere not in {ref for ref, _, _ in shown}  # in no session: shown on none of them
+    assert "Shown on the sessions pages, with its status and its session" in trail_text(
+        text(client.get(f"/inbox/requests/{first}"))
+    )
+
+
 def test_a_started_session_is_listed_until_each_request_in_it_is_marked_held_or_not(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1053,11 +1053,15 @@ REFUSED_PAGE_WORDS = {
 # the backup was taken, as its detail says.
 RESTORED_ACTION = audit.RESTORED_FROM_BACKUP
 RESTORED_PATTERN = re.compile(r"from a backup taken at (.+?) \(")
+# The audit action of a request shown on the sessions list, a session's page or its cancel page
+# (``record_shown_in_sessions``).
+SHOWN_IN_SESSIONS = "shown_in_sessions"
 ACTION_WORDS = {
     "created": "Request submitted",
     "imported": "Imported from a request PDF",
     "viewed": "Viewed",
     "listed": "Shown in the inbox list, with the job role and agency",
+    SHOWN_IN_SESSIONS: "Shown on the sessions pages, with its status and its session",
     "pdf_downloaded": "PDF downloaded",
     "supervision_record": "Supervision record made from its answers, after sending the request",
     "refused": "Refused to a read-only account (statistics only)",
@@ -1325,7 +1329,7 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
             listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
             rest = f"{rest[: found.start()]}the identifying-data check found {listed}".removeprefix("; ")
         return words, rest
-    if action in ("listed", FOUND_BY_EMAIL):
+    if action in ("listed", SHOWN_IN_SESSIONS, FOUND_BY_EMAIL):
         return words, ""
     if action == REFUSED_ACTION and detail.startswith(READ_ONLY_REFUSED):
         page = detail.partition("; ")[2]
@@ -1424,6 +1428,7 @@ COLLAPSED_ACTIONS = frozenset(
     {
         "viewed",
         "listed",
+        SHOWN_IN_SESSIONS,
         REFUSED_ACTION,
         "pdf_downloaded",
         "supervision_record",
@@ -1435,7 +1440,7 @@ COLLAPSED_ACTIONS = frozenset(
 # line for each, whoever showed it, naming everyone who did. Found (review at scale): with four
 # facilitators opening the list and a download of it every other day, a request's trail held
 # 306 lines of them, burying its status changes and notes.
-SHOWN_IN_BULK = frozenset({"listed", "exported"})
+SHOWN_IN_BULK = frozenset({"listed", SHOWN_IN_SESSIONS, "exported"})
 
 
 def audit_trail(reference: str) -> list[TrailEntry]:
@@ -2076,6 +2081,14 @@ def requests_with_email(email: str) -> list[tuple[str, str, dt.datetime]]:
         # one stored with a zero-width space, before the stricter check, was never found).
         if isinstance(given := (details or {}).get("email"), str) and without_invisible(given).strip().lower() == wanted
     ]
+
+
+def record_shown_in_sessions(references: Sequence[str], where: str, facilitator: Facilitator) -> None:
+    """Audit requests shown on a sessions page (``where``: which), in each one's own trail, once a
+    UK day for each account, request and page (``audit.record_once_a_day``). Found (audit review):
+    these pages show each request's reference, its status, its session's time and place and whether
+    its practitioner was invited, and recorded nothing, though every view of a request is to be."""
+    audit.record_once_a_day(SHOWN_IN_SESSIONS, references, facilitator.actor, where)
 
 
 # The audit log's entries for a search by work email (``record_email_search``).

@@ -158,12 +158,14 @@ def sessions_list() -> str:
     sessions still to come, soonest first, with the requests in each; the sessions that have
     taken place, newest first; then feedback comments."""
     upcoming = sessions.sessions_with_members(sessions.upcoming_sessions())
-    return render_template(
+    to_record = sessions.sessions_with_members(sessions.sessions_to_record())
+    past = sessions.past_sessions()
+    page = render_template(
         "inbox/sessions.html",
-        to_record=sessions.sessions_with_members(sessions.sessions_to_record()),
+        to_record=to_record,
         arranged=sessions.ARRANGED,
         upcoming=upcoming,
-        past=sessions.past_sessions(),
+        past=past,
         past_shown=sessions.PAST_SESSIONS_SHOWN,
         retention_days=sessions.retention_days(),
         words=sessions.session_words,
@@ -171,6 +173,10 @@ def sessions_list() -> str:
         month_label=month_label,
         in_words=references_in_words,
     )
+    if request.method == "GET":  # audited once the page is made (as the inbox list is)
+        shown = [stored.reference for _, members in (*to_record, *upcoming, *past) for stored in members]
+        inbox_service.record_shown_in_sessions(shown, "sessions list", current_facilitator())
+    return page
 
 
 @bp.post("/requests/<reference>/session")
@@ -604,6 +610,14 @@ def shown_another_session(space_session: SpaceSession, done: str) -> Response | 
     return Response(page, status=409, mimetype="text/html")
 
 
+def audit_session_shown(space_session: SpaceSession, where: str) -> None:
+    """Audit the requests a session's page (or its cancel page) showed, on a GET (not a HEAD)."""
+    if request.method == "GET":
+        in_it = (*sessions.members(space_session), *sessions.held_members(space_session))
+        shown = [stored.reference for stored, _ in in_it]
+        inbox_service.record_shown_in_sessions(shown, where, current_facilitator())
+
+
 def render_session_page(
     session: SpaceSession, form: SessionForm | None = None, findings: list[Any] | None = None, problem: str = ""
 ) -> str:
@@ -740,12 +754,14 @@ def session_page(session_id: str) -> Response | str:
     if request.method in ("GET", "HEAD"):  # (a HEAD is a look, not an empty form sent: it looped)
         # A change refused is shown by this GET (as a request page's forms are: ``refused_on_page``).
         shown = shown_again(refused_form(keep=True))
-        return render_session_page(
+        page = render_session_page(
             space_session,
             shown.get("session_form"),
             shown.get("place_findings"),
             shown.get("session_problem", ""),
         )
+        audit_session_shown(space_session, "a session's page")
+        return page
     if (gone := shown_another_session(space_session, "changed")) is not None:
         return gone
     form = SessionForm()
@@ -901,7 +917,9 @@ def cancel_session(session_id: str) -> Response | str:
     if (refused := cannot_cancel(space_session)) is not None:
         return refused
     if request.method == "GET" or request.form.get("confirm") != CONFIRM_CANCEL:
-        return render_cancel_page(space_session)
+        page = render_cancel_page(space_session)
+        audit_session_shown(space_session, "the page to cancel a session")
+        return page
     if (gone := shown_another_session(space_session, "cancelled")) is not None:
         return gone
     seen = request.form.get("consequences_seen")
