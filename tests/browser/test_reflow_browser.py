@@ -280,6 +280,28 @@ TEXT_SPACING = """() => {
 }"""
 
 
+def test_the_inbox_list_keeps_to_the_window_with_text_spaced_out(browser_page, reflow_data: ReflowData) -> None:  # type: ignore[no-untyped-def]
+    """Found (accessibility review, WCAG 1.4.12 with 1.4.10): with text spaced out, at 880 to 1000
+    pixels wide (a 1920 pixel screen at 200% zoom) the inbox list made the whole page scroll
+    sideways, the column saying whether the PDF and emails went off screen. The table scrolls in a
+    region of its own, as every other wide table does; and in forced colours a tag keeps a box."""
+    page = browser_page(viewport={"width": 960, "height": 900})
+    forms = FormPoster(page.context)
+    forms.get("/inbox/sign-in")
+    forms.post("/inbox/sign-in", [("email", EMAIL), ("password", PASSWORD)])
+    page.goto("/inbox")
+    page.evaluate(TEXT_SPACING)
+    expect(page.locator(f'[data-reference="{reflow_data.reference}"]')).to_have_css("display", "table-row")
+    assert page_overflow(page) == 0
+    caption = page.locator("#requests-caption").inner_text()
+    assert_scrolling_region(page, "[data-requests]", caption)
+    page.emulate_media(forced_colors="active")
+    try:
+        expect(page.locator(".govuk-tag").first).to_have_css("outline-style", "solid")
+    finally:
+        page.emulate_media(forced_colors="none")
+
+
 def test_the_cookie_table_keeps_to_a_phone_with_text_spaced_out(browser_page) -> None:  # type: ignore[no-untyped-def]
     """Found (accessibility review, WCAG 1.4.12 with 1.4.10): at 320 pixels, with letters, words and
     lines spaced out as WCAG 1.4.12 asks pages to allow, "browser." no longer fitted the cookie
