@@ -10,15 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
 
 from flask import current_app, render_template
+from jinja2 import TemplateError
 
 from . import mail
 from .journey import MODE_LABELS
 from .models import MESSAGE_ID_DOMAIN, OutboxMessage, StoredRequest
+from .pack import current_pack, outcome_contacts
 from .requests import fields
 from .requests.document import identifying_check_text
 from .web import public_url
@@ -106,6 +109,41 @@ class HeaderPolicy(EmailPolicy):
 POLICY = HeaderPolicy()
 
 
+# Contacts between their marks in an email's text (``templating.contacts_mark``): what they are, and
+# the text they had when the email was made.
+_MARKED = re.compile(r"\x1e\((?P<what>[^)\x1e]*)\)\x1e(?P<text>.*?)\x1e\(end\)\x1e", re.DOTALL)
+_ROUTE = "contacts of "
+
+
+def with_contacts_now(text: str) -> str:
+    """An email's text with its marked contacts (the urgent contacts; the contacts of the route it
+    names) made again from the contacts in use now, and the marks taken out.
+
+    Found (contact change review): an email stored when it was queued (an invitation, a reminder, a
+    cancellation, "where to go instead", "reopened", the feedback link) went as it was stored, so
+    one queued before children's social care's number changed (the mail server down, say) went
+    after it with the old number, twice in "Act now: ... Share your concern with children's social
+    care now". Contacts that cannot be made again (the route no longer in the rules) go as made."""
+
+    def now(found: re.Match[str]) -> str:
+        what = found["what"]
+        try:
+            if what == "urgent contacts":
+                fresh = render_template("requests/_urgent_contacts.txt")
+            elif what.startswith(_ROUTE) and (outcome := current_pack().outcome(what.removeprefix(_ROUTE))):
+                fresh = render_template(
+                    "inbox/_route_contacts.txt", outcome_contacts=outcome_contacts(outcome, "practitioner")
+                )
+            else:
+                return str(found["text"])
+        except TemplateError:
+            return str(found["text"])
+        inner = _MARKED.fullmatch(fresh)  # (the urgent contacts come marked)
+        return str(inner["text"]) if inner else fresh
+
+    return _MARKED.sub(now, text)
+
+
 def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailMessage:
     """The email for an outbox message: the facilitators' (with the request's PDF attached, or
     saying it could not be made), the acknowledgement or a session email; or, about no request
@@ -135,13 +173,15 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
         if current_app.config.get("FACILITATOR_EMAIL"):
             email["Reply-To"] = current_app.config["FACILITATOR_EMAIL"]  # a reply reaches the facilitators
         email.set_content(
-            render_template(
-                "requests/acknowledgement.txt",
-                reference=request.reference,
-                mode=request.mode,
-                response_time=current_app.config.get("RESPONSE_TIME_TEXT"),
-                contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
-                reply_to=bool(current_app.config.get("FACILITATOR_EMAIL")),
+            with_contacts_now(
+                render_template(
+                    "requests/acknowledgement.txt",
+                    reference=request.reference,
+                    mode=request.mode,
+                    response_time=current_app.config.get("RESPONSE_TIME_TEXT"),
+                    contact=current_app.config.get("FACILITATOR_CONTACT_TEXT"),
+                    reply_to=bool(current_app.config.get("FACILITATOR_EMAIL")),
+                )
             )
         )
         return email
@@ -150,7 +190,7 @@ def build_email(message: OutboxMessage, request: StoredRequest | None) -> EmailM
             raise ValueError(f"{message.kind} message {message.id} has no text")
         if current_app.config.get("FACILITATOR_EMAIL"):
             email["Reply-To"] = current_app.config["FACILITATOR_EMAIL"]  # "let the facilitators know" by replying
-        email.set_content(message.body)
+        email.set_content(with_contacts_now(message.body))
         if message.calendar:
             # An iTIP message (RFC 6047): the calendar as an alternative to the text, with its
             # method in the part's content type (the file's own: a "no longer in it" email carries an

@@ -485,6 +485,17 @@ def printed_address(address: Any) -> Markup:
     return Markup('<span class="app-printed-address"> ({})</span>').format(shown)  # escaped by format
 
 
+# Marks around the contacts in an email's text (the urgent contacts, and a route's own), so that an
+# email stored when it is queued gives them as they are when it is sent (``emails.with_contacts_now``).
+CONTACTS_MARK = "\x1e({})\x1e"
+CONTACTS_END = "\x1e(end)\x1e"
+
+
+def contacts_mark(what: str) -> str:
+    """The mark before contacts in an email's text: ``what`` they are ("urgent contacts")."""
+    return CONTACTS_MARK.format(what)
+
+
 def init_jinja(app: Flask) -> None:
     """Our templates first, then the GOV.UK macro packages under their prefixes; strict undefined."""
     app.jinja_environment = Environment  # before anything makes app.jinja_env
@@ -521,6 +532,8 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.filters["linked_contacts"] = linked_contacts
     app.jinja_env.filters["web_address"] = web_address
     app.jinja_env.filters["printed_address"] = printed_address
+    app.jinja_env.globals["contacts_mark"] = contacts_mark
+    app.jinja_env.globals["contacts_end"] = CONTACTS_END
     app.jinja_env.filters["css_string"] = css_string
     WTFormsHelpers(app)
     app.context_processor(site_context)

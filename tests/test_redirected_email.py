@@ -494,3 +494,45 @@ def test_a_redirect_email_taken_out_of_the_outbox_as_it_went_is_in_the_trail_as_
     assert queued(session_app) == []
     trail = trail_text(text(client.get(f"/inbox/requests/{reference}")))
     assert "Where to go instead emailed to the requester" in trail, trail
+
+
+@both_databases
+def test_an_email_queued_before_a_contact_changed_gives_the_number_in_use_when_it_is_sent(
+    session_app: Flask,  # noqa: F811
+    smtp_server: SmtpServer,
+) -> None:
+    """Found (contact change review): an email stored when it was queued went as it was stored, so
+    "Act now: ... Share your concern with children's social care now", queued while the mail server
+    was down, went after children's social care's number had changed, with the old number twice
+    (in the route's contacts and under "not an urgent route"). Its contacts are made again as it is
+    sent, from the contacts in use then; the rest of its words are as queued."""
+    from dataclasses import replace
+
+    from app import pack
+
+    client, _ = signed_in(session_app)
+    reference = new_request(session_app, status="in_triage")
+    assert redirect(client, reference, "U2").status_code == 302  # queued; the mail server not started yet
+    with session_app.app_context():
+        book = pack.current_contacts()
+        old = book.get("childrens_social_care")
+        assert old is not None and old.phone
+        [stored] = queued(session_app)
+        assert stored.body is not None and stored.body.count(old.phone) >= 2
+        new = replace(old, phone="0161 496 0999", hours="Every day, 8am to 8pm")
+        session_app.extensions[pack.CONTACTS_KEY] = replace(
+            book, contacts=tuple(new if c.id == old.id else c for c in book.contacts)
+        )
+    try:
+        smtp_server.start()
+        run_outbox(session_app)
+    finally:
+        with session_app.app_context():
+            session_app.extensions[pack.CONTACTS_KEY] = book
+    [message] = [m for m in smtp_server.mailbox.messages if m["To"] == VALID_DETAILS["email"]]
+    lines = body_of(message).replace("\r\n", "\n")
+    assert old.phone not in lines, lines
+    assert f"\n\n{old.name}:\n- Phone 0161 496 0999. Every day, 8am to 8pm.\n" in lines, lines  # the route's
+    assert f"\n- {old.name}: 0161 496 0999. Every day, 8am to 8pm\n" in lines, lines  # under "not an urgent route"
+    assert "\x1e" not in lines  # no mark left in what is sent
+    assert "Where to go instead\nShare your concern with children's social care now" in lines

@@ -90,6 +90,7 @@ def redirected_email_text(reference: str, outcome: Outcome, replaces: bool = Fal
     pack = current_pack()
     context = {
         "reference": reference,
+        "outcome_id": outcome.id,
         "replaces": replaces,
         "act_now": outcome.act_now,
         "title": outcome.title.for_mode(MODE),
