@@ -95,7 +95,7 @@ from .models import (
     utcnow,
 )
 from .outage import is_database_outage, log_database_error, outage_in_words, refuses_writes_only
-from .pack import OTHER_RULES_WAIT_MINUTES, PACK_KEY, current_pack, rules_in_use, rules_made_with
+from .pack import OTHER_RULES_WAIT_MINUTES, PACK_KEY, current_pack, read_changed_files, rules_in_use, rules_made_with
 from .pdf import PdfRendererNotStarted, PdfRendererStopped, PdfRenderTimeout
 from .requests import service
 from .schema import refuse_a_database_out_of_step, schema_problem
@@ -1536,7 +1536,12 @@ def run_worker(stop: threading.Event | StopFlag, poll_seconds: float) -> None:
     out_of_step = OutageLog(over="the database is at the version this code needs again")
     while not stop.is_set():
         began = time.monotonic()
+        # Rule files changed and not restarted with (the web app restarted, the worker forgotten), once
+        # the change is OTHER_RULES_WAIT_MINUTES old: taken, as a restart would. Found (contact change
+        # review): a worker left running queued every day's reminders with the Emergency Duty Team's old
+        # number, and nothing said so.
         try:
+            read_changed_files(current_app._get_current_object(), dt.timedelta(minutes=OTHER_RULES_WAIT_MINUTES))  # type: ignore[attr-defined]  # the app itself, to change
             purge_due(purges)
             result = run_pass(stop=stop)
             outage.ended(began, wrote=result.did_work)

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -145,6 +146,60 @@ def _files_now(files: Mapping[str, str | Path]) -> tuple[tuple[int, int, int] | 
     return tuple(found)
 
 
+# What ``/healthz`` says of a process whose rule files have changed since it read them.
+RULE_FILES_CHANGED = (
+    "the rule files have changed since this process started: restart every web app process and the outbox worker "
+    "with them (until then it gives the contacts and rules it started with)"
+)
+
+
+def rule_files_changed(app: Flask) -> bool:
+    """Whether the three rule files have changed (edited, replaced or removed) since this process
+    read them. Found (contact change review): a web server not restarted after a change of number
+    gave the old number on every page, and ``/healthz`` said "ok"."""
+    read = app.extensions.get(FILES_KEY)
+    return read is not None and _files_now(_rule_files(app)) != read
+
+
+def read_changed_files(app: Flask, settled_for: dt.timedelta | None = None) -> bool:
+    """Read the rule files again if they have changed since this process read them (with
+    ``settled_for``: only once the last change is that old), as a restart would; False if they
+    changed and would not load (logged: the process goes on with the rules it has)."""
+    files = _rule_files(app)
+    now = _files_now(files)
+    if now == app.extensions.get(FILES_KEY):
+        return True
+    read = app.extensions.get(FILES_KEY) or (None,) * len(now)
+    if settled_for is not None:
+        changed = max((found[2] for found, was in zip(now, read, strict=True) if found and found != was), default=0)
+        if time.time_ns() - changed < settled_for.total_seconds() * 1e9:
+            return True
+    had = current_pack().version
+    app.extensions[FILES_KEY] = now
+    report = check_rules(
+        files["RULE_PACK_PATH"], files["CONTACTS_PATH"], uk_today(), partnership_path=files["PARTNERSHIP_PATH"]
+    )
+    refused = refusal(report, files, production=app.config.get("APP_ENV") == "production")
+    if refused is not None:
+        app.logger.error(
+            "The rule files have changed since this process read them, and would not load: it goes on with "
+            "rules version %s. %s",
+            had,
+            refused,
+        )
+        return False
+    app.extensions[CONTACTS_KEY] = report.contacts
+    app.extensions[PACK_KEY] = report.pack
+    app.extensions[PARTNERSHIP_KEY] = report.partnership
+    if current_pack().version != had:  # (a file touched, its words the same: nothing to say)
+        app.logger.warning(
+            "The rule files have changed since this process read them: it now uses them, rules version %s (it had %s).",
+            current_pack().version,
+            had,
+        )
+    return True
+
+
 def rules_made_with(version: str, what: str) -> bool:
     """For the outbox worker, about to make ``what`` (a request's PDF or email) from a request made
     with rules ``version``: whether the rules it has loaded are that version, reading the files
@@ -165,34 +220,7 @@ def rules_made_with(version: str, what: str) -> bool:
     had = current_pack().version
     if version == had:
         return True
-    files = _rule_files(app)
-    now = _files_now(files)
-    loaded = True
-    if now != app.extensions.get(FILES_KEY):
-        app.extensions[FILES_KEY] = now
-        report = check_rules(
-            files["RULE_PACK_PATH"], files["CONTACTS_PATH"], uk_today(), partnership_path=files["PARTNERSHIP_PATH"]
-        )
-        refused = refusal(report, files, production=app.config.get("APP_ENV") == "production")
-        if refused is not None:
-            loaded = False
-            app.logger.error(
-                "The rule files have changed since this process read them, and would not load: it goes on with "
-                "rules version %s. %s",
-                had,
-                refused,
-            )
-        else:
-            app.extensions[CONTACTS_KEY] = report.contacts
-            app.extensions[PACK_KEY] = report.pack
-            app.extensions[PARTNERSHIP_KEY] = report.partnership
-            if current_pack().version != had:  # (a file touched, its words the same: nothing to say)
-                app.logger.warning(
-                    "The rule files have changed since this process read them: it now uses them, rules version %s "
-                    "(it had %s).",
-                    current_pack().version,
-                    had,
-                )
+    loaded = read_changed_files(app)
     if current_pack().version == version:
         return True
     said: set[tuple[str, str]] = app.extensions.setdefault(SAID_KEY, set())

@@ -1106,6 +1106,34 @@ def test_health_check_reports_the_database_its_schema_and_the_rate_limit_store(
     assert ahead.get_json()["database"] == "ok" and ahead.get_json()["outbox"] == "ok"
 
 
+def test_health_check_says_degraded_when_the_rule_files_changed_since_the_process_started(tmp_path: Path) -> None:
+    """Found (contact change review): children's social care's number changed and one of two web
+    servers restarted, the other gave the old number on every page, its footer too, and its
+    ``/healthz`` said "ok". It says the files changed and to restart, until it is."""
+    import shutil
+
+    from support.database import migrated_sqlite
+
+    contacts = tmp_path / "contacts.yaml"
+    shutil.copy(Config.CONTACTS_PATH, contacts)
+    shutil.copy(Path(str(Config.CONTACTS_PATH)).with_suffix(".approved.yaml"), tmp_path / "contacts.approved.yaml")
+    settings = {"SQLALCHEMY_DATABASE_URI": migrated_sqlite(tmp_path / "rules.db"), "CONTACTS_PATH": str(contacts)}
+    app = create_app({"APP_ENV": "test", **settings})
+    try:
+        assert app.test_client().get("/healthz").get_json() == HEALTHY
+        contacts.write_text(contacts.read_text() + "\n# Checked again against each source.\n")  # (installed again)
+        changed = app.test_client().get("/healthz")
+        assert changed.status_code == 200 and changed.get_json()["status"] == "degraded"
+        assert changed.get_json()["rules"].startswith("the rule files have changed since this process started: restart")
+        restarted = create_app({"APP_ENV": "test", **settings})  # restarted with them (outside production, unapproved)
+        try:
+            assert restarted.test_client().get("/healthz").get_json()["rules"] == "ok"
+        finally:
+            dispose(restarted)
+    finally:
+        dispose(app)
+
+
 @both_databases
 @pytest.mark.own_schema  # it drops a table
 def test_health_check_names_a_table_or_column_changed_by_hand(client: FlaskClient, app: Flask, monkeypatch) -> None:

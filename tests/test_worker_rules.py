@@ -252,3 +252,49 @@ def test_outbox_status_with_rule_files_that_would_not_load_still_lists_what_wait
     status = app.test_cli_runner().invoke(args=["outbox", "status"])
     assert status.exit_code == 0 and "Traceback" not in status.output, status.output
     assert f"{reference}\tPDF not made" in status.output
+
+
+def test_a_worker_left_running_after_a_change_takes_the_files_once_the_change_is_five_minutes_old(
+    apps: Any, rule_files: dict[str, str], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (contact change review): the Emergency Duty Team's number changed, the web app restarted
+    and the worker forgotten, the worker queued and sent every day's reminders with the old number,
+    and nothing said so. Each pass, rule files changed since it read them, and not changed again for
+    OTHER_RULES_WAIT_MINUTES (time for every web app process to be restarted with them), are taken, as
+    a restart would."""
+    import os
+    import threading
+
+    from app import outbox
+    from app.pack import current_contacts
+
+    worker = apps(rule_files)
+    old_version = worker.extensions["space_to_think.pack"].version
+    passes = threading.Event()
+    one_pass = outbox.run_pass
+
+    def pass_then_stop(**kwargs: Any) -> Any:
+        try:
+            return one_pass(**kwargs)
+        finally:
+            passes.set()
+
+    monkeypatch.setattr(outbox, "run_pass", pass_then_stop)
+
+    def a_pass_of_the_worker() -> str | None:
+        passes.clear()
+        with worker.app_context():
+            outbox.run_worker(passes, poll_seconds=0)
+            bridge = current_contacts().get("childrens_social_care")
+            return bridge.phone if bridge else None
+
+    change_the_number(rule_files)
+    assert a_pass_of_the_worker() == OLD_NUMBER  # changed a moment ago: the web app may not be restarted yet
+    settled = (dt.datetime.now() - LEFT_LONG_ENOUGH).timestamp()
+    os.utime(rule_files["CONTACTS_PATH"], (settled, settled))
+    with caplog.at_level(logging.WARNING):
+        assert a_pass_of_the_worker() == NEW_NUMBER
+    new_version = worker.extensions["space_to_think.pack"].version
+    assert new_version != old_version
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert f"it now uses them, rules version {new_version} (it had {old_version})" in said, said

@@ -33,7 +33,7 @@ from ..outbox import (
     untried_for_too_long,
     worker_silent,
 )
-from ..pack import current_pack
+from ..pack import RULE_FILES_CHANGED, current_pack, rule_files_changed
 from ..questions_pdf import stored_pdf
 from ..questions_to_prepare import DEFAULT_PREPARE_MODE, prepare_mode, questions_to_prepare
 from ..rate_limits import rate_limit_store_answers
@@ -549,7 +549,8 @@ def healthz() -> tuple[Response, int]:
     log says when its answer changes), or while PDFs (requests' and supervision records) or emails
     wait more than 10 minutes untried (the outbox worker is not running: requests reach no one;
     ``untried_for_too_long``), or no worker has run for 30 minutes (``worker_silent``), or the outbox
-    is held after a restore from a backup until `flask outbox release` (``outbox_held``), or the
+    is held after a restore from a backup until `flask outbox release` (``outbox_held``), or the rule
+    files have changed since this process read them (``rule_files_changed``: restart it), or the
     mail server refuses a facilitators' email until something is
     changed (``refused_until_mended``), or emails or requests' PDFs have been tried and failed for
     over 30 minutes (the mail server or the PDF renderer: ``failing_for_too_long``).
@@ -558,10 +559,12 @@ def healthz() -> tuple[Response, int]:
     failure is one log line, never a traceback.
     """
     report = database_report()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask's documented way to get the app behind the proxy
     report["rate_limit_store"] = "ok"
-    if not rate_limit_store_answers(current_app._get_current_object()):  # type: ignore[attr-defined]  # Flask's documented way to get the app behind the proxy
+    if not rate_limit_store_answers(app):
         report["rate_limit_store"] = "unavailable"
+    report["rules"] = RULE_FILES_CHANGED if rule_files_changed(app) else "ok"
     if report["database"] != "ok" or not still_serves(report["schema"]):
         return jsonify(status="unavailable", **report), 503
-    healthy = report["rate_limit_store"] == "ok" and report["outbox"] == "ok" and report["schema"] == "ok"
+    healthy = all(report[part] == "ok" for part in ("rate_limit_store", "outbox", "schema", "rules"))
     return jsonify(status="ok" if healthy else "degraded", **report), 200

@@ -5,7 +5,7 @@ from .pages import checked_field, csrf_token, external_resources, session_cookie
 from .probe import add_session_probe
 
 # What /healthz answers when everything is well (app/main/views.py healthz).
-HEALTHY = {"status": "ok", "database": "ok", "schema": "ok", "rate_limit_store": "ok", "outbox": "ok"}
+HEALTHY = {"status": "ok", "database": "ok", "schema": "ok", "rate_limit_store": "ok", "outbox": "ok", "rules": "ok"}
 
 __all__ = [
     "HEALTHY",
