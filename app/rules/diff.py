@@ -1614,7 +1614,10 @@ def _urgent_contacts_changed(old: ContactBook, new: ContactBook, pack: RulePack)
                 ("pages", _links(before), _links(after)),
                 ("note", before.detail, after.detail),
             )
-            if was != now and now is not None  # taken away: ``_ways_to_act_dropped`` tells the phone and pages
+            # Taken away: ``_ways_to_act_dropped`` tells the phone and pages. Its hours or note taken away from
+            # a phone kept are a change here (found, contact change review: the front door's hours deleted
+            # passed with no approval, and every page's footer gave its number with no hours).
+            if was != now and (now is not None or name == "note" or (name.endswith("hours") and after.phone))
         ]
         if changed:
             listed = ", ".join(changed[:-1]) + (" and " if len(changed) > 1 else "") + changed[-1]

@@ -595,6 +595,21 @@ def test_a_contact_on_every_page_or_where_a_risk_leads_changed_is_a_safeguarding
     assert compare(old, old, old_contacts=REAL_CONTACTS, new_contacts=spaced).diff.safeguarding == ()
 
 
+def test_a_contact_on_every_page_losing_its_hours_is_a_safeguarding_change(
+    compare: Callable[..., Compared], old: dict[str, Any]
+) -> None:
+    """Found (contact change review): children's social care's hours deleted (its number kept) passed
+    `rules check`, was "1 other change" to `rules diff` (exit 0) and needed no approval, and every
+    page's footer then gave its number with no hours. Hours changed needed the safeguarding lead's
+    agreement; hours taken away need it too."""
+    contacts = copy.deepcopy(REAL_CONTACTS)
+    del _contact(contacts, "childrens_social_care")["hours"]
+    compared = compare(old, old, old_contacts=REAL_CONTACTS, new_contacts=contacts)
+    assert compared.result.exit_code == 1
+    [note] = compared.diff.safeguarding
+    assert note.startswith('Contact childrens_social_care ("') and "changes its hours:" in note
+
+
 def _contact(contacts: dict[str, Any], contact_id: str) -> dict[str, Any]:
     return next(c for c in contacts["contacts"] if c["id"] == contact_id)
 
