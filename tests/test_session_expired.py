@@ -272,6 +272,7 @@ def test_after_send_request_the_warning_offers_to_keep_the_copy_and_its_timer_sa
     assert "The copy of the request was removed from this browser" in gone
     assert f"we removed {copy} from this browser" in gone and not_copy not in gone
     assert "The request was sent" in gone and CLEARED not in gone
+    assert "A PDF you downloaded is still in this computer's Downloads folder" in gone
     assert client.get("/request/submitted").status_code == 404
     assert "app-timeout-warning" not in text_of(client.get("/privacy"))  # nothing left to warn about
 
@@ -319,6 +320,10 @@ def test_the_submitted_page_offers_to_remove_itself_from_a_shared_computer(
     page = text_of(client.get("/request/submitted"))
     form = re.search(r'<form method="post" action="/start-again" novalidate data-remove-copy>.*?</form>', page, re.S)
     assert form and re.search(r"Remove this page and the PDFs? from this browser", form.group(0))
+    # What it cannot remove, said beside it and after it (found, shared computer review: told the page and
+    # PDF were removed, the practitioner left the downloaded PDF, the whole request, in Downloads).
+    downloads = "from the computer's Downloads folder (and its recycle bin) yourself."
+    assert downloads in " ".join(page.split())
     removed = client.post("/start-again", data={"csrf_token": csrf_token(form.group(0))})
     assert removed.status_code == 302 and removed.location == "/"
     # The start page says it worked (journey review: it said nothing, so on a shared computer no
@@ -327,6 +332,7 @@ def test_the_submitted_page_offers_to_remove_itself_from_a_shared_computer(
     start = text_of(client.get("/"))
     assert f"{copy[0].upper()}{copy[1:]} have been removed from this browser." in start and not_copy not in start
     assert "The request itself was sent" in start
+    assert "A PDF you downloaded is still in this computer's Downloads folder" in start
     assert "have been removed" not in text_of(client.get("/"))
     assert client.get("/request/submitted").status_code == 404
     assert client.get("/request/submitted/request.pdf").status_code == 404

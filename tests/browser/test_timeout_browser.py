@@ -247,6 +247,9 @@ def test_time_run_out_on_a_half_written_request_gives_back_what_was_typed(page: 
         page.clock.fast_forward("02:05")
     assert "page=%2Frequest%2Freflection" in (cleared.value.post_data or "")
     expect(page.get_by_role("heading", level=1, name="Your answers were cleared")).to_be_visible()
+    # Folded away until asked for (found, shared computer review: on screen in full for whoever came next).
+    expect(page.locator("textarea")).to_be_hidden()
+    show_what_was_typed(page)
     kept = page.get_by_role("textbox")
     expect(kept).to_have_count(1)
     expect(kept).to_have_value(HALF_WRITTEN)
@@ -311,6 +314,7 @@ def test_time_run_out_with_no_connection_keeps_the_page_and_what_was_typed(page:
     with page.expect_request(lambda r: r.url.endswith("/session-expired") and r.method == "POST"):
         page.context.set_offline(False)
     expect(page.get_by_role("heading", level=1, name="Your answers were cleared")).to_be_visible()
+    show_what_was_typed(page)
     expect(page.get_by_role("textbox")).to_have_value(HALF_WRITTEN)
 
 
@@ -335,7 +339,13 @@ def test_time_run_out_on_a_date_changed_in_one_box_gives_back_the_whole_date(pag
     with page.expect_request(lambda r: r.url.endswith("/session-expired") and r.method == "POST"):
         page.clock.fast_forward("02:05")
     expect(page.get_by_role("heading", level=1, name="Your answers were cleared")).to_be_visible()
+    show_what_was_typed(page)
     expect(page.get_by_role("textbox", name="Roughly when was the significant event?")).to_have_value("3 2024")
+
+
+def show_what_was_typed(page: Page) -> None:
+    """Open "Show what you typed" on the page saying the answers were cleared."""
+    page.get_by_text("Show what you typed", exact=True).click()
 
 
 def send_a_request(page: Page) -> None:
