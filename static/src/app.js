@@ -796,6 +796,14 @@ const signInEndsDialog = document.getElementById('app-sign-in-ends-warning')
 const idleWarning = canOpen(timeoutDialog) ? startTimeoutWarning(timeoutDialog) : null
 if (canOpen(signInEndsDialog)) startSignInEndsWarning(signInEndsDialog, idleWarning)
 
+// A page with answers or a request on it (one that warns of the idle limit), shown again from the
+// browser's back/forward cache: asked for again, so the server says whether it may still be shown.
+// Found (shared computer review): Back, after the server's idle limit had cleared the answers,
+// brought check your answers back whole from the cache, and the page's timer did not catch up.
+window.addEventListener('pageshow', function (event) {
+  if (event.persisted && (timeoutDialog || signInEndsDialog)) window.location.reload()
+})
+
 // The submitted page while the request's PDF is being made (by the outbox worker, usually within
 // a minute): ask the server now and then whether it is made, and when it is, put the download
 // link where "being prepared" was and say so in the page's live region, so nobody has to select

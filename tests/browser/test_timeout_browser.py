@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from support.browser import (
@@ -416,3 +417,41 @@ def test_a_tab_left_idle_while_another_is_in_use_does_not_warn(page: Page) -> No
         expect(_warning(page)).to_be_hidden()
     finally:
         other_tab.close()
+
+
+def test_a_page_with_answers_shown_again_from_the_back_forward_cache_is_asked_for_again(  # type: ignore[no-untyped-def]
+    browser_type, browser_type_launch_args, live_server
+) -> None:
+    """Found (shared computer review): Back, after the server's idle limit had cleared the answers,
+    brought check your answers back whole from the browser's back/forward cache, its timer not
+    catching up. Shown from the cache, such a page asks the server for itself again. (Playwright
+    turns that cache off by default: it is turned on here, as it is in people's browsers, in Debian's
+    full Chromium, headless: the headless shell keeps no page in it.)"""
+    from support.browser import FormPoster
+
+    launch = {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "headless": True}
+    browser = browser_type.launch(**launch, ignore_default_args=["--disable-back-forward-cache"])
+    try:
+        context = browser.new_context(base_url=live_server.url)
+        page = context.new_page()
+        FormPoster(context).journey(answer_values(PATHS["P"]))
+        page.goto("/request/reflection")
+        expect(page.locator("#app-timeout-warning")).to_have_count(1)
+        page.evaluate("window.shownBefore = true")
+        page.goto("data:text/html,<title>Another site</title>")  # (another site: this one's cookie untouched)
+        page.go_back(wait_until="commit")  # (a page shown from the cache fires no "load")
+        expect(page).to_have_url(re.compile(r"/request/reflection$"))
+        # Asked for again: a new page, not the one left (which the cache would show, its script's state kept).
+        for _ in range(50):  # (not wait_for_function: the page's policy lets no string be run as script)
+            page.wait_for_timeout(100)
+            try:
+                if page.evaluate("() => window.shownBefore === undefined"):
+                    break
+            except PlaywrightError:  # the page going as it is asked for again
+                continue
+        else:
+            raise AssertionError("shown from the back/forward cache, not asked for again")
+        expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
+        context.close()
+    finally:
+        browser.close()
