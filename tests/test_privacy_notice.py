@@ -90,6 +90,17 @@ def test_the_notice_does_not_say_the_emails_sent_are_deleted(app: Flask) -> None
     assert "We delete our copies of these emails with your request" in said
 
 
+def test_the_notice_says_what_a_browser_keeps_on_a_computer_others_use(app: Flask) -> None:
+    """Found (shared computer review): the browser's history listed each question by its wording (the
+    last before "Your result" saying where someone was sent), Chromium kept the name and work email typed
+    in a request for the next person, and a downloaded PDF stayed in Downloads; nothing said so."""
+    said = notice(app)
+    assert "On a computer other people use" in said
+    for kept in ("each question by its wording", "work email you type in a request", "Downloads folder"):
+        assert kept in said, kept
+    assert "delete the browsing history, saved form data and any download" in said
+
+
 @pytest.mark.parametrize(
     "limits, kept",
     [
