@@ -298,3 +298,24 @@ def test_a_worker_left_running_after_a_change_takes_the_files_once_the_change_is
     assert new_version != old_version
     said = " ".join(record.getMessage() for record in caplog.records)
     assert f"it now uses them, rules version {new_version} (it had {old_version})" in said, said
+
+
+@pytest.mark.real_pdf
+def test_a_pdf_made_with_other_rules_than_its_requests_says_whose_contacts_it_gives(
+    apps: Any, rule_files: dict[str, str], tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    """Found (contact change review): a request made by a server with the old rules, its PDF made
+    (after the time left for a worker with them) by a worker with the new, gave the new number under
+    the old version's stamp, a version that never had that number. It says whose contacts it gives."""
+    worker = apps(copies_with_the_number_changed(rule_files, tmp_path))
+    web = apps(rule_files)
+    with web.app_context():
+        make_request(now=utcnow() - LEFT_LONG_ENOUGH)
+    smtp_server.start()
+    run_outbox(worker)
+    stamped, pdf = the_request(worker)
+    text = " ".join(pdf_text(pdf).split())
+    made_with = worker.extensions["space_to_think.pack"].version
+    assert stamped == web.extensions["space_to_think.pack"].version != made_with
+    assert f"Rules version {stamped}" in text and f"Contacts from rules version {made_with}." in text
+    assert NEW_NUMBER in text and OLD_NUMBER not in text

@@ -34,7 +34,7 @@ from .. import area_places, audit, email_address, input_guard, mail, months, wor
 from ..extensions import db
 from ..journey import MODE_LABELS, noted_from_answers
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
-from ..pack import current_contacts, current_partnership
+from ..pack import current_contacts, current_pack, current_partnership
 from ..pdf import LOGO_URL, PdfAttachment, logo_images, render_pdf
 from ..rules import Guidance, JourneyState, RulePack, evaluate
 from ..rules.acronyms import acronyms_in
@@ -520,6 +520,10 @@ def request_pdf_html(document: dict[str, Any], submitted: str, pack_name: str) -
         explainer=Explainer(kept_glossary(document)),
         submitted=submitted,
         pack_name=pack_name,
+        # The rules whose contacts it gives, when not the request's (made by a process with other rules,
+        # after the request waited for one with its own; or imported): found (contact change review), a
+        # PDF gave the new number under the old version's stamp, which never had it.
+        contacts_version=current_pack().version,
         logo_url=LOGO_URL,
     )
 
