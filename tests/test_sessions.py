@@ -293,9 +293,8 @@ def test_a_session_held_earlier_than_arranged_is_moved_to_when_it_took_place_and
     assert "The session was already as you entered it" in text(client.get(again.location))  # a double click
     # Changed again from a page opened before (to a time to come): refused, saying what to do instead.
     stale = change_session(client, session_id, day=uk_today() + dt.timedelta(days=5))
-    assert "if it took place at another time, say it was not held, then record it again there" in text(
-        client.get(stale.location)
-    )
+    assert stale.status_code == 409  # what was typed given back, to copy
+    assert "if it took place at another time, say it was not held, then record it again there" in text(stale)
     with session_app.app_context():
         session = db.session.get(SpaceSession, session_id)
         assert session.starts_at.replace(tzinfo=dt.UTC).astimezone(UK) == dt.datetime.combine(
@@ -848,6 +847,15 @@ def test_arranging_on_a_page_opened_before_a_colleague_arranged_it_says_so_and_g
     ) in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SpaceSession)) == 1
+    # Joining instructions the identifying-data check would ask about (a dial-in number): found
+    # (interrupted people review), refused beside a field no longer on the page, the text shown nowhere.
+    dial_in = "Teams link https://teams.example/meet/123 with dial-in 0161 496 0123 ext 4"
+    response = arrange(client, reference, day=day, start_time="14:00", length="60", place=dial_in)
+    page = text(response)
+    assert "Nothing has been arranged: this request now has a session arranged" in page
+    assert f"joining instructions or place: {dial_in}" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SpaceSession)) == 1
 
 
 def test_an_incomplete_session_from_a_page_opened_before_the_request_moved_on_says_so_not_beside_missing_fields(
@@ -1151,13 +1159,17 @@ def test_refusals_about_sessions_read_plainly_and_are_not_called_a_success(app: 
     ):
         shown = text(refused)
         assert "This session was cancelled" in shown or "This session is already cancelled" in shown
-        assert "govuk-notification-banner--success" not in shown and "Important" in shown
+        # (Changes refused are said on a page of their own, giving back what was typed: below.)
+        assert "govuk-notification-banner--success" not in shown
+        assert "Important" in shown or "The session was not changed" in shown
     # The changes refused say who cancelled it, when, and that they were not saved (found,
     # facilitator review: the changes went with no who or when).
     changed = " ".join(text(post_form(client, page_url, page_url, session_form(), follow_redirects=True)).split())
     assert re.search(
         r"This session was cancelled on .{5,60} by you, so the changes were not saved: arrange a new one", changed
     )
+    # With what was typed, to copy for the new one (found, interrupted people review: dropped).
+    assert "What you typed is below. Copy it now" in changed and ROOM in changed
 
 
 def test_identifying_data_in_the_joining_instructions_warns_and_can_be_confirmed(app: Flask) -> None:
@@ -3311,6 +3323,12 @@ def test_held_is_counted_and_sends_a_single_use_anonymous_feedback_link(
     assert again.status_code == 410 and "This feedback link cannot be used" in text(again)
     token = csrf_token(page.get_data(as_text=True))  # the form as first shown, posted again
     assert public.post(path, data={"csrf_token": token, "score": "5"}).status_code == 410
+    # With a comment (a second tab, or the link used meanwhile): given back to copy, said not sent
+    # (found, interrupted people review: dropped, the page saying the answer was counted).
+    late = public.post(path, data={"csrf_token": token, "score": "5", "comment": "Second thoughts on the session"})
+    said = " ".join(text(late).split())
+    assert late.status_code == 410 and "The comment you wrote has not been sent." in said
+    assert "Second thoughts on the session" in said
     assert public.get("/feedback/not-a-real-token").status_code == 410
 
     with session_app.app_context():
@@ -3989,7 +4007,8 @@ def test_cancelling_a_session_a_colleague_emptied_says_how_it_was_cancelled(sess
     said = " ".join(text(colleague.get(cancelled.location)).split())
     assert re.search(r"This session is already cancelled \(on [^)]+\)" + re.escape(emptied + "so nothing more"), said)
     changed = colleague.post(page_url, data={"csrf_token": csrf_token(change_page), **session_form(place="Room 2")})
-    said = " ".join(text(colleague.get(changed.location)).split())
+    said = " ".join(text(changed).split())
+    assert changed.status_code == 409 and "Room 2" in said  # what was typed, given back to copy
     assert emptied + "so the changes were not saved" in said and "arrange a new one" not in said, said
     # As the facilitator who closed it sees it:
     mine = client.post(f"{page_url}/cancel", data={"csrf_token": csrf_token(text(client.get(page_url))), **CONFIRMED})

@@ -194,6 +194,16 @@ def arrange_session(reference: str) -> Response | str:
                 stored, session_problem=arranged_meanwhile(stored, form, form.session.data or NEW_SESSION)
             )
         return refused_on_page(stored, session_form=form)
+    if not arrange_form_shown(stored):
+        # Before the identifying-data check: found (interrupted people review), a colleague's session
+        # arranged meanwhile, joining instructions with a dial-in number were refused beside a field no
+        # longer on the page, and what was typed was shown nowhere.
+        if arranged_already(stored, form, form.session.data or NEW_SESSION):  # the same form twice (a double click)
+            flash(ARRANGED_ALREADY, IMPORTANT)
+            return redirect(url_for("inbox.request_page", reference=stored.reference))
+        return refused_on_page(
+            stored, session_problem=arranged_meanwhile(stored, form, form.session.data or NEW_SESSION)
+        )
     findings = place_needs_confirmation(form, PLACE_NOT_ARRANGED)
     if findings:
         return refused_on_page(stored, session_form=form, place_findings=findings)
@@ -888,6 +898,13 @@ def cannot_change(space_session: SpaceSession) -> Response | None:
         # regression review, "arrange a new one" after its one request was closed.)
         then = "" if how.startswith(", as its last request") else f": {NEW_ONE}"
         refused = f"This session was cancelled{when}{how}, so the changes were not saved{then}"
+    if request.method == "POST" and (kept := typed_text.typed_text_kept()):
+        # What was typed, given back to copy (found, interrupted people review: dropped, the message
+        # saying to arrange a new session, where the new time and joining instructions were needed).
+        page = render_template(
+            "inbox/session_not_changed.html", refused=refused, kept=kept, space_session=space_session
+        )
+        return Response(page, status=409, mimetype="text/html")
     flash(refused, IMPORTANT)
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
 

@@ -80,6 +80,14 @@ def unconfirmed_findings(text: str, confirmed: str | None) -> list[Finding]:
 typed_text.register("feedback.answer", (("comment", "Your comment"),))
 
 
+def link_gone() -> tuple[str, int]:
+    """The page saying the link cannot be used (410); on a POST, with the comment typed, to copy:
+    found (interrupted people review), a link that expired, or was answered in another tab, while
+    the comment was being written dropped it, the page saying the answer was counted."""
+    kept = typed_text.typed_text_kept() if request.method == "POST" else []
+    return render_template("feedback/gone.html", kept=kept), 410
+
+
 @bp.route("/<token>", methods=["GET", "POST"])
 def answer(token: str) -> Response | str | tuple[str, int]:
     """How much did the Space to Think session help you? A scale and optional words; the link works once."""
@@ -87,7 +95,7 @@ def answer(token: str) -> Response | str | tuple[str, int]:
         # A comment kept from a form refused while the link worked goes with it (regression review:
         # it stayed in the session until the session ended).
         forget_refused_form()
-        return render_template("feedback/gone.html"), 410
+        return link_gone()
     findings: list[Finding] = []
     if request.method == "POST":
         form = FeedbackForm()
@@ -96,7 +104,7 @@ def answer(token: str) -> Response | str | tuple[str, int]:
             if not findings:
                 forget_refused_form()
                 if not service.answer_feedback(token, form.score.data or "", form.comment.data or ""):
-                    return render_template("feedback/gone.html"), 410  # answered a moment ago in another tab
+                    return link_gone()  # answered a moment ago in another tab
                 return redirect(url_for("feedback.thank_you"))
         # Not sent (an error, or a comment to check first): shown by the page's GET, as sent.
         return show_refused_form(
@@ -148,7 +156,7 @@ def form_not_checked(error: CSRFError) -> tuple[str, int]:
     if request.endpoint != "feedback.answer" or not isinstance(token, str):
         return render_error(400, csrf_failure=True)
     if not service.feedback_token_works(token):
-        return render_template("feedback/gone.html"), 410
+        return link_gone()
     form = FeedbackForm()  # what was posted, not checked and not stored
     comment = (form.comment.data or "").strip()
     # Scanned only within the comment's limit, as when it is sent (the scan's cost grows with length).
