@@ -1731,6 +1731,9 @@ def test_the_offline_page_is_the_apps_problem_page_with_the_contacts_and_no_inli
     assert 'href="https://www.bbc.co.uk/weather" role="button"' in page and 'href="/exit"' not in page
     # "Try this page again" opens the page asked for again, not the start page (operator review).
     assert page.count('<a class="govuk-link" href="">Try this page again</a>') >= 1
+    # Reloading sends a form again, what was typed with it (found, interrupted people review: a restart
+    # lost a reflection, as Back and the link open the form empty).
+    assert "When the service is back, reload this page (if your browser asks whether to send the form" in page
     assert ">Try this page again</a>" not in page.replace('href="">Try this page again</a>', "")
     # It cannot tell whether a form was sent, so it says what to do if one may have been (dependency review: a
     # note sent as a server restarted met this page, and "Try this page again" opened the form empty).
