@@ -1742,8 +1742,9 @@ def test_the_offline_page_is_the_apps_problem_page_with_the_contacts_and_no_inli
     # Back": the service's pages are not kept by the browser, so Back brings the form back empty: review.)
     assert (
         "If you had just pressed a button to save or send something, it may not have been saved. When the service "
-        "is back, check whether it was saved before you save or send it again. If what you typed is not there, you "
-        "will need to type it again." in said
+        "is back, reload this page (if your browser asks whether to send the form again, choose to send it): what "
+        "you typed goes with it. Otherwise, check whether it was saved before you save or send it again. If what you "
+        "typed is not there, you will need to type it again." in said
     )
     # The app's own page for a database that is down knows what was sent, and says that instead.
     with create_app(PRODUCTION).test_request_context("/"):
