@@ -449,7 +449,25 @@ function startTimeoutWarning (dialog) {
   function busy () {
     return dialog.open || ended
   }
-  return { standDown: standDown, restart: restart, busy: busy }
+  // Shown again from the browser's back/forward cache (its timers stopped meanwhile): the server is
+  // asked to keep the session, as any page of it does; if it has ended (the idle limit), the page
+  // goes on as the time running out does (what was typed given back, folded away), else it stays,
+  // with what was typed, and its timer starts again. Found (shared computer review): Back after the
+  // limit brought check your answers back whole; and (regression review) reloading it instead lost
+  // what was being typed on an ordinary Back from another site.
+  function resumed () {
+    if (ended) return
+    window.clearTimeout(warnTimer)
+    window.clearInterval(tickTimer)
+    if (dialog.open) dialog.close()
+    keepAlive().then(function (response) {
+      if (response.status === 400 && !ended) {
+        ended = true
+        expire()
+      } else schedule()
+    }).catch(schedule)
+  }
+  return { standDown: standDown, restart: restart, busy: busy, resumed: resumed }
 }
 
 // The inbox's sign-in ends, however busy, some hours after signing in (app/inbox/service.py
@@ -797,11 +815,9 @@ const idleWarning = canOpen(timeoutDialog) ? startTimeoutWarning(timeoutDialog) 
 if (canOpen(signInEndsDialog)) startSignInEndsWarning(signInEndsDialog, idleWarning)
 
 // A page with answers or a request on it (one that warns of the idle limit), shown again from the
-// browser's back/forward cache: asked for again, so the server says whether it may still be shown.
-// Found (shared computer review): Back, after the server's idle limit had cleared the answers,
-// brought check your answers back whole from the cache, and the page's timer did not catch up.
+// browser's back/forward cache: the server says whether its session is still there (``resumed``).
 window.addEventListener('pageshow', function (event) {
-  if (event.persisted && (timeoutDialog || signInEndsDialog)) window.location.reload()
+  if (event.persisted && idleWarning) idleWarning.resumed()
 })
 
 // The submitted page while the request's PDF is being made (by the outbox worker, usually within

@@ -160,3 +160,21 @@ def session_to_come(uid: str, in_days: float = 3, request_ids: Any = (), invited
         )
     db.session.commit()
     return session
+
+
+def idle_past_the_limit(app: Any, cookies: list[Any]) -> None:
+    """Time passes on the server with nothing done in the browser whose ``cookies`` these are
+    (``context.cookies()``): its session is past its idle limit (no other browser's session)."""
+    from sqlalchemy import update
+
+    from app.extensions import db
+    from app.models import utcnow
+    from app.sessions import JourneySessionRow
+
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = next(c["value"] for c in cookies if c["name"] == name)
+    sid = app.session_interface._signer(app).unsign(cookie).decode("ascii")
+    with app.app_context():
+        past = utcnow() - dt.timedelta(seconds=1)
+        db.session.execute(update(JourneySessionRow).where(JourneySessionRow.id == sid).values(expires_at=past))
+        db.session.commit()
