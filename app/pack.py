@@ -9,6 +9,7 @@ return what was loaded, for the app handling the current request or command.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import sys
 import threading
@@ -49,6 +50,10 @@ PARTNERSHIP_KEY = "space_to_think.partnership"
 # The three files as they were when loaded (``_files_now``), and the versions a request was seen
 # made with that they did not give (``rules_made_with``: each said once).
 FILES_KEY = "space_to_think.rule_files"
+# The rule files' SHA-256 as this process read them (``rule_files_changed``), and when it first saw
+# them as they are now, changed (``read_changed_files``).
+DIGESTS_KEY = "space_to_think.rule_files_digests"
+SEEN_KEY = "space_to_think.rule_files_seen"
 # How long an outbox worker leaves a request made with other rules than its own (its PDF, its
 # acknowledgement) to a worker that has them (``outbox.left_for_its_rules``): a rolling restart,
 # servers on the old rules and the new side by side, takes minutes. Under the 10 minutes after
@@ -103,6 +108,7 @@ def load_rules(app: Flask) -> None:
     app.extensions[PACK_KEY] = report.pack
     app.extensions[PARTNERSHIP_KEY] = report.partnership
     app.extensions[FILES_KEY] = read_as
+    app.extensions[DIGESTS_KEY] = _digests(files)
     if command_loading()[:1] == ["run"] and report.pack is not None:
         # What `scripts/run` serves, as `rules check` names it (found, rules maintainer's review:
         # nothing said which rules a restart had started with, but /how-it-decides).
@@ -158,7 +164,29 @@ def rule_files_changed(app: Flask) -> bool:
     read them. Found (contact change review): a web server not restarted after a change of number
     gave the old number on every page, and ``/healthz`` said "ok"."""
     read = app.extensions.get(FILES_KEY)
-    return read is not None and _files_now(_rule_files(app)) != read
+    if read is None:
+        return False
+    files = _rule_files(app)
+    now = _files_now(files)
+    if now == read:
+        return False
+    # The same words put in place again (installed anew, touched): not a change (regression review:
+    # "degraded" until a restart that would change nothing).
+    if _digests(files) == app.extensions.get(DIGESTS_KEY):
+        app.extensions[FILES_KEY] = now
+        return False
+    return True
+
+
+def _digests(files: Mapping[str, str | Path]) -> tuple[str | None, ...]:
+    """Each file's SHA-256, as it is now (None: it cannot be read)."""
+    found: list[str | None] = []
+    for path in files.values():
+        try:
+            found.append(hashlib.sha256(Path(path).read_bytes()).hexdigest())
+        except OSError:
+            found.append(None)
+    return tuple(found)
 
 
 def read_changed_files(app: Flask, settled_for: dt.timedelta | None = None) -> bool:
@@ -169,13 +197,19 @@ def read_changed_files(app: Flask, settled_for: dt.timedelta | None = None) -> b
     now = _files_now(files)
     if now == app.extensions.get(FILES_KEY):
         return True
-    read = app.extensions.get(FILES_KEY) or (None,) * len(now)
     if settled_for is not None:
-        changed = max((found[2] for found, was in zip(now, read, strict=True) if found and found != was), default=0)
-        if time.time_ns() - changed < settled_for.total_seconds() * 1e9:
+        # Counted from when this process first saw the files as they are now, not from their times of
+        # change: found (regression review), a file moved into place keeps its time (mv, cp -p, rsync
+        # -a), and the worker took it at once, before the web app was restarted with it.
+        seen = app.extensions.get(SEEN_KEY)
+        if seen is None or seen[0] != now:
+            app.extensions[SEEN_KEY] = (now, time.monotonic())
+            return True
+        if time.monotonic() - seen[1] < settled_for.total_seconds():
             return True
     had = current_pack().version
     app.extensions[FILES_KEY] = now
+    app.extensions[DIGESTS_KEY] = _digests(files)
     report = check_rules(
         files["RULE_PACK_PATH"], files["CONTACTS_PATH"], uk_today(), partnership_path=files["PARTNERSHIP_PATH"]
     )
