@@ -222,7 +222,8 @@ class Config:
     AUDIT_RETENTION_DAYS: int = 6 * 365 + 2  # six calendar years, whichever two leap days they hold
     # How many months of the anonymous counts (the statistics) are kept, this month included: the
     # worker's hourly purge deletes older months. Six years, as the audit log: long enough to show
-    # how use changes from year to year. At least 12, the months the statistics page shows.
+    # how use changes from year to year. At least 12: the statistics page shows quarters that are
+    # over and whose three months are all kept, so the latest (up to 5 months back) always is.
     COUNTS_RETENTION_MONTHS: int = 72
     SESSION_IDLE_MINUTES: int = 30
     # How soon the facilitators usually reply, as a phrase that completes "The facilitators will
@@ -1107,7 +1108,7 @@ RATE_LIMITS = frozenset(
 )
 # Lowest value allowed for a whole-number setting (others: 1).
 MINIMUMS: dict[str, int] = {
-    "COUNTS_RETENTION_MONTHS": 12,  # the months the statistics page shows
+    "COUNTS_RETENTION_MONTHS": 12,  # the latest quarter that is over and the ones before it, kept whole
     "DATABASE_ANSWER_CHECK_SECONDS": 0,  # 0 turns the check off (README, the example settings file)
     # Less refuses the service's own forms (100 refused Start now): every page a 413, nothing kept.
     "MAX_CONTENT_LENGTH": 64 * 1024,

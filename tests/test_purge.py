@@ -817,22 +817,30 @@ def test_the_counts_keep_what_the_setting_says_and_the_purge_command_says_what_g
     done = runner.invoke(args=["requests", "purge"])
     assert "Deleted the counts of 2 months before the last 12 months" in done.output
     assert _count_months(app) == [_months_ago(11)]
-    # The statistics cannot be asked for months whose counts are gone: they would read as nothing counted.
-    refused = runner.invoke(args=["stats", "show", "--months", "13"])
+    # The statistics cannot be asked for a quarter whose counts are gone, even in part: it would read
+    # as nothing counted, or as other figures than it showed while it was whole.
+    from app.stats.service import kept_quarters, quarter_of
+
+    with app.app_context():
+        earliest = kept_quarters()[-1]
+    refused = runner.invoke(args=["stats", "show", "--quarter", quarter_of(_months_ago(12))])
     assert refused.exit_code != 0 and "COUNTS_RETENTION_MONTHS" in refused.output
-    assert runner.invoke(args=["stats", "csv", "--months", "12"]).exit_code == 0
+    assert runner.invoke(args=["stats", "csv", "--quarter", earliest]).exit_code == 0
 
 
 def test_every_month_a_deployment_keeps_can_be_asked_for(app, runner) -> None:
     """Found (partnership review): with COUNTS_RETENTION_MONTHS at 200 (it may be up to 240),
     `flask stats show --months 150` was refused as "not in the range 1<=x<=120", though README
-    says --months may be as many as the setting keeps. (Whole twelves of them: 156 here.)"""
+    says they may be as many as the setting keeps. Now a quarter at a time: any kept whole can be
+    asked for, 149 months back here, and one before them is refused."""
+    from app.stats.service import quarter_of
+
     app.config["COUNTS_RETENTION_MONTHS"] = 200
     _count_in(app, _months_ago(149))
-    shown = runner.invoke(args=["stats", "show", "--months", "156"])
+    shown = runner.invoke(args=["stats", "show", "--quarter", quarter_of(_months_ago(149))])
     assert shown.exit_code == 0, shown.output
     assert "Checks started" in shown.output
-    refused = runner.invoke(args=["stats", "csv", "--months", "204"])
+    refused = runner.invoke(args=["stats", "csv", "--quarter", quarter_of(_months_ago(203))])
     assert refused.exit_code != 0 and "COUNTS_RETENTION_MONTHS" in refused.output
 
 

@@ -21,7 +21,7 @@ from app.inbox import service as inbox_service
 from app.pack import current_pack
 from app.stats import service as stats_service
 from app.stats.models import Count
-from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, window
+from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, quarter_months, window
 from app.stats.suppression import Bound
 from support import both_databases, csrf_token, session_csrf_token
 from support.pages import downloaded_csv
@@ -73,11 +73,43 @@ def add_counts(app: Flask, *rows: tuple[str, str, str, int]) -> None:
 
 
 def months_ago(months: int) -> str:
-    """The month ``months`` before this one in the UK (as the counts are kept: from 11pm UTC on
-    the last day of a summer month, the UK is in the next one), as "YYYY-MM"."""
-    now = dt.datetime.now(UK)
+    """The month ``months`` before this one in the UK as the counts' clock has it (as the counts
+    are kept: from 11pm UTC on the last day of a summer month, the UK is in the next one), as "YYYY-MM"."""
+    now = stats_service.utc_now().astimezone(UK)
     index = now.year * 12 + now.month - 1 - months
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+# The statistics show quarters that are over. The tests that read them count with the counts'
+# clock (``stats_service.utc_now``) in December 2026, then read them with it in January 2027,
+# once October to December 2026 is over: so "this month", "last month" and "two months ago"
+# are the quarter's three months, whatever the day the tests run.
+RECORDED = dt.datetime(2026, 12, 15, 12, tzinfo=dt.UTC)
+OVER = dt.datetime(2027, 1, 10, 12, tzinfo=dt.UTC)
+QUARTER = "2026-Q4"
+MONTHS = list(quarter_months(QUARTER))  # the quarter's months, oldest first
+
+
+class Clock:
+    """The counts' clock, set by a test."""
+
+    def __init__(self) -> None:
+        self.now = RECORDED
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def quarter_over(self) -> None:
+        """Move on to January 2027: October to December 2026 is over, and shown."""
+        self.now = OVER
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The counts' clock in December 2026 (``Clock.quarter_over`` moves it on)."""
+    found = Clock()
+    monkeypatch.setattr(stats_service, "utc_now", found)
+    return found
 
 
 def signed_in(app: Flask, role: str = "facilitator") -> FlaskClient:
@@ -111,7 +143,7 @@ def csv_tables(text: str) -> dict[str, dict[str, dict[str, str]]]:
     """The CSV in the same shape as ``page_tables``, keyed by table title and row label."""
     reader = csv.reader(io.StringIO(text))
     header = next(reader)
-    assert header[:2] == ["Table", "Counted"] and header[-1] == "Total"
+    assert header[:2] == ["Table", "Counted"] and header[-1] == "Quarter total"
     months = [*header[2:-1], "total"]
     tables: dict[str, dict[str, dict[str, str]]] = {}
     for row in reader:
@@ -266,7 +298,7 @@ def test_a_count_that_cannot_be_written_leaves_the_request_stored(
 
 
 @both_databases
-def test_a_session_held_is_counted_when_a_facilitator_moves_a_request_there(app: Flask) -> None:
+def test_a_session_held_is_counted_when_a_facilitator_moves_a_request_there(app: Flask, clock: Clock) -> None:
     with app.app_context():
         reference = str(make_request().request.reference)
     client = signed_in(app)
@@ -281,6 +313,7 @@ def test_a_session_held_is_counted_when_a_facilitator_moves_a_request_there(app:
         if status == "session_arranged":
             session_has_started(app, reference)  # held, next, only once it has taken place
     assert counts(app, "session_held") == {("practitioner", ""): 1}
+    clock.quarter_over()
     tables = page_tables(client.get("/inbox/statistics").get_data(as_text=True))
     assert tables["journeys"]["session_held"]["total"] == HIDDEN  # 1: shown once counted, and hidden
 
@@ -436,13 +469,14 @@ def store_small_and_totals(app: Flask) -> None:
 
 
 @both_databases
-def test_the_page_hides_small_numbers_and_enough_others_that_none_can_be_worked_out(app: Flask) -> None:
+def test_the_page_hides_small_numbers_and_enough_others_that_none_can_be_worked_out(app: Flask, clock: Clock) -> None:
     store_small_and_totals(app)
-    add_counts(app, ("outcome", months_ago(13), "L", 2))  # outside the 12 months: not shown, not in any total
+    add_counts(app, ("outcome", months_ago(3), "L", 2))  # outside the quarter: not shown, not in any total
+    clock.quarter_over()
     response = signed_in(app).get("/inbox/statistics")
     assert response.status_code == 200
     tables = page_tables(response.get_data(as_text=True))
-    now, last, before = current_month(), months_ago(1), months_ago(2)
+    before, last, now = MONTHS
 
     journeys = tables["journeys"]
     assert list(journeys) == ["started", "finished", "request_sent"]  # no sessions held counted: no row
@@ -465,8 +499,8 @@ def test_the_page_hides_small_numbers_and_enough_others_that_none_can_be_worked_
     # most 7 last month (criteria are counted with P and S), so at least 25 before: S's 7 is hidden
     # too, and U1's 40 with it (not a real month: 30 criteria with no P or S, but the rule holds).
     assert outcomes["U1"][last] == HIDDEN and outcomes["S"][last] == HIDDEN
-    assert_no_line_gives_a_hidden_number_away(outcomes, [*window(12), "total"])
-    assert_no_line_gives_a_hidden_number_away(journeys, [*window(12), "total"], columns_add_up=False)
+    assert_no_line_gives_a_hidden_number_away(outcomes, [*MONTHS, "total"])
+    assert_no_line_gives_a_hidden_number_away(journeys, [*MONTHS, "total"], columns_add_up=False)
 
     criteria = tables["criterion"]
     assert "total" not in criteria and "none" not in criteria  # several can be chosen: no total row
@@ -493,17 +527,20 @@ def assert_no_line_gives_a_hidden_number_away(
         assert line.count(HIDDEN) != 1, line
 
 
-def test_checks_finished_are_shown_by_who_used_the_tool_adding_up_to_the_checks_finished(app: Flask) -> None:
+def test_checks_finished_are_shown_by_who_used_the_tool_adding_up_to_the_checks_finished(
+    app: Flask, clock: Clock
+) -> None:
     """Found (design review): every count is stored with its mode, but every table added the
     modes up, so the partnership could not see how often managers use the tool in supervision
     (DESIGN.md, anonymous counts by outcome, criteria, mode and month)."""
     for mode, journeys in (("practitioner", 6), ("supervision", 5)):
         for _ in range(journeys):
             assert outcome_of(Walker(app.test_client()).walk(to_p(["stuck"], mode))) == "P"
+    now = current_month()
+    clock.quarter_over()
     client = signed_in(app, "partnership")
     page = client.get("/inbox/statistics").get_data(as_text=True)
     tables = page_tables(page)
-    now = current_month()
     by_mode = tables["mode"]
     assert list(by_mode) == ["practitioner", "supervision", "total"]
     assert (by_mode["practitioner"][now], by_mode["supervision"][now], by_mode["total"][now]) == ("6", "5", "11")
@@ -514,7 +551,7 @@ def test_checks_finished_are_shown_by_who_used_the_tool_adding_up_to_the_checks_
     assert exported["Who used the tool"]["All checks finished"]["total"] == "11"
 
 
-def test_a_mode_used_once_is_hidden_and_so_is_the_other_but_not_the_total(app: Flask) -> None:
+def test_a_mode_used_once_is_hidden_and_so_is_the_other_but_not_the_total(app: Flask, clock: Clock) -> None:
     """Six checks by practitioners and one in supervision: the one is hidden, and so the six
     (the total, 7, shown as checks finished, less six would give the one away)."""
     with app.app_context():
@@ -523,11 +560,12 @@ def test_a_mode_used_once_is_hidden_and_so_is_the_other_but_not_the_total(app: F
             db.session.add(Count(kind="started", month=current_month(), mode=mode, subject="", count=count))
             db.session.add(Count(kind="outcome", month=current_month(), mode=mode, subject="S", count=count))
         db.session.commit()
-    tables = page_tables(signed_in(app, "partnership").get("/inbox/statistics").get_data(as_text=True))
     now = current_month()
+    clock.quarter_over()
+    tables = page_tables(signed_in(app, "partnership").get("/inbox/statistics").get_data(as_text=True))
     assert tables["mode"]["supervision"][now] == HIDDEN and tables["mode"]["practitioner"][now] == HIDDEN
     assert tables["mode"]["total"][now] == tables["journeys"]["finished"][now] == "7"
-    shown, keys = shown_by_name(tables, [*window(12), "total"])
+    shown, keys = shown_by_name(tables, [*MONTHS, "total"])
     adds_up = {name: "total" in rows for name, rows in tables.items()}
     with app.app_context():
         bounds = stats_service.linked_bounds(current_pack(), keys)
@@ -538,14 +576,15 @@ def test_a_mode_used_once_is_hidden_and_so_is_the_other_but_not_the_total(app: F
 
 
 @both_databases
-def test_the_csv_has_the_same_numbers_hidden_and_no_formulas(app: Flask) -> None:
+def test_the_csv_has_the_same_numbers_hidden_and_no_formulas(app: Flask, clock: Clock) -> None:
     store_small_and_totals(app)
+    clock.quarter_over()
     client = signed_in(app)
     page = page_tables(client.get("/inbox/statistics").get_data(as_text=True))
     response = client.get("/inbox/statistics.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert re.fullmatch(
-        r'attachment; filename="space-to-think-statistics-to-\d{4}-\d{2}\.csv"', response.headers["Content-Disposition"]
+        r'attachment; filename="space-to-think-statistics-2026-Q4\.csv"', response.headers["Content-Disposition"]
     )
     assert response.headers["Cache-Control"] == "no-store"
     exported = csv_tables(downloaded_csv(response))
@@ -563,29 +602,31 @@ def test_the_csv_has_the_same_numbers_hidden_and_no_formulas(app: Flask) -> None
 
 
 @both_databases
-def test_the_csv_says_what_hidden_means_in_words_that_never_change(app: Flask) -> None:
+def test_the_csv_says_what_hidden_means_in_words_that_never_change(app: Flask, clock: Clock) -> None:
     """Found: the CSV showed "hidden" with no word of why, so a file passed
     on outside the inbox read as if numbers were missing. Its last row now says what "hidden"
     means, as the page does, in the same words whatever was counted (so it says nothing about
     any hidden count), with every other cell of the row empty."""
     client = signed_in(app)
-    before = list(csv.reader(io.StringIO(downloaded_csv(client.get("/inbox/statistics.csv")))))
     store_small_and_totals(app)
+    clock.quarter_over()
+    before = list(csv.reader(io.StringIO(downloaded_csv(client.get("/inbox/statistics.csv?quarter=2026-Q3")))))
     rows = list(csv.reader(io.StringIO(downloaded_csv(client.get("/inbox/statistics.csv")))))
     assert any(HIDDEN in row for row in rows[1:-1])
     label, note, *rest = rows[-1]
     assert label == "About hidden numbers" and rest == [""] * (len(rows[0]) - 2)
     assert note.startswith('A count under 5 is shown as "hidden". Some larger counts and totals are hidden too')
     assert "Every hidden count reads the same, so this file does not say which are under 5" in note
-    assert before[-1] == rows[-1] and before[0] == rows[0]  # the same words, counted or not
+    assert before[-1] == rows[-1]  # the same words, counted or not
 
 
-def test_the_csv_says_what_each_table_counts_as_the_page_does(app: Flask) -> None:
+def test_the_csv_says_what_each_table_counts_as_the_page_does(app: Flask, clock: Clock) -> None:
     """Found (partnership review): the page says what each table counts ("a check whose answers were
     changed ... counts for both"), the CSV did not, so a file passed on showed more outcomes reached
     than checks finished with nothing to say why. Each table's words follow the tables, as on the page."""
     client = signed_in(app)
     store_small_and_totals(app)
+    clock.quarter_over()
     rows = list(csv.reader(io.StringIO(downloaded_csv(client.get("/inbox/statistics.csv")))))
     page = html.unescape(client.get("/inbox/statistics").get_data(as_text=True))
     about = {row[0]: row[1] for row in rows if row[0].startswith("About the table: ")}
@@ -605,21 +646,23 @@ def test_the_csv_says_what_each_table_counts_as_the_page_does(app: Flask) -> Non
     assert rows[-1][0] == "About hidden numbers"
 
 
-def test_the_csv_says_this_month_is_not_over(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
-    """Found (review): the page heads this month's column "(so far)", but the CSV headed it with
-    the month alone, as if its counts were a whole month's. The heading stays the month (a
-    program reads the months from it); the row before the note on hidden numbers says this month
-    is not over, with "so far" in its column. Earlier twelves of ``flask stats csv`` have no such row."""
+def test_the_csv_says_which_quarter_it_holds_and_that_its_figures_never_change(app: Flask, clock: Clock) -> None:
+    """The CSV holds one quarter that is over: its three months (headed "YYYY-MM", for a program
+    reading them) and the quarter's total. The row before the note on hidden numbers says which
+    quarter, and that its figures never change (found, b140: the rolling window's "so far" month and
+    its moving total let two downloads be compared to work hidden numbers out)."""
     store_small_and_totals(app)
+    clock.quarter_over()
     rows = list(csv.reader(io.StringIO(downloaded_csv(signed_in(app).get("/inbox/statistics.csv")))))
-    assert rows[0] == ["Table", "Counted", *window(12), "Total"]
+    assert rows[0] == ["Table", "Counted", *MONTHS, "Quarter total"]
     label, note, *cells = rows[-2]
-    assert label == "About this month" and rows[-1][0] == "About hidden numbers"
-    assert note == f"{current_month()} is this month: it is not over, and its counts go on growing until it ends."
-    assert cells == [*[""] * 11, "so far", ""]
-    two = list(csv.reader(io.StringIO(runner.invoke(args=["stats", "csv", "--months", "24"]).output)))
-    assert [row[0] for row in two].count("About this month") == 1
-    assert [row[0] for row in two].index("About this month") == len(two) - 2
+    assert label == "About the quarter" and rows[-1][0] == "About hidden numbers"
+    assert note == (
+        "October to December 2026 (2026-Q4). Figures are shown only for quarters that are over, and a quarter's "
+        "figures never change after it ends."
+    )
+    assert cells == ["", "", "", ""]
+    assert not any("so far" in cell or "this month" in cell for row in rows for cell in row)
 
 
 def test_csv_cells_that_look_like_formulas_are_made_inert() -> None:
@@ -637,7 +680,7 @@ def test_csv_cells_that_look_like_formulas_are_made_inert() -> None:
 
 
 @both_databases
-def test_sessions_held_and_feedback_appear_once_counted(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+def test_sessions_held_and_feedback_appear_once_counted(app: Flask, clock: Clock, runner) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
         for score, times in (("5", 6), ("4", 2), ("3", 7)):
             for _ in range(times):
@@ -645,6 +688,8 @@ def test_sessions_held_and_feedback_appear_once_counted(app: Flask, runner) -> N
         for _ in range(6):
             stats_service.add_count("session_held")
         db.session.commit()
+    month = current_month()
+    clock.quarter_over()
     page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
     tables = page_tables(page)
     assert tables["journeys"]["session_held"]["total"] == "6"
@@ -653,21 +698,22 @@ def test_sessions_held_and_feedback_appear_once_counted(app: Flask, runner) -> N
     said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
     assert 'sessions held too: requests a facilitator marked "session held", counted in the month' in said
     assert list(tables["feedback"]) == ["1", "2", "3", "4", "5", "total"]  # every score, given or not
-    # This month is not over: its scores (and so each score's 12-month total) are hidden, or
-    # today's page less yesterday's would give the latest answer away; how many answered is not.
+    # The month is over and is shown like any other: 2 fours hidden, and the fives with them
+    # (the total less the threes and fives would give the fours away); how many answered is shown.
     feedback = {row: cells["total"] for row, cells in tables["feedback"].items()}
-    assert feedback == {"1": HIDDEN, "2": HIDDEN, "3": HIDDEN, "4": HIDDEN, "5": HIDDEN, "total": "15"}
-    assert tables["feedback"]["total"][current_month()] == "15"
+    assert feedback == {"1": "0", "2": "0", "3": "7", "4": HIDDEN, "5": HIDDEN, "total": "15"}
+    assert tables["feedback"]["total"][month] == "15"
     assert "Feedback scores" in runner.invoke(args=["stats", "show"]).output
 
 
-def test_a_month_with_few_feedback_answers_does_not_say_which_scores_were_given(app: Flask) -> None:
+def test_a_month_with_few_feedback_answers_does_not_say_which_scores_were_given(app: Flask, clock: Clock) -> None:
     """Found: one answer in a month gave the table one row, "Score 5", with its number hidden and
     no other rows; the facilitators know whose session was held, so they knew that person's score
     (the feedback page promises no one's can be picked out). Now every score has its row, and a
     month (or the whole window) with fewer than 5 answers hides every score, zeros too."""
-    now, last = current_month(), months_ago(1)
+    before, last, now = MONTHS
     add_counts(app, ("feedback", now, "5", 1), ("session_held", now, "-", 1))
+    clock.quarter_over()
     client = signed_in(app)
     feedback = page_tables(client.get("/inbox/statistics").get_data(as_text=True))["feedback"]
     assert list(feedback) == ["1", "2", "3", "4", "5", "total"]
@@ -675,7 +721,8 @@ def test_a_month_with_few_feedback_answers_does_not_say_which_scores_were_given(
     assert {feedback[score]["total"] for score in feedback} == {HIDDEN}
 
     # Last month, 10 answers, no score with more than 80% of them: its scores are shown, zeros
-    # and all. This month's stay hidden, and so does each score's total, which would give them away.
+    # and all. This month's (6, 5 of them one score) stay hidden, and so does each score's total,
+    # which would give them away.
     add_counts(app, ("feedback", last, "4", 5), ("feedback", last, "5", 5), ("feedback", now, "3", 5))
     feedback = page_tables(client.get("/inbox/statistics").get_data(as_text=True))["feedback"]
     scores = ["1", "2", "3", "4", "5"]
@@ -683,9 +730,8 @@ def test_a_month_with_few_feedback_answers_does_not_say_which_scores_were_given(
     assert {feedback[score][now] for score in scores} == {HIDDEN}
     assert {feedback[score]["total"] for score in scores} == {HIDDEN}  # a total less last month's is this month's
     assert feedback["total"]["total"] == "16" and feedback["total"][now] == "6"  # how many answered: shown
-    assert_no_line_gives_a_hidden_number_away(feedback, [*window(12), "total"])
+    assert_no_line_gives_a_hidden_number_away(feedback, [*MONTHS, "total"])
     # A month where (nearly) everyone gave one score says what each of them gave: hidden.
-    before = months_ago(2)
     add_counts(app, ("feedback", before, "5", 6))
     feedback = page_tables(client.get("/inbox/statistics").get_data(as_text=True))["feedback"]
     assert {feedback[score][before] for score in scores} == {HIDDEN}
@@ -701,7 +747,7 @@ def test_a_month_with_few_feedback_answers_does_not_say_which_scores_were_given(
 SCORE_WORDS = {"1": "not at all", "2": "a little", "3": "somewhat", "4": "a lot", "5": "very much"}
 
 
-def test_each_feedback_score_is_named_with_the_words_the_practitioner_chose(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+def test_each_feedback_score_is_named_with_the_words_the_practitioner_chose(app: Flask, clock: Clock, runner) -> None:  # type: ignore[no-untyped-def]
     """Found (the partnership's side, read as a newcomer): the feedback page offers words only
     ("Not at all", "A little", "Somewhat", "A lot", "Very much"), but the statistics named the
     rows "Score 1" to "Score 5" and explained only the ends of the scale, so a reader could not
@@ -713,6 +759,7 @@ def test_each_feedback_score_is_named_with_the_words_the_practitioner_chose(app:
         offered = {choice.value: str(choice.label) for choice in FeedbackForm().score.choices}  # type: ignore[union-attr]
     assert {score: words.lower() for score, words in offered.items()} == SCORE_WORDS
     add_counts(app, ("feedback", months_ago(1), "4", 5), ("feedback", months_ago(1), "5", 5))
+    clock.quarter_over()
     client = signed_in(app)
     said = " ".join(
         html.unescape(re.sub(r"<[^>]+>", " ", client.get("/inbox/statistics").get_data(as_text=True))).split()
@@ -725,30 +772,54 @@ def test_each_feedback_score_is_named_with_the_words_the_practitioner_chose(app:
         assert f"Score {score} ({words})" in shown
 
 
-def test_the_page_with_nothing_counted(app: Flask) -> None:
+def test_the_page_with_nothing_counted(app: Flask, clock: Clock) -> None:
+    """Counting began in an earlier quarter, and nothing was counted in the latest: its tables, all 0."""
+    add_counts(app, ("started", "2026-08", "", 6))
+    clock.quarter_over()
     page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
-    assert "data-statistics-empty" in page
+    assert "data-statistics-empty" in page and "Nothing was counted in October to December 2026." in page
     assert set(page_tables(page)["outcome"]["total"].values()) == {"0"}
 
 
-def test_the_page_tells_a_partnership_account_how_to_share_the_counts_safely(app: Flask) -> None:
-    """Found (partnership's review): that two downloads taken at different times can be compared
-    to work out how much a hidden number changed, so only one should be shared, was said only in
-    the facilitators' guide, which a partnership account cannot open; the partnership staff who
-    share the counts with their boards never read it."""
+def test_before_any_quarter_is_over_the_page_says_when_the_first_figures_come(app: Flask, clock: Clock) -> None:
+    """Counting began this quarter (or nothing is counted yet): no tables, and the day the first
+    figures will be shown, for which quarter."""
+    client = signed_in(app)
+    for counted in (False, True):
+        if counted:
+            add_counts(app, ("started", current_month(), "", 9))
+        page = client.get("/inbox/statistics").get_data(as_text=True)
+        said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+        assert "The first figures will be shown on 1 January 2027, for October to December 2026." in said
+        assert page_tables(page) == {} and "statistics.csv" not in page
+    clock.quarter_over()
+    page = client.get("/inbox/statistics").get_data(as_text=True)
+    assert "data-first-figures" not in page and page_tables(page)["journeys"]["started"]["total"] == "9"
+
+
+def test_the_page_tells_a_partnership_account_why_its_figures_can_be_shared(app: Flask, clock: Clock) -> None:
+    """Found (partnership's review): what to know before sharing the counts was said only in the
+    facilitators' guide, which a partnership account cannot open. The page says it: a quarter's
+    figures never change, so pages or downloads from different times can be compared safely (the
+    advice to share one download only, from when they could not, is gone: b140)."""
+    store_small_and_totals(app)
+    clock.quarter_over()
     client = signed_in(app, "partnership")
     assert client.get("/inbox/guide").status_code == 403
     page = client.get("/inbox/statistics").get_data(as_text=True)
     said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-    assert "share one download, not one from each month" in said
+    assert "share one download" not in said
+    assert "A quarter's figures never change after it ends, so no one can work out a hidden number by comparing" in said
     assert "Delete downloaded files when you have finished with them." in said
 
 
-def test_the_page_speaks_of_checks_as_the_public_pages_do_not_journeys(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_speaks_of_checks_as_the_public_pages_do_not_journeys(app: Flask, clock: Clock, runner) -> None:  # type: ignore[no-untyped-def]
     """Found (words review): the statistics said "Journeys started" and "How many journeys
     reached each outcome": "journey" is the code's word; the public pages call one person's way
     through the questions a "check" ("Check whether a Space to Think session could help",
     "start a new check"). The page, the CSV and ``flask stats`` say "checks"."""
+    store_small_and_totals(app)
+    clock.quarter_over()
     client = signed_in(app)
     page = client.get("/inbox/statistics").get_data(as_text=True)
     said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
@@ -765,27 +836,28 @@ def test_the_page_speaks_of_checks_as_the_public_pages_do_not_journeys(app: Flas
     assert "CSV (comma-separated values)" in " ".join(runner.invoke(args=["stats", "csv", "--help"]).output.split())
 
 
-def test_this_months_column_says_the_month_is_not_over(app: Flask) -> None:
-    """Found (partnership review): this month's column read like any other ("Dec 2026"), so a
-    month half gone looked like a quiet month beside the full ones."""
+def test_the_page_shows_a_quarter_that_is_over_and_never_a_month_that_is_not(app: Flask, clock: Clock) -> None:
+    """Found (b140): this month was shown "so far", so a page loaded before and after someone's check
+    showed which outcome went up by one. Now only quarters that are over are shown, headed in words."""
+    store_small_and_totals(app)
+    clock.quarter_over()
     page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
-    found = re.findall(r'data-month="([^"]+)">(.*?)</th>', page)
-    assert sum("(so far)" in heading for _, heading in found) == len(page_tables(page))  # once in each table
-    headings = dict(found)
-    this_month = " ".join(re.sub(r"<[^>]+>", " ", headings[current_month()]).split())
-    assert this_month == f"{month_label(current_month(), short=True)} (so far)"
-    assert "(so far)" not in headings[months_ago(1)]
-    assert "This month is not over: its counts go on growing until it ends." in page
+    said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "Statistics for October to December 2026" in said
+    assert sorted(set(re.findall(r'data-month="([^"]+)"', page))) == MONTHS
+    assert "2027-01" not in page and "(so far)" not in page and "This month is not over" not in said
 
 
-def test_the_download_link_says_what_csv_means(app: Flask) -> None:
+def test_the_download_link_says_what_csv_means(app: Flask, clock: Clock) -> None:
     """Found (partnership review): "Download these tables as a spreadsheet (CSV)" used the
     acronym unexplained (CONTENT.md: explain every acronym on first use)."""
+    store_small_and_totals(app)
+    clock.quarter_over()
     page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
     assert "as a spreadsheet (CSV: comma-separated values)</a>" in page
 
 
-def test_an_outcome_or_answer_that_left_the_rules_says_so_in_words_with_its_id(app: Flask) -> None:
+def test_an_outcome_or_answer_that_left_the_rules_says_so_in_words_with_its_id(app: Flask, clock: Clock) -> None:
     """Found: a criterion the partnership had taken out of the rules was shown by its id alone
     ("gone (no longer in the rule pack)"), which a partnership reader could not place. The counts
     hold only the id (the wording is not recorded), so the row says what it was and gives the id."""
@@ -795,6 +867,7 @@ def test_an_outcome_or_answer_that_left_the_rules_says_so_in_words_with_its_id(a
         ("criterion", current_month(), "gone", 6),
         ("criterion", current_month(), "stuck", 6),
     )
+    clock.quarter_over()
     client = signed_in(app, "partnership")
     page = html.unescape(client.get("/inbox/statistics").get_data(as_text=True))
     labels = {
@@ -823,15 +896,16 @@ def test_an_outcome_or_answer_that_left_the_rules_says_so_in_words_with_its_id(a
     exported = csv_tables(downloaded_csv(client.get("/inbox/statistics.csv")))
     assert exported["Outcomes reached"]["An outcome no longer in the rules (id: OLD)"]["total"] == "6"
     assert exported["What a reflective space would help with"]["An answer no longer in the rules (id: gone)"] == {
-        **dict.fromkeys(window(12)[:-1], "0"),
-        current_month(): "6",
+        **dict.fromkeys(MONTHS[:-1], "0"),
+        MONTHS[-1]: "6",
         "total": "6",
     }
 
 
 @both_databases
-def test_the_page_draws_a_bar_chart_beside_each_table(app: Flask) -> None:
+def test_the_page_draws_a_bar_chart_beside_each_table(app: Flask, clock: Clock) -> None:
     store_small_and_totals(app)
+    clock.quarter_over()
     page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
     charts = re.findall(r'<div class="app-bar-chart" aria-hidden="true" data-chart>(.*?)</figure>', page, re.S)
     assert len(charts) == 4
@@ -844,13 +918,14 @@ def test_the_page_draws_a_bar_chart_beside_each_table(app: Flask) -> None:
     bar = r'<rect x="0" y="0" width="([\d.]+)%" height="[\d.]+em" fill="#106165" data-bar="(\d+)"'
     lengths = {value: float(width) for width, value in re.findall(bar, journeys)}
     assert lengths["32"] == 75 and lengths["20"] == pytest.approx(75 * 20 / 32, abs=0.01) and lengths["0"] == 0
-    # Each table: the total, then the months newest first (on a phone the region opens on them).
+    # Each table: the quarter's total, then the months newest first (on a phone the region opens on them).
     head = re.search(r"<thead.*?</thead>", page, re.S)
     assert head is not None
-    assert re.findall(r'>(Total)<|data-month="([\d-]+)"', head[0]) == [
-        ("Total", ""),
-        *(("", month) for month in reversed(window(12))),
+    assert re.findall(r'>(Quarter total)<|data-month="([\d-]+)"', head[0]) == [
+        ("Quarter total", ""),
+        *(("", month) for month in reversed(MONTHS)),
     ]
+    assert "Bar chart of the totals for October to December 2026." in page
 
 
 def test_chart_labels_are_escaped(app: Flask) -> None:
@@ -871,27 +946,30 @@ def test_chart_labels_are_escaped(app: Flask) -> None:
 
 
 @both_databases
-def test_stats_show_hides_the_same_numbers(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+def test_stats_show_hides_the_same_numbers(app: Flask, clock: Clock, runner) -> None:  # type: ignore[no-untyped-def]
     store_small_and_totals(app)
+    clock.quarter_over()
     result = runner.invoke(args=["stats", "show"])
     assert result.exit_code == 0, result.output
     lines = {
         line.split()[0]: line.split()[1:]
         for line in result.output.splitlines()
-        if line and not line.startswith(" ") and len(line.split()) == 14
+        if line and not line.startswith(" ") and len(line.split()) == 5
     }
     assert lines["started"][-3:] == [HIDDEN, HIDDEN, "32"]  # 2 months ago: 20 is shown, then last month, this one
     assert lines["started"][-4] == "20"
     assert lines["P"][-2:] == [HIDDEN, HIDDEN] and lines["total"][-1] == "54"
     assert "  P: You can ask for a Space to Think session" in result.output
-    assert f"{current_month()} is this month: it is not over, and its counts go on growing" in result.output
+    assert result.output.startswith("October to December 2026 (2026-Q4)\n")
+    assert "a quarter's figures never change after it ends" in result.output and "not over" not in result.output
     shown_numbers = [cell for cells in lines.values() for cell in cells if cell != HIDDEN]
     assert not any(cell in {"1", "2", "3", "4"} for cell in shown_numbers)
 
 
 @both_databases
-def test_stats_csv_is_the_download(app: Flask, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_stats_csv_is_the_download(app: Flask, clock: Clock, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
     store_small_and_totals(app)
+    clock.quarter_over()
     downloaded = downloaded_csv(signed_in(app).get("/inbox/statistics.csv"))
     assert runner.invoke(args=["stats", "csv"]).output == downloaded.replace("\r\n", "\n")  # the runner's newlines
     target = tmp_path / "counts.csv"
@@ -900,44 +978,30 @@ def test_stats_csv_is_the_download(app: Flask, runner, tmp_path) -> None:  # typ
     assert result.exit_code == 0 and target.read_bytes() == ("\ufeff" + downloaded).encode("utf-8")
 
 
-def test_stats_show_with_nothing_counted(runner) -> None:  # type: ignore[no-untyped-def]
-    result = runner.invoke(args=["stats", "show", "--months", "24"])
+def test_stats_show_with_nothing_counted(clock: Clock, runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(args=["stats", "show", "--quarter", "2026-Q2"])
     assert result.exit_code == 0
-    assert "Nothing counted in the last 24 months." in result.output
+    assert "Nothing counted in April to June 2026 (2026-Q2)." in result.output
 
 
-def test_stats_refuse_a_silly_number_of_months(runner) -> None:  # type: ignore[no-untyped-def]
-    assert runner.invoke(args=["stats", "show", "--months", "0"]).exit_code != 0
-    assert runner.invoke(args=["stats", "csv", "--months", "500"]).exit_code != 0
-
-
-@both_databases
-def test_no_window_of_months_gives_a_hidden_number_away_beside_the_page(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
-    """Found (partnership review): 2 checks started 12 months ago and 10 this month. The page's
-    12 months showed 10 and a total of 10; `flask stats show --months 13` hid both months but
-    showed the total, 12, so the hidden month was 12 less 10: 2. Only whole twelves of months
-    can be asked for now, each shown as the page shows its own, with its own totals."""
-    add_counts(app, ("started", months_ago(12), "", 2), ("started", months_ago(0), "", 10))
-    for months in ("1", "11", "13", "25"):
-        refused = runner.invoke(args=["stats", "show", "--months", months])
-        assert refused.exit_code != 0 and "multiple of 12" in refused.output
-        assert runner.invoke(args=["stats", "csv", "--months", months]).exit_code != 0
-    page = runner.invoke(args=["stats", "show"]).output
-    two = runner.invoke(args=["stats", "show", "--months", "24"])
-    assert two.exit_code == 0, two.output
-    older, newer = two.output.split(f"The 12 months from {month_label(months_ago(23))}")[1].split(
-        f"The 12 months from {month_label(months_ago(11))}"
-    )
-    assert newer.split("\n", 2)[2] == page  # the page's 12 months, as on their own
-    started = [line.split()[1:] for line in older.splitlines() if line.startswith("started ")]
-    assert started == [[*["0"] * 11, HIDDEN, HIDDEN]]  # 2 and its total hidden: nothing to subtract
-    exported = runner.invoke(args=["stats", "csv", "--months", "24"]).output
-    assert exported.count("Table,Counted,") == 2
-    assert exported.endswith(runner.invoke(args=["stats", "csv"]).output)
-    # Counts kept for 30 months: 24 of them can be shown, in two twelves.
-    app.config["COUNTS_RETENTION_MONTHS"] = 30
-    refused = runner.invoke(args=["stats", "show", "--months", "36"])
-    assert refused.exit_code != 0 and "so --months can be at most 24" in refused.output
+def test_stats_refuse_a_quarter_not_over_not_kept_or_not_a_quarter(app: Flask, clock: Clock, runner) -> None:  # type: ignore[no-untyped-def]
+    """Only a quarter that is over, with its three months all kept, is shown: one not over would grow,
+    one partly purged would show other figures than it did. ``--months`` is gone."""
+    for command in ("show", "csv"):
+        assert runner.invoke(args=["stats", command, "--months", "12"]).exit_code != 0
+        for quarter in ("2026-Q5", "Q4", "2026-10", "2026-Q4 "):
+            refused = runner.invoke(args=["stats", command, "--quarter", quarter])
+            assert refused.exit_code != 0 and "such as 2026-Q4" in refused.output, quarter
+        refused = runner.invoke(args=["stats", command, "--quarter", "2026-Q4"])  # December 2026: not over
+        assert refused.exit_code != 0 and "October to December 2026 is not over" in refused.output
+        # Counts kept for 12 months (this one included): January 2026 to December 2026.
+        app.config["COUNTS_RETENTION_MONTHS"] = 12
+        assert runner.invoke(args=["stats", command, "--quarter", "2026-Q1"]).exit_code == 0
+        clock.quarter_over()  # January 2027: January 2026 is purged, so its quarter is not offered
+        refused = runner.invoke(args=["stats", command, "--quarter", "2026-Q1"])
+        assert refused.exit_code != 0 and "not all kept" in refused.output and "2026-Q2" in refused.output
+        assert runner.invoke(args=["stats", command, "--quarter", "2026-q4"]).exit_code == 0
+        clock.now = RECORDED
 
 
 # --- who may see them -------------------------------------------------------------------------
@@ -999,6 +1063,7 @@ def test_the_reviewers_month_gives_nothing_away_on_the_page_csv_or_command_line(
     client: FlaskClient,
     runner: FlaskCliRunner,
     monkeypatch: pytest.MonkeyPatch,
+    clock: Clock,
 ) -> None:
     """The privacy review's month: five journeys reach P choosing "stuck" and "debrief", one
     answers yes to immediate danger (U1, call 999). Each table on its own hid U1 and P and showed
@@ -1010,6 +1075,7 @@ def test_the_reviewers_month_gives_nothing_away_on_the_page_csv_or_command_line(
         assert outcome_of(walker.walk(to_p(["stuck", "debrief"]))) == "P"
     assert outcome_of(walker.walk(TO_U1)) == "U1"
     month = current_month()
+    clock.quarter_over()
     signed = signed_in(app)
 
     def read() -> tuple[dict[str, dict[str, dict[str, str]]], str, str]:
@@ -1031,7 +1097,7 @@ def test_the_reviewers_month_gives_nothing_away_on_the_page_csv_or_command_line(
     assert outcomes["U1"][month] == HIDDEN and outcomes["P"][month] == HIDDEN
     assert outcomes["total"][month] == "6" and outcomes["S"][month] == "0"
     assert criteria["stuck"][month] == HIDDEN and criteria["debrief"][month] == HIDDEN  # they would give P away
-    assert pinned(page, list(window(12))) == {}
+    assert pinned(page, MONTHS) == {}
     # The CSV and the command line show the same.
     titles = {
         "journeys": "Checks and requests",
@@ -1046,17 +1112,18 @@ def test_the_reviewers_month_gives_nothing_away_on_the_page_csv_or_command_line(
         assert cli[titles[name]] == {key: list(row.values()) for key, row in rows.items()}
 
     # Without the links between tables, the same reader finds the one call to 999.
+    linked_bounds = stats_service.linked_bounds
     monkeypatch.setattr(stats_service, "linked_bounds", lambda pack, rows: [])
     before, _, _ = read()
     assert before["criterion"]["stuck"][month] == "5"
     outcome_rows = list(before["outcome"])
-    monkeypatch.undo()  # the reader still knows the links
-    found = pinned(before, list(window(12)))
-    assert ("outcome", outcome_rows.index("U1"), 11) in found and ("outcome", outcome_rows.index("U1"), 12) in found
+    monkeypatch.setattr(stats_service, "linked_bounds", linked_bounds)  # the reader still knows the links
+    found = pinned(before, MONTHS)
+    assert ("outcome", outcome_rows.index("U1"), 2) in found and ("outcome", outcome_rows.index("U1"), 3) in found
 
 
 @both_databases
-def test_an_outcome_no_longer_in_the_rules_is_bounded_as_its_own_pack_bounded_it(app: Flask) -> None:
+def test_an_outcome_no_longer_in_the_rules_is_bounded_as_its_own_pack_bounded_it(app: Flask, clock: Clock) -> None:
     """Found (partnership review): the privacy review's month, under an outcome the partnership
     has since taken out (P_OLD, a request outcome after the criteria question in the pack it was
     counted under). "stuck" showed 5 beside P_OLD hidden: a reader who looks P_OLD up in the
@@ -1071,12 +1138,13 @@ def test_an_outcome_no_longer_in_the_rules_is_bounded_as_its_own_pack_bounded_it
         ("outcome", month, "U1", 1),
         ("criterion", month, "stuck", 5),
     )
+    clock.quarter_over()
     page = page_tables(signed_in(app).get("/inbox/statistics").get_data(as_text=True))
     assert page["outcome"]["P_OLD"][month] == HIDDEN and page["outcome"]["U1"][month] == HIDDEN
     assert page["outcome"]["total"][month] == "6"
     assert page["criterion"]["stuck"][month] == HIDDEN
     # A reader who knows the pack P_OLD was counted under (where it is P) pins down nothing.
-    shown, keys = shown_by_name(page, [*window(12), "total"])
+    shown, keys = shown_by_name(page, [*MONTHS, "total"])
     outcome, journeys = keys["outcome"], keys["journeys"]
     criteria = tuple(("criterion", row) for row in range(len(keys["criterion"])))
 
@@ -1109,3 +1177,154 @@ def test_a_link_on_another_site_starts_no_download_of_the_counts(app: Flask, rol
     assert "The download did not start" not in client.get("/inbox/statistics").get_data(as_text=True)
     for headers in ({"Sec-Fetch-Site": "same-origin"}, {}):  # its own link; the address typed
         assert client.get("/inbox/statistics.csv", headers=headers).mimetype == "text/csv", headers
+
+
+# --- quarters: the same figures whenever they are read ------------------------------------------
+
+
+def quarter_tables(counted: stats_service.Statistics) -> tuple[object, ...]:
+    """A quarter's tables as shown: (table, row, cells and total) for every row."""
+    return tuple(
+        (table.name, row.key, tuple(stats_service.shown(cell) for cell in (*row.cells, row.total)))
+        for table in counted.tables
+        for row in table.rows
+    )
+
+
+def months_in(text: str) -> set[str]:
+    """Every "YYYY-MM" in a page, a CSV or a command's output."""
+    return set(re.findall(r"\b(20\d\d-[01]\d)\b", text))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_quarters_figures_are_the_same_whenever_they_are_read(app: Flask, clock: Clock, runner, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """Found (b140): the page's rolling 12 months and their total moved every month, so December's page
+    less January's gave hidden numbers exactly; and this month, shown "so far", went up by one when
+    someone finished a check. Random counts over 36 months (12 quarters) are counted month by month,
+    half of each month then the rest; after each half (and at the first minute of each month in the
+    UK, just after a quarter ends) every quarter that is over is read again: its tables are the same
+    each time, from just after it ends to years later. No page, CSV or command output ever shows a
+    month that is not over."""
+    import random
+
+    from app.stats.service import kept_quarters, latest_complete_quarter, quarter_of
+
+    chance = random.Random(seed)
+    with app.app_context():
+        pack = current_pack()
+        outcomes = [outcome.id for outcome in pack.outcomes]
+        question = pack.question(pack.roles.criteria_question)
+        assert question is not None
+        criteria = [option.value for option in question.options if not option.exclusive]
+    subjects = [
+        ("started", ""),
+        ("finished", ""),
+        ("request_sent", ""),
+        ("session_held", ""),
+        *(("outcome", outcome) for outcome in outcomes),
+        *(("criterion", value) for value in criteria),
+        *(("feedback", score) for score in "12345"),
+    ]
+    months = [f"{year}-{month:02d}" for year in (2024, 2025, 2026) for month in range(1, 13)]
+    seen: dict[str, tuple[object, ...]] = {}
+    client = signed_in(app, "partnership")
+
+    def count_some(month: str) -> None:
+        with app.app_context():
+            for kind, subject in subjects:
+                if chance.random() < 0.5:
+                    for _ in range(chance.choice([1, 1, 2, 3, 6])):
+                        stats_service.add_count(kind, chance.choice(["practitioner", "supervision"]), (subject,), month)
+            db.session.commit()
+
+    def read_all(now: dt.datetime, outputs: bool) -> None:
+        clock.now = now
+        with app.app_context():
+            this = current_month()
+            kept = kept_quarters()
+            assert kept[0] == latest_complete_quarter() and quarter_of(this) not in kept
+            for quarter in kept:
+                found = stats_service.statistics(quarter)
+                assert max(found.months) < this
+                if quarter in seen:
+                    assert quarter_tables(found) == seen[quarter], (quarter, now)
+                else:
+                    seen[quarter] = quarter_tables(found)
+        if outputs:
+            texts = [
+                client.get("/inbox/statistics").get_data(as_text=True),
+                downloaded_csv(client.get("/inbox/statistics.csv")),
+                runner.invoke(args=["stats", "show"]).output,
+                runner.invoke(args=["stats", "csv"]).output,
+            ]
+            for text in texts:
+                assert all(month < this for month in months_in(text)), (now, sorted(months_in(text)))
+
+    for index, month in enumerate(months):
+        year, number = (int(part) for part in month.split("-"))
+        read_all(dt.datetime(year, number, 1, 0, 1, tzinfo=UK).astimezone(dt.UTC), outputs=index % 3 == 0)
+        count_some(month)
+        read_all(dt.datetime(year, number, 14, 12, tzinfo=UK).astimezone(dt.UTC), outputs=index % 5 == 0)
+        count_some(month)
+        read_all(dt.datetime(year, number, 28, 23, 59, tzinfo=UK).astimezone(dt.UTC), outputs=False)
+    read_all(dt.datetime(2028, 2, 1, 0, 1, tzinfo=UK).astimezone(dt.UTC), outputs=True)  # a year on and more
+    assert len(seen) >= 9 and any(HIDDEN in str(tables) for tables in seen.values())
+
+
+def test_decembers_page_less_januarys_gives_nothing_away(app: Flask, clock: Clock) -> None:
+    """Found (b140, F1, on the real app): 60 checks in December, then one "Call 999" check just after
+    midnight on 1 January. December's page showed "Call 999" 7 in December with a 12-month total of
+    7; January's hid December and January but showed the total 8: so January's was 1, the one check.
+    Now December's page shows July to September, January's October to December; neither has January,
+    they share no month and no total, and January's page taken again in March shows the same."""
+    add_counts(
+        app,
+        ("started", "2026-05", "", 40),  # counting began before July to September
+        ("started", "2026-12", "", 60),
+        ("finished", "2026-12", "", 60),
+        ("outcome", "2026-12", "U1", 7),
+        ("outcome", "2026-12", "U2", 6),
+        ("outcome", "2026-12", "S", 47),
+    )
+    client = signed_in(app, "partnership")
+    clock.now = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)
+    december = client.get("/inbox/statistics").get_data(as_text=True)
+    add_counts(app, ("started", "2027-01", "", 1), ("finished", "2027-01", "", 1), ("outcome", "2027-01", "U1", 1))
+    clock.now = dt.datetime(2027, 1, 1, 0, 30, tzinfo=dt.UTC)
+    january = client.get("/inbox/statistics").get_data(as_text=True)
+    clock.now = dt.datetime(2027, 3, 31, 22, 0, tzinfo=dt.UTC)
+    march = client.get("/inbox/statistics").get_data(as_text=True)
+    old, new = page_tables(december), page_tables(january)
+    assert set(old["outcome"]["U1"]) == {"2026-07", "2026-08", "2026-09", "total"}
+    assert set(new["outcome"]["U1"]) == {*MONTHS, "total"}
+    assert new["outcome"]["U1"] == {"2026-10": "0", "2026-11": "0", "2026-12": "7", "total": "7"}
+    assert page_tables(march) == new  # the same quarter's figures, whenever read
+    assert "2027-01" not in december + january + march  # January (and its one check) is on no page yet
+    # The quarter with January in it: shown from 1 April, from its own counts alone, so nothing shown
+    # before it (October to December's totals) has anything in common with it.
+    clock.now = dt.datetime(2027, 4, 1, 0, 30, tzinfo=dt.UTC)
+    april = page_tables(client.get("/inbox/statistics").get_data(as_text=True))
+    assert april["outcome"]["U1"] == {"2027-01": HIDDEN, "2027-02": "0", "2027-03": "0", "total": HIDDEN}
+
+
+def test_the_page_offers_each_earlier_quarter_kept_and_nothing_else(app: Flask, clock: Clock) -> None:
+    """``?quarter=YYYY-QN``: each quarter that is over and whose three months are all kept, from the
+    one counting began in; anything else is a 404, never another quarter's figures."""
+    add_counts(app, ("started", "2026-02", "", 6), ("started", "2026-11", "", 8))
+    app.config["COUNTS_RETENTION_MONTHS"] = 12
+    clock.quarter_over()  # January 2027: February 2026 onwards kept, so January to March is not whole
+    client = signed_in(app)
+    page = client.get("/inbox/statistics").get_data(as_text=True)
+    assert re.findall(r'href="/inbox/statistics\?quarter=([^"]+)"', page) == ["2026-Q3", "2026-Q2"]
+    assert 'href="/inbox/statistics.csv?quarter=2026-Q4"' in page
+    earlier = client.get("/inbox/statistics?quarter=2026-Q2")
+    assert earlier.status_code == 200
+    said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", earlier.get_data(as_text=True))).split())
+    assert "Statistics for April to June 2026" in said
+    assert page_tables(earlier.get_data(as_text=True))["journeys"]["started"]["total"] == "0"
+    download = client.get("/inbox/statistics.csv?quarter=2026-Q3")
+    assert 'filename="space-to-think-statistics-2026-Q3.csv"' in download.headers["Content-Disposition"]
+    assert downloaded_csv(download).startswith("Table,Counted,2026-07,2026-08,2026-09,Quarter total")
+    for quarter in ("2026-Q1", "2027-Q1", "2027-Q2", "2026-Q5", "latest", "", "2026-Q4x", "2026-10"):
+        for url in ("/inbox/statistics", "/inbox/statistics.csv"):
+            assert client.get(url, query_string={"quarter": quarter}).status_code == 404, (url, quarter)

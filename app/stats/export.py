@@ -1,10 +1,8 @@
 """The statistics as CSV: the same tables, and the same hidden numbers, as the page.
 
-One row per table row: the table, what is counted, a column per month ("YYYY-MM", oldest
-first) and the total. Then, if the months include this one, a row saying it is not over
-(``THIS_MONTH_LABEL``: its counts go on growing), with "so far" in its column, as the page
-heads it (found: the file headed it with the month alone, as if its counts were a whole
-month's; the heading stays "YYYY-MM", for a program reading the months). Then one last row
+One quarter that is over: one row per table row, the table, what is counted, a column per
+month of the quarter ("YYYY-MM", oldest first) and the quarter's total. Then a row saying which
+quarter it is (``QUARTER_NOTE_LABEL``: its figures never change once it is over). Then one last row
 saying what "hidden" means (``HIDDEN_NOTE``), the same words whatever was counted, so a file
 passed on explains itself without saying anything about any hidden count (found: the file
 said "hidden" with no word of why, unlike the page). A cell that a spreadsheet would read as a
@@ -22,9 +20,9 @@ from .service import HIDDEN, SMALL_NUMBER, Statistics, shown
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The last row: its first two cells (the others are empty, so every row has the same columns).
 HIDDEN_NOTE_LABEL = "About hidden numbers"
-# The row before it when the months include this one: the same first cell every month.
-THIS_MONTH_LABEL = "About this month"
-SO_FAR = "so far"
+# The row before it: which quarter the file holds, and that its figures do not change.
+QUARTER_NOTE_LABEL = "About the quarter"
+QUARTER_TOTAL = "Quarter total"
 HIDDEN_NOTE = (
     f'A count under {SMALL_NUMBER} is shown as "{HIDDEN}". Some larger counts and totals are hidden too, so that no '
     "one can work out a small count by taking the others away from a total, or from another table. Every hidden "
@@ -76,9 +74,12 @@ def retired_note(table_name: str) -> str:
     )
 
 
-def not_over(month: str) -> str:
-    """What the CSV and ``flask stats show`` say of this month."""
-    return f"{month} is this month: it is not over, and its counts go on growing until it ends."
+def quarter_note(statistics: Statistics) -> str:
+    """What the CSV and ``flask stats show`` say of the quarter shown."""
+    return (
+        f"{statistics.label} ({statistics.quarter}). Figures are shown only for quarters that are over, and a "
+        "quarter's figures never change after it ends."
+    )
 
 
 def safe_cell(text: str) -> str:
@@ -90,7 +91,7 @@ def statistics_csv(statistics: Statistics) -> str:
     """The tables as CSV text (with a header row)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Table", "Counted", *statistics.months, "Total"])
+    writer.writerow(["Table", "Counted", *statistics.months, QUARTER_TOTAL])
     for table in statistics.tables:
         for row in table.rows:
             writer.writerow(
@@ -109,28 +110,25 @@ def statistics_csv(statistics: Statistics) -> str:
         ).strip()
         if about:
             writer.writerow([safe_cell(ABOUT_TABLE.format(title=table.title)), about, *blanks])
-    if (month := statistics.month_not_over) is not None:
-        writer.writerow(
-            [THIS_MONTH_LABEL, not_over(month), *(SO_FAR if m == month else "" for m in statistics.months), ""]
-        )
+    writer.writerow([QUARTER_NOTE_LABEL, quarter_note(statistics), *blanks])
     writer.writerow([HIDDEN_NOTE_LABEL, HIDDEN_NOTE, *([""] * len(statistics.months)), ""])
     return out.getvalue()
 
 
 def csv_filename(statistics: Statistics) -> str:
-    """The download's name, with the window's last month."""
-    return f"space-to-think-statistics-to-{statistics.months[-1]}.csv"
+    """The download's name, with the quarter: "space-to-think-statistics-2026-Q4.csv"."""
+    return f"space-to-think-statistics-{statistics.quarter}.csv"
 
 
 __all__ = [
     "ABOUT_TABLE",
     "HIDDEN_NOTE",
     "HIDDEN_NOTE_LABEL",
-    "SO_FAR",
+    "QUARTER_NOTE_LABEL",
+    "QUARTER_TOTAL",
     "TABLE_DESCRIPTIONS",
-    "THIS_MONTH_LABEL",
     "csv_filename",
-    "not_over",
+    "quarter_note",
     "retired_note",
     "safe_cell",
     "statistics_csv",

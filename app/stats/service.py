@@ -19,22 +19,29 @@ tabs showing the outcome at the same moment count it once.
 The ``record_*`` functions commit; a database failure is logged (by its class name only: the
 SQL error text could carry an outcome or criterion) and never stops the page.
 
-Reading: ``statistics(months)`` gives the tables for the last ``months`` months, passed together
-through ``app.stats.suppression.suppress_linked`` (numbers under 5, and any that would let one be
-worked out from the totals or, through ``linked_bounds``, from another table, are hidden). The
-page, its charts, the CSV and ``flask stats`` all show these tables: there is no other reader.
+Reading: ``statistics(quarter)`` gives the tables for one calendar quarter that is over
+("YYYY-QN": January to March, April to June, July to September, October to December, months in
+the UK), its three months and the quarter's total, passed together through
+``app.stats.suppression.suppress_linked`` (numbers under 5, and any that would let one be worked
+out from the totals or, through ``linked_bounds``, from another table, are hidden). They are made
+from that quarter's counts alone, which no longer change once it is over: the same quarter's
+tables are the same whenever they are read, and no total spans two quarters, so comparing pages
+taken at different times (or just before and after someone used the tool) gives nothing away
+(found: a rolling 12-month window, with this month "so far", did). The page, its charts, the CSV
+and ``flask stats`` all show these tables: there is no other reader.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from flask import current_app, session
-from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, text, update
+from sqlalchemy import CursorResult, Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -50,7 +57,8 @@ from .models import NO_MODE, NO_SUBJECT, Count
 from .suppression import SMALL_NUMBER, Bound, Cell, CountsTable, suppress_linked
 
 COUNTED_KEY = "counted_outcomes"
-DEFAULT_MONTHS = 12
+QUARTER_MONTHS = 3
+QUARTER_PATTERN = re.compile(r"(\d{4})-Q([1-4])")  # "2026-Q4": October to December 2026
 HIDDEN = "hidden"  # what a hidden count shows, in the page, the CSV and the command line
 
 # The kinds of count. Sessions held and feedback scores come from the facilitators' workflow:
@@ -117,10 +125,15 @@ log = logging.getLogger(__name__)
 # --- counting ---------------------------------------------------------------------------------
 
 
+def utc_now() -> dt.datetime:
+    """The time now (the one clock of the counts, so a test can move it)."""
+    return dt.datetime.now(dt.UTC)
+
+
 def _in_the_uk(now: dt.datetime | None) -> dt.datetime:
     """``now`` (a naive time is UTC, as stored), or the time now, in the UK: a month starts at
     midnight there, as the inbox and its pages say dates, not an hour later in summer."""
-    moment = now or dt.datetime.now(dt.UTC)
+    moment = now or utc_now()
     return (moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)).astimezone(UK_TIME)
 
 
@@ -317,11 +330,16 @@ class CountTable:
 
 @dataclass(frozen=True)
 class Statistics:
-    """Every table for a window of months (oldest first)."""
+    """Every table for one quarter that is over ("YYYY-QN"), its three months oldest first."""
 
     months: tuple[str, ...]
     tables: tuple[CountTable, ...]
-    month_not_over: str | None = None  # this month ("YYYY-MM"), if the window has it: still counting
+    quarter: str
+
+    @property
+    def label(self) -> str:
+        """The quarter in words: "October to December 2026"."""
+        return quarter_label(self.quarter)
 
     @property
     def counted_anything(self) -> bool:
@@ -336,11 +354,10 @@ def shown(cell: Cell) -> str:
     return HIDDEN if cell.hidden else str(cell.count)
 
 
-def window(months: int, now: dt.datetime | None = None, before: int = 0) -> tuple[str, ...]:
-    """The last ``months`` months ("YYYY-MM"), oldest first, this one included; or, with
-    ``before``, the ``months`` months that end that many months before this one."""
+def window(months: int, now: dt.datetime | None = None) -> tuple[str, ...]:
+    """The last ``months`` months ("YYYY-MM"), oldest first, this one included."""
     today = _in_the_uk(now)
-    last = today.year * 12 + (today.month - 1) - max(before, 0)
+    last = today.year * 12 + (today.month - 1)
     return tuple(f"{index // 12:04d}-{index % 12 + 1:02d}" for index in range(last - max(months, 1) + 1, last + 1))
 
 
@@ -368,6 +385,81 @@ def purge_old_counts(months: int, dry_run: bool = False, now: dt.datetime | None
     return gone
 
 
+def quarter_of(month: str) -> str:
+    """The quarter ("YYYY-QN") that a month ("YYYY-MM") is in."""
+    year, number = month.split("-")
+    return f"{year}-Q{(int(number) - 1) // QUARTER_MONTHS + 1}"
+
+
+def parse_quarter(text: str | None) -> str | None:
+    """ "2026-Q4" as it is (a lower-case q too), or None for anything else."""
+    found = QUARTER_PATTERN.fullmatch((text or "").upper())
+    return found.group(0) if found else None
+
+
+def quarter_months(quarter: str) -> tuple[str, ...]:
+    """A quarter's three months ("YYYY-MM"), oldest first."""
+    year, number = quarter.split("-Q")
+    first = (int(number) - 1) * QUARTER_MONTHS + 1
+    return tuple(f"{year}-{first + i:02d}" for i in range(QUARTER_MONTHS))
+
+
+def quarter_label(quarter: str) -> str:
+    """ "2026-Q4" as "October to December 2026"."""
+    months = quarter_months(quarter)
+    return f"{month_label(months[0]).split()[0]} to {month_label(months[-1])}"
+
+
+def _next_quarter(quarter: str) -> str:
+    year, number = (int(part) for part in quarter.split("-Q"))
+    return f"{year + number // 4}-Q{number % 4 + 1}"
+
+
+def quarter_ends(quarter: str) -> str:
+    """The day after the quarter's last, when its figures are first shown: "1 January 2027"."""
+    first = dt.date.fromisoformat(f"{quarter_months(_next_quarter(quarter))[0]}-01")
+    return f"{first.day} {first:%B %Y}"
+
+
+def quarter_is_over(quarter: str, now: dt.datetime | None = None) -> bool:
+    """Whether every month of the quarter is over (in the UK)."""
+    return quarter_months(quarter)[-1] < current_month(now)
+
+
+def latest_complete_quarter(now: dt.datetime | None = None) -> str:
+    """The last quarter that is over: the one before this month's."""
+    this = quarter_months(quarter_of(current_month(now)))[0]
+    year, number = (int(part) for part in this.split("-"))
+    index = year * 12 + number - 1 - 1  # the month before this quarter's first
+    return quarter_of(f"{index // 12:04d}-{index % 12 + 1:02d}")
+
+
+def kept_quarters(now: dt.datetime | None = None) -> tuple[str, ...]:
+    """The quarters that are over and whose three months' counts are all kept
+    (``COUNTS_RETENTION_MONTHS``), newest first: a quarter partly purged would show other figures."""
+    first_kept = first_month(retention_months(), now)
+    found: list[str] = []
+    quarter = latest_complete_quarter(now)
+    while quarter_months(quarter)[0] >= first_kept:
+        found.append(quarter)
+        year, number = (int(part) for part in quarter.split("-Q"))
+        quarter = f"{year - (number == 1)}-Q{(number - 2) % 4 + 1}"
+    return tuple(found)
+
+
+def counting_began() -> str | None:
+    """The earliest month with counts kept ("YYYY-MM"), or None if nothing is counted."""
+    return db.session.scalar(select(func.min(Count.month)))
+
+
+def first_figures(now: dt.datetime | None = None) -> str | None:
+    """If no quarter has ended since counting began: the quarter whose figures will be the first
+    shown (this one); otherwise None."""
+    began = counting_began()
+    this = quarter_of(current_month(now))
+    return this if began is None or quarter_of(began) >= this else None
+
+
 def month_label(month: str, short: bool = False) -> str:
     """ "2026-11" as "November 2026", or "Nov 2026" when short (anything unexpected as it is)."""
     try:
@@ -376,14 +468,16 @@ def month_label(month: str, short: bool = False) -> str:
         return month
 
 
-def statistics(
-    months: int = DEFAULT_MONTHS, pack: RulePack | None = None, now: dt.datetime | None = None, before: int = 0
-) -> Statistics:
-    """The tables for the last ``months`` months (or those ending ``before`` months before this
-    one), small numbers hidden (``app.stats.suppression``), within each table and across them
-    (``linked_bounds``)."""
+def statistics(quarter: str | None = None, pack: RulePack | None = None, now: dt.datetime | None = None) -> Statistics:
+    """The tables for a quarter that is over ("YYYY-QN"; by default the latest), its three
+    months and its total, small numbers hidden (``app.stats.suppression``), within each table and
+    across them (``linked_bounds``), from that quarter's counts alone: the same whenever asked.
+    A ``ValueError`` for a quarter not over (its counts would still grow)."""
+    quarter = quarter or latest_complete_quarter(now)
+    if parse_quarter(quarter) != quarter or not quarter_is_over(quarter, now):
+        raise ValueError(f"not a quarter that is over: {quarter}")
     pack = pack or current_pack()
-    columns = window(months, now, before)
+    columns = quarter_months(quarter)
     # (kind, subject) -> month -> count, summed over modes
     found: dict[tuple[str, str], dict[str, int]] = {}
     for row in db.session.scalars(select(Count).where(Count.month >= columns[0], Count.month <= columns[-1])):
@@ -437,8 +531,7 @@ def statistics(
     counts = {}
     for name, (_, keys, adds_up, _) in layout.items():
         grid = [[found.get((kind, subject), {}).get(month, 0) for month in columns] for _, kind, subject in keys]
-        this_month = columns.index(current_month(now)) if current_month(now) in columns else None
-        hide = few_answers(grid, this_month) if name == FEEDBACK else frozenset()
+        hide = few_answers(grid) if name == FEEDBACK else frozenset()
         counts[name] = CountsTable(grid, column_totals=adds_up, hide=hide)
     rows_of = {name: [key for key, _, _ in keys] for name, (_, keys, _, _) in layout.items()}
     suppressed = suppress_linked(counts, linked_bounds(pack, rows_of))
@@ -459,8 +552,7 @@ def statistics(
         if keys and adds_up and result.grand_total is not None:
             rows.append(TableRow("total", total_label, result.column_totals, result.grand_total, is_total=True))
         tables.append(CountTable(name, title, columns, tuple(rows), adds_up))
-    now_month = current_month(now)
-    return Statistics(columns, tuple(tables), now_month if now_month in columns else None)
+    return Statistics(columns, tuple(tables), quarter)
 
 
 def criteria_outcomes(pack: RulePack) -> tuple[frozenset[str], frozenset[str]]:
@@ -559,15 +651,15 @@ def linked_bounds(pack: RulePack, rows: Mapping[str, Sequence[str]]) -> list[Bou
 DOMINANT_SHARE = 0.8
 
 
-def few_answers(grid: Sequence[Sequence[int]], current: int | None = None) -> frozenset[tuple[int, int]]:
+def few_answers(grid: Sequence[Sequence[int]]) -> frozenset[tuple[int, int]]:
     """The feedback scores to hide whatever they are. A practitioner is told no one's score can
     be picked out, and the facilitators know whose sessions were held. So every score of a
     month is hidden, zeros too, when the month has fewer than ``SMALL_NUMBER`` answers ("0, 0,
-    0, 0, hidden" would say both were 5), when one score holds more than ``DOMINANT_SHARE`` of
-    them, and while the month is not over (column ``current``: today's page less yesterday's
-    would be the score of the session held in between). Then every score's total for the whole
-    window is hidden as well (a total less the months shown is the hidden months' scores), as
-    when the window itself has too few answers or one score dominates it."""
+    0, 0, hidden" would say both were 5), or when one score holds more than ``DOMINANT_SHARE`` of
+    them. (No month not over is ever shown: ``statistics`` shows quarters that are over.) Then
+    every score's total for the quarter is hidden as well (a total less the months shown is the
+    hidden months' scores), as when the quarter itself has too few answers or one score
+    dominates it."""
     width = len(grid[0]) if grid else 0
     columns = [[row[c] for row in grid] for c in range(width)] + [[sum(row) for row in grid]]
 
@@ -575,7 +667,7 @@ def few_answers(grid: Sequence[Sequence[int]], current: int | None = None) -> fr
         total = sum(scores)
         return total > 0 and (total < SMALL_NUMBER or max(scores) > DOMINANT_SHARE * total)
 
-    hidden = [c for c in range(width) if tells(columns[c]) or (c == current and sum(columns[c]) > 0)]
+    hidden = [c for c in range(width) if tells(columns[c])]
     if hidden or tells(columns[width]):
         hidden.append(width)  # the column of each score's total
     return frozenset((row, column) for column in hidden for row in range(len(grid)))
@@ -625,7 +717,6 @@ class _Labels:
 __all__ = [
     "BY_MODE",
     "COUNTED_KEY",
-    "DEFAULT_MONTHS",
     "HIDDEN",
     "KINDS",
     "SMALL_NUMBER",
@@ -637,14 +728,24 @@ __all__ = [
     "criteria_chosen",
     "criteria_outcomes",
     "current_month",
+    "first_figures",
     "first_month",
+    "kept_quarters",
+    "latest_complete_quarter",
     "linked_bounds",
     "month_label",
+    "parse_quarter",
     "purge_old_counts",
+    "quarter_ends",
+    "quarter_is_over",
+    "quarter_label",
+    "quarter_months",
+    "quarter_of",
     "record_outcome",
     "record_start",
     "retention_months",
     "shown",
     "statistics",
+    "utc_now",
     "window",
 ]

@@ -764,11 +764,11 @@ def test_statistics_page_has_no_axe_violations(page: Page, live_server, inbox_da
     # service, not the journey's pages), so the page has a count to show (suppressed).
     from app.extensions import db
     from app.stats.models import NO_SUBJECT
-    from app.stats.service import FINISHED, OUTCOME, STARTED, add_counts
+    from app.stats.service import FINISHED, OUTCOME, STARTED, add_counts, latest_complete_quarter, quarter_months
 
-    with live_server.app.app_context():
+    with live_server.app.app_context():  # in the latest quarter that is over: the one the page shows
         journey = [(STARTED, "practitioner", (NO_SUBJECT,)), (FINISHED, "practitioner", (NO_SUBJECT,))]
-        add_counts([*journey, (OUTCOME, "practitioner", ("U1",))])
+        add_counts([*journey, (OUTCOME, "practitioner", ("U1",))], quarter_months(latest_complete_quarter())[-1])
         db.session.commit()
     signed_in(page)
     page.goto("/inbox")

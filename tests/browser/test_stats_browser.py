@@ -21,13 +21,14 @@ PASSWORD = "amber heron quietly folding"
 def partnership_account(live_server) -> str:  # type: ignore[no-untyped-def]
     """A partnership account (its password hashed cheaply, as the function-scoped
     ``cheap_password_hashes`` does for a test's own accounts: it is not yet in place for a module's
-    fixture), and counts (some small) for this month and last."""
+    fixture), and counts (some small) for the last two months of the latest quarter that is over
+    (the page shows only quarters that are over), and one before it (so counting began before it)."""
     from app.extensions import db
     from app.inbox import service
-    from app.stats.service import add_count, window
+    from app.stats.service import add_count
     from support.passwords import cheap_password_hash
 
-    last, now = window(2)
+    first, last, now = shown_months()
     with pytest.MonkeyPatch.context() as patch, live_server.app.app_context():
         patch.setattr(service, "generate_password_hash", cheap_password_hash)
         if service.find_facilitator(EMAIL) is None:
@@ -35,6 +36,7 @@ def partnership_account(live_server) -> str:  # type: ignore[no-untyped-def]
             # Other browser tests reach outcomes on the same server, so the rows checked here are
             # outcomes no longer in the rule pack, which only this fixture counts.
             for kind, subject, month, times in (
+                ("started", "", first, 6),
                 ("started", "", last, 12),
                 ("outcome", "RETIRED1", now, 2),
                 ("outcome", "RETIRED2", last, 11),
@@ -45,6 +47,13 @@ def partnership_account(live_server) -> str:  # type: ignore[no-untyped-def]
                     add_count(kind, "practitioner", (subject,), month=month)
             db.session.commit()
     return EMAIL
+
+
+def shown_months() -> tuple[str, ...]:
+    """The months of the quarter the page shows: the latest that is over."""
+    from app.stats.service import latest_complete_quarter, quarter_months
+
+    return quarter_months(latest_complete_quarter())
 
 
 def sign_in(page: Page) -> None:
@@ -63,18 +72,14 @@ def test_statistics_page_has_no_axe_violations(browser_page, partnership_account
     expect(page.get_by_role("link", name="Requests", exact=True)).to_have_count(0)  # read-only: no inbox
     outcomes = page.get_by_role("table", name=re.compile(r"^Outcomes reached"))
     expect(outcomes).to_be_visible()
-    from app.stats.service import window
-
-    this_month = window(1)[0]
-    expect(outcomes.locator(f'[data-row="RETIRED1"] [data-count="{this_month}"]')).to_have_text("hidden")
+    _, last_month, newest = shown_months()
+    expect(outcomes.locator(f'[data-row="RETIRED1"] [data-count="{newest}"]')).to_have_text("hidden")
     # Its total (2) is hidden too, and so is another total of that column, so the 2 cannot be worked out.
     expect(outcomes.locator('[data-row="RETIRED1"] [data-count="total"]')).to_have_text("hidden")
     # Large counts are shown as numbers: last month's outcomes, which only this fixture counts
     # (11 and 30), add up to 41. (Each row's cells and totals can be hidden: what they hide depends
-    # on which browser tests reached outcomes on this server first this month, and a retired
-    # outcome sits in the bounds between tables with the outcomes those tests reach. Two hidden
-    # cells with a total shown cannot be worked out one from the other.)
-    last_month = window(2)[0]
+    # on the bounds between tables. Two hidden cells with a total shown cannot be worked out one
+    # from the other.)
     all_outcomes = outcomes.get_by_role("row", name=re.compile(r"^All outcomes reached"))
     expect(all_outcomes.locator(f'[data-count="{last_month}"]')).to_have_text(re.compile(r"^\s*41\s*$"))
     # One chart per table: journeys, outcomes and criteria always; feedback scores once any are counted.
@@ -83,8 +88,10 @@ def test_statistics_page_has_no_axe_violations(browser_page, partnership_account
     expect(page.locator("[data-chart]")).to_have_count(tables.count())
     expect(page.locator("[data-chart]").first).to_have_attribute("aria-hidden", "true")
     expect(page.locator("[data-hidden-marker]").first).to_be_attached()
+    from app.stats.service import latest_complete_quarter
+
     expect(page.get_by_role("link", name=re.compile(r"Download these tables"))).to_have_attribute(
-        "href", "/inbox/statistics.csv"
+        "href", f"/inbox/statistics.csv?quarter={latest_complete_quarter()}"
     )
     assert_no_axe_violations(page, f"the statistics page (JavaScript {'on' if js else 'off'})")
 
@@ -137,7 +144,7 @@ def test_statistics_charts_and_tables_are_readable_on_a_phone(narrow_page: Page,
     shrunk to fit, had labels and numbers about 7 pixels high (WCAG 1.4.4 and 1.4.10), and each
     table opened on the oldest month, its totals out of sight. Now every word of a chart is at
     least 12 pixels high, nothing but the tables' own regions scrolls sideways, and each table
-    shows its totals and this month without scrolling."""
+    shows its totals and its newest month without scrolling."""
     sign_in(narrow_page)
     charts = narrow_page.locator("[data-chart]")
     expect(charts.first).to_be_visible()
@@ -156,10 +163,8 @@ def test_statistics_charts_and_tables_are_readable_on_a_phone(narrow_page: Page,
     cut_off = [s["text"] for s in sizes if s["right"] > s["chartRight"] + 0.5]
     assert not cut_off, f"chart text past the chart's edge: {cut_off}"
     assert_no_horizontal_scroll(narrow_page)
-    # Each table's totals and this month are in view as it opens, inside its scrolling region.
-    from app.stats.service import window
-
-    this_month = window(1)[0]
+    # Each table's totals and its newest month are in view as it opens, inside its scrolling region.
+    this_month = shown_months()[-1]
     region = narrow_page.get_by_role("region", name=re.compile(r"^Outcomes reached, by month"))
     region.scroll_into_view_if_needed()
     box = region.bounding_box()
@@ -173,3 +178,18 @@ def test_statistics_charts_and_tables_are_readable_on_a_phone(narrow_page: Page,
         assert cell_box["x"] + cell_box["width"] <= box["x"] + box["width"] + 0.5, (
             f"{cell.get_attribute('data-count')} is out of sight until the table is scrolled"
         )
+
+
+def test_statistics_tables_print_whole(browser_page, partnership_account: str) -> None:  # type: ignore[no-untyped-def]
+    """Found (b140, F4): printed, each table stopped at the paper's edge (its scrolling region cut it
+    off), losing the oldest months with no sign. In print the region does not scroll or cut anything."""
+    page: Page = browser_page(js=False)
+    sign_in(page)
+    page.emulate_media(media="print")
+    try:
+        overflow = page.evaluate(
+            "() => [...document.querySelectorAll('.app-table-scroll')].map(e => getComputedStyle(e).overflowX)"
+        )
+    finally:
+        page.emulate_media(media="screen")
+    assert overflow and set(overflow) == {"visible"}, overflow
