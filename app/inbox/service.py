@@ -83,7 +83,7 @@ from ..space_sessions.service import (
     session_place,
     starts_in_words,
 )
-from ..stats.service import SESSION_HELD, add_count, count_request_sent
+from ..stats.service import SESSION_HELD, add_count
 from ..uk_time import uk_date, uk_day, uk_time
 from .listing import FINISHED_STATUSES, retry_words, seen_since
 from .models import (
@@ -2605,17 +2605,8 @@ def import_request(
         detail += f"; {UNCHECKED_IMPORT}"
     if found := record.details["identifying_check"]["found"]:
         detail += f"; the identifying-data check found: {', '.join(found)}"
-    # Counted as a request sent, as one sent online is (found, statistics review: one emailed as its
-    # PDF was never counted, yet its session held was, so "sessions held" could pass "requests sent").
-    # Counted only when it is stored now: one the service already has (sent online) is not counted twice.
-    stored = store_request(
-        record,
-        actor=facilitator.actor,
-        action="imported",
-        detail=detail,
-        email_to=None,
-        also=lambda: count_request_sent(record.mode),
-    )
+    # (Counted as a request sent, as one sent online is, by the one writer: only when stored now.)
+    stored = store_request(record, actor=facilitator.actor, action="imported", detail=detail, email_to=None)
     if stored is not None:
         return stored, True
     existing = find_request(imported.reference)  # someone imported (or the service stored) it a moment ago

@@ -362,12 +362,12 @@ def store_request(
     detail: str,
     email_to: str | None,
     acknowledge_to: str | None = None,
-    also: Callable[[], None] | None = None,
 ) -> StoredRequest | None:
     """The one writer of stored requests. Check ``record`` (``InvalidRequest``), then insert the
     request (status "new", PDF to be made by the outbox worker), an outbox message to the
     facilitators at ``email_to`` and an acknowledgement to ``acknowledge_to`` (each if given),
-    the audit event, and whatever ``also`` adds (the anonymous count of a request sent), in one
+    the audit event, and the anonymous count of a request sent (submitted or imported: found,
+    statistics review, one imported was never counted, yet its session held was), in one
     transaction.
 
     Returns the stored request, or None (nothing stored) when a request with the same
@@ -397,9 +397,8 @@ def store_request(
     db.session.add(request)
     audit.add_event(action, record.reference, actor, detail)
     try:
-        db.session.flush()  # a taken reference or journey token shows here, before ``also``
-        if also is not None:
-            also()
+        db.session.flush()  # a taken reference or journey token shows here, before the count
+        count_request_sent(record.mode)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -613,7 +612,6 @@ def submit_request(
             email_to=facilitators,
             acknowledge_to=acknowledge_to,
             detail=f"outcome {record.outcome_id}; rule pack {record.rule_pack_version}; mode {record.mode}",
-            also=lambda: count_request_sent(state.mode),
         )
         if request is not None:
             return Submission(request, created=True, reference=record.reference, mode=record.mode)
