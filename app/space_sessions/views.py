@@ -80,11 +80,13 @@ def unconfirmed_findings(text: str, confirmed: str | None) -> list[Finding]:
 typed_text.register("feedback.answer", (("comment", "Your comment"),))
 
 
-def link_gone() -> tuple[str, int]:
-    """The page saying the link cannot be used (410); on a POST, with the comment typed, to copy:
-    found (interrupted people review), a link that expired, or was answered in another tab, while
-    the comment was being written dropped it, the page saying the answer was counted."""
-    kept = typed_text.typed_text_kept() if request.method == "POST" else []
+def link_gone(give_back: bool = True) -> tuple[str, int]:
+    """The page saying the link cannot be used (410); on a POST whose form was checked
+    (``give_back``), with the comment typed, to copy: found (interrupted people review), a link that
+    expired, or was answered in another tab, while the comment was being written dropped it, the page
+    saying the answer was counted. (Not from a form that was not checked: another site's form could
+    put its words on this service's page.)"""
+    kept = typed_text.typed_text_kept() if give_back and request.method == "POST" else []
     return render_template("feedback/gone.html", kept=kept), 410
 
 
@@ -156,7 +158,7 @@ def form_not_checked(error: CSRFError) -> tuple[str, int]:
     if request.endpoint != "feedback.answer" or not isinstance(token, str):
         return render_error(400, csrf_failure=True)
     if not service.feedback_token_works(token):
-        return link_gone()
+        return link_gone(give_back=False)
     form = FeedbackForm()  # what was posted, not checked and not stored
     comment = (form.comment.data or "").strip()
     # Scanned only within the comment's limit, as when it is sent (the scan's cost grows with length).
