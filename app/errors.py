@@ -199,7 +199,9 @@ def outage_context() -> dict[str, Any]:
         # Whether this browser has a journey whose answers can be kept: it sent the session's
         # cookie. Found (user review): "Answers you saved before this page are kept" was said to a
         # first visit (Start now as the database failed), which had saved nothing.
-        "had_answers": current_app.config["SESSION_COOKIE_NAME"] in request.cookies,
+        # Not on a feedback link's page (interrupted people review: "Answers you saved before this page are
+        # kept" to a practitioner answering the feedback email, who had saved none): its session holds none.
+        "had_answers": current_app.config["SESSION_COOKIE_NAME"] in request.cookies and request.blueprint != "feedback",
     }
 
 

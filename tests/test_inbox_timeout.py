@@ -243,6 +243,8 @@ def test_the_expired_form_page_names_doing_nothing_as_a_cause(app: Flask) -> Non
     said = words(text(response))
     assert response.status_code == 400 and "This form has expired" in said
     assert "you had not done anything for 30 minutes (so we signed you out)" in said
+    # And the service updated (its secret key changed): found (interrupted people review), not among the causes.
+    assert "or the service had just been updated." in said
     # Found (facilitator review): "Go back to the inbox" led, once signed in again, to the list of
     # requests: the facilitator, holding the note they had copied, had to find the request again.
     # It leads back to the request.

@@ -467,6 +467,8 @@ def test_every_form_that_saves_gives_the_service_problem_page_with_what_was_type
     )
     assert all(words in body for words in SERVICE_PROBLEM) and has_chrome(body)
     assert "Traceback" not in body and PASSWORD not in body  # a password is never shown back
+    if form == "feedback":  # (interrupted people review: told of saved answers it never had)
+        assert "Answers you saved before this page are kept" not in body
     # Found (operator review): once the service was back, "Go back to that page" opened it empty,
     # and what was entered there (a reflection, a radio answer) was lost unless copied. The page
     # now sends the form again as it was, but never a password or a file, nor the request's Send.
