@@ -73,6 +73,12 @@ def test_a_backup_is_made_checked_and_restored_with_the_password_never_on_a_comm
         assert [dump.suffix for dump in dumps] == [".dump"] and dumps[0] != stale  # older than 30 + 7 days: gone
         assert f"Backed up space_to_think to {dumps[0]}" in made.stdout
         assert oct(dumps[0].stat().st_mode & 0o777) == "0o600"
+        # Recorded in the audit log, who took it and where (found, audit review: a restore was, a backup not).
+        with psycopg.connect(server._plain("space_to_think"), autocommit=True) as connection:
+            taken = connection.execute(
+                "SELECT actor, detail FROM audit_events WHERE action = 'backup_taken'"
+            ).fetchall()
+        assert len(taken) == 1 and taken[0][0].startswith("cli") and str(dumps[0]) in taken[0][1], taken
         # The restore: into the database made again, empty, as the README says.
         with psycopg.connect(server._plain("postgres"), autocommit=True) as connection:
             connection.execute("DROP DATABASE space_to_think")
@@ -88,7 +94,10 @@ def test_a_backup_is_made_checked_and_restored_with_the_password_never_on_a_comm
         # Made, checked; read (when it was taken), then restored and the outbox held in one transaction
         # (pg_restore's script into psql, with the hold after it: README, "Restore").
         tools = [run.split()[0] for run in runs]
-        assert tools[:3] == ["pg_dump", "pg_restore", "pg_restore"] and sorted(tools[3:]) == ["pg_restore", "psql"]
+        assert tools[:4] == ["pg_dump", "pg_restore", "psql", "pg_restore"] and sorted(tools[4:]) == [
+            "pg_restore",
+            "psql",
+        ]
         assert all(run.endswith("password-given:yes") and SECRET not in run for run in runs), runs
         # Restored again over what is there, it fails, and changes nothing: the data and the hold are one
         # transaction (found, regression review: restored table by table, then held, a worker left
