@@ -70,7 +70,7 @@ from types import FrameType
 from typing import Any
 
 import click
-from flask import current_app
+from flask import current_app, g
 from flask.cli import AppGroup
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -153,6 +153,17 @@ FORGET_BODY_WHEN_DONE = frozenset({"feedback"})
 # Likewise the notice that an account's password changed: its text is of no use once sent, and the
 # row (an account's address) goes after the retention period (app.inbox.service.purge_account_emails).
 FORGET_BODY_WHEN_DONE |= mail.ACCOUNT_KINDS
+
+
+# Who a pass's entries in the audit log name: the service (the outbox worker), or the person who ran
+# `flask outbox send` (``send_command``). Found (audit review): the emails a person sent by hand were
+# recorded as the service's.
+SENT_BY_KEY = "outbox_sent_by"
+
+
+def passed_by() -> str:
+    """The actor of this pass's audit entries (``SENT_BY_KEY``)."""
+    return str(g.get(SENT_BY_KEY, audit.SYSTEM))
 
 
 def forget_body_if_done(message: OutboxMessage) -> None:
@@ -369,7 +380,7 @@ def make_pdf(request: StoredRequest) -> bool | None:
         request.pdf_error = request.pdf_error or WORKER_STOPPED
         note_pdf_failed(request)
         audit.add_event(
-            "pdf_failed", request.reference, audit.SYSTEM, f"attempt {request.pdf_attempts}: {request.pdf_error}"
+            "pdf_failed", request.reference, passed_by(), f"attempt {request.pdf_attempts}: {request.pdf_error}"
         )
     request.pdf_attempts = (request.pdf_attempts or 0) + 1
     # Not due again before this try can have ended, whatever the wait after a failure; and not
@@ -386,7 +397,7 @@ def make_pdf(request: StoredRequest) -> bool | None:
         note_pdf_failed(request)
         request.pdf_next_attempt_at = utcnow() + pdf_retry_delay(request)
         audit.add_event(
-            "pdf_failed", request.reference, audit.SYSTEM, f"attempt {request.pdf_attempts}: {request.pdf_error}"
+            "pdf_failed", request.reference, passed_by(), f"attempt {request.pdf_attempts}: {request.pdf_error}"
         )
         reference, attempts, problem = request.reference, request.pdf_attempts, request.pdf_error
         db.session.commit()
@@ -398,7 +409,7 @@ def make_pdf(request: StoredRequest) -> bool | None:
     request.pdf_render_began_at = None
     request.pdf_error = None
     request.pdf_next_attempt_at = None
-    audit.add_event("pdf_made", request.reference, audit.SYSTEM, f"attempt {request.pdf_attempts}")
+    audit.add_event("pdf_made", request.reference, passed_by(), f"attempt {request.pdf_attempts}")
     try:
         db.session.commit()
     except (ObjectDeletedError, StaleDataError):
@@ -423,7 +434,7 @@ def _pdf_not_stored(request_id: int, reference: str, attempts: int, error: SQLAl
             return
         request.pdf_error, request.pdf_render_began_at = why, None
         note_pdf_failed(request)  # after as many tries, the facilitators' email goes without it
-        audit.add_event("pdf_failed", reference, audit.SYSTEM, f"attempt {attempts}: {why}")
+        audit.add_event("pdf_failed", reference, passed_by(), f"attempt {attempts}: {why}")
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()  # (the database takes nothing at all: its log and the pass's say why)
@@ -509,7 +520,7 @@ def give_up_late(message: OutboxMessage, why: str | None = None) -> None:
     message.next_attempt_at = None
     message.last_error = why or mail.TOO_LATE.get(message.kind, mail.TOO_LATE_DEFAULT)
     forget_body_if_done(message)
-    audit.add_event("email_given_up", reference_of(message), audit.SYSTEM, f"{about(message)}: {message.last_error}")
+    audit.add_event("email_given_up", reference_of(message), passed_by(), f"{about(message)}: {message.last_error}")
     what, problem = email_for(message), message.last_error
     db.session.commit()
     current_app.logger.warning("%s given up: %s", what, problem)
@@ -640,7 +651,7 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         audit.add_event(
             "email_given_up" if give_up else "email_failed",
             reference_of(message),
-            audit.SYSTEM,
+            passed_by(),
             f"{about(message)}, attempt {message.attempts}: {message.last_error}",
         )
         what, attempts, problem = email_for(message), message.attempts, message.last_error
@@ -673,7 +684,7 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         audit.add_event(
             "email_failed",
             reference_of(message),
-            audit.SYSTEM,
+            passed_by(),
             f"{about(message)}, attempt {message.attempts}: {message.last_error}",
         )
         what, attempts, problem = email_for(message), message.attempts, message.last_error
@@ -793,7 +804,7 @@ def _said_in_the_trail(sent: SentEmail, action: str) -> None:
     audit trail, if it has a request. Commits."""
     db.session.rollback()
     if sent.reference is not None:
-        event = audit.add_event(action, sent.reference, audit.SYSTEM, sent.kind)
+        event = audit.add_event(action, sent.reference, passed_by(), sent.kind)
         event.at = sent.at  # when it went (the trail says so: regression review)
         db.session.commit()
 
@@ -820,11 +831,11 @@ def _record_sent(message: OutboxMessage, request: StoredRequest | None, sent_at:
         event = audit.add_event(
             ACCOUNT_SENT_ACTIONS.get(message.kind, "emailed"),
             None,
-            audit.SYSTEM,
+            passed_by(),
             f"facilitator:{message.facilitator_id}; attempt {message.attempts}",
         )
     else:
-        event = audit.add_event(action, request.reference, audit.SYSTEM, f"attempt {message.attempts}")
+        event = audit.add_event(action, request.reference, passed_by(), f"attempt {message.attempts}")
     # When it went, not when that was written: found (regression review), one recorded once the
     # database was back was shown in the trail minutes after it was sent.
     event.at = sent_at
@@ -921,7 +932,7 @@ def _taken_out(message: OutboxMessage, sent: bool, why: str) -> str:
         # where to go instead, taken out as it went, left nothing in the trail saying it had gone).
         action = {**SENT_ACTIONS, **REQUEST_SENT_ACTIONS}.get(kind)
         if request is not None and action is not None:
-            audit.add_event(action, request.reference, audit.SYSTEM, "taken out of the outbox as it went")
+            audit.add_event(action, request.reference, passed_by(), "taken out of the outbox as it went")
         db.session.commit()
         current_app.logger.info(
             "%s was sent, and taken out of the outbox meanwhile (its session or its request changed)", what
@@ -2113,6 +2124,7 @@ def send_command() -> None:
     """Make missing PDFs and send every unsent email now, without waiting for the retry time (exit 1 if any remain)."""
     _refuse_a_template_mistake_here()  # (the PDFs and emails it makes: as the worker, found, regression review)
     _refuse_while_held()
+    setattr(g, SENT_BY_KEY, audit.cli_actor())
     result = run_pass(ignore_schedule=True, all_pdfs=True)
     waiting = unsent_messages()
     # Those the worker is sending as this ends are its, not still unsent (found, regression review:

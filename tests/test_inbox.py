@@ -931,7 +931,7 @@ def test_a_form_sent_after_the_account_was_closed_gives_back_what_was_typed_and_
     response = client.post(f"/inbox/requests/{reference}/notes", data={"csrf_token": token, "text": note})
     said = said_on(response)
     assert response.status_code == 400 and note in text(response) and "Copy it now" in said
-    assert "or your inbox account was closed" in said
+    assert "your inbox account was closed, or the service had just been updated" in said
     assert "If your inbox account was closed, you cannot sign in: ask whoever manages inbox accounts" in said
     assert reference not in said
     assert not events(app, "note_added")

@@ -28,7 +28,7 @@ from sqlalchemy import text as sa_text
 from sqlalchemy.exc import SQLAlchemyError
 
 import app.requests.service as request_service
-from app import emails
+from app import audit, emails
 from app.config import TestConfig
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, QuestionsPdf, StoredRequest, utcnow
@@ -1423,6 +1423,14 @@ def test_emails_that_need_no_pdf_do_not_wait_behind_every_pdf_still_to_make(
             make_request(details={**VALID_DETAILS, "email": f"later{n}@school.example"})
     result = mail_app.test_cli_runner().invoke(args=["outbox", "send"])
     assert result.exit_code == 0 and "Sent 6 messages; 0 still unsent." in result.output, result.output
+    # Recorded as sent by whoever ran it, not by the service (found, audit review), the worker's as the service's.
+    with mail_app.app_context():
+        actors = {
+            action: set(db.session.scalars(select(AuditEvent.actor).where(AuditEvent.action == action)))
+            for action in ("emailed", "pdf_made")
+        }
+    later = {actor for found in actors.values() for actor in found}
+    assert audit.SYSTEM in later and any(actor.startswith(audit.CLI) for actor in later), actors
 
 
 @postgres_only
