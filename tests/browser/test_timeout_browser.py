@@ -456,3 +456,22 @@ def test_a_page_shown_again_from_the_back_forward_cache_keeps_what_was_typed_or_
             context.close()
     finally:
         browser.close()
+
+
+def test_without_javascript_the_answers_can_be_kept_without_leaving_the_page(page_no_js: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """Found (interrupted people review, WCAG 2.2.1): with JavaScript off nothing could extend the idle
+    limit, and a practitioner writing a long reflection lost every earlier page's answers. "Keep my
+    answers" pushes the limit on; the keep-alive answers 204, so the page stays, with what was typed."""
+    page = page_no_js
+    FormPoster(page.context).journey(answer_values(PATHS["P"]))
+    page.goto("/request/reflection")
+    box = page.get_by_role("textbox").first
+    box.fill(HALF_WRITTEN)
+    idle_nearly_to_the_limit(live_server.app)  # 30 seconds left on the server
+    assert idle_time_left(live_server.app, page.context.cookies()) < dt.timedelta(minutes=1)
+    with page.expect_response(lambda response: response.url.endswith("/keep-alive")) as kept:
+        page.get_by_role("button", name="Keep my answers").click()
+    assert kept.value.status == 204
+    assert idle_time_left(live_server.app, page.context.cookies()) > dt.timedelta(minutes=29)
+    expect(page).to_have_url(re.compile(r"/request/reflection$"))
+    expect(box).to_have_value(HALF_WRITTEN)  # the page as it was, with what was typed
