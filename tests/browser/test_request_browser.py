@@ -445,6 +445,36 @@ def test_change_on_check_your_answers_shows_the_question_of_the_answer_to_change
         assert legend is not None and legend["y"] >= bar["y"] + bar["height"] - 1, (legend, bar)
 
 
+def test_an_error_summary_link_at_400_percent_zoom_with_text_spaced_out_shows_the_error_s_first_line(
+    page: Page,
+) -> None:
+    """Found (accessibility review, WCAG 1.4.12 at 400% zoom): with text spaced out the manager
+    question's error no longer fitted above the focused answer, and its first line ("Select yes if
+    your ...") was left under "Exit this page". It is brought out from under it, at least half the
+    answer still in the window."""
+    poster = FormPoster(page.context)
+    poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
+    page.set_viewport_size({"width": 320, "height": 256})
+    page.goto("/request/manager")
+    continue_button(page).click()  # nothing entered
+    page.evaluate(
+        """() => { for (const element of document.querySelectorAll("body, body *")) {
+            element.style.setProperty("line-height", "1.5", "important");
+            element.style.setProperty("letter-spacing", "0.12em", "important");
+            element.style.setProperty("word-spacing", "0.16em", "important"); }
+          for (const paragraph of document.querySelectorAll("p")) {
+            paragraph.style.setProperty("margin-bottom", "2em", "important"); } }"""
+    )
+    page.get_by_role("alert").filter(has_text="There is a problem").get_by_role("link").first.click()
+    expect(page.locator(":focus")).to_be_in_viewport(ratio=0.5)  # (WCAG 2.4.11: not hidden; at least half here)
+    bar, error = (
+        page.locator(".govuk-exit-this-page").bounding_box(),
+        page.locator(".govuk-error-message").first.bounding_box(),
+    )
+    assert bar is not None and error is not None
+    assert error["y"] >= bar["y"] + bar["height"] - 1, (error, bar)
+
+
 @pytest.mark.parametrize(
     "path, shown", [("/request/manager", ".govuk-error-message"), ("/request/reflection", ".govuk-error-message")]
 )
