@@ -1174,6 +1174,9 @@ def test_a_link_on_another_site_starts_no_download_of_the_counts(app: Flask, rol
     page = html.unescape(client.get(elsewhere.location).get_data(as_text=True))
     assert "The download did not start, because the link to it was on another website" in page
     assert client.head("/inbox/statistics.csv", headers={"Referer": "https://evil.example/"}).status_code == 302
+    # To the page of the quarter the link named (regression review: the latest's, whatever it named).
+    named = client.head("/inbox/statistics.csv?quarter=2026-Q1", headers={"Sec-Fetch-Site": "cross-site"})
+    assert named.status_code == 302 and named.location == "/inbox/statistics?quarter=2026-Q1"
     assert "The download did not start" not in client.get("/inbox/statistics").get_data(as_text=True)
     for headers in ({"Sec-Fetch-Site": "same-origin"}, {}):  # its own link; the address typed
         assert client.get("/inbox/statistics.csv", headers=headers).mimetype == "text/csv", headers

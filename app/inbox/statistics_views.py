@@ -87,6 +87,7 @@ def download_csv() -> Response:
     if from_another_site():
         if request.method != "HEAD":  # (a HEAD is shown nothing: it leaves no message for later)
             flash(DOWNLOAD_FROM_ANOTHER_SITE, IMPORTANT)
-        return redirect(url_for("stats.index"))
+        # To the page of the quarter the link named (regression review: the latest's, whatever it named).
+        return redirect(url_for("stats.index", quarter=parse_quarter(request.args.get("quarter"))))
     counts = asked_for()
     return csv_download(statistics_csv(counts), csv_filename(counts))

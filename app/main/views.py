@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import generate_csrf, validate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from wtforms import ValidationError
 
 from .. import typed_text
+from ..errors import render_error
 from ..extensions import csrf, db
 from ..inbox import service as inbox_service
 from ..inbox.views import DEVICE_COOKIE_DAYS, FACILITATOR_KEY, IMPORTANT, device_cookie_name, page_of_form, sign_in_page
@@ -265,9 +266,24 @@ def _csrf_token_is_valid() -> bool:
 
 @bp.post("/keep-alive")
 def keep_alive() -> tuple[str, int]:
-    """Push the idle expiry on (the timeout warning's "Keep my answers"); CSRF-protected."""
+    """Push the idle expiry on (the timeout warning's "Keep my answers", and without JavaScript the
+    page's own button, which sends its form: 204, so the browser stays on the page); CSRF-protected."""
     session.modified = True
     return "", 204
+
+
+@bp.errorhandler(CSRFError)
+def form_not_checked(error: CSRFError) -> tuple[str, int]:
+    """A form of this blueprint whose security token is missing or out of date. Without JavaScript,
+    "Keep my answers" pressed once the idle limit had passed (the session gone): the page saying the
+    answers were cleared, with what was typed on the page (its form came with it) folded away to copy,
+    as the timeout warning's own does. Found (regression review): it was "This form has expired", the
+    text lost. Anything else: the page every such form gets."""
+    if request.endpoint == "main.keep_alive" and not session and (typed := _typed_when_time_ran_out()):
+        # (200, as the same page from the timeout warning's form: the idle limit ended it, not a mistake.)
+        page = render_template("main/session_expired.html", copy=None, acknowledged=False, kept=typed, still_here=None)
+        return page, 200
+    return render_error(400, csrf_failure=True)
 
 
 @bp.get("/accessibility")

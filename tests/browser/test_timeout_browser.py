@@ -475,3 +475,21 @@ def test_without_javascript_the_answers_can_be_kept_without_leaving_the_page(pag
     assert idle_time_left(live_server.app, page.context.cookies()) > dt.timedelta(minutes=29)
     expect(page).to_have_url(re.compile(r"/request/reflection$"))
     expect(box).to_have_value(HALF_WRITTEN)  # the page as it was, with what was typed
+
+
+def test_without_javascript_keep_my_answers_pressed_too_late_gives_back_what_was_typed(
+    page_no_js: Page, live_server
+) -> None:  # type: ignore[no-untyped-def]
+    """Found (regression review): without JavaScript, "Keep my answers" pressed once the idle limit had
+    passed gave "This form has expired", and what was typed on the page was lost (Continue gave it
+    back). The button sends the page's own form, so the page saying the answers were cleared gives
+    it back, folded away, as the timeout warning's does."""
+    page = page_no_js
+    FormPoster(page.context).journey(answer_values(PATHS["P"]))
+    page.goto("/request/reflection")
+    page.get_by_role("textbox").first.fill(HALF_WRITTEN)
+    idle_past_the_limit(live_server.app, page.context.cookies())
+    page.get_by_role("button", name="Keep my answers").click()
+    expect(page.get_by_role("heading", level=1, name="Your answers were cleared")).to_be_visible()
+    show_what_was_typed(page)
+    expect(page.get_by_role("textbox")).to_have_value(HALF_WRITTEN)
