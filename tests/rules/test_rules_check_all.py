@@ -21,6 +21,17 @@ from support.clock import stop_clock
 from support.pack_data import option, question
 
 TODAY = dt.date.today()
+
+
+@pytest.fixture(autouse=True)
+def today_stays_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands these tests run see TODAY as the date in the UK, however long the run takes.
+    Found (CI started at 23:55): TODAY is read once, when the module is imported, and a command run
+    after midnight read the next day, where a contact verified two days after TODAY was only a day
+    ahead, within the day's grace, so not in the future."""
+    stop_clock(monkeypatch, dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC), uk_time)
+
+
 # The shipped contacts' details that the tests below change in a copy, read from the file, so
 # that the partnership changing the Bridge's number or a verified date fails only the tests that
 # check the contacts against CONTENT.md, not these of the checks themselves.
