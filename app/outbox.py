@@ -113,7 +113,7 @@ from .space_sessions.service import (
     raise_sequences_after_restore,
     reminders_begun,
 )
-from .stats.service import purge_old_counts, retention_months
+from .stats.service import purge_old_counts, record_first_readings, retention_months
 from .templating import keep_every_template, refuse_a_template_mistake
 
 MAX_PDF_ERROR_LENGTH = 300
@@ -1529,6 +1529,13 @@ def _purge_past_retention(now: dt.datetime) -> int:
         "Deleted the counts of %d month(s) before the last %d months",
         counts_months,
     )
+    try:
+        record_first_readings(now=now)  # a quarter that has ended is read with the rules it ended under
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        current_app.logger.warning(
+            "The last quarter's statistics not read (%s); trying again in an hour", _why_not(error)
+        )
     try:
         empty_write_ahead_log()  # what the purges deleted, out of SQLite's log too
     except SQLAlchemyError as error:

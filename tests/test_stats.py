@@ -9,21 +9,27 @@ import html
 import io
 import logging
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
+from app import create_app
 from app.extensions import db
 from app.inbox import service as inbox_service
 from app.pack import current_pack
+from app.rules import DEFAULT_PACK
 from app.stats import service as stats_service
-from app.stats.models import Count
+from app.stats.models import Count, HiddenCounts
 from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, quarter_months, window
 from app.stats.suppression import Bound
 from support import both_databases, csrf_token, session_csrf_token
+from support.database import dispose
+from support.pack_data import option
 from support.pages import downloaded_csv
 from support.sessions import UK, session_form, session_has_started
 from support.submission import (
@@ -69,6 +75,15 @@ def add_counts(app: Flask, *rows: tuple[str, str, str, int]) -> None:
     with app.app_context():
         for kind, month, subject, count in rows:
             db.session.add(Count(kind=kind, month=month, mode="practitioner", subject=subject, count=count))
+        db.session.commit()
+
+
+def forget_first_readings(app: Flask) -> None:
+    """Forget what each quarter's first reading hid: for a test that adds counts to a quarter it has
+    read already (which never happens outside the tests: a quarter is read once it is over) and reads
+    it again."""
+    with app.app_context():
+        db.session.execute(sa.delete(HiddenCounts))
         db.session.commit()
 
 
@@ -724,6 +739,7 @@ def test_a_month_with_few_feedback_answers_does_not_say_which_scores_were_given(
     # and all. This month's (6, 5 of them one score) stay hidden, and so does each score's total,
     # which would give them away.
     add_counts(app, ("feedback", last, "4", 5), ("feedback", last, "5", 5), ("feedback", now, "3", 5))
+    forget_first_readings(app)
     feedback = page_tables(client.get("/inbox/statistics").get_data(as_text=True))["feedback"]
     scores = ["1", "2", "3", "4", "5"]
     assert [feedback[score][last] for score in scores] == ["0", "0", "0", "5", "5"]
@@ -733,6 +749,7 @@ def test_a_month_with_few_feedback_answers_does_not_say_which_scores_were_given(
     assert_no_line_gives_a_hidden_number_away(feedback, [*MONTHS, "total"])
     # A month where (nearly) everyone gave one score says what each of them gave: hidden.
     add_counts(app, ("feedback", before, "5", 6))
+    forget_first_readings(app)
     feedback = page_tables(client.get("/inbox/statistics").get_data(as_text=True))["feedback"]
     assert {feedback[score][before] for score in scores} == {HIDDEN}
     assert [feedback[score][last] for score in scores] == ["0", "0", "0", "5", "5"]
@@ -1114,6 +1131,7 @@ def test_the_reviewers_month_gives_nothing_away_on_the_page_csv_or_command_line(
     # Without the links between tables, the same reader finds the one call to 999.
     linked_bounds = stats_service.linked_bounds
     monkeypatch.setattr(stats_service, "linked_bounds", lambda pack, rows: [])
+    forget_first_readings(app)  # else what the first reading hid stays hidden
     before, _, _ = read()
     assert before["criterion"]["stuck"][month] == "5"
     outcome_rows = list(before["outcome"])
@@ -1331,3 +1349,128 @@ def test_the_page_offers_each_earlier_quarter_kept_and_nothing_else(app: Flask, 
     for quarter in ("2026-Q1", "2027-Q1", "2027-Q2", "2026-Q5", "latest", "", "2026-Q4x", "2026-10"):
         for url in ("/inbox/statistics", "/inbox/statistics.csv"):
             assert client.get(url, query_string={"quarter": quarter}).status_code == 404, (url, quarter)
+
+
+# The privacy review's second quarter: twelve checks, six of them "None of these" (S), four P with
+# "stuck" or "needs" or both, two L.
+TWELVE_CHECKS = (
+    ("started", "", 12),
+    ("finished", "", 12),
+    ("outcome", "L", 2),
+    ("outcome", "P", 4),
+    ("outcome", "S", 6),
+    ("criterion", "needs", 6),
+    ("criterion", "stuck", 5),
+)
+
+
+def none_of_these_leads_on(tmp_path: Path) -> Path:
+    """The shipped rules changed as a partnership might: "None of these" leads on to the questions
+    after the criteria, not to S, so P can be reached without a criterion."""
+    data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    option(data, "criteria", "none")["next"] = "multi_agency"
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return changed
+
+
+def with_rules(app: Flask, rules: Path) -> Flask:
+    """Another app on the same database with these rules: the service restarted after a rules change."""
+    settings = {key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS")}
+    return create_app({"APP_ENV": "test", **settings, "RULE_PACK_PATH": str(rules)})
+
+
+def signed_in_again(app: Flask) -> FlaskClient:
+    """A client signed in to this app with the account ``signed_in`` made (on the same database)."""
+    client = app.test_client()
+    token = session_csrf_token(client)
+    response = client.post("/inbox/sign-in", data={"csrf_token": token, "email": EMAIL, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def hidden_in(tables: dict[str, dict[str, dict[str, str]]]) -> set[tuple[str, str, str]]:
+    return {
+        (name, row, column)
+        for name, rows in tables.items()
+        for row, cells in rows.items()
+        for column, shown in cells.items()
+        if shown == HIDDEN
+    }
+
+
+@both_databases
+def test_a_rules_change_after_a_quarter_is_over_shows_nothing_its_first_reading_hid(
+    app: Flask, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (statistics review): the cells suppression hides depend on the rules the counts are
+    read with. Twelve checks in December; with the shipped rules "needs" (6) and "stuck" (5) were
+    hidden, as they would narrow P down (P comes only after a criterion). After the partnership let
+    "None of these" lead on to the questions after the criteria, the same quarter showed them: two
+    readings of one quarter hiding different cells, to be read side by side (in 97 of 300 random
+    quarters). What a quarter's first reading hid is now hidden at every later reading."""
+    month = MONTHS[-1]
+    add_counts(app, *((kind, month, subject, count) for kind, subject, count in TWELVE_CHECKS))
+    clock.quarter_over()
+    first = page_tables(signed_in(app).get("/inbox/statistics").get_data(as_text=True))
+    assert first["criterion"]["needs"][month] == HIDDEN and first["criterion"]["stuck"][month] == HIDDEN
+    assert first["outcome"]["S"][month] == "6"
+
+    changed = with_rules(app, none_of_these_leads_on(tmp_path))
+    try:
+        with changed.app_context():  # what the changed rules alone would hide: not the criteria
+            with monkeypatch.context() as alone:
+                alone.setattr(stats_service, "_as_first_read", lambda quarter, tables: tables)
+                own = stats_service.statistics(QUARTER)
+            criteria = own.table("criterion")
+            assert criteria is not None
+            shown = {row.key: stats_service.shown(row.cells[-1]) for row in criteria.rows}
+            assert shown["needs"] == "6" and shown["stuck"] == "5"
+        later = page_tables(signed_in_again(changed).get("/inbox/statistics").get_data(as_text=True))
+    finally:
+        dispose(changed)
+    assert hidden_in(first) <= hidden_in(later)
+    for name, rows in later.items():  # and what it shows, the first showed
+        for row, cells in rows.items():
+            for column, shown in cells.items():
+                assert shown in (HIDDEN, first[name][row][column]), (name, row, column)
+
+
+def test_the_worker_reads_each_quarter_as_it_ends_with_the_rules_then_in_use(
+    app: Flask, clock: Clock, tmp_path: Path
+) -> None:
+    """A quarter no one looked at before the rules changed is read by the worker's hourly pass
+    once it is over, so its first reading is made with the rules it ended under."""
+    from app import outbox
+
+    month = MONTHS[-1]
+    add_counts(app, *((kind, month, subject, count) for kind, subject, count in TWELVE_CHECKS))
+    clock.quarter_over()
+    with app.app_context():
+        outbox.purge_due(outbox.Purges(), now=OVER.replace(tzinfo=None))
+        assert db.session.get(HiddenCounts, QUARTER) is not None
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).select_from(HiddenCounts)) == 1
+        )  # none before counting began
+    signed_in(app)  # the account, on the shared database
+    changed = with_rules(app, none_of_these_leads_on(tmp_path))
+    try:
+        later = page_tables(signed_in_again(changed).get("/inbox/statistics").get_data(as_text=True))
+    finally:
+        dispose(changed)
+    assert later["criterion"]["needs"][month] == HIDDEN and later["criterion"]["stuck"][month] == HIDDEN
+
+
+def test_what_a_quarters_first_reading_hid_goes_with_its_counts(app: Flask, clock: Clock) -> None:
+    month = MONTHS[-1]
+    add_counts(app, *((kind, month, subject, count) for kind, subject, count in TWELVE_CHECKS))
+    clock.quarter_over()
+    with app.app_context():
+        stats_service.statistics(QUARTER)
+        assert db.session.get(HiddenCounts, QUARTER) is not None
+        # Twelve months kept in February 2027: December 2026 still is.
+        stats_service.purge_old_counts(12, now=dt.datetime(2027, 2, 10, tzinfo=dt.UTC))
+        assert db.session.get(HiddenCounts, QUARTER) is not None
+        # In January 2028 it is not, nor October or November: the quarter and its first reading go.
+        stats_service.purge_old_counts(12, now=dt.datetime(2028, 1, 10, tzinfo=dt.UTC))
+        assert db.session.get(HiddenCounts, QUARTER) is None

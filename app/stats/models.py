@@ -5,7 +5,9 @@ Models never commit: ``app.stats.service`` does.
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, UniqueConstraint
+import datetime as dt
+
+from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
@@ -39,4 +41,25 @@ class Count(Model):
         return f"<Count {self.kind} {self.month} {self.mode} {self.subject!r}: {self.count}>"
 
 
-__all__ = ["NO_MODE", "NO_SUBJECT", "Count"]
+class HiddenCounts(Model):
+    """Which counts a quarter's first reading hid, so that every later reading hides them too.
+
+    Suppression protects the numbers of one reading, and the cells it hides depend on the rule
+    pack read with (which outcomes come after the criteria question, which lead to a request). A
+    change to the rules after a quarter is over could hide other cells of it: one reading's hidden
+    number shown by the other (docs/STATISTICS.md). ``cells`` is a JSON list of [table, row,
+    column] (a column is a month "YYYY-MM" or "total"); it holds no counts, no free text and
+    nothing about anyone. Deleted with the quarter's counts (``purge_old_counts``).
+    """
+
+    __tablename__ = "hidden_counts"
+
+    quarter: Mapped[str] = mapped_column(String(7), primary_key=True)  # "YYYY-QN"
+    cells: Mapped[str] = mapped_column(Text)
+    first_read_at: Mapped[dt.datetime] = mapped_column(DateTime())  # UTC, naive, as every stored time
+
+    def __repr__(self) -> str:
+        return f"<HiddenCounts {self.quarter}>"
+
+
+__all__ = ["NO_MODE", "NO_SUBJECT", "Count", "HiddenCounts"]
