@@ -69,9 +69,16 @@ document.addEventListener('submit', function (event) {
     main.insertBefore(said, main.firstChild)
   }
   said.focus()
+  // The button pressed, to be pressed again once the signal is back.
+  const submitter = event.submitter || form.querySelector('button:not([type]), button[type="submit"], input[type="submit"]')
   window.addEventListener('online', function () {
+    // Found (screen reader review, WCAG 2.4.3): the message was taken away while it held the
+    // focus, which fell to the page's start, with nothing said. The focus goes to the button
+    // pressed, which is what to select again now.
+    const hadFocus = said.contains(document.activeElement)
     said.remove()
     delete form.dataset.appHeldOffline
+    if (hadFocus && submitter && submitter.isConnected) submitter.focus()
   }, { once: true })
 })
 

@@ -586,6 +586,25 @@ def test_continue_with_no_connection_keeps_the_page_and_what_was_typed(page: Pag
     expect(page.get_by_role("heading", level=1)).not_to_have_text(re.compile("reflection", re.IGNORECASE))
 
 
+def test_the_signal_back_moves_the_focus_from_the_offline_message_to_the_button(page: Page) -> None:
+    """Found (screen reader review, WCAG 2.4.3): the "You are offline" message takes the focus, and
+    was taken away when the signal came back, with the focus in it: the focus fell to the page's
+    body, and a screen reader said nothing. It goes to the button pressed, to be pressed again."""
+    poster = FormPoster(page.context)
+    poster.get(poster.journey(answer_values(TO_ELIGIBLE_WITH_DEBRIEF)))
+    page.goto("/request/reflection")
+    expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
+    page.get_by_role("textbox").first.fill(ORDINARY_REFLECTION)
+    page.context.set_offline(True)
+    continue_button(page).focus()
+    page.keyboard.press("Enter")
+    offline = page.locator("[data-app-offline]")
+    expect(offline).to_be_focused()
+    page.context.set_offline(False)
+    expect(offline).to_have_count(0)
+    expect(continue_button(page)).to_be_focused()
+
+
 def test_a_browser_that_wrongly_says_it_is_offline_sends_the_form_when_pressed_again(page: Page) -> None:
     """Found (regression review): some browsers say they are offline when they are not (behind
     some VPNs), and would never have sent a form. Pressed again, the form goes."""
