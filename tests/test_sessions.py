@@ -4532,6 +4532,22 @@ def test_after_the_session_sent_with_nothing_chosen_says_so_on_its_radios(app: F
     assert 'id="outcome-error"' in fieldset and "Select whether the session was held" in fieldset
 
 
+def test_after_the_session_button_says_what_it_saves(app: Flask) -> None:
+    """Found (screen reader review, WCAG 2.4.6): the button under "After the session" was "Save",
+    the one button of the request's page that did not say what it did when heard in a screen
+    reader's list of buttons ("Change status", "Change assignment", "Add note", "Save")."""
+    client, _ = signed_in(app)
+    reference = offered(app)
+    arrange(client, reference)
+    session_has_started(app, reference)
+    page = text(client.get(request_url(reference)))
+    buttons = [
+        " ".join(re.sub(r"<[^>]+>", " ", b).split()) for b in re.findall(r"<button[^>]*>(.*?)</button>", page, re.S)
+    ]
+    assert "Save whether it was held" in buttons
+    assert "Save" not in buttons
+
+
 @both_databases
 def test_a_request_added_as_the_session_is_cancelled_is_asked_about_again(
     session_app: Flask, monkeypatch: pytest.MonkeyPatch

@@ -222,7 +222,7 @@ def test_arrange_invite_and_hold_a_session(browser_page, live_server, offered_re
     axe.check(page, "the upcoming sessions with one that has started")
     started.get_by_role("link", name=reference, exact=True).click()
     page.get_by_label("The session was held").check()
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save whether it was held", exact=True).click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Status changed to session held")
     expect(page.locator("[data-status]").first).to_contain_text("Session held")
     axe.check(page, "a request whose session was held")
