@@ -481,13 +481,19 @@ def test_the_facilitators_pages_explain_pdf_and_say_what_each_status_link_lists(
     pages["/inbox/statistics"] = client.get("/inbox/statistics").get_data(as_text=True)
     for path in ("/inbox", "/inbox/statistics"):
         assert "(CSV: comma-separated values)" in main_text(pages[path]), path
-    links = re.findall(r'data-count-(?:status="[^"]+"|overdue)>\s*<a [^>]*>(.*?)</a>', pages["/inbox"], re.S)
-    assert len(links) >= 9
-    # (Each with its count in it: found, review by keyboard and screen reader.)
+    links = re.findall(r'data-count-status="[^"]+">\s*<a [^>]*>(.*?)</a>', pages["/inbox"], re.S)
+    assert len(links) >= 8
+    # Each with its count in it (found, review by keyboard and screen reader), its words in the order
+    # they are read (found, screen reader review: "In triage requests: 0").
     assert all(
-        re.search(r'<span class="govuk-visually-hidden"> requests</span>: <strong>\d+</strong>$', link)
+        re.fullmatch(
+            r'<span class="govuk-visually-hidden">Requests with the status </span>[A-Z][a-z ]+: <strong>\d+</strong>',
+            link,
+        )
         for link in links
     ), links
+    [overdue] = re.findall(r"data-count-overdue>\s*<a [^>]*>(.*?)</a>", pages["/inbox"], re.S)
+    assert re.fullmatch(r'Overdue<span class="govuk-visually-hidden"> requests</span>: <strong>\d+</strong>', overdue)
 
 
 def test_this_advice_rests_on_names_each_source_once(outcome_pages: dict[tuple[str, str], str]) -> None:

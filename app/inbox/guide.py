@@ -51,7 +51,7 @@ class GovukClasses(Treeprocessor):
     """Give each element the GOV.UK Frontend class for its kind, and put each table in a
     region that scrolls sideways on a small screen instead of the whole page (WCAG 1.4.10
     Reflow; the pattern of the statistics tables): focusable, so a keyboard can scroll it, and
-    named by the heading above the table."""
+    named by the heading above the table; each row headed by its first cell."""
 
     def run(self, root: ElementTree.Element) -> None:
         """Set the classes in place, and wrap the tables."""
@@ -69,6 +69,15 @@ class GovukClasses(Treeprocessor):
             if element.tag == "th":
                 element.set("scope", "col")
         for number, (parent, table, heading) in enumerate(tables, start=1):
+            # Each row's first cell heads its row (found, screen reader review: moving along the
+            # "Statuses" table gave "What it means: Nobody has picked it up yet." without the status).
+            for body in table.iter("tbody"):
+                for row in body.iter("tr"):
+                    first = next(iter(row), None)
+                    if first is not None and first.tag == "td":
+                        first.tag = "th"
+                        first.set("scope", "row")
+                        first.set("class", GOVUK_CLASSES["th"])
             region = ElementTree.Element("div", {"class": "app-table-scroll", "role": "region", "tabindex": "0"})
             if heading is not None:
                 heading.set("id", heading.get("id") or f"guide-table-{number}-heading")

@@ -321,8 +321,9 @@ class CountTable:
 
     @property
     def month_labels(self) -> tuple[str, ...]:
-        """The months as column headings: "Nov 2026"."""
-        return tuple(month_label(month, short=True) for month in self.months)
+        """The months as column headings, in full: "November 2026" (found, screen reader review: some
+        read "Sep" as a word)."""
+        return tuple(month_label(month) for month in self.months)
 
     @property
     def has_hidden(self) -> bool:
