@@ -326,6 +326,29 @@ def test_an_urgent_outcome_in_supervision_says_who_acts(pack: RulePack, outcome_
     assert "which of you" not in supervision
 
 
+def _acts_now(words: str) -> int:
+    """How many times ``words`` say an act is to be done now: "now", less the manager's "agree now"
+    (agreeing who acts is not the act) and "you are now aware" (not an act)."""
+    words = " ".join(words.split())
+    words = re.sub(r"\bagree now\b", "", words, flags=re.IGNORECASE).replace("you are now aware", "")
+    return len(re.findall(r"\bnow\b", words))
+
+
+def test_no_step_is_less_urgent_in_supervision_than_for_the_practitioner(pack: RulePack) -> None:
+    """Found (supervision review, b148): on A, the practitioner read "Share any concern about them
+    [the children] with children's social care now", and the manager in supervision "Agree now who
+    will share any concern about them with children's social care": agreeing who acts was now, the
+    sharing itself had no time. The routes are the same in both modes, and so is their urgency:
+    every step that says to act now says so in supervision too."""
+    less_urgent = [
+        (outcome.id, " ".join(action.supervision.split()))
+        for outcome in pack.outcomes
+        for action in outcome.actions
+        if _acts_now(action.supervision) < _acts_now(action.practitioner)
+    ]
+    assert less_urgent == []
+
+
 def test_a_concern_told_only_to_a_safeguarding_lead_is_not_called_shared(pack: RulePack) -> None:
     """Found (first-time users' review): a nursery key worker who had told the nursery's designated
     safeguarding lead thought of the concern as shared, answered "No, it has already been shared",
