@@ -291,3 +291,31 @@ def test_the_requests_summary_for_triage_says_whose_job_role_and_agency_it_gives
     keys = {row.key: row.values for row in triage.rows}
     assert keys[role] == (VALID_DETAILS["job_role"],)
     assert keys[agency] == (VALID_DETAILS["agency"],)
+
+
+@pytest.mark.parametrize("changed_to", MODES)
+def test_who_is_using_this_changed_part_way_says_the_earlier_answers_are_kept(
+    client: FlaskClient, changed_to: str
+) -> None:
+    """Found (supervision review, b148): a practitioner who began alone, joined by their manager
+    part-way, went back to "Who is using this" and chose supervision. The next page was the first
+    question not yet answered, in supervision's words, and nothing said that the safety questions
+    before it had been answered (alone, in the practitioner's words) and kept. The next question
+    now says so, once, with where to check them; a first answer to the question says nothing."""
+    began_in = "supervision" if changed_to == "practitioner" else "practitioner"
+    walker = Walker(client)
+    walker.start()
+    first = walker.answer("mode", began_in)
+    assert "kept" not in main_text(walker.follow(first.location))
+    for question_id, value in eligible_path(began_in)[1:4]:
+        walker.answer(question_id, value)
+    changed = walker.answer("mode", changed_to)
+    page = walker.follow(changed.location)
+    next_question = eligible_path(changed_to)[4][0]
+    assert question_of(page) == next_question
+    said = main_text(page)
+    assert "You changed who is using this. The answers already given to the earlier questions are kept." in said
+    if changed_to == "supervision":
+        assert "Check them with the practitioner" in said
+    assert_worded_for(changed_to, "the question after who is using this changed", said)
+    assert "are kept" not in main_text(walker.follow(f"/questions/{next_question}"))  # said once

@@ -47,6 +47,23 @@ NOTICE_IMPLIED_AGAIN = (
     "An answer was changed, so a box on this question may now apply, and it is ticked. Check the boxes ticked "
     "here, then continue."
 )
+
+
+def notice_mode_changed(mode: str) -> str:
+    """After who is using this changed part-way, the answers given before it are kept (their
+    meaning is the same in both modes): said on the next question, so that a manager who joins
+    knows the earlier questions, the safety questions among them, were answered before they did."""
+    if mode == "supervision":
+        return (
+            "You changed who is using this. The answers already given to the earlier questions are kept. "
+            "Check them with the practitioner: Back goes through them, and the outcome page lists them all."
+        )
+    return (
+        "You changed who is using this. The answers already given to the earlier questions are kept. "
+        "Check they are still right: Back goes through them, and the outcome page lists them all."
+    )
+
+
 # The journey's next question had an answer the rules no longer take (they changed meanwhile).
 NOTICE_ASKED_AGAIN = (
     "This question has changed since you answered it. Answer it again to carry on: your other answers are kept."

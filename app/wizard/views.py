@@ -279,6 +279,12 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
     save_change(change, asked.id)  # later answers that no longer apply are set aside, and come back if they apply again
     if asked.id == current_pack().start:
         record_start(change.state)  # anonymous count, once per journey; never fails the page
+        if _mode_changed_with_answers_kept(state, change.state) and session.get(NOTICE_KEY) is None:
+            # Found (supervision review, b148): a practitioner who began alone, joined by their
+            # manager, went Back to "Who is using this" and chose supervision: the next page was the
+            # first question not yet answered, and nothing said the safety questions before it had
+            # been answered (alone, in the practitioner's words) and kept.
+            session[NOTICE_KEY] = {"kind": MODE_CHANGED}
     outcome = change.state.outcome
     if _returning_to_check() and outcome is not None and outcome.request:
         # A change made from "check your answers" goes straight back there, unless the new
@@ -294,6 +300,13 @@ def question(question_id: str) -> Response | tuple[str, int] | str:
         # leads back to check your answers (found, review: it led to the outcome page).
         return redirect(url_for("wizard.question", question_id=following.id, return_to=RETURN_TO_CHECK))
     return redirect(journey_url(change.state))
+
+
+def _mode_changed_with_answers_kept(before: JourneyState, after: JourneyState) -> bool:
+    """Whether an answer to who is using this changed the mode and kept later answers, the journey
+    going on to a question still to answer (the outcome page and check your answers list them all)."""
+    kept = set(after.answers) - {after.pack.start}
+    return before.mode != after.mode and bool(kept) and after.outcome is None
 
 
 def _answer_raises_something_new(asked: Question, before: JourneyState, after: JourneyState) -> bool:
@@ -314,6 +327,8 @@ def _answer_raises_something_new(asked: Question, before: JourneyState, after: J
 WORDS_CHANGED_TOLD_KEY = "words_changed_told"
 
 RETURN_TO_CHECK = "check-answers"
+# The notice after who is using this changed, with the answers after it kept (``notice_text``).
+MODE_CHANGED = "mode_changed"
 # A question opened from a "Change" link on the outcome page: its Back link goes back to the
 # outcome, and an answer that leaves the path complete goes straight to the outcome the rules
 # now give (``journey_url``); one that opens questions not yet answered asks those first.
@@ -517,6 +532,8 @@ def notice_text(here: str | None = None) -> dict[str, Any] | None:
         return {"kind": "text", "text": text, "more": unsent}
     if notice.get("kind") == "asked_again":
         return {"kind": "text", "text": messages.NOTICE_ASKED_AGAIN, "more": unsent}
+    if notice.get("kind") == MODE_CHANGED:
+        return {"kind": "text", "text": messages.notice_mode_changed(current_state().mode)}
     if notice.get("kind") == IMPLIED_AGAIN:
         questions = notice.get("questions")
         return (
