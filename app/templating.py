@@ -42,6 +42,7 @@ from werkzeug.exceptions import HTTPException
 
 from .config import PROJECT_ROOT, StartupError
 from .extensions import csp_nonce
+from .journey import ANSWERS_KEY
 from .pack import current_contacts, current_pack, current_partnership, open_now_words
 from .sessions import session_expired, session_unreadable
 
@@ -166,12 +167,27 @@ def kept_for_a_while(held: Mapping[str, Any] | None = None) -> str | None:
     return "copy_and_record" if held.get("submitted_mode") == "supervision" else "copy"
 
 
+def answers_given_together() -> bool:
+    """Whether this session's answers say a manager and a practitioner are using the tool together
+    (supervision), so that the timeout warning speaks of "the answers", not "your" or "my answers"
+    (found, supervision review: the warning alone still spoke to one person)."""
+    answers = session.get(ANSWERS_KEY)
+    return isinstance(answers, dict) and bool(answers) and current_pack().mode_chosen(answers) == "supervision"
+
+
+def keep_answers_words() -> str:
+    """The words of the button that keeps the answers: "Keep my answers", or in supervision "Keep the answers"."""
+    return "Keep the answers" if answers_given_together() else "Keep my answers"
+
+
 def layout_variant() -> tuple[Hashable, ...]:
     """What the layout shows differently from one request to another, apart from the CSP nonce
     and the CSRF token: what the timeout warning would clear (``kept_for_a_while``: the copy of a
-    request sent in supervision is worded apart from one sent in the practitioner's own mode), and
-    the path the app is served under. Anything per-request that the layout comes to use belongs here."""
-    return (kept_for_a_while(), request.script_root)
+    request sent in supervision is worded apart from one sent in the practitioner's own mode), whose
+    answers it speaks of (``answers_given_together``), and the path the app is served under. Anything
+    per-request that the layout comes to use belongs here."""
+    kept = kept_for_a_while()
+    return (kept, kept == "journey" and answers_given_together(), request.script_root)
 
 
 def render_page(template_name: str, key: Hashable, context: Mapping[str, Any] | Callable[[], Mapping[str, Any]]) -> str:
@@ -518,6 +534,8 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["cached_fragment"] = cached_fragment
     app.jinja_env.globals["kept_for_a_while"] = kept_for_a_while
+    app.jinja_env.globals["answers_given_together"] = answers_given_together
+    app.jinja_env.globals["keep_answers_words"] = keep_answers_words
     app.jinja_env.globals["session_expired"] = session_expired
     app.jinja_env.globals["session_unreadable"] = session_unreadable
     app.jinja_env.globals["say"] = say

@@ -319,3 +319,38 @@ def test_who_is_using_this_changed_part_way_says_the_earlier_answers_are_kept(
         assert "Check them with the practitioner" in said
     assert_worded_for(changed_to, "the question after who is using this changed", said)
     assert "are kept" not in main_text(walker.follow(f"/questions/{next_question}"))  # said once
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_timeout_warning_speaks_to_the_reader_of_the_mode(client: FlaskClient, mode: str) -> None:
+    """Found (supervision review): in supervision every page spoke of "the practitioner", but the
+    warning before the answers are cleared said "Do you want to keep your answers? … Keep my
+    answers", and so did the Keep button shown without JavaScript: words for one person, where two
+    are using the tool together."""
+    walker = Walker(client)
+    walker.walk(eligible_path(mode)[:3])
+    for path in (f"/questions/{eligible_path(mode)[3][0]}", "/request/about-you"):
+        if path.startswith("/request"):
+            assert walker.walk(eligible_path(mode)).status_code == 200
+        page = html.unescape(walker.get(path).get_data(as_text=True))
+        warning = re.search(r"<script type=\"text/template\"[^>]*data-app-dialog>(.*?)</script>", page, re.S)
+        keep = re.search(r"<noscript>(.*?)</noscript>", page, re.S)
+        assert warning and keep, path
+        said = " ".join(re.sub(r"<[^>]+>", " ", warning.group(1) + " " + keep.group(1)).split())
+        if mode == "supervision":
+            assert "Do you want to keep the answers?" in said and "select Keep the answers" in said, said
+            assert not re.search(r"\b(your|my) answers\b|\byour information\b", said, re.I), (path, said)
+        else:
+            assert "Do you want to keep your answers?" in said and "select Keep my answers" in said, said
+
+
+def test_the_manager_is_told_their_own_details_are_not_asked_for_or_kept(client: FlaskClient) -> None:
+    """Found (supervision review): only the privacy notice said so, and a manager wanting a copy
+    might put their own email where the practitioner's goes."""
+    walker = Walker(client)
+    assert walker.walk(eligible_path("supervision")).status_code == 200
+    said = main_text(walker.get("/request/about-you"))
+    assert (
+        "Your own details are not asked for or kept: the acknowledgement and any invitation go to the practitioner."
+        in said
+    )

@@ -353,7 +353,8 @@ PAGES: tuple[Page, ...] = (
             "The facilitators use these details to contact you about a session. They are your own work "
             "details, not the child's or family's.",
             "The facilitators use these details to contact the practitioner about a session. They are the "
-            "practitioner's own work details, not the child's or family's.",
+            "practitioner's own work details, not the child's or family's. Your own details are not asked "
+            "for or kept: the acknowledgement and any invitation go to the practitioner.",
         ),
         checked_again=Words(
             "You changed who is using this tool after these details were given, as the practitioner's. "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
@@ -215,12 +216,20 @@ class RulePack:
     _index: dict[str, Question | Outcome] = field(default_factory=dict, repr=False, compare=False)
     _guidance: dict[str, Guidance] = field(default_factory=dict, repr=False, compare=False)
     _flags: dict[str, Flag] = field(default_factory=dict, repr=False, compare=False)
+    _modes: tuple[tuple[str, str, Mode], ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[str, Question | Outcome] = {}
         for node in self.nodes:
             index.setdefault(node.id, node)
         object.__setattr__(self, "_index", index)
+        modes = tuple(
+            (question.id, option.value, option.mode)
+            for question in self.questions
+            for option in question.options
+            if option.mode is not None
+        )
+        object.__setattr__(self, "_modes", modes)
         object.__setattr__(self, "_guidance", {item.id: item for item in reversed(self.guidance)})
         object.__setattr__(self, "_flags", {item.id: item for item in reversed(self.flags)})
 
@@ -250,6 +259,14 @@ class RulePack:
     def flag(self, flag_id: str) -> Flag | None:
         """The flag called ``flag_id``, or None."""
         return self._flags.get(flag_id)
+
+    def mode_chosen(self, answers: Mapping[str, object]) -> Mode | None:
+        """The mode an answer among ``answers`` (by question id) chose, or None: without walking the
+        journey (``JourneyState.mode`` walks it), for what only needs the words (the timeout warning)."""
+        for question_id, value, mode in self._modes:
+            if answers.get(question_id) == value:
+                return mode
+        return None
 
     @property
     def request_outcomes(self) -> tuple[Outcome, ...]:
