@@ -180,6 +180,7 @@ def smtp_send(email: EmailMessage) -> None:
     watchdog.daemon = True
     watchdog.start()
     connecting = True
+    delivered = False
     try:
         with smtp:
             code, greeting = smtp.connect(host, int(config.get("SMTP_PORT") or 25))
@@ -191,7 +192,14 @@ def smtp_send(email: EmailMessage) -> None:
             if config.get("SMTP_USERNAME"):
                 smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
             smtp.send_message(email)
+            delivered = True
     except (OSError, smtplib.SMTPException) as error:
+        if delivered:
+            # The server took the email (its 250 to the message's end): what went wrong after, saying
+            # goodbye (QUIT answered other than 221) or closing, is not this email's failure. Found
+            # (outbox review): a server answering QUIT with 421 had each email sent again at every
+            # try, for ever, the request's page saying it had never gone.
+            return
         if smtp.was_cut_off:
             cut_off = TimeoutError(
                 f"the mail server did not finish the send within {deadline:g}s "
@@ -314,6 +322,10 @@ MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
         "the mail server did not take it for now (it said to try again later)",
     ),
     (("SMTPUTF8",), "the mail server cannot send to an address with letters other than a to z"),
+    (
+        ("STARTTLS extension not supported",),
+        "the mail server does not offer the encrypted connection the service asks for",
+    ),
     (("SMTPSenderRefused: (552,", "SMTPDataError: (552,", " 5.3.4 "), "the mail server refused it as too large"),
     (("SMTPSenderRefused", "SMTPDataError"), "the mail server refused it"),
     (("SMTPAuthenticationError",), "the service could not sign in to the mail server"),
@@ -499,10 +511,17 @@ def refused_until_mended(error: BaseException) -> bool:
     SMTP_PASSWORD), which fail every email until the settings are mended. Found (operations
     review): the facilitators' email refused so was tried every hour for ever, only the log said
     so, and the health check said "ok" while no email went."""
-    if refused_for_good(error):
+    if refused_for_good(error) or _no_starttls(error):
         return True
     permanent = (smtplib.SMTPDataError, smtplib.SMTPSenderRefused, smtplib.SMTPAuthenticationError)
     return isinstance(error, permanent) and 500 <= int(error.smtp_code) < 600
+
+
+def _no_starttls(error: BaseException) -> bool:
+    """Whether SMTP_USE_TLS asked for an encrypted connection that the mail server does not offer
+    (found, outbox review: an ordinary failure, the health check "ok" for half an hour, while no
+    email could go until the setting or the port was changed)."""
+    return isinstance(error, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(error)
 
 
 def until_mended(problem: str | None) -> bool:
@@ -512,7 +531,17 @@ def until_mended(problem: str | None) -> bool:
 
 def what_to_do_until_mended(problem: str | None) -> str:
     """What an operator does about an email refused until something is changed, in a sentence."""
-    if "SMTPRecipientsRefused" in (problem or ""):
+    if "SMTPNotSupportedError" in (problem or "") and "STARTTLS" in (problem or ""):
+        change = (
+            "the mail server does not offer an encrypted connection (STARTTLS) on this port, and SMTP_USE_TLS "
+            "asks for one: check SMTP_PORT (587 for most servers) and SMTP_USE_TLS"
+        )
+    elif "STARTTLS" in (problem or ""):  # "530 Must issue a STARTTLS command first", to the sender
+        change = (
+            "the mail server asks for an encrypted connection first: set SMTP_USE_TLS=true (and check SMTP_PORT, "
+            "587 for most servers)"
+        )
+    elif "SMTPRecipientsRefused" in (problem or ""):
         change = "check FACILITATOR_EMAIL, and that the mail server takes email for that address"
     elif "SMTPAuthenticationError" in (problem or ""):
         change = "the mail server refused the service's sign-in: check SMTP_USERNAME and SMTP_PASSWORD"

@@ -23,7 +23,7 @@ import pytest
 from flask import Flask
 from pypdf.actions import JavaScript
 from sqlalchemy import delete as sa_delete
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy import text as sa_text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -1972,3 +1972,33 @@ def test_an_outage_of_writes_only_is_not_said_to_be_over_till_a_pass_writes(app,
         log.still("the database is not answering", 2)  # any other outage: over when a pass goes through
         log.ended(wrote=False)
         assert "the database is answering again" in caplog.text
+
+
+class QuitRefusingMailbox(Mailbox):
+    """A mail server that takes each message, then answers QUIT with 421, not 221."""
+
+    async def handle_QUIT(self, server, session, envelope) -> str:
+        return "421 4.3.2 Service shutting down"
+
+
+def test_an_email_the_mail_server_took_is_sent_once_however_it_answers_quit(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (outbox review): a server that took the email (250) and answered QUIT with 421 had it
+    counted as not sent, "could not connect": the facilitators had the request with its PDF three
+    times in a minute, the practitioner their acknowledgement four, hourly for ever after, while the
+    request's page said the mail server had not answered."""
+    smtp_server.mailbox = QuitRefusingMailbox()
+    smtp_server.start()
+    with mail_app.app_context():
+        reference = make_request().request.reference
+        first = run_pass()
+        assert first.sent >= 1 and first.send_failed == 0
+        db.session.execute(update(OutboxMessage).values(next_attempt_at=None))
+        db.session.commit()
+        again = run_pass()
+        assert again.send_failed == 0
+        stored = list(db.session.scalars(select(OutboxMessage)))
+        assert stored and all(message.sent_at is not None and message.attempts == 1 for message in stored)
+    received = [message["X-Space-To-Think-Reference"] for message in smtp_server.mailbox.messages]
+    assert received == [reference] * len(stored)  # each email once

@@ -611,6 +611,20 @@ def test_the_facilitators_email_refused_as_too_large_is_kept_and_said_where_oper
             "the mail server refused the service as a sender: check MAIL_FROM, and SMTP_USERNAME and "
             "SMTP_PASSWORD if it asks the service to sign in.",
         ),
+        # Found (outbox review): both said to check MAIL_FROM, or nothing, and the first was an ordinary
+        # failure, the health check "ok" for half an hour while no email could go.
+        (
+            "refuse_sender",
+            "530 5.7.0 Must issue a STARTTLS command first",
+            "the mail server asks for an encrypted connection first: set SMTP_USE_TLS=true (and check SMTP_PORT, "
+            "587 for most servers).",
+        ),
+        (
+            "use_tls",
+            "STARTTLS extension not supported by server.",
+            "the mail server does not offer an encrypted connection (STARTTLS) on this port, and SMTP_USE_TLS "
+            "asks for one: check SMTP_PORT (587 for most servers) and SMTP_USE_TLS.",
+        ),
     ],
 )
 def test_the_facilitators_email_refused_for_good_is_kept_and_said_so(
@@ -627,6 +641,8 @@ def test_the_facilitators_email_refused_for_good_is_kept_and_said_so(
     if refusal == "password":  # the mail server asks for a password the service does not have
         smtp_server.password = reply
         app.config.update(SMTP_USERNAME="space-to-think", SMTP_PASSWORD="an old password")
+    elif refusal == "use_tls":  # the test server offers no STARTTLS
+        app.config.update(SMTP_USE_TLS=True)
     else:
         setattr(smtp_server.mailbox, refusal, reply)
     smtp_server.start()
@@ -643,9 +659,18 @@ def test_the_facilitators_email_refused_for_good_is_kept_and_said_so(
         status
     )
     # The facilitators' words, then the error itself (for whoever is debugging).
-    assert "\tthe mail server refused " in status or "\tthe service could not sign in to the mail server " in status
+    assert any(
+        f"\t{words} " in status
+        for words in (
+            "the mail server refused",
+            "the service could not sign in to the mail server",
+            "the mail server does not offer the encrypted connection the service asks for",
+        )
+    ), status
     assert " [Refused until something is changed: SMTP" in status
-    if refusal != "password":
+    if refusal == "use_tls":
+        assert f"SMTPNotSupportedError: {reply}" in status, status
+    elif refusal != "password":
         code, _, words = reply.partition(" ")
         assert f"({code}, b'{words}'" in status
     if refusal == "refuse_sender":
