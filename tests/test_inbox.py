@@ -1798,6 +1798,69 @@ def test_a_request_assigned_to_a_closed_account_says_so_and_keeps_the_assignment
     assert "Kim Colleague (account closed)" not in client.get(page).get_data(as_text=True)
 
 
+def test_a_request_assigned_to_someone_moved_to_the_partnership_role_says_so_everywhere(app: Flask, runner) -> None:
+    """Found (b149 review): after ``set-role ... partnership``, the colleague's requests still said
+    "Kim Colleague" in the list and the CSV, as if Kim were working on them (Kim can no longer open
+    them); the Assigned to filter did not offer Kim, so no one could list them; the request page's
+    drop-down said "(account closed)" of an open account; and the command said nothing of them.
+    One phrase each, everywhere: a closed account's is "(account closed)", in the filter too (it
+    said "(no longer active)")."""
+    client, _ = signed_in(app)
+    colleague = add_facilitator(app, "kim.colleague@partnership.example", "Kim Colleague")
+    leaver = add_facilitator(app, "lee.leaver@partnership.example", "Lee Leaver")
+    reference, other, finished = stored_request(app), stored_request(app), stored_request(app)
+    for each in (reference, other, finished):
+        page = f"/inbox/requests/{each}"
+        assert post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)}).status_code == 302
+    with app.app_context():
+        db.session.execute(update(StoredRequest).where(StoredRequest.reference == finished).values(status="closed"))
+        db.session.commit()
+    moved = runner.invoke(
+        args=["facilitators", "set-role", "kim.colleague@partnership.example", "partnership", "--yes"]
+    )
+    assert moved.exit_code == 0, moved.output
+    assert (
+        f"2 open requests are still assigned to Kim Colleague, who cannot work on requests now: {reference}, "
+        f"{other}. Reassign them in the inbox (its Assigned to filter lists them)." in moved.output
+    )
+    page = f"/inbox/requests/{reference}"
+    shown = client.get(page).get_data(as_text=True)
+    summary = re.search(r"<dd[^>]*data-assigned>(.*?)</dd>", shown)
+    assert summary is not None and summary.group(1) == "<bdi>Kim Colleague</bdi> (cannot work on requests now)"
+    chosen = re.search(r'<option value="(\d+)" selected>([^<]+)</option>', shown)
+    assert chosen is not None and chosen.groups() == (str(colleague), "Kim Colleague (cannot work on requests now)")
+    listed = re.findall(r'data-label="Assigned to">([^<]+)</td>', client.get("/inbox").get_data(as_text=True))
+    assert listed.count("Kim Colleague (cannot work on requests now)") == 3
+    assert f"{reference}," in (csv := client.get("/inbox/requests.csv").get_data(as_text=True))
+    assert csv.count(",Kim Colleague (cannot work on requests now),") == 3
+    # The filter offers Kim, marked, and lists what Kim holds; a closed account is marked as everywhere.
+    assert runner.invoke(args=["facilitators", "deactivate", "lee.leaver@partnership.example"]).exit_code == 0
+    filtered = client.get(f"/inbox?assignee={colleague}").get_data(as_text=True)
+    assert f'<option value="{colleague}" selected>Kim Colleague (cannot work on requests now)</option>' in filtered
+    assert f'<option value="{leaver}">Lee Leaver (account closed)</option>' in filtered
+    assert "There is no facilitator called" not in filtered
+    assert len(re.findall(r'data-label="Assigned to">', filtered)) == 3
+    # A partnership account that holds no request is not offered.
+    runner.invoke(args=["facilitators", "set-role", "lee.leaver@partnership.example", "partnership", "--yes"])
+    assert "Lee Leaver" not in client.get("/inbox").get_data(as_text=True)
+
+
+def test_deactivating_names_the_open_requests_still_assigned(app: Flask, runner) -> None:
+    """Found (b149 review): ``deactivate`` did not mention the requests still assigned to the
+    account, so whoever ran it was not prompted to reassign them."""
+    client, _ = signed_in(app)
+    colleague = add_colleague(app)
+    reference = stored_request(app)
+    page = f"/inbox/requests/{reference}"
+    assert post_form(client, page, f"{page}/assignment", {"facilitator": str(colleague)}).status_code == 302
+    closed = runner.invoke(args=["facilitators", "deactivate", "kim.colleague@partnership.example"])
+    assert closed.exit_code == 0
+    assert (
+        f"1 open request is still assigned to Kim Colleague, who cannot work on requests now: {reference}. "
+        "Reassign them in the inbox" in closed.output
+    )
+
+
 @both_databases
 def test_notes_are_stored_with_author_and_audited_without_their_text(app: Flask) -> None:
     client, facilitator_id = signed_in(app)

@@ -37,6 +37,7 @@ from .service import (
     facilitator_acting,
     find_facilitator,
     new_account_problem,
+    open_requests_assigned,
     password_problem,
     reactivate_facilitator,
     reset_password,
@@ -94,6 +95,20 @@ def add_command(email: str, name: str, role: str) -> None:
     )
 
 
+def say_requests_still_assigned(facilitator: Facilitator) -> None:
+    """Say which open requests are still assigned to an account that can no longer work on them
+    (deactivated, or moved to the partnership role), and to reassign them (b149 review: nothing said
+    so, and no one was working on them)."""
+    references = open_requests_assigned(facilitator)
+    if not references:
+        return
+    how_many = "1 open request is" if len(references) == 1 else f"{len(references)} open requests are"
+    click.echo(
+        f"{how_many} still assigned to {facilitator.display_name}, who cannot work on requests now: "
+        f"{', '.join(references)}. Reassign them in the inbox (its Assigned to filter lists them)."
+    )
+
+
 @facilitators_cli.command("deactivate")
 @click.argument("email")
 def deactivate_command(email: str) -> None:
@@ -116,6 +131,7 @@ def deactivate_command(email: str) -> None:
         f"account is reactivated, its name, email address and password will be removed {days} days after it was "
         "deactivated (AUDIT_RETENTION_DAYS)."
     )
+    say_requests_still_assigned(facilitator)
 
 
 @facilitators_cli.command("reactivate")
@@ -169,6 +185,8 @@ def set_role_command(email: str, role: str, yes: bool) -> None:
         else "The account is deactivated, so they still cannot sign in."
     )
     click.echo(f"Changed {who} from {old} to {role} ({ROLE_WORDS[role]}). {when}")
+    if not facilitator.works_requests:
+        say_requests_still_assigned(facilitator)
 
 
 @facilitators_cli.command("list")

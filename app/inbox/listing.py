@@ -29,7 +29,7 @@ from ..pack import current_pack
 from ..requests import fields
 from ..requests.reference import ALPHABET, GROUP, GROUPS, PREFIX, SEPARATORS
 from ..uk_time import UK_TIME, uk_day, uk_time
-from .models import Assignment, Facilitator
+from .models import Assignment, Facilitator, assignee_suffix
 
 PAGE_SIZE = 50
 # A page number beyond any list (``read_filters``): the last page is shown.
@@ -219,17 +219,22 @@ def _month_range(month: str) -> tuple[dt.datetime, dt.datetime]:
 
 
 def list_choices(
-    facilitators: Sequence[Facilitator], flags: Iterable[tuple[str, str]], oldest: dt.datetime | None = None
+    facilitators: Sequence[Facilitator],
+    flags: Iterable[tuple[str, str]],
+    oldest: dt.datetime | None = None,
+    holding: Iterable[int] = (),
 ) -> Choices:
-    """The choices for the filter form: every facilitator who works requests (a deactivated one
-    may still hold some; a statistics-only partnership account never does), the rule pack's flags,
-    and the months from the first stored request's (``oldest``) to this one."""
+    """The choices for the filter form: every facilitator account (a deactivated one may still hold
+    requests) and any other account that holds some (``holding``: one moved to the partnership role,
+    b149 review), each marked if it cannot work on requests now, the rule pack's flags, and the
+    months from the first stored request's (``oldest``) to this one."""
+    holders = set(holding)
     assignees = (
         (NOT_ASSIGNED, "Not assigned"),
         *(
-            (str(f.id), f.display_name + ("" if f.active else " (no longer active)"))
+            (str(f.id), f.display_name + f.assignee_suffix)
             for f in facilitators
-            if not f.reads_statistics_only
+            if not f.reads_statistics_only or f.id in holders
         ),
     )
     return Choices(assignees=assignees, flags=tuple(flags), received=received_months(oldest))
@@ -659,6 +664,7 @@ def _query(filters: Filters, today: dt.date) -> Any:
             StoredRequest.status,
             Facilitator.display_name,
             Facilitator.active.label("assignee_active"),
+            Facilitator.role.label("assignee_role"),
             StoredRequest.mode,
             StoredRequest.details,
             StoredRequest.flags,
@@ -694,10 +700,11 @@ def _row(row: Any, today: dt.date, wording: Mapping[str, str]) -> ListRow:
         due_on=row.due_on,
         overdue=workflow.is_overdue(row.status, row.due_on, today),
         status=row.status,
-        # An account closed since is said so, as on the request page: the request is no one's now.
-        assigned_to=row.display_name
-        if row.display_name is None or row.assignee_active
-        else f"{row.display_name} (account closed)",
+        # An assignee who cannot work on it now (account closed, or moved to the partnership role) is
+        # said so, as on the request page: the request is no one's now.
+        assigned_to=None
+        if row.display_name is None
+        else row.display_name + assignee_suffix(row.assignee_active, row.assignee_role),
         mode=row.mode,
         criteria=_criteria(details.get("criteria"), wording),
         flags=_labels(row.flags),

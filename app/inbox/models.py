@@ -28,6 +28,24 @@ NOTE_MAX = 1000
 FACILITATOR = "facilitator"
 PARTNERSHIP = "partnership"
 ROLES = (FACILITATOR, PARTNERSHIP)
+# What the inbox says after the name of an assignee who cannot work on requests now, the same
+# words in the list, its CSV, its "Assigned to" filter and the request page (b149 review: a
+# departed assignee was "no longer active" in one and "account closed" in the others, and one moved
+# to the partnership role, who can no longer open the request, was shown as if working on it).
+CLOSED_ASSIGNEE = " (account closed)"
+READ_ONLY_ASSIGNEE = " (cannot work on requests now)"
+
+
+def works_requests(active: bool | None, role: str | None) -> bool:
+    """Whether an account can work on requests: open (active) and with the facilitator role."""
+    return bool(active) and role == FACILITATOR
+
+
+def assignee_suffix(active: bool | None, role: str | None) -> str:
+    """What follows an assignee's name: nothing if the account can work on requests, else why not."""
+    if works_requests(active, role):
+        return ""
+    return CLOSED_ASSIGNEE if not active else READ_ONLY_ASSIGNEE
 
 
 class Facilitator(Model):
@@ -57,6 +75,16 @@ class Facilitator(Model):
     def reads_statistics_only(self) -> bool:
         """Whether this is a read-only partnership account."""
         return self.role != FACILITATOR
+
+    @property
+    def works_requests(self) -> bool:
+        """Whether it can work on requests now (``works_requests``): the inbox marks an assignee who cannot."""
+        return works_requests(self.active, self.role)
+
+    @property
+    def assignee_suffix(self) -> str:
+        """What follows its name as a request's assignee (``assignee_suffix``)."""
+        return assignee_suffix(self.active, self.role)
 
     @property
     def actor(self) -> str:
@@ -96,13 +124,17 @@ class TriageNote(Model):
 
 
 __all__ = [
+    "CLOSED_ASSIGNEE",
     "EMAIL_MAX",
     "FACILITATOR",
     "NAME_MAX",
     "NOTE_MAX",
     "PARTNERSHIP",
+    "READ_ONLY_ASSIGNEE",
     "ROLES",
     "Assignment",
     "Facilitator",
     "TriageNote",
+    "assignee_suffix",
+    "works_requests",
 ]

@@ -995,6 +995,19 @@ def assigned_facilitator(request: StoredRequest) -> Facilitator | None:
     )
 
 
+def open_requests_assigned(facilitator: Facilitator) -> list[str]:
+    """The references of the requests not yet finished (``FINISHED_STATUSES``) assigned to
+    ``facilitator``, oldest first: what someone must reassign once the account cannot work on them."""
+    return list(
+        db.session.scalars(
+            select(StoredRequest.reference)
+            .join(Assignment, Assignment.request_id == StoredRequest.id)
+            .where(Assignment.facilitator_id == facilitator.id, StoredRequest.status.not_in(FINISHED_STATUSES))
+            .order_by(StoredRequest.created_at, StoredRequest.id)
+        )
+    )
+
+
 def triage_notes(request: StoredRequest) -> list[tuple[TriageNote, Facilitator]]:
     """The request's notes with their authors, oldest first."""
     query = (
@@ -2663,10 +2676,11 @@ def facilitator_choices(facilitators: Sequence[Facilitator]) -> list[tuple[str, 
 
 def assignment_choices(assignee: Facilitator | None) -> list[tuple[str, str]]:
     """The assignment list for a request assigned to ``assignee`` (``assigned_facilitator``):
-    ``facilitator_choices`` of the active facilitators, with the assignee kept in it (as
-    "(account closed)") if their account has since been closed, so the list says what the page
-    says, and saving it unchanged changes nothing."""
+    ``facilitator_choices`` of the active facilitators, with the assignee kept in it, marked as
+    the page marks them (``Facilitator.assignee_suffix``), if they cannot work on requests now
+    (account closed, or moved to the partnership role), so the list says what the page says, and
+    saving it unchanged changes nothing."""
     choices = facilitator_choices(active_facilitators())
     if assignee is not None and all(value != str(assignee.id) for value, _ in choices):
-        choices.insert(1, (str(assignee.id), f"{assignee.display_name} (account closed)"))
+        choices.insert(1, (str(assignee.id), assignee.display_name + assignee.assignee_suffix))
     return choices

@@ -136,7 +136,7 @@ from .forms import (
     with_plain_apostrophes,
 )
 from .guide import guide_html
-from .models import NOTE_MAX, Facilitator
+from .models import NOTE_MAX, Assignment, Facilitator
 from .pdf_import import (
     BAD_DATA,
     MAX_UPLOAD_BYTES,
@@ -1205,10 +1205,13 @@ def changed_a_moment_ago(facilitator: Facilitator, form: ChangePasswordForm) -> 
 
 
 def list_choices() -> listing.Choices:
-    """What the list's filters offer: every facilitator by name, and the rule pack's flags."""
+    """What the list's filters offer: every facilitator (and any other account holding requests) by
+    name, and the rule pack's flags."""
     facilitators = sorted(service.all_facilitators(), key=lambda f: (f.display_name.lower(), f.id))
     oldest = db.session.scalar(select(func.min(StoredRequest.created_at)))
-    return listing.list_choices(facilitators, ((flag.id, flag.label) for flag in current_pack().flags), oldest)
+    holding = db.session.scalars(select(Assignment.facilitator_id).distinct())
+    flags = ((flag.id, flag.label) for flag in current_pack().flags)
+    return listing.list_choices(facilitators, flags, oldest, holding)
 
 
 def send_list_form() -> Response:
