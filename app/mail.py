@@ -393,9 +393,12 @@ TOO_LATE_DEFAULT = "Too late: the time to send it had passed"
 # (the outbox worker was sending it when it was cancelled, and the mail server failed).
 CANCELLED_BEFORE_SENT = "Too late: the session was cancelled before it could be sent"
 LEFT_BEFORE_SENT = "Too late: the request was taken out of the session before it could be sent"
+# An account email (``ACCOUNT_KINDS``) given up on unsent because the account was deactivated
+# before it went: its owner has left, and the address may now be read by someone else (b149 review).
+ACCOUNT_CLOSED_BEFORE_SENT = "Too late: the inbox account was deactivated before it could be sent"
 # Given up on as the facilitators meant: no one needs telling of a session they never heard of,
 # so neither the request page nor the list says it needs attention (found, regression review).
-GIVEN_UP_AS_MEANT = (CANCELLED_BEFORE_SENT, LEFT_BEFORE_SENT)
+GIVEN_UP_AS_MEANT = (CANCELLED_BEFORE_SENT, LEFT_BEFORE_SENT, ACCOUNT_CLOSED_BEFORE_SENT)
 
 
 def too_late(problem: str | None) -> bool:

@@ -83,7 +83,7 @@ from . import supervision_record as record
 from .config import MAXIMUMS, StartupError
 from .database_files import checkpoint_write_ahead_log, empty_write_ahead_log, rewrite_tables
 from .extensions import db
-from .inbox.service import PASSWORD_NOTICE_SENT, remove_departed_accounts
+from .inbox.service import PASSWORD_NOTICE_SENT, account_closed_before_it_went, remove_departed_accounts
 from .models import (
     AuditEvent,
     OutboxHold,
@@ -584,7 +584,7 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     if message.send_before is not None and (now or utcnow()) >= message.send_before:
         give_up_late(message)
         return GIVEN_UP
-    if why := cancelled_before_it_went(message):
+    if why := cancelled_before_it_went(message) or account_closed_before_it_went(message):
         # Found: an invitation the worker was sending when its session was cancelled counts as sent
         # (``invitation_sent``); the mail server failing it, it was tried again after the
         # cancellation, inviting the practitioner to a session cancelled.
@@ -612,7 +612,8 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         _claimed_in_the_open()  # its row is let go here, and held again at once:
         if not _held_again(message):
             return BUSY
-        if why := cancelled_before_it_went(message):  # (a page may have cancelled it in between)
+        # (a page may have cancelled it in between, or a command deactivated its account)
+        if why := cancelled_before_it_went(message) or account_closed_before_it_went(message):
             give_up_late(message, why)
             return GIVEN_UP
     message.last_attempt_at = started

@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import audit
 from app.extensions import db
 from app.inbox import service
 from app.inbox.models import Facilitator
-from app.mail import PASSWORD_CHANGED, PASSWORD_CHANGED_SUBJECT
+from app.mail import ACCOUNT_CLOSED_BEFORE_SENT, PASSWORD_CHANGED, PASSWORD_CHANGED_SUBJECT
 from app.models import OutboxMessage, utcnow
 from app.outbox import run_pass, untried_for_too_long
 from app.retention import purge_requests
@@ -147,6 +148,45 @@ def test_a_password_set_by_the_command_for_a_deactivated_account_emails_nobody(
     again = runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{PASSWORD}\n{PASSWORD}\n")
     assert again.exit_code == 0 and "not emailed" not in again.output
     assert [message.recipient for message in account_emails(mail_app)] == [EMAIL]
+
+
+@both_databases
+def test_deactivating_an_account_withdraws_its_unsent_notice(mail_app: Flask, smtp_server: SmtpServer) -> None:
+    """Found (b149 review): "reset the password, then close the account", with the worker stopped
+    (or slow) between the two: the notice queued by the reset went after the deactivation, to the
+    address of someone who has left (which may now be read by someone else)."""
+    smtp_server.start()
+    _client, facilitator_id = signed_in(mail_app)
+    add_colleague(mail_app)
+    runner = mail_app.test_cli_runner()
+    assert runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{NEW}\n{NEW}\n").exit_code == 0
+    assert [message.facilitator_id for message in account_emails(mail_app)] == [facilitator_id]
+    assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    assert account_emails(mail_app) == []
+    with mail_app.app_context():
+        assert run_pass().sent == 0
+    assert smtp_server.mailbox.messages == []
+
+
+def test_the_worker_gives_up_a_notice_whose_account_was_deactivated_since(
+    mail_app: Flask, smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One the deactivation could not withdraw (a worker was trying it then, and the mail server
+    failed) is given up unsent at its next try, audited and logged, never sent."""
+    smtp_server.start()
+    client, facilitator_id = signed_in(mail_app)
+    assert change(client, PASSWORD, NEW)[0] == 302
+    with mail_app.app_context():
+        db.session.execute(update(Facilitator).where(Facilitator.id == facilitator_id).values(active=False))
+        db.session.commit()
+        assert run_pass().given_up == 1
+    assert smtp_server.mailbox.messages == []
+    [given_up] = account_emails(mail_app)
+    assert given_up.given_up_at is not None and given_up.body is None and given_up.sent_at is None
+    assert given_up.last_error == ACCOUNT_CLOSED_BEFORE_SENT
+    [event] = events(mail_app, "email_given_up")
+    assert event.detail == f"{PASSWORD_CHANGED} to facilitator:{facilitator_id}: {ACCOUNT_CLOSED_BEFORE_SENT}"
+    assert f"to inbox account {facilitator_id} given up: {ACCOUNT_CLOSED_BEFORE_SENT}" in caplog.text
 
 
 def test_without_mail_set_up_nothing_is_queued(app: Flask) -> None:
