@@ -120,6 +120,14 @@ REPEAT_GRACE = dt.timedelta(seconds=10)
 # The only key of such a note's data: the new id, the path of the form that rotated it, and whether
 # the new session is stored yet (``claim_the_new_id`` notes the id first).
 REPLACED_KEY = "_replaced_by"
+# A session ended by a command (``end_sessions_holding``'s ``because``: an account deactivated)
+# leaves a row of its own, under a hash of its id, holding only this key and why: the browser that
+# held it is told once, at its next inbox page (``why_it_ended``; found, b149 review: nothing said
+# the account had been closed). Its id is never a session's: those have no ":". It lasts as long as
+# a sign-in can (the inbox's 24 hours), then goes with the expired sessions.
+ENDED_KEY = "_ended_because"
+ENDED_PREFIX = "ended:"
+ENDED_KEPT = dt.timedelta(hours=24)
 # How long the same form sent twice at once waits for the first to store the session it starts
 # (``claim_the_new_id``: the first notes the new id before it does what it does, then stores it).
 REPEAT_WAIT = dt.timedelta(seconds=3)
@@ -454,7 +462,9 @@ class DatabaseSessionInterface(SessionInterface):
         try:
             row = _read(sid)
             if row is None or row.expires_at <= utcnow():
-                if row is not None:
+                if row is None:
+                    g.ended_session_id = sid  # ended by a command, maybe: ``why_it_ended`` finds out
+                else:
                     deleted = _execute(_DELETE, {"sid": sid})
                     held = self._loads(row.data)
                     if REPLACED_KEY not in held:  # (a rotated id's note held nothing)
@@ -846,17 +856,18 @@ def purge_expired_sessions(now: dt.datetime | None = None) -> int:
     went = 0
     for data, expires_at in rows:
         held = interface._loads(data)
-        if REPLACED_KEY not in held:  # (a rotated id's note held nothing: ``REPEAT_GRACE``)
+        if REPLACED_KEY not in held and ENDED_KEY not in held:  # (a note held nothing: ``REPEAT_GRACE``, ``ENDED_KEY``)
             _expired(held, expires_at)
             went += 1
     return went
 
 
-def end_sessions_holding(key: str, value: object) -> int:
+def end_sessions_holding(key: str, value: object, because: str | None = None) -> int:
     """Delete every session whose data holds ``value`` under ``key`` (the sessions signed in to an
     account being deactivated: ``session["facilitator_id"]``), however recently used; return how
-    many went. Each is read in full, so this is for a rare act (a command), not a page: sessions
-    live for the idle limit only, so there are only as many as people using the service now."""
+    many went. With ``because``, each leaves a note of it for its browser (``ENDED_KEY``,
+    ``why_it_ended``). Each is read in full, so this is for a rare act (a command), not a page:
+    sessions live for the idle limit only, so there are only as many as people using the service now."""
     interface = DatabaseSessionInterface()
     with _engine().connect() as connection:
         rows = connection.execute(select(_TABLE.c.id, _TABLE.c.data)).all()
@@ -864,8 +875,36 @@ def end_sessions_holding(key: str, value: object) -> int:
     for sid, data in rows:
         held = interface._loads(data)
         if key in held and held[key] == value and type(held[key]) is type(value):
-            ended += int(_execute(_DELETE, {"sid": sid}) or 0)
+            went = int(_execute(_DELETE, {"sid": sid}) or 0)
+            ended += went
+            if went and because is not None:
+                note = {"id": _ended_id(sid), "data": interface.serializer.dumps({ENDED_KEY: because})}
+                _execute(_INSERT, {**note, "expires_at": utcnow() + ENDED_KEPT})
     return ended
+
+
+def _ended_id(sid: str) -> str:
+    """The id of the note an ended session leaves (``ENDED_KEY``): a hash of its id, which only its
+    browser's cookie names."""
+    return ENDED_PREFIX + hashlib.sha256(sid.encode("ascii")).hexdigest()[:48]
+
+
+def why_it_ended(take: bool = True) -> str | None:
+    """Why the session this request's cookie named was ended by a command (``end_sessions_holding``'s
+    ``because``), or None. Taken (the note deleted: said once in that browser) unless not ``take``
+    (a page that says it but keeps no session of its own to say it again, as the inbox's poll)."""
+    sid = g.get("ended_session_id")
+    if sid is None:
+        return None
+    if take:
+        g.pop("ended_session_id")
+        note = _execute(delete(_TABLE).where(_TABLE.c.id == _ended_id(sid)).returning(_TABLE.c.data), first=True)
+    else:
+        note = _execute(select(_TABLE.c.data).where(_TABLE.c.id == _ended_id(sid)), first=True)
+    if note is None:
+        return None
+    because = DatabaseSessionInterface()._loads(note.data).get(ENDED_KEY)
+    return because if isinstance(because, str) else None
 
 
 # "sessions" here are browser sessions (the answers kept on the server), not the Space to Think

@@ -846,6 +846,85 @@ def test_a_deactivated_facilitator_cannot_sign_in_and_is_signed_out(app: Flask, 
     assert refused.status_code == 200 and "Enter a correct email address and password" in text(refused)
 
 
+CLOSED_SAID = (
+    "You were signed out because this inbox account has been closed. If you still need the inbox, ask whoever "
+    "manages inbox accounts"
+)
+
+
+@both_databases
+def test_a_browser_signed_in_to_an_account_deactivated_is_told_so_once(app: Flask, runner) -> None:
+    """Found (b149 review): deactivation deleted the account's sessions, so the next page found no
+    account to say why by: the plain sign-in page, and the right password then refused as if
+    mistyped. Each browser that was signed in is told, once; no other browser is told anything."""
+    client, _ = signed_in(app)
+    add_colleague(app)
+    other_device, polling = app.test_client(), app.test_client()
+    assert sign_in(other_device).status_code == 302 and sign_in(polling).status_code == 302
+    assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    response = client.get("/inbox")
+    assert response.status_code == 302 and response.location.startswith("/inbox/sign-in")
+    assert CLOSED_SAID in text(client.get(response.location))
+    assert CLOSED_SAID not in text(client.get("/inbox/sign-in"))  # once
+    assert CLOSED_SAID in text(other_device.get("/inbox/sign-in"))  # opened straight from a bookmark
+    # An open page's poll says why, and leaves the telling to the page that follows.
+    poll = polling.get("/inbox/still-signed-in").get_json()
+    assert poll == {"signed_in": False, "why": "You were signed out because this inbox account has been closed."}
+    assert CLOSED_SAID in text(polling.get("/inbox", follow_redirects=True))
+    # Anyone else, the address typed or not, is told nothing of the account.
+    stranger = app.test_client()
+    assert CLOSED_SAID not in text(stranger.get("/inbox", follow_redirects=True))
+    assert CLOSED_SAID not in text(sign_in(stranger))
+
+
+def test_the_right_password_of_a_deactivated_account_is_audited_so_and_not_counted_towards_the_lockout(
+    app: Flask, runner
+) -> None:
+    """Found (b149 review): the owner of a deactivated account, typing their right password, was
+    audited as an ordinary failed sign-in (as someone guessing would be), and after 5 tries was
+    locked out, still locked once reactivated. The page stays the same as for any failure."""
+    facilitator_id = add_facilitator(app)
+    add_colleague(app)
+    assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    for n in range(6):
+        refused = post_form(
+            app.test_client(),
+            "/inbox/sign-in",
+            "/inbox/sign-in",
+            {"email": EMAIL, "password": PASSWORD},
+            environ_base={"REMOTE_ADDR": f"203.0.113.{n + 1}"},
+        )
+        assert refused.status_code == 200 and "Enter a correct email address and password" in text(refused)
+    wrong = sign_in(app.test_client(), password="not the password at all")
+    assert wrong.status_code == 200 and "Enter a correct email address and password" in text(wrong)
+    details = [event.detail for event in events(app, "sign_in_failed")]
+    assert len(details) == 7 and all(detail.startswith(f"facilitator:{facilitator_id}; ") for detail in details)
+    assert [detail.endswith(f"; {service.RIGHT_PASSWORD_ACCOUNT_CLOSED}") for detail in details] == [True] * 6 + [False]
+    failed_sign_ins = runner.invoke(args=["facilitators", "failed-sign-ins"]).output
+    assert failed_sign_ins.count(service.RIGHT_PASSWORD_ACCOUNT_CLOSED) == 6
+    assert runner.invoke(args=["facilitators", "reactivate", EMAIL]).exit_code == 0
+    assert sign_in(app.test_client()).status_code == 302
+
+
+def test_reactivating_lifts_the_lockout_as_a_new_password_does(app: Flask, runner) -> None:
+    """Found (b149 review): an account locked while it was deactivated stayed locked once
+    reactivated ("They can sign in again"), refused "too many failed attempts"."""
+    add_facilitator(app)
+    add_colleague(app)
+    assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    for n in range(6):
+        post_form(
+            app.test_client(),
+            "/inbox/sign-in",
+            "/inbox/sign-in",
+            {"email": EMAIL, "password": f"wrong guess {n}"},
+            environ_base={"REMOTE_ADDR": f"203.0.113.{n + 1}"},
+        )
+    assert sign_in(app.test_client()).status_code == 429  # locked
+    assert runner.invoke(args=["facilitators", "reactivate", EMAIL]).exit_code == 0
+    assert sign_in(app.test_client()).status_code == 302
+
+
 @both_databases
 def test_a_sign_in_kept_alive_while_its_account_was_deactivated_does_not_come_back_with_it(app: Flask, runner) -> None:
     """Found (security review): deactivating an account (a laptop lost, say) only refused its

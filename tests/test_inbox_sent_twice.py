@@ -216,7 +216,7 @@ def both_checked(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
 @both_databases
 def test_sign_in_sent_twice_at_once_signs_in_once(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     add_facilitator(app)
-    both_checked(monkeypatch, "password_signs_in")
+    both_checked(monkeypatch, "password_check")
     first, second, went_on, other = sent_at_once(app, "/inbox/sign-in", {"email": EMAIL, "password": PASSWORD})
     assert first.status_code == 302 and first.location == "/inbox"
     assert second.status_code == 303 and second.location == "/inbox", text(second)

@@ -1189,7 +1189,7 @@ def test_wrong_passwords_sent_together_from_one_address_get_no_more_checks_than_
 
     uri = request.getfixturevalue("redis_url") if store == "redis" else "memory://"
     app = make_app(tmp_path, INBOX_SIGN_IN_LIMIT="5 per minute", RATELIMIT_STORAGE_URI=uri)
-    checked = held_together(monkeypatch, service, "password_signs_in", 8)
+    checked = held_together(monkeypatch, service, "password_check", 8)
 
     def guess(n: int) -> Callable[[], int]:
         client = app.test_client()

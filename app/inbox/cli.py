@@ -146,10 +146,13 @@ def reactivate_command(email: str) -> None:
     if not changed:
         click.echo(f"{who} is already active. Nothing was changed.")
         return
+    # Its lockout is lifted, as reset-password lifts it (found, b149 review: the right password typed
+    # while it was deactivated had locked it, and reactivated it was still refused).
+    note = lift_lockout(facilitator)
     click.echo(
         f"Reactivated {who}. They can sign in again with the account's current password (the last one "
         f"set for it). If they do not know it, or others may know it, set a new one: "
-        f"flask facilitators reset-password {facilitator.email}"
+        f"flask facilitators reset-password {facilitator.email}" + (f"\n{note.strip()}" if note else "")
     )
 
 
@@ -379,6 +382,30 @@ def _can_sign_in(account: Facilitator) -> str:
     return "The account is deactivated, so they still cannot sign in."
 
 
+def lift_lockout(facilitator: Facilitator) -> str:
+    """Lift the account's sign-in lockout and forget its failures (``reset-password``, ``reactivate``):
+    "" if done, else a sentence (with a space before it) saying it was not, and what to run."""
+    lockout: SignInLockout = current_app.extensions[LOCKOUT_KEY]
+    note = (
+        ""
+        if lockout.shared
+        else (
+            " Any sign-in lockout was not lifted: this command has no shared store (RATELIMIT_STORAGE_URI). "
+            + WHERE_THE_FAILURES_ARE.replace(
+                "run this command again", f"run flask facilitators unlock {facilitator.email}"
+            )
+        )
+    )
+    try:
+        lockout.clear(facilitator.email, in_the_store_only=lockout.shared)
+    except StoreUnavailable as error:
+        note = (
+            f" Any lockout was not lifted: the store that holds them (RATELIMIT_STORAGE_URI) did not answer ({error}); "
+            f"once it does, run: flask facilitators unlock {facilitator.email}"
+        )
+    return note
+
+
 @facilitators_cli.command("reset-password")
 @click.argument("email")
 def reset_password_command(email: str) -> None:
@@ -399,24 +426,7 @@ def reset_password_command(email: str) -> None:
         facilitator = reset_password(email, password)
     except FacilitatorError as error:
         raise click.ClickException(str(error)) from None
-    lockout: SignInLockout = current_app.extensions[LOCKOUT_KEY]
-    note = (
-        ""
-        if lockout.shared
-        else (
-            " Any sign-in lockout was not lifted: this command has no shared store (RATELIMIT_STORAGE_URI). "
-            + WHERE_THE_FAILURES_ARE.replace(
-                "run this command again", f"run flask facilitators unlock {facilitator.email}"
-            )
-        )
-    )
-    try:
-        lockout.clear(facilitator.email, in_the_store_only=lockout.shared)
-    except StoreUnavailable as error:
-        note = (
-            f" Any lockout was not lifted: the store that holds them (RATELIMIT_STORAGE_URI) did not answer ({error}); "
-            f"once it does, run: flask facilitators unlock {facilitator.email}"
-        )
+    note = lift_lockout(facilitator)
     if not current_app.config.get("FACILITATOR_EMAIL"):
         # Found (email review): run without the service's settings, it emailed nothing and said
         # nothing of it, as if the owner had been told (queue_password_notice sends no mail then).

@@ -462,7 +462,9 @@ def deactivate_facilitator(email: str) -> Facilitator:
     # reactivated (security review).
     # Each is audited as a sign-in ended (found: only the deactivation was, so the log showed the
     # sign-ins open and never ended).
-    for _ in range(end_sessions_holding(FACILITATOR_SESSION_KEY, facilitator.id)):
+    # Each browser signed in to it is told so, once, at its next inbox page (found, b149 review: the
+    # sign-in page said nothing of it, and the right password was then refused as if mistyped).
+    for _ in range(end_sessions_holding(FACILITATOR_SESSION_KEY, facilitator.id, because=ACCOUNT_CLOSED)):
         audit.add_event("signed_out", None, facilitator.actor, SIGNED_OUT_BECAUSE[ACCOUNT_CLOSED])
     db.session.commit()
     return facilitator
@@ -868,6 +870,15 @@ def _account_signing_in(email: str) -> Facilitator | None:
 def password_signs_in(email: str, password: str) -> Facilitator | None:
     """The active facilitator with this email and password, or None; nothing recorded yet (the
     inbox first makes sure the same form sent twice at once signs in once: ``record_sign_in``)."""
+    return password_check(email, password)[0]
+
+
+def password_check(email: str, password: str) -> tuple[Facilitator | None, bool]:
+    """``password_signs_in``'s account, and whether the password was right for a deactivated
+    account (its owner, who has left, or been deactivated by mistake: the sign-in page says only
+    what it says for any failure, but audits it as ``RIGHT_PASSWORD_ACCOUNT_CLOSED`` and does not
+    count it towards the lockout; found, b149 review: it read as someone guessing, and locked them
+    out past their reactivation). One check of the password, as long for any address."""
     # The hash checked for an unknown address is made on the first attempt a process sees, whatever
     # the address: made only for an unknown one, it took that attempt twice as long as one for an
     # account, which said which addresses have one (security review).
@@ -876,9 +887,15 @@ def password_signs_in(email: str, password: str) -> Facilitator | None:
     stored_hash = facilitator.password_hash if facilitator is not None else dummy_hash
     # No account has a longer password, so skip hashing megabytes of text (a cheap way to load the server).
     password_matches = len(password) <= PASSWORD_MAX and check_password_hash(stored_hash, password)
-    if facilitator is None or not password_matches or not facilitator.active:
-        return None
-    return facilitator
+    if facilitator is None or not password_matches:
+        return None, False
+    if not facilitator.active:
+        return None, True
+    return facilitator, False
+
+
+# The audit detail of a failed sign-in that gave the right password of a deactivated account (``password_check``).
+RIGHT_PASSWORD_ACCOUNT_CLOSED = "the right password, but the account is deactivated"  # noqa: S105 - words, not a password
 
 
 def record_sign_in(facilitator: Facilitator, detail: str = "") -> None:

@@ -106,6 +106,7 @@ from ..sessions import (
     replaced_meanwhile,
     reset_session,
     session_expired,
+    why_it_ended,
 )
 from ..space_sessions import service as sessions
 from ..space_sessions.forms import SessionForm
@@ -270,6 +271,13 @@ def allow_request_pdf_uploads(endpoint: str | None, values: dict[str, Any] | Non
 @bp.before_request
 def require_facilitator() -> Response | tuple[str, int] | None:
     """Every inbox route but sign-in needs an active, signed-in account; a partnership one, a statistics page."""
+    # A sign-in ended by a command (the account deactivated): its browser is told why, once (found,
+    # b149 review: the sign-in page said nothing, and the right password was refused as if mistyped).
+    # (Not the poll, which writes no session: it says why, and leaves the telling to the next page.)
+    told = request.method != "HEAD" and FACILITATOR_KEY not in session and request.endpoint != "inbox.still_signed_in"
+    ended = why_it_ended() if told else None
+    if ended is not None and ended in SIGNED_OUT_BECAUSE:
+        flash(SIGNED_OUT_BECAUSE[ended], IMPORTANT)
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     facilitator, why = service.session_facilitator(session.get(FACILITATOR_KEY), session)
@@ -806,10 +814,13 @@ def sign_in() -> Response | tuple[str | Response, int]:
         lockout = current_lockout()
         device = known_device(email)
         locked_for = lockout.begin_attempt(email, device)  # counted before the password is checked
-        facilitator = None if locked_for else service.password_signs_in(email, password)
+        facilitator, closed = (None, False) if locked_for else service.password_check(email, password)
         # An attempt counts towards INBOX_SIGN_IN_LIMIT when a password was checked, and failed
-        # (a form sent empty, or without a password, guesses nothing: it is not counted).
-        g.sign_in_tried = facilitator is None
+        # (a form sent empty, or without a password, guesses nothing: it is not counted; nor does the
+        # right password of a deactivated account, which is its owner's, not a guess: b149 review).
+        g.sign_in_tried = facilitator is None and not closed
+        if closed:
+            lockout.clear(email, device=device)  # (as the right password does: not counted towards the lockout)
         if facilitator is not None:
             lockout.clear(email, device=device)
             if not claim_the_new_id():  # the same form, sent a moment before, is signing in
@@ -832,7 +843,8 @@ def sign_in() -> Response | tuple[str | Response, int]:
         # (The warning asks only for the password, the account's address filled in: it says which
         # was wrong. Said for any address, with or without an account, it tells a guesser nothing.)
         failed = CONFIRM_FAILED if wants_json else SIGN_IN_FAILED
-        message, status = password_refused(email, locked_for, "sign-in", failed)
+        detail = service.RIGHT_PASSWORD_ACCOUNT_CLOSED if closed else ""
+        message, status = password_refused(email, locked_for, "sign-in", failed, detail=detail)
         form.email.errors = [message]
         errors = [{"text": message, "href": "#email"}]
     else:
@@ -1076,8 +1088,9 @@ def still_signed_in() -> Response:
         return jsonify(signed_in=False, why=NOW_STATISTICS_ONLY, heading=NO_LONGER_SHOWN)
     if facilitator is not None or why == service.TOO_OLD_SIGN_IN:
         return jsonify(signed_in=True)
-    because = FORM_EXPIRED_BECAUSE.get(why or "")
-    # (Its sessions deleted, a closed account's browser holds no account to say why by.)
+    # (Its sessions deleted, a closed account's browser holds no account to say why by, but the note
+    # its session left: ``why_it_ended``.)
+    because = FORM_EXPIRED_BECAUSE.get(why or why_it_ended(take=False) or "")
     words = f"{because[:1].upper()}{because[1:]}." if because else "You were signed out while this page was open."
     return jsonify(signed_in=False, why=words)
 
