@@ -189,6 +189,22 @@ def test_the_worker_gives_up_a_notice_whose_account_was_deactivated_since(
     assert f"to inbox account {facilitator_id} given up: {ACCOUNT_CLOSED_BEFORE_SENT}" in caplog.text
 
 
+def test_the_audit_log_command_says_an_email_given_up_as_too_late_was_not_refused(mail_app: Flask) -> None:
+    """Found (b150): the notice given up as its account was deactivated (as an invitation given up
+    as its session had started) was listed by ``audit-log`` as "the mail server refused the
+    address", which no server had; the request's own trail already said "too late"."""
+    client, _ = signed_in(mail_app)
+    add_colleague(mail_app)
+    assert change(client, PASSWORD, NEW)[0] == 302
+    with mail_app.app_context():
+        db.session.execute(update(Facilitator).where(Facilitator.email == EMAIL).values(active=False))
+        db.session.commit()
+        assert run_pass().given_up == 1
+    listed = mail_app.test_cli_runner().invoke(args=["facilitators", "audit-log", "--about-no-request"]).output
+    [line] = [line for line in listed.splitlines() if ACCOUNT_CLOSED_BEFORE_SENT in line]
+    assert "\tEmail not sent: too late to send (it will not be sent now)\t" in line and "refused" not in line
+
+
 def test_without_mail_set_up_nothing_is_queued(app: Flask) -> None:
     client, _facilitator_id = signed_in(app)
     assert "We will email" not in text(client.get(PAGE))

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from ..audit import actor_in_words, cli_actor, record_event, retention_days
 from ..extensions import db
 from ..lockout import LOCKOUT_KEY, SignInLockout, StoreUnavailable
+from ..mail import too_late
 from ..models import AuditEvent, utcnow
 from ..requests.reference import is_reference, normalise_reference
 from ..schema import DatabaseCommands
@@ -27,6 +28,7 @@ from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
     ACTION_WORDS,
     ACTOR_PATTERN,
+    EMAIL_TOO_LATE_WORDS,
     PASSWORD_RULES,
     ROLE_WORDS,
     FacilitatorError,
@@ -307,6 +309,10 @@ def audit_log_command(days: int, account: str | None, reference: str | None, abo
     for event in events:
         _account_in_words(event.actor, names)
         what = ACTION_WORDS.get(event.action) or event.action.replace("_", " ").capitalize()
+        if event.action == "email_given_up" and too_late((event.detail or "").partition(": ")[2]):
+            # Given up unsent (``outbox.give_up_late``): no mail server refused anything (found, b150:
+            # an account's notice given up as its account was deactivated read "refused the address").
+            what = EMAIL_TOO_LATE_WORDS
         # An account acted on, named as the one acting is (regression review: "facilitator:2").
         detail = ACTOR_PATTERN.sub(lambda found: _account_in_words(found[0], names), event.detail or "")
         # With its clock (regression review: the hour the clocks go back was printed twice alike).
