@@ -14,6 +14,8 @@ For views:
   (so the page after the idle limit can say what went); else nothing.
 - ``when_expired(handler)`` tells ``handler`` what each session held once its idle limit has
   passed, as its row is deleted (the inbox audits a facilitator's sign-in timed out).
+- ``end_sessions_holding(key, value, because)`` ends the sessions signed in to an account (a command
+  deactivating it), each leaving a note of ``because`` that ``why_it_ended()`` gives its browser once.
 
 If the database cannot be reached when a session is opened, the request is answered with the
 "problem with the service" page (503) before any view runs; the cookie is neither changed nor
