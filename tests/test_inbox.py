@@ -37,6 +37,7 @@ from app.inbox.pdf_import import BAD_DATA, MAX_UPLOAD_BYTES, NEWER_FORMAT
 from app.models import REQUEST_STATUSES, AuditEvent, OutboxMessage, StoredRequest, utcnow
 from app.outage import SQLITE_BUSY_WORDS
 from app.requests.document import SIGNATURE_NAME, request_document, request_signature
+from app.sessions import JourneySessionRow
 from app.stats.models import Count
 from support import both_databases, csrf_token, session_cookie, session_csrf_token
 from support.database import sqlite_file_bytes
@@ -875,6 +876,26 @@ def test_a_browser_signed_in_to_an_account_deactivated_is_told_so_once(app: Flas
     stranger = app.test_client()
     assert CLOSED_SAID not in text(stranger.get("/inbox", follow_redirects=True))
     assert CLOSED_SAID not in text(sign_in(stranger))
+
+
+def test_the_note_of_a_sign_in_ended_by_deactivation_goes_after_a_day_and_is_no_ones_session(
+    app: Flask, runner
+) -> None:
+    """The note is not a session: the purge that deletes it after its day counts no session
+    deleted, and audits no sign-in timed out; the browser that never came back is then told nothing."""
+    from app.sessions import purge_expired_sessions
+
+    client, _ = signed_in(app)
+    add_colleague(app)
+    assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    timed_out = len(events(app, "signed_out"))
+    with app.app_context():
+        assert purge_expired_sessions(utcnow() + dt.timedelta(hours=23)) == 0
+        assert db.session.scalar(select(func.count()).select_from(JourneySessionRow)) == 1  # the note
+        assert purge_expired_sessions(utcnow() + dt.timedelta(hours=25)) == 0
+        assert db.session.scalar(select(func.count()).select_from(JourneySessionRow)) == 0
+    assert len(events(app, "signed_out")) == timed_out
+    assert CLOSED_SAID not in text(client.get("/inbox", follow_redirects=True))
 
 
 def test_the_right_password_of_a_deactivated_account_is_audited_so_and_not_counted_towards_the_lockout(
