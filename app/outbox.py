@@ -599,6 +599,14 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     ):
         db.session.rollback()
         return BUSY
+    # An attempt begun and never ended (neither sent nor given a time to try again): the worker
+    # sending it stopped (killed, the machine restarted), perhaps after the mail server took it.
+    stopped_while_sending = (
+        message.last_attempt_at
+        if message.last_attempt_at is not None
+        and (message.next_attempt_at is None or message.next_attempt_at <= message.last_attempt_at)
+        else None
+    )
     started = utcnow()
     if db.session.get_bind().dialect.name == "sqlite":
         if not _free_to_send_on_sqlite(message, started):
@@ -721,6 +729,16 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         if taken_out_meanwhile(message):
             return _taken_out(message, sent=True, why="")
         _record_sent(message, request, sent.at, sent.subject)
+        if stopped_while_sending is not None:
+            # Found (outbox review): the worker killed after the mail server's 250 and before "sent" was
+            # written, the email went again 5 minutes later, and nothing said the first may have gone.
+            _said_in_the_trail(sent, SENT_AGAIN_AFTER_STOP)
+            current_app.logger.warning(
+                "%s: a worker stopped while sending it at %s UTC, before it could record how that ended; sent "
+                "again now: it may have arrived twice.",
+                sent.what,
+                f"{stopped_while_sending:%H:%M}",
+            )
     except SQLAlchemyError:
         # Found (faults review): the database stopped just after the mail server took the email,
         # so "sent" was never written, and the next pass sent it again: the facilitators had the
@@ -750,6 +768,8 @@ class SentEmail:
 # and of one another worker sent again before it could be.
 SENT_NOT_RECORDED = "sent_not_recorded"
 SENT_TWICE = "sent_twice"
+# The audit event of an email sent again after the worker sending it before stopped mid-send.
+SENT_AGAIN_AFTER_STOP = "sent_again_after_stop"
 
 
 def _sent_not_recorded() -> list[SentEmail]:

@@ -2002,3 +2002,39 @@ def test_an_email_the_mail_server_took_is_sent_once_however_it_answers_quit(
         assert stored and all(message.sent_at is not None and message.attempts == 1 for message in stored)
     received = [message["X-Space-To-Think-Reference"] for message in smtp_server.mailbox.messages]
     assert received == [reference] * len(stored)  # each email once
+
+
+@both_databases
+def test_an_email_a_stopped_worker_was_sending_is_said_to_have_maybe_gone_twice_when_sent_again(
+    mail_app: Flask, smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found (outbox review): a worker killed after the mail server's 250 and before "sent" was
+    written; the email went again five minutes later, and nothing in the log or the request's trail
+    said the first may have gone too. An email sent normally says nothing of the kind."""
+    import logging
+
+    from app.inbox.service import audit_trail
+
+    smtp_server.start()
+    with mail_app.app_context():
+        reference = make_request().request.reference
+        stopped = utcnow() - dt.timedelta(minutes=6)  # an attempt begun then, never ended
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.kind == "facilitators")
+            .values(last_attempt_at=stopped, next_attempt_at=stopped)
+        )
+        db.session.commit()
+        with caplog.at_level(logging.WARNING):
+            while run_pass().sent:
+                pass
+        assert [m["To"] for m in smtp_server.mailbox.messages] == [FACILITATORS]
+        [event] = actions("sent_again_after_stop")
+        assert (event.reference, event.detail) == (reference, "facilitators")
+        said = [record.getMessage() for record in caplog.records]
+        assert any(f"a worker stopped while sending it at {stopped:%H:%M} UTC" in line for line in said), said
+        assert sum("may have arrived twice" in line for line in said) == 1  # the facilitators' email: not
+        trail = [str(entry) for entry in audit_trail(reference)]
+        assert sum("sent again because the service stopped while sending it before" in entry for entry in trail) == 1, (
+            trail
+        )

@@ -1167,6 +1167,7 @@ ACTION_WORDS = {
     "session_changed": "Session changed",
     "sent_not_recorded": "An email was sent, but could not be recorded as sent",
     "sent_twice": "An email may have been sent twice",
+    "sent_again_after_stop": "An email may have been sent twice",
     "marked_sent": "Email recorded as sent without sending it, after a restore from a backup",
     # Written by scripts/backup --restore, with no reference: shown in the trail of every request
     # stored before it (``audit_trail``). Found (restore review): the trail ran on from the backup's
@@ -1373,6 +1374,12 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
     if action == "marked_sent":
         what = EMAIL_WORDS.get(detail, "an email")
         return words, f"{what}, waiting in the backup, had gone after the backup was taken, so it was not sent again"
+    if action == "sent_again_after_stop":
+        what = EMAIL_WORDS.get(detail, "an email")
+        return words, (
+            f"{what[:1].upper()}{what[1:]} went at this time, sent again because the service stopped while sending "
+            "it before, before it could record whether it went: it may have arrived twice."
+        )
     if action == "sent_twice":
         what = EMAIL_WORDS.get(detail, "an email")
         return words, (
