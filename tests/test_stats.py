@@ -1474,3 +1474,16 @@ def test_what_a_quarters_first_reading_hid_goes_with_its_counts(app: Flask, cloc
         # In January 2028 it is not, nor October or November: the quarter and its first reading go.
         stats_service.purge_old_counts(12, now=dt.datetime(2028, 1, 10, tzinfo=dt.UTC))
         assert db.session.get(HiddenCounts, QUARTER) is None
+
+
+def test_each_months_column_is_named_in_full_for_a_screen_reader(app: Flask, clock: Clock) -> None:
+    """Found (screen reader review): the columns were headed "Oct 2026" and the like, which some screen
+    readers read as a word; shown short still (a phone's width), each is named in full."""
+    add_counts(app, ("started", MONTHS[0], "", 9))
+    clock.quarter_over()
+    page = signed_in(app).get("/inbox/statistics").get_data(as_text=True)
+    headings = re.findall(r'<th [^>]*data-month="2026-10">(.*?)</th>', page, re.S)
+    assert headings and all(
+        heading == '<span aria-hidden="true">Oct 2026</span><span class="govuk-visually-hidden">October 2026</span>'
+        for heading in headings
+    ), headings

@@ -320,10 +320,10 @@ class CountTable:
     adds_up: bool
 
     @property
-    def month_labels(self) -> tuple[str, ...]:
-        """The months as column headings, in full: "November 2026" (found, screen reader review: some
-        read "Sep" as a word)."""
-        return tuple(month_label(month) for month in self.months)
+    def month_labels(self) -> tuple[tuple[str, str], ...]:
+        """The months as column headings: shown short, "Nov 2026" (a phone's width), and in full,
+        "November 2026", for a screen reader (found, screen reader review: some read "Sep" as a word)."""
+        return tuple((month_label(month, short=True), month_label(month)) for month in self.months)
 
     @property
     def has_hidden(self) -> bool:
