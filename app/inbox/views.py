@@ -816,11 +816,12 @@ def sign_in() -> Response | tuple[str | Response, int]:
         locked_for = lockout.begin_attempt(email, device)  # counted before the password is checked
         facilitator, closed = (None, False) if locked_for else service.password_check(email, password)
         # An attempt counts towards INBOX_SIGN_IN_LIMIT when a password was checked, and failed
-        # (a form sent empty, or without a password, guesses nothing: it is not counted; nor does the
-        # right password of a deactivated account, which is its owner's, not a guess: b149 review).
-        g.sign_in_tried = facilitator is None and not closed
-        if closed:
-            lockout.clear(email, device=device)  # (as the right password does: not counted towards the lockout)
+        # (a form sent empty, or without a password, guesses nothing: it is not counted). The right
+        # password of a deactivated account counts as a wrong one, here and towards the lockout (which
+        # counted it before the check): treated otherwise, the lockout told a guesser which password was
+        # right (found, regression review). Its owner is helped by `reactivate`, which lifts the lockout,
+        # and the audit log says it was the right password (``closed``).
+        g.sign_in_tried = facilitator is None
         if facilitator is not None:
             lockout.clear(email, device=device)
             if not claim_the_new_id():  # the same form, sent a moment before, is signing in
