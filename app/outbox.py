@@ -617,6 +617,11 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         _claimed_in_the_open()  # (only the attempt's start: not yet one more attempt)
     else:
         message.last_attempt_at = started
+        # Its wait ended too, as on SQLite: an email `flask outbox send` took before its wait was over,
+        # the command killed after the mail server took it, kept the old wait, later than the start, so
+        # the attempt never counted as under way, and its second sending said nothing of the first
+        # (found, regression review).
+        message.next_attempt_at = started
         _claimed_in_the_open()  # its row is let go here, and held again at once:
         if not _held_again(message):
             return BUSY

@@ -2038,3 +2038,37 @@ def test_an_email_a_stopped_worker_was_sending_is_said_to_have_maybe_gone_twice_
         assert sum("sent again because the service stopped while sending it before" in entry for entry in trail) == 1, (
             trail
         )
+
+
+@both_databases
+def test_an_email_outbox_send_was_sending_before_its_wait_was_over_is_said_to_have_maybe_gone_twice(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found (regression review, PostgreSQL): an email waiting after a failure, sent by `flask outbox
+    send` (which does not wait) and the command killed after the mail server took it, kept its old
+    wait, later than the attempt's start: the attempt never counted as under way, and the email, sent
+    again, said nothing of the first."""
+    from app import outbox
+
+    with mail_app.app_context():
+        reference = make_request().request.reference
+        assert run_pass().send_failed == 1  # the mail server down: it waits
+        smtp_server.start()
+
+        def killed(*args: object, **kwargs: object) -> None:
+            raise KeyboardInterrupt  # the command killed once the mail server had taken it
+
+        with monkeypatch.context() as patched:
+            patched.setattr(outbox, "_record_sent", killed)
+            with pytest.raises(KeyboardInterrupt):
+                run_pass(ignore_schedule=True)
+        db.session.rollback()
+        assert len(smtp_server.mailbox.messages) == 1
+        for message in db.session.scalars(select(OutboxMessage)):  # ten minutes on, as the stored times go
+            message.last_attempt_at -= dt.timedelta(minutes=10)
+            message.next_attempt_at -= dt.timedelta(minutes=10)
+        db.session.commit()
+        assert run_pass().sent == 1
+        [event] = actions("sent_again_after_stop")
+        assert event.reference == reference
+    assert len(smtp_server.mailbox.messages) == 2
