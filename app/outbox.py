@@ -2163,7 +2163,8 @@ def release_command() -> None:
 
 @outbox_cli.command("send")
 def send_command() -> None:
-    """Make missing PDFs and send every unsent email now, without waiting for the retry time (exit 1 if any remain)."""
+    """Make missing PDFs and send every unsent email now, without waiting for the retry time (exit 1 if any
+    remain), except an email to a person whose content the mail server refused: it waits its turn."""
     _refuse_a_template_mistake_here()  # (the PDFs and emails it makes: as the worker, found, regression review)
     _refuse_while_held()
     setattr(g, SENT_BY_KEY, audit.cli_actor())
@@ -2193,6 +2194,22 @@ def send_command() -> None:
             f"{_plural(refused_emails, 'message')} not sent because the mail server refused the email itself "
             "for good, not its address (`flask outbox status` lists them; they are not tried again: the "
             "facilitators can get in touch with the person another way)."
+        )
+    # Left to their wait (found, regression review: "2 still unsent", and nothing said why one was not tried).
+    now = utcnow()
+    resting = [
+        message
+        for message in waiting
+        if message.kind != mail.FACILITATORS
+        and (message.refusals or 0) > 0
+        and message.next_attempt_at is not None
+        and message.next_attempt_at > now
+    ]
+    if resting:
+        first = min(message.next_attempt_at for message in resting if message.next_attempt_at is not None)
+        click.echo(
+            f"{_plural(len(resting), 'message')} to a person whose content the mail server refused "
+            f"left to its wait, for a passing refusal (a spam filter's) to pass: tried again from {_time(first, now)}."
         )
     if stuck := refused_until_mended():
         click.echo(

@@ -166,6 +166,9 @@ def test_deactivating_an_account_withdraws_its_unsent_notice(mail_app: Flask, sm
     with mail_app.app_context():
         assert run_pass().sent == 0
     assert smtp_server.mailbox.messages == []
+    # Said in the audit log (found, regression review: its last word was "Password notice queued").
+    log = runner.invoke(args=["facilitators", "audit-log", "--about-no-request"]).output
+    assert "Account email withdrawn" in log and "not sent: the account was deactivated" in log, log
 
 
 def test_the_worker_gives_up_a_notice_whose_account_was_deactivated_since(

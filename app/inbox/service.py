@@ -587,6 +587,8 @@ def set_own_password(facilitator: Facilitator, password_hash: str) -> None:
 # its sending as ``PASSWORD_NOTICE_SENT`` (app.outbox.send_message).
 PASSWORD_NOTICE_QUEUED = "password_notice_queued"  # noqa: S105 - an audit action's name, not a password
 PASSWORD_NOTICE_SENT = "password_notice_sent"  # noqa: S105 - an audit action's name, not a password
+# An account's email withdrawn unsent when the account was deactivated (``withdraw_account_emails``).
+ACCOUNT_EMAIL_WITHDRAWN = "account_email_withdrawn"
 
 
 def queue_password_notice(facilitator: Facilitator, actor: str, by_self: bool, now: dt.datetime | None = None) -> bool:
@@ -626,10 +628,11 @@ def withdraw_account_emails(facilitator: Facilitator) -> int:
     """Delete the account's emails (``mail.ACCOUNT_KINDS``) not sent yet: its owner has left, and
     the address may now be read by someone else. One a worker is sending now (its row locked) is
     left to it, and it gives that up unsent (``account_closed_before_it_went``). No commit;
-    returns how many."""
-    ids = list(
-        db.session.scalars(
-            select(OutboxMessage.id)
+    returns how many. Each is audited (found, regression review: the audit log's last word was "Password
+    notice queued", read as the owner told, and reactivating queued nothing)."""
+    found = list(
+        db.session.execute(
+            select(OutboxMessage.id, OutboxMessage.kind)
             .where(
                 OutboxMessage.facilitator_id == facilitator.id,
                 OutboxMessage.request_id.is_(None),
@@ -639,9 +642,16 @@ def withdraw_account_emails(facilitator: Facilitator) -> int:
             .with_for_update(skip_locked=True)
         )
     )
-    if ids:
-        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
-    return len(ids)
+    if found:
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_([row.id for row in found])))
+    for row in found:
+        audit.add_event(
+            ACCOUNT_EMAIL_WITHDRAWN,
+            None,
+            audit.cli_actor(),
+            f"{facilitator.actor}; {row.kind}; not sent: the account was deactivated",
+        )
+    return len(found)
 
 
 def account_closed_before_it_went(message: OutboxMessage) -> str | None:
