@@ -334,6 +334,20 @@ def said_in_one_line(command: click.Command) -> None:
                     "transaction left open in psql), so the command did not finish. Run it again once that "
                     "session has finished."
                 ) from None
+            if refuses_writes_only(error):
+                # Found (regression review): a read-only database (a reporting copy, a standby) was "did
+                # not answer ... check that it is running", where it had answered, refusing a write
+                # (reading a quarter's statistics for the first time stores which counts it hid).
+                why = (
+                    "it is read-only"
+                    if getattr(original, "sqlstate", None) == READ_ONLY_SQLSTATE
+                    else "its disk is full"
+                )
+                raise click.ClickException(
+                    f"The database answered but takes no changes now ({why}), and this command needed to make one, "
+                    "so it did not finish. Run it again once the database takes changes (or against the main "
+                    "database, not a read-only copy)."
+                ) from None
             if isinstance(error, DBAPIError) and (turned_away := _settings_that_cannot_connect(error)) is not None:
                 # Found (configuration review): a wrong password (or a database that does not exist)
                 # was "did not answer ... check that it is running" from ``outbox status``, the

@@ -1487,3 +1487,29 @@ def test_each_months_column_is_named_in_full_for_a_screen_reader(app: Flask, clo
         heading == '<span aria-hidden="true">Oct 2026</span><span class="govuk-visually-hidden">October 2026</span>'
         for heading in headings
     ), headings
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_stats_show_on_a_read_only_database_says_so(app: Flask, clock: Clock) -> None:
+    """Found (regression review): a quarter's first reading stores which counts it hid, and on a
+    read-only database (a reporting copy, a standby) `flask stats show` said the database "did not
+    answer", to check it was running."""
+    add_counts(app, ("started", MONTHS[0], "", 9))
+    clock.quarter_over()
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    connect = dict(options.get("connect_args", {}))
+    connect["options"] = f"{connect.get('options', '')} -cdefault_transaction_read_only=on"
+    options["connect_args"] = connect
+    read_only = create_app(
+        {
+            "APP_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SQLALCHEMY_ENGINE_OPTIONS": options,
+        }
+    )
+    try:
+        result = read_only.test_cli_runner().invoke(args=["stats", "show"])
+    finally:
+        dispose(read_only)
+    assert result.exit_code == 1
+    assert "takes no changes now (it is read-only)" in result.output and "did not answer" not in result.output
