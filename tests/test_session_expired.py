@@ -44,11 +44,11 @@ def words_of(response: TestResponse) -> str:
     return html.unescape(text_of(response))
 
 
-def answered_mode(client: FlaskClient) -> str:
+def answered_mode(client: FlaskClient, mode: str = "practitioner") -> str:
     """Start a journey and answer its first question; returns the page's CSRF token."""
     page = client.get("/start", follow_redirects=True).get_data(as_text=True)
     token = csrf_token(page)
-    response = client.post("/questions/mode", data={"csrf_token": token, "answer": "practitioner"})
+    response = client.post("/questions/mode", data={"csrf_token": token, "answer": mode})
     assert response.status_code in (302, 303)
     return token
 
@@ -503,3 +503,14 @@ def test_the_timer_running_out_on_typed_text_while_another_tab_kept_the_session_
     assert response.status_code == 200 and "Your answers are still here" in page and CLEARED not in page
     assert TYPED in page and 'href="/questions/immediate_danger"' in response.get_data(as_text=True)
     assert journey_rows(app) == 1  # nothing cleared
+
+
+def test_the_answers_still_here_page_speaks_of_the_answers_in_supervision(client: FlaskClient) -> None:
+    """Found (regression review of the supervision wording): in supervision every page speaks of
+    "the practitioner", but this one said "Your answers are still here … go back to your check"."""
+    answered_mode(client, "supervision")
+    token = the_timer_token(client)
+    sent = {"csrf_token": token, "page": "/request/reflection", "reflection": TYPED}
+    page = text_of(client.post("/session-expired", data=sent))
+    assert "The answers are still here" in page and "so the answers were not cleared" in page
+    assert "Go back to the check" in page and not re.search(r"\byour (answers|check)\b", page, re.I), page
