@@ -54,10 +54,13 @@ REOPENED = "reopened"
 # The emails to a practitioner sent as stored, with the facilitators' address to reply to.
 STORED_FOR_PRACTITIONER = SESSION_KINDS | {REDIRECTED, REOPENED}
 # The emails about an inbox account, not a request, stored with their text (app.inbox.service):
-# to the account's own address, saying its password was changed.
+# to the account's own address, saying its password was changed; to its old and new addresses,
+# saying its email address was changed.
 PASSWORD_CHANGED = "password_changed"  # noqa: S105 - the kind of email, not a password
-ACCOUNT_KINDS = frozenset({PASSWORD_CHANGED})
+EMAIL_CHANGED = "email_changed"
+ACCOUNT_KINDS = frozenset({PASSWORD_CHANGED, EMAIL_CHANGED})
 PASSWORD_CHANGED_SUBJECT = "Your Space to Think inbox password has been changed"  # noqa: S105 - a subject line
+EMAIL_CHANGED_SUBJECT = "The email address of your Space to Think inbox account has been changed"
 # The METHOD line of a calendar file (app.space_sessions.calendar writes one, never folded).
 CALENDAR_METHOD = re.compile(r"^METHOD:([A-Z]+)\r?$", re.MULTILINE)
 

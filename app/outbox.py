@@ -83,7 +83,12 @@ from . import supervision_record as record
 from .config import MAXIMUMS, StartupError
 from .database_files import checkpoint_write_ahead_log, empty_write_ahead_log, rewrite_tables
 from .extensions import db
-from .inbox.service import PASSWORD_NOTICE_SENT, account_closed_before_it_went, remove_departed_accounts
+from .inbox.service import (
+    EMAIL_NOTICE_SENT,
+    PASSWORD_NOTICE_SENT,
+    account_closed_before_it_went,
+    remove_departed_accounts,
+)
 from .models import (
     AuditEvent,
     OutboxHold,
@@ -505,7 +510,7 @@ def make_questions_pdf(job: QuestionsPdf) -> bool:
 
 
 # The audit action of an account's email sent.
-ACCOUNT_SENT_ACTIONS = {mail.PASSWORD_CHANGED: PASSWORD_NOTICE_SENT}
+ACCOUNT_SENT_ACTIONS = {mail.PASSWORD_CHANGED: PASSWORD_NOTICE_SENT, mail.EMAIL_CHANGED: EMAIL_NOTICE_SENT}
 # The audit actions of a request's emails other than the facilitators' ("emailed") and the session emails'.
 REQUEST_SENT_ACTIONS = {
     mail.ACKNOWLEDGEMENT: "acknowledged",
@@ -2253,6 +2258,7 @@ EMAIL_NAMES = {
     "redirected": "email telling the practitioner where to go instead",
     mail.REOPENED: "email telling the practitioner their request was reopened",
     mail.PASSWORD_CHANGED: "notice that the password was changed",
+    mail.EMAIL_CHANGED: "notice that the email address was changed",
 }
 
 

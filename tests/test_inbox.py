@@ -290,6 +290,94 @@ def test_cli_changes_an_accounts_role_keeping_the_account_and_audits_it(app: Fla
     assert len(events(app, "facilitator_role_changed")) == 2
 
 
+def test_cli_corrects_an_accounts_name_keeping_the_account_and_audits_it(app: Flask, runner) -> None:
+    """Found (b149 review): no command corrected a misspelt or changed name; the only way was to
+    deactivate the account and add a new one, cut off from its notes, assignments and audit trail.
+    ``rename`` changes it in place, audited with both names, checked and tidied as ``add`` does."""
+    client, facilitator_id = signed_in(app)
+    for name, refusal in (("  ", "Enter the facilitator's name."), ("x" * 101, "100 characters or less")):
+        refused = runner.invoke(args=["facilitators", "rename", EMAIL, "--name", name])
+        assert refused.exit_code == 1 and refusal in refused.output, refused.output
+    unknown = runner.invoke(args=["facilitators", "rename", "nobody@partnership.example", "--name", "Sam"])
+    assert unknown.exit_code == 1 and "There is no facilitator" in unknown.output
+    assert events(app, service.RENAMED) == []
+
+    renamed = runner.invoke(args=["facilitators", "rename", EMAIL.upper(), "--name", " Sam \u200bFacilitater-Jones "])
+    assert renamed.exit_code == 0, renamed.output
+    assert f"Renamed {EMAIL} from Sam Facilitator to Sam Facilitater-Jones." in renamed.output
+    assert "Signed in as <bdi>Sam Facilitater-Jones</bdi>" in client.get("/inbox").get_data(as_text=True)
+    with app.app_context():
+        assert service.find_facilitator(EMAIL).id == facilitator_id  # the same account, so its trail
+    assert [(e.actor, e.detail, e.reference) for e in events(app, service.RENAMED)] == [
+        ("cli", f"facilitator:{facilitator_id}; from Sam Facilitator to Sam Facilitater-Jones", None)
+    ]
+    again = runner.invoke(args=["facilitators", "rename", EMAIL, "--name", "Sam  Facilitater-Jones"])
+    assert again.exit_code == 0 and "is already named Sam Facilitater-Jones. Nothing was changed." in again.output
+    assert len(events(app, service.RENAMED)) == 1  # nothing changed, nothing recorded
+
+
+NEW_ADDRESS = "sam.jones@newcouncil.example"
+
+
+def test_cli_changes_an_accounts_email_address_keeping_the_account_and_audits_it(app: Flask, runner) -> None:
+    """Found (b149 review): no command changed an account's email address (married, a council's new
+    domain, a typo at ``add``): only a new account, and its notices went on to the old address.
+    ``set-email`` changes it in place, checked as ``add`` checks an address, refusing one another
+    account has (active or not); the account signs in with the new one, and its sign-ins open carry
+    on; audited with both addresses."""
+    client, facilitator_id = signed_in(app)
+    add_colleague(app)
+    with app.app_context():
+        service.add_facilitator("lee.left@partnership.example", "Lee Left", PASSWORD)
+        service.deactivate_facilitator("lee.left@partnership.example")
+    for new, refusal in (
+        ("not an address", "Enter an email address in the correct format"),
+        ("kim.colleague@partnership.example", "There is already a facilitator with the email address kim.colleague@"),
+        (" LEE.left@partnership.example", "There is already a facilitator with the email address lee.left@"),
+    ):
+        refused = runner.invoke(args=["facilitators", "set-email", EMAIL, new])
+        assert refused.exit_code == 1 and refusal in refused.output, refused.output
+    unknown = runner.invoke(args=["facilitators", "set-email", "nobody@partnership.example", NEW_ADDRESS])
+    assert unknown.exit_code == 1 and "There is no facilitator" in unknown.output
+    same = runner.invoke(args=["facilitators", "set-email", EMAIL, EMAIL.upper()])
+    assert same.exit_code == 0 and "has that email address already. Nothing was changed." in same.output
+    assert events(app, service.EMAIL_CHANGED) == []
+
+    changed = runner.invoke(args=["facilitators", "set-email", EMAIL, f" {NEW_ADDRESS.upper()} "])
+    assert changed.exit_code == 0, changed.output
+    assert (
+        f"Changed the email address of Sam Facilitator from {EMAIL} to {NEW_ADDRESS}. They sign in with the new "
+        "address from now on, with the same password (any sign-in open now carries on)."
+    ) in changed.output
+    assert client.get("/inbox").status_code == 200  # still signed in
+    with app.app_context():
+        assert service.find_facilitator(NEW_ADDRESS).id == facilitator_id and service.find_facilitator(EMAIL) is None
+    assert [(e.actor, e.detail, e.reference) for e in events(app, service.EMAIL_CHANGED)] == [
+        ("cli", f"facilitator:{facilitator_id}; from {EMAIL} to {NEW_ADDRESS}", None)
+    ]
+    assert "Enter a correct email address and password" in text(sign_in(app.test_client()))  # the old address
+    assert sign_in(app.test_client(), NEW_ADDRESS).status_code == 302
+    listed = runner.invoke(args=["facilitators", "audit-log", "--account", NEW_ADDRESS])
+    assert "Sam Facilitator (sam.jones@newcouncil.example)" in listed.output
+
+
+def test_changing_an_email_address_lifts_the_lockouts_of_both_addresses(app: Flask, runner) -> None:
+    """The sign-in lockout counts failures by address (b149 review): the old address's were this
+    account's, and those of the new one (before it was any account's) were not its owner's, who
+    must be able to sign in with it at once."""
+    add_facilitator(app)
+    lockout = app.extensions[LOCKOUT_KEY]
+    with app.app_context():
+        for _ in range(6):  # (as the sign-in page counts a failure: the network's limit is not the subject)
+            lockout.begin_attempt(EMAIL)
+            lockout.begin_attempt(NEW_ADDRESS)
+        assert lockout.seconds_locked(EMAIL) > 0 and lockout.seconds_locked(NEW_ADDRESS) > 0
+    assert runner.invoke(args=["facilitators", "set-email", EMAIL, NEW_ADDRESS]).exit_code == 0
+    with app.app_context():
+        assert lockout.failures(EMAIL) == 0 and lockout.failures(NEW_ADDRESS) == 0
+    assert sign_in(app.test_client(), NEW_ADDRESS).status_code == 302
+
+
 @both_databases
 def test_cli_refuses_to_deactivate_the_last_active_facilitator(app: Flask, runner) -> None:
     """Found: ``deactivate`` took the last active facilitator account, leaving no one able to open

@@ -340,6 +340,16 @@ EMAIL_CONTEXTS: dict[str, list[dict]] = {
             None,
         )
     ],
+    # The notice that an account's email address changed, to the address before and to the new one.
+    "inbox/email_changed.txt": [
+        {"when": "4 December 2026 at 9:45am", "to_old": to_old, "contact": contact}
+        for to_old in (True, False)
+        for contact in (
+            {"email": "sscp@partnership.example", "phone": "0161 496 0999", "hours": "Monday to Friday, 9am to 5pm"},
+            {"email": "sscp@partnership.example", "phone": None, "hours": None},
+            None,
+        )
+    ],
     # A redirected request reopened after its email went (app.inbox.redirected.queue_reopened_email).
     "inbox/reopened.txt": [{"reference": "STT-7KQ4-M9XA", "contact": contact} for contact in (CONTACT, None)],
     # A redirected request's route (app.inbox.redirected): contacts with a phone and hours, a note,

@@ -18,7 +18,13 @@ from app import audit
 from app.extensions import db
 from app.inbox import service
 from app.inbox.models import Facilitator
-from app.mail import ACCOUNT_CLOSED_BEFORE_SENT, PASSWORD_CHANGED, PASSWORD_CHANGED_SUBJECT
+from app.mail import (
+    ACCOUNT_CLOSED_BEFORE_SENT,
+    EMAIL_CHANGED,
+    EMAIL_CHANGED_SUBJECT,
+    PASSWORD_CHANGED,
+    PASSWORD_CHANGED_SUBJECT,
+)
 from app.models import OutboxMessage, utcnow
 from app.outbox import run_pass, untried_for_too_long
 from app.retention import purge_requests
@@ -271,3 +277,60 @@ def test_a_notice_is_kept_no_longer_than_a_requests_emails_nor_once_the_accounts
         later = utcnow() + dt.timedelta(days=audit_days + 1)
         assert service.remove_departed_accounts(audit_days, now=later) == 1
         assert account_emails(mail_app) == []
+
+
+NEW_ADDRESS = "sam.jones@newcouncil.example"
+
+
+@both_databases
+def test_an_email_address_changed_is_said_at_both_addresses_and_the_notices_waiting_follow_it(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (b149 review): an account's address could not be changed; ``set-email`` changes it. The
+    old address is told it no longer signs in (its owner can say so if that was not them), the new
+    one that it does; neither email names the other address, the person, a password or a link (either
+    address may be mistyped, and read by someone else). A password notice still waiting for the old
+    address goes to the new one: the old may be someone else's now."""
+    smtp_server.start()
+    _client, facilitator_id = signed_in(mail_app)
+    runner = mail_app.test_cli_runner()
+    assert runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{NEW}\n{NEW}\n").exit_code == 0
+    changed = runner.invoke(args=["facilitators", "set-email", EMAIL, NEW_ADDRESS])
+    assert changed.exit_code == 0, changed.output
+    assert "A notice that it changed will be emailed to both addresses." in " ".join(changed.output.split())
+    assert [(m.kind, m.recipient) for m in account_emails(mail_app)] == [
+        (PASSWORD_CHANGED, NEW_ADDRESS),
+        (EMAIL_CHANGED, EMAIL),
+        (EMAIL_CHANGED, NEW_ADDRESS),
+    ]
+    assert [(e.actor, e.detail) for e in events(mail_app, service.EMAIL_NOTICE_QUEUED)] == [
+        ("cli", f"facilitator:{facilitator_id}; to the account's email address before"),
+        ("cli", f"facilitator:{facilitator_id}; to the account's new email address"),
+    ]
+    assert "notice that the email address was changed" in runner.invoke(args=["outbox", "status"]).output
+    with mail_app.app_context():
+        assert run_pass().sent == 3
+    assert sorted(rcpt for _sender, [rcpt] in smtp_server.mailbox.envelopes) == sorted(
+        [NEW_ADDRESS, EMAIL, NEW_ADDRESS]
+    )
+    notices = {
+        str(m["To"]): m.get_content() for m in smtp_server.mailbox.messages if m["Subject"] == EMAIL_CHANGED_SUBJECT
+    }
+    assert "This address can no longer be used to sign in to the inbox" in notices[EMAIL]
+    assert "Sign in with this address from now on; your password has not changed." in notices[NEW_ADDRESS]
+    for body in notices.values():
+        assert "If you did not ask for this" in body and f"- Email: {PARTNERSHIP_EMAIL}" in body
+        assert EMAIL not in body and NEW_ADDRESS not in body and "Sam" not in body
+        assert NEW not in body and PASSWORD not in body and not re.search(r"https?://|www\.", body)
+    assert len(events(mail_app, service.EMAIL_NOTICE_SENT)) == 2
+
+
+def test_an_email_address_changed_on_a_deactivated_account_emails_nobody(mail_app: Flask) -> None:
+    signed_in(mail_app)
+    add_colleague(mail_app)
+    runner = mail_app.test_cli_runner()
+    assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    changed = runner.invoke(args=["facilitators", "set-email", EMAIL, NEW_ADDRESS])
+    assert changed.exit_code == 0, changed.output
+    assert "They were not emailed about it, as the account is deactivated." in changed.output
+    assert account_emails(mail_app) == []

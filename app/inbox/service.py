@@ -348,15 +348,20 @@ def new_account_problem(email: str, name: str) -> str | None:
     the name blank or too long, the address already an account's), or None. Checked before its
     password is asked for, so that no one types a password twice to be told the address is wrong."""
     email = normalise_email(email)
-    name = tidy_name(name)
-    problem = email_problem(email)
-    if problem is None and not name:
-        problem = "Enter the facilitator's name."
-    if problem is None and len(name) > NAME_MAX:
-        problem = f"The name must be {NAME_MAX:,} characters or less."
+    problem = email_problem(email) or name_problem(tidy_name(name))
     if problem is None and find_facilitator(email) is not None:
         problem = already_an_account(email)
     return problem
+
+
+def name_problem(name: str) -> str | None:
+    """What is wrong with a facilitator's name (tidied: ``tidy_name``): blank, or too long; or None.
+    The same for a new account (``new_account_problem``) and a name corrected (``rename_facilitator``)."""
+    if not name:
+        return "Enter the facilitator's name."
+    if len(name) > NAME_MAX:
+        return f"The name must be {NAME_MAX:,} characters or less."
+    return None
 
 
 def as_a_form_sends_it(password: str) -> str:
@@ -514,6 +519,119 @@ def change_role(email: str, role: str) -> tuple[Facilitator, str]:
     audit.add_event("facilitator_role_changed", None, audit.cli_actor(), f"{facilitator.actor}; {old} to {role}")
     db.session.commit()
     return facilitator, old
+
+
+def rename_facilitator(email: str, name: str) -> tuple[Facilitator, str]:
+    """Correct an account's name (a misspelling, a name changed), keeping everything else, audited
+    with the names before and after (b149 review: the only way was to deactivate it and add a new
+    account, cut off from its notes, assignments and audit trail). The name is checked and tidied
+    as ``add`` does it. Returns the account and its name before (the same: nothing changed, nothing
+    recorded). Shown from the next page anyone opens. Refused (``FacilitatorError``): no such
+    account, one whose details were removed, a blank or too long name."""
+    facilitator = find_facilitator(email)
+    if facilitator is None:
+        raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
+    refuse_a_removed_account(facilitator)
+    name = tidy_name(name)
+    if problem := name_problem(name):
+        raise FacilitatorError(problem)
+    old = facilitator.display_name
+    if old == name:
+        return facilitator, old
+    facilitator.display_name = name
+    # (The audit log keeps the names: an entry goes AUDIT_RETENTION_DAYS after it was made, before the
+    # account's own name is removed, which is that long after it is deactivated.)
+    audit.add_event(RENAMED, None, audit.cli_actor(), f"{facilitator.actor}; from {old} to {name}")
+    db.session.commit()
+    return facilitator, old
+
+
+RENAMED = "facilitator_renamed"
+EMAIL_CHANGED = "facilitator_email_changed"
+# The audit actions of the notices that an account's email address changed (``queue_email_notice``),
+# queued and sent (app.outbox.send_message), as for a password's.
+EMAIL_NOTICE_QUEUED = "email_notice_queued"
+EMAIL_NOTICE_SENT = "email_notice_sent"
+
+
+def change_email(email: str, new_email: str) -> tuple[Facilitator, str]:
+    """Give an account another email address (married, a council's new domain, a typo at ``add``),
+    keeping everything else, audited with the addresses before and after (b149 review: the only way
+    was a new account, and the password notices went on going to the old address). The address is
+    checked as ``add`` checks it, and refused if another account has it (active, deactivated or
+    being added at the same moment). What was keyed by the old address: the account's emails not
+    sent yet to it (a password-changed notice) go to the new one; the sign-in lockout and known-device
+    cookies are the command's (``flask facilitators set-email``). A notice that it changed is queued
+    to both addresses (``queue_email_notice``). Returns the account and its address before (the
+    same: nothing changed, nothing recorded)."""
+    facilitator = find_facilitator(email)
+    if facilitator is None:
+        raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
+    refuse_a_removed_account(facilitator)
+    new = normalise_email(new_email)
+    old = facilitator.email
+    if new == old:
+        return facilitator, old
+    if problem := email_problem(new):
+        raise FacilitatorError(problem)
+    if find_facilitator(new) is not None:
+        raise FacilitatorError(already_an_account(new))
+    facilitator.email = new
+    try:
+        db.session.flush()
+    except IntegrityError:  # another command gave it to another account at the same moment
+        db.session.rollback()
+        raise FacilitatorError(already_an_account(new)) from None
+    # Its notices not sent yet follow it: the old address may be someone else's now. (Only those to
+    # the old address: a notice to an address before it, of an earlier change, stays where it was meant.)
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.facilitator_id == facilitator.id,
+            OutboxMessage.request_id.is_(None),
+            OutboxMessage.kind.in_(mail.ACCOUNT_KINDS),
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.recipient == old,
+        )
+        .values(recipient=new)
+    )
+    actor = audit.cli_actor()
+    audit.add_event(EMAIL_CHANGED, None, actor, f"{facilitator.actor}; from {old} to {new}")
+    queue_email_notice(facilitator, old, actor)
+    db.session.commit()
+    return facilitator, old
+
+
+def queue_email_notice(facilitator: Facilitator, old: str, actor: str, now: dt.datetime | None = None) -> bool:
+    """Queue the emails saying the account's address changed, one to the old address and one to the
+    new (``templates/inbox/email_changed.txt``: neither names the other address, nor the person; no
+    link), each audited by the account's id; no commit. The old address learns that it no longer
+    signs in (its owner can say so if that was not them); the new one, that it does now. As for the
+    password notice (``queue_password_notice``): False, nothing queued, where the service sends no
+    mail (``FACILITATOR_EMAIL`` unset) or to a deactivated account."""
+    if not current_app.config.get("FACILITATOR_EMAIL") or not facilitator.active:
+        return False
+    now = now or utcnow()
+    partnership = current_partnership()
+    contact = (
+        current_contacts().get(partnership.accessibility.contact_id) if partnership.accessibility.contact_id else None
+    )
+    for to_old, recipient in ((True, old), (False, facilitator.email)):
+        body = render_template("inbox/email_changed.txt", when=uk_time(now), to_old=to_old, contact=contact)
+        db.session.add(
+            OutboxMessage(
+                kind=mail.EMAIL_CHANGED,
+                facilitator_id=facilitator.id,
+                recipient=recipient,
+                subject=mail.EMAIL_CHANGED_SUBJECT,
+                created_at=now,
+                attempts=0,
+                body=body,
+            )
+        )
+        which = "the account's email address before" if to_old else "the account's new email address"
+        audit.add_event(EMAIL_NOTICE_QUEUED, None, actor, f"{facilitator.actor}; to {which}")
+    return True
 
 
 def reset_password(email: str, password: str) -> Facilitator:
