@@ -16,13 +16,18 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy import text as sql_text
 from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.inbox import service
-from app.inbox.models import Facilitator
+from app.inbox.models import Facilitator, TriageNote
+from app.inbox.views import PASSWORD_FIRST_ENDPOINTS
+from app.models import AuditEvent, StoredRequest
 from app.sessions import purge_expired_sessions
-from support import both_databases
+from app.space_sessions.models import FeedbackComment
+from support import both_databases, session_csrf_token
 from support.pages import csrf_token, session_cookie
 from test_inbox import EMAIL, PASSWORD, add_facilitator, events, post_form, sign_in, signed_in, text
 from test_inbox_timeout import expire_every_session
@@ -445,3 +450,189 @@ def test_an_unknown_address_is_checked_against_a_hash_made_as_the_accounts_are(
         account = db.session.get(Facilitator, facilitator_id).password_hash
         assert service.password_signs_in("nobody@partnership.example", "some guess here") is None
     assert checked and checked[-1].split("$", 1)[0] == account.split("$", 1)[0]
+
+
+# --- a password someone else chose (b149 review) ------------------------------------------------
+
+MUST_CHANGE = "You need to choose a new password before you can use the inbox."
+
+
+def added_by_the_command(app: Flask, email: str = EMAIL, role: str = "facilitator") -> FlaskClient:
+    """An account added with ``flask facilitators add`` (its password typed by whoever ran it), and a
+    client signed in to it with that password."""
+    added = app.test_cli_runner().invoke(
+        args=["facilitators", "add", email, "--name", "Sam Facilitator", "--role", role],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert added.exit_code == 0, added.output
+    assert "Tell them the password by phone or in person, never by email or chat" in " ".join(added.output.split())
+    client = app.test_client()
+    assert sign_in(client, email).status_code == 302
+    return client
+
+
+def must_change(app: Flask, email: str = EMAIL) -> bool:
+    with app.app_context():
+        return bool(service.find_facilitator(email).must_change_password)
+
+
+@both_databases
+def test_an_account_added_by_the_command_chooses_its_own_password_at_its_first_sign_in(app: Flask) -> None:
+    """Found (b149 review): whoever ran ``flask facilitators add`` typed the password and nothing
+    made the facilitator change it, so they (and anyone it was passed to) could sign in as them.
+    The first sign-in lands on "Change your password", which says why; once changed, the inbox
+    opens as before, going on to the page first asked for."""
+    client = added_by_the_command(app)
+    assert must_change(app)
+    went = client.get("/inbox/requests/STT-AAAA-BBBB")
+    assert (went.status_code, went.location) == (302, f"{PAGE}?next=/inbox/requests/STT-AAAA-BBBB")
+    page = text(client.get(went.location))
+    assert MUST_CHANGE in page and "Your password was set by whoever manages inbox accounts" in page
+    assert ">Cancel</a>" not in page  # (it would lead straight back here)
+    assert 'action="/inbox/account/password?next=/inbox/requests/STT-AAAA-BBBB"' in page
+    assert client.get("/inbox").location == f"{PAGE}?next=/inbox"
+    assert change(client, PASSWORD, PASSWORD)[0] == 200 and must_change(app)  # the same one is not a new one
+
+    response = client.post(
+        f"{PAGE}?next=/inbox/guide",
+        data={"csrf_token": csrf_token(text(client.get(PAGE))), "username": EMAIL, **boxes()},
+    )
+    assert (response.status_code, response.location) == (302, "/inbox/guide")
+    assert not must_change(app)
+    assert CHANGED in text(client.get("/inbox/guide"))
+    inbox = client.get("/inbox")
+    assert inbox.status_code == 200 and MUST_CHANGE not in text(client.get(PAGE))
+    assert ">Cancel</a>" in text(client.get(PAGE))
+    assert client.get("/inbox/still-signed-in").get_json() == {"signed_in": True}
+
+
+def test_accounts_made_before_the_setting_or_by_other_means_are_not_made_to_change(app: Flask) -> None:
+    """The column's server default (migration 0029) is false: accounts there before are not forced."""
+    with app.app_context():
+        db.session.execute(
+            sql_text(
+                "INSERT INTO facilitators (email, display_name, password_hash, active, role, created_at) "
+                "VALUES ('old@partnership.example', 'Old Account', 'x', :yes, 'facilitator', :now)"
+            ),
+            {"yes": True, "now": dt.datetime(2026, 1, 1)},
+        )
+        db.session.commit()
+        assert db.session.scalar(select(Facilitator.must_change_password)) is False
+
+
+@both_databases
+def test_every_other_inbox_page_and_form_sends_it_to_change_its_password_first(app: Flask) -> None:
+    """Every route under /inbox (walked from ``app.url_map``, so one added later is covered), GET and
+    POST, downloads included, but changing the password, signing out and the open pages' poll: a
+    page goes to "Change your password" (and on to it once changed), a form does nothing; one with
+    text typed into it gives the text back to copy. The poll says it is still signed in, and what
+    is needed."""
+    from test_partnership import a_session_with, make_request_in
+
+    reference = make_request_in(app)
+    session_id = a_session_with(app, reference)
+    with app.app_context():
+        comment = FeedbackComment(month="2026-01", text="A comment")
+        db.session.add(comment)
+        db.session.commit()
+        comment_id = comment.id
+    client = added_by_the_command(app)
+    with app.app_context():
+        stored = db.session.scalar(select(StoredRequest))
+        me = service.find_facilitator(EMAIL)
+        note = service.add_note(stored, "A note", me)
+        note_id, stamp = note.id, service.note_stamp(note)
+        before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    token = session_csrf_token(client)
+    checked = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/inbox") or rule.endpoint in PASSWORD_FIRST_ENDPOINTS:
+            continue
+        if rule.endpoint in ("inbox.sign_in", "inbox.confirm_sign_in"):
+            continue  # open to anyone
+        url = (
+            rule.rule.replace("<reference>", reference)
+            .replace("<session_id>", str(session_id))
+            .replace("<comment_id>", comment_id)
+            .replace("<note_id>", str(note_id))
+        )
+        assert "<" not in url, f"{rule.rule}: give the test a value for this part of the address"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            data = {"csrf_token": token, "status": "closed", "facilitator": "", "outcome": "held"}
+            data |= {"session": str(session_id), "confirm": "yes", "note": stamp}
+            response = client.open(url, method=method, data=data if method == "POST" else None)
+            where = (method, rule.rule, response.status_code, response.location)
+            if method == "GET":
+                assert response.status_code == 302 and response.location.startswith(f"{PAGE}?next=/inbox"), where
+            else:
+                assert (response.status_code, response.location) == (303, PAGE), where
+            checked.add(rule.endpoint)
+    assert checked >= {
+        "inbox.index",
+        "inbox.export_csv",
+        "inbox.request_page",
+        "inbox.download_pdf",
+        "inbox.change_status",
+        "inbox.assign",
+        "inbox.add_note",
+        "inbox.delete_note",
+        "inbox.import_request",
+        "inbox.find_by_email",
+        "inbox.guide",
+        "inbox.sessions_list",
+        "inbox.session_page",
+        "inbox.cancel_session",
+        "inbox.arrange_session",
+        "inbox.session_outcome",
+        "stats.index",
+        "stats.download_csv",
+    }
+    # A download's page is the one gone on to (never the file itself, after the change).
+    assert client.get(f"/inbox/requests/{reference}/request.pdf").location == f"{PAGE}?next=/inbox/requests/{reference}"
+    # A note typed on a page left open (signed in again from its warning) is given back, not saved.
+    kept = post_form(client, f"/inbox/requests/{reference}", f"/inbox/requests/{reference}/notes", {"text": "Rang DSL"})
+    said = text(kept)
+    assert kept.status_code == 400 and "We could not save this: you need to choose a new password first" in said
+    assert "Rang DSL" in said
+    with app.app_context():  # nothing was read, shown or changed on its behalf
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before
+        assert db.session.scalar(select(func.count()).select_from(TriageNote)) == 1
+        assert db.session.scalar(select(StoredRequest.status)) == "session_arranged"
+        assert db.session.scalar(select(func.count()).select_from(FeedbackComment)) == 1
+    poll = client.get("/inbox/still-signed-in?facilitator=yes").get_json()
+    assert poll == {
+        "signed_in": True,
+        "must_change_password": True,
+        "why": "Choose a new password before you carry on: your password was set by whoever manages inbox accounts, "
+        "so someone else knows it.",
+    }
+    assert client.post("/inbox/sign-out", data={"csrf_token": token}).location.startswith("/inbox/sign-in")
+
+
+def test_a_password_reset_by_the_command_must_be_changed_again_at_the_next_sign_in(app: Flask) -> None:
+    client, _facilitator_id = signed_in(app)
+    assert not must_change(app) and client.get("/inbox").status_code == 200
+    reset = app.test_cli_runner().invoke(args=["facilitators", "reset-password", EMAIL], input=f"{NEW}\n{NEW}\n")
+    assert reset.exit_code == 0, reset.output
+    assert "at their next sign-in they must choose a new one" in " ".join(reset.output.split())
+    assert must_change(app)
+    again = app.test_client()
+    assert sign_in(again, password=NEW).status_code == 302
+    assert again.get("/inbox").location == f"{PAGE}?next=/inbox"
+    assert change(again, NEW, "amber lighthouse violin sparrow")[0] == 302
+    assert not must_change(app) and again.get("/inbox").status_code == 200
+
+
+def test_a_partnership_account_added_by_the_command_chooses_its_own_password_first(app: Flask) -> None:
+    client = added_by_the_command(app, "chair@partnership.example", "partnership")
+    assert client.get("/inbox/statistics").location == f"{PAGE}?next=/inbox/statistics"
+    assert client.get("/inbox/statistics.csv").location == f"{PAGE}?next=/inbox/statistics"
+    assert client.get("/inbox").status_code == 403  # (not its page at all)
+    page = text(client.get(PAGE))
+    assert MUST_CHANGE in page
+    response = client.post(
+        f"{PAGE}?next=/inbox/statistics",
+        data={"csrf_token": csrf_token(page), "username": "chair@partnership.example", **boxes()},
+    )
+    assert (response.status_code, response.location) == (302, "/inbox/statistics")
+    assert client.get("/inbox/statistics").status_code == 200

@@ -764,18 +764,30 @@ def test_0027_makes_the_line_endings_typed_in_the_inbox_plain(app) -> None:
     """Found (regression review): text typed in the inbox before forms made line endings plain was
     stored with CR LF, so a session saved again unchanged had "changed" joining instructions, and the
     practitioner was emailed an update. The migration makes stored text plain, as it is now typed."""
-    from app.inbox.models import Facilitator, TriageNote
+    from app.inbox.models import TriageNote
     from app.space_sessions.models import FeedbackComment
     from support.submission import make_request
 
     with app.app_context():
         downgrade(revision="0026")
         request = make_request().request
-        author = Facilitator(email="kim@example.org", display_name="Kim", password_hash="x")
-        db.session.add(author)
-        db.session.flush()
+        # (Its columns of 0026 only: the model's are those of the newest revision.)
+        accounts = sa.table(
+            "facilitators",
+            *(sa.column(name) for name in ("id", "email", "display_name", "password_hash", "active", "created_at")),
+        )
+        db.session.execute(
+            sa.insert(accounts).values(
+                email="kim@example.org",
+                display_name="Kim",
+                password_hash="x",
+                active=True,
+                created_at=dt.datetime.now(),
+            )
+        )
+        author_id = db.session.scalar(sa.select(accounts.c.id))
         request.redirect_reason = "Went to the LADO.\r\nThey rang back.\rDone."
-        db.session.add(TriageNote(request_id=request.id, author_id=author.id, text="One.\r\nTwo."))
+        db.session.add(TriageNote(request_id=request.id, author_id=author_id, text="One.\r\nTwo."))
         db.session.add(FeedbackComment(text="It helped.\r\nThank you.", month="2026-12"))
         db.session.commit()
         db.session.remove()
@@ -816,4 +828,23 @@ def test_0026_adds_the_outbox_hold_and_stored_message_ids_and_takes_them_away(
         rows = list(db.session.scalars(sa.select(OutboxMessage)))
         assert rows and all(row.message_id is None for row in rows)
         assert all(emails.message_id(row).startswith(f"<outbox-{row.kind}.") for row in rows)
+        db.session.remove()
+
+
+@both_databases
+@pytest.mark.own_schema
+def test_0029_adds_must_change_password_false_for_the_accounts_there_and_takes_it_away(app) -> None:
+    """An account that must choose its own password (b149 review): accounts there before the upgrade
+    are not made to (they have signed in with theirs); on the way down the column goes."""
+    from app.inbox import service
+    from app.inbox.models import Facilitator
+
+    with app.app_context():
+        service.add_facilitator("kim@example.org", "Kim Colleague", "quiet harbour lantern orchard")
+        db.session.remove()
+        downgrade(revision="0028")
+        assert "must_change_password" not in {c["name"] for c in sa.inspect(db.engine).get_columns("facilitators")}
+        db.session.remove()
+        upgrade()
+        assert db.session.scalars(sa.select(Facilitator.must_change_password)).all() == [False]
         db.session.remove()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
@@ -66,6 +66,10 @@ class Facilitator(Model):
     role: Mapped[str] = mapped_column(String(20), default=FACILITATOR, server_default=FACILITATOR)  # one of ROLES
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    # Its password was chosen by someone else (``flask facilitators add`` or ``reset-password``: the
+    # person who ran it knows it), so every inbox page sends it to change it first
+    # (``app.inbox.views.require_facilitator``); changing it on the inbox's own page clears it.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # When it was deactivated (empty while active: reactivating empties it), and when its name,
     # email address and password were removed, AUDIT_RETENTION_DAYS later (empty: not removed).
     deactivated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)

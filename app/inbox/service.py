@@ -372,8 +372,12 @@ def as_a_form_sends_it(password: str) -> str:
     return REMOVED_FROM_FORMS.sub("", password)
 
 
-def add_facilitator(email: str, name: str, password: str, role: str = FACILITATOR) -> Facilitator:
-    """Create an active account (a facilitator, or a read-only partnership one). Raises ``FacilitatorError``."""
+def add_facilitator(
+    email: str, name: str, password: str, role: str = FACILITATOR, must_change_password: bool = False
+) -> Facilitator:
+    """Create an active account (a facilitator, or a read-only partnership one). Raises ``FacilitatorError``.
+    ``must_change_password``: its first sign-in is sent to choose its own (``flask facilitators add``:
+    the person who ran it chose this one)."""
     if role not in ROLES:
         raise FacilitatorError(f"The role must be one of: {', '.join(ROLES)}.")
     email = normalise_email(email)
@@ -389,6 +393,7 @@ def add_facilitator(email: str, name: str, password: str, role: str = FACILITATO
         active=True,
         role=role,
         created_at=utcnow(),
+        must_change_password=must_change_password,
     )
     db.session.add(facilitator)
     try:
@@ -635,7 +640,9 @@ def queue_email_notice(facilitator: Facilitator, old: str, actor: str, now: dt.d
 
 
 def reset_password(email: str, password: str) -> Facilitator:
-    """Give a facilitator a new password. Raises ``FacilitatorError`` naming the problem."""
+    """Give a facilitator a new password, which they must change at their next sign-in (the
+    person who set it knows it: ``Facilitator.must_change_password``). Raises ``FacilitatorError``
+    naming the problem."""
     facilitator = find_facilitator(email)
     if facilitator is None:
         raise FacilitatorError(f"There is no facilitator with the email address {normalise_email(email)}.")
@@ -645,6 +652,7 @@ def reset_password(email: str, password: str) -> Facilitator:
     if problem:
         raise FacilitatorError(problem)
     facilitator.password_hash = generate_password_hash(password)
+    facilitator.must_change_password = True
     actor = audit.cli_actor()
     audit.add_event("password_reset", None, actor, facilitator.actor)
     queue_password_notice(facilitator, actor, by_self=False)
@@ -696,6 +704,7 @@ def set_own_password(facilitator: Facilitator, password_hash: str) -> None:
     """Set a new password ``own_password_problem`` found nothing wrong with (its hash:
     ``hash_password``, made first, as it takes a while): audited and committed."""
     facilitator.password_hash = password_hash
+    facilitator.must_change_password = False  # one only they know now
     audit.add_event(PASSWORD_CHANGED, None, facilitator.actor, "changed by the account's own user, signed in")
     queue_password_notice(facilitator, facilitator.actor, by_self=True)
     db.session.commit()

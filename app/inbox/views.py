@@ -309,7 +309,38 @@ def require_facilitator() -> Response | tuple[str, int] | None:
             return redirect(url_for("inbox.sign_in", next=page_of_form(page_asked_for())))
         abort(403)
     admit(facilitator)
+    if facilitator.must_change_password and request.endpoint not in PASSWORD_FIRST_ENDPOINTS:
+        return change_password_first()
     return None
+
+
+# All that an account whose password someone else chose (``Facilitator.must_change_password``)
+# may open before it chooses its own: the page to change it, signing out, and the open pages'
+# poll (which says what is needed, ``still_signed_in``). (Signing in, and confirming the password
+# after its hours, are open to anyone.)
+PASSWORD_FIRST_ENDPOINTS = frozenset({"inbox.change_password", "inbox.sign_out", "inbox.still_signed_in"})
+# Why, in the poll's answer and on the "form has expired" page of a form sent before it was changed.
+CHOOSE_YOUR_OWN_FIRST = (
+    "Choose a new password before you carry on: your password was set by whoever manages inbox accounts, "
+    "so someone else knows it"
+)
+FORM_SENT_BEFORE_CHOOSING = (
+    "you need to choose a new password first, because your password was set by whoever manages inbox accounts, "
+    "so someone else knows it"
+)
+
+
+def change_password_first() -> Response | tuple[str, int]:
+    """Any other inbox page, or form, of an account that must choose its own password first (b149
+    review: the person who typed it at ``flask facilitators add`` or ``reset-password`` could go
+    on signing in as them): nothing is shown or done; the "Change your password" page says why, and
+    goes on to the page asked for once it is changed. A form with text typed into it (a note on a
+    page left open, signed in again from its warning) gives the text back, to copy, as a form sent
+    after its sign-in ended does: nothing typed is lost."""
+    if request.method == "POST" and (kept := typed_text.typed_text_kept()):
+        return render_error(400, csrf_failure=True, kept=kept, signed_out_because=FORM_SENT_BEFORE_CHOOSING)
+    target = page_of_form(page_asked_for()) if request.method in ("GET", "HEAD") else None
+    return redirect(url_for("inbox.change_password", next=target), 302 if target is not None else 303)
 
 
 # The inbox's downloads: one followed while not signed in says so on the sign-in page.
@@ -1087,6 +1118,10 @@ def still_signed_in() -> Response:
         # one (found, security review: its request page went on showing the practitioner's details).
         # Still signed in: its own heading, not "You have been signed out" (regression review).
         return jsonify(signed_in=False, why=NOW_STATISTICS_ONLY, heading=NO_LONGER_SHOWN)
+    if facilitator is not None and facilitator.must_change_password:
+        # Signed in, but every page but "Change your password" now sends there first: said, so that a
+        # page can tell why (nothing it shows is hidden: the page was shown to this account).
+        return jsonify(signed_in=True, must_change_password=True, why=f"{CHOOSE_YOUR_OWN_FIRST}.")
     if facilitator is not None or why == service.TOO_OLD_SIGN_IN:
         return jsonify(signed_in=True)
     # (Its sessions deleted, a closed account's browser holds no account to say why by, but the note
@@ -1169,8 +1204,9 @@ def change_password() -> Response | tuple[str, int]:
                 service.set_own_password(facilitator, hashed)
                 stay_signed_in(facilitator)
                 flash(CHANGE_DONE, SUCCESS)
-                # (Its known-device token was given with the old password: a new one.)
-                return remember_device(go_on_to(safe_next(None, facilitator)), facilitator)
+                # (Its known-device token was given with the old password: a new one.) On to the page
+                # asked for, where the account was sent here first (``change_password_first``).
+                return remember_device(go_on_to(safe_next(request.args.get("next"), facilitator)), facilitator)
     boxes = (form.current_password, form.new_password, form.confirm_password)
     if request.method == "POST":
         if status == 200:
@@ -1194,6 +1230,7 @@ def change_password() -> Response | tuple[str, int]:
         account=facilitator,
         password_rules=service.PASSWORD_RULES,
         home=safe_next(None, facilitator),
+        next_page=safe_next(request.args.get("next"), facilitator) if request.args.get("next") else None,
     )
     return page, status
 
