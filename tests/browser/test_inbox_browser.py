@@ -720,6 +720,31 @@ def test_finding_a_practitioners_requests_by_email_has_no_axe_violations(page: P
     expect(page.get_by_label("Work email address")).to_have_value(VALID_DETAILS["email"].upper())
 
 
+def test_a_password_someone_else_chose_is_changed_first_with_no_axe_violations(  # type: ignore[no-untyped-def]
+    page: Page, live_server, inbox_data: InboxData
+) -> None:
+    """An account added by the command (its password typed by whoever ran it: b149 review) signs in
+    to "Change your password", which says why; once changed, the inbox opens."""
+    from app.inbox import service
+
+    email, password, new = "lee.new@partnership.example", "amber willow signal ferry", "granite puffin lagoon tea"
+    with pytest.MonkeyPatch.context() as patch, live_server.app.app_context():
+        patch.setattr(service, "generate_password_hash", cheap_password_hash)
+        if service.find_facilitator(email) is None:
+            service.add_facilitator(email, "Lee New", password, must_change_password=True)
+    signed_in(page, email, password)
+    page.goto("/inbox")
+    expect(page.get_by_role("heading", level=1, name="Change your password")).to_be_visible()
+    expect(page.get_by_text("You need to choose a new password before you can use the inbox.")).to_be_visible()
+    assert_no_axe_violations(page, "the page to change a password someone else chose")
+    page.get_by_label("Current password", exact=True).fill(password)
+    page.get_by_label("New password", exact=True).fill(new)
+    page.get_by_label("Enter the new password again", exact=True).fill(new)
+    page.get_by_role("button", name="Change password").click()
+    expect(requests_heading(page)).to_be_visible()
+    expect(page.get_by_text("Your password has been changed")).to_be_visible()
+
+
 def test_changing_your_password_has_no_axe_violations(page: Page, live_server, inbox_data: InboxData) -> None:  # type: ignore[no-untyped-def]
     """With a mistake, then without. An account of its own: the others sign in with ``PASSWORD``
     throughout the file."""
