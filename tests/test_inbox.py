@@ -309,7 +309,7 @@ def test_cli_corrects_an_accounts_name_keeping_the_account_and_audits_it(app: Fl
     with app.app_context():
         assert service.find_facilitator(EMAIL).id == facilitator_id  # the same account, so its trail
     assert [(e.actor, e.detail, e.reference) for e in events(app, service.RENAMED)] == [
-        ("cli", f"facilitator:{facilitator_id}; from Sam Facilitator to Sam Facilitater-Jones", None)
+        ("cli", f"facilitator:{facilitator_id}; name corrected", None)  # by number, as the log names accounts
     ]
     again = runner.invoke(args=["facilitators", "rename", EMAIL, "--name", "Sam  Facilitater-Jones"])
     assert again.exit_code == 0 and "is already named Sam Facilitater-Jones. Nothing was changed." in again.output
@@ -353,7 +353,7 @@ def test_cli_changes_an_accounts_email_address_keeping_the_account_and_audits_it
     with app.app_context():
         assert service.find_facilitator(NEW_ADDRESS).id == facilitator_id and service.find_facilitator(EMAIL) is None
     assert [(e.actor, e.detail, e.reference) for e in events(app, service.EMAIL_CHANGED)] == [
-        ("cli", f"facilitator:{facilitator_id}; from {EMAIL} to {NEW_ADDRESS}", None)
+        ("cli", f"facilitator:{facilitator_id}; email address changed", None)  # no address in the log
     ]
     assert "Enter a correct email address and password" in text(sign_in(app.test_client()))  # the old address
     assert sign_in(app.test_client(), NEW_ADDRESS).status_code == 302

@@ -544,9 +544,9 @@ def rename_facilitator(email: str, name: str) -> tuple[Facilitator, str]:
     if old == name:
         return facilitator, old
     facilitator.display_name = name
-    # (The audit log keeps the names: an entry goes AUDIT_RETENTION_DAYS after it was made, before the
-    # account's own name is removed, which is that long after it is deactivated.)
-    audit.add_event(RENAMED, None, audit.cli_actor(), f"{facilitator.actor}; from {old} to {name}")
+    # The audit log names accounts by number, never by name or address, as everywhere else in it (the
+    # command's own output says both names to whoever ran it).
+    audit.add_event(RENAMED, None, audit.cli_actor(), f"{facilitator.actor}; name corrected")
     db.session.commit()
     return facilitator, old
 
@@ -601,7 +601,7 @@ def change_email(email: str, new_email: str) -> tuple[Facilitator, str]:
         .values(recipient=new)
     )
     actor = audit.cli_actor()
-    audit.add_event(EMAIL_CHANGED, None, actor, f"{facilitator.actor}; from {old} to {new}")
+    audit.add_event(EMAIL_CHANGED, None, actor, f"{facilitator.actor}; email address changed")
     queue_email_notice(facilitator, old, actor)
     db.session.commit()
     return facilitator, old
