@@ -744,8 +744,8 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
             # written, the email went again 5 minutes later, and nothing said the first may have gone.
             _said_in_the_trail(sent, SENT_AGAIN_AFTER_STOP)
             current_app.logger.warning(
-                "%s: a worker stopped while sending it at %s UTC, before it could record how that ended; sent "
-                "again now: it may have arrived twice.",
+                "%s: a worker or command stopped while sending it at %s UTC, before it could record how that ended; "
+                "sent again now: it may have arrived twice.",
                 sent.what,
                 f"{stopped_while_sending:%H:%M}",
             )
@@ -1818,11 +1818,20 @@ def sending_now(messages: list[OutboxMessage], now: dt.datetime) -> dict[int, bo
     if db.session.get_bind().dialect.name == "sqlite":
         # (Found, regression review: one that failed a minute ago, its retry due, read as sending.)
         return dict.fromkeys(db.session.scalars(under_way), False)
-    with db.engine.connect() as looking:  # its own, ended at once: the locks it takes are let go
-        free = set(
-            looking.scalars(select(OutboxMessage.id).where(OutboxMessage.id.in_(ids)).with_for_update(skip_locked=True))
-        )
-        started = set(looking.scalars(under_way))
+    try:
+        with db.engine.connect() as looking:  # its own, ended at once: the locks it takes are let go
+            free = set(
+                looking.scalars(
+                    select(OutboxMessage.id).where(OutboxMessage.id.in_(ids)).with_for_update(skip_locked=True)
+                )
+            )
+            started = set(looking.scalars(under_way))
+    except SQLAlchemyError as error:
+        if not refuses_writes_only(error):
+            raise
+        # A read-only database (a standby, a reporting copy) takes no row locks: who holds a row cannot
+        # be told there, as on SQLite (found, regression review: `flask outbox status` failed on one).
+        return dict.fromkeys(db.session.scalars(under_way), False)
     return {**dict.fromkeys(started & free, False), **dict.fromkeys(set(ids) - free, True)}
 
 
@@ -2173,15 +2182,37 @@ def send_command() -> None:
     _refuse_a_template_mistake_here()  # (the PDFs and emails it makes: as the worker, found, regression review)
     _refuse_while_held()
     setattr(g, SENT_BY_KEY, audit.cli_actor())
+    before = utcnow()
+    # An email to a person left to its wait (``claim_message``): those whose wait was not over as this began.
+    resting_before = {
+        message.id
+        for message in unsent_messages()
+        if message.kind != mail.FACILITATORS
+        and (message.refusals or 0) > 0
+        and message.next_attempt_at is not None
+        and message.next_attempt_at > before
+    }
     result = run_pass(ignore_schedule=True, all_pdfs=True)
     waiting = unsent_messages()
+    now = utcnow()
     # Those the worker is sending as this ends are its, not still unsent (found, regression review:
     # run beside the worker, it said "4 still unsent" of emails on their way, and exited 1).
-    elsewhere = len(being_sent(waiting, utcnow()))
-    unsent = len(waiting) - elsewhere
+    sending = sending_now(waiting, now)
+    held = sum(1 for is_held in sending.values() if is_held)
+    left = [message for message in waiting if message.id in sending and not sending[message.id]]
+    unsent = len(waiting) - len(sending)
     missing = len(requests_without_pdf())
-    going = f" ({elsewhere} being sent by the worker)" if elsewhere else ""
-    click.echo(f"Sent {_plural(result.sent, 'message')}; {unsent} still unsent{going}.")
+    going = [f"{held} being sent by the worker"] if held else []
+    if left:
+        # Not held by anyone on PostgreSQL: a worker or a command that stopped as it sent them (found,
+        # regression review: "being sent by the worker", exit 0, with no worker running). SQLite cannot tell.
+        again = min(message.last_attempt_at for message in left if message.last_attempt_at is not None)
+        going.append(
+            f"{len(left)} being sent, or left by a worker or command that stopped as it sent "
+            f"{'it' if len(left) == 1 else 'them'}: tried again from {_time(again + mail.attempt_may_last(), now)}"
+        )
+    said = f" ({'; '.join(going)})" if going else ""
+    click.echo(f"Sent {_plural(result.sent, 'message')}; {unsent} still unsent{said}.")
     given_up = unsent_messages(given_up=True)
     if late := sum(1 for message in given_up if mail.too_late(message.last_error)):
         click.echo(
@@ -2200,16 +2231,10 @@ def send_command() -> None:
             "for good, not its address (`flask outbox status` lists them; they are not tried again: the "
             "facilitators can get in touch with the person another way)."
         )
-    # Left to their wait (found, regression review: "2 still unsent", and nothing said why one was not tried).
-    now = utcnow()
-    resting = [
-        message
-        for message in waiting
-        if message.kind != mail.FACILITATORS
-        and (message.refusals or 0) > 0
-        and message.next_attempt_at is not None
-        and message.next_attempt_at > now
-    ]
+    # Left to their wait (found, regression review: "2 still unsent", and nothing said why one was not
+    # tried); only those this run did not try (found, regression review: one tried and refused now was
+    # said to be left to its wait).
+    resting = [message for message in waiting if message.id in resting_before]
     if resting:
         first = min(message.next_attempt_at for message in resting if message.next_attempt_at is not None)
         click.echo(
@@ -2225,7 +2250,8 @@ def send_command() -> None:
     if missing:
         # Why, by the same words as `flask outbox status` (found, operator review: said bare).
         click.echo(f"{_plural(missing, 'request')} still without a PDF (`flask outbox status` says why for each).")
-    if unsent or missing:
+    stopped_mid_send = bool(left) and db.session.get_bind().dialect.name == "postgresql"
+    if unsent or missing or stopped_mid_send:
         raise SystemExit(1)
 
 
@@ -2360,10 +2386,19 @@ def mark_sent_command(message_ids: tuple[str, ...]) -> None:
             )
     if busy or marked != len(found):
         db.session.rollback()
+        begun = [message.last_attempt_at for message in found.values() if message.last_attempt_at is not None]
+        # Found (regression review): with no worker left to stop (one killed as it sent it), this sent the
+        # operator round in a loop for five minutes: say when it can be marked.
+        when = (
+            f" If no worker or command is sending it (one stopped as it sent it), it can be marked from "
+            f"{_time(max(begun) + mail.attempt_may_last(), now)}, once its try no longer counts as under way."
+            if begun
+            else ""
+        )
         raise click.ClickException(
             "An email given is being sent now, or has just been: stop the outbox worker (systemctl stop "
-            "space-to-think-worker), run `flask outbox status` again and mark only those it still lists. "
-            "Nothing was changed."
+            "space-to-think-worker), run `flask outbox status` again and mark only those it still lists."
+            f"{when} Nothing was changed."
         )
     for message in found.values():
         db.session.refresh(message)

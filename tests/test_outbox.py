@@ -2032,7 +2032,9 @@ def test_an_email_a_stopped_worker_was_sending_is_said_to_have_maybe_gone_twice_
         [event] = actions("sent_again_after_stop")
         assert (event.reference, event.detail) == (reference, "facilitators")
         said = [record.getMessage() for record in caplog.records]
-        assert any(f"a worker stopped while sending it at {stopped:%H:%M} UTC" in line for line in said), said
+        assert any(f"a worker or command stopped while sending it at {stopped:%H:%M} UTC" in line for line in said), (
+            said
+        )
         assert sum("may have arrived twice" in line for line in said) == 1  # the facilitators' email: not
         trail = [str(entry) for entry in audit_trail(reference)]
         assert sum("sent again because the service stopped while sending it before" in entry for entry in trail) == 1, (
@@ -2064,6 +2066,15 @@ def test_an_email_outbox_send_was_sending_before_its_wait_was_over_is_said_to_ha
                 run_pass(ignore_schedule=True)
         db.session.rollback()
         assert len(smtp_server.mailbox.messages) == 1
+        # `flask outbox send` run now says so, not that the worker is sending it (found, regression review:
+        # "being sent by the worker", exit 0, with no worker running).
+        now_said = mail_app.test_cli_runner().invoke(args=["outbox", "send"])
+        assert "being sent, or left by a worker or command that stopped as it sent it: tried again from " in (
+            now_said.output
+        ), now_said.output
+        assert "being sent by the worker" not in now_said.output
+        if db.engine.dialect.name == "postgresql":  # (SQLite cannot tell one stopped from one sending)
+            assert now_said.exit_code == 1
         for message in db.session.scalars(select(OutboxMessage)):  # ten minutes on, as the stored times go
             message.last_attempt_at -= dt.timedelta(minutes=10)
             message.next_attempt_at -= dt.timedelta(minutes=10)
@@ -2072,3 +2083,46 @@ def test_an_email_outbox_send_was_sending_before_its_wait_was_over_is_said_to_ha
         [event] = actions("sent_again_after_stop")
         assert event.reference == reference
     assert len(smtp_server.mailbox.messages) == 2
+
+
+@pytest.mark.parametrize("database_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_outbox_status_lists_the_backlog_on_a_read_only_database(app: Flask) -> None:
+    """Found (regression review): on a read-only copy of the database (a standby), `flask outbox status`,
+    which changes nothing, failed with an email unsent: it looked at who held each row by locking it."""
+    from app import create_app
+    from support.database import dispose
+
+    with app.app_context():
+        reference = make_request().reference
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    connect = dict(options.get("connect_args", {}))
+    connect["options"] = f"{connect.get('options', '')} -cdefault_transaction_read_only=on"
+    options["connect_args"] = connect
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    read_only = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options})
+    try:
+        status = read_only.test_cli_runner().invoke(args=["outbox", "status"])
+    finally:
+        dispose(read_only)
+    assert reference in status.output and "takes no changes" not in status.output, status.output
+
+
+def test_mark_sent_refusing_an_email_whose_try_is_under_way_says_when_it_can_be_marked(mail_app: Flask) -> None:
+    """Found (regression review): a worker killed as the mail server took an email, the operator, who
+    knew it had arrived, was told to stop the worker (there was none) and mark only what status still
+    listed (it still listed it), for five minutes: it says when it can be marked."""
+    from app import emails
+
+    with mail_app.app_context():
+        make_request()
+        begun = utcnow() - dt.timedelta(minutes=1)
+        db.session.execute(update(OutboxMessage).values(last_attempt_at=begun, next_attempt_at=begun))
+        db.session.commit()
+        message_id = emails.message_id(db.session.scalars(select(OutboxMessage)).first())
+    refused = mail_app.test_cli_runner().invoke(args=["outbox", "mark-sent", message_id])
+    assert refused.exit_code == 1
+    when = begun + dt.timedelta(minutes=5)
+    assert "If no worker or command is sending it (one stopped as it sent it), it can be marked from " in refused.output
+    assert f"{when:%H:%M} UTC" in refused.output or f"{when + dt.timedelta(minutes=1):%H:%M} UTC" in refused.output, (
+        refused.output
+    )

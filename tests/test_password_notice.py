@@ -167,14 +167,20 @@ def test_deactivating_an_account_withdraws_its_unsent_notice(mail_app: Flask, sm
     runner = mail_app.test_cli_runner()
     assert runner.invoke(args=["facilitators", "reset-password", EMAIL], input=f"{NEW}\n{NEW}\n").exit_code == 0
     assert [message.facilitator_id for message in account_emails(mail_app)] == [facilitator_id]
-    assert runner.invoke(args=["facilitators", "deactivate", EMAIL]).exit_code == 0
+    deactivated = runner.invoke(args=["facilitators", "deactivate", EMAIL])
+    assert deactivated.exit_code == 0
     assert account_emails(mail_app) == []
     with mail_app.app_context():
         assert run_pass().sent == 0
     assert smtp_server.mailbox.messages == []
-    # Said in the audit log (found, regression review: its last word was "Password notice queued").
+    # Said by the command and in the audit log, in words (found, regression review: the log's last word
+    # was "Password notice queued", and the command had just said the owner would be emailed).
+    assert "The account's email not sent yet (a notice that its password or email address was changed) was " in (
+        deactivated.output
+    ), deactivated.output
     log = runner.invoke(args=["facilitators", "audit-log", "--about-no-request"]).output
-    assert "Account email withdrawn" in log and "not sent: the account was deactivated" in log, log
+    assert "its notice that the password was changed not sent: the account was deactivated" in log, log
+    assert "password_changed" not in log
 
 
 def test_the_worker_gives_up_a_notice_whose_account_was_deactivated_since(

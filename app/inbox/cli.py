@@ -26,6 +26,7 @@ from ..schema import DatabaseCommands
 from ..uk_time import uk_time_and_zone
 from .models import FACILITATOR, ROLES, Facilitator
 from .service import (
+    ACCOUNT_EMAIL_WITHDRAWN,
     ACTION_WORDS,
     ACTOR_PATTERN,
     EMAIL_TOO_LATE_WORDS,
@@ -127,6 +128,11 @@ def deactivate_command(email: str) -> None:
     """Stop a facilitator signing in (their requests, notes and audit trail stay). Once it has been
     deactivated for longer than the audit log is kept (AUDIT_RETENTION_DAYS), the account's name,
     email address and password are removed."""
+
+    def withdrawn() -> int:
+        return len(db.session.scalars(select(AuditEvent.id).where(AuditEvent.action == ACCOUNT_EMAIL_WITHDRAWN)).all())
+
+    before = withdrawn()
     try:
         facilitator = deactivate_facilitator(email)
     except FacilitatorError as error:
@@ -143,6 +149,15 @@ def deactivate_command(email: str) -> None:
         f"account is reactivated, its name, email address and password will be removed {days} days after it was "
         "deactivated (AUDIT_RETENTION_DAYS)."
     )
+    if gone := withdrawn() - before:
+        # Found (regression review): "They will be emailed that their password was changed", said just
+        # before, and nothing said that notice would not go.
+        emails = "email not sent yet" if gone == 1 else f"{gone} emails not sent yet"
+        click.echo(
+            f"The account's {emails} (a notice that its password or email address was changed) "
+            f"{'was' if gone == 1 else 'were'} withdrawn: its owner has left, and the address may now be someone "
+            "else's."
+        )
     say_requests_still_assigned(facilitator)
 
 

@@ -716,6 +716,10 @@ PASSWORD_NOTICE_QUEUED = "password_notice_queued"  # noqa: S105 - an audit actio
 PASSWORD_NOTICE_SENT = "password_notice_sent"  # noqa: S105 - an audit action's name, not a password
 # An account's email withdrawn unsent when the account was deactivated (``withdraw_account_emails``).
 ACCOUNT_EMAIL_WITHDRAWN = "account_email_withdrawn"
+ACCOUNT_EMAIL_WORDS = {
+    mail.PASSWORD_CHANGED: "its notice that the password was changed",
+    mail.EMAIL_CHANGED: "its notice that the email address was changed",
+}
 
 
 def queue_password_notice(facilitator: Facilitator, actor: str, by_self: bool, now: dt.datetime | None = None) -> bool:
@@ -776,7 +780,8 @@ def withdraw_account_emails(facilitator: Facilitator) -> int:
             ACCOUNT_EMAIL_WITHDRAWN,
             None,
             audit.cli_actor(),
-            f"{facilitator.actor}; {row.kind}; not sent: the account was deactivated",
+            f"{facilitator.actor}; {ACCOUNT_EMAIL_WORDS.get(row.kind, 'an email about the account')} not sent: "
+            "the account was deactivated",
         )
     return len(found)
 
@@ -1013,9 +1018,10 @@ def password_signs_in(email: str, password: str) -> Facilitator | None:
 def password_check(email: str, password: str) -> tuple[Facilitator | None, bool]:
     """``password_signs_in``'s account, and whether the password was right for a deactivated
     account (its owner, who has left, or been deactivated by mistake: the sign-in page says only
-    what it says for any failure, but audits it as ``RIGHT_PASSWORD_ACCOUNT_CLOSED`` and does not
-    count it towards the lockout; found, b149 review: it read as someone guessing, and locked them
-    out past their reactivation). One check of the password, as long for any address."""
+    what it says for any failure, and counts it towards the lockout as any failure, so that the
+    lockout tells no guesser it was right (regression review), but audits it as
+    ``RIGHT_PASSWORD_ACCOUNT_CLOSED``: found, b149 review, it read as someone guessing; `reactivate`
+    lifts the lockout). One check of the password, as long for any address."""
     # The hash checked for an unknown address is made on the first attempt a process sees, whatever
     # the address: made only for an unknown one, it took that attempt twice as long as one for an
     # account, which said which addresses have one (security review).
