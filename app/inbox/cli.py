@@ -257,20 +257,28 @@ def set_email_command(email: str, new_email: str) -> None:
         return
     # The sign-in failures counted for either address go (b149 review: they are keyed by the address):
     # the old one's were this account's, and the new one's were not its owner's.
-    note = lift_lockout(facilitator, old)
-    if not current_app.config.get("FACILITATOR_EMAIL"):
-        note += (
-            " They were not emailed about it: this command has no FACILITATOR_EMAIL set (run it with the "
-            "service's settings for the emails to be sent)."
-        )
-    elif not facilitator.active:
-        note += " They were not emailed about it, as the account is deactivated."
-    else:
-        note += " A notice that it changed will be emailed to both addresses."
+    note = lift_lockout(facilitator, old) + _emailed_or_why_not(
+        facilitator, "the emails", " A notice that it changed will be emailed to both addresses."
+    )
     click.echo(
         f"Changed the email address of {facilitator.display_name} from {old} to {facilitator.email}. They sign in "
         f"with the new address from now on, with the same password (any sign-in open now carries on).{note}"
     )
+
+
+def _emailed_or_why_not(facilitator: Facilitator, what: str, emailed: str) -> str:
+    """What a command that queues an account's notice says of it: ``emailed``, or why not."""
+    if not current_app.config.get("FACILITATOR_EMAIL"):
+        # Found (email review): run without the service's settings, it emailed nothing and said
+        # nothing of it, as if the owner had been told (the notices are not queued then).
+        return (
+            " They were not emailed about it: this command has no FACILITATOR_EMAIL set (run it with the "
+            f"service's settings for {what} to be sent)."
+        )
+    if not facilitator.active:
+        # (No notice is queued for a deactivated account: its owner has left.)
+        return " They were not emailed about it, as the account is deactivated."
+    return emailed
 
 
 @facilitators_cli.command("list")
@@ -513,19 +521,9 @@ def reset_password_command(email: str) -> None:
         facilitator = reset_password(email, password)
     except FacilitatorError as error:
         raise click.ClickException(str(error)) from None
-    note = lift_lockout(facilitator)
-    if not current_app.config.get("FACILITATOR_EMAIL"):
-        # Found (email review): run without the service's settings, it emailed nothing and said
-        # nothing of it, as if the owner had been told (queue_password_notice sends no mail then).
-        note += (
-            " They were not emailed about it: this command has no FACILITATOR_EMAIL set (run it with the "
-            "service's settings for the email to be sent)."
-        )
-    elif not facilitator.active:
-        # (queue_password_notice emails no deactivated account: its owner has left.)
-        note += " They were not emailed about it, as the account is deactivated."
-    else:
-        note += " They will be emailed that their password was changed."
+    note = lift_lockout(facilitator) + _emailed_or_why_not(
+        facilitator, "the email", " They will be emailed that their password was changed."
+    )
     click.echo(
         f"New password set for {facilitator.display_name} <{facilitator.email}>. {_can_sign_in(facilitator)}{note} "
         + HAND_OVER

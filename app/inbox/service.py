@@ -67,7 +67,7 @@ from ..requests.service import (
     stored_findings,
     without_the_partnerships_numbers,
 )
-from ..rules import JourneyState, evaluate
+from ..rules import Contact, JourneyState, evaluate
 from ..sessions import end_sessions_holding, when_expired
 from ..space_sessions.calendar import references_in_words
 from ..space_sessions.models import SpaceSession
@@ -607,6 +607,14 @@ def change_email(email: str, new_email: str) -> tuple[Facilitator, str]:
     return facilitator, old
 
 
+def _who_to_tell() -> Contact | None:
+    """The partnership's contact that an account's notice names, for "that was not me" (its
+    accessibility statement's), or None."""
+    partnership = current_partnership()
+    contact_id = partnership.accessibility.contact_id
+    return current_contacts().get(contact_id) if contact_id else None
+
+
 def queue_email_notice(facilitator: Facilitator, old: str, actor: str, now: dt.datetime | None = None) -> bool:
     """Queue the emails saying the account's address changed, one to the old address and one to the
     new (``templates/inbox/email_changed.txt``: neither names the other address, nor the person; no
@@ -617,10 +625,7 @@ def queue_email_notice(facilitator: Facilitator, old: str, actor: str, now: dt.d
     if not current_app.config.get("FACILITATOR_EMAIL") or not facilitator.active:
         return False
     now = now or utcnow()
-    partnership = current_partnership()
-    contact = (
-        current_contacts().get(partnership.accessibility.contact_id) if partnership.accessibility.contact_id else None
-    )
+    contact = _who_to_tell()
     for to_old, recipient in ((True, old), (False, facilitator.email)):
         body = render_template("inbox/email_changed.txt", when=uk_time(now), to_old=to_old, contact=contact)
         db.session.add(
@@ -735,10 +740,7 @@ def queue_password_notice(facilitator: Facilitator, actor: str, by_self: bool, n
     if not current_app.config.get("FACILITATOR_EMAIL") or not facilitator.active:
         return False
     now = now or utcnow()
-    partnership = current_partnership()
-    contact = (
-        current_contacts().get(partnership.accessibility.contact_id) if partnership.accessibility.contact_id else None
-    )
+    contact = _who_to_tell()
     body = render_template("inbox/password_changed.txt", when=uk_time(now), by_self=by_self, contact=contact)
     db.session.add(
         OutboxMessage(
