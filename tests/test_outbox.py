@@ -2089,17 +2089,11 @@ def test_an_email_outbox_send_was_sending_before_its_wait_was_over_is_said_to_ha
 def test_outbox_status_lists_the_backlog_on_a_read_only_database(app: Flask) -> None:
     """Found (regression review): on a read-only copy of the database (a standby), `flask outbox status`,
     which changes nothing, failed with an email unsent: it looked at who held each row by locking it."""
-    from app import create_app
-    from support.database import dispose
+    from support.database import dispose, read_only_app
 
     with app.app_context():
         reference = make_request().reference
-    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-    connect = dict(options.get("connect_args", {}))
-    connect["options"] = f"{connect.get('options', '')} -cdefault_transaction_read_only=on"
-    options["connect_args"] = connect
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    read_only = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options})
+    read_only = read_only_app(app)
     try:
         status = read_only.test_cli_runner().invoke(args=["outbox", "status"])
     finally:

@@ -28,7 +28,7 @@ from app.stats.models import Count, HiddenCounts
 from app.stats.service import COUNTED_KEY, current_month, first_month, month_label, quarter_months, window
 from app.stats.suppression import Bound
 from support import both_databases, csrf_token, session_csrf_token
-from support.database import dispose
+from support.database import dispose, read_only_app
 from support.pack_data import option
 from support.pages import downloaded_csv
 from support.sessions import UK, session_form, session_has_started
@@ -1496,17 +1496,7 @@ def test_stats_show_on_a_read_only_database_says_so(app: Flask, clock: Clock) ->
     answer", to check it was running."""
     add_counts(app, ("started", MONTHS[0], "", 9))
     clock.quarter_over()
-    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-    connect = dict(options.get("connect_args", {}))
-    connect["options"] = f"{connect.get('options', '')} -cdefault_transaction_read_only=on"
-    options["connect_args"] = connect
-    read_only = create_app(
-        {
-            "APP_ENV": "test",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "SQLALCHEMY_ENGINE_OPTIONS": options,
-        }
-    )
+    read_only = read_only_app(app)
     try:
         result = read_only.test_cli_runner().invoke(args=["stats", "show"])
     finally:

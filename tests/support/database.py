@@ -256,3 +256,16 @@ def statements_run(app: Any) -> Iterator[list[str]]:
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", note)
+
+
+def read_only_app(app: Any) -> Any:
+    """Another app on ``app``'s PostgreSQL database whose connections take no changes (as a standby or
+    a reporting copy would): ``default_transaction_read_only``. Dispose of it after."""
+    from app import create_app
+
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    connect = dict(options.get("connect_args", {}))
+    connect["options"] = f"{connect.get('options', '')} -cdefault_transaction_read_only=on"
+    options["connect_args"] = connect
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    return create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options})
