@@ -296,6 +296,9 @@ def list_command() -> None:
             state = f"deactivated {facilitator.deactivated_at:%Y-%m-%d}"
         elif not facilitator.active:
             state = "deactivated"
+        elif facilitator.must_change_password:
+            # (Found, b151 review: whoever follows up first sign-ins could not tell who had not yet.)
+            state = "active, must choose its own password at its next sign-in"
         last = f"{facilitator.last_login_at:%Y-%m-%d %H:%M} UTC" if facilitator.last_login_at else "never"
         click.echo(
             f"{facilitator.email}\t{facilitator.display_name}\t{facilitator.role}\t{state}\tlast signed in: {last}"
