@@ -444,6 +444,13 @@ def test_a_try_later_reply_to_the_email_itself_is_not_called_a_refusal(ack_app: 
     page = " ".join(text(client.get(f"/inbox/requests/{reference}")).split())
     assert "could not be sent yet (tried once): the mail server did not take it for now (it said to try again" in page
     assert "the mail server refused it" not in page
+    # Tried again now (its try under way): it says so, not a time already passed (found, regression review).
+    with ack_app.app_context():
+        begun = utcnow() - dt.timedelta(seconds=30)
+        db.session.execute(sa.update(OutboxMessage).values(last_attempt_at=begun, next_attempt_at=begun))
+        db.session.commit()
+    page = " ".join(text(client.get(f"/inbox/requests/{reference}")).split())
+    assert "The service is trying again now." in page and "will try again after" not in page, page
 
 
 @pytest.mark.parametrize(

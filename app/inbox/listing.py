@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, insert, or_, sel
 from .. import audit, workflow
 from ..extensions import db
 from ..journey import MODE_LABELS
-from ..mail import GIVEN_UP_AS_MEANT, REDIRECTED, UNTIL_MENDED
+from ..mail import GIVEN_UP_AS_MEANT, REDIRECTED, UNTIL_MENDED, attempt_may_last
 from ..models import AuditEvent, OutboxMessage, StoredRequest, utcnow
 from ..pack import current_pack
 from ..requests import fields
@@ -572,14 +572,25 @@ RETRY_DUE_NOW = dt.datetime(1970, 1, 1)
 RETRY_OVERDUE_AFTER = dt.timedelta(minutes=15)
 
 
-def retry_words(next_attempt_at: dt.datetime | None, now: dt.datetime | None = None) -> str:
+def retry_words(
+    next_attempt_at: dt.datetime | None, now: dt.datetime | None = None, last_attempt_at: dt.datetime | None = None
+) -> str:
     """What the service will do about an email it is still trying, after "the service ": when it
-    tries next; "is due to try again now" with no time set; and, once that time is well past (the
-    worker stopped, say: found, it still said "will try again after 10:05" at midday), that the
-    try has not happened and who to tell."""
+    tries next; "is due to try again now" with no time set; "is trying again now" while a try is
+    under way (``last_attempt_at`` given: begun, not ended, within as long as a send may take; found,
+    regression review: it said it would try again after a time already passed); and, once that time
+    is well past (the worker stopped, say: found, it still said "will try again after 10:05" at
+    midday), that the try has not happened and who to tell."""
+    now = now or utcnow()
+    if (
+        last_attempt_at is not None
+        and (next_attempt_at is None or next_attempt_at <= last_attempt_at)
+        and now - last_attempt_at < attempt_may_last()
+    ):
+        return "is trying again now"
     if next_attempt_at is None or next_attempt_at == RETRY_DUE_NOW:
         return "is due to try again now"
-    if next_attempt_at + RETRY_OVERDUE_AFTER < (now or utcnow()):
+    if next_attempt_at + RETRY_OVERDUE_AFTER < now:
         return (
             f"was due to try again at {uk_time(next_attempt_at)} and has not: tell whoever runs the service, "
             "as the part of it that sends emails may have stopped"

@@ -1461,7 +1461,7 @@ def email_problems(request: StoredRequest) -> list[EmailProblem]:
             )
         else:
             tried = "once" if message.attempts == 1 else f"{message.attempts} times"
-            when = retry_words(message.next_attempt_at)
+            when = retry_words(message.next_attempt_at, last_attempt_at=message.last_attempt_at)
             text = f"{what} could not be sent yet (tried {tried}): {why}. The service {when}."
         given_up = message.given_up_at is not None
         # As the list's "Needs attention" tag, count and filter have it (``listing.
