@@ -2200,16 +2200,19 @@ def send_command() -> None:
     sending = sending_now(waiting, now)
     held = sum(1 for is_held in sending.values() if is_held)
     left = [message for message in waiting if message.id in sending and not sending[message.id]]
-    unsent = len(waiting) - len(sending)
+    # Not held by anyone, on PostgreSQL: left by a worker or a command that stopped as it sent them, so
+    # still unsent (found, regression review: "being sent by the worker", exit 0, with no worker running;
+    # then "0 still unsent", exit 1). SQLite cannot tell one stopped from one being sent.
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    unsent = len(waiting) - held - (0 if postgres else len(left))
     missing = len(requests_without_pdf())
     going = [f"{held} being sent by the worker"] if held else []
     if left:
-        # Not held by anyone on PostgreSQL: a worker or a command that stopped as it sent them (found,
-        # regression review: "being sent by the worker", exit 0, with no worker running). SQLite cannot tell.
         again = min(message.last_attempt_at for message in left if message.last_attempt_at is not None)
+        how = "left by" if postgres else "being sent, or left by"
         going.append(
-            f"{len(left)} being sent, or left by a worker or command that stopped as it sent "
-            f"{'it' if len(left) == 1 else 'them'}: tried again from {_time(again + mail.attempt_may_last(), now)}"
+            f"{len(left)} {how} a worker or command that stopped as it sent {'it' if len(left) == 1 else 'them'}: "
+            f"tried again from {_time(again + mail.attempt_may_last(), now)}"
         )
     said = f" ({'; '.join(going)})" if going else ""
     click.echo(f"Sent {_plural(result.sent, 'message')}; {unsent} still unsent{said}.")
@@ -2250,8 +2253,7 @@ def send_command() -> None:
     if missing:
         # Why, by the same words as `flask outbox status` (found, operator review: said bare).
         click.echo(f"{_plural(missing, 'request')} still without a PDF (`flask outbox status` says why for each).")
-    stopped_mid_send = bool(left) and db.session.get_bind().dialect.name == "postgresql"
-    if unsent or missing or stopped_mid_send:
+    if unsent or missing:
         raise SystemExit(1)
 
 

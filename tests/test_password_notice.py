@@ -340,3 +340,18 @@ def test_an_email_address_changed_on_a_deactivated_account_emails_nobody(mail_ap
     assert changed.exit_code == 0, changed.output
     assert "They were not emailed about it, as the account is deactivated." in changed.output
     assert account_emails(mail_app) == []
+
+
+def test_an_email_address_changed_twice_before_the_notices_go_tells_each_address_once_what_it_is(
+    mail_app: Flask,
+) -> None:
+    """Found (regression review): changed twice before the worker ran, the first change's notice to
+    the second address ("this is now the address") followed the account to the third, which had two."""
+    signed_in(mail_app)
+    runner = mail_app.test_cli_runner()
+    third = "sam.third@partnership.example"
+    assert runner.invoke(args=["facilitators", "set-email", EMAIL, NEW_ADDRESS]).exit_code == 0
+    assert runner.invoke(args=["facilitators", "set-email", NEW_ADDRESS, third]).exit_code == 0
+    recipients = [message.recipient for message in account_emails(mail_app)]
+    # The first address: no longer; the second: now, then no longer; the third: now.
+    assert sorted(recipients) == sorted([EMAIL, NEW_ADDRESS, NEW_ADDRESS, third]), recipients

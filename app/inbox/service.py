@@ -587,14 +587,16 @@ def change_email(email: str, new_email: str) -> tuple[Facilitator, str]:
     except IntegrityError:  # another command gave it to another account at the same moment
         db.session.rollback()
         raise FacilitatorError(already_an_account(new)) from None
-    # Its notices not sent yet follow it: the old address may be someone else's now. (Only those to
-    # the old address: a notice to an address before it, of an earlier change, stays where it was meant.)
+    # Its password notice not sent yet follows it: the old address may be someone else's now. (Only one
+    # to the old address: a notice to an address before it stays where it was meant; and not an earlier
+    # change's notice, which says what that address was then, and is followed there by this change's:
+    # found, regression review, changed twice, the newest address had two "this is now the address".)
     db.session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.facilitator_id == facilitator.id,
             OutboxMessage.request_id.is_(None),
-            OutboxMessage.kind.in_(mail.ACCOUNT_KINDS),
+            OutboxMessage.kind == mail.PASSWORD_CHANGED,
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.recipient == old,
         )

@@ -2159,7 +2159,10 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     show = NOT_CHECKED_PAGES.get(request.endpoint or "")
     if facilitator is None and (request.endpoint == "inbox.sign_out" or session_expired()):
         tell_other_tabs()  # signed out already (its time ran out, the account closed)
-    if show is None or facilitator is None or facilitator.reads_statistics_only:
+    # Nor, drawn again, for an account that must first choose its own password (found, regression
+    # review: a form sent without a good token drew the request's whole page, and whoever had typed
+    # the password could read any request whose reference they knew).
+    if show is None or facilitator is None or facilitator.reads_statistics_only or facilitator.must_change_password:
         return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
     g.facilitator = facilitator
     try:
