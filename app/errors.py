@@ -39,6 +39,7 @@ def render_error(
     wait: str | None = None,
     signed_out_because: str | None = None,
     account_closed: bool = False,
+    choose_password: str | None = None,
 ) -> tuple[str, int]:
     """The friendly page for an HTTP error code.
 
@@ -55,7 +56,8 @@ def render_error(
     (``app.rate_limits.wait_words``). ``signed_out_because``: for an inbox form sent after its
     sign-in ended (its hours were up, its password was changed), why, so the "form has expired"
     page says that, not the usual causes; ``account_closed``: the account was closed, so the
-    page does not suggest signing in again."""
+    page does not suggest signing in again; ``choose_password``: the address of "Change your
+    password" for an account that must choose its own first, which the page leads to instead."""
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/error.html"
     # A form in the facilitators' inbox is not a journey's: its page says so, and leads back there.
     in_inbox = has_request_context() and (request.path == "/inbox" or request.path.startswith("/inbox/"))
@@ -84,6 +86,7 @@ def render_error(
         "wait": wait,
         "signed_out_because": signed_out_because,
         "account_closed": account_closed,
+        "choose_password": choose_password,
     }
     if code == 503:
         context.update(outage_context())

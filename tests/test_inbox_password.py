@@ -594,6 +594,10 @@ def test_every_other_inbox_page_and_form_sends_it_to_change_its_password_first(a
     said = text(kept)
     assert kept.status_code == 400 and "We could not save this: you need to choose a new password first" in said
     assert "Rang DSL" in said
+    # It leads to choosing the password, then back to the request (found, regression review: it said to sign in
+    # again, and spoke of a closed account).
+    assert f'href="{PAGE}?next=/inbox/requests/{reference}">Choose your new password</a>' in kept.get_data(as_text=True)
+    assert "Go back to the inbox" not in said and "If your inbox account was closed" not in said
     # A form sent without a good token shows nothing of the inbox either (found, regression review: the
     # "form has expired" answer drew the whole request page, the practitioner's name and email, audited
     # as a view, for any reference known: one is in every facilitators' email's subject).

@@ -338,7 +338,10 @@ def change_password_first() -> Response | tuple[str, int]:
     page left open, signed in again from its warning) gives the text back, to copy, as a form sent
     after its sign-in ended does: nothing typed is lost."""
     if request.method == "POST" and (kept := typed_text.typed_text_kept()):
-        return render_error(400, csrf_failure=True, kept=kept, signed_out_because=FORM_SENT_BEFORE_CHOOSING)
+        choose = url_for("inbox.change_password", next=page_of_form(request.path))
+        return render_error(
+            400, csrf_failure=True, kept=kept, signed_out_because=FORM_SENT_BEFORE_CHOOSING, choose_password=choose
+        )
     target = page_of_form(page_asked_for()) if request.method in ("GET", "HEAD") else None
     return redirect(url_for("inbox.change_password", next=target), 302 if target is not None else 303)
 
