@@ -381,3 +381,18 @@ def test_an_email_address_changed_while_its_notice_is_being_sent_does_not_wait_o
         elsewhere.dispose()
     assert changed.exit_code == 0, changed.output  # (it waited on the worker, then failed)
     assert [message.recipient for message in account_emails(app) if message.id == notice.id] == [EMAIL]
+
+
+def test_the_facilitators_shared_address_is_no_ones_account_address(mail_app: Flask) -> None:
+    """Found (regression review): `add` and `set-email` took the facilitators' shared mailbox
+    (FACILITATOR_EMAIL) as an account's own address, so its notices (a password changed) would go to
+    every facilitator."""
+    shared = str(mail_app.config["FACILITATOR_EMAIL"])
+    signed_in(mail_app)
+    runner = mail_app.test_cli_runner()
+    added = runner.invoke(args=["facilitators", "add", shared.upper(), "--name", "Shared Box"])
+    moved = runner.invoke(args=["facilitators", "set-email", EMAIL, f" {shared} "])
+    for refused in (added, moved):
+        assert refused.exit_code == 1 and "is the facilitators' shared address (FACILITATOR_EMAIL)" in refused.output
+    with mail_app.app_context():
+        assert service.find_facilitator(shared) is None and service.find_facilitator(EMAIL) is not None

@@ -180,9 +180,17 @@ def normalise_email(text: str) -> str:
 
 
 def email_problem(email: str) -> str | None:
-    """Why ``email`` (normalised) is not a usable address, or None."""
+    """Why ``email`` (normalised) is not a usable address for an account, or None: not an address,
+    or the facilitators' shared one (``FACILITATOR_EMAIL``), whose mailbox every facilitator reads,
+    where the account's notices (its password changed) would go to them all (found, regression review)."""
     if len(email) > EMAIL_MAX or not is_email_address(email):
         return "Enter an email address in the correct format, like name@example.org."
+    shared = current_app.config.get("FACILITATOR_EMAIL") if has_app_context() else None
+    if shared and normalise_email(str(shared)) == email:
+        return (
+            f"{email} is the facilitators' shared address (FACILITATOR_EMAIL), which every facilitator reads: give "
+            "the person's own work email address, as the account's notices are for them alone."
+        )
     return None
 
 
