@@ -635,6 +635,18 @@ def test_a_password_reset_by_the_command_must_be_changed_again_at_the_next_sign_
     assert reset.exit_code == 0, reset.output
     assert "at their next sign-in they must choose a new one" in " ".join(reset.output.split())
     assert must_change(app)
+    # Signed in again from an open page's warning (its script asks for JSON): it says a new password
+    # comes first, and to copy what was typed (found, regression review: it said only "signed in again").
+    in_place = client.post(
+        "/inbox/sign-in",
+        data={"csrf_token": session_csrf_token(client), "email": EMAIL, "password": NEW},
+        headers={"Accept": "application/json"},
+    )
+    assert in_place.status_code == 200 and in_place.json is not None
+    assert (
+        "You need to choose a new password before you can save anything: copy what you typed first"
+        in (in_place.json["message"])
+    ), in_place.json
     again = app.test_client()
     assert sign_in(again, password=NEW).status_code == 302
     assert again.get("/inbox").location == f"{PAGE}?next=/inbox"

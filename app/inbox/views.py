@@ -873,7 +873,7 @@ def sign_in() -> Response | tuple[str | Response, int]:
             session[FACILITATOR_KEY] = facilitator.id
             session.update(service.sign_in_marks(facilitator))
             if wants_json:
-                return remember_device(signed_in_answer(), facilitator)
+                return remember_device(signed_in_answer(facilitator), facilitator)
             return remember_device(go_on_to(safe_next(request.args.get("next"), facilitator)), facilitator)
         # (The warning asks only for the password, the account's address filled in: it says which
         # was wrong. Said for any address, with or without an account, it tells a guesser nothing.)
@@ -890,15 +890,23 @@ def sign_in() -> Response | tuple[str | Response, int]:
     return render_template("inbox/sign_in.html", form=form, errors=errors, has_errors=bool(errors)), status
 
 
-def signed_in_answer() -> Response:
+def signed_in_answer(facilitator: Facilitator | None = None) -> Response:
     """The signed-out warning's sign-in, done (``sign_in``): when the new sign-in ends, and the new
     session's security token, which the script puts into the page's forms (their own token was the
     ended session's), so the note still on the page saves when its button is pressed."""
     ends_at = service.sign_in_ends_at(session)
     seconds_left = max(0, int((ends_at - utcnow()).total_seconds())) if ends_at is not None else 0
     until = f", until {ends_in_words(ends_at)}" if ends_at is not None else ""
+    message = f"You are signed in again for {SIGN_IN_HOURS} hours{until}"
+    if facilitator is not None and facilitator.must_change_password:
+        # Found (regression review): signed in again with a password someone else had just set, the page
+        # said only this, and the note it kept was then given back to copy, not saved.
+        message += (
+            ". You need to choose a new password before you can save anything: copy what you typed first, "
+            "then choose it (the next page you open asks for it)"
+        )
     return jsonify(
-        message=f"You are signed in again for {SIGN_IN_HOURS} hours{until}",
+        message=message,
         at=uk_clock(ends_at) if ends_at is not None else "",
         seconds_left=seconds_left,
         csrf_token=fresh_csrf_token(),
