@@ -527,7 +527,7 @@ def test_every_other_inbox_page_and_form_sends_it_to_change_its_password_first(a
     page goes to "Change your password" (and on to it once changed), a form does nothing; one with
     text typed into it gives the text back to copy. The poll says it is still signed in, and what
     is needed."""
-    from test_partnership import a_session_with, make_request_in
+    from test_partnership import a_session_with, filled_in, make_request_in
 
     reference = make_request_in(app)
     session_id = a_session_with(app, reference)
@@ -550,13 +550,7 @@ def test_every_other_inbox_page_and_form_sends_it_to_change_its_password_first(a
             continue
         if rule.endpoint in ("inbox.sign_in", "inbox.confirm_sign_in"):
             continue  # open to anyone
-        url = (
-            rule.rule.replace("<reference>", reference)
-            .replace("<session_id>", str(session_id))
-            .replace("<comment_id>", comment_id)
-            .replace("<note_id>", str(note_id))
-        )
-        assert "<" not in url, f"{rule.rule}: give the test a value for this part of the address"
+        url = filled_in(rule.rule, reference=reference, session_id=session_id, comment_id=comment_id, note_id=note_id)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             data = {"csrf_token": token, "status": "closed", "facilitator": "", "outcome": "held"}
             data |= {"session": str(session_id), "confirm": "yes", "note": stamp}
@@ -607,8 +601,9 @@ def test_every_other_inbox_page_and_form_sends_it_to_change_its_password_first(a
         details = db.session.scalar(select(StoredRequest)).details
     for rule in app.url_map.iter_rules():
         if rule.endpoint in NOT_CHECKED_PAGES and "POST" in rule.methods:
-            url = rule.rule.replace("<reference>", reference).replace("<session_id>", str(session_id))
-            url = url.replace("<comment_id>", comment_id).replace("<note_id>", str(note_id))
+            url = filled_in(
+                rule.rule, reference=reference, session_id=session_id, comment_id=comment_id, note_id=note_id
+            )
             refused = client.post(url, data={"csrf_token": "not the token", "text": "Rang DSL"})
             shown = text(refused)
             assert refused.status_code == 400, (rule.rule, refused.status_code)

@@ -31,6 +31,16 @@ FACILITATOR_EMAIL = "sam.facilitator@partnership.example"
 REFUSED_TITLE = "You cannot open this page"
 
 
+def filled_in(rule: str, **values: object) -> str:
+    """An inbox route's address with each of its parts ("<reference>", "<session_id>", ...) given
+    a value; fails naming the part a test gives none for (a route added later, say)."""
+    url = rule
+    for name, value in values.items():
+        url = url.replace(f"<{name}>", str(value))
+    assert "<" not in url, f"{rule}: give the test a value for this part of the address"
+    return url
+
+
 def add_account(app: Flask, email: str, role: str) -> int:
     with app.app_context():
         return service.add_facilitator(email, f"Someone {role}", PASSWORD, role).id
@@ -115,13 +125,7 @@ def test_a_partnership_account_is_refused_every_other_inbox_route(app: Flask) ->
     for rule in rules:
         if rule.endpoint in PARTNERSHIP_ENDPOINTS or rule.endpoint in ("inbox.sign_in", "inbox.confirm_sign_in"):
             continue  # (confirming its own password to stay signed in is open to every account: below)
-        url = (
-            rule.rule.replace("<reference>", reference)
-            .replace("<session_id>", str(session_id))
-            .replace("<comment_id>", comment_id)
-            .replace("<note_id>", str(note_id))
-        )
-        assert "<" not in url, f"{rule.rule}: give the test a value for this part of the address"
+        url = filled_in(rule.rule, reference=reference, session_id=session_id, comment_id=comment_id, note_id=note_id)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             data = {
                 "csrf_token": token,
