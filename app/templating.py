@@ -49,8 +49,11 @@ from .sessions import session_expired, session_unreadable
 SERVICE_NAME = "Space to Think"
 FRAGMENTS_KEY = "space_to_think.fragments"
 PAGES_KEY = "space_to_think.pages"
-# Rendered pages kept per process (least recently used dropped first): a page is 6-10 KB.
+# Rendered pages kept per process (least recently used dropped first): at most this many, and at most this
+# many bytes of them. A question page is 10-20 KB, an outcome page about 30 KB (one for every path and mode: 334
+# of them take 10 MB), so the pages of every path fit.
 PAGE_CACHE_SIZE = 1024
+PAGE_CACHE_BYTES = 24 * 1024 * 1024
 # Stand-ins for the per-request secrets while a page is rendered for the cache: characters
 # from Unicode's private use area, which no template or pack text contains and no escaping changes.
 NONCE_SLOT = "\ue000csp-nonce\ue001"
@@ -122,28 +125,43 @@ def cached_fragment(name: str, caller: Any) -> Markup:
 
 
 class PageCache:
-    """Rendered pages by key, least recently used dropped first; safe across a worker's threads."""
+    """Rendered pages by key, least recently used dropped first, at most ``size`` pages and ``budget`` bytes;
+    safe across a worker's threads.
 
-    def __init__(self, size: int = PAGE_CACHE_SIZE) -> None:
+    Pages are kept as UTF-8: a page with one curly quote or dash in it is held by Python at two bytes a
+    character, so an outcome page of 30,000 characters took 60 KB as a string (found, measured: the kept
+    outcome pages of every path took 20 MB in each worker, 10 MB as UTF-8; full of outcome pages, the cache
+    would have taken a worker from 120 MB to about 180). Reading one back costs about 2 microseconds."""
+
+    def __init__(self, size: int = PAGE_CACHE_SIZE, budget: int = PAGE_CACHE_BYTES) -> None:
         self.size = size
-        self.pages: OrderedDict[Hashable, str] = OrderedDict()
+        self.budget = budget
+        self.used = 0
+        self.pages: OrderedDict[Hashable, bytes] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key: Hashable) -> str | None:
         """The page kept under ``key``, or None."""
         with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
+            kept = self.pages.get(key)
+            if kept is not None:
                 self.pages.move_to_end(key)
-            return page
+        return None if kept is None else kept.decode()
 
     def put(self, key: Hashable, page: str) -> None:
-        """Keep ``page`` under ``key``."""
+        """Keep ``page`` under ``key`` (not if it alone is over the budget)."""
+        kept = page.encode()
         with self.lock:
-            self.pages[key] = page
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
+            replaced = self.pages.pop(key, None)
+            if replaced is not None:
+                self.used -= len(replaced)
+            if len(kept) > self.budget:
+                return
+            self.pages[key] = kept
+            self.used += len(kept)
+            while len(self.pages) > self.size or self.used > self.budget:
+                _, dropped = self.pages.popitem(last=False)
+                self.used -= len(dropped)
 
 
 # What ``kept_for_a_while`` calls the copy of a request this browser has just sent: one sent in

@@ -148,6 +148,23 @@ def test_the_cache_is_bounded() -> None:
     assert list(cache.pages) == [4, 2, 5]
 
 
+def test_the_cache_is_bounded_in_bytes_and_keeps_pages_as_utf8() -> None:
+    """A worker's memory stays bounded whatever the pages' size: an outcome page is about 30 KB, and
+    one curly quote made Python hold all of it at two bytes a character."""
+    page = "The practitioner’s next step. " * 1000  # 31,000 characters with curly quotes
+    cache = PageCache(size=100, budget=3 * len(page.encode()))
+    for number in range(5):
+        cache.put(number, page + str(number))
+    assert list(cache.pages) == [3, 4], "a fourth page of this size would be over the budget"
+    assert cache.used == sum(len(kept) for kept in cache.pages.values()) <= cache.budget
+    assert all(len(kept) == len((page + "4").encode()) for kept in cache.pages.values())
+    assert cache.get(4) == page + "4" and cache.get(0) is None
+    cache.put(4, "short")  # kept again under the same key: counted once
+    assert cache.get(4) == "short" and cache.used == len(page + "3") + 5 + page.count("’") * 2
+    cache.put("huge", page * 4)  # over the whole budget: not kept, and nothing else dropped for it
+    assert list(cache.pages) == [3, 4]
+
+
 def test_error_pages_a_visitor_causes_are_kept_and_are_what_a_fresh_render_gives(
     app: Flask, client: FlaskClient
 ) -> None:
