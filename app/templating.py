@@ -466,6 +466,8 @@ def linked_contacts(text: Any) -> Markup:
 
 
 _WEB_ADDRESS_START = re.compile(r"^(?:https?://)?[^/\s]+/?")
+# Joins the characters either side of it into one word for line breaking, and is not drawn (web_address).
+WORD_JOINER = "\u2060"
 
 
 def css_string(text: Any) -> Markup:
@@ -482,22 +484,25 @@ def css_string(text: Any) -> Markup:
 
 
 def web_address(address: Any) -> Markup:
-    """A web address to print, escaped, its start (the scheme and the site's name) in a
-    ``<span class="web-address-start">`` kept on one line (print.css): a printed address breaks
-    after a "/" of its path, not after "https://". Found (new-user review): the supervision
-    record's pathway guidance address read "https://" at the end of one line, the rest below.
-    An address with its scheme is a link too, which a PDF reader opens (found, PDF review: the
-    record's addresses were text only)."""
+    """A web address to print, escaped, its start (the scheme and the site's name) kept on one
+    line: a printed address breaks after a "/" of its path, not after "https://". Found (new-user
+    review): the supervision record's pathway guidance address read "https://" at the end of one
+    line, the rest below. An address with its scheme is a link too, which a PDF reader opens
+    (found, PDF review: the record's addresses were text only).
+
+    The start is held together by a word joiner (U+2060, which is not drawn, nor copied or read out
+    from the PDF) after each of its characters, not by an element of its own: the PDF renderer makes
+    a link area for each element in a link, and tags it as that element, not as the link. Found
+    (review of the files the service hands out): with a ``<span>`` there, each address had a second
+    link area, tagged as a Span, so a screen reader met the address twice and the record failed
+    PDF/UA-1 ("a link annotation is not nested within a Link tag", ISO 14289-1, 7.18.5). The rest of
+    the path is not held together either: a printed address may break after a hyphen of its path."""
     text = str(address)
     found = _WEB_ADDRESS_START.match(text)
     if found is None:
         return escape(text)
     start, rest = text[: found.end()], text[found.end() :]
-    # Not each part of the path in a span of its own, kept on one line so that the address never
-    # breaks at a hyphen of its own: the PDF renderer makes a link area, and a tag, for each span
-    # in a link, so a screen reader met each address three or four times (PDF review). A printed
-    # address may break after a hyphen of its path.
-    shown = Markup('<span class="web-address-start">{}</span>{}').format(start, rest)  # escaped by format
+    shown = escape(WORD_JOINER.join(start)) + escape(rest)
     if text.startswith(("https://", "http://")):
         return Markup('<a href="{}">{}</a>').format(text, shown)
     return shown

@@ -39,6 +39,7 @@ from support.submission import (
     SUPERVISION_PATH,
     VALID_DETAILS,
     make_request,
+    path_before,
     run_outbox,
     submitted_request,
     supervision_record,
@@ -450,11 +451,11 @@ def test_a_printed_web_address_never_breaks_after_https(client) -> None:  # type
     and a screen reader met each address several times: PDF review.)"""
     from app.templating import web_address
 
-    assert (
-        str(web_address("https://a.example/<b>"))
-        == '<a href="https://a.example/&lt;b&gt;"><span class="web-address-start">https://a.example/</span>&lt;b&gt;</a>'
+    joined = "\u2060".join  # a word joiner between each two characters of the start (app.templating.WORD_JOINER)
+    assert str(web_address("https://a.example/<b>")) == (
+        f'<a href="https://a.example/&lt;b&gt;">{joined("https://a.example/")}&lt;b&gt;</a>'
     )
-    assert str(web_address("a.example/page")) == '<span class="web-address-start">a.example/</span>page'
+    assert str(web_address("a.example/page")) == f"{joined('a.example/')}page"
     walker = Walker(client)
     walker.walk([("mode", "supervision"), ("immediate_danger", "yes")])  # U1: children's social care's pages
     reader = pdf_reader(supervision_record(client).get_data())
@@ -469,6 +470,32 @@ def test_a_printed_web_address_never_breaks_after_https(client) -> None:  # type
         if annotation.get_object().get("/Subtype") == "/Link"
     ]
     assert any("safeguardingchildren.salford.gov.uk" in str(link) for link in links), links
+
+
+def test_each_printed_web_address_is_one_link_tagged_as_a_link(client) -> None:  # type: ignore[no-untyped-def]
+    """Found (review of the files the service hands out): each address in the supervision record had
+    a second link area, for the element that kept its start on one line, tagged as that element (a
+    Span), not as a link: a screen reader met the address twice, and the record failed PDF/UA-1
+    (ISO 14289-1, 7.18.5: "a link annotation is not nested within a Link tag"). Every link area is
+    now a Link's, one for each line of an address, and nothing the start is held with is read out."""
+    walker = Walker(client)
+    # E: the pathway guidance's address, after its name, runs onto a second line.
+    walker.walk([*path_before("disagreement", SUPERVISION_PATH), ("disagreement", "want_review")])
+    reader = pdf_reader(supervision_record(client).get_data())
+    parents = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"].get_object()["/Nums"]
+    # (A page's entry is the list of its marked content's parents; an annotation's is its element.)
+    entries = {parents[i]: parents[i + 1].get_object() for i in range(0, len(parents), 2)}
+    tagged_as = {key: entry.get("/S") for key, entry in entries.items() if hasattr(entry, "get")}
+    annotations = [
+        annotation.get_object()
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if annotation.get_object().get("/Subtype") == "/Link"
+    ]
+    assert annotations
+    assert [tagged_as[annotation["/StructParent"]] for annotation in annotations] == ["/Link"] * len(annotations)
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    assert "https://safeguardingchildren.salford.gov.uk/" in text and "\u2060" not in text
 
 
 def test_only_a_long_word_is_marked_to_break_anywhere_and_what_was_typed_stays_text() -> None:
