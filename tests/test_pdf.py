@@ -498,6 +498,23 @@ def test_each_printed_web_address_is_one_link_tagged_as_a_link(client) -> None: 
     assert "https://safeguardingchildren.salford.gov.uk/" in text and "\u2060" not in text
 
 
+def test_a_typical_request_pdfs_answers_are_one_table_to_a_screen_reader(app) -> None:  # type: ignore[no-untyped-def]
+    """Found (review of the files the service hands out): a typical request's answers table ran from
+    the foot of page 1 onto page 2, and the PDF renderer tags each page's part of an element as an
+    element of its own (WeasyPrint issue 2903): a screen reader met a second table, with no heading,
+    of the last answer under the header row again. The table now starts on the next page when the
+    rest of page 1 cannot hold it whole: one table, under its heading, and still two pages."""
+    from app.pack import current_pack
+    from app.requests.service import request_pdf
+
+    with app.app_context():
+        reader = pdf_reader(request_pdf(make_request().request, current_pack()))
+    tables = [element for element in _struct_elements(reader) if element["/S"] == "/Table"]
+    answers = [table for table in tables if "/THead" in [kid.get_object().get("/S") for kid in table["/K"]]]
+    assert len(answers) == 1, f"{len(answers)} answers tables"
+    assert len(reader.pages) == 2
+
+
 def test_only_a_long_word_is_marked_to_break_anywhere_and_what_was_typed_stays_text() -> None:
     """The request PDF's values: a word of 40 characters or more is breakable anywhere (print.css
     .unbroken); shorter words and everything typed is escaped, markup shown as the text it is."""
