@@ -496,6 +496,12 @@ def test_each_printed_web_address_is_one_link_tagged_as_a_link(client) -> None: 
     assert [tagged_as[annotation["/StructParent"]] for annotation in annotations] == ["/Link"] * len(annotations)
     text = " ".join(page.extract_text() or "" for page in reader.pages)
     assert "https://safeguardingchildren.salford.gov.uk/" in text and "\u2060" not in text
+    # Each address whole on a line of its own (files review: the pathway guidance's broke after a
+    # hyphen of its path, "policies-" / "and-procedures", and copying it gave "policiesand-procedures").
+    lines = {line.strip() for page in reader.pages for line in (page.extract_text() or "").splitlines()}
+    addresses = {str(annotation["/A"]["/URI"]) for annotation in annotations}
+    assert any("-" in address.split("//", 1)[-1] for address in addresses), addresses
+    assert [line for line in lines if "https://" in line and line[line.index("https://") :] not in addresses] == []
 
 
 def test_a_typical_request_pdfs_answers_are_one_table_to_a_screen_reader(app) -> None:  # type: ignore[no-untyped-def]
