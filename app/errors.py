@@ -73,6 +73,14 @@ def render_error(
     signing_in = in_inbox and request.endpoint == "inbox.sign_in"
     account = g.get("facilitator") if in_inbox and code < 500 else None
     signed_in_to = None if account is None else "statistics" if account.reads_statistics_only else "inbox"
+    # A form refused for its token, sent without the service's cookie at all: the browser was
+    # closed since, Exit this page took the cookie out in another tab, or the browser blocks
+    # cookies (a locked-down council or NHS computer, say), where every form is refused so, and
+    # "Start again" led back to the same page for ever, never saying why (found: b158, cookies
+    # blocked). The page says what to do if it comes back at once.
+    no_cookie = (
+        csrf_failure and has_request_context() and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+    )
     context: dict[str, Any] = {
         "code": code,
         "csrf_failure": csrf_failure,
@@ -87,6 +95,7 @@ def render_error(
         "signed_out_because": signed_out_because,
         "account_closed": account_closed,
         "choose_password": choose_password,
+        "no_cookie": no_cookie,
     }
     if code == 503:
         context.update(outage_context())
@@ -120,6 +129,7 @@ def render_error(
             wait,
             signed_out_because,
             account_closed,
+            no_cookie,
         )
         return render_page(template, key, context), code
     return render_template(template, **context), code

@@ -503,3 +503,40 @@ def test_feedback_naming_the_street_of_the_sessions_place_is_stored_without_a_wa
     sent = client.post(path, data={"score": "4", "comment": comment, "csrf_token": token_from(page)})
     assert sent.status_code == 302 and sent.location.endswith("/feedback/thank-you")
     assert feedback_stored(app, path) == (1, [comment], False)
+
+
+BLOCKED = "Your browser is not keeping cookies for this service"
+
+
+def test_a_browser_that_blocks_cookies_is_told_so_not_only_that_the_form_expired(app: Flask) -> None:
+    """Found (b158, a locked-down work computer): with cookies blocked, the first answer gave
+    "This form has expired ... cleared, for example by Start again or Exit this page in another
+    tab", whose Start again led back to the same page for ever, never saying why. A form refused
+    without the service's cookie now says what to do if the page comes back at once."""
+    blocked = app.test_client(use_cookies=False)
+    for _ in range(2):  # the first answer, then again after Start again: the same page, saying why
+        assert blocked.get("/start").status_code == 302
+        token = token_from(blocked.get("/questions/mode"))
+        response = blocked.post("/questions/mode", data={"answer": "practitioner", "csrf_token": token})
+        assert response.status_code == 400
+        text = text_of(response)
+        assert "This form has expired" in text and BLOCKED in text
+        assert 'href="/cookies"' in response.get_data(as_text=True)
+
+
+def test_a_form_refused_with_the_cookie_sent_does_not_speak_of_blocked_cookies(client: FlaskClient) -> None:
+    walker = Walker(client)
+    walker.start()
+    response = post_with(walker, "/questions/mode", {"answer": "practitioner"}, "bogus")
+    assert response.status_code == 400 and BLOCKED not in text_of(response)
+
+
+def test_the_inbox_sign_in_with_cookies_blocked_says_so(app: Flask) -> None:
+    blocked = app.test_client(use_cookies=False)
+    token = token_from(blocked.get("/inbox/sign-in"))
+    response = blocked.post(
+        "/inbox/sign-in", data={"email": "someone@example.org", "password": "x" * 12, "csrf_token": token}
+    )
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "This form has expired" in text and BLOCKED in text
