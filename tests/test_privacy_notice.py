@@ -228,3 +228,15 @@ def test_a_data_protection_contact_ending_in_a_full_stop_is_not_given_two(app: F
     assert "contact: Email dpo@northmere.example.org." in said and ".." not in said
     page = app.test_client().get("/privacy").get_data(as_text=True)
     assert 'href="mailto:dpo@northmere.example.org">dpo@northmere.example.org</a>.</p>' in page
+
+
+def test_the_notice_and_cookies_page_say_closing_the_browser_may_not_clear_the_answers(app: Flask) -> None:
+    """Found (b158, a shared computer): with Chromium set to continue where it left off, the session
+    cookie and the tab came back after the browser was closed, and the next person opened the first
+    one's outcome (the LADO's); the cookies page said the cookie expired "When you close your
+    browser", and nothing said to use Exit this page or Start again."""
+    said = notice(app)
+    assert "Closing the browser does not always clear your answers" in said
+    assert "select Exit this page or Start again" in said
+    cookies = re.sub(r"\s+", " ", app.test_client().get("/cookies").get_data(as_text=True))
+    assert "unless it is set to open the pages you had open last time" in cookies
