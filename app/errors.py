@@ -22,6 +22,16 @@ from .templating import render_page
 from .typed_text import form_to_send_again, typed_text_kept
 from .web import from_another_site, read_rest_of_body
 
+# Why a form was refused when its token was right but nothing said it came from this service's own
+# page (no Referer or Origin header: a browser setting, a privacy extension or a network's proxy
+# takes them out; ``extensions.OriginCheckingCSRFProtect``). It would be refused each time it was sent
+# again, and was said to have been "open for a long time" (found, locked-down machines review).
+SITE_UNKNOWN = (
+    "Your browser did not say that the form came from this service, so nothing could be saved. A browser setting, "
+    "a privacy extension or your organisation's network can hold this back. Try another browser, or ask your IT "
+    "service desk to let your browser send the Referer and Origin headers to this website"
+)
+
 # Error pages with their own template in templates/errors/; other codes use errors/error.html.
 ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500, 503}
 # The addresses of the questions, the outcome and the request (``in_journey``).
@@ -81,6 +91,9 @@ def render_error(
     no_cookie = (
         csrf_failure and has_request_context() and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
     )
+    # Refused with its token right because nothing said the form came from this site (no Referer, no
+    # Origin: ``extensions.OriginCheckingCSRFProtect``): sent again, it is refused again.
+    site_unknown = csrf_failure and has_request_context() and bool(g.get("csrf_site_unknown"))
     context: dict[str, Any] = {
         "code": code,
         "csrf_failure": csrf_failure,
@@ -96,6 +109,7 @@ def render_error(
         "account_closed": account_closed,
         "choose_password": choose_password,
         "no_cookie": no_cookie,
+        "site_unknown": SITE_UNKNOWN if site_unknown else None,
     }
     if code == 503:
         context.update(outage_context())
@@ -130,6 +144,7 @@ def render_error(
             signed_out_because,
             account_closed,
             no_cookie,
+            site_unknown,
         )
         return render_page(template, key, context), code
     return render_template(template, **context), code

@@ -127,9 +127,17 @@ class OriginCheckingCSRFProtect(CSRFProtect):
         if asked.method not in current_app.config["WTF_CSRF_METHODS"] and "HTTP_ORIGIN" not in asked.environ:
             return  # a page opened: Flask-WTF checks nothing, and there is no Origin to stand in for the Referer
         origin = request.headers.get("Origin", "")
-        strict = request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"] and origin not in ("", "null")
+        checks_site = request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]
+        strict = checks_site and origin not in ("", "null")
         if strict and not request.referrer:
             request.environ["HTTP_REFERER"] = f"{origin}/"  # what Flask-WTF reads (request.referrer)
+        elif checks_site and not request.referrer and request.headers.get("Sec-Fetch-Site") == "same-origin":
+            # Neither Referer nor Origin says where the form came from (a network's proxy that takes
+            # both out, or a browser set to send "null"), but the browser itself says it came from
+            # this site: a header no page can set (found, locked-down machines review: every form was
+            # refused for good, told it had been open for a long time). Another site's form is said
+            # to be "cross-site", and is refused as before.
+            request.environ["HTTP_REFERER"] = f"https://{request.host}/"
         try:
             super().protect(apply_exemptions)
             if strict and g.get("csrf_valid") and not same_origin(f"{origin}/", f"https://{request.host}/"):
@@ -152,6 +160,9 @@ class OriginCheckingCSRFProtect(CSRFProtect):
         except CSRFError as error:
             if "does not match the host" in str(error.description):
                 self._log_host_mismatch()
+            # Refused, its token right, because nothing said the form came from this site: the pages
+            # that say a form was not saved say what to do, as sending it again fails the same way.
+            g.csrf_site_unknown = error.description == "The referrer header is missing."
             raise
 
     def _log_host_mismatch(self) -> None:

@@ -1955,6 +1955,47 @@ def test_a_browser_that_sends_no_referrer_is_checked_by_its_origin(client: Flask
     assert response.status_code in (302, 303) and "/questions/immediate_danger" in response.headers["Location"]
 
 
+def test_a_form_whose_browser_names_no_page_is_taken_on_its_fetch_metadata_or_says_why_not(
+    client: FlaskClient,
+) -> None:
+    """Found (locked-down machines review): behind a network's proxy that takes out both Referer and
+    Origin (or a browser sending Origin "null" and no Referer), every form over HTTPS was refused,
+    told it had been "open for a long time", and sent again was refused again, for ever. The browser's
+    own Sec-Fetch-Site, which no page can set, says where the form came from: "same-origin" is taken,
+    another site's still refused; with nothing to go on, the page says what to do."""
+    from app.errors import SITE_UNKNOWN
+    from app.wizard.messages import NOT_SAVED
+
+    page = client.get("/start", base_url="https://localhost", follow_redirects=True)
+    data = {"answer": "practitioner", "csrf_token": csrf_token(page.get_data(as_text=True))}
+    for headers in ({}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}):
+        refused = client.post("/questions/mode", base_url="https://localhost", data=data, headers=headers)
+        assert refused.status_code == 400, headers
+        text = refused.get_data(as_text=True).replace("&#39;", "'")
+        assert SITE_UNKNOWN in text and NOT_SAVED not in text, headers
+    # A wrong token is said to be out of date, as before (the token is checked first).
+    stale = client.post(
+        "/questions/mode", base_url="https://localhost", data={**data, "csrf_token": "stale"}, headers={}
+    )
+    assert stale.status_code == 400 and NOT_SAVED in stale.get_data(as_text=True).replace("&#39;", "'")
+    assert SITE_UNKNOWN not in stale.get_data(as_text=True).replace("&#39;", "'")
+    for headers in ({"Sec-Fetch-Site": "same-origin"}, {"Origin": "null", "Sec-Fetch-Site": "same-origin"}):
+        taken = client.post("/questions/mode", base_url="https://localhost", data=data, headers=headers)
+        assert taken.status_code in (302, 303) and "/questions/immediate_danger" in taken.headers["Location"], headers
+    # Another site's Origin or Referer is refused whatever Sec-Fetch-Site says (a second lock).
+    for headers in (
+        {"Origin": "https://evil.example", "Sec-Fetch-Site": "same-origin"},
+        {"Referer": "https://evil.example/", "Sec-Fetch-Site": "same-origin"},
+    ):
+        refused = client.post("/questions/mode", base_url="https://localhost", data=data, headers=headers)
+        assert refused.status_code == 400, headers
+    # The sign-in, refused so, gets the "form has expired" page with the same words.
+    sign_in = client.get("/inbox/sign-in", base_url="https://localhost")
+    posted = {"csrf_token": csrf_token(sign_in.get_data(as_text=True)), "email": "a@example.org", "password": "x"}
+    refused = client.post("/inbox/sign-in", base_url="https://localhost", data=posted)
+    assert refused.status_code == 400 and SITE_UNKNOWN in refused.get_data(as_text=True).replace("&#39;", "'")
+
+
 def test_another_sites_origin_is_refused_over_plain_http_too(client: FlaskClient) -> None:
     """Found (security review): over plain HTTP (a trial server), Flask-WTF checks no Referer,
     so a form posted from another site's page with a good token was taken. Its Origin says where

@@ -56,7 +56,7 @@ from werkzeug.wrappers import Response
 
 from .. import typed_text
 from ..audit import REQUESTER, record_event
-from ..errors import render_error
+from ..errors import SITE_UNKNOWN, render_error
 from ..extensions import limiter
 from ..journey import (
     CONFIRMED_KEY,
@@ -570,7 +570,8 @@ def render_page(
     errors = error_summary(form)
     if not_saved:
         first = form[page.fields[0]]
-        errors.insert(0, {"text": PAGE_NOT_SAVED.for_mode(state.mode), "href": f"#{first.id}"})
+        why = f"Nothing on this page was saved. {SITE_UNKNOWN}" if g.get("csrf_site_unknown") else None
+        errors.insert(0, {"text": why or PAGE_NOT_SAVED.for_mode(state.mode), "href": f"#{first.id}"})
     if not_sent:
         first = form[page.fields[0]]
         errors.insert(0, {"text": NOT_SENT_ANSWER_FIRST.for_mode(state.mode), "href": f"#{first.id}"})

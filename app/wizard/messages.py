@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..errors import SITE_UNKNOWN
 from ..rules import Question
 
 # The form could not be checked (missing or stale security token): nothing was saved.
@@ -18,6 +19,9 @@ NOT_SAVED = (
     "Your answer was not saved because the page had been open for a long time or the service was used in "
     "another tab. Check your answer and select Continue"
 )
+
+# The form's token was right, but nothing said it came from this service's own page (``errors.SITE_UNKNOWN``).
+NOT_SAVED_SITE_UNKNOWN = f"Your answer was not saved. {SITE_UNKNOWN}"
 
 # One-off notice shown at the top of the next page. (Set-aside and restored answers are
 # worded, for each mode, in templates/wizard/_notice.html.)

@@ -12,7 +12,7 @@ import hmac
 from collections.abc import Sequence
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -717,7 +717,8 @@ def form_not_checked(error: CSRFError) -> Response | tuple[str, int]:
         state = current_state()
         if asked is not None and has_journey() and state.can_show(asked.id):
             form = form_class(asked, state.mode)()
-            getattr(form, FIELD_NAME).errors = [messages.NOT_SAVED]
+            why = messages.NOT_SAVED_SITE_UNKNOWN if g.get("csrf_site_unknown") else messages.NOT_SAVED
+            getattr(form, FIELD_NAME).errors = [why]
             return render_question(asked, state, form, status=400)
     # No journey any more (Start again or Exit this page in another tab): the page must not say
     # the answers were kept.
