@@ -42,7 +42,10 @@ _REQUEST_PAGE = re.compile(r"^/request/.*")
 # The questions, the outcome and the request: not logged but when refused (4xx) or on a server
 # error (5xx), as in nginx's example. Found (operations review): a refusal (a form whose page had
 # expired, an address that is no page, too many pages too quickly) was left out too.
-_JOURNEY_PAGE = re.compile(r"^/(start|continue|questions/|result|request)")
+# The icon too (/favicon.svg): found (privacy review, b156), a private (incognito) Chromium window
+# fetches it again with every page, so its lines counted the pages a visitor opened, which shows
+# where they were sent (the 999 route after 2 answers, the LADO after 4).
+_JOURNEY_PAGE = re.compile(r"^/(start|continue|questions/|result|request|favicon\.svg$)")
 _LOGGED_STATUS = ("4", "5")
 # The visitor's internet address that starts each of werkzeug's lines (its own format: "<address>
 # - - [<date>] "). Found (privacy review): logged for every request, the visitor's own address

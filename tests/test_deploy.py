@@ -1602,6 +1602,7 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
             "/questions/allegation",
             "/questions/made-up:5",
             "/questions/made-up:404",
+            "/favicon.svg",
         ):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
                 assert response.status == 204
@@ -1648,6 +1649,9 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     # diff reviews): the questions, the outcome and the request are not logged, unless the app
     # failed on them, and then without the question's name.
     assert "/start" not in logged and "allegation" not in logged and '"GET /result"' not in logged
+    # Nor the icon, which a private window fetches again with every page, so that its lines counted
+    # the pages a visitor opened (privacy review, b156).
+    assert '"GET /favicon.svg"' not in logged
     assert '"GET /questions/[question]" 500 - ' in logged and "broken" not in logged
     # Or refused them (found, operations review: nothing showed practitioners refused): a refusal
     # saves no answer, so it counts none; the path as above, a request's page as /request/[page].

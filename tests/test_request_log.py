@@ -322,3 +322,25 @@ def test_gunicorns_debug_level_gives_no_journey_page_and_no_feedback_link(tmp_pa
     assert "questions" not in logged and "/result" not in logged and "/request" not in logged
     assert "tok3nSecretValue" not in logged and "jane.smith" not in logged
     assert "GET /feedback/[link]" in logged and "GET /inbox?[query]" in logged and "GET /healthz" in logged
+
+
+@pytest.mark.parametrize(
+    "path, status, kept",
+    [
+        ("/favicon.svg", "200", False),
+        ("/favicon.svg", "304", False),
+        ("/favicon.svg", "404", True),
+        ("/favicon.svg", "500", True),
+        ("/favicon.svg.bak", "200", True),  # another address: logged as any other
+        ("/static/favicon.svg", "200", True),  # the shape, versioned and kept a year: fetched once
+    ],
+)
+def test_the_icon_each_page_fetches_is_not_logged_unless_refused_or_failed(path: str, status: str, kept: bool) -> None:
+    """Found (privacy review, b156): a private (incognito) Chromium window, which the privacy
+    notice advises on a shared computer, fetches /favicon.svg again with every page it opens, so
+    its lines in a log counted the pages a visitor opened after the start page (4 for the 999
+    route, 6 for the LADO's), which showed where they were sent, as the questions' own lines did.
+    The development server's and gunicorn's logs leave it out as they leave out the questions."""
+    from app.request_log import journey_line_kept
+
+    assert journey_line_kept(path, status) is kept
