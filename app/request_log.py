@@ -45,7 +45,9 @@ _REQUEST_PAGE = re.compile(r"^/request/.*")
 # The icon too (/favicon.svg): found (privacy review, b156), a private (incognito) Chromium window
 # fetches it again with every page, so its lines counted the pages a visitor opened, which shows
 # where they were sent (the 999 route after 2 answers, the LADO after 4).
-_JOURNEY_PAGE = re.compile(r"^/(start|continue|questions/|result|request|favicon\.svg$)")
+# And Exit this page (/exit): found (privacy review, b156), its line said when someone left the service
+# in a hurry, the one thing the control is there to hide; an operator needs nothing from it.
+_JOURNEY_PAGE = re.compile(r"^/(start|continue|questions/|result|request|favicon\.svg$|exit$)")
 _LOGGED_STATUS = ("4", "5")
 # The visitor's internet address that starts each of werkzeug's lines (its own format: "<address>
 # - - [<date>] "). Found (privacy review): logged for every request, the visitor's own address

@@ -1603,6 +1603,7 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
             "/questions/made-up:5",
             "/questions/made-up:404",
             "/favicon.svg",
+            "/exit",
         ):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
                 assert response.status == 204
@@ -1652,6 +1653,7 @@ def test_the_nginx_access_log_leaves_out_feedback_link_tokens_and_questions(tmp_
     # Nor the icon, which a private window fetches again with every page, so that its lines counted
     # the pages a visitor opened (privacy review, b156).
     assert '"GET /favicon.svg"' not in logged
+    assert '"GET /exit"' not in logged  # nor when someone left in a hurry (b156)
     assert '"GET /questions/[question]" 500 - ' in logged and "broken" not in logged
     # Or refused them (found, operations review: nothing showed practitioners refused): a refusal
     # saves no answer, so it counts none; the path as above, a request's page as /request/[page].

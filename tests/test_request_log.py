@@ -333,6 +333,9 @@ def test_gunicorns_debug_level_gives_no_journey_page_and_no_feedback_link(tmp_pa
         ("/favicon.svg", "500", True),
         ("/favicon.svg.bak", "200", True),  # another address: logged as any other
         ("/static/favicon.svg", "200", True),  # the shape, versioned and kept a year: fetched once
+        ("/exit", "303", False),  # when someone left in a hurry (b156)
+        ("/exit", "405", True),
+        ("/exit-survey", "200", True),
     ],
 )
 def test_the_icon_each_page_fetches_is_not_logged_unless_refused_or_failed(path: str, status: str, kept: bool) -> None:
