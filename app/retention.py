@@ -55,7 +55,7 @@ from .space_sessions.service import (
 )
 from .stats.service import current_month, purge_old_counts, retention_months
 from .uk_time import day_in_words
-from .web import REFUSED_FORM_KEY
+from .web import EMAIL_SEARCH_KEY, REFUSED_FORM_KEY
 
 
 def purge_session_data(cutoff: dt.datetime) -> None:
@@ -100,7 +100,27 @@ def forget_refused_forms_about(references: Sequence[str]) -> None:
     """Drop from every signed-in facilitator's session a form refused on the page of one of these
     requests, deleted now (its text kept to be shown again: a note held back by the identifying-data
     check, say). Found (privacy review): the note's text outlived the request's deletion in the
-    session's row, until the sign-in ended (up to 24 hours). Commits."""
+    session's row, until the sign-in ended (up to 24 hours).
+
+    And, when any request went, every work email a facilitator has searched for and kept for the
+    results page (``EMAIL_SEARCH_KEY``): found (privacy review, b156), the address outlived the
+    request deleted after the search (the usual reason for it: a practitioner asking for their data
+    to be erased), in the session's row, until the sign-in ended. (A facilitator looking at the
+    results sees the empty search form on their next showing of it, and can search again.) Commits."""
+    if references:
+        rows = db.session.execute(
+            select(JourneySessionRow.id, JourneySessionRow.data).where(
+                JourneySessionRow.data.contains(f'"{EMAIL_SEARCH_KEY}"', autoescape=True)
+            )
+        ).all()
+        for row in rows:
+            data = DatabaseSessionInterface.serializer.loads(row.data)
+            if isinstance(data, dict) and data.pop(EMAIL_SEARCH_KEY, None) is not None:
+                db.session.execute(
+                    update(JourneySessionRow)
+                    .where(JourneySessionRow.id == row.id)
+                    .values(data=DatabaseSessionInterface.serializer.dumps(data))
+                )
     for reference in references:
         page = f"/inbox/requests/{reference}"
         rows = db.session.execute(

@@ -39,6 +39,10 @@ def error_summary(fields: Iterable[Any]) -> list[dict[str, str]]:
 
 # What a refused form's page needs to show it again (``show_refused_form``), until its next GET.
 REFUSED_FORM_KEY = "refused_form"
+# The work email a facilitator has just searched for, kept in their session for the results page
+# (``app.inbox.views.find_by_email``), and dropped from every session when requests are deleted
+# (``app.retention.forget_refused_forms_about``).
+EMAIL_SEARCH_KEY = "inbox_email_search"
 
 
 def _this_address() -> str:

@@ -201,6 +201,32 @@ def test_the_address_searched_for_is_not_kept_past_its_time_while_other_pages_ar
     assert "alex.practitioner" not in stored.lower()
 
 
+@both_databases
+def test_the_address_searched_for_goes_when_the_requests_found_are_deleted(app: Flask) -> None:
+    """Found (privacy review, b156): a search is usually made to answer a practitioner asking for
+    their data to be erased; the request deleted, their work email stayed in the facilitator's stored
+    session until the sign-in ended. Deleting requests (``flask requests delete``, and the purge)
+    drops every kept search; the facilitator sees the empty form, and can search again."""
+    from app.sessions import JourneySessionRow
+
+    (reference,) = requests_by(app, ADDRESS)
+    client, _ = signed_in(app)
+    post_form(client, PAGE, PAGE, {"email": ADDRESS})
+    assert "data-found-by-email" in text(client.get(PAGE))
+
+    def stored() -> str:
+        with app.app_context():
+            return " ".join(db.session.scalars(select(JourneySessionRow.data))).lower()
+
+    assert "alex.practitioner" in stored()
+    result = app.test_cli_runner().invoke(args=["requests", "delete", reference, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "alex.practitioner" not in stored()
+    page = text(client.get(PAGE))
+    assert "data-found-by-email" not in page and ADDRESS not in page and "<title>Find a" in page
+    assert client.get("/inbox").status_code == 200  # still signed in
+
+
 @pytest.mark.parametrize(
     "typed, message",
     [

@@ -113,6 +113,7 @@ from ..space_sessions.forms import SessionForm
 from ..space_sessions.models import FORMATS, SpaceSession
 from ..uk_time import day_in_words, uk_clock, uk_day, uk_time, uk_today
 from ..web import (
+    EMAIL_SEARCH_KEY,
     csv_download,
     error_summary,
     forget_refused_form,
@@ -2381,8 +2382,8 @@ SEARCH_NOT_CHECKED = "The search has not been made because the form had expired.
 
 # The address last searched for, kept in this sign-in's server-side session (never in a URL) so
 # the results can be shown by a GET (``find_by_email``): {"email", "at" (when searched), and,
-# until the results are first shown, "audited" (the references the search's audit entry named)}.
-EMAIL_SEARCH_KEY = "inbox_email_search"
+# until the results are first shown, "audited" (the references the search's audit entry named)}:
+# ``EMAIL_SEARCH_KEY`` (app/web.py).
 # How long the address searched for is kept, from the search: long enough to open the requests
 # found and come Back to the list, not so long that it stays once the search is done with.
 EMAIL_SEARCH_KEPT_SECONDS = 10 * 60
