@@ -79,6 +79,8 @@ import click
 import psycopg
 from flask import Flask, Request, Response, abort, g, request, session, url_for
 from flask.cli import AppGroup
+from flask.json import dumps as json_dumps
+from flask.json import loads as json_loads
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
 from itsdangerous import BadSignature, Signer
@@ -426,11 +428,46 @@ def refuse_when_store_down() -> None:
         abort(503)
 
 
+# The values a session's data holds that JSON writes as they are (by exact type: a subclass, such
+# as Markup, a ``str``, is tagged).
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+class SessionSerializer(TaggedJSONSerializer):
+    """Flask's tagged JSON, the very same text both ways, without walking the data value by value
+    in Python where it need not (issue 13): a session's data, written on every answer and read on
+    every page, is dicts, lists, strings, numbers and booleans, which JSON writes as they are.
+    ``dumps`` checks that first (a dict, list or scalar of exactly those types, and no dict of one
+    key that is a tag's, which Flask's ``TagDict`` wraps) and then writes it at once; anything else
+    (a tuple, bytes, a datetime, Markup, a UUID) is tagged as Flask tags it. ``loads`` untags each
+    object as the JSON decoder makes it (``object_hook``: innermost first, as Flask's scan after
+    decoding does), not by a second walk over the decoded data. Measured on a journey's sessions:
+    about 20 -> 6 us to write and 8.5 -> 4 us to read (docs/PERFORMANCE.md)."""
+
+    def dumps(self, value: Any) -> str:
+        if self._plain(value):
+            return json_dumps(value, separators=(",", ":"))
+        return super().dumps(value)
+
+    def _plain(self, value: Any) -> bool:
+        kind = type(value)
+        if kind is dict:
+            if len(value) == 1 and next(iter(value)) in self.tags:
+                return False
+            return all(self._plain(item) for item in value.values())
+        if kind is list:
+            return all(self._plain(item) for item in value)
+        return kind in _PLAIN_TYPES
+
+    def loads(self, value: str) -> Any:
+        return json_loads(value, object_hook=self.untag)
+
+
 class DatabaseSessionInterface(SessionInterface):
     """Flask session interface that keeps session data in ``journey_sessions``."""
 
     salt = "space-to-think.session-id"
-    serializer = TaggedJSONSerializer()
+    serializer = SessionSerializer()
     session_class = JourneySession
 
     def _signer(self, app: Flask) -> Signer:
