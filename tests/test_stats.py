@@ -206,6 +206,36 @@ def test_two_tabs_showing_the_outcome_at_the_same_moment_count_it_once(app: Flas
     assert {(kind, subject): n for (kind, _, _, subject), n in counts(app).items()} == expected
 
 
+@both_databases
+def test_a_tab_that_read_the_session_before_another_counted_counts_nothing_more(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Two tabs each read the session before either counted (the race the claim is for): the
+    second's claim finds the session changed and writes nothing, then, in a transaction, finds
+    what the first counted (on PostgreSQL the claim and its counts are one statement,
+    ``app.sessions.claim_at_once``: written together or not at all)."""
+    walker = Walker(client)
+    for question_id, value in TO_U1:
+        walker.answer(question_id, value)
+    other_tab = another_tab(app, client)
+    sent: list[int] = []
+
+    def other_tab_counts_first() -> None:  # after this request read the session, before it counts
+        if not sent:  # (once: the other tab's own request passes through here too)
+            sent.append(0)
+            sent[0] = other_tab.get("/result").status_code
+
+    app.before_request_funcs.setdefault(None, []).append(other_tab_counts_first)
+    try:
+        assert outcome_of(walker.get("/result")) == "U1"
+    finally:
+        app.before_request_funcs[None].remove(other_tab_counts_first)
+    assert sent == [200]
+    assert outcome_of(walker.get("/result")) == "U1"  # and a reload
+    expected = {("started", ""): 1, ("finished", ""): 1, ("outcome", "U1"): 1}
+    assert {(kind, subject): n for (kind, _, _, subject), n in counts(app).items()} == expected
+
+
 def test_opening_the_first_question_without_answering_counts_nothing(app: Flask, client: FlaskClient) -> None:
     assert client.get("/start").status_code == 302
     assert client.get("/questions/mode").status_code == 200

@@ -52,7 +52,7 @@ from ..journey import MODE_LABELS, journey_token
 from ..pack import current_pack
 from ..rules import JourneyState, Option, Question, RulePack
 from ..rules.diff import RETIRED_LABELS
-from ..sessions import claim
+from ..sessions import CLAIMED_COUNT, CLAIMED_THEN, claim, claim_at_once
 from ..uk_time import UK_TIME
 from .models import NO_MODE, NO_SUBJECT, Count, HiddenCounts
 from .suppression import SMALL_NUMBER, Bound, Cell, CountsTable, suppress_linked
@@ -171,7 +171,7 @@ def record_start(state: JourneyState) -> bool:
         counted = _counted(token, stored)
         return None if counted["started"] else {**counted, "started": True}
 
-    return _record(mark, lambda _before: add_count(STARTED, state.mode))
+    return _record(mark, lambda _before: [(STARTED, state.mode, (NO_SUBJECT,))])
 
 
 def record_outcome(state: JourneyState) -> bool:
@@ -189,14 +189,14 @@ def record_outcome(state: JourneyState) -> bool:
             None if outcome.id in counted["outcomes"] else {**counted, "outcomes": [*counted["outcomes"], outcome.id]}
         )
 
-    def add(before: Any) -> None:
-        # One statement for all of them (on PostgreSQL and SQLite): the outcome page is the one
+    def add(before: Any) -> list[tuple[str, str, Iterable[str]]]:
+        # Written together (one statement on PostgreSQL and SQLite): the outcome page is the one
         # page of a journey that writes counts, and each statement was a round trip of its own.
         first = not _counted(token, before)["outcomes"]
-        add_counts(
-            ([(FINISHED, state.mode, (NO_SUBJECT,))] if first else [])
-            + [(OUTCOME, state.mode, (outcome.id,)), (CRITERION, state.mode, criteria_chosen(state))]
-        )
+        return ([(FINISHED, state.mode, (NO_SUBJECT,))] if first else []) + [
+            (OUTCOME, state.mode, (outcome.id,)),
+            (CRITERION, state.mode, criteria_chosen(state)),
+        ]
 
     return _record(mark, add)
 
@@ -212,18 +212,60 @@ def count_request_sent(mode: str) -> None:
         log.warning("Count not recorded (%s); the request is stored as usual", type(error).__name__)
 
 
-def _record(mark: Callable[[Any], Any], add: Callable[[Any], None]) -> bool:
+# The counts added together with the claim of ``counted_outcomes``, in one statement on PostgreSQL
+# (``app.sessions.claim_at_once``): an upsert of each (kind, month, mode, subject) given, made only
+# if the claim was written. Its text is the same whatever is counted (the counts are arrays), so
+# PostgreSQL prepares it once per connection. For psycopg, and as SQLAlchemy takes it (should the
+# driver fail, ``_on_driver`` runs it again through SQLAlchemy).
+_COUNTED = (
+    ", counted AS (INSERT INTO counts (kind, month, mode, subject, count) "
+    "SELECT kind, month, mode, subject, 1 FROM unnest(CAST(%(kinds)s AS varchar[]), "
+    "CAST(%(months)s AS varchar[]), CAST(%(modes)s AS varchar[]), CAST(%(subjects)s AS varchar[])) "
+    "AS added (kind, month, mode, subject) WHERE EXISTS (SELECT FROM claimed) "
+    "ON CONFLICT (kind, month, mode, subject) DO UPDATE SET count = counts.count + 1)"
+)
+_CLAIM_AND_COUNT = "".join((CLAIMED_THEN, _COUNTED, CLAIMED_COUNT))
+_CLAIM_AND_COUNT_TEXT = text(re.sub(r"%\((\w+)\)s", r":\1", _CLAIM_AND_COUNT))
+
+
+def _count_arrays(counts: Iterable[tuple[str, str, Iterable[str]]]) -> dict[str, list[str]] | None:
+    """``_CLAIM_AND_COUNT``'s own parameters for these counts (this month), or ``None`` if one
+    would be counted twice (an upsert cannot change a row twice: ``add_counts`` then counts them)."""
+    keys = _count_keys(counts, None)
+    if len({tuple(key.values()) for key in keys}) != len(keys):
+        return None
+    return {name: [key[column] for key in keys] for name, column in _ARRAYS}
+
+
+_ARRAYS = (("kinds", "kind"), ("months", "month"), ("modes", "mode"), ("subjects", "subject"))
+
+
+def _record(mark: Callable[[Any], Any], add: Callable[[Any], list[tuple[str, str, Iterable[str]]]]) -> bool:
     """Mark the journey's ``counted_outcomes`` in the stored session (``mark`` is given it as
     stored now, and returns it marked, or ``None`` if what it marks is counted already), add the
-    counts (``add`` is given it as it was before) and commit, together: two tabs, or a reload,
-    showing a page at the same moment count it once (``app.sessions.claim``). True if counted now.
-    On a database failure, log it (class name only), roll back and go on.
+    counts (``add`` is given it as it was before, and gives them, as ``add_counts`` takes them)
+    and commit, together: two tabs, or a reload, showing a page at the same moment count it once
+    (``app.sessions.claim``). True if counted now. On a database failure, log it (class name
+    only), roll back and go on.
+
+    On PostgreSQL, tried first as one statement on the sessions' engine (``claim_at_once``, whose
+    connections' commits do not wait for the disk either): one round trip where the transaction
+    below takes six. Should that write nothing (the session changed meanwhile: another tab), the
+    transaction below does as it always did.
 
     On PostgreSQL the commit does not wait for the disk (``synchronous_commit`` off for this
     transaction alone), as the journey sessions' saves do not (app/sessions.py): an anonymous
     count lost if the database server crashes in the next fraction of a second is not worth 4 ms
     of every journey's first and last page. The request's own count (``count_request_sent``) is
     in the request's transaction, which waits."""
+    try:
+        if claim_at_once(
+            COUNTED_KEY, mark, _CLAIM_AND_COUNT_TEXT, _CLAIM_AND_COUNT, lambda before: _count_arrays(add(before))
+        ):
+            return True
+    except SQLAlchemyError as error:
+        log.warning("Count not recorded (%s); the page is shown as usual", type(error).__name__)
+        return False
     claimed = None
     try:
         if db.session.get_bind(mapper=Count).dialect.name == "postgresql":
@@ -232,7 +274,7 @@ def _record(mark: Callable[[Any], Any], add: Callable[[Any], None]) -> bool:
         if claimed is None:
             db.session.rollback()
             return False
-        add(claimed.before)
+        add_counts(add(claimed.before))
         db.session.commit()
     except SQLAlchemyError as error:
         db.session.rollback()
@@ -254,14 +296,7 @@ def add_counts(counts: Iterable[tuple[str, str, Iterable[str]]], month: str | No
     """``add_count`` for several (kind, mode, subjects) at once, in one statement where the
     database has an upsert (no commit: the caller's transaction)."""
     table = Count.__table__
-    month = month or current_month()
-    keys: list[dict[str, str]] = []
-    for kind, mode, subjects in counts:
-        if kind not in KINDS:
-            raise ValueError(f"unknown kind of count: {kind}")
-        keys.extend(
-            {"kind": kind, "month": month, "mode": mode, "subject": subject} for subject in dict.fromkeys(subjects)
-        )
+    keys = _count_keys(counts, month)
     if not keys:
         return
     make_insert = UPSERT_INSERTS.get(db.session.get_bind(mapper=Count).dialect.name)
@@ -270,6 +305,19 @@ def add_counts(counts: Iterable[tuple[str, str, Iterable[str]]], month: str | No
         return
     for key in keys:
         _update_or_insert(table, key)
+
+
+def _count_keys(counts: Iterable[tuple[str, str, Iterable[str]]], month: str | None) -> list[dict[str, str]]:
+    """Each count's row (kind, month, mode, subject), this month unless ``month`` is given."""
+    month = month or current_month()
+    keys: list[dict[str, str]] = []
+    for kind, mode, subjects in counts:
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind of count: {kind}")
+        keys.extend(
+            {"kind": kind, "month": month, "mode": mode, "subject": subject} for subject in dict.fromkeys(subjects)
+        )
+    return keys
 
 
 def _update_or_insert(table: Table, key: dict[str, str]) -> None:
