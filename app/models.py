@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -129,6 +131,11 @@ class StoredRequest(Model):
     # `flask outbox send`, which ignores the waits) takes the request while a try begun then may
     # still be going (``app.outbox.claim_pdf_job``).
     pdf_render_began_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    # Imported from a PDF this service could not check it made, and its work email not yet confirmed
+    # by a second person (a facilitator other than the importer, or an operator): nothing is emailed
+    # to it and nothing about it is counted until then (migration 0030; ``app.inbox.service``:
+    # ``confirm_work_email``).
+    email_check_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     outbox: Mapped[list[OutboxMessage]] = relationship(
         back_populates="request",

@@ -23,7 +23,13 @@ from . import audit
 from .config import MAXIMUMS
 from .database_files import empty_write_ahead_log, rewrite_tables
 from .extensions import db
-from .inbox.service import purge_account_emails, remove_departed_accounts
+from .inbox.service import (
+    EMAIL_CHECK_WORDS,
+    confirm_work_email,
+    find_request,
+    purge_account_emails,
+    remove_departed_accounts,
+)
 from .mail import REDIRECTED, REOPENED
 from .models import OutboxMessage, StoredRequest
 from .outage import is_database_outage, outage_in_words
@@ -450,6 +456,43 @@ def delete_comment_command(comment_id: str, yes: bool) -> None:
         return
     _rewrite_tables()
     click.echo(f"Deleted the feedback comment from {comment.month}.")
+
+
+@requests_cli.command("confirm-email")
+@click.argument("reference")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def confirm_email_command(reference: str, yes: bool) -> None:
+    """Confirm that a request imported from a PDF this service could not check it made gives the
+    practitioner's own work email, for a partnership with one facilitator (where there is no
+    other facilitator to check it on the request's page). Check it with the practitioner first,
+    at contact details found another way. Emails to it may then go (send the session invitation
+    in the inbox). Audited as the administrator."""
+    try:
+        reference = reference_typed(reference)
+    except DeletionRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    stored = find_request(reference)
+    if stored is None:
+        raise click.ClickException(f"There is no stored request {reference}.")
+    if not stored.email_check_pending:
+        click.echo(f"Request {reference} has no work email waiting for a check: nothing was changed.")
+        return
+    if not yes:
+        try:
+            asked = click.confirm(f"{EMAIL_CHECK_WORDS} (request {reference})?", default=False)
+        except click.Abort:
+            asked = False
+            click.echo("")
+        if not asked:
+            click.echo(f"Nothing was changed: emails to the practitioner of {reference} still wait for the check.")
+            raise SystemExit(1)
+    if not confirm_work_email(stored, audit.cli_actor(), by_importer_allowed=True):
+        click.echo(f"Request {reference}'s work email had been confirmed meanwhile: nothing was changed.")
+        return
+    click.echo(
+        f"Confirmed the work email of request {reference}: emails to the practitioner can now be sent "
+        "(send the session invitation in the inbox, if a session is arranged)."
+    )
 
 
 @requests_cli.command("delete")

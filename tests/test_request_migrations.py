@@ -612,10 +612,11 @@ def test_0022_never_gives_a_request_or_email_number_again_on_sqlite(app) -> None
 
     with app.app_context():
         assert db.engine.dialect.name == "sqlite"
-        db.session.remove()
-        downgrade(revision="0021")
+        # (Made before the way down: the model's columns are those of the newest revision.)
         kept = make_request().request
         kept_id, kept_reference = kept.id, kept.reference
+        db.session.remove()
+        downgrade(revision="0021")
         db.session.remove()
         upgrade()
         newest = make_request().request
@@ -760,6 +761,44 @@ def test_0025_lets_a_request_wait_for_the_practitioner_and_puts_it_back_in_triag
 
 @both_databases
 @pytest.mark.own_schema
+def test_0030_makes_the_requests_already_imported_unchecked_wait_for_the_check_of_their_work_email(app) -> None:
+    """Found (b157 review): the requests imported unchecked before 0030 had nothing stopping the
+    service emailing their work email; they wait for the check too, unless the service's own copy
+    was uploaded since and matched."""
+    from support.submission import make_request
+
+    with app.app_context():
+        references = [make_request().request.reference for _ in range(3)]
+        db.session.remove()
+        downgrade(revision="0029")
+        unchecked = "from a request PDF; the service could not check that it made this PDF"
+        rows = [
+            (references[0], "imported", unchecked),
+            (references[1], "imported", unchecked),
+            (references[1], "uploaded_again", "the copy matches this request; this service made it"),
+            (references[2], "imported", "from a request PDF"),
+        ]
+        for reference, action, detail in rows:
+            db.session.execute(
+                sa.text(
+                    "INSERT INTO audit_events (at, actor, action, reference, detail) "
+                    "VALUES (:at, 'facilitator:1', :action, :reference, :detail)"
+                ),
+                {"at": dt.datetime.now(), "action": action, "reference": reference, "detail": detail},
+            )
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        waiting = dict(db.session.execute(sa.text("SELECT reference, email_check_pending FROM requests")).all())
+        assert {reference: bool(waiting[reference]) for reference in references} == {
+            references[0]: True,
+            references[1]: False,
+            references[2]: False,
+        }
+
+
+@both_databases
+@pytest.mark.own_schema
 def test_0027_makes_the_line_endings_typed_in_the_inbox_plain(app) -> None:
     """Found (regression review): text typed in the inbox before forms made line endings plain was
     stored with CR LF, so a session saved again unchanged had "changed" joining instructions, and the
@@ -769,8 +808,10 @@ def test_0027_makes_the_line_endings_typed_in_the_inbox_plain(app) -> None:
     from support.submission import make_request
 
     with app.app_context():
+        # (Made before the way down: the model's columns are those of the newest revision.)
+        request_id = make_request().request.id
+        db.session.remove()
         downgrade(revision="0026")
-        request = make_request().request
         # (Its columns of 0026 only: the model's are those of the newest revision.)
         accounts = sa.table(
             "facilitators",
@@ -786,8 +827,11 @@ def test_0027_makes_the_line_endings_typed_in_the_inbox_plain(app) -> None:
             )
         )
         author_id = db.session.scalar(sa.select(accounts.c.id))
-        request.redirect_reason = "Went to the LADO.\r\nThey rang back.\rDone."
-        db.session.add(TriageNote(request_id=request.id, author_id=author_id, text="One.\r\nTwo."))
+        db.session.execute(
+            sa.text("UPDATE requests SET redirect_reason = :reason WHERE id = :id"),
+            {"reason": "Went to the LADO.\r\nThey rang back.\rDone.", "id": request_id},
+        )
+        db.session.add(TriageNote(request_id=request_id, author_id=author_id, text="One.\r\nTwo."))
         db.session.add(FeedbackComment(text="It helped.\r\nThank you.", month="2026-12"))
         db.session.commit()
         db.session.remove()

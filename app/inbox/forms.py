@@ -159,6 +159,13 @@ class NoteForm(FlaskForm):
         return valid
 
 
+class ConfirmEmailForm(FlaskForm):
+    """A second facilitator's confirmation that a request imported unchecked gives the practitioner's
+    own work email (``app.inbox.service.confirm_work_email``): CSRF and the box ticked."""
+
+    checked = BooleanField()
+
+
 class ImportForm(FlaskForm):
     """A request PDF to import, and (asked once the PDF is not one this service can tell it made)
     whether the facilitator has checked where it came from (drawn by the page as a GOV.UK checkbox)."""

@@ -46,6 +46,10 @@ MODE = "practitioner"
 # Said to the facilitator once the request is redirected (``queue_redirected_email``).
 EMAIL_QUEUED = "The practitioner will be emailed the route you chose, what to do and who to contact (not your reason)."
 NO_ADDRESS = "No email was sent to the practitioner: the request gives no work email. Tell them yourself."
+WAITS_FOR_CHECK = (
+    "No email was sent to the practitioner: the request was imported from a PDF this service could not check "
+    "it made, and no other facilitator has confirmed its work email. Tell them yourself, once you know it is theirs."
+)
 NO_MAIL = (
     "This service has no facilitators' email address set up, so the practitioner was not emailed: tell them yourself."
 )
@@ -115,6 +119,8 @@ def queue_redirected_email(request: StoredRequest) -> str:
         return NO_MAIL
     if not recipient:
         return NO_ADDRESS
+    if request.email_check_pending:
+        return WAITS_FOR_CHECK
     if outcome is None:  # (``check_move`` allows only the pack's outcomes)
         raise ValueError(f"no outcome {request.redirected_to!r} to redirect {request.reference} to")
     # (Redirected again, to another route, before the first went; or before the email saying it was
@@ -187,7 +193,7 @@ def when_reopened(request: StoredRequest) -> str | None:
         .where(AuditEvent.reference == request.reference, AuditEvent.action == ACKNOWLEDGEMENT_DROPPED)
         .limit(1)
     )
-    if recipient and held_back is not None and not acknowledged and not told:
+    if recipient and held_back is not None and not acknowledged and not told and not request.email_check_pending:
         request.outbox.append(
             OutboxMessage(
                 kind=ACKNOWLEDGEMENT,
@@ -206,7 +212,7 @@ def queue_reopened_email(request: StoredRequest) -> bool:
     saying where to go instead went (no commit). False when it cannot go: no work email in the
     request, or no facilitators' address (their Reply-To) set up."""
     recipient = practitioner_email(request)
-    if not recipient or not current_app.config.get("FACILITATOR_EMAIL"):
+    if not recipient or not current_app.config.get("FACILITATOR_EMAIL") or request.email_check_pending:
         return False
     request.outbox.append(
         OutboxMessage(

@@ -1292,6 +1292,8 @@ ACTION_WORDS = {
     "refused": "Refused to a read-only account (statistics only)",
     "import_refused": "Import of a request PDF refused",
     "uploaded_again": "A copy of its PDF uploaded to import, nothing added (it was already here)",
+    "work_email_confirmed": "Work email confirmed as the practitioner's (emails to it may go from now on)",
+    "work_email_confirm_refused": "Confirmation of the work email refused (the facilitator who imported it)",
     "exported": "Included in a download of the list as a spreadsheet (CSV: comma-separated values)",
     "found_by_email": "Found by a search for its work email",
     "shown_with_same_email": "Shown on another request's page, as a request with the same work email",
@@ -2837,8 +2839,16 @@ def import_request(
         detail += f"; {UNCHECKED_IMPORT}"
     if found := record.details["identifying_check"]["found"]:
         detail += f"; the identifying-data check found: {', '.join(found)}"
-    # (Counted as a request sent, as one sent online is, by the one writer: only when stored now.)
-    stored = store_request(record, actor=facilitator.actor, action="imported", detail=detail, email_to=None)
+    # (Counted as a request sent, as one sent online is, by the one writer: only when stored now;
+    # one unchecked only once a second person confirms its work email: ``confirm_work_email``.)
+    stored = store_request(
+        record,
+        actor=facilitator.actor,
+        action="imported",
+        detail=detail,
+        email_to=None,
+        email_check_pending=not imported.signed,
+    )
     if stored is not None:
         return stored, True
     existing = find_request(imported.reference)  # someone imported (or the service stored) it a moment ago
@@ -2864,7 +2874,79 @@ def uploaded_again(imported: ImportedRequest, existing: StoredRequest, facilitat
         if not differs
         else f"the copy {NOT_THE_SAME} this request (different: {', '.join(differs)})"
     )
+    if imported.signed and not differs and existing.email_check_pending:
+        # The service's own copy, matching: its work email is the one the practitioner typed.
+        _email_checked(existing)
     audit.record_event(UPLOADED_AGAIN, existing.reference, facilitator.actor, detail)
+
+
+# --- a request imported unchecked: its work email confirmed by a second person ----------------------
+
+# The audit actions of a work email confirmed, and of a confirmation refused (``confirm_work_email``).
+EMAIL_CONFIRMED = "work_email_confirmed"
+EMAIL_CONFIRM_REFUSED = "work_email_confirm_refused"
+# What the request page's check says, and the audit detail of a confirmation from it.
+EMAIL_CHECK_WORDS = "I have checked with the practitioner that this is their work email"
+# Why the importer cannot confirm their own import (the page's error, and the refusal's audit detail).
+OWN_IMPORT = (
+    "You imported this request, so another facilitator must check its work email: "
+    "ask a colleague to check it with the practitioner"
+)
+OWN_IMPORT_AUDITED = "refused: the facilitator who imported it"
+# Why emails to the practitioner wait (the request and session pages; refusals to send).
+EMAILS_WAIT = (
+    "Nothing will be emailed to the practitioner of this request until another facilitator (not the "
+    "one who imported it) confirms that its work email is theirs: it came from a PDF this service "
+    "could not check it made, so the address may not be the practitioner's."
+)
+
+
+class ConfirmRefused(Exception):
+    """A work email confirmation refused; the message says why, for the page or the command line."""
+
+
+def importer_of(reference: str) -> str | None:
+    """The actor who imported the request (its ``imported`` audit entry), or None."""
+    return db.session.scalar(
+        select(AuditEvent.actor)
+        .where(AuditEvent.reference == reference, AuditEvent.action == "imported")
+        .order_by(AuditEvent.at, AuditEvent.id)
+        .limit(1)
+    )
+
+
+def _email_checked(request: StoredRequest) -> bool:
+    """Clear ``email_check_pending`` once only (one statement: two confirmations at the same moment
+    are one). No commit. Whether it was cleared now."""
+    cleared = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(StoredRequest)
+            .where(StoredRequest.id == request.id, StoredRequest.email_check_pending.is_(True))
+            .values(email_check_pending=False)
+            .execution_options(synchronize_session="fetch")
+        ),
+    ).rowcount
+    return cleared == 1
+
+
+def confirm_work_email(request: StoredRequest, actor: str, by_importer_allowed: bool = False) -> bool:
+    """Record that a second person checked the work email of a request imported unchecked: emails
+    to it may go from now on. ``actor``: the
+    facilitator's (refused, and the refusal audited, when they imported it), or an operator's
+    (``by_importer_allowed``: a partnership with one facilitator). Commits. False when it was
+    confirmed already (nothing done)."""
+    if not request.email_check_pending:
+        return False
+    if not by_importer_allowed and importer_of(request.reference) == actor:
+        audit.record_event(EMAIL_CONFIRM_REFUSED, request.reference, actor, OWN_IMPORT_AUDITED)
+        raise ConfirmRefused(OWN_IMPORT)
+    if not _email_checked(request):
+        db.session.rollback()
+        return False
+    audit.add_event(EMAIL_CONFIRMED, request.reference, actor, EMAIL_CHECK_WORDS)
+    db.session.commit()
+    return True
 
 
 def copy_differs(imported: ImportedRequest, existing: StoredRequest) -> list[str]:

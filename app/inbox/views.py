@@ -129,6 +129,7 @@ from .forms import (
     NOT_ASSIGNED,
     AssignForm,
     ChangePasswordForm,
+    ConfirmEmailForm,
     ConfirmSignInForm,
     FindByEmailForm,
     ImportForm,
@@ -1650,6 +1651,11 @@ def render_request_page(
         moves_seen=service.moves_seen(stored),  # (the status form's: ``change_status``)
         trail=service.audit_trail(stored.reference),
         imported_unchecked=service.imported_unchecked(stored.reference),
+        email_check_pending=stored.email_check_pending,
+        imported_by_me=stored.email_check_pending
+        and service.importer_of(stored.reference) == current_facilitator().actor,
+        email_check_words=service.EMAIL_CHECK_WORDS,
+        emails_wait=service.EMAILS_WAIT,
         status_form=status_form,
         assign_form=assign_form,
         note_form=note_form,
@@ -1923,6 +1929,40 @@ def _made_that_change(actor: str | None, me: Facilitator) -> str:
         return " You made that change, in another tab or window."
     colleague = service.facilitator_acting(actor)
     return f" {colleague.display_name} made that change." if colleague is not None else ""
+
+
+# Said when the work email's check is sent without its box ticked, and once it is confirmed.
+TICK_TO_CONFIRM = (
+    "Tick \u201c{words}\u201d to confirm the work email. Check it with the practitioner first (by phone, say, "
+    "at a number you found yourself, not one in the request)"
+)
+EMAIL_CONFIRMED = "Work email confirmed: emails to the practitioner can now be sent"
+EMAIL_ALREADY_CONFIRMED = "The work email had already been confirmed, so nothing changed"
+
+
+@bp.post("/requests/<reference>/confirm-email")
+def confirm_email(reference: str) -> Response:
+    """A facilitator other than the importer confirms that a request imported unchecked gives the
+    practitioner's own work email (found, b157 review: one facilitator alone could have the service
+    email any address their own text). Refused, and audited, for the one who imported it."""
+    stored = stored_request(reference)
+    form = ConfirmEmailForm()
+    if not form.validate() or not form.checked.data:
+        flash(TICK_TO_CONFIRM.format(words=service.EMAIL_CHECK_WORDS), IMPORTANT)
+        session.pop(ACTED_KEY, None)
+        return redirect(url_for("inbox.request_page", reference=stored.reference, _anchor="work-email-check"))
+    try:
+        confirmed = service.confirm_work_email(stored, current_facilitator().actor)
+    except service.ConfirmRefused as refused:
+        flash(str(refused), IMPORTANT)
+        session.pop(ACTED_KEY, None)
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
+    if not confirmed:
+        flash(EMAIL_ALREADY_CONFIRMED, IMPORTANT)
+        session.pop(ACTED_KEY, None)
+        return redirect(url_for("inbox.request_page", reference=stored.reference))
+    done(EMAIL_CONFIRMED, "session-section", "the session")
+    return acted_on(stored)
 
 
 @bp.post("/requests/<reference>/assignment")

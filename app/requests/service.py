@@ -362,6 +362,7 @@ def store_request(
     detail: str,
     email_to: str | None,
     acknowledge_to: str | None = None,
+    email_check_pending: bool = False,
 ) -> StoredRequest | None:
     """The one writer of stored requests. Check ``record`` (``InvalidRequest``), then insert the
     request (status "new", PDF to be made by the outbox worker), an outbox message to the
@@ -371,9 +372,13 @@ def store_request(
     transaction.
 
     Returns the stored request, or None (nothing stored) when a request with the same
-    reference or journey token is already there: the caller decides what that means."""
+    reference or journey token is already there: the caller decides what that means.
+
+    ``email_check_pending``: imported from a PDF this service could not check it made: its work
+    email waits for a second person's check (``app.inbox.service.confirm_work_email``)."""
     check_record(record)
     request = request_row(record)
+    request.email_check_pending = email_check_pending
     if email_to:
         request.outbox.append(
             OutboxMessage(

@@ -1613,6 +1613,15 @@ def _leave_beside_another_place(
     return said
 
 
+# Why an invitation to a request imported unchecked is refused until a second person checks its
+# work email (``app.inbox.service.confirm_work_email``; found, b157 review).
+INVITATION_WAITS_FOR_CHECK = (
+    "The invitation has not been sent: this request was imported from a PDF this service could not check "
+    "it made, so another facilitator (not the one who imported it) must first confirm on this page that "
+    "its work email is the practitioner's"
+)
+
+
 class InvitedMeanwhile(SessionRefused):
     """A first invitation refused because one had been sent meanwhile (``send_invitation``)."""
 
@@ -1646,6 +1655,8 @@ def send_invitation(
         )
     if not practitioner_email(request):
         raise SessionRefused("invitation", "This request has no work email to send an invitation to")
+    if request.email_check_pending:
+        raise SessionRefused("invitation", INVITATION_WAITS_FOR_CHECK)
     if first and not _claim_first_invitation(place, session):
         raise InvitedMeanwhile("invitation", "The invitation had already been sent while this page was open")
     if any(other.invited_sequence is not None for _, other in practitioner_places(request, session)):
@@ -2054,7 +2065,8 @@ def _queue_session_email(
     out of the calendar."""
     recipient = practitioner_email(request)
     organiser = current_app.config.get("FACILITATOR_EMAIL")
-    if not recipient or not organiser:
+    if not recipient or not organiser or request.email_check_pending:
+        # (Imported unchecked, its work email not confirmed by a second person: nothing goes to it.)
         return None
     if kind in (INVITATION, CANCELLATION):
         # An invitation being sent now is left to the worker on SQLite too, as on PostgreSQL (it holds
@@ -2250,11 +2262,20 @@ def feedback_link_unavailable() -> str:
     return ""
 
 
+# Why no feedback link went to a request imported unchecked (its ``feedback_not_sent`` detail).
+FEEDBACK_WAITS_FOR_CHECK = "its work email was not confirmed by another facilitator"
+
+
 def queue_feedback_link(request: StoredRequest) -> bool:
     """Make a single-use feedback token and queue its link to the practitioner (no commit).
     False (nothing sent) without a work email, a mail setup or a public address to link to."""
     recipient = practitioner_email(request)
     if not recipient or not current_app.config.get("FACILITATOR_EMAIL"):
+        return False
+    if request.email_check_pending:
+        # Found (b157 review): a facilitator imported a forged PDF with their own address and scored
+        # the service themselves. No link to an address no second person has checked.
+        audit.add_event("feedback_not_sent", request.reference, audit.SYSTEM, FEEDBACK_WAITS_FOR_CHECK)
         return False
     if (asked := asked_for_feedback_already(request)) is not None:
         # One person, one session, one question (found: a practitioner with two requests in a

@@ -816,3 +816,49 @@ def test_sign_out(page: Page, inbox_data: InboxData) -> None:
     page.goto("/inbox")
     expect(page).to_have_url(re.compile(r"/inbox/sign-in"))
     expect(sign_in_heading(page)).to_be_visible()
+
+
+def test_a_work_email_imported_unchecked_is_confirmed_by_another_facilitator_with_no_axe_violations(
+    page: Page,
+    live_server,
+    inbox_data: InboxData,
+    own_request: str,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found (b157 review): one facilitator could import a forged PDF and have the service email any
+    address. Its importer is told to ask a colleague; the colleague ticks the check and confirms."""
+    from sqlalchemy import update
+
+    from app import audit
+    from app.extensions import db
+    from app.inbox import service
+    from app.models import StoredRequest
+
+    with live_server.app.app_context():
+        importer = service.find_facilitator(EMAIL)
+        assert importer is not None
+        db.session.execute(
+            update(StoredRequest).where(StoredRequest.reference == own_request).values(email_check_pending=True)
+        )
+        audit.add_event("imported", own_request, importer.actor, f"from a request PDF; {service.UNCHECKED_IMPORT}")
+        db.session.commit()
+    signed_in(page)
+    page.goto(f"/inbox/requests/{own_request}")
+    check = page.locator("[data-work-email-check]")
+    expect(
+        check.get_by_role("heading", name="Emails to the practitioner wait for another facilitator's check")
+    ).to_be_visible()
+    expect(check).to_contain_text("You imported it, so ask another facilitator")
+    expect(check.get_by_role("button", name="Confirm the work email")).to_have_count(0)
+    assert_no_axe_violations(page, "a request imported unchecked, to its importer")
+
+    signed_in(page, COLLEAGUE_EMAIL)
+    page.goto(f"/inbox/requests/{own_request}")
+    check = page.locator("[data-work-email-check]")
+    check.get_by_role("button", name="Confirm the work email").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("to confirm the work email")
+    page.locator("[data-work-email-check]").get_by_label(service.EMAIL_CHECK_WORDS).check()
+    assert_no_axe_violations(page, "a request imported unchecked, to a colleague")
+    page.locator("[data-work-email-check]").get_by_role("button", name="Confirm the work email").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Work email confirmed")
+    expect(page.locator("[data-work-email-check]")).to_have_count(0)
+    expect(trail_row(page, COLLEAGUE_NAME, re.compile("Work email confirmed"))).to_be_visible()

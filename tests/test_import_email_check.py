@@ -1,0 +1,246 @@
+"""A request imported from a PDF this service could not check it made: nothing is emailed to its
+work email until a second person confirms the address.
+
+Found (b157 review): a facilitator could import a forged PDF with any address as the work email,
+tick "I have checked where this PDF came from", and have the service email that address their own
+text (a session invitation with a link of theirs, its change, its cancellation), or their own
+address a feedback link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.inbox import service
+from app.inbox.models import Facilitator
+from app.inbox.redirected import WAITS_FOR_CHECK, queue_redirected_email
+from app.models import OutboxMessage, StoredRequest, utcnow
+from app.pack import current_pack
+from app.space_sessions.service import FEEDBACK_WAITS_FOR_CHECK, INVITATION_WAITS_FOR_CHECK
+from support import both_databases
+from support.mail import SmtpServer
+from support.submission import run_outbox
+from test_import_signature import upload_checked
+from test_inbox import (
+    events,
+    pdf_with_attachment,
+    post_form,
+    sign_in,
+    signed_in,
+    text,
+    valid_document,
+)
+from test_sessions import arrange, invite, outcome, request_url, session_app
+from test_workflow import status_of
+
+__all__ = ["session_app"]  # a fixture: pytest finds it by name here
+
+COLLEAGUE = "kim.colleague@partnership.example"
+PASSWORD = "a long and unusual passphrase 42"
+ELSEWHERE = "someone.else@elsewhere.example"
+
+
+def import_unchecked(app: Flask, client: FlaskClient, email: str = ELSEWHERE) -> str:
+    """A request PDF without this service's signature, giving ``email`` as the work email, imported
+    with "I have checked where this PDF came from" ticked; its reference."""
+    document = valid_document(app)
+    document["details"]["email"] = email
+    unsigned = pdf_with_attachment("request.json", json.dumps(document).encode(), signed=False)
+    response = upload_checked(client, unsigned)
+    assert response.status_code == 302, text(response)
+    return str(document["reference"])
+
+
+def pending(app: Flask, reference: str) -> bool:
+    with app.app_context():
+        return bool(
+            db.session.scalar(select(StoredRequest.email_check_pending).where(StoredRequest.reference == reference))
+        )
+
+
+def given_status(app: Flask, reference: str, status: str) -> None:
+    with app.app_context():
+        db.session.execute(update(StoredRequest).where(StoredRequest.reference == reference).values(status=status))
+        db.session.commit()
+
+
+def colleague(app: Flask, role: str = "facilitator") -> FlaskClient:
+    """Another account, signed in."""
+    with app.app_context():
+        service.add_facilitator(COLLEAGUE, "Kim Colleague", PASSWORD, role=role)
+    client = app.test_client()
+    assert sign_in(client, COLLEAGUE, PASSWORD).status_code == 302
+    return client
+
+
+def confirm(client: FlaskClient, reference: str, ticked: bool = True) -> Any:
+    return post_form(
+        client, request_url(reference), request_url(reference, "confirm-email"), {"checked": "y"} if ticked else {}
+    )
+
+
+def outbox_kinds(app: Flask, reference: str) -> list[str]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(OutboxMessage.kind)
+                .join(StoredRequest, StoredRequest.id == OutboxMessage.request_id)
+                .where(StoredRequest.reference == reference)
+                .order_by(OutboxMessage.id)
+            )
+        )
+
+
+@both_databases
+def test_an_unchecked_import_emails_no_one_until_another_facilitator_confirms_its_work_email(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = import_unchecked(session_app, client)
+    assert pending(session_app, reference)
+    page = text(client.get(request_url(reference)))
+    assert "Emails to the practitioner wait for another facilitator's check" in page
+    assert service.EMAILS_WAIT in page and "data-imported-by-me" in page
+    assert "data-confirm-email-form" not in page  # the importer is not offered the check
+
+    # A session can still be arranged; its invitation is refused, and nothing queued.
+    given_status(session_app, reference, "session_offered")
+    assert arrange(client, reference).status_code == 302
+    page = text(client.get(request_url(reference)))
+    assert "data-invitation-waits-for-check" in page and "Send invitation" not in page
+    refused = text(invite(client, reference))
+    assert INVITATION_WAITS_FOR_CHECK in refused
+    assert "invitation" not in outbox_kinds(session_app, reference)
+    assert events(session_app, "invitation_queued") == []
+    session_page = text(client.get(_session_url(page)))
+    assert "its work email waits for another facilitator's check" in session_page
+
+    # The importer cannot confirm it: refused, and audited.
+    assert confirm(client, reference).status_code == 302
+    assert pending(session_app, reference)
+    [refusal] = events(session_app, service.EMAIL_CONFIRM_REFUSED)
+    assert refusal.reference == reference and refusal.detail == service.OWN_IMPORT_AUDITED
+    assert service.OWN_IMPORT in text(client.get(request_url(reference)))
+
+    # A colleague: offered the check; not ticked, nothing done; ticked, confirmed, audited as them.
+    other = colleague(session_app)
+    shown = text(other.get(request_url(reference)))
+    assert "data-confirm-email-form" in shown and service.EMAIL_CHECK_WORDS in shown
+    confirm(other, reference, ticked=False)
+    assert pending(session_app, reference) and events(session_app, service.EMAIL_CONFIRMED) == []
+    assert confirm(other, reference).status_code == 302
+    assert not pending(session_app, reference)
+    [confirmed] = events(session_app, service.EMAIL_CONFIRMED)
+    with session_app.app_context():
+        kim = db.session.scalar(select(Facilitator).where(Facilitator.email == COLLEAGUE))
+        assert kim is not None and confirmed.actor == kim.actor != refusal.actor
+    assert confirmed.reference == reference
+    # A second confirmation changes nothing.
+    confirm(other, reference)
+    assert len(events(session_app, service.EMAIL_CONFIRMED)) == 1
+    shown = text(client.get(request_url(reference)))
+    assert "data-work-email-check" not in shown and "Send invitation" in shown
+
+    # Now the invitation goes, to the address in the request.
+    assert invite(client, reference).status_code == 302
+    run_outbox(session_app)
+    assert [m["To"] for m in smtp_server.mailbox.messages] == [ELSEWHERE]
+
+
+def _session_url(page: str) -> str:
+    start = page.index('href="/inbox/sessions/') + len('href="')
+    return page[start : page.index('"', start)]
+
+
+@both_databases
+def test_a_session_held_for_an_unchecked_import_sends_no_feedback_link(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """As b157 did: a forged PDF with the facilitator's own address, a session recorded yesterday,
+    held; the feedback link would have reached their own mailbox to score the service."""
+    from support.sessions import uk_today
+
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = import_unchecked(session_app, client, email="sam@partnership.example")
+    with session_app.app_context():
+        db.session.execute(
+            update(StoredRequest)
+            .where(StoredRequest.reference == reference)
+            .values(status="session_offered", created_at=utcnow() - dt.timedelta(days=3))
+        )
+        db.session.commit()
+    assert arrange(client, reference, day=uk_today() - dt.timedelta(days=1), start_time="14:00").status_code == 302
+    held = outcome(client, reference, "held")
+    assert held.status_code == 302
+    assert status_of(session_app, reference) == "session_held", text(client.get(request_url(reference)))
+    assert "feedback" not in outbox_kinds(session_app, reference)
+    [not_sent] = events(session_app, "feedback_not_sent")
+    assert not_sent.detail == FEEDBACK_WAITS_FOR_CHECK
+    run_outbox(session_app)
+    assert smtp_server.mailbox.messages == []
+
+
+def test_a_redirected_unchecked_import_emails_no_one_and_says_so(session_app: Flask) -> None:
+    client, _ = signed_in(session_app)
+    reference = import_unchecked(session_app, client)
+    with session_app.app_context():
+        stored = service.find_request(reference)
+        assert stored is not None
+        stored.redirected_to = next(o.id for o in current_pack().outcomes if not o.request)
+        assert queue_redirected_email(stored) == WAITS_FOR_CHECK
+        assert list(stored.outbox) == []
+        db.session.rollback()
+
+
+def test_a_partnership_account_cannot_confirm_a_work_email(app: Flask) -> None:
+    client, _ = signed_in(app)
+    reference = import_unchecked(app, client)
+    reader = colleague(app, role="partnership")
+    assert confirm(reader, reference).status_code == 403
+    assert pending(app, reference) and events(app, service.EMAIL_CONFIRMED) == []
+
+
+def test_an_operator_confirms_a_work_email_at_the_command_line(app: Flask) -> None:
+    """For a partnership with one facilitator: audited as the administrator."""
+    client, _ = signed_in(app)
+    reference = import_unchecked(app, client)
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["requests", "confirm-email", reference], input="n\n")
+    assert refused.exit_code == 1 and pending(app, reference)
+    done = runner.invoke(args=["requests", "confirm-email", reference.lower(), "--yes"])
+    assert done.exit_code == 0, done.output
+    assert f"Confirmed the work email of request {reference}" in done.output
+    assert not pending(app, reference)
+    [confirmed] = events(app, service.EMAIL_CONFIRMED)
+    assert confirmed.actor.startswith("cli")
+    again = runner.invoke(args=["requests", "confirm-email", reference, "--yes"])
+    assert again.exit_code == 0 and "nothing was changed" in again.output
+    assert len(events(app, service.EMAIL_CONFIRMED)) == 1
+
+
+def test_the_service_s_own_copy_uploaded_since_confirms_the_work_email(app: Flask) -> None:
+    """The signed copy, matching, says the address is the one the practitioner typed."""
+    client, _ = signed_in(app)
+    document = valid_document(app)
+    upload_checked(client, pdf_with_attachment("request.json", json.dumps(document).encode(), signed=False))
+    reference = document["reference"]
+    assert pending(app, reference)
+    upload_checked(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
+    assert not pending(app, reference)
+
+
+def test_a_signed_import_waits_for_nothing(app: Flask) -> None:
+    client, _ = signed_in(app)
+    document = valid_document(app)
+    upload_checked(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
+    assert not pending(app, document["reference"])
+    assert "data-work-email-check" not in text(client.get(request_url(document["reference"])))
