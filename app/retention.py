@@ -466,7 +466,7 @@ def confirm_email_command(reference: str, yes: bool) -> None:
     practitioner's own work email, for a partnership with one facilitator (where there is no
     other facilitator to check it on the request's page). Check it with the practitioner first,
     at contact details found another way. Emails to it may then go (send the session invitation
-    in the inbox). Audited as the administrator."""
+    in the inbox), and it is counted as a request sent. Audited as the administrator."""
     try:
         reference = reference_typed(reference)
     except DeletionRefused as refused:

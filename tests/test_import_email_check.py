@@ -1,10 +1,10 @@
 """A request imported from a PDF this service could not check it made: nothing is emailed to its
-work email until a second person confirms the address.
+work email, and nothing about it counted, until a second person confirms the address.
 
 Found (b157 review): a facilitator could import a forged PDF with any address as the work email,
 tick "I have checked where this PDF came from", and have the service email that address their own
 text (a session invitation with a link of theirs, its change, its cancellation), or their own
-address a feedback link.
+address a feedback link, and so count a request sent, a session held and a feedback score.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from app.inbox.redirected import WAITS_FOR_CHECK, queue_redirected_email
 from app.models import OutboxMessage, StoredRequest, utcnow
 from app.pack import current_pack
 from app.space_sessions.service import FEEDBACK_WAITS_FOR_CHECK, INVITATION_WAITS_FOR_CHECK
+from app.stats.models import Count
+from app.stats.service import current_month
 from support import both_databases
 from support.mail import SmtpServer
 from support.submission import run_outbox
@@ -45,6 +47,13 @@ __all__ = ["session_app"]  # a fixture: pytest finds it by name here
 COLLEAGUE = "kim.colleague@partnership.example"
 PASSWORD = "a long and unusual passphrase 42"
 ELSEWHERE = "someone.else@elsewhere.example"
+
+
+def counted(app: Flask, kind: str) -> int:
+    """This month's count of ``kind``, every mode and subject."""
+    with app.app_context():
+        rows = db.session.scalars(select(Count).where(Count.kind == kind, Count.month == current_month()))
+        return sum(row.count for row in rows)
 
 
 def import_unchecked(app: Flask, client: FlaskClient, email: str = ELSEWHERE) -> str:
@@ -104,8 +113,11 @@ def test_an_unchecked_import_emails_no_one_until_another_facilitator_confirms_it
 ) -> None:
     smtp_server.start()
     client, _ = signed_in(session_app)
+    sent_before = counted(session_app, "request_sent")
     reference = import_unchecked(session_app, client)
     assert pending(session_app, reference)
+    # Not counted as a request sent at the import.
+    assert counted(session_app, "request_sent") == sent_before
     page = text(client.get(request_url(reference)))
     assert "Emails to the practitioner wait for another facilitator's check" in page
     assert service.EMAILS_WAIT in page and "data-imported-by-me" in page
@@ -143,8 +155,10 @@ def test_an_unchecked_import_emails_no_one_until_another_facilitator_confirms_it
         kim = db.session.scalar(select(Facilitator).where(Facilitator.email == COLLEAGUE))
         assert kim is not None and confirmed.actor == kim.actor != refusal.actor
     assert confirmed.reference == reference
-    # A second confirmation changes nothing.
+    # Counted once, now; a second confirmation changes nothing.
+    assert counted(session_app, "request_sent") == sent_before + 1
     confirm(other, reference)
+    assert counted(session_app, "request_sent") == sent_before + 1
     assert len(events(session_app, service.EMAIL_CONFIRMED)) == 1
     shown = text(client.get(request_url(reference)))
     assert "data-work-email-check" not in shown and "Send invitation" in shown
@@ -161,7 +175,7 @@ def _session_url(page: str) -> str:
 
 
 @both_databases
-def test_a_session_held_for_an_unchecked_import_sends_no_feedback_link(
+def test_a_session_held_for_an_unchecked_import_is_not_counted_and_sends_no_feedback_link(
     session_app: Flask, smtp_server: SmtpServer
 ) -> None:
     """As b157 did: a forged PDF with the facilitator's own address, a session recorded yesterday,
@@ -178,10 +192,12 @@ def test_a_session_held_for_an_unchecked_import_sends_no_feedback_link(
             .values(status="session_offered", created_at=utcnow() - dt.timedelta(days=3))
         )
         db.session.commit()
+    held_before = counted(session_app, "session_held")
     assert arrange(client, reference, day=uk_today() - dt.timedelta(days=1), start_time="14:00").status_code == 302
     held = outcome(client, reference, "held")
     assert held.status_code == 302
     assert status_of(session_app, reference) == "session_held", text(client.get(request_url(reference)))
+    assert counted(session_app, "session_held") == held_before
     assert "feedback" not in outbox_kinds(session_app, reference)
     [not_sent] = events(session_app, "feedback_not_sent")
     assert not_sent.detail == FEEDBACK_WAITS_FOR_CHECK
@@ -210,9 +226,10 @@ def test_a_partnership_account_cannot_confirm_a_work_email(app: Flask) -> None:
 
 
 def test_an_operator_confirms_a_work_email_at_the_command_line(app: Flask) -> None:
-    """For a partnership with one facilitator: audited as the administrator."""
+    """For a partnership with one facilitator: audited as the administrator, counted once."""
     client, _ = signed_in(app)
     reference = import_unchecked(app, client)
+    sent_before = counted(app, "request_sent")
     runner = app.test_cli_runner()
     refused = runner.invoke(args=["requests", "confirm-email", reference], input="n\n")
     assert refused.exit_code == 1 and pending(app, reference)
@@ -222,25 +239,30 @@ def test_an_operator_confirms_a_work_email_at_the_command_line(app: Flask) -> No
     assert not pending(app, reference)
     [confirmed] = events(app, service.EMAIL_CONFIRMED)
     assert confirmed.actor.startswith("cli")
+    assert counted(app, "request_sent") == sent_before + 1
     again = runner.invoke(args=["requests", "confirm-email", reference, "--yes"])
     assert again.exit_code == 0 and "nothing was changed" in again.output
-    assert len(events(app, service.EMAIL_CONFIRMED)) == 1
+    assert counted(app, "request_sent") == sent_before + 1
 
 
 def test_the_service_s_own_copy_uploaded_since_confirms_the_work_email(app: Flask) -> None:
-    """The signed copy, matching, says the address is the one the practitioner typed."""
+    """The signed copy, matching, says the address is the one the practitioner typed: counted then."""
     client, _ = signed_in(app)
     document = valid_document(app)
     upload_checked(client, pdf_with_attachment("request.json", json.dumps(document).encode(), signed=False))
     reference = document["reference"]
     assert pending(app, reference)
+    sent_before = counted(app, "request_sent")
     upload_checked(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
     assert not pending(app, reference)
+    assert counted(app, "request_sent") == sent_before + 1
 
 
-def test_a_signed_import_waits_for_nothing(app: Flask) -> None:
+def test_a_signed_import_is_counted_at_once_and_waits_for_nothing(app: Flask) -> None:
     client, _ = signed_in(app)
     document = valid_document(app)
+    sent_before = counted(app, "request_sent")
     upload_checked(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
     assert not pending(app, document["reference"])
+    assert counted(app, "request_sent") == sent_before + 1
     assert "data-work-email-check" not in text(client.get(request_url(document["reference"])))

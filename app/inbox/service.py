@@ -83,7 +83,7 @@ from ..space_sessions.service import (
     session_place,
     starts_in_words,
 )
-from ..stats.service import SESSION_HELD, add_count
+from ..stats.service import SESSION_HELD, add_count, count_request_sent
 from ..uk_time import uk_date, uk_day, uk_time
 from .listing import FINISHED_STATUSES, retry_words, seen_since
 from .models import (
@@ -2176,7 +2176,7 @@ def move_request(
     audit.add_event("status_changed", request.reference, facilitator.actor, detail)
     if kept is not None:
         _add_note(request, kept, facilitator)
-    if held:
+    if held and not request.email_check_pending:  # (not one whose work email no one has checked)
         add_count(SESSION_HELD, request.mode)  # the anonymous count of sessions held, in the same transaction
     # Leaving "session arranged" takes the request out of its session; "session held" sends the feedback link.
     said = after_status_change(request, old)
@@ -2897,7 +2897,8 @@ OWN_IMPORT_AUDITED = "refused: the facilitator who imported it"
 EMAILS_WAIT = (
     "Nothing will be emailed to the practitioner of this request until another facilitator (not the "
     "one who imported it) confirms that its work email is theirs: it came from a PDF this service "
-    "could not check it made, so the address may not be the practitioner's."
+    "could not check it made, so the address may not be the practitioner's. It is not counted in "
+    "the statistics until then."
 )
 
 
@@ -2917,7 +2918,8 @@ def importer_of(reference: str) -> str | None:
 
 def _email_checked(request: StoredRequest) -> bool:
     """Clear ``email_check_pending`` once only (one statement: two confirmations at the same moment
-    are one). No commit. Whether it was cleared now."""
+    count one request sent), and count the request sent it now is, in its month of arrival. No commit.
+    Whether it was cleared now."""
     cleared = cast(
         "CursorResult[Any]",
         db.session.execute(
@@ -2927,12 +2929,15 @@ def _email_checked(request: StoredRequest) -> bool:
             .execution_options(synchronize_session="fetch")
         ),
     ).rowcount
-    return cleared == 1
+    if cleared != 1:
+        return False
+    count_request_sent(request.mode)
+    return True
 
 
 def confirm_work_email(request: StoredRequest, actor: str, by_importer_allowed: bool = False) -> bool:
     """Record that a second person checked the work email of a request imported unchecked: emails
-    to it may go from now on. ``actor``: the
+    to it may go from now on, and it is counted as a request sent (once). ``actor``: the
     facilitator's (refused, and the refusal audited, when they imported it), or an operator's
     (``by_importer_allowed``: a partnership with one facilitator). Commits. False when it was
     confirmed already (nothing done)."""

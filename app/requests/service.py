@@ -375,7 +375,8 @@ def store_request(
     reference or journey token is already there: the caller decides what that means.
 
     ``email_check_pending``: imported from a PDF this service could not check it made: its work
-    email waits for a second person's check (``app.inbox.service.confirm_work_email``)."""
+    email waits for a second person's check, and it is not counted as a request sent until then
+    (``app.inbox.service.confirm_work_email``; found, b157 review: forged imports raised the count)."""
     check_record(record)
     request = request_row(record)
     request.email_check_pending = email_check_pending
@@ -403,7 +404,8 @@ def store_request(
     audit.add_event(action, record.reference, actor, detail)
     try:
         db.session.flush()  # a taken reference or journey token shows here, before the count
-        count_request_sent(record.mode)
+        if not email_check_pending:
+            count_request_sent(record.mode)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -670,7 +670,8 @@ def _move(request: StoredRequest, new: str, actor: str, note: str = "") -> None:
     request.status = new
     audit.add_event("status_changed", request.reference, actor, detail)
     if new == HELD:
-        add_count(SESSION_HELD, request.mode)
+        if not request.email_check_pending:  # (imported unchecked, its work email not confirmed: not counted)
+            add_count(SESSION_HELD, request.mode)
         queue_feedback_link(request)
 
 
@@ -2263,7 +2264,7 @@ def feedback_link_unavailable() -> str:
 
 
 # Why no feedback link went to a request imported unchecked (its ``feedback_not_sent`` detail).
-FEEDBACK_WAITS_FOR_CHECK = "its work email was not confirmed by another facilitator"
+FEEDBACK_WAITS_FOR_CHECK = "its work email was not confirmed by another facilitator, so it is not counted either"
 
 
 def queue_feedback_link(request: StoredRequest) -> bool:
