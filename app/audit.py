@@ -9,6 +9,8 @@ hourly purge and ``flask requests purge``), and records that it did, with the co
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import os
 import re
 from collections.abc import Sequence
@@ -67,6 +69,33 @@ RESTORED_FROM_BACKUP = "restored_from_backup"
 def last_restored_at() -> dt.datetime | None:
     """When the service's data was last put back from a backup (its audit entry), if ever."""
     return db.session.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.action == RESTORED_FROM_BACKUP))
+
+
+# How an audit detail names an email address without keeping it: its keyed tag (``address_tag``),
+# after "; " in the detail of an email sent to a requester, of an invitation queued, and of a search by
+# work email. Found (b157 review): once a request was deleted, nothing told whether the service had
+# emailed, or a facilitator searched for, an address; a data protection officer given the address
+# can now tell (`flask facilitators audit-log --email ADDRESS`), and the log holds no address. The
+# failed sign-ins' "account tag" is the same tag.
+ADDRESS_TAG = "address tag "
+
+
+def address_tag(email: str) -> str:
+    """A short tag for an email address: the same address (its case and spaces aside) always gets
+    the same tag, but a list of addresses cannot be matched to tags without the deployment's secret
+    key (an HMAC, not a plain hash)."""
+    key = str(current_app.secret_key or "").encode("utf-8")
+    return hmac.new(key, email.strip().lower().encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:10]
+
+
+def with_address_tag(detail: str, email: str) -> str:
+    """``detail`` with the tag of ``email`` after it ("attempt 1; address tag 0123456789")."""
+    return f"{detail}; {ADDRESS_TAG}{address_tag(email)}" if detail else f"{ADDRESS_TAG}{address_tag(email)}"
+
+
+def without_address_tag(detail: str) -> str:
+    """``detail`` without the address's tag ``with_address_tag`` added (for the request's trail)."""
+    return re.sub(rf"(?:; )?{ADDRESS_TAG}[0-9a-f]{{10}}\b", "", detail)
 
 
 def add_event(action: str, reference: str | None, actor: str = SYSTEM, detail: str = "") -> AuditEvent:

@@ -875,7 +875,12 @@ def _record_sent(message: OutboxMessage, request: StoredRequest | None, sent_at:
             f"facilitator:{message.facilitator_id}; attempt {message.attempts}",
         )
     else:
-        event = audit.add_event(action, request.reference, passed_by(), f"attempt {message.attempts}")
+        detail = f"attempt {message.attempts}"
+        if message.kind != mail.FACILITATORS:
+            # To the requester: the address's tag, not the address (found, b157 review: nothing said
+            # where an email went, so one to an address no practitioner typed left no trace of it).
+            detail = audit.with_address_tag(detail, message.recipient)
+        event = audit.add_event(action, request.reference, passed_by(), detail)
     # When it went, not when that was written: found (regression review), one recorded once the
     # database was back was shown in the trail minutes after it was sent.
     event.at = sent_at

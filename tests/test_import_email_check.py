@@ -266,3 +266,38 @@ def test_a_signed_import_is_counted_at_once_and_waits_for_nothing(app: Flask) ->
     assert not pending(app, document["reference"])
     assert counted(app, "request_sent") == sent_before + 1
     assert "data-work-email-check" not in text(client.get(request_url(document["reference"])))
+
+
+@both_databases
+def test_each_email_to_a_requester_is_audited_with_its_address_tag_never_the_address(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (b157 review): the trail said "Session invitation emailed to the requester", nothing on
+    where, so once a request was deleted nobody could tell it went to an address no practitioner
+    typed. Its keyed tag now goes with it (queued and sent), the trail shown stays as it was, and
+    `flask facilitators audit-log --email ADDRESS` finds them."""
+    from test_workflow import new_request
+
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = new_request(session_app, status="session_offered")
+    run_outbox(session_app)
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    run_outbox(session_app)
+    address = str(smtp_server.mailbox.messages[-1]["To"])
+    with session_app.app_context():
+        tag = service.email_fingerprint(address)
+    [queued] = events(session_app, "invitation_queued")
+    [sent] = events(session_app, "invitation_sent")
+    assert queued.detail.endswith(f"; address tag {tag}") and sent.detail == f"attempt 1; address tag {tag}"
+    [to_facilitators] = events(session_app, "emailed")
+    assert "tag" not in to_facilitators.detail  # the facilitators' own mailbox: no tag
+    for event in events(session_app, "invitation_sent") + events(session_app, "invitation_queued"):
+        assert address.lower() not in event.detail.lower()
+    trail = text(client.get(request_url(reference))).split("data-audit-trail", 1)[1]
+    assert "address tag" not in trail and tag not in trail
+    listed = session_app.test_cli_runner().invoke(args=["facilitators", "audit-log", "--email", address.upper()])
+    assert listed.exit_code == 0, listed.output
+    entries = [line for line in listed.output.splitlines() if reference in line]
+    assert len(entries) == 2 and all(tag in line for line in entries)

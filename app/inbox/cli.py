@@ -38,6 +38,7 @@ from .service import (
     change_email,
     change_role,
     deactivate_facilitator,
+    email_fingerprint,
     facilitator_acting,
     find_facilitator,
     new_account_problem,
@@ -356,13 +357,30 @@ AUDIT_LOG_MOST = 5000
     is_flag=True,
     help="Only the entries about no one request (exports, searches, sign-ins, accounts).",
 )
-def audit_log_command(days: int, account: str | None, reference: str | None, about_no_request: bool) -> None:
+@click.option(
+    "--email",
+    default=None,
+    help="Only the entries naming this email address by its tag: emails sent to it as a requester, "
+    "invitations queued to it, searches by work email for it, failed sign-ins with it.",
+)
+def audit_log_command(
+    days: int, account: str | None, reference: str | None, about_no_request: bool, email: str | None
+) -> None:
     """List the audit log's entries of the last DAYS days, newest first: when (UK time), who (an
     account by name and email address, the service, an administrator), what, about which request,
     and its detail. Found (audit review): the entries about no one request (an export's filters, a
     search by work email, sign-ins, account changes, a read-only account's refusals) were shown
-    nowhere, and could be read only in the database, in UTC, with accounts as numbers."""
+    nowhere, and could be read only in the database, in UTC, with accounts as numbers.
+
+    ``--email``: the log keeps no address, only its keyed tag (``audit.address_tag``): a data
+    protection officer given an address can tell whether the service emailed it, or a facilitator
+    searched for it, even after the request is deleted (found, b157 review)."""
     query = select(AuditEvent).where(AuditEvent.at >= utcnow() - dt.timedelta(days=days))
+    if email is not None:
+        if not email.strip():
+            raise click.ClickException("Give the email address to look for after --email.")
+        # "address tag T" (emails, searches) and "account tag T" (failed sign-ins): the same tag.
+        query = query.where(AuditEvent.detail.contains(f"tag {email_fingerprint(email)}", autoescape=True))
     if account is not None:
         found = find_facilitator(account)
         if found is None:
@@ -381,7 +399,7 @@ def audit_log_command(days: int, account: str | None, reference: str | None, abo
     )
     period = f"{days} day{'' if days == 1 else 's'}"
     if not events:
-        narrowed = account is not None or reference is not None or about_no_request
+        narrowed = account is not None or reference is not None or about_no_request or email is not None
         click.echo(f"No entries {'match ' if narrowed else ''}in the last {period}.")
         return
     more = len(events) > AUDIT_LOG_MOST

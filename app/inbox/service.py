@@ -1165,8 +1165,7 @@ def email_fingerprint(email: str) -> str:
     """A short tag for an email address, for the log and audit entries of failed sign-ins: the
     same address always gets the same tag, but a list of staff addresses cannot be matched to
     tags without the deployment's secret key (an HMAC, not a plain hash)."""
-    key = str(current_app.secret_key or "").encode("utf-8")
-    return hmac.new(key, normalise_email(email).encode("utf-8"), hashlib.sha256).hexdigest()[:10]
+    return audit.address_tag(normalise_email(email))
 
 
 # --- the inbox ------------------------------------------------------------------------------
@@ -1515,6 +1514,8 @@ def _trail_words(action: str, detail: str, session_names: dict[str, str]) -> tup
     sessions by their date, modes and places in words, no internal ids or codes. A detail in a
     shape not known here is shown as it is (with facilitators and statuses named)."""
     words = ACTION_WORDS.get(action, action.replace("_", " ").capitalize())
+    # (An address's tag is for the audit log's readers, ``flask facilitators audit-log --email``.)
+    detail = audit.without_address_tag(detail)
     if action == "sent_not_recorded":
         # Which email first, then why it matters (regression review: the email came last, after a
         # second colon, and "its session cancelled" was said of a session changed).
@@ -2339,17 +2340,23 @@ def record_same_email_shown(references: Sequence[str], shown_on: str, facilitato
     audit.record_once_a_day(SHOWN_WITH_SAME_EMAIL, references, facilitator.actor, f"on the page of {shown_on}")
 
 
-def record_email_search(references: Sequence[str], facilitator: Facilitator) -> None:
-    """Audit a search by work email: one entry for the search (who, when, how many found), and
-    one in each found request's own trail, since the results show it (its reference, status and
-    date) to whoever searched. Never the address searched for, nor a tag of it: the audit log is
-    kept for years after the requests (``AUDIT_RETENTION_DAYS``), and holds no personal data; the
-    references found say whose requests were looked up, for as long as it matters."""
+def record_email_search(references: Sequence[str], facilitator: Facilitator, email: str) -> None:
+    """Audit a search by work email: one entry for the search (who, when, how many found, and the
+    keyed tag of the address searched for, ``audit.address_tag``), and one in each found request's
+    own trail, since the results show it (its reference, status and date) to whoever searched.
+    Never the address itself: the audit log is kept for years after the requests
+    (``AUDIT_RETENTION_DAYS``). Found (b157 review): a search that found nothing (a curious look
+    for a neighbour) could not be tied to the address searched; now a data protection officer given
+    an address can find it (`flask facilitators audit-log --email`), and no list of addresses can be
+    matched to tags without the service's secret key."""
     count = len(references)
     summary = f"{count} request{'' if count == 1 else 's'} found"
     for reference in references:
         audit.add_event(FOUND_BY_EMAIL, reference, facilitator.actor, "search by work email")
-    audit.record_event(EMAIL_SEARCHED, None, facilitator.actor, summary)
+    # (The address as the search compares it: without characters no one can see, its case and spaces aside.)
+    audit.record_event(
+        EMAIL_SEARCHED, None, facilitator.actor, audit.with_address_tag(summary, without_invisible(email))
+    )
 
 
 def duplicates_of(request: StoredRequest) -> list[str]:

@@ -2443,7 +2443,8 @@ def find_by_email() -> Response | str:
     request page's "other requests with the same work email": the whole address, its case and
     the spaces around it aside. Each search, and each later showing of its results, is audited
     (``service.record_email_search``: who, when, how many found, and in each found request's
-    trail), never with the address, which is never logged either. An empty or malformed
+    trail), never with the address (the entry for the search has its keyed tag), which is never
+    logged either. An empty or malformed
     address is refused with what was typed kept."""
     if request.method == "POST":
         return search_by_email()
@@ -2466,7 +2467,7 @@ def find_by_email() -> Response | str:
         audited = kept.pop("audited")
         session[EMAIL_SEARCH_KEY] = kept  # each later showing is audited
     if audited != references:  # not the results the search was audited with (or a later showing)
-        service.record_email_search(references, current_facilitator())
+        service.record_email_search(references, current_facilitator(), kept["email"])
     return render_find_by_email_page(form, found)
 
 
@@ -2480,7 +2481,7 @@ def search_by_email() -> Response | str:
         return show_refused_form({"email": (form.email.data or "")[:1000], "errors": list(form.email.errors)})
     email = with_plain_apostrophes(form.email.data or "")
     references = [reference for reference, _status, _received in service.requests_with_email(email)]
-    service.record_email_search(references, current_facilitator())
+    service.record_email_search(references, current_facilitator(), email)
     session[EMAIL_SEARCH_KEY] = {"email": email, "at": time.time(), "audited": references}
     return redirect(url_for("inbox.find_by_email"), code=303)
 

@@ -1606,7 +1606,12 @@ def _leave_beside_another_place(
         # repeat of the one put in its session beside it). The other's invitation, the same event,
         # goes now: it is what a change, a reminder or a cancellation follows.
         first_place.invited_sequence = session.sequence
-        audit.add_event("invitation_queued", first.reference, audit.SYSTEM, in_trail(session))
+        audit.add_event(
+            "invitation_queued",
+            first.reference,
+            audit.SYSTEM,
+            audit.with_address_tag(in_trail(session), practitioner_email(first)),
+        )
         said.append(
             f"The invitation for {first.reference} had not been sent: it is sent now, so that the "
             "session in their calendar is kept up to date."
@@ -1669,7 +1674,12 @@ def send_invitation(
     else:
         _queue_session_email(request, session, INVITATION)
     place.invited_sequence = session.sequence
-    audit.add_event("invitation_queued", request.reference, actor, in_trail(session))
+    audit.add_event(
+        "invitation_queued",
+        request.reference,
+        actor,
+        audit.with_address_tag(in_trail(session), practitioner_email(request)),
+    )
     db.session.commit()
     return session
 
