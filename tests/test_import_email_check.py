@@ -127,6 +127,7 @@ def test_an_unchecked_import_emails_no_one_until_another_facilitator_confirms_it
     given_status(session_app, reference, "session_offered")
     assert arrange(client, reference).status_code == 302
     page = text(client.get(request_url(reference)))
+    assert "Session arranged. Its invitation can be sent once another facilitator confirms the work email" in page
     assert "data-invitation-waits-for-check" in page and "Send invitation" not in page
     refused = text(invite(client, reference))
     assert INVITATION_WAITS_FOR_CHECK in refused

@@ -244,6 +244,13 @@ def arrange_session(reference: str) -> Response | str:
             "session-section",
             "the session",
         )
+    elif stored.email_check_pending:  # imported unchecked: no invitation until its work email is confirmed
+        done(
+            "Session arranged. Its invitation can be sent once another facilitator confirms the work email",
+            "session-section",
+            "the session",
+        )
+        warn_if_after_due([stored], arranged)
     elif current_app.config.get("FACILITATOR_EMAIL"):
         done("Session arranged. Send the invitation when you are ready", "session-section", "the session")
         warn_if_after_due([stored], arranged)
