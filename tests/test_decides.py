@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import itertools
 import re
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from app import create_app, questions_pdf, uk_time
@@ -460,6 +462,28 @@ def test_questions_to_prepare_change_when_the_pack_changes(client: FlaskClient, 
     assert u2_title in section(after) and lado_title not in section(after)
 
 
+def struct_elements(data: bytes) -> list[Any]:
+    """Every structure element of a tagged PDF."""
+    from test_pdf import _struct_elements
+
+    return _struct_elements(PdfReader(io.BytesIO(data)))
+
+
+def holds_heading(element: Any) -> bool:
+    """Whether a structure element has a heading among its descendants."""
+    stack = [element.get("/K")]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            stack.extend(node)
+        elif hasattr(node, "get"):
+            if str(node.get("/S", "")).startswith("/H"):
+                return True
+            stack.append(node.get("/K"))
+    return False
+
+
 def being_made(response: Any) -> bool:
     """Whether ``response`` is the "being made" page, with its Check again link and the script's data."""
     page = html.unescape(response.get_data(as_text=True))
@@ -498,6 +522,15 @@ def test_questions_pdf_is_made_by_the_worker_opens_and_holds_every_question(clie
         # A printed page has no footer: the contacts for a child at risk are in it (found, earlier
         # notes: it said only "call 999").
         assert "not an urgent route" in words
+        # The questions are sections under their numbered headings, not one list: the renderer tags
+        # each page's part of a list as a list of its own, so a screen reader met six lists of two
+        # or three questions (found, review of the files the service hands out).
+        lists_of_questions = [
+            element
+            for element in struct_elements(response.get_data())
+            if element["/S"] == "/L" and holds_heading(element)
+        ]
+        assert lists_of_questions == []
         for contact in CONTACTS.emergency:
             assert contact.name in words and (contact.phone or contact.detail) in words, contact.id
     with app.app_context():
