@@ -1023,6 +1023,8 @@ ROUTES = [
     "/inbox/requests/<reference>",
     "/inbox/requests/<reference>/assignment",
     "/inbox/requests/<reference>/assignment",  # (and a GET: to the request page, inbox.form_address)
+    "/inbox/requests/<reference>/confirm-email",
+    "/inbox/requests/<reference>/confirm-email",  # (and a GET: to the request page, inbox.form_address)
     "/inbox/requests/<reference>/invitation",
     "/inbox/requests/<reference>/invitation",  # (and a GET: to the request page, inbox.form_address)
     "/inbox/requests/<reference>/notes",

@@ -1272,6 +1272,7 @@ REFUSED_PAGE_WORDS = {
     "session_page": "a session's page",
     "cancel_session": "cancelling a session",
     "delete_comment": "deleting a feedback comment",
+    "confirm_email": "confirming a request's work email",
 }
 # A restore from a backup, as scripts/backup writes it in the audit log (reference empty), and when
 # the backup was taken, as its detail says.

@@ -13,6 +13,7 @@ Routes (blueprint ``inbox``, prefix ``/inbox``):
   POST      /inbox/requests/<reference>/status          change_status
   POST      /inbox/requests/<reference>/assignment      assign
   POST      /inbox/requests/<reference>/notes           add_note
+  POST      /inbox/requests/<reference>/confirm-email   confirm_email    (an unchecked import's work email)
   GET/POST  /inbox/requests/<reference>/notes/<note_id>/delete  delete_note  ("Are you sure?", then delete)
   GET       /inbox/requests/<reference>/<form address>  form_address     (to the request page: REQUEST_FORMS)
   GET/POST  /inbox/import                               import_request
@@ -2141,6 +2142,7 @@ REQUEST_FORMS = {
     "session": "session-section",
     "invitation": "session-section",
     "session-outcome": "session-section",
+    "confirm-email": "work-email-check",
 }
 
 
