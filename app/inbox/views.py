@@ -1506,6 +1506,7 @@ PAGE_FORMS: dict[str, type[Any]] = {
     "assign_form": AssignForm,
     "note_form": NoteForm,
     "session_form": SessionForm,
+    "confirm_form": ConfirmEmailForm,
 }
 # The identifying-looking data found in a form's text, to confirm or change, by the same names.
 PAGE_FINDINGS = ("note_findings", "reason_findings", "place_findings")
@@ -1594,6 +1595,7 @@ def render_request_page(
     reason_findings: list[Any] | None = None,
     session_form: SessionForm | None = None,
     place_findings: list[Any] | None = None,
+    confirm_form: ConfirmEmailForm | None = None,
     session_problem: str = "",
     outcome_chosen: str = "",
     outcome_problem: str = "",
@@ -1623,7 +1625,8 @@ def render_request_page(
         assign_form = AssignForm(formdata=None, data={"facilitator": str(assigned.id) if assigned else ""})
     assign_form.set_facilitators(service.assignment_choices(assigned))
     note_form = note_form or NoteForm(formdata=None)
-    forms = (status_form, assign_form, note_form)
+    confirm_form = confirm_form or ConfirmEmailForm(formdata=None)
+    forms = (confirm_form, status_form, assign_form, note_form)
     if session_form is None:
         session_form = SessionForm(formdata=None)
         session_form.date_errors = []
@@ -1656,6 +1659,7 @@ def render_request_page(
         imported_by_me=stored.email_check_pending
         and service.importer_of(stored.reference) == current_facilitator().actor,
         email_check_words=service.EMAIL_CHECK_WORDS,
+        confirm_form=confirm_form,
         emails_wait=service.EMAILS_WAIT,
         status_form=status_form,
         assign_form=assign_form,
@@ -1949,9 +1953,10 @@ def confirm_email(reference: str) -> Response:
     stored = stored_request(reference)
     form = ConfirmEmailForm()
     if not form.validate() or not form.checked.data:
-        flash(TICK_TO_CONFIRM.format(words=service.EMAIL_CHECK_WORDS), IMPORTANT)
-        session.pop(ACTED_KEY, None)
-        return redirect(url_for("inbox.request_page", reference=stored.reference, _anchor="work-email-check"))
+        # On the tick box, and in the page's error summary, as every form's error (found, review: a
+        # message at the top of the page named no field, and the box said nothing).
+        form.checked.errors = [TICK_TO_CONFIRM.format(words=service.EMAIL_CHECK_WORDS)]
+        return refused_on_page(stored, confirm_form=form)
     try:
         confirmed = service.confirm_work_email(stored, current_facilitator().actor)
     except service.ConfirmRefused as refused:
