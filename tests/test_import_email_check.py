@@ -246,8 +246,16 @@ def test_an_operator_confirms_a_work_email_at_the_command_line(app: Flask) -> No
     assert counted(app, "request_sent") == sent_before + 1
 
 
-def test_the_service_s_own_copy_uploaded_since_confirms_the_work_email(app: Flask) -> None:
-    """The signed copy, matching, says the address is the one the practitioner typed: counted then."""
+def test_no_copy_uploaded_since_stands_for_the_second_persons_check(app: Flask) -> None:
+    """Found (review of the check): the service signed its own PDF of an unchecked import, and a
+        signed copy uploaded again cleared the check, so the importer alone could download the PDF of
+        their forged request, upload it, and have the service email the address and count it. A copy,
+        signed and matching or not, leaves the check waiting; the service does not sign the PDF of a
+        request waiting for it (a deleted request's reference cannot be imported again, so a signed copy of
+    a forged request would have been the only way to import it as checked under a new one)."""
+    from app.requests.document import SIGNATURE_NAME
+    from support.pdf import pdf_reader
+
     client, _ = signed_in(app)
     document = valid_document(app)
     upload_checked(client, pdf_with_attachment("request.json", json.dumps(document).encode(), signed=False))
@@ -255,8 +263,14 @@ def test_the_service_s_own_copy_uploaded_since_confirms_the_work_email(app: Flas
     assert pending(app, reference)
     sent_before = counted(app, "request_sent")
     upload_checked(client, pdf_with_attachment("request.json", json.dumps(document).encode()))
-    assert not pending(app, reference)
-    assert counted(app, "request_sent") == sent_before + 1
+    assert pending(app, reference) and counted(app, "request_sent") == sent_before
+    run_outbox(app)  # its PDF made
+    made = client.get(f"{request_url(reference)}/request.pdf")
+    assert made.status_code == 200
+    attached = pdf_reader(made.get_data()).attachments
+    assert "request.json" in attached and SIGNATURE_NAME not in attached
+    upload_checked(client, made.get_data())  # the service's own PDF of it, uploaded again
+    assert pending(app, reference) and counted(app, "request_sent") == sent_before
 
 
 def test_a_signed_import_is_counted_at_once_and_waits_for_nothing(app: Flask) -> None:

@@ -2882,9 +2882,9 @@ def uploaded_again(imported: ImportedRequest, existing: StoredRequest, facilitat
         if not differs
         else f"the copy {NOT_THE_SAME} this request (different: {', '.join(differs)})"
     )
-    if imported.signed and not differs and existing.email_check_pending:
-        # The service's own copy, matching: its work email is the one the practitioner typed.
-        _email_checked(existing)
+    # A copy, even the service's own and matching, does not stand for the second person's check of an
+    # unchecked import's work email (found, review of that check: the importer uploaded the service's
+    # PDF of their own forged request, and the check was cleared, the request counted).
     audit.record_event(UPLOADED_AGAIN, existing.reference, facilitator.actor, detail)
 
 

@@ -493,7 +493,13 @@ def build_request(
 
 def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
     """The request's PDF, with the request data attached as request.json, and its signature
-    (``request_signature``) as request.json.sig, by which an import tells this service made it."""
+    (``request_signature``) as request.json.sig, by which an import tells this service made it.
+
+    Not signed while the request waits for a second person's check of its work email (imported from
+    a PDF the service could not check it made: ``email_check_pending``): found (review of that
+    check), the service signed its own PDF of the forged request, so its importer could download it
+    and upload it again as a copy the service had made, which cleared the check. (An upload no longer
+    clears it; a PDF of an unchecked request is not one the service vouches for either.)"""
     document = request_document(request)
     html = request_pdf_html(document, uk_time(request.created_at), pack.name)
     content = document_json(document)
@@ -503,14 +509,17 @@ def request_pdf(request: StoredRequest, pack: RulePack) -> bytes:
             content,
             "The request as data, for importing into the facilitators' inbox",
             created=request.created_at,
-        ),
-        PdfAttachment(
-            SIGNATURE_NAME,
-            request_signature(content),
-            "Shows that this service made request.json",
-            created=request.created_at,
-        ),
+        )
     ]
+    if not request.email_check_pending:
+        attachments.append(
+            PdfAttachment(
+                SIGNATURE_NAME,
+                request_signature(content),
+                "Shows that this service made request.json",
+                created=request.created_at,
+            )
+        )
     return render_pdf(html, attachments, images=logo_images(current_partnership().logo))
 
 
