@@ -248,11 +248,10 @@ def test_an_operator_confirms_a_work_email_at_the_command_line(app: Flask) -> No
 
 def test_no_copy_uploaded_since_stands_for_the_second_persons_check(app: Flask) -> None:
     """Found (review of the check): the service signed its own PDF of an unchecked import, and a
-        signed copy uploaded again cleared the check, so the importer alone could download the PDF of
-        their forged request, upload it, and have the service email the address and count it. A copy,
-        signed and matching or not, leaves the check waiting; the service does not sign the PDF of a
-        request waiting for it (a deleted request's reference cannot be imported again, so a signed copy of
-    a forged request would have been the only way to import it as checked under a new one)."""
+    signed copy uploaded again cleared the check, so the importer alone could download the PDF of
+    their forged request, upload it, and have the service email the address and count it. A copy,
+    signed and matching or not, leaves the check waiting; and the service does not sign the PDF of a
+    request waiting for it: it does not vouch for what it could not check."""
     from app.requests.document import SIGNATURE_NAME
     from support.pdf import pdf_reader
 
