@@ -27,7 +27,7 @@ from .web import from_another_site, read_rest_of_body
 # takes them out; ``extensions.OriginCheckingCSRFProtect``). It would be refused each time it was sent
 # again, and was said to have been "open for a long time" (found, locked-down machines review).
 SITE_UNKNOWN = (
-    "Your browser did not say that the form came from this service, so nothing could be saved. A browser setting, "
+    "Your browser did not say that the form came from this service. A browser setting, "
     "a privacy extension or your organisation's network can hold this back. Try another browser, or ask your IT "
     "service desk to let your browser send the Referer and Origin headers to this website"
 )

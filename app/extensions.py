@@ -162,7 +162,12 @@ class OriginCheckingCSRFProtect(CSRFProtect):
                 self._log_host_mismatch()
             # Refused, its token right, because nothing said the form came from this site: the pages
             # that say a form was not saved say what to do, as sending it again fails the same way.
-            g.csrf_site_unknown = error.description == "The referrer header is missing."
+            # Not when the browser said where it came from (Sec-Fetch-Site: another site's page, with
+            # its referrer held back; found, regression review: the advice blamed the person's browser
+            # and network for another site's post).
+            g.csrf_site_unknown = (
+                error.description == "The referrer header is missing." and "Sec-Fetch-Site" not in request.headers
+            )
             raise
 
     def _log_host_mismatch(self) -> None:

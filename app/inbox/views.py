@@ -2204,6 +2204,10 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
     forget_refused_form()  # a form sent (as in ``admit``, which a form refused here never reaches)
     if request.endpoint in WARNING_FORMS and request.accept_mimetypes.best == "application/json":
         return warning_not_checked(facilitator)
+    if g.get("csrf_site_unknown"):
+        # Nothing said the form came from this site: sent again, it would be refused again, so not the
+        # page again with "try again" (found, regression review), but why, with what was typed.
+        return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
     again = sent_again()
     if again is not None:
         return again

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -157,6 +157,8 @@ def form_not_checked(error: CSRFError) -> tuple[str, int]:
     token = (request.view_args or {}).get("token")
     if request.endpoint != "feedback.answer" or not isinstance(token, str):
         return render_error(400, csrf_failure=True)
+    if g.get("csrf_site_unknown"):  # sent again, it would be refused again (found, regression review)
+        return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
     if not service.feedback_token_works(token):
         return link_gone(give_back=False)
     form = FeedbackForm()  # what was posted, not checked and not stored
