@@ -308,6 +308,12 @@ MAIL_PROBLEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("Too late: the session was cancelled",), "the session was cancelled before it could be sent"),
     (("Too late: the request was taken out",), "the request was taken out of the session before it could be sent"),
     (("Too late:",), "it could not be sent in time"),
+    # (``UNCHECKED_BEFORE_SENT``: queued before the request began waiting for the check of its work email.)
+    (
+        ("Not sent: the request's work email had not been confirmed",),
+        "its work email had not been confirmed by a second person (it was imported from a PDF this "
+        "service could not check it made)",
+    ),
     (("The service could not make the email",), "the service could not make it (a fault in the service)"),
     # The worker that took it has no mail server set (its settings are not the web app's; found,
     # administrator review: "the mail server could not take it", blaming a server never asked).
@@ -399,6 +405,15 @@ LEFT_BEFORE_SENT = "Too late: the request was taken out of the session before it
 # An account email (``ACCOUNT_KINDS``) given up on unsent because the account was deactivated
 # before it went: its owner has left, and the address may now be read by someone else (b149 review).
 ACCOUNT_CLOSED_BEFORE_SENT = "Too late: the inbox account was deactivated before it could be sent"
+# An email to a request's practitioner given up on unsent because the request waits for a second
+# person's check of its work email (imported unchecked, migration 0030): queued before that check
+# began (by a version before it, or a server not yet restarted in an upgrade), it would go to an
+# address no one has confirmed (found, b163 upgrade review). Once confirmed, the facilitators send it
+# again from the request's page; it needs their attention, so it is not given up "as meant".
+UNCHECKED_BEFORE_SENT = (
+    "Not sent: the request's work email had not been confirmed by a second person (it was imported "
+    "from a PDF this service could not check it made)"
+)
 # Given up on as the facilitators meant: no one needs telling of a session they never heard of,
 # so neither the request page nor the list says it needs attention (found, regression review).
 GIVEN_UP_AS_MEANT = (CANCELLED_BEFORE_SENT, LEFT_BEFORE_SENT, ACCOUNT_CLOSED_BEFORE_SENT)
@@ -453,6 +468,8 @@ def given_up_what_to_do(problem: str | None, attempts: int, refusals: int) -> st
     counted, for an email refused (``problem``): it was given up before they were counted
     (migration 0019), after ``attempts`` tries, how many of them refused unknown (found: "refused
     0 times, of 3 tries: the others failed for another reason")."""
+    if (problem or "").startswith(UNCHECKED_BEFORE_SENT):
+        return "It was not sent: once another facilitator has confirmed the work email below, send it again."
     if message_was_refused(problem):
         refused = "once" if refusals == 1 else f"{refusals} times"
         tried = (

@@ -88,6 +88,7 @@ from .inbox.service import (
     PASSWORD_NOTICE_SENT,
     account_closed_before_it_went,
     remove_departed_accounts,
+    unchecked_before_it_went,
 )
 from .models import (
     AuditEvent,
@@ -589,7 +590,9 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
     if message.send_before is not None and (now or utcnow()) >= message.send_before:
         give_up_late(message)
         return GIVEN_UP
-    if why := cancelled_before_it_went(message) or account_closed_before_it_went(message):
+    if why := (
+        cancelled_before_it_went(message) or account_closed_before_it_went(message) or unchecked_before_it_went(message)
+    ):
         # Found: an invitation the worker was sending when its session was cancelled counts as sent
         # (``invitation_sent``); the mail server failing it, it was tried again after the
         # cancellation, inviting the practitioner to a session cancelled.
@@ -631,7 +634,11 @@ def send_message(message: OutboxMessage, now: dt.datetime | None = None) -> str:
         if not _held_again(message):
             return BUSY
         # (a page may have cancelled it in between, or a command deactivated its account)
-        if why := cancelled_before_it_went(message) or account_closed_before_it_went(message):
+        if why := (
+            cancelled_before_it_went(message)
+            or account_closed_before_it_went(message)
+            or unchecked_before_it_went(message)
+        ):
             give_up_late(message, why)
             return GIVEN_UP
     message.last_attempt_at = started

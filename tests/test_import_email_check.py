@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from app import mail
 from app.extensions import db
 from app.inbox import service
 from app.inbox.models import Facilitator
@@ -315,3 +316,47 @@ def test_each_email_to_a_requester_is_audited_with_its_address_tag_never_the_add
     assert listed.exit_code == 0, listed.output
     entries = [line for line in listed.output.splitlines() if reference in line]
     assert len(entries) == 2 and all(tag in line for line in entries)
+
+
+@both_databases
+def test_an_email_queued_before_the_check_began_is_not_sent_while_it_waits(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (b163 upgrade review): an invitation queued to an unchecked import by the version before
+    migration 0030 (with the mail server down), or by a server still running it in a rolling upgrade,
+    went to the unconfirmed address once the new worker ran, though the request's page said nothing
+    would be emailed until another facilitator confirmed it. It is given up unsent, and needs the
+    facilitators' attention; once confirmed, they send the invitation again."""
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = import_unchecked(session_app, client)
+    given_status(session_app, reference, "session_offered")
+    with session_app.app_context():  # as the version before 0030 had it: nothing waits
+        db.session.execute(
+            update(StoredRequest).where(StoredRequest.reference == reference).values(email_check_pending=False)
+        )
+        db.session.commit()
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    assert outbox_kinds(session_app, reference) == ["invitation"]
+    with session_app.app_context():  # migration 0030's data step, before the worker's next pass
+        db.session.execute(
+            update(StoredRequest).where(StoredRequest.reference == reference).values(email_check_pending=True)
+        )
+        db.session.commit()
+    run_outbox(session_app)
+    assert smtp_server.mailbox.messages == []
+    with session_app.app_context():
+        message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "invitation"))
+        assert message is not None and message.sent_at is None and message.given_up_at is not None
+        assert message.last_error == mail.UNCHECKED_BEFORE_SENT
+
+    waiting = " ".join(text(client.get(request_url(reference))).split())
+    assert "its work email had not been confirmed by a second person" in waiting
+    assert "once another facilitator has confirmed the work email below, send it again" in waiting
+    other = colleague(session_app)
+    assert confirm(other, reference).status_code == 302
+    assert "Send the invitation again" in text(client.get(request_url(reference)))
+    assert invite(client, reference).status_code == 302
+    run_outbox(session_app)
+    assert [m["To"] for m in smtp_server.mailbox.messages] == [ELSEWHERE]

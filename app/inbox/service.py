@@ -813,6 +813,19 @@ def account_closed_before_it_went(message: OutboxMessage) -> str | None:
     return None if account is not None and account.active else mail.ACCOUNT_CLOSED_BEFORE_SENT
 
 
+def unchecked_before_it_went(message: OutboxMessage) -> str | None:
+    """Why an email to a request's practitioner not sent yet must not go now: its request waits for
+    a second person's check of its work email (``email_check_pending``), or None. Nothing queues one
+    then (``send_invitation`` and the rest refuse), but an email queued before (by the version
+    before migration 0030, whose data step put the request in wait, or by a server still running it
+    in a rolling upgrade) would otherwise go to the unconfirmed address (found, b163 upgrade review).
+    The facilitators' own email about the request goes as ever."""
+    if message.request_id is None or message.sent_at is not None or message.kind == mail.FACILITATORS:
+        return None
+    pending = db.session.scalar(select(StoredRequest.email_check_pending).where(StoredRequest.id == message.request_id))
+    return mail.UNCHECKED_BEFORE_SENT if pending else None
+
+
 def purge_account_emails(cutoff: dt.datetime, facilitator_ids: Sequence[int] = ()) -> int:
     """Delete the emails about inbox accounts (``mail.ACCOUNT_KINDS``, which belong to no request)
     queued before ``cutoff``, sent or not: a request's emails go with it after the retention
