@@ -1,0 +1,43 @@
+"""Statements of fact a designated safeguarding lead found wrong (the lead's review of every
+statement of fact, Part A): each as a person reads it, on "How this tool decides", where every
+piece of guidance the rules cite is shown with its source."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from flask.testing import FlaskClient
+
+from app.rules import load_contacts, load_pack
+
+PACK = load_pack(contacts=load_contacts())
+
+
+def words(page: str) -> str:
+    """The page's text as read: tags gone, entities decoded, white space single."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def how_it_decides(client: FlaskClient) -> str:
+    response = client.get("/how-it-decides")
+    assert response.status_code == 200
+    return words(response.get_data(as_text=True))
+
+
+def test_the_kcsie_fourth_test_is_given_in_kcsie_words_with_transferable_risk(client: FlaskClient) -> None:
+    """A1. It said "behaved towards a child or children in a way that indicates they may not be
+    suitable": KCSIE's fourth test is "behaved or may have behaved in a way that indicates they may
+    not be suitable to work with children", and its point is behaviour not towards children (at
+    home, outside work): transferable risk. Its source names its edition, as Working Together's
+    does."""
+    kcsie = PACK.guidance_for("kcsie_suitability")
+    assert kcsie is not None
+    assert re.search(r"\b20\d\d\b", kcsie.source), kcsie.source
+    page = how_it_decides(client)
+    assert (
+        "an adult who has behaved or may have behaved in a way that indicates they may not be suitable to "
+        "work with children"
+    ) in page
+    assert "transferable risk" in page and "outside work" in page
+    assert "behaved towards a child or children in a way that indicates they may not be suitable" not in page
