@@ -10,6 +10,7 @@ import re
 from flask.testing import FlaskClient
 
 from app.rules import load_contacts, load_pack
+from support.walk import Walker
 
 PACK = load_pack(contacts=load_contacts())
 
@@ -41,3 +42,27 @@ def test_the_kcsie_fourth_test_is_given_in_kcsie_words_with_transferable_risk(cl
     ) in page
     assert "transferable risk" in page and "outside work" in page
     assert "behaved towards a child or children in a way that indicates they may not be suitable" not in page
+
+
+def test_the_serious_harm_outcome_does_not_say_the_agency_lead_decides(client: FlaskClient) -> None:
+    """A2. R said "If it is not clear whether this is what happened, the agency's safeguarding lead
+    decides": not CONTENT.md's words, and not who decides. The safeguarding partners decide,
+    through the rapid review, whether a review is needed; the agency's lead refers it to them."""
+    for mode in ("practitioner", "supervision"):
+        outcome = PACK.outcome("R")
+        assert outcome is not None
+        summary = outcome.summary.for_mode(mode)
+        assert "lead decides" not in summary
+        assert "the partnership's practice review procedure applies" in summary
+        assert "they refer it to the partnership, which decides whether a review is needed" in summary
+    path = [
+        ("mode", "practitioner"),
+        ("immediate_danger", "no"),
+        ("unshared_concern", "no_concern"),
+        ("allegation", "no"),
+        ("adult_at_risk", "no"),
+        ("serious_incident", "not_sure"),
+    ]
+    page = words(Walker(client).walk(path).get_data(as_text=True))
+    assert "safeguarding lead decides" not in page
+    assert "they refer it to the partnership, which decides whether a review is needed" in page
