@@ -66,3 +66,21 @@ def test_the_serious_harm_outcome_does_not_say_the_agency_lead_decides(client: F
     page = words(Walker(client).walk(path).get_data(as_text=True))
     assert "safeguarding lead decides" not in page
     assert "they refer it to the partnership, which decides whether a review is needed" in page
+
+
+def test_a_guidance_summary_carries_only_what_its_source_says(client: FlaskClient) -> None:
+    """A5. The Care Act's section 42 summary ended "Report abuse or neglect of an adult to adult social
+    care", and Working Together's allegations summary "Employers should not investigate before
+    consulting the LADO": instructions neither source gives in those words. They are the outcomes'
+    own steps (CONTENT.md's A and L), and stay there."""
+    care_act, allegations = PACK.guidance_for("care_act"), PACK.guidance_for("wt_allegations")
+    assert care_act is not None and allegations is not None
+    assert "adult social care" not in care_act.text
+    assert "investigate" not in allegations.text
+    page = how_it_decides(client)
+    assert "Report abuse or neglect of an adult to adult social care" not in page
+    assert "Employers should not investigate" not in page
+    for outcome_id, step in (("A", "Report the abuse or neglect to adult social care."), ("L", "Do not investigate")):
+        outcome = PACK.outcome(outcome_id)
+        assert outcome is not None
+        assert any(action.for_mode("practitioner").startswith(step) for action in outcome.actions), outcome_id
