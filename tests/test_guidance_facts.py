@@ -84,3 +84,17 @@ def test_a_guidance_summary_carries_only_what_its_source_says(client: FlaskClien
         outcome = PACK.outcome(outcome_id)
         assert outcome is not None
         assert any(action.for_mode("practitioner").startswith(step) for action in outcome.actions), outcome_id
+
+
+def test_a_child_is_defined_as_the_law_does_and_an_unborn_baby_still_goes_to_childrens_social_care(
+    client: FlaskClient,
+) -> None:
+    """A6. The concern question's hint said "A child is anyone under 18, including an unborn baby",
+    which reads as the law's definition and is not: a child is anyone who has not reached 18. The
+    practice point, that a worry about an unborn baby goes to children's social care, is kept."""
+    for mode in ("practitioner", "supervision"):
+        response = client.get(f"/questions-to-prepare?mode={mode}")
+        assert response.status_code == 200
+        page = words(response.get_data(as_text=True))
+        assert "including an unborn baby" not in page
+        assert "A child is anyone under 18. A worry about an unborn baby also goes to children's social care." in page
