@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -136,6 +137,9 @@ class StoredRequest(Model):
     # to it and nothing about it is counted until then (migration 0030; ``app.inbox.service``:
     # ``confirm_work_email``).
     email_check_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Whether confirming that work email counts the request sent: not for a request imported unchecked
+    # before 0030, which was counted as a request sent when it was imported (migration 0030).
+    count_when_confirmed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     outbox: Mapped[list[OutboxMessage]] = relationship(
         back_populates="request",

@@ -799,6 +799,66 @@ def test_0030_makes_the_requests_already_imported_unchecked_wait_for_the_check_o
 
 @both_databases
 @pytest.mark.own_schema
+def test_0030_counts_no_request_twice_and_does_not_flag_again_one_whose_work_email_was_confirmed(app) -> None:
+    """Found (review of that check): a request imported unchecked before 0030 was counted as a
+    request sent when it was imported, and confirming it after 0030 counted it again; and a
+    downgrade and upgrade flagged it again once confirmed, so each confirmation counted it once more."""
+    from app.inbox.service import confirm_work_email
+    from app.stats.models import Count
+    from support.submission import make_request
+
+    def sent() -> int:
+        return sum(db.session.scalars(sa.select(Count.count).where(Count.kind == "request_sent")))
+
+    def flagged(reference: str) -> bool:
+        return bool(
+            db.session.scalar(sa.select(StoredRequest.email_check_pending).where(StoredRequest.reference == reference))
+        )
+
+    with app.app_context():
+        old, new = make_request().request, make_request().request
+        old_reference, new_reference = old.reference, new.reference
+        new.email_check_pending = True  # imported unchecked after 0030: not counted yet
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0029")
+        db.session.execute(
+            sa.text(
+                "INSERT INTO audit_events (at, actor, action, reference, detail) "
+                "VALUES (:at, 'facilitator:1', 'imported', :reference, :detail)"
+            ),
+            {
+                "at": dt.datetime.now(),
+                "reference": old_reference,
+                "detail": "from a request PDF; the service could not check that it made this PDF",
+            },
+        )
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        assert flagged(old_reference) and not flagged(new_reference)
+        before = sent()
+        stored = db.session.scalar(sa.select(StoredRequest).where(StoredRequest.reference == old_reference))
+        assert confirm_work_email(stored, "facilitator:2")
+        assert sent() == before  # counted when it was imported
+        db.session.remove()
+        downgrade(revision="0029")
+        upgrade()
+        assert not flagged(old_reference)  # its work email was confirmed: it does not wait again
+        stored = db.session.scalar(sa.select(StoredRequest).where(StoredRequest.reference == old_reference))
+        assert not confirm_work_email(stored, "facilitator:2")
+        assert sent() == before
+        # A request imported unchecked from now on is counted once, when its work email is confirmed.
+        fresh = make_request().request
+        fresh.email_check_pending = True
+        db.session.commit()
+        before = sent()
+        assert confirm_work_email(fresh, "facilitator:2")
+        assert sent() == before + 1
+
+
+@both_databases
+@pytest.mark.own_schema
 def test_0027_makes_the_line_endings_typed_in_the_inbox_plain(app) -> None:
     """Found (regression review): text typed in the inbox before forms made line endings plain was
     stored with CR LF, so a session saved again unchanged had "changed" joining instructions, and the

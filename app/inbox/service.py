@@ -2939,8 +2939,9 @@ def importer_of(reference: str) -> str | None:
 
 def _email_checked(request: StoredRequest) -> bool:
     """Clear ``email_check_pending`` once only (one statement: two confirmations at the same moment
-    count one request sent), and count the request sent it now is, in its month of arrival. No commit.
-    Whether it was cleared now."""
+    count one request sent), and count the request sent it now is, in the month of the confirmation
+    (not one flagged by migration 0030: it was counted when it was imported, ``count_when_confirmed``).
+    No commit. Whether it was cleared now."""
     cleared = cast(
         "CursorResult[Any]",
         db.session.execute(
@@ -2952,7 +2953,8 @@ def _email_checked(request: StoredRequest) -> bool:
     ).rowcount
     if cleared != 1:
         return False
-    count_request_sent(request.mode)
+    if request.count_when_confirmed:
+        count_request_sent(request.mode)
     return True
 
 

@@ -9,7 +9,11 @@ about it is counted, until a facilitator other than the one who imported it (or 
 ``flask requests confirm-email``) confirms that the work email is the practitioner's.
 
 Requests already imported unchecked (their trail says so, and no copy this service made was
-uploaded since) wait for the check too.
+uploaded since) wait for the check too, unless their work email was confirmed already (a
+``work_email_confirmed`` entry: this migration run before, then undone and run again). They were
+counted as a request sent when they were imported, so confirming them does not count them again:
+``requests.count_when_confirmed`` (true for every other request) is false for them (found, review
+of that check: it counted them twice, and once more after each downgrade and upgrade).
 
 Downgrading drops the column: the older code never waits.
 
@@ -29,22 +33,28 @@ depends_on = None
 # As app.inbox.service.UNCHECKED_IMPORT and MADE_HERE were written at 0029.
 UNCHECKED_IMPORT = "%the service could not check that it made this PDF%"
 MADE_HERE = "%this service made it%"
+# As app.inbox.service.EMAIL_CONFIRMED.
+CONFIRMED = "work_email_confirmed"
 
 
 # (SQLite: the table made again keeps its numbers never given again, migration 0022.)
 def upgrade():
     with op.batch_alter_table("requests", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.add_column(sa.Column("email_check_pending", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column("count_when_confirmed", sa.Boolean(), server_default=sa.true(), nullable=False))
     op.execute(
         sa.text(
-            "UPDATE requests SET email_check_pending = :yes WHERE reference IN "
+            "UPDATE requests SET email_check_pending = :yes, count_when_confirmed = :no WHERE reference IN "
             "(SELECT reference FROM audit_events WHERE action = 'imported' AND detail LIKE :unchecked) "
             "AND reference NOT IN (SELECT reference FROM audit_events WHERE action = 'uploaded_again' "
-            "AND detail LIKE :made_here AND reference IS NOT NULL)"
-        ).bindparams(yes=True, unchecked=UNCHECKED_IMPORT, made_here=MADE_HERE)
+            "AND detail LIKE :made_here AND reference IS NOT NULL) "
+            "AND reference NOT IN (SELECT reference FROM audit_events WHERE action = :confirmed "
+            "AND reference IS NOT NULL)"
+        ).bindparams(yes=True, no=False, unchecked=UNCHECKED_IMPORT, made_here=MADE_HERE, confirmed=CONFIRMED)
     )
 
 
 def downgrade():
     with op.batch_alter_table("requests", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+        batch_op.drop_column("count_when_confirmed")
         batch_op.drop_column("email_check_pending")
