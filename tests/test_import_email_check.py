@@ -135,7 +135,7 @@ def test_an_unchecked_import_emails_no_one_until_another_facilitator_confirms_it
     assert "invitation" not in outbox_kinds(session_app, reference)
     assert events(session_app, "invitation_queued") == []
     session_page = text(client.get(_session_url(page)))
-    assert "its work email waits for another facilitator's check" in session_page
+    assert "its work email waits for a facilitator's check" in session_page
 
     # The importer cannot confirm it: refused, and audited.
     assert confirm(client, reference).status_code == 302
@@ -354,9 +354,72 @@ def test_an_email_queued_before_the_check_began_is_not_sent_while_it_waits(
     waiting = " ".join(text(client.get(request_url(reference))).split())
     assert "its work email had not been confirmed by a second person" in waiting
     assert "once another facilitator has confirmed the work email below, send it again" in waiting
+    # The session page's list does not call it an address refused (review of that check).
+    from test_sessions import session_id_of
+
+    listed = text(client.get(f"/inbox/sessions/{session_id_of(session_app, reference)}"))
+    assert "invitation not sent: its work email waits for another facilitator's check" in listed
+    assert "the address was refused" not in listed
     other = colleague(session_app)
     assert confirm(other, reference).status_code == 302
     assert "Send the invitation again" in text(client.get(request_url(reference)))
     assert invite(client, reference).status_code == 302
     run_outbox(session_app)
     assert [m["To"] for m in smtp_server.mailbox.messages] == [ELSEWHERE]
+
+
+def flagged_by_the_migration(app: Flask, reference: str) -> None:
+    """As migration 0030 does to a request imported unchecked before it."""
+    with app.app_context():
+        db.session.execute(
+            update(StoredRequest)
+            .where(StoredRequest.reference == reference)
+            .values(email_check_pending=True, count_when_confirmed=False)
+        )
+        db.session.commit()
+
+
+@both_databases
+def test_the_pages_tell_the_truth_of_a_request_invited_before_its_work_email_had_to_wait_for_the_check(
+    session_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Found (review of that check): after migration 0030 flagged a request already invited, its
+    pages said "no emails yet", a change said the update would be emailed, and closing it said "The
+    practitioner will be emailed a cancellation of their invitation", with nothing queued."""
+    from test_sessions import change_session, session_id_of
+
+    smtp_server.start()
+    client, _ = signed_in(session_app)
+    reference = import_unchecked(session_app, client)
+    assert confirm(colleague(session_app), reference).status_code == 302
+    given_status(session_app, reference, "session_offered")
+    assert arrange(client, reference).status_code == 302
+    assert invite(client, reference).status_code == 302
+    run_outbox(session_app)
+    assert [m["To"] for m in smtp_server.mailbox.messages] == [ELSEWHERE]
+    flagged_by_the_migration(session_app, reference)
+    page = text(client.get(request_url(reference)))
+    assert "data-invited-before-the-check" in page and "Invitation sent on" in page
+    assert "The invitation cannot be sent yet" not in page
+    group = session_id_of(session_app, reference)
+    session_page = text(client.get(f"/inbox/sessions/{group}"))
+    assert 'data-member-invitation="invited_before_the_check"' in session_page
+    assert "invitation sent;" in session_page and "no emails yet" not in session_page
+    cancel_page = text(client.get(f"/inbox/sessions/{group}/cancel"))
+    assert f'data-cancel-unchecked="1">no cancellation can be emailed for {reference}' in cancel_page
+    assert "will be emailed a cancellation" not in cancel_page and "nobody is emailed" not in cancel_page
+    # A change: no update emailed, and said so.
+    before = len(outbox_kinds(session_app, reference))
+    assert change_session(client, group, start_time="4pm").status_code == 302
+    changed = text(client.get(f"/inbox/sessions/{group}"))
+    assert f"Session changed. No update was emailed for {reference}" in changed
+    assert "will be emailed the update" not in changed and "No one had been sent an invitation" not in changed
+    # Closed: no cancellation queued, and none promised.
+    closed = post_form(client, request_url(reference), request_url(reference, "status"), {"status": "closed"})
+    assert closed.status_code == 302
+    page = text(client.get(request_url(reference)))
+    assert "so no cancellation can be emailed to them now: tell them yourself" in page
+    assert "will be emailed a cancellation" not in page
+    assert len(outbox_kinds(session_app, reference)) == before
+    run_outbox(session_app)
+    assert len(smtp_server.mailbox.messages) == 1

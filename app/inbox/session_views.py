@@ -795,7 +795,11 @@ def session_page(session_id: str) -> Response | str:
         db.session.rollback()
         flash(str(refused), IMPORTANT)
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
-    done(changed_words(space_session, *updated), "change-session", "the session's details")
+    unchecked = [] if space_session.has_started else sessions.invited_before_the_check(space_session)
+    said = changed_words(space_session, *updated) if updated != (0, 0) or not unchecked else "Session changed"
+    if unchecked:
+        said += NO_UPDATE_WAITS_FOR_CHECK.format(references=", ".join(stored.reference for stored in unchecked))
+    done(said, "change-session", "the session's details")
     if not space_session.has_started:
         warn_if_after_due([stored for stored, _ in sessions.members(space_session)], space_session)
     return redirect(url_for("inbox.session_page", session_id=space_session.id))
@@ -827,6 +831,14 @@ def session_change_refused(space_session: SpaceSession, form: SessionForm) -> Re
         return redirect(url_for("inbox.session_page", session_id=space_session.id))
     return None
 
+
+# After a change, for the requests in the session whose practitioner was invited before their work email had
+# to wait for a second person's check (``sessions.invited_before_the_check``): no update went to them (found,
+# review of that check: the pages said what would be emailed as if it went).
+NO_UPDATE_WAITS_FOR_CHECK = (
+    ". No update was emailed for {references}: its work email waits for a facilitator's check (it was imported "
+    "from a PDF this service could not check it made), so tell the practitioner yourself"
+)
 
 TOOK_PLACE_SAVED = (
     "Session changed to when it took place. It has started, so no update was emailed: anyone invited still has "
@@ -995,8 +1007,20 @@ def cancel_consequences(space_session: SpaceSession) -> dict[str, Any]:
         ]
     )
     digest = hashlib.sha256(said.encode("utf-8")).hexdigest()[:16]
-    sent = [stored for stored in invited if stored not in in_hand]
-    return {"invited": sent, "in_hand": in_hand, "unsent": unsent, "moving": moving, "seen": digest}
+    # Invited before their work email had to wait for the check: no cancellation can go to them (found, review
+    # of that check: the page said one would).
+    unchecked = sessions.invited_before_the_check(space_session, in_session)
+    sent = [stored for stored in invited if stored not in in_hand and stored not in unchecked]
+    in_hand = [stored for stored in in_hand if stored not in unchecked]
+    unsent = [stored for stored in unsent if stored not in unchecked]
+    return {
+        "invited": sent,
+        "in_hand": in_hand,
+        "unsent": unsent,
+        "unchecked": unchecked,
+        "moving": moving,
+        "seen": digest,
+    }
 
 
 def render_cancel_page(space_session: SpaceSession, problem: str = "") -> str:
@@ -1011,6 +1035,7 @@ def render_cancel_page(space_session: SpaceSession, problem: str = "") -> str:
         invited_people=sessions.count_practitioners(consequences["invited"]),
         in_hand=consequences["in_hand"],
         unsent=consequences["unsent"],
+        unchecked=consequences["unchecked"],
         moving=consequences["moving"],
         consequences_seen=consequences["seen"],
         confirm=CONFIRM_CANCEL,

@@ -76,6 +76,7 @@ from ..mail import (
     LEFT_BEFORE_SENT,
     REDIRECTED,
     REOPENED,
+    UNCHECKED_BEFORE_SENT,
     attempt_under_way,
     given_up_what_to_do,
     mail_problem_words,
@@ -594,6 +595,22 @@ def invitation_state(request: StoredRequest, session: SpaceSession, place: Sessi
         # (Not from the SEQUENCE alone: it also goes up when someone leaves the session, ``_revision``.)
         suffix = " (with the latest changes)" if what == "Updated invitation" else ""
         return InvitationState(SENT, f"{what} sent on {uk_time(latest.sent_at)}{suffix}", "sent")
+    if latest.given_up_at is not None and latest.last_error == UNCHECKED_BEFORE_SENT:
+        return InvitationState(
+            GIVEN_UP,
+            f"{what} was not sent to {latest.recipient}: {mail_problem_words(latest.last_error)}. It will not be "
+            f"sent now: once the work email is confirmed, send the invitation again.{before}",
+            f"{pending}not sent: its work email waits for another facilitator's check",
+        )
+    if request.email_check_pending and latest.given_up_at is None:
+        # Queued before its work email had to wait for the check (migration 0030): the worker gives it
+        # up (found, review of that check: "it usually goes within a minute").
+        return InvitationState(
+            WAITING,
+            f"{what} queued on {uk_time(latest.created_at)}, before the work email had to wait for another "
+            f"facilitator's check: the service will not send it.{before}",
+            f"{pending}queued, not to be sent: its work email waits for another facilitator's check",
+        )
     if latest.given_up_at is not None and too_late(latest.last_error):
         return InvitationState(
             GIVEN_UP,
@@ -933,7 +950,9 @@ def change_session(session: SpaceSession, details: SessionDetails, actor: str) -
     # (found: one for each request, so a practitioner with two places was sent two, the same).
     people: dict[str, list[StoredRequest]] = {}
     for request, place in in_it:
-        if place.invited_sequence is not None:
+        # (Not one whose work email waits for the check: no update goes to it, and its place keeps
+        # the version it was sent, so the invitation is offered again once it is confirmed.)
+        if place.invited_sequence is not None and not request.email_check_pending:
             people.setdefault(practitioner_email(request).lower() or f"request {request.id}", []).append(request)
             place.invited_sequence = session.sequence
             updated.append(request)
@@ -1261,6 +1280,24 @@ def _invitation_being_sent(requests: Sequence[StoredRequest]) -> set[int]:
     return {request_id for message_id, request_id in waiting.items() if message_id not in free and request_id}
 
 
+# Said when a request whose practitioner was emailed an invitation before its work email had to wait
+# for another facilitator's check leaves the session (``leave_session``).
+NO_CANCELLATION_WAITS_FOR_CHECK = (
+    "The practitioner was emailed an invitation before their work email had to wait for another facilitator's "
+    "check, so no cancellation can be emailed to them now: tell them yourself that they no longer have this session."
+)
+
+
+def invited_before_the_check(
+    session: SpaceSession, in_it: Sequence[tuple[StoredRequest, SessionPlace]] | None = None
+) -> list[StoredRequest]:
+    """The requests in ``session`` (``in_it``: its ``members``) whose practitioner was invited to it
+    (queued, perhaps sent) before its work email had to wait for a second person's check (migration
+    0030): no update or cancellation goes to them until it is confirmed, so the pages say so."""
+    in_it = members(session) if in_it is None else in_it
+    return [request for request, place in in_it if place.invited_sequence is not None and request.email_check_pending]
+
+
 def leave_session(request: StoredRequest) -> list[str]:
     """Take the request out of its session (no commit: the caller's status change commits), and
     say what that did, in sentences for the facilitator ([] if it was in no session).
@@ -1304,6 +1341,11 @@ def leave_session(request: StoredRequest) -> list[str]:
                 # one the worker is sending, nor one that never named it (found, regression
                 # review: made again, it went twice).
                 _queue_session_email(other, session, INVITATION)
+    elif invited and session.cancelled_at is None and request.email_check_pending and told:
+        # Invited before its work email had to wait for a second person's check (migration 0030):
+        # nothing can go to it now (found, review of that check: "will be emailed a cancellation", and
+        # none was queued).
+        said.append(NO_CANCELLATION_WAITS_FOR_CHECK)
     elif invited and session.cancelled_at is None and told_still_to_come(request, session):
         # "Another date" only when one will be offered: not to a request closed meanwhile.
         another_date = request.status == OFFERED
