@@ -2499,7 +2499,13 @@ def status_command() -> None:
             f"Message-ID {emails.message_id(message)}"
         )
     for message in refused:
-        if mail.too_late(message.last_error):
+        if message.last_error == mail.UNCHECKED_BEFORE_SENT:
+            # (Not "the address was refused": found, review of that check; the mail server was never asked.)
+            why = (
+                "not sent: its request's work email waits for a second person's check "
+                "(the request's page, or `flask requests confirm-email`); send it again once confirmed"
+            )
+        elif mail.too_late(message.last_error):
             why = "too late to send"
         elif mail.message_was_refused(message.last_error):
             why = "the email itself was refused, not its address: get in touch with the person another way"

@@ -360,6 +360,9 @@ def test_an_email_queued_before_the_check_began_is_not_sent_while_it_waits(
     listed = text(client.get(f"/inbox/sessions/{session_id_of(session_app, reference)}"))
     assert "invitation not sent: its work email waits for another facilitator's check" in listed
     assert "the address was refused" not in listed
+    status = session_app.test_cli_runner().invoke(args=["outbox", "status"])
+    assert "invitation given up (not sent: its request's work email waits for a second person's check" in status.output
+    assert "the address was refused" not in status.output
     other = colleague(session_app)
     assert confirm(other, reference).status_code == 302
     assert "Send the invitation again" in text(client.get(request_url(reference)))
