@@ -109,6 +109,28 @@ def test_an_address_pasted_with_a_curly_apostrophe_finds_the_requests_sent_with_
     assert "1 request sent with this work email" in page and f'href="/inbox/requests/{reference}"' in page
 
 
+@both_databases
+def test_the_audit_log_command_takes_an_address_as_the_search_does(app: Flask) -> None:
+    """Found (review of the address tags): a search for "O’Neil@..." (a curly apostrophe, as a letter
+    gives it) found the request and was tagged, but `flask facilitators audit-log --email` with the
+    same address, or with a zero-width space copied with it, said "No entries match"."""
+    requests_by(app, "o'neil@example.org")
+    client, _ = signed_in(app)
+    page = text(post_form(client, PAGE, PAGE, {"email": "O\u2019Neil@example.org"}, follow_redirects=True))
+    assert "1 request sent with this work email" in page
+    for typed in (
+        "o\u2019neil@example.org",
+        "o'neil@example.org\u200b",
+        " \ufeffO\u2018Neil@Example.ORG  ",
+        "o'neil@example.org",
+    ):
+        listed = app.test_cli_runner().invoke(args=["facilitators", "audit-log", "--email", typed])
+        assert listed.exit_code == 0, listed.output
+        assert "1 request found; address tag" in listed.output, (typed, listed.output)
+    other = app.test_cli_runner().invoke(args=["facilitators", "audit-log", "--email", "oneil@example.org"])
+    assert "No entries match" in other.output
+
+
 def test_a_request_stored_with_an_address_no_longer_taken_can_still_be_found(app: Flask) -> None:
     """Found (regression review): addresses taken until 6 December 2026 that no mail could reach
     ("alex..p@", a domain ending in a hyphen) are refused for new requests now; the search refused
@@ -349,3 +371,25 @@ def test_each_stored_address_is_compared_whole_and_without_invisible_characters(
         again = [reference for reference, _, _ in requests_with_email("sam_ok@school.example")]
     assert found == [wanted, upper] and like_it not in found and longer not in found
     assert again == [wanted, upper, hidden_reference]
+
+
+def test_the_readme_says_a_new_secret_key_leaves_the_address_tags_made_before_unmatched(app: Flask) -> None:
+    """Found (review of the address tags): after `SECRET_KEY` was changed, `audit-log --email` said "No
+    entries match" of an address searched for before, and "Rotating the secret key" named only the
+    failed sign-ins' tags."""
+    from pathlib import Path
+
+    requests_by(app, ADDRESS)
+    client, _ = signed_in(app)
+    post_form(client, PAGE, PAGE, {"email": ADDRESS}, follow_redirects=True)
+    found = app.test_cli_runner().invoke(args=["facilitators", "audit-log", "--email", ADDRESS]).output
+    assert "1 request found; address tag" in found
+    app.secret_key = "another-secret-key-that-is-long-enough-0123456789"
+    assert (
+        "No entries match"
+        in app.test_cli_runner().invoke(args=["facilitators", "audit-log", "--email", ADDRESS]).output
+    )
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").split())
+    rotating = readme.split("**Rotating the secret key**", 1)[1].split("**", 1)[0]
+    assert "The address tags made before the change" in rotating
+    assert "`flask facilitators audit-log --email ADDRESS` finds only the entries made since" in rotating

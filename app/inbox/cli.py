@@ -34,6 +34,7 @@ from .service import (
     ROLE_WORDS,
     FacilitatorError,
     add_facilitator,
+    address_as_searched,
     all_facilitators,
     change_email,
     change_role,
@@ -380,7 +381,10 @@ def audit_log_command(
         if not email.strip():
             raise click.ClickException("Give the email address to look for after --email.")
         # "address tag T" (emails, searches) and "account tag T" (failed sign-ins): the same tag.
-        query = query.where(AuditEvent.detail.contains(f"tag {email_fingerprint(email)}", autoescape=True))
+        # The address as the search by work email takes it (``address_as_searched``: a curly apostrophe,
+        # a zero-width space), so the command finds what the search tagged.
+        tag = email_fingerprint(address_as_searched(email))
+        query = query.where(AuditEvent.detail.contains(f"tag {tag}", autoescape=True))
     if account is not None:
         found = find_facilitator(account)
         if found is None:

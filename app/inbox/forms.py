@@ -21,9 +21,9 @@ from wtforms import BooleanField, HiddenField, PasswordField, RadioField, Select
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
 
 from ..email_address import EMAIL_MAX, has_address_shape
-from ..input_guard import is_blank, text_length, without_invisible
+from ..input_guard import is_blank, text_length
 from .models import NOTE_MAX
-from .service import STATUS_LABELS
+from .service import STATUS_LABELS, address_as_searched
 
 
 def _required(field: Any, message: str) -> bool:
@@ -183,12 +183,6 @@ class ImportForm(FlaskForm):
         return valid
 
 
-def with_plain_apostrophes(address: str) -> str:
-    """An address with curly apostrophes (a word processor's, pasted from a letter: "o’neil@...")
-    as the plain one a request's address has (found, data protection review: refused as no address)."""
-    return address.replace("\u2019", "'").replace("\u2018", "'")
-
-
 class FindByEmailForm(FlaskForm):
     """A work email to find every request sent with (a practitioner's subject access or erasure
     request): the address as typed is kept in the form, shown back with any error."""
@@ -200,7 +194,7 @@ class FindByEmailForm(FlaskForm):
         valid: bool = super().validate(extra_validators)  # FlaskForm has no type hints
         if not _required(self.email, "Enter the work email address to search for"):
             return False
-        address = with_plain_apostrophes(without_invisible(self.email.data or "").strip())
+        address = address_as_searched(self.email.data or "")
         # (Shaped like one: an address taken before the check of its parts still finds its requests.)
         if len(address) > EMAIL_MAX or not has_address_shape(address):
             self.email.errors = ["Enter an email address in the correct format, like name@example.org"]

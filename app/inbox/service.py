@@ -1174,6 +1174,21 @@ def record_timed_out(held: Mapping[str, Any], expired_at: dt.datetime) -> None:
 when_expired(record_timed_out)
 
 
+def with_plain_apostrophes(address: str) -> str:
+    """An address with curly apostrophes (a word processor's, pasted from a letter: "o’neil@...")
+    as the plain one a request's address has (found, data protection review: refused as no address)."""
+    return address.replace("\u2019", "'").replace("\u2018", "'")
+
+
+def address_as_searched(email: str) -> str:
+    """A work email as the search by work email takes it, compares it and tags it in the audit log:
+    without characters no one can see, its curly apostrophes plain, no spaces around it (its case:
+    the comparison and the tag ignore it). `flask facilitators audit-log --email` takes it the same
+    way (found, review of the address tags: "o’neil@..." as a letter gives it, or an address
+    copied with a zero-width space, matched the search and not the command, "No entries match")."""
+    return with_plain_apostrophes(without_invisible(email)).strip()
+
+
 def email_fingerprint(email: str) -> str:
     """A short tag for an email address, for the log and audit entries of failed sign-ins: the
     same address always gets the same tag, but a list of staff addresses cannot be matched to
@@ -2317,7 +2332,7 @@ def requests_with_email(email: str) -> list[tuple[str, str, dt.datetime]]:
     by a search of the details' text: an address stored with a character the text writes otherwise,
     before the stricter check, was then missed (regression review), and this answers people asking
     for their information.)"""
-    wanted = without_invisible(email).strip().lower()
+    wanted = address_as_searched(email).lower()
     rows = db.session.execute(
         select(StoredRequest.reference, StoredRequest.status, StoredRequest.created_at, StoredRequest.details).order_by(
             StoredRequest.created_at, StoredRequest.id
@@ -2367,9 +2382,9 @@ def record_email_search(references: Sequence[str], facilitator: Facilitator, ema
     summary = f"{count} request{'' if count == 1 else 's'} found"
     for reference in references:
         audit.add_event(FOUND_BY_EMAIL, reference, facilitator.actor, "search by work email")
-    # (The address as the search compares it: without characters no one can see, its case and spaces aside.)
+    # (The address as the search compares it: ``address_as_searched``.)
     audit.record_event(
-        EMAIL_SEARCHED, None, facilitator.actor, audit.with_address_tag(summary, without_invisible(email))
+        EMAIL_SEARCHED, None, facilitator.actor, audit.with_address_tag(summary, address_as_searched(email))
     )
 
 

@@ -137,7 +137,6 @@ from .forms import (
     NoteForm,
     SignInForm,
     StatusForm,
-    with_plain_apostrophes,
 )
 from .guide import guide_html
 from .models import NOTE_MAX, Assignment, Facilitator
@@ -2490,7 +2489,8 @@ def search_by_email() -> Response | str:
     if not form.validate_on_submit():
         # Shown by the page's GET (as the results are), so Back or a reload never sends it again.
         return show_refused_form({"email": (form.email.data or "")[:1000], "errors": list(form.email.errors)})
-    email = with_plain_apostrophes(form.email.data or "")
+    # (As typed, to show back; searched and tagged as ``service.address_as_searched`` takes it.)
+    email = service.with_plain_apostrophes(form.email.data or "")
     references = [reference for reference, _status, _received in service.requests_with_email(email)]
     service.record_email_search(references, current_facilitator(), email)
     session[EMAIL_SEARCH_KEY] = {"email": email, "at": time.time(), "audited": references}
