@@ -426,3 +426,22 @@ def test_the_pages_tell_the_truth_of_a_request_invited_before_its_work_email_had
     assert len(outbox_kinds(session_app, reference)) == before
     run_outbox(session_app)
     assert len(smtp_server.mailbox.messages) == 1
+
+
+@both_databases
+def test_a_facilitator_who_can_confirm_the_work_email_is_told_they_can_not_to_wait_for_another(
+    session_app: Flask,
+) -> None:
+    """Found (review of that check): a facilitator other than the importer, who can confirm the work
+    email, was told the invitation could be sent "once another facilitator confirms the work email"."""
+    client, _ = signed_in(session_app)
+    reference = import_unchecked(session_app, client)
+    given_status(session_app, reference, "session_offered")
+    other = colleague(session_app)
+    assert arrange(other, reference).status_code == 302
+    page = text(other.get(request_url(reference)))
+    assert "Its invitation can be sent once the work email is confirmed: you can confirm it at the top" in page
+    assert "until the work email is confirmed: you can confirm it at the top of this page" in page
+    assert "once another facilitator confirms" not in page and "until another facilitator confirms" not in page
+    mine = text(client.get(request_url(reference)))  # the importer: another facilitator must
+    assert "until another facilitator confirms the work email (you imported this request, so you cannot)" in mine

@@ -246,7 +246,12 @@ def arrange_session(reference: str) -> Response | str:
         )
     elif stored.email_check_pending:  # imported unchecked: no invitation until its work email is confirmed
         done(
-            "Session arranged. Its invitation can be sent once another facilitator confirms the work email",
+            # To whoever can confirm it, that they can (found, review of that check: told to wait for
+            # "another facilitator"); to its importer, that another must.
+            "Session arranged. Its invitation can be sent once another facilitator confirms the work email"
+            if inbox_service.importer_of(stored.reference) == current_facilitator().actor
+            else "Session arranged. Its invitation can be sent once the work email is confirmed: you can confirm it "
+            "at the top of this page once you have checked it with the practitioner",
             "session-section",
             "the session",
         )
