@@ -358,7 +358,8 @@ def test_an_email_queued_before_the_check_began_is_not_sent_while_it_waits(
     from test_sessions import session_id_of
 
     listed = text(client.get(f"/inbox/sessions/{session_id_of(session_app, reference)}"))
-    assert "invitation not sent: its work email waits for another facilitator's check" in listed
+    assert "invitation not sent; its work email now waits for a facilitator's check" in listed
+    assert listed.count("waits for") == 1  # (said once: found, the reason twice in a row)
     assert "the address was refused" not in listed
     status = session_app.test_cli_runner().invoke(args=["outbox", "status"])
     assert "invitation given up (not sent: its request's work email waits for a second person's check" in status.output
