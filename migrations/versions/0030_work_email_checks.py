@@ -8,8 +8,8 @@ feedback score. While this is true nothing is emailed to the request's work emai
 about it is counted, until a facilitator other than the one who imported it (or an operator,
 ``flask requests confirm-email``) confirms that the work email is the practitioner's.
 
-Requests already imported unchecked (their trail says so, and no copy this service made was
-uploaded since) wait for the check too, unless their work email was confirmed already (a
+Requests already imported unchecked (their trail says so, whatever copy was uploaded since) wait
+for the check too, unless their work email was confirmed already (a
 ``work_email_confirmed`` entry: this migration run before, then undone and run again). They were
 counted as a request sent when they were imported, so confirming them does not count them again:
 ``requests.count_when_confirmed`` (true for every other request) is false for them (found, review
@@ -30,9 +30,10 @@ down_revision = "0029"
 branch_labels = None
 depends_on = None
 
-# As app.inbox.service.UNCHECKED_IMPORT and MADE_HERE were written at 0029.
+# As app.inbox.service.UNCHECKED_IMPORT was written at 0029. (Not excused by a copy uploaded since that the
+# service could tell it made: before 0030 the service signed its own PDF of an unchecked import, so its importer
+# alone could have uploaded that; found, regression review.)
 UNCHECKED_IMPORT = "%the service could not check that it made this PDF%"
-MADE_HERE = "%this service made it%"
 # As app.inbox.service.EMAIL_CONFIRMED.
 CONFIRMED = "work_email_confirmed"
 
@@ -46,11 +47,9 @@ def upgrade():
         sa.text(
             "UPDATE requests SET email_check_pending = :yes, count_when_confirmed = :no WHERE reference IN "
             "(SELECT reference FROM audit_events WHERE action = 'imported' AND detail LIKE :unchecked) "
-            "AND reference NOT IN (SELECT reference FROM audit_events WHERE action = 'uploaded_again' "
-            "AND detail LIKE :made_here AND reference IS NOT NULL) "
             "AND reference NOT IN (SELECT reference FROM audit_events WHERE action = :confirmed "
             "AND reference IS NOT NULL)"
-        ).bindparams(yes=True, no=False, unchecked=UNCHECKED_IMPORT, made_here=MADE_HERE, confirmed=CONFIRMED)
+        ).bindparams(yes=True, no=False, unchecked=UNCHECKED_IMPORT, confirmed=CONFIRMED)
     )
 
 
