@@ -198,7 +198,11 @@ def test_a_session_held_for_an_unchecked_import_is_not_counted_and_sends_no_feed
     assert arrange(client, reference, day=uk_today() - dt.timedelta(days=1), start_time="14:00").status_code == 302
     held = outcome(client, reference, "held")
     assert held.status_code == 302
-    assert status_of(session_app, reference) == "session_held", text(client.get(request_url(reference)))
+    shown = text(client.get(request_url(reference)))
+    assert status_of(session_app, reference) == "session_held", shown
+    # Said so, not "is being emailed a link" (found, regression review).
+    assert f"No link to give feedback was sent: {FEEDBACK_WAITS_FOR_CHECK}" in shown.replace("&#39;", "'")
+    assert "being emailed a link" not in shown
     assert counted(session_app, "session_held") == held_before
     assert "feedback" not in outbox_kinds(session_app, reference)
     [not_sent] = events(session_app, "feedback_not_sent")

@@ -574,6 +574,8 @@ def session_outcome(reference: str) -> Response | str:
     changed = f"Status changed to {workflow.STATUS_LABELS[stored.status].lower()}"
     if outcome == "held" and (why_not := sessions.feedback_link_unavailable()):
         also = [f"No link to give feedback was sent: {why_not}."]
+    elif outcome == "held" and stored.email_check_pending:  # (found, regression review: it said a link was sent)
+        also = [f"No link to give feedback was sent: {sessions.FEEDBACK_WAITS_FOR_CHECK}."]
     elif outcome == "held":  # (said on the form before it was sent: said again once it is done)
         also = [FEEDBACK_LINK_SENT]
     # done() adds the full stop after the message.

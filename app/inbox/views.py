@@ -1873,6 +1873,8 @@ def change_status(reference: str) -> Response | str:
         return refused_on_page(stored, status_form=form)
     if move.status == sessions.HELD and (why_not := sessions.feedback_link_unavailable()):
         also = [*also, f"No link to give feedback was sent: {why_not}."]
+    elif move.status == sessions.HELD and stored.email_check_pending:  # (found, regression review)
+        also = [*also, f"No link to give feedback was sent: {sessions.FEEDBACK_WAITS_FOR_CHECK}."]
     elif move.status == sessions.HELD:
         # As "After the session: held" says (found, facilitator review: this form said nothing of it).
         also = [*also, FEEDBACK_LINK_SENT]
