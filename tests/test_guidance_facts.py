@@ -98,3 +98,25 @@ def test_a_child_is_defined_as_the_law_does_and_an_unborn_baby_still_goes_to_chi
         page = words(response.get_data(as_text=True))
         assert "including an unborn baby" not in page
         assert "A child is anyone under 18. A worry about an unborn baby also goes to children's social care." in page
+
+
+def test_the_example_partnerships_pack_carries_the_same_corrections() -> None:
+    """Found (regression review): the example pack a new partnership copies (examples/northmere)
+    still said what the shipped pack's guidance was corrected for: KCSIE's fourth test as behaviour
+    "towards a child or children", local instructions in the Care Act's and Working Together's
+    summaries, and "the agency's safeguarding lead decides" in R."""
+    from pathlib import Path
+
+    import yaml
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "northmere" / "space_to_think.yaml"
+    text = " ".join(example.read_text(encoding="utf-8").split())
+    for wrong in (
+        "who has behaved towards a child or children in a way that indicates they may not be suitable",
+        "Employers should not investigate before consulting the LADO.",
+        "Report abuse or neglect of an adult to adult social care.",
+        "the agency's safeguarding lead decides",
+    ):
+        assert wrong not in text, wrong
+    guidance = {item["id"]: " ".join(item["text"].split()) for item in yaml.safe_load(example.read_text())["guidance"]}
+    assert "behaved or may have behaved in a way that indicates" in guidance["kcsie_suitability"]
