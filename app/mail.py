@@ -469,7 +469,10 @@ def given_up_what_to_do(problem: str | None, attempts: int, refusals: int) -> st
     (migration 0019), after ``attempts`` tries, how many of them refused unknown (found: "refused
     0 times, of 3 tries: the others failed for another reason")."""
     if (problem or "").startswith(UNCHECKED_BEFORE_SENT):
-        return "It was not sent: once another facilitator has confirmed the work email below, send it again."
+        return (
+            "It was not sent: once the work email has been confirmed by a facilitator other than the one who "
+            "imported it (on this page), send it again."
+        )
     if message_was_refused(problem):
         refused = "once" if refusals == 1 else f"{refusals} times"
         tried = (

@@ -196,6 +196,10 @@ def test_a_session_held_for_an_unchecked_import_is_not_counted_and_sends_no_feed
         db.session.commit()
     held_before = counted(session_app, "session_held")
     assert arrange(client, reference, day=uk_today() - dt.timedelta(days=1), start_time="14:00").status_code == 302
+    # The form says so before it is sent, as the page after it does (found, regression review).
+    before = text(client.get(request_url(reference))).replace("&#39;", "'")
+    assert f"No link to give feedback is sent: {FEEDBACK_WAITS_FOR_CHECK}" in before
+    assert "is sent a link to give feedback" not in before
     held = outcome(client, reference, "held")
     assert held.status_code == 302
     shown = text(client.get(request_url(reference)))
@@ -357,7 +361,7 @@ def test_an_email_queued_before_the_check_began_is_not_sent_while_it_waits(
 
     waiting = " ".join(text(client.get(request_url(reference))).split())
     assert "its work email had not been confirmed by a second person" in waiting
-    assert "once another facilitator has confirmed the work email below, send it again" in waiting
+    assert "once the work email has been confirmed by a facilitator other than the one who imported it" in waiting
     # The session page's list does not call it an address refused (review of that check).
     from test_sessions import session_id_of
 

@@ -1711,7 +1711,10 @@ def render_request_page(
         lengths=sessions.LENGTHS,
         record_weeks=sessions.RECORD_WEEKS,
         can_invite=bool(current_app.config.get("FACILITATOR_EMAIL")),
-        no_feedback_link=sessions.feedback_link_unavailable(),
+        # Nor for a request whose work email waits for the check (found, regression review: the form
+        # said a link would be sent, and the page after it that none was).
+        no_feedback_link=sessions.feedback_link_unavailable()
+        or (sessions.FEEDBACK_WAITS_FOR_CHECK if stored.email_check_pending else None),
         session_version=sessions.session_version,
         list_args=list_shown(),
     )
