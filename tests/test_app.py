@@ -2002,6 +2002,7 @@ def test_a_form_whose_browser_names_no_page_is_taken_on_its_fetch_metadata_or_sa
     refused = client.post("/inbox/sign-in", base_url="https://localhost", data=posted)
     text = refused.get_data(as_text=True).replace("&#39;", "'")
     assert refused.status_code == 400 and SITE_UNKNOWN in text and "This form has expired" not in text
+    assert "a@example.org" not in text  # a sign-in's address is not given back (soon typed again)
 
 
 def test_every_form_refused_for_naming_no_page_says_why_not_to_try_again(app: Flask) -> None:
@@ -2024,7 +2025,14 @@ def test_every_form_refused_for_naming_no_page_says_why_not_to_try_again(app: Fl
     )
     text = sent.get_data(as_text=True).replace("&#39;", "'")
     assert sent.status_code == 400 and SITE_UNKNOWN in text and "open for a long time" not in text
-    assert "Go back to the questions" in text
+    assert "Your request has not been sent." in text and "Go back to the questions" in text
+    # "Keep my answers" (no script) refused so: a way back to the questions, not only the same button.
+    page = client.get("/request/check-answers", base_url="https://localhost")
+    kept = client.post(
+        "/keep-alive", base_url="https://localhost", data={"csrf_token": csrf_token(page.get_data(as_text=True))}
+    )
+    text = kept.get_data(as_text=True).replace("&#39;", "'")
+    assert kept.status_code == 400 and SITE_UNKNOWN in text and "Go back to the questions" in text
 
     facilitator, _ = signed_in(app)
     reference = stored_request(app)

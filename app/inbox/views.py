@@ -2210,8 +2210,10 @@ def form_not_checked(error: CSRFError) -> Response | tuple[Response | str, int]:
         return warning_not_checked(facilitator)
     if g.get("csrf_site_unknown"):
         # Nothing said the form came from this site: sent again, it would be refused again, so not the
-        # page again with "try again" (found, regression review), but why, with what was typed.
-        return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
+        # page again with "try again" (found, regression review), but why, with what was typed (not a
+        # sign-in's email address, soon typed again: as for a 429).
+        kept = [] if request.endpoint == "inbox.sign_in" else typed_text.typed_text_kept()
+        return render_error(400, csrf_failure=True, kept=kept)
     again = sent_again()
     if again is not None:
         return again

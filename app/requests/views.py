@@ -1043,7 +1043,8 @@ def form_not_checked(error: CSRFError) -> Response | tuple[str, int]:
     if g.get("csrf_site_unknown") and request.endpoint in ("requests.identifying", "requests.submit"):
         # Nothing said the form came from this site: sent again, it would be refused again, so not
         # "check and send again" (found, regression review); a details page says so on itself.
-        return render_error(400, csrf_failure=True, kept=typed_text.typed_text_kept())
+        not_sent = "Your request has not been sent." if request.endpoint == "requests.submit" else None
+        return render_error(400, csrf_failure=True, description=not_sent, kept=typed_text.typed_text_kept())
     state = current_state()
     if not journey_complete(state):
         if just_submitted() and not typed_text.typed_text_kept():
